@@ -1,0 +1,853 @@
+// Connection and server commands: PING ECHO AUTH HELLO QUIT RESET SELECT CLIENT INFO DBSIZE FLUSHALL
+// FLUSHDB TIME COMMAND CONFIG SLOWLOG MEMORY LASTSAVE SHUTDOWN.
+#include <sys/time.h>
+
+#include <algorithm>
+
+#include "base/alloc.h"
+#include "base/log.h"
+#include "base/strutil.h"
+#include "protocol/errors.h"
+#include "server/client.h"
+#include "server/command.h"
+#include "server/server.h"
+
+namespace rcs {
+namespace {
+
+constexpr std::string_view kRedisVersion = "7.0.15";
+
+void PingCmd(CommandContext& ctx) {
+  if (ctx.argc() > 2) {
+    ctx.reply.Error(err::WrongArgs("ping"));
+    return;
+  }
+  if (ctx.argc() == 2) ctx.reply.Bulk(ctx.arg(1));
+  else ctx.reply.Simple("PONG");
+}
+
+void EchoCmd(CommandContext& ctx) { ctx.reply.Bulk(ctx.arg(1)); }
+
+// Checks a password for the default user (the only user). Constant time in the password's content.
+bool CheckPassword(CommandContext& ctx, std::string_view user, std::string_view pass) {
+  if (user != "default") return false;
+  return SecureEquals(pass, ctx.server.config().requirepass);
+}
+
+void AuthCmd(CommandContext& ctx) {
+  if (ctx.argc() > 3) {
+    ctx.reply.Error(err::kSyntax);
+    return;
+  }
+  if (ctx.argc() == 2 && ctx.server.config().requirepass.empty()) {
+    ctx.reply.Error(err::kAuthNotConfigured);
+    return;
+  }
+  std::string_view user = ctx.argc() == 3 ? ctx.arg(1) : "default";
+  std::string_view pass = ctx.argc() == 3 ? ctx.arg(2) : ctx.arg(1);
+  bool ok = ctx.server.config().requirepass.empty() ? user == "default" : CheckPassword(ctx, user, pass);
+  if (!ok) {
+    ctx.client->authenticated = ctx.server.config().requirepass.empty();
+    LogVerbose("Authentication failed for client id=" + std::to_string(ctx.client->id) + " addr=" + ctx.client->addr);
+    ctx.reply.Error(err::kWrongPass);
+    return;
+  }
+  ctx.client->authenticated = true;
+  ctx.reply.Ok();
+}
+
+bool ValidClientName(std::string_view name) {
+  for (char ch : name) {
+    if (ch < '!' || ch > '~') return false;
+  }
+  return true;
+}
+
+void HelloCmd(CommandContext& ctx) {
+  int64_t ver = ctx.client->resp;
+  size_t i = 1;
+  if (ctx.argc() >= 2) {
+    if (!ParseInt64(ctx.arg(1), &ver)) {
+      ctx.reply.Error("ERR Protocol version is not an integer or out of range");
+      return;
+    }
+    if (ver < 2 || ver > 3) {
+      ctx.reply.Error("NOPROTO unsupported protocol version");
+      return;
+    }
+    i = 2;
+  }
+  std::string_view setname;
+  bool has_setname = false;
+  for (; i < ctx.argc(); i++) {
+    size_t left = ctx.argc() - i - 1;
+    if (EqualsIgnoreCase(ctx.arg(i), "AUTH") && left >= 2) {
+      if (!CheckPassword(ctx, ctx.arg(i + 1), ctx.arg(i + 2))) {
+        ctx.reply.Error(err::kWrongPass);
+        return;
+      }
+      ctx.client->authenticated = true;
+      i += 2;
+    } else if (EqualsIgnoreCase(ctx.arg(i), "SETNAME") && left >= 1) {
+      setname = ctx.arg(i + 1);
+      has_setname = true;
+      i += 1;
+    } else {
+      ctx.reply.Error("ERR Syntax error in HELLO option '" + std::string(ctx.arg(i)) + "'");
+      return;
+    }
+  }
+  if (!ctx.client->authenticated && !ctx.server.config().requirepass.empty()) {
+    ctx.reply.Error(
+        "NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO <proto> AUTH "
+        "<user> <pass> option can be used to authenticate the client and select the RESP protocol version at "
+        "the same time");
+    return;
+  }
+  if (has_setname) {
+    if (!ValidClientName(setname)) {
+      ctx.reply.Error("ERR Client names cannot contain spaces, newlines or special characters.");
+      return;
+    }
+    ctx.client->name = std::string(setname);
+  }
+  ctx.client->resp = static_cast<int>(ver);
+  ctx.reply.set_proto(static_cast<int>(ver));
+  ctx.reply.Map(7);
+  ctx.reply.Bulk("server");
+  ctx.reply.Bulk("redis");
+  ctx.reply.Bulk("version");
+  ctx.reply.Bulk(kRedisVersion);
+  ctx.reply.Bulk("proto");
+  ctx.reply.Integer(ver);
+  ctx.reply.Bulk("id");
+  ctx.reply.Integer(static_cast<int64_t>(ctx.client->id));
+  ctx.reply.Bulk("mode");
+  ctx.reply.Bulk(ctx.server.config().cluster_enabled ? "cluster" : "standalone");
+  ctx.reply.Bulk("role");
+  ctx.reply.Bulk(ctx.server.is_replica() ? "replica" : "master");
+  ctx.reply.Bulk("modules");
+  ctx.reply.Array(0);
+}
+
+void QuitCmd(CommandContext& ctx) {
+  ctx.reply.Ok();
+  ctx.client->flags |= kClientCloseAfterReply;
+}
+
+void ResetCmd(CommandContext& ctx) {
+  Client* c = ctx.client;
+  ctx.server.DiscardTransaction(c);
+  c->flags &= ~(kClientReadOnly | kClientAsking);
+  c->name.clear();
+  c->resp = 2;
+  c->reply.set_proto(2);
+  c->authenticated = ctx.server.config().requirepass.empty();
+  ctx.reply.Simple("RESET");
+}
+
+void SelectCmd(CommandContext& ctx) {
+  int64_t db;
+  if (!ParseInt64(ctx.arg(1), &db)) {
+    ctx.reply.Error(err::kNotInteger);
+    return;
+  }
+  if (ctx.server.config().cluster_enabled && db != 0) {
+    ctx.reply.Error(err::kSelectClusterMode);
+    return;
+  }
+  if (db != 0) {
+    // Only database 0 exists (as in cluster mode); other indices are refused rather than silently shared.
+    ctx.reply.Error(err::kOnlyDb0);
+    return;
+  }
+  ctx.reply.Ok();
+}
+
+// ---- CLIENT ----
+
+std::string ClientFlagsText(const Client* c) {
+  std::string f;
+  if (c->has(kClientReplica)) f += 'S';
+  if (c->has(kClientMaster)) f += 'M';
+  if (c->has(kClientMulti)) f += 'x';
+  if (c->has(kClientBlocked)) f += 'b';
+  if (c->has(kClientDirtyCas)) f += 'd';
+  if (c->has(kClientCloseAfterReply)) f += 'c';
+  if (c->has(kClientCloseAsap)) f += 'A';
+  if (c->has(kClientReadOnly)) f += 'r';
+  if (c->has(kClientNoEvict)) f += 'e';
+  if (f.empty()) f = "N";
+  return f;
+}
+
+std::string ClientInfoLine(const Server& server, const Client* c) {
+  int64_t now = server.clock().NowMs();
+  std::string s;
+  s.reserve(256);
+  s += "id=" + std::to_string(c->id);
+  s += " addr=" + c->addr;
+  s += " laddr=" + c->laddr;
+  s += " fd=" + std::to_string(c->fd);
+  s += " name=" + c->name;
+  s += " age=" + std::to_string((now - c->created_ms) / 1000);
+  s += " idle=" + std::to_string((now - c->last_interaction_ms) / 1000);
+  s += " flags=" + ClientFlagsText(c);
+  s += " db=0 sub=0 psub=0 ssub=0";
+  s += " multi=" + std::to_string(c->has(kClientMulti) ? static_cast<int64_t>(c->multi_queue.size()) : -1);
+  s += " qbuf=" + std::to_string(c->qbuf.size() - c->qpos);
+  s += " qbuf-free=" + std::to_string(c->qbuf.capacity() - c->qbuf.size());
+  s += " argv-mem=0 multi-mem=0";
+  s += " rbs=" + std::to_string(c->out.capacity()) + " rbp=" + std::to_string(c->out.size());
+  s += " obl=" + std::to_string(c->out.size() - c->out_pos) + " oll=0";
+  s += " omem=" + std::to_string(c->out.capacity());
+  s += " tot-mem=" + std::to_string(c->out.capacity() + c->qbuf.capacity() + sizeof(Client));
+  s += " events=r";
+  s += " cmd=" + c->last_cmd;
+  s += " user=default redir=-1";
+  s += " resp=" + std::to_string(c->resp);
+  s += " lib-name=" + c->lib_name + " lib-ver=" + c->lib_ver;
+  return s;
+}
+
+std::string ClientType(const Client* c) {
+  if (c->has(kClientMaster)) return "master";
+  if (c->has(kClientReplica)) return "replica";
+  if (c->has(kClientPubSub)) return "pubsub";
+  return "normal";
+}
+
+void ClientSetName(CommandContext& ctx) {
+  if (!ValidClientName(ctx.arg(2))) {
+    ctx.reply.Error("ERR Client names cannot contain spaces, newlines or special characters.");
+    return;
+  }
+  ctx.client->name = std::string(ctx.arg(2));
+  ctx.reply.Ok();
+}
+
+void ClientGetName(CommandContext& ctx) {
+  if (ctx.client->name.empty()) ctx.reply.Null();
+  else ctx.reply.Bulk(ctx.client->name);
+}
+
+void ClientSetInfo(CommandContext& ctx) {
+  std::string_view attr = ctx.arg(2), value = ctx.arg(3);
+  if (!ValidClientName(value) && !value.empty()) {
+    ctx.reply.Error("ERR " + ToUpper(attr) + " cannot contain spaces, newlines or special characters.");
+    return;
+  }
+  if (EqualsIgnoreCase(attr, "lib-name")) {
+    ctx.client->lib_name = std::string(value);
+  } else if (EqualsIgnoreCase(attr, "lib-ver")) {
+    ctx.client->lib_ver = std::string(value);
+  } else {
+    ctx.reply.Error("ERR Unrecognized option '" + std::string(attr) + "'");
+    return;
+  }
+  ctx.reply.Ok();
+}
+
+void ClientId(CommandContext& ctx) { ctx.reply.Integer(static_cast<int64_t>(ctx.client->id)); }
+
+void ClientList(CommandContext& ctx) {
+  std::string type;
+  std::vector<uint64_t> ids;
+  for (size_t i = 2; i < ctx.argc(); i++) {
+    if (EqualsIgnoreCase(ctx.arg(i), "TYPE") && i + 1 < ctx.argc()) {
+      type = ToLower(ctx.arg(++i));
+      if (type == "slave") type = "replica";
+      if (type != "normal" && type != "master" && type != "replica" && type != "pubsub") {
+        ctx.reply.Error("ERR Unknown client type '" + std::string(ctx.arg(i)) + "'");
+        return;
+      }
+    } else if (EqualsIgnoreCase(ctx.arg(i), "ID") && i + 1 < ctx.argc()) {
+      for (i++; i < ctx.argc(); i++) {
+        int64_t id;
+        if (!ParseInt64(ctx.arg(i), &id) || id <= 0) {
+          ctx.reply.Error("ERR Invalid client ID");
+          return;
+        }
+        ids.push_back(static_cast<uint64_t>(id));
+      }
+    } else {
+      ctx.reply.Error(err::kSyntax);
+      return;
+    }
+  }
+  std::string text;
+  for (auto& [id, c] : ctx.server.clients()) {
+    if (c->has(kClientFake) && c.get() != ctx.client) continue;
+    if (!type.empty() && ClientType(c.get()) != type) continue;
+    if (!ids.empty() && std::find(ids.begin(), ids.end(), id) == ids.end()) continue;
+    text += ClientInfoLine(ctx.server, c.get());
+    text += '\n';
+  }
+  ctx.reply.Verbatim(text);
+}
+
+void ClientInfo(CommandContext& ctx) { ctx.reply.Verbatim(ClientInfoLine(ctx.server, ctx.client) + "\n"); }
+
+void ClientKill(CommandContext& ctx) {
+  // Old form: CLIENT KILL addr:port -> +OK or error.
+  if (ctx.argc() == 3) {
+    for (auto& [id, c] : ctx.server.clients()) {
+      if (c->addr == ctx.arg(2)) {
+        c->flags |= kClientCloseAfterReply;
+        if (c.get() != ctx.client) c->flags |= kClientCloseAsap;
+        ctx.server.MarkPendingWrite(c.get());
+        ctx.reply.Ok();
+        return;
+      }
+    }
+    ctx.reply.Error("ERR No such client");
+    return;
+  }
+  uint64_t want_id = 0;
+  std::string addr, laddr, type;
+  bool skipme = true;
+  for (size_t i = 2; i < ctx.argc(); i += 2) {
+    if (i + 1 >= ctx.argc()) {
+      ctx.reply.Error(err::kSyntax);
+      return;
+    }
+    std::string_view opt = ctx.arg(i), val = ctx.arg(i + 1);
+    if (EqualsIgnoreCase(opt, "ID")) {
+      int64_t id;
+      if (!ParseInt64(val, &id) || id <= 0) {
+        ctx.reply.Error("ERR client-id should be greater than 0");
+        return;
+      }
+      want_id = static_cast<uint64_t>(id);
+    } else if (EqualsIgnoreCase(opt, "ADDR")) {
+      addr = std::string(val);
+    } else if (EqualsIgnoreCase(opt, "LADDR")) {
+      laddr = std::string(val);
+    } else if (EqualsIgnoreCase(opt, "TYPE")) {
+      type = ToLower(val);
+      if (type == "slave") type = "replica";
+      if (type != "normal" && type != "master" && type != "replica" && type != "pubsub") {
+        ctx.reply.Error("ERR Unknown client type '" + std::string(val) + "'");
+        return;
+      }
+    } else if (EqualsIgnoreCase(opt, "USER")) {
+      if (val != "default") {
+        ctx.reply.Error("ERR No such user '" + std::string(val) + "'");
+        return;
+      }
+    } else if (EqualsIgnoreCase(opt, "SKIPME")) {
+      if (EqualsIgnoreCase(val, "yes")) skipme = true;
+      else if (EqualsIgnoreCase(val, "no")) skipme = false;
+      else {
+        ctx.reply.Error(err::kSyntax);
+        return;
+      }
+    } else {
+      ctx.reply.Error(err::kSyntax);
+      return;
+    }
+  }
+  int64_t killed = 0;
+  for (auto& [id, c] : ctx.server.clients()) {
+    if (c->has(kClientFake)) continue;
+    if (want_id && id != want_id) continue;
+    if (!addr.empty() && c->addr != addr) continue;
+    if (!laddr.empty() && c->laddr != laddr) continue;
+    if (!type.empty() && ClientType(c.get()) != type) continue;
+    if (skipme && c.get() == ctx.client) continue;
+    c->flags |= kClientCloseAfterReply;
+    if (c.get() != ctx.client) c->flags |= kClientCloseAsap;
+    ctx.server.MarkPendingWrite(c.get());
+    killed++;
+  }
+  ctx.reply.Integer(killed);
+}
+
+void ClientNoEvict(CommandContext& ctx) {
+  if (EqualsIgnoreCase(ctx.arg(2), "ON")) ctx.client->flags |= kClientNoEvict;
+  else if (EqualsIgnoreCase(ctx.arg(2), "OFF")) ctx.client->flags &= ~kClientNoEvict;
+  else {
+    ctx.reply.Error(err::kSyntax);
+    return;
+  }
+  ctx.reply.Ok();
+}
+
+void HelpReply(CommandContext& ctx, const std::vector<std::string>& lines) {
+  ctx.reply.Array(lines.size());
+  for (auto& l : lines) ctx.reply.Simple(l);
+}
+
+void ClientHelp(CommandContext& ctx) {
+  HelpReply(ctx, {"CLIENT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:", "GETNAME",
+                  "    Return the name of the current connection.", "ID", "    Return the ID of the current connection.",
+                  "INFO", "    Return information about the current client connection.",
+                  "KILL <ip:port> | <option> <value> [<option> <value> [...]]", "    Kill connections.",
+                  "LIST [options ...]", "    Return information about client connections.", "SETNAME <name>",
+                  "    Assign the name <name> to the current connection.", "SETINFO <option> <value>",
+                  "    Set client meta attr (LIB-NAME or LIB-VER).", "NO-EVICT (ON|OFF)",
+                  "    Protect current client connection from eviction.", "HELP", "    Print this help."});
+}
+
+// ---- INFO, DBSIZE, FLUSH*, TIME, LASTSAVE, SHUTDOWN ----
+
+void InfoCmd(CommandContext& ctx) {
+  std::vector<std::string> sections;
+  for (size_t i = 1; i < ctx.argc(); i++) sections.push_back(ToLower(ctx.arg(i)));
+  ctx.reply.Verbatim(ctx.server.InfoText(sections));
+}
+
+void DbsizeCmd(CommandContext& ctx) { ctx.reply.Integer(static_cast<int64_t>(ctx.db.size())); }
+
+void FlushCmd(CommandContext& ctx) {
+  if (ctx.argc() > 2 || (ctx.argc() == 2 && !EqualsIgnoreCase(ctx.arg(1), "ASYNC") && !EqualsIgnoreCase(ctx.arg(1), "SYNC"))) {
+    ctx.reply.Error(err::kSyntax);
+    return;
+  }
+  size_t n = ctx.db.size();
+  ctx.db.Clear();
+  ctx.server.TouchAllKeys();
+  ctx.dirty += static_cast<int64_t>(n) + 1;
+  ctx.reply.Ok();
+}
+
+void TimeCmd(CommandContext& ctx) {
+  int64_t us = ctx.server.clock().NowUs();
+  ctx.reply.Array(2);
+  ctx.reply.BulkInt(us / 1000000);
+  ctx.reply.BulkInt(us % 1000000);
+}
+
+void LastsaveCmd(CommandContext& ctx) { ctx.reply.Integer(ctx.server.last_save_time_s()); }
+
+void ShutdownCmd(CommandContext& ctx) {
+  for (size_t i = 1; i < ctx.argc(); i++) {
+    std::string_view a = ctx.arg(i);
+    if (!EqualsIgnoreCase(a, "NOSAVE") && !EqualsIgnoreCase(a, "SAVE") && !EqualsIgnoreCase(a, "NOW") &&
+        !EqualsIgnoreCase(a, "FORCE") && !EqualsIgnoreCase(a, "ABORT")) {
+      ctx.reply.Error(err::kSyntax);
+      return;
+    }
+    if (EqualsIgnoreCase(a, "ABORT")) {
+      ctx.reply.Error("ERR No shutdown in progress.");
+      return;
+    }
+  }
+  LogWarning("User requested shutdown...");
+  ctx.server.RequestShutdown();
+  // Redis closes the connection without a reply on success.
+  ctx.client->flags |= kClientCloseAfterReply;
+}
+
+// ---- CONFIG ----
+
+void ConfigGetCmd(CommandContext& ctx) {
+  std::vector<std::pair<std::string, std::string>> all;
+  for (size_t i = 2; i < ctx.argc(); i++) {
+    for (auto& kv : ConfigGet(ctx.server.config(), ctx.arg(i))) {
+      bool dup = false;
+      for (auto& e : all) dup = dup || e.first == kv.first;
+      if (!dup) all.push_back(std::move(kv));
+    }
+  }
+  ctx.reply.Map(all.size());
+  for (auto& [k, v] : all) {
+    ctx.reply.Bulk(k);
+    ctx.reply.Bulk(v);
+  }
+}
+
+void ApplyRuntimeConfig(Server& server, std::string_view name) {
+  std::string n = ToLower(name);
+  if (n == "loglevel") {
+    LogLevel l;
+    if (ParseLogLevel(server.config().loglevel, &l)) SetLogLevel(l);
+  }
+}
+
+void ConfigSetCmd(CommandContext& ctx) {
+  if (ctx.argc() % 2 != 0) {
+    ctx.reply.Error(err::WrongArgs("config|set"));
+    return;
+  }
+  // All or nothing: validate on a copy, then swap in.
+  Config copy = ctx.server.config();
+  for (size_t i = 2; i + 1 < ctx.argc(); i += 2) {
+    for (size_t j = 2; j < i; j += 2) {
+      if (EqualsIgnoreCase(ctx.arg(i), ctx.arg(j))) {
+        ctx.reply.Error("ERR CONFIG SET failed (possibly related to argument '" + ToLower(ctx.arg(i)) +
+                        "') - duplicate parameter");
+        return;
+      }
+    }
+    Status st = ConfigSet(&copy, ctx.arg(i), ctx.arg(i + 1));
+    if (!st.ok()) {
+      ctx.reply.Error(st.message());
+      return;
+    }
+  }
+  ctx.server.config() = copy;
+  for (size_t i = 2; i + 1 < ctx.argc(); i += 2) ApplyRuntimeConfig(ctx.server, ctx.arg(i));
+  ctx.reply.Ok();
+}
+
+void ConfigResetStatCmd(CommandContext& ctx) {
+  ctx.server.stats() = ServerStats{};
+  ctx.server.commands().ResetStats();
+  ctx.db.ResetStats();
+  ResetPeakUsedMemory();
+  ctx.reply.Ok();
+}
+
+void ConfigRewriteCmd(CommandContext& ctx) {
+  ctx.reply.Error("ERR CONFIG REWRITE is not supported by this server: keep the configuration in the file you "
+                  "start it with");
+}
+
+void ConfigHelp(CommandContext& ctx) {
+  HelpReply(ctx, {"CONFIG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:", "GET <pattern>",
+                  "    Return parameters matching the glob-like <pattern> and their values.",
+                  "SET <directive> <value>", "    Set the configuration <directive> to <value>.", "RESETSTAT",
+                  "    Reset statistics reported by the INFO command.", "HELP", "    Print this help."});
+}
+
+// ---- SLOWLOG ----
+
+void SlowlogGet(CommandContext& ctx) {
+  int64_t count = 10;
+  if (ctx.argc() == 3) {
+    if (!ParseInt64(ctx.arg(2), &count) || count < -1) {
+      ctx.reply.Error("ERR count should be greater than or equal to -1");
+      return;
+    }
+    if (count == -1) count = INT64_MAX;
+  } else if (ctx.argc() > 3) {
+    ctx.reply.Error(err::WrongArgs("slowlog|get"));
+    return;
+  }
+  auto& log = ctx.server.slowlog();
+  size_t n = std::min<size_t>(log.size(), static_cast<size_t>(count));
+  ctx.reply.Array(n);
+  for (size_t i = 0; i < n; i++) {
+    const SlowlogEntry& e = log[i];
+    ctx.reply.Array(6);
+    ctx.reply.Integer(e.id);
+    ctx.reply.Integer(e.time_s);
+    ctx.reply.Integer(e.duration_us);
+    ctx.reply.BulkArray(e.argv);
+    ctx.reply.Bulk(e.peer);
+    ctx.reply.Bulk(e.client_name);
+  }
+}
+
+void SlowlogLen(CommandContext& ctx) { ctx.reply.Integer(static_cast<int64_t>(ctx.server.slowlog().size())); }
+void SlowlogReset(CommandContext& ctx) {
+  ctx.server.slowlog().clear();
+  ctx.reply.Ok();
+}
+void SlowlogHelp(CommandContext& ctx) {
+  HelpReply(ctx, {"SLOWLOG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:", "GET [<count>]",
+                  "    Return top <count> entries from the slowlog (default: 10, -1 mean all).", "LEN",
+                  "    Return the length of the slowlog.", "RESET", "    Reset the slowlog.", "HELP",
+                  "    Print this help."});
+}
+
+// ---- MEMORY ----
+
+void MemoryUsage(CommandContext& ctx) {
+  if (ctx.argc() != 3 && !(ctx.argc() == 5 && EqualsIgnoreCase(ctx.arg(3), "SAMPLES"))) {
+    ctx.reply.Error(err::kSyntax);
+    return;
+  }
+  if (ctx.argc() == 5) {
+    int64_t samples;
+    if (!ParseInt64(ctx.arg(4), &samples) || samples < 0) {
+      ctx.reply.Error(err::kNotInteger);
+      return;
+    }
+  }
+  Entry* e = ctx.db.Find(ctx.arg(2));
+  if (e == nullptr) {
+    ctx.reply.Null();
+    return;
+  }
+  size_t bytes = AllocationSize(const_cast<Entry*>(e));
+  if (e->type() != ObjType::kString) bytes += e->obj()->MemoryUsage();
+  ctx.reply.Integer(static_cast<int64_t>(bytes));
+}
+
+void MemoryHelp(CommandContext& ctx) {
+  HelpReply(ctx, {"MEMORY <subcommand> [<arg> [value] [opt] ...]. Subcommands are:", "USAGE <key> [SAMPLES <count>]",
+                  "    Return memory in bytes used by <key> and its value.", "HELP", "    Print this help."});
+}
+
+// ---- COMMAND ----
+
+std::vector<std::string> FlagNames(const CommandSpec& s) {
+  std::vector<std::string> f;
+  if (s.is(kCmdWrite)) f.push_back("write");
+  if (s.is(kCmdReadOnly)) f.push_back("readonly");
+  if (s.is(kCmdDenyOom)) f.push_back("denyoom");
+  if (s.is(kCmdAdmin)) f.push_back("admin");
+  if (s.is(kCmdPubSub)) f.push_back("pubsub");
+  if (s.is(kCmdNoScript)) f.push_back("noscript");
+  if (s.is(kCmdBlocking)) f.push_back("blocking");
+  if (s.is(kCmdLoading)) f.push_back("loading");
+  if (s.is(kCmdStale)) f.push_back("stale");
+  if (s.is(kCmdSkipSlowlog)) f.push_back("skip_slowlog");
+  if (s.is(kCmdAsking)) f.push_back("asking");
+  if (s.is(kCmdFast)) f.push_back("fast");
+  if (s.is(kCmdNoAuth)) f.push_back("no_auth");
+  if (s.is(kCmdNoMulti)) f.push_back("no_multi");
+  if (s.is(kCmdAllowBusy)) f.push_back("allow_busy");
+  if (s.is(kCmdMovableKeys)) f.push_back("movablekeys");
+  return f;
+}
+
+void ReplyCommandInfo(CommandContext& ctx, const CommandSpec& s) {
+  ctx.reply.Array(10);
+  ctx.reply.Bulk(s.name);
+  ctx.reply.Integer(s.arity);
+  auto flags = FlagNames(s);
+  ctx.reply.Set(flags.size());
+  for (auto& f : flags) ctx.reply.Simple(f);
+  int first = s.first_key, last = s.last_key, step = s.key_step;
+  if (s.is(kCmdMovableKeys)) first = last = step = 0;
+  ctx.reply.Integer(first);
+  ctx.reply.Integer(last);
+  ctx.reply.Integer(step);
+  std::string cat = std::string("@") + (*s.group ? s.group : "server");
+  ctx.reply.Set(1);
+  ctx.reply.Simple(cat);
+  ctx.reply.Array(0);  // tips
+  // Key specs: a range spec for fixed positions (what cluster clients need), none for movable keys.
+  if (first > 0) {
+    ctx.reply.Array(1);
+    ctx.reply.Map(3);
+    ctx.reply.Bulk("flags");
+    ctx.reply.Set(s.is(kCmdWrite) ? 1 : 1);
+    ctx.reply.Simple(s.is(kCmdWrite) ? "RW" : "RO");
+    ctx.reply.Bulk("begin_search");
+    ctx.reply.Map(2);
+    ctx.reply.Bulk("type");
+    ctx.reply.Bulk("index");
+    ctx.reply.Bulk("spec");
+    ctx.reply.Map(1);
+    ctx.reply.Bulk("index");
+    ctx.reply.Integer(first);
+    ctx.reply.Bulk("find_keys");
+    ctx.reply.Map(2);
+    ctx.reply.Bulk("type");
+    ctx.reply.Bulk("range");
+    ctx.reply.Bulk("spec");
+    ctx.reply.Map(3);
+    ctx.reply.Bulk("lastkey");
+    ctx.reply.Integer(last >= 0 ? last - first : last);
+    ctx.reply.Bulk("keystep");
+    ctx.reply.Integer(step);
+    ctx.reply.Bulk("limit");
+    ctx.reply.Integer(0);
+  } else {
+    ctx.reply.Array(0);
+  }
+  ctx.reply.Array(s.subcommands.size());
+  for (auto& sub : s.subcommands) ReplyCommandInfo(ctx, sub);
+}
+
+void CommandCmd(CommandContext& ctx) {
+  auto& all = ctx.server.commands().all();
+  ctx.reply.Array(all.size());
+  for (auto& s : all) ReplyCommandInfo(ctx, *s);
+}
+
+void CommandCount(CommandContext& ctx) {
+  ctx.reply.Integer(static_cast<int64_t>(ctx.server.commands().all().size()));
+}
+
+void CommandList(CommandContext& ctx) {
+  auto& all = ctx.server.commands().all();
+  ctx.reply.Array(all.size());
+  for (auto& s : all) ctx.reply.Bulk(s->name);
+}
+
+const CommandSpec* LookupByFullName(Server& server, std::string_view name) {
+  size_t bar = name.find('|');
+  if (bar == std::string_view::npos) return server.commands().Find(name);
+  const CommandSpec* c = server.commands().Find(name.substr(0, bar));
+  return c ? CommandRegistry::FindSubcommand(*c, name.substr(bar + 1)) : nullptr;
+}
+
+void CommandInfo(CommandContext& ctx) {
+  if (ctx.argc() == 2) {
+    CommandCmd(ctx);
+    return;
+  }
+  ctx.reply.Array(ctx.argc() - 2);
+  for (size_t i = 2; i < ctx.argc(); i++) {
+    const CommandSpec* s = LookupByFullName(ctx.server, ctx.arg(i));
+    if (s) ReplyCommandInfo(ctx, *s);
+    else ctx.reply.NullArray();
+  }
+}
+
+void ReplyDocs(CommandContext& ctx, const CommandSpec& s) {
+  ctx.reply.Bulk(s.name);
+  ctx.reply.Map(s.subcommands.empty() ? 3 : 4);
+  ctx.reply.Bulk("summary");
+  ctx.reply.Bulk(s.summary);
+  ctx.reply.Bulk("since");
+  ctx.reply.Bulk("1.0.0");
+  ctx.reply.Bulk("group");
+  ctx.reply.Bulk(*s.group ? s.group : "server");
+  if (!s.subcommands.empty()) {
+    ctx.reply.Bulk("subcommands");
+    ctx.reply.Map(s.subcommands.size());
+    for (auto& sub : s.subcommands) ReplyDocs(ctx, sub);
+  }
+}
+
+void CommandDocs(CommandContext& ctx) {
+  std::vector<const CommandSpec*> specs;
+  if (ctx.argc() == 2) {
+    for (auto& s : ctx.server.commands().all()) specs.push_back(s.get());
+  } else {
+    for (size_t i = 2; i < ctx.argc(); i++) {
+      if (const CommandSpec* s = LookupByFullName(ctx.server, ctx.arg(i))) specs.push_back(s);
+    }
+  }
+  ctx.reply.Map(specs.size());
+  for (auto* s : specs) ReplyDocs(ctx, *s);
+}
+
+void CommandGetKeys(CommandContext& ctx) {
+  ArgList cmd = ctx.argv.subspan(2);
+  const CommandSpec* s = ctx.server.commands().Find(cmd[0]);
+  if (s == nullptr) {
+    ctx.reply.Error("ERR Invalid command specified");
+    return;
+  }
+  if (!s->subcommands.empty() && cmd.size() >= 2) {
+    const CommandSpec* sub = CommandRegistry::FindSubcommand(*s, cmd[1]);
+    if (sub) s = sub;
+  }
+  int argc = static_cast<int>(cmd.size());
+  if ((s->arity > 0 && argc != s->arity) || argc < -s->arity) {
+    ctx.reply.Error("ERR Invalid number of arguments specified for command");
+    return;
+  }
+  std::vector<int> idx;
+  if (!s->KeyIndices(cmd, &idx) || idx.empty()) {
+    ctx.reply.Error("ERR The command has no key arguments");
+    return;
+  }
+  ctx.reply.Array(idx.size());
+  for (int i : idx) ctx.reply.Bulk(cmd[i]);
+}
+
+void CommandHelp(CommandContext& ctx) {
+  HelpReply(ctx, {"COMMAND <subcommand> [<arg> [value] [opt] ...]. Subcommands are:", "(no subcommand)",
+                  "    Return details about all Redis commands.", "COUNT",
+                  "    Return the total number of commands in this Redis server.", "LIST",
+                  "    Return a list of all commands in this Redis server.", "INFO [<command-name> ...]",
+                  "    Return details about multiple Redis commands.", "DOCS [<command-name> ...]",
+                  "    Return documentation details about multiple Redis commands.", "GETKEYS <full-command>",
+                  "    Return the keys from a full Redis command.", "HELP", "    Print this help."});
+}
+
+// COMMAND is both a command (no arguments) and a container; the container dispatch needs argv[1], so the
+// plain form is handled by registering COMMAND with arity -1 and dispatching here.
+void CommandDispatch(CommandContext& ctx) {
+  if (ctx.argc() == 1) {
+    CommandCmd(ctx);
+    return;
+  }
+  std::string_view sub = ctx.arg(1);
+  if (EqualsIgnoreCase(sub, "COUNT") && ctx.argc() == 2) CommandCount(ctx);
+  else if (EqualsIgnoreCase(sub, "LIST")) CommandList(ctx);
+  else if (EqualsIgnoreCase(sub, "INFO")) CommandInfo(ctx);
+  else if (EqualsIgnoreCase(sub, "DOCS")) CommandDocs(ctx);
+  else if (EqualsIgnoreCase(sub, "GETKEYS") && ctx.argc() >= 3) CommandGetKeys(ctx);
+  else if (EqualsIgnoreCase(sub, "HELP") && ctx.argc() == 2) CommandHelp(ctx);
+  else if (EqualsIgnoreCase(sub, "COUNT") || EqualsIgnoreCase(sub, "GETKEYS") || EqualsIgnoreCase(sub, "HELP"))
+    ctx.reply.Error(err::WrongArgs("command|" + ToLower(sub)));
+  else ctx.reply.Error(err::UnknownSubcommand(sub, "COMMAND"));
+}
+
+CommandSpec Sub(const char* name, int arity, uint32_t flags, CommandHandler h, const char* group,
+                const char* summary, int first = 0, int last = 0, int step = 0) {
+  CommandSpec s;
+  s.name = name;
+  s.arity = arity;
+  s.flags = flags;
+  s.handler = h;
+  s.group = group;
+  s.summary = summary;
+  s.first_key = first;
+  s.last_key = last;
+  s.key_step = step;
+  return s;
+}
+
+CommandSpec Container(const char* name, const char* group, const char* summary, std::vector<CommandSpec> subs) {
+  CommandSpec s;
+  s.name = name;
+  s.arity = -2;
+  s.group = group;
+  s.summary = summary;
+  s.subcommands = std::move(subs);
+  return s;
+}
+
+}  // namespace
+
+void RegisterServerFamily(CommandRegistry& r) {
+  const char* conn = "connection";
+  const char* srv = "server";
+  r.Add(Sub("ping", -1, kCmdFast | kCmdStale, PingCmd, conn, "Returns the server's liveliness response."));
+  r.Add(Sub("echo", 2, kCmdFast, EchoCmd, conn, "Returns the given string."));
+  r.Add(Sub("auth", -2, kCmdNoScript | kCmdLoading | kCmdStale | kCmdFast | kCmdNoAuth | kCmdAllowBusy, AuthCmd, conn,
+            "Authenticates the connection."));
+  r.Add(Sub("hello", -1, kCmdNoScript | kCmdLoading | kCmdStale | kCmdFast | kCmdNoAuth | kCmdAllowBusy, HelloCmd, conn,
+            "Handshakes with the Redis server."));
+  r.Add(Sub("quit", -1, kCmdAllowBusy | kCmdNoScript | kCmdLoading | kCmdStale | kCmdFast | kCmdNoAuth, QuitCmd, conn,
+            "Closes the connection."));
+  r.Add(Sub("reset", 1, kCmdNoScript | kCmdLoading | kCmdStale | kCmdFast | kCmdNoAuth | kCmdAllowBusy, ResetCmd, conn,
+            "Resets the connection."));
+  r.Add(Sub("select", 2, kCmdLoading | kCmdStale | kCmdFast, SelectCmd, conn, "Changes the selected database."));
+  r.Add(Container("client", conn, "A container for client connection commands.",
+                  {Sub("client|setname", 3, kCmdNoScript | kCmdLoading | kCmdStale, ClientSetName, conn, "Sets the connection name."),
+                   Sub("client|getname", 2, kCmdNoScript | kCmdLoading | kCmdStale, ClientGetName, conn, "Returns the name of the connection."),
+                   Sub("client|setinfo", 4, kCmdNoScript | kCmdLoading | kCmdStale, ClientSetInfo, conn, "Sets information specific to the client or connection."),
+                   Sub("client|id", 2, kCmdNoScript | kCmdLoading | kCmdStale, ClientId, conn, "Returns the unique client ID of the connection."),
+                   Sub("client|list", -2, kCmdAdmin | kCmdNoScript | kCmdLoading | kCmdStale, ClientList, conn, "Lists open connections."),
+                   Sub("client|info", 2, kCmdNoScript | kCmdLoading | kCmdStale, ClientInfo, conn, "Returns information about the connection."),
+                   Sub("client|kill", -3, kCmdAdmin | kCmdNoScript | kCmdLoading | kCmdStale, ClientKill, conn, "Terminates open connections."),
+                   Sub("client|no-evict", 3, kCmdAdmin | kCmdNoScript | kCmdLoading | kCmdStale, ClientNoEvict, conn, "Sets the client eviction mode of the connection."),
+                   Sub("client|help", 2, kCmdLoading | kCmdStale, ClientHelp, conn, "Returns helpful text about the different subcommands.")}));
+  r.Add(Sub("info", -1, kCmdLoading | kCmdStale, InfoCmd, srv, "Returns information and statistics about the server."));
+  r.Add(Sub("dbsize", 1, kCmdReadOnly | kCmdFast, DbsizeCmd, srv, "Returns the number of keys in the database."));
+  r.Add(Sub("flushall", -1, kCmdWrite, FlushCmd, srv, "Removes all keys from all databases."));
+  r.Add(Sub("flushdb", -1, kCmdWrite, FlushCmd, srv, "Remove all keys from the current database."));
+  r.Add(Sub("time", 1, kCmdLoading | kCmdStale | kCmdFast | kCmdRandom, TimeCmd, srv, "Returns the server time."));
+  r.Add(Sub("lastsave", 1, kCmdLoading | kCmdStale | kCmdFast | kCmdRandom, LastsaveCmd, srv,
+            "Returns the Unix timestamp of the last successful save to disk."));
+  r.Add(Sub("shutdown", -1, kCmdAdmin | kCmdNoScript | kCmdLoading | kCmdStale | kCmdNoMulti | kCmdAllowBusy, ShutdownCmd,
+            srv, "Synchronously saves the database(s) to disk and shuts down the Redis server."));
+  r.Add(Sub("command", -1, kCmdLoading | kCmdStale, CommandDispatch, srv, "Returns detailed information about all commands."));
+  r.Add(Container("config", srv, "A container for server configuration commands.",
+                  {Sub("config|get", -3, kCmdAdmin | kCmdNoScript | kCmdLoading | kCmdStale, ConfigGetCmd, srv, "Returns the effective values of configuration parameters."),
+                   Sub("config|set", -4, kCmdAdmin | kCmdNoScript | kCmdLoading | kCmdStale, ConfigSetCmd, srv, "Sets configuration parameters in-flight."),
+                   Sub("config|resetstat", 2, kCmdAdmin | kCmdNoScript | kCmdLoading | kCmdStale, ConfigResetStatCmd, srv, "Resets the server's statistics."),
+                   Sub("config|rewrite", 2, kCmdAdmin | kCmdNoScript | kCmdLoading | kCmdStale, ConfigRewriteCmd, srv, "Persists the effective configuration to file."),
+                   Sub("config|help", 2, kCmdLoading | kCmdStale, ConfigHelp, srv, "Returns helpful text about the different subcommands.")}));
+  r.Add(Container("slowlog", srv, "A container for slow log commands.",
+                  {Sub("slowlog|get", -2, kCmdAdmin | kCmdLoading | kCmdStale, SlowlogGet, srv, "Returns the slow log's entries."),
+                   Sub("slowlog|len", 2, kCmdAdmin | kCmdLoading | kCmdStale, SlowlogLen, srv, "Returns the number of entries in the slow log."),
+                   Sub("slowlog|reset", 2, kCmdAdmin | kCmdLoading | kCmdStale, SlowlogReset, srv, "Clears all entries from the slow log."),
+                   Sub("slowlog|help", 2, kCmdLoading | kCmdStale, SlowlogHelp, srv, "Show helpful text about the different subcommands")}));
+  r.Add(Container("memory", srv, "A container for memory diagnostics commands.",
+                  {Sub("memory|usage", -3, kCmdReadOnly, MemoryUsage, srv, "Estimates the memory usage of a key.", 2, 2, 1),
+                   Sub("memory|help", 2, kCmdLoading | kCmdStale, MemoryHelp, srv, "Returns helpful text about the different subcommands.")}));
+}
+
+}  // namespace rcs

@@ -1,0 +1,132 @@
+// The keyspace: every key of database 0, its value and its expiry.
+//
+// Shape (the implementation's notes are in keyspace.cc):
+// - One hash table per cluster slot (16384), created on first use, so that COUNTKEYSINSLOT is O(1),
+//   GETKEYSINSLOT walks one small table, and growing tables rehash incrementally a few buckets per
+//   operation (no pause when a table holds millions of keys). Standalone mode uses the same layout.
+// - Each key is one compact heap record (an Entry): header, key bytes, and either the string value inline
+//   or a pointer to an Object (list/hash/set/zset). An optional absolute expiry (Unix ms) is stored in the
+//   entry; keys with an expiry are also indexed for active expiry and eviction sampling.
+// - Lookups delete expired keys lazily (unless expiry is paused, as on a replica, which only hides them).
+//
+// Entry pointers returned by lookups stay valid until the next call that modifies the keyspace (a string
+// overwrite may move the entry). Object pointers (entry->obj()) stay valid until that key is deleted or
+// overwritten, so a command may modify a list/hash/... in place through it.
+#pragma once
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/clock.h"
+#include "keyspace/object.h"
+
+namespace rcs {
+
+class Entry {
+ public:
+  ObjType type() const;
+  std::string_view key() const;
+  // The string value; only for type() == kString.
+  std::string_view str() const;
+  // The object; only for type() != kString.
+  Object* obj() const;
+  template <typename T>
+  T* as() const { return static_cast<T*>(obj()); }
+  bool has_expire() const;
+  int64_t expire_at_ms() const;  // -1 when there is none
+  uint32_t lru() const;          // LRU clock (seconds, 24 bits) of the last access
+
+  Entry() = delete;
+  Entry(const Entry&) = delete;
+  Entry& operator=(const Entry&) = delete;
+};
+
+struct KeyspaceStats {
+  uint64_t keyspace_hits = 0;
+  uint64_t keyspace_misses = 0;
+  uint64_t expired_keys = 0;
+  uint64_t evicted_keys = 0;
+  uint64_t expired_stale_perc_x100 = 0;  // last active cycle's estimate of expired keys not yet removed
+  uint64_t expire_cycle_cpu_us = 0;
+};
+
+class Keyspace {
+ public:
+  // Why a key is deleted by the keyspace itself (not by a command).
+  enum class DeleteReason { kExpired, kEvicted };
+  // Called for every key the keyspace deletes on its own, before the key is gone, so that the server can
+  // propagate a DEL to the AOF and replicas and invalidate WATCH.
+  using DeleteHook = std::function<void(std::string_view key, DeleteReason why)>;
+
+  explicit Keyspace(const Clock* clock);
+  ~Keyspace();
+  Keyspace(const Keyspace&) = delete;
+  Keyspace& operator=(const Keyspace&) = delete;
+
+  void set_delete_hook(DeleteHook hook);
+  // When paused (a replica), expired keys are hidden from lookups but not deleted: the master's DEL will
+  // come through replication.
+  void set_expiry_paused(bool paused);
+
+  // Lookups: nullptr when the key is absent or expired.
+  Entry* Find(std::string_view key);      // no stats, no LRU update (internal use, EXISTS-like checks)
+  Entry* FindRead(std::string_view key);  // counts keyspace hits/misses, updates LRU
+  Entry* FindWrite(std::string_view key); // updates LRU, no hit/miss stats
+
+  // Creates or overwrites `key` with a string value. expire_at_ms >= 0 sets that expiry; -1 with
+  // keep_ttl keeps an existing key's expiry; -1 without keep_ttl removes it. Returns the new entry.
+  Entry* SetString(std::string_view key, std::string_view value, int64_t expire_at_ms = -1,
+                   bool keep_ttl = false);
+  // Creates or overwrites `key` with an object value (expiry as for SetString).
+  Entry* SetObject(std::string_view key, std::unique_ptr<Object> obj, int64_t expire_at_ms = -1,
+                   bool keep_ttl = false);
+  bool Delete(std::string_view key);
+  // Moves the value and expiry of `from` to `to` (overwriting `to`). False if `from` does not exist.
+  bool Rename(std::string_view from, std::string_view to);
+
+  // Expiry. SetExpire with a time in the past still sets it (the caller decides to delete instead).
+  bool SetExpire(std::string_view key, int64_t at_ms);
+  bool Persist(std::string_view key);  // true if an expiry was removed
+
+  size_t size() const;          // keys, including expired ones not yet removed
+  size_t expires_size() const;  // keys with an expiry
+  int64_t avg_ttl_ms() const;   // estimate, for INFO keyspace
+  void Clear();                 // FLUSHALL/FLUSHDB
+
+  // SCAN: Redis's guarantees (every key present for the whole scan is returned at least once, even across
+  // rehashing). cursor 0 starts; the returned cursor 0 ends. `count` is a hint of entries to visit.
+  // Expired keys are skipped.
+  uint64_t Scan(uint64_t cursor, size_t count, const std::function<void(const Entry&)>& fn);
+  // Every live key, in no particular order (KEYS, AOF rewrite, replica snapshot). fn must not modify.
+  void ForEach(const std::function<void(const Entry&)>& fn);
+  // A random live key (RANDOMKEY), nullptr if empty.
+  Entry* RandomEntry();
+
+  // Per-slot index (cluster).
+  size_t CountKeysInSlot(int slot) const;
+  std::vector<std::string> GetKeysInSlot(int slot, size_t count) const;
+  void DeleteKeysInSlot(int slot);  // used when a slot is taken away (replies with the count deleted)
+
+  // Active expiry: delete expired keys for at most `budget_us` microseconds; returns keys deleted.
+  // Called from the server's cron (10 times a second) and, lightly, before sleeping.
+  size_t ActiveExpireCycle(int64_t budget_us);
+  // Eviction: frees keys until `need_bytes_to_free` bytes were freed (estimated via UsedMemory deltas) or
+  // nothing evictable is left. policy: "allkeys-lru" or "volatile-ttl" (others answer 0).
+  // Returns keys evicted.
+  size_t Evict(std::string_view policy, int64_t need_bytes_to_free, int samples);
+
+  const KeyspaceStats& stats() const;
+  void ResetStats();
+  // Called from the cron with the current time; keeps incremental rehashing going when idle.
+  void Cron();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace rcs

@@ -1,0 +1,68 @@
+#include "server/command.h"
+
+#include "base/strutil.h"
+
+namespace rcs {
+
+bool CommandSpec::KeyIndices(ArgList argv, std::vector<int>* out) const {
+  out->clear();
+  if (is(kCmdMovableKeys)) return getkeys != nullptr && getkeys(argv, out);
+  if (first_key <= 0) return true;
+  int argc = static_cast<int>(argv.size());
+  int last = last_key;
+  if (last < 0) last = argc + last;
+  if (first_key >= argc) return false;
+  if (last >= argc) return false;
+  for (int i = first_key; i <= last; i += (key_step > 0 ? key_step : 1)) out->push_back(i);
+  return true;
+}
+
+void CommandRegistry::Add(CommandSpec spec) {
+  auto owned = std::make_unique<CommandSpec>(std::move(spec));
+  owned->name = ToLower(owned->name);
+  by_name_[owned->name] = owned.get();
+  commands_.push_back(std::move(owned));
+}
+
+const CommandSpec* CommandRegistry::Find(std::string_view name) const {
+  char buf[64];
+  if (name.size() >= sizeof(buf)) return nullptr;
+  for (size_t i = 0; i < name.size(); i++) {
+    char c = name[i];
+    buf[i] = (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c;
+  }
+  auto it = by_name_.find(std::string(buf, name.size()));
+  return it == by_name_.end() ? nullptr : it->second;
+}
+
+const CommandSpec* CommandRegistry::FindSubcommand(const CommandSpec& container, std::string_view sub) {
+  for (auto& s : container.subcommands) {
+    size_t bar = s.name.find('|');
+    std::string_view short_name = bar == std::string::npos ? std::string_view(s.name)
+                                                           : std::string_view(s.name).substr(bar + 1);
+    if (EqualsIgnoreCase(short_name, sub)) return &s;
+  }
+  return nullptr;
+}
+
+void CommandRegistry::ResetStats() {
+  for (auto& c : commands_) {
+    c->stats = CommandStats{};
+    for (auto& s : c->subcommands) s.stats = CommandStats{};
+  }
+}
+
+void RegisterAllCommands(CommandRegistry& r) {
+  RegisterServerFamily(r);
+  RegisterTransactionFamily(r);
+  RegisterStringFamily(r);
+  RegisterGenericFamily(r);
+  RegisterHashFamily(r);
+  RegisterListFamily(r);
+  RegisterSetFamily(r);
+  RegisterZSetFamily(r);
+  RegisterClusterFamily(r);
+  RegisterReplicationFamily(r);
+}
+
+}  // namespace rcs

@@ -1,0 +1,145 @@
+// Commands: a spec (name, arity, flags, key positions) plus a handler. Each family registers its commands
+// explicitly from one function (RegisterStringFamily(CommandRegistry&) ...), called from one place
+// (commands/families.cc). No static self-registration.
+//
+// A handler reads ctx.argv (argv[0] is the command name as the client sent it), uses ctx.db, writes exactly
+// one reply with ctx.reply (unless it blocks), and reports modifications with ctx.dirty. The dispatcher
+// does everything generic around it: arity, auth, MULTI queueing, cluster redirects, OOM/READONLY checks,
+// stats, slowlog, propagation of writes to the AOF and replicas (argv as is, or ctx.PropagateAs(...)),
+// invalidating WATCHed keys and waking blocked clients on every key the command names when dirty > 0.
+#pragma once
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "keyspace/keyspace.h"
+#include "protocol/reply.h"
+
+namespace rcs {
+
+class Server;
+class Client;
+struct CommandSpec;
+
+using ArgList = std::span<const std::string_view>;
+
+enum CommandFlag : uint32_t {
+  kCmdWrite = 1u << 0,       // may modify the keyspace
+  kCmdReadOnly = 1u << 1,    // reads the keyspace only
+  kCmdDenyOom = 1u << 2,     // may grow memory: refused with -OOM over maxmemory
+  kCmdAdmin = 1u << 3,
+  kCmdNoAuth = 1u << 4,      // allowed before AUTH (AUTH, HELLO, QUIT)
+  kCmdLoading = 1u << 5,     // allowed while loading the AOF
+  kCmdStale = 1u << 6,       // allowed on a replica whose link is down
+  kCmdFast = 1u << 7,
+  kCmdNoMulti = 1u << 8,     // not queued inside MULTI (executed or refused at once)
+  kCmdBlocking = 1u << 9,    // may block the client
+  kCmdNoPropagate = 1u << 10,
+  kCmdMovableKeys = 1u << 11,  // key positions come from getkeys(), not first/last/step
+  kCmdRandom = 1u << 12,
+  kCmdPubSub = 1u << 13,
+  kCmdNoScript = 1u << 14,
+  kCmdAllowBusy = 1u << 15,
+  kCmdSkipSlowlog = 1u << 16,
+  kCmdAsking = 1u << 17,     // behaves like after ASKING (RESTORE-ASKING)
+};
+
+struct CommandContext {
+  Server& server;
+  Client* client;            // the issuing client; a fake client while loading the AOF or replicating
+  Keyspace& db;
+  ReplyBuilder& reply;
+  ArgList argv;
+  const CommandSpec& spec;
+  int64_t now_ms;            // the command's time: every expiry decision in one command uses it
+
+  // Outputs.
+  int64_t dirty = 0;         // number of changes made; > 0 means the command is propagated
+  std::vector<std::vector<std::string>> propagate_as;  // when non-empty, propagated instead of argv
+
+  // True when the command may block (not inside MULTI/EXEC, not while loading or applying the master's
+  // stream). A blocking command that cannot block behaves as if its timeout expired at once.
+  bool can_block = true;
+  struct BlockRequest {
+    std::vector<std::string> keys;
+    int64_t timeout_at_ms = 0;  // absolute Unix ms; 0 = forever
+    bool active = false;
+  } block;
+
+  // Propagate these commands instead of argv (call several times for several commands).
+  void PropagateAs(std::vector<std::string> cmd) { propagate_as.push_back(std::move(cmd)); }
+  // Asks the dispatcher to block the client until one of `keys` is written or the timeout passes; then the
+  // same command runs again (and may block again). No reply must be written when blocking.
+  void Block(std::vector<std::string> keys, int64_t timeout_at_ms) {
+    block.keys = std::move(keys);
+    block.timeout_at_ms = timeout_at_ms;
+    block.active = true;
+  }
+  std::string_view arg(size_t i) const { return argv[i]; }
+  size_t argc() const { return argv.size(); }
+};
+
+using CommandHandler = void (*)(CommandContext& ctx);
+// For kCmdMovableKeys: appends the argv indices of the keys (or returns false on a syntax error).
+using GetKeysFn = bool (*)(ArgList argv, std::vector<int>* key_indices);
+
+struct CommandStats {
+  uint64_t calls = 0;
+  uint64_t usec = 0;
+  uint64_t rejected_calls = 0;
+  uint64_t failed_calls = 0;
+};
+
+struct CommandSpec {
+  std::string name;          // lowercase: "get", or for a subcommand "client|setname"
+  int arity = 0;             // Redis's convention: N exactly, -N at least N (argv[0] included)
+  uint32_t flags = 0;
+  int first_key = 0;         // 1-based argv index of the first key, 0 = no keys
+  int last_key = 0;          // -1 = last argument, -2 = the one before it
+  int key_step = 0;
+  CommandHandler handler = nullptr;
+  GetKeysFn getkeys = nullptr;
+  const char* group = "";    // "string", "generic", "list", "hash", "set", "sorted-set", "server", ...
+  const char* summary = "";  // one line for COMMAND DOCS
+  std::vector<CommandSpec> subcommands;  // for container commands (CLIENT, CONFIG, CLUSTER, OBJECT...)
+  mutable CommandStats stats;
+
+  bool is(uint32_t f) const { return (flags & f) != 0; }
+  // argv indices of the keys (for cluster slot checks, WATCH invalidation, blocked client wakeups).
+  // False if the arguments do not fit the key spec (the handler then reports the syntax error).
+  bool KeyIndices(ArgList argv, std::vector<int>* out) const;
+};
+
+class CommandRegistry {
+ public:
+  // Adds a command; a container's subcommands are found with FindSubcommand. Names are case-insensitive.
+  void Add(CommandSpec spec);
+  const CommandSpec* Find(std::string_view name) const;
+  // For a container spec, the subcommand named argv[1] (nullptr if unknown).
+  static const CommandSpec* FindSubcommand(const CommandSpec& container, std::string_view sub);
+  const std::vector<std::unique_ptr<CommandSpec>>& all() const { return commands_; }
+  void ResetStats();
+
+ private:
+  std::vector<std::unique_ptr<CommandSpec>> commands_;
+  std::unordered_map<std::string, CommandSpec*> by_name_;
+};
+
+// Registration functions, one per family (commands/*_family.cc), all called by RegisterAllCommands.
+void RegisterServerFamily(CommandRegistry& r);
+void RegisterStringFamily(CommandRegistry& r);
+void RegisterGenericFamily(CommandRegistry& r);
+void RegisterHashFamily(CommandRegistry& r);
+void RegisterListFamily(CommandRegistry& r);
+void RegisterSetFamily(CommandRegistry& r);
+void RegisterZSetFamily(CommandRegistry& r);
+void RegisterTransactionFamily(CommandRegistry& r);
+void RegisterClusterFamily(CommandRegistry& r);
+void RegisterReplicationFamily(CommandRegistry& r);
+void RegisterAllCommands(CommandRegistry& r);
+
+}  // namespace rcs

@@ -1,0 +1,110 @@
+// Configuration as redis-server takes it: `redis-cluster-node [file.conf] [--directive value ...]`.
+// Every directive is one row of a table (config.cc) with its type, default, bounds, whether CONFIG SET may
+// change it at run time, and its CONFIG GET text. Unknown directives and bad values stop startup with the
+// file, line and reason, as Redis does.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "base/status.h"
+
+namespace rcs {
+
+struct Config {
+  // Network
+  int port = 6379;
+  std::vector<std::string> bind = {"*", "-::*"};
+  int tcp_backlog = 511;
+  int timeout = 0;             // idle client timeout, seconds (0 = never)
+  int tcp_keepalive = 300;
+  bool protected_mode = true;
+  int maxclients = 10000;
+  int64_t proto_max_bulk_len = 512LL * 1024 * 1024;
+  int64_t client_query_buffer_limit = 1024LL * 1024 * 1024;
+  // General
+  std::string dir = ".";
+  std::string logfile;         // "" = stdout
+  std::string loglevel = "notice";
+  bool daemonize = false;
+  std::string pidfile;
+  int databases = 16;          // accepted for compatibility; only db 0 is served
+  int hz = 10;
+  std::string supervised = "no";
+  // Security
+  std::string requirepass;
+  std::string masterauth;
+  std::string masteruser;
+  // Memory
+  int64_t maxmemory = 0;
+  std::string maxmemory_policy = "noeviction";
+  int maxmemory_samples = 5;
+  // Persistence
+  bool appendonly = false;
+  std::string appendfsync = "everysec";
+  std::string appendfilename = "appendonly.aof";
+  std::string appenddirname = "appendonlydir";
+  bool aof_use_rdb_preamble = false;  // accepted; our AOF is always a plain command stream
+  int auto_aof_rewrite_percentage = 100;
+  int64_t auto_aof_rewrite_min_size = 64LL * 1024 * 1024;
+  bool aof_load_truncated = true;
+  std::string save;            // only "" is supported (no RDB snapshots)
+  std::string dbfilename = "dump.rdb";
+  // Replication
+  bool replica_read_only = true;
+  bool replica_serve_stale_data = true;
+  int64_t repl_backlog_size = 1024 * 1024;
+  int repl_timeout = 60;
+  int repl_ping_replica_period = 10;
+  int min_replicas_to_write = 0;
+  int min_replicas_max_lag = 10;
+  std::string replicaof;       // "host port" when configured as a replica at startup (standalone)
+  // Cluster
+  bool cluster_enabled = false;
+  std::string cluster_config_file = "nodes.conf";
+  int64_t cluster_node_timeout = 15000;
+  int cluster_port = 0;        // 0 = port + 10000
+  std::string cluster_announce_ip;
+  int cluster_announce_port = 0;
+  int cluster_announce_bus_port = 0;
+  int cluster_announce_tls_port = 0;
+  std::string cluster_announce_hostname;
+  std::string cluster_preferred_endpoint_type = "ip";
+  bool cluster_require_full_coverage = true;
+  bool cluster_allow_reads_when_down = false;
+  bool cluster_allow_replica_migration = true;
+  int cluster_migration_barrier = 1;
+  int cluster_replica_validity_factor = 10;
+  bool cluster_replica_no_failover = false;
+  bool cluster_allow_pubsubshard_when_down = true;
+  // Slow log
+  int64_t slowlog_log_slower_than = 10000;  // microseconds; negative disables, 0 logs everything
+  int64_t slowlog_max_len = 128;
+  // Encodings (only affect OBJECT ENCODING answers and memory layout choices)
+  int64_t list_max_listpack_size = -2;
+  int64_t hash_max_listpack_entries = 128;
+  int64_t hash_max_listpack_value = 64;
+  int64_t set_max_intset_entries = 512;
+  int64_t zset_max_listpack_entries = 128;
+  int64_t zset_max_listpack_value = 64;
+  // Active expiry effort 1..10 as Redis's active-expire-effort
+  int active_expire_effort = 1;
+  bool lazyfree_lazy_user_del = false;
+  int io_threads = 1;
+};
+
+// Loads configuration: an optional file (first argument if it does not start with "--"), then
+// "--directive value..." arguments, in order, later ones winning. "-" as file name reads stdin.
+Status LoadConfig(int argc, const char* const* argv, Config* config);
+Status ApplyConfigText(std::string_view text, std::string_view source_name, Config* config);
+
+// CONFIG SET: one directive. Errors as Redis words them for CONFIG SET.
+Status ConfigSet(Config* config, std::string_view name, std::string_view value);
+// CONFIG GET: every (name, value) whose name matches the glob pattern (case-insensitive).
+std::vector<std::pair<std::string, std::string>> ConfigGet(const Config& config, std::string_view pattern);
+// Whether the directive may change at run time.
+bool ConfigIsMutable(std::string_view name);
+
+}  // namespace rcs

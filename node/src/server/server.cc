@@ -1,0 +1,432 @@
+// The dispatcher and the server's bookkeeping. Networking lives in networking.cc, INFO in info.cc.
+#include "server/server.h"
+
+#include <algorithm>
+#include <random>
+
+#include "base/alloc.h"
+#include "base/strutil.h"
+#include "net/event_loop.h"
+#include "protocol/errors.h"
+
+namespace rcs {
+
+namespace {
+std::string RandomHex(size_t n) {
+  static const char* hex = "0123456789abcdef";
+  std::random_device rd;
+  std::mt19937_64 gen((static_cast<uint64_t>(rd()) << 32) ^ rd());
+  std::string s(n, '0');
+  for (auto& ch : s) ch = hex[gen() & 15];
+  return s;
+}
+
+void ErrorHookThunk(void* arg, std::string_view error) { static_cast<Server*>(arg)->CountError(error); }
+
+bool IsTransactionControl(const CommandSpec& spec) {
+  return spec.name == "exec" || spec.name == "discard" || spec.name == "multi" || spec.name == "watch" ||
+         spec.name == "quit" || spec.name == "reset";
+}
+}  // namespace
+
+Server::Server(Config config, const Clock* clock)
+    : config_(std::move(config)), clock_(clock), loop_(std::make_unique<EventLoop>()), db_(clock) {
+  RegisterAllCommands(registry_);
+  start_time_ms_ = clock_->NowMs();
+  last_save_time_s_ = start_time_ms_ / 1000;
+  run_id_ = RandomHex(40);
+  db_.set_delete_hook([this](std::string_view key, Keyspace::DeleteReason) {
+    // The keyspace removed a key on its own (expired/evicted): replicas and the AOF get a DEL, and
+    // WATCHers see the key as modified.
+    std::vector<std::string_view> del = {"DEL", key};
+    Propagate(del);
+    TouchKey(key);
+  });
+}
+
+Server::~Server() = default;
+
+Client* Server::CreateFakeClient() {
+  uint64_t id = next_client_id_++;
+  auto c = std::make_unique<Client>(id, -1);
+  c->flags |= kClientFake;
+  c->created_ms = clock_->NowMs();
+  c->last_interaction_ms = c->created_ms;
+  c->authenticated = config_.requirepass.empty();
+  c->reply.set_error_hook(ErrorHookThunk, this);
+  Client* raw = c.get();
+  clients_[id] = std::move(c);
+  return raw;
+}
+
+size_t Server::connected_clients() const {
+  size_t n = 0;
+  for (auto& [id, c] : clients_) {
+    if (!c->has(kClientFake) && !c->has(kClientMaster) && !c->has(kClientReplica)) n++;
+  }
+  return n;
+}
+
+void Server::CountError(std::string_view error) {
+  stats_.total_error_replies++;
+  size_t sp = error.find(' ');
+  std::string_view code = error.substr(0, sp);
+  if (code.size() > 64) code = code.substr(0, 64);
+  // Redis counts errorstats by the error's first word; a flood of distinct codes is capped at 128.
+  auto it = stats_.error_counts.find(std::string(code));
+  if (it != stats_.error_counts.end()) {
+    it->second++;
+  } else if (stats_.error_counts.size() < 128) {
+    stats_.error_counts.emplace(std::string(code), 1);
+  }
+}
+
+void Server::MarkPendingWrite(Client* c) {
+  if (c->fd < 0) return;
+  pending_writes_.push_back(c);
+}
+
+void Server::ExecuteCommand(Client* c, ArgList argv) {
+  if (argv.empty()) return;
+  current_client_ = c;
+  c->last_interaction_ms = clock_->NowMs();
+  ReplyBuilder& reply = c->reply;
+  const CommandSpec* spec = registry_.Find(argv[0]);
+  bool in_multi = c->has(kClientMulti);
+  if (spec == nullptr) {
+    if (in_multi) c->flags |= kClientDirtyExec;
+    reply.Error(err::UnknownCommand(argv[0], argv.data() + 1, std::min<size_t>(argv.size() - 1, 64)));
+    return;
+  }
+  if (!spec->subcommands.empty()) {
+    if (argv.size() < 2) {
+      spec->stats.rejected_calls++;
+      if (in_multi) c->flags |= kClientDirtyExec;
+      reply.Error(err::WrongArgs(spec->name));
+      return;
+    }
+    const CommandSpec* sub = CommandRegistry::FindSubcommand(*spec, argv[1]);
+    if (sub == nullptr) {
+      spec->stats.rejected_calls++;
+      if (in_multi) c->flags |= kClientDirtyExec;
+      reply.Error(err::UnknownSubcommand(argv[1], spec->name));
+      return;
+    }
+    spec = sub;
+  }
+  int argc = static_cast<int>(argv.size());
+  if ((spec->arity > 0 && argc != spec->arity) || argc < -spec->arity) {
+    spec->stats.rejected_calls++;
+    if (in_multi) c->flags |= kClientDirtyExec;
+    reply.Error(err::WrongArgs(spec->name));
+    return;
+  }
+  if (!CheckAuth(c, *spec)) {
+    spec->stats.rejected_calls++;
+    if (in_multi) c->flags |= kClientDirtyExec;
+    reply.Error(err::kNoAuth);
+    return;
+  }
+  bool from_master = c->has(kClientMaster);
+  if (!from_master) {
+    if (is_replica_ && config_.replica_read_only && spec->is(kCmdWrite)) {
+      spec->stats.rejected_calls++;
+      if (in_multi) c->flags |= kClientDirtyExec;
+      reply.Error(err::kReadOnlyReplica);
+      return;
+    }
+    if (config_.maxmemory > 0 && spec->is(kCmdDenyOom)) {
+      if (!EvictIfNeeded()) {
+        spec->stats.rejected_calls++;
+        if (in_multi) c->flags |= kClientDirtyExec;
+        reply.Error(err::kOom);
+        return;
+      }
+    }
+  }
+  if (in_multi && !IsTransactionControl(*spec) && !spec->is(kCmdNoMulti)) {
+    std::vector<std::string> queued(argv.begin(), argv.end());
+    c->multi_queue.push_back(std::move(queued));
+    reply.Simple("QUEUED");
+    return;
+  }
+  Call(c, *spec, argv);
+}
+
+bool Server::CheckAuth(Client* c, const CommandSpec& spec) {
+  if (c->authenticated || config_.requirepass.empty()) return true;
+  if (c->has(kClientMaster) || c->has(kClientFake)) return true;
+  return spec.is(kCmdNoAuth);
+}
+
+void Server::Call(Client* c, const CommandSpec& spec, ArgList argv) {
+  CommandContext ctx{*this, c, db_, c->reply, argv, spec, clock_->NowMs()};
+  ctx.can_block = !in_exec_ && !c->has(kClientMaster) && !c->has(kClientFake) && !loading_;
+  // Tests drive fake clients: they may block (a harness client is fake but interactive).
+  if (c->has(kClientFake) && !c->has(kClientMaster) && !loading_ && !in_exec_) ctx.can_block = true;
+  uint64_t errors_before = c->reply.errors();
+  int64_t start = clock_->MonotonicUs();
+  spec.handler(ctx);
+  int64_t duration = clock_->MonotonicUs() - start;
+  if (duration < 0) duration = 0;
+  c->last_cmd = spec.name;
+  spec.stats.calls++;
+  spec.stats.usec += static_cast<uint64_t>(duration);
+  if (c->reply.errors() > errors_before) spec.stats.failed_calls++;
+  stats_.total_commands_processed++;
+
+  if (ctx.block.active) BlockClient(c, argv, ctx.block);
+
+  if (config_.slowlog_log_slower_than >= 0 && duration >= config_.slowlog_log_slower_than &&
+      !spec.is(kCmdSkipSlowlog)) {
+    SlowlogEntry e;
+    e.id = next_slowlog_id();
+    e.time_s = clock_->NowMs() / 1000;
+    e.duration_us = duration;
+    // Redis keeps at most 32 arguments of at most 128 bytes each.
+    size_t n = std::min<size_t>(argv.size(), 32);
+    for (size_t i = 0; i < n; i++) {
+      if (i == 31 && argv.size() > 32) {
+        e.argv.push_back("... (" + std::to_string(argv.size() - 31) + " more arguments)");
+        break;
+      }
+      std::string a(argv[i].substr(0, 128));
+      if (argv[i].size() > 128) a += "... (" + std::to_string(argv[i].size() - 128) + " more bytes)";
+      e.argv.push_back(std::move(a));
+    }
+    e.peer = c->addr;
+    e.client_name = c->name;
+    slowlog_.push_front(std::move(e));
+    while (static_cast<int64_t>(slowlog_.size()) > config_.slowlog_max_len) slowlog_.pop_back();
+  }
+
+  if (ctx.dirty > 0) {
+    dirty_ += ctx.dirty;
+    if (!spec.is(kCmdNoPropagate)) {
+      if (in_exec_ && !exec_propagated_multi_) {
+        std::vector<std::string_view> multi = {"MULTI"};
+        Propagate(multi);
+        exec_propagated_multi_ = true;
+      }
+      if (ctx.propagate_as.empty()) {
+        std::vector<std::string_view> v(argv.begin(), argv.end());
+        Propagate(v);
+      } else {
+        for (auto& cmd : ctx.propagate_as) {
+          std::vector<std::string_view> v(cmd.begin(), cmd.end());
+          Propagate(v);
+        }
+      }
+    }
+    std::vector<int> keys;
+    if (spec.KeyIndices(argv, &keys)) {
+      for (int i : keys) {
+        TouchKey(argv[i]);
+        if (!blocking_keys_.empty() && blocking_keys_.count(std::string(argv[i]))) {
+          ready_keys_.emplace_back(argv[i]);
+        }
+      }
+    }
+  }
+}
+
+void Server::Propagate(const std::vector<std::string_view>& argv) {
+  for (auto& sink : propagate_sinks_) sink(argv);
+}
+
+// ---- WATCH / MULTI ----
+
+void Server::Watch(Client* c, std::string_view key) {
+  for (auto& k : c->watched_keys) {
+    if (k == key) return;
+  }
+  c->watched_keys.emplace_back(key);
+  watched_keys_[std::string(key)].push_back(c);
+}
+
+void Server::UnwatchAll(Client* c) {
+  for (auto& k : c->watched_keys) {
+    auto it = watched_keys_.find(k);
+    if (it == watched_keys_.end()) continue;
+    auto& v = it->second;
+    v.erase(std::remove(v.begin(), v.end(), c), v.end());
+    if (v.empty()) watched_keys_.erase(it);
+  }
+  c->watched_keys.clear();
+  c->flags &= ~kClientDirtyCas;
+}
+
+void Server::TouchKey(std::string_view key) {
+  if (watched_keys_.empty()) return;
+  auto it = watched_keys_.find(std::string(key));
+  if (it == watched_keys_.end()) return;
+  for (Client* c : it->second) c->flags |= kClientDirtyCas;
+}
+
+void Server::TouchAllKeys() {
+  for (auto& [key, clients] : watched_keys_) {
+    for (Client* c : clients) c->flags |= kClientDirtyCas;
+  }
+}
+
+void Server::DiscardTransaction(Client* c) {
+  c->multi_queue.clear();
+  c->flags &= ~(kClientMulti | kClientDirtyExec);
+  UnwatchAll(c);
+}
+
+void Server::ExecTransaction(Client* c) {
+  ReplyBuilder& reply = c->reply;
+  if (c->has(kClientDirtyExec)) {
+    DiscardTransaction(c);
+    reply.Error(err::kExecAbort);
+    return;
+  }
+  if (c->has(kClientDirtyCas)) {
+    DiscardTransaction(c);
+    reply.NullArray();
+    return;
+  }
+  auto queue = std::move(c->multi_queue);
+  c->multi_queue.clear();
+  c->flags &= ~kClientMulti;
+  UnwatchAll(c);
+  reply.Array(queue.size());
+  in_exec_ = true;
+  exec_propagated_multi_ = false;
+  for (auto& cmd : queue) {
+    std::vector<std::string_view> argv(cmd.begin(), cmd.end());
+    const CommandSpec* spec = registry_.Find(argv[0]);
+    if (spec != nullptr && !spec->subcommands.empty()) spec = CommandRegistry::FindSubcommand(*spec, argv[1]);
+    if (spec == nullptr) {  // cannot happen: it was checked when queued
+      reply.Error("ERR unknown command");
+      continue;
+    }
+    if (is_replica_ && config_.replica_read_only && spec->is(kCmdWrite) && !c->has(kClientMaster)) {
+      reply.Error(err::kReadOnlyReplica);
+      continue;
+    }
+    Call(c, *spec, argv);
+  }
+  if (exec_propagated_multi_) {
+    std::vector<std::string_view> exec = {"EXEC"};
+    Propagate(exec);
+  }
+  in_exec_ = false;
+  exec_propagated_multi_ = false;
+}
+
+// ---- Blocking ----
+
+void Server::BlockClient(Client* c, ArgList argv, CommandContext::BlockRequest& req) {
+  c->flags |= kClientBlocked;
+  c->blocked.keys = std::move(req.keys);
+  c->blocked.argv.assign(argv.begin(), argv.end());
+  c->blocked.timeout_at_ms = req.timeout_at_ms;
+  for (auto& k : c->blocked.keys) blocking_keys_[k].push_back(c);
+  if (req.timeout_at_ms > 0) block_timeouts_.emplace(req.timeout_at_ms, c->id);
+  blocked_count_++;
+}
+
+void Server::UnblockClient(Client* c, bool timed_out) {
+  if (!c->has(kClientBlocked)) return;
+  for (auto& k : c->blocked.keys) {
+    auto it = blocking_keys_.find(k);
+    if (it == blocking_keys_.end()) continue;
+    auto& v = it->second;
+    v.erase(std::remove(v.begin(), v.end(), c), v.end());
+    if (v.empty()) blocking_keys_.erase(it);
+  }
+  if (c->blocked.timeout_at_ms > 0) block_timeouts_.erase({c->blocked.timeout_at_ms, c->id});
+  c->flags &= ~kClientBlocked;
+  blocked_count_--;
+  if (timed_out) {
+    c->reply.NullArray();
+    MarkPendingWrite(c);
+  }
+  c->blocked.keys.clear();
+  c->blocked.timeout_at_ms = 0;
+}
+
+void Server::ServeReadyKeys() {
+  // Serving a client may write keys that other clients wait on: loop until nothing is ready.
+  for (int rounds = 0; !ready_keys_.empty() && rounds < 1000; rounds++) {
+    auto keys = std::move(ready_keys_);
+    ready_keys_.clear();
+    for (auto& key : keys) {
+      auto it = blocking_keys_.find(key);
+      if (it == blocking_keys_.end()) continue;
+      std::vector<Client*> waiting = it->second;  // in blocking order: first blocked, first served
+      for (Client* c : waiting) {
+        if (!c->has(kClientBlocked)) continue;
+        auto argv_owned = std::move(c->blocked.argv);
+        int64_t timeout = c->blocked.timeout_at_ms;
+        UnblockClient(c, false);
+        std::vector<std::string_view> argv(argv_owned.begin(), argv_owned.end());
+        const CommandSpec* spec = registry_.Find(argv[0]);
+        if (spec == nullptr) continue;
+        Call(c, *spec, argv);
+        if (c->has(kClientBlocked)) {
+          // Nothing for it after all (another client took it): it keeps waiting with the same deadline.
+          if (c->blocked.timeout_at_ms != timeout && timeout > 0) {
+            block_timeouts_.erase({c->blocked.timeout_at_ms, c->id});
+            c->blocked.timeout_at_ms = timeout;
+            block_timeouts_.emplace(timeout, c->id);
+          }
+        } else {
+          MarkPendingWrite(c);
+        }
+      }
+    }
+  }
+}
+
+void Server::HandleBlockedTimeouts() {
+  int64_t now = clock_->NowMs();
+  while (!block_timeouts_.empty() && block_timeouts_.begin()->first <= now) {
+    uint64_t id = block_timeouts_.begin()->second;
+    block_timeouts_.erase(block_timeouts_.begin());
+    auto it = clients_.find(id);
+    if (it == clients_.end()) continue;
+    Client* c = it->second.get();
+    c->blocked.timeout_at_ms = 0;  // already removed from the timeout set
+    UnblockClient(c, true);
+  }
+}
+
+bool Server::EvictIfNeeded() {
+  int64_t used = UsedMemory();
+  if (used <= config_.maxmemory) return true;
+  if (config_.maxmemory_policy == "noeviction") return false;
+  db_.Evict(config_.maxmemory_policy, used - config_.maxmemory, config_.maxmemory_samples);
+  return UsedMemory() <= config_.maxmemory;
+}
+
+void Server::FreeClient(Client* c) {
+  UnblockClient(c, false);
+  UnwatchAll(c);
+  pending_writes_.erase(std::remove(pending_writes_.begin(), pending_writes_.end(), c), pending_writes_.end());
+  if (current_client_ == c) current_client_ = nullptr;
+  clients_.erase(c->id);
+}
+
+void Server::Cron() {
+  HandleBlockedTimeouts();
+  int64_t now = clock_->NowMs();
+  inst_ops_.Track(now, stats_.total_commands_processed);
+  inst_in_.Track(now, stats_.net_input_bytes);
+  inst_out_.Track(now, stats_.net_output_bytes);
+  // Active expiry: Redis spends up to 25% of each cron tick (100 ms at hz 10) on it at effort 1.
+  int64_t budget_us = 1000000 / std::max(1, config_.hz) * (25 + 2 * (config_.active_expire_effort - 1)) / 100;
+  if (!is_replica_) db_.ActiveExpireCycle(budget_us);
+  db_.Cron();
+}
+
+void Server::RunPendingTimers() {
+  Cron();
+  ServeReadyKeys();
+}
+
+void Server::RequestShutdown() { shutdown_requested_ = true; }
+
+}  // namespace rcs

@@ -1,0 +1,185 @@
+// The server: owns the configuration, the keyspace, the commands, the clients and the event loop, and runs
+// every command through one dispatcher (ExecuteCommand). One thread runs all of it: no locks on the data
+// path.
+#pragma once
+#include <cstdint>
+#include <functional>
+#include <deque>
+#include <map>
+#include <set>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "base/clock.h"
+#include "keyspace/keyspace.h"
+#include "server/client.h"
+#include "server/command.h"
+#include "server/config.h"
+
+namespace rcs {
+
+class EventLoop;
+
+struct SlowlogEntry {
+  int64_t id;
+  int64_t time_s;
+  int64_t duration_us;
+  std::vector<std::string> argv;
+  std::string peer, client_name;
+};
+
+struct ServerStats {
+  uint64_t total_connections_received = 0;
+  uint64_t total_commands_processed = 0;
+  uint64_t rejected_connections = 0;
+  uint64_t net_input_bytes = 0;
+  uint64_t net_output_bytes = 0;
+  uint64_t total_error_replies = 0;
+  uint64_t unexpected_error_replies = 0;
+  uint64_t total_reads_processed = 0;
+  uint64_t total_writes_processed = 0;
+  uint64_t client_qbuf_limit_disconnections = 0;
+  uint64_t sync_full = 0, sync_partial_ok = 0, sync_partial_err = 0;
+  std::map<std::string, uint64_t> error_counts;  // errorstats: first word of the error -> count
+  int64_t recent_max_input_buffer = 0, recent_max_output_buffer = 0;
+};
+
+class Server {
+ public:
+  Server(Config config, const Clock* clock = SystemClock::Instance());
+  ~Server();
+
+  // Opens listeners (client port, later the cluster bus), loads persisted state. Error on bind failure.
+  Status Start();
+  // Runs the event loop until SHUTDOWN or a signal.
+  void Run();
+  void RequestShutdown();
+
+  Config& config() { return config_; }
+  const Config& config() const { return config_; }
+  const Clock& clock() const { return *clock_; }
+  Keyspace& db() { return db_; }
+  CommandRegistry& commands() { return registry_; }
+  ServerStats& stats() { return stats_; }
+  EventLoop* loop() { return loop_.get(); }
+  int64_t start_time_ms() const { return start_time_ms_; }
+  const std::string& run_id() const { return run_id_; }
+
+  // Clients.
+  Client* CreateFakeClient();  // no socket; replies collect in client->out (tests, AOF load)
+  void FreeClient(Client* c);
+  const std::map<uint64_t, std::unique_ptr<Client>>& clients() const { return clients_; }
+  size_t connected_clients() const;
+  size_t blocked_clients() const { return blocked_count_; }
+
+  // The dispatcher: runs one command for a client (argv[0] is the name), writing the reply to the
+  // client's output buffer. Public so that tests and the AOF loader drive it directly.
+  void ExecuteCommand(Client* c, ArgList argv);
+  // Runs the timers a real event loop would (blocked client timeouts, active expiry, cron); for tests.
+  void RunPendingTimers();
+  // Serves clients blocked on keys that were written (called after each command batch).
+  void ServeReadyKeys();
+  // A client has output to write (the network layer writes it before the loop sleeps).
+  void MarkPendingWrite(Client* c);
+
+  // Transactions (used by the MULTI family).
+  void Watch(Client* c, std::string_view key);
+  void UnwatchAll(Client* c);
+  void ExecTransaction(Client* c);
+  void DiscardTransaction(Client* c);
+
+  // Sinks that receive every propagated write (AOF, replication). Each gets the command's argv.
+  using PropagateSink = std::function<void(const std::vector<std::string_view>& argv)>;
+  void AddPropagateSink(PropagateSink sink) { propagate_sinks_.push_back(std::move(sink)); }
+  // INFO sections provided by subsystems (replication, cluster, persistence): name -> text producer.
+  using InfoProvider = std::function<void(std::string* out)>;
+  void SetInfoProvider(const std::string& section, InfoProvider p) { info_providers_[section] = std::move(p); }
+
+  // Keys changed by someone other than a command (expiry, eviction, FLUSHALL): invalidate WATCH.
+  void TouchKey(std::string_view key);
+  void TouchAllKeys();  // FLUSHALL/FLUSHDB
+  // Propagates a write to the AOF and the replicas.
+  void Propagate(const std::vector<std::string_view>& argv);
+
+  // Slowlog
+  std::deque<SlowlogEntry>& slowlog() { return slowlog_; }
+  int64_t next_slowlog_id() { return slowlog_next_id_++; }
+
+  // INFO text for the given sections ("default", "all", "everything", or names).
+  std::string InfoText(const std::vector<std::string>& sections);
+  // Called by the reply builder for every error reply (errorstats).
+  void CountError(std::string_view error);
+
+  int64_t dirty() const { return dirty_; }
+  int64_t last_save_time_s() const { return last_save_time_s_; }
+  bool loading() const { return loading_; }
+  bool is_replica() const { return is_replica_; }
+
+ private:
+  friend class ServerInternals;
+  void Call(Client* c, const CommandSpec& spec, ArgList argv);
+  bool CheckAuth(Client* c, const CommandSpec& spec);
+  void BlockClient(Client* c, ArgList argv, CommandContext::BlockRequest& req);
+  void UnblockClient(Client* c, bool timed_out);
+  void SignalKeysReady(const CommandSpec& spec, ArgList argv);
+  void HandleBlockedTimeouts();
+  // Networking (networking.cc).
+  Status Listen(const std::string& addr, int port, bool optional);
+  void AcceptClients(int listen_fd);
+  void ReadFromClient(Client* c);
+  void ProcessInput(Client* c);
+  bool WriteToClient(Client* c);  // false if the client was closed
+  void CloseClient(Client* c);
+  void HandleClientsBeforeSleep();
+  void CloseTimedOutClients();
+  void Cron();
+  void BeforeSleep();
+  bool EvictIfNeeded();
+
+  Config config_;
+  const Clock* clock_;
+  std::unique_ptr<EventLoop> loop_;
+  std::vector<int> listen_fds_;
+  std::vector<Client*> clients_to_close_;
+  CommandRegistry registry_;
+  Keyspace db_;
+  ServerStats stats_;
+  std::map<uint64_t, std::unique_ptr<Client>> clients_;
+  uint64_t next_client_id_ = 1;
+  size_t blocked_count_ = 0;
+  std::unordered_map<std::string, std::vector<Client*>> blocking_keys_;
+  std::vector<std::string> ready_keys_;
+  std::unordered_map<std::string, std::vector<Client*>> watched_keys_;
+  std::deque<SlowlogEntry> slowlog_;
+  int64_t slowlog_next_id_ = 0;
+  int64_t start_time_ms_ = 0;
+  int64_t dirty_ = 0;
+  int64_t last_save_time_s_ = 0;
+  bool loading_ = false;
+  bool is_replica_ = false;
+  bool shutdown_requested_ = false;
+  std::string run_id_;
+  Client* current_client_ = nullptr;
+  std::vector<PropagateSink> propagate_sinks_;
+  std::map<std::string, InfoProvider> info_providers_;
+  std::set<std::pair<int64_t, uint64_t>> block_timeouts_;  // (deadline ms, client id)
+  std::vector<Client*> pending_writes_;
+  bool in_exec_ = false;
+  bool exec_propagated_multi_ = false;
+  int64_t cron_last_ms_ = 0;
+  // instantaneous_* in INFO: samples every cron tick of (time, counter), averaged over the last 16.
+  struct InstMetric {
+    int64_t last_time_ms = 0;
+    uint64_t last_value = 0;
+    double samples[16] = {};
+    int idx = 0;
+    void Track(int64_t now_ms, uint64_t value);
+    double Rate() const;
+  };
+  InstMetric inst_ops_, inst_in_, inst_out_;
+};
+
+}  // namespace rcs

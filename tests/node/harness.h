@@ -1,0 +1,59 @@
+// In-process test harness: a Server without sockets, commands in as argv, replies out as text.
+//
+//   TestNode n;                       // optional config overrides: TestNode n({{"requirepass","x"}});
+//   CHECK(n.Do({"SET", "k", "v"}) == "OK");
+//   CHECK(n.Do("GET k") == "\"v\"");  // inline form, split like redis-cli (quotes allowed)
+//
+// Reply text (one line, unambiguous):
+//   simple string  OK            error    (error) ERR syntax error
+//   integer        (integer) 5   bulk     "value" (bytes as is)
+//   null           (nil)         array    ["a", (integer) 1, (nil)]   empty array []
+//   RESP3: map {"k": "v"}, set ~["a"], double (double) 1.5, bool (true)/(false)
+#pragma once
+#include <initializer_list>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "base/clock.h"
+#include "server/client.h"
+#include "server/server.h"
+
+namespace rcs::test {
+
+// Converts raw RESP reply bytes to the text above; `consumed` gets the bytes of the first reply.
+std::string RespToText(std::string_view resp, size_t* consumed = nullptr);
+
+class TestNode {
+ public:
+  explicit TestNode(std::vector<std::pair<std::string, std::string>> config = {});
+  ~TestNode();
+
+  // Runs one command on the default client and returns its reply as text.
+  std::string Do(std::initializer_list<std::string_view> argv);
+  std::string Do(const std::vector<std::string>& argv);
+  std::string Do(std::string_view inline_command);
+  // Raw RESP bytes of the reply.
+  std::string Raw(const std::vector<std::string>& argv);
+
+  // More clients (WATCH, blocking). Replies accumulate per client; Take returns and clears them as text.
+  Client* NewClient();
+  void Send(Client* c, const std::vector<std::string>& argv);
+  std::string Take(Client* c);  // every pending reply, as text, joined with " | "
+
+  Server& server() { return *server_; }
+  Keyspace& db() { return server_->db(); }
+  ManualClock& clock() { return clock_; }
+  Client* client() { return client_; }
+  // Moves time and runs the timers (blocked timeouts, active expiry).
+  void Advance(int64_t ms);
+
+ private:
+  ManualClock clock_;
+  std::unique_ptr<Server> server_;
+  Client* client_;
+};
+
+}  // namespace rcs::test
