@@ -7,6 +7,7 @@
 #include "base/log.h"
 #include "server/config.h"
 #include "server/server.h"
+#include "server/subsystems.h"
 
 namespace {
 rcs::Server* g_server = nullptr;
@@ -55,6 +56,7 @@ int main(int argc, char** argv) {
   }
   signal(SIGPIPE, SIG_IGN);
   rcs::Server server(config);
+  rcs::InstallSubsystems(server);
   g_server = &server;
   struct sigaction sa {};
   sa.sa_handler = OnSignal;

@@ -335,6 +335,8 @@ std::string Server::InfoText(const std::vector<std::string>& requested) {
   if (want("cluster", true)) {
     section("Cluster");
     Field(&out, "cluster_enabled", config_.cluster_enabled ? 1 : 0);
+    auto it = info_providers_.find("cluster");
+    if (it != info_providers_.end()) it->second(&out);
   }
   if (want("keyspace", true)) {
     section("Keyspace");

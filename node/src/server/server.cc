@@ -128,6 +128,13 @@ void Server::ExecuteCommand(Client* c, ArgList argv) {
     return;
   }
   bool from_master = c->has(kClientMaster);
+  for (auto& [name, sub] : subsystems_) {
+    if (!sub->CheckCommand(c, *spec, argv)) {
+      spec->stats.rejected_calls++;
+      if (in_multi) c->flags |= kClientDirtyExec;
+      return;
+    }
+  }
   if (!from_master) {
     if (is_replica_ && config_.replica_read_only && spec->is(kCmdWrite)) {
       spec->stats.rejected_calls++;
@@ -402,7 +409,19 @@ bool Server::EvictIfNeeded() {
   return UsedMemory() <= config_.maxmemory;
 }
 
+void Server::AddSubsystem(const std::string& name, std::unique_ptr<Subsystem> s) {
+  subsystems_.emplace_back(name, std::move(s));
+}
+
+Subsystem* Server::subsystem(const std::string& name) const {
+  for (auto& [n, s] : subsystems_) {
+    if (n == name) return s.get();
+  }
+  return nullptr;
+}
+
 void Server::FreeClient(Client* c) {
+  for (auto& [name, sub] : subsystems_) sub->OnClientFreed(c);
   UnblockClient(c, false);
   UnwatchAll(c);
   pending_writes_.erase(std::remove(pending_writes_.begin(), pending_writes_.end(), c), pending_writes_.end());
@@ -420,6 +439,7 @@ void Server::Cron() {
   int64_t budget_us = 1000000 / std::max(1, config_.hz) * (25 + 2 * (config_.active_expire_effort - 1)) / 100;
   if (!is_replica_) db_.ActiveExpireCycle(budget_us);
   db_.Cron();
+  for (auto& [name, sub] : subsystems_) sub->Cron();
 }
 
 void Server::RunPendingTimers() {

@@ -23,6 +23,25 @@ namespace rcs {
 
 class EventLoop;
 
+// Subsystems that plug into the server (cluster mode, replication, AOF). The server calls them at fixed
+// points; they reach back through the Server's public API and its event loop.
+class Subsystem {
+ public:
+  virtual ~Subsystem() = default;
+  // Called by Server::Start after the client listeners are open (load state, open ports, start timers).
+  virtual Status Start() { return Status::Ok(); }
+  // Called before every command (after auth and arity checks, before MULTI queueing). Return false after
+  // writing an error reply (e.g. -MOVED) to refuse the command.
+  virtual bool CheckCommand(Client* c, const CommandSpec& spec, ArgList argv) { return true; }
+  // Called from the server's cron (hz times a second) and before the event loop sleeps.
+  virtual void Cron() {}
+  virtual void BeforeSleep() {}
+  // Called when the server stops (flush files, close links).
+  virtual void Shutdown() {}
+  // Called for a client that is being freed (e.g. a replica link).
+  virtual void OnClientFreed(Client* c) {}
+};
+
 struct SlowlogEntry {
   int64_t id;
   int64_t time_s;
@@ -94,6 +113,14 @@ class Server {
   // Sinks that receive every propagated write (AOF, replication). Each gets the command's argv.
   using PropagateSink = std::function<void(const std::vector<std::string_view>& argv)>;
   void AddPropagateSink(PropagateSink sink) { propagate_sinks_.push_back(std::move(sink)); }
+  // Subsystems, by name ("cluster", "replication", "aof"). Owned by the server; called in the order added.
+  void AddSubsystem(const std::string& name, std::unique_ptr<Subsystem> s);
+  Subsystem* subsystem(const std::string& name) const;
+  template <typename T>
+  T* subsystem_as(const std::string& name) const { return static_cast<T*>(subsystem(name)); }
+  // Marks this node as a replica (writes refused unless from the master) or a master.
+  void set_replica(bool replica) { is_replica_ = replica; }
+  void set_loading(bool loading) { loading_ = loading; }
   // INFO sections provided by subsystems (replication, cluster, persistence): name -> text producer.
   using InfoProvider = std::function<void(std::string* out)>;
   void SetInfoProvider(const std::string& section, InfoProvider p) { info_providers_[section] = std::move(p); }
@@ -164,6 +191,7 @@ class Server {
   std::string run_id_;
   Client* current_client_ = nullptr;
   std::vector<PropagateSink> propagate_sinks_;
+  std::vector<std::pair<std::string, std::unique_ptr<Subsystem>>> subsystems_;
   std::map<std::string, InfoProvider> info_providers_;
   std::set<std::pair<int64_t, uint64_t>> block_timeouts_;  // (deadline ms, client id)
   std::vector<Client*> pending_writes_;
