@@ -1,0 +1,138 @@
+#include "cluster_nodes_parser.h"
+
+#include <charconv>
+
+namespace rcs::exporter {
+namespace {
+
+bool ToInt(std::string_view s, long long& out) {
+  if (s.empty()) return false;
+  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
+  return ec == std::errc() && p == s.data() + s.size();
+}
+
+std::vector<std::string_view> SplitSpaces(std::string_view line) {
+  std::vector<std::string_view> out;
+  size_t pos = 0;
+  while (pos < line.size()) {
+    while (pos < line.size() && line[pos] == ' ') ++pos;
+    if (pos >= line.size()) break;
+    size_t end = line.find(' ', pos);
+    if (end == std::string_view::npos) end = line.size();
+    out.push_back(line.substr(pos, end - pos));
+    pos = end;
+  }
+  return out;
+}
+
+// Returns "" on success, else what is wrong.
+std::string ParseAddress(std::string_view field, ClusterNode& n) {
+  std::string_view hostpart = field;
+  size_t comma = field.find(',');
+  if (comma != std::string_view::npos) {
+    n.hostname = std::string(field.substr(comma + 1));
+    hostpart = field.substr(0, comma);
+  }
+  std::string_view ipport = hostpart;
+  size_t at = hostpart.find('@');
+  if (at != std::string_view::npos) {
+    long long bus = 0;
+    if (!ToInt(hostpart.substr(at + 1), bus)) return "bad bus port";
+    n.bus_port = static_cast<int>(bus);
+    ipport = hostpart.substr(0, at);
+  }
+  size_t colon = ipport.rfind(':');
+  if (colon == std::string_view::npos) return "address without port";
+  long long port = 0;
+  if (!ToInt(ipport.substr(colon + 1), port) || port < 0 || port > 65535) return "bad port";
+  n.port = static_cast<int>(port);
+  std::string_view ip = ipport.substr(0, colon);
+  if (ip.size() >= 2 && ip.front() == '[' && ip.back() == ']') ip = ip.substr(1, ip.size() - 2);
+  n.ip = std::string(ip);
+  return "";
+}
+
+void ParseFlags(std::string_view flags, ClusterNode& n) {
+  size_t pos = 0;
+  while (pos <= flags.size()) {
+    size_t comma = flags.find(',', pos);
+    if (comma == std::string_view::npos) comma = flags.size();
+    std::string_view f = flags.substr(pos, comma - pos);
+    if (f == "myself") n.myself = true;
+    else if (f == "master") n.master = true;
+    else if (f == "slave" || f == "replica") n.replica = true;
+    else if (f == "fail") n.fail = true;
+    else if (f == "fail?") n.pfail = true;
+    else if (f == "handshake") n.handshake = true;
+    else if (f == "noaddr") n.noaddr = true;
+    else if (f == "nofailover") n.nofailover = true;
+    pos = comma + 1;
+  }
+}
+
+// Counts the slots in one slot token; migrating/importing markers ("[...]") own nothing.
+int SlotCount(std::string_view tok) {
+  if (tok.empty() || tok.front() == '[') return 0;
+  size_t dash = tok.find('-');
+  long long a = 0, b = 0;
+  if (dash == std::string_view::npos) {
+    if (!ToInt(tok, a) || a < 0 || a >= kClusterSlots) return 0;
+    return 1;
+  }
+  if (!ToInt(tok.substr(0, dash), a) || !ToInt(tok.substr(dash + 1), b)) return 0;
+  if (a < 0 || b >= kClusterSlots || b < a) return 0;
+  return static_cast<int>(b - a + 1);
+}
+
+}  // namespace
+
+std::string ClusterNode::Addr() const { return ip + ":" + std::to_string(port); }
+
+std::string_view ClusterNode::Role() const {
+  if (master) return "master";
+  if (replica) return "replica";
+  return "unknown";
+}
+
+ClusterNodesParse ParseClusterNodes(std::string_view text) {
+  ClusterNodesParse out;
+  size_t pos = 0;
+  while (pos < text.size()) {
+    size_t eol = text.find('\n', pos);
+    if (eol == std::string_view::npos) eol = text.size();
+    std::string_view line = text.substr(pos, eol - pos);
+    pos = eol + 1;
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    if (line.empty()) continue;
+    auto f = SplitSpaces(line);
+    auto fail = [&](std::string_view why) {
+      if (out.error.empty()) out.error = std::string(why) + ": " + std::string(line.substr(0, 120));
+    };
+    if (f.size() < 8) {
+      fail("too few fields");
+      continue;
+    }
+    ClusterNode n;
+    n.id = std::string(f[0]);
+    if (n.id.empty()) {
+      fail("empty node id");
+      continue;
+    }
+    if (std::string err = ParseAddress(f[1], n); !err.empty()) {
+      fail(err);
+      continue;
+    }
+    ParseFlags(f[2], n);
+    if (f[3] != "-") n.master_id = std::string(f[3]);
+    if (!ToInt(f[4], n.ping_sent_ms) || !ToInt(f[5], n.pong_recv_ms) || !ToInt(f[6], n.config_epoch)) {
+      fail("bad number");
+      continue;
+    }
+    n.link_connected = f[7] == "connected";
+    for (size_t i = 8; i < f.size(); ++i) n.slots += SlotCount(f[i]);
+    out.nodes.push_back(std::move(n));
+  }
+  return out;
+}
+
+}  // namespace rcs::exporter

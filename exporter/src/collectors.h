@@ -1,0 +1,90 @@
+#pragma once
+// Collectors turn what one scrape fetched (ScrapeData) into metric families. Each reads one kind of source
+// (INFO, CLUSTER INFO, CLUSTER NODES) and sits behind the same interface, so the scraper times each one and
+// reports its success, and tests drive each one from canned replies.
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "cluster_nodes_parser.h"
+#include "metric_set.h"
+#include "redis_source.h"
+
+namespace rcs::exporter {
+
+// One node as seen in one scrape.
+struct NodeScrape {
+  std::string addr;     // label: "ip:port" as the node announces it (or the configured address)
+  std::string node_id;  // label: 40-hex cluster id, "" outside cluster mode
+  std::string role;     // label: "master", "replica", or "unknown" when neither the node nor the seed says
+  std::string master_id;
+  bool up = false;
+  FetchError error = FetchError::kNone;
+  std::string error_message;
+  std::string info;          // INFO ALL text ("" when down)
+  std::string cluster_info;  // CLUSTER INFO text ("" when down or not in cluster mode)
+  std::optional<long long> slowlog_len;
+  std::optional<long long> slowlog_last_id;
+  std::optional<double> slowlog_last_duration_seconds;
+  double seconds = 0;  // how long fetching this node took
+
+  Labels NodeLabels() const { return {{"addr", addr}, {"node_id", node_id}, {"role", role}}; }
+};
+
+struct ScrapeData {
+  std::vector<NodeScrape> nodes;
+  bool cluster_mode = false;
+  // The seed's CLUSTER NODES; empty when no seed answered (then cluster_view_ok is false).
+  bool cluster_view_ok = false;
+  std::string seed_addr;  // which seed answered
+  ClusterNodesParse topology;
+};
+
+class Collector {
+ public:
+  virtual ~Collector() = default;
+  virtual const char* Name() const = 0;
+  // Adds this scrape's series. Returns false when the source it reads was unusable (reported as
+  // redis_exporter_collector_success{collector} 0); what it could add is still served. A node being down is
+  // not a collector failure: that is what redis_up says.
+  virtual bool Collect(const ScrapeData& data, MetricSet& out) = 0;
+};
+
+// redis_up and everything from INFO ALL and SLOWLOG, per node.
+class InfoCollector : public Collector {
+ public:
+  const char* Name() const override { return "info"; }
+  bool Collect(const ScrapeData& data, MetricSet& out) override;
+  // One node's series (also used by /scrape?target=).
+  static bool CollectNode(const NodeScrape& node, MetricSet& out);
+};
+
+// Each node's own CLUSTER INFO, with its node labels.
+class ClusterInfoCollector : public Collector {
+ public:
+  const char* Name() const override { return "cluster_info"; }
+  bool Collect(const ScrapeData& data, MetricSet& out) override;
+  static bool CollectNode(const NodeScrape& node, MetricSet& out);
+};
+
+// The seed's CLUSTER NODES: per-node topology series, derived counts, and role changes observed between
+// scrapes (the only state a collector keeps; it forgets nodes that left the cluster).
+class ClusterNodesCollector : public Collector {
+ public:
+  const char* Name() const override { return "cluster_nodes"; }
+  bool Collect(const ScrapeData& data, MetricSet& out) override;
+
+ private:
+  struct Seen {
+    std::string role;
+    std::string addr;
+    double changes = 0;
+  };
+  std::map<std::string, Seen> seen_;  // by node id
+};
+
+std::vector<std::unique_ptr<Collector>> DefaultCollectors();
+
+}  // namespace rcs::exporter

@@ -1,0 +1,104 @@
+#include "http_server.h"
+
+#include <httplib.h>
+
+#include "build_info.h"
+#include "log.h"
+
+namespace rcs::exporter {
+namespace {
+constexpr const char* kMetricsType = "text/plain; version=0.0.4; charset=utf-8";
+
+std::string HtmlEscape(const std::string& s) {
+  std::string out;
+  for (char c : s) {
+    switch (c) {
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '&': out += "&amp;"; break;
+      case '"': out += "&quot;"; break;
+      default: out.push_back(c);
+    }
+  }
+  return out;
+}
+}  // namespace
+
+HttpServer::HttpServer(const Config& config, ClusterScraper& scraper, RedisSource& target_source)
+    : config_(config), scraper_(scraper), target_source_(target_source), server_(std::make_unique<httplib::Server>()) {
+  auto& s = *server_;
+  s.Get(config_.telemetry_path, [this](const httplib::Request&, httplib::Response& res) {
+    res.set_content(scraper_.Scrape(), kMetricsType);
+  });
+  s.Get("/scrape", [this](const httplib::Request& req, httplib::Response& res) {
+    std::string target = req.get_param_value("target");
+    std::string err;
+    auto ep = target.empty() ? std::nullopt : ParseRedisUri(target, &err);
+    if (!ep) {
+      res.status = 400;
+      res.set_content(target.empty() ? "missing ?target=redis://host:port\n" : err + "\n", "text/plain");
+      return;
+    }
+    std::lock_guard lock(target_mu_);
+    res.set_content(ScrapeSingleTarget(config_, target_source_, *ep), kMetricsType);
+  });
+  s.Get("/discover-cluster-nodes", [this](const httplib::Request&, httplib::Response& res) {
+    auto json = scraper_.Discover();
+    if (!json) {
+      res.status = 503;
+      res.set_content("{\"error\":\"no seed answered CLUSTER NODES\"}", "application/json");
+      return;
+    }
+    res.set_content(*json, "application/json");
+  });
+  s.Get("/health", [](const httplib::Request&, httplib::Response& res) { res.set_content("ok\n", "text/plain"); });
+  s.Get("/", [this](const httplib::Request&, httplib::Response& res) {
+    std::string seeds;
+    for (const auto& e : config_.seeds) seeds += (seeds.empty() ? "" : ", ") + e.Uri();
+    std::string path = HtmlEscape(config_.telemetry_path);
+    res.set_content("<!DOCTYPE html><html><head><title>Redis Cluster Exporter</title></head><body>"
+                    "<h1>Redis Cluster Exporter " + std::string(kVersion) + "</h1>"
+                    "<p>Seeds: " + HtmlEscape(seeds) + "</p><ul>"
+                    "<li><a href=\"" + path + "\">" + path + "</a>: every node of the cluster</li>"
+                    "<li><a href=\"/discover-cluster-nodes\">/discover-cluster-nodes</a>: http_sd targets</li>"
+                    "<li>/scrape?target=redis://host:port: one node</li>"
+                    "<li><a href=\"/health\">/health</a></li></ul></body></html>",
+                    "text/html; charset=utf-8");
+  });
+  s.set_exception_handler([](const httplib::Request& req, httplib::Response& res, std::exception_ptr ep) {
+    std::string what = "unknown";
+    try {
+      if (ep) std::rethrow_exception(ep);
+    } catch (const std::exception& e) {
+      what = e.what();
+    } catch (...) {
+    }
+    Log().Error("request failed", {{"path", req.path}, {"error", what}});
+    res.status = 500;
+    res.set_content("internal error\n", "text/plain");
+  });
+}
+
+HttpServer::~HttpServer() = default;
+
+int HttpServer::Bind(std::string* error) {
+  int port = config_.listen_port;
+  bool ok;
+  if (port == 0) {
+    port = server_->bind_to_any_port(config_.listen_host);
+    ok = port > 0;
+  } else {
+    ok = server_->bind_to_port(config_.listen_host, port);
+  }
+  if (!ok) {
+    *error = "cannot listen on " + config_.listen_host + ":" + std::to_string(config_.listen_port);
+    return -1;
+  }
+  return port;
+}
+
+bool HttpServer::Serve() { return server_->listen_after_bind(); }
+
+void HttpServer::Stop() { server_->stop(); }
+
+}  // namespace rcs::exporter

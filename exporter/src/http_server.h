@@ -1,0 +1,35 @@
+#pragma once
+// HTTP endpoints (cpp-httplib): <telemetry-path>, /scrape?target=, /discover-cluster-nodes, /health, /.
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "config.h"
+#include "scraper.h"
+
+namespace httplib {
+class Server;
+}
+
+namespace rcs::exporter {
+
+class HttpServer {
+ public:
+  // target_source serves /scrape?target= (its own kept connections, separate from the cluster's).
+  HttpServer(const Config& config, ClusterScraper& scraper, RedisSource& target_source);
+  ~HttpServer();
+  // Binds; returns the port (useful with port 0) or -1 with *error set.
+  int Bind(std::string* error);
+  // Serves until Stop(). Returns false if serving failed.
+  bool Serve();
+  void Stop();
+
+ private:
+  const Config& config_;
+  ClusterScraper& scraper_;
+  RedisSource& target_source_;
+  std::mutex target_mu_;
+  std::unique_ptr<httplib::Server> server_;
+};
+
+}  // namespace rcs::exporter

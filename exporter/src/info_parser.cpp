@@ -1,0 +1,131 @@
+#include "info_parser.h"
+
+#include <charconv>
+#include <cstdlib>
+#include <string>
+
+namespace rcs::exporter {
+
+std::vector<InfoField> ParseInfo(std::string_view text) {
+  std::vector<InfoField> out;
+  out.reserve(256);
+  std::string_view section;
+  size_t pos = 0;
+  while (pos < text.size()) {
+    size_t eol = text.find('\n', pos);
+    if (eol == std::string_view::npos) eol = text.size();
+    std::string_view line = text.substr(pos, eol - pos);
+    pos = eol + 1;
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    if (line.empty()) continue;
+    if (line.front() == '#') {
+      line.remove_prefix(1);
+      while (!line.empty() && line.front() == ' ') line.remove_prefix(1);
+      section = line;
+      continue;
+    }
+    size_t colon = line.find(':');
+    if (colon == std::string_view::npos || colon == 0) continue;
+    out.push_back({section, line.substr(0, colon), line.substr(colon + 1)});
+  }
+  return out;
+}
+
+void ForEachKeyValue(std::string_view list, const std::function<void(std::string_view, std::string_view)>& fn) {
+  size_t pos = 0;
+  while (pos <= list.size()) {
+    size_t comma = list.find(',', pos);
+    if (comma == std::string_view::npos) comma = list.size();
+    std::string_view item = list.substr(pos, comma - pos);
+    size_t eq = item.find('=');
+    if (eq != std::string_view::npos) fn(item.substr(0, eq), item.substr(eq + 1));
+    pos = comma + 1;
+  }
+}
+
+std::optional<double> ParseNumber(std::string_view s) {
+  if (!s.empty() && s.back() == '%') s.remove_suffix(1);
+  if (s.empty()) return std::nullopt;
+  double v = 0;
+  const char* begin = s.data();
+  if (*begin == '+') ++begin;
+  auto [ptr, ec] = std::from_chars(begin, s.data() + s.size(), v);
+  if (ec != std::errc() || ptr != s.data() + s.size()) return std::nullopt;
+  return v;
+}
+
+std::optional<CommandStat> ParseCommandStat(std::string_view value) {
+  CommandStat st;
+  bool have_calls = false;
+  ForEachKeyValue(value, [&](std::string_view k, std::string_view v) {
+    auto n = ParseNumber(v);
+    if (!n) return;
+    if (k == "calls") {
+      st.calls = *n;
+      have_calls = true;
+    } else if (k == "usec") {
+      st.usec = *n;
+    } else if (k == "rejected_calls") {
+      st.rejected_calls = *n;
+    } else if (k == "failed_calls") {
+      st.failed_calls = *n;
+    }
+  });
+  if (!have_calls) return std::nullopt;
+  return st;
+}
+
+std::optional<KeyspaceStat> ParseKeyspace(std::string_view value) {
+  KeyspaceStat st;
+  bool have_keys = false;
+  ForEachKeyValue(value, [&](std::string_view k, std::string_view v) {
+    auto n = ParseNumber(v);
+    if (!n) return;
+    if (k == "keys") {
+      st.keys = *n;
+      have_keys = true;
+    } else if (k == "expires") {
+      st.expires = *n;
+    } else if (k == "avg_ttl") {
+      st.avg_ttl_ms = *n;
+    }
+  });
+  if (!have_keys) return std::nullopt;
+  return st;
+}
+
+std::optional<ConnectedReplica> ParseConnectedReplica(std::string_view value) {
+  ConnectedReplica r;
+  bool have_ip = false, have_port = false;
+  ForEachKeyValue(value, [&](std::string_view k, std::string_view v) {
+    if (k == "ip") {
+      r.ip = v;
+      have_ip = true;
+    } else if (k == "port") {
+      r.port = v;
+      have_port = true;
+    } else if (k == "state") {
+      r.state = v;
+    } else if (k == "offset") {
+      r.offset = ParseNumber(v).value_or(0);
+    } else if (k == "lag") {
+      r.lag = ParseNumber(v).value_or(0);
+    }
+  });
+  if (!have_ip || !have_port) return std::nullopt;
+  return r;
+}
+
+std::vector<LatencyPercentile> ParseLatencyPercentiles(std::string_view value) {
+  std::vector<LatencyPercentile> out;
+  ForEachKeyValue(value, [&](std::string_view k, std::string_view v) {
+    if (k.size() < 2 || k.front() != 'p') return;
+    auto q = ParseNumber(k.substr(1));
+    auto n = ParseNumber(v);
+    if (!q || !n || *q < 0 || *q > 100) return;
+    out.push_back({*q / 100.0, *n});
+  });
+  return out;
+}
+
+}  // namespace rcs::exporter

@@ -1,0 +1,53 @@
+#pragma once
+// Pure parsers for the text replies of INFO and CLUSTER INFO (no I/O). Every view returned points into the
+// text passed in, so the caller keeps that text alive while it uses the result. Nothing is copied: a scrape
+// of six nodes walks ~1500 INFO lines, and the exporter's CPU budget is about a millisecond per scrape.
+//
+// Format (Redis 7.0, also what our node emits): lines "key:value" separated by "\r\n" (a bare "\n" is
+// accepted), "# Section" headers, blank lines between sections. Compound values are "k=v,k=v" lists
+// (cmdstat_*, errorstat_*, latency_percentiles_usec_*, dbN, slaveN).
+#include <functional>
+#include <optional>
+#include <string_view>
+#include <vector>
+
+namespace rcs::exporter {
+
+struct InfoField {
+  std::string_view section;  // lower-cased header as written, e.g. "Stats"; "" before the first header
+  std::string_view key;
+  std::string_view value;
+};
+
+// Splits INFO / CLUSTER INFO text into fields, in order. Lines without ':' (and headers) are skipped.
+std::vector<InfoField> ParseInfo(std::string_view text);
+
+// Calls fn(key, value) for each "k=v" element of a comma-separated list; elements without '=' are skipped.
+void ForEachKeyValue(std::string_view list, const std::function<void(std::string_view, std::string_view)>& fn);
+
+// Numbers as Redis prints them: integers, decimals, "-1"; a trailing '%' is accepted ("30.59%").
+std::optional<double> ParseNumber(std::string_view s);
+
+struct CommandStat {  // cmdstat_<name>:calls=..,usec=..,usec_per_call=..,rejected_calls=..,failed_calls=..
+  double calls = 0, usec = 0, rejected_calls = 0, failed_calls = 0;
+};
+std::optional<CommandStat> ParseCommandStat(std::string_view value);
+
+struct KeyspaceStat {  // dbN:keys=..,expires=..,avg_ttl=..
+  double keys = 0, expires = 0, avg_ttl_ms = 0;
+};
+std::optional<KeyspaceStat> ParseKeyspace(std::string_view value);
+
+struct ConnectedReplica {  // slaveN:ip=..,port=..,state=..,offset=..,lag=..
+  std::string_view ip, port, state;
+  double offset = 0, lag = 0;
+};
+std::optional<ConnectedReplica> ParseConnectedReplica(std::string_view value);
+
+struct LatencyPercentile {  // latency_percentiles_usec_<cmd>:p50=..,p99=..,p99.9=..
+  double quantile = 0;       // 0.5, 0.99, 0.999
+  double usec = 0;
+};
+std::vector<LatencyPercentile> ParseLatencyPercentiles(std::string_view value);
+
+}  // namespace rcs::exporter

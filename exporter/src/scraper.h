@@ -1,0 +1,75 @@
+#pragma once
+// Scrape orchestration: which nodes to ask what, in as few round trips as possible, within --scrape-timeout.
+//
+// Steady state is one round: the seed's CLUSTER NODES and every known node's INFO ALL / CLUSTER INFO /
+// SLOWLOG are fetched together (known = the scrapable nodes of the previous CLUSTER NODES). Nodes that the new
+// CLUSTER NODES lists but that were not fetched (first scrape, a node joined) get a second round. If the first
+// seed does not answer, the other seeds are asked in turn, then the nodes that just answered, then the rest.
+// Series are built from scratch every scrape, so a node that left the cluster disappears at once.
+#include <chrono>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "collectors.h"
+#include "config.h"
+#include "redis_source.h"
+
+namespace rcs::exporter {
+
+class ClusterScraper {
+ public:
+  ClusterScraper(Config config, RedisSource& source);
+  ClusterScraper(Config config, RedisSource& source, std::vector<std::unique_ptr<Collector>> collectors);
+
+  // The whole cluster in the text exposition format. Serialized: concurrent calls wait for each other.
+  std::string Scrape();
+  // Prometheus http_sd JSON listing every node; nullopt (HTTP 503) when no seed answers.
+  std::optional<std::string> Discover();
+
+ private:
+  struct Known {
+    Endpoint endpoint;
+    std::string addr, node_id, role, master_id;
+  };
+  struct SeedAnswer {
+    bool ok = false;
+    bool standalone = false;  // the seed said cluster support is disabled
+    std::string seed_addr;
+    std::string nodes_text;
+  };
+  NodeRequest Request(const Endpoint& ep, std::vector<Command> commands) const;
+  // Tries seeds[from..], then `extra`, one at a time, for CLUSTER NODES.
+  SeedAnswer AskSeeds(size_t from, const std::vector<Endpoint>& extra, Clock::time_point deadline,
+                      std::map<std::string, NodeResponse>* failures);
+  ScrapeData Gather(Clock::time_point deadline);
+  void TrackErrors(const ScrapeData& data);
+
+  Config config_;
+  RedisSource& source_;
+  std::vector<std::unique_ptr<Collector>> collectors_;
+  std::mutex mu_;
+  std::vector<Known> known_;
+  bool cluster_mode_ = true;
+  std::map<std::string, double> node_errors_;       // by addr
+  std::map<std::string, std::string> last_error_;  // by addr, for logging transitions
+  double scrapes_ = 0;
+  std::vector<double> bucket_bounds_;
+  std::vector<uint64_t> bucket_counts_;
+  uint64_t duration_count_ = 0;
+  double duration_sum_ = 0;
+};
+
+// Metrics of one node for /scrape?target= (the multi-target pattern): INFO, CLUSTER INFO and SLOWLOG series
+// with the node's labels, plus redis_exporter_last_scrape_duration_seconds.
+std::string ScrapeSingleTarget(const Config& config, RedisSource& source, const Endpoint& target);
+
+// Commands sent to every node, in this order.
+const std::vector<Command>& NodeCommands();
+// Fills a NodeScrape's data fields from the replies to NodeCommands() (starting at replies[0]).
+void FillNodeScrape(NodeScrape& node, NodeResponse& response);
+
+}  // namespace rcs::exporter

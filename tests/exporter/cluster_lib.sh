@@ -1,0 +1,106 @@
+# Shell helpers shared by the exporter's integration test and benchmark: a six-node cluster on 127.0.0.1.
+# Source this file, then call cluster_start / cluster_stop. Everything is bounded in count and time.
+#
+# Environment:
+#   RCS_SERVER_BIN   server binary (default /usr/bin/redis-server); set it to our node's binary once its
+#                    cluster mode exists: it must take redis-server's flags used below
+#   RCS_CLI_BIN      redis-cli (default /usr/bin/redis-cli)
+#   CL_PORT_BASE     first port (six consecutive ports; bus ports are +10000)
+#   CL_PASSWORD      requirepass/masterauth
+#   CL_NODE_TIMEOUT  cluster-node-timeout in ms
+
+RCS_SERVER_BIN=${RCS_SERVER_BIN:-/usr/bin/redis-server}
+RCS_CLI_BIN=${RCS_CLI_BIN:-/usr/bin/redis-cli}
+CL_PORT_BASE=${CL_PORT_BASE:-21000}
+CL_PASSWORD=${CL_PASSWORD:-s3cret-pw}
+CL_NODE_TIMEOUT=${CL_NODE_TIMEOUT:-1000}
+CL_DIR=""
+
+cl_cli() { # cl_cli PORT args...
+  local port=$1; shift
+  timeout 5 "$RCS_CLI_BIN" -h 127.0.0.1 -p "$port" --no-auth-warning -a "$CL_PASSWORD" "$@"
+}
+
+cl_node_start() { # cl_node_start PORT (reuses the port's directory and nodes.conf)
+  local port=$1 d="$CL_DIR/$1"
+  mkdir -p "$d"
+  "$RCS_SERVER_BIN" --port "$port" --bind 127.0.0.1 --cluster-enabled yes \
+    --cluster-config-file "$d/nodes.conf" --cluster-node-timeout "$CL_NODE_TIMEOUT" \
+    --requirepass "$CL_PASSWORD" --masterauth "$CL_PASSWORD" --dir "$d" --save "" --appendonly no \
+    --daemonize no --logfile "$d/server.log" >"$d/stdout.log" 2>&1 &
+  echo $! >"$d/pid"
+}
+
+cl_wait_ping() { # cl_wait_ping PORT
+  local i
+  for i in $(seq 1 50); do
+    [ "$(cl_cli "$1" ping 2>/dev/null)" = "PONG" ] && return 0
+    sleep 0.1
+  done
+  echo "node $1 did not answer PING" >&2
+  return 1
+}
+
+cl_wait_state_ok() { # cl_wait_state_ok PORT...
+  local port i
+  for port in "$@"; do
+    for i in $(seq 1 100); do
+      cl_cli "$port" cluster info 2>/dev/null | grep -q '^cluster_state:ok' && break
+      sleep 0.2
+    done
+    cl_cli "$port" cluster info | grep -q '^cluster_state:ok' || { echo "node $port: cluster not ok" >&2; return 1; }
+  done
+}
+
+cluster_ports() { seq "$CL_PORT_BASE" $((CL_PORT_BASE + 5)); }
+
+cluster_start() {
+  CL_DIR=$(mktemp -d /tmp/rcs-exporter-cluster.XXXXXX)
+  local port addrs=()
+  for port in $(cluster_ports); do
+    cl_node_start "$port"
+    addrs+=("127.0.0.1:$port")
+  done
+  for port in $(cluster_ports); do cl_wait_ping "$port" || return 1; done
+  timeout 60 "$RCS_CLI_BIN" --no-auth-warning -a "$CL_PASSWORD" --cluster create "${addrs[@]}" \
+    --cluster-replicas 1 --cluster-yes >"$CL_DIR/create.log" 2>&1 || { cat "$CL_DIR/create.log" >&2; return 1; }
+  # shellcheck disable=SC2046
+  cl_wait_state_ok $(cluster_ports) || return 1
+  # Wait until every replica reports its link up, so the cluster is fully formed.
+  local i ok
+  for i in $(seq 1 100); do
+    ok=$(for port in $(cluster_ports); do cl_cli "$port" info replication; done | grep -c 'master_link_status:up')
+    [ "$ok" -ge 3 ] && return 0
+    sleep 0.2
+  done
+  echo "replicas did not sync" >&2
+  return 1
+}
+
+cl_node_pid() { cat "$CL_DIR/$1/pid" 2>/dev/null; }
+
+cl_node_kill9() { # cl_node_kill9 PORT
+  local pid
+  pid=$(cl_node_pid "$1")
+  [ -n "$pid" ] && kill -9 "$pid" 2>/dev/null
+  [ -n "$pid" ] && wait "$pid" 2>/dev/null
+  rm -f "$CL_DIR/$1/pid"
+}
+
+cluster_stop() {
+  [ -n "$CL_DIR" ] && [ -d "$CL_DIR" ] || return 0
+  local port pid
+  for port in $(cluster_ports); do
+    pid=$(cl_node_pid "$port")
+    if [ -n "$pid" ]; then
+      kill -CONT "$pid" 2>/dev/null
+      kill "$pid" 2>/dev/null
+    fi
+  done
+  for port in $(cluster_ports); do
+    pid=$(cl_node_pid "$port")
+    [ -n "$pid" ] && { timeout 10 tail --pid="$pid" -f /dev/null 2>/dev/null || kill -9 "$pid" 2>/dev/null; }
+  done
+  rm -rf "$CL_DIR"
+  CL_DIR=""
+}
