@@ -1,5 +1,6 @@
 #include <doctest/doctest.h>
 
+#include <fstream>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
@@ -330,4 +331,27 @@ TEST_CASE("redis_exporter names kept, except the documented renames") {
     ++checked;
   }
   CHECK(checked > 120);
+}
+
+TEST_CASE("docs/metrics.md lists every family the exporter serves") {
+  QuietLogs quiet;
+  std::ifstream in(RCS_EXPORTER_METRICS_DOC);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  const std::string doc = ss.str();
+  REQUIRE(!doc.empty());
+  FakeCluster f = FakeCluster::SixNodes();
+  ClusterScraper scraper(TestConfig(), f);
+  scraper.Scrape();
+  f.Failover(21000);
+  std::string err;
+  auto names = FamilyNames(scraper.Scrape());
+  for (const auto& n : FamilyNames(ScrapeSingleTarget(TestConfig(), f, *ParseRedisUri("127.0.0.1:21001", &err)))) {
+    names.insert(n);
+  }
+  CHECK(names.size() > 150);
+  for (const auto& name : names) {
+    bool listed = doc.find("`" + name + "`") != std::string::npos || doc.find("`" + name + "{") != std::string::npos;
+    CHECK_MESSAGE(listed, name, " is served but not in docs/metrics.md");
+  }
 }
