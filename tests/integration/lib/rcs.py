@@ -1,0 +1,159 @@
+"""Helpers for integration tests that run real processes on 127.0.0.1.
+
+Every process started here is registered and stopped when the test ends (also on failure, on
+KeyboardInterrupt and at interpreter exit). Every wait is bounded in time.
+"""
+import atexit
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import tempfile
+import time
+
+REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", ".."))
+NODE_BIN = os.environ.get("RCS_NODE_BIN", os.path.join(REPO, "build", "node", "redis-cluster-node"))
+REDIS_SERVER = os.environ.get("REDIS_SERVER_BIN", "/usr/bin/redis-server")
+REDIS_CLI = os.environ.get("REDIS_CLI_BIN", "/usr/bin/redis-cli")
+REDIS_BENCHMARK = os.environ.get("REDIS_BENCHMARK_BIN", "/usr/bin/redis-benchmark")
+
+_live = []
+
+
+def _cleanup():
+    for p in list(_live):
+        p.stop()
+
+
+atexit.register(_cleanup)
+signal.signal(signal.SIGTERM, lambda *a: (_cleanup(), os._exit(1)))
+
+
+def wait_until(pred, timeout=10.0, interval=0.05, what="condition"):
+    """Polls pred() until it is truthy; raises AssertionError after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    last_exc = None
+    while time.monotonic() < deadline:
+        try:
+            v = pred()
+            if v:
+                return v
+        except Exception as e:  # noqa: BLE001 - the predicate may fail while a process starts
+            last_exc = e
+        time.sleep(interval)
+    raise AssertionError("timed out after %.1fs waiting for %s (last error: %r)" % (timeout, what, last_exc))
+
+
+def port_free(port):
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            s.bind(("127.0.0.1", port))
+            return True
+        except OSError:
+            return False
+
+
+class Server:
+    """A node (ours or Debian's redis-server) on 127.0.0.1:port with its own directory."""
+
+    def __init__(self, port, args=(), binary=None, password=None, workdir=None):
+        self.port = port
+        self.binary = binary or NODE_BIN
+        self.password = password
+        self.args = list(args)
+        self.own_dir = workdir is None
+        self.dir = workdir or tempfile.mkdtemp(prefix="rcs-%d-" % port)
+        self.proc = None
+        self.log_path = os.path.join(self.dir, "server.log")
+
+    def command_line(self):
+        cmd = [self.binary, "--port", str(self.port), "--bind", "127.0.0.1", "--dir", self.dir,
+               "--save", "", "--appendonly", "no"]
+        if self.password:
+            cmd += ["--requirepass", self.password, "--masterauth", self.password]
+        return cmd + self.args
+
+    def start(self, wait=True):
+        if not port_free(self.port):
+            raise AssertionError("port %d is busy before the test started" % self.port)
+        log = open(self.log_path, "ab")
+        self.proc = subprocess.Popen(self.command_line(), stdout=log, stderr=subprocess.STDOUT,
+                                     stdin=subprocess.DEVNULL)
+        log.close()
+        _live.append(self)
+        if wait:
+            wait_until(self.ping, timeout=10, what="server on port %d to answer PING" % self.port)
+        return self
+
+    def ping(self):
+        if self.proc.poll() is not None:
+            raise AssertionError("server on port %d exited with %s; log:\n%s" % (self.port, self.proc.returncode, self.log()))
+        return self.cli("PING", check=False).strip() == "PONG"
+
+    def cli(self, *args, check=True, timeout=20, extra=()):
+        cmd = [REDIS_CLI, "-h", "127.0.0.1", "-p", str(self.port)] + list(extra)
+        if self.password:
+            cmd += ["-a", self.password, "--no-auth-warning"]
+        out = subprocess.run(cmd + [str(a) for a in args], capture_output=True, text=True, timeout=timeout)
+        if check and out.returncode != 0:
+            raise AssertionError("redis-cli %s failed: %s %s" % (args, out.stdout, out.stderr))
+        return out.stdout
+
+    def client(self, **kw):
+        import redis  # Debian's python3-redis
+        return redis.Redis(host="127.0.0.1", port=self.port, password=self.password, socket_timeout=10, **kw)
+
+    def log(self):
+        try:
+            with open(self.log_path, "r", errors="replace") as f:
+                return f.read()[-4000:]
+        except OSError:
+            return ""
+
+    def kill(self, sig=signal.SIGKILL):
+        if self.proc and self.proc.poll() is None:
+            self.proc.send_signal(sig)
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(timeout=10)
+
+    def stop(self):
+        if self.proc and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(timeout=10)
+        if self in _live:
+            _live.remove(self)
+        if self.own_dir:
+            shutil.rmtree(self.dir, ignore_errors=True)
+
+
+def raw_exchange(port, payload, read_timeout=2.0, password=None):
+    """Sends raw bytes on a fresh connection and returns (everything read, closed_by_server)."""
+    with socket.create_connection(("127.0.0.1", port), timeout=5) as s:
+        if password:
+            auth = b"*2\r\n$4\r\nAUTH\r\n$%d\r\n%s\r\n" % (len(password), password.encode())
+            s.sendall(auth)
+            s.recv(64)
+        s.sendall(payload)
+        s.settimeout(read_timeout)
+        data = b""
+        closed = False
+        deadline = time.monotonic() + read_timeout
+        while time.monotonic() < deadline:
+            try:
+                chunk = s.recv(65536)
+            except socket.timeout:
+                break
+            if not chunk:
+                closed = True
+                break
+            data += chunk
+        return data, closed

@@ -1,0 +1,67 @@
+#include <doctest/doctest.h>
+
+#include "base/crc16.h"
+#include "base/strutil.h"
+
+using namespace rcs;
+
+TEST_CASE("CRC16 and key hash slots match Redis Cluster's published values") {
+  CHECK(Crc16("123456789") == 0x31C3);  // the test vector in the cluster specification
+  CHECK(KeyHashSlot("foo") == 12182);
+  CHECK(KeyHashSlot("bar") == 5061);
+  CHECK(KeyHashSlot("{user1000}.following") == KeyHashSlot("{user1000}.followers"));
+  CHECK(KeyHashSlot("foo{}{bar}") == KeyHashSlot("foo{}{bar}"));
+  CHECK(HashTagOf("foo{}{bar}") == "foo{}{bar}");  // empty first tag: the whole key is hashed
+  CHECK(HashTagOf("foo{{bar}}zap") == "{bar");
+  CHECK(HashTagOf("foo{bar}{zap}") == "bar");
+  CHECK(KeyHashSlot("") == 0);
+}
+
+TEST_CASE("ParseInt64 follows string2ll") {
+  int64_t v;
+  CHECK(ParseInt64("0", &v));
+  CHECK(ParseInt64("-9223372036854775808", &v));
+  CHECK(v == INT64_MIN);
+  CHECK(ParseInt64("9223372036854775807", &v));
+  CHECK_FALSE(ParseInt64("9223372036854775808", &v));
+  CHECK_FALSE(ParseInt64("01", &v));
+  CHECK_FALSE(ParseInt64("+1", &v));
+  CHECK_FALSE(ParseInt64(" 1", &v));
+  CHECK_FALSE(ParseInt64("-0", &v));
+  CHECK_FALSE(ParseInt64("", &v));
+  CHECK_FALSE(ParseInt64("1a", &v));
+}
+
+TEST_CASE("ParseDouble and formatting") {
+  double d;
+  CHECK(ParseDouble("1.5", &d));
+  CHECK(ParseDouble("-inf", &d));
+  CHECK_FALSE(ParseDouble("nan", &d));
+  CHECK_FALSE(ParseDouble(" 1", &d));
+  CHECK_FALSE(ParseDouble("1x", &d));
+  CHECK(FormatDouble(1.5) == "1.5");
+  CHECK(FormatDouble(0.1) == "0.10000000000000001");
+  CHECK(FormatLongDouble(10.5L) == "10.5");
+  CHECK(FormatLongDouble(3.0L) == "3");
+}
+
+TEST_CASE("glob matching as Redis's stringmatchlen") {
+  CHECK(GlobMatch("*", "anything"));
+  CHECK(GlobMatch("h?llo", "hello"));
+  CHECK(GlobMatch("h[ae]llo", "hallo"));
+  CHECK_FALSE(GlobMatch("h[^e]llo", "hello"));
+  CHECK(GlobMatch("h[a-b]llo", "hbllo"));
+  CHECK(GlobMatch("h\\*llo", "h*llo"));
+  CHECK_FALSE(GlobMatch("h\\*llo", "hello"));
+  CHECK(GlobMatch("MAX*", "maxmemory", true));
+  CHECK_FALSE(GlobMatch("a*b", "acd"));
+  CHECK(GlobMatch("*a*a*a*a*a*a*a*a*b", std::string(50, 'a') + "b"));
+}
+
+TEST_CASE("SecureEquals") {
+  CHECK(SecureEquals("secret", "secret"));
+  CHECK_FALSE(SecureEquals("secret", "secreT"));
+  CHECK_FALSE(SecureEquals("secret", "secret1"));
+  CHECK_FALSE(SecureEquals("", "x"));
+  CHECK(SecureEquals("", ""));
+}
