@@ -188,10 +188,16 @@ ScrapeData ClusterScraper::Gather(Clock::time_point deadline) {
       }
     }
     seed = AskSeeds(1, extra, deadline, &seed_failures);
-    if (seed.ok && seed.seed_addr != seed0.HostPort()) {
+  }
+  if (seed.ok && seed.seed_addr != last_seed_) {  // log changes of seed, not every scrape
+    if (seed.seed_addr != seed0.HostPort()) {
       Log().Warn("first seed unavailable, using another", {{"seed", seed0.HostPort()}, {"used", seed.seed_addr}});
+    } else if (!last_seed_.empty()) {
+      Log().Info("first seed answers again", {{"seed", seed0.HostPort()}});
     }
   }
+  if (!seed.ok && !last_seed_.empty()) Log().Error("no seed answered CLUSTER NODES");
+  last_seed_ = seed.ok ? seed.seed_addr : "";
 
   // Which nodes this scrape reports.
   std::vector<Known> nodes;

@@ -54,6 +54,7 @@ class ClusterScraper {
   std::mutex mu_;
   std::vector<Known> known_;
   bool cluster_mode_ = true;
+  std::string last_seed_;  // seed that answered last time ("" if none), to log only changes
   std::map<std::string, double> node_errors_;       // by addr
   std::map<std::string, std::string> last_error_;  // by addr, for logging transitions
   double scrapes_ = 0;
