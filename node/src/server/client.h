@@ -69,6 +69,10 @@ class Client {
     int64_t timeout_at_ms = 0;      // 0 = forever
   } blocked;
 
+  // The master link: replies to the master's commands are dropped, except when a command (REPLCONF
+  // GETACK) sets this for its own reply.
+  bool reply_to_master = false;
+
   // Replication (a replica attached to us)
   int64_t repl_ack_offset = 0;
   int64_t repl_ack_time_ms = 0;

@@ -172,9 +172,19 @@ void Server::ProcessInput(Client* c) {
       c->qpos = c->qbuf.size();
       break;
     }
+    std::string_view raw(c->qbuf.data() + c->qpos, consumed);
     c->qpos += consumed;
     if (!c->argv.empty()) {
-      ExecuteCommand(c, c->argv);
+      if (c->has(kClientMaster)) {
+        // Our master's stream: apply, drop the reply, count the bytes for the replication offset.
+        size_t out_before = c->out.size();
+        ExecuteCommand(c, c->argv);
+        if (!c->reply_to_master) c->out.resize(out_before);
+        c->reply_to_master = false;
+        if (master_stream_hook_) master_stream_hook_(raw);
+      } else {
+        ExecuteCommand(c, c->argv);
+      }
       if (!ready_keys_.empty()) ServeReadyKeys();
     }
   }
@@ -213,6 +223,42 @@ bool Server::WriteToClient(Client* c) {
   return true;
 }
 
+Client* Server::AdoptConnection(int fd, uint32_t flags, std::string_view initial_input) {
+  uint64_t id = next_client_id_++;
+  auto owned = std::make_unique<Client>(id, fd);
+  Client* c = owned.get();
+  c->flags |= flags;
+  c->created_ms = clock_->NowMs();
+  c->last_interaction_ms = c->created_ms;
+  c->authenticated = true;
+  c->addr = PeerAddress(fd, false);
+  c->laddr = PeerAddress(fd, true);
+  c->parser.set_max_bulk_len(config_.proto_max_bulk_len);
+  c->reply.set_error_hook(ErrorHookThunk, this);
+  c->qbuf.assign(initial_input.data(), initial_input.size());
+  clients_[id] = std::move(owned);
+  loop_->Add(fd, EventLoop::kReadable, [this, c](int, uint32_t ev) {
+    if (ev & EventLoop::kReadable) ReadFromClient(c);
+    else if (ev & EventLoop::kWritable) WriteToClient(c);
+  });
+  if (!c->qbuf.empty()) ProcessInput(c);
+  return c;
+}
+
+void Server::PauseClient(Client* c) {
+  if (c->has(kClientBlocked)) return;
+  c->flags |= kClientBlocked;
+  blocked_count_++;
+}
+
+void Server::ResumeClient(Client* c) {
+  if (!c->has(kClientBlocked)) return;
+  c->flags &= ~kClientBlocked;
+  blocked_count_--;
+  MarkPendingWrite(c);
+  if (c->fd >= 0 && c->qpos < c->qbuf.size()) ProcessInput(c);
+}
+
 void Server::CloseClient(Client* c) {
   if (c->fd >= 0) {
     loop_->Remove(c->fd);
@@ -222,7 +268,22 @@ void Server::CloseClient(Client* c) {
   FreeClient(c);
 }
 
+void Server::FreeClientLater(Client* c) {
+  c->flags |= kClientCloseAsap;
+  if (std::find(clients_to_close_.begin(), clients_to_close_.end(), c) == clients_to_close_.end()) {
+    clients_to_close_.push_back(c);
+  }
+}
+
 void Server::HandleClientsBeforeSleep() {
+  if (!clients_to_close_.empty()) {
+    auto closing = std::move(clients_to_close_);
+    clients_to_close_.clear();
+    for (Client* c : closing) {
+      if (c->fd >= 0) CloseClient(c);
+      else FreeClient(c);
+    }
+  }
   if (pending_writes_.empty()) return;
   auto pending = std::move(pending_writes_);
   pending_writes_.clear();

@@ -128,7 +128,9 @@ void Server::ExecuteCommand(Client* c, ArgList argv) {
     return;
   }
   bool from_master = c->has(kClientMaster);
+  // Redirect checks (cluster) do not apply to our master's stream or to loading.
   for (auto& [name, sub] : subsystems_) {
+    if (from_master || loading_) break;
     if (!sub->CheckCommand(c, *spec, argv)) {
       spec->stats.rejected_calls++;
       if (in_multi) c->flags |= kClientDirtyExec;
@@ -421,6 +423,7 @@ Subsystem* Server::subsystem(const std::string& name) const {
 }
 
 void Server::FreeClient(Client* c) {
+  clients_to_close_.erase(std::remove(clients_to_close_.begin(), clients_to_close_.end(), c), clients_to_close_.end());
   for (auto& [name, sub] : subsystems_) sub->OnClientFreed(c);
   UnblockClient(c, false);
   UnwatchAll(c);

@@ -90,6 +90,8 @@ class Server {
   // Clients.
   Client* CreateFakeClient();  // no socket; replies collect in client->out (tests, AOF load)
   void FreeClient(Client* c);
+  // Closes a client before the event loop next sleeps (safe from inside callbacks that use it).
+  void FreeClientLater(Client* c);
   const std::map<uint64_t, std::unique_ptr<Client>>& clients() const { return clients_; }
   size_t connected_clients() const;
   size_t blocked_clients() const { return blocked_count_; }
@@ -103,6 +105,15 @@ class Server {
   void ServeReadyKeys();
   // A client has output to write (the network layer writes it before the loop sleeps).
   void MarkPendingWrite(Client* c);
+
+  // Pauses reading commands from a client (WAIT) / resumes it, processing input that arrived meanwhile.
+  void PauseClient(Client* c);
+  void ResumeClient(Client* c);
+  // Turns a connected socket into a client (the replication link to our master), with bytes already read.
+  Client* AdoptConnection(int fd, uint32_t flags, std::string_view initial_input);
+  // Called with the raw bytes of every command applied from the master's stream (replica offsets).
+  using MasterStreamHook = std::function<void(std::string_view raw_command)>;
+  void SetMasterStreamHook(MasterStreamHook h) { master_stream_hook_ = std::move(h); }
 
   // Transactions (used by the MULTI family).
   void Watch(Client* c, std::string_view key);
@@ -191,6 +202,7 @@ class Server {
   std::string run_id_;
   Client* current_client_ = nullptr;
   std::vector<PropagateSink> propagate_sinks_;
+  MasterStreamHook master_stream_hook_;
   std::vector<std::pair<std::string, std::unique_ptr<Subsystem>>> subsystems_;
   std::map<std::string, InfoProvider> info_providers_;
   std::set<std::pair<int64_t, uint64_t>> block_timeouts_;  // (deadline ms, client id)

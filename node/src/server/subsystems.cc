@@ -1,9 +1,13 @@
 #include "server/subsystems.h"
 
+#include "replication/replication.h"
+
 namespace rcs {
 
 void InstallSubsystems(Server& server) {
-  // Each subsystem adds itself here when it exists (cluster: issue 3; replication; AOF).
+  // Replication is always present: any node can become a master or a replica.
+  InstallReplication(server);
+  // Cluster mode (issue 3) installs itself here when config.cluster_enabled.
 }
 
 }  // namespace rcs

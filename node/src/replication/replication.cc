@@ -1,0 +1,663 @@
+#include "replication/replication.h"
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <random>
+
+#include "base/log.h"
+#include "base/strutil.h"
+#include "net/event_loop.h"
+#include "persistence/command_stream.h"
+
+namespace rcs {
+
+// ---- ReplicationBacklog ----
+
+void ReplicationBacklog::Append(std::string_view data) {
+  end_offset_ += static_cast<int64_t>(data.size());
+  if (data.size() >= capacity_) {
+    buf_.assign(data.end() - static_cast<std::ptrdiff_t>(capacity_), data.end());
+    return;
+  }
+  size_t overflow = buf_.size() + data.size() > capacity_ ? buf_.size() + data.size() - capacity_ : 0;
+  buf_.erase(buf_.begin(), buf_.begin() + static_cast<std::ptrdiff_t>(overflow));
+  buf_.insert(buf_.end(), data.begin(), data.end());
+}
+
+bool ReplicationBacklog::CopyFrom(int64_t from, std::string* out) const {
+  if (from == end_offset_ + 1) return true;  // nothing missing
+  if (buf_.empty() || from < first_offset() || from > end_offset_ + 1) return false;
+  size_t skip = static_cast<size_t>(from - first_offset());
+  out->append(buf_.begin() + static_cast<std::ptrdiff_t>(skip), buf_.end());
+  return true;
+}
+
+void ReplicationBacklog::Resize(size_t capacity) {
+  capacity_ = capacity;
+  while (buf_.size() > capacity_) buf_.pop_front();
+}
+
+// ---- Replication ----
+
+namespace {
+std::string RandomReplid() {
+  static const char* hex = "0123456789abcdef";
+  std::random_device rd;
+  std::mt19937_64 gen((static_cast<uint64_t>(rd()) << 32) ^ rd());
+  std::string s(40, '0');
+  for (auto& ch : s) ch = hex[gen() & 15];
+  return s;
+}
+
+void Field(std::string* out, const char* name, const std::string& v) {
+  out->append(name);
+  out->push_back(':');
+  out->append(v);
+  out->append("\r\n");
+}
+void Field(std::string* out, const char* name, int64_t v) { Field(out, name, std::to_string(v)); }
+
+// Parses "+FULLRESYNC <replid> <offset>" / "+CONTINUE [<replid>]" and the other one-line replies.
+bool ReadLine(std::string& buf, std::string* line) {
+  size_t e = buf.find("\r\n");
+  if (e == std::string::npos) return false;
+  *line = buf.substr(0, e);
+  buf.erase(0, e + 2);
+  return true;
+}
+}  // namespace
+
+Replication::Replication(Server* server)
+    : server_(server), backlog_(static_cast<size_t>(server->config().repl_backlog_size)) {
+  replid_ = RandomReplid();
+  replid2_ = std::string(40, '0');
+  server_->AddPropagateSink([this](const std::vector<std::string_view>& argv) { Feed(argv); });
+  server_->SetMasterStreamHook([this](std::string_view raw) { OnMasterStreamApplied(raw); });
+  server_->SetInfoProvider("replication", [this](std::string* out) { InfoSection(out); });
+}
+
+Replication::~Replication() {
+  if (link_fd_ >= 0) {
+    server_->loop()->Remove(link_fd_);
+    close(link_fd_);
+  }
+}
+
+Status Replication::Start() {
+  const std::string& r = server_->config().replicaof;
+  if (!r.empty() && !server_->config().cluster_enabled) {
+    size_t sp = r.find(' ');
+    ReplicateFrom(r.substr(0, sp), std::stoi(r.substr(sp + 1)));
+  }
+  return Status::Ok();
+}
+
+void Replication::NewReplid() { replid_ = RandomReplid(); }
+
+size_t Replication::online_replicas() const {
+  size_t n = 0;
+  for (Client* c : replicas_) n += c->repl_state == "online";
+  return n;
+}
+
+// ---- Master side ----
+
+void Replication::Feed(const std::vector<std::string_view>& argv) {
+  // A replica does not produce writes of its own: what it applies from its master is recorded by
+  // OnMasterStreamApplied (byte for byte, so offsets stay equal along the chain).
+  if (is_replica()) return;
+  std::string bytes;
+  AppendRespCommand(&bytes, argv);
+  FeedBytes(bytes);
+}
+
+void Replication::FeedBytes(std::string_view bytes) {
+  backlog_.Append(bytes);
+  master_offset_ = backlog_.end_offset();
+  for (Client* c : replicas_) {
+    if (c->repl_state != "online") continue;
+    c->out.append(bytes.data(), bytes.size());
+    server_->MarkPendingWrite(c);
+  }
+}
+
+void Replication::Psync(Client* c, ArgList argv) {
+  if (c->has(kClientReplica)) return;  // already a replica: ignore repeats
+  if (is_replica() && state_ != LinkState::kConnected) {
+    c->reply.Error("NOMASTERLINK Can't SYNC while not connected with my master");
+    return;
+  }
+  std::string_view want_id = argv.size() >= 3 ? argv[1] : "?";
+  int64_t want_off = -1;
+  if (argv.size() >= 3 && !ParseInt64(argv[2], &want_off)) want_off = -1;
+  c->flags |= kClientReplica;
+  replicas_.push_back(c);
+  // Partial resync: the replica follows our history (our replid, or the one we took over from) and the
+  // bytes it lacks are still in the backlog.
+  bool same_history = want_id == replid_ || (want_id == replid2_ && want_off <= second_offset_);
+  std::string tail;
+  if (argv.size() >= 3 && same_history && want_off > 0 && backlog_.CopyFrom(want_off, &tail)) {
+    c->out += "+CONTINUE " + replid_ + "\r\n";
+    c->out += tail;
+    c->repl_state = "online";
+    c->repl_ack_time_ms = server_->clock().NowMs();
+    server_->stats().sync_partial_ok++;
+    LogNotice("Partial resynchronization request from " + c->addr + " accepted, sending " +
+              std::to_string(tail.size()) + " bytes of backlog starting from offset " + std::to_string(want_off) + ".");
+    server_->MarkPendingWrite(c);
+    return;
+  }
+  if (argv.size() >= 3 && want_id != "?") server_->stats().sync_partial_err++;
+  server_->stats().sync_full++;
+  // Full sync: the snapshot is a consistent cut of the keyspace at master_offset_, queued ahead of every
+  // write that follows it on this connection.
+  std::string snapshot;
+  size_t keys = SerializeKeyspace(server_->db(), server_->clock().NowMs(), &snapshot);
+  c->out += "+FULLRESYNC " + replid_ + " " + std::to_string(master_offset_) + "\r\n";
+  c->out += "$" + std::to_string(snapshot.size()) + "\r\n";
+  c->out += snapshot;
+  c->repl_state = "online";
+  c->repl_ack_time_ms = server_->clock().NowMs();
+  LogNotice("Replica " + c->addr + " asks for synchronization: full resync with " + std::to_string(keys) +
+            " keys (" + std::to_string(snapshot.size()) + " bytes).");
+  server_->MarkPendingWrite(c);
+}
+
+void Replication::Replconf(Client* c, ArgList argv, ReplyBuilder& reply) {
+  if ((argv.size() - 1) % 2 != 0) {
+    reply.Error("ERR syntax error");
+    return;
+  }
+  for (size_t i = 1; i + 1 < argv.size(); i += 2) {
+    std::string_view opt = argv[i], val = argv[i + 1];
+    if (EqualsIgnoreCase(opt, "listening-port")) {
+      int64_t port;
+      if (!ParseInt64(val, &port)) {
+        reply.Error("ERR value is not an integer or out of range");
+        return;
+      }
+      c->repl_listening_port = static_cast<int>(port);
+    } else if (EqualsIgnoreCase(opt, "ack")) {
+      int64_t off;
+      if (ParseInt64(val, &off) && off > c->repl_ack_offset) c->repl_ack_offset = off;
+      c->repl_ack_time_ms = server_->clock().NowMs();
+      ServeWaiters();
+      return;  // no reply to ACK
+    } else if (EqualsIgnoreCase(opt, "getack")) {
+      if (c->has(kClientMaster)) {
+        // Reply with our offset, as a command on the master link.
+        std::string off = std::to_string(master_offset_);
+        reply.Array(3);
+        reply.Bulk("REPLCONF");
+        reply.Bulk("ACK");
+        reply.Bulk(off);
+        c->reply_to_master = true;
+      }
+      return;
+    } else if (EqualsIgnoreCase(opt, "capa") || EqualsIgnoreCase(opt, "ip-address") ||
+               EqualsIgnoreCase(opt, "rdb-only") || EqualsIgnoreCase(opt, "rdb-filter-only")) {
+      // Accepted: our snapshots are command streams whatever the replica's capabilities.
+    } else {
+      reply.Error("ERR Unrecognized REPLCONF option: " + std::string(opt));
+      return;
+    }
+  }
+  reply.Ok();
+}
+
+void Replication::Wait(Client* c, int64_t numreplicas, int64_t timeout_ms, ReplyBuilder& reply) {
+  if (is_replica()) {
+    reply.Error("ERR WAIT cannot be used with replica instances. Please also note that since Redis 4.0 if a "
+                "replica is configured to be writable (which is not the default) writes to replicas are just "
+                "local and are not propagated.");
+    return;
+  }
+  int64_t acked = 0;
+  for (Client* r : replicas_) acked += r->repl_ack_offset >= master_offset_;
+  if (acked >= numreplicas || c->has(kClientMulti) || c->has(kClientFake)) {
+    reply.Integer(acked);
+    return;
+  }
+  int64_t deadline = timeout_ms > 0 ? server_->clock().NowMs() + timeout_ms : 0;
+  waiters_.push_back({c, master_offset_, numreplicas, deadline});
+  server_->PauseClient(c);
+  // Ask the replicas for an ack now rather than waiting for their next one.
+  FeedBytes("*3\r\n$8\r\nREPLCONF\r\n$6\r\nGETACK\r\n$1\r\n*\r\n");
+}
+
+void Replication::ServeWaiters() {
+  if (waiters_.empty()) return;
+  int64_t now = server_->clock().NowMs();
+  std::vector<Waiter> keep;
+  for (auto& w : waiters_) {
+    int64_t acked = 0;
+    for (Client* r : replicas_) acked += r->repl_ack_offset >= w.offset;
+    if (acked >= w.numreplicas || (w.deadline_ms > 0 && now >= w.deadline_ms)) {
+      w.client->reply.Integer(acked);
+      server_->ResumeClient(w.client);
+    } else {
+      keep.push_back(w);
+    }
+  }
+  waiters_ = std::move(keep);
+}
+
+// ---- Role changes ----
+
+void Replication::ReplicateFrom(const std::string& host, int port) {
+  if (master_host_ == host && master_port_ == port && state_ != LinkState::kNone) return;
+  DropLink("replicating from a new master");
+  if (!is_replica()) {
+    // Our history so far becomes what we continue from: we keep replid as the history we want to follow
+    // until the new master tells us its own.
+    master_replid_ = replid_;
+  }
+  master_host_ = host;
+  master_port_ = port;
+  server_->set_replica(true);
+  SetLogRole('S');
+  // Our own replicas must resync with us once our data changes under them.
+  for (Client* c : std::vector<Client*>(replicas_)) c->flags |= kClientCloseAfterReply, server_->MarkPendingWrite(c);
+  state_ = LinkState::kConnect;
+  next_connect_ms_ = 0;
+  link_down_since_ms_ = server_->clock().NowMs();
+  LogNotice("Connecting to MASTER " + host + ":" + std::to_string(port));
+  StartConnect();
+}
+
+void Replication::BecomeMaster() {
+  if (!is_replica()) return;
+  DropLink("promoted to master");
+  // Keep the data and continue its history: replicas of our old master can PSYNC with us (replid2).
+  replid2_ = master_replid_.empty() ? std::string(40, '0') : master_replid_;
+  second_offset_ = master_offset_ + 1;
+  NewReplid();
+  master_host_.clear();
+  master_port_ = 0;
+  state_ = LinkState::kNone;
+  server_->set_replica(false);
+  SetLogRole('M');
+  LogNotice("MASTER MODE enabled (replid " + replid_ + ", continuing " + replid2_ + " up to offset " +
+            std::to_string(master_offset_) + ")");
+}
+
+// ---- Replica side: the link to our master ----
+
+void Replication::StartConnect() {
+  if (state_ != LinkState::kConnect) return;
+  int64_t now = server_->clock().NowMs();
+  if (now < next_connect_ms_) return;
+  next_connect_ms_ = now + 1000;
+  addrinfo hints{}, *res = nullptr;
+  hints.ai_family = AF_UNSPEC;
+  hints.ai_socktype = SOCK_STREAM;
+  int rc = getaddrinfo(master_host_.c_str(), std::to_string(master_port_).c_str(), &hints, &res);
+  if (rc != 0 || res == nullptr) {
+    LogWarning("Unable to resolve MASTER " + master_host_ + ": " + gai_strerror(rc));
+    return;
+  }
+  int fd = socket(res->ai_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  if (fd < 0) {
+    freeaddrinfo(res);
+    return;
+  }
+  int r = connect(fd, res->ai_addr, res->ai_addrlen);
+  freeaddrinfo(res);
+  if (r != 0 && errno != EINPROGRESS) {
+    close(fd);
+    return;
+  }
+  int one = 1;
+  setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+  link_fd_ = fd;
+  state_ = LinkState::kConnecting;
+  link_started_ms_ = now;
+  link_in_.clear();
+  handshake_replies_ = 0;
+  transfer_len_ = -1;
+  server_->loop()->Add(fd, EventLoop::kReadable | EventLoop::kWritable,
+                       [this](int, uint32_t ev) { OnLinkEvent(ev); });
+}
+
+void Replication::SendToMaster(const std::vector<std::string_view>& argv) {
+  std::string bytes;
+  AppendRespCommand(&bytes, argv);
+  // The handshake is a few small commands: a non-blocking write of them goes through at once.
+  ssize_t n = write(link_fd_, bytes.data(), bytes.size());
+  (void)n;
+}
+
+void Replication::OnLinkEvent(uint32_t events) {
+  if (state_ == LinkState::kConnecting) {
+    int err = 0;
+    socklen_t len = sizeof(err);
+    getsockopt(link_fd_, SOL_SOCKET, SO_ERROR, &err, &len);
+    if (err != 0) {
+      DropLink(std::string("Error condition on socket for SYNC: ") + strerror(err));
+      return;
+    }
+    if (!(events & EventLoop::kWritable)) return;
+    server_->loop()->Modify(link_fd_, EventLoop::kReadable);
+    LogNotice("MASTER <-> REPLICA sync started");
+    state_ = LinkState::kHandshake;
+    SendToMaster({"PING"});
+    if (!server_->config().masterauth.empty()) {
+      if (!server_->config().masteruser.empty()) {
+        SendToMaster({"AUTH", server_->config().masteruser, server_->config().masterauth});
+      } else {
+        SendToMaster({"AUTH", server_->config().masterauth});
+      }
+    }
+    std::string port = std::to_string(server_->config().cluster_announce_port > 0 ? server_->config().cluster_announce_port
+                                                                                   : server_->config().port);
+    SendToMaster({"REPLCONF", "listening-port", port});
+    SendToMaster({"REPLCONF", "capa", "eof", "capa", "psync2"});
+    std::string off = std::to_string(master_offset_ + 1);
+    if (master_replid_.empty()) SendToMaster({"PSYNC", "?", "-1"});
+    else SendToMaster({"PSYNC", master_replid_, off});
+    return;
+  }
+  char buf[64 * 1024];
+  while (true) {
+    ssize_t n = read(link_fd_, buf, sizeof(buf));
+    if (n > 0) {
+      link_in_.append(buf, static_cast<size_t>(n));
+      last_io_ms_ = server_->clock().NowMs();
+      if (n < static_cast<ssize_t>(sizeof(buf))) break;
+      continue;
+    }
+    if (n == 0) {
+      DropLink("MASTER closed the connection during the handshake");
+      return;
+    }
+    if (errno == EAGAIN || errno == EINTR) break;
+    DropLink(std::string("Error reading from MASTER: ") + strerror(errno));
+    return;
+  }
+  OnHandshakeData();
+}
+
+void Replication::OnHandshakeData() {
+  int expected = server_->config().masterauth.empty() ? 3 : 4;  // PING, [AUTH], REPLCONF x2
+  std::string line;
+  while (state_ == LinkState::kHandshake && handshake_replies_ < expected) {
+    if (!ReadLine(link_in_, &line)) return;
+    handshake_replies_++;
+    bool is_ping_reply = handshake_replies_ == 1;
+    bool is_auth_reply = !server_->config().masterauth.empty() && handshake_replies_ == 2;
+    if (!line.empty() && line[0] == '-') {
+      // PING may be refused before AUTH (NOAUTH): that is expected. Anything else is fatal for this attempt.
+      if (is_ping_reply && line.rfind("-NOAUTH", 0) == 0) continue;
+      if (is_auth_reply) {
+        DropLink("Unable to AUTH to MASTER: " + line.substr(1));
+        return;
+      }
+      if (is_ping_reply) {
+        DropLink("Error reply to PING from master: '" + line.substr(1) + "'");
+        return;
+      }
+      LogWarning("(Non critical) Master does not understand REPLCONF: " + line.substr(1));
+    }
+  }
+  if (state_ == LinkState::kHandshake) {
+    if (!ReadLine(link_in_, &line)) return;
+    if (line.rfind("+FULLRESYNC ", 0) == 0) {
+      size_t sp = line.find(' ', 12);
+      master_replid_ = line.substr(12, sp - 12);
+      int64_t off = 0;
+      ParseInt64(line.substr(sp + 1), &off);
+      master_offset_ = off;
+      state_ = LinkState::kTransfer;
+      sync_in_progress_ = true;
+      LogNotice("Full resync from master: " + master_replid_ + ":" + std::to_string(off));
+    } else if (line.rfind("+CONTINUE", 0) == 0) {
+      if (line.size() > 10) {
+        std::string newid = line.substr(10);
+        if (newid != master_replid_) {
+          // The master took over another history (failover): ours continues under its id.
+          replid2_ = master_replid_;
+          second_offset_ = master_offset_ + 1;
+          master_replid_ = newid;
+        }
+      }
+      LogNotice("Successful partial resynchronization with master.");
+      FinishTransfer({}, link_in_);
+      return;
+    } else if (line.rfind("-NOAUTH", 0) == 0 || line.rfind("-WRONGPASS", 0) == 0) {
+      DropLink("MASTER aborted replication: " + line.substr(1) + " (check masterauth)");
+      return;
+    } else {
+      DropLink("Unexpected reply to PSYNC from master: " + line);
+      return;
+    }
+  }
+  if (state_ == LinkState::kTransfer) {
+    if (transfer_len_ < 0) {
+      if (!ReadLine(link_in_, &line)) return;
+      if (line.empty() || line[0] != '$' || !ParseInt64(std::string_view(line).substr(1), &transfer_len_) ||
+          transfer_len_ < 0) {
+        DropLink("Bad protocol from MASTER, the first byte is not '$': " + line.substr(0, 32));
+        return;
+      }
+    }
+    if (static_cast<int64_t>(link_in_.size()) < transfer_len_) return;
+    std::string snapshot = link_in_.substr(0, static_cast<size_t>(transfer_len_));
+    std::string rest = link_in_.substr(static_cast<size_t>(transfer_len_));
+    FinishTransfer(snapshot, rest);
+  }
+}
+
+void Replication::FinishTransfer(std::string_view snapshot, std::string_view rest) {
+  bool full = state_ == LinkState::kTransfer;
+  if (full) {
+    // Replace our data with the master's snapshot: flush, then apply its commands as the master would.
+    server_->db().Clear();
+    server_->TouchAllKeys();
+    Client* loader = server_->CreateFakeClient();
+    loader->flags |= kClientMaster;
+    server_->set_loading(true);
+    RespParser parser;
+    std::vector<std::string_view> args;
+    size_t pos = 0, applied = 0;
+    while (pos < snapshot.size()) {
+      size_t consumed = 0;
+      auto r = parser.Parse(snapshot.substr(pos), &consumed, &args);
+      if (r != RespParser::Result::kCommand) {
+        server_->set_loading(false);
+        server_->FreeClient(loader);
+        DropLink("Corrupt snapshot from MASTER at byte " + std::to_string(pos));
+        return;
+      }
+      pos += consumed;
+      if (!args.empty()) {
+        server_->ExecuteCommand(loader, args);
+        loader->out.clear();
+        applied++;
+      }
+    }
+    server_->set_loading(false);
+    server_->FreeClient(loader);
+    // Our backlog now continues from the master's offset.
+    backlog_.set_end_offset(master_offset_);
+    replid_ = master_replid_;
+    replid2_ = std::string(40, '0');
+    second_offset_ = -1;
+    LogNotice("MASTER <-> REPLICA sync: Finished with success (" + std::to_string(applied) + " commands loaded)");
+  }
+  sync_in_progress_ = false;
+  int fd = link_fd_;
+  server_->loop()->Remove(fd);
+  link_fd_ = -1;
+  state_ = LinkState::kConnected;
+  last_io_ms_ = server_->clock().NowMs();
+  link_down_since_ms_ = 0;
+  master_client_ = server_->AdoptConnection(fd, kClientMaster, rest);
+  link_in_.clear();
+}
+
+void Replication::OnMasterStreamApplied(std::string_view raw) {
+  last_io_ms_ = server_->clock().NowMs();
+  // Keep the same bytes in our backlog (and pass them to our own replicas): offsets stay equal down
+  // the chain, and a promoted replica can serve partial resyncs.
+  backlog_.Append(raw);
+  master_offset_ = backlog_.end_offset();
+  for (Client* c : replicas_) {
+    if (c->repl_state != "online") continue;
+    c->out.append(raw.data(), raw.size());
+    server_->MarkPendingWrite(c);
+  }
+}
+
+void Replication::DropLink(const std::string& why) {
+  if (link_fd_ >= 0) {
+    server_->loop()->Remove(link_fd_);
+    close(link_fd_);
+    link_fd_ = -1;
+  }
+  if (master_client_ != nullptr) {
+    Client* c = master_client_;
+    master_client_ = nullptr;
+    c->flags |= kClientCloseAsap;
+    server_->FreeClientLater(c);
+  }
+  if (state_ != LinkState::kNone) {
+    if (state_ != LinkState::kConnect) LogWarning(why);
+    if (link_down_since_ms_ == 0) link_down_since_ms_ = server_->clock().NowMs();
+    state_ = is_replica() ? LinkState::kConnect : LinkState::kNone;
+  }
+  sync_in_progress_ = false;
+  link_in_.clear();
+}
+
+void Replication::OnClientFreed(Client* c) {
+  if (c == master_client_) {
+    master_client_ = nullptr;
+    if (state_ == LinkState::kConnected) {
+      LogWarning("Connection with master lost.");
+      state_ = LinkState::kConnect;
+      link_down_since_ms_ = server_->clock().NowMs();
+    }
+  }
+  replicas_.erase(std::remove(replicas_.begin(), replicas_.end(), c), replicas_.end());
+  waiters_.erase(std::remove_if(waiters_.begin(), waiters_.end(), [c](const Waiter& w) { return w.client == c; }),
+                 waiters_.end());
+}
+
+void Replication::Cron() {
+  int64_t now = server_->clock().NowMs();
+  const Config& cfg = server_->config();
+  if (backlog_.capacity() != static_cast<size_t>(cfg.repl_backlog_size)) backlog_.Resize(static_cast<size_t>(cfg.repl_backlog_size));
+  if (is_replica()) {
+    if (state_ == LinkState::kConnect) StartConnect();
+    if ((state_ == LinkState::kConnecting || state_ == LinkState::kHandshake || state_ == LinkState::kTransfer) &&
+        now - link_started_ms_ > static_cast<int64_t>(cfg.repl_timeout) * 1000) {
+      DropLink("Timeout connecting to the MASTER...");
+    }
+    if (state_ == LinkState::kConnected && master_client_ != nullptr) {
+      if (now - last_io_ms_ > static_cast<int64_t>(cfg.repl_timeout) * 1000) {
+        DropLink("MASTER timeout: no data nor PING received...");
+      } else if (now - last_ack_ms_ >= 1000) {
+        last_ack_ms_ = now;
+        AppendRespCommand(&master_client_->out, {"REPLCONF", "ACK", std::to_string(master_offset_)});
+        server_->MarkPendingWrite(master_client_);
+      }
+    }
+  } else if (!replicas_.empty() && now - last_ping_ms_ >= static_cast<int64_t>(cfg.repl_ping_replica_period) * 1000) {
+    last_ping_ms_ = now;
+    std::vector<std::string_view> ping = {"PING"};
+    Feed(ping);
+  }
+  ServeWaiters();
+}
+
+void Replication::BeforeSleep() {}
+
+void Replication::Shutdown() { DropLink("shutting down"); }
+
+void Replication::InfoSection(std::string* out) {
+  int64_t now = server_->clock().NowMs();
+  if (is_replica()) {
+    Field(out, "role", "slave");
+    Field(out, "master_host", master_host_);
+    Field(out, "master_port", master_port_);
+    Field(out, "master_link_status", state_ == LinkState::kConnected ? "up" : "down");
+    Field(out, "master_last_io_seconds_ago", state_ == LinkState::kConnected ? (now - last_io_ms_) / 1000 : -1);
+    Field(out, "master_sync_in_progress", sync_in_progress_ ? 1 : 0);
+    Field(out, "slave_read_repl_offset", master_offset_);
+    Field(out, "slave_repl_offset", master_offset_);
+    if (state_ != LinkState::kConnected) {
+      Field(out, "master_link_down_since_seconds", link_down_since_ms_ ? (now - link_down_since_ms_) / 1000 : -1);
+    }
+    Field(out, "slave_priority", 100);
+    Field(out, "slave_read_only", server_->config().replica_read_only ? 1 : 0);
+    Field(out, "replica_announced", 1);
+  } else {
+    Field(out, "role", "master");
+  }
+  Field(out, "connected_slaves", static_cast<int64_t>(online_replicas()));
+  int i = 0;
+  for (Client* c : replicas_) {
+    std::string ip = c->addr.substr(0, c->addr.rfind(':'));
+    int64_t lag = c->repl_ack_time_ms ? (now - c->repl_ack_time_ms) / 1000 : 0;
+    std::string line = "ip=" + ip + ",port=" + std::to_string(c->repl_listening_port) + ",state=" + c->repl_state +
+                       ",offset=" + std::to_string(c->repl_ack_offset) + ",lag=" + std::to_string(lag);
+    Field(out, ("slave" + std::to_string(i++)).c_str(), line);
+  }
+  Field(out, "master_failover_state", "no-failover");
+  Field(out, "master_replid", replid_);
+  Field(out, "master_replid2", replid2_);
+  Field(out, "master_repl_offset", master_offset_);
+  Field(out, "second_repl_offset", second_offset_);
+  Field(out, "repl_backlog_active", backlog_.histlen() > 0 || !replicas_.empty() ? 1 : 0);
+  Field(out, "repl_backlog_size", static_cast<int64_t>(backlog_.capacity()));
+  Field(out, "repl_backlog_first_byte_offset", backlog_.first_offset());
+  Field(out, "repl_backlog_histlen", static_cast<int64_t>(backlog_.histlen()));
+}
+
+void Replication::RoleReply(ReplyBuilder& reply) {
+  if (is_replica()) {
+    const char* st = "connect";
+    switch (state_) {
+      case LinkState::kConnecting: st = "connecting"; break;
+      case LinkState::kHandshake: st = "handshake"; break;
+      case LinkState::kTransfer: st = "sync"; break;
+      case LinkState::kConnected: st = "connected"; break;
+      default: break;
+    }
+    reply.Array(5);
+    reply.Bulk("slave");
+    reply.Bulk(master_host_);
+    reply.Integer(master_port_);
+    reply.Bulk(st);
+    reply.Integer(state_ == LinkState::kConnected ? master_offset_ : -1);
+    return;
+  }
+  reply.Array(3);
+  reply.Bulk("master");
+  reply.Integer(master_offset_);
+  size_t n = 0;
+  for (Client* c : replicas_) n += c->repl_state == "online";
+  reply.Array(n);
+  for (Client* c : replicas_) {
+    if (c->repl_state != "online") continue;
+    reply.Array(3);
+    reply.Bulk(c->addr.substr(0, c->addr.rfind(':')));
+    reply.Bulk(std::to_string(c->repl_listening_port));
+    reply.Bulk(std::to_string(c->repl_ack_offset));
+  }
+}
+
+void InstallReplication(Server& server) {
+  server.AddSubsystem("replication", std::make_unique<Replication>(&server));
+}
+
+}  // namespace rcs

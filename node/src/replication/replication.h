@@ -1,0 +1,140 @@
+// Replication: a master streams every write to its replicas; a replica copies its master's data and then
+// applies the master's live write stream.
+//
+// Protocol (Redis's, so the offsets and replies read the same in INFO and ROLE):
+//   replica -> master: PING, AUTH <masterauth> (if set), REPLCONF listening-port <port>,
+//                      REPLCONF capa psync2, PSYNC <replid> <offset+1> (or PSYNC ? -1 the first time)
+//   master  -> replica: +FULLRESYNC <replid> <offset>\r\n then $<len>\r\n<snapshot>  (full sync), or
+//                       +CONTINUE <replid>\r\n then the bytes after the requested offset (partial resync)
+//   then the live stream: every propagated write as a RESP command; PING every repl-ping-replica-period;
+//   REPLCONF GETACK * asks for an ack; the replica sends REPLCONF ACK <offset> every second.
+//
+// The snapshot is our own format, not an RDB file: the keyspace as a command stream
+// (persistence/command_stream.h, the same serializer the AOF rewrite uses), built when PSYNC arrives and
+// queued ahead of the live stream on the replica's connection, so the replica sees a consistent cut.
+//
+// Offsets: master_repl_offset counts the bytes of the live stream ever produced (the snapshot is not
+// counted). The backlog keeps the last repl-backlog-size bytes so a replica that reconnects, or the
+// other replicas after a failover (replid2 / second_repl_offset), continue with a partial resync.
+// A replica keeps its own backlog of the stream it applied, so it can serve PSYNC once promoted.
+#pragma once
+#include <cstdint>
+#include <deque>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "server/server.h"
+
+namespace rcs {
+
+class ReplicationBacklog {
+ public:
+  explicit ReplicationBacklog(size_t capacity) : capacity_(capacity) {}
+  void Append(std::string_view data);
+  // Bytes from offset `from` (1-based stream offset) to the end; false if not all of them are kept.
+  bool CopyFrom(int64_t from, std::string* out) const;
+  int64_t first_offset() const { return histlen() == 0 ? 0 : end_offset_ - static_cast<int64_t>(buf_.size()) + 1; }
+  int64_t end_offset() const { return end_offset_; }  // offset of the last byte appended
+  void set_end_offset(int64_t o) { end_offset_ = o; buf_.clear(); }
+  size_t histlen() const { return buf_.size(); }
+  size_t capacity() const { return capacity_; }
+  void Resize(size_t capacity);
+
+ private:
+  size_t capacity_;
+  std::deque<char> buf_;
+  int64_t end_offset_ = 0;
+};
+
+class Replication : public Subsystem {
+ public:
+  explicit Replication(Server* server);
+  ~Replication() override;
+
+  // Subsystem
+  Status Start() override;
+  void Cron() override;
+  void BeforeSleep() override;
+  void Shutdown() override;
+  void OnClientFreed(Client* c) override;
+
+  // Master side (commands from replicas).
+  void Psync(Client* c, ArgList argv);   // PSYNC replid offset / SYNC
+  void Replconf(Client* c, ArgList argv, ReplyBuilder& reply);
+  void Wait(Client* c, int64_t numreplicas, int64_t timeout_ms, ReplyBuilder& reply);
+
+  // Role changes.
+  void ReplicateFrom(const std::string& host, int port);  // REPLICAOF host port, CLUSTER REPLICATE
+  void BecomeMaster();                                   // REPLICAOF NO ONE, failover promotion
+  bool is_replica() const { return !master_host_.empty(); }
+  const std::string& master_host() const { return master_host_; }
+  int master_port() const { return master_port_; }
+  bool master_link_up() const { return state_ == LinkState::kConnected; }
+
+  // The offset of the data this node has: master_repl_offset (master) or the applied offset (replica).
+  int64_t offset() const { return master_offset_; }
+  const std::string& replid() const { return replid_; }
+  int64_t master_last_io_ms() const { return last_io_ms_; }
+  size_t online_replicas() const;
+
+  // Called by the networking layer for every command applied from the master's stream.
+  void OnMasterStreamApplied(std::string_view raw_command_bytes);
+
+  void InfoSection(std::string* out);
+  void RoleReply(ReplyBuilder& reply);
+
+ private:
+  enum class LinkState { kNone, kConnect, kConnecting, kHandshake, kTransfer, kConnected };
+  void Feed(const std::vector<std::string_view>& argv);  // propagate sink
+  void FeedBytes(std::string_view bytes);
+  void StartConnect();
+  void OnLinkEvent(uint32_t events);
+  void OnHandshakeData();
+  void FinishTransfer(std::string_view snapshot, std::string_view rest);
+  void DropLink(const std::string& why);
+  void SendToMaster(const std::vector<std::string_view>& argv);
+  void NewReplid();
+  void ServeWaiters();
+
+  Server* server_;
+  // Identity of our data history.
+  std::string replid_, replid2_;
+  int64_t master_offset_ = 0;
+  int64_t second_offset_ = -1;
+  ReplicationBacklog backlog_;
+
+  // Replica side.
+  std::string master_host_;
+  int master_port_ = 0;
+  LinkState state_ = LinkState::kNone;
+  int link_fd_ = -1;
+  std::string link_in_;          // handshake/transfer input
+  int handshake_replies_ = 0;    // replies read so far (PING, AUTH, REPLCONF x2)
+  int64_t transfer_len_ = -1;
+  bool psync_continue_ = false;
+  int64_t link_started_ms_ = 0;
+  int64_t last_io_ms_ = 0;
+  int64_t link_down_since_ms_ = 0;
+  int64_t last_ack_ms_ = 0;
+  int64_t next_connect_ms_ = 0;
+  Client* master_client_ = nullptr;
+  std::string master_replid_;    // the replid we follow
+  bool sync_in_progress_ = false;
+
+  // Master side.
+  std::vector<Client*> replicas_;
+  int64_t last_ping_ms_ = 0;
+  struct Waiter {
+    Client* client;
+    int64_t offset;
+    int64_t numreplicas;
+    int64_t deadline_ms;
+  };
+  std::vector<Waiter> waiters_;
+};
+
+// Installs replication into a server (always present: any node can become a master or a replica).
+void InstallReplication(Server& server);
+
+}  // namespace rcs
