@@ -1,0 +1,643 @@
+// List commands: pushes and pops at both ends, positional reads and edits, moves between lists, and the
+// blocking pops.
+//
+// Argument checks follow Redis 7.0's order exactly, because the order decides which error a client sees
+// (e.g. LRANGE parses its indices before looking at the key, LINDEX looks at the key first).
+//
+// Blocking (BLPOP BRPOP BLMOVE BRPOPLPUSH BLMPOP): when every named list is empty the handler asks the
+// dispatcher to block (ctx.Block) and writes nothing; the dispatcher runs the command again when one of the
+// keys is written and answers a null array on timeout. Inside MULTI (ctx.can_block false) the command answers
+// at once as on timeout (BLMOVE/BRPOPLPUSH: a null bulk, as Redis 7.0). A served blocking pop propagates as
+// its non-blocking form (LPOP/RPOP key, LMOVE, RPOPLPUSH, LPOP/RPOP key count) so that replicas and the AOF
+// never block.
+#include <cerrno>
+#include <cmath>
+#include <cstdlib>
+#include <cstring>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "base/strutil.h"
+#include "keyspace/list_value.h"
+#include "keyspace/serialize.h"
+#include "protocol/errors.h"
+#include "server/command.h"
+
+namespace rcs {
+namespace {
+
+// Error texts of Redis 7.0 used only by list commands.
+constexpr std::string_view kRankZero =
+    "ERR RANK can't be zero: use 1 to start from the first match, 2 from the second ... or use negative to "
+    "start from the end of the list";
+constexpr std::string_view kCountNegative = "ERR COUNT can't be negative";
+constexpr std::string_view kMaxlenNegative = "ERR MAXLEN can't be negative";
+constexpr std::string_view kNumkeysPositive = "ERR numkeys should be greater than 0";
+constexpr std::string_view kCountPositive = "ERR count should be greater than 0";
+
+enum class End { kHead, kTail };
+
+// Redis's list "where" words.
+bool ParseEnd(std::string_view s, End* out) {
+  if (EqualsIgnoreCase(s, "left")) *out = End::kHead;
+  else if (EqualsIgnoreCase(s, "right")) *out = End::kTail;
+  else return false;
+  return true;
+}
+
+// A non-negative integer as Redis's getPositiveLongFromObjectOrReply: `msg` for both "not an integer" and
+// "negative".
+bool ParseNonNegative(CommandContext& ctx, std::string_view s, std::string_view msg, int64_t* out) {
+  if (!ParseInt64(s, out) || *out < 0) {
+    ctx.reply.Error(msg);
+    return false;
+  }
+  return true;
+}
+
+bool ParseIndex(CommandContext& ctx, std::string_view s, int64_t* out) {
+  if (!ParseInt64(s, out)) {
+    ctx.reply.Error(err::kNotInteger);
+    return false;
+  }
+  return true;
+}
+
+// Blocking timeout in seconds as Redis 7.0 reads it: a long double as string2ld accepts it (no spaces,
+// overflow and underflow rejected, hex and "inf" accepted), milliseconds rounded up, values that do not fit
+// a 64-bit integer count as negative (what the x86 conversion gives Redis). 0 blocks forever.
+bool ParseTimeout(CommandContext& ctx, std::string_view s, int64_t* at_ms) {
+  constexpr size_t kMaxLongDoubleChars = 5 * 1024;
+  if (s.empty() || s.size() >= kMaxLongDoubleChars || isspace(static_cast<unsigned char>(s[0]))) {
+    ctx.reply.Error(err::kTimeoutNotFloat);
+    return false;
+  }
+  char buf[kMaxLongDoubleChars];
+  memcpy(buf, s.data(), s.size());
+  buf[s.size()] = '\0';
+  char* end = nullptr;
+  errno = 0;
+  long double v = strtold(buf, &end);
+  if (end != buf + s.size() || std::isnan(v) ||
+      (errno == ERANGE && (std::isinf(v) || v == 0.0L))) {
+    ctx.reply.Error(err::kTimeoutNotFloat);
+    return false;
+  }
+  long double ms = ceill(v * 1000.0L);
+  int64_t tval;
+  if (!(ms >= -9223372036854775808.0L && ms < 9223372036854775808.0L)) tval = INT64_MIN;
+  else tval = static_cast<int64_t>(ms);
+  if (tval < 0) {
+    ctx.reply.Error(err::kTimeoutNegative);
+    return false;
+  }
+  if (tval > 0) {
+    // Past the end of time: block forever (Redis would wrap around; no client can tell the difference).
+    tval = tval > INT64_MAX - ctx.now_ms ? 0 : tval + ctx.now_ms;
+  }
+  *at_ms = tval;
+  return true;
+}
+
+// The list at `e`, or nullptr after replying WRONGTYPE. e must not be null.
+inline ListValue* AsList(CommandContext& ctx, Entry* e) {
+  if (e->type() != ObjType::kList) {
+    ctx.reply.Error(err::kWrongType);
+    return nullptr;
+  }
+  return e->as<ListValue>();
+}
+
+inline ListValue* CreateList(CommandContext& ctx, std::string_view key) {
+  return ctx.db.SetObject(key, std::make_unique<ListValue>())->as<ListValue>();
+}
+
+// Pops one element and replies it as a bulk string (no copy: the reply is written before the pop).
+inline void PopReply(CommandContext& ctx, ListValue* l, End end) {
+  if (end == End::kHead) {
+    ctx.reply.Bulk(l->Begin().value());
+    l->PopFront(nullptr);
+  } else {
+    ctx.reply.Bulk(l->Last().value());
+    l->PopBack(nullptr);
+  }
+}
+
+// Pops up to `count` elements, replying them as an array.
+size_t PopRangeReply(CommandContext& ctx, ListValue* l, End end, int64_t count) {
+  size_t n = static_cast<size_t>(std::min<uint64_t>(static_cast<uint64_t>(count), l->size()));
+  ctx.reply.Array(n);
+  for (size_t i = 0; i < n; i++) PopReply(ctx, l, end);
+  return n;
+}
+
+// ---- pushes ----
+
+void PushGeneric(CommandContext& ctx, End end, bool only_existing) {
+  std::string_view key = ctx.arg(1);
+  Entry* e = ctx.db.FindWrite(key);
+  ListValue* l;
+  if (e != nullptr) {
+    if ((l = AsList(ctx, e)) == nullptr) return;
+  } else {
+    if (only_existing) {
+      ctx.reply.Integer(0);
+      return;
+    }
+    l = CreateList(ctx, key);
+  }
+  size_t argc = ctx.argc();
+  if (end == End::kHead) {
+    for (size_t i = 2; i < argc; i++) l->PushFront(ctx.arg(i));
+  } else {
+    for (size_t i = 2; i < argc; i++) l->PushBack(ctx.arg(i));
+  }
+  ctx.dirty += static_cast<int64_t>(argc - 2);
+  ctx.reply.Integer(static_cast<int64_t>(l->size()));
+}
+
+void LpushCmd(CommandContext& ctx) { PushGeneric(ctx, End::kHead, false); }
+void RpushCmd(CommandContext& ctx) { PushGeneric(ctx, End::kTail, false); }
+void LpushxCmd(CommandContext& ctx) { PushGeneric(ctx, End::kHead, true); }
+void RpushxCmd(CommandContext& ctx) { PushGeneric(ctx, End::kTail, true); }
+
+// ---- pops ----
+
+void PopGeneric(CommandContext& ctx, End end) {
+  bool has_count = ctx.argc() == 3;
+  if (ctx.argc() > 3) {
+    ctx.reply.Error(err::WrongArgs(ctx.spec.name));
+    return;
+  }
+  int64_t count = 0;
+  if (has_count && !ParseNonNegative(ctx, ctx.arg(2), err::kOutOfRangePositive, &count)) return;
+  std::string_view key = ctx.arg(1);
+  Entry* e = ctx.db.FindWrite(key);
+  if (e == nullptr) {
+    if (has_count) ctx.reply.NullArray();
+    else ctx.reply.Null();
+    return;
+  }
+  ListValue* l = AsList(ctx, e);
+  if (l == nullptr) return;
+  if (has_count && count == 0) {
+    ctx.reply.Array(0);
+    return;
+  }
+  if (has_count) {
+    ctx.dirty += static_cast<int64_t>(PopRangeReply(ctx, l, end, count));
+  } else {
+    PopReply(ctx, l, end);
+    ctx.dirty++;
+  }
+  if (l->size() == 0) ctx.db.Delete(key);
+}
+
+void LpopCmd(CommandContext& ctx) { PopGeneric(ctx, End::kHead); }
+void RpopCmd(CommandContext& ctx) { PopGeneric(ctx, End::kTail); }
+
+// ---- reads ----
+
+void LlenCmd(CommandContext& ctx) {
+  Entry* e = ctx.db.FindRead(ctx.arg(1));
+  if (e == nullptr) {
+    ctx.reply.Integer(0);
+    return;
+  }
+  ListValue* l = AsList(ctx, e);
+  if (l != nullptr) ctx.reply.Integer(static_cast<int64_t>(l->size()));
+}
+
+void LindexCmd(CommandContext& ctx) {
+  Entry* e = ctx.db.FindRead(ctx.arg(1));
+  if (e == nullptr) {
+    ctx.reply.Null();
+    return;
+  }
+  ListValue* l = AsList(ctx, e);
+  if (l == nullptr) return;
+  int64_t index;
+  if (!ParseIndex(ctx, ctx.arg(2), &index)) return;
+  int64_t len = static_cast<int64_t>(l->size());
+  if (index < 0) index += len;
+  if (index < 0 || index >= len) {
+    ctx.reply.Null();
+    return;
+  }
+  ctx.reply.Bulk(l->At(static_cast<size_t>(index)));
+}
+
+void LrangeCmd(CommandContext& ctx) {
+  int64_t start, stop;
+  if (!ParseIndex(ctx, ctx.arg(2), &start) || !ParseIndex(ctx, ctx.arg(3), &stop)) return;
+  Entry* e = ctx.db.FindRead(ctx.arg(1));
+  if (e == nullptr) {
+    ctx.reply.Array(0);
+    return;
+  }
+  ListValue* l = AsList(ctx, e);
+  if (l == nullptr) return;
+  int64_t len = static_cast<int64_t>(l->size());
+  if (start < 0) start += len;
+  if (stop < 0) stop += len;
+  if (start < 0) start = 0;
+  if (start > stop || start >= len) {
+    ctx.reply.Array(0);
+    return;
+  }
+  if (stop >= len) stop = len - 1;
+  size_t n = static_cast<size_t>(stop - start + 1);
+  ctx.reply.Array(n);
+  ListValue::Iterator it = l->Seek(static_cast<size_t>(start));
+  for (size_t i = 0; i < n; i++, it.Next()) ctx.reply.Bulk(it.value());
+}
+
+void LposCmd(CommandContext& ctx) {
+  std::string_view element = ctx.arg(2);
+  int64_t rank = 1, count = -1, maxlen = 0;
+  size_t argc = ctx.argc();
+  for (size_t j = 3; j < argc; j++) {
+    std::string_view opt = ctx.arg(j);
+    bool more = j + 1 < argc;
+    if (EqualsIgnoreCase(opt, "rank") && more) {
+      if (!ParseIndex(ctx, ctx.arg(++j), &rank)) return;
+      if (rank == 0) {
+        ctx.reply.Error(kRankZero);
+        return;
+      }
+    } else if (EqualsIgnoreCase(opt, "count") && more) {
+      if (!ParseNonNegative(ctx, ctx.arg(++j), kCountNegative, &count)) return;
+    } else if (EqualsIgnoreCase(opt, "maxlen") && more) {
+      if (!ParseNonNegative(ctx, ctx.arg(++j), kMaxlenNegative, &maxlen)) return;
+    } else {
+      ctx.reply.Error(err::kSyntax);
+      return;
+    }
+  }
+  Entry* e = ctx.db.FindRead(ctx.arg(1));
+  if (e == nullptr) {
+    if (count != -1) ctx.reply.Array(0);
+    else ctx.reply.Null();
+    return;
+  }
+  ListValue* l = AsList(ctx, e);
+  if (l == nullptr) return;
+
+  // A negative rank searches from the tail. Redis negates it in a C long: RANK -9223372036854775808 stays
+  // negative, so every match counts and COUNT never stops the search; the same is reproduced here.
+  bool from_tail = rank < 0;
+  bool min_rank = rank == INT64_MIN;
+  uint64_t want_rank = min_rank ? 1 : static_cast<uint64_t>(from_tail ? -rank : rank);
+  uint64_t llen = l->size();
+  uint64_t limit = maxlen == 0 ? llen : std::min<uint64_t>(llen, static_cast<uint64_t>(maxlen));
+  size_t handle = 0;
+  if (count != -1) handle = ctx.reply.BeginDeferred();
+  uint64_t matches = 0, emitted = 0;
+  int64_t found = -1;
+  ListValue::Iterator it = from_tail ? l->Last() : l->Begin();
+  for (uint64_t index = 0; index < limit && it.valid(); index++) {
+    if (it.value() == element) {
+      matches++;
+      if (matches >= want_rank) {
+        int64_t pos = static_cast<int64_t>(from_tail ? llen - index - 1 : index);
+        if (count == -1) {
+          found = pos;
+          break;
+        }
+        ctx.reply.Integer(pos);
+        emitted++;
+        if (count != 0 && !min_rank && matches - want_rank + 1 >= static_cast<uint64_t>(count)) break;
+      }
+    }
+    if (from_tail) it.Prev();
+    else it.Next();
+  }
+  if (count != -1) {
+    ctx.reply.EndDeferredArray(handle, emitted);
+  } else if (found >= 0) {
+    ctx.reply.Integer(found);
+  } else {
+    ctx.reply.Null();
+  }
+}
+
+// ---- edits ----
+
+void LsetCmd(CommandContext& ctx) {
+  Entry* e = ctx.db.FindWrite(ctx.arg(1));
+  if (e == nullptr) {
+    ctx.reply.Error(err::kNoSuchKey);
+    return;
+  }
+  ListValue* l = AsList(ctx, e);
+  if (l == nullptr) return;
+  int64_t index;
+  if (!ParseIndex(ctx, ctx.arg(2), &index)) return;
+  int64_t len = static_cast<int64_t>(l->size());
+  if (index < 0) index += len;
+  if (index < 0 || index >= len) {
+    ctx.reply.Error(err::kIndexOutOfRange);
+    return;
+  }
+  l->Set(static_cast<size_t>(index), ctx.arg(3));
+  ctx.dirty++;
+  ctx.reply.Ok();
+}
+
+void LinsertCmd(CommandContext& ctx) {
+  bool after;
+  if (EqualsIgnoreCase(ctx.arg(2), "after")) after = true;
+  else if (EqualsIgnoreCase(ctx.arg(2), "before")) after = false;
+  else {
+    ctx.reply.Error(err::kSyntax);
+    return;
+  }
+  Entry* e = ctx.db.FindWrite(ctx.arg(1));
+  if (e == nullptr) {
+    ctx.reply.Integer(0);
+    return;
+  }
+  ListValue* l = AsList(ctx, e);
+  if (l == nullptr) return;
+  std::string_view pivot = ctx.arg(3);
+  for (ListValue::Iterator it = l->Begin(); it.valid(); it.Next()) {
+    if (it.value() == pivot) {
+      l->InsertAt(it, after, ctx.arg(4));
+      ctx.dirty++;
+      ctx.reply.Integer(static_cast<int64_t>(l->size()));
+      return;
+    }
+  }
+  ctx.reply.Integer(-1);
+}
+
+void LremCmd(CommandContext& ctx) {
+  int64_t count;
+  if (!ParseIndex(ctx, ctx.arg(2), &count)) return;
+  std::string_view key = ctx.arg(1);
+  Entry* e = ctx.db.FindWrite(key);
+  if (e == nullptr) {
+    ctx.reply.Integer(0);
+    return;
+  }
+  ListValue* l = AsList(ctx, e);
+  if (l == nullptr) return;
+  size_t removed = l->RemoveEqual(ctx.arg(3), count);
+  if (l->size() == 0) ctx.db.Delete(key);
+  ctx.dirty += static_cast<int64_t>(removed);
+  ctx.reply.Integer(static_cast<int64_t>(removed));
+}
+
+void LtrimCmd(CommandContext& ctx) {
+  int64_t start, stop;
+  if (!ParseIndex(ctx, ctx.arg(2), &start) || !ParseIndex(ctx, ctx.arg(3), &stop)) return;
+  std::string_view key = ctx.arg(1);
+  Entry* e = ctx.db.FindWrite(key);
+  if (e == nullptr) {
+    ctx.reply.Ok();
+    return;
+  }
+  ListValue* l = AsList(ctx, e);
+  if (l == nullptr) return;
+  int64_t len = static_cast<int64_t>(l->size());
+  if (start < 0) start += len;
+  if (stop < 0) stop += len;
+  if (start < 0) start = 0;
+  int64_t ltrim, rtrim;
+  if (start > stop || start >= len) {
+    ltrim = len;
+    rtrim = 0;
+  } else {
+    if (stop >= len) stop = len - 1;
+    ltrim = start;
+    rtrim = len - stop - 1;
+  }
+  l->DropFront(static_cast<size_t>(ltrim));
+  l->DropBack(static_cast<size_t>(rtrim));
+  if (l->size() == 0) ctx.db.Delete(key);
+  ctx.dirty += ltrim + rtrim;
+  ctx.reply.Ok();
+}
+
+// ---- moves ----
+
+// LMOVE's work once the arguments are parsed: replies the moved element, null when the source is empty.
+void MoveGeneric(CommandContext& ctx, End from, End to) {
+  std::string_view src = ctx.arg(1), dst = ctx.arg(2);
+  Entry* se = ctx.db.FindWrite(src);
+  if (se == nullptr) {
+    ctx.reply.Null();
+    return;
+  }
+  ListValue* sl = AsList(ctx, se);
+  if (sl == nullptr) return;
+  // Object pointers stay valid across lookups of other keys (entry pointers may not).
+  Entry* de = ctx.db.FindWrite(dst);
+  ListValue* dl = nullptr;
+  if (de != nullptr && (dl = AsList(ctx, de)) == nullptr) return;
+  std::string value;
+  if (from == End::kHead) sl->PopFront(&value);
+  else sl->PopBack(&value);
+  if (dl == nullptr) dl = CreateList(ctx, dst);  // dst != src here: src exists
+  if (to == End::kHead) dl->PushFront(value);
+  else dl->PushBack(value);
+  if (sl->size() == 0) ctx.db.Delete(src);
+  ctx.dirty++;
+  ctx.reply.Bulk(value);
+}
+
+void LmoveCmd(CommandContext& ctx) {
+  End from, to;
+  if (!ParseEnd(ctx.arg(3), &from) || !ParseEnd(ctx.arg(4), &to)) {
+    ctx.reply.Error(err::kSyntax);
+    return;
+  }
+  MoveGeneric(ctx, from, to);
+}
+
+void RpoplpushCmd(CommandContext& ctx) { MoveGeneric(ctx, End::kTail, End::kHead); }
+
+// ---- blocking ----
+
+void BlockingPopGeneric(CommandContext& ctx, End end) {
+  size_t argc = ctx.argc();
+  int64_t timeout_at;
+  if (!ParseTimeout(ctx, ctx.arg(argc - 1), &timeout_at)) return;
+  for (size_t j = 1; j + 1 < argc; j++) {
+    std::string_view key = ctx.arg(j);
+    Entry* e = ctx.db.FindWrite(key);
+    if (e == nullptr) continue;
+    ListValue* l = AsList(ctx, e);
+    if (l == nullptr) return;
+    ctx.reply.Array(2);
+    ctx.reply.Bulk(key);
+    PopReply(ctx, l, end);
+    if (l->size() == 0) ctx.db.Delete(key);
+    ctx.dirty++;
+    ctx.PropagateAs({end == End::kHead ? "LPOP" : "RPOP", std::string(key)});
+    return;
+  }
+  if (!ctx.can_block) {
+    ctx.reply.NullArray();
+    return;
+  }
+  std::vector<std::string> keys;
+  keys.reserve(argc - 2);
+  for (size_t j = 1; j + 1 < argc; j++) keys.emplace_back(ctx.arg(j));
+  ctx.Block(std::move(keys), timeout_at);
+}
+
+void BlpopCmd(CommandContext& ctx) { BlockingPopGeneric(ctx, End::kHead); }
+void BrpopCmd(CommandContext& ctx) { BlockingPopGeneric(ctx, End::kTail); }
+
+// BLMOVE/BRPOPLPUSH once parsed: blocks on the source only.
+void BlockingMoveGeneric(CommandContext& ctx, End from, End to, int64_t timeout_at) {
+  std::string_view src = ctx.arg(1);
+  Entry* e = ctx.db.FindWrite(src);
+  if (e != nullptr && e->type() != ObjType::kList) {
+    ctx.reply.Error(err::kWrongType);
+    return;
+  }
+  if (e == nullptr) {
+    if (!ctx.can_block) {
+      ctx.reply.Null();
+      return;
+    }
+    ctx.Block({std::string(src)}, timeout_at);
+    return;
+  }
+  uint64_t errors = ctx.reply.errors();
+  MoveGeneric(ctx, from, to);
+  if (ctx.reply.errors() != errors || ctx.dirty == 0) return;
+  if (ctx.argc() == 6) {
+    ctx.PropagateAs({"LMOVE", std::string(src), std::string(ctx.arg(2)), std::string(ctx.arg(3)),
+                     std::string(ctx.arg(4))});
+  } else {
+    ctx.PropagateAs({"RPOPLPUSH", std::string(src), std::string(ctx.arg(2))});
+  }
+}
+
+void BlmoveCmd(CommandContext& ctx) {
+  End from, to;
+  if (!ParseEnd(ctx.arg(3), &from) || !ParseEnd(ctx.arg(4), &to)) {
+    ctx.reply.Error(err::kSyntax);
+    return;
+  }
+  int64_t timeout_at;
+  if (!ParseTimeout(ctx, ctx.arg(5), &timeout_at)) return;
+  BlockingMoveGeneric(ctx, from, to, timeout_at);
+}
+
+void BrpoplpushCmd(CommandContext& ctx) {
+  int64_t timeout_at;
+  if (!ParseTimeout(ctx, ctx.arg(3), &timeout_at)) return;
+  BlockingMoveGeneric(ctx, End::kTail, End::kHead, timeout_at);
+}
+
+// LMPOP numkeys key... LEFT|RIGHT [COUNT n]; BLMPOP timeout numkeys ... (numkeys_idx 1 or 2).
+void MpopGeneric(CommandContext& ctx, size_t numkeys_idx, bool blocking) {
+  size_t argc = ctx.argc();
+  int64_t numkeys;
+  if (!ParseInt64(ctx.arg(numkeys_idx), &numkeys) || numkeys < 1) {
+    ctx.reply.Error(kNumkeysPositive);
+    return;
+  }
+  uint64_t where_idx = numkeys_idx + static_cast<uint64_t>(numkeys) + 1;
+  if (where_idx >= argc) {
+    ctx.reply.Error(err::kSyntax);
+    return;
+  }
+  End end;
+  if (!ParseEnd(ctx.arg(where_idx), &end)) {
+    ctx.reply.Error(err::kSyntax);
+    return;
+  }
+  int64_t count = -1;
+  for (size_t j = where_idx + 1; j < argc; j++) {
+    if (count == -1 && EqualsIgnoreCase(ctx.arg(j), "count") && j + 1 < argc) {
+      if (!ParseInt64(ctx.arg(++j), &count) || count < 1) {
+        ctx.reply.Error(kCountPositive);
+        return;
+      }
+    } else {
+      ctx.reply.Error(err::kSyntax);
+      return;
+    }
+  }
+  if (count == -1) count = 1;
+  int64_t timeout_at = 0;
+  if (blocking && !ParseTimeout(ctx, ctx.arg(1), &timeout_at)) return;
+
+  for (size_t j = numkeys_idx + 1; j < where_idx; j++) {
+    std::string_view key = ctx.arg(j);
+    Entry* e = ctx.db.FindWrite(key);
+    if (e == nullptr) continue;
+    ListValue* l = AsList(ctx, e);
+    if (l == nullptr) return;
+    ctx.reply.Array(2);
+    ctx.reply.Bulk(key);
+    size_t n = PopRangeReply(ctx, l, end, count);
+    if (l->size() == 0) ctx.db.Delete(key);
+    ctx.dirty += static_cast<int64_t>(n);
+    ctx.PropagateAs({end == End::kHead ? "LPOP" : "RPOP", std::string(key), Int64ToString(static_cast<int64_t>(n))});
+    return;
+  }
+  if (!blocking || !ctx.can_block) {
+    ctx.reply.NullArray();
+    return;
+  }
+  std::vector<std::string> keys;
+  for (size_t j = numkeys_idx + 1; j < where_idx; j++) keys.emplace_back(ctx.arg(j));
+  ctx.Block(std::move(keys), timeout_at);
+}
+
+void LmpopCmd(CommandContext& ctx) { MpopGeneric(ctx, 1, false); }
+void BlmpopCmd(CommandContext& ctx) { MpopGeneric(ctx, 2, true); }
+
+bool MpopKeys(ArgList argv, size_t numkeys_idx, std::vector<int>* out) {
+  int64_t numkeys;
+  if (argv.size() <= numkeys_idx || !ParseInt64(argv[numkeys_idx], &numkeys) || numkeys < 1 ||
+      static_cast<uint64_t>(numkeys) > argv.size() - numkeys_idx - 1) {
+    return false;
+  }
+  for (int64_t i = 0; i < numkeys; i++) out->push_back(static_cast<int>(numkeys_idx + 1 + i));
+  return true;
+}
+bool LmpopKeys(ArgList argv, std::vector<int>* out) { return MpopKeys(argv, 1, out); }
+bool BlmpopKeys(ArgList argv, std::vector<int>* out) { return MpopKeys(argv, 2, out); }
+
+StatusOr<std::unique_ptr<Object>> DecodeList(std::string_view body) { return ListValue::Deserialize(body); }
+
+}  // namespace
+
+void RegisterListFamily(CommandRegistry& r) {
+  RegisterObjectDecoder(ObjType::kList, DecodeList);
+  const char* g = "list";
+  const uint32_t w = kCmdWrite, ro = kCmdReadOnly, oom = kCmdDenyOom, fast = kCmdFast;
+  const uint32_t blk = kCmdBlocking | kCmdNoScript;
+  r.Add({"lpush", -3, w | oom | fast, 1, 1, 1, LpushCmd, nullptr, g, "Prepends one or more elements to a list. Creates the key if it doesn't exist."});
+  r.Add({"rpush", -3, w | oom | fast, 1, 1, 1, RpushCmd, nullptr, g, "Appends one or more elements to a list. Creates the key if it doesn't exist."});
+  r.Add({"lpushx", -3, w | oom | fast, 1, 1, 1, LpushxCmd, nullptr, g, "Prepends one or more elements to a list only when the list exists."});
+  r.Add({"rpushx", -3, w | oom | fast, 1, 1, 1, RpushxCmd, nullptr, g, "Appends an element to a list only when the list exists."});
+  r.Add({"lpop", -2, w | fast, 1, 1, 1, LpopCmd, nullptr, g, "Returns the first elements in a list after removing it. Deletes the list if the last element was popped."});
+  r.Add({"rpop", -2, w | fast, 1, 1, 1, RpopCmd, nullptr, g, "Returns and removes the last elements of a list. Deletes the list if the last element was popped."});
+  r.Add({"llen", 2, ro | fast, 1, 1, 1, LlenCmd, nullptr, g, "Returns the length of a list."});
+  r.Add({"lindex", 3, ro, 1, 1, 1, LindexCmd, nullptr, g, "Returns an element from a list by its index."});
+  r.Add({"lrange", 4, ro, 1, 1, 1, LrangeCmd, nullptr, g, "Returns a range of elements from a list."});
+  r.Add({"lpos", -3, ro, 1, 1, 1, LposCmd, nullptr, g, "Returns the index of matching elements in a list."});
+  r.Add({"lset", 4, w | oom, 1, 1, 1, LsetCmd, nullptr, g, "Sets the value of an element in a list by its index."});
+  r.Add({"linsert", 5, w | oom, 1, 1, 1, LinsertCmd, nullptr, g, "Inserts an element before or after another element in a list."});
+  r.Add({"lrem", 4, w, 1, 1, 1, LremCmd, nullptr, g, "Removes elements from a list. Deletes the list if the last element was removed."});
+  r.Add({"ltrim", 4, w, 1, 1, 1, LtrimCmd, nullptr, g, "Removes elements from both ends a list. Deletes the list if all elements were trimmed."});
+  r.Add({"lmove", 5, w | oom, 1, 2, 1, LmoveCmd, nullptr, g, "Returns an element after popping it from one list and pushing it to another. Deletes the list if the last element was moved."});
+  r.Add({"rpoplpush", 3, w | oom, 1, 2, 1, RpoplpushCmd, nullptr, g, "Returns the last element of a list after removing and pushing it to another list. Deletes the list if the last element was popped."});
+  r.Add({"lmpop", -4, w | kCmdMovableKeys, 0, 0, 0, LmpopCmd, LmpopKeys, g, "Returns multiple elements from a list after removing them. Deletes the list if the last element was popped."});
+  r.Add({"blpop", -3, w | blk, 1, -2, 1, BlpopCmd, nullptr, g, "Removes and returns the first element in a list. Blocks until an element is available otherwise. Deletes the list if the last element was popped."});
+  r.Add({"brpop", -3, w | blk, 1, -2, 1, BrpopCmd, nullptr, g, "Removes and returns the last element in a list. Blocks until an element is available otherwise. Deletes the list if the last element was popped."});
+  r.Add({"blmove", 6, w | oom | blk, 1, 2, 1, BlmoveCmd, nullptr, g, "Pops an element from a list, pushes it to another list and returns it. Blocks until an element is available otherwise. Deletes the list if the last element was moved."});
+  r.Add({"brpoplpush", 4, w | oom | blk, 1, 2, 1, BrpoplpushCmd, nullptr, g, "Pops an element from a list, pushes it to another list and returns it. Block until an element is available otherwise. Deletes the list if the last element was popped."});
+  r.Add({"blmpop", -5, w | blk | kCmdMovableKeys, 0, 0, 0, BlmpopCmd, BlmpopKeys, g, "Pops the first element from one of multiple lists. Blocks until an element is available otherwise. Deletes the list if the last element was popped."});
+}
+
+}  // namespace rcs
