@@ -221,7 +221,7 @@ std::optional<double> Convert(const FieldSpec& f, std::string_view value) {
   return std::nullopt;
 }
 
-void Emit(MetricSet& out, const FieldSpec& f, const Labels& labels, double v) {
+void Emit(MetricSet& out, const FieldSpec& f, const LabelSet& labels, double v) {
   if (f.type == MetricType::Counter) {
     out.Counter(f.suffix, f.help, labels, v);
   } else {
@@ -237,7 +237,7 @@ struct CmdTotals {
 }  // namespace
 
 bool InfoCollector::CollectNode(const NodeScrape& node, MetricSet& out) {
-  const Labels labels = node.NodeLabels();
+  const LabelSet labels = node.NodeLabels();
   out.Gauge("up", "1 when the node answered INFO this scrape, else 0", labels, node.up ? 1 : 0);
   if (!node.up) return true;
   auto fields = ParseInfo(node.info);
@@ -284,19 +284,20 @@ bool InfoCollector::CollectNode(const NodeScrape& node, MetricSet& out) {
       std::string_view cmd = k.substr(25);
       auto ps = ParseLatencyPercentiles(f.value);
       if (ps.empty()) continue;
-      auto& fam = out.Family("latency_percentiles_seconds", "Command latency percentiles (server side)",
-                             MetricType::Summary);
-      auto& m = fam.metric.emplace_back();
-      m.label = labels;
-      m.label.push_back({"cmd", std::string(cmd)});
-      for (const auto& p : ps) m.summary.quantile.push_back({p.quantile, p.usec / 1e6});
+      std::vector<std::pair<double, double>> quantiles;
+      quantiles.reserve(ps.size());
+      for (const auto& p : ps) quantiles.emplace_back(p.quantile, p.usec / 1e6);
+      uint64_t count = 0;
+      double sum = 0;
       for (const auto& c : cmds) {
         if (c.cmd == cmd) {
-          m.summary.sample_count = static_cast<uint64_t>(c.calls);
-          m.summary.sample_sum = c.usec / 1e6;
+          count = static_cast<uint64_t>(c.calls);
+          sum = c.usec / 1e6;
           break;
         }
       }
+      out.Summary("latency_percentiles_seconds", "Command latency percentiles (server side)", labels,
+                  {{"cmd", cmd}}, count, sum, quantiles);
     } else if (k.size() > 2 && k.starts_with("db") && k[2] >= '0' && k[2] <= '9') {
       auto ks = ParseKeyspace(f.value);
       if (!ks) continue;
@@ -374,7 +375,7 @@ bool ClusterInfoCollector::CollectNode(const NodeScrape& node, MetricSet& out) {
   if (!node.up || node.cluster_info.empty()) return true;
   auto fields = ParseInfo(node.cluster_info);
   if (fields.empty()) return false;
-  const Labels labels = node.NodeLabels();
+  const LabelSet labels = node.NodeLabels();
   const auto& index = ClusterInfoIndex();
   for (const auto& f : fields) {
     auto [lo, hi] = index.equal_range(f.key);
@@ -431,7 +432,7 @@ bool ClusterNodesCollector::Collect(const ScrapeData& data, MetricSet& out) {
     // The node's own INFO is fresher than the seed's gossip, so the label follows it when the node is up.
     std::string label_role = role;
     if (auto it = scraped.find(n.id); it != scraped.end() && it->second->up) label_role = it->second->role;
-    const Labels l{{"node_id", n.id}, {"addr", addr}, {"role", label_role}};
+    const LabelSet l{{"node_id", n.id}, {"addr", addr}, {"role", label_role}};
     out.Gauge("cluster_node_info", "A node in the seed's CLUSTER NODES (always 1)", {},
               {{"node_id", n.id},
                {"addr", addr},

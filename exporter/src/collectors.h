@@ -30,7 +30,7 @@ struct NodeScrape {
   std::optional<double> slowlog_last_duration_seconds;
   double seconds = 0;  // how long fetching this node took
 
-  Labels NodeLabels() const { return {{"addr", addr}, {"node_id", node_id}, {"role", role}}; }
+  LabelSet NodeLabels() const { return LabelSet{{"addr", addr}, {"node_id", node_id}, {"role", role}}; }
 };
 
 struct ScrapeData {

@@ -9,6 +9,15 @@ namespace rcs::exporter {
 namespace {
 constexpr const char* kMetricsType = "text/plain; version=0.0.4; charset=utf-8";
 
+// Hands the scrape text to httplib without copying it (set_content copies; a whole-cluster scrape is ~250 KB).
+void SetBody(httplib::Response& res, std::string text) {
+  auto body = std::make_shared<std::string>(std::move(text));
+  const size_t size = body->size();
+  res.set_content_provider(size, kMetricsType, [body](size_t offset, size_t length, httplib::DataSink& sink) {
+    return sink.write(body->data() + offset, length);
+  });
+}
+
 std::string HtmlEscape(const std::string& s) {
   std::string out;
   for (char c : s) {
@@ -27,8 +36,11 @@ std::string HtmlEscape(const std::string& s) {
 HttpServer::HttpServer(const Config& config, ClusterScraper& scraper, RedisSource& target_source)
     : config_(config), scraper_(scraper), target_source_(target_source), server_(std::make_unique<httplib::Server>()) {
   auto& s = *server_;
+  // Responses are written in several send() calls; without TCP_NODELAY, Nagle plus the client's delayed ACK
+  // stalled ~1% of keep-alive scrapes by 40 ms in the benchmark.
+  s.set_tcp_nodelay(true);
   s.Get(config_.telemetry_path, [this](const httplib::Request&, httplib::Response& res) {
-    res.set_content(scraper_.Scrape(), kMetricsType);
+    SetBody(res, scraper_.Scrape());
   });
   s.Get("/scrape", [this](const httplib::Request& req, httplib::Response& res) {
     std::string target = req.get_param_value("target");
@@ -40,7 +52,7 @@ HttpServer::HttpServer(const Config& config, ClusterScraper& scraper, RedisSourc
       return;
     }
     std::lock_guard lock(target_mu_);
-    res.set_content(ScrapeSingleTarget(config_, target_source_, *ep), kMetricsType);
+    SetBody(res, ScrapeSingleTarget(config_, target_source_, *ep));
   });
   s.Get("/discover-cluster-nodes", [this](const httplib::Request&, httplib::Response& res) {
     auto json = scraper_.Discover();

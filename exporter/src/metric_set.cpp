@@ -1,58 +1,129 @@
 #include "metric_set.h"
 
-#include <prometheus/text_serializer.h>
-
-#include <sstream>
+#include "text_format.h"
 
 namespace rcs::exporter {
 
-prometheus::MetricFamily& MetricSet::Family(std::string_view suffix, std::string_view help,
-                                            prometheus::MetricType type) {
-  auto [it, inserted] = index_.try_emplace(std::string(suffix), families_.size());
-  if (inserted) {
-    prometheus::MetricFamily f;
-    f.name.reserve(ns_.size() + 1 + suffix.size());
-    f.name.append(ns_).append("_").append(suffix);
-    f.help = std::string(help);
-    f.type = type;
-    families_.push_back(std::move(f));
+LabelSet::LabelSet(LabelPairs labels) {
+  for (const auto& [k, v] : labels) Add(k, v);
+}
+
+void LabelSet::Add(std::string_view name, std::string_view value) {
+  if (!text_.empty()) text_.push_back(',');
+  text_.append(name);
+  text_.append("=\"");
+  AppendLabelValue(text_, value);
+  text_.push_back('"');
+}
+
+MetricSet::MetricSet(std::string ns) : ns_(std::move(ns)) {
+  families_.reserve(256);
+  index_.reserve(256);
+}
+
+MetricSet::Family& MetricSet::Find(std::string_view suffix, std::string_view help, prometheus::MetricType type) {
+  if (auto it = index_.find(suffix); it != index_.end()) return *it->second;
+  auto f = std::make_unique<Family>();
+  f->suffix = std::string(suffix);
+  f->name.reserve(ns_.size() + 1 + suffix.size());
+  f->name.append(ns_).append("_").append(suffix);
+  f->help = std::string(help);
+  f->type = type;
+  Family* raw = f.get();
+  families_.push_back(std::move(f));
+  index_.emplace(raw->suffix, raw);
+  return *raw;
+}
+
+void MetricSet::Head(std::string& out, const Family& f, std::string_view name_suffix, const LabelSet& labels,
+                     LabelPairs extra, std::string_view last_name, std::string_view last_value) {
+  out += f.name;
+  out += name_suffix;
+  if (!labels.empty() || extra.size() != 0 || !last_name.empty()) {
+    out.push_back('{');
+    out += labels.text();
+    bool first = labels.empty();
+    for (const auto& [k, v] : extra) {
+      if (!first) out.push_back(',');
+      first = false;
+      out += k;
+      out += "=\"";
+      AppendLabelValue(out, v);
+      out.push_back('"');
+    }
+    if (!last_name.empty()) {
+      if (!first) out.push_back(',');
+      out += last_name;
+      out += "=\"";
+      out += last_value;
+      out.push_back('"');
+    }
+    out.push_back('}');
   }
-  return families_[it->second];
+  out.push_back(' ');
 }
 
-prometheus::ClientMetric& MetricSet::Add(std::string_view suffix, std::string_view help, prometheus::MetricType type,
-                                         const Labels& base,
-                                         std::initializer_list<std::pair<std::string_view, std::string_view>> extra) {
-  auto& fam = Family(suffix, help, type);
-  auto& m = fam.metric.emplace_back();
-  m.label.reserve(base.size() + extra.size());
-  m.label = base;
-  for (const auto& [k, v] : extra) m.label.push_back({std::string(k), std::string(v)});
-  return m;
+void MetricSet::Sample(std::string_view suffix, std::string_view help, prometheus::MetricType type,
+                       const LabelSet& labels, LabelPairs extra, double value) {
+  Family& f = Find(suffix, help, type);
+  const size_t before = f.body.size();
+  Head(f.body, f, {}, labels, extra);
+  AppendValue(f.body, value);
+  f.body.push_back('\n');
+  ++samples_;
+  bytes_ += f.body.size() - before;
 }
 
-void MetricSet::Gauge(std::string_view suffix, std::string_view help, const Labels& labels, double value) {
-  Add(suffix, help, prometheus::MetricType::Gauge, labels, {}).gauge.value = value;
+void MetricSet::Summary(std::string_view suffix, std::string_view help, const LabelSet& labels, LabelPairs extra,
+                        uint64_t count, double sum, const std::vector<std::pair<double, double>>& quantiles) {
+  Family& f = Find(suffix, help, prometheus::MetricType::Summary);
+  const size_t before = f.body.size();
+  Head(f.body, f, "_count", labels, extra);
+  AppendValue(f.body, static_cast<double>(count));
+  f.body.push_back('\n');
+  Head(f.body, f, "_sum", labels, extra);
+  AppendValue(f.body, sum);
+  f.body.push_back('\n');
+  std::string q;
+  for (const auto& [quantile, value] : quantiles) {
+    q.clear();
+    AppendValue(q, quantile);
+    Head(f.body, f, {}, labels, extra, "quantile", q);
+    AppendValue(f.body, value);
+    f.body.push_back('\n');
+  }
+  ++samples_;
+  bytes_ += f.body.size() - before;
 }
 
-void MetricSet::Counter(std::string_view suffix, std::string_view help, const Labels& labels, double value) {
-  Add(suffix, help, prometheus::MetricType::Counter, labels, {}).counter.value = value;
-}
-
-void MetricSet::Gauge(std::string_view suffix, std::string_view help, const Labels& base,
-                      std::initializer_list<std::pair<std::string_view, std::string_view>> extra, double value) {
-  Add(suffix, help, prometheus::MetricType::Gauge, base, extra).gauge.value = value;
-}
-
-void MetricSet::Counter(std::string_view suffix, std::string_view help, const Labels& base,
-                        std::initializer_list<std::pair<std::string_view, std::string_view>> extra, double value) {
-  Add(suffix, help, prometheus::MetricType::Counter, base, extra).counter.value = value;
+void MetricSet::Append(std::vector<prometheus::MetricFamily> families) {
+  for (auto& f : families) appended_.push_back(std::move(f));
 }
 
 std::string MetricSet::Serialize() const {
-  std::ostringstream out;
-  prometheus::TextSerializer().Serialize(out, families_);
-  return std::move(out).str();
+  std::string out;
+  out.reserve(bytes_ + families_.size() * 160 + appended_.size() * 600);
+  for (const auto& f : families_) {
+    if (!f->help.empty()) {
+      out += "# HELP ";
+      out += f->name;
+      out.push_back(' ');
+      out += f->help;
+      out.push_back('\n');
+    }
+    out += "# TYPE ";
+    out += f->name;
+    switch (f->type) {
+      case prometheus::MetricType::Counter: out += " counter\n"; break;
+      case prometheus::MetricType::Gauge: out += " gauge\n"; break;
+      case prometheus::MetricType::Summary: out += " summary\n"; break;
+      case prometheus::MetricType::Untyped: out += " untyped\n"; break;
+      case prometheus::MetricType::Histogram: out += " histogram\n"; break;
+    }
+    out += f->body;
+  }
+  AppendExposition(out, appended_);
+  return out;
 }
 
 }  // namespace rcs::exporter

@@ -45,7 +45,8 @@ std::string_view InfoValue(std::string_view info, std::string_view key) {
   return {};
 }
 
-constexpr double kBuckets[] = {0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10};
+const prometheus::Histogram::BucketBoundaries kBuckets = {0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1,
+                                                          0.25,  0.5,    1,     2.5,  5,     10};
 
 }  // namespace
 
@@ -95,9 +96,50 @@ ClusterScraper::ClusterScraper(Config config, RedisSource& source)
     : ClusterScraper(std::move(config), source, DefaultCollectors()) {}
 
 ClusterScraper::ClusterScraper(Config config, RedisSource& source, std::vector<std::unique_ptr<Collector>> collectors)
-    : config_(std::move(config)), source_(source), collectors_(std::move(collectors)) {
-  bucket_bounds_.assign(std::begin(kBuckets), std::end(kBuckets));
-  bucket_counts_.assign(bucket_bounds_.size(), 0);
+    : config_(std::move(config)),
+      source_(source),
+      collectors_(std::move(collectors)),
+      registry_(std::make_shared<prometheus::Registry>()) {
+  const std::string p = config_.ns + "_exporter_";
+  using prometheus::BuildCounter;
+  using prometheus::BuildGauge;
+  using prometheus::BuildHistogram;
+  scrapes_ = &BuildCounter().Name(p + "scrapes_total").Help("Scrapes of the cluster").Register(*registry_).Add({});
+  last_duration_ = &BuildGauge()
+                        .Name(p + "last_scrape_duration_seconds")
+                        .Help("Duration of this scrape (before serialization)")
+                        .Register(*registry_)
+                        .Add({});
+  duration_ = &BuildHistogram()
+                   .Name(p + "scrape_duration_seconds")
+                   .Help("Durations of scrapes")
+                   .Register(*registry_)
+                   .Add({}, kBuckets);
+  last_error_gauge_ = &BuildGauge()
+                           .Name(p + "last_scrape_error")
+                           .Help("1 when a node or every seed could not be read this scrape")
+                           .Register(*registry_)
+                           .Add({});
+  nodes_discovered_ =
+      &BuildGauge().Name(p + "nodes_discovered").Help("Nodes this scrape reported on").Register(*registry_).Add({});
+  collector_success_ = &BuildGauge()
+                            .Name(p + "collector_success")
+                            .Help("1 when the collector's source was usable this scrape")
+                            .Register(*registry_);
+  collector_duration_ = &BuildGauge()
+                             .Name(p + "collector_duration_seconds")
+                             .Help("Time the collector took this scrape")
+                             .Register(*registry_);
+  node_errors_ = &BuildCounter()
+                      .Name(p + "node_scrape_errors_total")
+                      .Help("Scrapes in which the node could not be read")
+                      .Register(*registry_);
+  BuildGauge()
+      .Name(p + "build_info")
+      .Help("Exporter build (always 1)")
+      .Register(*registry_)
+      .Add({{"version", kVersion}, {"commit", kCommit}, {"compiler", __VERSION__}})
+      .Set(1);
 }
 
 NodeRequest ClusterScraper::Request(const Endpoint& ep, std::vector<Command> commands) const {
@@ -280,13 +322,22 @@ ScrapeData ClusterScraper::Gather(Clock::time_point deadline) {
 }
 
 void ClusterScraper::TrackErrors(const ScrapeData& data) {
-  std::map<std::string, double> errors;
+  std::map<std::string, prometheus::Counter*> counters;
   std::map<std::string, std::string> last;
   for (const auto& n : data.nodes) {
-    double count = node_errors_.count(n.addr) ? node_errors_[n.addr] : 0;
+    prometheus::Counter* c = nullptr;
+    if (auto it = node_error_counters_.find(n.addr); it != node_error_counters_.end()) {
+      c = it->second;
+      node_error_counters_.erase(it);
+    } else if (auto done = counters.find(n.addr); done != counters.end()) {
+      c = done->second;
+    } else {
+      c = &node_errors_->Add({{"addr", n.addr}});
+    }
+    counters[n.addr] = c;
     std::string prev = last_error_.count(n.addr) ? last_error_[n.addr] : "";
     if (!n.up) {
-      count += 1;
+      c->Increment();
       std::string what = std::string(FetchErrorName(n.error)) + ": " + n.error_message;
       if (what != prev) {
         Log().Warn("node scrape failed", {{"addr", n.addr},
@@ -298,9 +349,9 @@ void ClusterScraper::TrackErrors(const ScrapeData& data) {
     } else if (!prev.empty()) {
       Log().Info("node scrape recovered", {{"addr", n.addr}, {"node_id", n.node_id}});
     }
-    errors[n.addr] = count;
   }
-  node_errors_ = std::move(errors);
+  for (auto& [addr, c] : node_error_counters_) node_errors_->Remove(c);  // nodes that left
+  node_error_counters_ = std::move(counters);
   last_error_ = std::move(last);
 }
 
@@ -319,38 +370,18 @@ std::string ClusterScraper::Scrape() {
   }
 
   bool any_error = data.cluster_mode && !data.cluster_view_ok;
-  for (const auto& n : data.nodes) {
-    any_error = any_error || !n.up;
-    out.Counter("exporter_node_scrape_errors_total", "Scrapes in which the node could not be read", {},
-                {{"addr", n.addr}}, node_errors_[n.addr]);
-  }
+  for (const auto& n : data.nodes) any_error = any_error || !n.up;
   for (const auto& [name, st] : collector_stats) {
-    out.Gauge("exporter_collector_success", "1 when the collector's source was usable this scrape", {},
-              {{"collector", name}}, st.first ? 1 : 0);
-    out.Gauge("exporter_collector_duration_seconds", "Time the collector took this scrape", {},
-              {{"collector", name}}, st.second);
+    collector_success_->Add({{"collector", name}}).Set(st.first ? 1 : 0);
+    collector_duration_->Add({{"collector", name}}).Set(st.second);
   }
-  out.Gauge("exporter_nodes_discovered", "Nodes this scrape reported on", {}, static_cast<double>(data.nodes.size()));
-  out.Gauge("exporter_last_scrape_error", "1 when a node or every seed could not be read this scrape", {},
-            any_error ? 1 : 0);
-  out.Gauge("exporter_build_info", "Exporter build (always 1)", {},
-            {{"version", kVersion}, {"commit", kCommit}, {"compiler", __VERSION__}}, 1);
-
-  scrapes_ += 1;
+  nodes_discovered_->Set(static_cast<double>(data.nodes.size()));
+  last_error_gauge_->Set(any_error ? 1 : 0);
+  scrapes_->Increment();
   const double took = std::chrono::duration<double>(Clock::now() - start).count();
-  duration_sum_ += took;
-  ++duration_count_;
-  for (size_t i = 0; i < bucket_bounds_.size(); ++i) {
-    if (took <= bucket_bounds_[i]) ++bucket_counts_[i];
-  }
-  out.Counter("exporter_scrapes_total", "Scrapes of the cluster", {}, scrapes_);
-  out.Gauge("exporter_last_scrape_duration_seconds", "Duration of this scrape (before serialization)", {}, took);
-  auto& hist = out.Family("exporter_scrape_duration_seconds", "Durations of scrapes", prometheus::MetricType::Histogram);
-  auto& h = hist.metric.emplace_back();
-  h.histogram.sample_count = duration_count_;
-  h.histogram.sample_sum = duration_sum_;
-  for (size_t i = 0; i < bucket_bounds_.size(); ++i) h.histogram.bucket.push_back({bucket_counts_[i], bucket_bounds_[i]});
-  h.histogram.bucket.push_back({duration_count_, std::numeric_limits<double>::infinity()});
+  last_duration_->Set(took);
+  duration_->Observe(took);
+  out.Append(registry_->Collect());
   return out.Serialize();
 }
 

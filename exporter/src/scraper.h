@@ -14,6 +14,12 @@
 #include <string>
 #include <vector>
 
+#include <prometheus/counter.h>
+#include <prometheus/family.h>
+#include <prometheus/gauge.h>
+#include <prometheus/histogram.h>
+#include <prometheus/registry.h>
+
 #include "collectors.h"
 #include "config.h"
 #include "redis_source.h"
@@ -55,13 +61,19 @@ class ClusterScraper {
   std::vector<Known> known_;
   bool cluster_mode_ = true;
   std::string last_seed_;  // seed that answered last time ("" if none), to log only changes
-  std::map<std::string, double> node_errors_;       // by addr
   std::map<std::string, std::string> last_error_;  // by addr, for logging transitions
-  double scrapes_ = 0;
-  std::vector<double> bucket_bounds_;
-  std::vector<uint64_t> bucket_counts_;
-  uint64_t duration_count_ = 0;
-  double duration_sum_ = 0;
+
+  // The exporter's own metrics live across scrapes in a prometheus-cpp registry.
+  std::shared_ptr<prometheus::Registry> registry_;
+  prometheus::Counter* scrapes_ = nullptr;
+  prometheus::Gauge* last_duration_ = nullptr;
+  prometheus::Histogram* duration_ = nullptr;
+  prometheus::Gauge* last_error_gauge_ = nullptr;
+  prometheus::Gauge* nodes_discovered_ = nullptr;
+  prometheus::Family<prometheus::Gauge>* collector_success_ = nullptr;
+  prometheus::Family<prometheus::Gauge>* collector_duration_ = nullptr;
+  prometheus::Family<prometheus::Counter>* node_errors_ = nullptr;
+  std::map<std::string, prometheus::Counter*> node_error_counters_;  // by addr; removed when a node leaves
 };
 
 // Metrics of one node for /scrape?target= (the multi-target pattern): INFO, CLUSTER INFO and SLOWLOG series
