@@ -195,8 +195,8 @@ std::string ClientInfoLine(const Server& server, const Client* c) {
   s += " flags=" + ClientFlagsText(c);
   s += " db=0 sub=0 psub=0 ssub=0";
   s += " multi=" + std::to_string(c->has(kClientMulti) ? static_cast<int64_t>(c->multi_queue.size()) : -1);
-  s += " qbuf=" + std::to_string(c->qbuf.size() - c->qpos);
-  s += " qbuf-free=" + std::to_string(c->qbuf.capacity() - c->qbuf.size());
+  s += " qbuf=" + std::to_string(c->qlen - c->qpos);
+  s += " qbuf-free=" + std::to_string(c->qbuf.size() - c->qlen);
   s += " argv-mem=0 multi-mem=0";
   s += " rbs=" + std::to_string(c->out.capacity()) + " rbp=" + std::to_string(c->out.size());
   s += " obl=" + std::to_string(c->out.size() - c->out_pos) + " oll=0";

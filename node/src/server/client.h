@@ -46,9 +46,11 @@ class Client {
   int64_t last_interaction_ms = 0;
   std::string last_cmd = "NULL";
 
-  // Input: bytes [qpos, qbuf.size()) are unparsed; the parser keeps its place within them.
+  // Input: bytes [qpos, qlen) of qbuf are unparsed; the parser keeps its place within them. qbuf's size is
+  // its capacity (grown, never zero-filled per read); qlen is how much of it holds data.
   std::string qbuf;
   size_t qpos = 0;
+  size_t qlen = 0;
   RespParser parser;
   std::vector<std::string_view> argv;  // the command being executed (views into qbuf or owned storage)
 

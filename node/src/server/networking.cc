@@ -129,25 +129,24 @@ void Server::AcceptClients(int listen_fd) {
 
 void Server::ReadFromClient(Client* c) {
   if (c->has(kClientCloseAsap)) return;
-  // Make room: drop consumed bytes when nothing is being parsed past them.
-  if (c->qpos > 0 && (c->qpos == c->qbuf.size() || c->qpos > 64 * 1024)) {
-    c->qbuf.erase(0, c->qpos);
+  // Make room: move unparsed bytes to the front when consumed bytes dominate the buffer.
+  if (c->qpos > 0 && (c->qpos == c->qlen || c->qpos > c->qbuf.size() / 2)) {
+    if (c->qlen > c->qpos) memmove(c->qbuf.data(), c->qbuf.data() + c->qpos, c->qlen - c->qpos);
+    c->qlen -= c->qpos;
     c->qpos = 0;
   }
   size_t want = std::max(kReadChunk, std::min<size_t>(c->parser.bytes_hint(), 1024 * 1024));
-  size_t old = c->qbuf.size();
-  c->qbuf.resize(old + want);
-  ssize_t n = read(c->fd, c->qbuf.data() + old, want);
+  if (c->qbuf.size() - c->qlen < want) c->qbuf.resize(c->qlen + want);
+  ssize_t n = read(c->fd, c->qbuf.data() + c->qlen, c->qbuf.size() - c->qlen);
   if (n <= 0) {
-    c->qbuf.resize(old);
     if (n == 0 || (errno != EAGAIN && errno != EINTR)) CloseClient(c);
     return;
   }
-  c->qbuf.resize(old + static_cast<size_t>(n));
+  c->qlen += static_cast<size_t>(n);
   c->net_input_bytes += static_cast<uint64_t>(n);
   stats_.net_input_bytes += static_cast<uint64_t>(n);
   stats_.total_reads_processed++;
-  if (static_cast<int64_t>(c->qbuf.size() - c->qpos) > config_.client_query_buffer_limit) {
+  if (static_cast<int64_t>(c->qlen - c->qpos) > config_.client_query_buffer_limit) {
     LogWarning("Closing client that reached max query buffer length: id=" + std::to_string(c->id) + " addr=" +
                c->addr);
     stats_.client_qbuf_limit_disconnections++;
@@ -158,10 +157,10 @@ void Server::ReadFromClient(Client* c) {
 }
 
 void Server::ProcessInput(Client* c) {
-  while (c->qpos < c->qbuf.size() && !c->has(kClientBlocked) && !c->has(kClientCloseAfterReply) &&
+  while (c->qpos < c->qlen && !c->has(kClientBlocked) && !c->has(kClientCloseAfterReply) &&
          !c->has(kClientCloseAsap)) {
     size_t consumed = 0;
-    std::string_view data(c->qbuf.data() + c->qpos, c->qbuf.size() - c->qpos);
+    std::string_view data(c->qbuf.data() + c->qpos, c->qlen - c->qpos);
     auto r = c->parser.Parse(data, &consumed, &c->argv);
     if (r == RespParser::Result::kIncomplete) break;
     if (r == RespParser::Result::kError) {
@@ -169,7 +168,7 @@ void Server::ProcessInput(Client* c) {
       LogVerbose("Protocol error (" + c->parser.error() + ") from client id=" + std::to_string(c->id) +
                  " addr=" + c->addr);
       c->flags |= kClientCloseAfterReply;
-      c->qpos = c->qbuf.size();
+      c->qpos = c->qlen;
       break;
     }
     std::string_view raw(c->qbuf.data() + c->qpos, consumed);
@@ -188,9 +187,9 @@ void Server::ProcessInput(Client* c) {
       if (!ready_keys_.empty()) ServeReadyKeys();
     }
   }
-  if (c->qpos == c->qbuf.size() && !c->parser.in_progress()) {
-    c->qbuf.clear();
-    c->qpos = 0;
+  if (c->qpos == c->qlen && !c->parser.in_progress()) {
+    c->qpos = c->qlen = 0;
+    if (c->qbuf.size() > 64 * 1024) std::string().swap(c->qbuf);  // give back a large buffer
   }
   MarkPendingWrite(c);
 }
@@ -236,12 +235,13 @@ Client* Server::AdoptConnection(int fd, uint32_t flags, std::string_view initial
   c->parser.set_max_bulk_len(config_.proto_max_bulk_len);
   c->reply.set_error_hook(ErrorHookThunk, this);
   c->qbuf.assign(initial_input.data(), initial_input.size());
+  c->qlen = c->qbuf.size();
   clients_[id] = std::move(owned);
   loop_->Add(fd, EventLoop::kReadable, [this, c](int, uint32_t ev) {
     if (ev & EventLoop::kReadable) ReadFromClient(c);
     else if (ev & EventLoop::kWritable) WriteToClient(c);
   });
-  if (!c->qbuf.empty()) ProcessInput(c);
+  if (c->qlen > 0) ProcessInput(c);
   return c;
 }
 
@@ -256,7 +256,7 @@ void Server::ResumeClient(Client* c) {
   c->flags &= ~kClientBlocked;
   blocked_count_--;
   MarkPendingWrite(c);
-  if (c->fd >= 0 && c->qpos < c->qbuf.size()) ProcessInput(c);
+  if (c->fd >= 0 && c->qpos < c->qlen) ProcessInput(c);
 }
 
 void Server::CloseClient(Client* c) {
