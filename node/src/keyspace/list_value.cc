@@ -162,6 +162,20 @@ void ListValue::RingErase(uint32_t i) {
   }
   nnodes_--;
   if (nnodes_ == 0) head_ = 0;
+  // Give the ring back when the list has shrunk a lot (a drained queue keeps one small node).
+  if (cap_ > 1 && (nnodes_ <= 1 || (cap_ >= 16 && nnodes_ < cap_ / 8))) {
+    uint32_t ncap = 1;
+    if (nnodes_ > 1) {
+      ncap = cap_;
+      while (ncap / 2 >= nnodes_ * 2 && ncap > 8) ncap /= 2;
+    }
+    Node** nr = ncap == 1 ? &single_ : new Node*[ncap];
+    for (uint32_t k = 0; k < nnodes_; k++) nr[k] = NodeAt(k);
+    delete[] ring_;
+    ring_ = nr;
+    cap_ = ncap;
+    head_ = 0;
+  }
 }
 
 void ListValue::FreeNode(uint32_t i) {
