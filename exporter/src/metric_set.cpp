@@ -96,6 +96,13 @@ void MetricSet::Summary(std::string_view suffix, std::string_view help, const La
   bytes_ += f.body.size() - before;
 }
 
+void MetricSet::Clear() {
+  for (auto& f : families_) f->body.clear();
+  appended_.clear();
+  samples_ = 0;
+  bytes_ = 0;
+}
+
 void MetricSet::Append(std::vector<prometheus::MetricFamily> families) {
   for (auto& f : families) appended_.push_back(std::move(f));
 }
@@ -104,6 +111,7 @@ std::string MetricSet::Serialize() const {
   std::string out;
   out.reserve(bytes_ + families_.size() * 160 + appended_.size() * 600);
   for (const auto& f : families_) {
+    if (f->body.empty()) continue;
     if (!f->help.empty()) {
       out += "# HELP ";
       out += f->name;

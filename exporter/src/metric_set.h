@@ -62,8 +62,13 @@ class MetricSet {
   size_t samples() const { return samples_; }
   const std::string& ns() const { return ns_; }
 
-  // Text exposition format 0.0.4 (the same text prometheus-cpp's TextSerializer writes).
+  // Text exposition format 0.0.4 (the same text prometheus-cpp's TextSerializer writes). Families that got no
+  // sample since the last Clear() are left out.
   std::string Serialize() const;
+
+  // Forgets all samples but keeps each family's buffer capacity, so a scraper that reuses one MetricSet does
+  // not regrow ~130 buffers every scrape.
+  void Clear();
 
  private:
   struct Family {

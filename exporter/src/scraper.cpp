@@ -99,6 +99,7 @@ ClusterScraper::ClusterScraper(Config config, RedisSource& source, std::vector<s
     : config_(std::move(config)),
       source_(source),
       collectors_(std::move(collectors)),
+      scratch_(config_.ns),
       registry_(std::make_shared<prometheus::Registry>()) {
   const std::string p = config_.ns + "_exporter_";
   using prometheus::BuildCounter;
@@ -361,7 +362,8 @@ std::string ClusterScraper::Scrape() {
   ScrapeData data = Gather(start + config_.scrape_timeout);
   TrackErrors(data);
 
-  MetricSet out(config_.ns);
+  MetricSet& out = scratch_;
+  out.Clear();
   std::vector<std::pair<const char*, std::pair<bool, double>>> collector_stats;
   for (auto& c : collectors_) {
     auto t0 = Clock::now();

@@ -62,6 +62,7 @@ class ClusterScraper {
   bool cluster_mode_ = true;
   std::string last_seed_;  // seed that answered last time ("" if none), to log only changes
   std::map<std::string, std::string> last_error_;  // by addr, for logging transitions
+  MetricSet scratch_;  // reused between scrapes (cleared each time) to keep its buffers' capacity
 
   // The exporter's own metrics live across scrapes in a prometheus-cpp registry.
   std::shared_ptr<prometheus::Registry> registry_;
