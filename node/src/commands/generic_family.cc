@@ -1,0 +1,495 @@
+// Generic (keyspace) commands: DEL UNLINK EXISTS TOUCH TYPE RENAME RENAMENX KEYS SCAN RANDOMKEY, expiry
+// (EXPIRE PEXPIRE EXPIREAT PEXPIREAT TTL PTTL EXPIRETIME PEXPIRETIME PERSIST), OBJECT, DUMP, RESTORE
+// (and RESTORE-ASKING), COPY.
+//
+// Expiry writes are propagated as absolute PEXPIREAT, and an expiry already in the past deletes the key
+// and propagates DEL, except while loading the AOF or on a replica (their source sends the DEL).
+#include <cerrno>
+#include <climits>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "base/strutil.h"
+#include "keyspace/dump.h"
+#include "protocol/errors.h"
+#include "server/client.h"
+#include "server/command.h"
+#include "server/server.h"
+
+namespace rcs {
+
+namespace {
+
+// Error texts of Redis 7.0 that errors.h does not have (used only here).
+constexpr std::string_view kErrInvalidCursor = "ERR invalid cursor";
+constexpr std::string_view kErrNxWithOthers = "ERR NX and XX, GT or LT options at the same time are not compatible";
+constexpr std::string_view kErrGtAndLt = "ERR GT and LT options at the same time are not compatible";
+constexpr std::string_view kErrInvalidTtl = "ERR Invalid TTL value, must be >= 0";
+constexpr std::string_view kErrInvalidIdletime = "ERR Invalid IDLETIME value, must be >= 0";
+constexpr std::string_view kErrInvalidFreq = "ERR Invalid FREQ value, must be >= 0 and <= 255";
+constexpr std::string_view kErrBadDataFormat = "ERR Bad data format";
+constexpr std::string_view kErrSameObject = "ERR source and destination objects are the same";
+constexpr std::string_view kErrCopyDbCluster = "ERR Copying to another database is not allowed in cluster mode";
+constexpr std::string_view kErrNoLfu =
+    "ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when "
+    "switching between policies at runtime LRU and LFU data will take some time to adjust.";
+constexpr std::string_view kErrLfuNoIdle =
+    "ERR An LFU maxmemory policy is selected, idle time not tracked. Please note that when switching "
+    "between policies at runtime LRU and LFU data will take some time to adjust.";
+
+std::string Str(std::string_view s) { return std::string(s); }
+
+bool AlreadyExpired(CommandContext& ctx, int64_t at_ms) {
+  return at_ms <= ctx.now_ms && !ctx.server.loading() && !ctx.server.is_replica() &&
+         !(ctx.client != nullptr && ctx.client->has(kClientMaster));
+}
+
+bool LfuPolicy(const Config& c) { return c.maxmemory_policy.find("lfu") != std::string::npos; }
+
+// ---- keys ----
+
+void DelCmd(CommandContext& ctx) {
+  int64_t n = 0;
+  for (size_t i = 1; i < ctx.argc(); i++) {
+    // Find first: an expired key is removed by the lookup (and counts as absent).
+    if (ctx.db.Find(ctx.arg(i)) != nullptr && ctx.db.Delete(ctx.arg(i))) n++;
+  }
+  ctx.dirty = n;
+  ctx.reply.Integer(n);
+}
+
+void ExistsCmd(CommandContext& ctx) {
+  int64_t n = 0;
+  for (size_t i = 1; i < ctx.argc(); i++) {
+    if (ctx.db.Find(ctx.arg(i)) != nullptr) n++;
+  }
+  ctx.reply.Integer(n);
+}
+
+void TouchCmd(CommandContext& ctx) {
+  int64_t n = 0;
+  for (size_t i = 1; i < ctx.argc(); i++) {
+    if (ctx.db.FindRead(ctx.arg(i)) != nullptr) n++;
+  }
+  ctx.reply.Integer(n);
+}
+
+void TypeCmd(CommandContext& ctx) {
+  Entry* e = ctx.db.Find(ctx.arg(1));
+  ctx.reply.Simple(e == nullptr ? "none" : ObjTypeName(e->type()));
+}
+
+void RenameGeneric(CommandContext& ctx, bool nx) {
+  std::string_view from = ctx.arg(1), to = ctx.arg(2);
+  if (ctx.db.FindWrite(from) == nullptr) return ctx.reply.Error(err::kNoSuchKey);
+  if (from == to) {
+    if (nx) return ctx.reply.Integer(0);
+    return ctx.reply.Ok();
+  }
+  if (nx && ctx.db.FindWrite(to) != nullptr) return ctx.reply.Integer(0);
+  ctx.db.Rename(from, to);
+  ctx.dirty = 1;
+  if (nx) ctx.reply.Integer(1);
+  else ctx.reply.Ok();
+}
+void RenameCmd(CommandContext& ctx) { RenameGeneric(ctx, false); }
+void RenamenxCmd(CommandContext& ctx) { RenameGeneric(ctx, true); }
+
+void KeysCmd(CommandContext& ctx) {
+  std::string_view pattern = ctx.arg(1);
+  bool all = pattern == "*";
+  size_t handle = ctx.reply.BeginDeferred();
+  size_t n = 0;
+  ctx.db.ForEach([&](const Entry& e) {
+    if (all || GlobMatch(pattern, e.key())) {
+      ctx.reply.Bulk(e.key());
+      n++;
+    }
+  });
+  ctx.reply.EndDeferredArray(handle, n);
+}
+
+// Redis parses SCAN's cursor with strtoul: an unsigned decimal, optionally signed (wrapping), no leading
+// space, nothing after it.
+bool ParseScanCursor(std::string_view s, uint64_t* out) {
+  if (s.size() > 64) return false;
+  char buf[65];
+  memcpy(buf, s.data(), s.size());
+  buf[s.size()] = '\0';
+  if (isspace(static_cast<unsigned char>(buf[0]))) return false;
+  char* end = nullptr;
+  errno = 0;
+  unsigned long long v = strtoull(buf, &end, 10);
+  if (errno == ERANGE || *end != '\0') return false;
+  *out = v;
+  return true;
+}
+
+void ScanCmd(CommandContext& ctx) {
+  uint64_t cursor;
+  if (!ParseScanCursor(ctx.arg(1), &cursor)) return ctx.reply.Error(kErrInvalidCursor);
+  int64_t count = 10;
+  std::string_view pattern;
+  bool use_pattern = false;
+  std::string_view type;
+  bool use_type = false;
+  for (size_t i = 2; i < ctx.argc();) {
+    size_t left = ctx.argc() - i;
+    std::string_view opt = ctx.arg(i);
+    if (EqualsIgnoreCase(opt, "count") && left >= 2) {
+      if (!ParseInt64(ctx.arg(i + 1), &count)) return ctx.reply.Error(err::kNotInteger);
+      if (count < 1) return ctx.reply.Error(err::kSyntax);
+      i += 2;
+    } else if (EqualsIgnoreCase(opt, "match") && left >= 2) {
+      pattern = ctx.arg(i + 1);
+      use_pattern = pattern != "*";
+      i += 2;
+    } else if (EqualsIgnoreCase(opt, "type") && left >= 2) {
+      type = ctx.arg(i + 1);
+      use_type = true;
+      i += 2;
+    } else {
+      return ctx.reply.Error(err::kSyntax);
+    }
+  }
+  std::vector<std::string> keys;
+  uint64_t visited = 0;
+  const uint64_t want = static_cast<uint64_t>(count);
+  auto visit = [&](const Entry& e) {
+    visited++;
+    if (use_type && !EqualsIgnoreCase(type, ObjTypeName(e.type()))) return;
+    if (use_pattern && !GlobMatch(pattern, e.key())) return;
+    keys.emplace_back(e.key());
+  };
+  // As Redis: keep scanning until COUNT entries were visited or the table is done, with a bound on the
+  // number of rounds for sparse tables.
+  int rounds = 0;
+  do {
+    cursor = ctx.db.Scan(cursor, static_cast<size_t>(want - visited), visit);
+  } while (cursor != 0 && visited < want && ++rounds < 10);
+  ctx.reply.Array(2);
+  char buf[24];
+  int n = snprintf(buf, sizeof(buf), "%llu", static_cast<unsigned long long>(cursor));
+  ctx.reply.Bulk(std::string_view(buf, static_cast<size_t>(n)));
+  ctx.reply.BulkArray(keys);
+}
+
+void RandomkeyCmd(CommandContext& ctx) {
+  Entry* e = ctx.db.RandomEntry();
+  if (e == nullptr) return ctx.reply.Null();
+  ctx.reply.Bulk(e->key());
+}
+
+// ---- expiry ----
+
+enum ExpireFlag : uint32_t { kExpNx = 1, kExpXx = 2, kExpGt = 4, kExpLt = 8 };
+
+// EXPIRE/PEXPIRE (relative) and EXPIREAT/PEXPIREAT (absolute), with NX XX GT LT.
+void ExpireGeneric(CommandContext& ctx, bool seconds, bool relative) {
+  std::string_view key = ctx.arg(1);
+  uint32_t flags = 0;
+  for (size_t j = 3; j < ctx.argc(); j++) {
+    std::string_view opt = ctx.arg(j);
+    if (EqualsIgnoreCase(opt, "nx")) flags |= kExpNx;
+    else if (EqualsIgnoreCase(opt, "xx")) flags |= kExpXx;
+    else if (EqualsIgnoreCase(opt, "gt")) flags |= kExpGt;
+    else if (EqualsIgnoreCase(opt, "lt")) flags |= kExpLt;
+    else return ctx.reply.Error("ERR Unsupported option " + Str(opt));
+  }
+  if ((flags & kExpNx) && (flags & (kExpXx | kExpGt | kExpLt))) return ctx.reply.Error(kErrNxWithOthers);
+  if ((flags & kExpGt) && (flags & kExpLt)) return ctx.reply.Error(kErrGtAndLt);
+  int64_t when;
+  if (!ParseInt64(ctx.arg(2), &when)) return ctx.reply.Error(err::kNotInteger);
+  if (seconds) {
+    if (when > INT64_MAX / 1000 || when < INT64_MIN / 1000) {
+      return ctx.reply.Error(err::InvalidExpireTime(ctx.spec.name));
+    }
+    when *= 1000;
+  }
+  int64_t base = relative ? ctx.now_ms : 0;
+  if (when > INT64_MAX - base) return ctx.reply.Error(err::InvalidExpireTime(ctx.spec.name));
+  when += base;
+
+  Entry* e = ctx.db.FindWrite(key);
+  if (e == nullptr) return ctx.reply.Integer(0);
+  if (flags) {
+    int64_t cur = e->expire_at_ms();  // -1: no expiry, i.e. an infinite TTL
+    if ((flags & kExpNx) && cur != -1) return ctx.reply.Integer(0);
+    if ((flags & kExpXx) && cur == -1) return ctx.reply.Integer(0);
+    if ((flags & kExpGt) && (cur == -1 || when <= cur)) return ctx.reply.Integer(0);
+    if ((flags & kExpLt) && cur != -1 && when >= cur) return ctx.reply.Integer(0);
+  }
+  ctx.dirty = 1;
+  if (AlreadyExpired(ctx, when)) {
+    ctx.db.Delete(key);
+    ctx.PropagateAs({"DEL", Str(key)});
+  } else {
+    ctx.db.SetExpire(key, when);
+    ctx.PropagateAs({"PEXPIREAT", Str(key), Int64ToString(when)});
+  }
+  ctx.reply.Integer(1);
+}
+void ExpireCmd(CommandContext& ctx) { ExpireGeneric(ctx, true, true); }
+void PexpireCmd(CommandContext& ctx) { ExpireGeneric(ctx, false, true); }
+void ExpireatCmd(CommandContext& ctx) { ExpireGeneric(ctx, true, false); }
+void PexpireatCmd(CommandContext& ctx) { ExpireGeneric(ctx, false, false); }
+
+void TtlGeneric(CommandContext& ctx, bool ms, bool absolute) {
+  Entry* e = ctx.db.Find(ctx.arg(1));
+  if (e == nullptr) return ctx.reply.Integer(-2);
+  int64_t at = e->expire_at_ms();
+  if (at < 0) return ctx.reply.Integer(-1);
+  int64_t v = absolute ? at : at - ctx.now_ms;
+  if (v < 0) v = 0;
+  ctx.reply.Integer(ms ? v : (v + 500) / 1000);
+}
+void TtlCmd(CommandContext& ctx) { TtlGeneric(ctx, false, false); }
+void PttlCmd(CommandContext& ctx) { TtlGeneric(ctx, true, false); }
+void ExpiretimeCmd(CommandContext& ctx) { TtlGeneric(ctx, false, true); }
+void PexpiretimeCmd(CommandContext& ctx) { TtlGeneric(ctx, true, true); }
+
+void PersistCmd(CommandContext& ctx) {
+  if (ctx.db.FindWrite(ctx.arg(1)) == nullptr) return ctx.reply.Integer(0);
+  if (!ctx.db.Persist(ctx.arg(1))) return ctx.reply.Integer(0);
+  ctx.dirty = 1;
+  ctx.reply.Integer(1);
+}
+
+// ---- OBJECT ----
+
+// OBJECT ENCODING of a string, as Redis 7.0 chooses for a value set by SET: "int" for the canonical text
+// of an int64 (at most 20 bytes), "embstr" up to 44 bytes, "raw" above.
+const char* StringEncoding(std::string_view s) {
+  int64_t v;
+  if (s.size() <= 20 && ParseInt64(s, &v)) return "int";
+  return s.size() <= 44 ? "embstr" : "raw";
+}
+
+void ObjectEncodingCmd(CommandContext& ctx) {
+  Entry* e = ctx.db.Find(ctx.arg(2));
+  if (e == nullptr) return ctx.reply.Null();
+  if (e->type() == ObjType::kString) return ctx.reply.Bulk(StringEncoding(e->str()));
+  ctx.reply.Bulk(e->obj()->encoding());
+}
+
+void ObjectFreqCmd(CommandContext& ctx) {
+  Entry* e = ctx.db.Find(ctx.arg(2));
+  if (e == nullptr) return ctx.reply.Null();
+  if (!LfuPolicy(ctx.server.config())) return ctx.reply.Error(kErrNoLfu);
+  ctx.reply.Integer(0);  // access frequency is not tracked
+}
+
+void ObjectIdletimeCmd(CommandContext& ctx) {
+  Entry* e = ctx.db.Find(ctx.arg(2));
+  if (e == nullptr) return ctx.reply.Null();
+  if (LfuPolicy(ctx.server.config())) return ctx.reply.Error(kErrLfuNoIdle);
+  // The LRU clock counts seconds modulo 2^24, as Redis's.
+  constexpr int64_t kLruMax = (1 << 24) - 1;
+  int64_t now = (ctx.now_ms / 1000) & kLruMax;
+  int64_t lru = static_cast<int64_t>(e->lru()) & kLruMax;
+  int64_t idle = now >= lru ? now - lru : (kLruMax - lru) + now;
+  ctx.reply.Integer(idle);
+}
+
+void ObjectRefcountCmd(CommandContext& ctx) {
+  Entry* e = ctx.db.Find(ctx.arg(2));
+  if (e == nullptr) return ctx.reply.Null();
+  // Redis shares the objects of the integers 0..9999 (refcount INT_MAX) unless an LRU/LFU policy needs
+  // per-key access data.
+  if (e->type() == ObjType::kString) {
+    const Config& c = ctx.server.config();
+    bool sharing = c.maxmemory == 0 || (c.maxmemory_policy.find("lru") == std::string::npos &&
+                                        c.maxmemory_policy.find("lfu") == std::string::npos);
+    int64_t v;
+    std::string_view s = e->str();
+    if (sharing && s.size() <= 20 && ParseInt64(s, &v) && v >= 0 && v < 10000) return ctx.reply.Integer(INT_MAX);
+  }
+  ctx.reply.Integer(1);
+}
+
+void ObjectHelpCmd(CommandContext& ctx) {
+  static const char* const kLines[] = {
+      "OBJECT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+      "ENCODING <key>",
+      "    Return the kind of internal representation used in order to store the value",
+      "    associated with a <key>.",
+      "FREQ <key>",
+      "    Return the access frequency index of the <key>. The returned integer is",
+      "    proportional to the logarithm of the recent access frequency of the key.",
+      "IDLETIME <key>",
+      "    Return the idle time of the <key>, that is the approximated number of",
+      "    seconds elapsed since the last access to the key.",
+      "REFCOUNT <key>",
+      "    Return the number of references of the value associated with the specified",
+      "    <key>.",
+      "HELP",
+      "    Prints this help.",
+  };
+  ctx.reply.Array(sizeof(kLines) / sizeof(kLines[0]));
+  for (const char* l : kLines) ctx.reply.Simple(l);
+}
+
+// The container's handler is only a fallback: the dispatcher routes to the subcommands.
+void ObjectCmd(CommandContext& ctx) {
+  ctx.reply.Error(err::UnknownSubcommand(ctx.argc() > 1 ? ctx.arg(1) : "", "object"));
+}
+
+// ---- DUMP / RESTORE / COPY ----
+
+void DumpCmd(CommandContext& ctx) {
+  Entry* e = ctx.db.FindRead(ctx.arg(1));
+  if (e == nullptr) return ctx.reply.Null();
+  ctx.reply.Bulk(CreateDumpPayload(*e));
+}
+
+// RESTORE key ttl payload [REPLACE] [ABSTTL] [IDLETIME seconds] [FREQ frequency]
+void RestoreCmd(CommandContext& ctx) {
+  std::string_view key = ctx.arg(1);
+  bool replace = false, absttl = false;
+  int64_t idle = -1, freq = -1;
+  for (size_t j = 4; j < ctx.argc(); j++) {
+    std::string_view opt = ctx.arg(j);
+    bool has_next = j + 1 < ctx.argc();
+    if (EqualsIgnoreCase(opt, "replace")) {
+      replace = true;
+    } else if (EqualsIgnoreCase(opt, "absttl")) {
+      absttl = true;
+    } else if (EqualsIgnoreCase(opt, "idletime") && has_next && freq == -1) {
+      if (!ParseInt64(ctx.arg(j + 1), &idle)) return ctx.reply.Error(err::kNotInteger);
+      if (idle < 0) return ctx.reply.Error(kErrInvalidIdletime);
+      j++;
+    } else if (EqualsIgnoreCase(opt, "freq") && has_next && idle == -1) {
+      if (!ParseInt64(ctx.arg(j + 1), &freq)) return ctx.reply.Error(err::kNotInteger);
+      if (freq < 0 || freq > 255) return ctx.reply.Error(kErrInvalidFreq);
+      j++;
+    } else {
+      return ctx.reply.Error(err::kSyntax);
+    }
+  }
+  if (!replace && ctx.db.Find(key) != nullptr) return ctx.reply.Error(err::kBusyKey);
+  int64_t ttl;
+  if (!ParseInt64(ctx.arg(2), &ttl)) return ctx.reply.Error(err::kNotInteger);
+  if (ttl < 0) return ctx.reply.Error(kErrInvalidTtl);
+  auto parsed = ParseDumpPayload(ctx.arg(3));
+  if (!parsed.ok()) return ctx.reply.Error(parsed.status().message());
+
+  int64_t at = -1;
+  if (ttl > 0) {
+    if (!absttl) {
+      if (ttl > INT64_MAX - ctx.now_ms) return ctx.reply.Error(kErrInvalidTtl);
+      ttl += ctx.now_ms;
+    }
+    at = ttl;
+  }
+  bool deleted = replace && ctx.db.Find(key) != nullptr && ctx.db.Delete(key);
+  if (at >= 0) {
+    if (AlreadyExpired(ctx, at)) {
+      if (deleted) {
+        ctx.dirty = 1;
+        ctx.PropagateAs({"DEL", Str(key)});
+      }
+      return ctx.reply.Ok();
+    }
+  }
+  // IDLETIME/FREQ are accepted and validated; the keyspace does not let us set an entry's LRU clock.
+  StoreDumpedValue(ctx.db, key, std::move(*parsed), at);
+  ctx.dirty = 1;
+  if (at >= 0 && !absttl) {
+    // Replicas get the absolute deadline.
+    std::vector<std::string> cmd(ctx.argv.begin(), ctx.argv.end());
+    cmd[2] = Int64ToString(at);
+    cmd.emplace_back("ABSTTL");
+    ctx.PropagateAs(std::move(cmd));
+  }
+  ctx.reply.Ok();
+}
+
+// COPY source destination [DB destination-db] [REPLACE]
+void CopyCmd(CommandContext& ctx) {
+  std::string_view src = ctx.arg(1), dst = ctx.arg(2);
+  bool replace = false;
+  int64_t db = 0;
+  for (size_t j = 3; j < ctx.argc(); j++) {
+    std::string_view opt = ctx.arg(j);
+    if (EqualsIgnoreCase(opt, "replace")) {
+      replace = true;
+    } else if (EqualsIgnoreCase(opt, "db") && j + 1 < ctx.argc()) {
+      if (!ParseInt64(ctx.arg(j + 1), &db) || db < INT_MIN || db > INT_MAX) return ctx.reply.Error(err::kNotInteger);
+      j++;
+    } else {
+      return ctx.reply.Error(err::kSyntax);
+    }
+  }
+  if (db != 0) {
+    // Only database 0 exists here.
+    if (ctx.server.config().cluster_enabled) return ctx.reply.Error(kErrCopyDbCluster);
+    return ctx.reply.Error(err::kOnlyDb0);
+  }
+  if (src == dst) return ctx.reply.Error(kErrSameObject);
+  Entry* e = ctx.db.FindRead(src);
+  if (e == nullptr) return ctx.reply.Integer(0);
+  int64_t at = e->expire_at_ms();
+  std::string str;
+  std::unique_ptr<Object> obj;
+  if (e->type() == ObjType::kString) str.assign(e->str());
+  else obj = e->obj()->Clone();
+  if (ctx.db.FindWrite(dst) != nullptr) {
+    if (!replace) return ctx.reply.Integer(0);
+    ctx.db.Delete(dst);
+  }
+  if (obj) ctx.db.SetObject(dst, std::move(obj), at);
+  else ctx.db.SetString(dst, str, at);
+  ctx.dirty = 1;
+  ctx.reply.Integer(1);
+}
+
+}  // namespace
+
+void RegisterGenericFamily(CommandRegistry& r) {
+  const char* g = "generic";
+  const uint32_t w = kCmdWrite, ro = kCmdReadOnly, oom = kCmdDenyOom, fast = kCmdFast;
+  r.Add({"del", -2, w, 1, -1, 1, DelCmd, nullptr, g, "Deletes one or more keys."});
+  r.Add({"unlink", -2, w | fast, 1, -1, 1, DelCmd, nullptr, g, "Asynchronously deletes one or more keys."});
+  r.Add({"exists", -2, ro | fast, 1, -1, 1, ExistsCmd, nullptr, g, "Determines whether one or more keys exist."});
+  r.Add({"touch", -2, ro | fast, 1, -1, 1, TouchCmd, nullptr, g,
+         "Returns the number of existing keys out of those specified after updating the time they were last accessed."});
+  r.Add({"type", 2, ro | fast, 1, 1, 1, TypeCmd, nullptr, g, "Determines the type of value stored at a key."});
+  r.Add({"rename", 3, w, 1, 2, 1, RenameCmd, nullptr, g, "Renames a key and overwrites the destination."});
+  r.Add({"renamenx", 3, w | fast, 1, 2, 1, RenamenxCmd, nullptr, g, "Renames a key only when the target key name doesn't exist."});
+  r.Add({"keys", 2, ro, 0, 0, 0, KeysCmd, nullptr, g, "Returns all key names that match a pattern."});
+  r.Add({"scan", -2, ro, 0, 0, 0, ScanCmd, nullptr, g, "Iterates over the key names in the database."});
+  r.Add({"randomkey", 1, ro | kCmdRandom, 0, 0, 0, RandomkeyCmd, nullptr, g, "Returns a random key name from the database."});
+  r.Add({"expire", -3, w | fast, 1, 1, 1, ExpireCmd, nullptr, g, "Sets the expiration time of a key in seconds."});
+  r.Add({"pexpire", -3, w | fast, 1, 1, 1, PexpireCmd, nullptr, g, "Sets the expiration time of a key in milliseconds."});
+  r.Add({"expireat", -3, w | fast, 1, 1, 1, ExpireatCmd, nullptr, g, "Sets the expiration time of a key to a Unix timestamp."});
+  r.Add({"pexpireat", -3, w | fast, 1, 1, 1, PexpireatCmd, nullptr, g,
+         "Sets the expiration time of a key to a Unix milliseconds timestamp."});
+  r.Add({"ttl", 2, ro | fast | kCmdRandom, 1, 1, 1, TtlCmd, nullptr, g, "Returns the expiration time in seconds of a key."});
+  r.Add({"pttl", 2, ro | fast | kCmdRandom, 1, 1, 1, PttlCmd, nullptr, g, "Returns the expiration time in milliseconds of a key."});
+  r.Add({"expiretime", 2, ro | fast, 1, 1, 1, ExpiretimeCmd, nullptr, g, "Returns the expiration time of a key as a Unix timestamp."});
+  r.Add({"pexpiretime", 2, ro | fast, 1, 1, 1, PexpiretimeCmd, nullptr, g,
+         "Returns the expiration time of a key as a Unix milliseconds timestamp."});
+  r.Add({"persist", 2, w | fast, 1, 1, 1, PersistCmd, nullptr, g, "Removes the expiration time of a key."});
+  r.Add({"dump", 2, ro, 1, 1, 1, DumpCmd, nullptr, g, "Returns a serialized representation of the value stored at a key."});
+  r.Add({"restore", -4, w | oom, 1, 1, 1, RestoreCmd, nullptr, g, "Creates a key from the serialized representation of a value."});
+  r.Add({"restore-asking", -4, w | oom | kCmdAsking, 1, 1, 1, RestoreCmd, nullptr, g,
+         "An internal command for migrating keys in a cluster."});
+  r.Add({"copy", -3, w | oom, 1, 2, 1, CopyCmd, nullptr, g, "Copies the value of a key to a new key."});
+
+  CommandSpec object{"object", -2, 0, 0, 0, 0, ObjectCmd, nullptr, g, "A container for object introspection commands."};
+  object.subcommands.push_back({"object|encoding", 3, ro, 2, 2, 1, ObjectEncodingCmd, nullptr, g,
+                                "Returns the internal encoding of a Redis object."});
+  object.subcommands.push_back({"object|freq", 3, ro, 2, 2, 1, ObjectFreqCmd, nullptr, g,
+                                "Returns the logarithmic access frequency counter of a Redis object."});
+  object.subcommands.push_back({"object|help", 2, ro, 0, 0, 0, ObjectHelpCmd, nullptr, g,
+                                "Returns helpful text about the different subcommands."});
+  object.subcommands.push_back({"object|idletime", 3, ro, 2, 2, 1, ObjectIdletimeCmd, nullptr, g,
+                                "Returns the time since the last access to a Redis object."});
+  object.subcommands.push_back({"object|refcount", 3, ro, 2, 2, 1, ObjectRefcountCmd, nullptr, g,
+                                "Returns the reference count of a value of a key."});
+  r.Add(std::move(object));
+}
+
+}  // namespace rcs

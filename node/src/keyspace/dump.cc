@@ -1,0 +1,115 @@
+#include "keyspace/dump.h"
+
+#include <array>
+
+#include "keyspace/serialize.h"
+#include "protocol/errors.h"
+
+namespace rcs {
+
+namespace {
+
+constexpr uint64_t kCrc64Poly = 0x95ac9329ac4bc9b5ULL;  // 0xad93d23594c935a9 bit-reflected
+constexpr std::string_view kBadDataFormat = "ERR Bad data format";
+constexpr size_t kTrailerSize = 2 + 8;
+
+std::array<uint64_t, 256> MakeCrcTable() {
+  std::array<uint64_t, 256> t{};
+  for (uint64_t i = 0; i < 256; i++) {
+    uint64_t c = i;
+    for (int k = 0; k < 8; k++) c = (c & 1) ? (c >> 1) ^ kCrc64Poly : c >> 1;
+    t[i] = c;
+  }
+  return t;
+}
+
+const std::array<uint64_t, 256>& CrcTable() {
+  static const std::array<uint64_t, 256> table = MakeCrcTable();
+  return table;
+}
+
+void AppendTrailer(std::string* out) {
+  out->push_back(static_cast<char>(kDumpFormatVersion & 0xff));
+  out->push_back(static_cast<char>(kDumpFormatVersion >> 8));
+  uint64_t crc = Crc64(0, out->data(), out->size());
+  for (int i = 0; i < 8; i++) out->push_back(static_cast<char>((crc >> (8 * i)) & 0xff));
+}
+
+}  // namespace
+
+uint64_t Crc64(uint64_t crc, const void* data, size_t len) {
+  const auto& table = CrcTable();
+  const auto* p = static_cast<const unsigned char*>(data);
+  for (size_t i = 0; i < len; i++) crc = table[(crc ^ p[i]) & 0xff] ^ (crc >> 8);
+  return crc;
+}
+
+std::string CreateStringDumpPayload(std::string_view value) {
+  std::string out;
+  out.reserve(1 + 10 + value.size() + kTrailerSize);
+  out.push_back(static_cast<char>(ObjType::kString));
+  PutBytes(&out, value);
+  AppendTrailer(&out);
+  return out;
+}
+
+std::string CreateObjectDumpPayload(const Object& obj) {
+  std::string out;
+  out.push_back(static_cast<char>(obj.type()));
+  obj.Serialize(&out);
+  AppendTrailer(&out);
+  return out;
+}
+
+std::string CreateDumpPayload(const Entry& entry) {
+  if (entry.type() == ObjType::kString) return CreateStringDumpPayload(entry.str());
+  return CreateObjectDumpPayload(*entry.obj());
+}
+
+StatusOr<DumpedValue> ParseDumpPayload(std::string_view payload) {
+  if (payload.size() < 1 + kTrailerSize) return Status::Error(std::string(err::kBadDumpPayload));
+  size_t crc_pos = payload.size() - 8;
+  uint64_t stored = 0;
+  for (int i = 0; i < 8; i++) {
+    stored |= static_cast<uint64_t>(static_cast<unsigned char>(payload[crc_pos + i])) << (8 * i);
+  }
+  if (Crc64(0, payload.data(), crc_pos) != stored) return Status::Error(std::string(err::kBadDumpPayload));
+  size_t ver_pos = crc_pos - 2;
+  uint16_t version = static_cast<uint16_t>(static_cast<unsigned char>(payload[ver_pos]) |
+                                           (static_cast<unsigned char>(payload[ver_pos + 1]) << 8));
+  if (version < 1 || version > kDumpFormatVersion) return Status::Error(std::string(err::kBadDumpPayload));
+
+  uint8_t type = static_cast<uint8_t>(payload[0]);
+  std::string_view body = payload.substr(1, ver_pos - 1);
+  DumpedValue v;
+  switch (static_cast<ObjType>(type)) {
+    case ObjType::kString: {
+      PayloadReader r(body);
+      std::string_view s;
+      if (!r.GetBytes(&s) || !r.done()) return Status::Error(std::string(kBadDataFormat));
+      v.type = ObjType::kString;
+      v.str.assign(s.data(), s.size());
+      return v;
+    }
+    case ObjType::kList:
+    case ObjType::kSet:
+    case ObjType::kZSet:
+    case ObjType::kHash: {
+      auto obj = DeserializeObject(static_cast<ObjType>(type), body);
+      if (!obj.ok() || *obj == nullptr || (*obj)->type() != static_cast<ObjType>(type) || (*obj)->size() == 0) {
+        return Status::Error(std::string(kBadDataFormat));
+      }
+      v.type = static_cast<ObjType>(type);
+      v.obj = std::move(*obj);
+      return v;
+    }
+  }
+  return Status::Error(std::string(kBadDataFormat));
+}
+
+Entry* StoreDumpedValue(Keyspace& db, std::string_view key, DumpedValue value, int64_t expire_at_ms) {
+  if (value.type == ObjType::kString) return db.SetString(key, value.str, expire_at_ms, false);
+  return db.SetObject(key, std::move(value.obj), expire_at_ms, false);
+}
+
+}  // namespace rcs
