@@ -185,33 +185,28 @@ void ListValue::FreeNode(uint32_t i) {
 
 // ---- node editing ----
 
+// Where a node's free space should go when it is laid out anew: the head node grows towards the head, the
+// tail node towards the tail, a lone node or a middle node both ways.
+static uint32_t FrontSpare(uint32_t i, uint32_t nnodes, uint32_t spare) {
+  if (nnodes > 1 && i == 0) return spare;
+  if (nnodes > 1 && i == nnodes - 1) return 0;
+  return spare / 2;
+}
+
 uint32_t ListValue::MakeRoom(uint32_t i, uint32_t off, uint32_t gap) {
   Node* n = NodeAt(i);
   char* d = n->data();
   uint32_t left = off - n->start, right = n->end - off, used = n->used();
-  uint32_t free_total = n->cap - used;
-  if (off == n->start && n->start >= gap) {
+  bool can_left = n->start >= gap, can_right = n->cap - n->end >= gap;
+  if (off == n->start && can_left) {
     n->start -= gap;
     return n->start;
   }
-  if (off == n->end && n->cap - n->end >= gap) {
+  if (off == n->end && can_right) {
     n->end += gap;
     return off;
   }
-  if (free_total >= gap) {
-    if (off == n->start) {  // front insert: move everything to the buffer's end, free space in front
-      memmove(d + n->cap - used, d + n->start, used);
-      n->end = n->cap;
-      n->start = n->cap - used - gap;
-      return n->start;
-    }
-    if (off == n->end) {  // back insert: everything to the buffer's start
-      memmove(d, d + n->start, used);
-      n->start = 0;
-      n->end = used + gap;
-      return used;
-    }
-    bool can_left = n->start >= gap, can_right = n->cap - n->end >= gap;
+  if (off != n->start && off != n->end) {  // a middle insert: shift the smaller side that has room
     if (can_left && (left <= right || !can_right)) {
       memmove(d + n->start - gap, d + n->start, left);
       n->start -= gap;
@@ -222,21 +217,13 @@ uint32_t ListValue::MakeRoom(uint32_t i, uint32_t off, uint32_t gap) {
       n->end += gap;
       return off;
     }
-    // Neither side alone: pack the left part at 0, the right part after the gap.
-    memmove(d, d + n->start, left);
-    memmove(d + left + gap, d + off, right);
-    n->start = 0;
-    n->end = used + gap;
-    return left;
   }
-  // Regrow into a new block, placing the free space where the next inserts are likely to go.
+  // Lay the node out anew (same capacity when the free space suffices, else grown), with the spare room
+  // where the next inserts are likely to go.
   uint32_t need = used + gap;
-  Node* m = AllocNode(GrowCap(need));
-  uint32_t spare = m->cap - need;
-  uint32_t front;
-  if (off == n->start && off != n->end) front = spare;
-  else if (off == n->end) front = 0;
-  else front = spare / 2;
+  uint32_t free_total = n->cap - used;
+  Node* m = AllocNode(free_total >= gap ? n->cap : GrowCap(need));
+  uint32_t front = FrontSpare(i, nnodes_, m->cap - need);
   char* md = m->data();
   memcpy(md + front, d + n->start, left);
   memcpy(md + front + left + gap, d + off, right);
@@ -315,8 +302,7 @@ void ListValue::ShrinkNode(uint32_t i) {
   uint32_t used = n->used();
   if (n->cap < 256 || n->cap / 4 < used) return;
   Node* m = AllocNode(GrowCap(used));
-  bool front = (i == 0 && nnodes_ > 1);  // the head node grows towards the head
-  uint32_t off = front ? m->cap - used : 0;
+  uint32_t off = FrontSpare(i, nnodes_, m->cap - used);
   memcpy(m->data() + off, n->data() + n->start, used);
   m->start = off;
   m->end = off + used;
