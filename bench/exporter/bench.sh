@@ -38,6 +38,7 @@ wait_http() {
 }
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 rss_kb() { awk -v k="$2:" '$1 == k {print $2}' "/proc/$1/status"; }
+rollup_kb() { awk -v k="$2:" '$1 == k {print $2}' "/proc/$1/smaps_rollup"; }
 
 cluster_start || exit 1
 # A short load so INFO carries realistic commandstats/latencystats (as in the reference captures).
@@ -104,4 +105,5 @@ printf "%-34s %12s %12s %14s %10.1f %10.1f %12s %9s\n" "redis-cluster-exporter (
 printf "%-34s %12s %12s %14s %10.1f %10.1f %12s %9s\n" "prometheus-redis-exporter (1 node)" "$rm" "$rp" "$rcpu" \
   "$(echo "$rrss / 1024" | bc -l)" "$(echo "$rhwm / 1024" | bc -l)" "$(wc -c <"$WORK/ref.txt")" "$rsamples"
 echo "# ratios ours/reference: median $(echo "scale=2; $om / $rm" | bc), p99 $(echo "scale=2; $op / $rp" | bc), cpu $( [ "$ref_ticks" -gt 0 ] && echo "scale=2; $ours_ticks / $ref_ticks" | bc || echo n/a), rss $(echo "scale=2; $orss / $rrss" | bc)"
+echo "# memory detail (kB): ours Pss $(rollup_kb "$OURS_PID" Pss), private dirty $(rollup_kb "$OURS_PID" Private_Dirty), shared clean (libraries) $(rollup_kb "$OURS_PID" Shared_Clean); reference Pss $(rollup_kb "$REF_PID" Pss), private dirty $(rollup_kb "$REF_PID" Private_Dirty), shared clean $(rollup_kb "$REF_PID" Shared_Clean)"
 echo "# cpu resolution: 1 tick = $((1000 / TCK)) ms over $N scrapes = $(echo "scale=3; 1000 / $TCK / $N" | bc) ms per scrape"
