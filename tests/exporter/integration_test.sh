@@ -4,7 +4,7 @@
 #
 #   bash tests/exporter/integration_test.sh path/to/redis-cluster-exporter
 #
-# Ports: Redis 21000-21005 (bus 31000-31005), exporters 21100-21103. Every wait is bounded; everything started
+# Ports: Redis 21000-21006 (cluster bus 31000-31005), exporters 21100-21103. Every wait is bounded; everything started
 # is stopped on exit, also on failure.
 set -u
 EXPORTER=${1:?usage: integration_test.sh path/to/redis-cluster-exporter}
@@ -104,6 +104,12 @@ check "/scrape?target= output passes promtool" promtool_clean "$WORK/target.txt"
 check "/scrape without target is a 400" [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$A/scrape")" = 400 ]
 check "landing page" grep -q "Redis Cluster Exporter" <(scrape $A /)
 check "json log lines" jq -e . "$WORK/exporter-$A.log" >/dev/null
+# Connections are kept: two more scrapes open no new connection on any node.
+scrape $A >"$WORK/a2.txt"
+scrape $A >"$WORK/a3.txt"
+conns() { awk '/^redis_connections_received_total\{/ {s += $NF} END {print s}' "$1"; }
+check "connections kept between scrapes (no new connections: $(conns "$WORK/a2.txt") -> $(conns "$WORK/a3.txt"))" \
+  [ "$(conns "$WORK/a2.txt")" = "$(conns "$WORK/a3.txt")" ]
 
 # --- B: wrong password -----------------------------------------------------------------------------------
 B=21101
@@ -124,6 +130,21 @@ C_PID=$LAST_PID
 scrape $C >"$WORK/c.txt"
 check "seed down: fallback seed answered" [ "$(value "$WORK/c.txt" "redis_cluster_seed_info{addr=\"127.0.0.1:$((CL_PORT_BASE + 1))\"}")" = 1 ]
 check "seed down: still six nodes up" [ "$(up_count "$WORK/c.txt")" = 6 ]
+
+# --- D: a standalone (non-cluster) server is scraped as one node -------------------------------------------
+STANDALONE=$((CL_PORT_BASE + 6))
+mkdir -p "$WORK/standalone"
+"$RCS_SERVER_BIN" --port $STANDALONE --bind 127.0.0.1 --save "" --appendonly no --dir "$WORK/standalone" \
+  --requirepass "$CL_PASSWORD" --logfile "$WORK/standalone/server.log" >/dev/null 2>&1 &
+STANDALONE_PID=$!
+EXPORTER_PIDS+=("$STANDALONE_PID")
+cl_wait_ping $STANDALONE
+D=21103
+start_exporter $D --redis.addr="redis://127.0.0.1:$STANDALONE" --redis.password="$CL_PASSWORD" || exit 1
+scrape $D >"$WORK/d.txt"
+check "standalone: one node up, node_id empty, no cluster view" \
+  [ "$(value "$WORK/d.txt" "redis_up{addr=\"127.0.0.1:$STANDALONE\",node_id=\"\",role=\"master\"}")/$(grep -c '^# TYPE redis_cluster_node_info ' "$WORK/d.txt")" = "1/0" ]
+check "standalone: promtool clean" promtool_clean "$WORK/d.txt"
 
 # --- flags ------------------------------------------------------------------------------------------------
 "$EXPORTER" --no-such-flag >"$WORK/badflag.out" 2>&1
@@ -190,7 +211,14 @@ for i in $(seq 1 60); do
   sleep 0.5
 done
 check "old master back as replica: up, role change counted" [ $rejoined = 1 ]
-check "all three exporters still running" kill -0 "$A_PID" "$B_PID" "$C_PID"
+check "all exporters still running" kill -0 "$A_PID" "$B_PID" "$C_PID"
+kill -TERM "$A_PID"
+a_rc=timeout
+for i in $(seq 1 50); do
+  if ! kill -0 "$A_PID" 2>/dev/null; then wait "$A_PID"; a_rc=$?; break; fi
+  sleep 0.1
+done
+check "SIGTERM: exporter stops cleanly with exit code 0 (got $a_rc)" [ "$a_rc" = 0 ]
 
 echo "# $CHECKS checks, $FAILS failed, $(( $(date +%s) - T0 ))s"
 if [ "$FAILS" -gt 0 ]; then
