@@ -1,0 +1,401 @@
+#include "keyspace/hash_value.h"
+
+#include <random>
+#include <unordered_set>
+
+#include "base/alloc.h"
+#include "keyspace/serialize.h"
+
+namespace rcs {
+namespace {
+
+struct HashSeed {
+  uint64_t k0, k1;
+  HashSeed() {
+    std::random_device rd;
+    k0 = (static_cast<uint64_t>(rd()) << 32) ^ rd();
+    k1 = (static_cast<uint64_t>(rd()) << 32) ^ rd() ^ 0x243f6a8885a308d3ULL;
+  }
+};
+const HashSeed g_seed;
+
+inline uint64_t Mix(uint64_t a, uint64_t b) {
+  unsigned __int128 r = static_cast<unsigned __int128>(a) * b;
+  return static_cast<uint64_t>(r) ^ static_cast<uint64_t>(r >> 64);
+}
+inline uint64_t Load64(const char* p) {
+  uint64_t v;
+  memcpy(&v, p, 8);
+  return v;
+}
+inline uint64_t Load32(const char* p) {
+  uint32_t v;
+  memcpy(&v, p, 4);
+  return v;
+}
+
+constexpr uint64_t kP0 = 0xa0761d6478bd642fULL, kP1 = 0xe7037ed1a0b428dbULL, kP2 = 0x8ebc6af09c88c6e3ULL,
+                   kP3 = 0x589965cc75374cc3ULL;
+
+size_t VarintLen(uint64_t v) {
+  size_t n = 1;
+  while (v >= 0x80) {
+    v >>= 7;
+    n++;
+  }
+  return n;
+}
+
+constexpr std::string_view kBadFormat = "ERR Bad data format";
+
+}  // namespace
+
+uint64_t HashBytes(std::string_view s) {
+  const char* p = s.data();
+  size_t n = s.size();
+  uint64_t h = Mix(g_seed.k0 ^ kP0, (n + 1) ^ g_seed.k1);
+  while (n > 16) {
+    h = Mix(Load64(p) ^ kP1 ^ h, Load64(p + 8) ^ g_seed.k1);
+    p += 16;
+    n -= 16;
+  }
+  uint64_t a = 0, b = 0;
+  if (n >= 8) {
+    a = Load64(p);
+    b = Load64(p + n - 8);
+  } else if (n >= 4) {
+    a = Load32(p);
+    b = Load32(p + n - 4);
+  } else if (n > 0) {
+    a = (static_cast<uint64_t>(static_cast<uint8_t>(p[0])) << 16) |
+        (static_cast<uint64_t>(static_cast<uint8_t>(p[n >> 1])) << 8) | static_cast<uint8_t>(p[n - 1]);
+  }
+  return Mix(Mix(a ^ kP2 ^ h, b ^ kP3 ^ g_seed.k0) ^ kP0, h ^ kP1);
+}
+
+// ---- CompactString ----
+
+void CompactString::Release() {
+  if (is_heap()) {
+    char* p;
+    memcpy(&p, b_, sizeof(p));
+    CountedFree(p);
+    SetEmpty();
+  }
+}
+
+void CompactString::Assign(std::string_view s) {
+  if (s.size() <= kInline) {
+    unsigned char tmp[16] = {};
+    memcpy(tmp, s.data(), s.size());  // s may point into our own heap block: copy before releasing
+    tmp[15] = static_cast<unsigned char>(s.size());
+    Release();
+    memcpy(b_, tmp, sizeof(b_));
+    return;
+  }
+  uint64_t len = s.size();
+  if (is_heap()) {
+    char* p;
+    memcpy(&p, b_, sizeof(p));
+    if (AllocationSize(p) >= s.size()) {
+      memmove(p, s.data(), s.size());
+      memcpy(b_ + 8, &len, 7);
+      return;
+    }
+  }
+  char* p = static_cast<char*>(CountedMalloc(s.size()));
+  memcpy(p, s.data(), s.size());
+  Release();
+  memcpy(b_, &p, sizeof(p));
+  memcpy(b_ + 8, &len, 7);
+  b_[15] = 0xff;
+}
+
+size_t CompactString::HeapBytes() const {
+  if (!is_heap()) return 0;
+  char* p;
+  memcpy(&p, b_, sizeof(p));
+  return AllocationSize(p);
+}
+
+// ---- random ----
+
+FastRandom::FastRandom() {
+  std::random_device rd;
+  state_ = (static_cast<uint64_t>(rd()) << 32) ^ rd();
+}
+
+FastRandom& FastRandom::Instance() {
+  static FastRandom r;
+  return r;
+}
+
+void PickDistinctIndices(size_t n, size_t k, FastRandom& rng, std::vector<uint32_t>* out) {
+  out->clear();
+  if (k > n) k = n;
+  out->reserve(k);
+  if (k * 3 > n) {
+    // Dense request: a partial Fisher-Yates shuffle of every index.
+    std::vector<uint32_t> all(n);
+    for (size_t i = 0; i < n; i++) all[i] = static_cast<uint32_t>(i);
+    for (size_t i = 0; i < k; i++) {
+      size_t j = i + rng.Below(n - i);
+      std::swap(all[i], all[j]);
+      out->push_back(all[i]);
+    }
+    return;
+  }
+  // Sparse request: draw and reject repeats (at most 1/3 of the draws repeat).
+  std::unordered_set<uint32_t> seen;
+  seen.reserve(k * 2);
+  while (out->size() < k) {
+    uint32_t i = static_cast<uint32_t>(rng.Below(n));
+    if (seen.insert(i).second) out->push_back(i);
+  }
+}
+
+// ---- HashValue ----
+
+size_t HashValue::LpFind(std::string_view field, size_t* value_off, std::string_view* value) const {
+  const char* base = lp_.data();
+  const char* p = base;
+  for (uint32_t i = 0; i < lp_count_; i++) {
+    const char* start = p;
+    std::string_view f = ReadLp(&p);
+    const char* vstart = p;
+    std::string_view v = ReadLp(&p);
+    if (f.size() == field.size() && memcmp(f.data(), field.data(), f.size()) == 0) {
+      *value_off = static_cast<size_t>(vstart - base);
+      *value = v;
+      return static_cast<size_t>(start - base);
+    }
+  }
+  return std::string::npos;
+}
+
+void HashValue::LpAppend(std::string_view field, std::string_view value) {
+  PutVarint(&lp_, field.size());
+  lp_.append(field.data(), field.size());
+  PutVarint(&lp_, value.size());
+  lp_.append(value.data(), value.size());
+  lp_count_++;
+}
+
+bool HashValue::Get(std::string_view field, std::string_view* value) const {
+  if (table_) {
+    uint32_t i = table_->Find(field);
+    if (i == Table::kNone) return false;
+    *value = table_->at(i).value.view();
+    return true;
+  }
+  size_t voff;
+  return LpFind(field, &voff, value) != std::string::npos;
+}
+
+bool HashValue::Set(std::string_view field, std::string_view value, const Limits& limits) {
+  if (!table_ && (static_cast<int64_t>(field.size()) > limits.max_listpack_value ||
+                  static_cast<int64_t>(value.size()) > limits.max_listpack_value)) {
+    ConvertToTable();
+  }
+  if (!table_) {
+    size_t voff;
+    std::string_view old;
+    if (LpFind(field, &voff, &old) != std::string::npos) {
+      size_t old_total = VarintLen(old.size()) + old.size();
+      if (old.size() == value.size()) {
+        memmove(&lp_[voff + old_total - old.size()], value.data(), value.size());
+      } else {
+        char hdr[10];
+        size_t hn = 0;
+        uint64_t v = value.size();
+        while (v >= 0x80) {
+          hdr[hn++] = static_cast<char>((v & 0x7f) | 0x80);
+          v >>= 7;
+        }
+        hdr[hn++] = static_cast<char>(v);
+        lp_.erase(voff, old_total);
+        lp_.insert(voff, value.data(), value.size());
+        lp_.insert(voff, hdr, hn);
+      }
+      return false;
+    }
+    LpAppend(field, value);
+    if (static_cast<int64_t>(lp_count_) > limits.max_listpack_entries) ConvertToTable();
+    return true;
+  }
+  uint32_t h = static_cast<uint32_t>(HashBytes(field));
+  uint32_t i = table_->Find(field, h);
+  if (i != Table::kNone) {
+    table_->at(i).value.Assign(value);
+    return false;
+  }
+  Node n;
+  n.field.Assign(field);
+  n.value.Assign(value);
+  n.hash = h;
+  table_->Append(std::move(n));
+  return true;
+}
+
+void HashValue::AppendNew(std::string_view field, std::string_view value, const Limits& limits) {
+  if (!table_ && (static_cast<int64_t>(field.size()) > limits.max_listpack_value ||
+                  static_cast<int64_t>(value.size()) > limits.max_listpack_value ||
+                  static_cast<int64_t>(lp_count_) + 1 > limits.max_listpack_entries)) {
+    ConvertToTable();
+  }
+  if (!table_) {
+    LpAppend(field, value);
+    return;
+  }
+  Node n;
+  n.field.Assign(field);
+  n.value.Assign(value);
+  n.hash = static_cast<uint32_t>(HashBytes(field));
+  table_->Append(std::move(n));
+}
+
+bool HashValue::Delete(std::string_view field) {
+  if (table_) {
+    uint32_t i = table_->Find(field);
+    if (i == Table::kNone) return false;
+    table_->EraseAt(i);
+    return true;
+  }
+  size_t voff;
+  std::string_view old;
+  size_t start = LpFind(field, &voff, &old);
+  if (start == std::string::npos) return false;
+  size_t end = voff + VarintLen(old.size()) + old.size();
+  lp_.erase(start, end - start);
+  lp_count_--;
+  if (lp_count_ == 0) std::string().swap(lp_);
+  return true;
+}
+
+void HashValue::ConvertToTable() {
+  if (table_) return;
+  auto t = std::make_unique<Table>();
+  t->Reserve(lp_count_);
+  ForEach([&](std::string_view f, std::string_view v) {
+    Node n;
+    n.field.Assign(f);
+    n.value.Assign(v);
+    n.hash = static_cast<uint32_t>(HashBytes(f));
+    t->Append(std::move(n));
+  });
+  table_ = std::move(t);
+  std::string().swap(lp_);
+  lp_count_ = 0;
+}
+
+std::pair<std::string_view, std::string_view> HashValue::At(size_t i) const {
+  if (table_) {
+    const Node& n = table_->at(i);
+    return {n.field.view(), n.value.view()};
+  }
+  const char* p = lp_.data();
+  for (size_t k = 0;; k++) {
+    std::string_view f = ReadLp(&p);
+    std::string_view v = ReadLp(&p);
+    if (k == i) return {f, v};
+  }
+}
+
+void HashValue::Collect(std::vector<std::pair<std::string_view, std::string_view>>* out) const {
+  out->clear();
+  out->reserve(size());
+  ForEach([&](std::string_view f, std::string_view v) { out->emplace_back(f, v); });
+}
+
+size_t HashValue::MemoryUsage() const {
+  size_t total = sizeof(*this);
+  if (!table_) return total + lp_.capacity();
+  total += sizeof(Table) + table_->TableBytes();
+  // Heap strings: exact for small tables, sampled (first 64 nodes, extrapolated) for large ones.
+  size_t n = table_->size(), sample = std::min<size_t>(n, 64), heap = 0;
+  for (size_t i = 0; i < sample; i++) heap += table_->at(i).field.HeapBytes() + table_->at(i).value.HeapBytes();
+  if (sample > 0) total += heap * n / sample;
+  return total;
+}
+
+void HashValue::Serialize(std::string* out) const {
+  PutVarint(out, table_ ? 1 : 0);
+  PutVarint(out, size());
+  ForEach([&](std::string_view f, std::string_view v) {
+    PutBytes(out, f);
+    PutBytes(out, v);
+  });
+}
+
+void HashValue::EmitRebuildCommands(std::string_view key, const CommandSink& sink) const {
+  constexpr size_t kPairsPerCommand = 64;
+  std::vector<std::string_view> argv;
+  argv.reserve(2 + 2 * kPairsPerCommand);
+  auto start = [&] {
+    argv.clear();
+    argv.push_back("HSET");
+    argv.push_back(key);
+  };
+  start();
+  ForEach([&](std::string_view f, std::string_view v) {
+    argv.push_back(f);
+    argv.push_back(v);
+    if (argv.size() == 2 + 2 * kPairsPerCommand) {
+      sink(argv);
+      start();
+    }
+  });
+  if (argv.size() > 2) sink(argv);
+}
+
+std::unique_ptr<Object> HashValue::Clone() const {
+  auto h = std::make_unique<HashValue>();
+  if (!table_) {
+    h->lp_ = lp_;
+    h->lp_count_ = lp_count_;
+    return h;
+  }
+  h->table_ = std::make_unique<Table>();
+  h->table_->Reserve(table_->size());
+  for (const Node& n : table_->nodes()) {
+    Node c;
+    c.field.Assign(n.field.view());
+    c.value.Assign(n.value.view());
+    c.hash = n.hash;
+    h->table_->Append(std::move(c));
+  }
+  return h;
+}
+
+StatusOr<std::unique_ptr<Object>> HashValue::Deserialize(std::string_view body) {
+  PayloadReader r(body);
+  uint64_t enc, count;
+  if (!r.GetVarint(&enc) || enc > 1 || !r.GetVarint(&count) || count == 0 || count > r.remaining() / 2 ||
+      count >= UINT32_MAX) {
+    return Status::Error(std::string(kBadFormat));
+  }
+  auto h = std::make_unique<HashValue>();
+  // A listpack body keeps its encoding unless it is too long to scan linearly while checking duplicates.
+  if (enc == 1 || count > 1024) {
+    h->table_ = std::make_unique<Table>();
+    h->table_->Reserve(count);
+  }
+  for (uint64_t i = 0; i < count; i++) {
+    std::string_view f, v;
+    if (!r.GetBytes(&f) || !r.GetBytes(&v)) return Status::Error(std::string(kBadFormat));
+    if (h->Contains(f)) return Status::Error(std::string(kBadFormat));
+    if (h->table_) {
+      Node n;
+      n.field.Assign(f);
+      n.value.Assign(v);
+      n.hash = static_cast<uint32_t>(HashBytes(f));
+      h->table_->Append(std::move(n));
+    } else {
+      h->LpAppend(f, v);
+    }
+  }
+  if (!r.done()) return Status::Error(std::string(kBadFormat));
+  return std::unique_ptr<Object>(std::move(h));
+}
+
+}  // namespace rcs
