@@ -1,0 +1,225 @@
+// The DUMP payload (keyspace/dump.h) and DUMP/RESTORE/RESTORE-ASKING through the harness: layout,
+// checksum, version, corrupted and truncated input, TTL handling and propagation.
+#include <doctest/doctest.h>
+
+#include <string>
+#include <vector>
+
+#include "harness.h"
+#include "keyspace/dump.h"
+#include "keyspace/serialize.h"
+
+using rcs::test::TestNode;
+
+namespace {
+
+constexpr int64_t kStart = 1700000000000;
+constexpr const char* kBadPayload = "(error) ERR DUMP payload version or checksum are wrong";
+
+// The bytes of a RESP2 bulk reply.
+std::string BulkBody(const std::string& raw) {
+  REQUIRE(raw.size() >= 4);
+  REQUIRE(raw[0] == '$');
+  size_t crlf = raw.find("\r\n");
+  size_t len = std::stoul(raw.substr(1, crlf - 1));
+  REQUIRE(raw.size() == crlf + 2 + len + 2);
+  return raw.substr(crlf + 2, len);
+}
+
+// Re-seals a payload after editing its type/body/version: recomputes the CRC.
+std::string Reseal(std::string without_crc) {
+  uint64_t crc = rcs::Crc64(0, without_crc.data(), without_crc.size());
+  for (int i = 0; i < 8; i++) without_crc.push_back(static_cast<char>((crc >> (8 * i)) & 0xff));
+  return without_crc;
+}
+
+struct Propagated {
+  std::vector<std::string> cmds;
+  explicit Propagated(TestNode& n) {
+    n.server().AddPropagateSink([this](const std::vector<std::string_view>& argv) {
+      std::string s;
+      for (auto a : argv) {
+        if (!s.empty()) s += ' ';
+        s.append(a);
+      }
+      cmds.push_back(s);
+    });
+  }
+  std::string last() const { return cmds.empty() ? "" : cmds.back(); }
+};
+
+}  // namespace
+
+TEST_CASE("CRC64 (Jones) check value") {
+  const char* s = "123456789";
+  CHECK(rcs::Crc64(0, s, 9) == 0xe9c6d914c4b8d9caULL);
+  // Continuing a CRC over split input gives the same result.
+  CHECK(rcs::Crc64(rcs::Crc64(0, s, 4), s + 4, 5) == 0xe9c6d914c4b8d9caULL);
+}
+
+TEST_CASE("string payload layout and round trip") {
+  std::string p = rcs::CreateStringDumpPayload("hello");
+  REQUIRE(p.size() == 1 + 1 + 5 + 2 + 8);
+  CHECK(p[0] == 0);                     // type: string
+  CHECK(p[1] == 5);                     // varint length
+  CHECK(p.substr(2, 5) == "hello");
+  CHECK(p[7] == 1);                     // version 1, little endian
+  CHECK(p[8] == 0);
+  auto v = rcs::ParseDumpPayload(p);
+  REQUIRE(v.ok());
+  CHECK(v->type == rcs::ObjType::kString);
+  CHECK(v->str == "hello");
+  std::string big(100000, 'z');
+  auto v2 = rcs::ParseDumpPayload(rcs::CreateStringDumpPayload(big));
+  REQUIRE(v2.ok());
+  CHECK(v2->str == big);
+  auto v3 = rcs::ParseDumpPayload(rcs::CreateStringDumpPayload(""));
+  REQUIRE(v3.ok());
+  CHECK(v3->str.empty());
+}
+
+TEST_CASE("corrupted payloads are refused, never crash") {
+  std::string p = rcs::CreateStringDumpPayload("some value");
+  for (size_t len = 0; len < p.size(); len++) {
+    auto v = rcs::ParseDumpPayload(p.substr(0, len));
+    CHECK_FALSE(v.ok());
+    CHECK(v.status().message() == "ERR DUMP payload version or checksum are wrong");
+  }
+  for (size_t bit = 0; bit < p.size() * 8; bit++) {
+    std::string q = p;
+    q[bit / 8] = static_cast<char>(q[bit / 8] ^ (1 << (bit % 8)));
+    auto v = rcs::ParseDumpPayload(q);
+    CHECK_FALSE(v.ok());
+    CHECK(v.status().message() == "ERR DUMP payload version or checksum are wrong");
+  }
+  std::string extra = p + "x";
+  CHECK_FALSE(rcs::ParseDumpPayload(extra).ok());
+}
+
+TEST_CASE("version and body checks behind a valid checksum") {
+  std::string body;
+  body.push_back(0);
+  rcs::PutBytes(&body, "abc");
+  // A newer version than ours: refused as Redis refuses a newer RDB version.
+  auto newer = rcs::ParseDumpPayload(Reseal(body + std::string("\x02\x00", 2)));
+  CHECK(newer.status().message() == "ERR DUMP payload version or checksum are wrong");
+  auto zero = rcs::ParseDumpPayload(Reseal(body + std::string("\x00\x00", 2)));
+  CHECK(zero.status().message() == "ERR DUMP payload version or checksum are wrong");
+  CHECK(rcs::ParseDumpPayload(Reseal(body + std::string("\x01\x00", 2))).ok());
+  // Trailing bytes in a string body, a short body, an unknown type: bad data format.
+  auto trailing = rcs::ParseDumpPayload(Reseal(body + "z" + std::string("\x01\x00", 2)));
+  CHECK(trailing.status().message() == "ERR Bad data format");
+  std::string short_body = std::string("\x00\x09" "abc", 5) + std::string("\x01\x00", 2);
+  CHECK(rcs::ParseDumpPayload(Reseal(short_body)).status().message() == "ERR Bad data format");
+  std::string unknown = std::string("\x09\x01" "a", 3) + std::string("\x01\x00", 2);
+  CHECK(rcs::ParseDumpPayload(Reseal(unknown)).status().message() == "ERR Bad data format");
+  // An aggregate type whose body is garbage.
+  std::string bad_list = std::string("\x01\xff\xff\xff", 4) + std::string("\x01\x00", 2);
+  CHECK(rcs::ParseDumpPayload(Reseal(bad_list)).status().message() == "ERR Bad data format");
+}
+
+TEST_CASE("DUMP and RESTORE of strings and lists") {
+  TestNode n;
+  CHECK(n.Do("DUMP nokey") == "(nil)");
+  CHECK(n.Do("SET k hello") == "OK");
+  std::string payload = BulkBody(n.Raw({"DUMP", "k"}));
+  CHECK(payload == rcs::CreateStringDumpPayload("hello"));
+  CHECK(n.Do({"RESTORE", "k2", "0", payload}) == "OK");
+  CHECK(n.Do("GET k2") == "\"hello\"");
+  CHECK(n.Do("TTL k2") == "(integer) -1");
+  CHECK(n.Do({"RESTORE", "k2", "0", payload}) == "(error) BUSYKEY Target key name already exists.");
+  CHECK(n.Do("SET k3 other") == "OK");
+  CHECK(n.Do({"RESTORE", "k3", "0", payload, "REPLACE"}) == "OK");
+  CHECK(n.Do("GET k3") == "\"hello\"");
+
+  CHECK(n.Do("RPUSH l a b c") == "(integer) 3");
+  std::string lp = BulkBody(n.Raw({"DUMP", "l"}));
+  CHECK(lp[0] == 1);
+  CHECK(n.Do({"RESTORE", "l2", "0", lp}) == "OK");
+  CHECK(n.Do("LRANGE l2 0 -1") == "[\"a\", \"b\", \"c\"]");
+  CHECK(n.Do("TYPE l2") == "list");
+  CHECK(n.Do({"RESTORE", "k", "0", lp, "REPLACE"}) == "OK");
+  CHECK(n.Do("TYPE k") == "list");
+}
+
+TEST_CASE("RESTORE: TTL, ABSTTL, options and errors") {
+  TestNode n;
+  Propagated p(n);
+  std::string payload = rcs::CreateStringDumpPayload("v");
+  CHECK(n.Do({"RESTORE", "a", "5000", payload}) == "OK");
+  CHECK(n.Do("PTTL a") == "(integer) 5000");
+  CHECK(p.last() == "RESTORE a " + std::to_string(kStart + 5000) + " " + payload + " ABSTTL");
+  CHECK(n.Do({"RESTORE", "b", std::to_string(kStart + 7000), payload, "ABSTTL"}) == "OK");
+  CHECK(n.Do("PTTL b") == "(integer) 7000");
+  CHECK(p.last() == "RESTORE b " + std::to_string(kStart + 7000) + " " + payload + " ABSTTL");
+  n.Advance(5000);
+  CHECK(n.Do("EXISTS a b") == "(integer) 1");
+  // A deadline already past: OK, nothing stored; with REPLACE the old key is deleted (and DEL propagated).
+  CHECK(n.Do({"RESTORE", "c", "1", payload, "ABSTTL"}) == "OK");
+  CHECK(n.Do("EXISTS c") == "(integer) 0");
+  CHECK(n.Do({"RESTORE", "b", "1", payload, "ABSTTL", "REPLACE"}) == "OK");
+  CHECK(n.Do("EXISTS b") == "(integer) 0");
+  CHECK(p.last() == "DEL b");
+  CHECK(n.Do({"RESTORE", "d", "0", payload, "IDLETIME", "10"}) == "OK");
+  CHECK(n.Do({"RESTORE", "e", "0", payload, "FREQ", "10"}) == "OK");
+  CHECK(n.Do({"RESTORE", "f", "0", payload, "idletime", "-1"}) == "(error) ERR Invalid IDLETIME value, must be >= 0");
+  CHECK(n.Do({"RESTORE", "f", "0", payload, "FREQ", "256"}) == "(error) ERR Invalid FREQ value, must be >= 0 and <= 255");
+  CHECK(n.Do({"RESTORE", "f", "0", payload, "FREQ", "x"}) == "(error) ERR value is not an integer or out of range");
+  CHECK(n.Do({"RESTORE", "f", "0", payload, "IDLETIME", "1", "FREQ", "1"}) == "(error) ERR syntax error");
+  CHECK(n.Do({"RESTORE", "f", "0", payload, "FOO"}) == "(error) ERR syntax error");
+  CHECK(n.Do({"RESTORE", "f", "0", payload, "IDLETIME"}) == "(error) ERR syntax error");
+  CHECK(n.Do({"RESTORE", "f", "-1", payload}) == "(error) ERR Invalid TTL value, must be >= 0");
+  CHECK(n.Do({"RESTORE", "f", "x", payload}) == "(error) ERR value is not an integer or out of range");
+  // BUSYKEY is checked before the TTL and the payload, as Redis does.
+  CHECK(n.Do({"RESTORE", "d", "x", "junk"}) == "(error) BUSYKEY Target key name already exists.");
+  CHECK(n.Do({"RESTORE", "f", "0", "junk"}) == kBadPayload);
+  CHECK(n.Do({"RESTORE", "f", "0"}) == "(error) ERR wrong number of arguments for 'restore' command");
+  CHECK(n.Do("EXISTS f") == "(integer) 0");
+}
+
+TEST_CASE("RESTORE refuses every truncated or bit-flipped payload") {
+  TestNode n;
+  CHECK(n.Do("RPUSH l one two three") == "(integer) 3");
+  std::string payload = BulkBody(n.Raw({"DUMP", "l"}));
+  for (size_t len = 0; len < payload.size(); len++) {
+    CHECK(n.Do({"RESTORE", "x", "0", payload.substr(0, len)}) == kBadPayload);
+  }
+  for (size_t bit = 0; bit < payload.size() * 8; bit++) {
+    std::string q = payload;
+    q[bit / 8] = static_cast<char>(q[bit / 8] ^ (1 << (bit % 8)));
+    CHECK(n.Do({"RESTORE", "x", "0", q}) == kBadPayload);
+  }
+  CHECK(n.Do("EXISTS x") == "(integer) 0");
+}
+
+TEST_CASE("RESTORE-ASKING restores like RESTORE") {
+  TestNode n;
+  std::string payload = rcs::CreateStringDumpPayload("v");
+  CHECK(n.Do({"RESTORE-ASKING", "k", "0", payload}) == "OK");
+  CHECK(n.Do("GET k") == "\"v\"");
+  CHECK(n.Do({"RESTORE-ASKING", "k", "0", payload}) == "(error) BUSYKEY Target key name already exists.");
+  const rcs::CommandSpec* s = n.server().commands().Find("restore-asking");
+  REQUIRE(s != nullptr);
+  CHECK(s->is(rcs::kCmdAsking));
+}
+
+TEST_CASE("CreateDumpPayload/ParseDumpPayload as plain functions (MIGRATE uses them)") {
+  TestNode n;
+  CHECK(n.Do("RPUSH l a b") == "(integer) 2");
+  CHECK(n.Do("SET s text") == "OK");
+  rcs::Entry* e = n.db().Find("l");
+  REQUIRE(e != nullptr);
+  std::string lp = rcs::CreateDumpPayload(*e);
+  std::string sp = rcs::CreateDumpPayload(*n.db().Find("s"));
+  auto lv = rcs::ParseDumpPayload(lp);
+  REQUIRE(lv.ok());
+  CHECK(lv->type == rcs::ObjType::kList);
+  REQUIRE(lv->obj != nullptr);
+  CHECK(lv->obj->size() == 2);
+  auto sv = rcs::ParseDumpPayload(sp);
+  REQUIRE(sv.ok());
+  CHECK(sv->str == "text");
+  rcs::StoreDumpedValue(n.db(), "l3", std::move(*lv), kStart + 1000);
+  CHECK(n.Do("LRANGE l3 0 -1") == "[\"a\", \"b\"]");
+  CHECK(n.Do("PTTL l3") == "(integer) 1000");
+}
