@@ -105,8 +105,8 @@ def check_parse(queries, errors):
     """promtool parses every query (as a recording rule) after the variables are substituted."""
     rules = []
     for i, (where, expr) in enumerate(queries):
-        m = re.fullmatch(r"\s*label_values\((.*),\s*(\w+)\s*\)\s*", expr)
-        e = P.substitute(m.group(1) if m else expr, EXAMPLE)
+        lv = P.label_values(expr)
+        e = P.substitute(lv[0] if lv else expr, EXAMPLE)
         rules.append({"record": f"dashboard_query_{i}", "expr": e})
     with tempfile.NamedTemporaryFile("w", suffix=".yml", delete=False) as fh:
         yaml.safe_dump({"groups": [{"name": "dashboard-queries", "rules": rules}]}, fh)

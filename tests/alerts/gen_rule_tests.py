@@ -16,7 +16,6 @@ a "must not misfire" case for all other alerts, and the healthy scenario checks 
 
 Usage:  gen_rule_tests.py [--check]     (--check: exit 1 if the committed file is not up to date)
 """
-import copy
 import hashlib
 import os
 import re

@@ -256,8 +256,8 @@ def check_dashboards(masters, replicas, label):
                 e = P.substitute(expr, v)
                 n += 1
                 if kind == "variable":
-                    m = re.fullmatch(r"\s*label_values\((.*),\s*(\w+)\s*\)\s*", e)
-                    r = prom(f"/api/v1/label/{m.group(2)}/values", **{"match[]": m.group(1)})
+                    selector, label = P.label_values(e)
+                    r = prom(f"/api/v1/label/{label}/values", **{"match[]": selector})
                     if r.get("status") != "success":
                         problems.append(f"{where}: {r.get('error')}")
                     elif r["data"]:

@@ -68,11 +68,17 @@ def substitute(expr, values):
     return expr
 
 
+def label_values(expr):
+    """Grafana's `label_values(selector, label)` -> (selector, label); None for a plain PromQL query."""
+    m = re.fullmatch(r"\s*label_values\((.*),\s*(\w+)\s*\)\s*", expr)
+    return (m.group(1), m.group(2)) if m else None
+
+
 def metric_names(expr):
     """Metric names an expression selects (string literals, matchers, ranges, grouping removed)."""
-    m = re.fullmatch(r"\s*label_values\((.*),\s*(\w+)\s*\)\s*", expr)
-    if m:
-        expr = m.group(1)
+    lv = label_values(expr)
+    if lv:
+        expr = lv[0]
     s = re.sub(r'"(?:[^"\\]|\\.)*"', '""', expr)
     s = re.sub(r"\{[^}]*\}", "", s)
     s = re.sub(r"\[[^\]]*\]", "", s)
