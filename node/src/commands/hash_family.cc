@@ -354,13 +354,17 @@ void HrandfieldCmd(CommandContext& ctx) {
   };
   size_t size = h->size();
   FastRandom& rng = FastRandom::Instance();
+  // Positional access to a listpack is linear: the paths that pick by position index it once.
   std::vector<std::pair<std::string_view, std::string_view>> pairs;
-  if (h->is_listpack()) h->Collect(&pairs);  // positional access to a listpack is linear: index it once
+  auto index_listpack = [&] {
+    if (h->is_listpack()) h->Collect(&pairs);
+  };
   auto at = [&](size_t i) { return pairs.empty() ? h->At(i) : pairs[i]; };
 
   if (l < 0) {
     // Negative count: that many independent picks, repeats allowed.
     uint64_t count = static_cast<uint64_t>(-l);
+    index_listpack();
     ctx.reply.Array(withvalues && !resp3 ? count * 2 : count);
     for (uint64_t k = 0; k < count; k++) {
       auto [f, v] = at(rng.Below(size));
@@ -377,6 +381,7 @@ void HrandfieldCmd(CommandContext& ctx) {
   }
   std::vector<uint32_t> idx;
   PickDistinctIndices(size, n, rng, &idx);
+  index_listpack();
   for (uint32_t i : idx) {
     auto [f, v] = at(i);
     emit(f, v);

@@ -144,7 +144,9 @@ class DenseTable {
 
   // Adds a node whose key is known to be absent; node.hash must be set. Returns its index.
   uint32_t Append(Node&& node) {
-    if (nodes_.size() + 1 > buckets_.size()) Rehash(buckets_.empty() ? 4 : buckets_.size() * 2, nodes_.size() + 1);
+    if (nodes_.size() + 1 > buckets_.size()) Rehash(buckets_.empty() ? 4 : buckets_.size() * 2);
+    // Grow by 1.5x rather than the vector's 2x: less slack per element, at the cost of a few more moves.
+    if (nodes_.size() == nodes_.capacity()) nodes_.reserve(nodes_.capacity() + nodes_.capacity() / 2 + 4);
     uint32_t idx = static_cast<uint32_t>(nodes_.size());
     uint32_t b = node.hash & (buckets_.size() - 1);
     node.next = buckets_[b];
@@ -157,7 +159,7 @@ class DenseTable {
     nodes_.reserve(n);
     size_t want = 4;
     while (want < n) want *= 2;
-    if (want > buckets_.size()) Rehash(want, n);
+    if (want > buckets_.size()) Rehash(want);
   }
 
   // Removes node idx; the last node moves into its place.
@@ -176,7 +178,7 @@ class DenseTable {
     if (buckets_.size() > 4 && n * 10 < buckets_.size()) {
       size_t want = 4;
       while (want < n) want *= 2;
-      Rehash(want, n);
+      Rehash(want);
     }
     if (nodes_.capacity() > 64 && nodes_.capacity() > 4 * n) nodes_.shrink_to_fit();
   }
@@ -208,8 +210,7 @@ class DenseTable {
     while (*link != idx) link = &nodes_[*link].next;
     *link = nodes_[idx].next;
   }
-  void Rehash(size_t nbuckets, size_t expect) {
-    if (nodes_.capacity() < expect) nodes_.reserve(std::max(expect, nodes_.capacity() * 2));
+  void Rehash(size_t nbuckets) {
     std::vector<uint32_t> nb(nbuckets, kNone);
     uint32_t mask = static_cast<uint32_t>(nbuckets - 1);
     for (uint32_t i = 0; i < nodes_.size(); i++) {
