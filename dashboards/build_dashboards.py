@@ -352,11 +352,11 @@ def overview():
           12, 8)
     L.add(stat("AOF write status (worst node)", [(f"min(redis_aof_last_write_status{{{C}}})",)],
                "Lowest aof_last_write_status over the nodes. FAIL: a node refuses writes.",
-               mappings=OK_FAIL, th=GREEN_ABOVE_0), 4, 4)
+               mappings=OK_FAIL, th=GREEN_ABOVE_0), 4, 8)
     L.add(stat("AOF rewrite status (worst node)", [(f"min(redis_aof_last_bgrewrite_status{{{C}}})",)],
-               "Lowest aof_last_bgrewrite_status over the nodes.", mappings=OK_FAIL, th=GREEN_ABOVE_0), 4, 4)
+               "Lowest aof_last_bgrewrite_status over the nodes.", mappings=OK_FAIL, th=GREEN_ABOVE_0), 4, 8)
     L.add(stat("RDB save status (worst node)", [(f"min(redis_rdb_last_bgsave_status{{{C}}})",)],
-               "Lowest rdb_last_bgsave_status over the nodes.", mappings=OK_FAIL, th=GREEN_ABOVE_0), 4, 4)
+               "Lowest rdb_last_bgsave_status over the nodes.", mappings=OK_FAIL, th=GREEN_ABOVE_0), 4, 8)
     L.add(ts("Slowlog length per node",
              [(f"sum by (addr) (redis_slowlog_length{{{C}}})", "{{addr}}")],
              "Entries in SLOWLOG (commands slower than slowlog-log-slower-than)."), 12, 7)
