@@ -637,7 +637,7 @@ void RegisterListFamily(CommandRegistry& r) {
   r.Add({"brpop", -3, w | blk, 1, -2, 1, BrpopCmd, nullptr, g, "Removes and returns the last element in a list. Blocks until an element is available otherwise. Deletes the list if the last element was popped."});
   r.Add({"blmove", 6, w | oom | blk, 1, 2, 1, BlmoveCmd, nullptr, g, "Pops an element from a list, pushes it to another list and returns it. Blocks until an element is available otherwise. Deletes the list if the last element was moved."});
   r.Add({"brpoplpush", 4, w | oom | blk, 1, 2, 1, BrpoplpushCmd, nullptr, g, "Pops an element from a list, pushes it to another list and returns it. Block until an element is available otherwise. Deletes the list if the last element was popped."});
-  r.Add({"blmpop", -5, w | blk | kCmdMovableKeys, 0, 0, 0, BlmpopCmd, BlmpopKeys, g, "Pops the first element from one of multiple lists. Blocks until an element is available otherwise. Deletes the list if the last element was popped."});
+  r.Add({"blmpop", -5, w | kCmdBlocking | kCmdMovableKeys, 0, 0, 0, BlmpopCmd, BlmpopKeys, g, "Pops the first element from one of multiple lists. Blocks until an element is available otherwise. Deletes the list if the last element was popped."});
 }
 
 }  // namespace rcs
