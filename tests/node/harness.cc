@@ -69,7 +69,10 @@ std::string RespToText(std::string_view resp, size_t* consumed) {
   return r;
 }
 
-TestNode::TestNode(std::vector<std::pair<std::string, std::string>> config) {
+TestNode::TestNode(std::initializer_list<std::pair<std::string, std::string>> config)
+    : TestNode(std::vector<std::pair<std::string, std::string>>(config)) {}
+
+TestNode::TestNode(const std::vector<std::pair<std::string, std::string>>& config) {
   Config c;
   c.port = 0;
   for (auto& [k, v] : config) {

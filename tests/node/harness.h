@@ -28,7 +28,10 @@ std::string RespToText(std::string_view resp, size_t* consumed = nullptr);
 
 class TestNode {
  public:
-  explicit TestNode(std::vector<std::pair<std::string, std::string>> config = {});
+  TestNode() : TestNode(std::initializer_list<std::pair<std::string, std::string>>{}) {}
+  // Config directives as redis.conf names and values: TestNode n({{"requirepass", "x"}, {"maxmemory", "1mb"}});
+  TestNode(std::initializer_list<std::pair<std::string, std::string>> config);
+  explicit TestNode(const std::vector<std::pair<std::string, std::string>>& config);
   ~TestNode();
 
   // Runs one command on the default client and returns its reply as text.
