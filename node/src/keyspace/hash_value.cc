@@ -134,6 +134,10 @@ void PickDistinctIndices(size_t n, size_t k, FastRandom& rng, std::vector<uint32
   out->clear();
   if (k > n) k = n;
   out->reserve(k);
+  if (k == 1) {
+    out->push_back(static_cast<uint32_t>(rng.Below(n)));
+    return;
+  }
   if (k * 3 > n) {
     // Dense request: a partial Fisher-Yates shuffle of every index.
     std::vector<uint32_t> all(n);
