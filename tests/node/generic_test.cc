@@ -311,7 +311,7 @@ TEST_CASE("COPY") {
   CHECK(n.Do("COPY l l2") == "(integer) 1");
   CHECK(n.Do("RPUSH l2 z") == "(integer) 3");
   CHECK(n.Do("LLEN l") == "(integer) 2");  // a deep copy
-  TestNode c(std::vector<std::pair<std::string, std::string>>{{"cluster-enabled", "yes"}});
+  TestNode c({{"cluster-enabled", "yes"}});
   CHECK(c.Do("COPY a d DB 1") == "(error) ERR Copying to another database is not allowed in cluster mode");
 }
 

@@ -297,7 +297,7 @@ TEST_CASE("INCRBYFLOAT: formatting, errors, KEEPTTL propagation, reply type") {
 }
 
 TEST_CASE("APPEND STRLEN and proto-max-bulk-len") {
-  TestNode n(std::vector<std::pair<std::string, std::string>>{{"proto-max-bulk-len", "1048576"}});
+  TestNode n({{"proto-max-bulk-len", "1048576"}});
   CHECK(n.Do("APPEND k abc") == "(integer) 3");
   CHECK(n.Do("APPEND k def") == "(integer) 6");
   CHECK(n.Do("GET k") == "\"abcdef\"");
@@ -316,7 +316,7 @@ TEST_CASE("APPEND STRLEN and proto-max-bulk-len") {
 }
 
 TEST_CASE("GETRANGE SUBSTR SETRANGE") {
-  TestNode n(std::vector<std::pair<std::string, std::string>>{{"proto-max-bulk-len", "1048576"}});
+  TestNode n({{"proto-max-bulk-len", "1048576"}});
   CHECK(n.Do("SET a ohmytext") == "OK");
   CHECK(n.Do("GETRANGE a 0 1") == "\"oh\"");
   CHECK(n.Do("GETRANGE a 0 -1") == "\"ohmytext\"");

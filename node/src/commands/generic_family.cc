@@ -53,8 +53,8 @@ bool LfuPolicy(const Config& c) { return c.maxmemory_policy.find("lfu") != std::
 void DelCmd(CommandContext& ctx) {
   int64_t n = 0;
   for (size_t i = 1; i < ctx.argc(); i++) {
-    // Find first: an expired key is removed by the lookup (and counts as absent).
-    if (ctx.db.Find(ctx.arg(i)) != nullptr && ctx.db.Delete(ctx.arg(i))) n++;
+    // Delete treats an expired key as absent (removing it as expired), so one lookup per key.
+    if (ctx.db.Delete(ctx.arg(i))) n++;
   }
   ctx.dirty = n;
   ctx.reply.Integer(n);
@@ -383,7 +383,7 @@ void RestoreCmd(CommandContext& ctx) {
     }
     at = ttl;
   }
-  bool deleted = replace && ctx.db.Find(key) != nullptr && ctx.db.Delete(key);
+  bool deleted = replace && ctx.db.Delete(key);
   if (at >= 0) {
     if (AlreadyExpired(ctx, at)) {
       if (deleted) {
