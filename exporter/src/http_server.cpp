@@ -1,6 +1,10 @@
 #include "http_server.h"
 
 #include <httplib.h>
+#include <sys/socket.h>
+
+#include <chrono>
+#include <thread>
 
 #include "build_info.h"
 #include "log.h"
@@ -39,6 +43,12 @@ HttpServer::HttpServer(const Config& config, ClusterScraper& scraper, RedisSourc
   // Responses are written in several send() calls; without TCP_NODELAY, Nagle plus the client's delayed ACK
   // stalled ~1% of keep-alive scrapes by 40 ms in the benchmark.
   s.set_tcp_nodelay(true);
+  // httplib's default also sets SO_REUSEPORT, which lets a second exporter bind the same port and silently
+  // share the scrapes; only SO_REUSEADDR (fast restart), so a port clash is a startup error.
+  s.set_socket_options([](int sock) {
+    int yes = 1;
+    setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+  });
   s.Get(config_.telemetry_path, [this](const httplib::Request&, httplib::Response& res) {
     SetBody(res, scraper_.Scrape());
   });
@@ -109,8 +119,20 @@ int HttpServer::Bind(std::string* error) {
   return port;
 }
 
-bool HttpServer::Serve() { return server_->listen_after_bind(); }
+bool HttpServer::Serve() {
+  serving_ = true;
+  if (stop_requested_) return true;
+  return server_->listen_after_bind();
+}
 
-void HttpServer::Stop() { server_->stop(); }
+void HttpServer::Stop() {
+  // httplib's stop() does nothing before the server loop runs, and the loop would then serve forever: a
+  // SIGTERM right at startup (or a test's quick teardown) must still stop it. Wait, bounded, for the loop.
+  stop_requested_ = true;
+  for (int i = 0; i < 200 && !server_->is_running() && serving_; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  server_->stop();
+}
 
 }  // namespace rcs::exporter

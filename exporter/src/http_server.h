@@ -1,5 +1,6 @@
 #pragma once
 // HTTP endpoints (cpp-httplib): <telemetry-path>, /scrape?target=, /discover-cluster-nodes, /health, /.
+#include <atomic>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -29,6 +30,8 @@ class HttpServer {
   ClusterScraper& scraper_;
   RedisSource& target_source_;
   std::mutex target_mu_;
+  std::atomic<bool> stop_requested_{false};
+  std::atomic<bool> serving_{false};  // Serve() was entered
   std::unique_ptr<httplib::Server> server_;
 };
 
