@@ -90,8 +90,9 @@ stats() { # stats TIMESFILE -> "median_ms p99_ms"
 }
 read -r om op <<<"$(stats "$WORK/ours.times")"
 read -r rm rp <<<"$(stats "$WORK/ref.times")"
-ocpu=$(echo "scale=4; $ours_ticks * 1000 / $TCK / $N" | bc)
-rcpu=$(echo "scale=4; $ref_ticks * 1000 / $TCK / $N" | bc)
+calc() { awk "BEGIN {printf \"$1\", $2}"; }  # calc FORMAT EXPR
+ocpu=$(calc %.3f "$ours_ticks * 1000 / $TCK / $N")
+rcpu=$(calc %.3f "$ref_ticks * 1000 / $TCK / $N")
 orss=$(rss_kb "$OURS_PID" VmRSS); ohwm=$(rss_kb "$OURS_PID" VmHWM)
 rrss=$(rss_kb "$REF_PID" VmRSS); rhwm=$(rss_kb "$REF_PID" VmHWM)
 osamples=$(grep -vc '^#' "$WORK/ours.txt"); rsamples=$(grep -vc '^#' "$WORK/ref.txt")
@@ -101,9 +102,9 @@ echo "# $N scrapes each, alternating blocks of $BLOCK, one kept-alive connection
 echo "# cluster: six $("$RCS_SERVER_BIN" --version | awk '{print $3}') nodes; ours reports $oup nodes up"
 printf "%-34s %12s %12s %14s %10s %10s %12s %9s\n" exporter "median_ms" "p99_ms" "cpu_ms/scrape" "rss_MB" "peak_MB" "bytes" "samples"
 printf "%-34s %12s %12s %14s %10.1f %10.1f %12s %9s\n" "redis-cluster-exporter (6 nodes)" "$om" "$op" "$ocpu" \
-  "$(echo "$orss / 1024" | bc -l)" "$(echo "$ohwm / 1024" | bc -l)" "$(wc -c <"$WORK/ours.txt")" "$osamples"
+  "$(calc %.2f "$orss / 1024")" "$(calc %.2f "$ohwm / 1024")" "$(wc -c <"$WORK/ours.txt")" "$osamples"
 printf "%-34s %12s %12s %14s %10.1f %10.1f %12s %9s\n" "prometheus-redis-exporter (1 node)" "$rm" "$rp" "$rcpu" \
-  "$(echo "$rrss / 1024" | bc -l)" "$(echo "$rhwm / 1024" | bc -l)" "$(wc -c <"$WORK/ref.txt")" "$rsamples"
-echo "# ratios ours/reference: median $(echo "scale=2; $om / $rm" | bc), p99 $(echo "scale=2; $op / $rp" | bc), cpu $( [ "$ref_ticks" -gt 0 ] && echo "scale=2; $ours_ticks / $ref_ticks" | bc || echo n/a), rss $(echo "scale=2; $orss / $rrss" | bc)"
+  "$(calc %.2f "$rrss / 1024")" "$(calc %.2f "$rhwm / 1024")" "$(wc -c <"$WORK/ref.txt")" "$rsamples"
+echo "# ratios ours/reference: median $(calc %.2f "$om / $rm"), p99 $(calc %.2f "$op / $rp"), cpu $( [ "$ref_ticks" -gt 0 ] && calc %.2f "$ours_ticks / $ref_ticks" || echo n/a), rss $(calc %.2f "$orss / $rrss")"
 echo "# memory detail (kB): ours Pss $(rollup_kb "$OURS_PID" Pss), private dirty $(rollup_kb "$OURS_PID" Private_Dirty), shared clean (libraries) $(rollup_kb "$OURS_PID" Shared_Clean); reference Pss $(rollup_kb "$REF_PID" Pss), private dirty $(rollup_kb "$REF_PID" Private_Dirty), shared clean $(rollup_kb "$REF_PID" Shared_Clean)"
-echo "# cpu resolution: 1 tick = $((1000 / TCK)) ms over $N scrapes = $(echo "scale=3; 1000 / $TCK / $N" | bc) ms per scrape"
+echo "# cpu resolution: 1 tick = $((1000 / TCK)) ms over $N scrapes = $(calc %.3f "1000 / $TCK / $N") ms per scrape"
