@@ -334,3 +334,19 @@ TEST_CASE("docs/metrics.md lists every family the exporter serves") {
     CHECK_MESSAGE(listed, name, " is served but not in docs/metrics.md");
   }
 }
+
+TEST_CASE("our node's INFO yields the per-node contract series that a standalone node has") {
+  NodeScrape node;
+  node.addr = "127.0.0.1:21007";
+  node.role = "master";
+  node.up = true;
+  node.info = ReadFixture("rcs-node-0.1-standalone-info-all.txt");
+  MetricSet out("redis");
+  CHECK(InfoCollector::CollectNode(node, out));
+  const std::string text = out.Serialize();
+  for (const char* name : {"redis_up", "redis_uptime_in_seconds", "redis_connected_clients", "redis_memory_used_bytes",
+                           "redis_commands_processed_total", "redis_commands_total", "redis_keyspace_hits_total",
+                           "redis_db_keys", "redis_instance_info", "redis_connected_slaves", "redis_cluster_enabled"}) {
+    CHECK_MESSAGE(HasFamily(text, name), name);
+  }
+}

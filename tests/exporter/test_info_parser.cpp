@@ -120,3 +120,21 @@ TEST_CASE("CLUSTER INFO fixtures") {
   CHECK(Field(failed, "cluster_state") == "fail");
   CHECK(Field(failed, "cluster_slots_fail") == "5461");
 }
+
+TEST_CASE("INFO ALL of our own node (standalone, captured with redis-cli from redis-cluster-node 0.1)") {
+  const std::string text = ReadFixture("rcs-node-0.1-standalone-info-all.txt");
+  auto fields = ParseInfo(text);
+  CHECK(fields.size() > 150);
+  CHECK(Field(fields, "redis_mode") == "standalone");
+  CHECK(Field(fields, "role") == "master");
+  CHECK(Field(fields, "cluster_enabled") == "0");
+  CHECK(ParseKeyspace(Field(fields, "db0")).has_value());
+  int cmdstats = 0;
+  for (const auto& f : fields) {
+    if (f.key.starts_with("cmdstat_")) {
+      CHECK_MESSAGE(ParseCommandStat(f.value).has_value(), f.key);
+      ++cmdstats;
+    }
+  }
+  CHECK(cmdstats > 0);
+}
