@@ -84,7 +84,7 @@ class ReplicationTest(unittest.TestCase):
         self.wait_link_up(r)
         full_before = int(info(self.master, "stats")["sync_full"])
         # Drop the replica's link from the master side; the replica reconnects and continues.
-        m.client_kill_filter(_type="replica")
+        m.client_kill_filter(_type="slave")
         m.set("b", 2)
         rc = r.client()
         rcs.wait_until(lambda: rc.get("b") == b"2", timeout=10, what="the replica to catch up after reconnect")

@@ -24,26 +24,47 @@ namespace rcs {
 
 void ReplicationBacklog::Append(std::string_view data) {
   end_offset_ += static_cast<int64_t>(data.size());
+  if (capacity_ == 0) return;
+  if (ring_.size() != capacity_) ring_.assign(capacity_, '\0');
   if (data.size() >= capacity_) {
-    buf_.assign(data.end() - static_cast<std::ptrdiff_t>(capacity_), data.end());
+    memcpy(ring_.data(), data.data() + data.size() - capacity_, capacity_);
+    head_ = 0;
+    size_ = capacity_;
     return;
   }
-  size_t overflow = buf_.size() + data.size() > capacity_ ? buf_.size() + data.size() - capacity_ : 0;
-  buf_.erase(buf_.begin(), buf_.begin() + static_cast<std::ptrdiff_t>(overflow));
-  buf_.insert(buf_.end(), data.begin(), data.end());
+  size_t tail = (head_ + size_) % capacity_;
+  size_t first = std::min(data.size(), capacity_ - tail);
+  memcpy(ring_.data() + tail, data.data(), first);
+  memcpy(ring_.data(), data.data() + first, data.size() - first);
+  size_ += data.size();
+  if (size_ > capacity_) {
+    head_ = (head_ + (size_ - capacity_)) % capacity_;
+    size_ = capacity_;
+  }
 }
 
 bool ReplicationBacklog::CopyFrom(int64_t from, std::string* out) const {
   if (from == end_offset_ + 1) return true;  // nothing missing
-  if (buf_.empty() || from < first_offset() || from > end_offset_ + 1) return false;
+  if (size_ == 0 || from < first_offset() || from > end_offset_ + 1) return false;
   size_t skip = static_cast<size_t>(from - first_offset());
-  out->append(buf_.begin() + static_cast<std::ptrdiff_t>(skip), buf_.end());
+  for (size_t i = skip; i < size_;) {
+    size_t idx = (head_ + i) % capacity_;
+    size_t run = std::min(size_ - i, capacity_ - idx);
+    out->append(ring_.data() + idx, run);
+    i += run;
+  }
   return true;
 }
 
 void ReplicationBacklog::Resize(size_t capacity) {
+  std::string keep;
+  if (size_ > 0) CopyFrom(first_offset(), &keep);
   capacity_ = capacity;
-  while (buf_.size() > capacity_) buf_.pop_front();
+  ring_.clear();
+  head_ = size_ = 0;
+  int64_t end = end_offset_;
+  end_offset_ = end - static_cast<int64_t>(keep.size());
+  Append(keep);
 }
 
 // ---- Replication ----
@@ -114,7 +135,7 @@ size_t Replication::online_replicas() const {
 void Replication::Feed(const std::vector<std::string_view>& argv) {
   // A replica does not produce writes of its own: what it applies from its master is recorded by
   // OnMasterStreamApplied (byte for byte, so offsets stay equal along the chain).
-  if (is_replica()) return;
+  if (is_replica() || !backlog_active_) return;
   std::string bytes;
   AppendRespCommand(&bytes, argv);
   FeedBytes(bytes);
@@ -141,6 +162,10 @@ void Replication::Psync(Client* c, ArgList argv) {
   if (argv.size() >= 3 && !ParseInt64(argv[2], &want_off)) want_off = -1;
   c->flags |= kClientReplica;
   replicas_.push_back(c);
+  if (!backlog_active_) {
+    backlog_active_ = true;
+    backlog_.set_end_offset(master_offset_);
+  }
   // Partial resync: the replica follows our history (our replid, or the one we took over from) and the
   // bytes it lacks are still in the backlog.
   bool same_history = want_id == replid_ || (want_id == replid2_ && want_off <= second_offset_);
@@ -263,6 +288,7 @@ void Replication::ReplicateFrom(const std::string& host, int port) {
   }
   master_host_ = host;
   master_port_ = port;
+  backlog_active_ = true;  // we keep the stream we apply, to serve partial resyncs once promoted
   server_->set_replica(true);
   SetLogRole('S');
   // Our own replicas must resync with us once our data changes under them.
@@ -617,7 +643,7 @@ void Replication::InfoSection(std::string* out) {
   Field(out, "master_replid2", replid2_);
   Field(out, "master_repl_offset", master_offset_);
   Field(out, "second_repl_offset", second_offset_);
-  Field(out, "repl_backlog_active", backlog_.histlen() > 0 || !replicas_.empty() ? 1 : 0);
+  Field(out, "repl_backlog_active", backlog_active_ ? 1 : 0);
   Field(out, "repl_backlog_size", static_cast<int64_t>(backlog_.capacity()));
   Field(out, "repl_backlog_first_byte_offset", backlog_.first_offset());
   Field(out, "repl_backlog_histlen", static_cast<int64_t>(backlog_.histlen()));

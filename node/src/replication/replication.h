@@ -28,22 +28,26 @@
 
 namespace rcs {
 
+// The last `capacity` bytes of the replication stream, in a ring buffer. Created when the first replica
+// attaches (or when this node becomes a replica), as Redis does: a lone master keeps no backlog.
 class ReplicationBacklog {
  public:
   explicit ReplicationBacklog(size_t capacity) : capacity_(capacity) {}
   void Append(std::string_view data);
   // Bytes from offset `from` (1-based stream offset) to the end; false if not all of them are kept.
   bool CopyFrom(int64_t from, std::string* out) const;
-  int64_t first_offset() const { return histlen() == 0 ? 0 : end_offset_ - static_cast<int64_t>(buf_.size()) + 1; }
+  int64_t first_offset() const { return size_ == 0 ? 0 : end_offset_ - static_cast<int64_t>(size_) + 1; }
   int64_t end_offset() const { return end_offset_; }  // offset of the last byte appended
-  void set_end_offset(int64_t o) { end_offset_ = o; buf_.clear(); }
-  size_t histlen() const { return buf_.size(); }
+  void set_end_offset(int64_t o) { end_offset_ = o; size_ = 0; head_ = 0; }
+  size_t histlen() const { return size_; }
   size_t capacity() const { return capacity_; }
   void Resize(size_t capacity);
 
  private:
   size_t capacity_;
-  std::deque<char> buf_;
+  std::string ring_;   // allocated on first Append
+  size_t head_ = 0;    // index of the oldest byte
+  size_t size_ = 0;
   int64_t end_offset_ = 0;
 };
 
@@ -103,6 +107,7 @@ class Replication : public Subsystem {
   int64_t master_offset_ = 0;
   int64_t second_offset_ = -1;
   ReplicationBacklog backlog_;
+  bool backlog_active_ = false;  // becomes true with the first replica, or when we follow a master
 
   // Replica side.
   std::string master_host_;
