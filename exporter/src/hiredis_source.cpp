@@ -4,6 +4,7 @@
 #include <poll.h>
 
 #include <algorithm>
+#include <csignal>
 #include <unordered_set>
 
 namespace rcs::exporter {
@@ -76,7 +77,11 @@ struct HiredisSource::Job {
 };
 
 HiredisSource::HiredisSource(std::chrono::milliseconds connect_timeout, size_t max_connections)
-    : connect_timeout_(connect_timeout), max_connections_(std::max<size_t>(max_connections, 1)) {}
+    : connect_timeout_(connect_timeout), max_connections_(std::max<size_t>(max_connections, 1)) {
+  // hiredis writes with write(2): a node that closed the socket would raise SIGPIPE and kill the process.
+  // Writes then fail with EPIPE instead, which is an ordinary I/O error here.
+  std::signal(SIGPIPE, SIG_IGN);
+}
 
 HiredisSource::~HiredisSource() {
   for (auto& [k, p] : pool_) redisFree(p.ctx);
