@@ -18,8 +18,10 @@ Then:
      scrape interval + for + margin (+ the cluster's failure detection for the failover); no other alert fires;
      restart it: RedisNodeDown resolves;
   5. kill -9 a whole shard (master + replica): RedisClusterStateFail goes pending, then fires; restart both;
-  6. dashboards again (the labels changed with the failover), then every alert resolves (the failover alerts
-     5 minutes after the last role change, by design) and nothing is left pending.
+  6. dashboards again (the labels changed with the failover);
+  7. kill -9 the exporter: RedisExporterDown goes pending, then fires, nothing else starts firing; restart it;
+  8. every alert resolves (the failover alerts 5 minutes after the last role change, by design) and nothing
+     is left pending.
 Every process started is stopped at the end, also on failure or if this script is killed (PDEATHSIG).
 """
 import argparse
@@ -359,12 +361,15 @@ def main():
             cluster.cli(REDIS_PORTS[0], "-c", "set", f"ttl:{i}", "v", "ex", "3600")
 
         # ---- exporter and prometheus
-        procs.start("exporter", [args.exporter,
-                                 "--redis.addr", f"redis://{HOST}:{REDIS_PORTS[0]},redis://{HOST}:{REDIS_PORTS[1]}",
-                                 "--redis.password", PASSWORD, "--web.listen-address", f"{HOST}:{EXPORTER_PORT}",
-                                 "--connection-timeout", "300ms", "--scrape-timeout", "800ms"],
-                    os.path.join(workdir, "exporter.log"))
-        wait_until("exporter /health", lambda: http_get(f"http://{HOST}:{EXPORTER_PORT}/health"), 20)
+        def start_exporter():
+            procs.start("exporter", [args.exporter,
+                                     "--redis.addr", f"redis://{HOST}:{REDIS_PORTS[0]},redis://{HOST}:{REDIS_PORTS[1]}",
+                                     "--redis.password", PASSWORD, "--web.listen-address", f"{HOST}:{EXPORTER_PORT}",
+                                     "--connection-timeout", "300ms", "--scrape-timeout", "800ms"],
+                        os.path.join(workdir, "exporter.log"))
+            wait_until("exporter /health", lambda: http_get(f"http://{HOST}:{EXPORTER_PORT}/health"), 20)
+
+        start_exporter()
         cfg = {"global": {"scrape_interval": f"{SCRAPE:.0f}s", "scrape_timeout": f"{SCRAPE:.0f}s",
                           "evaluation_interval": f"{SCRAPE:.0f}s"},
                "rule_files": P.rule_files(),
@@ -480,6 +485,28 @@ def main():
         topo = cluster.nodes(REDIS_PORTS[0])
         check_dashboards([n["addr"] for n in topo if n["role"] == "master"],
                          [n["addr"] for n in topo if n["role"] == "replica"], "after the drills")
+        # ---- drill 3, while the failover alerts age out: the exporter dies. RedisExporterDown fires (the job
+        # matcher works on a real target) and nothing else starts firing although every series went stale.
+        before = {(a, b) for a, b, _ in watch.poll()}   # pending ones may go on to fire meanwhile
+        for_exp = rule_for("RedisExporterDown")
+        log(f"kill -9 the exporter (already active: {sorted(before)})")
+        watch.reset()
+        t_kill3 = time.monotonic()
+        procs.kill9("exporter")
+        bound = SCRAPE + for_exp + MARGIN
+        cur = watch.wait("RedisExporterDown firing", lambda c: firing(c, "RedisExporterDown"), bound)
+        pend = watch.first.get(("RedisExporterDown", "", "pending"))
+        fire = watch.first[("RedisExporterDown", "", "firing")]
+        check(pend is not None and t_kill3 < pend < fire, "RedisExporterDown fired without being seen pending")
+        log(f"RedisExporterDown: pending at +{pend - t_kill3:.1f}s, firing at +{fire - t_kill3:.1f}s "
+            f"(bound {bound:.0f}s)")
+        others = {(a, b) for a, b, st in cur if st == "firing"} - before - {("RedisExporterDown", "")}
+        check(not others, f"the exporter being down fired other alerts: {sorted(others)}")
+        start_exporter()
+        watch.wait("RedisExporterDown resolved", lambda c: not any(a == "RedisExporterDown" for a, _, _ in c),
+                   SCRAPE + MARGIN)
+        log("exporter back, RedisExporterDown resolved")
+
         # RedisClusterFailover looks back 5 minutes by design; the old master's role change was counted at
         # its rejoin, so everything must be gone 5 minutes after that.
         bound = t_rejoin + 300 + MARGIN + 5 - time.monotonic()
