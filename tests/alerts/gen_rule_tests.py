@@ -292,10 +292,6 @@ def replica_lag(name, master):
     return node(name, master_id=_ref[master].node_id)
 
 
-def mem(name, role):
-    return node(name, role=role)
-
-
 SCENARIOS = [
     ("healthy 3 masters + 3 replicas: nothing fires", "30m", {},
      {t: {} for t in ["1m", "5m", "10m", "20m", "30m"]}),
@@ -448,14 +444,18 @@ SCENARIOS = [
         "8m": {},
      }),
 
-    ("memory near maxmemory (and a node without maxmemory)", "12m", {
+    ("memory near maxmemory, through a failover of that node (and a node without maxmemory)", "16m", {
         "0s": set_info("r3", redis_memory_max_bytes=0, redis_memory_used_bytes=10 * 1024 * MIB),
         "2m": set_info("m2", redis_memory_used_bytes=int(0.95 * 1024 * MIB)),
-        "9m": set_info("m2", redis_memory_used_bytes=100 * MIB),
+        "4m": manual_failover("r2"),      # m2's role label changes: the for: timer must not restart
+        "9m30s": set_info("m2", redis_memory_used_bytes=100 * MIB),
      }, {
-        "6m45s": {},
-        "7m15s": {"RedisMemoryNearMaxmemory": [(mem("m2", "master"), 0.95)]},
-        "9m15s": {},
+        "6m45s": {"RedisClusterFailover": [node("r2"), node("m2")]},
+        "7m15s": {"RedisMemoryNearMaxmemory": [(node("m2"), 0.95)],
+                  "RedisClusterFailover": [node("r2"), node("m2")]},
+        "9m15s": {"RedisMemoryNearMaxmemory": [(node("m2"), 0.95)]},
+        "9m45s": {},
+        "16m": {},
      }),
 
     ("clients near maxclients", "12m", {
@@ -464,7 +464,7 @@ SCENARIOS = [
         "9m": set_info("r1", redis_connected_clients=50),
      }, {
         "6m45s": {},
-        "7m15s": {"RedisClientsNearMaxclients": [(mem("r1", "replica"), 0.9)]},
+        "7m15s": {"RedisClientsNearMaxclients": [(node("r1"), 0.9)]},
         "9m15s": {},
      }),
 
