@@ -1,8 +1,771 @@
-// Cluster commands: filled in by the cluster/replication work (issue 3).
+// Cluster commands: CLUSTER (every subcommand redis-cli --cluster and the cluster clients use), READONLY,
+// READWRITE, ASKING and MIGRATE. Replies and errors as Redis 7.0 sends them.
+#include <arpa/inet.h>
+#include <netdb.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstring>
+#include <set>
+
+#include "base/strutil.h"
+#include "cluster/cluster.h"
+#include "keyspace/dump.h"
+#include "protocol/errors.h"
+#include "server/client.h"
 #include "server/command.h"
+#include "server/server.h"
 
 namespace rcs {
+namespace {
 
-void RegisterClusterFamily(CommandRegistry& r) {}
+using cluster::Cluster;
+using cluster::ClusterNode;
+using cluster::ClusterState;
+
+// Error texts of Redis 7.0's cluster.c that errors.h does not hold.
+constexpr std::string_view kErrInvalidSlot = "ERR Invalid or out of range slot";
+constexpr std::string_view kErrInvalidSlotShort = "ERR Invalid slot";
+constexpr std::string_view kErrInvalidSlotOrKeys = "ERR Invalid slot or number of keys";
+constexpr std::string_view kErrSetSlotSyntax =
+    "ERR Invalid CLUSTER SETSLOT action or number of arguments. Try CLUSTER HELP";
+constexpr std::string_view kErrSetSlotReplica = "ERR Please use SETSLOT only with masters.";
+constexpr std::string_view kErrReplicateMyself = "ERR Can't replicate myself";
+constexpr std::string_view kErrReplicateReplica = "ERR I can only replicate a master, not a replica.";
+constexpr std::string_view kErrReplicateNotEmpty =
+    "ERR To set a master the node must be empty and without assigned slots.";
+constexpr std::string_view kErrForgetMyself = "ERR I tried hard but I can't forget myself...";
+constexpr std::string_view kErrForgetMaster = "ERR Can't forget my master!";
+constexpr std::string_view kErrResetWithKeys = "ERR CLUSTER RESET can't be called with master nodes containing keys";
+constexpr std::string_view kErrNotMaster = "ERR The specified node is not a master";
+constexpr std::string_view kErrTargetNotMaster = "ERR Target node is not a master";
+constexpr std::string_view kErrEpochOthers =
+    "ERR The user can assign a config epoch only when the node does not know any other node.";
+constexpr std::string_view kErrEpochNonZero = "ERR Node config epoch is already non-zero";
+constexpr std::string_view kErrMigrateKeysArg =
+    "ERR When using MIGRATE KEYS option, the key argument must be set to the empty string";
+constexpr std::string_view kErrIoConnect = "IOERR error or timeout connecting to the client";
+constexpr std::string_view kErrIoWrite = "IOERR error or timeout writing to target instance";
+constexpr std::string_view kErrIoRead = "IOERR error or timeout reading to target instance";
+
+Cluster* GetCluster(CommandContext& ctx) {
+  if (!ctx.server.config().cluster_enabled) {
+    ctx.reply.Error(err::kClusterDisabled);
+    return nullptr;
+  }
+  Cluster* c = ctx.server.subsystem_as<Cluster>("cluster");
+  if (c == nullptr) ctx.reply.Error(err::kClusterDisabled);
+  return c;
+}
+
+// A slot argument as Redis's getSlotOrReply.
+bool SlotArg(CommandContext& ctx, std::string_view arg, int* slot) {
+  int64_t v;
+  if (!ParseInt64(arg, &v) || v < 0 || v >= kClusterSlots) {
+    ctx.reply.Error(kErrInvalidSlot);
+    return false;
+  }
+  *slot = static_cast<int>(v);
+  return true;
+}
+
+ClusterNode* NodeArg(CommandContext& ctx, Cluster* cl, std::string_view id, const char* prefix = "ERR Unknown node ") {
+  ClusterNode* n = cl->state().Find(id);
+  if (n == nullptr || n->is(cluster::kNodeHandshake)) {
+    ctx.reply.Error(std::string(prefix) + std::string(id));
+    return nullptr;
+  }
+  return n;
+}
+
+std::string LineWithoutNewline(const ClusterState& st, const ClusterNode& n, int64_t now) {
+  std::string s = st.NodeLine(n, now);
+  if (!s.empty() && s.back() == '\n') s.pop_back();
+  return s;
+}
+
+void ClusterInfo(CommandContext& ctx) {
+  if (Cluster* cl = GetCluster(ctx)) ctx.reply.Verbatim(cl->InfoText());
+}
+
+void ClusterNodes(CommandContext& ctx) {
+  if (Cluster* cl = GetCluster(ctx)) ctx.reply.Verbatim(cl->state().NodesText(ctx.now_ms));
+}
+
+void ClusterMyId(CommandContext& ctx) {
+  if (Cluster* cl = GetCluster(ctx)) ctx.reply.Bulk(cl->state().myself()->id);
+}
+
+void ClusterMyShardId(CommandContext& ctx) {
+  Cluster* cl = GetCluster(ctx);
+  if (cl == nullptr) return;
+  // Our shard id: the id of the shard's master (stable while the shard keeps its master).
+  ClusterNode* me = cl->state().myself();
+  ctx.reply.Bulk(me->is_replica() && !me->master_id.empty() ? me->master_id : me->id);
+}
+
+void NodeEndpoint(CommandContext& ctx, Cluster* cl, const ClusterNode& n) {
+  bool host = cl->use_hostname();
+  ctx.reply.Array(4);
+  ctx.reply.Bulk(cl->PreferredEndpoint(n));
+  ctx.reply.Integer(n.port);
+  ctx.reply.Bulk(n.id);
+  size_t extra = (host ? 1 : 0) + (!host && !n.hostname.empty() ? 1 : 0);
+  ctx.reply.Map(extra);
+  if (host) {
+    ctx.reply.Bulk("ip");
+    ctx.reply.Bulk(n.ip);
+  }
+  if (!host && !n.hostname.empty()) {
+    ctx.reply.Bulk("hostname");
+    ctx.reply.Bulk(n.hostname);
+  }
+}
+
+void ClusterSlots(CommandContext& ctx) {
+  Cluster* cl = GetCluster(ctx);
+  if (cl == nullptr) return;
+  ClusterState& st = cl->state();
+  struct Range {
+    int first, last;
+    ClusterNode* n;
+  };
+  std::vector<Range> ranges;
+  for (int s = 0; s < kClusterSlots; s++) {
+    ClusterNode* o = st.owner(s);
+    if (o == nullptr) continue;
+    if (!ranges.empty() && ranges.back().n == o && ranges.back().last == s - 1) {
+      ranges.back().last = s;
+    } else {
+      ranges.push_back({s, s, o});
+    }
+  }
+  ctx.reply.Array(ranges.size());
+  for (const Range& r : ranges) {
+    std::vector<ClusterNode*> replicas;
+    for (ClusterNode* rep : st.ReplicasOf(r.n->id)) {
+      if (!rep->failed()) replicas.push_back(rep);
+    }
+    ctx.reply.Array(3 + replicas.size());
+    ctx.reply.Integer(r.first);
+    ctx.reply.Integer(r.last);
+    NodeEndpoint(ctx, cl, *r.n);
+    for (ClusterNode* rep : replicas) NodeEndpoint(ctx, cl, *rep);
+  }
+}
+
+void ShardNode(CommandContext& ctx, Cluster* cl, const ClusterNode& n) {
+  bool has_host = !n.hostname.empty();
+  ctx.reply.Map(has_host ? 8 : 7);
+  ctx.reply.Bulk("id");
+  ctx.reply.Bulk(n.id);
+  ctx.reply.Bulk("port");
+  ctx.reply.Integer(n.port);
+  ctx.reply.Bulk("ip");
+  ctx.reply.Bulk(n.ip);
+  ctx.reply.Bulk("endpoint");
+  ctx.reply.Bulk(cl->PreferredEndpoint(n));
+  if (has_host) {
+    ctx.reply.Bulk("hostname");
+    ctx.reply.Bulk(n.hostname);
+  }
+  ctx.reply.Bulk("role");
+  ctx.reply.Bulk(n.is_replica() ? "replica" : "master");
+  int64_t offset = n.is(cluster::kNodeMyself) ? cl->replication().ReplicationOffset() : n.repl_offset;
+  ctx.reply.Bulk("replication-offset");
+  ctx.reply.Integer(offset);
+  ctx.reply.Bulk("health");
+  if (n.failed()) ctx.reply.Bulk("fail");
+  else if (n.is_replica() && offset == 0) ctx.reply.Bulk("loading");
+  else ctx.reply.Bulk("online");
+}
+
+void ClusterShards(CommandContext& ctx) {
+  Cluster* cl = GetCluster(ctx);
+  if (cl == nullptr) return;
+  ClusterState& st = cl->state();
+  std::vector<ClusterNode*> masters;
+  for (auto& [id, n] : st.nodes()) {
+    if (n->is_master() && !n->is(cluster::kNodeHandshake)) masters.push_back(n.get());
+  }
+  ctx.reply.Array(masters.size());
+  for (ClusterNode* m : masters) {
+    ctx.reply.Map(2);
+    ctx.reply.Bulk("slots");
+    auto ranges = cluster::RangesOf(m->slots);
+    ctx.reply.Array(ranges.size() * 2);
+    for (auto& r : ranges) {
+      ctx.reply.Integer(r.first);
+      ctx.reply.Integer(r.last);
+    }
+    ctx.reply.Bulk("nodes");
+    auto reps = st.ReplicasOf(m->id);
+    ctx.reply.Array(1 + reps.size());
+    ShardNode(ctx, cl, *m);
+    for (ClusterNode* r : reps) ShardNode(ctx, cl, *r);
+  }
+}
+
+void ClusterMeet(CommandContext& ctx) {
+  Cluster* cl = GetCluster(ctx);
+  if (cl == nullptr) return;
+  if (ctx.argc() != 4 && ctx.argc() != 5) return ctx.reply.Error(err::WrongArgs("cluster|meet"));
+  int64_t port, cport;
+  if (!ParseInt64(ctx.arg(3), &port)) {
+    return ctx.reply.Error("ERR Invalid TCP base port specified: " + std::string(ctx.arg(3)));
+  }
+  if (ctx.argc() == 5) {
+    if (!ParseInt64(ctx.arg(4), &cport)) {
+      return ctx.reply.Error("ERR Invalid TCP bus port specified: " + std::string(ctx.arg(4)));
+    }
+  } else {
+    cport = port + 10000;
+  }
+  if (port < 0 || port > 65535 || cport < 0 || cport > 65535 ||
+      !cl->Meet(std::string(ctx.arg(2)), static_cast<int>(port), static_cast<int>(cport)).ok()) {
+    return ctx.reply.Error("ERR Invalid node address specified: " + std::string(ctx.arg(2)) + ":" +
+                           std::string(ctx.arg(3)));
+  }
+  ctx.reply.Ok();
+}
+
+// ADDSLOTS/DELSLOTS and their RANGE forms share the checks and the apply step.
+void ChangeSlots(CommandContext& ctx, bool add, bool range) {
+  Cluster* cl = GetCluster(ctx);
+  if (cl == nullptr) return;
+  ClusterState& st = cl->state();
+  std::vector<int> slots;
+  if (range) {
+    if (ctx.argc() % 2 == 1) return ctx.reply.Error(err::WrongArgs(add ? "cluster|addslotsrange" : "cluster|delslotsrange"));
+    for (size_t i = 2; i + 1 < ctx.argc(); i += 2) {
+      int a, b;
+      if (!SlotArg(ctx, ctx.arg(i), &a) || !SlotArg(ctx, ctx.arg(i + 1), &b)) return;
+      if (a > b) {
+        return ctx.reply.Error("ERR start slot number " + std::to_string(a) + " is greater than end slot number " +
+                               std::to_string(b));
+      }
+      for (int s = a; s <= b; s++) slots.push_back(s);
+    }
+  } else {
+    slots.reserve(ctx.argc() - 2);
+    for (size_t i = 2; i < ctx.argc(); i++) {
+      int s;
+      if (!SlotArg(ctx, ctx.arg(i), &s)) return;
+      slots.push_back(s);
+    }
+  }
+  std::vector<uint8_t> seen(kClusterSlots, 0);
+  for (int s : slots) {
+    if (add && st.owner(s) != nullptr) return ctx.reply.Error("ERR Slot " + std::to_string(s) + " is already busy");
+    if (!add && st.owner(s) == nullptr) {
+      return ctx.reply.Error("ERR Slot " + std::to_string(s) + " is already unassigned");
+    }
+    if (seen[s]++) return ctx.reply.Error("ERR Slot " + std::to_string(s) + " specified multiple times");
+  }
+  for (int s : slots) {
+    if (add) {
+      st.SetImporting(s, "");
+      st.AssignSlot(s, st.myself());
+    } else {
+      st.UnassignSlot(s);
+    }
+  }
+  cl->MarkChanged();
+  ctx.reply.Ok();
+}
+
+void ClusterAddSlots(CommandContext& ctx) { ChangeSlots(ctx, true, false); }
+void ClusterDelSlots(CommandContext& ctx) { ChangeSlots(ctx, false, false); }
+void ClusterAddSlotsRange(CommandContext& ctx) { ChangeSlots(ctx, true, true); }
+void ClusterDelSlotsRange(CommandContext& ctx) { ChangeSlots(ctx, false, true); }
+
+void ClusterFlushSlots(CommandContext& ctx) {
+  Cluster* cl = GetCluster(ctx);
+  if (cl == nullptr) return;
+  if (ctx.db.size() != 0) return ctx.reply.Error("ERR DB must be empty to perform CLUSTER FLUSHSLOTS.");
+  ClusterState& st = cl->state();
+  for (int s = 0; s < kClusterSlots; s++) {
+    if (st.owner(s) == st.myself()) st.UnassignSlot(s);
+  }
+  cl->MarkChanged();
+  ctx.reply.Ok();
+}
+
+void ClusterSetSlot(CommandContext& ctx) {
+  Cluster* cl = GetCluster(ctx);
+  if (cl == nullptr) return;
+  ClusterState& st = cl->state();
+  ClusterNode* me = st.myself();
+  if (me->is_replica()) return ctx.reply.Error(kErrSetSlotReplica);
+  int slot;
+  if (!SlotArg(ctx, ctx.arg(2), &slot)) return;
+  std::string_view action = ctx.arg(3);
+  if (EqualsIgnoreCase(action, "migrating") && ctx.argc() == 5) {
+    if (st.owner(slot) != me) return ctx.reply.Error("ERR I'm not the owner of hash slot " + std::to_string(slot));
+    ClusterNode* n = NodeArg(ctx, cl, ctx.arg(4), "ERR I don't know about node ");
+    if (n == nullptr) return;
+    if (n->is_replica()) return ctx.reply.Error(kErrTargetNotMaster);
+    st.SetMigrating(slot, n->id);
+  } else if (EqualsIgnoreCase(action, "importing") && ctx.argc() == 5) {
+    if (st.owner(slot) == me) {
+      return ctx.reply.Error("ERR I'm already the owner of hash slot " + std::to_string(slot));
+    }
+    ClusterNode* n = NodeArg(ctx, cl, ctx.arg(4), "ERR I don't know about node ");
+    if (n == nullptr) return;
+    if (n->is_replica()) return ctx.reply.Error(kErrTargetNotMaster);
+    st.SetImporting(slot, n->id);
+  } else if (EqualsIgnoreCase(action, "stable") && ctx.argc() == 4) {
+    st.SetMigrating(slot, "");
+    st.SetImporting(slot, "");
+  } else if (EqualsIgnoreCase(action, "node") && ctx.argc() == 5) {
+    ClusterNode* n = NodeArg(ctx, cl, ctx.arg(4));
+    if (n == nullptr) return;
+    if (n->is_replica()) return ctx.reply.Error(kErrTargetNotMaster);
+    size_t keys = ctx.db.CountKeysInSlot(slot);
+    if (st.owner(slot) == me && n != me && keys > 0) {
+      return ctx.reply.Error("ERR Can't assign hashslot " + std::to_string(slot) +
+                             " to a different node while I still hold keys for this hash slot.");
+    }
+    if (keys == 0 && !st.migrating_id(slot).empty()) st.SetMigrating(slot, "");
+    if (n == me && !st.importing_id(slot).empty()) {
+      // The import is done: claim the slot with a new epoch so the rest of the cluster follows us.
+      st.SetImporting(slot, "");
+      cl->BumpEpoch();
+    }
+    st.AssignSlot(slot, n);
+  } else {
+    return ctx.reply.Error(kErrSetSlotSyntax);
+  }
+  cl->MarkChanged();
+  cl->UpdateState();
+  ctx.reply.Ok();
+}
+
+void ClusterSetConfigEpoch(CommandContext& ctx) {
+  Cluster* cl = GetCluster(ctx);
+  if (cl == nullptr) return;
+  int64_t epoch;
+  if (!ParseInt64(ctx.arg(2), &epoch)) return ctx.reply.Error(err::kNotInteger);
+  ClusterState& st = cl->state();
+  if (epoch < 0) return ctx.reply.Error("ERR Invalid config epoch specified: " + std::to_string(epoch));
+  if (st.nodes().size() > 1) return ctx.reply.Error(kErrEpochOthers);
+  if (st.myself()->config_epoch != 0) return ctx.reply.Error(kErrEpochNonZero);
+  st.myself()->config_epoch = static_cast<uint64_t>(epoch);
+  if (st.current_epoch < static_cast<uint64_t>(epoch)) st.current_epoch = static_cast<uint64_t>(epoch);
+  cl->MarkChanged();
+  ctx.reply.Ok();
+}
+
+void ClusterBumpEpoch(CommandContext& ctx) {
+  Cluster* cl = GetCluster(ctx);
+  if (cl == nullptr) return;
+  bool bumped = cl->BumpEpoch();
+  ctx.reply.Simple(std::string(bumped ? "BUMPED " : "STILL ") + std::to_string(cl->state().myself()->config_epoch));
+}
+
+void ClusterReplicate(CommandContext& ctx) {
+  Cluster* cl = GetCluster(ctx);
+  if (cl == nullptr) return;
+  ClusterNode* n = NodeArg(ctx, cl, ctx.arg(2));
+  if (n == nullptr) return;
+  ClusterNode* me = cl->state().myself();
+  if (n == me) return ctx.reply.Error(kErrReplicateMyself);
+  if (n->is_replica()) return ctx.reply.Error(kErrReplicateReplica);
+  if (me->is_master() && (me->num_slots != 0 || ctx.db.size() != 0)) return ctx.reply.Error(kErrReplicateNotEmpty);
+  cl->SetMyMaster(n);
+  cl->UpdateState();
+  ctx.reply.Ok();
+}
+
+void ClusterReplicas(CommandContext& ctx) {
+  Cluster* cl = GetCluster(ctx);
+  if (cl == nullptr) return;
+  ClusterNode* n = NodeArg(ctx, cl, ctx.arg(2));
+  if (n == nullptr) return;
+  if (!n->is_master()) return ctx.reply.Error(kErrNotMaster);
+  auto reps = cl->state().ReplicasOf(n->id);
+  ctx.reply.Array(reps.size());
+  for (ClusterNode* r : reps) ctx.reply.Bulk(LineWithoutNewline(cl->state(), *r, ctx.now_ms));
+}
+
+void ClusterForget(CommandContext& ctx) {
+  Cluster* cl = GetCluster(ctx);
+  if (cl == nullptr) return;
+  ClusterNode* n = NodeArg(ctx, cl, ctx.arg(2));
+  if (n == nullptr) return;
+  ClusterNode* me = cl->state().myself();
+  if (n == me) return ctx.reply.Error(kErrForgetMyself);
+  if (me->is_replica() && me->master_id == n->id) return ctx.reply.Error(kErrForgetMaster);
+  cl->Forget(n);
+  cl->UpdateState();
+  ctx.reply.Ok();
+}
+
+void ClusterReset(CommandContext& ctx) {
+  Cluster* cl = GetCluster(ctx);
+  if (cl == nullptr) return;
+  bool hard = false;
+  if (ctx.argc() == 3) {
+    if (EqualsIgnoreCase(ctx.arg(2), "hard")) hard = true;
+    else if (!EqualsIgnoreCase(ctx.arg(2), "soft")) return ctx.reply.Error(err::kSyntax);
+  } else if (ctx.argc() > 3) {
+    return ctx.reply.Error(err::kSyntax);
+  }
+  if (cl->state().myself()->is_master() && ctx.db.size() != 0) return ctx.reply.Error(kErrResetWithKeys);
+  cl->Reset(hard);
+  ctx.reply.Ok();
+}
+
+void ClusterCountKeysInSlot(CommandContext& ctx) {
+  if (GetCluster(ctx) == nullptr) return;
+  int64_t slot;
+  if (!ParseInt64(ctx.arg(2), &slot)) return ctx.reply.Error(err::kNotInteger);
+  if (slot < 0 || slot >= kClusterSlots) return ctx.reply.Error(kErrInvalidSlotShort);
+  ctx.reply.Integer(static_cast<int64_t>(ctx.db.CountKeysInSlot(static_cast<int>(slot))));
+}
+
+void ClusterGetKeysInSlot(CommandContext& ctx) {
+  if (GetCluster(ctx) == nullptr) return;
+  int64_t slot, count;
+  if (!ParseInt64(ctx.arg(2), &slot) || !ParseInt64(ctx.arg(3), &count)) return ctx.reply.Error(err::kNotInteger);
+  if (count < 0 || slot < 0 || slot >= kClusterSlots) return ctx.reply.Error(kErrInvalidSlotOrKeys);
+  ctx.reply.BulkArray(ctx.db.GetKeysInSlot(static_cast<int>(slot), static_cast<size_t>(count)));
+}
+
+void ClusterKeySlot(CommandContext& ctx) {
+  if (GetCluster(ctx) == nullptr) return;
+  ctx.reply.Integer(KeyHashSlot(ctx.arg(2)));
+}
+
+void ClusterCountFailureReports(CommandContext& ctx) {
+  Cluster* cl = GetCluster(ctx);
+  if (cl == nullptr) return;
+  ClusterNode* n = NodeArg(ctx, cl, ctx.arg(2));
+  if (n == nullptr) return;
+  ctx.reply.Integer(static_cast<int64_t>(
+      n->fail_reports.CountValid(ctx.now_ms, ctx.server.config().cluster_node_timeout * 2)));
+}
+
+void ClusterSaveConfig(CommandContext& ctx) {
+  Cluster* cl = GetCluster(ctx);
+  if (cl == nullptr) return;
+  Status st = cl->SaveConfig();
+  if (!st.ok()) return ctx.reply.Error("ERR error saving the cluster node config: " + st.message());
+  ctx.reply.Ok();
+}
+
+void ClusterLinks(CommandContext& ctx) {
+  if (Cluster* cl = GetCluster(ctx)) cl->SetLinksReply(ctx.reply);
+}
+
+void ClusterHelp(CommandContext& ctx) {
+  static const char* lines[] = {
+      "CLUSTER <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+      "ADDSLOTS <slot> [<slot> ...]", "ADDSLOTSRANGE <start slot> <end slot> [<start slot> <end slot> ...]",
+      "BUMPEPOCH", "COUNT-FAILURE-REPORTS <node-id>", "COUNTKEYSINSLOT <slot>", "DELSLOTS <slot> [<slot> ...]",
+      "DELSLOTSRANGE <start slot> <end slot> [<start slot> <end slot> ...]", "FLUSHSLOTS", "FORGET <node-id>",
+      "GETKEYSINSLOT <slot> <count>", "INFO", "KEYSLOT <key>", "LINKS", "MEET <ip> <port> [<bus-port>]", "MYID",
+      "MYSHARDID", "NODES", "REPLICATE <node-id>", "RESET [HARD|SOFT]", "SET-CONFIG-EPOCH <epoch>",
+      "SETSLOT <slot> (IMPORTING <node-id>|MIGRATING <node-id>|STABLE|NODE <node-id>)", "REPLICAS <node-id>",
+      "SAVECONFIG", "SHARDS", "SLOTS", "HELP"};
+  ctx.reply.Array(sizeof(lines) / sizeof(lines[0]));
+  for (const char* l : lines) ctx.reply.Simple(l);
+}
+
+void ClusterContainer(CommandContext& ctx) {
+  ctx.reply.Error(err::UnknownSubcommand(ctx.argc() > 1 ? ctx.arg(1) : "", "cluster"));
+}
+
+void ReadOnlyCmd(CommandContext& ctx) {
+  if (!ctx.server.config().cluster_enabled) return ctx.reply.Error(err::kClusterDisabled);
+  ctx.client->flags |= kClientReadOnly;
+  ctx.reply.Ok();
+}
+
+void ReadWriteCmd(CommandContext& ctx) {
+  if (!ctx.server.config().cluster_enabled) return ctx.reply.Error(err::kClusterDisabled);
+  ctx.client->flags &= ~kClientReadOnly;
+  ctx.reply.Ok();
+}
+
+void AskingCmd(CommandContext& ctx) {
+  if (!ctx.server.config().cluster_enabled) return ctx.reply.Error(err::kClusterDisabled);
+  ctx.client->flags |= kClientAsking;
+  ctx.reply.Ok();
+}
+
+// ---- MIGRATE ----
+
+// MIGRATE host port key|"" db timeout [COPY] [REPLACE] [AUTH pw] [AUTH2 user pw] [KEYS k...]: keys at 3 or
+// after KEYS.
+bool MigrateKeys(ArgList argv, std::vector<int>* out) {
+  if (argv.size() < 6) return false;
+  for (size_t i = 6; i < argv.size(); i++) {
+    std::string_view a = argv[i];
+    if (EqualsIgnoreCase(a, "auth")) {
+      i++;
+    } else if (EqualsIgnoreCase(a, "auth2")) {
+      i += 2;
+    } else if (EqualsIgnoreCase(a, "keys")) {
+      if (!argv[3].empty()) return false;
+      for (size_t k = i + 1; k < argv.size(); k++) out->push_back(static_cast<int>(k));
+      return true;
+    }
+  }
+  out->push_back(3);
+  return true;
+}
+
+void AppendCommand(std::string* out, const std::vector<std::string_view>& args) {
+  *out += '*';
+  *out += std::to_string(args.size());
+  *out += "\r\n";
+  for (std::string_view a : args) {
+    *out += '$';
+    *out += std::to_string(a.size());
+    *out += "\r\n";
+    out->append(a.data(), a.size());
+    *out += "\r\n";
+  }
+}
+
+int ConnectWithTimeout(const std::string& host, const std::string& port, int64_t timeout_ms) {
+  addrinfo hints{}, *res = nullptr;
+  hints.ai_family = AF_UNSPEC;
+  hints.ai_socktype = SOCK_STREAM;
+  if (getaddrinfo(host.c_str(), port.c_str(), &hints, &res) != 0) return -1;
+  int fd = -1;
+  for (addrinfo* ai = res; ai != nullptr; ai = ai->ai_next) {
+    fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC, ai->ai_protocol);
+    if (fd < 0) continue;
+    int fl = fcntl(fd, F_GETFL, 0);
+    fcntl(fd, F_SETFL, fl | O_NONBLOCK);
+    int rc = connect(fd, ai->ai_addr, ai->ai_addrlen);
+    if (rc != 0 && errno == EINPROGRESS) {
+      pollfd p{fd, POLLOUT, 0};
+      rc = poll(&p, 1, static_cast<int>(timeout_ms)) == 1 ? 0 : -1;
+      int err = 0;
+      socklen_t len = sizeof(err);
+      if (rc == 0 && (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) != 0 || err != 0)) rc = -1;
+    }
+    if (rc == 0) {
+      fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
+      timeval tv{static_cast<time_t>(timeout_ms / 1000), static_cast<suseconds_t>((timeout_ms % 1000) * 1000)};
+      setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+      setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+      break;
+    }
+    close(fd);
+    fd = -1;
+  }
+  freeaddrinfo(res);
+  return fd;
+}
+
+// Reads one reply line ("+OK", "-ERR ..."); false on I/O error or timeout.
+bool ReadLine(int fd, std::string* buf, std::string* line) {
+  for (;;) {
+    size_t nl = buf->find("\r\n");
+    if (nl != std::string::npos) {
+      *line = buf->substr(0, nl);
+      buf->erase(0, nl + 2);
+      return true;
+    }
+    char tmp[4096];
+    ssize_t r = read(fd, tmp, sizeof(tmp));
+    if (r <= 0) {
+      if (r < 0 && errno == EINTR) continue;
+      return false;
+    }
+    buf->append(tmp, static_cast<size_t>(r));
+  }
+}
+
+void MigrateCmd(CommandContext& ctx) {
+  bool copy = false, replace = false;
+  std::string user, password;
+  bool auth = false;
+  size_t first_key = 3, num_keys = 1;
+  for (size_t i = 6; i < ctx.argc(); i++) {
+    std::string_view a = ctx.arg(i);
+    bool more = i + 1 < ctx.argc();
+    if (EqualsIgnoreCase(a, "copy")) {
+      copy = true;
+    } else if (EqualsIgnoreCase(a, "replace")) {
+      replace = true;
+    } else if (EqualsIgnoreCase(a, "auth")) {
+      if (!more) return ctx.reply.Error(err::kSyntax);
+      auth = true;
+      password = std::string(ctx.arg(++i));
+    } else if (EqualsIgnoreCase(a, "auth2")) {
+      if (i + 2 >= ctx.argc()) return ctx.reply.Error(err::kSyntax);
+      auth = true;
+      user = std::string(ctx.arg(++i));
+      password = std::string(ctx.arg(++i));
+    } else if (EqualsIgnoreCase(a, "keys")) {
+      if (!ctx.arg(3).empty()) return ctx.reply.Error(kErrMigrateKeysArg);
+      first_key = i + 1;
+      num_keys = ctx.argc() - i - 1;
+      break;
+    } else {
+      return ctx.reply.Error(err::kSyntax);
+    }
+  }
+  int64_t timeout, dbid;
+  if (!ParseInt64(ctx.arg(5), &timeout) || !ParseInt64(ctx.arg(4), &dbid)) return ctx.reply.Error(err::kNotInteger);
+  if (timeout <= 0) timeout = 1000;
+  // Keys that exist; none at all: NOKEY.
+  std::vector<std::string_view> keys;
+  std::vector<const Entry*> entries;
+  for (size_t i = 0; i < num_keys; i++) {
+    std::string_view k = ctx.arg(first_key + i);
+    const Entry* e = ctx.db.FindRead(k);
+    if (e == nullptr) continue;
+    keys.push_back(k);
+    entries.push_back(e);
+  }
+  if (keys.empty()) return ctx.reply.Simple("NOKEY");
+  int fd = ConnectWithTimeout(std::string(ctx.arg(1)), std::string(ctx.arg(2)), timeout);
+  if (fd < 0) return ctx.reply.Error(kErrIoConnect);
+  std::string out;
+  int expected = 0;
+  if (auth) {
+    if (user.empty()) AppendCommand(&out, {"AUTH", password});
+    else AppendCommand(&out, {"AUTH", user, password});
+    expected++;
+  }
+  std::string db = std::to_string(dbid);
+  AppendCommand(&out, {"SELECT", db});
+  expected++;
+  bool cluster = ctx.server.config().cluster_enabled;
+  for (size_t i = 0; i < keys.size(); i++) {
+    int64_t ttl = 0;
+    if (entries[i]->has_expire()) {
+      ttl = entries[i]->expire_at_ms() - ctx.now_ms;
+      if (ttl < 1) ttl = 1;
+    }
+    std::string payload = CreateDumpPayload(*entries[i]);
+    std::string ttls = std::to_string(ttl);
+    std::vector<std::string_view> cmd = {cluster ? "RESTORE-ASKING" : "RESTORE", keys[i], ttls, payload};
+    if (replace) cmd.push_back("REPLACE");
+    AppendCommand(&out, cmd);
+  }
+  size_t off = 0;
+  while (off < out.size()) {
+    ssize_t w = write(fd, out.data() + off, out.size() - off);
+    if (w <= 0) {
+      if (w < 0 && errno == EINTR) continue;
+      close(fd);
+      return ctx.reply.Error(kErrIoWrite);
+    }
+    off += static_cast<size_t>(w);
+  }
+  std::string buf, line, error;
+  for (int i = 0; i < expected; i++) {
+    if (!ReadLine(fd, &buf, &line)) {
+      close(fd);
+      return ctx.reply.Error(kErrIoRead);
+    }
+    if (!line.empty() && line[0] == '-' && error.empty()) error = line.substr(1);
+  }
+  if (!error.empty()) {
+    // AUTH or SELECT failed: nothing was moved.
+    close(fd);
+    return ctx.reply.Error("ERR Target instance replied with error: " + error);
+  }
+  std::vector<std::string> moved;
+  for (size_t i = 0; i < keys.size(); i++) {
+    if (!ReadLine(fd, &buf, &line)) {
+      error = "\x01io";
+      break;
+    }
+    if (!line.empty() && line[0] == '-') {
+      if (error.empty()) error = line.substr(1);
+    } else {
+      moved.push_back(std::string(keys[i]));
+    }
+  }
+  close(fd);
+  // Every key the target accepted is deleted here (unless COPY): a key is never in both places nor lost.
+  if (!copy && !moved.empty()) {
+    std::vector<std::string> del = {"DEL"};
+    for (const auto& k : moved) {
+      ctx.db.Delete(k);
+      del.push_back(k);
+    }
+    ctx.PropagateAs(del);
+    ctx.dirty += static_cast<int64_t>(moved.size());
+  }
+  if (error == "\x01io") return ctx.reply.Error(kErrIoRead);
+  if (!error.empty()) return ctx.reply.Error("ERR Target instance replied with error: " + error);
+  ctx.reply.Ok();
+}
+
+CommandSpec Sub(const char* name, int arity, uint32_t flags, CommandHandler h, const char* summary, int first = 0,
+                int last = 0, int step = 0) {
+  CommandSpec s;
+  s.name = name;
+  s.arity = arity;
+  s.flags = flags;
+  s.handler = h;
+  s.group = "cluster";
+  s.summary = summary;
+  s.first_key = first;
+  s.last_key = last;
+  s.key_step = step;
+  return s;
+}
+
+}  // namespace
+
+void RegisterClusterFamily(CommandRegistry& r) {
+  const uint32_t adm = kCmdAdmin | kCmdStale | kCmdNoScript, st = kCmdStale, fast = kCmdFast;
+  CommandSpec c = Sub("cluster", -2, 0, ClusterContainer, "A container for Redis Cluster commands.");
+  c.subcommands = {
+      Sub("cluster|addslots", -3, adm, ClusterAddSlots, "Assigns new hash slots to a node."),
+      Sub("cluster|addslotsrange", -4, adm, ClusterAddSlotsRange, "Assigns new hash slot ranges to a node."),
+      Sub("cluster|bumpepoch", 2, adm, ClusterBumpEpoch, "Advances the cluster config epoch."),
+      Sub("cluster|count-failure-reports", 3, adm, ClusterCountFailureReports,
+          "Returns the number of active failure reports active for a node."),
+      Sub("cluster|countkeysinslot", 3, st, ClusterCountKeysInSlot, "Returns the number of keys in a hash slot."),
+      Sub("cluster|delslots", -3, adm, ClusterDelSlots, "Sets hash slots as unbound for a node."),
+      Sub("cluster|delslotsrange", -4, adm, ClusterDelSlotsRange, "Sets hash slot ranges as unbound for a node."),
+      Sub("cluster|flushslots", 2, adm, ClusterFlushSlots, "Deletes all slots information from a node."),
+      Sub("cluster|forget", 3, adm, ClusterForget, "Removes a node from the nodes table."),
+      Sub("cluster|getkeysinslot", 4, st, ClusterGetKeysInSlot, "Returns the key names in a hash slot."),
+      Sub("cluster|help", 2, kCmdLoading | st, ClusterHelp, "Returns helpful text about the different subcommands."),
+      Sub("cluster|info", 2, st, ClusterInfo, "Returns information about the state of a node."),
+      Sub("cluster|keyslot", 3, st, ClusterKeySlot, "Returns the hash slot for a key."),
+      Sub("cluster|links", 2, st, ClusterLinks, "Returns a list of all TCP links to and from peer nodes."),
+      Sub("cluster|meet", -4, adm, ClusterMeet, "Forces a node to handshake with another node."),
+      Sub("cluster|myid", 2, st, ClusterMyId, "Returns the ID of a node."),
+      Sub("cluster|myshardid", 2, st, ClusterMyShardId, "Returns the shard ID of a node."),
+      Sub("cluster|nodes", 2, st, ClusterNodes, "Returns the cluster configuration for a node."),
+      Sub("cluster|replicas", 3, adm, ClusterReplicas, "Lists the replica nodes of a master node."),
+      Sub("cluster|slaves", 3, adm, ClusterReplicas, "Lists the replica nodes of a master node."),
+      Sub("cluster|replicate", 3, adm, ClusterReplicate, "Configure a node as replica of a master node."),
+      Sub("cluster|reset", -2, adm, ClusterReset, "Resets a node."),
+      Sub("cluster|saveconfig", 2, adm, ClusterSaveConfig, "Forces a node to save the cluster configuration to disk."),
+      Sub("cluster|set-config-epoch", 3, adm, ClusterSetConfigEpoch, "Sets the configuration epoch for a new node."),
+      Sub("cluster|setslot", -4, adm, ClusterSetSlot, "Binds a hash slot to a node."),
+      Sub("cluster|shards", 2, st, ClusterShards, "Returns the mapping of cluster slots to shards."),
+      Sub("cluster|slots", 2, st, ClusterSlots, "Returns the mapping of cluster slots to nodes."),
+  };
+  r.Add(std::move(c));
+  r.Add(Sub("readonly", 1, fast | kCmdLoading | st, ReadOnlyCmd,
+            "Enables read-only queries for a connection to a Redis Cluster replica node."));
+  r.Add(Sub("readwrite", 1, fast | kCmdLoading | st, ReadWriteCmd,
+            "Enables read-write queries for a connection to a Reids Cluster replica node."));
+  r.Add(Sub("asking", 1, fast, AskingCmd, "Signals that a cluster client is following an -ASK redirect."));
+  CommandSpec m = Sub("migrate", -6, kCmdWrite | kCmdMovableKeys, MigrateCmd,
+                      "Atomically transfers a key from one Redis instance to another.", 3, 3, 1);
+  m.group = "generic";
+  m.getkeys = MigrateKeys;
+  r.Add(std::move(m));
+}
 
 }  // namespace rcs

@@ -1,0 +1,146 @@
+// Cluster mode: the Subsystem that makes a node a Redis Cluster node.
+//
+// Protocol (the bus; message layout in bus_message.h):
+//   - Every node keeps one outbound link to every other known node (we connect to its bus port) and accepts
+//     inbound links. Requests (PING, MEET) go out on outbound links; the PONG answering a PING or MEET goes
+//     back on the link the request came in on. FAIL and UPDATE go out on outbound links.
+//   - Handshake: CLUSTER MEET creates a node in "handshake" state under a random id and sends MEET. The
+//     receiver of a MEET adds the sender under its real id and answers PONG; the PONG tells the meeting
+//     side the peer's real id and the handshake node is renamed (or dropped if the id was known). Gossip
+//     entries about unknown nodes start the same handshake with PING instead of MEET; a PING from an
+//     unknown sender is answered but adds nothing (only MEET and gossip from known nodes add nodes).
+//   - Liveness: a PING is sent every second to the node with the oldest pong among 5 random ones, and to any
+//     node whose pong is older than node_timeout/2. A node with a PING unanswered for node_timeout is PFAIL.
+//     Masters report PFAIL/FAIL nodes in their gossip; when the reports from masters (valid for
+//     2 x node_timeout) plus ourselves (if we are a master) reach a majority of the masters serving slots,
+//     the node becomes FAIL and a FAIL message is broadcast. FAIL clears when the node answers again: at
+//     once for a replica or a master without slots, after 2 x node_timeout for a master with slots.
+//   - Epochs: a greater currentEpoch seen in a message is adopted. Two masters with the same configEpoch:
+//     the one with the smaller id bumps currentEpoch and takes it as its configEpoch. A slot claimed by a
+//     master with a greater configEpoch than its current owner's moves to the claimer; a claim with a smaller
+//     configEpoch is answered with UPDATE (the owner's epoch and slots) so the stale node corrects itself.
+//   - Addresses: peers are addressed only through PeerAddress (announce-ip/port/bus-port as the peer sent
+//     them, else the address its frames came from), so re-resolving hostnames later changes one place.
+//   - Malformed frames are dropped, counted (CLUSTER INFO cluster_stats_messages_malformed_received, CLUSTER
+//     LINKS), logged, and the link is closed.
+// State changes mark "save" and "update state" to do before the event loop sleeps (config file written
+// atomically once per batch of changes).
+#pragma once
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "cluster/bus_message.h"
+#include "cluster/cluster_state.h"
+#include "cluster/redirect.h"
+#include "cluster/replication_link.h"
+#include "server/server.h"
+
+namespace rcs::cluster {
+
+class Cluster : public Subsystem {
+ public:
+  explicit Cluster(Server* server);
+  ~Cluster() override;
+
+  // Creates myself (or loads the config file when `load_file`) without opening sockets (unit tests call
+  // this instead of Start).
+  Status Init(bool load_file);
+
+  // Subsystem
+  Status Start() override;
+  bool CheckCommand(Client* c, const CommandSpec& spec, ArgList argv) override;
+  void Cron() override;
+  void BeforeSleep() override;
+  void Shutdown() override;
+
+  ClusterState& state() { return state_; }
+  Server& server() { return *server_; }
+  ReplicationLink& replication() { return *repl_; }
+  int64_t now_ms() const;
+
+  // Commands.
+  std::string InfoText();
+  Status Meet(const std::string& ip, int port, int cport);
+  void Forget(ClusterNode* n);          // removes the node and refuses to re-add it for 60 s
+  void SetMyMaster(ClusterNode* master);  // CLUSTER REPLICATE
+  void Reset(bool hard);
+  bool BumpEpoch();                     // true if the epoch changed
+  void SetLinksReply(ReplyBuilder& reply);
+  Status SaveConfig();
+  // The endpoint clients are told to use for a node (cluster-preferred-endpoint-type).
+  std::string PreferredEndpoint(const ClusterNode& n) const;
+  bool use_hostname() const;
+  // Marks the state changed: the config is saved and cluster_state recomputed before the loop sleeps.
+  void MarkChanged() { todo_save_ = todo_update_ = true; }
+  // Recomputes cluster_state now (commands that want the new state in their reply).
+  void UpdateState();
+  // A slot leaves/joins myself: Redis deletes keys of slots it loses to another master.
+  void DelKeysInSlot(int slot);
+
+  // Stats
+  uint64_t sent_by_type[static_cast<int>(MsgType::kCount)] = {};
+  uint64_t received_by_type[static_cast<int>(MsgType::kCount)] = {};
+  uint64_t malformed_received = 0;
+
+  // Bus message handling, public so that tests can feed decoded messages without sockets. `link_id` is
+  // the link the message came on (0 in tests); replies go there.
+  void HandleMessage(const BusMessage& m, uint64_t link_id, const std::string& peer_ip);
+
+ private:
+  struct Link {
+    uint64_t id = 0;
+    int fd = -1;
+    bool inbound = false;
+    bool connecting = false;
+    std::string node_id;  // the node this link belongs to ("" for an inbound link from an unknown node)
+    std::string peer_ip;
+    std::string in, out;
+    size_t out_pos = 0;
+    int64_t ctime_ms = 0;
+    uint64_t bytes_sent = 0, bytes_received = 0;
+  };
+
+  void AdoptMyself();
+  void ApplyAnnounce();
+  Status Listen();
+  void AcceptBus(int lfd);
+  void ConnectTo(ClusterNode* n);
+  void OnLinkEvent(uint64_t link_id, uint32_t events);
+  void CloseLink(uint64_t link_id, const std::string& why);
+  void CloseLinksOf(const std::string& node_id);
+  Link* OutboundOf(const std::string& node_id);
+  void SendTo(Link* l, const BusMessage& m);
+  void FlushLink(Link* l);
+  BusMessage BuildHeader(MsgType t);
+  void SendPing(Link* l, MsgType t);
+  void BroadcastFail(const std::string& id);
+  void SendUpdate(Link* l, const ClusterNode& owner);
+  void ProcessGossip(const BusMessage& m, ClusterNode* sender);
+  void UpdateSlotsFrom(ClusterNode* sender, uint64_t sender_epoch, const SlotBitmap& slots);
+  void MarkFailingIfNeeded(ClusterNode* n);
+  void ClearFailureIfNeeded(ClusterNode* n);
+  void HandleEpochCollision(ClusterNode* sender);
+  void SetNodeAsMaster(ClusterNode* n);
+  bool PeerAddress(const ClusterNode& n, std::string* ip, int* cport) const;  // one place for addressing
+  void StartHandshake(const std::string& ip, int port, int cport, bool meet);
+  bool Blacklisted(const std::string& id);
+
+  Server* server_;
+  ClusterState state_;
+  std::unique_ptr<ReplicationLink> repl_;
+  std::string config_path_;
+  bool persist_ = false;
+  bool todo_save_ = false, todo_update_ = false;
+  int listen_fd_ = -1;
+  std::map<uint64_t, std::unique_ptr<Link>> links_;
+  uint64_t next_link_id_ = 1;
+  std::map<std::string, int64_t> blacklist_;  // forgotten node id -> until ms
+  int64_t last_ping_round_ms_ = 0;
+  int64_t cron_iteration_ = 0;
+  int64_t state_change_ms_ = 0;
+};
+
+}  // namespace rcs::cluster

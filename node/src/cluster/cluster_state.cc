@@ -1,0 +1,399 @@
+#include "cluster/cluster_state.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstring>
+#include <random>
+
+#include "base/strutil.h"
+
+namespace rcs::cluster {
+
+size_t FailureReports::CountValid(int64_t now_ms, int64_t max_age_ms) {
+  for (auto it = reports_.begin(); it != reports_.end();) {
+    if (now_ms - it->second > max_age_ms) {
+      it = reports_.erase(it);
+    } else {
+      ++it;
+    }
+  }
+  return reports_.size();
+}
+
+std::string ClusterNode::FlagsText() const {
+  std::string s;
+  auto add = [&](const char* f) {
+    if (!s.empty()) s += ',';
+    s += f;
+  };
+  if (is(kNodeMyself)) add("myself");
+  if (is(kNodeMaster)) add("master");
+  if (is(kNodeReplica)) add("slave");
+  if (is(kNodePFail)) add("fail?");
+  if (is(kNodeFail)) add("fail");
+  if (is(kNodeHandshake)) add("handshake");
+  if (is(kNodeNoAddr)) add("noaddr");
+  if (is(kNodeNoFailover)) add("nofailover");
+  if (s.empty()) s = "noflags";
+  return s;
+}
+
+std::vector<SlotRange> RangesOf(const std::bitset<kClusterSlots>& slots) {
+  std::vector<SlotRange> out;
+  int start = -1;
+  for (int i = 0; i <= kClusterSlots; i++) {
+    bool set = i < kClusterSlots && slots.test(i);
+    if (set && start < 0) start = i;
+    if (!set && start >= 0) {
+      out.push_back({start, i - 1});
+      start = -1;
+    }
+  }
+  return out;
+}
+
+ClusterNode* ClusterState::Find(std::string_view id) const {
+  if (id.empty()) return nullptr;
+  auto it = nodes_.find(std::string(id));
+  return it == nodes_.end() ? nullptr : it->second.get();
+}
+
+ClusterNode* ClusterState::Add(std::string id, uint16_t flags) {
+  if (id.empty()) id = RandomNodeId();
+  auto n = std::make_unique<ClusterNode>();
+  n->id = id;
+  n->flags = flags;
+  ClusterNode* p = n.get();
+  nodes_[id] = std::move(n);
+  if ((flags & kNodeMyself) && myself_ == nullptr) myself_ = p;
+  return p;
+}
+
+void ClusterState::Remove(ClusterNode* n) {
+  if (n == nullptr || n == myself_) return;
+  for (int s = 0; s < kClusterSlots; s++) {
+    if (owner_[s] == n) owner_[s] = nullptr;
+    if (migrating_[s] == n->id) migrating_[s].clear();
+    if (importing_[s] == n->id) importing_[s].clear();
+  }
+  for (auto& [id, other] : nodes_) other->fail_reports.Remove(n->id);
+  nodes_.erase(n->id);
+}
+
+bool ClusterState::Rename(ClusterNode* n, const std::string& new_id) {
+  if (nodes_.count(new_id)) return false;
+  auto it = nodes_.find(n->id);
+  if (it == nodes_.end()) return false;
+  std::unique_ptr<ClusterNode> owned = std::move(it->second);
+  nodes_.erase(it);
+  owned->id = new_id;
+  nodes_[new_id] = std::move(owned);
+  return true;
+}
+
+void ClusterState::AssignSlot(int slot, ClusterNode* n) {
+  if (owner_[slot] == n) return;
+  if (owner_[slot] != nullptr) UnassignSlot(slot);
+  owner_[slot] = n;
+  n->slots.set(slot);
+  n->num_slots++;
+}
+
+void ClusterState::UnassignSlot(int slot) {
+  ClusterNode* n = owner_[slot];
+  if (n == nullptr) return;
+  n->slots.reset(slot);
+  n->num_slots--;
+  owner_[slot] = nullptr;
+}
+
+size_t ClusterState::Size() const {
+  size_t n = 0;
+  for (auto& [id, node] : nodes_) n += node->is_master() && node->num_slots > 0;
+  return n;
+}
+
+uint64_t ClusterState::MaxConfigEpoch() const {
+  uint64_t m = 0;
+  for (auto& [id, node] : nodes_) m = std::max(m, node->config_epoch);
+  return m;
+}
+
+size_t ClusterState::SlotsAssigned() const {
+  size_t n = 0;
+  for (auto* o : owner_) n += o != nullptr;
+  return n;
+}
+
+std::vector<ClusterNode*> ClusterState::ReplicasOf(const std::string& master_id) const {
+  std::vector<ClusterNode*> out;
+  for (auto& [id, node] : nodes_) {
+    if (node->is_replica() && node->master_id == master_id) out.push_back(node.get());
+  }
+  return out;
+}
+
+std::string ClusterState::NodeLine(const ClusterNode& n, int64_t now_ms) const {
+  std::string s;
+  s.reserve(160);
+  s += n.id;
+  s += ' ';
+  s += n.ip;
+  s += ':';
+  s += std::to_string(n.port);
+  s += '@';
+  s += std::to_string(n.cport);
+  if (!n.hostname.empty()) {
+    s += ',';
+    s += n.hostname;
+  }
+  s += ' ';
+  s += n.FlagsText();
+  s += ' ';
+  s += n.master_id.empty() ? std::string("-") : n.master_id;
+  s += ' ';
+  bool me = n.is(kNodeMyself);
+  s += std::to_string(me ? 0 : n.ping_sent_ms);
+  s += ' ';
+  // Redis shows myself's pong time as the current second.
+  s += std::to_string(me ? now_ms / 1000 * 1000 : n.pong_received_ms);
+  s += ' ';
+  s += std::to_string(n.config_epoch);
+  s += (me || n.link_connected) ? " connected" : " disconnected";
+  if (n.num_slots > 0) {
+    for (const SlotRange& r : RangesOf(n.slots)) {
+      s += ' ';
+      s += std::to_string(r.first);
+      if (r.last != r.first) {
+        s += '-';
+        s += std::to_string(r.last);
+      }
+    }
+  }
+  if (me) {
+    for (int i = 0; i < kClusterSlots; i++) {
+      if (!migrating_[i].empty()) s += " [" + std::to_string(i) + "->-" + migrating_[i] + "]";
+      if (!importing_[i].empty()) s += " [" + std::to_string(i) + "-<-" + importing_[i] + "]";
+    }
+  }
+  s += '\n';
+  return s;
+}
+
+std::string ClusterState::NodesText(int64_t now_ms) const {
+  std::string out;
+  for (auto& [id, node] : nodes_) {
+    if (node->is(kNodeHandshake)) continue;  // as Redis's CLUSTER NODES in 7.0 (handshake nodes shown? no)
+    out += NodeLine(*node, now_ms);
+  }
+  return out;
+}
+
+std::string ClusterState::ConfigText(int64_t now_ms) const {
+  std::string out;
+  for (auto& [id, node] : nodes_) {
+    if (node->is(kNodeHandshake)) continue;
+    out += NodeLine(*node, now_ms);
+  }
+  out += "vars currentEpoch " + std::to_string(current_epoch) + " lastVoteEpoch " +
+         std::to_string(last_vote_epoch) + "\n";
+  return out;
+}
+
+namespace {
+
+std::vector<std::string_view> SplitSpaces(std::string_view line) {
+  std::vector<std::string_view> out;
+  size_t i = 0;
+  while (i < line.size()) {
+    while (i < line.size() && line[i] == ' ') i++;
+    size_t j = i;
+    while (j < line.size() && line[j] != ' ') j++;
+    if (j > i) out.push_back(line.substr(i, j - i));
+    i = j;
+  }
+  return out;
+}
+
+bool ParseU64(std::string_view s, uint64_t* out) {
+  int64_t v;
+  if (!ParseInt64(s, &v) || v < 0) return false;
+  *out = static_cast<uint64_t>(v);
+  return true;
+}
+
+bool ParseSlot(std::string_view s, int* out) {
+  int64_t v;
+  if (!ParseInt64(s, &v) || v < 0 || v >= kClusterSlots) return false;
+  *out = static_cast<int>(v);
+  return true;
+}
+
+}  // namespace
+
+Status ClusterState::LoadConfigText(std::string_view text) {
+  int lineno = 0;
+  size_t pos = 0;
+  while (pos < text.size()) {
+    size_t nl = text.find('\n', pos);
+    if (nl == std::string_view::npos) nl = text.size();
+    std::string_view line = text.substr(pos, nl - pos);
+    pos = nl + 1;
+    lineno++;
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    auto f = SplitSpaces(line);
+    if (f.empty()) continue;
+    auto bad = [&](const char* why) {
+      return Status::Error("Unrecoverable error: corrupted cluster config file (line " + std::to_string(lineno) +
+                           ": " + why + ")");
+    };
+    if (f[0] == "vars") {
+      for (size_t i = 1; i + 1 < f.size(); i += 2) {
+        uint64_t v;
+        if (!ParseU64(f[i + 1], &v)) return bad("bad vars value");
+        if (f[i] == "currentEpoch") current_epoch = v;
+        else if (f[i] == "lastVoteEpoch") last_vote_epoch = v;
+      }
+      continue;
+    }
+    if (f.size() < 8) return bad("too few fields");
+    if (!IsValidNodeId(f[0])) return bad("bad node id");
+    ClusterNode* n = Find(f[0]);
+    if (n == nullptr) n = Add(std::string(f[0]), 0);
+    // Address: ip:port@cport[,hostname]
+    std::string_view addr = f[1];
+    size_t comma = addr.find(',');
+    if (comma != std::string_view::npos) {
+      n->hostname = std::string(addr.substr(comma + 1));
+      addr = addr.substr(0, comma);
+    }
+    size_t at = addr.find('@');
+    size_t colon = addr.rfind(':', at);
+    if (at == std::string_view::npos || colon == std::string_view::npos) return bad("bad address");
+    int64_t port, cport;
+    if (!ParseInt64(addr.substr(colon + 1, at - colon - 1), &port) || !ParseInt64(addr.substr(at + 1), &cport) ||
+        port < 0 || port > 65535 || cport < 0 || cport > 65535) {
+      return bad("bad port");
+    }
+    n->ip = std::string(addr.substr(0, colon));
+    n->port = static_cast<int>(port);
+    n->cport = static_cast<int>(cport);
+    // Flags
+    uint16_t flags = 0;
+    std::string_view fl = f[2];
+    while (!fl.empty()) {
+      size_t c = fl.find(',');
+      std::string_view one = fl.substr(0, c);
+      if (one == "myself") flags |= kNodeMyself;
+      else if (one == "master") flags |= kNodeMaster;
+      else if (one == "slave") flags |= kNodeReplica;
+      else if (one == "fail?") flags |= kNodePFail;
+      else if (one == "fail") flags |= kNodeFail;
+      else if (one == "handshake") flags |= kNodeHandshake;
+      else if (one == "noaddr") flags |= kNodeNoAddr;
+      else if (one == "nofailover") flags |= kNodeNoFailover;
+      else if (one != "noflags") return bad("unknown flag");
+      if (c == std::string_view::npos) break;
+      fl.remove_prefix(c + 1);
+    }
+    n->flags = flags;
+    if (flags & kNodeMyself) {
+      if (myself_ != nullptr && myself_ != n) return bad("two myself lines");
+      myself_ = n;
+    }
+    if (f[3] != "-") {
+      if (!IsValidNodeId(f[3])) return bad("bad master id");
+      n->master_id = std::string(f[3]);
+    }
+    uint64_t ping, pong, epoch;
+    if (!ParseU64(f[4], &ping) || !ParseU64(f[5], &pong) || !ParseU64(f[6], &epoch)) return bad("bad number");
+    n->config_epoch = epoch;
+    for (size_t i = 8; i < f.size(); i++) {
+      std::string_view s = f[i];
+      if (s.front() == '[') {
+        // [slot->-id] or [slot-<-id]
+        if (s.back() != ']') return bad("bad slot bracket");
+        s = s.substr(1, s.size() - 2);
+        size_t p = s.find("->-");
+        bool migrating = p != std::string_view::npos;
+        if (!migrating) p = s.find("-<-");
+        if (p == std::string_view::npos) return bad("bad slot bracket");
+        int slot;
+        if (!ParseSlot(s.substr(0, p), &slot) || !IsValidNodeId(s.substr(p + 3))) return bad("bad slot bracket");
+        if (migrating) migrating_[slot] = std::string(s.substr(p + 3));
+        else importing_[slot] = std::string(s.substr(p + 3));
+        continue;
+      }
+      size_t dash = s.find('-');
+      int first, last;
+      if (dash == std::string_view::npos) {
+        if (!ParseSlot(s, &first)) return bad("bad slot");
+        last = first;
+      } else if (!ParseSlot(s.substr(0, dash), &first) || !ParseSlot(s.substr(dash + 1), &last) || last < first) {
+        return bad("bad slot range");
+      }
+      for (int k = first; k <= last; k++) AssignSlot(k, n);
+    }
+  }
+  if (myself_ == nullptr) return Status::Error("Unrecoverable error: corrupted cluster config file (no myself line)");
+  return Status::Ok();
+}
+
+std::string RandomNodeId() {
+  static std::mt19937_64 rng(std::random_device{}());
+  static const char* hex = "0123456789abcdef";
+  std::string id(kNodeIdLen, '0');
+  for (int i = 0; i < kNodeIdLen; i++) id[i] = hex[rng() & 15];
+  return id;
+}
+
+bool IsValidNodeId(std::string_view id) {
+  if (id.size() != kNodeIdLen) return false;
+  for (char c : id) {
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
+  }
+  return true;
+}
+
+Status WriteFileAtomic(const std::string& path, std::string_view text) {
+  std::string tmp = path + ".tmp-" + std::to_string(getpid());
+  int fd = open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) return Status::Error("can't open " + tmp + ": " + strerror(errno));
+  size_t off = 0;
+  while (off < text.size()) {
+    ssize_t w = write(fd, text.data() + off, text.size() - off);
+    if (w < 0) {
+      if (errno == EINTR) continue;
+      std::string e = strerror(errno);
+      close(fd);
+      unlink(tmp.c_str());
+      return Status::Error("can't write " + tmp + ": " + e);
+    }
+    off += static_cast<size_t>(w);
+  }
+  if (fsync(fd) != 0) {
+    std::string e = strerror(errno);
+    close(fd);
+    unlink(tmp.c_str());
+    return Status::Error("can't fsync " + tmp + ": " + e);
+  }
+  close(fd);
+  if (rename(tmp.c_str(), path.c_str()) != 0) {
+    std::string e = strerror(errno);
+    unlink(tmp.c_str());
+    return Status::Error("can't rename " + tmp + ": " + e);
+  }
+  std::string dir = ".";
+  size_t slash = path.rfind('/');
+  if (slash != std::string::npos) dir = slash == 0 ? "/" : path.substr(0, slash);
+  int dfd = open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dfd >= 0) {
+    fsync(dfd);
+    close(dfd);
+  }
+  return Status::Ok();
+}
+
+}  // namespace rcs::cluster

@@ -1,0 +1,41 @@
+#include "cluster/replication_link.h"
+
+#include "replication/replication.h"
+#include "server/server.h"
+
+namespace rcs::cluster {
+namespace {
+
+// Follows the real replication subsystem.
+class SubsystemLink : public ReplicationLink {
+ public:
+  SubsystemLink(Server& server) : server_(server) {}
+  Replication* repl() const { return server_.subsystem_as<Replication>("replication"); }
+  void ReplicateFrom(const std::string& host, int port) override {
+    if (Replication* r = repl()) r->ReplicateFrom(host, port);
+    else server_.set_replica(true);
+  }
+  void BecomeMaster() override {
+    if (Replication* r = repl()) r->BecomeMaster();
+    else server_.set_replica(false);
+  }
+  int64_t ReplicationOffset() const override {
+    Replication* r = repl();
+    return r ? r->offset() : 0;
+  }
+  bool LinkUp() const override {
+    Replication* r = repl();
+    return r ? r->master_link_up() : false;
+  }
+
+ private:
+  Server& server_;
+};
+
+}  // namespace
+
+std::unique_ptr<ReplicationLink> MakeReplicationLink(Server& server) {
+  return std::make_unique<SubsystemLink>(server);
+}
+
+}  // namespace rcs::cluster

@@ -1,0 +1,32 @@
+// The seam between cluster mode and replication. Cluster mode decides roles (CLUSTER REPLICATE, a master
+// losing all its slots to another, CLUSTER RESET, later failover); replication moves the data. Cluster code
+// only calls this interface:
+//   ReplicateFrom(host, port)  start (or switch) following that master: full sync then the live stream
+//   BecomeMaster()             stop following; keep the data and continue its history (promotion)
+//   ReplicationOffset()        the offset of the data this node has (CLUSTER SHARDS, bus messages)
+//   LinkUp()                   the replica's link to its master is up (CLUSTER SHARDS health)
+// MakeReplicationLink returns the implementation backed by the "replication" subsystem when the server has
+// one, else a minimal one that only flips the server's role (server.set_replica).
+#pragma once
+#include <cstdint>
+#include <memory>
+#include <string>
+
+namespace rcs {
+class Server;
+}
+
+namespace rcs::cluster {
+
+class ReplicationLink {
+ public:
+  virtual ~ReplicationLink() = default;
+  virtual void ReplicateFrom(const std::string& host, int port) = 0;
+  virtual void BecomeMaster() = 0;
+  virtual int64_t ReplicationOffset() const = 0;
+  virtual bool LinkUp() const = 0;
+};
+
+std::unique_ptr<ReplicationLink> MakeReplicationLink(Server& server);
+
+}  // namespace rcs::cluster

@@ -1,0 +1,148 @@
+#!/usr/bin/python3
+"""Cluster mode against the real tools: six of our nodes on 127.0.0.1 are formed by Debian's
+`redis-cli --cluster create --cluster-replicas 1`, checked, loaded with keys through redis-py's RedisCluster,
+resharded (500 slots holding keys) and checked again; every key stays readable. Also: the nodes.conf survives
+a restart (same id, epochs, slots) and malformed bus input is dropped and counted without a crash.
+
+Ports: RCS_CLUSTER_BASE_PORT (default 11000) .. +5, bus ports +10000. Every process is stopped at the end,
+also on failure (lib/rcs.py registers them); every wait is bounded.
+"""
+import os
+import socket
+import subprocess
+import sys
+import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+import rcs  # noqa: E402
+
+BASE = int(os.environ.get("RCS_CLUSTER_BASE_PORT", "11000"))
+PORTS = [BASE + i for i in range(6)]
+KEYS = 3000
+
+
+def cli_cluster(*args, timeout=120):
+    cmd = [rcs.REDIS_CLI, "--cluster"] + [str(a) for a in args]
+    out = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, stdin=subprocess.DEVNULL)
+    return out.returncode, out.stdout + out.stderr
+
+
+def info_field(node, section, field):
+    for line in node.cli(*section).splitlines():
+        if line.startswith(field + ":"):
+            return line.split(":", 1)[1].strip()
+    return None
+
+
+def check_clean(addr):
+    rc, out = cli_cluster("check", addr)
+    assert rc == 0, "cluster check failed:\n" + out
+    assert "[ERR]" not in out and "[WARNING]" not in out, "cluster check not clean:\n" + out
+    assert "[OK] All 16384 slots covered." in out, out
+    return out
+
+
+def main():
+    nodes = []
+    for p in PORTS:
+        n = rcs.Server(p, args=["--cluster-enabled", "yes", "--cluster-node-timeout", "3000",
+                                "--cluster-config-file", "nodes-%d.conf" % p])
+        n.start()
+        nodes.append(n)
+    try:
+        for n in nodes:
+            assert info_field(n, ["INFO", "cluster"], "cluster_enabled") == "1"
+        t0 = time.monotonic()
+        rc, out = cli_cluster("create", *["127.0.0.1:%d" % p for p in PORTS], "--cluster-replicas", "1",
+                              "--cluster-yes")
+        assert rc == 0, "cluster create failed:\n" + out
+        assert "[OK] All 16384 slots covered." in out, out
+        rcs.wait_until(lambda: all(info_field(n, ["CLUSTER", "INFO"], "cluster_state") == "ok" for n in nodes),
+                       timeout=30, what="cluster_state:ok on all six nodes")
+        print("create -> cluster_state:ok on all nodes in %.2fs" % (time.monotonic() - t0))
+        # Every node knows all six and agrees on the three masters / three replicas.
+        for n in nodes:
+            rcs.wait_until(lambda n=n: len(n.cli("CLUSTER", "NODES").strip().splitlines()) == 6, timeout=20,
+                           what="six nodes known on %d" % n.port)
+        check_clean("127.0.0.1:%d" % PORTS[0])
+
+        # Keys across all slots through redis-py's cluster client.
+        from redis.cluster import RedisCluster
+        rc_client = RedisCluster(host="127.0.0.1", port=PORTS[0], socket_timeout=10)
+        for i in range(KEYS):
+            rc_client.set("key:%d" % i, "value:%d" % i)
+        assert all(rc_client.get("key:%d" % i) == b"value:%d" % i for i in range(KEYS))
+
+        # Redirects as Redis words them.
+        slot = int(nodes[0].cli("CLUSTER", "KEYSLOT", "key:1").strip())
+        owner = None
+        for n in nodes:
+            r = n.cli("GET", "key:1", check=False).strip()
+            if r.startswith("MOVED"):
+                assert r.split()[1] == str(slot), r
+            elif r == "value:1":
+                owner = n
+        assert owner is not None
+        assert "CROSSSLOT" in nodes[0].cli("MGET", "a", "b", check=False)
+
+        # Reshard 500 slots (with keys) from the first master to the second.
+        ids = {}
+        for line in nodes[0].cli("CLUSTER", "NODES").splitlines():
+            f = line.split()
+            if "master" in f[2]:
+                ids[int(f[1].split("@")[0].split(":")[1])] = (f[0], len(f) > 8)
+        masters = sorted(p for p, (_, has) in ids.items() if has)
+        src, dst = ids[masters[0]][0], ids[masters[1]][0]
+        rc, out = cli_cluster("reshard", "127.0.0.1:%d" % PORTS[0], "--cluster-from", src, "--cluster-to", dst,
+                              "--cluster-slots", "500", "--cluster-yes", timeout=300)
+        assert rc == 0, "reshard failed:\n" + out[-3000:]
+        rcs.wait_until(lambda: "[ERR]" not in cli_cluster("check", "127.0.0.1:%d" % PORTS[0])[1], timeout=30,
+                       what="a clean check after the reshard")
+        check_clean("127.0.0.1:%d" % PORTS[0])
+        rc_client = RedisCluster(host="127.0.0.1", port=PORTS[1], socket_timeout=10)
+        missing = [i for i in range(KEYS) if rc_client.get("key:%d" % i) != b"value:%d" % i]
+        assert not missing, "keys lost after the reshard: %r" % missing[:10]
+        # The destination now serves 500 more slots.
+        dst_node = nodes[PORTS.index(masters[1])]
+        total = sum(int(dst_node.cli("CLUSTER", "COUNTKEYSINSLOT", s).strip()) for s in range(0, 500))
+        assert total > 0, "no keys moved"
+
+        # Malformed bus input: dropped, counted, the node keeps running.
+        with socket.create_connection(("127.0.0.1", PORTS[5] + 10000), timeout=5) as s:
+            s.sendall(b"GARBAGE-NOT-A-BUS-FRAME" * 10)
+            s.settimeout(5)
+            try:
+                closed = s.recv(100) == b""
+            except OSError:
+                closed = True
+            assert closed, "link not closed after a malformed frame"
+        assert nodes[5].ping()
+        assert int(info_field(nodes[5], ["CLUSTER", "INFO"], "cluster_stats_messages_malformed_received")) >= 1
+
+        # Restart a node: it keeps its id and its view (nodes.conf).
+        victim = nodes[2]
+        myid = victim.cli("CLUSTER", "MYID").strip()
+        epoch = info_field(victim, ["CLUSTER", "INFO"], "cluster_my_epoch")
+        victim.stop_keep = True
+        victim.proc.terminate()
+        victim.proc.wait(timeout=10)
+        victim.proc = None
+        rcs.wait_until(lambda: rcs.port_free(victim.port), timeout=10, what="port to be released")
+        victim.start()
+        assert victim.cli("CLUSTER", "MYID").strip() == myid
+        assert info_field(victim, ["CLUSTER", "INFO"], "cluster_my_epoch") == epoch
+        rcs.wait_until(lambda: all(info_field(n, ["CLUSTER", "INFO"], "cluster_state") == "ok" for n in nodes),
+                       timeout=30, what="cluster_state:ok after a restart")
+        check_clean("127.0.0.1:%d" % PORTS[0])
+        print("OK")
+    except Exception:
+        for n in nodes:
+            print("---- log of %d ----\n%s" % (n.port, n.log()[-1500:]))
+        raise
+    finally:
+        for n in nodes:
+            n.stop()
+
+
+if __name__ == "__main__":
+    main()
