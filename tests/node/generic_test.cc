@@ -345,3 +345,31 @@ TEST_CASE("key positions of the specs (cluster slot checks and WATCH use them)")
   CHECK(n.Do("GET b") == "QUEUED");
   CHECK(n.Do("EXEC") == "(nil)");
 }
+
+TEST_CASE("keyspace hits and misses are counted as Redis counts them, without touching the LRU clock") {
+  TestNode n;
+  CHECK(n.Do("SET k v") == "OK");
+  n.Advance(3000);
+  auto hits = [&] { return n.db().stats().keyspace_hits; };
+  auto misses = [&] { return n.db().stats().keyspace_misses; };
+  uint64_t h = hits(), m = misses();
+  CHECK(n.Do("EXISTS k nokey") == "(integer) 1");
+  CHECK(n.Do("TTL k") == "(integer) -1");
+  CHECK(n.Do("TYPE nokey") == "none");
+  CHECK(n.Do("OBJECT ENCODING k") == "\"embstr\"");
+  CHECK(hits() == h + 3);
+  CHECK(misses() == m + 2);
+  CHECK(n.Do("OBJECT IDLETIME k") == "(integer) 3");  // none of the above touched the key
+  h = hits();
+  m = misses();
+  CHECK(n.Do("SET k w") == "OK");
+  CHECK(n.Do("INCR c") == "(integer) 1");
+  CHECK(n.Do("DEL c") == "(integer) 1");
+  CHECK(n.Do("EXPIRE k 100") == "(integer) 1");
+  CHECK(hits() == h);  // writes do not count
+  CHECK(misses() == m);
+  CHECK(n.Do("GETSET k x") == "\"w\"");
+  CHECK(n.Do("MGET k nokey") == "[\"x\", (nil)]");
+  CHECK(hits() == h + 2);
+  CHECK(misses() == m + 1);
+}

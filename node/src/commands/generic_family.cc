@@ -46,6 +46,17 @@ bool AlreadyExpired(CommandContext& ctx, int64_t at_ms) {
          !(ctx.client != nullptr && ctx.client->has(kClientMaster));
 }
 
+// A lookup that counts keyspace hits/misses like FindRead but leaves the LRU clock alone, as Redis's
+// LOOKUP_NOTOUCH lookups (EXISTS, TYPE, TTL, OBJECT) do. The keyspace has no such lookup, so the stats are
+// counted here (the stats object belongs to the non-const keyspace, so writing it is well defined).
+Entry* FindNoTouch(CommandContext& ctx, std::string_view key) {
+  Entry* e = ctx.db.Find(key);
+  auto& st = const_cast<KeyspaceStats&>(ctx.db.stats());
+  if (e != nullptr) st.keyspace_hits++;
+  else st.keyspace_misses++;
+  return e;
+}
+
 bool LfuPolicy(const Config& c) { return c.maxmemory_policy.find("lfu") != std::string::npos; }
 
 // ---- keys ----
@@ -63,7 +74,7 @@ void DelCmd(CommandContext& ctx) {
 void ExistsCmd(CommandContext& ctx) {
   int64_t n = 0;
   for (size_t i = 1; i < ctx.argc(); i++) {
-    if (ctx.db.Find(ctx.arg(i)) != nullptr) n++;
+    if (FindNoTouch(ctx, ctx.arg(i)) != nullptr) n++;
   }
   ctx.reply.Integer(n);
 }
@@ -77,7 +88,7 @@ void TouchCmd(CommandContext& ctx) {
 }
 
 void TypeCmd(CommandContext& ctx) {
-  Entry* e = ctx.db.Find(ctx.arg(1));
+  Entry* e = FindNoTouch(ctx, ctx.arg(1));
   ctx.reply.Simple(e == nullptr ? "none" : ObjTypeName(e->type()));
 }
 
@@ -237,7 +248,7 @@ void ExpireatCmd(CommandContext& ctx) { ExpireGeneric(ctx, true, false); }
 void PexpireatCmd(CommandContext& ctx) { ExpireGeneric(ctx, false, false); }
 
 void TtlGeneric(CommandContext& ctx, bool ms, bool absolute) {
-  Entry* e = ctx.db.Find(ctx.arg(1));
+  Entry* e = FindNoTouch(ctx, ctx.arg(1));
   if (e == nullptr) return ctx.reply.Integer(-2);
   int64_t at = e->expire_at_ms();
   if (at < 0) return ctx.reply.Integer(-1);
@@ -268,21 +279,21 @@ const char* StringEncoding(std::string_view s) {
 }
 
 void ObjectEncodingCmd(CommandContext& ctx) {
-  Entry* e = ctx.db.Find(ctx.arg(2));
+  Entry* e = FindNoTouch(ctx, ctx.arg(2));
   if (e == nullptr) return ctx.reply.Null();
   if (e->type() == ObjType::kString) return ctx.reply.Bulk(StringEncoding(e->str()));
   ctx.reply.Bulk(e->obj()->encoding());
 }
 
 void ObjectFreqCmd(CommandContext& ctx) {
-  Entry* e = ctx.db.Find(ctx.arg(2));
+  Entry* e = FindNoTouch(ctx, ctx.arg(2));
   if (e == nullptr) return ctx.reply.Null();
   if (!LfuPolicy(ctx.server.config())) return ctx.reply.Error(kErrNoLfu);
   ctx.reply.Integer(0);  // access frequency is not tracked
 }
 
 void ObjectIdletimeCmd(CommandContext& ctx) {
-  Entry* e = ctx.db.Find(ctx.arg(2));
+  Entry* e = FindNoTouch(ctx, ctx.arg(2));
   if (e == nullptr) return ctx.reply.Null();
   if (LfuPolicy(ctx.server.config())) return ctx.reply.Error(kErrLfuNoIdle);
   // The LRU clock counts seconds modulo 2^24, as Redis's.
@@ -294,7 +305,7 @@ void ObjectIdletimeCmd(CommandContext& ctx) {
 }
 
 void ObjectRefcountCmd(CommandContext& ctx) {
-  Entry* e = ctx.db.Find(ctx.arg(2));
+  Entry* e = FindNoTouch(ctx, ctx.arg(2));
   if (e == nullptr) return ctx.reply.Null();
   // Redis shares the objects of the integers 0..9999 (refcount INT_MAX) unless an LRU/LFU policy needs
   // per-key access data.

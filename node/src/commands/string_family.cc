@@ -246,7 +246,7 @@ void PsetexCmd(CommandContext& ctx) { SetexGeneric(ctx, kSetPx); }
 
 void GetsetCmd(CommandContext& ctx) {
   bool failed;
-  Entry* e = WriteString(ctx, ctx.arg(1), &failed);
+  Entry* e = ReadString(ctx, ctx.arg(1), &failed);
   if (failed) return;
   if (e == nullptr) ctx.reply.Null();
   else ctx.reply.Bulk(e->str());
