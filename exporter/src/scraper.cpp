@@ -178,6 +178,16 @@ ClusterScraper::SeedAnswer ClusterScraper::AskSeeds(size_t from, const std::vect
   return {};
 }
 
+Endpoint ClusterScraper::SeedEndpoint(const std::string& host_port) const {
+  for (const auto& s : config_.seeds) {
+    if (s.HostPort() == host_port) return s;
+  }
+  for (const auto& k : known_) {
+    if (k.endpoint.HostPort() == host_port) return k.endpoint;
+  }
+  return config_.seeds.front();
+}
+
 ScrapeData ClusterScraper::Gather(Clock::time_point deadline) {
   ScrapeData data;
   // Round A: known nodes plus the first seed's CLUSTER NODES (on the same connection if it is a known node).
@@ -251,7 +261,10 @@ ScrapeData ClusterScraper::Gather(Clock::time_point deadline) {
     data.seed_addr = seed.seed_addr;
     data.topology = ParseClusterNodes(seed.nodes_text);
     if (!data.topology.error.empty()) Log().Warn("odd CLUSTER NODES line", {{"error", data.topology.error}});
-    for (const auto& n : data.topology.nodes) {
+    const Endpoint seed_ep = SeedEndpoint(seed.seed_addr);
+    for (auto& n : data.topology.nodes) {
+      // A node that has not met any peer yet prints its own address as ":port"; it is the seed itself.
+      if (n.myself && n.ip.empty() && !n.noaddr) n.ip = seed_ep.host;
       if (!n.Scrapable()) continue;
       auto ep = EndpointFromNodeAddr(n.ip, n.port);
       if (!ep) continue;
@@ -434,7 +447,7 @@ std::string ScrapeSingleTarget(const Config& config, RedisSource& source, const 
       for (const auto& n : ParseClusterNodes(nodes.str).nodes) {
         if (n.myself) {
           node.node_id = n.id;
-          node.addr = n.Addr();
+          if (!n.ip.empty()) node.addr = n.Addr();
           node.role = std::string(n.Role());
         }
       }

@@ -52,6 +52,7 @@ class ClusterScraper {
   SeedAnswer AskSeeds(size_t from, const std::vector<Endpoint>& extra, Clock::time_point deadline,
                       std::map<std::string, NodeResponse>* failures);
   ScrapeData Gather(Clock::time_point deadline);
+  Endpoint SeedEndpoint(const std::string& host_port) const;  // the seed (or learned node) with this key
   void TrackErrors(const ScrapeData& data);
 
   Config config_;

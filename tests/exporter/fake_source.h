@@ -74,9 +74,16 @@ class FakeCluster : public RedisSource {
     m->master_id = ByPort(new_master_port)->id;
   }
 
+  bool self_without_ip = false;  // a lone node prints itself as ":port@cport" until it meets a peer
+
   std::string NodesText(const FakeNode& self) const {
     std::string out;
     for (const auto& n : nodes) {
+      if (self_without_ip && &n == &self) {
+        out += n.id + " :" + std::to_string(n.port) + "@" + std::to_string(n.port + 10000) +
+               " myself,master - 0 0 0 connected" + (n.slots.empty() ? "" : " " + n.slots) + "\n";
+        continue;
+      }
       std::string flags = (&n == &self ? "myself," : "") + std::string(n.master ? "master" : "slave");
       if (n.fail_flag) flags += ",fail";
       out += n.id + " 127.0.0.1:" + std::to_string(n.port) + "@" + std::to_string(n.port + 10000) + " " + flags +

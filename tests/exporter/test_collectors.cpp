@@ -350,3 +350,17 @@ TEST_CASE("our node's INFO yields the per-node contract series that a standalone
     CHECK_MESSAGE(HasFamily(text, name), name);
   }
 }
+
+TEST_CASE("a lone cluster node that prints itself as \":port\" is still scraped, under the seed's host") {
+  QuietLogs quiet;
+  FakeCluster f;
+  f.nodes = {{FakeCluster::Id('a'), 21000, true, "", "0-16383"}};
+  f.self_without_ip = true;
+  ClusterScraper scraper(TestConfig(), f);
+  std::string text = scraper.Scrape();
+  CHECK(SampleValue(text, Up(f, 21000, "master")) == "1");
+  CHECK(CountLinesStartingWith(text, "redis_up{") == 1);
+  std::string err;
+  text = ScrapeSingleTarget(TestConfig(), f, *ParseRedisUri("127.0.0.1:21000", &err));
+  CHECK(SampleValue(text, Up(f, 21000, "master")) == "1");
+}
