@@ -23,8 +23,10 @@ import sys
 
 import yaml
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-ALERTS_DIR = os.path.join(ROOT, "alerts")
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import promql_names as P  # noqa: E402
+
+ALERTS_DIR = P.ALERTS_DIR
 OUT = os.path.join(ALERTS_DIR, "tests", "redis-cluster.test.yml")
 RULE_FILES = ["redis-cluster-recording.rules.yml", "redis-cluster-alerts.rules.yml"]
 
@@ -36,12 +38,7 @@ COLLECTORS = ["info", "cluster_info", "cluster_nodes"]
 FLAGS = ["fail", "pfail", "handshake", "noaddr", "nofailover"]
 
 
-def T(spec):
-    """'2m45s' -> 165 (seconds)."""
-    m = re.fullmatch(r"(?:(\d+)m)?(?:(\d+)s)?", spec)
-    if not m or not spec:
-        raise ValueError(spec)
-    return int(m.group(1) or 0) * 60 + int(m.group(2) or 0)
+T = P.duration_seconds
 
 
 def fmt_t(sec):

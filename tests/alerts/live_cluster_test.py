@@ -244,8 +244,7 @@ class AlertWatch:
 def rule_for(alertname):
     for _, r in P.rules():
         if r.get("alert") == alertname:
-            m = re.fullmatch(r"(?:(\d+)m)?(?:(\d+)s)?", r.get("for", "0s"))
-            return int(m.group(1) or 0) * 60 + int(m.group(2) or 0)
+            return P.duration_seconds(r.get("for", "0s"))
     raise Failure(f"no alert {alertname}")
 
 

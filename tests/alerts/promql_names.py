@@ -16,6 +16,14 @@ KEYWORDS = {"and", "or", "unless", "bool", "offset", "inf", "nan", "by", "withou
             "group_left", "group_right"}
 
 
+def duration_seconds(spec):
+    """Prometheus duration as used here ('2m45s', '30s', '1m') -> seconds."""
+    m = re.fullmatch(r"(?:(\d+)m)?(?:(\d+)s)?", spec)
+    if not m or not spec:
+        raise ValueError(f"unsupported duration {spec!r}")
+    return int(m.group(1) or 0) * 60 + int(m.group(2) or 0)
+
+
 def dashboard_files():
     return sorted(os.path.join(DASHBOARD_DIR, f) for f in os.listdir(DASHBOARD_DIR) if f.endswith(".json"))
 
