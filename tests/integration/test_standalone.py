@@ -77,6 +77,21 @@ class RedisCliTest(unittest.TestCase):
         data, _ = rcs.raw_exchange(12000, payload, read_timeout=0.5, password=PASSWORD)
         self.assertEqual(data, b"+PONG\r\n$2\r\nhi\r\n+OK\r\n$1\r\nq\r\n")
 
+    def test_commands_pipelined_behind_a_blocking_pop_run_when_it_ends(self):
+        # The timeout path and the served path both resume the client's pipelined input at once.
+        data, _ = rcs.raw_exchange(12000, b"BLPOP nothing 0.2\r\nPING\r\n", read_timeout=1.5, password=PASSWORD)
+        self.assertEqual(data, b"*-1\r\n+PONG\r\n")
+        import socket
+        with socket.create_connection(("127.0.0.1", 12000), timeout=5) as s:
+            s.sendall(b"AUTH %s\r\nBLPOP jobs 5\r\nECHO after\r\n" % PASSWORD.encode())
+            self.assertEqual(s.recv(100), b"+OK\r\n")
+            server.cli("RPUSH", "jobs", "j1")
+            got = b""
+            deadline = time.monotonic() + 3
+            while len(got) < len(b"*2\r\n$4\r\njobs\r\n$2\r\nj1\r\n$5\r\nafter\r\n") and time.monotonic() < deadline:
+                got += s.recv(100)
+            self.assertEqual(got, b"*2\r\n$4\r\njobs\r\n$2\r\nj1\r\n$5\r\nafter\r\n")
+
     def test_redis_cli_pipe_bulk_load(self):
         lines = "".join("SET bulk:%d %d\r\n" % (i, i) for i in range(20000))
         cmd = [rcs.REDIS_CLI, "-p", "12000", "-a", PASSWORD, "--no-auth-warning", "--pipe"]

@@ -184,3 +184,17 @@ TEST_CASE("TIME, LASTSAVE, DBSIZE, QUIT") {
   CHECK(n.Do("QUIT") == "OK");
   CHECK(n.client()->has(rcs::kClientCloseAfterReply));
 }
+
+TEST_CASE("a client blocked on a key that becomes another type stays blocked") {
+  TestNode n;
+  auto* waiter = n.NewClient();
+  n.Send(waiter, {"BLPOP", "k", "0"});
+  CHECK(n.Take(waiter) == "");
+  CHECK(n.Do("SET k v") == "OK");
+  CHECK(n.Take(waiter) == "");  // Redis 7.0 keeps it blocked: no WRONGTYPE
+  CHECK(n.Do("DEL k") == "(integer) 1");
+  CHECK(n.Do("RPUSH k x") == "(integer) 1");
+  CHECK(n.Take(waiter) == "[\"k\", \"x\"]");
+  CHECK(n.Do("SET k v") == "OK");  // a fresh call (not a retry) on the wrong type is an error
+  CHECK(n.Do("BLPOP k 0") == "(error) WRONGTYPE Operation against a key holding the wrong kind of value");
+}

@@ -467,7 +467,7 @@ void BlockingPopGeneric(CommandContext& ctx, End end) {
   for (size_t j = 1; j + 1 < argc; j++) {
     std::string_view key = ctx.arg(j);
     Entry* e = ctx.db.FindWrite(key);
-    if (e == nullptr) continue;
+    if (e == nullptr || (ctx.retry && e->type() != ObjType::kList)) continue;
     ListValue* l = AsList(ctx, e);
     if (l == nullptr) return;
     ctx.reply.Array(2);
@@ -496,8 +496,11 @@ void BlockingMoveGeneric(CommandContext& ctx, End from, End to, int64_t timeout_
   std::string_view src = ctx.arg(1);
   Entry* e = ctx.db.FindWrite(src);
   if (e != nullptr && e->type() != ObjType::kList) {
-    ctx.reply.Error(err::kWrongType);
-    return;
+    if (!ctx.retry) {
+      ctx.reply.Error(err::kWrongType);
+      return;
+    }
+    e = nullptr;  // blocked on a key that became another type: keep waiting
   }
   if (e == nullptr) {
     if (!ctx.can_block) {
@@ -572,7 +575,7 @@ void MpopGeneric(CommandContext& ctx, size_t numkeys_idx, bool blocking) {
   for (size_t j = numkeys_idx + 1; j < where_idx; j++) {
     std::string_view key = ctx.arg(j);
     Entry* e = ctx.db.FindWrite(key);
-    if (e == nullptr) continue;
+    if (e == nullptr || (ctx.retry && e->type() != ObjType::kList)) continue;
     ListValue* l = AsList(ctx, e);
     if (l == nullptr) return;
     ctx.reply.Array(2);

@@ -616,9 +616,24 @@ void ReplyCommandInfo(CommandContext& ctx, const CommandSpec& s) {
   ctx.reply.Integer(first);
   ctx.reply.Integer(last);
   ctx.reply.Integer(step);
-  std::string cat = std::string("@") + (*s.group ? s.group : "server");
-  ctx.reply.Set(1);
-  ctx.reply.Simple(cat);
+  // ACL categories as Redis derives them from the flags and the group.
+  std::vector<std::string> cats;
+  if (s.is(kCmdWrite)) cats.push_back("@write");
+  if (s.is(kCmdReadOnly)) cats.push_back("@read");
+  if (s.is(kCmdAdmin)) {
+    cats.push_back("@admin");
+    cats.push_back("@dangerous");
+  }
+  if (s.is(kCmdPubSub)) cats.push_back("@pubsub");
+  if (s.is(kCmdFast)) cats.push_back("@fast");
+  else cats.push_back("@slow");
+  if (s.is(kCmdBlocking)) cats.push_back("@blocking");
+  std::string group = *s.group ? s.group : "server";
+  if (group == "generic") cats.push_back("@keyspace");
+  else if (group == "sorted-set") cats.push_back("@sortedset");
+  else if (group != "server" && group != "cluster") cats.push_back("@" + group);
+  ctx.reply.Set(cats.size());
+  for (auto& c : cats) ctx.reply.Simple(c);
   ctx.reply.Array(0);  // tips
   // Key specs: a range spec for fixed positions (what cluster clients need), none for movable keys.
   if (first > 0) {
@@ -736,7 +751,11 @@ void CommandGetKeys(CommandContext& ctx) {
     return;
   }
   std::vector<int> idx;
-  if (!s->KeyIndices(cmd, &idx) || idx.empty()) {
+  if (!s->KeyIndices(cmd, &idx)) {
+    ctx.reply.Error("ERR Invalid arguments specified for command");
+    return;
+  }
+  if (idx.empty()) {
     ctx.reply.Error("ERR The command has no key arguments");
     return;
   }

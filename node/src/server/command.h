@@ -64,6 +64,10 @@ struct CommandContext {
   // True when the command may block (not inside MULTI/EXEC, not while loading or applying the master's
   // stream). A blocking command that cannot block behaves as if its timeout expired at once.
   bool can_block = true;
+  // True when a blocked client's command runs again because one of its keys was written. A blocking
+  // command then treats keys of the wrong type as absent and blocks again (Redis keeps such a client
+  // blocked rather than answering WRONGTYPE).
+  bool retry = false;
   struct BlockRequest {
     std::vector<std::string> keys;
     int64_t timeout_at_ms = 0;  // absolute Unix ms; 0 = forever

@@ -276,6 +276,13 @@ void Server::FreeClientLater(Client* c) {
 }
 
 void Server::HandleClientsBeforeSleep() {
+  for (int round = 0; round < 16 && !clients_to_resume_.empty(); round++) {
+    auto resume = std::move(clients_to_resume_);
+    clients_to_resume_.clear();
+    for (Client* c : resume) {
+      if (c->fd >= 0 && !c->has(kClientBlocked) && c->qpos < c->qlen) ProcessInput(c);
+    }
+  }
   if (!clients_to_close_.empty()) {
     auto closing = std::move(clients_to_close_);
     clients_to_close_.clear();

@@ -168,8 +168,9 @@ bool Server::CheckAuth(Client* c, const CommandSpec& spec) {
   return spec.is(kCmdNoAuth);
 }
 
-void Server::Call(Client* c, const CommandSpec& spec, ArgList argv) {
+void Server::Call(Client* c, const CommandSpec& spec, ArgList argv, bool retry) {
   CommandContext ctx{*this, c, db_, c->reply, argv, spec, clock_->NowMs()};
+  ctx.retry = retry;
   ctx.can_block = !in_exec_ && !c->has(kClientMaster) && !c->has(kClientFake) && !loading_;
   // Tests drive fake clients: they may block (a harness client is fake but interactive).
   if (c->has(kClientFake) && !c->has(kClientMaster) && !loading_ && !in_exec_) ctx.can_block = true;
@@ -355,6 +356,8 @@ void Server::UnblockClient(Client* c, bool timed_out) {
   }
   c->blocked.keys.clear();
   c->blocked.timeout_at_ms = 0;
+  // Commands the client pipelined behind the blocking one run before the loop sleeps.
+  if (c->fd >= 0) clients_to_resume_.push_back(c);
 }
 
 void Server::ServeReadyKeys() {
@@ -374,7 +377,7 @@ void Server::ServeReadyKeys() {
         std::vector<std::string_view> argv(argv_owned.begin(), argv_owned.end());
         const CommandSpec* spec = registry_.Find(argv[0]);
         if (spec == nullptr) continue;
-        Call(c, *spec, argv);
+        Call(c, *spec, argv, /*retry=*/true);
         if (c->has(kClientBlocked)) {
           // Nothing for it after all (another client took it): it keeps waiting with the same deadline.
           if (c->blocked.timeout_at_ms != timeout && timeout > 0) {
@@ -430,6 +433,7 @@ Subsystem* Server::subsystem(const std::string& name) const {
 }
 
 void Server::FreeClient(Client* c) {
+  clients_to_resume_.erase(std::remove(clients_to_resume_.begin(), clients_to_resume_.end(), c), clients_to_resume_.end());
   clients_to_close_.erase(std::remove(clients_to_close_.begin(), clients_to_close_.end(), c), clients_to_close_.end());
   for (auto& [name, sub] : subsystems_) sub->OnClientFreed(c);
   UnblockClient(c, false);

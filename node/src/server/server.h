@@ -158,7 +158,7 @@ class Server {
 
  private:
   friend class ServerInternals;
-  void Call(Client* c, const CommandSpec& spec, ArgList argv);
+  void Call(Client* c, const CommandSpec& spec, ArgList argv, bool retry = false);
   bool CheckAuth(Client* c, const CommandSpec& spec);
   void BlockClient(Client* c, ArgList argv, CommandContext::BlockRequest& req);
   void UnblockClient(Client* c, bool timed_out);
@@ -207,6 +207,7 @@ class Server {
   std::map<std::string, InfoProvider> info_providers_;
   std::set<std::pair<int64_t, uint64_t>> block_timeouts_;  // (deadline ms, client id)
   std::vector<Client*> pending_writes_;
+  std::vector<Client*> clients_to_resume_;  // unblocked clients whose pipelined input waits
   bool in_exec_ = false;
   bool exec_propagated_multi_ = false;
   int64_t cron_last_ms_ = 0;
