@@ -39,6 +39,12 @@ TEST_CASE("ParseDouble and formatting") {
   CHECK_FALSE(ParseDouble("nan", &d));
   CHECK_FALSE(ParseDouble(" 1", &d));
   CHECK_FALSE(ParseDouble("1x", &d));
+  CHECK_FALSE(ParseDouble("1e400", &d));   // overflow
+  CHECK_FALSE(ParseDouble("1e-400", &d));  // underflow to zero
+  CHECK(ParseDouble("4e-320", &d));        // a denormal is fine
+  CHECK(ParseDouble("inf", &d));
+  long double ld;
+  CHECK_FALSE(ParseLongDouble("1e5000", &ld));
   CHECK(FormatDouble(1.5) == "1.5");
   CHECK(FormatDouble(0.1) == "0.10000000000000001");
   CHECK(FormatLongDouble(10.5L) == "10.5");

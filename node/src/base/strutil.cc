@@ -52,7 +52,9 @@ static bool ParseFloating(std::string_view s, T* out, F conv) {
   T v = conv(buf, &end);
   if (end != buf + s.size()) return false;
   if (std::isnan(v)) return false;
-  if (errno == ERANGE && !std::isinf(v) && v != 0) return false;
+  // As Redis's string2d/string2ld: a value out of range (overflowing to +-inf, or underflowing to 0) is
+  // rejected; "inf" written as such, and denormals, are accepted.
+  if (errno == ERANGE && (std::isinf(v) || v == 0)) return false;
   *out = v;
   return true;
 }
