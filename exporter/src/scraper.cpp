@@ -190,7 +190,10 @@ Endpoint ClusterScraper::SeedEndpoint(const std::string& host_port) const {
 
 ScrapeData ClusterScraper::Gather(Clock::time_point deadline) {
   ScrapeData data;
-  // Round A: known nodes plus the first seed's CLUSTER NODES (on the same connection if it is a known node).
+  // Round A: known nodes, plus CLUSTER NODES from the first seed and from a backup (the second seed, or else a
+  // known node), each on the same connection as that node's INFO when it is a known node. The backup's answer
+  // is used only when the first seed fails; asking both at once means a hung seed does not eat the whole
+  // scrape budget before the fallback is even tried.
   std::vector<NodeRequest> reqs;
   std::map<std::string, size_t> by_hostport;
   for (const auto& k : known_) {
@@ -198,49 +201,72 @@ ScrapeData ClusterScraper::Gather(Clock::time_point deadline) {
     by_hostport[k.endpoint.HostPort()] = reqs.size();
     reqs.push_back(Request(k.endpoint, NodeCommands()));
   }
+  struct Ask {
+    Endpoint endpoint;
+    size_t req = 0, pos = 0;
+  };
+  auto add_ask = [&](const Endpoint& ep) {
+    Ask a{ep};
+    if (auto it = by_hostport.find(ep.HostPort()); it != by_hostport.end()) {
+      a.req = it->second;
+      a.pos = reqs[a.req].commands.size();
+      reqs[a.req].commands.push_back(kClusterNodes);
+    } else {
+      a.req = reqs.size();
+      reqs.push_back(Request(ep, {kClusterNodes}));
+    }
+    return a;
+  };
   const Endpoint& seed0 = config_.seeds.front();
-  size_t seed_req, seed_pos;
-  if (auto it = by_hostport.find(seed0.HostPort()); it != by_hostport.end()) {
-    seed_req = it->second;
-    seed_pos = reqs[seed_req].commands.size();
-    reqs[seed_req].commands.push_back(kClusterNodes);
+  std::vector<Ask> asks{add_ask(seed0)};
+  size_t next_seed = 1;
+  if (config_.seeds.size() > 1) {
+    asks.push_back(add_ask(config_.seeds[1]));
+    next_seed = 2;
   } else {
-    seed_req = reqs.size();
-    seed_pos = 0;
-    reqs.push_back(Request(seed0, {kClusterNodes}));
+    for (const auto& k : known_) {
+      if (k.endpoint.HostPort() != seed0.HostPort()) {
+        asks.push_back(add_ask(k.endpoint));
+        break;
+      }
+    }
   }
   auto resps = source_.Fetch(reqs, deadline);
 
   std::map<std::string, NodeResponse> seed_failures;
   SeedAnswer seed;
-  {
-    NodeResponse& r = resps[seed_req];
-    if (r.ok() && r.replies.size() > seed_pos) {
-      Reply& rep = r.replies[seed_pos];
+  for (const auto& a : asks) {
+    NodeResponse& r = resps[a.req];
+    const std::string hp = a.endpoint.HostPort();
+    if (r.ok() && r.replies.size() > a.pos) {
+      Reply& rep = r.replies[a.pos];
       if (rep.type == Reply::Type::kString) {
-        seed = {true, false, seed0.HostPort(), std::move(rep.str)};
-      } else if (rep.IsError() && IsClusterDisabled(rep.str)) {
-        seed = {true, true, seed0.HostPort(), {}};
-      } else {
-        NodeResponse f;
-        f.error = rep.IsError() && IsAuthError(rep.str) ? FetchError::kAuth : FetchError::kIo;
-        f.message = "CLUSTER NODES: " + rep.str;
-        seed_failures[seed0.HostPort()] = std::move(f);
+        seed = {true, false, hp, std::move(rep.str)};
+        break;
       }
+      if (rep.IsError() && IsClusterDisabled(rep.str)) {
+        seed = {true, true, hp, {}};
+        break;
+      }
+      NodeResponse f;
+      f.error = rep.IsError() && IsAuthError(rep.str) ? FetchError::kAuth : FetchError::kIo;
+      f.message = "CLUSTER NODES: " + rep.str;
+      seed_failures[hp] = std::move(f);
     } else {
-      seed_failures[seed0.HostPort()] = r;
+      seed_failures[hp] = r;
     }
   }
   if (!seed.ok) {
-    // The other seeds, then nodes that just answered (warm connections), then the rest of the known nodes.
+    // The remaining seeds, then nodes that just answered (warm connections), then the rest of the known nodes.
     std::vector<Endpoint> extra;
     for (int pass = 0; pass < 2; ++pass) {
       for (const auto& k : known_) {
+        if (seed_failures.count(k.endpoint.HostPort())) continue;
         bool answered = resps[by_hostport[k.endpoint.HostPort()]].ok();
         if (answered == (pass == 0)) extra.push_back(k.endpoint);
       }
     }
-    seed = AskSeeds(1, extra, deadline, &seed_failures);
+    seed = AskSeeds(next_seed, extra, deadline, &seed_failures);
   }
   if (seed.ok && seed.seed_addr != last_seed_) {  // log changes of seed, not every scrape
     if (seed.seed_addr != seed0.HostPort()) {

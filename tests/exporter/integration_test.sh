@@ -4,7 +4,7 @@
 #
 #   bash tests/exporter/integration_test.sh path/to/redis-cluster-exporter
 #
-# Ports: Redis 21000-21006 (cluster bus 31000-31005), exporters 21100-21103. Every wait is bounded; everything started
+# Ports: Redis 21000-21006 (cluster bus 31000-31005), exporters 21100-21104. Every wait is bounded; everything started
 # is stopped on exit, also on failure.
 set -u
 EXPORTER=${1:?usage: integration_test.sh path/to/redis-cluster-exporter}
@@ -159,11 +159,19 @@ check "--help exits 0 and documents --scrape-timeout" grep -q -- "--scrape-timeo
 # --- a frozen node: the scrape still finishes within --scrape-timeout -------------------------------------
 REPLICA_PORT=$(cl_cli "$CL_PORT_BASE" cluster nodes | awk '$3 ~ /slave/ {split($2, a, "[:@]"); print a[2]; exit}')
 REPLICA_PID=$(cl_node_pid "$REPLICA_PORT")
+E=21104  # an exporter whose only seed is the node about to be frozen
+start_exporter $E --redis.addr="redis://127.0.0.1:$REPLICA_PORT" --redis.password="$CL_PASSWORD" --scrape-timeout=1s || exit 1
+E_PID=$LAST_PID
+scrape $E >/dev/null
+scrape $E >/dev/null
 kill -STOP "$REPLICA_PID"
 start_s=$(date +%s.%N)
 scrape $A >"$WORK/a-frozen.txt"
 took=$(awk -v a="$start_s" -v b="$(date +%s.%N)" 'BEGIN {printf "%.3f", b - a}')
+scrape $E >"$WORK/e-frozen.txt"
 kill -CONT "$REPLICA_PID"
+check "frozen seed: the backup's cluster view is served in the same scrape" \
+  [ "$(value "$WORK/e-frozen.txt" 'redis_exporter_collector_success{collector="cluster_nodes"}')/$(up_count "$WORK/e-frozen.txt")/$(grep -c "^redis_cluster_seed_info{addr=\"127.0.0.1:$REPLICA_PORT\"}" "$WORK/e-frozen.txt")" = "1/5/0" ]
 check "frozen node: scrape took ${took}s, within the 2s scrape timeout (+0.5s)" [ "$(awk -v t="$took" 'BEGIN {print (t < 2.5)}')" = 1 ]
 check "frozen node: its redis_up is 0, the other five are 1" \
   [ "$(grep -c "^redis_up{addr=\"127.0.0.1:$REPLICA_PORT\".*} 0$" "$WORK/a-frozen.txt")/$(up_count "$WORK/a-frozen.txt")" = "1/5" ]
@@ -214,7 +222,7 @@ for i in $(seq 1 60); do
   sleep 0.5
 done
 check "old master back as replica: up, role change counted" [ $rejoined = 1 ]
-check "all exporters still running" kill -0 "$A_PID" "$B_PID" "$C_PID"
+check "all exporters still running" kill -0 "$A_PID" "$B_PID" "$C_PID" "$E_PID"
 kill -TERM "$A_PID"
 a_rc=timeout
 for i in $(seq 1 50); do

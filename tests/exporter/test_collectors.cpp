@@ -364,3 +364,30 @@ TEST_CASE("a lone cluster node that prints itself as \":port\" is still scraped,
   text = ScrapeSingleTarget(TestConfig(), f, *ParseRedisUri("127.0.0.1:21000", &err));
   CHECK(SampleValue(text, Up(f, 21000, "master")) == "1");
 }
+
+TEST_CASE("a hung seed: the backup's CLUSTER NODES from the same round is used, no extra round trip") {
+  QuietLogs quiet;
+  FakeCluster f = FakeCluster::SixNodes();
+  ClusterScraper scraper(TestConfig({"redis://127.0.0.1:21000"}), f);
+  scraper.Scrape();
+  scraper.Scrape();
+  const int before = f.fetch_calls;
+  f.ByPort(21000)->slow = true;  // answers nothing within the deadline
+  std::string text = scraper.Scrape();
+  CHECK(f.fetch_calls == before + 1);
+  CHECK(SampleValue(text, Up(f, 21000, "master")) == "0");
+  CHECK(CountLinesStartingWith(text, "redis_up{") == 6);
+  CHECK(SampleValue(text, "redis_exporter_collector_success{collector=\"cluster_nodes\"}") == "1");
+  CHECK(CountLinesStartingWith(text, "redis_cluster_seed_info{") == 1);
+  CHECK(text.find("redis_cluster_seed_info{addr=\"127.0.0.1:21000\"}") == std::string::npos);
+}
+
+TEST_CASE("two seeds: the second seed is the backup") {
+  QuietLogs quiet;
+  FakeCluster f = FakeCluster::SixNodes();
+  ClusterScraper scraper(TestConfig({"redis://127.0.0.1:21000", "redis://127.0.0.1:21004"}), f);
+  scraper.Scrape();
+  f.ByPort(21000)->down = true;
+  std::string text = scraper.Scrape();
+  CHECK(SampleValue(text, "redis_cluster_seed_info{addr=\"127.0.0.1:21004\"}") == "1");
+}
