@@ -215,6 +215,10 @@ inline uint64_t Rev64(uint64_t v) {
 
 constexpr uint8_t kInitialBits = 2;  // 4 buckets, as Redis's DICT_HT_INITIAL_SIZE
 constexpr int kSlotBits = 14;
+// Chains average between 1 and 2 entries: a table doubles when it holds twice as many keys as buckets.
+// With 16-bit tags in the links, a longer chain costs pointer hops but no key comparisons, and the bucket
+// arrays cost 4-8 bytes per key instead of 8-16.
+constexpr uint64_t kMaxLoad = 2;
 constexpr size_t kPoolSize = 16;     // Redis's EVPOOL_SIZE
 constexpr int kExpireKeysPerLoop = 20;
 constexpr int kAcceptableStalePerc = 10;
@@ -432,8 +436,8 @@ struct Keyspace::Impl {
       t->b[0] = NewBuckets(kInitialBits);
       t->bits[0] = kInitialBits;
       tables[slot] = t;
-    } else if (!t->rehashing() && t->used[0] >= t->size(0)) {
-      StartResize(t, slot, t->used[0] + 1);
+    } else if (!t->rehashing() && t->used[0] >= kMaxLoad * t->size(0)) {
+      StartResize(t, slot, t->size(0) * 2);
     }
     int i = t->rehashing() ? 1 : 0;
     Link* b = &t->b[i][h & t->mask(i)];

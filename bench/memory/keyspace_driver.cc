@@ -1,0 +1,26 @@
+// Loads N keys (22-byte names, 16-byte values) straight into a Keyspace and prints used_memory and RSS per
+// key: the keyspace's own cost, without a server, a client or its buffers around it.
+// Built and run by bench/memory/driver.sh.
+#include <cstdio>
+#include <cstdlib>
+
+#include "base/alloc.h"
+#include "base/clock.h"
+#include "keyspace/keyspace.h"
+
+int main(int argc, char** argv) {
+  long n = argc > 1 ? atol(argv[1]) : 1000000;
+  rcs::ManualClock clock;
+  rcs::Keyspace ks(&clock);
+  int64_t used0 = rcs::UsedMemory(), rss0 = rcs::ProcessRssBytes();
+  char key[32], val[32];
+  for (long i = 0; i < n; i++) {
+    snprintf(key, sizeof(key), "key:%018ld", i);
+    snprintf(val, sizeof(val), "val:%012ld", i);
+    ks.SetString(key, val);
+  }
+  for (int i = 0; i < 1000; i++) ks.Cron();
+  int64_t used1 = rcs::UsedMemory(), rss1 = rcs::ProcessRssBytes();
+  printf("keys %ld: used_memory/key %.1f, rss/key %.1f\n", n, double(used1 - used0) / n, double(rss1 - rss0) / n);
+  return 0;
+}
