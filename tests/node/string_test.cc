@@ -383,10 +383,17 @@ TEST_CASE("RESP3 replies of string commands") {
   CHECK(n.Raw({"SET", "k", "v", "NX"}) == "+OK\r\n");
   CHECK(n.Raw({"SET", "k", "v", "NX"}) == "_\r\n");
   CHECK(n.Do("MGET k nokey") == "[\"v\", (nil)]");
+  CHECK(n.Raw({"MGET", "k", "nokey"}) == "*2\r\n$1\r\nv\r\n_\r\n");
   CHECK(n.Raw({"GETEX", "nokey"}) == "_\r\n");
+  CHECK(n.Raw({"GETDEL", "nokey"}) == "_\r\n");
+  CHECK(n.Raw({"GETSET", "fresh", "v"}) == "_\r\n");
+  CHECK(n.Raw({"DUMP", "nokey2"}) == "_\r\n");
+  CHECK(n.Raw({"RANDOMKEY"}).rfind("$", 0) == 0);
   CHECK(n.Do("HELLO 2").find("[") == 0);
   CHECK(n.Raw({"GET", "nokey"}) == "$-1\r\n");
   CHECK(n.Raw({"SET", "k", "v", "NX"}) == "$-1\r\n");
+  CHECK(n.Raw({"MGET", "k", "nokey"}) == "*2\r\n$1\r\nv\r\n$-1\r\n");
+  CHECK(n.Raw({"DUMP", "nokey2"}) == "$-1\r\n");
 }
 
 TEST_CASE("string commands in MULTI and WATCH") {
