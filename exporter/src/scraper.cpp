@@ -288,13 +288,23 @@ ScrapeData ClusterScraper::Gather(Clock::time_point deadline) {
     data.topology = ParseClusterNodes(seed.nodes_text);
     if (!data.topology.error.empty()) Log().Warn("odd CLUSTER NODES line", {{"error", data.topology.error}});
     const Endpoint seed_ep = SeedEndpoint(seed.seed_addr);
+    std::map<std::string, std::pair<size_t, bool>> at_addr;  // hostport -> (index in nodes, failed)
     for (auto& n : data.topology.nodes) {
       // A node that has not met any peer yet prints its own address as ":port"; it is the seed itself.
       if (n.myself && n.ip.empty() && !n.noaddr) n.ip = seed_ep.host;
       if (!n.Scrapable()) continue;
       auto ep = EndpointFromNodeAddr(n.ip, n.port);
       if (!ep) continue;
-      nodes.push_back({*ep, n.Addr(), n.id, std::string(n.Role()), n.master_id});
+      Known k{*ep, n.Addr(), n.id, std::string(n.Role()), n.master_id};
+      // Two entries at one address (a node re-created with a new id while the old id is still remembered as
+      // failed): the address answers for the live one only, so only it gets the INFO series.
+      auto [it, fresh] = at_addr.try_emplace(ep->HostPort(), nodes.size(), n.fail);
+      if (fresh) {
+        nodes.push_back(std::move(k));
+      } else if (it->second.second && !n.fail) {
+        nodes[it->second.first] = std::move(k);
+        it->second.second = false;
+      }
     }
     // Stable output order (CLUSTER NODES order changes between calls).
     std::sort(nodes.begin(), nodes.end(), [](const Known& a, const Known& b) { return a.addr < b.addr; });

@@ -391,3 +391,19 @@ TEST_CASE("two seeds: the second seed is the backup") {
   std::string text = scraper.Scrape();
   CHECK(SampleValue(text, "redis_cluster_seed_info{addr=\"127.0.0.1:21004\"}") == "1");
 }
+
+TEST_CASE("an old failed id at the same address as a live node: INFO series only for the live one") {
+  QuietLogs quiet;
+  FakeCluster f = FakeCluster::SixNodes();
+  rcs::exporter::testing::FakeNode ghost{FakeCluster::Id('9'), 21005, false, FakeCluster::Id('c'), ""};
+  ghost.fail_flag = true;
+  f.nodes.insert(f.nodes.begin(), ghost);  // listed first, so "first wins" would pick it
+  ClusterScraper scraper(TestConfig(), f);
+  std::string text = scraper.Scrape();
+  CHECK(CountLinesStartingWith(text, "redis_up{") == 6);
+  CHECK(SampleValue(text, Up(f, 21005, "replica")) == "");  // Up() finds the ghost's id first
+  CHECK(text.find("redis_up{addr=\"127.0.0.1:21005\",node_id=\"" + FakeCluster::Id('f') + "\",role=\"replica\"} 1") !=
+        std::string::npos);
+  CHECK(SampleValue(text, "redis_cluster_nodes") == "7");  // the topology series still list both
+  CHECK(SampleValue(text, "redis_cluster_nodes_failed") == "1");
+}
