@@ -222,6 +222,22 @@ for i in $(seq 1 60); do
   sleep 0.5
 done
 check "old master back as replica: up, role change counted" [ $rejoined = 1 ]
+# --- a node that leaves the cluster disappears from the next scrape ---------------------------------------
+GONE_PORT=$(cl_cli $((CL_PORT_BASE + 1)) cluster nodes | awk -v a="$OLD_MASTER" -v b="$REPLICA_PORT" -v c="$((CL_PORT_BASE + 1))" \
+  '$3 ~ /slave/ {split($2, x, "[:@]"); if (x[2] != a && x[2] != b && x[2] != c) {print x[2]; exit}}')
+if [ -n "$GONE_PORT" ]; then
+  GONE_ID=$(node_id_of "$GONE_PORT")
+  cl_node_kill9 "$GONE_PORT"
+  for port in $(cluster_ports); do
+    [ "$port" = "$GONE_PORT" ] && continue
+    cl_cli "$port" cluster forget "$GONE_ID" >/dev/null 2>&1
+  done
+  scrape $C >"$WORK/c-gone.txt"
+  check "forgotten node: no series for it, five nodes known" \
+    [ "$(grep -c "$GONE_ID\|127.0.0.1:$GONE_PORT\"" "$WORK/c-gone.txt")/$(value "$WORK/c-gone.txt" redis_cluster_nodes)/$(grep -c '^redis_up{' "$WORK/c-gone.txt")" = "0/5/5" ]
+else
+  check "found a replica to remove" false
+fi
 check "all exporters still running" kill -0 "$A_PID" "$B_PID" "$C_PID" "$E_PID"
 kill -TERM "$A_PID"
 a_rc=timeout
