@@ -283,6 +283,17 @@ TEST_CASE("INCRBYFLOAT: formatting, errors, KEEPTTL propagation, reply type") {
   CHECK(n.Do("INCRBYFLOAT nf 2.0e2") == "\"203\"");
   CHECK(n.Do("INCRBYFLOAT f abc") == "(error) ERR value is not a valid float");
   CHECK(n.Do("INCRBYFLOAT f inf") == "(error) ERR increment would produce NaN or Infinity");
+  // Literals out of long double's range are not valid floats (Redis's string2ld), written "inf" is.
+  CHECK(n.Do("INCRBYFLOAT f 1e5000") == "(error) ERR value is not a valid float");
+  CHECK(n.Do("INCRBYFLOAT f 1e-5000") == "(error) ERR value is not a valid float");
+  CHECK(n.Do("INCRBYFLOAT f ' 1'") == "(error) ERR value is not a valid float");
+  CHECK(n.Do("INCRBYFLOAT f ''") == "(error) ERR value is not a valid float");
+  CHECK(n.Do("INCRBYFLOAT f nan") == "(error) ERR value is not a valid float");
+  CHECK(n.Do("SET big 1e5000") == "OK");
+  CHECK(n.Do("INCRBYFLOAT big 1") == "(error) ERR value is not a valid float");
+  CHECK(n.Do("SET big inf") == "OK");
+  CHECK(n.Do("INCRBYFLOAT big 1") == "(error) ERR increment would produce NaN or Infinity");
+  CHECK(n.Do("GET f") == "\"5.6\"");
   CHECK(n.Do("SET s abc") == "OK");
   CHECK(n.Do("INCRBYFLOAT s 1") == "(error) ERR value is not a valid float");
   CHECK(n.Do("RPUSH l a") == "(integer) 1");
