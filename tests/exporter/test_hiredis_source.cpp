@@ -193,12 +193,13 @@ TEST_CASE("many nodes at once: one slow node does not hold up the others beyond 
   HiredisSource src(std::chrono::milliseconds(1000));
   auto t0 = Clock::now();
   auto r = src.Fetch({Req(21094, {{"PING"}}), Req(21095, {{"PING"}}), Req(21090, {{"PING"}})},
-                     Clock::now() + std::chrono::milliseconds(300));
+                     Clock::now() + std::chrono::milliseconds(600));
   auto took = Clock::now() - t0;
   close(silent);
   CHECK(r[0].ok());
-  CHECK(r[0].seconds < 0.2);
+  CHECK(r[0].seconds < 0.4);  // answered on its own time, not held until the deadline
   CHECK(r[1].error == FetchError::kTimeout);
   CHECK(r[2].error == FetchError::kConnect);
-  CHECK(took < std::chrono::milliseconds(1000));
+  CHECK(took >= std::chrono::milliseconds(550));
+  CHECK(took < std::chrono::milliseconds(1500));
 }
