@@ -3,8 +3,9 @@
 //
 // Steady state is one round: the seed's CLUSTER NODES and every known node's INFO ALL / CLUSTER INFO /
 // SLOWLOG are fetched together (known = the scrapable nodes of the previous CLUSTER NODES). Nodes that the new
-// CLUSTER NODES lists but that were not fetched (first scrape, a node joined) get a second round. If the first
-// seed does not answer, the other seeds are asked in turn, then the nodes that just answered, then the rest.
+// CLUSTER NODES lists but that were not fetched (first scrape, a node joined) get a second round. A backup (the
+// second seed, or a known node) is asked for CLUSTER NODES in the same round and used only if the first seed
+// fails; if both fail, the remaining seeds are asked in turn, then the nodes that just answered, then the rest.
 // Series are built from scratch every scrape, so a node that left the cluster disappears at once.
 #include <chrono>
 #include <map>
