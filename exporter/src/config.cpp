@@ -136,6 +136,7 @@ std::string HelpText() {
            "\"\n";
   }
   out +=
+      "  --is-cluster\n      Accepted for compatibility with redis_exporter; cluster discovery is always on.\n"
       "  --help\n      Print this help and exit.\n"
       "  --version\n      Print the version and exit.\n\n"
       "Endpoints: <telemetry-path> (whole cluster), /scrape?target=redis://host:port (one node),\n"
@@ -175,6 +176,13 @@ FlagParse ParseFlags(const std::vector<std::string>& args, const GetEnv& getenv,
     if (name == "version") {
       r.version = true;
       return r;
+    }
+    if (name == "is-cluster") {  // redis_exporter's switch; discovery is always on here
+      if (has_value && value != "true" && value != "false" && value != "1" && value != "0") {
+        r.error = "flag --is-cluster takes true or false, got \"" + value + "\"";
+        return r;
+      }
+      continue;
     }
     bool known = false;
     for (const auto& f : kFlags) known = known || name == f.name;

@@ -174,6 +174,14 @@ TEST_CASE("redis URIs") {
   CHECK(cfg.UserFor(*a) == "user");
 }
 
+TEST_CASE("redis_exporter's -is-cluster is accepted (discovery is always on)") {
+  CHECK(Env{}.Parse({"-is-cluster"}).config);
+  CHECK(Env{}.Parse({"--is-cluster=true", "--redis.addr=redis://a:1"}).config);
+  auto bad = Env{}.Parse({"--is-cluster=maybe"});
+  CHECK_FALSE(bad.config);
+  CHECK(bad.error.find("true or false") != std::string::npos);
+}
+
 TEST_CASE("durations") {
   CHECK(ParseDuration("15s")->count() == 15000);
   CHECK(ParseDuration("500ms")->count() == 500);
