@@ -228,9 +228,14 @@ class AlertWatch:
 
     def wait(self, what, pred, timeout):
         deadline = time.monotonic() + timeout
+        cur = None
         while True:
-            cur = self.poll()
-            if pred(cur):
+            try:
+                cur = self.poll()
+            except (OSError, ValueError) as e:   # one slow or failed HTTP poll on a loaded machine: retry
+                log(f"polling /api/v1/alerts failed ({e}); retrying")
+                cur = None
+            if cur is not None and pred(cur):
                 return cur
             if time.monotonic() > deadline:
                 raise Failure(f"timed out after {timeout:.0f}s waiting for {what}; active: {cur}")
@@ -332,8 +337,16 @@ def main():
         check(os.access(tool, os.X_OK), f"{tool} not found or not executable (install prometheus, "
               "redis-server, redis-tools; build redis-cluster-exporter)")
     bus = [p + (args.bus_offset or 10000) for p in REDIS_PORTS]
-    busy = [p for p in REDIS_PORTS + bus + [PROM_PORT, EXPORTER_PORT] if not port_free(p)]
-    check(not busy, f"ports already in use: {busy}")
+    ports = REDIS_PORTS + bus + [PROM_PORT, EXPORTER_PORT]
+    # Right after a previous run the kernel may still hold closed connections of these ports for up to a
+    # minute (FIN_WAIT/TIME_WAIT); wait that out, but never share a port with a live listener.
+    busy = []
+    for _ in range(90):
+        busy = [p for p in ports if not port_free(p)]
+        if not busy:
+            break
+        time.sleep(1)
+    check(not busy, f"ports still in use after 90s: {busy}")
 
     workdir = os.path.abspath(args.workdir)
     shutil.rmtree(workdir, ignore_errors=True)
