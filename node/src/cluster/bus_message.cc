@@ -126,14 +126,14 @@ DecodeResult DecodeMessage(std::string_view data, BusMessage* out) {
   if (data.size() >= 4 && memcmp(data.data(), kBusSignature, 4) != 0) return bad("bad signature");
   if (data.size() < 8) {
     // A partial signature must still match what arrived so far.
-    if (memcmp(data.data(), kBusSignature, data.size()) != 0) return bad("bad signature");
-    return {DecodeStatus::kNeedMore};
+    if (memcmp(data.data(), kBusSignature, std::min<size_t>(data.size(), 4)) != 0) return bad("bad signature");
+    return {DecodeStatus::kNeedMore, 0, {}};
   }
   uint32_t totlen;
   memcpy(&totlen, data.data() + 4, 4);
   totlen = be32toh(totlen);
   if (totlen < sizeof(MsgHeader) || totlen > kMaxFrame) return bad("bad length " + std::to_string(totlen));
-  if (data.size() < totlen) return {DecodeStatus::kNeedMore};
+  if (data.size() < totlen) return {DecodeStatus::kNeedMore, 0, {}};
   MsgHeader h;
   memcpy(&h, data.data(), sizeof(h));
   if (be16toh(h.version) != kBusVersion) return bad("unsupported version " + std::to_string(be16toh(h.version)));

@@ -1069,8 +1069,7 @@ bool Cluster::CheckCommand(Client* c, const CommandSpec& spec, ArgList argv) {
   // Fast path: one key, in a stable slot we serve, cluster up.
   if (q.keys.size() == 1 && state_.state_ok) {
     int s = KeyHashSlot(q.keys[0]);
-    if (state_.owner(s) == state_.myself() && state_.migrating_id(s).empty() && state_.importing_id(s).empty())
-      return true;
+    if (state_.owner(s) == state_.myself() && !state_.has_open_slots()) return true;
   }
   q.is_migrate = spec.name == "migrate";
   q.asking = asking;

@@ -75,8 +75,12 @@ void ClusterState::Remove(ClusterNode* n) {
   if (n == nullptr || n == myself_) return;
   for (int s = 0; s < kClusterSlots; s++) {
     if (owner_[s] == n) owner_[s] = nullptr;
-    if (migrating_[s] == n->id) migrating_[s].clear();
-    if (importing_[s] == n->id) importing_[s].clear();
+  }
+  for (auto* m : {&migrating_, &importing_}) {
+    for (auto it = m->begin(); it != m->end();) {
+      if (it->second == n->id) it = m->erase(it);
+      else ++it;
+    }
   }
   for (auto& [id, other] : nodes_) other->fail_reports.Remove(n->id);
   nodes_.erase(n->id);
@@ -160,7 +164,9 @@ std::string ClusterState::NodeLine(const ClusterNode& n, int64_t now_ms) const {
   // Redis shows myself's pong time as the current second.
   s += std::to_string(me ? now_ms / 1000 * 1000 : n.pong_received_ms);
   s += ' ';
-  s += std::to_string(n.config_epoch);
+  // A replica shows its master's config epoch (Redis's nodeEpoch).
+  const ClusterNode* master = n.is_replica() ? Find(n.master_id) : nullptr;
+  s += std::to_string(master != nullptr ? master->config_epoch : n.config_epoch);
   s += (me || n.link_connected) ? " connected" : " disconnected";
   if (n.num_slots > 0) {
     for (const SlotRange& r : RangesOf(n.slots)) {
@@ -173,9 +179,17 @@ std::string ClusterState::NodeLine(const ClusterNode& n, int64_t now_ms) const {
     }
   }
   if (me) {
-    for (int i = 0; i < kClusterSlots; i++) {
-      if (!migrating_[i].empty()) s += " [" + std::to_string(i) + "->-" + migrating_[i] + "]";
-      if (!importing_[i].empty()) s += " [" + std::to_string(i) + "-<-" + importing_[i] + "]";
+    // In slot order, migrating before importing for the same slot (as Redis prints them).
+    auto mi = migrating_.begin();
+    auto ii = importing_.begin();
+    while (mi != migrating_.end() || ii != importing_.end()) {
+      if (ii == importing_.end() || (mi != migrating_.end() && mi->first <= ii->first)) {
+        s += " [" + std::to_string(mi->first) + "->-" + mi->second + "]";
+        ++mi;
+      } else {
+        s += " [" + std::to_string(ii->first) + "-<-" + ii->second + "]";
+        ++ii;
+      }
     }
   }
   s += '\n';

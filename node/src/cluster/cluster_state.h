@@ -106,12 +106,16 @@ class ClusterState {
   ClusterNode* owner(int slot) const { return owner_[slot]; }
   void AssignSlot(int slot, ClusterNode* n);
   void UnassignSlot(int slot);
-  ClusterNode* migrating_to(int slot) const { return Find(migrating_[slot]); }
-  ClusterNode* importing_from(int slot) const { return Find(importing_[slot]); }
-  const std::string& migrating_id(int slot) const { return migrating_[slot]; }
-  const std::string& importing_id(int slot) const { return importing_[slot]; }
-  void SetMigrating(int slot, const std::string& id) { migrating_[slot] = id; }
-  void SetImporting(int slot, const std::string& id) { importing_[slot] = id; }
+  // Open slots (few at a time, so kept sparse: "" when the slot is not migrating/importing).
+  ClusterNode* migrating_to(int slot) const { return Find(migrating_id(slot)); }
+  ClusterNode* importing_from(int slot) const { return Find(importing_id(slot)); }
+  const std::string& migrating_id(int slot) const { return Get(migrating_, slot); }
+  const std::string& importing_id(int slot) const { return Get(importing_, slot); }
+  void SetMigrating(int slot, const std::string& id) { Set(migrating_, slot, id); }
+  void SetImporting(int slot, const std::string& id) { Set(importing_, slot, id); }
+  bool has_open_slots() const { return !migrating_.empty() || !importing_.empty(); }
+  const std::map<int, std::string>& migrating() const { return migrating_; }
+  const std::map<int, std::string>& importing() const { return importing_; }
 
   uint64_t current_epoch = 0;
   uint64_t last_vote_epoch = 0;
@@ -138,7 +142,17 @@ class ClusterState {
   std::map<std::string, std::unique_ptr<ClusterNode>> nodes_;
   ClusterNode* myself_ = nullptr;
   std::array<ClusterNode*, kClusterSlots> owner_;
-  std::array<std::string, kClusterSlots> migrating_, importing_;
+  std::map<int, std::string> migrating_, importing_;
+
+  static const std::string& Get(const std::map<int, std::string>& m, int slot) {
+    static const std::string kNone;
+    auto it = m.find(slot);
+    return it == m.end() ? kNone : it->second;
+  }
+  static void Set(std::map<int, std::string>& m, int slot, const std::string& id) {
+    if (id.empty()) m.erase(slot);
+    else m[slot] = id;
+  }
 };
 
 // A new random 40-character lowercase hex id.

@@ -1,0 +1,674 @@
+// Cluster mode: key hash slots, nodes.conf, bus messages, redirect decisions, failure reports, the CLUSTER
+// commands and the bus state machine fed with decoded messages (no sockets). Expected values were taken
+// from redis-server 7.0.15 (CLUSTER KEYSLOT, error texts, the nodes.conf of a real cluster).
+#include <doctest/doctest.h>
+
+#include <cstring>
+#include <memory>
+
+#include "base/crc16.h"
+#include "cluster/bus_message.h"
+#include "cluster/cluster.h"
+#include "cluster/cluster_state.h"
+#include "cluster/redirect.h"
+#include "harness.h"
+
+using namespace rcs;
+using namespace rcs::cluster;
+using rcs::test::TestNode;
+
+namespace {
+
+std::string Id(char c) { return std::string(40, c); }
+
+// A TestNode in cluster mode with the cluster subsystem installed (no sockets, no config file).
+struct ClusterNodeFixture {
+  TestNode node{std::vector<std::pair<std::string, std::string>>{{"cluster-enabled", "yes"},
+                                                                 {"cluster-node-timeout", "1000"}}};
+  Cluster* cl = nullptr;
+  ClusterNodeFixture() {
+    auto c = std::make_unique<Cluster>(&node.server());
+    REQUIRE(c->Init(false).ok());
+    cl = c.get();
+    node.server().AddSubsystem("cluster", std::move(c));
+  }
+  ClusterNode* AddMaster(char idc, int port) {
+    ClusterNode* n = cl->state().Add(Id(idc), kNodeMaster);
+    n->ip = "10.0.0.1";
+    n->port = port;
+    n->cport = port + 10000;
+    return n;
+  }
+};
+
+BusMessage PingFrom(const ClusterNode& n, MsgType t = MsgType::kPing) {
+  BusMessage m;
+  m.type = t;
+  m.sender = n.id;
+  m.ip = n.ip;
+  m.port = static_cast<uint16_t>(n.port);
+  m.cport = static_cast<uint16_t>(n.cport);
+  m.config_epoch = n.config_epoch;
+  m.master_id = n.master_id;
+  for (int s = 0; s < kClusterSlots; s++) {
+    if (n.slots.test(s)) BitmapSet(m.slots, s);
+  }
+  return m;
+}
+
+}  // namespace
+
+TEST_CASE("key hash slot: Redis's vectors and hash tags") {
+  CHECK(Crc16("123456789") == 0x31C3);  // CRC16-XMODEM check value
+  CHECK(KeyHashSlot("foo") == 12182);
+  CHECK(KeyHashSlot("bar") == 5061);
+  CHECK(KeyHashSlot("hello") == 866);
+  CHECK(KeyHashSlot("123456789") == 12739);
+  CHECK(KeyHashSlot("{user1000}.following") == 3443);
+  CHECK(KeyHashSlot("{user1000}.followers") == 3443);
+  CHECK(KeyHashSlot("foo{}{bar}") == 8363);     // empty first tag: the whole key
+  CHECK(KeyHashSlot("foo{{bar}}zap") == 4015);  // tag is "{bar"
+  CHECK(KeyHashSlot("foo{bar}{zap}") == 5061);  // first tag only: "bar"
+  CHECK(KeyHashSlot("{}") == 15257);
+  CHECK(KeyHashSlot("a{b") == 13340);
+  CHECK(KeyHashSlot("") == 0);
+}
+
+TEST_CASE("nodes.conf: Redis 7.0's file loads and writes back the same") {
+  const std::string text =
+      "b34f202c4e0a1e5bc29f45c094b5c790fa449313 127.0.0.1:21604@31604 master - 0 1795539898000 4 connected\n"
+      "ac5baa883821f6e621f5a826054b33d5a6ec92b6 127.0.0.1:21602@31602 master - 0 1795539898000 2 connected 5461-10922\n"
+      "93f36985e37b5b0332704e82a3283721c779b682 127.0.0.1:21601@31601 myself,master - 0 1795539897000 1 connected 0-5460\n"
+      "319296023a141b6ba673961949090a6de63ca06e 127.0.0.1:21605@31605 slave 1ec41b880bfb75c10106c19f0e34a88d64324933 0 1795539897839 3 connected\n"
+      "1ec41b880bfb75c10106c19f0e34a88d64324933 127.0.0.1:21603@31603 master - 0 1795539897137 3 connected 10923-16383\n"
+      "vars currentEpoch 6 lastVoteEpoch 0\n";
+  ClusterState st;
+  REQUIRE(st.LoadConfigText(text).ok());
+  REQUIRE(st.myself() != nullptr);
+  CHECK(st.myself()->id == "93f36985e37b5b0332704e82a3283721c779b682");
+  CHECK(st.myself()->num_slots == 5461);
+  CHECK(st.current_epoch == 6);
+  CHECK(st.nodes().size() == 5);
+  CHECK(st.SlotsAssigned() == 16384);
+  CHECK(st.Size() == 3);
+  ClusterNode* rep = st.Find("319296023a141b6ba673961949090a6de63ca06e");
+  REQUIRE(rep != nullptr);
+  CHECK(rep->is_replica());
+  CHECK(rep->master_id == "1ec41b880bfb75c10106c19f0e34a88d64324933");
+  CHECK(st.owner(16383)->port == 21603);
+  CHECK(st.owner(0) == st.myself());
+
+  // Round trip: what we write loads into the same state, and writes the same again.
+  std::string out = st.ConfigText(1795539899000);
+  ClusterState st2;
+  REQUIRE(st2.LoadConfigText(out).ok());
+  CHECK(st2.ConfigText(1795539899000) == out);
+  CHECK(out.find("myself,master - 0 1795539899000 1 connected 0-5460\n") != std::string::npos);
+  CHECK(out.substr(out.size() - 36) == "vars currentEpoch 6 lastVoteEpoch 0\n");
+}
+
+TEST_CASE("nodes.conf: hostnames, migrating/importing brackets, single slots") {
+  ClusterState st;
+  ClusterNode* me = st.Add(Id('a'), kNodeMyself | kNodeMaster);
+  me->ip = "192.168.1.5";
+  me->port = 7000;
+  me->cport = 17000;
+  me->hostname = "node-a.example";
+  me->config_epoch = 7;
+  ClusterNode* b = st.Add(Id('b'), kNodeMaster | kNodePFail);
+  b->ip = "192.168.1.6";
+  b->port = 7001;
+  b->cport = 17001;
+  st.AssignSlot(5, me);
+  for (int s = 10; s <= 20; s++) st.AssignSlot(s, me);
+  st.AssignSlot(100, b);
+  st.SetMigrating(10, b->id);
+  st.SetImporting(100, b->id);
+  st.current_epoch = 9;
+  std::string text = st.ConfigText(5000);
+  CHECK(text.find(Id('a') + " 192.168.1.5:7000@17000,node-a.example myself,master - 0 5000 7 connected 5 10-20 [10->-" +
+                  Id('b') + "] [100-<-" + Id('b') + "]\n") != std::string::npos);
+  CHECK(text.find(Id('b') + " 192.168.1.6:7001@17001 master,fail? - 0 0 0 disconnected 100\n") != std::string::npos);
+  ClusterState st2;
+  REQUIRE(st2.LoadConfigText(text).ok());
+  CHECK(st2.myself()->hostname == "node-a.example");
+  CHECK(st2.migrating_id(10) == Id('b'));
+  CHECK(st2.importing_id(100) == Id('b'));
+  CHECK(st2.Find(Id('b'))->is(kNodePFail));
+  CHECK(st2.ConfigText(5000) == text);
+}
+
+TEST_CASE("nodes.conf: corrupted files are refused") {
+  const std::string good_me = Id('a') + " 1.2.3.4:1@2 myself,master - 0 0 1 connected\n";
+  ClusterState a;
+  CHECK_FALSE(a.LoadConfigText("short line\n").ok());
+  ClusterState b;
+  CHECK_FALSE(b.LoadConfigText("zz 1.2.3.4:1@2 myself,master - 0 0 1 connected\n").ok());  // bad id
+  ClusterState c;
+  CHECK_FALSE(c.LoadConfigText(Id('a') + " 1.2.3.4:1 myself,master - 0 0 1 connected\n").ok());  // no @cport
+  ClusterState d;
+  CHECK_FALSE(d.LoadConfigText(Id('a') + " 1.2.3.4:1@2 myself,weird - 0 0 1 connected\n").ok());
+  ClusterState e;
+  CHECK_FALSE(e.LoadConfigText(Id('a') + " 1.2.3.4:1@2 myself,master - 0 0 1 connected 16384\n").ok());
+  ClusterState f;
+  CHECK_FALSE(f.LoadConfigText(Id('a') + " 1.2.3.4:1@2 myself,master - 0 0 1 connected 9-3\n").ok());
+  ClusterState g;
+  CHECK_FALSE(g.LoadConfigText(Id('b') + " 1.2.3.4:1@2 master - 0 0 1 connected\n").ok());  // no myself
+  ClusterState h;
+  CHECK(h.LoadConfigText(good_me + "\nvars currentEpoch 3 lastVoteEpoch 2\n").ok());
+  CHECK(h.current_epoch == 3);
+  CHECK(h.last_vote_epoch == 2);
+}
+
+TEST_CASE("atomic config write replaces the file whole") {
+  std::string path = "/tmp/rcs-cluster-test-" + std::to_string(getpid()) + ".conf";
+  REQUIRE(WriteFileAtomic(path, "first\n").ok());
+  REQUIRE(WriteFileAtomic(path, "second\n").ok());
+  FILE* f = fopen(path.c_str(), "r");
+  REQUIRE(f != nullptr);
+  char buf[64] = {0};
+  size_t n = fread(buf, 1, sizeof(buf) - 1, f);
+  fclose(f);
+  CHECK(std::string(buf, n) == "second\n");
+  unlink(path.c_str());
+  CHECK_FALSE(WriteFileAtomic("/nonexistent-dir/x/nodes.conf", "x").ok());
+}
+
+TEST_CASE("bus messages: encode/decode round trip of every type") {
+  BusMessage m;
+  m.type = MsgType::kPing;
+  m.sender = Id('a');
+  m.sender_flags = kNodeMaster;
+  m.current_epoch = 0x0102030405060708ULL;
+  m.config_epoch = 42;
+  m.repl_offset = 1234567;
+  BitmapSet(m.slots, 0);
+  BitmapSet(m.slots, 16383);
+  m.ip = "10.1.2.3";
+  m.port = 7000;
+  m.cport = 17000;
+  m.hostname = "host-a";
+  m.cluster_state = 1;
+  for (char c : {'b', 'c', 'd'}) {
+    BusMessage::Gossip g;
+    g.id = Id(c);
+    g.ip = "10.1.2.4";
+    g.port = 7001;
+    g.cport = 17001;
+    g.flags = kNodeMaster | kNodePFail;
+    g.ping_sent_s = 11;
+    g.pong_received_s = 12;
+    m.gossip.push_back(g);
+  }
+  std::string wire;
+  EncodeMessage(m, &wire);
+  CHECK(wire.size() == sizeof(MsgHeader) + 3 * sizeof(GossipEntry));
+  CHECK(wire.substr(0, 4) == "RCmb");
+  BusMessage d;
+  DecodeResult r = DecodeMessage(wire, &d);
+  REQUIRE(r.status == DecodeStatus::kOk);
+  CHECK(r.consumed == wire.size());
+  CHECK(d.sender == m.sender);
+  CHECK(d.current_epoch == m.current_epoch);
+  CHECK(d.config_epoch == 42);
+  CHECK(d.repl_offset == 1234567);
+  CHECK(d.HasSlot(0));
+  CHECK(d.HasSlot(16383));
+  CHECK_FALSE(d.HasSlot(1));
+  CHECK(d.ip == "10.1.2.3");
+  CHECK(d.port == 7000);
+  CHECK(d.cport == 17000);
+  CHECK(d.hostname == "host-a");
+  CHECK(d.master_id.empty());
+  CHECK(d.cluster_state == 1);
+  REQUIRE(d.gossip.size() == 3);
+  CHECK(d.gossip[2].id == Id('d'));
+  CHECK(d.gossip[1].flags == (kNodeMaster | kNodePFail));
+  CHECK(d.gossip[0].pong_received_s == 12);
+
+  BusMessage fail;
+  fail.type = MsgType::kFail;
+  fail.sender = Id('a');
+  fail.master_id = Id('e');
+  fail.fail_id = Id('f');
+  BusMessage upd;
+  upd.type = MsgType::kUpdate;
+  upd.sender = Id('a');
+  upd.update_id = Id('c');
+  upd.update_epoch = 99;
+  upd.update_slots.assign(kClusterSlots / 8, 0);
+  BitmapSet(upd.update_slots, 777);
+  BusMessage vote;
+  vote.type = MsgType::kFailoverAuthRequest;
+  vote.sender = Id('a');
+  std::string two;
+  EncodeMessage(fail, &two);
+  EncodeMessage(upd, &two);
+  EncodeMessage(vote, &two);
+  std::string_view rest = two;
+  r = DecodeMessage(rest, &d);
+  REQUIRE(r.status == DecodeStatus::kOk);
+  CHECK(d.type == MsgType::kFail);
+  CHECK(d.fail_id == Id('f'));
+  CHECK(d.master_id == Id('e'));
+  rest.remove_prefix(r.consumed);
+  r = DecodeMessage(rest, &d);
+  REQUIRE(r.status == DecodeStatus::kOk);
+  CHECK(d.type == MsgType::kUpdate);
+  CHECK(d.update_epoch == 99);
+  CHECK(BitmapHas(d.update_slots, 777));
+  CHECK_FALSE(BitmapHas(d.update_slots, 778));
+  rest.remove_prefix(r.consumed);
+  r = DecodeMessage(rest, &d);
+  REQUIRE(r.status == DecodeStatus::kOk);
+  CHECK(d.type == MsgType::kFailoverAuthRequest);
+  CHECK(r.consumed == rest.size());
+}
+
+TEST_CASE("bus messages: every malformed case is rejected, partial frames wait") {
+  BusMessage m;
+  m.type = MsgType::kPong;
+  m.sender = Id('a');
+  BusMessage::Gossip g;
+  g.id = Id('b');
+  m.gossip.push_back(g);
+  std::string wire;
+  EncodeMessage(m, &wire);
+  BusMessage d;
+  auto status = [&](const std::string& w) { return DecodeMessage(w, &d).status; };
+  auto patch16 = [&](size_t off, uint16_t v) {
+    std::string w = wire;
+    uint16_t be = htobe16(v);
+    memcpy(&w[off], &be, 2);
+    return w;
+  };
+  auto patch32 = [&](size_t off, uint32_t v) {
+    std::string w = wire;
+    uint32_t be = htobe32(v);
+    memcpy(&w[off], &be, 4);
+    return w;
+  };
+  CHECK(status(wire) == DecodeStatus::kOk);
+  // Every proper prefix waits for more (none is mistaken for a frame or rejected).
+  for (size_t n : {size_t{0}, size_t{1}, size_t{4}, size_t{7}, size_t{8}, size_t{100}, wire.size() - 1}) {
+    CHECK(status(wire.substr(0, n)) == DecodeStatus::kNeedMore);
+  }
+  CHECK(status("XCmb") == DecodeStatus::kMalformed);                  // bad signature, detected early
+  CHECK(status("RCm") == DecodeStatus::kNeedMore);
+  CHECK(status("RX") == DecodeStatus::kMalformed);
+  CHECK(status(patch32(4, 10)) == DecodeStatus::kMalformed);           // shorter than a header
+  CHECK(status(patch32(4, 100000000)) == DecodeStatus::kMalformed);    // absurd length
+  CHECK(status(patch32(4, static_cast<uint32_t>(wire.size() - 1)) + "x") == DecodeStatus::kMalformed);  // truncated gossip
+  CHECK(status(patch16(8, 2)) == DecodeStatus::kMalformed);            // version
+  CHECK(status(patch16(10, 9)) == DecodeStatus::kMalformed);           // unknown type
+  CHECK(status(patch16(10, 3)) == DecodeStatus::kMalformed);           // FAIL with a count
+  CHECK(status(patch16(12, 2)) == DecodeStatus::kMalformed);           // count says 2, one entry sent
+  {
+    std::string w = wire;
+    w[offsetof(MsgHeader, sender)] = 'Z';  // not hex
+    CHECK(status(w) == DecodeStatus::kMalformed);
+  }
+  {
+    std::string w = wire;
+    w[sizeof(MsgHeader)] = 'g';  // gossip id not hex
+    CHECK(status(w) == DecodeStatus::kMalformed);
+  }
+  {
+    std::string w = wire;
+    w[offsetof(MsgHeader, ip) + 10] = 'x';  // bytes after the NUL terminator
+    CHECK(status(w) == DecodeStatus::kMalformed);
+  }
+  {
+    std::string w = wire;
+    w[offsetof(MsgHeader, master_id)] = 'a';  // half-written master id
+    CHECK(status(w) == DecodeStatus::kMalformed);
+  }
+}
+
+TEST_CASE("failure reports: quorum and expiry") {
+  FailureReports r;
+  CHECK(FailQuorum(3) == 2);
+  CHECK(FailQuorum(4) == 3);
+  CHECK(FailQuorum(1) == 1);
+  r.Add(Id('a'), 1000);
+  r.Add(Id('b'), 1500);
+  r.Add(Id('a'), 2000);  // a new report from the same master refreshes it
+  CHECK(r.CountValid(2000, 1000) == 2);
+  CHECK(r.CountValid(2600, 1000) == 1);  // b's report (1500) is older than 1000 ms
+  CHECK(r.Remove(Id('a')));
+  CHECK_FALSE(r.Remove(Id('a')));
+  CHECK(r.CountValid(2600, 1000) == 0);
+}
+
+TEST_CASE("redirect decision") {
+  ClusterState st;
+  ClusterNode* me = st.Add(Id('a'), kNodeMyself | kNodeMaster);
+  me->ip = "127.0.0.1";
+  me->port = 7000;
+  ClusterNode* other = st.Add(Id('b'), kNodeMaster);
+  other->ip = "127.0.0.2";
+  other->port = 7001;
+  other->hostname = "b.example";
+  int foo = KeyHashSlot("foo"), bar = KeyHashSlot("bar");
+  st.AssignSlot(foo, me);
+  st.AssignSlot(bar, other);
+  st.state_ok = true;
+  std::set<std::string> present = {"foo"};
+  RedirectQuery q;
+  q.key_exists = [&](std::string_view k) { return present.count(std::string(k)) > 0; };
+  auto decide = [&](std::vector<std::string_view> keys) {
+    q.keys = std::move(keys);
+    return DecideRedirect(st, q);
+  };
+  CHECK(decide({}).kind == RedirectDecision::kServe);
+  CHECK(decide({"foo"}).kind == RedirectDecision::kServe);
+  CHECK(decide({"foo", "{foo}x"}).kind == RedirectDecision::kServe);
+  RedirectDecision d = decide({"bar"});
+  CHECK(d.kind == RedirectDecision::kMoved);
+  CHECK(RedirectError(d, false) == "MOVED 5061 127.0.0.2:7001");
+  CHECK(RedirectError(d, true) == "MOVED 5061 b.example:7001");
+  CHECK(RedirectError(decide({"foo", "bar"}), false) == "CROSSSLOT Keys in request don't hash to the same slot");
+  CHECK(RedirectError(decide({"hello"}), false) == "CLUSTERDOWN Hash slot not served");
+
+  // Cluster down: keys refused; reads allowed with cluster-allow-reads-when-down.
+  st.state_ok = false;
+  CHECK(RedirectError(decide({"foo"}), false) == "CLUSTERDOWN The cluster is down");
+  CHECK(decide({}).kind == RedirectDecision::kServe);
+  q.allow_reads_when_down = true;
+  CHECK(decide({"foo"}).kind == RedirectDecision::kServe);
+  q.is_write = true;
+  CHECK(RedirectError(decide({"foo"}), false) == "CLUSTERDOWN The cluster is down and only accepts read commands");
+  q.is_write = false;
+  q.allow_reads_when_down = false;
+  st.state_ok = true;
+
+  // Migrating away: present keys served here, missing ones asked of the target.
+  st.SetMigrating(foo, other->id);
+  CHECK(decide({"foo"}).kind == RedirectDecision::kServe);
+  CHECK(RedirectError(decide({"{foo}gone"}), false) == "ASK 12182 127.0.0.2:7001");
+  q.is_migrate = true;
+  CHECK(decide({"{foo}gone"}).kind == RedirectDecision::kServe);
+  q.is_migrate = false;
+  st.SetMigrating(foo, "");
+
+  // Importing: served only after ASKING; several keys with some missing: TRYAGAIN.
+  st.SetImporting(bar, other->id);
+  CHECK(decide({"bar"}).kind == RedirectDecision::kMoved);
+  q.asking = true;
+  present.insert("bar");
+  CHECK(decide({"bar"}).kind == RedirectDecision::kServe);
+  CHECK(decide({"{bar}missing"}).kind == RedirectDecision::kServe);
+  CHECK(RedirectError(decide({"bar", "{bar}missing"}), false) == "TRYAGAIN Multiple keys request during rehashing of slot");
+  q.asking = false;
+  st.SetImporting(bar, "");
+
+  // READONLY on a replica of the slot's master: reads served, writes moved.
+  me->flags = kNodeMyself | kNodeReplica;
+  me->master_id = other->id;
+  q.readonly_client = true;
+  CHECK(decide({"bar"}).kind == RedirectDecision::kServe);
+  q.is_write = true;
+  CHECK(decide({"bar"}).kind == RedirectDecision::kMoved);
+  q.is_write = false;
+  q.readonly_client = false;
+  CHECK(decide({"bar"}).kind == RedirectDecision::kMoved);
+}
+
+TEST_CASE("CLUSTER commands on one node") {
+  ClusterNodeFixture f;
+  TestNode& n = f.node;
+  std::string myid = n.Do("CLUSTER MYID");
+  CHECK(myid.size() == 42);
+  CHECK(n.Do("CLUSTER KEYSLOT {user1000}.following") == "(integer) 3443");
+  CHECK(n.Do("GET foo") == "(error) CLUSTERDOWN Hash slot not served");
+  CHECK(n.Do("PING") == "PONG");  // no keys: served whatever the state
+  CHECK(n.Do("CLUSTER ADDSLOTS 16384") == "(error) ERR Invalid or out of range slot");
+  CHECK(n.Do("CLUSTER ADDSLOTS 1 1") == "(error) ERR Slot 1 specified multiple times");
+  CHECK(n.Do("CLUSTER DELSLOTS 5") == "(error) ERR Slot 5 is already unassigned");
+  CHECK(n.Do("CLUSTER ADDSLOTSRANGE 5 1") == "(error) ERR start slot number 5 is greater than end slot number 1");
+  CHECK(n.Do("CLUSTER ADDSLOTSRANGE 1") == "(error) ERR wrong number of arguments for 'cluster|addslotsrange' command");
+  CHECK(n.Do("CLUSTER ADDSLOTSRANGE 0 16383") == "OK");
+  CHECK(n.Do("CLUSTER ADDSLOTS 7") == "(error) ERR Slot 7 is already busy");
+  n.server().RunPendingTimers();
+  f.cl->BeforeSleep();
+  std::string info = n.Do("CLUSTER INFO");
+  CHECK(info.find("cluster_state:ok\r\n") != std::string::npos);
+  CHECK(info.find("cluster_slots_assigned:16384\r\n") != std::string::npos);
+  CHECK(info.find("cluster_known_nodes:1\r\n") != std::string::npos);
+  CHECK(info.find("cluster_size:1\r\n") != std::string::npos);
+  CHECK(n.Do("SET foo bar") == "OK");
+  CHECK(n.Do("SET {foo}2 x") == "OK");
+  CHECK(n.Do("MSET a 1 b 2") == "(error) CROSSSLOT Keys in request don't hash to the same slot");
+  CHECK(n.Do("CLUSTER COUNTKEYSINSLOT 12182") == "(integer) 2");
+  CHECK(n.Do("CLUSTER COUNTKEYSINSLOT 16384") == "(error) ERR Invalid slot");
+  CHECK(n.Do("CLUSTER COUNTKEYSINSLOT x") == "(error) ERR value is not an integer or out of range");
+  CHECK(n.Do("CLUSTER GETKEYSINSLOT 12182 1").find("[\"") == 0);
+  CHECK(n.Do("CLUSTER GETKEYSINSLOT 12182 -1") == "(error) ERR Invalid slot or number of keys");
+  CHECK(n.Do("CLUSTER SET-CONFIG-EPOCH -1") == "(error) ERR Invalid config epoch specified: -1");
+  CHECK(n.Do("CLUSTER SET-CONFIG-EPOCH 5") == "OK");
+  CHECK(n.Do("CLUSTER SET-CONFIG-EPOCH 6") == "(error) ERR Node config epoch is already non-zero");
+  CHECK(n.Do("CLUSTER BUMPEPOCH") == "STILL 5");
+  CHECK(n.Do("CLUSTER SETSLOT 1 foo") ==
+        "(error) ERR Invalid CLUSTER SETSLOT action or number of arguments. Try CLUSTER HELP");
+  CHECK(n.Do("CLUSTER SETSLOT 1 NODE abc") == "(error) ERR Unknown node abc");
+  CHECK(n.Do("CLUSTER SETSLOT 1 IMPORTING abc") == "(error) ERR I'm already the owner of hash slot 1");
+  CHECK(n.Do("CLUSTER SETSLOT 1 MIGRATING abc") == "(error) ERR I don't know about node abc");
+  CHECK(n.Do("CLUSTER REPLICATE " + myid.substr(1, 40)) == "(error) ERR Can't replicate myself");
+  CHECK(n.Do("CLUSTER FORGET " + myid.substr(1, 40)) == "(error) ERR I tried hard but I can't forget myself...");
+  CHECK(n.Do("CLUSTER RESET foo") == "(error) ERR syntax error");
+  CHECK(n.Do("CLUSTER RESET") == "(error) ERR CLUSTER RESET can't be called with master nodes containing keys");
+  CHECK(n.Do("CLUSTER FLUSHSLOTS") == "(error) ERR DB must be empty to perform CLUSTER FLUSHSLOTS.");
+  CHECK(n.Do("CLUSTER FOO") == "(error) ERR unknown subcommand 'FOO'. Try CLUSTER HELP.");
+  CHECK(n.Do("SELECT 1") == "(error) ERR SELECT is not allowed in cluster mode");
+  CHECK(n.Do("MIGRATE 127.0.0.1 1 a 0 10 KEYS b") ==
+        "(error) ERR When using MIGRATE KEYS option, the key argument must be set to the empty string");
+  CHECK(n.Do("MIGRATE 127.0.0.1 1 nokey 0 10") == "NOKEY");
+  CHECK(n.Do("MIGRATE 127.0.0.1 1 foo 0 10 BOGUS") == "(error) ERR syntax error");
+  // The node line: id ip:port@cport flags master ping pong epoch state slots, newline-terminated.
+  std::string nodes = n.Do("CLUSTER NODES");
+  int port = n.server().config().port;
+  CHECK(nodes.find(myid.substr(1, 40) + " :" + std::to_string(port) + "@" + std::to_string(port + 10000) +
+                   " myself,master - 0 ") != std::string::npos);
+  CHECK(nodes.find(" 5 connected 0-16383\n") != std::string::npos);
+  std::string slots = n.Do("CLUSTER SLOTS");
+  CHECK(slots == "[[(integer) 0, (integer) 16383, [\"\", (integer) " + std::to_string(port) + ", " + myid + ", []]]]");
+  CHECK(n.Do("FLUSHALL") == "OK");
+  CHECK(n.Do("CLUSTER RESET HARD") == "OK");
+  CHECK(n.Do("CLUSTER MYID") != myid);
+  CHECK(n.Do("CLUSTER INFO").find("cluster_slots_assigned:0\r\n") != std::string::npos);
+}
+
+TEST_CASE("READONLY/READWRITE/ASKING need cluster mode") {
+  TestNode plain;
+  CHECK(plain.Do("READONLY") == "(error) ERR This instance has cluster support disabled");
+  CHECK(plain.Do("ASKING") == "(error) ERR This instance has cluster support disabled");
+  CHECK(plain.Do("CLUSTER INFO") == "(error) ERR This instance has cluster support disabled");
+  ClusterNodeFixture f;
+  CHECK(f.node.Do("READONLY") == "OK");
+  CHECK(f.node.client()->has(kClientReadOnly));
+  CHECK(f.node.Do("READWRITE") == "OK");
+  CHECK_FALSE(f.node.client()->has(kClientReadOnly));
+}
+
+TEST_CASE("ASKING lets one command through on an importing slot, MOVED otherwise") {
+  ClusterNodeFixture f;
+  ClusterNode* b = f.AddMaster('b', 7001);
+  ClusterState& st = f.cl->state();
+  for (int s = 0; s < kClusterSlots; s++) st.AssignSlot(s, b);
+  f.cl->UpdateState();
+  int slot = KeyHashSlot("foo");
+  CHECK(f.node.Do("GET foo") == "(error) MOVED 12182 10.0.0.1:7001");
+  CHECK(f.node.Do({"CLUSTER", "SETSLOT", std::to_string(slot), "IMPORTING", b->id}) == "OK");
+  CHECK(f.node.Do("GET foo") == "(error) MOVED 12182 10.0.0.1:7001");
+  CHECK(f.node.Do("ASKING") == "OK");
+  CHECK(f.node.Do("SET foo v") == "OK");
+  CHECK(f.node.Do("GET foo") == "(error) MOVED 12182 10.0.0.1:7001");  // ASKING is for one command
+  CHECK(f.node.Do("ASKING") == "OK");
+  CHECK(f.node.Do("GET foo") == "\"v\"");
+  // Finishing the import: the slot is ours with a new epoch.
+  uint64_t epoch = st.current_epoch;
+  CHECK(f.node.Do({"CLUSTER", "SETSLOT", std::to_string(slot), "NODE", st.myself()->id}) == "OK");
+  CHECK(st.owner(slot) == st.myself());
+  CHECK(st.current_epoch == epoch + 1);
+  CHECK(st.importing_id(slot).empty());
+  // Giving a slot with keys away is refused.
+  CHECK(f.node.Do({"CLUSTER", "SETSLOT", std::to_string(slot), "NODE", b->id}) ==
+        "(error) ERR Can't assign hashslot 12182 to a different node while I still hold keys for this hash slot.");
+  CHECK(f.node.Do({"CLUSTER", "SETSLOT", std::to_string(slot), "MIGRATING", b->id}) == "OK");
+  CHECK(f.node.Do("GET foo") == "\"v\"");
+  CHECK(f.node.Do("GET {foo}absent") == "(error) ASK 12182 10.0.0.1:7001");
+  // MULTI: a redirect while queueing aborts EXEC.
+  CHECK(f.node.Do("MULTI") == "OK");
+  CHECK(f.node.Do("GET bar") == "(error) MOVED 5061 10.0.0.1:7001");
+  CHECK(f.node.Do("EXEC") == "(error) EXECABORT Transaction discarded because of previous errors.");
+}
+
+TEST_CASE("bus state machine: MEET adds the sender, gossip reports make a node FAIL, FAIL clears") {
+  ClusterNodeFixture f;
+  ClusterState& st = f.cl->state();
+  ClusterNode* me = st.myself();
+  for (int s = 0; s < 5000; s++) st.AssignSlot(s, me);
+  me->config_epoch = 1;
+  // A MEET from an unknown node adds it under its real id.
+  ClusterNode peer_b;
+  peer_b.id = Id('b');
+  peer_b.ip = "10.0.0.2";
+  peer_b.port = 7001;
+  peer_b.cport = 17001;
+  peer_b.config_epoch = 2;
+  for (int s = 5000; s < 10000; s++) peer_b.slots.set(s);
+  f.cl->HandleMessage(PingFrom(peer_b, MsgType::kMeet), 0, "10.0.0.2");
+  ClusterNode* b = st.Find(Id('b'));
+  REQUIRE(b != nullptr);
+  CHECK(b->is_master());
+  CHECK(b->port == 7001);
+  // Its slot claims are accepted (no owner yet) on the next PING.
+  f.cl->HandleMessage(PingFrom(peer_b), 0, "10.0.0.2");
+  CHECK(b->num_slots == 5000);
+  CHECK(st.owner(5000) == b);
+  ClusterNode* c = f.AddMaster('c', 7002);
+  c->config_epoch = 3;
+  for (int s = 10000; s < kClusterSlots; s++) st.AssignSlot(s, c);
+  f.cl->UpdateState();
+  CHECK(st.state_ok);
+  CHECK(st.Size() == 3);
+
+  // c stops answering: PFAIL after the node timeout (1000 ms).
+  c->ping_sent_ms = f.node.clock().NowMs();
+  c->data_received_ms = f.node.clock().NowMs();
+  f.node.clock().AdvanceMs(1500);
+  f.cl->Cron();
+  CHECK(c->is(kNodePFail));
+  CHECK_FALSE(c->is(kNodeFail));
+  CHECK(f.node.Do("CLUSTER INFO").find("cluster_slots_pfail:6384\r\n") != std::string::npos);
+  // b reports c as failing too: with ourselves that is 2 of 3 masters, a majority -> FAIL.
+  BusMessage gossip = PingFrom(*b);
+  BusMessage::Gossip g;
+  g.id = c->id;
+  g.ip = c->ip;
+  g.port = 7002;
+  g.cport = 17002;
+  g.flags = kNodeMaster | kNodePFail;
+  gossip.gossip.push_back(g);
+  f.cl->HandleMessage(gossip, 0, "10.0.0.2");
+  CHECK(c->is(kNodeFail));
+  CHECK(f.node.Do({"CLUSTER", "COUNT-FAILURE-REPORTS", c->id}) == "(integer) 1");
+  f.cl->UpdateState();
+  CHECK_FALSE(st.state_ok);
+  CHECK(f.node.Do("GET foo") == "(error) CLUSTERDOWN The cluster is down");
+  // Reports expire after 2 x node timeout.
+  f.node.clock().AdvanceMs(2500);
+  CHECK(f.node.Do({"CLUSTER", "COUNT-FAILURE-REPORTS", c->id}) == "(integer) 0");
+
+  // A FAIL message from a known node marks the node FAIL at once.
+  ClusterNode* d = f.AddMaster('d', 7003);
+  BusMessage fail;
+  fail.type = MsgType::kFail;
+  fail.sender = b->id;
+  fail.fail_id = d->id;
+  f.cl->HandleMessage(fail, 0, "10.0.0.2");
+  CHECK(d->is(kNodeFail));
+  // ...but not from an unknown sender.
+  ClusterNode* e = f.AddMaster('e', 7004);
+  fail.sender = Id('9');
+  fail.fail_id = e->id;
+  f.cl->HandleMessage(fail, 0, "10.0.0.9");
+  CHECK_FALSE(e->is(kNodeFail));
+}
+
+TEST_CASE("epochs: adopt a greater currentEpoch, collisions, higher configEpoch wins a slot, UPDATE") {
+  ClusterNodeFixture f;
+  ClusterState& st = f.cl->state();
+  ClusterNode* me = st.myself();
+  st.Rename(me, Id('1'));  // a small id: on a collision we are the one that bumps
+  for (int s = 0; s < 100; s++) st.AssignSlot(s, me);
+  me->config_epoch = 5;
+  st.current_epoch = 5;
+  ClusterNode* b = f.AddMaster('b', 7001);
+  b->config_epoch = 5;
+  ClusterNode peer = *b;
+  peer.slots.reset();
+  peer.config_epoch = 5;
+  BusMessage m = PingFrom(peer);
+  m.current_epoch = 8;
+  f.cl->HandleMessage(m, 0, "10.0.0.1");
+  CHECK(st.current_epoch == 9);  // adopted 8, then bumped to resolve the collision (5 == 5)
+  CHECK(me->config_epoch == 9);
+
+  // b claims slot 10 with a greater configEpoch: it wins the slot; our keys there are dropped.
+  CHECK(f.node.Do({"SET", "{" + std::string("a") + "}", "x"}) != "");
+  peer.config_epoch = 20;
+  peer.slots.set(10);
+  f.cl->HandleMessage(PingFrom(peer), 0, "10.0.0.1");
+  CHECK(st.owner(10) == b);
+  CHECK(b->config_epoch == 20);
+  // A stale claim (epoch lower than the owner's) does not take the slot.
+  ClusterNode* c = f.AddMaster('c', 7002);
+  c->config_epoch = 1;
+  ClusterNode peer_c = *c;
+  peer_c.slots.set(50);  // owned by us with epoch 9
+  f.cl->HandleMessage(PingFrom(peer_c), 0, "10.0.0.1");
+  CHECK(st.owner(50) == me);
+  // UPDATE: c's new config (epoch 30, slots 60..61) replaces what we knew.
+  BusMessage upd;
+  upd.type = MsgType::kUpdate;
+  upd.sender = b->id;
+  upd.update_id = c->id;
+  upd.update_epoch = 30;
+  upd.update_slots.assign(kClusterSlots / 8, 0);
+  BitmapSet(upd.update_slots, 60);
+  BitmapSet(upd.update_slots, 61);
+  f.cl->HandleMessage(upd, 0, "10.0.0.1");
+  CHECK(c->config_epoch == 30);
+  CHECK(st.owner(60) == c);
+  CHECK(st.owner(61) == c);
+}
+
+TEST_CASE("a master that loses all its slots to another becomes its replica") {
+  ClusterNodeFixture f;
+  ClusterState& st = f.cl->state();
+  ClusterNode* me = st.myself();
+  for (int s = 0; s < 10; s++) st.AssignSlot(s, me);
+  me->config_epoch = 1;
+  ClusterNode* b = f.AddMaster('b', 7001);
+  ClusterNode peer = *b;
+  peer.config_epoch = 2;
+  for (int s = 0; s < 10; s++) peer.slots.set(s);
+  f.cl->HandleMessage(PingFrom(peer), 0, "10.0.0.1");
+  CHECK(me->is_replica());
+  CHECK(me->master_id == b->id);
+  CHECK(f.node.server().is_replica());
+  f.node.server().config().cluster_require_full_coverage = false;
+  f.cl->UpdateState();
+  std::string key;
+  for (int i = 0; key.empty(); i++) {
+    if (KeyHashSlot("k" + std::to_string(i)) < 10) key = "k" + std::to_string(i);
+  }
+  std::string moved = "(error) MOVED " + std::to_string(KeyHashSlot(key)) + " 10.0.0.1:7001";
+  CHECK(f.node.Do({"SET", key, "1"}) == moved);
+  CHECK(f.node.Do({"GET", key}) == moved);
+  CHECK(f.node.Do("READONLY") == "OK");  // reads of our master's slots are served here now
+  CHECK(f.node.Do({"GET", key}) == "(nil)");
+  CHECK(f.node.Do({"SET", key, "1"}) == moved);
+  CHECK(f.node.Do("GET {a}") == "(error) CLUSTERDOWN Hash slot not served");
+}
