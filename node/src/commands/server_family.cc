@@ -203,7 +203,8 @@ std::string ClientInfoLine(const Server& server, const Client* c) {
   s += " omem=" + std::to_string(c->out.capacity());
   s += " tot-mem=" + std::to_string(c->out.capacity() + c->qbuf.capacity() + sizeof(Client));
   s += " events=r";
-  s += " cmd=" + c->last_cmd;
+  s += " cmd=";
+  s += c->last_cmd;
   s += " user=default redir=-1";
   s += " resp=" + std::to_string(c->resp);
   s += " lib-name=" + c->lib_name + " lib-ver=" + c->lib_ver;

@@ -25,6 +25,22 @@ RespParser::Result RespParser::Fail(std::string msg) {
 // -1 if the line is malformed.
 static int ReadCountLine(std::string_view data, size_t pos, int64_t* value, size_t* next, bool* too_big) {
   size_t limit = data.size();
+  // Fast path for the common case: 1-18 plain digits without a leading zero (or "0"), then CRLF. Anything
+  // else (signs, leading zeros, junk, a line split across reads) takes the general path below, which has
+  // string2ll's exact rules.
+  {
+    const char* p = data.data() + pos + 1;
+    const char* end = data.data() + limit;
+    const char* start = p;
+    int64_t v = 0;
+    while (p < end && p - start < 18 && static_cast<unsigned>(*p - '0') <= 9) v = v * 10 + (*p++ - '0');
+    size_t ndigits = static_cast<size_t>(p - start);
+    if (ndigits > 0 && p + 1 < end && p[0] == '\r' && p[1] == '\n' && (start[0] != '0' || ndigits == 1)) {
+      *value = v;
+      *next = static_cast<size_t>(p + 2 - data.data());
+      return 1;
+    }
+  }
   const char* start = data.data() + pos + 1;
   const void* cr = memchr(start, '\r', limit - pos - 1);
   if (cr == nullptr) {

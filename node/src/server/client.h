@@ -44,7 +44,7 @@ class Client {
   std::string addr, laddr;       // "ip:port"
   int64_t created_ms = 0;
   int64_t last_interaction_ms = 0;
-  std::string last_cmd = "NULL";
+  std::string_view last_cmd = "NULL";  // a view of the spec's name (specs live as long as the server)
 
   // Input: bytes [qpos, qlen) of qbuf are unparsed; the parser keeps its place within them. qbuf's size is
   // its capacity (grown, never zero-filled per read); qlen is how much of it holds data.

@@ -20,7 +20,7 @@ bool CommandSpec::KeyIndices(ArgList argv, std::vector<int>* out) const {
 void CommandRegistry::Add(CommandSpec spec) {
   auto owned = std::make_unique<CommandSpec>(std::move(spec));
   owned->name = ToLower(owned->name);
-  by_name_[owned->name] = owned.get();
+  by_name_[std::string_view(owned->name)] = owned.get();
   commands_.push_back(std::move(owned));
 }
 
@@ -31,7 +31,7 @@ const CommandSpec* CommandRegistry::Find(std::string_view name) const {
     char c = name[i];
     buf[i] = (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c;
   }
-  auto it = by_name_.find(std::string(buf, name.size()));
+  auto it = by_name_.find(std::string_view(buf, name.size()));
   return it == by_name_.end() ? nullptr : it->second;
 }
 

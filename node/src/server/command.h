@@ -129,8 +129,16 @@ class CommandRegistry {
   void ResetStats();
 
  private:
+  struct NameHash {
+    size_t operator()(std::string_view s) const noexcept {
+      uint64_t h = 1469598103934665603ull;  // FNV-1a: command names are short
+      for (unsigned char c : s) h = (h ^ c) * 1099511628211ull;
+      return static_cast<size_t>(h);
+    }
+  };
   std::vector<std::unique_ptr<CommandSpec>> commands_;
-  std::unordered_map<std::string, CommandSpec*> by_name_;
+  // Keys are views of the specs' own (heap-stable) names.
+  std::unordered_map<std::string_view, CommandSpec*, NameHash> by_name_;
 };
 
 // Registration functions, one per family (commands/*_family.cc), all called by RegisterAllCommands.
