@@ -33,10 +33,12 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <new>
 #include <random>
 
 #include "base/alloc.h"
 #include "base/crc16.h"
+#include "keyspace/ks_slot.h"
 
 namespace rcs {
 namespace {
@@ -223,17 +225,21 @@ constexpr size_t kPoolSize = 16;     // Redis's EVPOOL_SIZE
 constexpr int kExpireKeysPerLoop = 20;
 constexpr int kAcceptableStalePerc = 10;
 
+// 32 bytes, held inline in one array of 16384 (512 KiB): a lookup goes slot -> bucket -> entry with no
+// pointer hop to a separately allocated table header. A slot without keys has b[0] == nullptr.
 struct Table {
   Link* b[2] = {nullptr, nullptr};
-  uint64_t used[2] = {0, 0};
-  int64_t rehash_idx = -1;  // next bucket of b[0] to move; -1 when not rehashing
+  uint32_t used[2] = {0, 0};
+  int32_t rehash_idx = -1;  // next bucket of b[0] to move; -1 when not rehashing
   uint8_t bits[2] = {0, 0};
   bool queued = false;  // in the Cron rehash queue
   size_t size(int i) const { return b[i] ? size_t{1} << bits[i] : 0; }
   size_t mask(int i) const { return (size_t{1} << bits[i]) - 1; }
   bool rehashing() const { return rehash_idx >= 0; }
-  uint64_t count() const { return used[0] + used[1]; }
+  uint64_t count() const { return uint64_t{used[0]} + used[1]; }
 };
+
+static_assert(sizeof(Table) == 32);
 
 Link* NewBuckets(uint8_t bits) {
   size_t n = size_t{1} << bits;
@@ -276,8 +282,8 @@ struct Keyspace::Impl {
     seed = (static_cast<uint64_t>(rd()) << 32) ^ rd() ^
            static_cast<uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count());
     rng = seed | 1;
-    tables = static_cast<Table**>(CountedMalloc(sizeof(Table*) * kClusterSlots));
-    memset(tables, 0, sizeof(Table*) * kClusterSlots);
+    tables = static_cast<Table*>(CountedMalloc(sizeof(Table) * kClusterSlots));
+    for (int s = 0; s < kClusterSlots; s++) new (&tables[s]) Table();
     fenwick = static_cast<uint32_t*>(CountedMalloc(sizeof(uint32_t) * (kClusterSlots + 1)));
     memset(fenwick, 0, sizeof(uint32_t) * (kClusterSlots + 1));
   }
@@ -292,7 +298,7 @@ struct Keyspace::Impl {
   bool paused = false;
   uint64_t seed;
   uint64_t rng;
-  Table** tables;
+  Table* tables;  // kClusterSlots of them
   uint32_t* fenwick;  // 1-based Fenwick tree of per-slot key counts
   uint64_t total = 0;
   std::vector<Entry*> vol;  // entries with an expiry
@@ -345,6 +351,10 @@ struct Keyspace::Impl {
   }
 
   // ---- tables ----
+  Table* Tab(int slot) const {
+    Table* t = &tables[slot];
+    return t->b[0] != nullptr ? t : nullptr;
+  }
   void Queue(Table* t, int slot) {
     if (!t->queued) {
       t->queued = true;
@@ -397,7 +407,7 @@ struct Keyspace::Impl {
     }
   }
   Table* PrepareSlot(int slot) {
-    Table* t = tables[slot];
+    Table* t = Tab(slot);
     if (t != nullptr && t->rehashing()) RehashStep(t, 1);
     return t;
   }
@@ -425,17 +435,15 @@ struct Keyspace::Impl {
     return pos;
   }
   Pos LocateKey(std::string_view key, int* slot_out) {
-    int slot = KeyHashSlot(key);
+    int slot = ks::SlotOf(key);
     *slot_out = slot;
-    return Locate(tables[slot], Hash(key), key);
+    return Locate(Tab(slot), Hash(key), key);
   }
   void Insert(int slot, uint64_t h, Entry* e) {
-    Table* t = tables[slot];
-    if (t == nullptr) {
-      t = new Table;
+    Table* t = &tables[slot];
+    if (t->b[0] == nullptr) {
       t->b[0] = NewBuckets(kInitialBits);
       t->bits[0] = kInitialBits;
-      tables[slot] = t;
     } else if (!t->rehashing() && t->used[0] >= kMaxLoad * t->size(0)) {
       StartResize(t, slot, t->size(0) * 2);
     }
@@ -448,11 +456,10 @@ struct Keyspace::Impl {
     FenAdd(slot, 1);
   }
   void FreeTable(int slot) {
-    Table* t = tables[slot];
+    Table* t = &tables[slot];
     CountedFree(t->b[0]);
     if (t->b[1]) CountedFree(t->b[1]);
-    delete t;
-    tables[slot] = nullptr;
+    *t = Table();
   }
   void FreeEntry(Entry* e, bool free_obj) {
     if (free_obj && (Meta(e) & kTypeMask) != static_cast<uint32_t>(ObjType::kString)) delete ObjOf(e);
@@ -470,7 +477,7 @@ struct Keyspace::Impl {
     FreeEntry(e, free_obj);
     if (t->count() == 0) {
       FreeTable(slot);
-    } else if (!t->rehashing() && t->bits[0] > kInitialBits && t->used[0] * 10 < t->size(0)) {
+    } else if (!t->rehashing() && t->bits[0] > kInitialBits && uint64_t{t->used[0]} * 10 < t->size(0)) {
       StartResize(t, slot, t->used[0]);
     }
   }
@@ -492,7 +499,7 @@ struct Keyspace::Impl {
 
   // mode: 0 Find, 1 FindRead, 2 FindWrite
   Entry* Lookup(std::string_view key, int mode) {
-    int slot = KeyHashSlot(key);
+    int slot = ks::SlotOf(key);
     Table* t = PrepareSlot(slot);
     if (t != nullptr) {
       Pos pos = Locate(t, Hash(key), key);
@@ -520,7 +527,7 @@ struct Keyspace::Impl {
   }
   // Finds a live key for modification: expired keys are deleted (or, when paused, reported absent).
   Pos FindLive(std::string_view key, int* slot) {
-    *slot = KeyHashSlot(key);
+    *slot = ks::SlotOf(key);
     Table* t = PrepareSlot(*slot);
     Pos pos = Locate(t, Hash(key), key);
     if (pos.e != nullptr && (Meta(pos.e) & kHasExpire) && NowMs() > ExpireOf(pos.e)) {
@@ -626,7 +633,7 @@ struct Keyspace::Impl {
 
   void ClearAll() {
     for (int s = 0; s < kClusterSlots; s++) {
-      if (tables[s] != nullptr) FreeSlotEntries(s, false);
+      if (Tab(s) != nullptr) FreeSlotEntries(s, false);
     }
     memset(fenwick, 0, sizeof(uint32_t) * (kClusterSlots + 1));
     total = 0;
@@ -639,7 +646,7 @@ struct Keyspace::Impl {
   // Frees every entry of a slot and the table. With fix_index the counters and the volatile array are
   // updated entry by entry (ClearAll resets them wholesale instead).
   void FreeSlotEntries(int slot, bool fix_index) {
-    Table* t = tables[slot];
+    Table* t = &tables[slot];
     uint64_t n = 0;
     for (int i = 0; i < 2; i++) {
       if (t->b[i] == nullptr) continue;
@@ -666,7 +673,7 @@ struct Keyspace::Impl {
   Entry* RandomAny() {
     if (total == 0) return nullptr;
     int slot = FenFind(Rand() % total);
-    Table* t = tables[slot];
+    Table* t = &tables[slot];
     Link l = 0;
     if (t->rehashing()) {
       size_t s0 = t->size(0), s1 = t->size(1);
@@ -802,12 +809,15 @@ bool Keyspace::Rename(std::string_view from, std::string_view to) {
   Entry* ne = Impl::NewEntry(to, type, meta >> kLruShift, (meta & kHasExpire) ? ExpireOf(src) : -1,
                              is_string ? src->str() : std::string_view{}, is_string ? nullptr : ObjOf(src));
   // Drop the old `to` (it may precede `from` in a chain: locate `from` again afterwards).
+  // `to` and `from` may point into the entries removed below: hash them first, and insert with the new
+  // entry's own copy of the key.
+  const uint64_t from_hash = m.Hash(from);
   int tslot;
   Impl::Pos tp = m.FindLive(to, &tslot);
   if (tp.e != nullptr) m.Remove(tp, tslot, true);
-  fp = m.Locate(m.tables[fslot], m.Hash(from), from);
+  fp = m.Locate(m.Tab(fslot), from_hash, from);
   m.Remove(fp, fslot, false);
-  m.Insert(tslot, m.Hash(to), ne);
+  m.Insert(tslot, m.Hash(KeyOf(ne)), ne);
   if (Meta(ne) & kHasExpire) m.VolAdd(ne);
   return true;
 }
@@ -867,7 +877,7 @@ uint64_t Keyspace::Scan(uint64_t cursor, size_t count, const std::function<void(
     fn(*e);
   };
   while (true) {
-    Table* t = m.tables[slot];
+    Table* t = m.Tab(slot);
     if (t != nullptr) {
       v = m.ScanTable(t, v, emit);
       iterations++;
@@ -886,7 +896,7 @@ void Keyspace::ForEach(const std::function<void(const Entry&)>& fn) {
   Impl& m = *impl_;
   const int64_t now = m.NowMs();
   for (int s = 0; s < kClusterSlots; s++) {
-    Table* t = m.tables[s];
+    Table* t = m.Tab(s);
     if (t == nullptr) continue;
     for (int i = 0; i < 2; i++) {
       if (t->b[i] == nullptr) continue;
@@ -923,14 +933,14 @@ Entry* Keyspace::RandomEntry() {
 }
 
 size_t Keyspace::CountKeysInSlot(int slot) const {
-  if (slot < 0 || slot >= kClusterSlots || impl_->tables[slot] == nullptr) return 0;
-  return impl_->tables[slot]->count();
+  if (slot < 0 || slot >= kClusterSlots) return 0;
+  return impl_->tables[slot].count();
 }
 
 std::vector<std::string> Keyspace::GetKeysInSlot(int slot, size_t count) const {
   std::vector<std::string> out;
   if (slot < 0 || slot >= kClusterSlots) return out;
-  Table* t = impl_->tables[slot];
+  Table* t = impl_->Tab(slot);
   if (t == nullptr) return out;
   for (int i = 0; i < 2 && out.size() < count; i++) {
     if (t->b[i] == nullptr) continue;
@@ -945,7 +955,7 @@ std::vector<std::string> Keyspace::GetKeysInSlot(int slot, size_t count) const {
 }
 
 void Keyspace::DeleteKeysInSlot(int slot) {
-  if (slot < 0 || slot >= kClusterSlots || impl_->tables[slot] == nullptr) return;
+  if (slot < 0 || slot >= kClusterSlots || impl_->Tab(slot) == nullptr) return;
   impl_->FreeSlotEntries(slot, true);
 }
 
@@ -1065,7 +1075,7 @@ void Keyspace::Cron() {
   std::vector<int> keep;
   for (size_t i = 0; i < m.rehash_queue.size(); i++) {
     int slot = m.rehash_queue[i];
-    Table* t = m.tables[slot];
+    Table* t = m.Tab(slot);
     if (t == nullptr || !t->queued) continue;
     bool budget_left = work < 100000 &&
                        std::chrono::steady_clock::now() - start < std::chrono::microseconds(1000);
