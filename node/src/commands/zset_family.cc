@@ -449,7 +449,6 @@ void RangeGeneric(CommandContext& ctx, size_t argc_start, bool store, RangeType 
   size_t minidx = argc_start + 1, maxidx = argc_start + 2;
   bool withscores = false;
   int64_t offset = 0, limit = -1;
-  bool has_limit = false;
   for (size_t j = argc_start + 3; j < ctx.argc(); j++) {
     size_t left = ctx.argc() - j - 1;
     std::string_view o = ctx.arg(j);
@@ -457,7 +456,6 @@ void RangeGeneric(CommandContext& ctx, size_t argc_start, bool store, RangeType 
       withscores = true;
     } else if (EqualsIgnoreCase(o, "limit") && left >= 2) {
       if (!ParseLongOrReply(ctx, ctx.arg(j + 1), &offset) || !ParseLongOrReply(ctx, ctx.arg(j + 2), &limit)) return;
-      has_limit = true;
       j += 2;
     } else if (dir == Direction::kAuto && EqualsIgnoreCase(o, "rev")) {
       dir = Direction::kReverse;
@@ -472,8 +470,7 @@ void RangeGeneric(CommandContext& ctx, size_t argc_start, bool store, RangeType 
   }
   if (dir == Direction::kAuto) dir = Direction::kForward;
   if (type == RangeType::kAuto) type = RangeType::kRank;
-  // Redis tests "limit != -1": LIMIT 0 -1 with a rank range passes.
-  (void)has_limit;
+  // As Redis, only a limit other than -1 counts: "ZRANGE k 0 -1 LIMIT 0 -1" is accepted.
   if (limit != -1 && type == RangeType::kRank) {
     ctx.reply.Error(kErrLimitNeedsBy);
     return;
