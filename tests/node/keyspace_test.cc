@@ -150,6 +150,16 @@ TEST_CASE("keyspace: expiry is lazy, hidden, counted and reported") {
   CHECK(ks.size() == 1);
   CHECK(ks.ActiveExpireCycle(1000) == 0);
   CHECK(log.calls.size() == 1);
+  // Writes (the master's commands) still see the hidden key: no duplicate, and its DEL removes it.
+  ks.SetString("q", "v", clock.NowMs() - 1);
+  CHECK(ks.Find("q") == nullptr);
+  ks.SetString("q", "new");
+  CHECK(ks.size() == 2);
+  CHECK(ks.Find("q")->str() == "new");
+  ks.SetString("q", "v", clock.NowMs() - 1);
+  CHECK(ks.Delete("q"));
+  CHECK(ks.size() == 1);
+  CHECK(ks.expires_size() == 1);
   ks.set_expiry_paused(false);
   CHECK(ks.Find("p") == nullptr);
   CHECK(ks.size() == 0);

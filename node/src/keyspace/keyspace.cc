@@ -525,13 +525,16 @@ struct Keyspace::Impl {
     if (mode == 1) stats.keyspace_misses++;
     return nullptr;
   }
-  // Finds a live key for modification: expired keys are deleted (or, when paused, reported absent).
+  // Finds a key for modification. An expired key is deleted first and reported absent; but while expiry is
+  // paused (a replica) it is returned as is: writes then come from the master, which still sees the key (as
+  // Redis's replicas never treat keys as expired for their master's commands), and the master's DEL for an
+  // expired key must remove it. Inserting beside it would duplicate the key.
   Pos FindLive(std::string_view key, int* slot) {
     *slot = ks::SlotOf(key);
     Table* t = PrepareSlot(*slot);
     Pos pos = Locate(t, Hash(key), key);
-    if (pos.e != nullptr && (Meta(pos.e) & kHasExpire) && NowMs() > ExpireOf(pos.e)) {
-      if (!paused) DeleteExpired(pos, *slot);
+    if (pos.e != nullptr && !paused && (Meta(pos.e) & kHasExpire) && NowMs() > ExpireOf(pos.e)) {
+      DeleteExpired(pos, *slot);
       return Pos{};
     }
     return pos;
