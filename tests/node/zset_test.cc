@@ -1039,6 +1039,12 @@ TEST_CASE("zset: blocking BZPOPMIN/BZPOPMAX") {
   n.Advance(600);
   CHECK(n.Take(c) == "(nil)");
 
+  // A key that becomes another type keeps the client blocked (as Redis), a later ZADD serves it.
+  n.Send(c, {"BZPOPMIN", "k4", "k5", "0"});
+  CHECK(n.Do("SET k4 str") == "OK");
+  CHECK(n.Take(c).empty());
+  CHECK(n.Do("ZADD k5 7 z") == "(integer) 1");
+  CHECK(n.Take(c) == "[\"k5\", \"z\", \"7\"]");
   // Served at once when an element is there; the last pop deletes the key.
   n.Send(c, {"BZPOPMAX", "nosuch", "k2", "0"});
   CHECK(n.Take(c) == "[\"k2\", \"b\", \"6\"]");

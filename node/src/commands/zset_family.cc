@@ -682,10 +682,16 @@ void BpopGeneric(CommandContext& ctx, bool max) {
   if (!ParseTimeout(ctx, ctx.arg(ctx.argc() - 1), &timeout_at)) return;
   size_t nkeys = ctx.argc() - 2;
   for (size_t i = 1; i <= nkeys; i++) {
-    bool wrongtype;
-    ZSetValue* z = LookupZSet(ctx, ctx.arg(i), true, &wrongtype);
-    if (wrongtype) return;
-    if (!z || z->size() == 0) continue;
+    // On a retry (a key was written while blocked) a key of another type counts as absent: Redis keeps
+    // the client blocked instead of answering WRONGTYPE.
+    Entry* e = ctx.db.FindWrite(ctx.arg(i));
+    if (!e || (ctx.retry && e->type() != ObjType::kZSet)) continue;
+    if (e->type() != ObjType::kZSet) {
+      ctx.reply.Error(err::kWrongType);
+      return;
+    }
+    ZSetValue* z = e->as<ZSetValue>();
+    if (z->size() == 0) continue;
     std::string_view key = ctx.arg(i);
     std::string_view m;
     double s;
