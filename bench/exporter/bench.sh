@@ -20,6 +20,7 @@ CL_PORT_BASE=${CL_PORT_BASE:-21010}
 WORK=$(mktemp -d /tmp/rcs-exporter-bench.XXXXXX)
 PIDS=()
 cleanup() {
+  watchdog_stop
   local p
   for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done
   for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null; done
@@ -28,6 +29,7 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
+watchdog_start 280  # ctest's TIMEOUT is 300
 
 [ -x "$REFERENCE" ] || { echo "reference exporter $REFERENCE not found"; exit 0; }
 wait_http() {

@@ -15,6 +15,35 @@ CL_PORT_BASE=${CL_PORT_BASE:-21000}
 CL_PASSWORD=${CL_PASSWORD:-s3cret-pw}
 CL_NODE_TIMEOUT=${CL_NODE_TIMEOUT:-1000}
 CL_DIR=""
+WATCHDOG_PID=""
+
+# A test must stop what it started even when ctest's timeout would kill it: this sends SIGTERM to the
+# calling script after SECONDS (its TERM trap exits, which runs its EXIT trap and so cleanup).
+watchdog_start() { # watchdog_start SECONDS
+  local parent=$$
+  WATCHDOG_SLEEP_FILE=$(mktemp /tmp/rcs-exporter-watchdog.XXXXXX)
+  (
+    sleep "$1" &
+    echo $! >"$WATCHDOG_SLEEP_FILE"
+    wait $! || exit 0
+    echo "watchdog: $1 s passed, stopping" >&2
+    kill -TERM "$parent"
+  ) &
+  WATCHDOG_PID=$!
+}
+watchdog_stop() { # stops the watchdog and its sleep (by the pids it recorded)
+  [ -n "$WATCHDOG_PID" ] || return 0
+  kill "$WATCHDOG_PID" 2>/dev/null
+  local i sleep_pid=""
+  for i in 1 2 3 4 5 6 7 8 9 10; do
+    sleep_pid=$(cat "$WATCHDOG_SLEEP_FILE" 2>/dev/null)
+    [ -n "$sleep_pid" ] && break
+    sleep 0.05
+  done
+  [ -n "$sleep_pid" ] && kill "$sleep_pid" 2>/dev/null
+  rm -f "$WATCHDOG_SLEEP_FILE"
+  WATCHDOG_PID=""
+}
 
 cl_cli() { # cl_cli PORT args...
   local port=$1; shift
@@ -31,9 +60,10 @@ cl_node_start() { # cl_node_start PORT (reuses the port's directory and nodes.co
   echo $! >"$d/pid"
 }
 
-cl_wait_ping() { # cl_wait_ping PORT
-  local i
+cl_wait_ping() { # cl_wait_ping PORT  (at most 50 tries / 10 s)
+  local i end=$((SECONDS + 10))
   for i in $(seq 1 50); do
+    [ "$SECONDS" -lt "$end" ] || break
     [ "$(cl_cli "$1" ping 2>/dev/null)" = "PONG" ] && return 0
     sleep 0.1
   done
@@ -41,10 +71,11 @@ cl_wait_ping() { # cl_wait_ping PORT
   return 1
 }
 
-cl_wait_state_ok() { # cl_wait_state_ok PORT...
-  local port i
+cl_wait_state_ok() { # cl_wait_state_ok PORT...  (at most 100 tries per node / 30 s in all)
+  local port i end=$((SECONDS + 30))
   for port in "$@"; do
     for i in $(seq 1 100); do
+      [ "$SECONDS" -lt "$end" ] || break
       cl_cli "$port" cluster info 2>/dev/null | grep -q '^cluster_state:ok' && break
       sleep 0.2
     done
@@ -62,13 +93,14 @@ cluster_start() {
     addrs+=("127.0.0.1:$port")
   done
   for port in $(cluster_ports); do cl_wait_ping "$port" || return 1; done
-  timeout 60 "$RCS_CLI_BIN" --no-auth-warning -a "$CL_PASSWORD" --cluster create "${addrs[@]}" \
+  timeout 30 "$RCS_CLI_BIN" --no-auth-warning -a "$CL_PASSWORD" --cluster create "${addrs[@]}" \
     --cluster-replicas 1 --cluster-yes >"$CL_DIR/create.log" 2>&1 || { cat "$CL_DIR/create.log" >&2; return 1; }
   # shellcheck disable=SC2046
   cl_wait_state_ok $(cluster_ports) || return 1
   # Wait until every replica reports its link up, so the cluster is fully formed.
-  local i ok
+  local i ok end=$((SECONDS + 30))
   for i in $(seq 1 100); do
+    [ "$SECONDS" -lt "$end" ] || break
     ok=$(for port in $(cluster_ports); do cl_cli "$port" info replication; done | grep -c 'master_link_status:up')
     [ "$ok" -ge 3 ] && return 0
     sleep 0.2
@@ -103,4 +135,20 @@ cluster_stop() {
   done
   rm -rf "$CL_DIR"
   CL_DIR=""
+WATCHDOG_PID=""
+
+# A test must stop what it started even when ctest's timeout would kill it: this sends SIGTERM to the
+# calling script after SECONDS (its TERM trap exits, which runs its EXIT trap and so cleanup).
+watchdog_start() { # watchdog_start SECONDS
+  local parent=$$
+  (
+    trap 'kill "$s" 2>/dev/null; exit 0' TERM
+    sleep "$1" & s=$!
+    wait "$s" || exit 0
+    echo "watchdog: $1 s passed, stopping" >&2
+    kill -TERM "$parent"
+  ) &
+  WATCHDOG_PID=$!
+}
+watchdog_stop() { [ -n "$WATCHDOG_PID" ] && kill "$WATCHDOG_PID" 2>/dev/null; WATCHDOG_PID=""; }
 }

@@ -22,6 +22,7 @@ CHECKS=0
 T0=$(date +%s)
 
 cleanup() {
+  watchdog_stop
   local p
   for p in "${EXPORTER_PIDS[@]}"; do kill "$p" 2>/dev/null; done
   for p in "${EXPORTER_PIDS[@]}"; do wait "$p" 2>/dev/null; done
@@ -30,6 +31,7 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
+watchdog_start 165  # ctest's TIMEOUT is 180
 
 check() { # check "description" command...
   local what=$1; shift
@@ -57,7 +59,9 @@ start_exporter() { # start_exporter PORT args...  -> sets LAST_PID
   return 1
 }
 
-scrape() { curl -s --max-time 15 "http://127.0.0.1:$1${2:-/metrics}"; }
+scrape() { curl -s --max-time 6 "http://127.0.0.1:$1${2:-/metrics}"; }
+# Waits are bounded in count and in time: the whole test must end (and clean up) well within ctest's 180 s.
+before() { [ "$SECONDS" -lt "$1" ]; }  # before DEADLINE_SECONDS
 value() { # value FILE SERIES -> the sample value of an exact series (name{labels})
   awk -v s="$2" 'index($0, s " ") == 1 { print $NF; exit }' "$1"
 }
@@ -175,7 +179,9 @@ check "frozen seed: the backup's cluster view is served in the same scrape" \
 check "frozen node: scrape took ${took}s, within the 2s scrape timeout (+0.5s)" [ "$(awk -v t="$took" 'BEGIN {print (t < 2.5)}')" = 1 ]
 check "frozen node: its redis_up is 0, the other five are 1" \
   [ "$(grep -c "^redis_up{addr=\"127.0.0.1:$REPLICA_PORT\".*} 0$" "$WORK/a-frozen.txt")/$(up_count "$WORK/a-frozen.txt")" = "1/5" ]
+deadline=$((SECONDS + 15))
 for i in $(seq 1 40); do
+  before $deadline || break
   scrape $A >"$WORK/a-thawed.txt"
   [ "$(up_count "$WORK/a-thawed.txt")" = 6 ] && break
   sleep 0.25
@@ -190,7 +196,9 @@ PROMOTED_ID=$(node_id_of "$PROMOTED_PORT")
 echo "# killing master 127.0.0.1:$OLD_MASTER ($OLD_ID); its replica is 127.0.0.1:$PROMOTED_PORT"
 cl_node_kill9 $OLD_MASTER
 promoted=0
+deadline=$((SECONDS + 40))
 for i in $(seq 1 60); do
+  before $deadline || break
   scrape $A >"$WORK/a-failover.txt"
   if [ "$(value "$WORK/a-failover.txt" "redis_up{addr=\"127.0.0.1:$PROMOTED_PORT\",node_id=\"$PROMOTED_ID\",role=\"master\"}")" = 1 ] &&
      [ "$(value "$WORK/a-failover.txt" "redis_cluster_role_changes_total{node_id=\"$PROMOTED_ID\",addr=\"127.0.0.1:$PROMOTED_PORT\"}")" = 1 ]; then
@@ -212,7 +220,9 @@ check "after failover: the exporter logged the node failure" grep -q "127.0.0.1:
 cl_node_start $OLD_MASTER
 cl_wait_ping $OLD_MASTER
 rejoined=0
+deadline=$((SECONDS + 40))
 for i in $(seq 1 60); do
+  before $deadline || break
   scrape $A >"$WORK/a-rejoin.txt"
   if [ "$(value "$WORK/a-rejoin.txt" "redis_up{addr=\"127.0.0.1:$OLD_MASTER\",node_id=\"$OLD_ID\",role=\"replica\"}")" = 1 ] &&
      [ "$(value "$WORK/a-rejoin.txt" "redis_cluster_role_changes_total{node_id=\"$OLD_ID\",addr=\"127.0.0.1:$OLD_MASTER\"}")" = 1 ]; then
