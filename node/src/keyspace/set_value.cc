@@ -160,6 +160,7 @@ void SetValue::EmitRebuildCommands(std::string_view key, const CommandSink& sink
   argv.reserve(2 + kPerCommand);
   argv.push_back("SADD");
   argv.push_back(key);
+  char bufs[kPerCommand][kIntBufSize];  // intset members' text; lives until the last batch is sunk
   if (table_) {
     for (const Node& n : table_->nodes()) {
       argv.push_back(n.member.view());
@@ -169,7 +170,6 @@ void SetValue::EmitRebuildCommands(std::string_view key, const CommandSink& sink
       }
     }
   } else {
-    char bufs[kPerCommand][kIntBufSize];
     size_t n = size();
     for (size_t i = 0; i < n; i++) {
       argv.push_back(FormatInt(IntAt(i), bufs[argv.size() - 2]));
