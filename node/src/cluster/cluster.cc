@@ -215,6 +215,7 @@ void Cluster::ConnectTo(ClusterNode* n) {
   int rc = connect(fd, reinterpret_cast<sockaddr*>(&ss), sl);
   if (rc != 0 && errno != EINPROGRESS) {
     close(fd);
+    if (n->ping_sent_ms == 0) n->ping_sent_ms = now_ms();
     return;
   }
   auto l = std::make_unique<Link>();
@@ -270,6 +271,8 @@ void Cluster::OnLinkEvent(uint64_t link_id, uint32_t events) {
     socklen_t len = sizeof(err);
     getsockopt(l->fd, SOL_SOCKET, SO_ERROR, &err, &len);
     if (err != 0) {
+      // No ping could be sent: count from now, or a dead node would never time out.
+      if (ClusterNode* n = state_.Find(l->node_id); n != nullptr && n->ping_sent_ms == 0) n->ping_sent_ms = now_ms();
       CloseLink(link_id, std::string("connect: ") + strerror(err));
       return;
     }

@@ -18,6 +18,7 @@ import rcs  # noqa: E402
 
 BASE = int(os.environ.get("RCS_CLUSTER_BASE_PORT", "11000"))
 PORTS = [BASE + i for i in range(6)]
+EXTRA = [BASE + 6, BASE + 7]  # add-node as master and as replica
 KEYS = 3000
 
 
@@ -42,8 +43,16 @@ def check_clean(addr):
     return out
 
 
+def node_line(node, port):
+    for line in node.cli("CLUSTER", "NODES").splitlines():
+        if ":%d@" % port in line:
+            return line
+    return None
+
+
 def main():
     nodes = []
+    extra = []
     for p in PORTS:
         n = rcs.Server(p, args=["--cluster-enabled", "yes", "--cluster-node-timeout", "3000",
                                 "--cluster-config-file", "nodes-%d.conf" % p])
@@ -119,6 +128,68 @@ def main():
         assert nodes[5].ping()
         assert int(info_field(nodes[5], ["CLUSTER", "INFO"], "cluster_stats_messages_malformed_received")) >= 1
 
+        # A replica dies: every other node marks it fail (PFAIL, then FAIL by a majority of masters); when it
+        # comes back the FAIL clears (a replica's at once).
+        dead = None
+        for n in nodes:
+            if "slave" in node_line(n, n.port).split()[2]:
+                dead = n
+                break
+        assert dead is not None
+        dead_dir = dead.dir
+        dead.kill()
+        dead.proc = None
+        rcs.wait_until(lambda: all(" fail " in " " + node_line(n, dead.port).split()[2].replace(",", " ") + " "
+                                   for n in nodes if n is not dead), timeout=30, what="FAIL of a killed replica")
+        assert all(info_field(n, ["CLUSTER", "INFO"], "cluster_state") == "ok" for n in nodes if n is not dead)
+        dead.start()
+        rcs.wait_until(lambda: all("fail" not in node_line(n, dead.port).split()[2] for n in nodes), timeout=30,
+                       what="FAIL cleared after the replica came back")
+        assert dead.dir == dead_dir
+
+        # add-node (as a master and as a replica), rebalance onto the new master, fix an open slot, del-node.
+        for p in EXTRA:
+            e = rcs.Server(p, args=["--cluster-enabled", "yes", "--cluster-node-timeout", "3000"])
+            e.start()
+            extra.append(e)
+        rc, out = cli_cluster("add-node", "127.0.0.1:%d" % EXTRA[0], "127.0.0.1:%d" % PORTS[0])
+        assert rc == 0 and "[OK] New node added correctly." in out, out
+        rcs.wait_until(lambda: all(node_line(n, EXTRA[0]) for n in nodes), timeout=20, what="new master known")
+        rc, out = cli_cluster("add-node", "127.0.0.1:%d" % EXTRA[1], "127.0.0.1:%d" % PORTS[0], "--cluster-slave")
+        assert rc == 0 and "[OK] New node added correctly." in out, out
+        rcs.wait_until(lambda: all(node_line(n, EXTRA[1]) and "slave" in node_line(n, EXTRA[1])
+                                   for n in nodes + extra[:1]), timeout=20, what="new replica known")
+        rcs.wait_until(lambda: "[ERR]" not in cli_cluster("check", "127.0.0.1:%d" % PORTS[0])[1], timeout=20,
+                       what="consistent config before rebalance")
+        rc, out = cli_cluster("rebalance", "127.0.0.1:%d" % PORTS[0], "--cluster-use-empty-masters", timeout=300)
+        assert rc == 0, out[-2000:]
+        assert int(extra[0].cli("DBSIZE").strip()) > 0, "rebalance moved no keys to the new master"
+        rcs.wait_until(lambda: "[ERR]" not in cli_cluster("check", "127.0.0.1:%d" % PORTS[0])[1], timeout=30,
+                       what="a clean check after the rebalance")
+        my = nodes[0].cli("CLUSTER", "NODES")
+        mine = [l for l in my.splitlines() if "myself" in l][0].split()
+        open_slot = int(mine[8].split("-")[0])
+        other_id = [l.split()[0] for l in my.splitlines() if "master" in l and "myself" not in l][0]
+        assert nodes[0].cli("CLUSTER", "SETSLOT", open_slot, "MIGRATING", other_id).strip() == "OK"
+        assert "open" in cli_cluster("check", "127.0.0.1:%d" % PORTS[0])[1]
+        rc, out = cli_cluster("fix", "127.0.0.1:%d" % PORTS[0], timeout=120)
+        assert rc == 0, out[-2000:]
+        check_clean("127.0.0.1:%d" % PORTS[0])
+        replica_id = extra[1].cli("CLUSTER", "MYID").strip()
+        rc, out = cli_cluster("del-node", "127.0.0.1:%d" % PORTS[0], replica_id)
+        assert rc == 0, out
+        rcs.wait_until(lambda: all(node_line(n, EXTRA[1]) is None for n in nodes + extra[:1]), timeout=20,
+                       what="deleted node forgotten everywhere")
+        check_clean("127.0.0.1:%d" % PORTS[0])
+        rc_client = RedisCluster(host="127.0.0.1", port=PORTS[0], socket_timeout=10)
+        missing = [i for i in range(KEYS) if rc_client.get("key:%d" % i) != b"value:%d" % i]
+        assert not missing, "keys lost after rebalance/fix: %r" % missing[:10]
+
+        # redis-benchmark in cluster mode runs against the cluster.
+        out = subprocess.run([rcs.REDIS_BENCHMARK, "-p", str(PORTS[0]), "--cluster", "-t", "set,get", "-n", "20000",
+                              "-c", "10", "-q"], capture_output=True, text=True, timeout=120)
+        assert out.returncode == 0 and "GET:" in out.stdout, out.stdout[-1000:] + out.stderr[-1000:]
+
         # Restart a node: it keeps its id and its view (nodes.conf).
         victim = nodes[2]
         myid = victim.cli("CLUSTER", "MYID").strip()
@@ -136,11 +207,11 @@ def main():
         check_clean("127.0.0.1:%d" % PORTS[0])
         print("OK")
     except Exception:
-        for n in nodes:
+        for n in nodes + extra:
             print("---- log of %d ----\n%s" % (n.port, n.log()[-1500:]))
         raise
     finally:
-        for n in nodes:
+        for n in nodes + extra:
             n.stop()
 
 
