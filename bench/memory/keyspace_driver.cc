@@ -3,6 +3,7 @@
 // Built and run by bench/memory/driver.sh.
 #include <cstdio>
 #include <cstdlib>
+#include <string_view>
 
 #include "base/alloc.h"
 #include "base/clock.h"
@@ -10,6 +11,7 @@
 
 int main(int argc, char** argv) {
   long n = argc > 1 ? atol(argv[1]) : 1000000;
+  bool ttl = argc > 2 && std::string_view(argv[2]) == "ttl";  // every key with an expiry
   rcs::ManualClock clock;
   rcs::Keyspace ks(&clock);
   int64_t used0 = rcs::UsedMemory(), rss0 = rcs::ProcessRssBytes();
@@ -17,10 +19,10 @@ int main(int argc, char** argv) {
   for (long i = 0; i < n; i++) {
     snprintf(key, sizeof(key), "key:%018ld", i);
     snprintf(val, sizeof(val), "val:%012ld", i);
-    ks.SetString(key, val);
+    ks.SetString(key, val, ttl ? clock.NowMs() + 3600000 : -1);
   }
   for (int i = 0; i < 1000; i++) ks.Cron();
   int64_t used1 = rcs::UsedMemory(), rss1 = rcs::ProcessRssBytes();
-  printf("keys %ld: used_memory/key %.1f, rss/key %.1f\n", n, double(used1 - used0) / n, double(rss1 - rss0) / n);
+  printf("keys %ld%s: used_memory/key %.1f, rss/key %.1f\n", n, ttl ? " with TTL" : "", double(used1 - used0) / n, double(rss1 - rss0) / n);
   return 0;
 }
