@@ -623,12 +623,10 @@ struct Keyspace::Impl {
   // link and the volatile array. Returns the (possibly moved) entry.
   Entry* Resize(const Pos& pos, size_t new_size) {
     Entry* old = pos.e;
-    Link next = *NextOf(old);
     Entry* ne = static_cast<Entry*>(CountedRealloc(old, new_size));
     if ((reinterpret_cast<uint64_t>(ne) & ~kPtrMask) != 0) abort();
     if (ne != old) {
-      *pos.link = MakeLink(ne, *pos.link);
-      (void)next;
+      *pos.link = MakeLink(ne, *pos.link);  // the next field moved with the content
       if (Meta(ne) & kHasExpire) vol[VolIdx(ne)] = ne;
     }
     return ne;
@@ -969,7 +967,6 @@ size_t Keyspace::ActiveExpireCycle(int64_t budget_us) {
   const int64_t now = m.NowMs();
   size_t total_expired = 0, total_sampled = 0;
   int iteration = 0;
-  bool timed_out = false;
   size_t expired, sampled;
   do {
     size_t num = m.vol.size();
@@ -1003,16 +1000,12 @@ size_t Keyspace::ActiveExpireCycle(int64_t budget_us) {
     }
     if ((++iteration & 15) == 0) {
       auto us = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - start);
-      if (us.count() > budget_us) {
-        timed_out = true;
-        break;
-      }
+      if (us.count() > budget_us) break;
     }
   } while (sampled == 0 || expired * 100 / sampled > kAcceptableStalePerc);
   auto elapsed = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - start);
   m.stats.expire_cycle_cpu_us += static_cast<uint64_t>(elapsed.count());
   double current = total_sampled ? static_cast<double>(total_expired) / total_sampled : 0;
-  (void)timed_out;
   m.stale_perc = current * 0.05 + m.stale_perc * 0.95;
   m.stats.expired_stale_perc_x100 = static_cast<uint64_t>(m.stale_perc * 10000 + 0.5);
   return total_expired;
