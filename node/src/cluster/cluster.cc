@@ -898,6 +898,8 @@ void Cluster::Cron() {
   if (now - last_ping_round_ms_ < 100 && last_ping_round_ms_ != 0) return;
   last_ping_round_ms_ = now;
   cron_iteration_++;
+  // cluster-announce-* may change at run time (CONFIG SET): what we announce follows on the next ping.
+  ApplyAnnounce();
   const Config& cfg = server_->config();
   int64_t timeout = cfg.cluster_node_timeout;
   int64_t handshake_timeout = std::max<int64_t>(timeout, 1000);
