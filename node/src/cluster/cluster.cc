@@ -233,7 +233,7 @@ void Cluster::ConnectTo(ClusterNode* n) {
 
 Cluster::Link* Cluster::OutboundOf(const std::string& node_id) {
   for (auto& [id, l] : links_) {
-    if (!l->inbound && l->node_id == node_id) return l.get();
+    if (!l->inbound && !l->closing && l->node_id == node_id) return l.get();
   }
   return nullptr;
 }
@@ -242,15 +242,27 @@ void Cluster::CloseLink(uint64_t link_id, const std::string& why) {
   auto it = links_.find(link_id);
   if (it == links_.end()) return;
   Link* l = it->second.get();
-  if (!why.empty()) LogVerbose("Cluster bus link " + l->peer_ip + " closed: " + why);
-  if (!l->inbound) {
+  if (!why.empty() && !l->closing) LogVerbose("Cluster bus link " + l->peer_ip + " closed: " + why);
+  if (!l->inbound && !l->closing) {
     if (ClusterNode* n = state_.Find(l->node_id)) n->link_connected = false;
+  }
+  if (dispatch_depth_ > 0) {
+    // A handler up the stack may still hold this link: free it when the handler returns.
+    if (!l->closing) pending_close_.push_back(link_id);
+    l->closing = true;
+    return;
   }
   if (l->fd >= 0) {
     server_->loop()->Remove(l->fd);
     close(l->fd);
   }
   links_.erase(it);
+}
+
+void Cluster::ClosePendingLinks() {
+  std::vector<uint64_t> ids;
+  ids.swap(pending_close_);
+  for (uint64_t id : ids) CloseLink(id, "");
 }
 
 void Cluster::CloseLinksOf(const std::string& node_id) {
@@ -326,10 +338,12 @@ void Cluster::OnLinkEvent(uint64_t link_id, uint32_t events) {
     }
     pos += d.consumed;
     std::string peer = l->peer_ip;
+    dispatch_depth_++;
     HandleMessage(m, link_id, peer);
-    it = links_.find(link_id);
-    if (it == links_.end()) return;
-    l = it->second.get();
+    dispatch_depth_--;
+    bool closed = l->closing;
+    if (dispatch_depth_ == 0) ClosePendingLinks();
+    if (closed) return;
   }
   l->in.erase(0, pos);
 }
@@ -346,6 +360,7 @@ void Cluster::FlushLink(Link* l) {
     l->out_pos += static_cast<size_t>(w);
     l->bytes_sent += static_cast<uint64_t>(w);
   }
+  if (links_.find(l->id) == links_.end() || l->closing) return;
   if (l->out_pos == l->out.size()) {
     l->out.clear();
     l->out_pos = 0;
@@ -356,7 +371,7 @@ void Cluster::FlushLink(Link* l) {
 }
 
 void Cluster::SendTo(Link* l, const BusMessage& m) {
-  if (l == nullptr || l->fd < 0) return;
+  if (l == nullptr || l->fd < 0 || l->closing) return;
   EncodeMessage(m, &l->out);
   sent_by_type[static_cast<int>(m.type)]++;
   if (!l->connecting) FlushLink(l);
@@ -414,12 +429,14 @@ void Cluster::SendPing(Link* l, MsgType t) {
 void Cluster::BroadcastFail(const std::string& id) {
   BusMessage m = BuildHeader(MsgType::kFail);
   m.fail_id = id;
+  dispatch_depth_++;  // a failed write must not erase a link while we iterate
   for (auto& [lid, l] : links_) {
     if (l->inbound || l->connecting) continue;
     ClusterNode* n = state_.Find(l->node_id);
     if (n == nullptr || n->is(kNodeHandshake)) continue;
     SendTo(l.get(), m);
   }
+  if (--dispatch_depth_ == 0) ClosePendingLinks();
 }
 
 void Cluster::SendUpdate(Link* l, const ClusterNode& owner) {

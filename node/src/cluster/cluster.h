@@ -101,6 +101,7 @@ class Cluster : public Subsystem {
     size_t out_pos = 0;
     int64_t ctime_ms = 0;
     uint64_t bytes_sent = 0, bytes_received = 0;
+    bool closing = false;  // closed while a message was being handled: freed once the handler returns
   };
 
   void AdoptMyself();
@@ -111,6 +112,7 @@ class Cluster : public Subsystem {
   void OnLinkEvent(uint64_t link_id, uint32_t events);
   void CloseLink(uint64_t link_id, const std::string& why);
   void CloseLinksOf(const std::string& node_id);
+  void ClosePendingLinks();
   Link* OutboundOf(const std::string& node_id);
   void SendTo(Link* l, const BusMessage& m);
   void FlushLink(Link* l);
@@ -137,6 +139,8 @@ class Cluster : public Subsystem {
   int listen_fd_ = -1;
   std::map<uint64_t, std::unique_ptr<Link>> links_;
   uint64_t next_link_id_ = 1;
+  int dispatch_depth_ = 0;                 // > 0 while handling a message: link closes are deferred
+  std::vector<uint64_t> pending_close_;
   std::map<std::string, int64_t> blacklist_;  // forgotten node id -> until ms
   int64_t last_ping_round_ms_ = 0;
   int64_t cron_iteration_ = 0;
