@@ -7,6 +7,7 @@ a restart (same id, epochs, slots) and malformed bus input is dropped and counte
 Ports: RCS_CLUSTER_BASE_PORT (default 11000) .. +5, bus ports +10000. Every process is stopped at the end,
 also on failure (lib/rcs.py registers them); every wait is bounded.
 """
+import logging
 import os
 import socket
 import subprocess
@@ -15,6 +16,9 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 import rcs  # noqa: E402
+
+# redis-py logs every MOVED/ASK it follows as an exception; following them is what we test, not noise.
+logging.getLogger("redis").setLevel(logging.CRITICAL)
 
 BASE = int(os.environ.get("RCS_CLUSTER_BASE_PORT", "11000"))
 PORTS = [BASE + i for i in range(6)]
@@ -102,9 +106,38 @@ def main():
                 ids[int(f[1].split("@")[0].split(":")[1])] = (f[0], len(f) > 8)
         masters = sorted(p for p, (_, has) in ids.items() if has)
         src, dst = ids[masters[0]][0], ids[masters[1]][0]
+        # While the slots move, a redis-py client keeps reading and writing: it must follow MOVED/ASK and never
+        # see a wrong value.
+        import threading
+        stop = threading.Event()
+        live_errors = []
+        live_ops = [0]
+
+        def live_traffic():
+            client = RedisCluster(host="127.0.0.1", port=PORTS[2], socket_timeout=10)
+            i = 0
+            while not stop.is_set():
+                k = i % KEYS
+                try:
+                    v = client.get("key:%d" % k)
+                    if v != b"value:%d" % k:
+                        live_errors.append("key:%d -> %r" % (k, v))
+                    client.set("live:%d" % (i % 500), str(i))
+                    live_ops[0] += 2
+                except Exception as e:  # noqa: BLE001 - recorded and asserted below
+                    live_errors.append(repr(e))
+                i += 1
+
+        t = threading.Thread(target=live_traffic, daemon=True)
+        t.start()
         rc, out = cli_cluster("reshard", "127.0.0.1:%d" % PORTS[0], "--cluster-from", src, "--cluster-to", dst,
                               "--cluster-slots", "500", "--cluster-yes", timeout=300)
+        stop.set()
+        t.join(timeout=30)
         assert rc == 0, "reshard failed:\n" + out[-3000:]
+        assert not live_errors, "client errors during the reshard: %r" % live_errors[:5]
+        assert live_ops[0] > 100, "the live client made no progress"
+        print("%d client operations during the reshard, no errors" % live_ops[0])
         rcs.wait_until(lambda: "[ERR]" not in cli_cluster("check", "127.0.0.1:%d" % PORTS[0])[1], timeout=30,
                        what="a clean check after the reshard")
         check_clean("127.0.0.1:%d" % PORTS[0])
