@@ -1234,3 +1234,33 @@ TEST_CASE("zset: edge cases of parsing, infinities and options match redis-serve
     }
   }
 }
+
+TEST_CASE("zset: ZINTERCARD matches redis-server 7.0.15") {
+  static const Step kSteps[] = {
+      {"ZADD a 1 x 2 y 3 z", "(integer) 3"},
+      {"ZADD b 1 y 2 z 3 w", "(integer) 3"},
+      {"SADD c x y z", "(integer) 3"},
+      {"ZINTERCARD 2 a b", "(integer) 2"},
+      {"ZINTERCARD 3 a b c", "(integer) 2"},
+      {"ZINTERCARD 3 a b c LIMIT 1", "(integer) 1"},
+      {"ZINTERCARD 3 a b c LIMIT 0", "(integer) 2"},
+      {"ZINTERCARD 2 a b LIMIT -1", "(error) ERR LIMIT can't be negative"},
+      {"ZINTERCARD 2 a b LIMIT x", "(error) ERR LIMIT can't be negative"},
+      {"ZINTERCARD 2 a b WEIGHTS 1 2", "(error) ERR syntax error"},
+      {"ZINTERCARD 2 a b AGGREGATE MAX", "(error) ERR syntax error"},
+      {"ZINTERCARD 2 a b WITHSCORES", "(error) ERR syntax error"},
+      {"ZINTERCARD 2 a nosuch", "(integer) 0"},
+      {"ZINTERCARD 0 a", "(error) ERR at least 1 input key is needed for 'zintercard' command"},
+      {"ZINTERCARD 3 a b", "(error) ERR syntax error"},
+      {"ZINTERCARD 1 a LIMIT", "(error) ERR syntax error"},
+      {"SET s v", "OK"},
+      {"ZINTERCARD 2 a s", "(error) WRONGTYPE Operation against a key holding the wrong kind of value"},
+  };
+  TestNode n;
+  for (const Step& s : kSteps) {
+    std::string got = n.Do(std::string_view(s.cmd));
+    INFO("command: " << std::string(s.cmd));
+    CHECK(got == std::string(s.expected));
+  }
+  CHECK(n.Do("COMMAND GETKEYS ZINTERCARD 2 a b LIMIT 1") == "[\"a\", \"b\"]");
+}

@@ -770,7 +770,8 @@ bool StoreOpKeys(ArgList argv, std::vector<int>* out) {
 }
 bool OpKeys(ArgList argv, std::vector<int>* out) { return NumkeysKeys(argv, 1, out); }
 
-void SetOpGeneric(CommandContext& ctx, bool has_dst, SetOp op) {
+// cardinality_only: ZINTERCARD (LIMIT allowed; WEIGHTS, AGGREGATE and WITHSCORES are not).
+void SetOpGeneric(CommandContext& ctx, bool has_dst, SetOp op, bool cardinality_only = false) {
   size_t numkeys_idx = has_dst ? 2 : 1;
   int64_t setnum;
   if (!ParseLongOrReply(ctx, ctx.arg(numkeys_idx), &setnum)) return;
@@ -800,9 +801,22 @@ void SetOpGeneric(CommandContext& ctx, bool has_dst, SetOp op) {
   }
   Aggregate agg = Aggregate::kSum;
   bool withscores = false;
+  int64_t card_limit = 0;
   while (j < ctx.argc()) {
     size_t remaining = ctx.argc() - j;
     std::string_view o = ctx.arg(j);
+    if (cardinality_only) {
+      if (remaining >= 2 && EqualsIgnoreCase(o, "limit")) {
+        if (!ParseInt64(ctx.arg(j + 1), &card_limit) || card_limit < 0) {
+          ctx.reply.Error("ERR LIMIT can't be negative");
+          return;
+        }
+        j += 2;
+        continue;
+      }
+      ctx.reply.Error(err::kSyntax);
+      return;
+    }
     if (op != SetOp::kDiff && remaining >= src.size() + 1 && EqualsIgnoreCase(o, "weights")) {
       j++;
       for (size_t i = 0; i < src.size(); i++, j++) {
@@ -844,6 +858,19 @@ void SetOpGeneric(CommandContext& ctx, bool has_dst, SetOp op) {
         Source* s = order[i];
         if (!s->z) s->set_index.insert(s->set_members.begin(), s->set_members.end());
       }
+      if (cardinality_only) {
+        int64_t card = 0;
+        order[0]->ForEach([&](std::string_view m, double) {
+          if (card_limit > 0 && card >= card_limit) return;
+          double v;
+          for (size_t i = 1; i < order.size(); i++) {
+            if (!order[i]->Find(m, &v)) return;
+          }
+          card++;
+        });
+        ctx.reply.Integer(card);
+        return;
+      }
       order[0]->ForEach([&](std::string_view m, double s0) {
         double score = weighted(s0, order[0]->weight);
         for (size_t i = 1; i < order.size(); i++) {
@@ -881,6 +908,10 @@ void SetOpGeneric(CommandContext& ctx, bool has_dst, SetOp op) {
       });
     }
   }
+  if (cardinality_only) {
+    ctx.reply.Integer(0);  // the smallest input is empty
+    return;
+  }
   if (op != SetOp::kDiff || !src[0].z) {
     std::sort(items.begin(), items.end(), [](const auto& a, const auto& b) {
       return a.second < b.second || (a.second == b.second && a.first < b.first);
@@ -901,6 +932,7 @@ void ZdiffstoreCmd(CommandContext& ctx) { SetOpGeneric(ctx, true, SetOp::kDiff);
 void ZunionCmd(CommandContext& ctx) { SetOpGeneric(ctx, false, SetOp::kUnion); }
 void ZinterCmd(CommandContext& ctx) { SetOpGeneric(ctx, false, SetOp::kInter); }
 void ZdiffCmd(CommandContext& ctx) { SetOpGeneric(ctx, false, SetOp::kDiff); }
+void ZintercardCmd(CommandContext& ctx) { SetOpGeneric(ctx, false, SetOp::kInter, true); }
 
 // ---- ZSCAN ----
 
@@ -1094,6 +1126,7 @@ void RegisterZSetFamily(CommandRegistry& r) {
   r.Add({"zunion", -3, ro | mov, 0, 0, 0, ZunionCmd, OpKeys, g, "Returns the union of multiple sorted sets."});
   r.Add({"zinter", -3, ro | mov, 0, 0, 0, ZinterCmd, OpKeys, g, "Returns the intersect of multiple sorted sets."});
   r.Add({"zdiff", -3, ro | mov, 0, 0, 0, ZdiffCmd, OpKeys, g, "Returns the difference between multiple sorted sets."});
+  r.Add({"zintercard", -3, ro | mov, 0, 0, 0, ZintercardCmd, OpKeys, g, "Returns the number of members of the intersect of multiple sorted sets."});
   r.Add({"zscan", -3, ro | kCmdRandom, 1, 1, 1, ZscanCmd, nullptr, g, "Iterates over members and scores of a sorted set."});
   r.Add({"zrandmember", -2, ro | kCmdRandom, 1, 1, 1, ZrandmemberCmd, nullptr, g, "Returns one or more random members from a sorted set."});
 }
