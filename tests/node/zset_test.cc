@@ -815,7 +815,11 @@ TEST_CASE("zset value: random operations against a model, in both encodings") {
       if (op < 6) {
         bool existed = scores.count(m) > 0;
         if (existed) model.erase({scores[m], m});
-        CHECK(z->Set(m, s, limits) == !existed);
+        if (existed || step % 2) {
+          CHECK(z->Set(m, s, limits) == !existed);
+        } else {
+          z->InsertNew(m, s, limits);
+        }
         scores[m] = s;
         model.insert({s, m});
       } else if (op < 8) {

@@ -327,7 +327,7 @@ void ZaddGeneric(CommandContext& ctx, bool incr_cmd) {
       }
     } else {
       if (xx) continue;
-      z->Set(member, score, limits);
+      z->InsertNew(member, score, limits);
       added++;
       processed++;
     }

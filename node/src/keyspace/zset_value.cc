@@ -350,6 +350,21 @@ bool ZSetValue::Set(std::string_view member, double score, const ZSetLimits& lim
   return true;
 }
 
+void ZSetValue::InsertNew(std::string_view member, double score, const ZSetLimits& limits) {
+  if (!skiplist_) {
+    if (lp_.size() + 1 <= limits.max_listpack_entries && member.size() <= limits.max_listpack_value) {
+      LpInsertAt(LpLowerBound(score, member), member, score);
+      return;
+    }
+    ConvertToSkiplist();
+  }
+  int h = RandomHeight();
+  Node* n = NewNode(h, score, member);
+  node_bytes_ += sizeof(Node) + sizeof(Node::Level) * h + member.size();
+  SlInsert(n);
+  HInsert(n);
+}
+
 void ZSetValue::AppendSorted(std::string_view member, double score) {
   if (!skiplist_) {
     LpInsertAt(lp_.size(), member, score);

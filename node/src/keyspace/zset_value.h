@@ -85,6 +85,8 @@ class ZSetValue final : public Object {
   // Inserts `member` (or updates its score). Returns true when the member was added. Converts to skiplist
   // when the new content no longer fits the listpack limits.
   bool Set(std::string_view member, double score, const ZSetLimits& limits);
+  // Set for a member the caller just looked up and knows is absent (saves the second lookup).
+  void InsertNew(std::string_view member, double score, const ZSetLimits& limits);
   // Appends a member known to be absent and greater than every member present (building from sorted
   // data). Does not convert: the caller chose the encoding with Create.
   void AppendSorted(std::string_view member, double score);
