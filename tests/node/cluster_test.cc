@@ -735,3 +735,36 @@ TEST_CASE("bus robustness: mutated and truncated frames never crash the decoder 
   CHECK(st.myself() != nullptr);
   CHECK(st.Find(st.myself()->id) == st.myself());
 }
+
+TEST_CASE("announced hostname: CLUSTER NODES, SLOTS, SHARDS and redirects with preferred-endpoint-type") {
+  ClusterNodeFixture f;
+  Config& cfg = f.node.server().config();
+  cfg.cluster_announce_hostname = "me.example";
+  cfg.cluster_announce_ip = "192.168.0.9";
+  cfg.cluster_announce_port = 7100;
+  cfg.cluster_announce_bus_port = 17100;
+  f.node.clock().AdvanceMs(200);
+  f.cl->Cron();  // announce settings are applied by the cron (CONFIG SET at run time)
+  ClusterState& st = f.cl->state();
+  ClusterNode* b = f.AddMaster('b', 7001);
+  b->hostname = "b.example";
+  for (int s = 0; s < 8192; s++) st.AssignSlot(s, st.myself());
+  for (int s = 8192; s < kClusterSlots; s++) st.AssignSlot(s, b);
+  f.cl->UpdateState();
+  std::string myid = st.myself()->id;
+  CHECK(f.node.Do("CLUSTER NODES").find(myid + " 192.168.0.9:7100@17100,me.example myself,master") != std::string::npos);
+  CHECK(f.node.Do("CLUSTER SLOTS") ==
+        "[[(integer) 0, (integer) 8191, [\"192.168.0.9\", (integer) 7100, \"" + myid +
+            "\", [\"hostname\", \"me.example\"]]], [(integer) 8192, (integer) 16383, [\"10.0.0.1\", (integer) 7001, \"" +
+            b->id + "\", [\"hostname\", \"b.example\"]]]]");
+  CHECK(f.node.Do("GET foo") == "(error) MOVED 12182 10.0.0.1:7001");
+  cfg.cluster_preferred_endpoint_type = "hostname";
+  CHECK(f.node.Do("GET foo") == "(error) MOVED 12182 b.example:7001");
+  CHECK(f.node.Do("CLUSTER SLOTS").find("[\"b.example\", (integer) 7001, \"" + b->id + "\", [\"ip\", \"10.0.0.1\"]]") !=
+        std::string::npos);
+  std::string shards = f.node.Do("CLUSTER SHARDS");
+  CHECK(shards.find("\"endpoint\", \"me.example\", \"hostname\", \"me.example\", \"role\", \"master\"") != std::string::npos);
+  // A peer without a hostname is "?" when hostnames are preferred, as in Redis.
+  b->hostname.clear();
+  CHECK(f.node.Do("GET foo") == "(error) MOVED 12182 ?:7001");
+}
