@@ -96,7 +96,9 @@ Status Cluster::Init(bool load_file) {
     state_.Add("", kNodeMyself | kNodeMaster);
     LogNotice("No cluster configuration found, I'm " + state_.myself()->id);
   }
-  for (auto& [id, n] : state_.nodes()) n->pong_received_ms = n->is(kNodeMyself) ? 0 : now_ms();
+  for (auto& [id, n] : state_.nodes()) {
+    if (!n->is(kNodeMyself)) n->pong_received_ms = now_ms();
+  }
   AdoptMyself();
   if (persist_) {
     Status st = SaveConfig();
@@ -698,7 +700,12 @@ void Cluster::ProcessGossip(const BusMessage& m, ClusterNode* sender) {
   for (const auto& g : m.gossip) {
     ClusterNode* n = state_.Find(g.id);
     if (n != nullptr) {
-      if (n->is(kNodeMyself)) continue;
+      if (n->is(kNodeMyself)) {
+        // What CLUSTER NODES shows as our own pong time: the latest a peer reports (seconds), as Redis.
+        int64_t pong = static_cast<int64_t>(g.pong_received_s) * 1000;
+        if (pong <= now + 500 && pong > n->pong_received_ms) n->pong_received_ms = pong;
+        continue;
+      }
       if (sender != nullptr && sender->is_master()) {
         if (g.flags & (kNodeFail | kNodePFail)) {
           n->fail_reports.Add(sender->id, now);

@@ -140,6 +140,7 @@ std::vector<ClusterNode*> ClusterState::ReplicasOf(const std::string& master_id)
 }
 
 std::string ClusterState::NodeLine(const ClusterNode& n, int64_t now_ms) const {
+  (void)now_ms;  // kept in the signature: times are stored per node
   std::string s;
   s.reserve(160);
   s += n.id;
@@ -161,8 +162,7 @@ std::string ClusterState::NodeLine(const ClusterNode& n, int64_t now_ms) const {
   bool me = n.is(kNodeMyself);
   s += std::to_string(me ? 0 : n.ping_sent_ms);
   s += ' ';
-  // Redis shows myself's pong time as the current second.
-  s += std::to_string(me ? now_ms / 1000 * 1000 : n.pong_received_ms);
+  s += std::to_string(n.pong_received_ms);
   s += ' ';
   // A replica shows its master's config epoch (Redis's nodeEpoch).
   const ClusterNode* master = n.is_replica() ? Find(n.master_id) : nullptr;
@@ -324,6 +324,9 @@ Status ClusterState::LoadConfigText(std::string_view text) {
     uint64_t ping, pong, epoch;
     if (!ParseU64(f[4], &ping) || !ParseU64(f[5], &pong) || !ParseU64(f[6], &epoch)) return bad("bad number");
     n->config_epoch = epoch;
+    // The pong time is kept; a pending ping is not (it would mark the node failing before we even try it).
+    n->pong_received_ms = static_cast<int64_t>(pong);
+    (void)ping;
     for (size_t i = 8; i < f.size(); i++) {
       std::string_view s = f[i];
       if (s.front() == '[') {
