@@ -986,6 +986,19 @@ void Cluster::Cron() {
 }
 
 void Cluster::BeforeSleep() {
+  if (todo_broadcast_) {
+    todo_broadcast_ = false;
+    std::vector<uint64_t> ids;
+    for (auto& [id, l] : links_) {
+      if (l->inbound || l->connecting || l->closing) continue;
+      ClusterNode* n = state_.Find(l->node_id);
+      if (n != nullptr && !n->is(kNodeHandshake)) ids.push_back(id);
+    }
+    for (uint64_t id : ids) {
+      auto it = links_.find(id);
+      if (it != links_.end()) SendPing(it->second.get(), MsgType::kPong);
+    }
+  }
   if (todo_update_) UpdateState();
   if (todo_save_) {
     todo_save_ = false;

@@ -75,6 +75,9 @@ class Cluster : public Subsystem {
   bool use_hostname() const;
   // Marks the state changed: the config is saved and cluster_state recomputed before the loop sleeps.
   void MarkChanged() { todo_save_ = todo_update_ = true; }
+  // Our own slots/role/epoch changed by a command: tell every peer before the loop sleeps (a PONG to all),
+  // instead of waiting for the next ping round.
+  void BroadcastConfigSoon() { todo_broadcast_ = true; MarkChanged(); }
   // Recomputes cluster_state now (commands that want the new state in their reply).
   void UpdateState();
   // A slot leaves/joins myself: Redis deletes keys of slots it loses to another master.
@@ -135,7 +138,7 @@ class Cluster : public Subsystem {
   std::unique_ptr<ReplicationLink> repl_;
   std::string config_path_;
   bool persist_ = false;
-  bool todo_save_ = false, todo_update_ = false;
+  bool todo_save_ = false, todo_update_ = false, todo_broadcast_ = false;
   int listen_fd_ = -1;
   std::map<uint64_t, std::unique_ptr<Link>> links_;
   uint64_t next_link_id_ = 1;

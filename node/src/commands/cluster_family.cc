@@ -274,7 +274,7 @@ void ChangeSlots(CommandContext& ctx, bool add, bool range) {
       st.UnassignSlot(s);
     }
   }
-  cl->MarkChanged();
+  cl->BroadcastConfigSoon();
   ctx.reply.Ok();
 }
 
@@ -340,7 +340,7 @@ void ClusterSetSlot(CommandContext& ctx) {
   } else {
     return ctx.reply.Error(kErrSetSlotSyntax);
   }
-  cl->MarkChanged();
+  cl->BroadcastConfigSoon();
   cl->UpdateState();
   ctx.reply.Ok();
 }
@@ -364,6 +364,7 @@ void ClusterBumpEpoch(CommandContext& ctx) {
   Cluster* cl = GetCluster(ctx);
   if (cl == nullptr) return;
   bool bumped = cl->BumpEpoch();
+  if (bumped) cl->BroadcastConfigSoon();
   ctx.reply.Simple(std::string(bumped ? "BUMPED " : "STILL ") + std::to_string(cl->state().myself()->config_epoch));
 }
 
@@ -377,6 +378,7 @@ void ClusterReplicate(CommandContext& ctx) {
   if (n->is_replica()) return ctx.reply.Error(kErrReplicateReplica);
   if (me->is_master() && (me->num_slots != 0 || ctx.db.size() != 0)) return ctx.reply.Error(kErrReplicateNotEmpty);
   cl->SetMyMaster(n);
+  cl->BroadcastConfigSoon();
   cl->UpdateState();
   ctx.reply.Ok();
 }
