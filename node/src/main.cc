@@ -54,6 +54,11 @@ int main(int argc, char** argv) {
     fprintf(stderr, "Can't open the log file: %s\n", strerror(errno));
     return 1;
   }
+  if (config.appendonly) {
+    // The directive is accepted so existing configs start, but say plainly what it does not do yet.
+    rcs::LogWarning("WARNING: appendonly yes is accepted but the AOF is not implemented in this version: data "
+                    "is kept in memory only and is lost when the process stops (replicas keep copies).");
+  }
   signal(SIGPIPE, SIG_IGN);
   rcs::Server server(config);
   rcs::InstallSubsystems(server);
