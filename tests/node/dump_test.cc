@@ -34,20 +34,7 @@ std::string Reseal(std::string without_crc) {
   return without_crc;
 }
 
-struct Propagated {
-  std::vector<std::string> cmds;
-  explicit Propagated(TestNode& n) {
-    n.server().AddPropagateSink([this](const std::vector<std::string_view>& argv) {
-      std::string s;
-      for (auto a : argv) {
-        if (!s.empty()) s += ' ';
-        s.append(a);
-      }
-      cmds.push_back(s);
-    });
-  }
-  std::string last() const { return cmds.empty() ? "" : cmds.back(); }
-};
+using Propagated = rcs::test::PropagationLog;
 
 }  // namespace
 

@@ -142,6 +142,24 @@ std::string TestNode::Take(Client* c) {
   return all;
 }
 
+PropagationLog::PropagationLog(TestNode& n) {
+  n.server().AddPropagateSink([this](const std::vector<std::string_view>& argv) {
+    std::string s;
+    for (auto a : argv) {
+      if (!s.empty()) s += ' ';
+      s.append(a);
+    }
+    cmds.push_back(std::move(s));
+  });
+}
+
+std::string PropagationLog::Take() {
+  std::string all;
+  for (auto& c : cmds) all += (all.empty() ? "" : " | ") + c;
+  cmds.clear();
+  return all;
+}
+
 void TestNode::Advance(int64_t ms) {
   clock_.AdvanceMs(ms);
   server_->RunPendingTimers();

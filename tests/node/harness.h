@@ -26,6 +26,18 @@ namespace rcs::test {
 // Converts raw RESP reply bytes to the text above; `consumed` gets the bytes of the first reply.
 std::string RespToText(std::string_view resp, size_t* consumed = nullptr);
 
+class TestNode;
+
+// Records every command the node propagates (to the AOF and replicas), each as one space-joined line.
+class PropagationLog {
+ public:
+  explicit PropagationLog(TestNode& n);
+  std::vector<std::string> cmds;
+  // Every recorded command joined with " | ", and forgets them.
+  std::string Take();
+  std::string last() const { return cmds.empty() ? "" : cmds.back(); }
+};
+
 class TestNode {
  public:
   TestNode() : TestNode(std::initializer_list<std::pair<std::string, std::string>>{}) {}

@@ -20,25 +20,7 @@ namespace {
 
 constexpr const char* kWrongType = "(error) WRONGTYPE Operation against a key holding the wrong kind of value";
 
-struct PropagationLog {
-  std::vector<std::string> cmds;
-  explicit PropagationLog(TestNode& n) {
-    n.server().AddPropagateSink([this](const std::vector<std::string_view>& argv) {
-      std::string s;
-      for (auto a : argv) {
-        if (!s.empty()) s += ' ';
-        s += a;
-      }
-      cmds.push_back(s);
-    });
-  }
-  std::string Take() {
-    std::string all;
-    for (auto& c : cmds) all += (all.empty() ? "" : " | ") + c;
-    cmds.clear();
-    return all;
-  }
-};
+using rcs::test::PropagationLog;
 
 std::map<std::string, std::string> Contents(const HashValue& h) {
   std::map<std::string, std::string> m;

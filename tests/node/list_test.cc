@@ -16,26 +16,7 @@ using rcs::test::TestNode;
 
 namespace {
 
-// Every propagated command as one space-joined string.
-struct PropagationLog {
-  std::vector<std::string> cmds;
-  explicit PropagationLog(TestNode& n) {
-    n.server().AddPropagateSink([this](const std::vector<std::string_view>& argv) {
-      std::string s;
-      for (auto a : argv) {
-        if (!s.empty()) s += ' ';
-        s += a;
-      }
-      cmds.push_back(s);
-    });
-  }
-  std::string Take() {
-    std::string all;
-    for (auto& c : cmds) all += (all.empty() ? "" : " | ") + c;
-    cmds.clear();
-    return all;
-  }
-};
+using rcs::test::PropagationLog;
 
 std::vector<std::string> Cmd(std::initializer_list<std::string> a) { return a; }
 

@@ -11,21 +11,7 @@ using rcs::test::TestNode;
 
 namespace {
 
-// Records every propagated command as one space-joined line.
-struct Propagated {
-  std::vector<std::string> cmds;
-  explicit Propagated(TestNode& n) {
-    n.server().AddPropagateSink([this](const std::vector<std::string_view>& argv) {
-      std::string s;
-      for (auto a : argv) {
-        if (!s.empty()) s += ' ';
-        s.append(a);
-      }
-      cmds.push_back(s);
-    });
-  }
-  std::string last() const { return cmds.empty() ? "" : cmds.back(); }
-};
+using Propagated = rcs::test::PropagationLog;
 
 constexpr int64_t kStart = 1700000000000;  // ManualClock's default start (Unix ms)
 

@@ -21,25 +21,7 @@ using NodeConfig = std::vector<std::pair<std::string, std::string>>;
 
 namespace {
 
-struct PropagationLog {
-  std::vector<std::string> cmds;
-  explicit PropagationLog(TestNode& n) {
-    n.server().AddPropagateSink([this](const std::vector<std::string_view>& argv) {
-      std::string s;
-      for (auto a : argv) {
-        if (!s.empty()) s += ' ';
-        s += a;
-      }
-      cmds.push_back(s);
-    });
-  }
-  std::string Take() {
-    std::string all;
-    for (auto& c : cmds) all += (all.empty() ? "" : " | ") + c;
-    cmds.clear();
-    return all;
-  }
-};
+using rcs::test::PropagationLog;
 
 struct Step {
   const char* cmd;
