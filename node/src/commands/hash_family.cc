@@ -20,6 +20,7 @@
 #include "keyspace/hash_value.h"
 #include "keyspace/serialize.h"
 #include "protocol/errors.h"
+#include "commands/scan_args.h"
 #include "server/command.h"
 #include "server/server.h"
 
@@ -28,7 +29,6 @@ namespace {
 
 // Error texts of Redis 7.0 used only here.
 constexpr std::string_view kIncrNaNOrInf = "ERR value is NaN or Infinity";
-constexpr std::string_view kInvalidCursor = "ERR invalid cursor";
 constexpr std::string_view kOutOfRange = "ERR value is out of range";
 constexpr std::string_view kCountOutOfRange =
     "ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807";
@@ -71,19 +71,6 @@ bool ParseLongDoubleStrict(std::string_view s, long double* out) {
   long double v = strtold(buf, &end);
   if (end != buf + s.size() || std::isnan(v)) return false;
   if (errno == ERANGE && (std::isinf(v) || v == 0.0L)) return false;
-  *out = v;
-  return true;
-}
-
-// Redis's parseScanCursorOrReply: strtoul over the whole argument (so "-1" wraps and "" is 0), no
-// leading space, no overflow.
-bool ParseCursor(std::string_view s, uint64_t* out) {
-  if (!s.empty() && isspace(static_cast<unsigned char>(s[0]))) return false;
-  std::string buf(s);
-  char* end = nullptr;
-  errno = 0;
-  unsigned long v = strtoul(buf.c_str(), &end, 10);
-  if (*end != '\0' || errno == ERANGE) return false;
   *out = v;
   return true;
 }
@@ -263,7 +250,7 @@ void HincrbyfloatCmd(CommandContext& ctx) {
 
 void HscanCmd(CommandContext& ctx) {
   uint64_t cursor;
-  if (!ParseCursor(ctx.arg(2), &cursor)) {
+  if (!ParseScanCursor(ctx.arg(2), &cursor)) {
     ctx.reply.Error(kInvalidCursor);
     return;
   }
@@ -275,28 +262,11 @@ void HscanCmd(CommandContext& ctx) {
     ctx.reply.Array(0);
     return;
   }
-  int64_t count = 10;
-  std::string_view pattern;
-  bool use_pattern = false;
-  for (size_t i = 3; i < ctx.argc(); i += 2) {
-    bool more = i + 1 < ctx.argc();
-    if (more && EqualsIgnoreCase(ctx.arg(i), "count")) {
-      if (!ParseInt64(ctx.arg(i + 1), &count)) {
-        ctx.reply.Error(err::kNotInteger);
-        return;
-      }
-      if (count < 1) {
-        ctx.reply.Error(err::kSyntax);
-        return;
-      }
-    } else if (more && EqualsIgnoreCase(ctx.arg(i), "match")) {
-      pattern = ctx.arg(i + 1);
-      use_pattern = !(pattern.size() == 1 && pattern[0] == '*');
-    } else {
-      ctx.reply.Error(err::kSyntax);
-      return;
-    }
-  }
+  ScanOptions opts;
+  if (!ParseScanOptions(ctx, 3, &opts)) return;
+  int64_t count = opts.count;
+  std::string_view pattern = opts.pattern;
+  bool use_pattern = opts.use_pattern;
   std::vector<std::pair<std::string_view, std::string_view>> found;
   uint64_t next = h->Scan(cursor, static_cast<size_t>(count), [&](std::string_view f, std::string_view v) {
     if (!use_pattern || GlobMatch(pattern, f)) found.emplace_back(f, v);

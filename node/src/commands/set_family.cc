@@ -21,6 +21,7 @@
 #include "keyspace/serialize.h"
 #include "keyspace/set_value.h"
 #include "protocol/errors.h"
+#include "commands/scan_args.h"
 #include "server/command.h"
 #include "server/server.h"
 
@@ -28,7 +29,6 @@ namespace rcs {
 namespace {
 
 // Error texts of Redis 7.0 used only here.
-constexpr std::string_view kInvalidCursor = "ERR invalid cursor";
 constexpr std::string_view kCountOutOfRange =
     "ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807";
 constexpr std::string_view kNumkeysPositive = "ERR numkeys should be greater than 0";
@@ -56,19 +56,6 @@ inline bool Lookup(CommandContext& ctx, std::string_view key, bool write, SetVal
 
 inline SetValue* Create(CommandContext& ctx, std::string_view key) {
   return ctx.db.SetObject(key, std::make_unique<SetValue>())->as<SetValue>();
-}
-
-// Redis's parseScanCursorOrReply: strtoul over the whole argument (so "-1" wraps and "" is 0), no
-// leading space, no overflow.
-bool ParseCursor(std::string_view s, uint64_t* out) {
-  if (!s.empty() && isspace(static_cast<unsigned char>(s[0]))) return false;
-  std::string buf(s);
-  char* end = nullptr;
-  errno = 0;
-  unsigned long v = strtoul(buf.c_str(), &end, 10);
-  if (*end != '\0' || errno == ERANGE) return false;
-  *out = v;
-  return true;
 }
 
 void ReplyMembers(CommandContext& ctx, const SetValue& s) {
@@ -479,7 +466,7 @@ bool SintercardKeys(ArgList argv, std::vector<int>* keys) {
 
 void SscanCmd(CommandContext& ctx) {
   uint64_t cursor;
-  if (!ParseCursor(ctx.arg(2), &cursor)) {
+  if (!ParseScanCursor(ctx.arg(2), &cursor)) {
     ctx.reply.Error(kInvalidCursor);
     return;
   }
@@ -491,28 +478,11 @@ void SscanCmd(CommandContext& ctx) {
     ctx.reply.Array(0);
     return;
   }
-  int64_t count = 10;
-  std::string_view pattern;
-  bool use_pattern = false;
-  for (size_t i = 3; i < ctx.argc(); i += 2) {
-    bool more = i + 1 < ctx.argc();
-    if (more && EqualsIgnoreCase(ctx.arg(i), "count")) {
-      if (!ParseInt64(ctx.arg(i + 1), &count)) {
-        ctx.reply.Error(err::kNotInteger);
-        return;
-      }
-      if (count < 1) {
-        ctx.reply.Error(err::kSyntax);
-        return;
-      }
-    } else if (more && EqualsIgnoreCase(ctx.arg(i), "match")) {
-      pattern = ctx.arg(i + 1);
-      use_pattern = !(pattern.size() == 1 && pattern[0] == '*');
-    } else {
-      ctx.reply.Error(err::kSyntax);
-      return;
-    }
-  }
+  ScanOptions opts;
+  if (!ParseScanOptions(ctx, 3, &opts)) return;
+  int64_t count = opts.count;
+  std::string_view pattern = opts.pattern;
+  bool use_pattern = opts.use_pattern;
   // Intset members are formatted into a scratch buffer: keep copies only for those.
   std::vector<std::string> owned;
   std::vector<std::string_view> found;
