@@ -292,7 +292,10 @@ void Replication::ReplicateFrom(const std::string& host, int port) {
   server_->set_replica(true);
   SetLogRole('S');
   // Our own replicas must resync with us once our data changes under them.
-  for (Client* c : std::vector<Client*>(replicas_)) c->flags |= kClientCloseAfterReply, server_->MarkPendingWrite(c);
+  for (Client* c : replicas_) {
+    c->flags |= kClientCloseAfterReply;
+    server_->MarkPendingWrite(c);
+  }
   state_ = LinkState::kConnect;
   next_connect_ms_ = 0;
   link_down_since_ms_ = server_->clock().NowMs();
@@ -604,8 +607,6 @@ void Replication::Cron() {
   }
   ServeWaiters();
 }
-
-void Replication::BeforeSleep() {}
 
 void Replication::Shutdown() { DropLink("shutting down"); }
 

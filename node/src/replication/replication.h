@@ -59,7 +59,6 @@ class Replication : public Subsystem {
   // Subsystem
   Status Start() override;
   void Cron() override;
-  void BeforeSleep() override;
   void Shutdown() override;
   void OnClientFreed(Client* c) override;
 

@@ -139,7 +139,9 @@ std::string Server::InfoText(const std::vector<std::string>& requested) {
     Field(&out, "used_memory_peak", peak);
     Field(&out, "used_memory_peak_human", Human(peak));
     FieldD(&out, "used_memory_peak_perc", peak > 0 ? 100.0 * static_cast<double>(used) / static_cast<double>(peak) : 0, "%.2f%%");
-    Field(&out, "used_memory_overhead", used - 0);
+    // used_memory is not split into overhead and dataset here: all of it is reported as dataset, so the
+    // parts still add up to used_memory.
+    Field(&out, "used_memory_overhead", 0);
     Field(&out, "used_memory_startup", 0);
     Field(&out, "used_memory_dataset", used);
     Field(&out, "used_memory_dataset_perc", "100.00%");

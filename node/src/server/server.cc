@@ -174,9 +174,8 @@ void Server::Call(Client* c, const CommandSpec& spec, ArgList argv, bool retry) 
   int64_t start = clock_->NowUs();
   CommandContext ctx{*this, c, db_, c->reply, argv, spec, start / 1000};
   ctx.retry = retry;
-  ctx.can_block = !in_exec_ && !c->has(kClientMaster) && !c->has(kClientFake) && !loading_;
-  // Tests drive fake clients: they may block (a harness client is fake but interactive).
-  if (c->has(kClientFake) && !c->has(kClientMaster) && !loading_ && !in_exec_) ctx.can_block = true;
+  // Not inside EXEC, not while loading, not for our master's stream (loaders run as the master client).
+  ctx.can_block = !in_exec_ && !c->has(kClientMaster) && !loading_;
   uint64_t errors_before = c->reply.errors();
   spec.handler(ctx);
   int64_t duration = clock_->NowUs() - start;
