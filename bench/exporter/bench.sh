@@ -8,28 +8,18 @@
 # Prometheus scrapes), CPU seconds per scrape (utime+stime from /proc/PID/stat before and after), RSS after
 # the run (VmRSS) and its peak (VmHWM), and the size of one scrape. The two exporters are scraped in
 # alternating blocks so machine noise hits both. Not an assertion: timing is never a test failure.
-# Ports: Redis 21010-21015, exporters 21110 (ours) and 21111 (reference).
+# Ports from CL_PORT_BASE (default 21010): Redis base..base+5, exporters base+100 (ours) and base+101 (reference).
 set -u
 OURS=${1:?usage: bench.sh path/to/redis-cluster-exporter [scrapes]}
 N=${2:-200}
 REFERENCE=${REFERENCE:-/usr/bin/prometheus-redis-exporter}
 HERE=$(cd "$(dirname "$0")" && pwd)
+CL_PORT_BASE=${CL_PORT_BASE:-21010}  # before cluster_lib.sh, whose default is the integration test's 21000
 # shellcheck source=../../tests/exporter/cluster_lib.sh
 source "$HERE/../../tests/exporter/cluster_lib.sh"
-CL_PORT_BASE=${CL_PORT_BASE:-21010}
-WORK=$(mktemp -d /tmp/rcs-exporter-bench.XXXXXX)
-PIDS=()
-cleanup() {
-  watchdog_stop
-  local p
-  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done
-  for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null; done
-  cluster_stop
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-watchdog_start 280  # ctest's TIMEOUT is 300
+OURS_PORT=$((CL_PORT_BASE + 100))
+REF_PORT=$((CL_PORT_BASE + 101))
+cl_script_begin rcs-exporter-bench 280  # ctest's TIMEOUT is 300
 
 [ -x "$REFERENCE" ] || { echo "reference exporter $REFERENCE not found"; exit 0; }
 wait_http() {
@@ -48,18 +38,18 @@ timeout 60 redis-benchmark --cluster -h 127.0.0.1 -p "$CL_PORT_BASE" -a "$CL_PAS
   -t set,get,lpush,hset -q >/dev/null 2>&1
 
 "$OURS" --redis.addr="redis://127.0.0.1:$CL_PORT_BASE" --redis.password="$CL_PASSWORD" \
-  --web.listen-address=127.0.0.1:21110 2>"$WORK/ours.log" &
+  --web.listen-address=127.0.0.1:$OURS_PORT 2>"$WORK/ours.log" &
 OURS_PID=$!
-PIDS+=("$OURS_PID")
+CL_PIDS+=("$OURS_PID")
 "$REFERENCE" -redis.addr="redis://127.0.0.1:$CL_PORT_BASE" -redis.password="$CL_PASSWORD" -is-cluster \
-  -web.listen-address=127.0.0.1:21111 >"$WORK/ref.log" 2>&1 &
+  -web.listen-address=127.0.0.1:$REF_PORT >"$WORK/ref.log" 2>&1 &
 REF_PID=$!
-PIDS+=("$REF_PID")
-wait_http http://127.0.0.1:21110/health || exit 1
-wait_http http://127.0.0.1:21111/metrics || exit 1
+CL_PIDS+=("$REF_PID")
+wait_http http://127.0.0.1:$OURS_PORT/health || exit 1
+wait_http http://127.0.0.1:$REF_PORT/metrics || exit 1
 
-OURS_URL=http://127.0.0.1:21110/metrics
-REF_URL=http://127.0.0.1:21111/metrics
+OURS_URL=http://127.0.0.1:$OURS_PORT/metrics
+REF_URL=http://127.0.0.1:$REF_PORT/metrics
 for i in $(seq 1 10); do curl -s -o /dev/null "$OURS_URL"; curl -s -o /dev/null "$REF_URL"; done  # warm up
 
 # One curl per block: its URLs share one kept-alive connection; time_total is per transfer.

@@ -2,6 +2,8 @@
 
 #include <charconv>
 
+#include "text_split.h"
+
 namespace rcs::exporter {
 namespace {
 
@@ -11,16 +13,13 @@ bool ToInt(std::string_view s, long long& out) {
   return ec == std::errc() && p == s.data() + s.size();
 }
 
+// Fields separated by one or more spaces.
 std::vector<std::string_view> SplitSpaces(std::string_view line) {
   std::vector<std::string_view> out;
-  size_t pos = 0;
-  while (pos < line.size()) {
-    while (pos < line.size() && line[pos] == ' ') ++pos;
-    if (pos >= line.size()) break;
-    size_t end = line.find(' ', pos);
-    if (end == std::string_view::npos) end = line.size();
-    out.push_back(line.substr(pos, end - pos));
-    pos = end;
+  Splitter pieces(line, ' ');
+  std::string_view f;
+  while (pieces.Next(f)) {
+    if (!f.empty()) out.push_back(f);
   }
   return out;
 }
@@ -53,11 +52,9 @@ std::string ParseAddress(std::string_view field, ClusterNode& n) {
 }
 
 void ParseFlags(std::string_view flags, ClusterNode& n) {
-  size_t pos = 0;
-  while (pos <= flags.size()) {
-    size_t comma = flags.find(',', pos);
-    if (comma == std::string_view::npos) comma = flags.size();
-    std::string_view f = flags.substr(pos, comma - pos);
+  Splitter pieces(flags, ',');
+  std::string_view f;
+  while (pieces.Next(f)) {
     if (f == "myself") n.myself = true;
     else if (f == "master") n.master = true;
     else if (f == "slave" || f == "replica") n.replica = true;
@@ -66,7 +63,6 @@ void ParseFlags(std::string_view flags, ClusterNode& n) {
     else if (f == "handshake") n.handshake = true;
     else if (f == "noaddr") n.noaddr = true;
     else if (f == "nofailover") n.nofailover = true;
-    pos = comma + 1;
   }
 }
 
@@ -96,13 +92,9 @@ std::string_view ClusterNode::Role() const {
 
 ClusterNodesParse ParseClusterNodes(std::string_view text) {
   ClusterNodesParse out;
-  size_t pos = 0;
-  while (pos < text.size()) {
-    size_t eol = text.find('\n', pos);
-    if (eol == std::string_view::npos) eol = text.size();
-    std::string_view line = text.substr(pos, eol - pos);
-    pos = eol + 1;
-    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+  LineSplitter lines(text);
+  std::string_view line;
+  while (lines.Next(line)) {
     if (line.empty()) continue;
     auto f = SplitSpaces(line);
     auto fail = [&](std::string_view why) {

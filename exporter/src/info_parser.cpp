@@ -4,19 +4,17 @@
 #include <cstdlib>
 #include <string>
 
+#include "text_split.h"
+
 namespace rcs::exporter {
 
 std::vector<InfoField> ParseInfo(std::string_view text) {
   std::vector<InfoField> out;
   out.reserve(256);
   std::string_view section;
-  size_t pos = 0;
-  while (pos < text.size()) {
-    size_t eol = text.find('\n', pos);
-    if (eol == std::string_view::npos) eol = text.size();
-    std::string_view line = text.substr(pos, eol - pos);
-    pos = eol + 1;
-    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+  LineSplitter lines(text);
+  std::string_view line;
+  while (lines.Next(line)) {
     if (line.empty()) continue;
     if (line.front() == '#') {
       line.remove_prefix(1);
@@ -32,14 +30,11 @@ std::vector<InfoField> ParseInfo(std::string_view text) {
 }
 
 void ForEachKeyValue(std::string_view list, const std::function<void(std::string_view, std::string_view)>& fn) {
-  size_t pos = 0;
-  while (pos <= list.size()) {
-    size_t comma = list.find(',', pos);
-    if (comma == std::string_view::npos) comma = list.size();
-    std::string_view item = list.substr(pos, comma - pos);
+  Splitter items(list, ',');
+  std::string_view item;
+  while (items.Next(item)) {
     size_t eq = item.find('=');
     if (eq != std::string_view::npos) fn(item.substr(0, eq), item.substr(eq + 1));
-    pos = comma + 1;
   }
 }
 

@@ -8,13 +8,7 @@ LabelSet::LabelSet(LabelPairs labels) {
   for (const auto& [k, v] : labels) Add(k, v);
 }
 
-void LabelSet::Add(std::string_view name, std::string_view value) {
-  if (!text_.empty()) text_.push_back(',');
-  text_.append(name);
-  text_.append("=\"");
-  AppendLabelValue(text_, value);
-  text_.push_back('"');
-}
+void LabelSet::Add(std::string_view name, std::string_view value) { AppendLabel(text_, text_.empty(), name, value); }
 
 MetricSet::MetricSet(std::string ns) : ns_(std::move(ns)) {
   families_.reserve(256);
@@ -44,20 +38,10 @@ void MetricSet::Head(std::string& out, const Family& f, std::string_view name_su
     out += labels.text();
     bool first = labels.empty();
     for (const auto& [k, v] : extra) {
-      if (!first) out.push_back(',');
+      AppendLabel(out, first, k, v);
       first = false;
-      out += k;
-      out += "=\"";
-      AppendLabelValue(out, v);
-      out.push_back('"');
     }
-    if (!last_name.empty()) {
-      if (!first) out.push_back(',');
-      out += last_name;
-      out += "=\"";
-      out += last_value;
-      out.push_back('"');
-    }
+    if (!last_name.empty()) AppendLabel(out, first, last_name, last_value);
     out.push_back('}');
   }
   out.push_back(' ');
@@ -112,22 +96,7 @@ std::string MetricSet::Serialize() const {
   out.reserve(bytes_ + families_.size() * 160 + appended_.size() * 600);
   for (const auto& f : families_) {
     if (f->body.empty()) continue;
-    if (!f->help.empty()) {
-      out += "# HELP ";
-      out += f->name;
-      out.push_back(' ');
-      out += f->help;
-      out.push_back('\n');
-    }
-    out += "# TYPE ";
-    out += f->name;
-    switch (f->type) {
-      case prometheus::MetricType::Counter: out += " counter\n"; break;
-      case prometheus::MetricType::Gauge: out += " gauge\n"; break;
-      case prometheus::MetricType::Summary: out += " summary\n"; break;
-      case prometheus::MetricType::Untyped: out += " untyped\n"; break;
-      case prometheus::MetricType::Histogram: out += " histogram\n"; break;
-    }
+    AppendFamilyHeader(out, f->name, f->help, f->type);
     out += f->body;
   }
   AppendExposition(out, appended_);

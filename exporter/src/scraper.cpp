@@ -7,6 +7,7 @@
 #include "build_info.h"
 #include "info_parser.h"
 #include "log.h"
+#include "text_split.h"
 
 namespace rcs::exporter {
 namespace {
@@ -31,16 +32,12 @@ std::string NormalizeRole(std::string_view r) {
 }
 
 std::string_view InfoValue(std::string_view info, std::string_view key) {
-  size_t pos = 0;
-  while (pos < info.size()) {
-    size_t eol = info.find('\n', pos);
-    if (eol == std::string_view::npos) eol = info.size();
-    std::string_view line = info.substr(pos, eol - pos);
-    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+  LineSplitter lines(info);
+  std::string_view line;
+  while (lines.Next(line)) {
     if (line.size() > key.size() && line.starts_with(key) && line[key.size()] == ':') {
       return line.substr(key.size() + 1);
     }
-    pos = eol + 1;
   }
   return {};
 }

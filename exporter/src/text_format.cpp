@@ -50,6 +50,33 @@ void AppendLabelValue(std::string& out, std::string_view value) {
   out.append(value.substr(start));
 }
 
+void AppendLabel(std::string& out, bool first, std::string_view name, std::string_view value) {
+  if (!first) out.push_back(',');
+  out.append(name);
+  out.append("=\"");
+  AppendLabelValue(out, value);
+  out.push_back('"');
+}
+
+void AppendFamilyHeader(std::string& out, std::string_view name, std::string_view help, MetricType type) {
+  if (!help.empty()) {
+    out += "# HELP ";
+    out += name;
+    out.push_back(' ');
+    out += help;
+    out.push_back('\n');
+  }
+  out += "# TYPE ";
+  out += name;
+  switch (type) {
+    case MetricType::Counter: out += " counter\n"; break;
+    case MetricType::Gauge: out += " gauge\n"; break;
+    case MetricType::Summary: out += " summary\n"; break;
+    case MetricType::Untyped: out += " untyped\n"; break;
+    case MetricType::Histogram: out += " histogram\n"; break;
+  }
+}
+
 namespace {
 
 void AppendDouble(std::string& out, double v) { AppendValue(out, v); }
@@ -60,8 +87,6 @@ void AppendUnsigned(std::string& out, std::uint64_t v) {
   out.append(buf, p);
 }
 
-void AppendEscaped(std::string& out, const std::string& value) { AppendLabelValue(out, value); }
-
 // name{labels[,extra="..."]}<space>
 void AppendHead(std::string& out, const MetricFamily& family, const ClientMetric& metric, const char* suffix = "",
                 const char* extra_name = nullptr, const std::string* extra_value = nullptr) {
@@ -71,20 +96,10 @@ void AppendHead(std::string& out, const MetricFamily& family, const ClientMetric
     out.push_back('{');
     bool first = true;
     for (const auto& l : metric.label) {
-      if (!first) out.push_back(',');
+      AppendLabel(out, first, l.name, l.value);
       first = false;
-      out += l.name;
-      out += "=\"";
-      AppendEscaped(out, l.value);
-      out.push_back('"');
     }
-    if (extra_name) {
-      if (!first) out.push_back(',');
-      out += extra_name;
-      out += "=\"";
-      AppendEscaped(out, *extra_value);
-      out.push_back('"');
-    }
+    if (extra_name) AppendLabel(out, first, extra_name, *extra_value);
     out.push_back('}');
   }
   out.push_back(' ');
@@ -110,22 +125,7 @@ std::string DoubleString(double v) {
 
 void AppendExposition(std::string& out, const std::vector<MetricFamily>& families) {
   for (const auto& f : families) {
-    if (!f.help.empty()) {
-      out += "# HELP ";
-      out += f.name;
-      out.push_back(' ');
-      out += f.help;
-      out.push_back('\n');
-    }
-    out += "# TYPE ";
-    out += f.name;
-    switch (f.type) {
-      case MetricType::Counter: out += " counter\n"; break;
-      case MetricType::Gauge: out += " gauge\n"; break;
-      case MetricType::Summary: out += " summary\n"; break;
-      case MetricType::Untyped: out += " untyped\n"; break;
-      case MetricType::Histogram: out += " histogram\n"; break;
-    }
+    AppendFamilyHeader(out, f.name, f.help, f.type);
     for (const auto& m : f.metric) {
       switch (f.type) {
         case MetricType::Counter:

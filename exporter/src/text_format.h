@@ -20,5 +20,9 @@ void AppendExposition(std::string& out, const std::vector<prometheus::MetricFami
 // The pieces, for MetricSet's streaming writer.
 void AppendValue(std::string& out, double v);                      // as TextSerializer prints a double
 void AppendLabelValue(std::string& out, std::string_view value);   // escapes \, " and newline
+// `name="escaped value"`, preceded by ',' unless it is the first label of the sample.
+void AppendLabel(std::string& out, bool first, std::string_view name, std::string_view value);
+// The "# HELP" line (when help is not empty) and the "# TYPE" line of a family.
+void AppendFamilyHeader(std::string& out, std::string_view name, std::string_view help, prometheus::MetricType type);
 
 }  // namespace rcs::exporter

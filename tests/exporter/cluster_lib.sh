@@ -135,20 +135,24 @@ cluster_stop() {
   done
   rm -rf "$CL_DIR"
   CL_DIR=""
-WATCHDOG_PID=""
-
-# A test must stop what it started even when ctest's timeout would kill it: this sends SIGTERM to the
-# calling script after SECONDS (its TERM trap exits, which runs its EXIT trap and so cleanup).
-watchdog_start() { # watchdog_start SECONDS
-  local parent=$$
-  (
-    trap 'kill "$s" 2>/dev/null; exit 0' TERM
-    sleep "$1" & s=$!
-    wait "$s" || exit 0
-    echo "watchdog: $1 s passed, stopping" >&2
-    kill -TERM "$parent"
-  ) &
-  WATCHDOG_PID=$!
 }
-watchdog_stop() { [ -n "$WATCHDOG_PID" ] && kill "$WATCHDOG_PID" 2>/dev/null; WATCHDOG_PID=""; }
+
+# The common frame of a script that uses this file: a scratch directory in $WORK; on exit (also on failure,
+# Ctrl-C or the watchdog's SIGTERM) the watchdog, every pid in CL_PIDS (exporters, extra servers) and the
+# cluster are stopped and $WORK is removed.
+CL_PIDS=()
+WORK=""
+cl_script_begin() { # cl_script_begin NAME WATCHDOG_SECONDS
+  WORK=$(mktemp -d "/tmp/$1.XXXXXX")
+  trap cl_script_cleanup EXIT
+  trap 'exit 130' INT TERM
+  watchdog_start "$2"
+}
+cl_script_cleanup() {
+  watchdog_stop
+  local p
+  for p in "${CL_PIDS[@]}"; do kill "$p" 2>/dev/null; done
+  for p in "${CL_PIDS[@]}"; do wait "$p" 2>/dev/null; done
+  cluster_stop
+  [ -n "$WORK" ] && rm -rf "$WORK"
 }

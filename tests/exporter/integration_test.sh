@@ -4,34 +4,19 @@
 #
 #   bash tests/exporter/integration_test.sh path/to/redis-cluster-exporter
 #
-# Ports: Redis 21000-21006 (cluster bus 31000-31005), exporters 21100-21104. Every wait is bounded; everything started
-# is stopped on exit, also on failure.
+# Ports from CL_PORT_BASE (default 21000): Redis base..base+6 (cluster bus +10000), a closed port at base+99,
+# exporters base+100..base+104. Every wait is bounded; everything started is stopped on exit, also on failure.
 set -u
 EXPORTER=${1:?usage: integration_test.sh path/to/redis-cluster-exporter}
 HERE=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=cluster_lib.sh
 source "$HERE/cluster_lib.sh"
-CL_PORT_BASE=${CL_PORT_BASE:-21000}
-CL_NODE_TIMEOUT=${CL_NODE_TIMEOUT:-1000}
 PROMTOOL=${PROMTOOL:-promtool}
 PY=${PY:-python3}  # only the standard library (json)
-WORK=$(mktemp -d /tmp/rcs-exporter-it.XXXXXX)
-EXPORTER_PIDS=()
 FAILS=0
 CHECKS=0
 T0=$(date +%s)
-
-cleanup() {
-  watchdog_stop
-  local p
-  for p in "${EXPORTER_PIDS[@]}"; do kill "$p" 2>/dev/null; done
-  for p in "${EXPORTER_PIDS[@]}"; do wait "$p" 2>/dev/null; done
-  cluster_stop
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-watchdog_start 165  # ctest's TIMEOUT is 180
+cl_script_begin rcs-exporter-it 165  # ctest's TIMEOUT is 180
 
 check() { # check "description" command...
   local what=$1; shift
@@ -48,7 +33,7 @@ start_exporter() { # start_exporter PORT args...  -> sets LAST_PID
   local port=$1; shift
   "$EXPORTER" --web.listen-address="127.0.0.1:$port" "$@" >"$WORK/exporter-$port.out" 2>"$WORK/exporter-$port.log" &
   LAST_PID=$!
-  EXPORTER_PIDS+=("$LAST_PID")
+  CL_PIDS+=("$LAST_PID")
   local i
   for i in $(seq 1 50); do
     curl -sf --max-time 2 "http://127.0.0.1:$port/health" >/dev/null 2>&1 && return 0
@@ -68,6 +53,17 @@ value() { # value FILE SERIES -> the sample value of an exact series (name{label
 has_family() { grep -q "^# TYPE $2 " "$1"; }
 up_count() { grep -c "^redis_up{.*} 1$" "$1"; }
 node_id_of() { cl_cli "$1" cluster myid; }
+scrape_until() { # scrape_until PORT FILE SECONDS TEST...: scrape into FILE until TEST FILE succeeds (bounded)
+  local port=$1 file=$2 deadline=$((SECONDS + $3)) i
+  shift 3
+  for i in $(seq 1 200); do
+    before "$deadline" || return 1
+    scrape "$port" >"$file"
+    "$@" "$file" && return 0
+    sleep 0.25
+  done
+  return 1
+}
 promtool_clean() { # promtool_clean FILE: promtool must print nothing and succeed
   local out
   out=$("$PROMTOOL" check metrics <"$1" 2>&1) && [ -z "$out" ] || { echo "$out" | head -20; return 1; }
@@ -82,7 +78,7 @@ cl_cli "$CL_PORT_BASE" nosuchcommand >/dev/null 2>&1
 printf '%s\n' "$CL_PASSWORD" >"$WORK/password"  # a secret file with its trailing newline
 
 # --- A: the main exporter; its only seed is the master that is killed later ------------------------------
-A=21100
+A=$((CL_PORT_BASE + 100))
 start_exporter $A --redis.addr="redis://127.0.0.1:$CL_PORT_BASE" --redis.password-file="$WORK/password" \
   --scrape-timeout=2s --connection-timeout=500ms --log-format=json || exit 1
 A_PID=$LAST_PID
@@ -119,7 +115,7 @@ check "connections kept between scrapes (no new connections: $(conns "$WORK/a2.t
   [ "$(conns "$WORK/a2.txt")" = "$(conns "$WORK/a3.txt")" ]
 
 # --- B: wrong password -----------------------------------------------------------------------------------
-B=21101
+B=$((CL_PORT_BASE + 101))
 start_exporter $B --redis.addr="redis://127.0.0.1:$CL_PORT_BASE" --redis.password=wrong-password || exit 1
 B_PID=$LAST_PID
 scrape $B >/dev/null
@@ -130,8 +126,8 @@ check "wrong password: logged as an auth error" grep -q 'kind=auth' "$WORK/expor
 check "wrong password: output passes promtool" promtool_clean "$WORK/b.txt"
 
 # --- C: first seed down -> the next seed --------------------------------------------------------------------
-C=21102
-start_exporter $C --redis.addr="redis://127.0.0.1:21099,redis://127.0.0.1:$((CL_PORT_BASE + 1))" \
+C=$((CL_PORT_BASE + 102))
+start_exporter $C --redis.addr="redis://127.0.0.1:$((CL_PORT_BASE + 99)),redis://127.0.0.1:$((CL_PORT_BASE + 1))" \
   --redis.password="$CL_PASSWORD" || exit 1
 C_PID=$LAST_PID
 scrape $C >"$WORK/c.txt"
@@ -144,9 +140,9 @@ mkdir -p "$WORK/standalone"
 "$RCS_SERVER_BIN" --port $STANDALONE --bind 127.0.0.1 --save "" --appendonly no --dir "$WORK/standalone" \
   --requirepass "$CL_PASSWORD" --logfile "$WORK/standalone/server.log" >/dev/null 2>&1 &
 STANDALONE_PID=$!
-EXPORTER_PIDS+=("$STANDALONE_PID")
+CL_PIDS+=("$STANDALONE_PID")
 cl_wait_ping $STANDALONE
-D=21103
+D=$((CL_PORT_BASE + 103))
 start_exporter $D --redis.addr="redis://127.0.0.1:$STANDALONE" --redis.password="$CL_PASSWORD" || exit 1
 scrape $D >"$WORK/d.txt"
 check "standalone: one node up, node_id empty, no cluster view" \
@@ -163,7 +159,7 @@ check "--help exits 0 and documents --scrape-timeout" grep -q -- "--scrape-timeo
 # --- a frozen node: the scrape still finishes within --scrape-timeout -------------------------------------
 REPLICA_PORT=$(cl_cli "$CL_PORT_BASE" cluster nodes | awk '$3 ~ /slave/ {split($2, a, "[:@]"); print a[2]; exit}')
 REPLICA_PID=$(cl_node_pid "$REPLICA_PORT")
-E=21104  # an exporter whose only seed is the node about to be frozen
+E=$((CL_PORT_BASE + 104))  # an exporter whose only seed is the node about to be frozen
 start_exporter $E --redis.addr="redis://127.0.0.1:$REPLICA_PORT" --redis.password="$CL_PASSWORD" --scrape-timeout=1s || exit 1
 E_PID=$LAST_PID
 scrape $E >/dev/null
@@ -179,14 +175,8 @@ check "frozen seed: the backup's cluster view is served in the same scrape" \
 check "frozen node: scrape took ${took}s, within the 2s scrape timeout (+0.5s)" [ "$(awk -v t="$took" 'BEGIN {print (t < 2.5)}')" = 1 ]
 check "frozen node: its redis_up is 0, the other five are 1" \
   [ "$(grep -c "^redis_up{addr=\"127.0.0.1:$REPLICA_PORT\".*} 0$" "$WORK/a-frozen.txt")/$(up_count "$WORK/a-frozen.txt")" = "1/5" ]
-deadline=$((SECONDS + 15))
-for i in $(seq 1 40); do
-  before $deadline || break
-  scrape $A >"$WORK/a-thawed.txt"
-  [ "$(up_count "$WORK/a-thawed.txt")" = 6 ] && break
-  sleep 0.25
-done
-check "thawed node: six up again (connection re-established)" [ "$(up_count "$WORK/a-thawed.txt")" = 6 ]
+six_up() { [ "$(up_count "$1")" = 6 ]; }
+check "thawed node: six up again (connection re-established)" scrape_until $A "$WORK/a-thawed.txt" 15 six_up
 
 # --- failover: kill -9 the master that is A's only seed ---------------------------------------------------
 OLD_MASTER=$CL_PORT_BASE
@@ -195,20 +185,13 @@ PROMOTED_PORT=$(cl_cli $OLD_MASTER cluster nodes | awk -v m="$OLD_ID" '$4 == m {
 PROMOTED_ID=$(node_id_of "$PROMOTED_PORT")
 echo "# killing master 127.0.0.1:$OLD_MASTER ($OLD_ID); its replica is 127.0.0.1:$PROMOTED_PORT"
 cl_node_kill9 $OLD_MASTER
-promoted=0
-deadline=$((SECONDS + 40))
-for i in $(seq 1 60); do
-  before $deadline || break
-  scrape $A >"$WORK/a-failover.txt"
-  if [ "$(value "$WORK/a-failover.txt" "redis_up{addr=\"127.0.0.1:$PROMOTED_PORT\",node_id=\"$PROMOTED_ID\",role=\"master\"}")" = 1 ] &&
-     [ "$(value "$WORK/a-failover.txt" "redis_cluster_role_changes_total{node_id=\"$PROMOTED_ID\",addr=\"127.0.0.1:$PROMOTED_PORT\"}")" = 1 ]; then
-    promoted=1
-    break
-  fi
-  sleep 0.5
-done
+promoted() { # up, labelled role="master", one role change counted
+  [ "$(value "$1" "redis_up{addr=\"127.0.0.1:$PROMOTED_PORT\",node_id=\"$PROMOTED_ID\",role=\"master\"}")" = 1 ] &&
+    [ "$(value "$1" "redis_cluster_role_changes_total{node_id=\"$PROMOTED_ID\",addr=\"127.0.0.1:$PROMOTED_PORT\"}")" = 1 ]
+}
+check "replica promoted: labelled role=\"master\", up, role change counted" \
+  scrape_until $A "$WORK/a-failover.txt" 40 promoted
 check "killed master: redis_up 0" [ "$(grep -c "^redis_up{addr=\"127.0.0.1:$OLD_MASTER\",node_id=\"$OLD_ID\".*} 0$" "$WORK/a-failover.txt")" = 1 ]
-check "replica promoted: labelled role=\"master\", up, role change counted" [ $promoted = 1 ]
 check "killed master flagged fail in the cluster view" \
   [ "$(value "$WORK/a-failover.txt" "redis_cluster_node_flag{node_id=\"$OLD_ID\",addr=\"127.0.0.1:$OLD_MASTER\",role=\"master\",flag=\"fail\"}")" = 1 ]
 check "seed down: a learned node answered CLUSTER NODES" \
@@ -219,19 +202,11 @@ check "after failover: the exporter logged the node failure" grep -q "127.0.0.1:
 # --- the old master returns as a replica --------------------------------------------------------------------
 cl_node_start $OLD_MASTER
 cl_wait_ping $OLD_MASTER
-rejoined=0
-deadline=$((SECONDS + 40))
-for i in $(seq 1 60); do
-  before $deadline || break
-  scrape $A >"$WORK/a-rejoin.txt"
-  if [ "$(value "$WORK/a-rejoin.txt" "redis_up{addr=\"127.0.0.1:$OLD_MASTER\",node_id=\"$OLD_ID\",role=\"replica\"}")" = 1 ] &&
-     [ "$(value "$WORK/a-rejoin.txt" "redis_cluster_role_changes_total{node_id=\"$OLD_ID\",addr=\"127.0.0.1:$OLD_MASTER\"}")" = 1 ]; then
-    rejoined=1
-    break
-  fi
-  sleep 0.5
-done
-check "old master back as replica: up, role change counted" [ $rejoined = 1 ]
+rejoined() { # up, labelled role="replica", one role change counted
+  [ "$(value "$1" "redis_up{addr=\"127.0.0.1:$OLD_MASTER\",node_id=\"$OLD_ID\",role=\"replica\"}")" = 1 ] &&
+    [ "$(value "$1" "redis_cluster_role_changes_total{node_id=\"$OLD_ID\",addr=\"127.0.0.1:$OLD_MASTER\"}")" = 1 ]
+}
+check "old master back as replica: up, role change counted" scrape_until $A "$WORK/a-rejoin.txt" 40 rejoined
 # --- a node that leaves the cluster disappears from the next scrape ---------------------------------------
 GONE_PORT=$(cl_cli $((CL_PORT_BASE + 1)) cluster nodes | awk -v a="$OLD_MASTER" -v b="$REPLICA_PORT" -v c="$((CL_PORT_BASE + 1))" \
   '$3 ~ /slave/ {split($2, x, "[:@]"); if (x[2] != a && x[2] != b && x[2] != c) {print x[2]; exit}}')

@@ -2,6 +2,7 @@
 
 #include "info_parser.h"
 #include "test_util.h"
+#include "text_split.h"
 
 using namespace rcs::exporter;
 
@@ -137,4 +138,23 @@ TEST_CASE("INFO ALL of our own node (standalone, captured with redis-cli from re
     }
   }
   CHECK(cmdstats > 0);
+}
+
+TEST_CASE("Splitter and LineSplitter: the one way reply text is cut") {
+  auto pieces = [](std::string_view text, char sep) {
+    std::vector<std::string_view> out;
+    Splitter s(text, sep);
+    std::string_view p;
+    while (s.Next(p)) out.push_back(p);
+    return out;
+  };
+  CHECK(pieces("", ',').empty());
+  CHECK(pieces("a", ',') == std::vector<std::string_view>{"a"});
+  CHECK(pieces("a,,b,", ',') == std::vector<std::string_view>{"a", "", "b"});
+  CHECK(pieces(",", ',') == std::vector<std::string_view>{""});
+  std::vector<std::string_view> lines;
+  LineSplitter ls("one\r\ntwo\n\r\nthree");
+  std::string_view line;
+  while (ls.Next(line)) lines.push_back(line);
+  CHECK(lines == std::vector<std::string_view>{"one", "two", "", "three"});
 }
