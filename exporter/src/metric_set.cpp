@@ -82,24 +82,18 @@ void MetricSet::Summary(std::string_view suffix, std::string_view help, const La
 
 void MetricSet::Clear() {
   for (auto& f : families_) f->body.clear();
-  appended_.clear();
   samples_ = 0;
   bytes_ = 0;
 }
 
-void MetricSet::Append(std::vector<prometheus::MetricFamily> families) {
-  for (auto& f : families) appended_.push_back(std::move(f));
-}
-
 std::string MetricSet::Serialize() const {
   std::string out;
-  out.reserve(bytes_ + families_.size() * 160 + appended_.size() * 600);
+  out.reserve(bytes_ + families_.size() * 160);
   for (const auto& f : families_) {
     if (f->body.empty()) continue;
     AppendFamilyHeader(out, f->name, f->help, f->type);
     out += f->body;
   }
-  AppendExposition(out, appended_);
   return out;
 }
 

@@ -6,8 +6,8 @@
 // ClientMetric objects: a six-node scrape has ~1800 samples, and building them as objects (a label vector of
 // heap strings per sample) then serializing them cost more CPU and memory than everything else in a scrape.
 // A node's identifying labels are rendered and escaped once (LabelSet) and reused for all its samples. The
-// exporter's own long-lived metrics stay in a prometheus-cpp Registry and are appended with Append().
-#include <prometheus/metric_family.h>
+// exporter's own long-lived metrics stay in a prometheus-cpp Registry, serialized by its TextSerializer.
+#include <prometheus/metric_type.h>
 
 #include <cstdint>
 #include <initializer_list>
@@ -55,9 +55,6 @@ class MetricSet {
   // A summary with precomputed quantiles (quantile, value).
   void Summary(std::string_view suffix, std::string_view help, const LabelSet& labels, LabelPairs extra,
                uint64_t count, double sum, const std::vector<std::pair<double, double>>& quantiles);
-  // Families from prometheus-cpp (the exporter's own Registry), serialized after the scrape's own.
-  void Append(std::vector<prometheus::MetricFamily> families);
-
   bool Has(std::string_view suffix) const { return index_.count(suffix) != 0; }
   size_t samples() const { return samples_; }
   const std::string& ns() const { return ns_; }
@@ -87,7 +84,6 @@ class MetricSet {
   std::string ns_;
   std::vector<std::unique_ptr<Family>> families_;
   std::unordered_map<std::string_view, Family*> index_;
-  std::vector<prometheus::MetricFamily> appended_;
   size_t samples_ = 0;
   size_t bytes_ = 0;
 };

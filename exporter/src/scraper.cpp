@@ -1,5 +1,7 @@
 #include "scraper.h"
 
+#include <prometheus/text_serializer.h>
+
 #include <algorithm>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -429,8 +431,9 @@ std::string ClusterScraper::Scrape() {
   const double took = std::chrono::duration<double>(Clock::now() - start).count();
   last_duration_->Set(took);
   duration_->Observe(took);
-  out.Append(registry_->Collect());
-  return out.Serialize();
+  std::string text = out.Serialize();
+  text += prometheus::TextSerializer().Serialize(registry_->Collect());
+  return text;
 }
 
 std::optional<std::string> ClusterScraper::Discover() {

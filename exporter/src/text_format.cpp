@@ -2,16 +2,10 @@
 
 #include <charconv>
 #include <cmath>
-#include <limits>
 
 namespace rcs::exporter {
-namespace {
 
-using prometheus::ClientMetric;
-using prometheus::MetricFamily;
 using prometheus::MetricType;
-
-}  // namespace
 
 void AppendValue(std::string& out, double v) {
   if (std::isnan(v)) {
@@ -74,115 +68,6 @@ void AppendFamilyHeader(std::string& out, std::string_view name, std::string_vie
     case MetricType::Summary: out += " summary\n"; break;
     case MetricType::Untyped: out += " untyped\n"; break;
     case MetricType::Histogram: out += " histogram\n"; break;
-  }
-}
-
-namespace {
-
-void AppendDouble(std::string& out, double v) { AppendValue(out, v); }
-
-void AppendUnsigned(std::string& out, std::uint64_t v) {
-  char buf[24];
-  auto [p, ec] = std::to_chars(buf, buf + sizeof buf, v);
-  out.append(buf, p);
-}
-
-// name{labels[,extra="..."]}<space>
-void AppendHead(std::string& out, const MetricFamily& family, const ClientMetric& metric, const char* suffix = "",
-                const char* extra_name = nullptr, const std::string* extra_value = nullptr) {
-  out += family.name;
-  out += suffix;
-  if (!metric.label.empty() || extra_name) {
-    out.push_back('{');
-    bool first = true;
-    for (const auto& l : metric.label) {
-      AppendLabel(out, first, l.name, l.value);
-      first = false;
-    }
-    if (extra_name) AppendLabel(out, first, extra_name, *extra_value);
-    out.push_back('}');
-  }
-  out.push_back(' ');
-}
-
-void AppendTail(std::string& out, const ClientMetric& metric) {
-  if (metric.timestamp_ms != 0) {
-    out.push_back(' ');
-    char buf[24];
-    auto [p, ec] = std::to_chars(buf, buf + sizeof buf, metric.timestamp_ms);
-    out.append(buf, p);
-  }
-  out.push_back('\n');
-}
-
-std::string DoubleString(double v) {
-  std::string s;
-  AppendDouble(s, v);
-  return s;
-}
-
-}  // namespace
-
-void AppendExposition(std::string& out, const std::vector<MetricFamily>& families) {
-  for (const auto& f : families) {
-    AppendFamilyHeader(out, f.name, f.help, f.type);
-    for (const auto& m : f.metric) {
-      switch (f.type) {
-        case MetricType::Counter:
-          AppendHead(out, f, m);
-          AppendDouble(out, m.counter.value);
-          AppendTail(out, m);
-          break;
-        case MetricType::Gauge:
-          AppendHead(out, f, m);
-          AppendDouble(out, m.gauge.value);
-          AppendTail(out, m);
-          break;
-        case MetricType::Untyped:
-          AppendHead(out, f, m);
-          AppendDouble(out, m.untyped.value);
-          AppendTail(out, m);
-          break;
-        case MetricType::Summary: {
-          AppendHead(out, f, m, "_count");
-          AppendUnsigned(out, m.summary.sample_count);
-          AppendTail(out, m);
-          AppendHead(out, f, m, "_sum");
-          AppendDouble(out, m.summary.sample_sum);
-          AppendTail(out, m);
-          for (const auto& q : m.summary.quantile) {
-            const std::string qs = DoubleString(q.quantile);
-            AppendHead(out, f, m, "", "quantile", &qs);
-            AppendDouble(out, q.value);
-            AppendTail(out, m);
-          }
-          break;
-        }
-        case MetricType::Histogram: {
-          AppendHead(out, f, m, "_count");
-          AppendUnsigned(out, m.histogram.sample_count);
-          AppendTail(out, m);
-          AppendHead(out, f, m, "_sum");
-          AppendDouble(out, m.histogram.sample_sum);
-          AppendTail(out, m);
-          double last = -std::numeric_limits<double>::infinity();
-          for (const auto& b : m.histogram.bucket) {
-            const std::string le = DoubleString(b.upper_bound);
-            AppendHead(out, f, m, "_bucket", "le", &le);
-            AppendUnsigned(out, b.cumulative_count);
-            AppendTail(out, m);
-            last = b.upper_bound;
-          }
-          if (last != std::numeric_limits<double>::infinity()) {
-            const std::string inf = "+Inf";
-            AppendHead(out, f, m, "_bucket", "le", &inf);
-            AppendUnsigned(out, m.histogram.sample_count);
-            AppendTail(out, m);
-          }
-          break;
-        }
-      }
-    }
   }
 }
 

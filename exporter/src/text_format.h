@@ -1,23 +1,21 @@
 #pragma once
-// Text exposition format 0.0.4 for prometheus-cpp's MetricFamily, written straight into one std::string.
+// The pieces of the text exposition format 0.0.4 that MetricSet writes a scrape with, straight into one
+// std::string.
 //
-// Why not prometheus::TextSerializer: it writes through std::ostream one character at a time (label values are
-// escaped char by char with operator<<), which was ~55% of the exporter's CPU per scrape in perf (six nodes,
-// ~1800 samples, 260 KB). This writer produces byte-for-byte the same text as prometheus-cpp 1.0.1's
-// TextSerializer (a unit test compares the two on a full scrape) at a fraction of the cost: values are
-// formatted with std::to_chars (as printf "%.16g", the precision TextSerializer sets), integers without
-// going through floating-point formatting.
-#include <prometheus/metric_family.h>
+// Why not prometheus::TextSerializer for the scrape: it writes through std::ostream one character at a time
+// (label values are escaped char by char with operator<<), which was ~55% of the exporter's CPU per scrape in
+// perf (six nodes, ~1800 samples, 260 KB). These produce byte-for-byte the text of prometheus-cpp 1.0.1's
+// TextSerializer (unit tests compare the two, on edge values and on a whole scrape) at a fraction of the
+// cost: values are formatted with std::to_chars (as printf "%.16g", the precision TextSerializer sets),
+// integers without going through floating-point formatting. The exporter's own dozen long-lived metrics
+// are few and are written by TextSerializer itself.
+#include <prometheus/metric_type.h>
 
 #include <string>
 #include <string_view>
-#include <vector>
 
 namespace rcs::exporter {
 
-void AppendExposition(std::string& out, const std::vector<prometheus::MetricFamily>& families);
-
-// The pieces, for MetricSet's streaming writer.
 void AppendValue(std::string& out, double v);                      // as TextSerializer prints a double
 void AppendLabelValue(std::string& out, std::string_view value);   // escapes \, " and newline
 // `name="escaped value"`, preceded by ',' unless it is the first label of the sample.
