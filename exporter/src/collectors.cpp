@@ -247,6 +247,7 @@ bool InfoCollector::CollectNode(const NodeScrape& node, MetricSet& out) {
   std::string_view version, build_id, mode, os, policy, tcp_port, run_id, pid;
   std::string_view master_host, master_port, read_only;
   bool is_replica = false;
+  bool have_db0 = false;
   std::optional<double> server_time_usec, uptime;
   std::vector<CmdTotals> cmds;
   cmds.reserve(32);
@@ -301,6 +302,7 @@ bool InfoCollector::CollectNode(const NodeScrape& node, MetricSet& out) {
     } else if (k.size() > 2 && k.starts_with("db") && k[2] >= '0' && k[2] <= '9') {
       auto ks = ParseKeyspace(f.value);
       if (!ks) continue;
+      have_db0 = have_db0 || k == "db0";
       out.Gauge("db_keys", "Keys per database", labels, {{"db", k}}, ks->keys);
       out.Gauge("db_keys_expiring", "Keys with an expiry per database", labels, {{"db", k}}, ks->expires);
       out.Gauge("db_avg_ttl_seconds", "Average TTL of keys with an expiry per database", labels, {{"db", k}},
@@ -339,6 +341,12 @@ bool InfoCollector::CollectNode(const NodeScrape& node, MetricSet& out) {
     }
   }
 
+  // Redis prints no dbN line for an empty database. redis_exporter serves db0 (the only database in cluster
+  // mode) as 0 then, and dashboards and rules on key counts need the series: an empty node is 0, not "No data".
+  if (!have_db0) {
+    out.Gauge("db_keys", "Keys per database", labels, {{"db", "db0"}}, 0);
+    out.Gauge("db_keys_expiring", "Keys with an expiry per database", labels, {{"db", "db0"}}, 0);
+  }
   out.Gauge("instance_info", "Facts about the server (always 1)", labels,
             {{"redis_version", version},
              {"redis_build_id", build_id},

@@ -71,10 +71,6 @@ promtool_clean() { # promtool_clean FILE: promtool must print nothing and succee
 
 echo "# starting a six-node cluster with $RCS_SERVER_BIN"
 cluster_start || { echo "FAIL - cluster did not form"; exit 1; }
-# Some keys and one error reply, so the keyspace and errorstats series exist.
-for k in $(seq 1 30); do cl_cli "$CL_PORT_BASE" -c set "key:$k" "v$k" >/dev/null; done
-cl_cli "$CL_PORT_BASE" -c set expiring 1 EX 3600 >/dev/null
-cl_cli "$CL_PORT_BASE" nosuchcommand >/dev/null 2>&1
 printf '%s\n' "$CL_PASSWORD" >"$WORK/password"  # a secret file with its trailing newline
 
 # --- A: the main exporter; its only seed is the master that is killed later ------------------------------
@@ -82,7 +78,14 @@ A=$((CL_PORT_BASE + 100))
 start_exporter $A --redis.addr="redis://127.0.0.1:$CL_PORT_BASE" --redis.password-file="$WORK/password" \
   --scrape-timeout=2s --connection-timeout=500ms --log-format=json || exit 1
 A_PID=$LAST_PID
-scrape $A >/dev/null
+# An empty cluster: INFO has no db0 line, and db0 is served as 0 (as redis_exporter does), not left out.
+scrape $A >"$WORK/a0.txt"
+check "empty cluster: redis_db_keys and redis_db_keys_expiring {db=\"db0\"} 0 on all six nodes" \
+  [ "$(grep -c '^redis_db_keys{.*,db="db0"} 0$' "$WORK/a0.txt")/$(grep -c '^redis_db_keys_expiring{.*,db="db0"} 0$' "$WORK/a0.txt")" = 6/6 ]
+# Some keys and one error reply, so the keyspace and errorstats series exist.
+for k in $(seq 1 30); do cl_cli "$CL_PORT_BASE" -c set "key:$k" "v$k" >/dev/null; done
+cl_cli "$CL_PORT_BASE" -c set expiring 1 EX 3600 >/dev/null
+cl_cli "$CL_PORT_BASE" nosuchcommand >/dev/null 2>&1
 scrape $A >"$WORK/a1.txt"
 missing=""
 while read -r name; do
@@ -97,6 +100,7 @@ check "cluster view: 3 masters, 3 replicas, no unassigned slots" \
 check "every node's own cluster_state is ok" [ "$(grep -c '^redis_cluster_state{.*} 1$' "$WORK/a1.txt")" = 6 ]
 check "no scrape error" [ "$(value "$WORK/a1.txt" redis_exporter_last_scrape_error)" = 0 ]
 check "keys counted across masters" [ "$(awk '/^redis_db_keys\{.*role="master"/ {s += $NF} END {print s}' "$WORK/a1.txt")" = 31 ]
+check "one redis_db_keys{db=\"db0\"} per node once keys exist" [ "$(grep -c '^redis_db_keys{.*,db="db0"} ' "$WORK/a1.txt")" = 6 ]
 scrape $A /discover-cluster-nodes >"$WORK/sd.json"
 check "/discover-cluster-nodes lists six redis:// targets" [ "$($PY -c 'import json, sys
 print(sum(t.startswith("redis://127.0.0.1:") for e in json.load(open(sys.argv[1])) for t in e["targets"]))' "$WORK/sd.json")" = 6 ]

@@ -100,6 +100,7 @@ TEST_CASE("healthy six-node cluster: every contract name, six nodes up, one roun
   CHECK(SampleValue(text, "redis_commands_total{" + node_a + ",cmd=\"get\"}") == "6289");
   CHECK(SampleValue(text, "redis_commands_duration_seconds_total{" + node_a + ",cmd=\"get\"}") == "0.001063");
   CHECK(SampleValue(text, "redis_db_keys{" + node_a + ",db=\"db0\"}") == "3");
+  CHECK(CountLinesStartingWith(text, "redis_db_keys{") == 6);  // the replicas' fixture has no keys: db0 0
   CHECK(SampleValue(text, "redis_errors_total{" + node_a + ",err=\"NOAUTH\"}") == "1");
   CHECK(SampleValue(text, "redis_slowlog_length{" + node_a + "}") == "2");
   CHECK(SampleValue(text, "redis_slowlog_last_id{" + node_a + "}") == "5");
@@ -349,6 +350,40 @@ TEST_CASE("our node's INFO yields the per-node contract series that a standalone
                            "redis_db_keys", "redis_instance_info", "redis_connected_slaves", "redis_cluster_enabled"}) {
     CHECK_MESSAGE(HasFamily(text, name), name);
   }
+}
+
+TEST_CASE("a node with no keys serves db0 as 0 keys and 0 expiring, as redis_exporter does") {
+  NodeScrape node;
+  node.addr = "127.0.0.1:21000";
+  node.node_id = FakeCluster::Id('a');
+  node.role = "master";
+  node.up = true;
+  node.info = ReadFixture("redis-7.0-empty-master-info-all.txt");  // "# Keyspace" with no dbN line
+  REQUIRE(node.info.find("# Keyspace") != std::string::npos);
+  REQUIRE(node.info.find("db0:") == std::string::npos);
+  MetricSet out("redis");
+  CHECK(InfoCollector::CollectNode(node, out));
+  const std::string text = out.Serialize();
+  const std::string labels = "addr=\"127.0.0.1:21000\",node_id=\"" + node.node_id + "\",role=\"master\",db=\"db0\"";
+  CHECK(SampleValue(text, "redis_db_keys{" + labels + "}") == "0");
+  CHECK(SampleValue(text, "redis_db_keys_expiring{" + labels + "}") == "0");
+  CHECK(CountLinesStartingWith(text, "redis_db_keys{") == 1);
+  CHECK_FALSE(HasFamily(text, "redis_db_avg_ttl_seconds"));  // nor does redis_exporter serve a TTL for it
+
+  // With keys, db0 comes from its INFO line, once.
+  MetricSet with_keys("redis");
+  node.info = ReadFixture("redis-7.0-master-info-all.txt");
+  CHECK(InfoCollector::CollectNode(node, with_keys));
+  const std::string keyed = with_keys.Serialize();
+  CHECK(SampleValue(keyed, "redis_db_keys{" + labels + "}") == "3");
+  CHECK(CountLinesStartingWith(keyed, "redis_db_keys{") == 1);
+  CHECK(CountLinesStartingWith(keyed, "redis_db_keys_expiring{") == 1);
+
+  // A node that is down serves redis_up 0 and nothing else, so no made-up key count either.
+  MetricSet down("redis");
+  node.up = false;
+  InfoCollector::CollectNode(node, down);
+  CHECK_FALSE(HasFamily(down.Serialize(), "redis_db_keys"));
 }
 
 TEST_CASE("a lone cluster node that prints itself as \":port\" is still scraped, under the seed's host") {
