@@ -1,4 +1,3 @@
-#pragma once
 // Pure parser for CLUSTER NODES (no I/O).
 //
 // Line format (Redis 7.0; our node emits the same):
@@ -7,6 +6,7 @@
 // slot: "N", "A-B", or "[N->-id]" / "[N-<-id]" while migrating/importing (those are not ownership).
 // Older servers print "ip:port" without "@cport". IPv6 addresses are printed without brackets, so the port is
 // after the last ':' of the part before '@'. A node without an address prints ":0@0" (flag noaddr).
+#pragma once
 #include <string>
 #include <string_view>
 #include <vector>

@@ -1,7 +1,7 @@
-#pragma once
 // Collectors turn what one scrape fetched (ScrapeData) into metric families. Each reads one kind of source
 // (INFO, CLUSTER INFO, CLUSTER NODES) and sits behind the same interface, so the scraper times each one and
 // reports its success, and tests drive each one from canned replies.
+#pragma once
 #include <map>
 #include <memory>
 #include <optional>

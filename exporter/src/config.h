@@ -1,8 +1,8 @@
-#pragma once
 // Command line and environment, in redis_exporter's spelling so users can switch: each flag may be written
 // -flag value, -flag=value, --flag value or --flag=value; each has an environment variable; a flag wins over
 // its variable, which wins over the default. Parsing is pure (args and a getenv function in, Config or an
 // error out) so it is unit-tested; main() turns an error into a message and exit code 2.
+#pragma once
 #include <chrono>
 #include <functional>
 #include <map>

@@ -1,4 +1,3 @@
-#pragma once
 // RedisSource over hiredis, with kept connections and one poll() loop for all nodes of a fetch.
 //
 // Why non-blocking and single-threaded: a scrape talks to every node at once and must finish by a deadline.
@@ -9,6 +8,7 @@
 //
 // A kept connection that turns out dead (server restarted, idle `timeout` closed it) is retried once on a fresh
 // connection within the same fetch, so a Redis `timeout` shorter than the scrape interval does not fail scrapes.
+#pragma once
 #include <chrono>
 #include <cstdint>
 #include <string>

@@ -1,5 +1,5 @@
-#pragma once
 // HTTP endpoints (cpp-httplib): <telemetry-path>, /scrape?target=, /discover-cluster-nodes, /health, /.
+#pragma once
 #include <atomic>
 #include <memory>
 #include <mutex>

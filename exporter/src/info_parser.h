@@ -1,4 +1,3 @@
-#pragma once
 // Pure parsers for the text replies of INFO and CLUSTER INFO (no I/O). Every view returned points into the
 // text passed in, so the caller keeps that text alive while it uses the result. Nothing is copied: a scrape
 // of six nodes walks ~1500 INFO lines, and the exporter's CPU budget is about a millisecond per scrape.
@@ -6,6 +5,7 @@
 // Format (Redis 7.0, also what our node emits): lines "key:value" separated by "\r\n" (a bare "\n" is
 // accepted), "# Section" headers, blank lines between sections. Compound values are "k=v,k=v" lists
 // (cmdstat_*, errorstat_*, latency_percentiles_usec_*, dbN, slaveN).
+#pragma once
 #include <functional>
 #include <optional>
 #include <string_view>

@@ -1,7 +1,7 @@
-#pragma once
 // Log lines to stderr, one per event, as text ("time=... level=info msg=\"...\" key=value") or JSON
 // ({"time":...,"level":...,"msg":...,key:value}). Thread-safe; the exporter logs little (start, node state
 // changes, errors), never per healthy scrape.
+#pragma once
 #include <initializer_list>
 #include <mutex>
 #include <string>

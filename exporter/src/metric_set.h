@@ -1,4 +1,3 @@
-#pragma once
 // The metrics of one scrape, built fresh each time (so a node that left leaves no stale series) and grouped
 // by name: the text format needs all samples of a family together, while collectors add them node by node.
 //
@@ -7,6 +6,7 @@
 // heap strings per sample) then serializing them cost more CPU and memory than everything else in a scrape.
 // A node's identifying labels are rendered and escaped once (LabelSet) and reused for all its samples. The
 // exporter's own long-lived metrics stay in a prometheus-cpp Registry, serialized by its TextSerializer.
+#pragma once
 #include <prometheus/metric_type.h>
 
 #include <cstdint>

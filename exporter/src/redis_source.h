@@ -1,7 +1,7 @@
-#pragma once
 // The one interface between the exporter's logic and Redis. The scraper hands a batch of requests (one per
 // node, each a pipeline of commands) and a deadline; the source answers all of them, concurrently, by the
 // deadline. HiredisSource is the real one; tests use a fake with canned replies.
+#pragma once
 #include <chrono>
 #include <string>
 #include <vector>

@@ -1,6 +1,6 @@
-#pragma once
 // Redis addresses as the exporter's users write them: "redis://[user[:password]@]host[:port][/db]" or bare
 // "host[:port]". rediss:// (TLS) is refused: Debian's hiredis 0.14 has no TLS.
+#pragma once
 #include <optional>
 #include <string>
 #include <string_view>

@@ -1,4 +1,3 @@
-#pragma once
 // Scrape orchestration: which nodes to ask what, in as few round trips as possible, within --scrape-timeout.
 //
 // Steady state is one round: the seed's CLUSTER NODES and every known node's INFO ALL / CLUSTER INFO /
@@ -7,6 +6,7 @@
 // second seed, or a known node) is asked for CLUSTER NODES in the same round and used only if the first seed
 // fails; if both fail, the remaining seeds are asked in turn, then the nodes that just answered, then the rest.
 // Series are built from scratch every scrape, so a node that left the cluster disappears at once.
+#pragma once
 #include <chrono>
 #include <map>
 #include <memory>

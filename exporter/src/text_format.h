@@ -1,4 +1,3 @@
-#pragma once
 // The pieces of the text exposition format 0.0.4 that MetricSet writes a scrape with, straight into one
 // std::string.
 //
@@ -9,6 +8,7 @@
 // cost: values are formatted with std::to_chars (as printf "%.16g", the precision TextSerializer sets),
 // integers without going through floating-point formatting. The exporter's own dozen long-lived metrics
 // are few and are written by TextSerializer itself.
+#pragma once
 #include <prometheus/metric_type.h>
 
 #include <string>

@@ -1,5 +1,5 @@
-#pragma once
 // A RedisSource with canned replies for a simulated cluster, for collector and scraper tests.
+#pragma once
 #include <map>
 #include <string>
 #include <vector>

@@ -1,3 +1,4 @@
+// Helpers shared by the exporter unit tests: fixture files and lookups in an exposition text.
 #pragma once
 #include <fstream>
 #include <sstream>
