@@ -2,7 +2,9 @@
 
 #include <charconv>
 #include <cstdlib>
+#include <initializer_list>
 #include <string>
+#include <utility>
 
 #include "text_split.h"
 
@@ -49,43 +51,45 @@ std::optional<double> ParseNumber(std::string_view s) {
   return v;
 }
 
-std::optional<CommandStat> ParseCommandStat(std::string_view value) {
-  CommandStat st;
-  bool have_calls = false;
-  ForEachKeyValue(value, [&](std::string_view k, std::string_view v) {
-    auto n = ParseNumber(v);
-    if (!n) return;
-    if (k == "calls") {
-      st.calls = *n;
-      have_calls = true;
-    } else if (k == "usec") {
-      st.usec = *n;
-    } else if (k == "rejected_calls") {
-      st.rejected_calls = *n;
-    } else if (k == "failed_calls") {
-      st.failed_calls = *n;
+namespace {
+
+// Sets each named number of a "k=v,..." list that parses; true when `required` was one of them.
+bool ParseNumbers(std::string_view list, std::initializer_list<std::pair<std::string_view, double*>> fields,
+                  std::string_view required) {
+  bool have_required = false;
+  ForEachKeyValue(list, [&](std::string_view k, std::string_view v) {
+    for (const auto& [name, dest] : fields) {
+      if (k != name) continue;
+      auto n = ParseNumber(v);
+      if (!n) return;
+      *dest = *n;
+      have_required = have_required || k == required;
+      return;
     }
   });
-  if (!have_calls) return std::nullopt;
+  return have_required;
+}
+
+}  // namespace
+
+std::optional<CommandStat> ParseCommandStat(std::string_view value) {
+  CommandStat st;
+  if (!ParseNumbers(value,
+                    {{"calls", &st.calls},
+                     {"usec", &st.usec},
+                     {"rejected_calls", &st.rejected_calls},
+                     {"failed_calls", &st.failed_calls}},
+                    "calls")) {
+    return std::nullopt;
+  }
   return st;
 }
 
 std::optional<KeyspaceStat> ParseKeyspace(std::string_view value) {
   KeyspaceStat st;
-  bool have_keys = false;
-  ForEachKeyValue(value, [&](std::string_view k, std::string_view v) {
-    auto n = ParseNumber(v);
-    if (!n) return;
-    if (k == "keys") {
-      st.keys = *n;
-      have_keys = true;
-    } else if (k == "expires") {
-      st.expires = *n;
-    } else if (k == "avg_ttl") {
-      st.avg_ttl_ms = *n;
-    }
-  });
-  if (!have_keys) return std::nullopt;
+  if (!ParseNumbers(value, {{"keys", &st.keys}, {"expires", &st.expires}, {"avg_ttl", &st.avg_ttl_ms}}, "keys")) {
+    return std::nullopt;
+  }
   return st;
 }
 
