@@ -1,13 +1,5 @@
 // Cluster commands: CLUSTER (every subcommand redis-cli --cluster and the cluster clients use), READONLY,
 // READWRITE, ASKING and MIGRATE. Replies and errors as Redis 7.0 sends them.
-#include <arpa/inet.h>
-#include <netdb.h>
-#include <poll.h>
-#include <sys/socket.h>
-#include <sys/time.h>
-#include <fcntl.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <cstring>
 #include <set>
@@ -15,6 +7,8 @@
 #include "base/strutil.h"
 #include "cluster/cluster.h"
 #include "keyspace/dump.h"
+#include "net/socket.h"
+#include "persistence/command_stream.h"
 #include "protocol/errors.h"
 #include "server/client.h"
 #include "server/command.h"
@@ -522,71 +516,6 @@ bool MigrateKeys(ArgList argv, std::vector<int>* out) {
   return true;
 }
 
-void AppendCommand(std::string* out, const std::vector<std::string_view>& args) {
-  *out += '*';
-  *out += std::to_string(args.size());
-  *out += "\r\n";
-  for (std::string_view a : args) {
-    *out += '$';
-    *out += std::to_string(a.size());
-    *out += "\r\n";
-    out->append(a.data(), a.size());
-    *out += "\r\n";
-  }
-}
-
-int ConnectWithTimeout(const std::string& host, const std::string& port, int64_t timeout_ms) {
-  addrinfo hints{}, *res = nullptr;
-  hints.ai_family = AF_UNSPEC;
-  hints.ai_socktype = SOCK_STREAM;
-  if (getaddrinfo(host.c_str(), port.c_str(), &hints, &res) != 0) return -1;
-  int fd = -1;
-  for (addrinfo* ai = res; ai != nullptr; ai = ai->ai_next) {
-    fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC, ai->ai_protocol);
-    if (fd < 0) continue;
-    int fl = fcntl(fd, F_GETFL, 0);
-    fcntl(fd, F_SETFL, fl | O_NONBLOCK);
-    int rc = connect(fd, ai->ai_addr, ai->ai_addrlen);
-    if (rc != 0 && errno == EINPROGRESS) {
-      pollfd p{fd, POLLOUT, 0};
-      rc = poll(&p, 1, static_cast<int>(timeout_ms)) == 1 ? 0 : -1;
-      int err = 0;
-      socklen_t len = sizeof(err);
-      if (rc == 0 && (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) != 0 || err != 0)) rc = -1;
-    }
-    if (rc == 0) {
-      fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
-      timeval tv{static_cast<time_t>(timeout_ms / 1000), static_cast<suseconds_t>((timeout_ms % 1000) * 1000)};
-      setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-      setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
-      break;
-    }
-    close(fd);
-    fd = -1;
-  }
-  freeaddrinfo(res);
-  return fd;
-}
-
-// Reads one reply line ("+OK", "-ERR ..."); false on I/O error or timeout.
-bool ReadLine(int fd, std::string* buf, std::string* line) {
-  for (;;) {
-    size_t nl = buf->find("\r\n");
-    if (nl != std::string::npos) {
-      *line = buf->substr(0, nl);
-      buf->erase(0, nl + 2);
-      return true;
-    }
-    char tmp[4096];
-    ssize_t r = read(fd, tmp, sizeof(tmp));
-    if (r <= 0) {
-      if (r < 0 && errno == EINTR) continue;
-      return false;
-    }
-    buf->append(tmp, static_cast<size_t>(r));
-  }
-}
-
 void MigrateCmd(CommandContext& ctx) {
   bool copy = false, replace = false;
   std::string user, password;
@@ -631,17 +560,20 @@ void MigrateCmd(CommandContext& ctx) {
     entries.push_back(e);
   }
   if (keys.empty()) return ctx.reply.Simple("NOKEY");
-  int fd = ConnectWithTimeout(std::string(ctx.arg(1)), std::string(ctx.arg(2)), timeout);
-  if (fd < 0) return ctx.reply.Error(kErrIoConnect);
-  std::string out;
+  int64_t port = 0;
+  if (!ParseInt64(ctx.arg(2), &port) || port < 0 || port > 65535) return ctx.reply.Error(kErrIoConnect);
+  auto sock = net::ConnectWithDeadline(std::string(ctx.arg(1)), static_cast<int>(port), timeout);
+  if (!sock.ok()) return ctx.reply.Error(kErrIoConnect);
+  net::Connection target(std::move(*sock));
+  std::string& out = target.output_buffer();
   int expected = 0;
   if (auth) {
-    if (user.empty()) AppendCommand(&out, {"AUTH", password});
-    else AppendCommand(&out, {"AUTH", user, password});
+    if (user.empty()) AppendRespCommand(&out, {"AUTH", password});
+    else AppendRespCommand(&out, {"AUTH", user, password});
     expected++;
   }
   std::string db = std::to_string(dbid);
-  AppendCommand(&out, {"SELECT", db});
+  AppendRespCommand(&out, {"SELECT", db});
   expected++;
   bool cluster = ctx.server.config().cluster_enabled;
   for (size_t i = 0; i < keys.size(); i++) {
@@ -654,44 +586,33 @@ void MigrateCmd(CommandContext& ctx) {
     std::string ttls = std::to_string(ttl);
     std::vector<std::string_view> cmd = {cluster ? "RESTORE-ASKING" : "RESTORE", keys[i], ttls, payload};
     if (replace) cmd.push_back("REPLACE");
-    AppendCommand(&out, cmd);
+    AppendRespCommand(&out, cmd);
   }
-  size_t off = 0;
-  while (off < out.size()) {
-    ssize_t w = write(fd, out.data() + off, out.size() - off);
-    if (w <= 0) {
-      if (w < 0 && errno == EINTR) continue;
-      close(fd);
-      return ctx.reply.Error(kErrIoWrite);
-    }
-    off += static_cast<size_t>(w);
-  }
-  std::string buf, line, error;
+  if (!target.FlushBlocking(timeout).ok()) return ctx.reply.Error(kErrIoWrite);
+  std::string error;
   for (int i = 0; i < expected; i++) {
-    if (!ReadLine(fd, &buf, &line)) {
-      close(fd);
-      return ctx.reply.Error(kErrIoRead);
-    }
-    if (!line.empty() && line[0] == '-' && error.empty()) error = line.substr(1);
+    auto line = target.ReadLineBlocking(timeout);
+    if (!line.ok()) return ctx.reply.Error(kErrIoRead);
+    if (!line->empty() && (*line)[0] == '-' && error.empty()) error = line->substr(1);
   }
   if (!error.empty()) {
     // AUTH or SELECT failed: nothing was moved.
-    close(fd);
     return ctx.reply.Error("ERR Target instance replied with error: " + error);
   }
   std::vector<std::string> moved;
   for (size_t i = 0; i < keys.size(); i++) {
-    if (!ReadLine(fd, &buf, &line)) {
+    auto line = target.ReadLineBlocking(timeout);
+    if (!line.ok()) {
       error = "\x01io";
       break;
     }
-    if (!line.empty() && line[0] == '-') {
-      if (error.empty()) error = line.substr(1);
+    if (!line->empty() && (*line)[0] == '-') {
+      if (error.empty()) error = line->substr(1);
     } else {
       moved.push_back(std::string(keys[i]));
     }
   }
-  close(fd);
+  target.Close();
   // Every key the target accepted is deleted here (unless COPY): a key is never in both places nor lost.
   if (!copy && !moved.empty()) {
     std::vector<std::string> del = {"DEL"};

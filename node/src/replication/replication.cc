@@ -1,21 +1,13 @@
 #include "replication/replication.h"
 
-#include <arpa/inet.h>
-#include <fcntl.h>
-#include <netdb.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
 #include <algorithm>
-#include <cerrno>
 #include <cstring>
 #include <random>
 
 #include "base/log.h"
 #include "base/strutil.h"
 #include "net/event_loop.h"
+#include "net/socket.h"
 #include "persistence/command_stream.h"
 
 namespace rcs {
@@ -86,15 +78,6 @@ void Field(std::string* out, const char* name, const std::string& v) {
   out->append("\r\n");
 }
 void Field(std::string* out, const char* name, int64_t v) { Field(out, name, std::to_string(v)); }
-
-// Parses "+FULLRESYNC <replid> <offset>" / "+CONTINUE [<replid>]" and the other one-line replies.
-bool ReadLine(std::string& buf, std::string* line) {
-  size_t e = buf.find("\r\n");
-  if (e == std::string::npos) return false;
-  *line = buf.substr(0, e);
-  buf.erase(0, e + 2);
-  return true;
-}
 }  // namespace
 
 Replication::Replication(Server* server)
@@ -107,10 +90,7 @@ Replication::Replication(Server* server)
 }
 
 Replication::~Replication() {
-  if (link_fd_ >= 0) {
-    server_->loop()->Remove(link_fd_);
-    close(link_fd_);
-  }
+  if (link_.valid()) server_->loop()->Remove(link_.fd());
 }
 
 Status Replication::Start() {
@@ -326,31 +306,16 @@ void Replication::StartConnect() {
   int64_t now = server_->clock().NowMs();
   if (now < next_connect_ms_) return;
   next_connect_ms_ = now + 1000;
-  addrinfo hints{}, *res = nullptr;
-  hints.ai_family = AF_UNSPEC;
-  hints.ai_socktype = SOCK_STREAM;
-  int rc = getaddrinfo(master_host_.c_str(), std::to_string(master_port_).c_str(), &hints, &res);
-  if (rc != 0 || res == nullptr) {
-    LogWarning("Unable to resolve MASTER " + master_host_ + ": " + gai_strerror(rc));
+  auto sock = net::StartConnect(master_host_, master_port_);
+  if (!sock.ok()) {
+    LogWarning("Unable to connect to MASTER " + master_host_ + ":" + std::to_string(master_port_) + ": " +
+               sock.status().message());
     return;
   }
-  int fd = socket(res->ai_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-  if (fd < 0) {
-    freeaddrinfo(res);
-    return;
-  }
-  int r = connect(fd, res->ai_addr, res->ai_addrlen);
-  freeaddrinfo(res);
-  if (r != 0 && errno != EINPROGRESS) {
-    close(fd);
-    return;
-  }
-  int one = 1;
-  setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-  link_fd_ = fd;
+  int fd = sock->fd();
+  link_ = net::Connection(std::move(*sock));  // state_ says when it is connected
   state_ = LinkState::kConnecting;
   link_started_ms_ = now;
-  link_in_.clear();
   handshake_replies_ = 0;
   transfer_len_ = -1;
   server_->loop()->Add(fd, EventLoop::kReadable | EventLoop::kWritable,
@@ -358,24 +323,26 @@ void Replication::StartConnect() {
 }
 
 void Replication::SendToMaster(const std::vector<std::string_view>& argv) {
-  std::string bytes;
-  AppendRespCommand(&bytes, argv);
-  // The handshake is a few small commands: a non-blocking write of them goes through at once.
-  ssize_t n = write(link_fd_, bytes.data(), bytes.size());
-  (void)n;
+  if (!link_.valid()) return;  // an earlier write of this handshake failed and dropped the link
+  AppendRespCommand(&link_.output_buffer(), argv);
+  Status st = link_.Flush();
+  if (!st.ok()) {
+    DropLink("Error writing to MASTER: " + st.message());
+    return;
+  }
+  // What the socket did not take goes out when it is writable again (OnLinkEvent).
+  if (link_.has_pending_output()) server_->loop()->Modify(link_.fd(), EventLoop::kReadable | EventLoop::kWritable);
 }
 
 void Replication::OnLinkEvent(uint32_t events) {
   if (state_ == LinkState::kConnecting) {
-    int err = 0;
-    socklen_t len = sizeof(err);
-    getsockopt(link_fd_, SOL_SOCKET, SO_ERROR, &err, &len);
-    if (err != 0) {
-      DropLink(std::string("Error condition on socket for SYNC: ") + strerror(err));
+    Status st = net::FinishConnect(link_.fd());
+    if (!st.ok()) {
+      DropLink("Error condition on socket for SYNC: " + st.message());
       return;
     }
     if (!(events & EventLoop::kWritable)) return;
-    server_->loop()->Modify(link_fd_, EventLoop::kReadable);
+    server_->loop()->Modify(link_.fd(), EventLoop::kReadable);
     LogNotice("MASTER <-> REPLICA sync started");
     state_ = LinkState::kHandshake;
     SendToMaster({"PING"});
@@ -395,23 +362,22 @@ void Replication::OnLinkEvent(uint32_t events) {
     else SendToMaster({"PSYNC", master_replid_, off});
     return;
   }
-  char buf[64 * 1024];
-  while (true) {
-    ssize_t n = read(link_fd_, buf, sizeof(buf));
-    if (n > 0) {
-      link_in_.append(buf, static_cast<size_t>(n));
-      last_io_ms_ = server_->clock().NowMs();
-      if (n < static_cast<ssize_t>(sizeof(buf))) break;
-      continue;
-    }
-    if (n == 0) {
-      DropLink("MASTER closed the connection during the handshake");
+  if (events & EventLoop::kWritable) {
+    Status st = link_.Flush();
+    if (!st.ok()) {
+      DropLink("Error writing to MASTER: " + st.message());
       return;
     }
-    if (errno == EAGAIN || errno == EINTR) break;
-    DropLink(std::string("Error reading from MASTER: ") + strerror(errno));
+    if (!link_.has_pending_output()) server_->loop()->Modify(link_.fd(), EventLoop::kReadable);
+  }
+  if (!(events & EventLoop::kReadable)) return;
+  auto n = link_.ReadAvailable(SIZE_MAX);
+  if (!n.ok()) {
+    DropLink(link_.eof() ? "MASTER closed the connection during the handshake"
+                         : "Error reading from MASTER: " + n.status().message());
     return;
   }
+  if (*n > 0) last_io_ms_ = server_->clock().NowMs();
   OnHandshakeData();
 }
 
@@ -419,7 +385,7 @@ void Replication::OnHandshakeData() {
   int expected = server_->config().masterauth.empty() ? 3 : 4;  // PING, [AUTH], REPLCONF x2
   std::string line;
   while (state_ == LinkState::kHandshake && handshake_replies_ < expected) {
-    if (!ReadLine(link_in_, &line)) return;
+    if (!link_.TakeLine(&line)) return;
     handshake_replies_++;
     bool is_ping_reply = handshake_replies_ == 1;
     bool is_auth_reply = !server_->config().masterauth.empty() && handshake_replies_ == 2;
@@ -438,7 +404,7 @@ void Replication::OnHandshakeData() {
     }
   }
   if (state_ == LinkState::kHandshake) {
-    if (!ReadLine(link_in_, &line)) return;
+    if (!link_.TakeLine(&line)) return;
     if (line.rfind("+FULLRESYNC ", 0) == 0) {
       size_t sp = line.find(' ', 12);
       master_replid_ = line.substr(12, sp - 12);
@@ -459,7 +425,7 @@ void Replication::OnHandshakeData() {
         }
       }
       LogNotice("Successful partial resynchronization with master.");
-      FinishTransfer({}, link_in_);
+      FinishTransfer({}, link_.in());
       return;
     } else if (line.rfind("-NOAUTH", 0) == 0 || line.rfind("-WRONGPASS", 0) == 0) {
       DropLink("MASTER aborted replication: " + line.substr(1) + " (check masterauth)");
@@ -471,16 +437,16 @@ void Replication::OnHandshakeData() {
   }
   if (state_ == LinkState::kTransfer) {
     if (transfer_len_ < 0) {
-      if (!ReadLine(link_in_, &line)) return;
+      if (!link_.TakeLine(&line)) return;
       if (line.empty() || line[0] != '$' || !ParseInt64(std::string_view(line).substr(1), &transfer_len_) ||
           transfer_len_ < 0) {
         DropLink("Bad protocol from MASTER, the first byte is not '$': " + line.substr(0, 32));
         return;
       }
     }
-    if (static_cast<int64_t>(link_in_.size()) < transfer_len_) return;
-    std::string snapshot = link_in_.substr(0, static_cast<size_t>(transfer_len_));
-    std::string rest = link_in_.substr(static_cast<size_t>(transfer_len_));
+    if (static_cast<int64_t>(link_.in().size()) < transfer_len_) return;
+    std::string snapshot = link_.in().substr(0, static_cast<size_t>(transfer_len_));
+    std::string rest = link_.in().substr(static_cast<size_t>(transfer_len_));
     FinishTransfer(snapshot, rest);
   }
 }
@@ -523,14 +489,14 @@ void Replication::FinishTransfer(std::string_view snapshot, std::string_view res
     LogNotice("MASTER <-> REPLICA sync: Finished with success (" + std::to_string(applied) + " commands loaded)");
   }
   sync_in_progress_ = false;
-  int fd = link_fd_;
-  server_->loop()->Remove(fd);
-  link_fd_ = -1;
+  server_->loop()->Remove(link_.fd());
+  net::Socket sock = link_.ReleaseSocket();
   state_ = LinkState::kConnected;
   last_io_ms_ = server_->clock().NowMs();
   link_down_since_ms_ = 0;
-  master_client_ = server_->AdoptConnection(fd, kClientMaster, rest);
-  link_in_.clear();
+  // `rest` may point into the link's input buffer: reset the link only after the client copied it.
+  master_client_ = server_->AdoptConnection(sock.Release(), kClientMaster, rest);
+  link_ = net::Connection();
 }
 
 void Replication::OnMasterStreamApplied(std::string_view raw) {
@@ -547,11 +513,8 @@ void Replication::OnMasterStreamApplied(std::string_view raw) {
 }
 
 void Replication::DropLink(const std::string& why) {
-  if (link_fd_ >= 0) {
-    server_->loop()->Remove(link_fd_);
-    close(link_fd_);
-    link_fd_ = -1;
-  }
+  if (link_.valid()) server_->loop()->Remove(link_.fd());
+  link_ = net::Connection();
   if (master_client_ != nullptr) {
     Client* c = master_client_;
     master_client_ = nullptr;
@@ -564,7 +527,6 @@ void Replication::DropLink(const std::string& why) {
     state_ = is_replica() ? LinkState::kConnect : LinkState::kNone;
   }
   sync_in_progress_ = false;
-  link_in_.clear();
 }
 
 void Replication::OnClientFreed(Client* c) {

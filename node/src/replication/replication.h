@@ -24,6 +24,7 @@
 #include <string_view>
 #include <vector>
 
+#include "net/socket.h"
 #include "server/server.h"
 
 namespace rcs {
@@ -112,8 +113,7 @@ class Replication : public Subsystem {
   std::string master_host_;
   int master_port_ = 0;
   LinkState state_ = LinkState::kNone;
-  int link_fd_ = -1;
-  std::string link_in_;          // handshake/transfer input
+  net::Connection link_;         // to our master until the transfer ends (then the master's client)
   int handshake_replies_ = 0;    // replies read so far (PING, AUTH, REPLCONF x2)
   int64_t transfer_len_ = -1;
   bool psync_continue_ = false;

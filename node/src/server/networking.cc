@@ -3,11 +3,6 @@
 // Replies are written before the event loop sleeps (HandleClientsBeforeSleep), straight from the client's
 // output buffer; only when the socket cannot take everything is EPOLLOUT registered. So a request that
 // arrives and is answered in one loop iteration costs one read and one write system call.
-#include <arpa/inet.h>
-#include <fcntl.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -16,6 +11,7 @@
 
 #include "base/log.h"
 #include "net/event_loop.h"
+#include "net/socket.h"
 #include "protocol/errors.h"
 #include "server/server.h"
 
@@ -24,99 +20,49 @@ namespace rcs {
 namespace {
 constexpr size_t kReadChunk = 16 * 1024;
 
-std::string PeerAddress(int fd, bool local) {
-  sockaddr_storage ss{};
-  socklen_t len = sizeof(ss);
-  int r = local ? getsockname(fd, reinterpret_cast<sockaddr*>(&ss), &len)
-                : getpeername(fd, reinterpret_cast<sockaddr*>(&ss), &len);
-  if (r != 0) return "?:0";
-  char ip[INET6_ADDRSTRLEN] = "?";
-  int port = 0;
-  if (ss.ss_family == AF_INET) {
-    auto* a = reinterpret_cast<sockaddr_in*>(&ss);
-    inet_ntop(AF_INET, &a->sin_addr, ip, sizeof(ip));
-    port = ntohs(a->sin_port);
-  } else if (ss.ss_family == AF_INET6) {
-    auto* a = reinterpret_cast<sockaddr_in6*>(&ss);
-    inet_ntop(AF_INET6, &a->sin6_addr, ip, sizeof(ip));
-    port = ntohs(a->sin6_port);
-  }
-  return std::string(ip) + ":" + std::to_string(port);
-}
+std::string EndpointText(StatusOr<net::Endpoint> e) { return e.ok() ? e->ToString() : "?:0"; }
 
 void ErrorHookThunk(void* arg, std::string_view error) { static_cast<Server*>(arg)->CountError(error); }
 }  // namespace
 
-Status Server::Listen(const std::string& addr_in, int port, bool optional) {
-  std::string addr = addr_in;
-  bool v6 = addr.find(':') != std::string::npos;
-  if (addr == "*") addr = "0.0.0.0";
-  if (addr == "::*") addr = "::";
-  int fd = socket(v6 ? AF_INET6 : AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-  if (fd < 0) return Status::Error(std::string("socket: ") + strerror(errno));
-  int one = 1;
-  setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-  int r;
-  if (v6) {
-    setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one));
-    sockaddr_in6 sa{};
-    sa.sin6_family = AF_INET6;
-    sa.sin6_port = htons(static_cast<uint16_t>(port));
-    if (inet_pton(AF_INET6, addr.c_str(), &sa.sin6_addr) != 1) {
-      close(fd);
-      return Status::Error("Invalid bind address '" + addr_in + "'");
-    }
-    r = bind(fd, reinterpret_cast<sockaddr*>(&sa), sizeof(sa));
-  } else {
-    sockaddr_in sa{};
-    sa.sin_family = AF_INET;
-    sa.sin_port = htons(static_cast<uint16_t>(port));
-    if (inet_pton(AF_INET, addr.c_str(), &sa.sin_addr) != 1) {
-      close(fd);
-      return Status::Error("Invalid bind address '" + addr_in + "'");
-    }
-    r = bind(fd, reinterpret_cast<sockaddr*>(&sa), sizeof(sa));
-  }
-  if (r != 0 || listen(fd, config_.tcp_backlog) != 0) {
-    std::string e = strerror(errno);
-    close(fd);
+Status Server::Listen(const std::string& addr, int port, bool optional) {
+  bool bind_failed = false;
+  auto sock = net::Listen(addr, port, config_.tcp_backlog, &bind_failed);
+  if (!sock.ok()) {
+    if (!bind_failed) return sock.status();
     if (optional) return Status::Ok();
-    return Status::Error("Could not create server TCP listening socket " + addr_in + ":" + std::to_string(port) +
-                         ": " + e);
+    return Status::Error("Could not create server TCP listening socket " + addr + ":" + std::to_string(port) +
+                         ": " + sock.status().message());
   }
+  int fd = sock->Release();
   listen_fds_.push_back(fd);
   loop_->Add(fd, EventLoop::kReadable, [this](int lfd, uint32_t) { AcceptClients(lfd); });
   return Status::Ok();
 }
 
 void Server::AcceptClients(int listen_fd) {
+  net::AcceptOptions opts;
+  opts.keepalive_s = config_.tcp_keepalive;
   for (int i = 0; i < 1000; i++) {
-    int fd = accept4(listen_fd, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
-    if (fd < 0) return;  // EAGAIN or a transient error
+    auto sock = net::Accept(listen_fd, opts);
+    if (!sock.ok()) return;  // EAGAIN or a transient error
     stats_.total_connections_received++;
     if (static_cast<int>(connected_clients()) >= config_.maxclients) {
       std::string msg = "-" + std::string(err::kMaxClients) + "\r\n";
-      ssize_t ignored = write(fd, msg.data(), msg.size());
+      ssize_t ignored = write(sock->fd(), msg.data(), msg.size());
       (void)ignored;
-      close(fd);
       stats_.rejected_connections++;
-      continue;
+      continue;  // the socket closes here
     }
-    int one = 1;
-    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-    if (config_.tcp_keepalive > 0) {
-      setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &one, sizeof(one));
-      int idle = config_.tcp_keepalive;
-      setsockopt(fd, IPPROTO_TCP, TCP_KEEPIDLE, &idle, sizeof(idle));
-    }
+    int fd = sock->Release();
     uint64_t id = next_client_id_++;
     auto owned = std::make_unique<Client>(id, fd);
     Client* c = owned.get();
     c->created_ms = clock_->NowMs();
     c->last_interaction_ms = c->created_ms;
     c->authenticated = config_.requirepass.empty();
-    c->addr = PeerAddress(fd, false);
-    c->laddr = PeerAddress(fd, true);
+    c->addr = EndpointText(net::PeerEndpoint(fd));
+    c->laddr = EndpointText(net::LocalEndpoint(fd));
     c->parser.set_max_bulk_len(config_.proto_max_bulk_len);
     c->reply.set_error_hook(ErrorHookThunk, this);
     clients_[id] = std::move(owned);
@@ -230,8 +176,8 @@ Client* Server::AdoptConnection(int fd, uint32_t flags, std::string_view initial
   c->created_ms = clock_->NowMs();
   c->last_interaction_ms = c->created_ms;
   c->authenticated = true;
-  c->addr = PeerAddress(fd, false);
-  c->laddr = PeerAddress(fd, true);
+  c->addr = EndpointText(net::PeerEndpoint(fd));
+  c->laddr = EndpointText(net::LocalEndpoint(fd));
   c->parser.set_max_bulk_len(config_.proto_max_bulk_len);
   c->reply.set_error_hook(ErrorHookThunk, this);
   c->qbuf.assign(initial_input.data(), initial_input.size());
