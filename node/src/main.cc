@@ -5,9 +5,9 @@
 #include <cstring>
 
 #include "base/log.h"
+#include "node.h"
 #include "server/config.h"
 #include "server/server.h"
-#include "server/subsystems.h"
 
 namespace {
 rcs::Server* g_server = nullptr;
@@ -61,7 +61,7 @@ int main(int argc, char** argv) {
   }
   signal(SIGPIPE, SIG_IGN);
   rcs::Server server(config);
-  rcs::InstallSubsystems(server);
+  rcs::WireNode(server);
   g_server = &server;
   struct sigaction sa {};
   sa.sa_handler = OnSignal;

@@ -30,7 +30,7 @@ struct ClusterNodeFixture {
     auto c = std::make_unique<Cluster>(&node.server());
     REQUIRE(c->Init(false).ok());
     cl = c.get();
-    node.server().AddSubsystem("cluster", std::move(c));
+    node.server().AddSubsystem(std::move(c));
   }
   ClusterNode* AddMaster(char idc, int port) {
     ClusterNode* n = cl->state().Add(Id(idc), kNodeMaster);

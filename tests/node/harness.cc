@@ -2,6 +2,7 @@
 
 #include <stdexcept>
 
+#include "commands/families.h"
 #include "protocol/resp_parser.h"
 
 namespace rcs::test {
@@ -85,6 +86,9 @@ TestNode::TestNode(const std::vector<std::pair<std::string, std::string>>& confi
     }
   }
   server_ = std::make_unique<Server>(c, &clock_);
+  // Every command family, as the binary has them; subsystems (replication, cluster) only where a test
+  // installs them.
+  RegisterAllCommands(server_->commands());
   client_ = server_->CreateFakeClient();
 }
 

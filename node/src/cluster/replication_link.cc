@@ -10,7 +10,7 @@ namespace {
 class SubsystemLink : public ReplicationLink {
  public:
   SubsystemLink(Server& server) : server_(server) {}
-  Replication* repl() const { return server_.subsystem_as<Replication>("replication"); }
+  Replication* repl() const { return server_.subsystem<Replication>(); }
   void ReplicateFrom(const std::string& host, int port) override {
     if (Replication* r = repl()) r->ReplicateFrom(host, port);
     else server_.set_replica(true);

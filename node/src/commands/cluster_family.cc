@@ -51,7 +51,7 @@ Cluster* GetCluster(CommandContext& ctx) {
     ctx.reply.Error(err::kClusterDisabled);
     return nullptr;
   }
-  Cluster* c = ctx.server.subsystem_as<Cluster>("cluster");
+  Cluster* c = ctx.server.subsystem<Cluster>();
   if (c == nullptr) ctx.reply.Error(err::kClusterDisabled);
   return c;
 }

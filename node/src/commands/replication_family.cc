@@ -9,7 +9,7 @@
 namespace rcs {
 namespace {
 
-Replication* Repl(CommandContext& ctx) { return ctx.server.subsystem_as<Replication>("replication"); }
+Replication* Repl(CommandContext& ctx) { return ctx.server.subsystem<Replication>(); }
 
 void ReplicaofCmd(CommandContext& ctx) {
   Replication* r = Repl(ctx);

@@ -645,8 +645,8 @@ void Replication::RoleReply(ReplyBuilder& reply) {
   }
 }
 
-void InstallReplication(Server& server) {
-  server.AddSubsystem("replication", std::make_unique<Replication>(&server));
+Replication* InstallReplication(Server& server) {
+  return server.AddSubsystem(std::make_unique<Replication>(&server));
 }
 
 }  // namespace rcs

@@ -138,7 +138,7 @@ class Replication : public Subsystem {
   std::vector<Waiter> waiters_;
 };
 
-// Installs replication into a server (always present: any node can become a master or a replica).
-void InstallReplication(Server& server);
+// Installs replication into a server (node.cc does it for every node; tests that exercise it too).
+Replication* InstallReplication(Server& server);
 
 }  // namespace rcs

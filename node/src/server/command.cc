@@ -52,17 +52,4 @@ void CommandRegistry::ResetStats() {
   }
 }
 
-void RegisterAllCommands(CommandRegistry& r) {
-  RegisterServerFamily(r);
-  RegisterTransactionFamily(r);
-  RegisterStringFamily(r);
-  RegisterGenericFamily(r);
-  RegisterHashFamily(r);
-  RegisterListFamily(r);
-  RegisterSetFamily(r);
-  RegisterZSetFamily(r);
-  RegisterClusterFamily(r);
-  RegisterReplicationFamily(r);
-}
-
 }  // namespace rcs

@@ -1,6 +1,6 @@
 // Commands: a spec (name, arity, flags, key positions) plus a handler. Each family registers its commands
-// explicitly from one function (RegisterStringFamily(CommandRegistry&) ...), called from one place
-// (commands/families.cc). No static self-registration.
+// explicitly from one function (RegisterStringFamily(CommandRegistry&) ...), declared in commands/families.h
+// and called from the program's wiring (node.cc) through RegisterAllCommands. No static self-registration.
 //
 // A handler reads ctx.argv (argv[0] is the command name as the client sent it), uses ctx.db, writes exactly
 // one reply with ctx.reply (unless it blocks), and reports modifications with ctx.dirty. The dispatcher
@@ -140,18 +140,5 @@ class CommandRegistry {
   // Keys are views of the specs' own (heap-stable) names.
   std::unordered_map<std::string_view, CommandSpec*, NameHash> by_name_;
 };
-
-// Registration functions, one per family (commands/*_family.cc), all called by RegisterAllCommands.
-void RegisterServerFamily(CommandRegistry& r);
-void RegisterStringFamily(CommandRegistry& r);
-void RegisterGenericFamily(CommandRegistry& r);
-void RegisterHashFamily(CommandRegistry& r);
-void RegisterListFamily(CommandRegistry& r);
-void RegisterSetFamily(CommandRegistry& r);
-void RegisterZSetFamily(CommandRegistry& r);
-void RegisterTransactionFamily(CommandRegistry& r);
-void RegisterClusterFamily(CommandRegistry& r);
-void RegisterReplicationFamily(CommandRegistry& r);
-void RegisterAllCommands(CommandRegistry& r);
 
 }  // namespace rcs

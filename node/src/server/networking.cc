@@ -279,7 +279,7 @@ Status Server::Start() {
     if (!st.ok()) return st;
   }
   if (listen_fds_.empty()) return Status::Error("Failed listening on port " + std::to_string(config_.port));
-  for (auto& [name, sub] : subsystems_) {
+  for (auto& [type, sub] : subsystems_) {
     Status st = sub->Start();
     if (!st.ok()) return st;
   }
@@ -296,7 +296,7 @@ Status Server::Start() {
     return 1000 / std::max(1, config_.hz);
   });
   loop_->SetBeforeSleep([this]() {
-    for (auto& [name, sub] : subsystems_) sub->BeforeSleep();
+    for (auto& [type, sub] : subsystems_) sub->BeforeSleep();
     if (!ready_keys_.empty()) ServeReadyKeys();
     HandleClientsBeforeSleep();
   });
@@ -308,7 +308,7 @@ void Server::Run() {
   while (!shutdown_requested_) loop_->RunOnce(-1);
   // Flush what is pending for clients (e.g. replies before SHUTDOWN) once, without waiting.
   HandleClientsBeforeSleep();
-  for (auto& [name, sub] : subsystems_) sub->Shutdown();
+  for (auto& [type, sub] : subsystems_) sub->Shutdown();
   for (int fd : listen_fds_) {
     loop_->Remove(fd);
     close(fd);

@@ -31,7 +31,6 @@ bool IsTransactionControl(const CommandSpec& spec) {
 
 Server::Server(Config config, const Clock* clock)
     : config_(std::move(config)), clock_(clock), loop_(std::make_unique<EventLoop>()), db_(clock) {
-  RegisterAllCommands(registry_);
   start_time_ms_ = clock_->NowMs();
   last_save_time_s_ = start_time_ms_ / 1000;
   run_id_ = RandomHex(40);
@@ -129,7 +128,7 @@ void Server::ExecuteCommand(Client* c, ArgList argv) {
   }
   bool from_master = c->has(kClientMaster);
   // Redirect checks (cluster) do not apply to our master's stream or to loading.
-  for (auto& [name, sub] : subsystems_) {
+  for (auto& [type, sub] : subsystems_) {
     if (from_master || loading_) break;
     if (!sub->CheckCommand(c, *spec, argv)) {
       spec->stats.rejected_calls++;
@@ -422,13 +421,13 @@ bool Server::EvictIfNeeded() {
   return UsedMemory() <= config_.maxmemory;
 }
 
-void Server::AddSubsystem(const std::string& name, std::unique_ptr<Subsystem> s) {
-  subsystems_.emplace_back(name, std::move(s));
+void Server::AddSubsystemOfType(std::type_index type, std::unique_ptr<Subsystem> s) {
+  subsystems_.emplace_back(type, std::move(s));
 }
 
-Subsystem* Server::subsystem(const std::string& name) const {
-  for (auto& [n, s] : subsystems_) {
-    if (n == name) return s.get();
+Subsystem* Server::FindSubsystem(std::type_index type) const {
+  for (auto& [t, s] : subsystems_) {
+    if (t == type) return s.get();
   }
   return nullptr;
 }
@@ -436,7 +435,7 @@ Subsystem* Server::subsystem(const std::string& name) const {
 void Server::FreeClient(Client* c) {
   clients_to_resume_.erase(std::remove(clients_to_resume_.begin(), clients_to_resume_.end(), c), clients_to_resume_.end());
   clients_to_close_.erase(std::remove(clients_to_close_.begin(), clients_to_close_.end(), c), clients_to_close_.end());
-  for (auto& [name, sub] : subsystems_) sub->OnClientFreed(c);
+  for (auto& [type, sub] : subsystems_) sub->OnClientFreed(c);
   UnblockClient(c, false);
   UnwatchAll(c);
   pending_writes_.erase(std::remove(pending_writes_.begin(), pending_writes_.end(), c), pending_writes_.end());
@@ -454,7 +453,7 @@ void Server::Cron() {
   int64_t budget_us = 1000000 / std::max(1, config_.hz) * (25 + 2 * (config_.active_expire_effort - 1)) / 100;
   if (!is_replica_) db_.ActiveExpireCycle(budget_us);
   db_.Cron();
-  for (auto& [name, sub] : subsystems_) sub->Cron();
+  for (auto& [type, sub] : subsystems_) sub->Cron();
 }
 
 void Server::RunPendingTimers() {

@@ -10,6 +10,9 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <type_traits>
+#include <typeindex>
+#include <typeinfo>
 #include <unordered_map>
 #include <vector>
 
@@ -124,11 +127,21 @@ class Server {
   // Sinks that receive every propagated write (AOF, replication). Each gets the command's argv.
   using PropagateSink = std::function<void(const std::vector<std::string_view>& argv)>;
   void AddPropagateSink(PropagateSink sink) { propagate_sinks_.push_back(std::move(sink)); }
-  // Subsystems, by name ("cluster", "replication", "aof"). Owned by the server; called in the order added.
-  void AddSubsystem(const std::string& name, std::unique_ptr<Subsystem> s);
-  Subsystem* subsystem(const std::string& name) const;
+  // Subsystems (cluster mode, replication, later the AOF), installed by the program's wiring (node.cc) or
+  // a test. Owned by the server, called in the order added, found by their type:
+  // server.subsystem<Replication>() (nullptr when not installed). The server knows only the interface.
   template <typename T>
-  T* subsystem_as(const std::string& name) const { return static_cast<T*>(subsystem(name)); }
+  T* AddSubsystem(std::unique_ptr<T> s) {
+    static_assert(std::is_base_of_v<Subsystem, T>);
+    T* raw = s.get();
+    AddSubsystemOfType(std::type_index(typeid(T)), std::move(s));
+    return raw;
+  }
+  template <typename T>
+  T* subsystem() const {
+    // Safe downcast: the entry for typeid(T) was added from a T*.
+    return static_cast<T*>(FindSubsystem(std::type_index(typeid(T))));
+  }
   // Marks this node as a replica (writes refused unless from the master) or a master.
   void set_replica(bool replica) { is_replica_ = replica; }
   void set_loading(bool loading) { loading_ = loading; }
@@ -158,6 +171,8 @@ class Server {
 
  private:
   friend class ServerInternals;
+  void AddSubsystemOfType(std::type_index type, std::unique_ptr<Subsystem> s);
+  Subsystem* FindSubsystem(std::type_index type) const;
   void Call(Client* c, const CommandSpec& spec, ArgList argv, bool retry = false);
   bool CheckAuth(Client* c, const CommandSpec& spec);
   void BlockClient(Client* c, ArgList argv, CommandContext::BlockRequest& req);
@@ -203,7 +218,7 @@ class Server {
   Client* current_client_ = nullptr;
   std::vector<PropagateSink> propagate_sinks_;
   MasterStreamHook master_stream_hook_;
-  std::vector<std::pair<std::string, std::unique_ptr<Subsystem>>> subsystems_;
+  std::vector<std::pair<std::type_index, std::unique_ptr<Subsystem>>> subsystems_;
   std::map<std::string, InfoProvider> info_providers_;
   std::set<std::pair<int64_t, uint64_t>> block_timeouts_;  // (deadline ms, client id)
   std::vector<Client*> pending_writes_;

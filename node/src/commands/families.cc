@@ -1,0 +1,18 @@
+#include "commands/families.h"
+
+namespace rcs {
+
+void RegisterAllCommands(CommandRegistry& r) {
+  RegisterServerFamily(r);
+  RegisterTransactionFamily(r);
+  RegisterStringFamily(r);
+  RegisterGenericFamily(r);
+  RegisterHashFamily(r);
+  RegisterListFamily(r);
+  RegisterSetFamily(r);
+  RegisterZSetFamily(r);
+  RegisterClusterFamily(r);
+  RegisterReplicationFamily(r);
+}
+
+}  // namespace rcs

@@ -1,0 +1,21 @@
+// The command families, one registration function each (commands/*_family.cc). The program's wiring
+// (node.cc) registers all of them; tests may register only what they exercise.
+#pragma once
+#include "server/command.h"
+
+namespace rcs {
+
+void RegisterServerFamily(CommandRegistry& r);
+void RegisterStringFamily(CommandRegistry& r);
+void RegisterGenericFamily(CommandRegistry& r);
+void RegisterHashFamily(CommandRegistry& r);
+void RegisterListFamily(CommandRegistry& r);
+void RegisterSetFamily(CommandRegistry& r);
+void RegisterZSetFamily(CommandRegistry& r);
+void RegisterTransactionFamily(CommandRegistry& r);
+void RegisterClusterFamily(CommandRegistry& r);
+void RegisterReplicationFamily(CommandRegistry& r);
+// Every family above, in the order COMMAND lists them.
+void RegisterAllCommands(CommandRegistry& r);
+
+}  // namespace rcs
