@@ -71,3 +71,16 @@ TEST_CASE("SecureEquals") {
   CHECK_FALSE(SecureEquals("", "x"));
   CHECK(SecureEquals("", ""));
 }
+
+TEST_CASE("InfoField writes one INFO line; RandomHex gives fresh lowercase hex ids") {
+  std::string out;
+  InfoField(&out, "role", "master");
+  InfoField(&out, "connected_slaves", 2);
+  InfoField(&out, "second_repl_offset", -1);
+  CHECK(out == "role:master\r\nconnected_slaves:2\r\nsecond_repl_offset:-1\r\n");
+  std::string a = RandomHex(40), b = RandomHex(40);
+  CHECK(a.size() == 40);
+  CHECK(a.find_first_not_of("0123456789abcdef") == std::string::npos);
+  CHECK(a != b);  // 160 random bits each
+  CHECK(RandomHex(0).empty());
+}

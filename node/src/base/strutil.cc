@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <random>
 
 namespace rcs {
 
@@ -206,6 +207,24 @@ bool SecureEquals(std::string_view a, std::string_view b) {
     diff |= static_cast<unsigned char>(x ^ y);
   }
   return diff == 0;
+}
+
+void InfoField(std::string* out, std::string_view name, std::string_view value) {
+  out->append(name);
+  out->push_back(':');
+  out->append(value);
+  out->append("\r\n");
+}
+
+void InfoField(std::string* out, std::string_view name, int64_t value) { InfoField(out, name, std::to_string(value)); }
+
+std::string RandomHex(size_t n) {
+  static const char* hex = "0123456789abcdef";
+  std::random_device rd;
+  std::mt19937_64 gen((static_cast<uint64_t>(rd()) << 32) ^ rd());
+  std::string s(n, '0');
+  for (auto& ch : s) ch = hex[gen() & 15];
+  return s;
 }
 
 }  // namespace rcs

@@ -27,6 +27,13 @@ std::string ToUpper(std::string_view s);
 // Glob-style pattern match as Redis's stringmatchlen: * ? [abc] [^a] [a-z] and \x escapes.
 bool GlobMatch(std::string_view pattern, std::string_view str, bool nocase = false);
 
+// One "name:value\r\n" line of INFO text (INFO sections, whoever provides them).
+void InfoField(std::string* out, std::string_view name, std::string_view value);
+void InfoField(std::string* out, std::string_view name, int64_t value);
+
+// `n` random lowercase hex digits from a freshly seeded generator (run ids, replication ids).
+std::string RandomHex(size_t n);
+
 // Constant-time comparison for secrets: time depends only on the lengths' maximum, not on where they differ.
 bool SecureEquals(std::string_view a, std::string_view b);
 

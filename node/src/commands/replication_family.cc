@@ -58,7 +58,7 @@ void WaitCmd(CommandContext& ctx) {
     return;
   }
   if (timeout < 0) {
-    ctx.reply.Error("ERR timeout is negative");
+    ctx.reply.Error(err::kTimeoutNegative);
     return;
   }
   Repl(ctx)->Wait(ctx.client, n, timeout, ctx.reply);

@@ -2,13 +2,13 @@
 
 #include <algorithm>
 #include <cstring>
-#include <random>
 
 #include "base/log.h"
 #include "base/strutil.h"
 #include "net/event_loop.h"
 #include "net/socket.h"
 #include "persistence/command_stream.h"
+#include "protocol/errors.h"
 
 namespace rcs {
 
@@ -61,28 +61,9 @@ void ReplicationBacklog::Resize(size_t capacity) {
 
 // ---- Replication ----
 
-namespace {
-std::string RandomReplid() {
-  static const char* hex = "0123456789abcdef";
-  std::random_device rd;
-  std::mt19937_64 gen((static_cast<uint64_t>(rd()) << 32) ^ rd());
-  std::string s(40, '0');
-  for (auto& ch : s) ch = hex[gen() & 15];
-  return s;
-}
-
-void Field(std::string* out, const char* name, const std::string& v) {
-  out->append(name);
-  out->push_back(':');
-  out->append(v);
-  out->append("\r\n");
-}
-void Field(std::string* out, const char* name, int64_t v) { Field(out, name, std::to_string(v)); }
-}  // namespace
-
 Replication::Replication(Server* server)
     : server_(server), backlog_(static_cast<size_t>(server->config().repl_backlog_size)) {
-  replid_ = RandomReplid();
+  replid_ = RandomHex(40);
   replid2_ = std::string(40, '0');
   server_->AddPropagateSink([this](const std::vector<std::string_view>& argv) { Feed(argv); });
   server_->SetMasterStreamHook([this](std::string_view raw) { OnMasterStreamApplied(raw); });
@@ -102,7 +83,7 @@ Status Replication::Start() {
   return Status::Ok();
 }
 
-void Replication::NewReplid() { replid_ = RandomReplid(); }
+void Replication::NewReplid() { replid_ = RandomHex(40); }
 
 size_t Replication::online_replicas() const {
   size_t n = 0;
@@ -179,7 +160,7 @@ void Replication::Psync(Client* c, ArgList argv) {
 
 void Replication::Replconf(Client* c, ArgList argv, ReplyBuilder& reply) {
   if ((argv.size() - 1) % 2 != 0) {
-    reply.Error("ERR syntax error");
+    reply.Error(err::kSyntax);
     return;
   }
   for (size_t i = 1; i + 1 < argv.size(); i += 2) {
@@ -187,7 +168,7 @@ void Replication::Replconf(Client* c, ArgList argv, ReplyBuilder& reply) {
     if (EqualsIgnoreCase(opt, "listening-port")) {
       int64_t port;
       if (!ParseInt64(val, &port)) {
-        reply.Error("ERR value is not an integer or out of range");
+        reply.Error(err::kNotInteger);
         return;
       }
       c->repl_listening_port = static_cast<int>(port);
@@ -575,41 +556,41 @@ void Replication::Shutdown() { DropLink("shutting down"); }
 void Replication::InfoSection(std::string* out) {
   int64_t now = server_->clock().NowMs();
   if (is_replica()) {
-    Field(out, "role", "slave");
-    Field(out, "master_host", master_host_);
-    Field(out, "master_port", master_port_);
-    Field(out, "master_link_status", state_ == LinkState::kConnected ? "up" : "down");
-    Field(out, "master_last_io_seconds_ago", state_ == LinkState::kConnected ? (now - last_io_ms_) / 1000 : -1);
-    Field(out, "master_sync_in_progress", sync_in_progress_ ? 1 : 0);
-    Field(out, "slave_read_repl_offset", master_offset_);
-    Field(out, "slave_repl_offset", master_offset_);
+    InfoField(out, "role", "slave");
+    InfoField(out, "master_host", master_host_);
+    InfoField(out, "master_port", master_port_);
+    InfoField(out, "master_link_status", state_ == LinkState::kConnected ? "up" : "down");
+    InfoField(out, "master_last_io_seconds_ago", state_ == LinkState::kConnected ? (now - last_io_ms_) / 1000 : -1);
+    InfoField(out, "master_sync_in_progress", sync_in_progress_ ? 1 : 0);
+    InfoField(out, "slave_read_repl_offset", master_offset_);
+    InfoField(out, "slave_repl_offset", master_offset_);
     if (state_ != LinkState::kConnected) {
-      Field(out, "master_link_down_since_seconds", link_down_since_ms_ ? (now - link_down_since_ms_) / 1000 : -1);
+      InfoField(out, "master_link_down_since_seconds", link_down_since_ms_ ? (now - link_down_since_ms_) / 1000 : -1);
     }
-    Field(out, "slave_priority", 100);
-    Field(out, "slave_read_only", server_->config().replica_read_only ? 1 : 0);
-    Field(out, "replica_announced", 1);
+    InfoField(out, "slave_priority", 100);
+    InfoField(out, "slave_read_only", server_->config().replica_read_only ? 1 : 0);
+    InfoField(out, "replica_announced", 1);
   } else {
-    Field(out, "role", "master");
+    InfoField(out, "role", "master");
   }
-  Field(out, "connected_slaves", static_cast<int64_t>(online_replicas()));
+  InfoField(out, "connected_slaves", static_cast<int64_t>(online_replicas()));
   int i = 0;
   for (Client* c : replicas_) {
     std::string ip = c->addr.substr(0, c->addr.rfind(':'));
     int64_t lag = c->repl_ack_time_ms ? (now - c->repl_ack_time_ms) / 1000 : 0;
     std::string line = "ip=" + ip + ",port=" + std::to_string(c->repl_listening_port) + ",state=" + c->repl_state +
                        ",offset=" + std::to_string(c->repl_ack_offset) + ",lag=" + std::to_string(lag);
-    Field(out, ("slave" + std::to_string(i++)).c_str(), line);
+    InfoField(out, ("slave" + std::to_string(i++)).c_str(), line);
   }
-  Field(out, "master_failover_state", "no-failover");
-  Field(out, "master_replid", replid_);
-  Field(out, "master_replid2", replid2_);
-  Field(out, "master_repl_offset", master_offset_);
-  Field(out, "second_repl_offset", second_offset_);
-  Field(out, "repl_backlog_active", backlog_active_ ? 1 : 0);
-  Field(out, "repl_backlog_size", static_cast<int64_t>(backlog_.capacity()));
-  Field(out, "repl_backlog_first_byte_offset", backlog_.first_offset());
-  Field(out, "repl_backlog_histlen", static_cast<int64_t>(backlog_.histlen()));
+  InfoField(out, "master_failover_state", "no-failover");
+  InfoField(out, "master_replid", replid_);
+  InfoField(out, "master_replid2", replid2_);
+  InfoField(out, "master_repl_offset", master_offset_);
+  InfoField(out, "second_repl_offset", second_offset_);
+  InfoField(out, "repl_backlog_active", backlog_active_ ? 1 : 0);
+  InfoField(out, "repl_backlog_size", static_cast<int64_t>(backlog_.capacity()));
+  InfoField(out, "repl_backlog_first_byte_offset", backlog_.first_offset());
+  InfoField(out, "repl_backlog_histlen", static_cast<int64_t>(backlog_.histlen()));
 }
 
 void Replication::RoleReply(ReplyBuilder& reply) {

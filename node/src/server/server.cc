@@ -2,7 +2,6 @@
 #include "server/server.h"
 
 #include <algorithm>
-#include <random>
 
 #include "base/alloc.h"
 #include "base/strutil.h"
@@ -12,15 +11,6 @@
 namespace rcs {
 
 namespace {
-std::string RandomHex(size_t n) {
-  static const char* hex = "0123456789abcdef";
-  std::random_device rd;
-  std::mt19937_64 gen((static_cast<uint64_t>(rd()) << 32) ^ rd());
-  std::string s(n, '0');
-  for (auto& ch : s) ch = hex[gen() & 15];
-  return s;
-}
-
 void ErrorHookThunk(void* arg, std::string_view error) { static_cast<Server*>(arg)->CountError(error); }
 
 bool IsTransactionControl(const CommandSpec& spec) {
