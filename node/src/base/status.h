@@ -3,6 +3,7 @@
 #pragma once
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 
 namespace rcs {
@@ -12,6 +13,8 @@ class Status {
   Status() = default;
   static Status Ok() { return Status(); }
   static Status Error(std::string msg) { Status s; s.ok_ = false; s.msg_ = std::move(msg); return s; }
+  static Status Error(std::string_view msg) { return Error(std::string(msg)); }
+  static Status Error(const char* msg) { return Error(std::string(msg)); }
   bool ok() const { return ok_; }
   const std::string& message() const { return msg_; }
   explicit operator bool() const { return ok_; }

@@ -21,30 +21,6 @@ using cluster::Cluster;
 using cluster::ClusterNode;
 using cluster::ClusterState;
 
-// Error texts of Redis 7.0's cluster.c that errors.h does not hold.
-constexpr std::string_view kErrInvalidSlot = "ERR Invalid or out of range slot";
-constexpr std::string_view kErrInvalidSlotShort = "ERR Invalid slot";
-constexpr std::string_view kErrInvalidSlotOrKeys = "ERR Invalid slot or number of keys";
-constexpr std::string_view kErrSetSlotSyntax =
-    "ERR Invalid CLUSTER SETSLOT action or number of arguments. Try CLUSTER HELP";
-constexpr std::string_view kErrSetSlotReplica = "ERR Please use SETSLOT only with masters.";
-constexpr std::string_view kErrReplicateMyself = "ERR Can't replicate myself";
-constexpr std::string_view kErrReplicateReplica = "ERR I can only replicate a master, not a replica.";
-constexpr std::string_view kErrReplicateNotEmpty =
-    "ERR To set a master the node must be empty and without assigned slots.";
-constexpr std::string_view kErrForgetMyself = "ERR I tried hard but I can't forget myself...";
-constexpr std::string_view kErrForgetMaster = "ERR Can't forget my master!";
-constexpr std::string_view kErrResetWithKeys = "ERR CLUSTER RESET can't be called with master nodes containing keys";
-constexpr std::string_view kErrNotMaster = "ERR The specified node is not a master";
-constexpr std::string_view kErrTargetNotMaster = "ERR Target node is not a master";
-constexpr std::string_view kErrEpochOthers =
-    "ERR The user can assign a config epoch only when the node does not know any other node.";
-constexpr std::string_view kErrEpochNonZero = "ERR Node config epoch is already non-zero";
-constexpr std::string_view kErrMigrateKeysArg =
-    "ERR When using MIGRATE KEYS option, the key argument must be set to the empty string";
-constexpr std::string_view kErrIoConnect = "IOERR error or timeout connecting to the client";
-constexpr std::string_view kErrIoWrite = "IOERR error or timeout writing to target instance";
-constexpr std::string_view kErrIoRead = "IOERR error or timeout reading to target instance";
 
 Cluster* GetCluster(CommandContext& ctx) {
   if (!ctx.server.config().cluster_enabled) {
@@ -60,17 +36,19 @@ Cluster* GetCluster(CommandContext& ctx) {
 bool SlotArg(CommandContext& ctx, std::string_view arg, int* slot) {
   int64_t v;
   if (!ParseInt64(arg, &v) || v < 0 || v >= kClusterSlots) {
-    ctx.reply.Error(kErrInvalidSlot);
+    ctx.reply.Error(err::kInvalidSlot);
     return false;
   }
   *slot = static_cast<int>(v);
   return true;
 }
 
-ClusterNode* NodeArg(CommandContext& ctx, Cluster* cl, std::string_view id, const char* prefix = "ERR Unknown node ") {
+// The node named by id, or nullptr after replying unknown(id) (Redis's texts differ by subcommand).
+ClusterNode* NodeArg(CommandContext& ctx, Cluster* cl, std::string_view id,
+                     std::string (*unknown)(std::string_view) = err::UnknownNode) {
   ClusterNode* n = cl->state().Find(id);
   if (n == nullptr || n->is(cluster::kNodeHandshake)) {
-    ctx.reply.Error(std::string(prefix) + std::string(id));
+    ctx.reply.Error(unknown(id));
     return nullptr;
   }
   return n;
@@ -210,19 +188,18 @@ void ClusterMeet(CommandContext& ctx) {
   if (ctx.argc() != 4 && ctx.argc() != 5) return ctx.reply.Error(err::WrongArgs("cluster|meet"));
   int64_t port, cport;
   if (!ParseInt64(ctx.arg(3), &port)) {
-    return ctx.reply.Error("ERR Invalid TCP base port specified: " + std::string(ctx.arg(3)));
+    return ctx.reply.Error(err::InvalidBasePort(ctx.arg(3)));
   }
   if (ctx.argc() == 5) {
     if (!ParseInt64(ctx.arg(4), &cport)) {
-      return ctx.reply.Error("ERR Invalid TCP bus port specified: " + std::string(ctx.arg(4)));
+      return ctx.reply.Error(err::InvalidBusPort(ctx.arg(4)));
     }
   } else {
     cport = port + 10000;
   }
   if (port < 0 || port > 65535 || cport < 0 || cport > 65535 ||
       !cl->Meet(std::string(ctx.arg(2)), static_cast<int>(port), static_cast<int>(cport)).ok()) {
-    return ctx.reply.Error("ERR Invalid node address specified: " + std::string(ctx.arg(2)) + ":" +
-                           std::string(ctx.arg(3)));
+    return ctx.reply.Error(err::InvalidNodeAddress(ctx.arg(2), ctx.arg(3)));
   }
   ctx.reply.Ok();
 }
@@ -239,8 +216,7 @@ void ChangeSlots(CommandContext& ctx, bool add, bool range) {
       int a, b;
       if (!SlotArg(ctx, ctx.arg(i), &a) || !SlotArg(ctx, ctx.arg(i + 1), &b)) return;
       if (a > b) {
-        return ctx.reply.Error("ERR start slot number " + std::to_string(a) + " is greater than end slot number " +
-                               std::to_string(b));
+        return ctx.reply.Error(err::SlotRangeReversed(a, b));
       }
       for (int s = a; s <= b; s++) slots.push_back(s);
     }
@@ -254,11 +230,11 @@ void ChangeSlots(CommandContext& ctx, bool add, bool range) {
   }
   std::vector<uint8_t> seen(kClusterSlots, 0);
   for (int s : slots) {
-    if (add && st.owner(s) != nullptr) return ctx.reply.Error("ERR Slot " + std::to_string(s) + " is already busy");
+    if (add && st.owner(s) != nullptr) return ctx.reply.Error(err::SlotBusy(s));
     if (!add && st.owner(s) == nullptr) {
-      return ctx.reply.Error("ERR Slot " + std::to_string(s) + " is already unassigned");
+      return ctx.reply.Error(err::SlotUnassigned(s));
     }
-    if (seen[s]++) return ctx.reply.Error("ERR Slot " + std::to_string(s) + " specified multiple times");
+    if (seen[s]++) return ctx.reply.Error(err::SlotRepeated(s));
   }
   for (int s : slots) {
     if (add) {
@@ -280,7 +256,7 @@ void ClusterDelSlotsRange(CommandContext& ctx) { ChangeSlots(ctx, false, true); 
 void ClusterFlushSlots(CommandContext& ctx) {
   Cluster* cl = GetCluster(ctx);
   if (cl == nullptr) return;
-  if (ctx.db.size() != 0) return ctx.reply.Error("ERR DB must be empty to perform CLUSTER FLUSHSLOTS.");
+  if (ctx.db.size() != 0) return ctx.reply.Error(err::kFlushSlotsNotEmpty);
   ClusterState& st = cl->state();
   for (int s = 0; s < kClusterSlots; s++) {
     if (st.owner(s) == st.myself()) st.UnassignSlot(s);
@@ -294,23 +270,23 @@ void ClusterSetSlot(CommandContext& ctx) {
   if (cl == nullptr) return;
   ClusterState& st = cl->state();
   ClusterNode* me = st.myself();
-  if (me->is_replica()) return ctx.reply.Error(kErrSetSlotReplica);
+  if (me->is_replica()) return ctx.reply.Error(err::kSetSlotReplica);
   int slot;
   if (!SlotArg(ctx, ctx.arg(2), &slot)) return;
   std::string_view action = ctx.arg(3);
   if (EqualsIgnoreCase(action, "migrating") && ctx.argc() == 5) {
-    if (st.owner(slot) != me) return ctx.reply.Error("ERR I'm not the owner of hash slot " + std::to_string(slot));
-    ClusterNode* n = NodeArg(ctx, cl, ctx.arg(4), "ERR I don't know about node ");
+    if (st.owner(slot) != me) return ctx.reply.Error(err::NotSlotOwner(slot));
+    ClusterNode* n = NodeArg(ctx, cl, ctx.arg(4), err::DontKnowNode);
     if (n == nullptr) return;
-    if (n->is_replica()) return ctx.reply.Error(kErrTargetNotMaster);
+    if (n->is_replica()) return ctx.reply.Error(err::kTargetNotMaster);
     st.SetMigrating(slot, n->id);
   } else if (EqualsIgnoreCase(action, "importing") && ctx.argc() == 5) {
     if (st.owner(slot) == me) {
-      return ctx.reply.Error("ERR I'm already the owner of hash slot " + std::to_string(slot));
+      return ctx.reply.Error(err::AlreadySlotOwner(slot));
     }
-    ClusterNode* n = NodeArg(ctx, cl, ctx.arg(4), "ERR I don't know about node ");
+    ClusterNode* n = NodeArg(ctx, cl, ctx.arg(4), err::DontKnowNode);
     if (n == nullptr) return;
-    if (n->is_replica()) return ctx.reply.Error(kErrTargetNotMaster);
+    if (n->is_replica()) return ctx.reply.Error(err::kTargetNotMaster);
     st.SetImporting(slot, n->id);
   } else if (EqualsIgnoreCase(action, "stable") && ctx.argc() == 4) {
     st.SetMigrating(slot, "");
@@ -318,11 +294,10 @@ void ClusterSetSlot(CommandContext& ctx) {
   } else if (EqualsIgnoreCase(action, "node") && ctx.argc() == 5) {
     ClusterNode* n = NodeArg(ctx, cl, ctx.arg(4));
     if (n == nullptr) return;
-    if (n->is_replica()) return ctx.reply.Error(kErrTargetNotMaster);
+    if (n->is_replica()) return ctx.reply.Error(err::kTargetNotMaster);
     size_t keys = ctx.db.CountKeysInSlot(slot);
     if (st.owner(slot) == me && n != me && keys > 0) {
-      return ctx.reply.Error("ERR Can't assign hashslot " + std::to_string(slot) +
-                             " to a different node while I still hold keys for this hash slot.");
+      return ctx.reply.Error(err::SlotHasKeys(slot));
     }
     if (keys == 0 && !st.migrating_id(slot).empty()) st.SetMigrating(slot, "");
     if (n == me && !st.importing_id(slot).empty()) {
@@ -332,7 +307,7 @@ void ClusterSetSlot(CommandContext& ctx) {
     }
     st.AssignSlot(slot, n);
   } else {
-    return ctx.reply.Error(kErrSetSlotSyntax);
+    return ctx.reply.Error(err::kSetSlotSyntax);
   }
   cl->BroadcastConfigSoon();
   cl->UpdateState();
@@ -345,9 +320,9 @@ void ClusterSetConfigEpoch(CommandContext& ctx) {
   int64_t epoch;
   if (!ParseInt64(ctx.arg(2), &epoch)) return ctx.reply.Error(err::kNotInteger);
   ClusterState& st = cl->state();
-  if (epoch < 0) return ctx.reply.Error("ERR Invalid config epoch specified: " + std::to_string(epoch));
-  if (st.nodes().size() > 1) return ctx.reply.Error(kErrEpochOthers);
-  if (st.myself()->config_epoch != 0) return ctx.reply.Error(kErrEpochNonZero);
+  if (epoch < 0) return ctx.reply.Error(err::InvalidConfigEpoch(epoch));
+  if (st.nodes().size() > 1) return ctx.reply.Error(err::kEpochOthers);
+  if (st.myself()->config_epoch != 0) return ctx.reply.Error(err::kEpochNonZero);
   st.myself()->config_epoch = static_cast<uint64_t>(epoch);
   if (st.current_epoch < static_cast<uint64_t>(epoch)) st.current_epoch = static_cast<uint64_t>(epoch);
   cl->MarkChanged();
@@ -368,9 +343,9 @@ void ClusterReplicate(CommandContext& ctx) {
   ClusterNode* n = NodeArg(ctx, cl, ctx.arg(2));
   if (n == nullptr) return;
   ClusterNode* me = cl->state().myself();
-  if (n == me) return ctx.reply.Error(kErrReplicateMyself);
-  if (n->is_replica()) return ctx.reply.Error(kErrReplicateReplica);
-  if (me->is_master() && (me->num_slots != 0 || ctx.db.size() != 0)) return ctx.reply.Error(kErrReplicateNotEmpty);
+  if (n == me) return ctx.reply.Error(err::kReplicateMyself);
+  if (n->is_replica()) return ctx.reply.Error(err::kReplicateReplica);
+  if (me->is_master() && (me->num_slots != 0 || ctx.db.size() != 0)) return ctx.reply.Error(err::kReplicateNotEmpty);
   cl->SetMyMaster(n);
   cl->BroadcastConfigSoon();
   cl->UpdateState();
@@ -382,7 +357,7 @@ void ClusterReplicas(CommandContext& ctx) {
   if (cl == nullptr) return;
   ClusterNode* n = NodeArg(ctx, cl, ctx.arg(2));
   if (n == nullptr) return;
-  if (!n->is_master()) return ctx.reply.Error(kErrNotMaster);
+  if (!n->is_master()) return ctx.reply.Error(err::kNotMaster);
   auto reps = cl->state().ReplicasOf(n->id);
   ctx.reply.Array(reps.size());
   for (ClusterNode* r : reps) ctx.reply.Bulk(LineWithoutNewline(cl->state(), *r, ctx.now_ms));
@@ -394,8 +369,8 @@ void ClusterForget(CommandContext& ctx) {
   ClusterNode* n = NodeArg(ctx, cl, ctx.arg(2));
   if (n == nullptr) return;
   ClusterNode* me = cl->state().myself();
-  if (n == me) return ctx.reply.Error(kErrForgetMyself);
-  if (me->is_replica() && me->master_id == n->id) return ctx.reply.Error(kErrForgetMaster);
+  if (n == me) return ctx.reply.Error(err::kForgetMyself);
+  if (me->is_replica() && me->master_id == n->id) return ctx.reply.Error(err::kForgetMaster);
   cl->Forget(n);
   cl->UpdateState();
   ctx.reply.Ok();
@@ -411,7 +386,7 @@ void ClusterReset(CommandContext& ctx) {
   } else if (ctx.argc() > 3) {
     return ctx.reply.Error(err::kSyntax);
   }
-  if (cl->state().myself()->is_master() && ctx.db.size() != 0) return ctx.reply.Error(kErrResetWithKeys);
+  if (cl->state().myself()->is_master() && ctx.db.size() != 0) return ctx.reply.Error(err::kResetWithKeys);
   cl->Reset(hard);
   ctx.reply.Ok();
 }
@@ -420,7 +395,7 @@ void ClusterCountKeysInSlot(CommandContext& ctx) {
   if (GetCluster(ctx) == nullptr) return;
   int64_t slot;
   if (!ParseInt64(ctx.arg(2), &slot)) return ctx.reply.Error(err::kNotInteger);
-  if (slot < 0 || slot >= kClusterSlots) return ctx.reply.Error(kErrInvalidSlotShort);
+  if (slot < 0 || slot >= kClusterSlots) return ctx.reply.Error(err::kInvalidSlotShort);
   ctx.reply.Integer(static_cast<int64_t>(ctx.db.CountKeysInSlot(static_cast<int>(slot))));
 }
 
@@ -428,7 +403,7 @@ void ClusterGetKeysInSlot(CommandContext& ctx) {
   if (GetCluster(ctx) == nullptr) return;
   int64_t slot, count;
   if (!ParseInt64(ctx.arg(2), &slot) || !ParseInt64(ctx.arg(3), &count)) return ctx.reply.Error(err::kNotInteger);
-  if (count < 0 || slot < 0 || slot >= kClusterSlots) return ctx.reply.Error(kErrInvalidSlotOrKeys);
+  if (count < 0 || slot < 0 || slot >= kClusterSlots) return ctx.reply.Error(err::kInvalidSlotOrKeys);
   ctx.reply.BulkArray(ctx.db.GetKeysInSlot(static_cast<int>(slot), static_cast<size_t>(count)));
 }
 
@@ -450,7 +425,7 @@ void ClusterSaveConfig(CommandContext& ctx) {
   Cluster* cl = GetCluster(ctx);
   if (cl == nullptr) return;
   Status st = cl->SaveConfig();
-  if (!st.ok()) return ctx.reply.Error("ERR error saving the cluster node config: " + st.message());
+  if (!st.ok()) return ctx.reply.Error(err::SaveConfigFailed(st.message()));
   ctx.reply.Ok();
 }
 
@@ -538,7 +513,7 @@ void MigrateCmd(CommandContext& ctx) {
       user = std::string(ctx.arg(++i));
       password = std::string(ctx.arg(++i));
     } else if (EqualsIgnoreCase(a, "keys")) {
-      if (!ctx.arg(3).empty()) return ctx.reply.Error(kErrMigrateKeysArg);
+      if (!ctx.arg(3).empty()) return ctx.reply.Error(err::kMigrateKeysArg);
       first_key = i + 1;
       num_keys = ctx.argc() - i - 1;
       break;
@@ -561,9 +536,9 @@ void MigrateCmd(CommandContext& ctx) {
   }
   if (keys.empty()) return ctx.reply.Simple("NOKEY");
   int64_t port = 0;
-  if (!ParseInt64(ctx.arg(2), &port) || port < 0 || port > 65535) return ctx.reply.Error(kErrIoConnect);
+  if (!ParseInt64(ctx.arg(2), &port) || port < 0 || port > 65535) return ctx.reply.Error(err::kIoConnect);
   auto sock = net::ConnectWithDeadline(std::string(ctx.arg(1)), static_cast<int>(port), timeout);
-  if (!sock.ok()) return ctx.reply.Error(kErrIoConnect);
+  if (!sock.ok()) return ctx.reply.Error(err::kIoConnect);
   net::Connection target(std::move(*sock));
   std::string& out = target.output_buffer();
   int expected = 0;
@@ -588,16 +563,16 @@ void MigrateCmd(CommandContext& ctx) {
     if (replace) cmd.push_back("REPLACE");
     AppendRespCommand(&out, cmd);
   }
-  if (!target.FlushBlocking(timeout).ok()) return ctx.reply.Error(kErrIoWrite);
+  if (!target.FlushBlocking(timeout).ok()) return ctx.reply.Error(err::kIoWrite);
   std::string error;
   for (int i = 0; i < expected; i++) {
     auto line = target.ReadLineBlocking(timeout);
-    if (!line.ok()) return ctx.reply.Error(kErrIoRead);
+    if (!line.ok()) return ctx.reply.Error(err::kIoRead);
     if (!line->empty() && (*line)[0] == '-' && error.empty()) error = line->substr(1);
   }
   if (!error.empty()) {
     // AUTH or SELECT failed: nothing was moved.
-    return ctx.reply.Error("ERR Target instance replied with error: " + error);
+    return ctx.reply.Error(err::TargetError(error));
   }
   std::vector<std::string> moved;
   for (size_t i = 0; i < keys.size(); i++) {
@@ -623,8 +598,8 @@ void MigrateCmd(CommandContext& ctx) {
     ctx.PropagateAs(del);
     ctx.dirty += static_cast<int64_t>(moved.size());
   }
-  if (error == "\x01io") return ctx.reply.Error(kErrIoRead);
-  if (!error.empty()) return ctx.reply.Error("ERR Target instance replied with error: " + error);
+  if (error == "\x01io") return ctx.reply.Error(err::kIoRead);
+  if (!error.empty()) return ctx.reply.Error(err::TargetError(error));
   ctx.reply.Ok();
 }
 

@@ -22,22 +22,6 @@ namespace rcs {
 
 namespace {
 
-// Error texts of Redis 7.0 that errors.h does not have (used only here).
-constexpr std::string_view kErrInvalidCursor = "ERR invalid cursor";
-constexpr std::string_view kErrNxWithOthers = "ERR NX and XX, GT or LT options at the same time are not compatible";
-constexpr std::string_view kErrGtAndLt = "ERR GT and LT options at the same time are not compatible";
-constexpr std::string_view kErrInvalidTtl = "ERR Invalid TTL value, must be >= 0";
-constexpr std::string_view kErrInvalidIdletime = "ERR Invalid IDLETIME value, must be >= 0";
-constexpr std::string_view kErrInvalidFreq = "ERR Invalid FREQ value, must be >= 0 and <= 255";
-constexpr std::string_view kErrBadDataFormat = "ERR Bad data format";
-constexpr std::string_view kErrSameObject = "ERR source and destination objects are the same";
-constexpr std::string_view kErrCopyDbCluster = "ERR Copying to another database is not allowed in cluster mode";
-constexpr std::string_view kErrNoLfu =
-    "ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when "
-    "switching between policies at runtime LRU and LFU data will take some time to adjust.";
-constexpr std::string_view kErrLfuNoIdle =
-    "ERR An LFU maxmemory policy is selected, idle time not tracked. Please note that when switching "
-    "between policies at runtime LRU and LFU data will take some time to adjust.";
 
 std::string Str(std::string_view s) { return std::string(s); }
 
@@ -140,7 +124,7 @@ bool ParseScanCursor(std::string_view s, uint64_t* out) {
 
 void ScanCmd(CommandContext& ctx) {
   uint64_t cursor;
-  if (!ParseScanCursor(ctx.arg(1), &cursor)) return ctx.reply.Error(kErrInvalidCursor);
+  if (!ParseScanCursor(ctx.arg(1), &cursor)) return ctx.reply.Error(err::kInvalidCursor);
   int64_t count = 10;
   std::string_view pattern;
   bool use_pattern = false;
@@ -207,10 +191,10 @@ void ExpireGeneric(CommandContext& ctx, bool seconds, bool relative) {
     else if (EqualsIgnoreCase(opt, "xx")) flags |= kExpXx;
     else if (EqualsIgnoreCase(opt, "gt")) flags |= kExpGt;
     else if (EqualsIgnoreCase(opt, "lt")) flags |= kExpLt;
-    else return ctx.reply.Error("ERR Unsupported option " + Str(opt));
+    else return ctx.reply.Error(err::UnsupportedOption(opt));
   }
-  if ((flags & kExpNx) && (flags & (kExpXx | kExpGt | kExpLt))) return ctx.reply.Error(kErrNxWithOthers);
-  if ((flags & kExpGt) && (flags & kExpLt)) return ctx.reply.Error(kErrGtAndLt);
+  if ((flags & kExpNx) && (flags & (kExpXx | kExpGt | kExpLt))) return ctx.reply.Error(err::kExpireNxWithOthers);
+  if ((flags & kExpGt) && (flags & kExpLt)) return ctx.reply.Error(err::kExpireGtAndLt);
   int64_t when;
   if (!ParseInt64(ctx.arg(2), &when)) return ctx.reply.Error(err::kNotInteger);
   if (seconds) {
@@ -288,14 +272,14 @@ void ObjectEncodingCmd(CommandContext& ctx) {
 void ObjectFreqCmd(CommandContext& ctx) {
   Entry* e = FindNoTouch(ctx, ctx.arg(2));
   if (e == nullptr) return ctx.reply.Null();
-  if (!LfuPolicy(ctx.server.config())) return ctx.reply.Error(kErrNoLfu);
+  if (!LfuPolicy(ctx.server.config())) return ctx.reply.Error(err::kNoLfu);
   ctx.reply.Integer(0);  // access frequency is not tracked
 }
 
 void ObjectIdletimeCmd(CommandContext& ctx) {
   Entry* e = FindNoTouch(ctx, ctx.arg(2));
   if (e == nullptr) return ctx.reply.Null();
-  if (LfuPolicy(ctx.server.config())) return ctx.reply.Error(kErrLfuNoIdle);
+  if (LfuPolicy(ctx.server.config())) return ctx.reply.Error(err::kLfuNoIdle);
   // The LRU clock counts seconds modulo 2^24, as Redis's.
   constexpr int64_t kLruMax = (1 << 24) - 1;
   int64_t now = (ctx.now_ms / 1000) & kLruMax;
@@ -369,11 +353,11 @@ void RestoreCmd(CommandContext& ctx) {
       absttl = true;
     } else if (EqualsIgnoreCase(opt, "idletime") && has_next && freq == -1) {
       if (!ParseInt64(ctx.arg(j + 1), &idle)) return ctx.reply.Error(err::kNotInteger);
-      if (idle < 0) return ctx.reply.Error(kErrInvalidIdletime);
+      if (idle < 0) return ctx.reply.Error(err::kInvalidIdletime);
       j++;
     } else if (EqualsIgnoreCase(opt, "freq") && has_next && idle == -1) {
       if (!ParseInt64(ctx.arg(j + 1), &freq)) return ctx.reply.Error(err::kNotInteger);
-      if (freq < 0 || freq > 255) return ctx.reply.Error(kErrInvalidFreq);
+      if (freq < 0 || freq > 255) return ctx.reply.Error(err::kInvalidFreq);
       j++;
     } else {
       return ctx.reply.Error(err::kSyntax);
@@ -382,14 +366,14 @@ void RestoreCmd(CommandContext& ctx) {
   if (!replace && ctx.db.Find(key) != nullptr) return ctx.reply.Error(err::kBusyKey);
   int64_t ttl;
   if (!ParseInt64(ctx.arg(2), &ttl)) return ctx.reply.Error(err::kNotInteger);
-  if (ttl < 0) return ctx.reply.Error(kErrInvalidTtl);
+  if (ttl < 0) return ctx.reply.Error(err::kInvalidTtl);
   auto parsed = ParseDumpPayload(ctx.arg(3));
   if (!parsed.ok()) return ctx.reply.Error(parsed.status().message());
 
   int64_t at = -1;
   if (ttl > 0) {
     if (!absttl) {
-      if (ttl > INT64_MAX - ctx.now_ms) return ctx.reply.Error(kErrInvalidTtl);
+      if (ttl > INT64_MAX - ctx.now_ms) return ctx.reply.Error(err::kInvalidTtl);
       ttl += ctx.now_ms;
     }
     at = ttl;
@@ -435,10 +419,10 @@ void CopyCmd(CommandContext& ctx) {
   }
   if (db != 0) {
     // Only database 0 exists here.
-    if (ctx.server.config().cluster_enabled) return ctx.reply.Error(kErrCopyDbCluster);
+    if (ctx.server.config().cluster_enabled) return ctx.reply.Error(err::kCopyDbCluster);
     return ctx.reply.Error(err::kOnlyDb0);
   }
-  if (src == dst) return ctx.reply.Error(kErrSameObject);
+  if (src == dst) return ctx.reply.Error(err::kSameObject);
   Entry* e = ctx.db.FindRead(src);
   if (e == nullptr) return ctx.reply.Integer(0);
   int64_t at = e->expire_at_ms();

@@ -27,11 +27,6 @@
 namespace rcs {
 namespace {
 
-// Error texts of Redis 7.0 used only here.
-constexpr std::string_view kIncrNaNOrInf = "ERR value is NaN or Infinity";
-constexpr std::string_view kOutOfRange = "ERR value is out of range";
-constexpr std::string_view kCountOutOfRange =
-    "ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807";
 
 inline HashValue::Limits LimitsOf(CommandContext& ctx) {
   const Config& c = ctx.server.config();
@@ -224,7 +219,7 @@ void HincrbyfloatCmd(CommandContext& ctx) {
     return;
   }
   if (std::isinf(incr)) {
-    ctx.reply.Error(kIncrNaNOrInf);
+    ctx.reply.Error(err::kValueNaNOrInf);
     return;
   }
   HashValue* h;
@@ -251,7 +246,7 @@ void HincrbyfloatCmd(CommandContext& ctx) {
 void HscanCmd(CommandContext& ctx) {
   uint64_t cursor;
   if (!ParseScanCursor(ctx.arg(2), &cursor)) {
-    ctx.reply.Error(kInvalidCursor);
+    ctx.reply.Error(err::kInvalidCursor);
     return;
   }
   HashValue* h;
@@ -297,7 +292,7 @@ void HrandfieldCmd(CommandContext& ctx) {
     return;
   }
   if (l == INT64_MIN) {
-    ctx.reply.Error(kCountOutOfRange);
+    ctx.reply.Error(err::kCountOutOfRange);
     return;
   }
   if (ctx.argc() > 4 || (ctx.argc() == 4 && !EqualsIgnoreCase(ctx.arg(3), "withvalues"))) {
@@ -307,7 +302,7 @@ void HrandfieldCmd(CommandContext& ctx) {
   bool withvalues = ctx.argc() == 4;
   // With values the reply holds 2*count elements: Redis refuses counts whose double overflows.
   if (withvalues && l < -(INT64_MAX / 2)) {
-    ctx.reply.Error(kOutOfRange);
+    ctx.reply.Error(err::kValueOutOfRange);
     return;
   }
   HashValue* h;

@@ -27,14 +27,6 @@
 namespace rcs {
 namespace {
 
-// Error texts of Redis 7.0 used only by list commands.
-constexpr std::string_view kRankZero =
-    "ERR RANK can't be zero: use 1 to start from the first match, 2 from the second ... or use negative to "
-    "start from the end of the list";
-constexpr std::string_view kCountNegative = "ERR COUNT can't be negative";
-constexpr std::string_view kMaxlenNegative = "ERR MAXLEN can't be negative";
-constexpr std::string_view kNumkeysPositive = "ERR numkeys should be greater than 0";
-constexpr std::string_view kCountPositive = "ERR count should be greater than 0";
 
 enum class End { kHead, kTail };
 
@@ -263,13 +255,13 @@ void LposCmd(CommandContext& ctx) {
     if (EqualsIgnoreCase(opt, "rank") && more) {
       if (!ParseIndex(ctx, ctx.arg(++j), &rank)) return;
       if (rank == 0) {
-        ctx.reply.Error(kRankZero);
+        ctx.reply.Error(err::kRankZero);
         return;
       }
     } else if (EqualsIgnoreCase(opt, "count") && more) {
-      if (!ParseNonNegative(ctx, ctx.arg(++j), kCountNegative, &count)) return;
+      if (!ParseNonNegative(ctx, ctx.arg(++j), err::kCountNegative, &count)) return;
     } else if (EqualsIgnoreCase(opt, "maxlen") && more) {
-      if (!ParseNonNegative(ctx, ctx.arg(++j), kMaxlenNegative, &maxlen)) return;
+      if (!ParseNonNegative(ctx, ctx.arg(++j), err::kMaxlenNegative, &maxlen)) return;
     } else {
       ctx.reply.Error(err::kSyntax);
       return;
@@ -543,7 +535,7 @@ void MpopGeneric(CommandContext& ctx, size_t numkeys_idx, bool blocking) {
   size_t argc = ctx.argc();
   int64_t numkeys;
   if (!ParseInt64(ctx.arg(numkeys_idx), &numkeys) || numkeys < 1) {
-    ctx.reply.Error(kNumkeysPositive);
+    ctx.reply.Error(err::kNumkeysPositive);
     return;
   }
   uint64_t where_idx = numkeys_idx + static_cast<uint64_t>(numkeys) + 1;
@@ -560,7 +552,7 @@ void MpopGeneric(CommandContext& ctx, size_t numkeys_idx, bool blocking) {
   for (size_t j = where_idx + 1; j < argc; j++) {
     if (count == -1 && EqualsIgnoreCase(ctx.arg(j), "count") && j + 1 < argc) {
       if (!ParseInt64(ctx.arg(++j), &count) || count < 1) {
-        ctx.reply.Error(kCountPositive);
+        ctx.reply.Error(err::kCountPositive);
         return;
       }
     } else {

@@ -14,7 +14,7 @@ Replication* Repl(CommandContext& ctx) { return ctx.server.subsystem<Replication
 void ReplicaofCmd(CommandContext& ctx) {
   Replication* r = Repl(ctx);
   if (ctx.server.config().cluster_enabled) {
-    ctx.reply.Error("ERR REPLICAOF not allowed in cluster mode.");
+    ctx.reply.Error(err::kReplicaOfClusterMode);
     return;
   }
   if (EqualsIgnoreCase(ctx.arg(1), "NO") && EqualsIgnoreCase(ctx.arg(2), "ONE")) {
@@ -24,7 +24,7 @@ void ReplicaofCmd(CommandContext& ctx) {
   }
   int64_t port;
   if (!ParseInt64(ctx.arg(2), &port) || port < 0 || port > 65535) {
-    ctx.reply.Error("ERR Invalid master port");
+    ctx.reply.Error(err::kInvalidMasterPort);
     return;
   }
   if (r->is_replica() && r->master_host() == ctx.arg(1) && r->master_port() == port) {
@@ -41,7 +41,7 @@ void ReplconfCmd(CommandContext& ctx) { Repl(ctx)->Replconf(ctx.client, ctx.argv
 
 void PsyncCmd(CommandContext& ctx) {
   if (ctx.client->has(kClientMaster)) {
-    ctx.reply.Error("ERR Replica can't interact with the keyspace");
+    ctx.reply.Error(err::kReplicaKeyspace);
     return;
   }
   Repl(ctx)->Psync(ctx.client, ctx.argv);
@@ -54,7 +54,7 @@ void WaitCmd(CommandContext& ctx) {
     return;
   }
   if (!ParseInt64(ctx.arg(2), &timeout)) {
-    ctx.reply.Error("ERR timeout is not an integer or out of range");
+    ctx.reply.Error(err::kTimeoutNotInteger);
     return;
   }
   if (timeout < 0) {

@@ -5,10 +5,10 @@
 #include <string_view>
 
 #include "server/command.h"
+#include "protocol/errors.h"
 
 namespace rcs {
 
-inline constexpr std::string_view kInvalidCursor = "ERR invalid cursor";
 
 // Redis's parseScanCursorOrReply: strtoul over the whole argument (so "-1" wraps and "" is 0), no leading
 // space, no overflow.

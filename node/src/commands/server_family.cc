@@ -68,11 +68,11 @@ void HelloCmd(CommandContext& ctx) {
   size_t i = 1;
   if (ctx.argc() >= 2) {
     if (!ParseInt64(ctx.arg(1), &ver)) {
-      ctx.reply.Error("ERR Protocol version is not an integer or out of range");
+      ctx.reply.Error(err::kProtoVersionNotInteger);
       return;
     }
     if (ver < 2 || ver > 3) {
-      ctx.reply.Error("NOPROTO unsupported protocol version");
+      ctx.reply.Error(err::kNoProto);
       return;
     }
     i = 2;
@@ -93,20 +93,17 @@ void HelloCmd(CommandContext& ctx) {
       has_setname = true;
       i += 1;
     } else {
-      ctx.reply.Error("ERR Syntax error in HELLO option '" + std::string(ctx.arg(i)) + "'");
+      ctx.reply.Error(err::HelloBadOption(ctx.arg(i)));
       return;
     }
   }
   if (!ctx.client->authenticated && !ctx.server.config().requirepass.empty()) {
-    ctx.reply.Error(
-        "NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO <proto> AUTH "
-        "<user> <pass> option can be used to authenticate the client and select the RESP protocol version at "
-        "the same time");
+    ctx.reply.Error(err::kHelloNoAuth);
     return;
   }
   if (has_setname) {
     if (!ValidClientName(setname)) {
-      ctx.reply.Error("ERR Client names cannot contain spaces, newlines or special characters.");
+      ctx.reply.Error(err::kBadClientName);
       return;
     }
     ctx.client->name = std::string(setname);
@@ -220,7 +217,7 @@ std::string ClientType(const Client* c) {
 
 void ClientSetName(CommandContext& ctx) {
   if (!ValidClientName(ctx.arg(2))) {
-    ctx.reply.Error("ERR Client names cannot contain spaces, newlines or special characters.");
+    ctx.reply.Error(err::kBadClientName);
     return;
   }
   ctx.client->name = std::string(ctx.arg(2));
@@ -235,7 +232,7 @@ void ClientGetName(CommandContext& ctx) {
 void ClientSetInfo(CommandContext& ctx) {
   std::string_view attr = ctx.arg(2), value = ctx.arg(3);
   if (!ValidClientName(value) && !value.empty()) {
-    ctx.reply.Error("ERR " + ToUpper(attr) + " cannot contain spaces, newlines or special characters.");
+    ctx.reply.Error(err::BadClientAttr(attr));
     return;
   }
   if (EqualsIgnoreCase(attr, "lib-name")) {
@@ -243,7 +240,7 @@ void ClientSetInfo(CommandContext& ctx) {
   } else if (EqualsIgnoreCase(attr, "lib-ver")) {
     ctx.client->lib_ver = std::string(value);
   } else {
-    ctx.reply.Error("ERR Unrecognized option '" + std::string(attr) + "'");
+    ctx.reply.Error(err::UnrecognizedOption(attr));
     return;
   }
   ctx.reply.Ok();
@@ -259,14 +256,14 @@ void ClientList(CommandContext& ctx) {
       type = ToLower(ctx.arg(++i));
       if (type == "slave") type = "replica";
       if (type != "normal" && type != "master" && type != "replica" && type != "pubsub") {
-        ctx.reply.Error("ERR Unknown client type '" + std::string(ctx.arg(i)) + "'");
+        ctx.reply.Error(err::UnknownClientType(ctx.arg(i)));
         return;
       }
     } else if (EqualsIgnoreCase(ctx.arg(i), "ID") && i + 1 < ctx.argc()) {
       for (i++; i < ctx.argc(); i++) {
         int64_t id;
         if (!ParseInt64(ctx.arg(i), &id) || id <= 0) {
-          ctx.reply.Error("ERR Invalid client ID");
+          ctx.reply.Error(err::kInvalidClientId);
           return;
         }
         ids.push_back(static_cast<uint64_t>(id));
@@ -301,7 +298,7 @@ void ClientKill(CommandContext& ctx) {
         return;
       }
     }
-    ctx.reply.Error("ERR No such client");
+    ctx.reply.Error(err::kNoSuchClient);
     return;
   }
   uint64_t want_id = 0;
@@ -316,7 +313,7 @@ void ClientKill(CommandContext& ctx) {
     if (EqualsIgnoreCase(opt, "ID")) {
       int64_t id;
       if (!ParseInt64(val, &id) || id <= 0) {
-        ctx.reply.Error("ERR client-id should be greater than 0");
+        ctx.reply.Error(err::kClientIdNotPositive);
         return;
       }
       want_id = static_cast<uint64_t>(id);
@@ -328,12 +325,12 @@ void ClientKill(CommandContext& ctx) {
       type = ToLower(val);
       if (type == "slave") type = "replica";
       if (type != "normal" && type != "master" && type != "replica" && type != "pubsub") {
-        ctx.reply.Error("ERR Unknown client type '" + std::string(val) + "'");
+        ctx.reply.Error(err::UnknownClientType(val));
         return;
       }
     } else if (EqualsIgnoreCase(opt, "USER")) {
       if (val != "default") {
-        ctx.reply.Error("ERR No such user '" + std::string(val) + "'");
+        ctx.reply.Error(err::NoSuchUser(val));
         return;
       }
     } else if (EqualsIgnoreCase(opt, "SKIPME")) {
@@ -430,7 +427,7 @@ void ShutdownCmd(CommandContext& ctx) {
       return;
     }
     if (EqualsIgnoreCase(a, "ABORT")) {
-      ctx.reply.Error("ERR No shutdown in progress.");
+      ctx.reply.Error(err::kNoShutdown);
       return;
     }
   }
@@ -476,8 +473,7 @@ void ConfigSetCmd(CommandContext& ctx) {
   for (size_t i = 2; i + 1 < ctx.argc(); i += 2) {
     for (size_t j = 2; j < i; j += 2) {
       if (EqualsIgnoreCase(ctx.arg(i), ctx.arg(j))) {
-        ctx.reply.Error("ERR CONFIG SET failed (possibly related to argument '" + ToLower(ctx.arg(i)) +
-                        "') - duplicate parameter");
+        ctx.reply.Error(err::ConfigSetFailed(ctx.arg(i), err::config_reason::kDuplicate));
         return;
       }
     }
@@ -501,8 +497,7 @@ void ConfigResetStatCmd(CommandContext& ctx) {
 }
 
 void ConfigRewriteCmd(CommandContext& ctx) {
-  ctx.reply.Error("ERR CONFIG REWRITE is not supported by this server: keep the configuration in the file you "
-                  "start it with");
+  ctx.reply.Error(err::kConfigRewriteUnsupported);
 }
 
 void ConfigHelp(CommandContext& ctx) {
@@ -518,7 +513,7 @@ void SlowlogGet(CommandContext& ctx) {
   int64_t count = 10;
   if (ctx.argc() == 3) {
     if (!ParseInt64(ctx.arg(2), &count) || count < -1) {
-      ctx.reply.Error("ERR count should be greater than or equal to -1");
+      ctx.reply.Error(err::kSlowlogCount);
       return;
     }
     if (count == -1) count = INT64_MAX;
@@ -739,7 +734,7 @@ void CommandGetKeys(CommandContext& ctx) {
   ArgList cmd = ctx.argv.subspan(2);
   const CommandSpec* s = ctx.server.commands().Find(cmd[0]);
   if (s == nullptr) {
-    ctx.reply.Error("ERR Invalid command specified");
+    ctx.reply.Error(err::kInvalidCommand);
     return;
   }
   if (!s->subcommands.empty() && cmd.size() >= 2) {
@@ -748,16 +743,16 @@ void CommandGetKeys(CommandContext& ctx) {
   }
   int argc = static_cast<int>(cmd.size());
   if ((s->arity > 0 && argc != s->arity) || argc < -s->arity) {
-    ctx.reply.Error("ERR Invalid number of arguments specified for command");
+    ctx.reply.Error(err::kGetKeysArity);
     return;
   }
   std::vector<int> idx;
   if (!s->KeyIndices(cmd, &idx)) {
-    ctx.reply.Error("ERR Invalid arguments specified for command");
+    ctx.reply.Error(err::kGetKeysBadArgs);
     return;
   }
   if (idx.empty()) {
-    ctx.reply.Error("ERR The command has no key arguments");
+    ctx.reply.Error(err::kGetKeysNoKeys);
     return;
   }
   ctx.reply.Array(idx.size());

@@ -28,12 +28,6 @@
 namespace rcs {
 namespace {
 
-// Error texts of Redis 7.0 used only here.
-constexpr std::string_view kCountOutOfRange =
-    "ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807";
-constexpr std::string_view kNumkeysPositive = "ERR numkeys should be greater than 0";
-constexpr std::string_view kTooManyKeys = "ERR Number of keys can't be greater than number of args";
-constexpr std::string_view kLimitNegative = "ERR LIMIT can't be negative";
 
 constexpr size_t kSremBatch = 1024;  // members per propagated SREM
 
@@ -234,7 +228,7 @@ void SrandmemberCmd(CommandContext& ctx) {
     return;
   }
   if (l == INT64_MIN) {
-    ctx.reply.Error(kCountOutOfRange);
+    ctx.reply.Error(err::kCountOutOfRange);
     return;
   }
   SetValue* s;
@@ -421,11 +415,11 @@ void SdiffstoreCmd(CommandContext& ctx) { UnionDiff(ctx, 2, ctx.argc() - 2, SetO
 // numkeys of SINTERCARD: >= 1 and no more than the arguments after it.
 bool ParseNumkeys(ArgList argv, int64_t* numkeys, std::string_view* error) {
   if (!ParseInt64(argv[1], numkeys) || *numkeys < 1) {
-    *error = kNumkeysPositive;
+    *error = err::kNumkeysPositive;
     return false;
   }
   if (*numkeys > static_cast<int64_t>(argv.size()) - 2) {
-    *error = kTooManyKeys;
+    *error = err::kTooManyKeys;
     return false;
   }
   return true;
@@ -444,7 +438,7 @@ void SintercardCmd(CommandContext& ctx) {
     if (more && EqualsIgnoreCase(ctx.arg(j), "limit")) {
       j++;
       if (!ParseInt64(ctx.arg(j), &limit) || limit < 0) {
-        ctx.reply.Error(kLimitNegative);
+        ctx.reply.Error(err::kLimitNegative);
         return;
       }
     } else {
@@ -467,7 +461,7 @@ bool SintercardKeys(ArgList argv, std::vector<int>* keys) {
 void SscanCmd(CommandContext& ctx) {
   uint64_t cursor;
   if (!ParseScanCursor(ctx.arg(2), &cursor)) {
-    ctx.reply.Error(kInvalidCursor);
+    ctx.reply.Error(err::kInvalidCursor);
     return;
   }
   SetValue* s;

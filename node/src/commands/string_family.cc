@@ -23,14 +23,6 @@ namespace rcs {
 
 namespace {
 
-// Error texts of Redis 7.0 that errors.h does not have (used only here).
-constexpr std::string_view kErrDecrOverflow = "ERR decrement would overflow";
-constexpr std::string_view kErrOffsetOutOfRange = "ERR offset is out of range";
-constexpr std::string_view kErrLcsNotStrings = "ERR The specified keys must contain string values";
-constexpr std::string_view kErrLcsLenAndIdx = "ERR If you want both the length and indexes, please just use IDX.";
-constexpr std::string_view kErrLcsTooLong = "ERR String too long for LCS";
-constexpr std::string_view kErrLcsMemory =
-    "ERR Insufficient memory, transient memory for LCS exceeds proto-max-bulk-len";
 
 // INCRBYFLOAT's number parsing, as Redis's string2ld: the whole string, no leading space, at most 5 KiB,
 // not NaN, and an out-of-range literal (overflow to +-HUGE_VALL or underflow to zero) is refused rather
@@ -368,7 +360,7 @@ void IncrbyCmd(CommandContext& ctx) {
 void DecrbyCmd(CommandContext& ctx) {
   int64_t d;
   if (!ParseInt64(ctx.arg(2), &d)) return ctx.reply.Error(err::kNotInteger);
-  if (d == INT64_MIN) return ctx.reply.Error(kErrDecrOverflow);
+  if (d == INT64_MIN) return ctx.reply.Error(err::kDecrOverflow);
   IncrBy(ctx, -d);
 }
 
@@ -448,7 +440,7 @@ void SetrangeCmd(CommandContext& ctx) {
   std::string_view key = ctx.arg(1), value = ctx.arg(3);
   int64_t offset;
   if (!ParseInt64(ctx.arg(2), &offset)) return ctx.reply.Error(err::kNotInteger);
-  if (offset < 0) return ctx.reply.Error(kErrOffsetOutOfRange);
+  if (offset < 0) return ctx.reply.Error(err::kOffsetOutOfRange);
   bool failed;
   Entry* e = WriteString(ctx, key, &failed);
   if (failed) return;
@@ -471,7 +463,7 @@ void LcsCmd(CommandContext& ctx) {
   Entry* ea = ctx.db.FindRead(ctx.arg(1));
   Entry* eb = ctx.db.FindRead(ctx.arg(2));
   if ((ea != nullptr && ea->type() != ObjType::kString) || (eb != nullptr && eb->type() != ObjType::kString)) {
-    return ctx.reply.Error(kErrLcsNotStrings);
+    return ctx.reply.Error(err::kLcsNotStrings);
   }
   bool getlen = false, getidx = false, withmatchlen = false;
   int64_t minmatchlen = 0;
@@ -491,15 +483,15 @@ void LcsCmd(CommandContext& ctx) {
       return ctx.reply.Error(err::kSyntax);
     }
   }
-  if (getlen && getidx) return ctx.reply.Error(kErrLcsLenAndIdx);
+  if (getlen && getidx) return ctx.reply.Error(err::kLcsLenAndIdx);
   // Copies: the views would not survive anything that touches the keyspace, and the table is O(n*m) anyway.
   std::string a = ea ? std::string(ea->str()) : std::string();
   std::string b = eb ? std::string(eb->str()) : std::string();
-  if (a.size() >= UINT32_MAX - 1 || b.size() >= UINT32_MAX - 1) return ctx.reply.Error(kErrLcsTooLong);
+  if (a.size() >= UINT32_MAX - 1 || b.size() >= UINT32_MAX - 1) return ctx.reply.Error(err::kLcsTooLong);
   const uint64_t alen = a.size(), blen = b.size();
   unsigned __int128 cells = static_cast<unsigned __int128>(alen + 1) * (blen + 1);
   if (cells * sizeof(uint32_t) > static_cast<unsigned __int128>(ctx.server.config().proto_max_bulk_len)) {
-    return ctx.reply.Error(kErrLcsMemory);
+    return ctx.reply.Error(err::kLcsMemory);
   }
   // dp[i][j] = LCS length of a[0..i) and b[0..j).
   std::vector<uint32_t> dp(static_cast<size_t>(cells), 0);

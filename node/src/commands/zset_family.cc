@@ -25,17 +25,6 @@ namespace rcs {
 
 namespace {
 
-// Error texts specific to sorted sets (Redis 7.0's exact words).
-constexpr std::string_view kErrZaddXxNx = "ERR XX and NX options at the same time are not compatible";
-constexpr std::string_view kErrZaddGtLtNx = "ERR GT, LT, and/or NX options at the same time are not compatible";
-constexpr std::string_view kErrZaddIncrPair = "ERR INCR option supports a single increment-element pair";
-constexpr std::string_view kErrNaN = "ERR resulting score is not a number (NaN)";
-constexpr std::string_view kErrLimitNeedsBy =
-    "ERR syntax error, LIMIT is only supported in combination with either BYSCORE or BYLEX";
-constexpr std::string_view kErrWithscoresBylex = "ERR syntax error, WITHSCORES not supported in combination with BYLEX";
-constexpr std::string_view kErrWeightNotFloat = "ERR weight value is not a float";
-constexpr std::string_view kErrInvalidCursor = "ERR invalid cursor";
-constexpr std::string_view kErrValueOutOfRange = "ERR value is out of range";
 
 ZSetLimits LimitsOf(const CommandContext& ctx) {
   const Config& c = ctx.server.config();
@@ -264,15 +253,15 @@ void ZaddGeneric(CommandContext& ctx, bool incr_cmd) {
   }
   elements /= 2;
   if (nx && xx) {
-    ctx.reply.Error(kErrZaddXxNx);
+    ctx.reply.Error(err::kZaddXxNx);
     return;
   }
   if ((gt && nx) || (lt && nx) || (gt && lt)) {
-    ctx.reply.Error(kErrZaddGtLtNx);
+    ctx.reply.Error(err::kZaddGtLtNx);
     return;
   }
   if (incr && elements > 1) {
-    ctx.reply.Error(kErrZaddIncrPair);
+    ctx.reply.Error(err::kZaddIncrPair);
     return;
   }
   // Validate every score before touching anything (a bad score leaves the set untouched).
@@ -314,7 +303,7 @@ void ZaddGeneric(CommandContext& ctx, bool incr_cmd) {
       if (incr) {
         score += cur;
         if (std::isnan(score)) {
-          ctx.reply.Error(kErrNaN);
+          ctx.reply.Error(err::kScoreNaN);
           ctx.dirty = added + updated;
           return;
         }
@@ -472,11 +461,11 @@ void RangeGeneric(CommandContext& ctx, size_t argc_start, bool store, RangeType 
   if (type == RangeType::kAuto) type = RangeType::kRank;
   // As Redis, only a limit other than -1 counts: "ZRANGE k 0 -1 LIMIT 0 -1" is accepted.
   if (limit != -1 && type == RangeType::kRank) {
-    ctx.reply.Error(kErrLimitNeedsBy);
+    ctx.reply.Error(err::kLimitNeedsBy);
     return;
   }
   if (withscores && type == RangeType::kLex) {
-    ctx.reply.Error(kErrWithscoresBylex);
+    ctx.reply.Error(err::kWithscoresBylex);
     return;
   }
   bool reverse = dir == Direction::kReverse;
@@ -776,7 +765,7 @@ void SetOpGeneric(CommandContext& ctx, bool has_dst, SetOp op, bool cardinality_
   int64_t setnum;
   if (!ParseLongOrReply(ctx, ctx.arg(numkeys_idx), &setnum)) return;
   if (setnum < 1) {
-    ctx.reply.Error("ERR at least 1 input key is needed for '" + ToLower(ctx.arg(0)) + "' command");
+    ctx.reply.Error(err::AtLeastOneKey(ctx.arg(0)));
     return;
   }
   if (static_cast<uint64_t>(setnum) > ctx.argc() - numkeys_idx - 1) {
@@ -808,7 +797,7 @@ void SetOpGeneric(CommandContext& ctx, bool has_dst, SetOp op, bool cardinality_
     if (cardinality_only) {
       if (remaining >= 2 && EqualsIgnoreCase(o, "limit")) {
         if (!ParseInt64(ctx.arg(j + 1), &card_limit) || card_limit < 0) {
-          ctx.reply.Error("ERR LIMIT can't be negative");
+          ctx.reply.Error(err::kLimitNegative);
           return;
         }
         j += 2;
@@ -821,7 +810,7 @@ void SetOpGeneric(CommandContext& ctx, bool has_dst, SetOp op, bool cardinality_
       j++;
       for (size_t i = 0; i < src.size(); i++, j++) {
         if (!ParseScore(ctx.arg(j), &src[i].weight)) {
-          ctx.reply.Error(kErrWeightNotFloat);
+          ctx.reply.Error(err::kWeightNotFloat);
           return;
         }
       }
@@ -943,7 +932,7 @@ void ZscanCmd(CommandContext& ctx) {
   errno = 0;
   uint64_t cursor = strtoull(cbuf.c_str(), &end, 10);
   if (cbuf.empty() || isspace(static_cast<unsigned char>(cbuf[0])) || *end != '\0' || errno == ERANGE) {
-    ctx.reply.Error(kErrInvalidCursor);
+    ctx.reply.Error(err::kInvalidCursor);
     return;
   }
   bool wrongtype;
@@ -1003,7 +992,7 @@ void ZrandmemberCmd(CommandContext& ctx) {
     int64_t l;
     if (!ParseLongOrReply(ctx, ctx.arg(2), &l)) return;
     if (l == INT64_MIN) {
-      ctx.reply.Error("ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807");
+      ctx.reply.Error(err::kCountOutOfRange);
       return;
     }
     bool withscores = false;
@@ -1014,7 +1003,7 @@ void ZrandmemberCmd(CommandContext& ctx) {
     if (ctx.argc() == 4) {
       withscores = true;
       if (l < -INT64_MAX / 2 || l > INT64_MAX / 2) {
-        ctx.reply.Error(kErrValueOutOfRange);
+        ctx.reply.Error(err::kValueOutOfRange);
         return;
       }
     }

@@ -10,7 +10,6 @@ namespace rcs {
 namespace {
 
 constexpr uint64_t kCrc64Poly = 0x95ac9329ac4bc9b5ULL;  // 0xad93d23594c935a9 bit-reflected
-constexpr std::string_view kBadDataFormat = "ERR Bad data format";
 constexpr size_t kTrailerSize = 2 + 8;
 
 std::array<uint64_t, 256> MakeCrcTable() {
@@ -86,7 +85,7 @@ StatusOr<DumpedValue> ParseDumpPayload(std::string_view payload) {
     case ObjType::kString: {
       PayloadReader r(body);
       std::string_view s;
-      if (!r.GetBytes(&s) || !r.done()) return Status::Error(std::string(kBadDataFormat));
+      if (!r.GetBytes(&s) || !r.done()) return Status::Error(err::kBadDataFormat);
       v.type = ObjType::kString;
       v.str.assign(s.data(), s.size());
       return v;
@@ -97,14 +96,14 @@ StatusOr<DumpedValue> ParseDumpPayload(std::string_view payload) {
     case ObjType::kHash: {
       auto obj = DeserializeObject(static_cast<ObjType>(type), body);
       if (!obj.ok() || *obj == nullptr || (*obj)->type() != static_cast<ObjType>(type) || (*obj)->size() == 0) {
-        return Status::Error(std::string(kBadDataFormat));
+        return Status::Error(err::kBadDataFormat);
       }
       v.type = static_cast<ObjType>(type);
       v.obj = std::move(*obj);
       return v;
     }
   }
-  return Status::Error(std::string(kBadDataFormat));
+  return Status::Error(err::kBadDataFormat);
 }
 
 Entry* StoreDumpedValue(Keyspace& db, std::string_view key, DumpedValue value, int64_t expire_at_ms) {

@@ -5,6 +5,7 @@
 
 #include "base/alloc.h"
 #include "keyspace/serialize.h"
+#include "protocol/errors.h"
 
 namespace rcs {
 namespace {
@@ -46,7 +47,6 @@ size_t VarintLen(uint64_t v) {
   return n;
 }
 
-constexpr std::string_view kBadFormat = "ERR Bad data format";
 
 }  // namespace
 
@@ -376,7 +376,7 @@ StatusOr<std::unique_ptr<Object>> HashValue::Deserialize(std::string_view body) 
   uint64_t enc, count;
   if (!r.GetVarint(&enc) || enc > 1 || !r.GetVarint(&count) || count == 0 || count > r.remaining() / 2 ||
       count >= UINT32_MAX) {
-    return Status::Error(std::string(kBadFormat));
+    return Status::Error(err::kBadDataFormat);
   }
   auto h = std::make_unique<HashValue>();
   // A listpack body keeps its encoding unless it is too long to scan linearly while checking duplicates.
@@ -386,8 +386,8 @@ StatusOr<std::unique_ptr<Object>> HashValue::Deserialize(std::string_view body) 
   }
   for (uint64_t i = 0; i < count; i++) {
     std::string_view f, v;
-    if (!r.GetBytes(&f) || !r.GetBytes(&v)) return Status::Error(std::string(kBadFormat));
-    if (h->Contains(f)) return Status::Error(std::string(kBadFormat));
+    if (!r.GetBytes(&f) || !r.GetBytes(&v)) return Status::Error(err::kBadDataFormat);
+    if (h->Contains(f)) return Status::Error(err::kBadDataFormat);
     if (h->table_) {
       Node n;
       n.field.Assign(f);
@@ -398,7 +398,7 @@ StatusOr<std::unique_ptr<Object>> HashValue::Deserialize(std::string_view body) 
       h->LpAppend(f, v);
     }
   }
-  if (!r.done()) return Status::Error(std::string(kBadFormat));
+  if (!r.done()) return Status::Error(err::kBadDataFormat);
   return std::unique_ptr<Object>(std::move(h));
 }
 

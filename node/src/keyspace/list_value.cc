@@ -6,6 +6,7 @@
 
 #include "base/alloc.h"
 #include "keyspace/serialize.h"
+#include "protocol/errors.h"
 
 namespace rcs {
 
@@ -654,14 +655,14 @@ std::unique_ptr<Object> ListValue::Clone() const {
 StatusOr<std::unique_ptr<Object>> ListValue::Deserialize(std::string_view body) {
   PayloadReader r(body);
   uint64_t n;
-  if (!r.GetVarint(&n) || n == 0 || n > r.remaining()) return Status::Error("ERR Bad data format");
+  if (!r.GetVarint(&n) || n == 0 || n > r.remaining()) return Status::Error(err::kBadDataFormat);
   auto list = std::make_unique<ListValue>();
   for (uint64_t k = 0; k < n; k++) {
     std::string_view e;
-    if (!r.GetBytes(&e) || e.size() > UINT32_MAX - 32) return Status::Error("ERR Bad data format");
+    if (!r.GetBytes(&e) || e.size() > UINT32_MAX - 32) return Status::Error(err::kBadDataFormat);
     list->PushBack(e);
   }
-  if (!r.done()) return Status::Error("ERR Bad data format");
+  if (!r.done()) return Status::Error(err::kBadDataFormat);
   return std::unique_ptr<Object>(std::move(list));
 }
 

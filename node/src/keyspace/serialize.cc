@@ -1,4 +1,5 @@
 #include "keyspace/serialize.h"
+#include "protocol/errors.h"
 
 #include <cstring>
 
@@ -71,7 +72,7 @@ void RegisterObjectDecoder(ObjType type, ObjectDecoder decoder) {
 
 StatusOr<std::unique_ptr<Object>> DeserializeObject(ObjType type, std::string_view body) {
   int t = static_cast<int>(type);
-  if (t < 0 || t >= 8 || g_decoders[t] == nullptr) return Status::Error("ERR Bad data format");
+  if (t < 0 || t >= 8 || g_decoders[t] == nullptr) return Status::Error(err::kBadDataFormat);
   return g_decoders[t](body);
 }
 

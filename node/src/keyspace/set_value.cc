@@ -2,11 +2,11 @@
 
 #include "base/strutil.h"
 #include "keyspace/serialize.h"
+#include "protocol/errors.h"
 
 namespace rcs {
 namespace {
 
-constexpr std::string_view kBadFormat = "ERR Bad data format";
 constexpr int64_t kIntsetHardLimit = int64_t{1} << 30;  // Redis's cap on intset entries
 
 uint8_t WidthFor(int64_t v) {
@@ -200,7 +200,7 @@ StatusOr<std::unique_ptr<Object>> SetValue::Deserialize(std::string_view body) {
   uint64_t enc, count;
   if (!r.GetVarint(&enc) || enc > 1 || !r.GetVarint(&count) || count == 0 || count > r.remaining() ||
       count >= UINT32_MAX) {
-    return Status::Error(std::string(kBadFormat));
+    return Status::Error(err::kBadDataFormat);
   }
   auto s = std::make_unique<SetValue>();
   if (enc == 1) {
@@ -209,17 +209,17 @@ StatusOr<std::unique_ptr<Object>> SetValue::Deserialize(std::string_view body) {
   }
   for (uint64_t i = 0; i < count; i++) {
     std::string_view m;
-    if (!r.GetBytes(&m)) return Status::Error(std::string(kBadFormat));
+    if (!r.GetBytes(&m)) return Status::Error(err::kBadDataFormat);
     if (enc == 0) {
       int64_t v;
-      if (!ParseInt64(m, &v) || !s->AddInt(v, INT64_MAX)) return Status::Error(std::string(kBadFormat));
+      if (!ParseInt64(m, &v) || !s->AddInt(v, INT64_MAX)) return Status::Error(err::kBadDataFormat);
     } else {
       uint32_t h = static_cast<uint32_t>(HashBytes(m));
-      if (s->table_->Find(m, h) != Table::kNone) return Status::Error(std::string(kBadFormat));
+      if (s->table_->Find(m, h) != Table::kNone) return Status::Error(err::kBadDataFormat);
       s->TableAdd(m, h);
     }
   }
-  if (!r.done()) return Status::Error(std::string(kBadFormat));
+  if (!r.done()) return Status::Error(err::kBadDataFormat);
   return std::unique_ptr<Object>(std::move(s));
 }
 

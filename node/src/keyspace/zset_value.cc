@@ -7,6 +7,7 @@
 
 #include "base/strutil.h"
 #include "keyspace/serialize.h"
+#include "protocol/errors.h"
 
 namespace rcs {
 
@@ -533,7 +534,7 @@ std::unique_ptr<Object> ZSetValue::Clone() const {
 }
 
 StatusOr<std::unique_ptr<Object>> DeserializeZSet(std::string_view body) {
-  const Status bad = Status::Error("ERR Bad data format");
+  const Status bad = Status::Error(err::kBadDataFormat);
   PayloadReader r(body);
   uint64_t enc, count;
   if (!r.GetVarint(&enc) || enc > 1 || !r.GetVarint(&count)) return bad;

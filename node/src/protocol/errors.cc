@@ -4,8 +4,81 @@
 
 namespace rcs::err {
 
+namespace {
+std::string Cat(std::string_view a, std::string_view b, std::string_view c = {}) {
+  std::string s;
+  s.reserve(a.size() + b.size() + c.size());
+  s.append(a);
+  s.append(b);
+  s.append(c);
+  return s;
+}
+}  // namespace
+
+std::string ProtoExpectedDollar(char got) { return Cat("ERR Protocol error: expected '$', got '", {&got, 1}, "'"); }
+
+std::string HelloBadOption(std::string_view option) { return Cat("ERR Syntax error in HELLO option '", option, "'"); }
+std::string BadClientAttr(std::string_view attr) {
+  return Cat("ERR ", ToUpper(attr), " cannot contain spaces, newlines or special characters.");
+}
+std::string UnrecognizedOption(std::string_view option) { return Cat("ERR Unrecognized option '", option, "'"); }
+std::string UnknownClientType(std::string_view type) { return Cat("ERR Unknown client type '", type, "'"); }
+std::string NoSuchUser(std::string_view user) { return Cat("ERR No such user '", user, "'"); }
+std::string UnsupportedOption(std::string_view option) { return Cat("ERR Unsupported option ", option); }
+std::string AtLeastOneKey(std::string_view command) {
+  return Cat("ERR at least 1 input key is needed for '", ToLower(command), "' command");
+}
+
+std::string UnknownConfigOption(std::string_view name) {
+  return Cat("ERR Unknown option or number of arguments for CONFIG SET - '", name, "'");
+}
+std::string ConfigSetFailed(std::string_view name, std::string_view reason) {
+  return Cat("ERR CONFIG SET failed (possibly related to argument '", ToLower(name), Cat("') - ", reason));
+}
+namespace config_reason {
+std::string OutOfBounds(int64_t min, int64_t max) {
+  return "argument must be between " + std::to_string(min) + " and " + std::to_string(max) + " inclusive";
+}
+std::string NotOneOf(std::string_view list) { return Cat("argument(s) must be one of the following: ", list); }
+}  // namespace config_reason
+
+std::string UnrecognizedReplconf(std::string_view option) { return Cat("ERR Unrecognized REPLCONF option: ", option); }
+
+std::string Redirect(bool ask, int slot, std::string_view host, int port) {
+  std::string s = ask ? "ASK " : "MOVED ";
+  s += std::to_string(slot);
+  s += ' ';
+  s.append(host);
+  s += ':';
+  s += std::to_string(port);
+  return s;
+}
+
+std::string UnknownNode(std::string_view id) { return Cat("ERR Unknown node ", id); }
+std::string DontKnowNode(std::string_view id) { return Cat("ERR I don't know about node ", id); }
+std::string InvalidBasePort(std::string_view arg) { return Cat("ERR Invalid TCP base port specified: ", arg); }
+std::string InvalidBusPort(std::string_view arg) { return Cat("ERR Invalid TCP bus port specified: ", arg); }
+std::string InvalidNodeAddress(std::string_view ip, std::string_view port) {
+  return Cat("ERR Invalid node address specified: ", ip, Cat(":", port));
+}
+std::string SlotRangeReversed(int64_t start, int64_t end) {
+  return "ERR start slot number " + std::to_string(start) + " is greater than end slot number " + std::to_string(end);
+}
+std::string SlotBusy(int slot) { return "ERR Slot " + std::to_string(slot) + " is already busy"; }
+std::string SlotUnassigned(int slot) { return "ERR Slot " + std::to_string(slot) + " is already unassigned"; }
+std::string SlotRepeated(int slot) { return "ERR Slot " + std::to_string(slot) + " specified multiple times"; }
+std::string NotSlotOwner(int slot) { return "ERR I'm not the owner of hash slot " + std::to_string(slot); }
+std::string AlreadySlotOwner(int slot) { return "ERR I'm already the owner of hash slot " + std::to_string(slot); }
+std::string SlotHasKeys(int slot) {
+  return "ERR Can't assign hashslot " + std::to_string(slot) +
+         " to a different node while I still hold keys for this hash slot.";
+}
+std::string InvalidConfigEpoch(int64_t epoch) { return "ERR Invalid config epoch specified: " + std::to_string(epoch); }
+std::string SaveConfigFailed(std::string_view why) { return Cat("ERR error saving the cluster node config: ", why); }
+std::string TargetError(std::string_view error) { return Cat("ERR Target instance replied with error: ", error); }
+
 std::string WrongArgs(std::string_view command) {
-  return "ERR wrong number of arguments for '" + ToLower(command) + "' command";
+  return Cat("ERR wrong number of arguments for '", ToLower(command), "' command");
 }
 
 std::string UnknownCommand(std::string_view name, const std::string_view* args, size_t nargs) {
@@ -22,11 +95,11 @@ std::string UnknownCommand(std::string_view name, const std::string_view* args, 
 }
 
 std::string UnknownSubcommand(std::string_view sub, std::string_view command) {
-  return "ERR unknown subcommand '" + std::string(sub.substr(0, 128)) + "'. Try " + ToUpper(command) + " HELP.";
+  return Cat("ERR unknown subcommand '", sub.substr(0, 128), Cat("'. Try ", ToUpper(command), " HELP."));
 }
 
 std::string InvalidExpireTime(std::string_view command) {
-  return "ERR invalid expire time in '" + ToLower(command) + "' command";
+  return Cat("ERR invalid expire time in '", ToLower(command), "' command");
 }
 
 }  // namespace rcs::err

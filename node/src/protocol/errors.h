@@ -1,65 +1,289 @@
 // The error replies that clients parse, byte for byte as Redis 7.0 sends them, without the leading '-'.
-// Pass them to ReplyBuilder::Error. Keep every client-visible error text here.
+// Pass them to ReplyBuilder::Error (or Status::Error on the data path). Every client-visible error text
+// lives here, in one of the groups below; the functions build the texts that carry an argument. The unit
+// test ErrorTexts (tests/node/protocol_test.cc) walks kAll, so add a new constant there too.
 #pragma once
+#include <cstdint>
 #include <string>
 #include <string_view>
 
 namespace rcs::err {
 
+// ---- Arguments and values (any family) ----
 inline constexpr std::string_view kSyntax = "ERR syntax error";
 inline constexpr std::string_view kWrongType = "WRONGTYPE Operation against a key holding the wrong kind of value";
 inline constexpr std::string_view kNotInteger = "ERR value is not an integer or out of range";
 inline constexpr std::string_view kNotFloat = "ERR value is not a valid float";
 inline constexpr std::string_view kOverflow = "ERR increment or decrement would overflow";
+inline constexpr std::string_view kDecrOverflow = "ERR decrement would overflow";
 inline constexpr std::string_view kIncrFloatNaN = "ERR increment would produce NaN or Infinity";
+inline constexpr std::string_view kValueNaNOrInf = "ERR value is NaN or Infinity";
+inline constexpr std::string_view kValueOutOfRange = "ERR value is out of range";
+inline constexpr std::string_view kCountOutOfRange =
+    "ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807";
 inline constexpr std::string_view kNoSuchKey = "ERR no such key";
 inline constexpr std::string_view kIndexOutOfRange = "ERR index out of range";
+inline constexpr std::string_view kOffsetOutOfRange = "ERR offset is out of range";
 inline constexpr std::string_view kOutOfRangePositive = "ERR value is out of range, must be positive";
 inline constexpr std::string_view kMinMaxNotFloat = "ERR min or max is not a float";
 inline constexpr std::string_view kMinMaxNotLex = "ERR min or max not valid string range item";
 inline constexpr std::string_view kTimeoutNotFloat = "ERR timeout is not a float or out of range";
+inline constexpr std::string_view kTimeoutNotInteger = "ERR timeout is not an integer or out of range";
 inline constexpr std::string_view kTimeoutNegative = "ERR timeout is negative";
+inline constexpr std::string_view kNumkeysPositive = "ERR numkeys should be greater than 0";
+inline constexpr std::string_view kTooManyKeys = "ERR Number of keys can't be greater than number of args";
+inline constexpr std::string_view kLimitNegative = "ERR LIMIT can't be negative";
+inline constexpr std::string_view kCountNegative = "ERR COUNT can't be negative";
+inline constexpr std::string_view kCountPositive = "ERR count should be greater than 0";
+inline constexpr std::string_view kInvalidCursor = "ERR invalid cursor";
+inline constexpr std::string_view kStringTooLong = "ERR string exceeds maximum allowed size (proto-max-bulk-len)";
+
+// ---- Strings ----
+inline constexpr std::string_view kLcsNotStrings = "ERR The specified keys must contain string values";
+inline constexpr std::string_view kLcsLenAndIdx = "ERR If you want both the length and indexes, please just use IDX.";
+inline constexpr std::string_view kLcsTooLong = "ERR String too long for LCS";
+inline constexpr std::string_view kLcsMemory =
+    "ERR Insufficient memory, transient memory for LCS exceeds proto-max-bulk-len";
+
+// ---- Hashes ----
 inline constexpr std::string_view kHashValueNotInteger = "ERR hash value is not an integer";
 inline constexpr std::string_view kHashValueNotFloat = "ERR hash value is not a float";
-inline constexpr std::string_view kStringTooLong = "ERR string exceeds maximum allowed size (proto-max-bulk-len)";
+
+// ---- Lists ----
+inline constexpr std::string_view kRankZero =
+    "ERR RANK can't be zero: use 1 to start from the first match, 2 from the second ... or use negative to "
+    "start from the end of the list";
+inline constexpr std::string_view kMaxlenNegative = "ERR MAXLEN can't be negative";
+
+// ---- Sorted sets ----
+inline constexpr std::string_view kZaddXxNx = "ERR XX and NX options at the same time are not compatible";
+inline constexpr std::string_view kZaddGtLtNx = "ERR GT, LT, and/or NX options at the same time are not compatible";
+inline constexpr std::string_view kZaddIncrPair = "ERR INCR option supports a single increment-element pair";
+inline constexpr std::string_view kScoreNaN = "ERR resulting score is not a number (NaN)";
+inline constexpr std::string_view kLimitNeedsBy =
+    "ERR syntax error, LIMIT is only supported in combination with either BYSCORE or BYLEX";
+inline constexpr std::string_view kWithscoresBylex = "ERR syntax error, WITHSCORES not supported in combination with BYLEX";
+inline constexpr std::string_view kWeightNotFloat = "ERR weight value is not a float";
+
+// ---- Keys, expiry, OBJECT, COPY, DUMP/RESTORE ----
+inline constexpr std::string_view kExpireNxWithOthers = "ERR NX and XX, GT or LT options at the same time are not compatible";
+inline constexpr std::string_view kExpireGtAndLt = "ERR GT and LT options at the same time are not compatible";
+inline constexpr std::string_view kInvalidTtl = "ERR Invalid TTL value, must be >= 0";
+inline constexpr std::string_view kInvalidIdletime = "ERR Invalid IDLETIME value, must be >= 0";
+inline constexpr std::string_view kInvalidFreq = "ERR Invalid FREQ value, must be >= 0 and <= 255";
+inline constexpr std::string_view kSameObject = "ERR source and destination objects are the same";
+inline constexpr std::string_view kCopyDbCluster = "ERR Copying to another database is not allowed in cluster mode";
+inline constexpr std::string_view kNoLfu =
+    "ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when "
+    "switching between policies at runtime LRU and LFU data will take some time to adjust.";
+inline constexpr std::string_view kLfuNoIdle =
+    "ERR An LFU maxmemory policy is selected, idle time not tracked. Please note that when switching "
+    "between policies at runtime LRU and LFU data will take some time to adjust.";
 inline constexpr std::string_view kBusyKey = "BUSYKEY Target key name already exists.";
 inline constexpr std::string_view kBadDumpPayload = "ERR DUMP payload version or checksum are wrong";
+// A DUMP payload (or a keyspace record) whose checksum is fine but whose type or body cannot be decoded.
+inline constexpr std::string_view kBadDataFormat = "ERR Bad data format";
+
+// ---- Connection, auth, dispatcher ----
 inline constexpr std::string_view kNoAuth = "NOAUTH Authentication required.";
 inline constexpr std::string_view kWrongPass = "WRONGPASS invalid username-password pair or user is disabled.";
 inline constexpr std::string_view kAuthNotConfigured =
     "ERR AUTH <password> called without any password configured for the default user. Are you sure your "
     "configuration is correct?";
+inline constexpr std::string_view kHelloNoAuth =
+    "NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO <proto> AUTH "
+    "<user> <pass> option can be used to authenticate the client and select the RESP protocol version at "
+    "the same time";
+inline constexpr std::string_view kProtoVersionNotInteger = "ERR Protocol version is not an integer or out of range";
+inline constexpr std::string_view kNoProto = "NOPROTO unsupported protocol version";
 inline constexpr std::string_view kReadOnlyReplica = "READONLY You can't write against a read only replica.";
 inline constexpr std::string_view kOom = "OOM command not allowed when used memory > 'maxmemory'.";
+inline constexpr std::string_view kLoading = "LOADING Redis is loading the dataset in memory";
+inline constexpr std::string_view kMasterDown =
+    "MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'.";
+inline constexpr std::string_view kMaxClients = "ERR max number of clients reached";
+inline constexpr std::string_view kOnlyDb0 = "ERR DB index is out of range";
+inline constexpr std::string_view kSelectClusterMode = "ERR SELECT is not allowed in cluster mode";
+
+// ---- RESP protocol (the connection is closed after these) ----
+inline constexpr std::string_view kProtoBigMbulkCount = "ERR Protocol error: too big mbulk count string";
+inline constexpr std::string_view kProtoBadMbulkLen = "ERR Protocol error: invalid multibulk length";
+inline constexpr std::string_view kProtoBigBulkCount = "ERR Protocol error: too big bulk count string";
+inline constexpr std::string_view kProtoBadBulkLen = "ERR Protocol error: invalid bulk length";
+inline constexpr std::string_view kProtoBigInline = "ERR Protocol error: too big inline request";
+inline constexpr std::string_view kProtoUnbalancedQuotes = "ERR Protocol error: unbalanced quotes in request";
+// "ERR Protocol error: expected '$', got 'x'"
+std::string ProtoExpectedDollar(char got);
+
+// ---- MULTI/EXEC ----
 inline constexpr std::string_view kExecAbort = "EXECABORT Transaction discarded because of previous errors.";
 inline constexpr std::string_view kMultiNested = "ERR MULTI calls can not be nested";
 inline constexpr std::string_view kExecWithoutMulti = "ERR EXEC without MULTI";
 inline constexpr std::string_view kDiscardWithoutMulti = "ERR DISCARD without MULTI";
 inline constexpr std::string_view kWatchInMulti = "ERR WATCH inside MULTI is not allowed";
-inline constexpr std::string_view kOnlyDb0 = "ERR DB index is out of range";
-inline constexpr std::string_view kSelectClusterMode = "ERR SELECT is not allowed in cluster mode";
-inline constexpr std::string_view kMaxClients = "ERR max number of clients reached";
+
+// ---- CLIENT, CONFIG, SLOWLOG, SHUTDOWN, COMMAND ----
+inline constexpr std::string_view kBadClientName =
+    "ERR Client names cannot contain spaces, newlines or special characters.";
+inline constexpr std::string_view kInvalidClientId = "ERR Invalid client ID";
+inline constexpr std::string_view kClientIdNotPositive = "ERR client-id should be greater than 0";
+inline constexpr std::string_view kNoSuchClient = "ERR No such client";
+inline constexpr std::string_view kNoShutdown = "ERR No shutdown in progress.";
+inline constexpr std::string_view kSlowlogCount = "ERR count should be greater than or equal to -1";
+inline constexpr std::string_view kConfigRewriteUnsupported =
+    "ERR CONFIG REWRITE is not supported by this server: keep the configuration in the file you start it with";
+inline constexpr std::string_view kInvalidCommand = "ERR Invalid command specified";
+inline constexpr std::string_view kGetKeysArity = "ERR Invalid number of arguments specified for command";
+inline constexpr std::string_view kGetKeysBadArgs = "ERR Invalid arguments specified for command";
+inline constexpr std::string_view kGetKeysNoKeys = "ERR The command has no key arguments";
+// "ERR Syntax error in HELLO option 'x'"
+std::string HelloBadOption(std::string_view option);
+// "ERR LIB-NAME cannot contain spaces, newlines or special characters." (CLIENT SETINFO)
+std::string BadClientAttr(std::string_view attr);
+// "ERR Unrecognized option 'x'"
+std::string UnrecognizedOption(std::string_view option);
+// "ERR Unknown client type 'x'"
+std::string UnknownClientType(std::string_view type);
+// "ERR No such user 'x'"
+std::string NoSuchUser(std::string_view user);
+// "ERR Unsupported option x" (EXPIRE and friends)
+std::string UnsupportedOption(std::string_view option);
+// "ERR at least 1 input key is needed for 'zunionstore' command"
+std::string AtLeastOneKey(std::string_view command);
+
+// CONFIG SET: "ERR Unknown option or number of arguments for CONFIG SET - 'x'" and
+// "ERR CONFIG SET failed (possibly related to argument 'x') - <reason>" with one of the reasons below.
+std::string UnknownConfigOption(std::string_view name);
+std::string ConfigSetFailed(std::string_view name, std::string_view reason);
+namespace config_reason {
+inline constexpr std::string_view kImmutable = "can't set immutable config";
+inline constexpr std::string_view kDuplicate = "duplicate parameter";
+inline constexpr std::string_view kWrongArgCount = "wrong number of arguments";
+inline constexpr std::string_view kNotBool = "argument must be 'yes' or 'no'";
+inline constexpr std::string_view kNotInteger = "argument couldn't be parsed into an integer";
+inline constexpr std::string_view kNotMemory = "argument must be a memory value";
+inline constexpr std::string_view kTooManyBind = "Too many bind addresses specified.";
+inline constexpr std::string_view kNoRdb =
+    "RDB snapshots are not supported by this server: use save \"\" (and appendonly yes for persistence)";
+inline constexpr std::string_view kBadMasterPort = "Invalid master port";
+inline constexpr std::string_view kUnsupported = "unsupported";
+// "argument must be between 1 and 2147483647 inclusive"
+std::string OutOfBounds(int64_t min, int64_t max);
+// "argument(s) must be one of the following: a, b, c"
+std::string NotOneOf(std::string_view list);
+}  // namespace config_reason
+
+// ---- Replication ----
+inline constexpr std::string_view kReplicaOfClusterMode = "ERR REPLICAOF not allowed in cluster mode.";
+inline constexpr std::string_view kInvalidMasterPort = "ERR Invalid master port";
+inline constexpr std::string_view kReplicaKeyspace = "ERR Replica can't interact with the keyspace";
+inline constexpr std::string_view kNoReplicasAck = "NOREPLICAS Not enough good replicas to write.";
+inline constexpr std::string_view kNoMasterLink = "NOMASTERLINK Can't SYNC while not connected with my master";
+inline constexpr std::string_view kWaitOnReplica =
+    "ERR WAIT cannot be used with replica instances. Please also note that since Redis 4.0 if a replica is "
+    "configured to be writable (which is not the default) writes to replicas are just local and are not "
+    "propagated.";
+// "ERR Unrecognized REPLCONF option: x"
+std::string UnrecognizedReplconf(std::string_view option);
+
+// ---- Cluster: redirects (MOVED/ASK are built by Redirect) ----
 inline constexpr std::string_view kCrossSlot = "CROSSSLOT Keys in request don't hash to the same slot";
 inline constexpr std::string_view kClusterDownUnbound = "CLUSTERDOWN Hash slot not served";
 inline constexpr std::string_view kClusterDown = "CLUSTERDOWN The cluster is down";
 inline constexpr std::string_view kClusterDownReadOnly =
     "CLUSTERDOWN The cluster is down and only accepts read commands";
-inline constexpr std::string_view kTryAgain =
-    "TRYAGAIN Multiple keys request during rehashing of slot";
-inline constexpr std::string_view kClusterDisabled = "ERR This instance has cluster support disabled";
-inline constexpr std::string_view kLoading = "LOADING Redis is loading the dataset in memory";
-inline constexpr std::string_view kNoReplicasAck = "NOREPLICAS Not enough good replicas to write.";
-inline constexpr std::string_view kMasterDown =
-    "MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'.";
+inline constexpr std::string_view kTryAgain = "TRYAGAIN Multiple keys request during rehashing of slot";
+// "MOVED 3999 127.0.0.1:6381" or "ASK 3999 127.0.0.1:6381"
+std::string Redirect(bool ask, int slot, std::string_view host, int port);
 
+// ---- Cluster: CLUSTER subcommands, MIGRATE ----
+inline constexpr std::string_view kClusterDisabled = "ERR This instance has cluster support disabled";
+inline constexpr std::string_view kInvalidSlot = "ERR Invalid or out of range slot";
+inline constexpr std::string_view kInvalidSlotShort = "ERR Invalid slot";
+inline constexpr std::string_view kInvalidSlotOrKeys = "ERR Invalid slot or number of keys";
+inline constexpr std::string_view kSetSlotSyntax =
+    "ERR Invalid CLUSTER SETSLOT action or number of arguments. Try CLUSTER HELP";
+inline constexpr std::string_view kSetSlotReplica = "ERR Please use SETSLOT only with masters.";
+inline constexpr std::string_view kReplicateMyself = "ERR Can't replicate myself";
+inline constexpr std::string_view kReplicateReplica = "ERR I can only replicate a master, not a replica.";
+inline constexpr std::string_view kReplicateNotEmpty =
+    "ERR To set a master the node must be empty and without assigned slots.";
+inline constexpr std::string_view kForgetMyself = "ERR I tried hard but I can't forget myself...";
+inline constexpr std::string_view kForgetMaster = "ERR Can't forget my master!";
+inline constexpr std::string_view kResetWithKeys = "ERR CLUSTER RESET can't be called with master nodes containing keys";
+inline constexpr std::string_view kNotMaster = "ERR The specified node is not a master";
+inline constexpr std::string_view kTargetNotMaster = "ERR Target node is not a master";
+inline constexpr std::string_view kEpochOthers =
+    "ERR The user can assign a config epoch only when the node does not know any other node.";
+inline constexpr std::string_view kEpochNonZero = "ERR Node config epoch is already non-zero";
+inline constexpr std::string_view kFlushSlotsNotEmpty = "ERR DB must be empty to perform CLUSTER FLUSHSLOTS.";
+inline constexpr std::string_view kMigrateKeysArg =
+    "ERR When using MIGRATE KEYS option, the key argument must be set to the empty string";
+inline constexpr std::string_view kIoConnect = "IOERR error or timeout connecting to the client";
+inline constexpr std::string_view kIoWrite = "IOERR error or timeout writing to target instance";
+inline constexpr std::string_view kIoRead = "IOERR error or timeout reading to target instance";
+// "ERR Unknown node <id>" and "ERR I don't know about node <id>" (SETSLOT MIGRATING/IMPORTING)
+std::string UnknownNode(std::string_view id);
+std::string DontKnowNode(std::string_view id);
+// CLUSTER MEET: "ERR Invalid TCP base port specified: x", "... bus port ...",
+// "ERR Invalid node address specified: ip:port"
+std::string InvalidBasePort(std::string_view arg);
+std::string InvalidBusPort(std::string_view arg);
+std::string InvalidNodeAddress(std::string_view ip, std::string_view port);
+// ADDSLOTS/DELSLOTS(RANGE)
+std::string SlotRangeReversed(int64_t start, int64_t end);
+std::string SlotBusy(int slot);
+std::string SlotUnassigned(int slot);
+std::string SlotRepeated(int slot);
+// SETSLOT
+std::string NotSlotOwner(int slot);
+std::string AlreadySlotOwner(int slot);
+std::string SlotHasKeys(int slot);
+// SET-CONFIG-EPOCH, SAVECONFIG, MIGRATE
+std::string InvalidConfigEpoch(int64_t epoch);
+std::string SaveConfigFailed(std::string_view why);
+std::string TargetError(std::string_view error);
+
+// ---- Built from the command (dispatcher) ----
 // "ERR wrong number of arguments for 'get' command" (the command name lowercased, subcommands as
 // "'cluster|info'").
 std::string WrongArgs(std::string_view command);
-// "ERR unknown command 'foo', with args beginning with: 'a' 'b' "
+// "ERR unknown command 'foo', with args beginning with: 'a' 'b' " (Redis echoes at most 128 bytes of the
+// name and 128 bytes of quoted arguments).
 std::string UnknownCommand(std::string_view name, const std::string_view* args, size_t nargs);
 // "ERR unknown subcommand 'foo'. Try CONFIG HELP."
 std::string UnknownSubcommand(std::string_view sub, std::string_view command);
 // "ERR invalid expire time in 'set' command"
 std::string InvalidExpireTime(std::string_view command);
+
+// Every constant above, for the test that checks their shape.
+inline constexpr std::string_view kAll[] = {
+    kSyntax, kWrongType, kNotInteger, kNotFloat, kOverflow, kDecrOverflow, kIncrFloatNaN, kValueNaNOrInf,
+    kValueOutOfRange, kCountOutOfRange, kNoSuchKey, kIndexOutOfRange, kOffsetOutOfRange, kOutOfRangePositive,
+    kMinMaxNotFloat, kMinMaxNotLex, kTimeoutNotFloat, kTimeoutNotInteger, kTimeoutNegative, kNumkeysPositive,
+    kTooManyKeys, kLimitNegative, kCountNegative, kCountPositive, kInvalidCursor, kStringTooLong,
+    kLcsNotStrings, kLcsLenAndIdx, kLcsTooLong, kLcsMemory, kHashValueNotInteger, kHashValueNotFloat,
+    kRankZero, kMaxlenNegative, kZaddXxNx, kZaddGtLtNx, kZaddIncrPair, kScoreNaN, kLimitNeedsBy,
+    kWithscoresBylex, kWeightNotFloat, kExpireNxWithOthers, kExpireGtAndLt, kInvalidTtl, kInvalidIdletime,
+    kInvalidFreq, kSameObject, kCopyDbCluster, kNoLfu, kLfuNoIdle, kBusyKey, kBadDumpPayload, kBadDataFormat,
+    kNoAuth, kWrongPass, kAuthNotConfigured, kHelloNoAuth, kProtoVersionNotInteger, kNoProto,
+    kReadOnlyReplica, kOom, kLoading, kMasterDown, kMaxClients, kOnlyDb0, kSelectClusterMode,
+    kProtoBigMbulkCount, kProtoBadMbulkLen, kProtoBigBulkCount, kProtoBadBulkLen, kProtoBigInline,
+    kProtoUnbalancedQuotes, kExecAbort, kMultiNested, kExecWithoutMulti, kDiscardWithoutMulti, kWatchInMulti,
+    kBadClientName, kInvalidClientId, kClientIdNotPositive, kNoSuchClient, kNoShutdown, kSlowlogCount,
+    kConfigRewriteUnsupported, kInvalidCommand, kGetKeysArity, kGetKeysBadArgs, kGetKeysNoKeys,
+    kReplicaOfClusterMode, kInvalidMasterPort, kReplicaKeyspace, kNoReplicasAck, kNoMasterLink,
+    kWaitOnReplica, kCrossSlot, kClusterDownUnbound, kClusterDown, kClusterDownReadOnly, kTryAgain,
+    kClusterDisabled, kInvalidSlot, kInvalidSlotShort, kInvalidSlotOrKeys, kSetSlotSyntax, kSetSlotReplica,
+    kReplicateMyself, kReplicateReplica, kReplicateNotEmpty, kForgetMyself, kForgetMaster, kResetWithKeys,
+    kNotMaster, kTargetNotMaster, kEpochOthers, kEpochNonZero, kFlushSlotsNotEmpty, kMigrateKeysArg,
+    kIoConnect, kIoWrite, kIoRead,
+};
+inline constexpr std::string_view kAllConfigReasons[] = {
+    config_reason::kImmutable, config_reason::kDuplicate, config_reason::kWrongArgCount,
+    config_reason::kNotBool, config_reason::kNotInteger, config_reason::kNotMemory,
+    config_reason::kTooManyBind, config_reason::kNoRdb, config_reason::kBadMasterPort,
+    config_reason::kUnsupported,
+};
 
 }  // namespace rcs::err

@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "base/strutil.h"
+#include "protocol/errors.h"
 
 namespace rcs {
 
@@ -15,8 +16,8 @@ void RespParser::Reset() {
   spans_.clear();
 }
 
-RespParser::Result RespParser::Fail(std::string msg) {
-  error_ = std::move(msg);
+RespParser::Result RespParser::Fail(std::string_view reply) {
+  error_.assign(reply);
   Reset();
   return Result::kError;
 }
@@ -70,10 +71,10 @@ RespParser::Result RespParser::Parse(std::string_view data, size_t* consumed,
     bool too_big = false;
     int r = ReadCountLine(data, 0, &count, &next, &too_big);
     if (r == 0) {
-      if (too_big) return Fail("Protocol error: too big mbulk count string");
+      if (too_big) return Fail(err::kProtoBigMbulkCount);
       return Result::kIncomplete;
     }
-    if (r < 0 || count > kMaxMultibulkLen) return Fail("Protocol error: invalid multibulk length");
+    if (r < 0 || count > kMaxMultibulkLen) return Fail(err::kProtoBadMbulkLen);
     if (count <= 0) {
       *consumed = next;
       return Result::kCommand;
@@ -88,17 +89,17 @@ RespParser::Result RespParser::Parse(std::string_view data, size_t* consumed,
     if (state_ == State::kBulkHeader) {
       if (pos_ >= data.size()) return Result::kIncomplete;
       if (data[pos_] != '$') {
-        return Fail(std::string("Protocol error: expected '$', got '") + data[pos_] + "'");
+        return Fail(err::ProtoExpectedDollar(data[pos_]));
       }
       int64_t len = 0;
       size_t next = 0;
       bool too_big = false;
       int r = ReadCountLine(data, pos_, &len, &next, &too_big);
       if (r == 0) {
-        if (too_big) return Fail("Protocol error: too big bulk count string");
+        if (too_big) return Fail(err::kProtoBigBulkCount);
         return Result::kIncomplete;
       }
-      if (r < 0 || len < 0 || len > max_bulk_len_) return Fail("Protocol error: invalid bulk length");
+      if (r < 0 || len < 0 || len > max_bulk_len_) return Fail(err::kProtoBadBulkLen);
       bulk_len_ = len;
       pos_ = next;
       state_ = State::kBulkData;
@@ -126,15 +127,15 @@ RespParser::Result RespParser::ParseInline(std::string_view data, size_t* consum
                                            std::vector<std::string_view>* args) {
   const void* nl = memchr(data.data(), '\n', data.size());
   if (nl == nullptr) {
-    if (data.size() > kMaxInlineSize) return Fail("Protocol error: too big inline request");
+    if (data.size() > kMaxInlineSize) return Fail(err::kProtoBigInline);
     return Result::kIncomplete;
   }
   size_t nl_pos = static_cast<const char*>(nl) - data.data();
-  if (nl_pos > kMaxInlineSize) return Fail("Protocol error: too big inline request");
+  if (nl_pos > kMaxInlineSize) return Fail(err::kProtoBigInline);
   std::string_view line = data.substr(0, nl_pos);
   if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
   std::vector<std::string> parts;
-  if (!SplitInlineArgs(line, &parts)) return Fail("Protocol error: unbalanced quotes in request");
+  if (!SplitInlineArgs(line, &parts)) return Fail(err::kProtoUnbalancedQuotes);
   // Keep the unescaped arguments in one buffer so that the views stay valid until the next Parse call.
   inline_storage_.clear();
   size_t total = 0;

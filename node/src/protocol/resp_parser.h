@@ -6,7 +6,7 @@
 // bytes of the current command at a stable offset from its start (it may move the whole command in memory
 // between calls, e.g. when compacting the buffer, because offsets are relative).
 //
-// Limits (Redis's defaults; the errors are Redis's texts, sent as "-ERR <text>" before the connection is
+// Limits (Redis's defaults; the errors are err::kProto* texts, sent before the connection is
 // closed): multibulk count <= 1024*1024, bulk length <= proto-max-bulk-len, count lines and inline
 // requests <= 64 KiB.
 #pragma once
@@ -28,10 +28,12 @@ class RespParser {
   // Parses the command at the start of data. kCommand: *consumed bytes form one command whose arguments
   // are in *args (views into data; an empty command, e.g. a blank line or "*0", gives empty args).
   // kIncomplete: more bytes are needed; call again with the same command start and more bytes.
-  // kError: error() holds the protocol error text; the connection must be closed.
+  // kError: error_reply() holds the error reply (an err::kProto* text), error() the same without its
+  // leading "ERR "; the connection must be closed.
   Result Parse(std::string_view data, size_t* consumed, std::vector<std::string_view>* args);
 
-  const std::string& error() const { return error_; }
+  const std::string& error_reply() const { return error_; }
+  std::string error() const { return error_.substr(4); }
   void set_max_bulk_len(int64_t n) { max_bulk_len_ = n; }
   // Bytes the current incomplete command still needs at least (a hint for reading large bulks).
   size_t bytes_hint() const { return bulk_len_ > 0 ? static_cast<size_t>(bulk_len_) + 2 : 0; }
@@ -41,7 +43,7 @@ class RespParser {
  private:
   enum class State { kStart, kBulkHeader, kBulkData };
   Result ParseInline(std::string_view data, size_t* consumed, std::vector<std::string_view>* args);
-  Result Fail(std::string msg);
+  Result Fail(std::string_view reply);
 
   State state_ = State::kStart;
   size_t pos_ = 0;                // resume offset from the command's start

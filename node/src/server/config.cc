@@ -12,6 +12,7 @@
 
 #include "base/strutil.h"
 #include "protocol/resp_parser.h"
+#include "protocol/errors.h"
 
 namespace rcs {
 namespace {
@@ -216,7 +217,7 @@ std::string Join(const std::vector<std::string>& v) {
 // Applies one directive with its arguments. Returns the reason on error (Redis's wording where it has one).
 Status Apply(Config* c, const Directive& d, const std::vector<std::string>& args) {
   auto one = [&]() -> Status {
-    if (args.size() != 1) return Status::Error("wrong number of arguments");
+    if (args.size() != 1) return Status::Error(err::config_reason::kWrongArgCount);
     return Status::Ok();
   };
   switch (d.kind) {
@@ -224,7 +225,7 @@ Status Apply(Config* c, const Directive& d, const std::vector<std::string>& args
     case Kind::kIgnoredBool: {
       if (Status s = one(); !s.ok()) return s;
       bool v;
-      if (!ParseBool(args[0], &v)) return Status::Error("argument must be 'yes' or 'no'");
+      if (!ParseBool(args[0], &v)) return Status::Error(err::config_reason::kNotBool);
       if (d.b) c->*d.b = v;
       return Status::Ok();
     }
@@ -233,10 +234,9 @@ Status Apply(Config* c, const Directive& d, const std::vector<std::string>& args
     case Kind::kIgnoredInt: {
       if (Status s = one(); !s.ok()) return s;
       int64_t v;
-      if (!ParseInt64(args[0], &v)) return Status::Error("argument couldn't be parsed into an integer");
+      if (!ParseInt64(args[0], &v)) return Status::Error(err::config_reason::kNotInteger);
       if (v < d.min || v > d.max) {
-        return Status::Error("argument must be between " + std::to_string(d.min) + " and " +
-                             std::to_string(d.max) + " inclusive");
+        return Status::Error(err::config_reason::OutOfBounds(d.min, d.max));
       }
       if (d.i) c->*d.i = static_cast<int>(v);
       if (d.l) c->*d.l = v;
@@ -245,10 +245,9 @@ Status Apply(Config* c, const Directive& d, const std::vector<std::string>& args
     case Kind::kMemory: {
       if (Status s = one(); !s.ok()) return s;
       int64_t v;
-      if (!ParseMemory(args[0], &v)) return Status::Error("argument must be a memory value");
+      if (!ParseMemory(args[0], &v)) return Status::Error(err::config_reason::kNotMemory);
       if (v < d.min || v > d.max) {
-        return Status::Error("argument must be between " + std::to_string(d.min) + " and " +
-                             std::to_string(d.max) + " inclusive");
+        return Status::Error(err::config_reason::OutOfBounds(d.min, d.max));
       }
       c->*d.l = v;
       return Status::Ok();
@@ -271,13 +270,12 @@ Status Apply(Config* c, const Directive& d, const std::vector<std::string>& args
       std::string list;
       for (size_t i = 0; i < d.values.size(); i++) list += (i ? ", " : "") + std::string(d.values[i]);
       if (std::string(d.name) == "maxmemory-policy") {
-        return Status::Error("argument(s) must be one of the following: " + list +
-                             " (the other Redis policies are not implemented by this server)");
+        return Status::Error(err::config_reason::NotOneOf(list + " (the other Redis policies are not implemented by this server)"));
       }
-      return Status::Error("argument(s) must be one of the following: " + list);
+      return Status::Error(err::config_reason::NotOneOf(list));
     }
     case Kind::kBind: {
-      if (args.empty() || args.size() > 16) return Status::Error("Too many bind addresses specified.");
+      if (args.empty() || args.size() > 16) return Status::Error(err::config_reason::kTooManyBind);
       c->bind = args;
       return Status::Ok();
     }
@@ -287,18 +285,17 @@ Status Apply(Config* c, const Directive& d, const std::vector<std::string>& args
         c->save.clear();
         return Status::Ok();
       }
-      return Status::Error("RDB snapshots are not supported by this server: use save \"\" (and appendonly yes "
-                           "for persistence)");
+      return Status::Error(err::config_reason::kNoRdb);
     }
     case Kind::kReplicaOf: {
-      if (args.size() != 2) return Status::Error("wrong number of arguments");
+      if (args.size() != 2) return Status::Error(err::config_reason::kWrongArgCount);
       int64_t port;
-      if (!ParseInt64(args[1], &port) || port < 1 || port > 65535) return Status::Error("Invalid master port");
+      if (!ParseInt64(args[1], &port) || port < 1 || port > 65535) return Status::Error(err::config_reason::kBadMasterPort);
       c->replicaof = args[0] + " " + args[1];
       return Status::Ok();
     }
   }
-  return Status::Error("unsupported");
+  return Status::Error(err::config_reason::kUnsupported);
 }
 
 std::string Get(const Config& c, const Directive& d) {
@@ -409,11 +406,9 @@ Status LoadConfig(int argc, const char* const* argv, Config* config) {
 
 Status ConfigSet(Config* config, std::string_view name, std::string_view value) {
   const Directive* d = FindDirective(name);
-  if (d == nullptr) return Status::Error("ERR Unknown option or number of arguments for CONFIG SET - '" + std::string(name) + "'");
-  std::string lname = ToLower(name);
-  if (!d->mutable_at_runtime) {
-    return Status::Error("ERR CONFIG SET failed (possibly related to argument '" + lname +
-                         "') - can't set immutable config");
+  if (d == nullptr) return Status::Error(err::UnknownConfigOption(name));
+    if (!d->mutable_at_runtime) {
+    return Status::Error(err::ConfigSetFailed(name, err::config_reason::kImmutable));
   }
   std::vector<std::string> args;
   if (d->kind == Kind::kBind || d->kind == Kind::kSave) {
@@ -424,7 +419,7 @@ Status ConfigSet(Config* config, std::string_view name, std::string_view value) 
   }
   Status st = Apply(config, *d, args);
   if (!st.ok()) {
-    return Status::Error("ERR CONFIG SET failed (possibly related to argument '" + lname + "') - " + st.message());
+    return Status::Error(err::ConfigSetFailed(name, st.message()));
   }
   return Status::Ok();
 }
