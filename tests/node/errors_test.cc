@@ -60,6 +60,15 @@ TEST_CASE("ErrorTexts: the built texts, byte for byte as redis-server 7.0.15 sen
   const std::string_view ab[] = {"a", "b"};
   CHECK(err::UnknownCommand("foo", ab, 2) == "ERR unknown command 'foo', with args beginning with: 'a' 'b' ");
   CHECK(err::UnknownCommand("FOOBARBAZ", nullptr, 0) == "ERR unknown command 'FOOBARBAZ', with args beginning with: ");
+  // 128 bytes of the name; the quoted arguments stop once they reach 128 bytes, the last one cut to fit.
+  const std::string y120(120, 'y'), z18(18, 'z');
+  const std::string_view long_args[] = {y120, z18, "ww"};
+  CHECK(err::UnknownCommand("abc", long_args, 3) ==
+        "ERR unknown command 'abc', with args beginning with: '" + y120 + "' 'zzzzz' ");
+  const std::string x200(200, 'x'), y200(200, 'y');
+  const std::string_view big[] = {y200, "z"};
+  CHECK(err::UnknownCommand(x200, big, 2) == "ERR unknown command '" + std::string(128, 'x') +
+                                                 "', with args beginning with: '" + std::string(128, 'y') + "' ");
   CHECK(err::UnknownSubcommand("foo", "cluster") == "ERR unknown subcommand 'foo'. Try CLUSTER HELP.");
   CHECK(err::WrongArgs("command|getkeys") == "ERR wrong number of arguments for 'command|getkeys' command");
   CHECK(err::HelloBadOption("foo") == "ERR Syntax error in HELLO option 'foo'");

@@ -82,16 +82,17 @@ std::string WrongArgs(std::string_view command) {
 }
 
 std::string UnknownCommand(std::string_view name, const std::string_view* args, size_t nargs) {
-  std::string s = "ERR unknown command '";
-  // Redis truncates what it echoes so that an attacker cannot make the error reply huge.
-  s.append(name.substr(0, 128));
-  s += "', with args beginning with: ";
-  for (size_t i = 0; i < nargs && s.size() < 128; i++) {
-    s += "'";
-    s.append(args[i].substr(0, 128 - (s.size() < 128 ? s.size() : 128)));
-    s += "' ";
+  // Redis (processCommand) echoes at most 128 bytes of the name, then quoted arguments while the quoted
+  // list is shorter than 128 bytes, each cut to what is left of those 128: a huge request cannot make the
+  // error reply huge.
+  constexpr size_t kEcho = 128;
+  std::string quoted;
+  for (size_t i = 0; i < nargs && quoted.size() < kEcho; i++) {
+    quoted += '\'';
+    quoted.append(args[i].substr(0, kEcho - quoted.size() + 1));
+    quoted += "' ";
   }
-  return s;
+  return Cat("ERR unknown command '", name.substr(0, kEcho), Cat("', with args beginning with: ", quoted));
 }
 
 std::string UnknownSubcommand(std::string_view sub, std::string_view command) {

@@ -299,7 +299,7 @@ void Server::ExecTransaction(Client* c) {
     const CommandSpec* spec = registry_.Find(argv[0]);
     if (spec != nullptr && !spec->subcommands.empty()) spec = CommandRegistry::FindSubcommand(*spec, argv[1]);
     if (spec == nullptr) {  // cannot happen: it was checked when queued
-      reply.Error("ERR unknown command");
+      reply.Error(err::UnknownCommand(argv[0], argv.data() + 1, argv.size() - 1));
       continue;
     }
     if (is_replica_ && config_.replica_read_only && spec->is(kCmdWrite) && !c->has(kClientMaster)) {
