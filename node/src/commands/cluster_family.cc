@@ -605,17 +605,7 @@ void MigrateCmd(CommandContext& ctx) {
 
 CommandSpec Sub(const char* name, int arity, uint32_t flags, CommandHandler h, const char* summary, int first = 0,
                 int last = 0, int step = 0) {
-  CommandSpec s;
-  s.name = name;
-  s.arity = arity;
-  s.flags = flags;
-  s.handler = h;
-  s.group = "cluster";
-  s.summary = summary;
-  s.first_key = first;
-  s.last_key = last;
-  s.key_step = step;
-  return s;
+  return Spec(name, arity, flags, first, last, step, h, nullptr, "cluster", summary);
 }
 
 }  // namespace

@@ -445,45 +445,45 @@ void CopyCmd(CommandContext& ctx) {
 void RegisterGenericFamily(CommandRegistry& r) {
   const char* g = "generic";
   const uint32_t w = kCmdWrite, ro = kCmdReadOnly, oom = kCmdDenyOom, fast = kCmdFast;
-  r.Add({"del", -2, w, 1, -1, 1, DelCmd, nullptr, g, "Deletes one or more keys."});
-  r.Add({"unlink", -2, w | fast, 1, -1, 1, DelCmd, nullptr, g, "Asynchronously deletes one or more keys."});
-  r.Add({"exists", -2, ro | fast, 1, -1, 1, ExistsCmd, nullptr, g, "Determines whether one or more keys exist."});
-  r.Add({"touch", -2, ro | fast, 1, -1, 1, TouchCmd, nullptr, g,
-         "Returns the number of existing keys out of those specified after updating the time they were last accessed."});
-  r.Add({"type", 2, ro | fast, 1, 1, 1, TypeCmd, nullptr, g, "Determines the type of value stored at a key."});
-  r.Add({"rename", 3, w, 1, 2, 1, RenameCmd, nullptr, g, "Renames a key and overwrites the destination."});
-  r.Add({"renamenx", 3, w | fast, 1, 2, 1, RenamenxCmd, nullptr, g, "Renames a key only when the target key name doesn't exist."});
-  r.Add({"keys", 2, ro, 0, 0, 0, KeysCmd, nullptr, g, "Returns all key names that match a pattern."});
-  r.Add({"scan", -2, ro, 0, 0, 0, ScanCmd, nullptr, g, "Iterates over the key names in the database."});
-  r.Add({"randomkey", 1, ro | kCmdRandom, 0, 0, 0, RandomkeyCmd, nullptr, g, "Returns a random key name from the database."});
-  r.Add({"expire", -3, w | fast, 1, 1, 1, ExpireCmd, nullptr, g, "Sets the expiration time of a key in seconds."});
-  r.Add({"pexpire", -3, w | fast, 1, 1, 1, PexpireCmd, nullptr, g, "Sets the expiration time of a key in milliseconds."});
-  r.Add({"expireat", -3, w | fast, 1, 1, 1, ExpireatCmd, nullptr, g, "Sets the expiration time of a key to a Unix timestamp."});
-  r.Add({"pexpireat", -3, w | fast, 1, 1, 1, PexpireatCmd, nullptr, g,
-         "Sets the expiration time of a key to a Unix milliseconds timestamp."});
-  r.Add({"ttl", 2, ro | fast | kCmdRandom, 1, 1, 1, TtlCmd, nullptr, g, "Returns the expiration time in seconds of a key."});
-  r.Add({"pttl", 2, ro | fast | kCmdRandom, 1, 1, 1, PttlCmd, nullptr, g, "Returns the expiration time in milliseconds of a key."});
-  r.Add({"expiretime", 2, ro | fast, 1, 1, 1, ExpiretimeCmd, nullptr, g, "Returns the expiration time of a key as a Unix timestamp."});
-  r.Add({"pexpiretime", 2, ro | fast, 1, 1, 1, PexpiretimeCmd, nullptr, g,
-         "Returns the expiration time of a key as a Unix milliseconds timestamp."});
-  r.Add({"persist", 2, w | fast, 1, 1, 1, PersistCmd, nullptr, g, "Removes the expiration time of a key."});
-  r.Add({"dump", 2, ro, 1, 1, 1, DumpCmd, nullptr, g, "Returns a serialized representation of the value stored at a key."});
-  r.Add({"restore", -4, w | oom, 1, 1, 1, RestoreCmd, nullptr, g, "Creates a key from the serialized representation of a value."});
-  r.Add({"restore-asking", -4, w | oom | kCmdAsking, 1, 1, 1, RestoreCmd, nullptr, g,
-         "An internal command for migrating keys in a cluster."});
-  r.Add({"copy", -3, w | oom, 1, 2, 1, CopyCmd, nullptr, g, "Copies the value of a key to a new key."});
+  r.Add(Spec("del", -2, w, 1, -1, 1, DelCmd, nullptr, g, "Deletes one or more keys."));
+  r.Add(Spec("unlink", -2, w | fast, 1, -1, 1, DelCmd, nullptr, g, "Asynchronously deletes one or more keys."));
+  r.Add(Spec("exists", -2, ro | fast, 1, -1, 1, ExistsCmd, nullptr, g, "Determines whether one or more keys exist."));
+  r.Add(Spec("touch", -2, ro | fast, 1, -1, 1, TouchCmd, nullptr, g,
+         "Returns the number of existing keys out of those specified after updating the time they were last accessed."));
+  r.Add(Spec("type", 2, ro | fast, 1, 1, 1, TypeCmd, nullptr, g, "Determines the type of value stored at a key."));
+  r.Add(Spec("rename", 3, w, 1, 2, 1, RenameCmd, nullptr, g, "Renames a key and overwrites the destination."));
+  r.Add(Spec("renamenx", 3, w | fast, 1, 2, 1, RenamenxCmd, nullptr, g, "Renames a key only when the target key name doesn't exist."));
+  r.Add(Spec("keys", 2, ro, 0, 0, 0, KeysCmd, nullptr, g, "Returns all key names that match a pattern."));
+  r.Add(Spec("scan", -2, ro, 0, 0, 0, ScanCmd, nullptr, g, "Iterates over the key names in the database."));
+  r.Add(Spec("randomkey", 1, ro | kCmdRandom, 0, 0, 0, RandomkeyCmd, nullptr, g, "Returns a random key name from the database."));
+  r.Add(Spec("expire", -3, w | fast, 1, 1, 1, ExpireCmd, nullptr, g, "Sets the expiration time of a key in seconds."));
+  r.Add(Spec("pexpire", -3, w | fast, 1, 1, 1, PexpireCmd, nullptr, g, "Sets the expiration time of a key in milliseconds."));
+  r.Add(Spec("expireat", -3, w | fast, 1, 1, 1, ExpireatCmd, nullptr, g, "Sets the expiration time of a key to a Unix timestamp."));
+  r.Add(Spec("pexpireat", -3, w | fast, 1, 1, 1, PexpireatCmd, nullptr, g,
+         "Sets the expiration time of a key to a Unix milliseconds timestamp."));
+  r.Add(Spec("ttl", 2, ro | fast | kCmdRandom, 1, 1, 1, TtlCmd, nullptr, g, "Returns the expiration time in seconds of a key."));
+  r.Add(Spec("pttl", 2, ro | fast | kCmdRandom, 1, 1, 1, PttlCmd, nullptr, g, "Returns the expiration time in milliseconds of a key."));
+  r.Add(Spec("expiretime", 2, ro | fast, 1, 1, 1, ExpiretimeCmd, nullptr, g, "Returns the expiration time of a key as a Unix timestamp."));
+  r.Add(Spec("pexpiretime", 2, ro | fast, 1, 1, 1, PexpiretimeCmd, nullptr, g,
+         "Returns the expiration time of a key as a Unix milliseconds timestamp."));
+  r.Add(Spec("persist", 2, w | fast, 1, 1, 1, PersistCmd, nullptr, g, "Removes the expiration time of a key."));
+  r.Add(Spec("dump", 2, ro, 1, 1, 1, DumpCmd, nullptr, g, "Returns a serialized representation of the value stored at a key."));
+  r.Add(Spec("restore", -4, w | oom, 1, 1, 1, RestoreCmd, nullptr, g, "Creates a key from the serialized representation of a value."));
+  r.Add(Spec("restore-asking", -4, w | oom | kCmdAsking, 1, 1, 1, RestoreCmd, nullptr, g,
+         "An internal command for migrating keys in a cluster."));
+  r.Add(Spec("copy", -3, w | oom, 1, 2, 1, CopyCmd, nullptr, g, "Copies the value of a key to a new key."));
 
-  CommandSpec object{"object", -2, 0, 0, 0, 0, ObjectCmd, nullptr, g, "A container for object introspection commands."};
-  object.subcommands.push_back({"object|encoding", 3, ro, 2, 2, 1, ObjectEncodingCmd, nullptr, g,
-                                "Returns the internal encoding of a Redis object."});
-  object.subcommands.push_back({"object|freq", 3, ro, 2, 2, 1, ObjectFreqCmd, nullptr, g,
-                                "Returns the logarithmic access frequency counter of a Redis object."});
-  object.subcommands.push_back({"object|help", 2, ro, 0, 0, 0, ObjectHelpCmd, nullptr, g,
-                                "Returns helpful text about the different subcommands."});
-  object.subcommands.push_back({"object|idletime", 3, ro, 2, 2, 1, ObjectIdletimeCmd, nullptr, g,
-                                "Returns the time since the last access to a Redis object."});
-  object.subcommands.push_back({"object|refcount", 3, ro, 2, 2, 1, ObjectRefcountCmd, nullptr, g,
-                                "Returns the reference count of a value of a key."});
+  CommandSpec object = Spec("object", -2, 0, 0, 0, 0, ObjectCmd, nullptr, g, "A container for object introspection commands.");
+  object.subcommands.push_back(Spec("object|encoding", 3, ro, 2, 2, 1, ObjectEncodingCmd, nullptr, g,
+                                "Returns the internal encoding of a Redis object."));
+  object.subcommands.push_back(Spec("object|freq", 3, ro, 2, 2, 1, ObjectFreqCmd, nullptr, g,
+                                "Returns the logarithmic access frequency counter of a Redis object."));
+  object.subcommands.push_back(Spec("object|help", 2, ro, 0, 0, 0, ObjectHelpCmd, nullptr, g,
+                                "Returns helpful text about the different subcommands."));
+  object.subcommands.push_back(Spec("object|idletime", 3, ro, 2, 2, 1, ObjectIdletimeCmd, nullptr, g,
+                                "Returns the time since the last access to a Redis object."));
+  object.subcommands.push_back(Spec("object|refcount", 3, ro, 2, 2, 1, ObjectRefcountCmd, nullptr, g,
+                                "Returns the reference count of a value of a key."));
   r.Add(std::move(object));
 }
 

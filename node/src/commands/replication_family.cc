@@ -69,13 +69,13 @@ void WaitCmd(CommandContext& ctx) {
 void RegisterReplicationFamily(CommandRegistry& r) {
   const char* g = "server";
   uint32_t admin = kCmdAdmin | kCmdNoScript | kCmdStale;
-  r.Add({"replicaof", 3, admin, 0, 0, 0, ReplicaofCmd, nullptr, g, "Configures a server as replica of another, or promotes it to a master."});
-  r.Add({"slaveof", 3, admin, 0, 0, 0, ReplicaofCmd, nullptr, g, "Sets a Redis server as a replica of another, or promotes it to being a master."});
-  r.Add({"role", 1, kCmdNoScript | kCmdLoading | kCmdStale | kCmdFast, 0, 0, 0, RoleCmd, nullptr, g, "Returns the replication role."});
-  r.Add({"replconf", -1, admin | kCmdLoading | kCmdAllowBusy, 0, 0, 0, ReplconfCmd, nullptr, g, "An internal command for configuring the replication stream."});
-  r.Add({"psync", -3, admin | kCmdNoMulti, 0, 0, 0, PsyncCmd, nullptr, g, "An internal command used in replication."});
-  r.Add({"sync", 1, admin | kCmdNoMulti, 0, 0, 0, PsyncCmd, nullptr, g, "An internal command used in replication."});
-  r.Add({"wait", 3, kCmdNoScript, 0, 0, 0, WaitCmd, nullptr, "generic", "Blocks until the asynchronous replication of all preceding write commands sent by the connection is completed."});
+  r.Add(Spec("replicaof", 3, admin, 0, 0, 0, ReplicaofCmd, nullptr, g, "Configures a server as replica of another, or promotes it to a master."));
+  r.Add(Spec("slaveof", 3, admin, 0, 0, 0, ReplicaofCmd, nullptr, g, "Sets a Redis server as a replica of another, or promotes it to being a master."));
+  r.Add(Spec("role", 1, kCmdNoScript | kCmdLoading | kCmdStale | kCmdFast, 0, 0, 0, RoleCmd, nullptr, g, "Returns the replication role."));
+  r.Add(Spec("replconf", -1, admin | kCmdLoading | kCmdAllowBusy, 0, 0, 0, ReplconfCmd, nullptr, g, "An internal command for configuring the replication stream."));
+  r.Add(Spec("psync", -3, admin | kCmdNoMulti, 0, 0, 0, PsyncCmd, nullptr, g, "An internal command used in replication."));
+  r.Add(Spec("sync", 1, admin | kCmdNoMulti, 0, 0, 0, PsyncCmd, nullptr, g, "An internal command used in replication."));
+  r.Add(Spec("wait", 3, kCmdNoScript, 0, 0, 0, WaitCmd, nullptr, "generic", "Blocks until the asynchronous replication of all preceding write commands sent by the connection is completed."));
 }
 
 }  // namespace rcs

@@ -497,22 +497,6 @@ void SscanCmd(CommandContext& ctx) {
   }
 }
 
-CommandSpec Spec(const char* name, int arity, uint32_t flags, int first, int last, int step, CommandHandler fn,
-                 GetKeysFn getkeys, const char* group, const char* summary) {
-  CommandSpec s;
-  s.name = name;
-  s.arity = arity;
-  s.flags = flags;
-  s.first_key = first;
-  s.last_key = last;
-  s.key_step = step;
-  s.handler = fn;
-  s.getkeys = getkeys;
-  s.group = group;
-  s.summary = summary;
-  return s;
-}
-
 }  // namespace
 
 void RegisterSetFamily(CommandRegistry& r) {

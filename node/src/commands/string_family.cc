@@ -569,44 +569,44 @@ void LcsCmd(CommandContext& ctx) {
 void RegisterStringFamily(CommandRegistry& r) {
   const char* g = "string";
   const uint32_t w = kCmdWrite, ro = kCmdReadOnly, oom = kCmdDenyOom, fast = kCmdFast;
-  r.Add({"get", 2, ro | fast, 1, 1, 1, GetCmd, nullptr, g, "Returns the string value of a key."});
-  r.Add({"set", -3, w | oom, 1, 1, 1, SetCmd, nullptr, g,
-         "Sets the string value of a key, ignoring its type. The key is created if it doesn't exist."});
-  r.Add({"setnx", 3, w | oom | fast, 1, 1, 1, SetnxCmd, nullptr, g,
-         "Set the string value of a key only when the key doesn't exist."});
-  r.Add({"setex", 4, w | oom, 1, 1, 1, SetexCmd, nullptr, g,
-         "Sets the string value and expiration time of a key. Creates the key if it doesn't exist."});
-  r.Add({"psetex", 4, w | oom, 1, 1, 1, PsetexCmd, nullptr, g,
-         "Sets both string value and expiration time in milliseconds of a key. The key is created if it doesn't exist."});
-  r.Add({"getset", 3, w | oom | fast, 1, 1, 1, GetsetCmd, nullptr, g,
-         "Returns the previous string value of a key after setting it to a new value."});
-  r.Add({"getdel", 2, w | fast, 1, 1, 1, GetdelCmd, nullptr, g,
-         "Returns the string value of a key after deleting the key."});
-  r.Add({"getex", -2, w | fast, 1, 1, 1, GetexCmd, nullptr, g,
-         "Returns the string value of a key after setting its expiration time."});
-  r.Add({"mget", -2, ro | fast, 1, -1, 1, MgetCmd, nullptr, g, "Atomically returns the string values of one or more keys."});
-  r.Add({"mset", -3, w | oom, 1, -1, 2, MsetCmd, nullptr, g,
-         "Atomically creates or modifies the string values of one or more keys."});
-  r.Add({"msetnx", -3, w | oom, 1, -1, 2, MsetnxCmd, nullptr, g,
-         "Atomically modifies the string values of one or more keys only when all keys don't exist."});
-  r.Add({"incr", 2, w | oom | fast, 1, 1, 1, IncrCmd, nullptr, g,
-         "Increments the integer value of a key by one. Uses 0 as initial value if the key doesn't exist."});
-  r.Add({"decr", 2, w | oom | fast, 1, 1, 1, DecrCmd, nullptr, g,
-         "Decrements the integer value of a key by one. Uses 0 as initial value if the key doesn't exist."});
-  r.Add({"incrby", 3, w | oom | fast, 1, 1, 1, IncrbyCmd, nullptr, g,
-         "Increments the integer value of a key by a number. Uses 0 as initial value if the key doesn't exist."});
-  r.Add({"decrby", 3, w | oom | fast, 1, 1, 1, DecrbyCmd, nullptr, g,
-         "Decrements a number from the integer value of a key. Uses 0 as initial value if the key doesn't exist."});
-  r.Add({"incrbyfloat", 3, w | oom | fast, 1, 1, 1, IncrbyfloatCmd, nullptr, g,
-         "Increment the floating point value of a key by a number. Uses 0 as initial value if the key doesn't exist."});
-  r.Add({"append", 3, w | oom | fast, 1, 1, 1, AppendCmd, nullptr, g,
-         "Appends a string to the value of a key. Creates the key if it doesn't exist."});
-  r.Add({"strlen", 2, ro | fast, 1, 1, 1, StrlenCmd, nullptr, g, "Returns the length of a string value."});
-  r.Add({"getrange", 4, ro, 1, 1, 1, GetrangeCmd, nullptr, g, "Returns a substring of the string stored at a key."});
-  r.Add({"substr", 4, ro, 1, 1, 1, GetrangeCmd, nullptr, g, "Returns a substring from a string value."});
-  r.Add({"setrange", 4, w | oom, 1, 1, 1, SetrangeCmd, nullptr, g,
-         "Overwrites a part of a string value with another by an offset. Creates the key if it doesn't exist."});
-  r.Add({"lcs", -3, ro, 1, 2, 1, LcsCmd, nullptr, g, "Finds the longest common substring."});
+  r.Add(Spec("get", 2, ro | fast, 1, 1, 1, GetCmd, nullptr, g, "Returns the string value of a key."));
+  r.Add(Spec("set", -3, w | oom, 1, 1, 1, SetCmd, nullptr, g,
+         "Sets the string value of a key, ignoring its type. The key is created if it doesn't exist."));
+  r.Add(Spec("setnx", 3, w | oom | fast, 1, 1, 1, SetnxCmd, nullptr, g,
+         "Set the string value of a key only when the key doesn't exist."));
+  r.Add(Spec("setex", 4, w | oom, 1, 1, 1, SetexCmd, nullptr, g,
+         "Sets the string value and expiration time of a key. Creates the key if it doesn't exist."));
+  r.Add(Spec("psetex", 4, w | oom, 1, 1, 1, PsetexCmd, nullptr, g,
+         "Sets both string value and expiration time in milliseconds of a key. The key is created if it doesn't exist."));
+  r.Add(Spec("getset", 3, w | oom | fast, 1, 1, 1, GetsetCmd, nullptr, g,
+         "Returns the previous string value of a key after setting it to a new value."));
+  r.Add(Spec("getdel", 2, w | fast, 1, 1, 1, GetdelCmd, nullptr, g,
+         "Returns the string value of a key after deleting the key."));
+  r.Add(Spec("getex", -2, w | fast, 1, 1, 1, GetexCmd, nullptr, g,
+         "Returns the string value of a key after setting its expiration time."));
+  r.Add(Spec("mget", -2, ro | fast, 1, -1, 1, MgetCmd, nullptr, g, "Atomically returns the string values of one or more keys."));
+  r.Add(Spec("mset", -3, w | oom, 1, -1, 2, MsetCmd, nullptr, g,
+         "Atomically creates or modifies the string values of one or more keys."));
+  r.Add(Spec("msetnx", -3, w | oom, 1, -1, 2, MsetnxCmd, nullptr, g,
+         "Atomically modifies the string values of one or more keys only when all keys don't exist."));
+  r.Add(Spec("incr", 2, w | oom | fast, 1, 1, 1, IncrCmd, nullptr, g,
+         "Increments the integer value of a key by one. Uses 0 as initial value if the key doesn't exist."));
+  r.Add(Spec("decr", 2, w | oom | fast, 1, 1, 1, DecrCmd, nullptr, g,
+         "Decrements the integer value of a key by one. Uses 0 as initial value if the key doesn't exist."));
+  r.Add(Spec("incrby", 3, w | oom | fast, 1, 1, 1, IncrbyCmd, nullptr, g,
+         "Increments the integer value of a key by a number. Uses 0 as initial value if the key doesn't exist."));
+  r.Add(Spec("decrby", 3, w | oom | fast, 1, 1, 1, DecrbyCmd, nullptr, g,
+         "Decrements a number from the integer value of a key. Uses 0 as initial value if the key doesn't exist."));
+  r.Add(Spec("incrbyfloat", 3, w | oom | fast, 1, 1, 1, IncrbyfloatCmd, nullptr, g,
+         "Increment the floating point value of a key by a number. Uses 0 as initial value if the key doesn't exist."));
+  r.Add(Spec("append", 3, w | oom | fast, 1, 1, 1, AppendCmd, nullptr, g,
+         "Appends a string to the value of a key. Creates the key if it doesn't exist."));
+  r.Add(Spec("strlen", 2, ro | fast, 1, 1, 1, StrlenCmd, nullptr, g, "Returns the length of a string value."));
+  r.Add(Spec("getrange", 4, ro, 1, 1, 1, GetrangeCmd, nullptr, g, "Returns a substring of the string stored at a key."));
+  r.Add(Spec("substr", 4, ro, 1, 1, 1, GetrangeCmd, nullptr, g, "Returns a substring from a string value."));
+  r.Add(Spec("setrange", 4, w | oom, 1, 1, 1, SetrangeCmd, nullptr, g,
+         "Overwrites a part of a string value with another by an offset. Creates the key if it doesn't exist."));
+  r.Add(Spec("lcs", -3, ro, 1, 2, 1, LcsCmd, nullptr, g, "Finds the longest common substring."));
 }
 
 }  // namespace rcs

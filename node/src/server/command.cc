@@ -4,6 +4,22 @@
 
 namespace rcs {
 
+CommandSpec Spec(const char* name, int arity, uint32_t flags, int first, int last, int step, CommandHandler fn,
+                 GetKeysFn getkeys, const char* group, const char* summary) {
+  CommandSpec s;
+  s.name = name;
+  s.arity = arity;
+  s.flags = flags;
+  s.first_key = first;
+  s.last_key = last;
+  s.key_step = step;
+  s.handler = fn;
+  s.getkeys = getkeys;
+  s.group = group;
+  s.summary = summary;
+  return s;
+}
+
 bool CommandSpec::KeyIndices(ArgList argv, std::vector<int>* out) const {
   out->clear();
   if (is(kCmdMovableKeys)) return getkeys != nullptr && getkeys(argv, out);
