@@ -198,3 +198,79 @@ TEST_CASE("a client blocked on a key that becomes another type stays blocked") {
   CHECK(n.Do("SET k v") == "OK");  // a fresh call (not a retry) on the wrong type is an error
   CHECK(n.Do("BLPOP k 0") == "(error) WRONGTYPE Operation against a key holding the wrong kind of value");
 }
+
+TEST_CASE("Loading: commands without the loading flag get -LOADING, also EXEC of a queue holding one") {
+  TestNode n;
+  CHECK(n.Do("SET k v") == "OK");
+  CHECK(n.Do("MULTI") == "OK");
+  CHECK(n.Do("GET k") == "QUEUED");
+  n.server().set_loading(true);
+  CHECK(n.Do("GET k") == "(error) LOADING Redis is loading the dataset in memory");
+  CHECK(n.Do("EXEC") == "(error) LOADING Redis is loading the dataset in memory");
+  n.server().set_loading(false);
+  // The refused command and the refused EXEC both flagged the transaction, as in Redis.
+  CHECK(n.Do("EXEC") == "(error) EXECABORT Transaction discarded because of previous errors.");
+
+  n.server().set_loading(true);
+  CHECK(n.Do("INFO server").find("redis_version") != std::string::npos);  // INFO has the loading flag
+  CHECK(n.Do("SELECT 0") == "OK");
+  CHECK(n.Do("MULTI") == "OK");
+  CHECK(n.Do("SELECT 0") == "QUEUED");
+  CHECK(n.Do("EXEC") == "[OK]");  // every queued command may run while loading
+  // Our loaders (full sync, AOF) run as the master client: they are not refused.
+  auto* loader = n.NewClient();
+  loader->flags |= rcs::kClientMaster;
+  n.Send(loader, {"SET", "k", "w"});
+  CHECK(n.Take(loader) == "OK");
+  n.server().set_loading(false);
+  CHECK(n.Do("GET k") == "\"w\"");
+}
+
+TEST_CASE("Stale replica: with replica-serve-stale-data no and the master link down, -MASTERDOWN") {
+  TestNode n({{"replica-serve-stale-data", "no"}});
+  CHECK(n.Do("SET k v") == "OK");
+  n.server().set_replica(true);
+  n.server().set_master_link_up(false);
+  const std::string masterdown =
+      "(error) MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'.";
+  CHECK(n.Do("GET k") == masterdown);
+  CHECK(n.Do("INFO server").find("redis_version") != std::string::npos);  // stale flag
+  CHECK(n.Do("MULTI") == "OK");
+  CHECK(n.Do("SELECT 0") == "QUEUED");
+  CHECK(n.Do("EXEC") == "[OK]");
+  n.server().set_master_link_up(true);
+  CHECK(n.Do("MULTI") == "OK");
+  CHECK(n.Do("GET k") == "QUEUED");
+  n.server().set_master_link_up(false);
+  CHECK(n.Do("EXEC") == masterdown);
+  CHECK(n.Do("DISCARD") == "OK");
+  n.server().set_master_link_up(true);
+  CHECK(n.Do("GET k") == "\"v\"");
+
+  TestNode serving;  // replica-serve-stale-data yes (the default): a stale replica answers
+  CHECK(serving.Do("SET k v") == "OK");
+  serving.server().set_replica(true);
+  serving.server().set_master_link_up(false);
+  CHECK(serving.Do("GET k") == "\"v\"");
+}
+
+TEST_CASE("Command flags replace command-name checks") {
+  TestNode n;
+  auto& reg = n.server().commands();
+  for (const char* name : {"multi", "exec", "discard", "watch", "quit", "reset"}) {
+    CAPTURE(name);
+    CHECK(reg.Find(name)->is(rcs::kCmdTxnControl));
+  }
+  CHECK(!reg.Find("unwatch")->is(rcs::kCmdTxnControl));
+  CHECK(reg.Find("exec")->is(rcs::kCmdRunsQueue));
+  CHECK(reg.Find("asking")->is(rcs::kCmdKeepsAsking));
+  CHECK(reg.Find("migrate")->is(rcs::kCmdOpenSlotLocal));
+  // Resolve finds a container's subcommand the way the dispatcher does.
+  std::vector<std::string_view> argv = {"CONFIG", "get", "x"};
+  CHECK(reg.Resolve(argv)->name == "config|get");
+  argv = {"CONFIG"};
+  CHECK(reg.Resolve(argv) == nullptr);
+  // HMSET (HSET's twin, one handler before) replies OK, HSET the number of new fields.
+  CHECK(n.Do("HMSET h a 1") == "OK");
+  CHECK(n.Do("HSET h b 2") == "(integer) 1");
+}

@@ -648,8 +648,8 @@ void RegisterClusterFamily(CommandRegistry& r) {
             "Enables read-only queries for a connection to a Redis Cluster replica node."));
   r.Add(Sub("readwrite", 1, fast | kCmdLoading | st, ReadWriteCmd,
             "Enables read-write queries for a connection to a Reids Cluster replica node."));
-  r.Add(Sub("asking", 1, fast, AskingCmd, "Signals that a cluster client is following an -ASK redirect."));
-  CommandSpec m = Sub("migrate", -6, kCmdWrite | kCmdMovableKeys, MigrateCmd,
+  r.Add(Sub("asking", 1, fast | kCmdKeepsAsking, AskingCmd, "Signals that a cluster client is following an -ASK redirect."));
+  CommandSpec m = Sub("migrate", -6, kCmdWrite | kCmdMovableKeys | kCmdOpenSlotLocal, MigrateCmd,
                       "Atomically transfers a key from one Redis instance to another.", 3, 3, 1);
   m.group = "generic";
   m.getkeys = MigrateKeys;

@@ -78,7 +78,8 @@ void ReplyCursor(CommandContext& ctx, uint64_t cursor) {
 
 // ---- commands ----
 
-void HsetCmd(CommandContext& ctx) {
+// HSET replies the number of fields created, HMSET (its deprecated twin) OK.
+void SetFields(CommandContext& ctx, bool reply_ok) {
   if (ctx.argc() % 2 == 1) {
     ctx.reply.Error(err::WrongArgs(ctx.spec.name));
     return;
@@ -89,10 +90,13 @@ void HsetCmd(CommandContext& ctx) {
   HashValue::Limits limits = LimitsOf(ctx);
   int64_t created = 0;
   for (size_t i = 2; i < ctx.argc(); i += 2) created += h->Set(ctx.arg(i), ctx.arg(i + 1), limits) ? 1 : 0;
-  if (ctx.spec.name == "hmset") ctx.reply.Ok();
+  if (reply_ok) ctx.reply.Ok();
   else ctx.reply.Integer(created);
   ctx.dirty += static_cast<int64_t>(ctx.argc() - 2) / 2;
 }
+
+void HsetCmd(CommandContext& ctx) { SetFields(ctx, false); }
+void HmsetCmd(CommandContext& ctx) { SetFields(ctx, true); }
 
 void HsetnxCmd(CommandContext& ctx) {
   HashValue* h;
@@ -360,7 +364,7 @@ void RegisterHashFamily(CommandRegistry& r) {
   const uint32_t w = kCmdWrite, ro = kCmdReadOnly, oom = kCmdDenyOom, fast = kCmdFast, rnd = kCmdRandom;
   const char* g = "hash";
   r.Add(Spec("hset", -4, w | oom | fast, 1, 1, 1, HsetCmd, nullptr, g, "Creates or modifies the value of a field in a hash."));
-  r.Add(Spec("hmset", -4, w | oom | fast, 1, 1, 1, HsetCmd, nullptr, g, "Sets the values of multiple fields."));
+  r.Add(Spec("hmset", -4, w | oom | fast, 1, 1, 1, HmsetCmd, nullptr, g, "Sets the values of multiple fields."));
   r.Add(Spec("hsetnx", 4, w | oom | fast, 1, 1, 1, HsetnxCmd, nullptr, g, "Sets the value of a field in a hash only when the field doesn't exist."));
   r.Add(Spec("hget", 3, ro | fast, 1, 1, 1, HgetCmd, nullptr, g, "Returns the value of a field in a hash."));
   r.Add(Spec("hmget", -3, ro | fast, 1, 1, 1, HmgetCmd, nullptr, g, "Returns the values of all fields in a hash."));

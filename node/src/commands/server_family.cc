@@ -814,10 +814,11 @@ void RegisterServerFamily(CommandRegistry& r) {
             "Authenticates the connection."));
   r.Add(Sub("hello", -1, kCmdNoScript | kCmdLoading | kCmdStale | kCmdFast | kCmdNoAuth | kCmdAllowBusy, HelloCmd, conn,
             "Handshakes with the Redis server."));
-  r.Add(Sub("quit", -1, kCmdAllowBusy | kCmdNoScript | kCmdLoading | kCmdStale | kCmdFast | kCmdNoAuth, QuitCmd, conn,
-            "Closes the connection."));
-  r.Add(Sub("reset", 1, kCmdNoScript | kCmdLoading | kCmdStale | kCmdFast | kCmdNoAuth | kCmdAllowBusy, ResetCmd, conn,
-            "Resets the connection."));
+  // QUIT and RESET run at once inside MULTI (kCmdTxnControl).
+  const uint32_t conn_ctl =
+      kCmdNoScript | kCmdLoading | kCmdStale | kCmdFast | kCmdNoAuth | kCmdAllowBusy | kCmdTxnControl;
+  r.Add(Sub("quit", -1, conn_ctl, QuitCmd, conn, "Closes the connection."));
+  r.Add(Sub("reset", 1, conn_ctl, ResetCmd, conn, "Resets the connection."));
   r.Add(Sub("select", 2, kCmdLoading | kCmdStale | kCmdFast, SelectCmd, conn, "Changes the selected database."));
   r.Add(Container("client", conn, "A container for client connection commands.",
                   {Sub("client|setname", 3, kCmdNoScript | kCmdLoading | kCmdStale, ClientSetName, conn, "Sets the connection name."),

@@ -53,16 +53,17 @@ void UnwatchCmd(CommandContext& ctx) {
 
 void RegisterTransactionFamily(CommandRegistry& r) {
   const char* g = "transactions";
-  r.Add(Spec("multi", 1, kCmdNoScript | kCmdLoading | kCmdStale | kCmdFast | kCmdAllowBusy, 0, 0, 0, MultiCmd, nullptr, g,
-         "Starts a transaction."));
-  r.Add(Spec("exec", 1, kCmdNoScript | kCmdLoading | kCmdStale | kCmdSkipSlowlog, 0, 0, 0, ExecCmd, nullptr, g,
-         "Executes all commands in a transaction."));
-  r.Add(Spec("discard", 1, kCmdNoScript | kCmdLoading | kCmdStale | kCmdFast | kCmdAllowBusy, 0, 0, 0, DiscardCmd, nullptr, g,
-         "Discards a transaction."));
-  r.Add(Spec("watch", -2, kCmdNoScript | kCmdLoading | kCmdStale | kCmdFast | kCmdAllowBusy, 1, -1, 1, WatchCmd, nullptr, g,
-         "Monitors changes to keys to determine the execution of a transaction."));
-  r.Add(Spec("unwatch", 1, kCmdNoScript | kCmdLoading | kCmdStale | kCmdFast | kCmdAllowBusy, 0, 0, 0, UnwatchCmd, nullptr, g,
-         "Forgets about watched keys of a transaction."));
+  // Like Redis: all of them run while loading or stale; all but UNWATCH run at once inside MULTI.
+  const uint32_t base = kCmdNoScript | kCmdLoading | kCmdStale, txn = kCmdTxnControl;
+  const uint32_t fast = kCmdFast | kCmdAllowBusy;
+  r.Add(Spec("multi", 1, base | fast | txn, 0, 0, 0, MultiCmd, nullptr, g, "Starts a transaction."));
+  r.Add(Spec("exec", 1, base | kCmdSkipSlowlog | txn | kCmdRunsQueue, 0, 0, 0, ExecCmd, nullptr, g,
+             "Executes all commands in a transaction."));
+  r.Add(Spec("discard", 1, base | fast | txn, 0, 0, 0, DiscardCmd, nullptr, g, "Discards a transaction."));
+  r.Add(Spec("watch", -2, base | fast | txn, 1, -1, 1, WatchCmd, nullptr, g,
+             "Monitors changes to keys to determine the execution of a transaction."));
+  r.Add(Spec("unwatch", 1, base | fast, 0, 0, 0, UnwatchCmd, nullptr, g,
+             "Forgets about watched keys of a transaction."));
 }
 
 }  // namespace rcs

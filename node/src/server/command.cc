@@ -61,6 +61,13 @@ const CommandSpec* CommandRegistry::FindSubcommand(const CommandSpec& container,
   return nullptr;
 }
 
+const CommandSpec* CommandRegistry::Resolve(ArgList argv) const {
+  if (argv.empty()) return nullptr;
+  const CommandSpec* spec = Find(argv[0]);
+  if (spec == nullptr || spec->subcommands.empty()) return spec;
+  return argv.size() < 2 ? nullptr : FindSubcommand(*spec, argv[1]);
+}
+
 void CommandRegistry::ResetStats() {
   for (auto& c : commands_) {
     c->stats = CommandStats{};

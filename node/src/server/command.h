@@ -4,7 +4,8 @@
 //
 // A handler reads ctx.argv (argv[0] is the command name as the client sent it), uses ctx.db, writes exactly
 // one reply with ctx.reply (unless it blocks), and reports modifications with ctx.dirty. The dispatcher
-// does everything generic around it: arity, auth, MULTI queueing, cluster redirects, OOM/READONLY checks,
+// does everything generic around it: arity, auth, cluster redirects, OOM/READONLY checks, -MASTERDOWN
+// (kCmdStale) and -LOADING (kCmdLoading), MULTI queueing (kCmdTxnControl runs at once),
 // stats, slowlog, propagation of writes to the AOF and replicas (argv as is, or ctx.PropagateAs(...)),
 // invalidating WATCHed keys and waking blocked clients on every key the command names when dirty > 0.
 #pragma once
@@ -46,6 +47,11 @@ enum CommandFlag : uint32_t {
   kCmdAllowBusy = 1u << 15,
   kCmdSkipSlowlog = 1u << 16,
   kCmdAsking = 1u << 17,     // behaves like after ASKING (RESTORE-ASKING)
+  // Not part of COMMAND INFO (Redis keys these on the command's proc):
+  kCmdTxnControl = 1u << 18,   // runs at once inside MULTI instead of being queued (MULTI, EXEC, ...)
+  kCmdRunsQueue = 1u << 19,    // runs the MULTI queue: its keys are the queued commands' (EXEC)
+  kCmdKeepsAsking = 1u << 20,  // does not end the client's ASKING state (ASKING itself)
+  kCmdOpenSlotLocal = 1u << 21,  // served here while its slot is migrating or importing (MIGRATE)
 };
 
 struct CommandContext {
@@ -130,6 +136,9 @@ class CommandRegistry {
   const CommandSpec* Find(std::string_view name) const;
   // For a container spec, the subcommand named argv[1] (nullptr if unknown).
   static const CommandSpec* FindSubcommand(const CommandSpec& container, std::string_view sub);
+  // The spec that runs argv: the command, or for a container its subcommand argv[1]; nullptr if unknown
+  // (or a container without a subcommand argument).
+  const CommandSpec* Resolve(ArgList argv) const;
   const std::vector<std::unique_ptr<CommandSpec>>& all() const { return commands_; }
   void ResetStats();
 

@@ -12,11 +12,6 @@ namespace rcs {
 
 namespace {
 void ErrorHookThunk(void* arg, std::string_view error) { static_cast<Server*>(arg)->CountError(error); }
-
-bool IsTransactionControl(const CommandSpec& spec) {
-  return spec.name == "exec" || spec.name == "discard" || spec.name == "multi" || spec.name == "watch" ||
-         spec.name == "quit" || spec.name == "reset";
-}
 }  // namespace
 
 Server::Server(Config config, const Clock* clock)
@@ -80,71 +75,54 @@ void Server::ExecuteCommand(Client* c, ArgList argv) {
   current_client_ = c;
   c->last_interaction_ms = clock_->NowMs();
   ReplyBuilder& reply = c->reply;
-  const CommandSpec* spec = registry_.Find(argv[0]);
   bool in_multi = c->has(kClientMulti);
-  if (spec == nullptr) {
+  // A refused command counts as rejected and, inside MULTI, makes EXEC abort (Redis's rejectCommand).
+  const CommandSpec* spec = nullptr;
+  auto reject = [&](std::string_view error) {
+    if (spec != nullptr) spec->stats.rejected_calls++;
     if (in_multi) c->flags |= kClientDirtyExec;
-    reply.Error(err::UnknownCommand(argv[0], argv.data() + 1, std::min<size_t>(argv.size() - 1, 64)));
-    return;
+    reply.Error(error);
+  };
+  spec = registry_.Find(argv[0]);
+  if (spec == nullptr) {
+    return reject(err::UnknownCommand(argv[0], argv.data() + 1, std::min<size_t>(argv.size() - 1, 64)));
   }
   if (!spec->subcommands.empty()) {
-    if (argv.size() < 2) {
-      spec->stats.rejected_calls++;
-      if (in_multi) c->flags |= kClientDirtyExec;
-      reply.Error(err::WrongArgs(spec->name));
-      return;
-    }
+    if (argv.size() < 2) return reject(err::WrongArgs(spec->name));
     const CommandSpec* sub = CommandRegistry::FindSubcommand(*spec, argv[1]);
-    if (sub == nullptr) {
-      spec->stats.rejected_calls++;
-      if (in_multi) c->flags |= kClientDirtyExec;
-      reply.Error(err::UnknownSubcommand(argv[1], spec->name));
-      return;
-    }
+    if (sub == nullptr) return reject(err::UnknownSubcommand(argv[1], spec->name));
     spec = sub;
   }
   int argc = static_cast<int>(argv.size());
-  if ((spec->arity > 0 && argc != spec->arity) || argc < -spec->arity) {
-    spec->stats.rejected_calls++;
-    if (in_multi) c->flags |= kClientDirtyExec;
-    reply.Error(err::WrongArgs(spec->name));
-    return;
-  }
-  if (!CheckAuth(c, *spec)) {
-    spec->stats.rejected_calls++;
-    if (in_multi) c->flags |= kClientDirtyExec;
-    reply.Error(err::kNoAuth);
-    return;
-  }
+  if ((spec->arity > 0 && argc != spec->arity) || argc < -spec->arity) return reject(err::WrongArgs(spec->name));
+  if (!CheckAuth(c, *spec)) return reject(err::kNoAuth);
   bool from_master = c->has(kClientMaster);
   // Redirect checks (cluster) do not apply to our master's stream or to loading.
   for (auto& [type, sub] : subsystems_) {
     if (from_master || loading_) break;
     if (!sub->CheckCommand(c, *spec, argv)) {
+      // The subsystem wrote the error reply.
       spec->stats.rejected_calls++;
       if (in_multi) c->flags |= kClientDirtyExec;
       return;
     }
   }
   if (!from_master) {
-    if (is_replica_ && config_.replica_read_only && spec->is(kCmdWrite)) {
-      spec->stats.rejected_calls++;
-      if (in_multi) c->flags |= kClientDirtyExec;
-      reply.Error(err::kReadOnlyReplica);
-      return;
+    if (is_replica_ && config_.replica_read_only && spec->is(kCmdWrite)) return reject(err::kReadOnlyReplica);
+    if (config_.maxmemory > 0 && spec->is(kCmdDenyOom) && !EvictIfNeeded()) return reject(err::kOom);
+    // As Redis: EXEC is refused when any queued command lacks the flag.
+    auto lacks = [&](CommandFlag f) {
+      return !spec->is(f) || (spec->is(kCmdRunsQueue) && in_multi && (c->multi_lacks & f) != 0);
+    };
+    if (is_replica_ && !master_link_up_ && !config_.replica_serve_stale_data && lacks(kCmdStale)) {
+      return reject(err::kMasterDown);
     }
-    if (config_.maxmemory > 0 && spec->is(kCmdDenyOom)) {
-      if (!EvictIfNeeded()) {
-        spec->stats.rejected_calls++;
-        if (in_multi) c->flags |= kClientDirtyExec;
-        reply.Error(err::kOom);
-        return;
-      }
-    }
+    // Our own loaders run as the master client; everyone else waits for the data set.
+    if (loading_ && lacks(kCmdLoading)) return reject(err::kLoading);
   }
-  if (in_multi && !IsTransactionControl(*spec) && !spec->is(kCmdNoMulti)) {
-    std::vector<std::string> queued(argv.begin(), argv.end());
-    c->multi_queue.push_back(std::move(queued));
+  if (in_multi && !spec->is(kCmdTxnControl) && !spec->is(kCmdNoMulti)) {
+    c->multi_queue.emplace_back(argv.begin(), argv.end());
+    c->multi_lacks |= ~spec->flags;
     reply.Simple("QUEUED");
     return;
   }
@@ -271,6 +249,7 @@ void Server::TouchAllKeys() {
 
 void Server::DiscardTransaction(Client* c) {
   c->multi_queue.clear();
+  c->multi_lacks = 0;
   c->flags &= ~(kClientMulti | kClientDirtyExec);
   UnwatchAll(c);
 }
@@ -289,6 +268,7 @@ void Server::ExecTransaction(Client* c) {
   }
   auto queue = std::move(c->multi_queue);
   c->multi_queue.clear();
+  c->multi_lacks = 0;
   c->flags &= ~kClientMulti;
   UnwatchAll(c);
   reply.Array(queue.size());
@@ -296,8 +276,7 @@ void Server::ExecTransaction(Client* c) {
   exec_propagated_multi_ = false;
   for (auto& cmd : queue) {
     std::vector<std::string_view> argv(cmd.begin(), cmd.end());
-    const CommandSpec* spec = registry_.Find(argv[0]);
-    if (spec != nullptr && !spec->subcommands.empty()) spec = CommandRegistry::FindSubcommand(*spec, argv[1]);
+    const CommandSpec* spec = registry_.Resolve(argv);
     if (spec == nullptr) {  // cannot happen: it was checked when queued
       reply.Error(err::UnknownCommand(argv[0], argv.data() + 1, argv.size() - 1));
       continue;
@@ -365,7 +344,7 @@ void Server::ServeReadyKeys() {
         int64_t timeout = c->blocked.timeout_at_ms;
         UnblockClient(c, false);
         std::vector<std::string_view> argv(argv_owned.begin(), argv_owned.end());
-        const CommandSpec* spec = registry_.Find(argv[0]);
+        const CommandSpec* spec = registry_.Resolve(argv);
         if (spec == nullptr) continue;
         Call(c, *spec, argv, /*retry=*/true);
         if (c->has(kClientBlocked)) {

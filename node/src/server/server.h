@@ -144,6 +144,9 @@ class Server {
   }
   // Marks this node as a replica (writes refused unless from the master) or a master.
   void set_replica(bool replica) { is_replica_ = replica; }
+  // The replication link reports its state here: while a replica's link is down and
+  // replica-serve-stale-data is no, commands without the stale flag get -MASTERDOWN.
+  void set_master_link_up(bool up) { master_link_up_ = up; }
   void set_loading(bool loading) { loading_ = loading; }
   // INFO sections provided by subsystems (replication, cluster, persistence): name -> text producer.
   using InfoProvider = std::function<void(std::string* out)>;
@@ -213,6 +216,7 @@ class Server {
   int64_t last_save_time_s_ = 0;
   bool loading_ = false;
   bool is_replica_ = false;
+  bool master_link_up_ = true;  // until the replication link says otherwise
   bool shutdown_requested_ = false;
   std::string run_id_;
   Client* current_client_ = nullptr;
