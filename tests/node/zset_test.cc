@@ -1250,3 +1250,15 @@ TEST_CASE("zset: ZINTERCARD matches redis-server 7.0.15") {
   }
   CHECK(n.Do("COMMAND GETKEYS ZINTERCARD 2 a b LIMIT 1") == "[\"a\", \"b\"]");
 }
+
+TEST_CASE("SCAN family: one cursor parser, so ZSCAN takes the empty cursor as 0 like SCAN/HSCAN/SSCAN (Redis)") {
+  TestNode n;
+  CHECK(n.Do("ZADD z 1 a") == "(integer) 1");
+  CHECK(n.Do({"ZSCAN", "z", ""}) == "[\"0\", [\"a\", \"1\"]]");
+  CHECK(n.Do({"ZSCAN", "z", " 1"}) == "(error) ERR invalid cursor");
+  CHECK(n.Do("ZSCAN z 0 COUNT x") == "(error) ERR value is not an integer or out of range");
+  CHECK(n.Do("ZSCAN z 0 COUNT 0") == "(error) ERR syntax error");
+  CHECK(n.Do("ZSCAN z 0 TYPE zset") == "(error) ERR syntax error");  // TYPE is SCAN's only
+  CHECK(n.Do("SCAN 0 TYPE zset") == "[\"0\", [\"z\"]]");
+  CHECK(n.Do("SCAN 0 TYPE") == "(error) ERR syntax error");
+}

@@ -1,5 +1,6 @@
 #include "base/strutil.h"
 
+#include <cctype>
 #include <cerrno>
 #include <cmath>
 #include <cstdio>
@@ -62,6 +63,21 @@ static bool ParseFloating(std::string_view s, T* out, F conv) {
 
 bool ParseDouble(std::string_view s, double* out) { return ParseFloating(s, out, strtod); }
 bool ParseLongDouble(std::string_view s, long double* out) { return ParseFloating(s, out, strtold); }
+
+bool ParseLongDoubleStrict(std::string_view s, long double* out) {
+  constexpr size_t kMaxChars = 5 * 1024;  // Redis's MAX_LONG_DOUBLE_CHARS
+  if (s.empty() || s.size() > kMaxChars || isspace(static_cast<unsigned char>(s[0]))) return false;
+  char buf[kMaxChars + 1];
+  memcpy(buf, s.data(), s.size());
+  buf[s.size()] = '\0';
+  char* end = nullptr;
+  errno = 0;
+  long double v = strtold(buf, &end);
+  if (end != buf + s.size() || std::isnan(v)) return false;
+  if (errno == ERANGE && (std::isinf(v) || v == 0.0L)) return false;
+  *out = v;
+  return true;
+}
 
 std::string Int64ToString(int64_t v) {
   char buf[24];

@@ -12,6 +12,9 @@ bool ParseInt64(std::string_view s, int64_t* out);
 // As strtod over the whole string: no spaces, not empty, NaN rejected; "inf"/"+inf"/"-inf" accepted.
 bool ParseDouble(std::string_view s, double* out);
 bool ParseLongDouble(std::string_view s, long double* out);
+// Redis's string2ld (INCRBYFLOAT, HINCRBYFLOAT): the whole string, no leading space, at most 5 KiB, no NaN,
+// overflow and underflow to zero rejected ("inf" itself is accepted).
+bool ParseLongDoubleStrict(std::string_view s, long double* out);
 
 std::string Int64ToString(int64_t v);
 // Redis's addReplyDouble text (RESP2 bulk, RESP3 ','): "%.17g", "inf", "-inf".

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "base/strutil.h"
+#include "commands/scan_args.h"
 #include "keyspace/dump.h"
 #include "protocol/errors.h"
 #include "server/client.h"
@@ -106,49 +107,14 @@ void KeysCmd(CommandContext& ctx) {
   ctx.reply.EndDeferredArray(handle, n);
 }
 
-// Redis parses SCAN's cursor with strtoul: an unsigned decimal, optionally signed (wrapping), no leading
-// space, nothing after it.
-bool ParseScanCursor(std::string_view s, uint64_t* out) {
-  if (s.size() > 64) return false;
-  char buf[65];
-  memcpy(buf, s.data(), s.size());
-  buf[s.size()] = '\0';
-  if (isspace(static_cast<unsigned char>(buf[0]))) return false;
-  char* end = nullptr;
-  errno = 0;
-  unsigned long long v = strtoull(buf, &end, 10);
-  if (errno == ERANGE || *end != '\0') return false;
-  *out = v;
-  return true;
-}
-
 void ScanCmd(CommandContext& ctx) {
   uint64_t cursor;
-  if (!ParseScanCursor(ctx.arg(1), &cursor)) return ctx.reply.Error(err::kInvalidCursor);
-  int64_t count = 10;
-  std::string_view pattern;
-  bool use_pattern = false;
-  std::string_view type;
-  bool use_type = false;
-  for (size_t i = 2; i < ctx.argc();) {
-    size_t left = ctx.argc() - i;
-    std::string_view opt = ctx.arg(i);
-    if (EqualsIgnoreCase(opt, "count") && left >= 2) {
-      if (!ParseInt64(ctx.arg(i + 1), &count)) return ctx.reply.Error(err::kNotInteger);
-      if (count < 1) return ctx.reply.Error(err::kSyntax);
-      i += 2;
-    } else if (EqualsIgnoreCase(opt, "match") && left >= 2) {
-      pattern = ctx.arg(i + 1);
-      use_pattern = pattern != "*";
-      i += 2;
-    } else if (EqualsIgnoreCase(opt, "type") && left >= 2) {
-      type = ctx.arg(i + 1);
-      use_type = true;
-      i += 2;
-    } else {
-      return ctx.reply.Error(err::kSyntax);
-    }
-  }
+  if (!ParseScanCursorOrReply(ctx, ctx.arg(1), &cursor)) return;
+  ScanOptions opts;
+  if (!ParseScanOptions(ctx, 2, &opts, /*allow_type=*/true)) return;
+  const std::string_view pattern = opts.pattern, type = opts.type;
+  const bool use_pattern = opts.use_pattern, use_type = opts.use_type;
+  const int64_t count = opts.count;
   std::vector<std::string> keys;
   uint64_t visited = 0;
   const uint64_t want = static_cast<uint64_t>(count);
@@ -164,10 +130,7 @@ void ScanCmd(CommandContext& ctx) {
   do {
     cursor = ctx.db.Scan(cursor, static_cast<size_t>(want - visited), visit);
   } while (cursor != 0 && visited < want && ++rounds < 10);
-  ctx.reply.Array(2);
-  char buf[24];
-  int n = snprintf(buf, sizeof(buf), "%llu", static_cast<unsigned long long>(cursor));
-  ctx.reply.Bulk(std::string_view(buf, static_cast<size_t>(n)));
+  ReplyScanCursor(ctx, cursor);
   ctx.reply.BulkArray(keys);
 }
 

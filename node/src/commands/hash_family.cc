@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "base/strutil.h"
+#include "commands/value_lookup.h"
 #include "keyspace/hash_value.h"
 #include "keyspace/serialize.h"
 #include "protocol/errors.h"
@@ -33,47 +34,8 @@ inline HashValue::Limits LimitsOf(CommandContext& ctx) {
   return HashValue::Limits{c.hash_max_listpack_entries, c.hash_max_listpack_value};
 }
 
-// Looks `key` up (for reading or writing). Returns false after replying WRONGTYPE; *out is null when the
-// key does not exist.
-inline bool Lookup(CommandContext& ctx, std::string_view key, bool write, HashValue** out) {
-  Entry* e = write ? ctx.db.FindWrite(key) : ctx.db.FindRead(key);
-  if (e == nullptr) {
-    *out = nullptr;
-    return true;
-  }
-  if (e->type() != ObjType::kHash) {
-    ctx.reply.Error(err::kWrongType);
-    return false;
-  }
-  *out = e->as<HashValue>();
-  return true;
-}
-
 inline HashValue* Create(CommandContext& ctx, std::string_view key) {
   return ctx.db.SetObject(key, std::make_unique<HashValue>())->as<HashValue>();
-}
-
-// Redis's string2ld: the whole string, no leading space, shorter than 5 KiB, no NaN, and overflow or
-// underflow to zero rejected ("inf" itself is accepted).
-bool ParseLongDoubleStrict(std::string_view s, long double* out) {
-  constexpr size_t kMaxChars = 5 * 1024;
-  if (s.empty() || s.size() >= kMaxChars || isspace(static_cast<unsigned char>(s[0]))) return false;
-  char buf[kMaxChars];
-  memcpy(buf, s.data(), s.size());
-  buf[s.size()] = '\0';
-  char* end = nullptr;
-  errno = 0;
-  long double v = strtold(buf, &end);
-  if (end != buf + s.size() || std::isnan(v)) return false;
-  if (errno == ERANGE && (std::isinf(v) || v == 0.0L)) return false;
-  *out = v;
-  return true;
-}
-
-void ReplyCursor(CommandContext& ctx, uint64_t cursor) {
-  char buf[24];
-  auto r = std::to_chars(buf, buf + sizeof(buf), cursor);
-  ctx.reply.Bulk(std::string_view(buf, r.ptr - buf));
 }
 
 // ---- commands ----
@@ -131,24 +93,7 @@ void HmgetCmd(CommandContext& ctx) {
 }
 
 void HdelCmd(CommandContext& ctx) {
-  HashValue* h;
-  if (!Lookup(ctx, ctx.arg(1), true, &h)) return;
-  if (h == nullptr) {
-    ctx.reply.Integer(0);
-    return;
-  }
-  int64_t deleted = 0;
-  for (size_t i = 2; i < ctx.argc(); i++) {
-    if (h->Delete(ctx.arg(i))) {
-      deleted++;
-      if (h->size() == 0) {
-        ctx.db.Delete(ctx.arg(1));
-        break;
-      }
-    }
-  }
-  ctx.dirty += deleted;
-  ctx.reply.Integer(deleted);
+  RemoveMembers<HashValue>(ctx, [](HashValue& h, std::string_view f) { return h.Delete(f); });
 }
 
 void HlenCmd(CommandContext& ctx) {
@@ -249,20 +194,9 @@ void HincrbyfloatCmd(CommandContext& ctx) {
 
 void HscanCmd(CommandContext& ctx) {
   uint64_t cursor;
-  if (!ParseScanCursor(ctx.arg(2), &cursor)) {
-    ctx.reply.Error(err::kInvalidCursor);
-    return;
-  }
-  HashValue* h;
-  if (!Lookup(ctx, ctx.arg(1), false, &h)) return;
-  if (h == nullptr) {
-    ctx.reply.Array(2);
-    ctx.reply.Bulk("0");
-    ctx.reply.Array(0);
-    return;
-  }
   ScanOptions opts;
-  if (!ParseScanOptions(ctx, 3, &opts)) return;
+  HashValue* h = BeginValueScan<HashValue>(ctx, &cursor, &opts);
+  if (h == nullptr) return;
   int64_t count = opts.count;
   std::string_view pattern = opts.pattern;
   bool use_pattern = opts.use_pattern;
@@ -270,8 +204,7 @@ void HscanCmd(CommandContext& ctx) {
   uint64_t next = h->Scan(cursor, static_cast<size_t>(count), [&](std::string_view f, std::string_view v) {
     if (!use_pattern || GlobMatch(pattern, f)) found.emplace_back(f, v);
   });
-  ctx.reply.Array(2);
-  ReplyCursor(ctx, next);
+  ReplyScanCursor(ctx, next);
   ctx.reply.Array(found.size() * 2);
   for (auto& [f, v] : found) {
     ctx.reply.Bulk(f);

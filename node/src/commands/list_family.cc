@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "base/strutil.h"
+#include "commands/value_lookup.h"
 #include "keyspace/list_value.h"
 #include "keyspace/serialize.h"
 #include "protocol/errors.h"
@@ -92,15 +93,6 @@ bool ParseTimeout(CommandContext& ctx, std::string_view s, int64_t* at_ms) {
   return true;
 }
 
-// The list at `e`, or nullptr after replying WRONGTYPE. e must not be null.
-inline ListValue* AsList(CommandContext& ctx, Entry* e) {
-  if (e->type() != ObjType::kList) {
-    ctx.reply.Error(err::kWrongType);
-    return nullptr;
-  }
-  return e->as<ListValue>();
-}
-
 inline ListValue* CreateList(CommandContext& ctx, std::string_view key) {
   return ctx.db.SetObject(key, std::make_unique<ListValue>())->as<ListValue>();
 }
@@ -131,7 +123,7 @@ void PushGeneric(CommandContext& ctx, End end, bool only_existing) {
   Entry* e = ctx.db.FindWrite(key);
   ListValue* l;
   if (e != nullptr) {
-    if ((l = AsList(ctx, e)) == nullptr) return;
+    if ((l = AsValue<ListValue>(ctx, e)) == nullptr) return;
   } else {
     if (only_existing) {
       ctx.reply.Integer(0);
@@ -171,7 +163,7 @@ void PopGeneric(CommandContext& ctx, End end) {
     else ctx.reply.Null();
     return;
   }
-  ListValue* l = AsList(ctx, e);
+  ListValue* l = AsValue<ListValue>(ctx, e);
   if (l == nullptr) return;
   if (has_count && count == 0) {
     ctx.reply.Array(0);
@@ -197,7 +189,7 @@ void LlenCmd(CommandContext& ctx) {
     ctx.reply.Integer(0);
     return;
   }
-  ListValue* l = AsList(ctx, e);
+  ListValue* l = AsValue<ListValue>(ctx, e);
   if (l != nullptr) ctx.reply.Integer(static_cast<int64_t>(l->size()));
 }
 
@@ -207,7 +199,7 @@ void LindexCmd(CommandContext& ctx) {
     ctx.reply.Null();
     return;
   }
-  ListValue* l = AsList(ctx, e);
+  ListValue* l = AsValue<ListValue>(ctx, e);
   if (l == nullptr) return;
   int64_t index;
   if (!ParseIndex(ctx, ctx.arg(2), &index)) return;
@@ -228,7 +220,7 @@ void LrangeCmd(CommandContext& ctx) {
     ctx.reply.Array(0);
     return;
   }
-  ListValue* l = AsList(ctx, e);
+  ListValue* l = AsValue<ListValue>(ctx, e);
   if (l == nullptr) return;
   int64_t len = static_cast<int64_t>(l->size());
   if (start < 0) start += len;
@@ -273,7 +265,7 @@ void LposCmd(CommandContext& ctx) {
     else ctx.reply.Null();
     return;
   }
-  ListValue* l = AsList(ctx, e);
+  ListValue* l = AsValue<ListValue>(ctx, e);
   if (l == nullptr) return;
 
   // A negative rank searches from the tail. Redis negates it in a C long: RANK -9223372036854775808 stays
@@ -322,7 +314,7 @@ void LsetCmd(CommandContext& ctx) {
     ctx.reply.Error(err::kNoSuchKey);
     return;
   }
-  ListValue* l = AsList(ctx, e);
+  ListValue* l = AsValue<ListValue>(ctx, e);
   if (l == nullptr) return;
   int64_t index;
   if (!ParseIndex(ctx, ctx.arg(2), &index)) return;
@@ -350,7 +342,7 @@ void LinsertCmd(CommandContext& ctx) {
     ctx.reply.Integer(0);
     return;
   }
-  ListValue* l = AsList(ctx, e);
+  ListValue* l = AsValue<ListValue>(ctx, e);
   if (l == nullptr) return;
   std::string_view pivot = ctx.arg(3);
   for (ListValue::Iterator it = l->Begin(); it.valid(); it.Next()) {
@@ -373,7 +365,7 @@ void LremCmd(CommandContext& ctx) {
     ctx.reply.Integer(0);
     return;
   }
-  ListValue* l = AsList(ctx, e);
+  ListValue* l = AsValue<ListValue>(ctx, e);
   if (l == nullptr) return;
   size_t removed = l->RemoveEqual(ctx.arg(3), count);
   if (l->size() == 0) ctx.db.Delete(key);
@@ -390,7 +382,7 @@ void LtrimCmd(CommandContext& ctx) {
     ctx.reply.Ok();
     return;
   }
-  ListValue* l = AsList(ctx, e);
+  ListValue* l = AsValue<ListValue>(ctx, e);
   if (l == nullptr) return;
   int64_t len = static_cast<int64_t>(l->size());
   if (start < 0) start += len;
@@ -422,12 +414,12 @@ void MoveGeneric(CommandContext& ctx, End from, End to) {
     ctx.reply.Null();
     return;
   }
-  ListValue* sl = AsList(ctx, se);
+  ListValue* sl = AsValue<ListValue>(ctx, se);
   if (sl == nullptr) return;
   // Object pointers stay valid across lookups of other keys (entry pointers may not).
   Entry* de = ctx.db.FindWrite(dst);
   ListValue* dl = nullptr;
-  if (de != nullptr && (dl = AsList(ctx, de)) == nullptr) return;
+  if (de != nullptr && (dl = AsValue<ListValue>(ctx, de)) == nullptr) return;
   std::string value;
   if (from == End::kHead) sl->PopFront(&value);
   else sl->PopBack(&value);
@@ -460,7 +452,7 @@ void BlockingPopGeneric(CommandContext& ctx, End end) {
     std::string_view key = ctx.arg(j);
     Entry* e = ctx.db.FindWrite(key);
     if (e == nullptr || (ctx.retry && e->type() != ObjType::kList)) continue;
-    ListValue* l = AsList(ctx, e);
+    ListValue* l = AsValue<ListValue>(ctx, e);
     if (l == nullptr) return;
     ctx.reply.Array(2);
     ctx.reply.Bulk(key);
@@ -568,7 +560,7 @@ void MpopGeneric(CommandContext& ctx, size_t numkeys_idx, bool blocking) {
     std::string_view key = ctx.arg(j);
     Entry* e = ctx.db.FindWrite(key);
     if (e == nullptr || (ctx.retry && e->type() != ObjType::kList)) continue;
-    ListValue* l = AsList(ctx, e);
+    ListValue* l = AsValue<ListValue>(ctx, e);
     if (l == nullptr) return;
     ctx.reply.Array(2);
     ctx.reply.Bulk(key);

@@ -2,6 +2,7 @@
 
 #include <cctype>
 #include <cerrno>
+#include <charconv>
 #include <cstdlib>
 #include <string>
 
@@ -21,7 +22,13 @@ bool ParseScanCursor(std::string_view s, uint64_t* out) {
   return true;
 }
 
-bool ParseScanOptions(CommandContext& ctx, size_t first, ScanOptions* out) {
+bool ParseScanCursorOrReply(CommandContext& ctx, std::string_view s, uint64_t* out) {
+  if (ParseScanCursor(s, out)) return true;
+  ctx.reply.Error(err::kInvalidCursor);
+  return false;
+}
+
+bool ParseScanOptions(CommandContext& ctx, size_t first, ScanOptions* out, bool allow_type) {
   for (size_t i = first; i < ctx.argc(); i += 2) {
     bool more = i + 1 < ctx.argc();
     if (more && EqualsIgnoreCase(ctx.arg(i), "count")) {
@@ -36,12 +43,27 @@ bool ParseScanOptions(CommandContext& ctx, size_t first, ScanOptions* out) {
     } else if (more && EqualsIgnoreCase(ctx.arg(i), "match")) {
       out->pattern = ctx.arg(i + 1);
       out->use_pattern = !(out->pattern.size() == 1 && out->pattern[0] == '*');
+    } else if (more && allow_type && EqualsIgnoreCase(ctx.arg(i), "type")) {
+      out->type = ctx.arg(i + 1);
+      out->use_type = true;
     } else {
       ctx.reply.Error(err::kSyntax);
       return false;
     }
   }
   return true;
+}
+
+void ReplyScanCursor(CommandContext& ctx, uint64_t next) {
+  char buf[24];
+  auto r = std::to_chars(buf, buf + sizeof(buf), next);
+  ctx.reply.Array(2);
+  ctx.reply.Bulk(std::string_view(buf, static_cast<size_t>(r.ptr - buf)));
+}
+
+void ReplyEmptyScan(CommandContext& ctx) {
+  ReplyScanCursor(ctx, 0);
+  ctx.reply.Array(0);
 }
 
 }  // namespace rcs

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "base/strutil.h"
+#include "commands/value_lookup.h"
 #include "keyspace/serialize.h"
 #include "keyspace/set_value.h"
 #include "protocol/errors.h"
@@ -32,21 +33,6 @@ namespace {
 constexpr size_t kSremBatch = 1024;  // members per propagated SREM
 
 inline int64_t MaxIntset(CommandContext& ctx) { return ctx.server.config().set_max_intset_entries; }
-
-// Looks `key` up. Returns false after replying WRONGTYPE; *out is null when the key does not exist.
-inline bool Lookup(CommandContext& ctx, std::string_view key, bool write, SetValue** out) {
-  Entry* e = write ? ctx.db.FindWrite(key) : ctx.db.FindRead(key);
-  if (e == nullptr) {
-    *out = nullptr;
-    return true;
-  }
-  if (e->type() != ObjType::kSet) {
-    ctx.reply.Error(err::kWrongType);
-    return false;
-  }
-  *out = e->as<SetValue>();
-  return true;
-}
 
 inline SetValue* Create(CommandContext& ctx, std::string_view key) {
   return ctx.db.SetObject(key, std::make_unique<SetValue>())->as<SetValue>();
@@ -82,24 +68,7 @@ void SaddCmd(CommandContext& ctx) {
 }
 
 void SremCmd(CommandContext& ctx) {
-  SetValue* s;
-  if (!Lookup(ctx, ctx.arg(1), true, &s)) return;
-  if (s == nullptr) {
-    ctx.reply.Integer(0);
-    return;
-  }
-  int64_t deleted = 0;
-  for (size_t i = 2; i < ctx.argc(); i++) {
-    if (s->Remove(ctx.arg(i))) {
-      deleted++;
-      if (s->size() == 0) {
-        ctx.db.Delete(ctx.arg(1));
-        break;
-      }
-    }
-  }
-  ctx.dirty += deleted;
-  ctx.reply.Integer(deleted);
+  RemoveMembers<SetValue>(ctx, [](SetValue& s, std::string_view m) { return s.Remove(m); });
 }
 
 void SmembersCmd(CommandContext& ctx) {
@@ -460,20 +429,9 @@ bool SintercardKeys(ArgList argv, std::vector<int>* keys) {
 
 void SscanCmd(CommandContext& ctx) {
   uint64_t cursor;
-  if (!ParseScanCursor(ctx.arg(2), &cursor)) {
-    ctx.reply.Error(err::kInvalidCursor);
-    return;
-  }
-  SetValue* s;
-  if (!Lookup(ctx, ctx.arg(1), false, &s)) return;
-  if (s == nullptr) {
-    ctx.reply.Array(2);
-    ctx.reply.Bulk("0");
-    ctx.reply.Array(0);
-    return;
-  }
   ScanOptions opts;
-  if (!ParseScanOptions(ctx, 3, &opts)) return;
+  SetValue* s = BeginValueScan<SetValue>(ctx, &cursor, &opts);
+  if (s == nullptr) return;
   int64_t count = opts.count;
   std::string_view pattern = opts.pattern;
   bool use_pattern = opts.use_pattern;
@@ -486,10 +444,7 @@ void SscanCmd(CommandContext& ctx) {
     if (copy) owned.emplace_back(m);
     else found.push_back(m);
   });
-  char buf[24];
-  auto r = std::to_chars(buf, buf + sizeof(buf), next);
-  ctx.reply.Array(2);
-  ctx.reply.Bulk(std::string_view(buf, r.ptr - buf));
+  ReplyScanCursor(ctx, next);
   if (copy) {
     ctx.reply.BulkArray(owned);
   } else {

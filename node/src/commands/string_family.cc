@@ -24,25 +24,6 @@ namespace rcs {
 namespace {
 
 
-// INCRBYFLOAT's number parsing, as Redis's string2ld: the whole string, no leading space, at most 5 KiB,
-// not NaN, and an out-of-range literal (overflow to +-HUGE_VALL or underflow to zero) is refused rather
-// than rounded. (strutil's ParseLongDouble accepts those two cases.) "inf" written as such is accepted.
-bool ParseLongDoubleStrict(std::string_view s, long double* out) {
-  constexpr size_t kMaxChars = 5 * 1024;
-  if (s.empty() || s.size() > kMaxChars) return false;
-  if (isspace(static_cast<unsigned char>(s[0]))) return false;
-  char buf[kMaxChars + 1];
-  memcpy(buf, s.data(), s.size());
-  buf[s.size()] = '\0';
-  char* end = nullptr;
-  errno = 0;
-  long double v = strtold(buf, &end);
-  if (end != buf + s.size() || std::isnan(v)) return false;
-  if (errno == ERANGE && (v == HUGE_VALL || v == -HUGE_VALL || std::fpclassify(v) == FP_ZERO)) return false;
-  *out = v;
-  return true;
-}
-
 // SET / GETEX options.
 enum SetFlag : uint32_t {
   kSetNx = 1u << 0,

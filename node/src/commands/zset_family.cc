@@ -14,6 +14,8 @@
 #include <vector>
 
 #include "base/strutil.h"
+#include "commands/scan_args.h"
+#include "commands/value_lookup.h"
 #include "keyspace/serialize.h"
 #include "keyspace/set_value.h"
 #include "keyspace/zset_value.h"
@@ -36,15 +38,9 @@ ZSetLimits LimitsOf(const CommandContext& ctx) {
 
 // Looks a key up; *wrongtype is set (and the error replied) when it holds another type.
 ZSetValue* LookupZSet(CommandContext& ctx, std::string_view key, bool write, bool* wrongtype) {
-  *wrongtype = false;
-  Entry* e = write ? ctx.db.FindWrite(key) : ctx.db.FindRead(key);
-  if (!e) return nullptr;
-  if (e->type() != ObjType::kZSet) {
-    ctx.reply.Error(err::kWrongType);
-    *wrongtype = true;
-    return nullptr;
-  }
-  return e->as<ZSetValue>();
+  ZSetValue* z;
+  *wrongtype = !Lookup(ctx, key, write, &z);
+  return z;
 }
 
 // A score, weight or increment as Redis's getDoubleFromObject reads it: strtod over the whole argument, no
@@ -336,23 +332,7 @@ void ZincrbyCmd(CommandContext& ctx) { ZaddGeneric(ctx, true); }
 // ---- simple reads / writes ----
 
 void ZremCmd(CommandContext& ctx) {
-  bool wrongtype;
-  ZSetValue* z = LookupZSet(ctx, ctx.arg(1), true, &wrongtype);
-  if (wrongtype) return;
-  if (!z) {
-    ctx.reply.Integer(0);
-    return;
-  }
-  int64_t deleted = 0;
-  for (size_t i = 2; i < ctx.argc(); i++) {
-    if (z->Remove(ctx.arg(i))) {
-      deleted++;
-      if (z->size() == 0) break;
-    }
-  }
-  if (z->size() == 0) ctx.db.Delete(ctx.arg(1));
-  ctx.dirty = deleted;
-  ctx.reply.Integer(deleted);
+  RemoveMembers<ZSetValue>(ctx, [](ZSetValue& z, std::string_view m) { return z.Remove(m); });
 }
 
 void ZscoreCmd(CommandContext& ctx) {
@@ -926,53 +906,19 @@ void ZintercardCmd(CommandContext& ctx) { SetOpGeneric(ctx, false, SetOp::kInter
 // ---- ZSCAN ----
 
 void ZscanCmd(CommandContext& ctx) {
-  // parseScanCursorOrReply: strtoul over the whole argument, no leading space.
-  std::string cbuf(ctx.arg(2));
-  char* end = nullptr;
-  errno = 0;
-  uint64_t cursor = strtoull(cbuf.c_str(), &end, 10);
-  if (cbuf.empty() || isspace(static_cast<unsigned char>(cbuf[0])) || *end != '\0' || errno == ERANGE) {
-    ctx.reply.Error(err::kInvalidCursor);
-    return;
-  }
-  bool wrongtype;
-  ZSetValue* z = LookupZSet(ctx, ctx.arg(1), false, &wrongtype);
-  if (wrongtype) return;
-  if (!z) {
-    ctx.reply.Array(2);
-    ctx.reply.Bulk("0");
-    ctx.reply.Array(0);
-    return;
-  }
-  int64_t count = 10;
-  std::string_view pattern;
-  bool use_pattern = false;
-  for (size_t i = 3; i < ctx.argc();) {
-    size_t left = ctx.argc() - i;
-    std::string_view o = ctx.arg(i);
-    if (EqualsIgnoreCase(o, "count") && left >= 2) {
-      if (!ParseLongOrReply(ctx, ctx.arg(i + 1), &count)) return;
-      if (count < 1) {
-        ctx.reply.Error(err::kSyntax);
-        return;
-      }
-      i += 2;
-    } else if (EqualsIgnoreCase(o, "match") && left >= 2) {
-      pattern = ctx.arg(i + 1);
-      use_pattern = !(pattern.size() == 1 && pattern[0] == '*');
-      i += 2;
-    } else {
-      ctx.reply.Error(err::kSyntax);
-      return;
-    }
-  }
+  uint64_t cursor;
+  ScanOptions opts;
+  ZSetValue* z = BeginValueScan<ZSetValue>(ctx, &cursor, &opts);
+  if (z == nullptr) return;
+  const int64_t count = opts.count;
+  const std::string_view pattern = opts.pattern;
+  const bool use_pattern = opts.use_pattern;
   std::vector<std::pair<std::string_view, double>> found;
   uint64_t next = z->Scan(cursor, static_cast<size_t>(count), [&](std::string_view m, double s) {
     if (use_pattern && !GlobMatch(pattern, m)) return;
     found.emplace_back(m, s);
   });
-  ctx.reply.Array(2);
-  ctx.reply.Bulk(std::to_string(next));
+  ReplyScanCursor(ctx, next);
   ctx.reply.Array(found.size() * 2);
   for (auto& [m, s] : found) {
     ctx.reply.Bulk(m);

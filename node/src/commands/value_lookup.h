@@ -1,0 +1,61 @@
+// What the family files share around a key's value: the typed lookup that replies WRONGTYPE, and the
+// remove-members-then-drop-the-empty-key shape of HDEL, SREM and ZREM.
+#pragma once
+#include <string_view>
+
+#include "keyspace/hash_value.h"
+#include "keyspace/list_value.h"
+#include "keyspace/set_value.h"
+#include "keyspace/zset_value.h"
+#include "protocol/errors.h"
+#include "server/command.h"
+
+namespace rcs {
+
+template <typename T> struct ValueType;
+template <> struct ValueType<HashValue> { static constexpr ObjType kType = ObjType::kHash; };
+template <> struct ValueType<ListValue> { static constexpr ObjType kType = ObjType::kList; };
+template <> struct ValueType<SetValue> { static constexpr ObjType kType = ObjType::kSet; };
+template <> struct ValueType<ZSetValue> { static constexpr ObjType kType = ObjType::kZSet; };
+
+// The value of type T at `e`, or nullptr after replying WRONGTYPE. e must not be null.
+template <typename T>
+T* AsValue(CommandContext& ctx, Entry* e) {
+  if (e->type() != ValueType<T>::kType) {
+    ctx.reply.Error(err::kWrongType);
+    return nullptr;
+  }
+  return e->as<T>();
+}
+
+// Looks `key` up for reading or writing. Returns false after replying WRONGTYPE; *out is null when the key
+// does not exist.
+template <typename T>
+bool Lookup(CommandContext& ctx, std::string_view key, bool write, T** out) {
+  Entry* e = write ? ctx.db.FindWrite(key) : ctx.db.FindRead(key);
+  *out = nullptr;
+  if (e == nullptr) return true;
+  *out = AsValue<T>(ctx, e);
+  return *out != nullptr;
+}
+
+// HDEL/SREM/ZREM: removes argv[2..] from the T at argv[1] with remove(value, member) -> bool, deletes the
+// key once it is empty (the remaining arguments are not looked at), replies how many were removed.
+template <typename T, typename Remove>
+void RemoveMembers(CommandContext& ctx, Remove remove) {
+  T* v;
+  if (!Lookup(ctx, ctx.arg(1), true, &v)) return;
+  int64_t removed = 0;
+  for (size_t i = 2; v != nullptr && i < ctx.argc(); i++) {
+    if (!remove(*v, ctx.arg(i))) continue;
+    removed++;
+    if (v->size() == 0) {
+      ctx.db.Delete(ctx.arg(1));
+      break;
+    }
+  }
+  ctx.dirty += removed;
+  ctx.reply.Integer(removed);
+}
+
+}  // namespace rcs
