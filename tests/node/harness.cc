@@ -1,5 +1,7 @@
 #include "harness.h"
 
+#include <doctest/doctest.h>
+
 #include <stdexcept>
 
 #include "commands/families.h"
@@ -167,6 +169,29 @@ std::string PropagationLog::Take() {
 void TestNode::Advance(int64_t ms) {
   clock_.AdvanceMs(ms);
   server_->RunPendingTimers();
+}
+
+std::vector<std::string> Strings(const std::string& text) {
+  std::vector<std::string> out;
+  size_t pos = 0;
+  while ((pos = text.find('"', pos)) != std::string::npos) {
+    size_t end = text.find('"', pos + 1);
+    if (end == std::string::npos) break;
+    out.push_back(text.substr(pos + 1, end - pos - 1));
+    pos = end + 1;
+  }
+  return out;
+}
+
+void RunSteps(TestNode& n, std::span<const Step> steps, unsigned run) {
+  for (const Step& s : steps) {
+    if ((s.runs & run) == 0) continue;
+    std::string got = n.Do(std::string_view(s.cmd));
+    if (s.expected != nullptr) {
+      INFO("command: " << std::string(s.cmd));
+      CHECK(got == std::string(s.expected));
+    }
+  }
 }
 
 }  // namespace rcs::test

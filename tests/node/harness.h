@@ -12,6 +12,7 @@
 #pragma once
 #include <initializer_list>
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -22,6 +23,18 @@
 #include "server/server.h"
 
 namespace rcs::test {
+
+// The quoted strings of a reply text, in order: Strings("[\"a\", (integer) 1, \"b\"]") is {"a", "b"}.
+std::vector<std::string> Strings(const std::string& text);
+
+// One step of a scripted session checked against redis-server: a command in inline form and the reply
+// text it must give (nullptr: run, not compared, e.g. HELLO). `runs` is a bit mask for scripts run more
+// than once (e.g. per encoding): RunSteps(n, steps, run) skips the steps whose mask lacks `run`.
+struct Step {
+  const char* cmd;
+  const char* expected;
+  unsigned runs = ~0u;
+};
 
 // Converts raw RESP reply bytes to the text above; `consumed` gets the bytes of the first reply.
 std::string RespToText(std::string_view resp, size_t* consumed = nullptr);
@@ -70,5 +83,8 @@ class TestNode {
   std::unique_ptr<Server> server_;
   Client* client_;
 };
+
+// Runs every step of `steps` whose runs mask has `run` on n's default client and CHECKs its reply.
+void RunSteps(TestNode& n, std::span<const Step> steps, unsigned run = ~0u);
 
 }  // namespace rcs::test

@@ -13,6 +13,7 @@
 #include "keyspace/set_value.h"
 
 using rcs::SetValue;
+using rcs::test::Strings;
 using rcs::test::TestNode;
 using NodeConfig = std::vector<std::pair<std::string, std::string>>;
 
@@ -26,18 +27,6 @@ std::set<std::string> Members(const SetValue& s) {
   std::set<std::string> m;
   s.ForEach([&](std::string_view v) { m.insert(std::string(v)); });
   return m;
-}
-
-// The quoted strings of a reply text, in order.
-std::vector<std::string> Strings(const std::string& text) {
-  std::vector<std::string> out;
-  size_t pos = 0;
-  while ((pos = text.find('"', pos)) != std::string::npos) {
-    size_t end = text.find('"', pos + 1);
-    out.push_back(text.substr(pos + 1, end - pos - 1));
-    pos = end + 1;
-  }
-  return out;
 }
 
 std::set<std::string> StringSet(const std::string& text) {
