@@ -781,7 +781,7 @@ void CommandDispatch(CommandContext& ctx) {
   else if (EqualsIgnoreCase(sub, "LIST")) CommandList(ctx);
   else if (EqualsIgnoreCase(sub, "INFO")) CommandInfo(ctx);
   else if (EqualsIgnoreCase(sub, "DOCS")) CommandDocs(ctx);
-  else if (EqualsIgnoreCase(sub, "GETKEYS") && ctx.argc() >= 3) CommandGetKeys(ctx);
+  else if (EqualsIgnoreCase(sub, "GETKEYS") && ctx.argc() >= 4) CommandGetKeys(ctx);  // arity -4 as Redis
   else if (EqualsIgnoreCase(sub, "HELP") && ctx.argc() == 2) CommandHelp(ctx);
   else if (EqualsIgnoreCase(sub, "COUNT") || EqualsIgnoreCase(sub, "GETKEYS") || EqualsIgnoreCase(sub, "HELP"))
     ctx.reply.Error(err::WrongArgs("command|" + ToLower(sub)));
