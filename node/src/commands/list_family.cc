@@ -193,23 +193,34 @@ void LlenCmd(CommandContext& ctx) {
   if (l != nullptr) ctx.reply.Integer(static_cast<int64_t>(l->size()));
 }
 
-void LindexCmd(CommandContext& ctx) {
-  Entry* e = ctx.db.FindRead(ctx.arg(1));
+// LINDEX and LSET: the list at argv[1] and argv[2] as a position in it (negative counts from the tail).
+// Returns null after replying: no_key(), WRONGTYPE, not an integer, or out_of_range() for a position
+// outside the list (LINDEX replies null for both, LSET errors).
+using ReplyFn = void (*)(CommandContext&);
+ListValue* ListAndIndex(CommandContext& ctx, bool write, ReplyFn no_key, ReplyFn out_of_range, size_t* pos) {
+  Entry* e = write ? ctx.db.FindWrite(ctx.arg(1)) : ctx.db.FindRead(ctx.arg(1));
   if (e == nullptr) {
-    ctx.reply.Null();
-    return;
+    no_key(ctx);
+    return nullptr;
   }
   ListValue* l = AsValue<ListValue>(ctx, e);
-  if (l == nullptr) return;
   int64_t index;
-  if (!ParseIndex(ctx, ctx.arg(2), &index)) return;
+  if (l == nullptr || !ParseIndex(ctx, ctx.arg(2), &index)) return nullptr;
   int64_t len = static_cast<int64_t>(l->size());
   if (index < 0) index += len;
   if (index < 0 || index >= len) {
-    ctx.reply.Null();
-    return;
+    out_of_range(ctx);
+    return nullptr;
   }
-  ctx.reply.Bulk(l->At(static_cast<size_t>(index)));
+  *pos = static_cast<size_t>(index);
+  return l;
+}
+
+void LindexCmd(CommandContext& ctx) {
+  size_t pos;
+  ReplyFn null = [](CommandContext& c) { c.reply.Null(); };
+  ListValue* l = ListAndIndex(ctx, false, null, null, &pos);
+  if (l != nullptr) ctx.reply.Bulk(l->At(pos));
 }
 
 void LrangeCmd(CommandContext& ctx) {
@@ -309,22 +320,12 @@ void LposCmd(CommandContext& ctx) {
 // ---- edits ----
 
 void LsetCmd(CommandContext& ctx) {
-  Entry* e = ctx.db.FindWrite(ctx.arg(1));
-  if (e == nullptr) {
-    ctx.reply.Error(err::kNoSuchKey);
-    return;
-  }
-  ListValue* l = AsValue<ListValue>(ctx, e);
+  size_t pos;
+  ListValue* l = ListAndIndex(
+      ctx, true, [](CommandContext& c) { c.reply.Error(err::kNoSuchKey); },
+      [](CommandContext& c) { c.reply.Error(err::kIndexOutOfRange); }, &pos);
   if (l == nullptr) return;
-  int64_t index;
-  if (!ParseIndex(ctx, ctx.arg(2), &index)) return;
-  int64_t len = static_cast<int64_t>(l->size());
-  if (index < 0) index += len;
-  if (index < 0 || index >= len) {
-    ctx.reply.Error(err::kIndexOutOfRange);
-    return;
-  }
-  l->Set(static_cast<size_t>(index), ctx.arg(3));
+  l->Set(pos, ctx.arg(3));
   ctx.dirty++;
   ctx.reply.Ok();
 }
