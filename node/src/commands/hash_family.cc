@@ -224,14 +224,7 @@ void HrandfieldCmd(CommandContext& ctx) {
     return;
   }
   int64_t l;
-  if (!ParseInt64(ctx.arg(2), &l)) {
-    ctx.reply.Error(err::kNotInteger);
-    return;
-  }
-  if (l == INT64_MIN) {
-    ctx.reply.Error(err::kCountOutOfRange);
-    return;
-  }
+  if (!ParseRandomCount(ctx, ctx.arg(2), &l)) return;
   if (ctx.argc() > 4 || (ctx.argc() == 4 && !EqualsIgnoreCase(ctx.arg(3), "withvalues"))) {
     ctx.reply.Error(err::kSyntax);
     return;

@@ -192,14 +192,7 @@ void SrandmemberCmd(CommandContext& ctx) {
     return;
   }
   int64_t l;
-  if (!ParseInt64(ctx.arg(2), &l)) {
-    ctx.reply.Error(err::kNotInteger);
-    return;
-  }
-  if (l == INT64_MIN) {
-    ctx.reply.Error(err::kCountOutOfRange);
-    return;
-  }
+  if (!ParseRandomCount(ctx, ctx.arg(2), &l)) return;
   SetValue* s;
   if (!Lookup(ctx, ctx.arg(1), false, &s)) return;
   if (s == nullptr || l == 0) {

@@ -1,8 +1,11 @@
-// What the family files share around a key's value: the typed lookup that replies WRONGTYPE, and the
-// remove-members-then-drop-the-empty-key shape of HDEL, SREM and ZREM.
+// What the family files share around a key's value: the typed lookup that replies WRONGTYPE, the
+// remove-members-then-drop-the-empty-key shape of HDEL, SREM and ZREM, and the count argument of
+// HRANDFIELD, SRANDMEMBER and ZRANDMEMBER.
 #pragma once
+#include <cstdint>
 #include <string_view>
 
+#include "base/strutil.h"
 #include "keyspace/hash_value.h"
 #include "keyspace/list_value.h"
 #include "keyspace/set_value.h"
@@ -56,6 +59,20 @@ void RemoveMembers(CommandContext& ctx, Remove remove) {
   }
   ctx.dirty += removed;
   ctx.reply.Integer(removed);
+}
+
+// The count of HRANDFIELD/SRANDMEMBER/ZRANDMEMBER: an integer, not INT64_MIN (a negative count asks for
+// -count picks, which must fit). False after replying.
+inline bool ParseRandomCount(CommandContext& ctx, std::string_view s, int64_t* out) {
+  if (!ParseInt64(s, out)) {
+    ctx.reply.Error(err::kNotInteger);
+    return false;
+  }
+  if (*out == INT64_MIN) {
+    ctx.reply.Error(err::kCountOutOfRange);
+    return false;
+  }
+  return true;
 }
 
 }  // namespace rcs

@@ -936,11 +936,7 @@ std::mt19937_64& Rng() {
 void ZrandmemberCmd(CommandContext& ctx) {
   if (ctx.argc() >= 3) {
     int64_t l;
-    if (!ParseLongOrReply(ctx, ctx.arg(2), &l)) return;
-    if (l == INT64_MIN) {
-      ctx.reply.Error(err::kCountOutOfRange);
-      return;
-    }
+    if (!ParseRandomCount(ctx, ctx.arg(2), &l)) return;
     bool withscores = false;
     if (ctx.argc() > 4 || (ctx.argc() == 4 && !EqualsIgnoreCase(ctx.arg(3), "withscores"))) {
       ctx.reply.Error(err::kSyntax);
