@@ -183,6 +183,15 @@ std::vector<std::string> Strings(const std::string& text) {
   return out;
 }
 
+void CheckRandomCountArgument(TestNode& n, const std::string& cmd) {
+  INFO("command: " << cmd);
+  CHECK(n.Do(cmd + " nokey") == "(nil)");
+  CHECK(n.Do(cmd + " nokey 2") == "[]");
+  CHECK(n.Do(cmd + " nokey abc") == "(error) ERR value is not an integer or out of range");
+  CHECK(n.Do(cmd + " nokey -9223372036854775808") ==
+        "(error) ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807");
+}
+
 void RunSteps(TestNode& n, std::span<const Step> steps, unsigned run) {
   for (const Step& s : steps) {
     if ((s.runs & run) == 0) continue;

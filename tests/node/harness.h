@@ -84,6 +84,10 @@ class TestNode {
   Client* client_;
 };
 
+// The count argument that HRANDFIELD, SRANDMEMBER and ZRANDMEMBER share, on a missing key (`cmd` is the
+// command name): no count is a null, a count an empty array, the parse errors as Redis words them.
+void CheckRandomCountArgument(TestNode& n, const std::string& cmd);
+
 // Runs every step of `steps` whose runs mask has `run` on n's default client and CHECKs its reply.
 void RunSteps(TestNode& n, std::span<const Step> steps, unsigned run = ~0u);
 

@@ -282,11 +282,7 @@ TEST_CASE("SPOP with a large count pops distinct members and keeps the rest; TTL
 
 TEST_CASE("SRANDMEMBER: counts, errors, fairness") {
   TestNode n;
-  CHECK(n.Do("SRANDMEMBER nokey") == "(nil)");
-  CHECK(n.Do("SRANDMEMBER nokey 5") == "[]");
-  CHECK(n.Do("SRANDMEMBER nokey abc") == "(error) ERR value is not an integer or out of range");
-  CHECK(n.Do("SRANDMEMBER nokey -9223372036854775808") ==
-        "(error) ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807");
+  rcs::test::CheckRandomCountArgument(n, "SRANDMEMBER");
   CHECK(n.Do("SRANDMEMBER nokey 1 2") == "(error) ERR syntax error");
   n.Do("SADD s 1 2 3");
   CHECK(n.Do("SRANDMEMBER s 0") == "[]");

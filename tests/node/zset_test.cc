@@ -634,6 +634,10 @@ TEST_CASE("zset: ZSCAN over a skiplist returns every member exactly as its score
 }
 
 TEST_CASE("zset: ZRANDMEMBER picks members of the set") {
+  {
+    TestNode n;
+    rcs::test::CheckRandomCountArgument(n, "ZRANDMEMBER");
+  }
   for (int size : {5, 300}) {
     TestNode n;
     for (int i = 0; i < size; i++) n.Do({"ZADD", "z", std::to_string(i), "m" + std::to_string(i)});
