@@ -13,6 +13,7 @@
 #include "keyspace/serialize.h"
 
 using rcs::HashValue;
+using rcs::test::Step;
 using rcs::test::TestNode;
 using NodeConfig = std::vector<std::pair<std::string, std::string>>;
 
@@ -293,21 +294,24 @@ TEST_CASE("HINCRBYFLOAT: Redis's float rules, formatting and propagation as HSET
 
 TEST_CASE("OBJECT ENCODING of hashes follows the configured limits") {
   TestNode n(NodeConfig{{"hash-max-listpack-entries", "4"}, {"hash-max-listpack-value", "10"}});
-  n.Do("HSET h a 1 b 2 c 3 d 4");
-  CHECK(n.Do("OBJECT ENCODING h") == "\"listpack\"");
-  n.Do("HSET h e 5");
-  CHECK(n.Do("OBJECT ENCODING h") == "\"hashtable\"");
-  n.Do("HDEL h a b c d");
-  CHECK(n.Do("OBJECT ENCODING h") == "\"hashtable\"");
-  n.Do("HSET h2 a 0123456789");
-  CHECK(n.Do("OBJECT ENCODING h2") == "\"listpack\"");
-  n.Do("HSET h2 b 01234567890");
-  CHECK(n.Do("OBJECT ENCODING h2") == "\"hashtable\"");
-  n.Do("HINCRBY h3 a_very_long_field 1");
-  CHECK(n.Do("OBJECT ENCODING h3") == "\"hashtable\"");
-  n.Do("HSETNX h4 a_very_long_field 1");
-  CHECK(n.Do("OBJECT ENCODING h4") == "\"hashtable\"");
-  CHECK(n.Do("HGETALL h") == "[\"e\", \"5\"]");
+  static const Step kSteps[] = {
+      {"HSET h a 1 b 2 c 3 d 4", nullptr},
+      {"OBJECT ENCODING h", "\"listpack\""},
+      {"HSET h e 5", nullptr},
+      {"OBJECT ENCODING h", "\"hashtable\""},
+      {"HDEL h a b c d", nullptr},
+      {"OBJECT ENCODING h", "\"hashtable\""},
+      {"HSET h2 a 0123456789", nullptr},
+      {"OBJECT ENCODING h2", "\"listpack\""},
+      {"HSET h2 b 01234567890", nullptr},
+      {"OBJECT ENCODING h2", "\"hashtable\""},
+      {"HINCRBY h3 a_very_long_field 1", nullptr},
+      {"OBJECT ENCODING h3", "\"hashtable\""},
+      {"HSETNX h4 a_very_long_field 1", nullptr},
+      {"OBJECT ENCODING h4", "\"hashtable\""},
+      {"HGETALL h", "[\"e\", \"5\"]"},
+  };
+  rcs::test::RunSteps(n, kSteps);
 }
 
 TEST_CASE("HRANDFIELD: count forms, WITHVALUES, argument order, RESP3 pairs") {

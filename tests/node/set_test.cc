@@ -14,6 +14,7 @@
 
 using rcs::SetValue;
 using rcs::test::Strings;
+using rcs::test::Step;
 using rcs::test::TestNode;
 using NodeConfig = std::vector<std::pair<std::string, std::string>>;
 
@@ -183,19 +184,22 @@ TEST_CASE("SADD SREM SISMEMBER SMISMEMBER SCARD SMEMBERS") {
 
 TEST_CASE("OBJECT ENCODING of sets follows set-max-intset-entries") {
   TestNode n(NodeConfig{{"set-max-intset-entries", "3"}});
-  n.Do("SADD s 1 2 3");
-  CHECK(n.Do("OBJECT ENCODING s") == "\"intset\"");
-  n.Do("SADD s 4");
-  CHECK(n.Do("OBJECT ENCODING s") == "\"hashtable\"");
-  n.Do("SADD a x 1");
-  CHECK(n.Do("OBJECT ENCODING a") == "\"hashtable\"");
-  n.Do("SREM a x");
-  CHECK(n.Do("OBJECT ENCODING a") == "\"hashtable\"");
-  n.Do("SADD b 01");
-  CHECK(n.Do("OBJECT ENCODING b") == "\"hashtable\"");
-  n.Do("SADD c -9223372036854775808 9223372036854775807");
-  CHECK(n.Do("OBJECT ENCODING c") == "\"intset\"");
-  CHECK(n.Do("SMEMBERS c") == "[\"-9223372036854775808\", \"9223372036854775807\"]");
+  static const Step kSteps[] = {
+      {"SADD s 1 2 3", nullptr},
+      {"OBJECT ENCODING s", "\"intset\""},
+      {"SADD s 4", nullptr},
+      {"OBJECT ENCODING s", "\"hashtable\""},
+      {"SADD a x 1", nullptr},
+      {"OBJECT ENCODING a", "\"hashtable\""},
+      {"SREM a x", nullptr},
+      {"OBJECT ENCODING a", "\"hashtable\""},
+      {"SADD b 01", nullptr},
+      {"OBJECT ENCODING b", "\"hashtable\""},
+      {"SADD c -9223372036854775808 9223372036854775807", nullptr},
+      {"OBJECT ENCODING c", "\"intset\""},
+      {"SMEMBERS c", "[\"-9223372036854775808\", \"9223372036854775807\"]"},
+  };
+  rcs::test::RunSteps(n, kSteps);
 }
 
 TEST_CASE("SPOP: counts, errors, RESP3 set, propagation as SREM or DEL") {
