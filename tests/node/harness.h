@@ -24,6 +24,12 @@
 
 namespace rcs::test {
 
+// Config directives for a TestNode: NodeConfig{{"hash-max-listpack-entries", "4"}}.
+using NodeConfig = std::vector<std::pair<std::string, std::string>>;
+// The reply text of a command on a key of another type.
+inline constexpr const char* kWrongTypeReply =
+    "(error) WRONGTYPE Operation against a key holding the wrong kind of value";
+
 // The quoted strings of a reply text, in order: Strings("[\"a\", (integer) 1, \"b\"]") is {"a", "b"}.
 std::vector<std::string> Strings(const std::string& text);
 

@@ -15,11 +15,9 @@
 using rcs::HashValue;
 using rcs::test::Step;
 using rcs::test::TestNode;
-using NodeConfig = std::vector<std::pair<std::string, std::string>>;
+using rcs::test::NodeConfig;
 
 namespace {
-
-constexpr const char* kWrongType = "(error) WRONGTYPE Operation against a key holding the wrong kind of value";
 
 using rcs::test::PropagationLog;
 
@@ -221,7 +219,7 @@ TEST_CASE("HSET HMSET HSETNX HGET HMGET HDEL HLEN HEXISTS HSTRLEN") {
                           "HINCRBY str a 1", "HINCRBYFLOAT str a 1", "HSCAN str 0", "HRANDFIELD str",
                           "HRANDFIELD str 2"}) {
     CAPTURE(cmd);
-    CHECK(n.Do(cmd) == kWrongType);
+    CHECK(n.Do(cmd) == rcs::test::kWrongTypeReply);
   }
   CHECK(n.Do("GET str") == "\"v\"");
 }

@@ -16,11 +16,9 @@ using rcs::SetValue;
 using rcs::test::Strings;
 using rcs::test::Step;
 using rcs::test::TestNode;
-using NodeConfig = std::vector<std::pair<std::string, std::string>>;
+using rcs::test::NodeConfig;
 
 namespace {
-
-constexpr const char* kWrongType = "(error) WRONGTYPE Operation against a key holding the wrong kind of value";
 
 using rcs::test::PropagationLog;
 
@@ -173,7 +171,7 @@ TEST_CASE("SADD SREM SISMEMBER SMISMEMBER SCARD SMEMBERS") {
                           "SSCAN str 0", "SINTER nokey str", "SUNION nokey str", "SDIFF nokey str",
                           "SINTERCARD 2 nokey str", "SINTERSTORE d nokey str"}) {
     CAPTURE(cmd);
-    CHECK(n.Do(cmd) == kWrongType);
+    CHECK(n.Do(cmd) == rcs::test::kWrongTypeReply);
   }
   n.Do("HELLO 3");
   n.Do("SADD s 1 2");
@@ -328,7 +326,7 @@ TEST_CASE("SMOVE") {
   n.Do("SET str v");
   CHECK(n.Do("SMOVE nokey str a") == "(integer) 0");  // a missing source answers before any type check
   n.Do("SADD s a b");
-  CHECK(n.Do("SMOVE s str a") == kWrongType);
+  CHECK(n.Do("SMOVE s str a") == rcs::test::kWrongTypeReply);
   CHECK(n.Do("SMOVE s s a") == "(integer) 1");
   CHECK(n.Do("SMOVE s s zz") == "(integer) 0");
   CHECK(n.Do("SMOVE s d zz") == "(integer) 0");

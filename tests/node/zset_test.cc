@@ -19,7 +19,7 @@ using rcs::ZSetValue;
 using rcs::test::Step;
 using rcs::test::Strings;
 using rcs::test::TestNode;
-using NodeConfig = std::vector<std::pair<std::string, std::string>>;
+using rcs::test::NodeConfig;
 
 namespace {
 
