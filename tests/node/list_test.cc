@@ -18,8 +18,6 @@ namespace {
 
 using rcs::test::PropagationLog;
 
-std::vector<std::string> Cmd(std::initializer_list<std::string> a) { return a; }
-
 std::string Elements(const ListValue& l) {
   std::string s;
   for (auto it = l.Begin(); it.valid(); it.Next()) s += std::string(it.value()) + ",";

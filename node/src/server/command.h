@@ -65,7 +65,7 @@ struct CommandContext {
 
   // Outputs.
   int64_t dirty = 0;         // number of changes made; > 0 means the command is propagated
-  std::vector<std::vector<std::string>> propagate_as;  // when non-empty, propagated instead of argv
+  std::vector<std::vector<std::string>> propagate_as{};  // when non-empty, propagated instead of argv
 
   // True when the command may block (not inside MULTI/EXEC, not while loading or applying the master's
   // stream). A blocking command that cannot block behaves as if its timeout expired at once.
@@ -78,7 +78,7 @@ struct CommandContext {
     std::vector<std::string> keys;
     int64_t timeout_at_ms = 0;  // absolute Unix ms; 0 = forever
     bool active = false;
-  } block;
+  } block{};
 
   // Propagate these commands instead of argv (call several times for several commands).
   void PropagateAs(std::vector<std::string> cmd) { propagate_as.push_back(std::move(cmd)); }
