@@ -1,7 +1,7 @@
 // The error replies that clients parse, byte for byte as Redis 7.0 sends them, without the leading '-'.
 // Pass them to ReplyBuilder::Error (or Status::Error on the data path). Every client-visible error text
-// lives here, in one of the groups below; the functions build the texts that carry an argument. The unit
-// test ErrorTexts (tests/node/protocol_test.cc) walks kAll, so add a new constant there too.
+// lives here, in one of the groups below; the functions build the texts that carry an argument.
+// The tests in tests/node/errors_test.cc walk kAll and check that it names every constant: add new ones there.
 #pragma once
 #include <cstdint>
 #include <string>
