@@ -8,7 +8,11 @@
 
 #include "harness.h"
 #include "keyspace/dump.h"
+#include "keyspace/hash_value.h"
+#include "keyspace/list_value.h"
 #include "keyspace/serialize.h"
+#include "keyspace/set_value.h"
+#include "keyspace/zset_value.h"
 
 using rcs::test::TestNode;
 
@@ -214,8 +218,35 @@ TEST_CASE("CreateDumpPayload/ParseDumpPayload as plain functions (MIGRATE uses t
   CHECK(n.Do("PTTL l3") == "(integer) 1000");
 }
 
+TEST_CASE("the keyspace decodes every type without the command registry") {
+  // No TestNode here: nothing registers commands, the decoders belong to the value types.
+  rcs::ListValue list;
+  list.PushBack("a");
+  list.PushBack("b");
+  rcs::SetValue set;
+  set.Add("7", 512);
+  set.Add("x", 512);
+  rcs::ZSetValue zset;
+  zset.Set("m", 1.5, rcs::ZSetLimits{});
+  rcs::HashValue hash;
+  hash.Set("f", "v", rcs::HashValue::Limits{});
+  const rcs::Object* values[] = {&list, &set, &zset, &hash};
+  for (const rcs::Object* obj : values) {
+    CAPTURE(rcs::ObjTypeName(obj->type()));
+    auto v = rcs::ParseDumpPayload(rcs::CreateObjectDumpPayload(*obj));
+    REQUIRE(v.ok());
+    CHECK(v->type == obj->type());
+    REQUIRE(v->obj != nullptr);
+    CHECK(v->obj->size() == obj->size());
+    std::string a, b;
+    obj->Serialize(&a);
+    v->obj->Serialize(&b);
+    CHECK(a == b);
+  }
+  CHECK_FALSE(rcs::DeserializeObject(rcs::ObjType::kString, "\x01a").ok());
+}
+
 TEST_CASE("random bodies behind a valid checksum never crash the decoders") {
-  TestNode n;  // registers every family's decoder
   uint64_t seed = 0x9e3779b97f4a7c15ULL;
   auto next = [&] {
     seed ^= seed << 13;

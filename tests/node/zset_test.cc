@@ -500,7 +500,7 @@ TEST_CASE("zset value: random operations against a model, in both encodings") {
     // DUMP body round trip keeps content and encoding; Clone too.
     std::string body;
     z->Serialize(&body);
-    auto decoded = rcs::DeserializeZSet(body);
+    auto decoded = rcs::ZSetValue::Deserialize(body);
     REQUIRE(decoded.ok());
     auto* dz = static_cast<ZSetValue*>(decoded.value().get());
     CHECK(std::string(dz->encoding()) == z->encoding());
@@ -522,11 +522,11 @@ TEST_CASE("zset value: corrupted DUMP bodies are rejected") {
   z->Set("b", 2, limits);
   std::string body;
   z->Serialize(&body);
-  CHECK(rcs::DeserializeZSet(body).ok());
+  CHECK(rcs::ZSetValue::Deserialize(body).ok());
   for (size_t cut = 0; cut < body.size(); cut++) {
-    CHECK_FALSE(rcs::DeserializeZSet(body.substr(0, cut)).ok());
+    CHECK_FALSE(rcs::ZSetValue::Deserialize(body.substr(0, cut)).ok());
   }
-  CHECK_FALSE(rcs::DeserializeZSet(body + "x").ok());
+  CHECK_FALSE(rcs::ZSetValue::Deserialize(body + "x").ok());
   // Out of order / duplicate members.
   std::string dup;
   rcs::PutVarint(&dup, 0);
@@ -535,17 +535,17 @@ TEST_CASE("zset value: corrupted DUMP bodies are rejected") {
   rcs::PutDouble(&dup, 1);
   rcs::PutBytes(&dup, "a");
   rcs::PutDouble(&dup, 1);
-  CHECK_FALSE(rcs::DeserializeZSet(dup).ok());
+  CHECK_FALSE(rcs::ZSetValue::Deserialize(dup).ok());
   std::string nan;
   rcs::PutVarint(&nan, 1);
   rcs::PutVarint(&nan, 1);
   rcs::PutBytes(&nan, "a");
   rcs::PutDouble(&nan, std::nan(""));
-  CHECK_FALSE(rcs::DeserializeZSet(nan).ok());
+  CHECK_FALSE(rcs::ZSetValue::Deserialize(nan).ok());
   std::string bad_enc;
   rcs::PutVarint(&bad_enc, 7);
   rcs::PutVarint(&bad_enc, 0);
-  CHECK_FALSE(rcs::DeserializeZSet(bad_enc).ok());
+  CHECK_FALSE(rcs::ZSetValue::Deserialize(bad_enc).ok());
 }
 
 TEST_CASE("zset: encodings follow zset-max-listpack-entries/value and never go back") {

@@ -19,7 +19,6 @@
 #include "base/strutil.h"
 #include "commands/value_lookup.h"
 #include "keyspace/hash_value.h"
-#include "keyspace/serialize.h"
 #include "protocol/errors.h"
 #include "commands/scan_args.h"
 #include "server/command.h"
@@ -286,7 +285,6 @@ void HrandfieldCmd(CommandContext& ctx) {
 }  // namespace
 
 void RegisterHashFamily(CommandRegistry& r) {
-  RegisterObjectDecoder(ObjType::kHash, &HashValue::Deserialize);
   const uint32_t w = kCmdWrite, ro = kCmdReadOnly, oom = kCmdDenyOom, fast = kCmdFast, rnd = kCmdRandom;
   const char* g = "hash";
   r.Add(Spec("hset", -4, w | oom | fast, 1, 1, 1, HsetCmd, nullptr, g, "Creates or modifies the value of a field in a hash."));

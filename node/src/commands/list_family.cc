@@ -21,7 +21,6 @@
 #include "base/strutil.h"
 #include "commands/value_lookup.h"
 #include "keyspace/list_value.h"
-#include "keyspace/serialize.h"
 #include "protocol/errors.h"
 #include "server/command.h"
 
@@ -595,12 +594,9 @@ bool MpopKeys(ArgList argv, size_t numkeys_idx, std::vector<int>* out) {
 bool LmpopKeys(ArgList argv, std::vector<int>* out) { return MpopKeys(argv, 1, out); }
 bool BlmpopKeys(ArgList argv, std::vector<int>* out) { return MpopKeys(argv, 2, out); }
 
-StatusOr<std::unique_ptr<Object>> DecodeList(std::string_view body) { return ListValue::Deserialize(body); }
-
 }  // namespace
 
 void RegisterListFamily(CommandRegistry& r) {
-  RegisterObjectDecoder(ObjType::kList, DecodeList);
   const char* g = "list";
   const uint32_t w = kCmdWrite, ro = kCmdReadOnly, oom = kCmdDenyOom, fast = kCmdFast;
   const uint32_t blk = kCmdBlocking | kCmdNoScript;

@@ -19,7 +19,6 @@
 
 #include "base/strutil.h"
 #include "commands/value_lookup.h"
-#include "keyspace/serialize.h"
 #include "keyspace/set_value.h"
 #include "protocol/errors.h"
 #include "commands/scan_args.h"
@@ -448,7 +447,6 @@ void SscanCmd(CommandContext& ctx) {
 }  // namespace
 
 void RegisterSetFamily(CommandRegistry& r) {
-  RegisterObjectDecoder(ObjType::kSet, &SetValue::Deserialize);
   const uint32_t w = kCmdWrite, ro = kCmdReadOnly, oom = kCmdDenyOom, fast = kCmdFast, rnd = kCmdRandom;
   const char* g = "set";
   r.Add(Spec("sadd", -3, w | oom | fast, 1, 1, 1, SaddCmd, nullptr, g, "Adds one or more members to a set. Creates the key if it doesn't exist."));

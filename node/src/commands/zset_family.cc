@@ -16,7 +16,6 @@
 #include "base/strutil.h"
 #include "commands/scan_args.h"
 #include "commands/value_lookup.h"
-#include "keyspace/serialize.h"
 #include "keyspace/set_value.h"
 #include "keyspace/zset_value.h"
 #include "protocol/errors.h"
@@ -1018,12 +1017,9 @@ void ZrandmemberCmd(CommandContext& ctx) {
   ctx.reply.Bulk(m);
 }
 
-StatusOr<std::unique_ptr<Object>> DecodeZSet(std::string_view body) { return DeserializeZSet(body); }
-
 }  // namespace
 
 void RegisterZSetFamily(CommandRegistry& r) {
-  RegisterObjectDecoder(ObjType::kZSet, DecodeZSet);
   const char* g = "sorted-set";
   const uint32_t w = kCmdWrite, ro = kCmdReadOnly, oom = kCmdDenyOom, fast = kCmdFast;
   const uint32_t mov = kCmdMovableKeys, blk = kCmdBlocking | kCmdNoScript;

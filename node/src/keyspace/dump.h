@@ -7,7 +7,7 @@
 //
 // - type is the ObjType number (object.h): 0 string, 1 list, 2 set, 3 zset, 4 hash.
 // - body of a string: PutBytes(value) (varint length + bytes, serialize.h). Body of any other type: what
-//   its Object::Serialize writes, decoded by DeserializeObject (each family documents its body).
+//   its Object::Serialize writes, decoded by DeserializeObject (each value header documents its body).
 // - CRC64 is CRC-64/Jones (reflected, polynomial 0xad93d23594c935a9, init 0, no final xor; the checksum
 //   Redis uses for its own payloads; check value of "123456789" is 0xe9c6d914c4b8d9ca) over every byte
 //   before it: type, body and version.

@@ -45,7 +45,7 @@ class ListValue final : public Object {
   void Serialize(std::string* out) const override;
   void EmitRebuildCommands(std::string_view key, const CommandSink& sink) const override;
   std::unique_ptr<Object> Clone() const override;
-  // Decodes a body written by Serialize (registered with RegisterObjectDecoder by RegisterListFamily).
+  // Decodes a body written by Serialize (the format above).
   static StatusOr<std::unique_ptr<Object>> Deserialize(std::string_view body);
 
   // Both ends.

@@ -14,7 +14,7 @@
 
 namespace rcs {
 
-// The numbering is part of the DUMP payload format (see keyspace/serialize.h): never renumber.
+// The numbering is part of the DUMP payload format (see keyspace/dump.h): never renumber.
 enum class ObjType : uint8_t { kString = 0, kList = 1, kSet = 2, kZSet = 3, kHash = 4 };
 
 // "string", "list", "set", "zset", "hash" (TYPE's reply).
@@ -35,7 +35,7 @@ class Object {
   // Approximate bytes of memory the value uses (MEMORY USAGE), including the elements.
   virtual size_t MemoryUsage() const = 0;
   // Appends the value's body (its elements, no type byte) to *out in the DUMP payload format. The body
-  // format of each type is documented in its family's value header.
+  // format of each type is documented in its value header, next to its static Deserialize.
   virtual void Serialize(std::string* out) const = 0;
   // Emits commands that rebuild this value under `key` (e.g. RPUSH key e1 ... e64, batched by at most 64
   // elements per command).
@@ -44,7 +44,8 @@ class Object {
 };
 
 // Decodes a body written by Object::Serialize for the given (non-string) type. Bad input gives an error
-// Status, never a crash. Implemented in serialize.cc by dispatching to each family's Deserialize.
+// Status, never a crash. Dispatches to the value type's static Deserialize (object.cc), so the keyspace
+// decodes values without the command families.
 StatusOr<std::unique_ptr<Object>> DeserializeObject(ObjType type, std::string_view body);
 
 }  // namespace rcs

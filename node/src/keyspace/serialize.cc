@@ -1,5 +1,4 @@
 #include "keyspace/serialize.h"
-#include "protocol/errors.h"
 
 #include <cstring>
 
@@ -60,31 +59,6 @@ bool PayloadReader::GetDouble(double* d) {
   memcpy(d, &bits, 8);
   pos_ += 8;
   return true;
-}
-
-namespace {
-ObjectDecoder g_decoders[8] = {};
-}
-
-void RegisterObjectDecoder(ObjType type, ObjectDecoder decoder) {
-  g_decoders[static_cast<int>(type)] = decoder;
-}
-
-StatusOr<std::unique_ptr<Object>> DeserializeObject(ObjType type, std::string_view body) {
-  int t = static_cast<int>(type);
-  if (t < 0 || t >= 8 || g_decoders[t] == nullptr) return Status::Error(err::kBadDataFormat);
-  return g_decoders[t](body);
-}
-
-const char* ObjTypeName(ObjType t) {
-  switch (t) {
-    case ObjType::kString: return "string";
-    case ObjType::kList: return "list";
-    case ObjType::kSet: return "set";
-    case ObjType::kZSet: return "zset";
-    case ObjType::kHash: return "hash";
-  }
-  return "none";
 }
 
 }  // namespace rcs

@@ -1,15 +1,11 @@
 // Primitives for value bodies in DUMP payloads (and anything else that stores values as bytes).
 // Encoding: unsigned LEB128 varints; byte strings as varint length + bytes; doubles as 8 bytes IEEE-754
-// little endian. Every family's Object::Serialize writes its body with these, and registers a decoder
-// for its type (RegisterObjectDecoder) from its Register*Family function.
+// little endian. Every value type's Serialize writes its body with these and its static Deserialize reads
+// it back; DeserializeObject (object.h) picks the type's decoder.
 #pragma once
 #include <cstdint>
-#include <memory>
 #include <string>
 #include <string_view>
-
-#include "base/status.h"
-#include "keyspace/object.h"
 
 namespace rcs {
 
@@ -32,8 +28,5 @@ class PayloadReader {
   std::string_view data_;
   size_t pos_ = 0;
 };
-
-using ObjectDecoder = StatusOr<std::unique_ptr<Object>> (*)(std::string_view body);
-void RegisterObjectDecoder(ObjType type, ObjectDecoder decoder);
 
 }  // namespace rcs

@@ -533,7 +533,7 @@ std::unique_ptr<Object> ZSetValue::Clone() const {
   return z;
 }
 
-StatusOr<std::unique_ptr<Object>> DeserializeZSet(std::string_view body) {
+StatusOr<std::unique_ptr<Object>> ZSetValue::Deserialize(std::string_view body) {
   const Status bad = Status::Error(err::kBadDataFormat);
   PayloadReader r(body);
   uint64_t enc, count;

@@ -12,7 +12,7 @@
 //
 // Order: by score, then by member bytes (unsigned memcmp, shorter first on a common prefix), as Redis.
 //
-// DUMP body (written by Serialize, read by DeserializeZSet; primitives from keyspace/serialize.h):
+// DUMP body (written by Serialize, read by ZSetValue::Deserialize; primitives from keyspace/serialize.h):
 //   varint encoding (0 = listpack, 1 = skiplist)   the encoding the source used; kept on RESTORE
 //   varint count
 //   count x { bytes member, double score }         strictly ascending by (score, member), no NaN
@@ -76,6 +76,8 @@ class ZSetValue final : public Object {
   void Serialize(std::string* out) const override;
   void EmitRebuildCommands(std::string_view key, const CommandSink& sink) const override;
   std::unique_ptr<Object> Clone() const override;
+  // Decodes a body written by Serialize (the format above).
+  static StatusOr<std::unique_ptr<Object>> Deserialize(std::string_view body);
 
   bool is_skiplist() const { return skiplist_; }
   void ConvertToSkiplist();
@@ -160,9 +162,6 @@ class ZSetValue final : public Object {
   size_t node_bytes_ = 0;
   std::vector<Node*> buckets_;
 };
-
-// Decoder registered for ObjType::kZSet (see the body format above).
-StatusOr<std::unique_ptr<Object>> DeserializeZSet(std::string_view body);
 
 // ---- templates ----
 
