@@ -1,6 +1,10 @@
 #include <doctest/doctest.h>
 
+#include <set>
+#include <string>
+
 #include "base/crc16.h"
+#include "base/hash.h"
 #include "base/strutil.h"
 
 using namespace rcs;
@@ -15,6 +19,27 @@ TEST_CASE("CRC16 and key hash slots match Redis Cluster's published values") {
   CHECK(HashTagOf("foo{{bar}}zap") == "{bar");
   CHECK(HashTagOf("foo{bar}{zap}") == "bar");
   CHECK(KeyHashSlot("") == 0);
+}
+
+TEST_CASE("KeyedHash: deterministic per seed, different across seeds, every length and byte counts") {
+  const uint64_t seed = 0x0123456789abcdefULL;
+  std::string buf;
+  std::set<uint64_t> seen;
+  for (size_t len = 0; len <= 64; len++) {
+    // Every length of the same prefix (zero bytes too) hashes differently: the length is mixed in.
+    CHECK(KeyedHash(buf, seed) == KeyedHash(buf, seed));
+    CHECK(KeyedHash(buf, seed) != KeyedHash(buf, seed ^ 1));
+    CHECK(seen.insert(KeyedHash(buf, seed)).second);
+    // Flipping any one byte changes the hash (short, block and tail paths).
+    for (size_t i = 0; i < len; i++) {
+      std::string flipped = buf;
+      flipped[i] ^= 0x20;
+      CHECK(KeyedHash(flipped, seed) != KeyedHash(buf, seed));
+    }
+    buf.push_back(static_cast<char>(len % 3 == 0 ? 0 : 'a' + len % 26));
+  }
+  CHECK(HashBytes("field") == HashBytes("field"));
+  CHECK(RandomHashSeed() != RandomHashSeed());
 }
 
 TEST_CASE("ParseInt64 follows string2ll") {

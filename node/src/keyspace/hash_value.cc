@@ -10,34 +10,6 @@
 namespace rcs {
 namespace {
 
-struct HashSeed {
-  uint64_t k0, k1;
-  HashSeed() {
-    std::random_device rd;
-    k0 = (static_cast<uint64_t>(rd()) << 32) ^ rd();
-    k1 = (static_cast<uint64_t>(rd()) << 32) ^ rd() ^ 0x243f6a8885a308d3ULL;
-  }
-};
-const HashSeed g_seed;
-
-inline uint64_t Mix(uint64_t a, uint64_t b) {
-  unsigned __int128 r = static_cast<unsigned __int128>(a) * b;
-  return static_cast<uint64_t>(r) ^ static_cast<uint64_t>(r >> 64);
-}
-inline uint64_t Load64(const char* p) {
-  uint64_t v;
-  memcpy(&v, p, 8);
-  return v;
-}
-inline uint64_t Load32(const char* p) {
-  uint32_t v;
-  memcpy(&v, p, 4);
-  return v;
-}
-
-constexpr uint64_t kP0 = 0xa0761d6478bd642fULL, kP1 = 0xe7037ed1a0b428dbULL, kP2 = 0x8ebc6af09c88c6e3ULL,
-                   kP3 = 0x589965cc75374cc3ULL;
-
 size_t VarintLen(uint64_t v) {
   size_t n = 1;
   while (v >= 0x80) {
@@ -49,29 +21,6 @@ size_t VarintLen(uint64_t v) {
 
 
 }  // namespace
-
-uint64_t HashBytes(std::string_view s) {
-  const char* p = s.data();
-  size_t n = s.size();
-  uint64_t h = Mix(g_seed.k0 ^ kP0, (n + 1) ^ g_seed.k1);
-  while (n > 16) {
-    h = Mix(Load64(p) ^ kP1 ^ h, Load64(p + 8) ^ g_seed.k1);
-    p += 16;
-    n -= 16;
-  }
-  uint64_t a = 0, b = 0;
-  if (n >= 8) {
-    a = Load64(p);
-    b = Load64(p + n - 8);
-  } else if (n >= 4) {
-    a = Load32(p);
-    b = Load32(p + n - 4);
-  } else if (n > 0) {
-    a = (static_cast<uint64_t>(static_cast<uint8_t>(p[0])) << 16) |
-        (static_cast<uint64_t>(static_cast<uint8_t>(p[n >> 1])) << 8) | static_cast<uint8_t>(p[n - 1]);
-  }
-  return Mix(Mix(a ^ kP2 ^ h, b ^ kP3 ^ g_seed.k0) ^ kP0, h ^ kP1);
-}
 
 // ---- CompactString ----
 

@@ -21,7 +21,7 @@
 // it is not incremental, so a table of millions of elements pauses for a few milliseconds when it
 // doubles.
 //
-// Hashing is a keyed 64-bit multiply-mix function seeded randomly at process start, so that clients
+// Hashing is base/hash.h's keyed hash with a seed chosen at process start (HashBytes), so that clients
 // cannot precompute colliding fields.
 //
 // DUMP body format of a hash (version 1, primitives from keyspace/serialize.h):
@@ -38,13 +38,11 @@
 #include <utility>
 #include <vector>
 
+#include "base/hash.h"
 #include "base/status.h"
 #include "keyspace/object.h"
 
 namespace rcs {
-
-// Keyed hash of a byte string (seed chosen at process start).
-uint64_t HashBytes(std::string_view s);
 
 // A byte string in 16 bytes: up to 15 bytes inline, longer ones on the heap (counted allocations).
 // Movable (a move is a 16-byte copy), not copyable.

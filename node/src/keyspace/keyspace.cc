@@ -34,10 +34,10 @@
 #include <cstdlib>
 #include <cstring>
 #include <new>
-#include <random>
 
 #include "base/alloc.h"
 #include "base/crc16.h"
+#include "base/hash.h"
 #include "keyspace/ks_slot.h"
 
 namespace rcs {
@@ -163,50 +163,6 @@ void* AllocChecked(size_t n) {
   return p;
 }
 
-// ---- hashing: a seeded folded-multiply hash over 8-byte words ----
-inline uint64_t Load64(const uint8_t* p) {
-  uint64_t v;
-  memcpy(&v, p, 8);
-  return v;
-}
-inline uint64_t Load32(const uint8_t* p) {
-  uint32_t v;
-  memcpy(&v, p, 4);
-  return v;
-}
-inline uint64_t Fold(uint64_t a, uint64_t b) {
-  __uint128_t r = static_cast<__uint128_t>(a) * b;
-  return static_cast<uint64_t>(r) ^ static_cast<uint64_t>(r >> 64);
-}
-constexpr uint64_t kK0 = 0xa0761d6478bd642full;
-constexpr uint64_t kK1 = 0xe7037ed1a0b428dbull;
-constexpr uint64_t kK2 = 0x8ebc6af09c88c6e3ull;
-
-inline uint64_t HashKey(std::string_view key, uint64_t seed) {
-  const uint8_t* p = reinterpret_cast<const uint8_t*>(key.data());
-  size_t n = key.size();
-  const uint64_t s2 = seed ^ kK2;
-  uint64_t h = seed ^ (n * kK0);
-  // Both factors depend on the secret seed, so no chosen block can zero the state for every seed.
-  while (n > 16) {
-    h = Fold(Load64(p) ^ h ^ kK1, Load64(p + 8) ^ s2);
-    p += 16;
-    n -= 16;
-  }
-  uint64_t a = 0, b = 0;
-  if (n >= 8) {
-    a = Load64(p);
-    b = Load64(p + n - 8);
-  } else if (n >= 4) {
-    a = Load32(p);
-    b = Load32(p + n - 4);
-  } else if (n > 0) {
-    a = (static_cast<uint64_t>(p[0]) << 16) | (static_cast<uint64_t>(p[n >> 1]) << 8) | p[n - 1];
-  }
-  h = Fold(a ^ h ^ kK1, b ^ s2);
-  return Fold(h ^ kK0, key.size() ^ kK1);
-}
-
 inline uint64_t Rev64(uint64_t v) {
   v = __builtin_bswap64(v);
   v = ((v >> 4) & 0x0f0f0f0f0f0f0f0full) | ((v & 0x0f0f0f0f0f0f0f0full) << 4);
@@ -278,9 +234,7 @@ struct Keyspace::Impl {
   };
 
   explicit Impl(const Clock* c) : clock(c) {
-    std::random_device rd;
-    seed = (static_cast<uint64_t>(rd()) << 32) ^ rd() ^
-           static_cast<uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count());
+    seed = RandomHashSeed();
     rng = seed | 1;
     tables = static_cast<Table*>(CountedMalloc(sizeof(Table) * kClusterSlots));
     for (int s = 0; s < kClusterSlots; s++) new (&tables[s]) Table();
@@ -317,7 +271,7 @@ struct Keyspace::Impl {
     rng ^= rng >> 27;
     return rng * 0x2545F4914F6CDD1Dull;
   }
-  uint64_t Hash(std::string_view key) const { return HashKey(key, seed); }
+  uint64_t Hash(std::string_view key) const { return KeyedHash(key, seed); }
   int64_t NowMs() const { return clock->NowMs(); }
 
   // ---- Fenwick tree ----
