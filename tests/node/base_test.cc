@@ -1,5 +1,6 @@
 #include <doctest/doctest.h>
 
+#include <random>
 #include <set>
 #include <string>
 
@@ -18,6 +19,19 @@ TEST_CASE("CRC16 and key hash slots match Redis Cluster's published values") {
   CHECK(HashTagOf("foo{}{bar}") == "foo{}{bar}");  // empty first tag: the whole key is hashed
   CHECK(HashTagOf("foo{{bar}}zap") == "{bar");
   CHECK(HashTagOf("foo{bar}{zap}") == "bar");
+  CHECK(KeyHashSlot("") == 0);
+}
+
+TEST_CASE("KeyHashSlot (8 bytes at a time) agrees with Crc16 of the hash tag") {
+  std::mt19937_64 rng(7);
+  const char alphabet[] = "ab{}xyz0123456789:{}";
+  for (int i = 0; i < 200000; i++) {
+    std::string k(rng() % 40, ' ');
+    for (auto& c : k) c = (rng() % 8 == 0) ? static_cast<char>(rng() % 256) : alphabet[rng() % (sizeof(alphabet) - 1)];
+    REQUIRE(KeyHashSlot(k) == (Crc16(HashTagOf(k)) & 16383));
+  }
+  CHECK(KeyHashSlot("123456789") == (0x31C3 & 16383));  // CRC16-XMODEM check value
+  CHECK(KeyHashSlot("{user1000}.following") == KeyHashSlot("{user1000}.followers"));
   CHECK(KeyHashSlot("") == 0);
 }
 

@@ -12,7 +12,6 @@
 #include "base/alloc.h"
 #include "base/crc16.h"
 #include "keyspace/keyspace.h"
-#include "keyspace/ks_slot.h"
 
 namespace rcs {
 namespace {
@@ -501,20 +500,4 @@ TEST_CASE("keyspace: memory per key stays compact") {
   CHECK(per_key < 80);
 }
 
-}  // namespace rcs
-
-namespace rcs {
-TEST_CASE("keyspace: the fast slot function agrees with KeyHashSlot") {
-  std::mt19937_64 rng(7);
-  const char alphabet[] = "ab{}xyz0123456789:{}";
-  for (int i = 0; i < 200000; i++) {
-    std::string k(rng() % 40, ' ');
-    for (auto& c : k) c = (rng() % 8 == 0) ? static_cast<char>(rng() % 256) : alphabet[rng() % (sizeof(alphabet) - 1)];
-    REQUIRE(ks::SlotOf(k) == KeyHashSlot(k));
-  }
-  CHECK(ks::SlotOf("123456789") == (0x31C3 & 16383));  // CRC16-XMODEM check value
-  CHECK(ks::SlotOf("{user1000}.following") == ks::SlotOf("{user1000}.followers"));
-  CHECK(ks::SlotOf("foo{}{bar}") == KeyHashSlot("foo{}{bar}"));
-  CHECK(ks::SlotOf("") == 0);
-}
 }  // namespace rcs

@@ -1,6 +1,7 @@
 // The keyspace: every key of database 0, its value and its expiry.
 //
-// Shape (the implementation's notes are in keyspace.cc):
+// Shape (the implementation's notes: entry_record.h for the records, slot_dict.h for the tables, keyspace_impl.h
+// for which file holds what):
 // - One hash table per cluster slot (16384), created on first use, so that COUNTKEYSINSLOT is O(1),
 //   GETKEYSINSLOT walks one small table, and growing tables rehash incrementally a few buckets per
 //   operation (no pause when a table holds millions of keys). Standalone mode uses the same layout.

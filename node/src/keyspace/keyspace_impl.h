@@ -1,0 +1,107 @@
+// Keyspace::Impl, shared by the keyspace's implementation files (internal to keyspace/):
+//   keyspace.cc       lookups, writes, expiry fields, SCAN/ForEach, the per-slot index API
+//   slot_dict.*       the per-slot hash tables with incremental rehash and the Fenwick tree
+//   active_expiry.cc  the active expiry cycle
+//   eviction.cc       LRU / volatile-ttl eviction with Redis's candidate pool
+//
+// Keys with an expiry are also in a dense array (the volatile array; each entry knows its index), which
+// gives O(1) add/remove, uniform sampling for volatile-ttl and a cursor for the active expiry cycle.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/clock.h"
+#include "keyspace/entry_record.h"
+#include "keyspace/keyspace.h"
+#include "keyspace/slot_dict.h"
+
+namespace rcs {
+
+struct Keyspace::Impl {
+  using Pos = keyspace_internal::SlotDict::Pos;
+  struct PoolItem {
+    uint64_t score;
+    std::string key;
+  };
+
+  explicit Impl(const Clock* c) : Impl(c, RandomHashSeed()) {}
+  Impl(const Clock* c, uint64_t seed) : clock(c), rng(seed | 1), dict(seed) {}
+  ~Impl() { ClearAll(); }
+
+  const Clock* clock;
+  DeleteHook hook;
+  bool paused = false;
+  uint64_t rng;
+  keyspace_internal::SlotDict dict;
+  std::vector<Entry*> vol;  // entries with an expiry
+  size_t expire_cursor = 0;
+  KeyspaceStats stats;
+  double stale_perc = 0;
+  int64_t avg_ttl = 0;
+  std::vector<PoolItem> pool;  // eviction candidates, ascending score; the best is at the back
+  bool pool_lru = true;
+
+  uint64_t Rand() {
+    // xorshift64*
+    rng ^= rng >> 12;
+    rng ^= rng << 25;
+    rng ^= rng >> 27;
+    return rng * 0x2545F4914F6CDD1Dull;
+  }
+  int64_t NowMs() const { return clock->NowMs(); }
+
+  // ---- volatile array ----
+  void VolAdd(Entry* e) {
+    keyspace_internal::SetVolIdx(e, static_cast<uint32_t>(vol.size()));
+    vol.push_back(e);
+  }
+  void VolRemove(Entry* e) {
+    uint32_t idx = keyspace_internal::VolIdx(e);
+    Entry* last = vol.back();
+    vol[idx] = last;
+    keyspace_internal::SetVolIdx(last, idx);
+    vol.pop_back();
+    if (vol.capacity() > 1024 && vol.size() < vol.capacity() / 4) vol.shrink_to_fit();
+  }
+
+  static void FreeEntry(Entry* e, bool free_obj) {
+    using namespace keyspace_internal;
+    if (free_obj && (Meta(e) & kTypeMask) != static_cast<uint32_t>(ObjType::kString)) delete ObjOf(e);
+    CountedFree(e);
+  }
+  // Unlinks and frees the entry at pos (its object too when free_obj).
+  void Remove(const Pos& pos, int slot, bool free_obj) {
+    Entry* e = pos.e;
+    dict.Unlink(pos, slot);
+    if (keyspace_internal::Meta(e) & keyspace_internal::kHasExpire) VolRemove(e);
+    FreeEntry(e, free_obj);
+  }
+  void CallHook(Entry* e, DeleteReason why) {
+    if (hook) hook(keyspace_internal::KeyOf(e), why);
+  }
+  void DeleteExpired(const Pos& pos, int slot) {
+    CallHook(pos.e, DeleteReason::kExpired);
+    Remove(pos, slot, true);
+    stats.expired_keys++;
+  }
+
+  // keyspace.cc
+  // mode: 0 Find, 1 FindRead, 2 FindWrite
+  Entry* Lookup(std::string_view key, int mode);
+  Pos FindLive(std::string_view key, int* slot);
+  static Entry* NewEntry(std::string_view key, uint32_t type, uint32_t lru, int64_t expire, std::string_view sval,
+                         Object* obj);
+  Entry* Set(std::string_view key, uint32_t type, std::string_view sval, Object* obj, int64_t expire_at,
+             bool keep_ttl);
+  void Replace(const Pos& pos, Entry* ne);
+  Entry* Resize(const Pos& pos, size_t new_size);
+  void ClearAll();
+
+  // eviction.cc
+  void PoolInsert(uint64_t score, std::string_view key);
+  void PoolPopulate(bool lru, int samples);
+};
+
+}  // namespace rcs
