@@ -18,6 +18,7 @@
 
 #include "base/strutil.h"
 #include "commands/value_lookup.h"
+#include "keyspace/fast_random.h"
 #include "keyspace/hash_value.h"
 #include "protocol/errors.h"
 #include "commands/scan_args.h"

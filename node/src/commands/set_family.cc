@@ -19,6 +19,7 @@
 
 #include "base/strutil.h"
 #include "commands/value_lookup.h"
+#include "keyspace/fast_random.h"
 #include "keyspace/set_value.h"
 #include "protocol/errors.h"
 #include "commands/scan_args.h"

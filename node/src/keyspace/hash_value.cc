@@ -1,9 +1,5 @@
 #include "keyspace/hash_value.h"
 
-#include <random>
-#include <unordered_set>
-
-#include "base/alloc.h"
 #include "keyspace/serialize.h"
 #include "protocol/errors.h"
 
@@ -21,93 +17,6 @@ size_t VarintLen(uint64_t v) {
 
 
 }  // namespace
-
-// ---- CompactString ----
-
-void CompactString::Release() {
-  if (is_heap()) {
-    char* p;
-    memcpy(&p, b_, sizeof(p));
-    CountedFree(p);
-    SetEmpty();
-  }
-}
-
-void CompactString::Assign(std::string_view s) {
-  if (s.size() <= kInline) {
-    unsigned char tmp[16] = {};
-    memcpy(tmp, s.data(), s.size());  // s may point into our own heap block: copy before releasing
-    tmp[15] = static_cast<unsigned char>(s.size());
-    Release();
-    memcpy(b_, tmp, sizeof(b_));
-    return;
-  }
-  uint64_t len = s.size();
-  if (is_heap()) {
-    char* p;
-    memcpy(&p, b_, sizeof(p));
-    if (AllocationSize(p) >= s.size()) {
-      memmove(p, s.data(), s.size());
-      memcpy(b_ + 8, &len, 7);
-      return;
-    }
-  }
-  char* p = static_cast<char*>(CountedMalloc(s.size()));
-  memcpy(p, s.data(), s.size());
-  Release();
-  memcpy(b_, &p, sizeof(p));
-  memcpy(b_ + 8, &len, 7);
-  b_[15] = 0xff;
-}
-
-size_t CompactString::HeapBytes() const {
-  if (!is_heap()) return 0;
-  char* p;
-  memcpy(&p, b_, sizeof(p));
-  return AllocationSize(p);
-}
-
-// ---- random ----
-
-FastRandom::FastRandom() {
-  std::random_device rd;
-  state_ = (static_cast<uint64_t>(rd()) << 32) ^ rd();
-}
-
-FastRandom& FastRandom::Instance() {
-  static FastRandom r;
-  return r;
-}
-
-void PickDistinctIndices(size_t n, size_t k, FastRandom& rng, std::vector<uint32_t>* out) {
-  out->clear();
-  if (k > n) k = n;
-  out->reserve(k);
-  if (k == 1) {
-    out->push_back(static_cast<uint32_t>(rng.Below(n)));
-    return;
-  }
-  if (k * 3 > n) {
-    // Dense request: a partial Fisher-Yates shuffle of every index.
-    std::vector<uint32_t> all(n);
-    for (size_t i = 0; i < n; i++) all[i] = static_cast<uint32_t>(i);
-    for (size_t i = 0; i < k; i++) {
-      size_t j = i + rng.Below(n - i);
-      std::swap(all[i], all[j]);
-      out->push_back(all[i]);
-    }
-    return;
-  }
-  // Sparse request: draw and reject repeats (at most 1/3 of the draws repeat).
-  std::unordered_set<uint32_t> seen;
-  seen.reserve(k * 2);
-  while (out->size() < k) {
-    uint32_t i = static_cast<uint32_t>(rng.Below(n));
-    if (seen.insert(i).second) out->push_back(i);
-  }
-}
-
-// ---- HashValue ----
 
 size_t HashValue::LpFind(std::string_view field, size_t* value_off, std::string_view* value) const {
   const char* base = lp_.data();
@@ -263,12 +172,8 @@ void HashValue::Collect(std::vector<std::pair<std::string_view, std::string_view
 size_t HashValue::MemoryUsage() const {
   size_t total = sizeof(*this);
   if (!table_) return total + lp_.capacity();
-  total += sizeof(Table) + table_->TableBytes();
-  // Heap strings: exact for small tables, sampled (first 64 nodes, extrapolated) for large ones.
-  size_t n = table_->size(), sample = std::min<size_t>(n, 64), heap = 0;
-  for (size_t i = 0; i < sample; i++) heap += table_->at(i).field.HeapBytes() + table_->at(i).value.HeapBytes();
-  if (sample > 0) total += heap * n / sample;
-  return total;
+  return total + sizeof(Table) + table_->TableBytes() +
+         table_->EstimateHeapBytes([](const Node& n) { return n.field.HeapBytes() + n.value.HeapBytes(); });
 }
 
 void HashValue::Serialize(std::string* out) const {

@@ -141,11 +141,8 @@ void SetValue::ConvertToTable() {
 size_t SetValue::MemoryUsage() const {
   size_t total = sizeof(*this);
   if (!table_) return total + is_.capacity();
-  total += sizeof(Table) + table_->TableBytes();
-  size_t n = table_->size(), sample = std::min<size_t>(n, 64), heap = 0;
-  for (size_t i = 0; i < sample; i++) heap += table_->at(i).member.HeapBytes();
-  if (sample > 0) total += heap * n / sample;
-  return total;
+  return total + sizeof(Table) + table_->TableBytes() +
+         table_->EstimateHeapBytes([](const Node& n) { return n.member.HeapBytes(); });
 }
 
 void SetValue::Serialize(std::string* out) const {

@@ -3,7 +3,7 @@
 //   member; widened when a larger member arrives), used while every member is an integer in Redis's strict
 //   decimal form (string2ll: no '+', no leading zeros, no "-0") and there are at most
 //   set-max-intset-entries members (capped at 2^30 as Redis). Membership is a binary search.
-// - "hashtable": a DenseTable (hash_value.h) of 24-byte nodes (member as a CompactString, chain link,
+// - "hashtable": a DenseTable (dense_table.h) of 24-byte nodes (member as a CompactString, chain link,
 //   hash), with exactly fair O(1) random picks and Redis-compatible SCAN cursors.
 // A set converts to a hashtable when a non-integer member is added or the intset grows past the limit,
 // and never converts back (as Redis).
@@ -16,12 +16,14 @@
 #include <charconv>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <memory>
 #include <string>
 #include <string_view>
 
 #include "base/status.h"
-#include "keyspace/hash_value.h"
+#include "keyspace/compact_string.h"
+#include "keyspace/dense_table.h"
 #include "keyspace/object.h"
 
 namespace rcs {
@@ -88,14 +90,7 @@ class SetValue final : public Object {
       ForEach(f);
       return 0;
     }
-    size_t max_iter = count * 10, visited = 0;
-    do {
-      cursor = table_->ScanStep(cursor, [&](const Node& n) {
-        f(n.member.view());
-        visited++;
-      });
-    } while (cursor != 0 && max_iter-- && visited < count);
-    return cursor;
+    return table_->Scan(cursor, count, [&](const Node& n) { f(n.member.view()); });
   }
 
   int64_t IntAt(size_t i) const {
