@@ -5,6 +5,8 @@
 
 #include <cinttypes>
 #include <cstdio>
+#include <initializer_list>
+#include <string>
 
 #include "base/alloc.h"
 #include "base/strutil.h"
@@ -27,6 +29,15 @@ void FieldD(std::string* out, const char* name, double v, const char* fmt = "%.2
   char buf[64];
   snprintf(buf, sizeof(buf), fmt, v);
   InfoField(out, name, std::string(buf));
+}
+
+// Fields whose value is fixed here (features this node does not have), in Redis's order and format.
+struct FixedField {
+  const char* name;
+  const char* value;
+};
+void Fields(std::string* out, std::initializer_list<FixedField> fields) {
+  for (const FixedField& f : fields) InfoField(out, f.name, f.value);
 }
 
 int64_t TotalSystemMemory() {
@@ -81,17 +92,14 @@ std::string Server::InfoText(const std::vector<std::string>& requested) {
     section("Server");
     utsname u{};
     uname(&u);
-    InfoField(&out, "redis_version", "7.0.15");
-    InfoField(&out, "redis_git_sha1", "00000000");
-    InfoField(&out, "redis_git_dirty", 0);
-    InfoField(&out, "redis_build_id", "0");
+    Fields(&out, {{"redis_version", "7.0.15"}, {"redis_git_sha1", "00000000"}, {"redis_git_dirty", "0"},
+                  {"redis_build_id", "0"}});
     InfoField(&out, "redis_mode", config_.cluster_enabled ? "cluster" : "standalone");
     InfoField(&out, "rcs_version", RCS_VERSION);
     InfoField(&out, "os", std::string(u.sysname) + " " + u.release + " " + u.machine);
     InfoField(&out, "arch_bits", static_cast<int64_t>(sizeof(void*) * 8));
-    InfoField(&out, "monotonic_clock", "POSIX clock_gettime");
-    InfoField(&out, "multiplexing_api", "epoll");
-    InfoField(&out, "atomicvar_api", "c11-builtin");
+    Fields(&out, {{"monotonic_clock", "POSIX clock_gettime"}, {"multiplexing_api", "epoll"},
+                  {"atomicvar_api", "c11-builtin"}});
     InfoField(&out, "gcc_version", std::to_string(__GNUC__) + "." + std::to_string(__GNUC_MINOR__) + "." +
                                    std::to_string(__GNUC_PATCHLEVEL__));
     InfoField(&out, "process_id", static_cast<int64_t>(getpid()));
@@ -143,19 +151,11 @@ std::string Server::InfoText(const std::vector<std::string>& requested) {
     InfoField(&out, "allocator_resident", rss);
     InfoField(&out, "total_system_memory", total_mem);
     InfoField(&out, "total_system_memory_human", Human(total_mem));
-    InfoField(&out, "used_memory_lua", 0);
-    InfoField(&out, "used_memory_vm_eval", 0);
-    InfoField(&out, "used_memory_lua_human", "0B");
-    InfoField(&out, "used_memory_scripts_eval", 0);
-    InfoField(&out, "number_of_cached_scripts", 0);
-    InfoField(&out, "number_of_functions", 0);
-    InfoField(&out, "number_of_libraries", 0);
-    InfoField(&out, "used_memory_vm_functions", 0);
-    InfoField(&out, "used_memory_vm_total", 0);
-    InfoField(&out, "used_memory_vm_total_human", "0B");
-    InfoField(&out, "used_memory_functions", 0);
-    InfoField(&out, "used_memory_scripts", 0);
-    InfoField(&out, "used_memory_scripts_human", "0B");
+    Fields(&out, {{"used_memory_lua", "0"}, {"used_memory_vm_eval", "0"}, {"used_memory_lua_human", "0B"},
+                  {"used_memory_scripts_eval", "0"}, {"number_of_cached_scripts", "0"}, {"number_of_functions", "0"},
+                  {"number_of_libraries", "0"}, {"used_memory_vm_functions", "0"}, {"used_memory_vm_total", "0"},
+                  {"used_memory_vm_total_human", "0B"}, {"used_memory_functions", "0"}, {"used_memory_scripts", "0"},
+                  {"used_memory_scripts_human", "0B"}});
     InfoField(&out, "maxmemory", config_.maxmemory);
     InfoField(&out, "maxmemory_human", Human(config_.maxmemory));
     InfoField(&out, "maxmemory_policy", config_.maxmemory_policy);
@@ -167,54 +167,33 @@ std::string Server::InfoText(const std::vector<std::string>& requested) {
     InfoField(&out, "rss_overhead_bytes", 0);
     FieldD(&out, "mem_fragmentation_ratio", used > 0 ? static_cast<double>(rss) / static_cast<double>(used) : 0);
     InfoField(&out, "mem_fragmentation_bytes", rss - used);
-    InfoField(&out, "mem_not_counted_for_evict", 0);
-    InfoField(&out, "mem_replication_backlog", 0);
-    InfoField(&out, "mem_total_replication_buffers", 0);
-    InfoField(&out, "mem_clients_slaves", 0);
-    InfoField(&out, "mem_clients_normal", 0);
-    InfoField(&out, "mem_cluster_links", 0);
-    InfoField(&out, "mem_aof_buffer", 0);
-    InfoField(&out, "mem_allocator", "libc");
-    InfoField(&out, "active_defrag_running", 0);
-    InfoField(&out, "lazyfree_pending_objects", 0);
-    InfoField(&out, "lazyfreed_objects", 0);
+    Fields(&out, {{"mem_not_counted_for_evict", "0"}, {"mem_replication_backlog", "0"},
+                  {"mem_total_replication_buffers", "0"}, {"mem_clients_slaves", "0"}, {"mem_clients_normal", "0"},
+                  {"mem_cluster_links", "0"}, {"mem_aof_buffer", "0"}, {"mem_allocator", "libc"},
+                  {"active_defrag_running", "0"}, {"lazyfree_pending_objects", "0"}, {"lazyfreed_objects", "0"}});
   }
   if (want("persistence", true)) {
     section("Persistence");
     InfoField(&out, "loading", loading_ ? 1 : 0);
-    InfoField(&out, "async_loading", 0);
-    InfoField(&out, "current_cow_peak", 0);
-    InfoField(&out, "current_cow_size", 0);
-    InfoField(&out, "current_cow_size_age", 0);
-    InfoField(&out, "current_fork_perc", "0.00");
-    InfoField(&out, "current_save_keys_processed", 0);
-    InfoField(&out, "current_save_keys_total", 0);
+    Fields(&out, {{"async_loading", "0"}, {"current_cow_peak", "0"}, {"current_cow_size", "0"},
+                  {"current_cow_size_age", "0"}, {"current_fork_perc", "0.00"}, {"current_save_keys_processed", "0"},
+                  {"current_save_keys_total", "0"}});
     InfoField(&out, "rdb_changes_since_last_save", dirty_);
     InfoField(&out, "rdb_bgsave_in_progress", 0);
     InfoField(&out, "rdb_last_save_time", last_save_time_s_);
-    InfoField(&out, "rdb_last_bgsave_status", "ok");
-    InfoField(&out, "rdb_last_bgsave_time_sec", -1);
-    InfoField(&out, "rdb_current_bgsave_time_sec", -1);
-    InfoField(&out, "rdb_saves", 0);
-    InfoField(&out, "rdb_last_cow_size", 0);
-    InfoField(&out, "rdb_last_load_keys_expired", 0);
-    InfoField(&out, "rdb_last_load_keys_loaded", 0);
+    Fields(&out, {{"rdb_last_bgsave_status", "ok"}, {"rdb_last_bgsave_time_sec", "-1"},
+                  {"rdb_current_bgsave_time_sec", "-1"}, {"rdb_saves", "0"}, {"rdb_last_cow_size", "0"},
+                  {"rdb_last_load_keys_expired", "0"}, {"rdb_last_load_keys_loaded", "0"}});
     auto it = info_providers_.find("persistence");
     if (it != info_providers_.end()) {
       it->second(&out);
     } else {
       InfoField(&out, "aof_enabled", 0);  // no AOF yet, whatever appendonly says (see main.cc's warning)
-      InfoField(&out, "aof_rewrite_in_progress", 0);
-      InfoField(&out, "aof_rewrite_scheduled", 0);
-      InfoField(&out, "aof_last_rewrite_time_sec", -1);
-      InfoField(&out, "aof_current_rewrite_time_sec", -1);
-      InfoField(&out, "aof_last_bgrewrite_status", "ok");
-      InfoField(&out, "aof_rewrites", 0);
-      InfoField(&out, "aof_rewrites_consecutive_failures", 0);
-      InfoField(&out, "aof_last_write_status", "ok");
-      InfoField(&out, "aof_last_cow_size", 0);
-      InfoField(&out, "module_fork_in_progress", 0);
-      InfoField(&out, "module_fork_last_cow_size", 0);
+      Fields(&out, {{"aof_rewrite_in_progress", "0"}, {"aof_rewrite_scheduled", "0"},
+                    {"aof_last_rewrite_time_sec", "-1"}, {"aof_current_rewrite_time_sec", "-1"},
+                    {"aof_last_bgrewrite_status", "ok"}, {"aof_rewrites", "0"},
+                    {"aof_rewrites_consecutive_failures", "0"}, {"aof_last_write_status", "ok"},
+                    {"aof_last_cow_size", "0"}, {"module_fork_in_progress", "0"}, {"module_fork_last_cow_size", "0"}});
     }
   }
   if (want("stats", true)) {
@@ -240,27 +219,16 @@ std::string Server::InfoText(const std::vector<std::string>& requested) {
     InfoField(&out, "expired_time_cap_reached_count", 0);
     InfoField(&out, "expire_cycle_cpu_milliseconds", static_cast<int64_t>(ks.expire_cycle_cpu_us / 1000));
     InfoField(&out, "evicted_keys", static_cast<int64_t>(ks.evicted_keys));
-    InfoField(&out, "evicted_clients", 0);
-    InfoField(&out, "total_eviction_exceeded_time", 0);
-    InfoField(&out, "current_eviction_exceeded_time", 0);
+    Fields(&out, {{"evicted_clients", "0"}, {"total_eviction_exceeded_time", "0"},
+                  {"current_eviction_exceeded_time", "0"}});
     InfoField(&out, "keyspace_hits", static_cast<int64_t>(ks.keyspace_hits));
     InfoField(&out, "keyspace_misses", static_cast<int64_t>(ks.keyspace_misses));
-    InfoField(&out, "pubsub_channels", 0);
-    InfoField(&out, "pubsub_patterns", 0);
-    InfoField(&out, "pubsubshard_channels", 0);
-    InfoField(&out, "latest_fork_usec", 0);
-    InfoField(&out, "total_forks", 0);
-    InfoField(&out, "migrate_cached_sockets", 0);
-    InfoField(&out, "slave_expires_tracked_keys", 0);
-    InfoField(&out, "active_defrag_hits", 0);
-    InfoField(&out, "active_defrag_misses", 0);
-    InfoField(&out, "active_defrag_key_hits", 0);
-    InfoField(&out, "active_defrag_key_misses", 0);
-    InfoField(&out, "total_active_defrag_time", 0);
-    InfoField(&out, "current_active_defrag_time", 0);
-    InfoField(&out, "tracking_total_keys", 0);
-    InfoField(&out, "tracking_total_items", 0);
-    InfoField(&out, "tracking_total_prefixes", 0);
+    Fields(&out, {{"pubsub_channels", "0"}, {"pubsub_patterns", "0"}, {"pubsubshard_channels", "0"},
+                  {"latest_fork_usec", "0"}, {"total_forks", "0"}, {"migrate_cached_sockets", "0"},
+                  {"slave_expires_tracked_keys", "0"}, {"active_defrag_hits", "0"}, {"active_defrag_misses", "0"},
+                  {"active_defrag_key_hits", "0"}, {"active_defrag_key_misses", "0"}, {"total_active_defrag_time", "0"},
+                  {"current_active_defrag_time", "0"}, {"tracking_total_keys", "0"}, {"tracking_total_items", "0"},
+                  {"tracking_total_prefixes", "0"}});
     InfoField(&out, "unexpected_error_replies", static_cast<int64_t>(stats_.unexpected_error_replies));
     InfoField(&out, "total_error_replies", static_cast<int64_t>(stats_.total_error_replies));
     InfoField(&out, "dump_payload_sanitizations", 0);
@@ -276,14 +244,10 @@ std::string Server::InfoText(const std::vector<std::string>& requested) {
     if (it != info_providers_.end()) {
       it->second(&out);
     } else {
-      InfoField(&out, "role", "master");
-      InfoField(&out, "connected_slaves", 0);
-      InfoField(&out, "master_failover_state", "no-failover");
+      Fields(&out, {{"role", "master"}, {"connected_slaves", "0"}, {"master_failover_state", "no-failover"}});
       InfoField(&out, "master_replid", run_id_);
       InfoField(&out, "master_replid2", std::string(40, '0'));
-      InfoField(&out, "master_repl_offset", 0);
-      InfoField(&out, "second_repl_offset", -1);
-      InfoField(&out, "repl_backlog_active", 0);
+      Fields(&out, {{"master_repl_offset", "0"}, {"second_repl_offset", "-1"}, {"repl_backlog_active", "0"}});
       InfoField(&out, "repl_backlog_size", config_.repl_backlog_size);
       InfoField(&out, "repl_backlog_first_byte_offset", 0);
       InfoField(&out, "repl_backlog_histlen", 0);
