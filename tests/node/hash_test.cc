@@ -121,7 +121,6 @@ TEST_CASE("HashValue: listpack keeps insertion order and updates values in place
 }
 
 TEST_CASE("HashValue: serialize, deserialize, clone and rebuild commands") {
-  TestNode node;  // registers the decoders (RegisterHashFamily)
   for (int big : {0, 1}) {
     HashValue h;
     HashValue::Limits limits;

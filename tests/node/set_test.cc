@@ -111,7 +111,6 @@ TEST_CASE("SetValue: intset rules as Redis (strict integers, entry limit, no way
 }
 
 TEST_CASE("SetValue: serialize, deserialize, clone and rebuild commands") {
-  TestNode node;  // registers the decoders (RegisterSetFamily)
   for (int kind = 0; kind < 2; kind++) {
     SetValue s;
     int n = 200;

@@ -6,7 +6,7 @@
 // are read as two (possibly overlapping) words, and a final multiply with the length mixes the state. Both
 // factors of every multiply depend on the seed, so no chosen block zeroes the state for every seed, and
 // clients that do not know the seed cannot precompute colliding keys. Short keys (<= 16 bytes) cost two
-// multiplies. Not a cryptographic MAC: it resists flooding, not a determined attacker with timing access.
+// 128-bit multiplies. Not a cryptographic MAC: it resists flooding, not a determined attacker with timing access.
 #pragma once
 #include <cstdint>
 #include <cstring>

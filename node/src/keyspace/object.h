@@ -1,6 +1,7 @@
 // Values other than strings. Strings live inline in the keyspace's entries (see keyspace.h); lists, hashes,
-// sets and sorted sets are Objects owned by their entry. Each family owns its value class
-// (list_value.h, hash_value.h, set_value.h, zset_value.h) and implements this interface.
+// sets and sorted sets are Objects owned by their entry. Each type has its value class in keyspace/
+// (list_value.h, hash_value.h, set_value.h, zset_value.h), which implements this interface, encodes its
+// DUMP body and decodes it (DeserializeObject dispatches by type).
 #pragma once
 #include <cstddef>
 #include <cstdint>
