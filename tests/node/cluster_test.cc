@@ -340,6 +340,79 @@ TEST_CASE("failure reports: quorum and expiry") {
   CHECK(r.CountValid(2600, 1000) == 0);
 }
 
+TEST_CASE("failover rules: FAIL quorum counts our own opinion only when we are a master") {
+  CHECK(HasFailQuorum(1, true, 3));    // one other master + me = 2 of 3
+  CHECK_FALSE(HasFailQuorum(1, false, 3));
+  CHECK(HasFailQuorum(2, false, 3));
+  CHECK_FALSE(HasFailQuorum(2, true, 6));  // 3 of 6 is not a majority
+  CHECK(HasFailQuorum(3, true, 6));
+}
+
+TEST_CASE("failover rules: replica rank and election delay") {
+  CHECK(ReplicaRank(100, {}) == 0);
+  CHECK(ReplicaRank(100, {50, 80}) == 0);    // the most up to date goes first
+  CHECK(ReplicaRank(100, {150, 80}) == 1);
+  CHECK(ReplicaRank(100, {150, 200}) == 2);
+  CHECK(ReplicaRank(100, {100}) == 0);       // equal offsets share a rank
+  CHECK(ElectionFixedDelayMs(15000) == 500);  // min(500, timeout / 30)
+  CHECK(ElectionFixedDelayMs(3000) == 100);
+  CHECK(ElectionFixedDelayMs(2000) == 66);
+  CHECK(ElectionDelayMs(3000, 0, 0) == 100);
+  CHECK(ElectionDelayMs(3000, 2, 37) == 100 + 37 + 2000);
+  CHECK(ElectionTimeoutMs(15000) == 30000);
+  CHECK(ElectionTimeoutMs(500) == 2000);
+}
+
+TEST_CASE("failover rules: replica data validity") {
+  // node timeout 1000, factor 10, ping period 10 s: valid up to 1000 + 10 * 1000 + 10000 ms of silence.
+  CHECK(ReplicaDataValid(500, 1000, 10, 10000));
+  CHECK(ReplicaDataValid(21000, 1000, 10, 10000));
+  CHECK_FALSE(ReplicaDataValid(21001, 1000, 10, 10000));
+  CHECK(ReplicaDataValid(1000000, 1000, 0, 10000));  // factor 0: always valid
+}
+
+TEST_CASE("failover rules: when a master grants its vote") {
+  VoteRequest r;
+  r.i_am_master_with_slots = true;
+  r.my_current_epoch = 7;
+  r.my_last_vote_epoch = 6;
+  r.request_current_epoch = 7;
+  r.request_config_epoch = 3;
+  r.requester_is_replica = true;
+  r.master_known = true;
+  r.master_failed = true;
+  r.now_ms = 100000;
+  r.node_timeout_ms = 2000;
+  r.max_claimed_slot_owner_epoch = 3;
+  CHECK(DecideVote(r) == VoteDecision::kGrant);
+  auto with = [&](auto change) {
+    VoteRequest x = r;
+    change(x);
+    return DecideVote(x);
+  };
+  CHECK(with([](VoteRequest& x) { x.i_am_master_with_slots = false; }) == VoteDecision::kNotAVoter);
+  CHECK(with([](VoteRequest& x) { x.request_current_epoch = 6; }) == VoteDecision::kStaleEpoch);
+  CHECK(with([](VoteRequest& x) { x.my_last_vote_epoch = 7; }) == VoteDecision::kAlreadyVoted);  // one per epoch
+  CHECK(with([](VoteRequest& x) { x.requester_is_replica = false; }) == VoteDecision::kNotAReplica);
+  CHECK(with([](VoteRequest& x) { x.master_known = false; }) == VoteDecision::kNotAReplica);
+  CHECK(with([](VoteRequest& x) { x.master_failed = false; }) == VoteDecision::kMasterNotFailed);
+  CHECK(with([](VoteRequest& x) { x.master_failed = false; x.force_ack = true; }) == VoteDecision::kGrant);
+  CHECK(with([](VoteRequest& x) { x.master_voted_ms = 100000 - 3999; }) == VoteDecision::kTooSoon);
+  CHECK(with([](VoteRequest& x) { x.master_voted_ms = 100000 - 4000; }) == VoteDecision::kGrant);
+  CHECK(with([](VoteRequest& x) { x.max_claimed_slot_owner_epoch = 4; }) == VoteDecision::kSlotsHaveNewerOwner);
+  CHECK(std::string(VoteDecisionText(VoteDecision::kAlreadyVoted)) == "I already voted in this epoch");
+}
+
+TEST_CASE("failover rules: which configEpoch wins a slot, replica migration") {
+  CHECK(SlotClaimWins(false, 0, 0));   // an unowned slot goes to any claimer
+  CHECK(SlotClaimWins(true, 3, 4));
+  CHECK_FALSE(SlotClaimWins(true, 4, 4));  // equal: the owner keeps it (collision handling bumps one side)
+  CHECK_FALSE(SlotClaimWins(true, 5, 4));
+  CHECK(ShouldMigrateReplica(2, 1, true));
+  CHECK_FALSE(ShouldMigrateReplica(2, 1, false));
+  CHECK_FALSE(ShouldMigrateReplica(1, 1, true));  // my master would be left at the barrier
+}
+
 TEST_CASE("redirect decision") {
   ClusterState st;
   ClusterNode* me = st.Add(Id('a'), kNodeMyself | kNodeMaster);

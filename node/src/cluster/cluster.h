@@ -25,6 +25,11 @@
 //     LINKS), logged, and the link is closed.
 // State changes mark "save" and "update state" to do before the event loop sleeps (config file written
 // atomically once per batch of changes).
+//
+// Files: cluster.cc (lifecycle, cron, commands' state changes, CLUSTER INFO), bus_link.cc (sockets,
+// framing, message builders), gossip.cc (received messages, failure detection), failover.cc (elections,
+// votes, manual failover), nodes_conf.cc (nodes.conf), command_check.cc (redirects for client commands),
+// failover_rules.h (the pure decisions, unit-tested).
 #pragma once
 #include <cstdint>
 #include <map>
@@ -34,6 +39,7 @@
 
 #include "cluster/bus_message.h"
 #include "cluster/cluster_state.h"
+#include "cluster/failover_rules.h"
 #include "cluster/redirect.h"
 #include "cluster/replication_link.h"
 #include "server/server.h"
@@ -107,6 +113,7 @@ class Cluster : public Subsystem {
     bool closing = false;  // closed while a message was being handled: freed once the handler returns
   };
 
+  Status LoadConfig(bool* loaded);  // nodes_conf.cc
   void AdoptMyself();
   void ApplyAnnounce();
   Status Listen();
@@ -123,6 +130,11 @@ class Cluster : public Subsystem {
   void SendPing(Link* l, MsgType t);
   void BroadcastFail(const std::string& id);
   void SendUpdate(Link* l, const ClusterNode& owner);
+  // gossip.cc
+  void HandlePingLike(const BusMessage& m, uint64_t link_id, const std::string& peer_ip, ClusterNode* sender);
+  void HandleFail(const BusMessage& m, ClusterNode* sender);
+  void HandleUpdate(const BusMessage& m);
+  void PingAndDetectFailures(int64_t now);
   void ProcessGossip(const BusMessage& m, ClusterNode* sender);
   void UpdateSlotsFrom(ClusterNode* sender, uint64_t sender_epoch, const SlotBitmap& slots);
   void MarkFailingIfNeeded(ClusterNode* n);

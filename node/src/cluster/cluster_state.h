@@ -1,7 +1,7 @@
 // The cluster's state as this node sees it: the nodes it knows (ClusterNode), who serves each of the 16,384
 // slots (SlotMap), the slots being migrated or imported, and the epochs. Pure data plus the pure logic on
 // it (failure-report quorum, the nodes.conf format, the CLUSTER NODES line); the I/O (bus links, timers,
-// the config file on disk) lives in cluster.cc.
+// the config file on disk) lives in the Cluster class (cluster.h); the nodes.conf text is in nodes_conf.cc.
 //
 // nodes.conf (Redis 7.0's format, so that operators and tools read it the same way): one line per node,
 //   <id> <ip>:<port>@<cport>[,<hostname>] <flags> <master-id|-> <ping-sent-ms> <pong-recv-ms> <config-epoch>
@@ -52,9 +52,6 @@ class FailureReports {
  private:
   std::map<std::string, int64_t> reports_;
 };
-
-// The quorum for FAIL: a majority of the masters that serve slots (cluster size / 2 + 1).
-inline size_t FailQuorum(size_t cluster_size) { return cluster_size / 2 + 1; }
 
 struct ClusterNode {
   std::string id;

@@ -1,0 +1,19 @@
+// Helpers shared by the files that implement the Cluster class (not part of its interface).
+#pragma once
+#include <sys/socket.h>
+
+#include <cstdint>
+#include <random>
+#include <string>
+
+namespace rcs::cluster {
+
+inline constexpr int64_t kForgetBlacklistMs = 60000;
+inline constexpr int64_t kFailUndoTimeMult = 2;         // FAIL of a master with slots clears after 2 x timeout
+inline constexpr int64_t kFailReportValidityMult = 2;   // a failure report counts for 2 x timeout
+
+std::mt19937& Rng();
+// The textual IP of a socket address (IPv4-mapped IPv6 shown as IPv4).
+std::string SockAddrIp(const sockaddr_storage& ss);
+
+}  // namespace rcs::cluster

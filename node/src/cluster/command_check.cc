@@ -1,0 +1,53 @@
+// The cluster check run before every command: collects the command's keys (or those of every queued
+// command for EXEC) and asks the pure redirect decision (redirect.h) whether to serve, MOVED, ASK, ...
+#include "cluster/cluster.h"
+
+namespace rcs::cluster {
+
+bool Cluster::CheckCommand(Client* c, const CommandSpec& spec, ArgList argv) {
+  bool is_exec = spec.name == "exec";
+  bool in_multi = c->has(kClientMulti);
+  bool asking = c->has(kClientAsking) || spec.is(kCmdAsking);
+  if (!in_multi && spec.name != "asking") c->flags &= ~kClientAsking;
+  if (!is_exec && spec.first_key == 0 && !spec.is(kCmdMovableKeys)) return true;
+  static thread_local std::vector<int> idx;
+  static thread_local RedirectQuery q;
+  q.keys.clear();
+  q.is_write = spec.is(kCmdWrite);
+  if (is_exec) {
+    if (!in_multi) return true;
+    for (const auto& cmd : c->multi_queue) {
+      std::vector<std::string_view> av(cmd.begin(), cmd.end());
+      const CommandSpec* s = server_->commands().Find(av[0]);
+      if (s == nullptr) continue;
+      if (!s->subcommands.empty() && av.size() > 1) s = CommandRegistry::FindSubcommand(*s, av[1]);
+      if (s == nullptr) continue;
+      idx.clear();
+      if (!s->KeyIndices(ArgList(av.data(), av.size()), &idx)) continue;
+      for (int i : idx) q.keys.push_back(cmd[i]);
+      q.is_write |= s->is(kCmdWrite);
+    }
+  } else {
+    idx.clear();
+    if (!spec.KeyIndices(argv, &idx)) return true;
+    for (int i : idx) q.keys.push_back(argv[i]);
+  }
+  if (q.keys.empty()) return true;
+  // Fast path: one key, in a stable slot we serve, cluster up.
+  if (q.keys.size() == 1 && state_.state_ok) {
+    int s = KeyHashSlot(q.keys[0]);
+    if (state_.owner(s) == state_.myself() && !state_.has_open_slots()) return true;
+  }
+  q.is_migrate = spec.name == "migrate";
+  q.asking = asking;
+  q.readonly_client = c->has(kClientReadOnly);
+  q.allow_reads_when_down = server_->config().cluster_allow_reads_when_down;
+  Keyspace* db = &server_->db();
+  q.key_exists = [db](std::string_view k) { return db->Find(k) != nullptr; };
+  RedirectDecision d = DecideRedirect(state_, q);
+  if (d.kind == RedirectDecision::kServe) return true;
+  c->reply.Error(RedirectError(d, use_hostname()));
+  return false;
+}
+
+}  // namespace rcs::cluster

@@ -1,0 +1,394 @@
+// Gossip and failure detection: what a received bus message means for our view of the cluster.
+//   - handshake (MEET adds the sender; a PONG names a handshake node), addresses, roles, epochs;
+//   - slot claims: a claim with a greater configEpoch than the owner's wins (SlotClaimWins); a stale claim
+//     is answered with UPDATE; equal configEpochs between masters are resolved by HandleEpochCollision;
+//   - liveness: the ping schedule, PFAIL after node_timeout without a pong, FAIL on a quorum of master
+//     reports (HasFailQuorum), FAIL cleared when the node answers again.
+// Failover messages (FAILOVER_AUTH_REQUEST/ACK, MFSTART) are passed on to failover.cc.
+#include <sys/socket.h>
+
+#include <algorithm>
+
+#include "base/log.h"
+#include "cluster/cluster.h"
+#include "cluster/cluster_internal.h"
+#include "cluster/failover_rules.h"
+
+namespace rcs::cluster {
+
+bool Cluster::Blacklisted(const std::string& id) {
+  auto it = blacklist_.find(id);
+  if (it == blacklist_.end()) return false;
+  if (it->second < now_ms()) {
+    blacklist_.erase(it);
+    return false;
+  }
+  return true;
+}
+
+void Cluster::StartHandshake(const std::string& ip, int port, int cport, bool meet) {
+  for (auto& [id, n] : state_.nodes()) {
+    if (n->is(kNodeHandshake) && n->ip == ip && n->port == port && n->cport == cport) return;
+  }
+  ClusterNode* n = state_.Add("", kNodeHandshake | (meet ? kNodeMeet : 0));
+  n->ip = ip;
+  n->port = port;
+  n->cport = cport;
+  n->ctime_ms = now_ms();
+  n->pong_received_ms = now_ms();
+}
+
+void Cluster::MarkFailingIfNeeded(ClusterNode* n) {
+  if (!n->is(kNodePFail) || n->is(kNodeFail)) return;
+  size_t failures = n->fail_reports.CountValid(now_ms(), server_->config().cluster_node_timeout * kFailReportValidityMult);
+  if (!HasFailQuorum(failures, state_.myself()->is_master(), state_.Size())) return;
+  LogNotice("Marking node " + n->id + " as failing (quorum reached).");
+  n->flags &= ~kNodePFail;
+  n->flags |= kNodeFail;
+  n->fail_time_ms = now_ms();
+  BroadcastFail(n->id);
+  MarkChanged();
+}
+
+void Cluster::ClearFailureIfNeeded(ClusterNode* n) {
+  int64_t now = now_ms();
+  if (n->is_replica() || n->num_slots == 0) {
+    LogNotice("Clear FAIL state for node " + n->id + ": " + (n->is_replica() ? "replica" : "master without slots") +
+              " is reachable again.");
+    n->flags &= ~kNodeFail;
+    MarkChanged();
+  } else if (now - n->fail_time_ms > server_->config().cluster_node_timeout * kFailUndoTimeMult) {
+    LogNotice("Clear FAIL state for node " + n->id + ": is reachable again and nobody is serving its slots after some time.");
+    n->flags &= ~kNodeFail;
+    MarkChanged();
+  }
+}
+
+void Cluster::HandleEpochCollision(ClusterNode* sender) {
+  ClusterNode* me = state_.myself();
+  if (sender->config_epoch != me->config_epoch || !sender->is_master() || !me->is_master()) return;
+  // The node with the smaller id takes a new epoch.
+  if (sender->id <= me->id) return;
+  state_.current_epoch++;
+  me->config_epoch = state_.current_epoch;
+  MarkChanged();
+  LogVerbose("WARNING: configEpoch collision with node " + sender->id + ". configEpoch set to " +
+             std::to_string(me->config_epoch));
+}
+
+void Cluster::UpdateSlotsFrom(ClusterNode* sender, uint64_t sender_epoch, const SlotBitmap& slots) {
+  ClusterNode* me = state_.myself();
+  if (sender == me) return;
+  ClusterNode* cur_master = me->is_master() ? me : state_.Find(me->master_id);
+  ClusterNode* new_master = nullptr;
+  std::vector<int> dirty;
+  int sender_slots = 0, migrated_our_slots = 0;
+  for (int s = 0; s < kClusterSlots; s++) {
+    if (!BitmapHas(slots, s)) continue;
+    sender_slots++;
+    ClusterNode* o = state_.owner(s);
+    if (o == sender) continue;
+    if (!state_.importing_id(s).empty()) continue;
+    if (SlotClaimWins(o != nullptr, o ? o->config_epoch : 0, sender_epoch)) {
+      if (o == me && server_->db().CountKeysInSlot(s) > 0) dirty.push_back(s);
+      if (o != nullptr && o == cur_master) {
+        new_master = sender;
+        migrated_our_slots++;
+      }
+      state_.AssignSlot(s, sender);
+      MarkChanged();
+    }
+  }
+  if (new_master != nullptr && cur_master != nullptr && cur_master->num_slots == 0 &&
+      (server_->config().cluster_allow_replica_migration || sender_slots == migrated_our_slots)) {
+    LogNotice("Configuration change detected. Reconfiguring myself as a replica of " + sender->id);
+    SetMyMaster(sender);
+  } else {
+    for (int s : dirty) DelKeysInSlot(s);
+  }
+}
+
+void Cluster::ProcessGossip(const BusMessage& m, ClusterNode* sender) {
+  int64_t now = now_ms();
+  for (const auto& g : m.gossip) {
+    ClusterNode* n = state_.Find(g.id);
+    if (n != nullptr) {
+      if (n->is(kNodeMyself)) {
+        // What CLUSTER NODES shows as our own pong time: the latest a peer reports (seconds), as Redis.
+        int64_t pong = static_cast<int64_t>(g.pong_received_s) * 1000;
+        if (pong <= now + 500 && pong > n->pong_received_ms) n->pong_received_ms = pong;
+        continue;
+      }
+      if (sender != nullptr && sender->is_master()) {
+        if (g.flags & (kNodeFail | kNodePFail)) {
+          n->fail_reports.Add(sender->id, now);
+          MarkFailingIfNeeded(n);
+        } else {
+          n->fail_reports.Remove(sender->id);
+        }
+      }
+      // Someone heard from the node recently: no need to ping it ourselves yet.
+      if (!(g.flags & (kNodeFail | kNodePFail)) && n->ping_sent_ms == 0 && n->fail_reports.size() == 0) {
+        int64_t pong = static_cast<int64_t>(g.pong_received_s) * 1000;
+        if (pong <= now + 500 && pong > n->pong_received_ms) n->pong_received_ms = pong;
+      }
+      // A failing node gossiped under a new address: reconnect there.
+      if (n->is(kNodeFail | kNodePFail) && !(g.flags & (kNodeNoAddr | kNodeFail | kNodePFail)) && !g.ip.empty() &&
+          (n->ip != g.ip || n->port != g.port || n->cport != g.cport)) {
+        CloseLinksOf(n->id);
+        n->ip = g.ip;
+        n->port = g.port;
+        n->cport = g.cport;
+        n->flags &= ~kNodeNoAddr;
+      }
+    } else if (sender != nullptr && !(g.flags & kNodeNoAddr) && !g.ip.empty() && !Blacklisted(g.id)) {
+      StartHandshake(g.ip, g.port, g.cport, false);
+    }
+  }
+}
+
+void Cluster::HandleMessage(const BusMessage& m, uint64_t link_id, const std::string& peer_ip) {
+  int64_t now = now_ms();
+  received_by_type[static_cast<int>(m.type)]++;
+  auto lit = links_.find(link_id);
+  Link* link = lit == links_.end() ? nullptr : lit->second.get();
+  ClusterNode* me = state_.myself();
+  ClusterNode* sender = state_.Find(m.sender);
+  if (sender != nullptr && sender->is(kNodeHandshake)) sender = nullptr;
+  if (sender == me) return;  // our own message reflected (should not happen)
+  if (sender != nullptr) {
+    sender->data_received_ms = now;
+    if (link != nullptr && link->inbound && link->node_id.empty()) link->node_id = sender->id;
+    if (m.current_epoch > state_.current_epoch) {
+      state_.current_epoch = m.current_epoch;
+      MarkChanged();
+    }
+    if (m.config_epoch > sender->config_epoch) {
+      sender->config_epoch = m.config_epoch;
+      MarkChanged();
+    }
+    sender->repl_offset = static_cast<int64_t>(m.repl_offset);
+  }
+  switch (m.type) {
+    case MsgType::kPing:
+    case MsgType::kPong:
+    case MsgType::kMeet:
+      HandlePingLike(m, link_id, peer_ip, sender);
+      break;
+    case MsgType::kFail:
+      if (sender != nullptr) HandleFail(m, sender);
+      break;
+    case MsgType::kUpdate:
+      if (sender != nullptr) HandleUpdate(m);
+      break;
+    default:
+      // Reserved types (failover, publish): accepted and ignored until the failover issue.
+      break;
+  }
+}
+
+// PING, PONG, MEET: handshake, address, role, slot claims, epochs, gossip.
+void Cluster::HandlePingLike(const BusMessage& m, uint64_t link_id, const std::string& peer_ip, ClusterNode* sender) {
+  int64_t now = now_ms();
+  auto lit = links_.find(link_id);
+  Link* link = lit == links_.end() ? nullptr : lit->second.get();
+  ClusterNode* me = state_.myself();
+  if (m.type == MsgType::kPing || m.type == MsgType::kMeet) {
+    // Learn our own address from the connection a peer reached us on (unless announced).
+    if ((m.type == MsgType::kMeet || me->ip.empty()) && server_->config().cluster_announce_ip.empty() &&
+        link != nullptr) {
+      sockaddr_storage ss{};
+      socklen_t len = sizeof(ss);
+      if (getsockname(link->fd, reinterpret_cast<sockaddr*>(&ss), &len) == 0) {
+        std::string ip = SockAddrIp(ss);
+        if (!ip.empty() && ip != me->ip) {
+          me->ip = ip;
+          LogNotice("IP address for this node updated to " + ip);
+          MarkChanged();
+        }
+      }
+    }
+    if (sender == nullptr && m.type == MsgType::kMeet) {
+      // MEET adds the sender under its real id.
+      if (!Blacklisted(m.sender)) {
+        ClusterNode* n = state_.Add(m.sender, m.master_id.empty() ? kNodeMaster : kNodeReplica);
+        n->ip = m.ip.empty() ? peer_ip : m.ip;
+        n->port = m.port;
+        n->cport = m.cport;
+        n->hostname = m.hostname;
+        n->master_id = m.master_id;
+        n->pong_received_ms = now;
+        n->ctime_ms = now;
+        if (link != nullptr) link->node_id = n->id;
+        MarkChanged();
+        ProcessGossip(m, nullptr);
+      }
+    }
+    if (link != nullptr) SendPing(link, MsgType::kPong);
+  }
+  {
+    // A PONG on our outbound link to a handshake node: the peer's real id.
+    if (link != nullptr && !link->inbound && m.type == MsgType::kPong) {
+      ClusterNode* ln = state_.Find(link->node_id);
+      if (ln != nullptr && ln->is(kNodeHandshake)) {
+        if (state_.Find(m.sender) != nullptr) {
+          // Known already under its real id: drop the handshake node.
+          std::string hid = ln->id;
+          state_.Remove(ln);
+          CloseLinksOf(hid);
+          MarkChanged();
+          return;
+        }
+        std::string old = ln->id;
+        state_.Rename(ln, m.sender);
+        link->node_id = m.sender;
+        ln->flags &= ~(kNodeHandshake | kNodeMeet);
+        ln->flags |= m.master_id.empty() ? kNodeMaster : kNodeReplica;
+        ln->master_id = m.master_id;
+        ln->config_epoch = m.config_epoch;
+        ln->link_connected = true;
+        sender = ln;
+        MarkChanged();
+      } else if (ln != nullptr && ln->id != m.sender) {
+        // The node at this address is another node now: forget the address, reconnect when it is gossiped.
+        ln->flags |= kNodeNoAddr;
+        ln->ip.clear();
+        ln->port = 0;
+        ln->cport = 0;
+        CloseLink(link_id, "PONG with a mismatching sender id");
+        MarkChanged();
+        return;
+      }
+    }
+    if (sender == nullptr) return;
+    // Address and hostname as the sender announces them.
+    std::string ip = m.ip.empty() ? (link != nullptr && link->inbound ? peer_ip : sender->ip) : m.ip;
+    if (!ip.empty() && (ip != sender->ip || m.port != sender->port || m.cport != sender->cport)) {
+      sender->ip = ip;
+      sender->port = m.port;
+      sender->cport = m.cport;
+      sender->flags &= ~kNodeNoAddr;
+      Link* out = OutboundOf(sender->id);
+      if (out != nullptr) CloseLink(out->id, "peer address changed");
+      link = nullptr;
+      lit = links_.find(link_id);
+      if (lit != links_.end()) link = lit->second.get();
+      MarkChanged();
+    }
+    if (sender->hostname != m.hostname) {
+      sender->hostname = m.hostname;
+      MarkChanged();
+    }
+    if (m.type == MsgType::kPong && link != nullptr && !link->inbound && link->node_id == sender->id) {
+      sender->pong_received_ms = now;
+      sender->ping_sent_ms = 0;
+      if (sender->is(kNodePFail)) {
+        sender->flags &= ~kNodePFail;
+        todo_update_ = true;
+      } else if (sender->is(kNodeFail)) {
+        ClearFailureIfNeeded(sender);
+      }
+    }
+    // Role.
+    if (m.master_id.empty()) {
+      SetNodeAsMaster(sender);
+    } else {
+      if (sender->is_master()) {
+        for (int s = 0; s < kClusterSlots; s++) {
+          if (state_.owner(s) == sender) state_.UnassignSlot(s);
+        }
+        sender->flags &= ~kNodeMaster;
+        sender->flags |= kNodeReplica;
+        MarkChanged();
+      }
+      if (sender->master_id != m.master_id) {
+        sender->master_id = m.master_id;
+        MarkChanged();
+      }
+    }
+    // Slots: a master's claims.
+    if (sender->is_master()) {
+      bool dirty = false;
+      for (int s = 0; s < kClusterSlots && !dirty; s++) dirty = m.HasSlot(s) != sender->slots.test(s);
+      if (dirty) {
+        UpdateSlotsFrom(sender, m.config_epoch, m.slots);
+        // A claim older than what we know: tell the sender who owns the slot now.
+        for (int s = 0; s < kClusterSlots; s++) {
+          if (!m.HasSlot(s)) continue;
+          ClusterNode* o = state_.owner(s);
+          if (o == nullptr || o == sender) continue;
+          if (o->config_epoch > m.config_epoch) {
+            SendUpdate(OutboundOf(sender->id), *o);
+            break;
+          }
+        }
+      }
+      HandleEpochCollision(sender);
+    }
+    ProcessGossip(m, sender);
+    return;
+  }
+}
+
+// FAIL: the sender reached the quorum for a node; we take its word.
+void Cluster::HandleFail(const BusMessage& m, ClusterNode* sender) {
+  int64_t now = now_ms();
+  ClusterNode* failing = state_.Find(m.fail_id);
+  if (failing != nullptr && !failing->is(kNodeFail | kNodeMyself)) {
+    LogNotice("FAIL message received from " + sender->id + " about " + failing->id);
+    failing->flags |= kNodeFail;
+    failing->flags &= ~kNodePFail;
+    failing->fail_time_ms = now;
+    MarkChanged();
+  }
+}
+
+// UPDATE: a node tells us a master's newer configEpoch and slots (our view was stale).
+void Cluster::HandleUpdate(const BusMessage& m) {
+  ClusterNode* n = state_.Find(m.update_id);
+  if (n == nullptr || n->config_epoch >= m.update_epoch) return;
+  if (n->is_replica()) SetNodeAsMaster(n);
+  n->config_epoch = m.update_epoch;
+  UpdateSlotsFrom(n, m.update_epoch, m.update_slots);
+  MarkChanged();
+}
+
+
+void Cluster::PingAndDetectFailures(int64_t now) {
+  int64_t timeout = server_->config().cluster_node_timeout;
+  std::vector<ClusterNode*> nodes;
+  for (auto& [id, n] : state_.nodes()) nodes.push_back(n.get());
+  // Every second, ping the node with the oldest pong among five random ones.
+  if (cron_iteration_ % 10 == 0 && !nodes.empty()) {
+    ClusterNode* pick = nullptr;
+    for (int i = 0; i < 5; i++) {
+      ClusterNode* n = nodes[Rng()() % nodes.size()];
+      Link* l = OutboundOf(n->id);
+      if (n->is(kNodeMyself) || n->is(kNodeHandshake) || l == nullptr || l->connecting || n->ping_sent_ms != 0) continue;
+      if (pick == nullptr || n->pong_received_ms < pick->pong_received_ms) pick = n;
+    }
+    if (pick != nullptr) SendPing(OutboundOf(pick->id), MsgType::kPing);
+  }
+  for (ClusterNode* n : nodes) {
+    if (n->is(kNodeMyself) || n->is(kNodeNoAddr) || n->is(kNodeHandshake)) continue;
+    Link* l = OutboundOf(n->id);
+    // A link that is up but gets no answer for half the timeout is reconnected (the node may be fine).
+    if (l != nullptr && !l->connecting && now - l->ctime_ms > timeout && n->ping_sent_ms &&
+        now - n->ping_sent_ms > timeout / 2 && now - n->data_received_ms > timeout / 2) {
+      CloseLink(l->id, "no reply within half the node timeout");
+      l = nullptr;
+    }
+    if (l != nullptr && !l->connecting && n->ping_sent_ms == 0 && now - n->pong_received_ms > timeout / 2) {
+      SendPing(l, MsgType::kPing);
+    }
+    if (n->ping_sent_ms == 0) continue;
+    int64_t delay = std::min(now - n->ping_sent_ms, now - n->data_received_ms);
+    if (delay > timeout && !n->is(kNodePFail | kNodeFail)) {
+      LogVerbose("*** NODE " + n->id + " possibly failing");
+      n->flags |= kNodePFail;
+      todo_update_ = true;
+    }
+  }
+}
+
+}  // namespace rcs::cluster
