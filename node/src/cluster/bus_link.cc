@@ -339,6 +339,10 @@ void Cluster::SendPing(Link* l, MsgType t) {
 void Cluster::BroadcastFail(const std::string& id) {
   BusMessage m = BuildHeader(MsgType::kFail);
   m.fail_id = id;
+  Broadcast(m);
+}
+
+void Cluster::Broadcast(const BusMessage& m) {
   dispatch_depth_++;  // a failed write must not erase a link while we iterate
   for (auto& [lid, l] : links_) {
     if (l->inbound || l->connecting) continue;
@@ -347,6 +351,26 @@ void Cluster::BroadcastFail(const std::string& id) {
     SendTo(l.get(), m);
   }
   if (--dispatch_depth_ == 0) ClosePendingLinks();
+}
+
+void Cluster::BroadcastPong() {
+  std::vector<uint64_t> ids;
+  for (auto& [id, l] : links_) {
+    if (l->inbound || l->connecting || l->closing) continue;
+    ClusterNode* n = state_.Find(l->node_id);
+    if (n != nullptr && !n->is(kNodeHandshake)) ids.push_back(id);
+  }
+  for (uint64_t id : ids) {
+    auto it = links_.find(id);
+    if (it != links_.end()) SendPing(it->second.get(), MsgType::kPong);
+  }
+}
+
+Cluster::Link* Cluster::InboundOf(const std::string& node_id) {
+  for (auto& [id, l] : links_) {
+    if (l->inbound && !l->closing && l->node_id == node_id) return l.get();
+  }
+  return nullptr;
 }
 
 void Cluster::SendUpdate(Link* l, const ClusterNode& owner) {

@@ -15,8 +15,11 @@
 //                       u32 (s) | ip [46] | port u16 | cport u16 | flags u16 | reserved u32
 //     FAIL:            FailBody: id [40] of the node now FAIL
 //     UPDATE:          UpdateBody: config_epoch u64 | id [40] | slot bitmap [2048]
-//     FAILOVER_AUTH_REQUEST, FAILOVER_AUTH_ACK, MFSTART, PUBLISH: reserved for the failover issue; no body
-//                       yet (count 0); accepted and ignored.
+//     FAILOVER_AUTH_REQUEST, FAILOVER_AUTH_ACK, MFSTART: no body (count 0); the header says it all (the
+//                       requester's currentEpoch, its master's configEpoch and slots, mflags).
+//     PUBLISH:         reserved; no body; accepted and ignored.
+//   mflags: bit 0 kMflagPaused (a master paused for a manual failover; repl_offset is final), bit 1
+//           kMflagForceAck (a manual failover's vote request: grant even though the master is not FAIL).
 //
 // Invariants checked by Decode (anything else is malformed: the frame is dropped, counted, the link
 // closed): the signature; version == 1; a known type; totlen is exactly header + the body the type and
@@ -37,16 +40,19 @@ inline constexpr uint16_t kBusVersion = 1;
 inline constexpr char kBusSignature[4] = {'R', 'C', 'm', 'b'};
 inline constexpr size_t kMaxGossip = 1024;
 
+inline constexpr uint8_t kMflagPaused = 1 << 0;
+inline constexpr uint8_t kMflagForceAck = 1 << 1;
+
 enum class MsgType : uint16_t {
   kPing = 0,
   kPong = 1,
   kMeet = 2,
   kFail = 3,
   kPublish = 4,               // reserved
-  kFailoverAuthRequest = 5,   // reserved (failover issue)
-  kFailoverAuthAck = 6,       // reserved (failover issue)
+  kFailoverAuthRequest = 5,
+  kFailoverAuthAck = 6,
   kUpdate = 7,
-  kMfStart = 8,               // reserved (manual failover)
+  kMfStart = 8,
   kCount = 9,
 };
 const char* MsgTypeName(MsgType t);  // Redis's stats names: "ping", "pong", "meet", "fail", "update", ...

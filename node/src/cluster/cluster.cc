@@ -119,6 +119,7 @@ void Cluster::Cron() {
     if (sockets && OutboundOf(n->id) == nullptr) ConnectTo(n);
   }
   PingAndDetectFailures(now);
+  if (state_.myself()->is_replica()) HandleReplicaFailover();
   // A replica follows its master wherever it is.
   ClusterNode* me = state_.myself();
   if (me->is_replica()) {
@@ -129,18 +130,13 @@ void Cluster::Cron() {
 }
 
 void Cluster::BeforeSleep() {
+  if (todo_failover_) {
+    todo_failover_ = false;
+    HandleReplicaFailover();
+  }
   if (todo_broadcast_) {
     todo_broadcast_ = false;
-    std::vector<uint64_t> ids;
-    for (auto& [id, l] : links_) {
-      if (l->inbound || l->connecting || l->closing) continue;
-      ClusterNode* n = state_.Find(l->node_id);
-      if (n != nullptr && !n->is(kNodeHandshake)) ids.push_back(id);
-    }
-    for (uint64_t id : ids) {
-      auto it = links_.find(id);
-      if (it != links_.end()) SendPing(it->second.get(), MsgType::kPong);
-    }
+    BroadcastPong();
   }
   if (todo_update_) UpdateState();
   if (todo_save_) {

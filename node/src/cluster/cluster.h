@@ -129,6 +129,9 @@ class Cluster : public Subsystem {
   BusMessage BuildHeader(MsgType t);
   void SendPing(Link* l, MsgType t);
   void BroadcastFail(const std::string& id);
+  void Broadcast(const BusMessage& m);   // on every outbound link to a known (not handshake) node
+  void BroadcastPong();                  // our new config, to everyone at once
+  Link* InboundOf(const std::string& node_id);
   void SendUpdate(Link* l, const ClusterNode& owner);
   // gossip.cc
   void HandlePingLike(const BusMessage& m, uint64_t link_id, const std::string& peer_ip, ClusterNode* sender);
@@ -145,6 +148,17 @@ class Cluster : public Subsystem {
   void StartHandshake(const std::string& ip, int port, int cport, bool meet);
   bool Blacklisted(const std::string& id);
 
+  // failover.cc
+  void HandleReplicaFailover();
+  void ReplaceMyMaster();
+  void HandleAuthRequest(const BusMessage& m, ClusterNode* sender);
+  void HandleAuthAck(const BusMessage& m, ClusterNode* sender);
+  int MyReplicaRank() const;
+  void ResetElection();
+  void ResetManualFailover();
+  void LogOnce(int reason, const std::string& text);
+  enum { kCantFailoverNone, kCantFailoverNoFailover, kCantFailoverDataAge, kCantFailoverExpired, kCantFailoverWaitingVotes };
+
   Server* server_;
   ClusterState state_;
   std::unique_ptr<ReplicationLink> repl_;
@@ -160,6 +174,22 @@ class Cluster : public Subsystem {
   int64_t last_ping_round_ms_ = 0;
   int64_t cron_iteration_ = 0;
   int64_t state_change_ms_ = 0;
+  bool todo_failover_ = false;
+
+  // Election (replica side).
+  int64_t failover_auth_time_ = 0;     // when the election starts (or started)
+  bool failover_auth_sent_ = false;
+  size_t failover_auth_count_ = 0;     // votes received
+  int failover_auth_rank_ = 0;
+  uint64_t failover_auth_epoch_ = 0;
+  int cant_failover_logged_ = kCantFailoverNone;
+  int64_t cant_failover_log_ms_ = 0;
+  // Manual failover (CLUSTER FAILOVER): on the master, the replica it waits for; on the replica, the
+  // master's offset to reach.
+  int64_t mf_end_ms_ = 0;
+  bool mf_can_start_ = false;
+  int64_t mf_master_offset_ = -1;
+  std::string mf_replica_;
 };
 
 }  // namespace rcs::cluster

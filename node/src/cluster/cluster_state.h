@@ -66,6 +66,7 @@ struct ClusterNode {
   int64_t pong_received_ms = 0;
   int64_t data_received_ms = 0;
   int64_t fail_time_ms = 0;
+  int64_t voted_time_ms = 0;     // we last voted for a replica of this master (0 = never)
   int64_t ctime_ms = 0;          // creation time (handshake timeout)
   int64_t repl_offset = 0;
   std::bitset<kClusterSlots> slots;

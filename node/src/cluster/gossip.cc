@@ -181,8 +181,14 @@ void Cluster::HandleMessage(const BusMessage& m, uint64_t link_id, const std::st
     case MsgType::kUpdate:
       if (sender != nullptr) HandleUpdate(m);
       break;
+    case MsgType::kFailoverAuthRequest:
+      if (sender != nullptr) HandleAuthRequest(m, sender);
+      break;
+    case MsgType::kFailoverAuthAck:
+      if (sender != nullptr) HandleAuthAck(m, sender);
+      break;
     default:
-      // Reserved types (failover, publish): accepted and ignored until the failover issue.
+      // PUBLISH: reserved, accepted and ignored. MFSTART: handled above.
       break;
   }
 }

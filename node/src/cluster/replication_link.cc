@@ -23,6 +23,13 @@ class SubsystemLink : public ReplicationLink {
     Replication* r = repl();
     return r ? r->offset() : 0;
   }
+  int64_t MasterSilenceMs(int64_t now_ms) const override {
+    Replication* r = repl();
+    if (r == nullptr) return 0;
+    int64_t since = r->master_link_up() ? r->master_last_io_ms() : r->link_down_since_ms();
+    if (since == 0) since = r->master_last_io_ms();
+    return since == 0 ? 0 : now_ms - since;
+  }
   bool LinkUp() const override {
     Replication* r = repl();
     return r ? r->master_link_up() : false;

@@ -5,6 +5,7 @@
 //   BecomeMaster()             stop following; keep the data and continue its history (promotion)
 //   ReplicationOffset()        the offset of the data this node has (CLUSTER SHARDS, bus messages)
 //   LinkUp()                   the replica's link to its master is up (CLUSTER SHARDS health)
+//   MasterSilenceMs(now)       ms since the last byte from the master (or since the link went down)
 // MakeReplicationLink returns the implementation backed by the "replication" subsystem when the server has
 // one, else a minimal one that only flips the server's role (server.set_replica).
 #pragma once
@@ -25,6 +26,8 @@ class ReplicationLink {
   virtual void BecomeMaster() = 0;
   virtual int64_t ReplicationOffset() const = 0;
   virtual bool LinkUp() const = 0;
+  // How long we have not heard from our master (failover's data validity check).
+  virtual int64_t MasterSilenceMs(int64_t now_ms) const = 0;
 };
 
 std::unique_ptr<ReplicationLink> MakeReplicationLink(Server& server);

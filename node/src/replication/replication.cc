@@ -528,6 +528,12 @@ void Replication::Cron() {
   int64_t now = server_->clock().NowMs();
   const Config& cfg = server_->config();
   if (backlog_.capacity() != static_cast<size_t>(cfg.repl_backlog_size)) backlog_.Resize(static_cast<size_t>(cfg.repl_backlog_size));
+  // A process that was stopped (SIGSTOP, a long stall) must not grow its stream the moment it resumes: in
+  // cluster mode it may have been replaced meanwhile, and an extra PING would make its history longer than
+  // the new master's, forcing a full sync instead of a partial one. Redis gets this by counting cron loops
+  // for the replica ping; we postpone the ping by one period after a stall.
+  if (last_cron_ms_ != 0 && now - last_cron_ms_ > 2000) last_ping_ms_ = now;
+  last_cron_ms_ = now;
   if (is_replica()) {
     if (state_ == LinkState::kConnect) StartConnect();
     if ((state_ == LinkState::kConnecting || state_ == LinkState::kHandshake || state_ == LinkState::kTransfer) &&

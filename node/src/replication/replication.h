@@ -80,6 +80,7 @@ class Replication : public Subsystem {
   int64_t offset() const { return master_offset_; }
   const std::string& replid() const { return replid_; }
   int64_t master_last_io_ms() const { return last_io_ms_; }
+  int64_t link_down_since_ms() const { return link_down_since_ms_; }
   size_t online_replicas() const;
 
   // Called by the networking layer for every command applied from the master's stream.
@@ -129,6 +130,7 @@ class Replication : public Subsystem {
   // Master side.
   std::vector<Client*> replicas_;
   int64_t last_ping_ms_ = 0;
+  int64_t last_cron_ms_ = 0;
   struct Waiter {
     Client* client;
     int64_t offset;

@@ -1,0 +1,292 @@
+#!/usr/bin/python3
+"""Automatic failover of our own cluster: six nodes (3 masters + 3 replicas, node timeout 2000 ms) formed by
+Debian's redis-cli. Each round kills (kill -9) the master of one shard while a writer confirms every write
+to that shard with `WAIT 1 <timeout>`; then:
+  - the shard's replica is promoted (ROLE master) and every live node reports cluster_state:ok;
+  - no confirmed write is missing on the new master;
+  - the killed node, restarted with its nodes.conf, rejoins as a replica of the new master and gets the data
+    (a full sync: it restarts without data, there is no persistence yet).
+A last round SIGSTOPs a master for longer than the node timeout and SIGCONTs it after the promotion: the old
+master becomes a replica and resumes with a partial resync (sync_partial_ok on the new master).
+Prints the measured times (kill -> ROLE master, kill -> cluster_state:ok everywhere, restart -> link up).
+
+Ports: RCS_FAILOVER_BASE_PORT (default 13000) .. +5, bus ports +10000. Every process is stopped at the end,
+also on failure; every wait and loop is bounded.
+"""
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
+import rcs  # noqa: E402
+
+BASE = int(os.environ.get("RCS_FAILOVER_BASE_PORT", "13000"))
+PORTS = [BASE + i for i in range(6)]
+NODE_TIMEOUT = 2000
+KILL_ROUNDS = int(os.environ.get("RCS_FAILOVER_ROUNDS", "3"))
+
+
+def crc16(data):
+    crc = 0
+    for b in data:
+        crc ^= b << 8
+        for _ in range(8):
+            crc = ((crc << 1) ^ 0x1021) if crc & 0x8000 else (crc << 1)
+            crc &= 0xFFFF
+    return crc
+
+
+def key_slot(key):
+    s = key.find("{")
+    if s >= 0:
+        e = key.find("}", s + 1)
+        if e > s + 1:
+            key = key[s + 1:e]
+    return crc16(key.encode()) % 16384
+
+
+def info(node, *section):
+    out = {}
+    for line in node.cli(*section, timeout=5).splitlines():
+        if ":" in line:
+            k, v = line.split(":", 1)
+            out[k] = v.strip()
+    return out
+
+
+def alive(node):
+    return node.proc is not None and node.proc.poll() is None
+
+
+def role(node):
+    try:
+        out = node.cli("ROLE", timeout=2, check=False).split()
+        return out[0] if out else None
+    except subprocess.TimeoutExpired:
+        return None
+
+
+def cluster_nodes(node):
+    """{port: (id, flags, master_id, slots)} from CLUSTER NODES."""
+    res = {}
+    for line in node.cli("CLUSTER", "NODES", timeout=5).splitlines():
+        f = line.split()
+        port = int(f[1].split("@")[0].rsplit(":", 1)[1])
+        res[port] = (f[0], f[2], f[3], f[8:])
+    return res
+
+
+def all_ok(nodes):
+    return all(info(n, "CLUSTER", "INFO").get("cluster_state") == "ok" for n in nodes if alive(n))
+
+
+class Writer(threading.Thread):
+    """Writes {tag}:i to the owner of the tag's slot and keeps the writes `WAIT 1` confirmed."""
+
+    def __init__(self, nodes, tag):
+        super().__init__(daemon=True)
+        self.nodes = nodes
+        self.tag = tag
+        self.slot = key_slot(tag)
+        self.stop = threading.Event()
+        self.confirmed = []
+        self.attempted = 0
+        self.errors = 0
+        self.last_error = None
+        self.error_log = []
+        self.i = 0
+
+    def owner_port(self):
+        for n in self.nodes:
+            if not alive(n):
+                continue
+            try:
+                for port, (_, flags, _, slots) in cluster_nodes(n).items():
+                    if "master" not in flags or "fail" in flags:
+                        continue
+                    for r in slots:
+                        if r.startswith("["):
+                            continue
+                        a, _, b = r.partition("-")
+                        if int(a) <= self.slot <= int(b or a):
+                            return port
+            except Exception:  # noqa: BLE001 - the node may be going away
+                continue
+        return None
+
+    def run(self):
+        import redis
+        client = None
+        deadline = time.monotonic() + 300
+        while not self.stop.is_set() and time.monotonic() < deadline:
+            try:
+                if client is None:
+                    port = self.owner_port()
+                    if port is None:
+                        time.sleep(0.05)
+                        continue
+                    client = redis.Redis(host="127.0.0.1", port=port, socket_timeout=3, socket_connect_timeout=1)
+                key = "%s:%d" % (self.tag, self.i)
+                self.i += 1
+                self.attempted += 1
+                client.set(key, str(self.i))
+                if client.execute_command("WAIT", 1, 1000) >= 1:
+                    self.confirmed.append(key)
+            except Exception as e:  # noqa: BLE001 - MOVED, CLUSTERDOWN, connection refused: find the owner again
+                self.errors += 1
+                self.last_error = repr(e)
+                self.error_log.append("%.2f %s" % (time.monotonic(), repr(e)[:160]))
+                client = None
+                time.sleep(0.05)
+
+
+def main():
+    nodes = []
+    for p in PORTS:
+        n = rcs.Server(p, args=["--cluster-enabled", "yes", "--cluster-node-timeout", str(NODE_TIMEOUT),
+                                "--cluster-config-file", "nodes-%d.conf" % p])
+        n.start()
+        nodes.append(n)
+    by_port = {n.port: n for n in nodes}
+    results = []
+    try:
+        out = subprocess.run([rcs.REDIS_CLI, "--cluster", "create"] + ["127.0.0.1:%d" % p for p in PORTS] +
+                             ["--cluster-replicas", "1", "--cluster-yes"], capture_output=True, text=True,
+                             timeout=120, stdin=subprocess.DEVNULL)
+        assert out.returncode == 0, out.stdout + out.stderr
+        rcs.wait_until(lambda: all_ok(nodes), timeout=30, what="cluster_state:ok everywhere")
+        for n in nodes:
+            rcs.wait_until(lambda n=n: len(cluster_nodes(n)) == 6, timeout=20, what="six nodes known")
+
+        # One tag per shard: the tag's slot tells which master serves it.
+        tags = {}
+        view = cluster_nodes(nodes[0])
+        for i in range(200):
+            tag = "{fo%d}" % i
+            s = key_slot(tag)
+            for port, (_, flags, _, slots) in view.items():
+                if "master" in flags and any(int(r.partition("-")[0]) <= s <= int(r.partition("-")[2] or r)
+                                             for r in slots if not r.startswith("[")):
+                    tags.setdefault(port, tag)
+        assert len(tags) == 3, tags
+        shard_tags = list(tags.values())
+        all_confirmed = []
+
+        def master_of_tag(tag):
+            w = Writer(nodes, tag)
+            return w.owner_port()
+
+        rounds = [("kill", shard_tags[r % 3]) for r in range(KILL_ROUNDS)] + [("stop", shard_tags[KILL_ROUNDS % 3])]
+        for rnd, (mode, tag) in enumerate(rounds):
+            mport = master_of_tag(tag)
+            assert mport is not None
+            master = by_port[mport]
+            mid = cluster_nodes(master)[mport][0]
+            replicas = [p for p, (_, flags, mi, _) in cluster_nodes(master).items() if mi == mid]
+            assert len(replicas) == 1, replicas
+            replica = by_port[replicas[0]]
+            rcs.wait_until(lambda: info(replica, "INFO", "replication").get("master_link_status") == "up",
+                           timeout=30, what="replica link up before the round")
+            partial_before = int(info(replica, "INFO", "stats").get("sync_partial_ok", "0"))
+            writer = Writer(nodes, tag)
+            writer.start()
+            rcs.wait_until(lambda: len(writer.confirmed) >= 50, timeout=20, what="confirmed writes before the kill")
+            if mode == "stop":
+                # A partial resync needs the old master to have nothing the replica lacks: quiesce first (a write
+                # in flight when the master stops would make its history longer, and a full sync correct).
+                writer.stop.set()
+                writer.join(timeout=10)
+                rcs.wait_until(lambda: info(master, "INFO", "replication")["master_repl_offset"] ==
+                               info(replica, "INFO", "replication")["master_repl_offset"], timeout=10,
+                               what="replica caught up before SIGSTOP")
+                first = writer
+                writer = Writer(nodes, tag)
+                writer.confirmed = list(first.confirmed)
+                writer.attempted = first.attempted
+            t0 = time.monotonic()
+            if mode == "kill":
+                master.kill(signal.SIGKILL)
+            else:
+                master.proc.send_signal(signal.SIGSTOP)
+            try:
+                rcs.wait_until(lambda: role(replica) == "master", timeout=30, interval=0.02,
+                               what="replica %d promoted" % replica.port)
+                t_role = time.monotonic() - t0
+                if mode == "stop":
+                    # Only now: a write sent to the stopped master would wait in its socket and be applied when it
+                    # resumes (unconfirmed, so allowed to be lost), making its history longer than the new one.
+                    writer.start()
+                rcs.wait_until(lambda: all_ok([n for n in nodes if n is not master]), timeout=30, interval=0.05,
+                               what="cluster_state:ok on every live node")
+                t_ok = time.monotonic() - t0
+                n_before = len(writer.confirmed)
+                a_before = writer.attempted
+                # The writer reaches the new master (WAIT 1 confirms nothing until the old master rejoins).
+                try:
+                    rcs.wait_until(lambda: writer.attempted > a_before + 3, timeout=20, what="writes to the new master")
+                except AssertionError:
+                    print("now %.2f kill at %.2f; writer attempted %d, errors:\n%s" % (
+                        time.monotonic(), t0, writer.attempted, "\n".join(writer.error_log[-15:])))
+                    raise
+            finally:
+                if mode == "stop":
+                    master.proc.send_signal(signal.SIGCONT)
+            t1 = time.monotonic()
+            if mode == "kill":
+                if master in rcs._live:
+                    rcs._live.remove(master)
+                master.start()
+            rcs.wait_until(lambda: role(master) == "slave" and
+                           info(master, "INFO", "replication").get("master_port") == str(replica.port) and
+                           info(master, "INFO", "replication").get("master_link_status") == "up",
+                           timeout=40, what="old master %d rejoins as a replica of %d" % (master.port, replica.port))
+            t_rejoin = time.monotonic() - t1
+            rcs.wait_until(lambda: len(writer.confirmed) > n_before + 20, timeout=20,
+                           what="writes confirmed again once the old master is a replica")
+            writer.stop.set()
+            writer.join(timeout=10)
+            # Every confirmed write is on the new master.
+            client = replica.client()
+            missing = [k for k in writer.confirmed if client.get(k) is None]
+            assert not missing, "round %d: %d confirmed writes missing, e.g. %s" % (rnd, len(missing), missing[:5])
+            all_confirmed += writer.confirmed
+            partial_after = int(info(replica, "INFO", "stats").get("sync_partial_ok", "0"))
+            if mode == "stop":
+                assert partial_after > partial_before, "the SIGCONT'ed old master did a full sync; its log:\n" + master.log()
+            rcs.wait_until(lambda: all_ok(nodes), timeout=30, what="cluster_state:ok everywhere after the rejoin")
+            results.append((mode, t_role, t_ok, t_rejoin, len(writer.confirmed), writer.attempted, partial_after - partial_before))
+            print("round %d (%s %d): kill->ROLE master %.2fs, ->cluster_state:ok everywhere %.2fs, "
+                  "restart->replica link up %.2fs; %d confirmed of %d writes, none lost; partial resyncs %d"
+                  % (rnd, mode, mport, t_role, t_ok, t_rejoin, len(writer.confirmed), writer.attempted,
+                     partial_after - partial_before), flush=True)
+
+        # Every confirmed write of every round is still readable through a cluster client.
+        from redis.cluster import RedisCluster
+        rc_client = RedisCluster(host="127.0.0.1", port=PORTS[0], socket_timeout=10)
+        missing = [k for k in all_confirmed if rc_client.get(k) is None]
+        assert not missing, "%d confirmed writes missing at the end, e.g. %s" % (len(missing), missing[:5])
+        # Exactly three masters serve slots, each with one replica.
+        view = cluster_nodes(nodes[0])
+        masters = [p for p, (_, f, _, s) in view.items() if "master" in f and s]
+        assert len(masters) == 3, view
+        kills = [r for r in results if r[0] == "kill"]
+        print("promotion: kill->ROLE master median %.2fs max %.2fs; ->cluster_state:ok median %.2fs max %.2fs "
+              "(node timeout %d ms)" % (sorted(r[1] for r in kills)[len(kills) // 2], max(r[1] for r in kills),
+                                        sorted(r[2] for r in kills)[len(kills) // 2], max(r[2] for r in kills),
+                                        NODE_TIMEOUT))
+        print("OK")
+    finally:
+        for n in nodes:
+            if n.proc is not None and n.proc.poll() is None:
+                try:
+                    n.proc.send_signal(signal.SIGCONT)
+                except OSError:
+                    pass
+            n.stop()
+
+
+if __name__ == "__main__":
+    main()
