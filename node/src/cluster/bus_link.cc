@@ -307,6 +307,7 @@ BusMessage Cluster::BuildHeader(MsgType t) {
   m.port = static_cast<uint16_t>(me->port);
   m.cport = static_cast<uint16_t>(me->cport);
   m.cluster_state = state_.state_ok ? 0 : 1;
+  if (me->is_master() && mf_end_ms_ != 0 && !mf_replica_.empty()) m.mflags |= kMflagPaused;
   m.hostname = me->hostname;
   return m;
 }

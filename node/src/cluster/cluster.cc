@@ -119,7 +119,16 @@ void Cluster::Cron() {
     if (sockets && OutboundOf(n->id) == nullptr) ConnectTo(n);
   }
   PingAndDetectFailures(now);
-  if (state_.myself()->is_replica()) HandleReplicaFailover();
+  // cluster-replica-no-failover is announced (the "nofailover" flag), so replicas rank without us.
+  ClusterNode* self = state_.myself();
+  uint16_t nf = cfg.cluster_replica_no_failover ? kNodeNoFailover : 0;
+  if ((self->flags & kNodeNoFailover) != nf) {
+    self->flags = static_cast<uint16_t>((self->flags & ~kNodeNoFailover) | nf);
+    MarkChanged();
+  }
+  HandleManualFailover();
+  if (self->is_replica()) HandleReplicaFailover();
+  HandleReplicaMigration();
   // A replica follows its master wherever it is.
   ClusterNode* me = state_.myself();
   if (me->is_replica()) {
@@ -132,6 +141,7 @@ void Cluster::Cron() {
 void Cluster::BeforeSleep() {
   if (todo_failover_) {
     todo_failover_ = false;
+    HandleManualFailover();
     HandleReplicaFailover();
   }
   if (todo_broadcast_) {
@@ -179,6 +189,10 @@ void Cluster::SetNodeAsMaster(ClusterNode* n) {
 
 void Cluster::SetMyMaster(ClusterNode* master) {
   ClusterNode* me = state_.myself();
+  // A master turned replica ends any manual failover it was part of (held writes now get redirected); a
+  // replica that follows a new master starts its elections afresh.
+  ResetManualFailover();
+  ResetElection();
   if (me->is_master()) {
     for (int s = 0; s < kClusterSlots; s++) {
       if (state_.owner(s) == me) state_.UnassignSlot(s);

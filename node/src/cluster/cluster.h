@@ -84,6 +84,13 @@ class Cluster : public Subsystem {
   // Our own slots/role/epoch changed by a command: tell every peer before the loop sleeps (a PONG to all),
   // instead of waiting for the next ping round.
   void BroadcastConfigSoon() { todo_broadcast_ = true; MarkChanged(); }
+  // CLUSTER FAILOVER [FORCE|TAKEOVER] on a replica (the command checked the preconditions).
+  enum class ManualFailover { kDefault, kForce, kTakeover };
+  void StartManualFailover(ManualFailover kind);
+  // A master with a healthy replica hands its slots over before it exits (SIGTERM, SHUTDOWN): true while
+  // the handover runs (bounded by the manual failover timeout).
+  bool HoldShutdown() override;
+  void OnClientFreed(Client* c) override;
   // Recomputes cluster_state now (commands that want the new state in their reply).
   void UpdateState();
   // A slot leaves/joins myself: Redis deletes keys of slots it loses to another master.
@@ -157,6 +164,13 @@ class Cluster : public Subsystem {
   void ResetElection();
   void ResetManualFailover();
   void LogOnce(int reason, const std::string& text);
+  void HandleMfStart(const BusMessage& m, ClusterNode* sender);
+  void StartManualFailoverAsMaster(ClusterNode* replica);
+  void HandleManualFailover();      // both sides: timeout; replica: may the election start?
+  void HandleReplicaMigration();
+  bool HoldWrite(Client* c, const CommandSpec& spec, ArgList argv);  // during a manual failover (master)
+  void ReleaseHeldWrites();
+  ClusterNode* BestHandoverReplica() const;
   enum { kCantFailoverNone, kCantFailoverNoFailover, kCantFailoverDataAge, kCantFailoverExpired, kCantFailoverWaitingVotes };
 
   Server* server_;
@@ -190,6 +204,16 @@ class Cluster : public Subsystem {
   bool mf_can_start_ = false;
   int64_t mf_master_offset_ = -1;
   std::string mf_replica_;
+  // Write commands held while this master is paused for a manual failover: run again (and redirected)
+  // once the failover is over.
+  struct HeldCommand {
+    Client* client;
+    std::vector<std::string> argv;
+    bool was_dirty_exec;
+  };
+  std::vector<HeldCommand> held_;
+  bool shutdown_handover_started_ = false;
+  int64_t shutdown_handover_end_ms_ = 0;
 };
 
 }  // namespace rcs::cluster

@@ -35,7 +35,7 @@ enum NodeFlag : uint16_t {
   kNodeHandshake = 1 << 5,
   kNodeNoAddr = 1 << 6,
   kNodeMeet = 1 << 7,        // send MEET (not PING) on the next connect (CLUSTER MEET)
-  kNodeMigrateTo = 1 << 8,   // unused by 7.0 output; reserved
+  kNodeMigrateTo = 1 << 8,   // a master that had replicas: a candidate for replica migration (not shown)
   kNodeNoFailover = 1 << 9,
 };
 
@@ -67,6 +67,7 @@ struct ClusterNode {
   int64_t data_received_ms = 0;
   int64_t fail_time_ms = 0;
   int64_t voted_time_ms = 0;     // we last voted for a replica of this master (0 = never)
+  int64_t orphaned_since_ms = 0; // master with slots and no working replica since (0 = not orphaned)
   int64_t ctime_ms = 0;          // creation time (handshake timeout)
   int64_t repl_offset = 0;
   std::bitset<kClusterSlots> slots;

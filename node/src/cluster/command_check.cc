@@ -10,6 +10,8 @@ bool Cluster::CheckCommand(Client* c, const CommandSpec& spec, ArgList argv) {
   bool asking = c->has(kClientAsking) || spec.is(kCmdAsking);
   if (!in_multi && spec.name != "asking") c->flags &= ~kClientAsking;
   if (!is_exec && spec.first_key == 0 && !spec.is(kCmdMovableKeys)) return true;
+  // A master paused for a manual failover holds writes until the failover is over (then redirects them).
+  if (mf_end_ms_ != 0 && HoldWrite(c, spec, argv)) return false;
   static thread_local std::vector<int> idx;
   static thread_local RedirectQuery q;
   q.keys.clear();

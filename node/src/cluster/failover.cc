@@ -18,13 +18,33 @@
 //   saved to nodes.conf before the ACK leaves), only for a replica of a FAIL master (unless a manual
 //   failover forces it), never twice for replicas of one master within 2 x node_timeout, never for slots
 //   whose owner has a greater configEpoch than the request's.
+//
+// Manual failover (CLUSTER FAILOVER on a replica; zero writes lost):
+//   replica -> master MFSTART; the master holds every write command (HoldWrite) for up to
+//   kManualFailoverTimeoutMs and pings the replica every 100 ms with kMflagPaused and its final offset; the
+//   replica waits until it has applied that offset, then runs the election at once with kMflagForceAck
+//   (masters vote although the master is not FAIL). The old master learns from the winner's PONG that it
+//   lost its slots, becomes its replica and releases the held writes, which are now redirected (MOVED).
+//   FORCE skips the master (election at once, for a dead master); TAKEOVER skips the election too: a new
+//   configEpoch without consensus, then promotion.
+// Graceful handover (SIGTERM / SHUTDOWN of a master with a healthy replica): the master pauses writes itself
+//   and sends MFSTART (with its final offset) to the replica with the best offset; the rest is the manual
+//   failover above. The shutdown waits for it, at most the manual failover timeout.
+// Replica migration (cluster-allow-replica-migration, cluster-migration-barrier): when a master serving
+//   slots has had no working replica for 5 s, the replica with the smallest id of a master that keeps more
+//   than the barrier moves to it.
 #include <algorithm>
 
 #include "base/log.h"
+#include "server/client.h"
 #include "cluster/cluster.h"
 #include "cluster/cluster_internal.h"
 
 namespace rcs::cluster {
+namespace {
+constexpr int64_t kManualFailoverTimeoutMs = 5000;
+constexpr int64_t kReplicaMigrationDelayMs = 5000;
+}  // namespace
 
 int Cluster::MyReplicaRank() const {
   ClusterNode* me = state_.myself();
@@ -206,6 +226,214 @@ void Cluster::ResetManualFailover() {
   mf_can_start_ = false;
   mf_master_offset_ = -1;
   mf_replica_.clear();
+  ReleaseHeldWrites();
+}
+
+void Cluster::StartManualFailover(ManualFailover kind) {
+  ClusterNode* me = state_.myself();
+  ClusterNode* master = state_.Find(me->master_id);
+  ResetManualFailover();
+  ResetElection();
+  mf_end_ms_ = now_ms() + kManualFailoverTimeoutMs;
+  if (kind == ManualFailover::kTakeover) {
+    // No election: a configEpoch of our own, greater than any we know, then promotion.
+    LogNotice("Taking over the master (user request).");
+    state_.current_epoch = std::max(state_.current_epoch, state_.MaxConfigEpoch()) + 1;
+    me->config_epoch = state_.current_epoch;
+    LogNotice("New configEpoch set to " + std::to_string(me->config_epoch));
+    ReplaceMyMaster();
+    ResetManualFailover();
+    return;
+  }
+  if (kind == ManualFailover::kForce) {
+    LogNotice("Forced failover user request accepted.");
+    mf_can_start_ = true;
+    todo_failover_ = true;
+    return;
+  }
+  LogNotice("Manual failover user request accepted.");
+  if (master != nullptr) {
+    Link* l = OutboundOf(master->id);
+    SendTo(l, BuildHeader(MsgType::kMfStart));
+  }
+}
+
+void Cluster::StartManualFailoverAsMaster(ClusterNode* replica) {
+  ResetManualFailover();
+  mf_end_ms_ = now_ms() + kManualFailoverTimeoutMs;
+  mf_replica_ = replica->id;
+  // From now on writes are held (HoldWrite) and our offset is final: tell the replica.
+  SendPing(OutboundOf(replica->id), MsgType::kPing);
+}
+
+void Cluster::HandleMfStart(const BusMessage& m, ClusterNode* sender) {
+  ClusterNode* me = state_.myself();
+  if (me->is_replica() && me->master_id == sender->id) {
+    // Our master hands over (it is shutting down) and is paused already.
+    if (mf_end_ms_ != 0) return;
+    ResetManualFailover();
+    ResetElection();
+    mf_end_ms_ = now_ms() + kManualFailoverTimeoutMs;
+    if (m.mflags & kMflagPaused) mf_master_offset_ = static_cast<int64_t>(m.repl_offset);
+    LogNotice("Manual failover requested by my master " + sender->id + " (handover before it shuts down).");
+    todo_failover_ = true;
+    return;
+  }
+  if (!me->is_master() || !sender->is_replica() || sender->master_id != me->id) return;
+  LogNotice("Manual failover requested by replica " + sender->id + ".");
+  StartManualFailoverAsMaster(sender);
+}
+
+void Cluster::HandleManualFailover() {
+  if (mf_end_ms_ == 0) return;
+  ClusterNode* me = state_.myself();
+  if (now_ms() > mf_end_ms_) {
+    LogNotice("Manual failover timed out.");
+    ResetManualFailover();
+    return;
+  }
+  if (me->is_master()) {
+    // Keep the replica informed of our (final) offset.
+    if (ClusterNode* r = state_.Find(mf_replica_)) SendPing(OutboundOf(r->id), MsgType::kPing);
+    return;
+  }
+  if (mf_can_start_ || mf_master_offset_ < 0) return;
+  // Every write the master accepted is here once we reach its offset (what follows it, if anything, is
+  // replication PINGs/GETACKs: writes are held).
+  if (repl_->ReplicationOffset() >= mf_master_offset_) {
+    mf_can_start_ = true;
+    LogNotice("All master replication stream processed, manual failover can start.");
+    todo_failover_ = true;
+  }
+}
+
+bool Cluster::HoldWrite(Client* c, const CommandSpec& spec, ArgList argv) {
+  ClusterNode* me = state_.myself();
+  if (mf_end_ms_ == 0 || !me->is_master() || mf_replica_.empty()) return false;
+  if (c->has(kClientMaster) || c->has(kClientFake)) return false;
+  bool write = spec.is(kCmdWrite);
+  if (spec.name == "exec" && c->has(kClientMulti)) {
+    for (const auto& cmd : c->multi_queue) {
+      const CommandSpec* s = server_->commands().Find(cmd[0]);
+      if (s != nullptr && !s->subcommands.empty() && cmd.size() > 1) s = CommandRegistry::FindSubcommand(*s, cmd[1]);
+      if (s != nullptr && s->is(kCmdWrite)) write = true;
+    }
+  } else if (c->has(kClientMulti)) {
+    return false;  // queued, not run: EXEC is what is held
+  }
+  if (!write) return false;
+  held_.push_back({c, std::vector<std::string>(argv.begin(), argv.end()), c->has(kClientDirtyExec)});
+  spec.stats.rejected_calls--;  // the server counts a refusal; this one is only postponed
+  server_->PauseClient(c);
+  return true;
+}
+
+void Cluster::ReleaseHeldWrites() {
+  if (held_.empty()) return;
+  std::vector<HeldCommand> held;
+  held.swap(held_);
+  for (HeldCommand& h : held) {
+    Client* c = h.client;
+    if (!h.was_dirty_exec) c->flags &= ~kClientDirtyExec;
+    // Run the held command first, then whatever the client pipelined after it, in order.
+    size_t qlen = c->qlen;
+    c->qlen = c->qpos;
+    server_->ResumeClient(c);
+    std::vector<std::string_view> av(h.argv.begin(), h.argv.end());
+    server_->ExecuteCommand(c, ArgList(av.data(), av.size()));
+    server_->MarkPendingWrite(c);
+    c->qlen = qlen;
+    if (!c->has(kClientBlocked) && c->qpos < c->qlen) {
+      server_->PauseClient(c);
+      server_->ResumeClient(c);
+    }
+  }
+}
+
+void Cluster::OnClientFreed(Client* c) {
+  held_.erase(std::remove_if(held_.begin(), held_.end(), [c](const HeldCommand& h) { return h.client == c; }),
+              held_.end());
+}
+
+ClusterNode* Cluster::BestHandoverReplica() const {
+  ClusterNode* me = state_.myself();
+  ClusterNode* best = nullptr;
+  for (ClusterNode* r : state_.ReplicasOf(me->id)) {
+    if (r->is(kNodeFail | kNodePFail | kNodeNoFailover) || !r->link_connected) continue;
+    if (best == nullptr || r->repl_offset > best->repl_offset) best = r;
+  }
+  return best;
+}
+
+bool Cluster::HoldShutdown() {
+  ClusterNode* me = state_.myself();
+  int64_t now = now_ms();
+  if (!shutdown_handover_started_) {
+    shutdown_handover_started_ = true;
+    if (!me->is_master() || me->num_slots == 0) return false;
+    ClusterNode* r = BestHandoverReplica();
+    if (r == nullptr) {
+      LogNotice("Shutdown: no healthy replica to hand my slots to.");
+      return false;
+    }
+    shutdown_handover_end_ms_ = now + kManualFailoverTimeoutMs;
+    LogNotice("Shutdown: handing my slots over to replica " + r->id + " first (manual failover).");
+    StartManualFailoverAsMaster(r);
+    BusMessage m = BuildHeader(MsgType::kMfStart);
+    SendTo(OutboundOf(r->id), m);
+    return true;
+  }
+  if (shutdown_handover_end_ms_ == 0) return false;
+  if (!me->is_master() || me->num_slots == 0) {
+    LogNotice("Shutdown: my replica took over, exiting.");
+    shutdown_handover_end_ms_ = 0;
+    return false;
+  }
+  if (now > shutdown_handover_end_ms_) {
+    LogWarning("Shutdown: the handover did not finish in time, exiting anyway.");
+    shutdown_handover_end_ms_ = 0;
+    return false;
+  }
+  return true;
+}
+
+void Cluster::HandleReplicaMigration() {
+  const Config& cfg = server_->config();
+  ClusterNode* me = state_.myself();
+  int64_t now = now_ms();
+  auto ok_replicas = [&](const ClusterNode* m) {
+    int n = 0;
+    for (ClusterNode* r : state_.ReplicasOf(m->id)) n += !r->is(kNodeFail | kNodePFail);
+    return n;
+  };
+  ClusterNode* target = nullptr;
+  for (auto& [id, n] : state_.nodes()) {
+    if (!n->is_master() || n->num_slots == 0) {
+      n->orphaned_since_ms = 0;
+      continue;
+    }
+    int ok = ok_replicas(n.get());
+    if (ok > 0) n->flags |= kNodeMigrateTo;  // had replicas: worth giving one back if it loses them
+    bool orphan = ok == 0 && n->is(kNodeMigrateTo) && !n->is(kNodeFail | kNodePFail);
+    if (!orphan) {
+      n->orphaned_since_ms = 0;
+      continue;
+    }
+    if (n->orphaned_since_ms == 0) n->orphaned_since_ms = now;
+    if (target == nullptr) target = n.get();
+  }
+  if (!me->is_replica() || target == nullptr || !cfg.cluster_allow_replica_migration || !state_.state_ok) return;
+  ClusterNode* mine = state_.Find(me->master_id);
+  if (mine == nullptr || mine == target || mine->is(kNodeFail | kNodePFail)) return;
+  bool smallest = true;
+  for (ClusterNode* r : state_.ReplicasOf(mine->id)) {
+    if (r != me && !r->is(kNodeFail | kNodePFail) && r->id < me->id) smallest = false;
+  }
+  if (!ShouldMigrateReplica(ok_replicas(mine), cfg.cluster_migration_barrier, smallest)) return;
+  if (now - target->orphaned_since_ms < kReplicaMigrationDelayMs) return;
+  LogNotice("Migrating to orphaned master " + target->id);
+  SetMyMaster(target);
+  BroadcastConfigSoon();
 }
 
 }  // namespace rcs::cluster

@@ -168,6 +168,13 @@ void Cluster::HandleMessage(const BusMessage& m, uint64_t link_id, const std::st
       MarkChanged();
     }
     sender->repl_offset = static_cast<int64_t>(m.repl_offset);
+    // Manual failover: our paused master's final offset (the replica waits until it has applied it).
+    if (me->is_replica() && me->master_id == sender->id && (m.mflags & kMflagPaused) && mf_end_ms_ != 0 &&
+        mf_master_offset_ < 0) {
+      mf_master_offset_ = static_cast<int64_t>(m.repl_offset);
+      LogNotice("Received replication offset for paused master manual failover: " + std::to_string(mf_master_offset_));
+      todo_failover_ = true;
+    }
   }
   switch (m.type) {
     case MsgType::kPing:
@@ -187,8 +194,11 @@ void Cluster::HandleMessage(const BusMessage& m, uint64_t link_id, const std::st
     case MsgType::kFailoverAuthAck:
       if (sender != nullptr) HandleAuthAck(m, sender);
       break;
+    case MsgType::kMfStart:
+      if (sender != nullptr) HandleMfStart(m, sender);
+      break;
     default:
-      // PUBLISH: reserved, accepted and ignored. MFSTART: handled above.
+      // PUBLISH: reserved, accepted and ignored.
       break;
   }
 }

@@ -352,6 +352,30 @@ void ClusterReplicate(CommandContext& ctx) {
   ctx.reply.Ok();
 }
 
+// CLUSTER FAILOVER [FORCE|TAKEOVER]: on a replica, take over from its master (failover.cc explains the
+// three kinds). Replies OK once the failover has started, as Redis does; CLUSTER NODES/ROLE show the outcome.
+void ClusterFailover(CommandContext& ctx) {
+  Cluster* cl = GetCluster(ctx);
+  if (cl == nullptr) return;
+  Cluster::ManualFailover kind = Cluster::ManualFailover::kDefault;
+  if (ctx.argv.size() == 3) {
+    if (EqualsIgnoreCase(ctx.arg(2), "force")) kind = Cluster::ManualFailover::kForce;
+    else if (EqualsIgnoreCase(ctx.arg(2), "takeover")) kind = Cluster::ManualFailover::kTakeover;
+    else return ctx.reply.Error(err::kSyntax);
+  } else if (ctx.argv.size() > 3) {
+    return ctx.reply.Error(err::kSyntax);
+  }
+  ClusterNode* me = cl->state().myself();
+  if (me->is_master()) return ctx.reply.Error(err::kFailoverToMaster);
+  ClusterNode* master = cl->state().Find(me->master_id);
+  if (master == nullptr) return ctx.reply.Error(err::kFailoverMasterUnknown);
+  if (kind == Cluster::ManualFailover::kDefault && (master->failed() || !master->link_connected)) {
+    return ctx.reply.Error(err::kFailoverMasterDown);
+  }
+  cl->StartManualFailover(kind);
+  ctx.reply.Ok();
+}
+
 void ClusterReplicas(CommandContext& ctx) {
   Cluster* cl = GetCluster(ctx);
   if (cl == nullptr) return;
@@ -622,6 +646,7 @@ void RegisterClusterFamily(CommandRegistry& r) {
       Sub("cluster|countkeysinslot", 3, st, ClusterCountKeysInSlot, "Returns the number of keys in a hash slot."),
       Sub("cluster|delslots", -3, adm, ClusterDelSlots, "Sets hash slots as unbound for a node."),
       Sub("cluster|delslotsrange", -4, adm, ClusterDelSlotsRange, "Sets hash slot ranges as unbound for a node."),
+      Sub("cluster|failover", -2, adm, ClusterFailover, "Forces a replica to perform a manual failover of its master."),
       Sub("cluster|flushslots", 2, adm, ClusterFlushSlots, "Deletes all slots information from a node."),
       Sub("cluster|forget", 3, adm, ClusterForget, "Removes a node from the nodes table."),
       Sub("cluster|getkeysinslot", 4, st, ClusterGetKeysInSlot, "Returns the key names in a hash slot."),

@@ -198,6 +198,11 @@ std::string Redirect(bool ask, int slot, std::string_view host, int port);
 
 // ---- Cluster: CLUSTER subcommands, MIGRATE ----
 inline constexpr std::string_view kClusterDisabled = "ERR This instance has cluster support disabled";
+// CLUSTER FAILOVER
+inline constexpr std::string_view kFailoverToMaster = "ERR You should send CLUSTER FAILOVER to a replica";
+inline constexpr std::string_view kFailoverMasterUnknown = "ERR I'm a replica but my master is unknown to me";
+inline constexpr std::string_view kFailoverMasterDown =
+    "ERR Master is down or failed, please use CLUSTER FAILOVER FORCE";
 inline constexpr std::string_view kInvalidSlot = "ERR Invalid or out of range slot";
 inline constexpr std::string_view kInvalidSlotShort = "ERR Invalid slot";
 inline constexpr std::string_view kInvalidSlotOrKeys = "ERR Invalid slot or number of keys";
@@ -274,7 +279,8 @@ inline constexpr std::string_view kAll[] = {
     kConfigRewriteUnsupported, kInvalidCommand, kGetKeysArity, kGetKeysBadArgs, kGetKeysNoKeys,
     kReplicaOfClusterMode, kInvalidMasterPort, kReplicaKeyspace, kNoReplicasAck, kNoMasterLink,
     kWaitOnReplica, kCrossSlot, kClusterDownUnbound, kClusterDown, kClusterDownReadOnly, kTryAgain,
-    kClusterDisabled, kInvalidSlot, kInvalidSlotShort, kInvalidSlotOrKeys, kSetSlotSyntax, kSetSlotReplica,
+    kClusterDisabled, kFailoverToMaster, kFailoverMasterUnknown, kFailoverMasterDown, kInvalidSlot,
+    kInvalidSlotShort, kInvalidSlotOrKeys, kSetSlotSyntax, kSetSlotReplica,
     kReplicateMyself, kReplicateReplica, kReplicateNotEmpty, kForgetMyself, kForgetMaster, kResetWithKeys,
     kNotMaster, kTargetNotMaster, kEpochOthers, kEpochNonZero, kFlushSlotsNotEmpty, kMigrateKeysArg,
     kIoConnect, kIoWrite, kIoRead,

@@ -305,7 +305,14 @@ Status Server::Start() {
 }
 
 void Server::Run() {
-  while (!shutdown_requested_) loop_->RunOnce(-1);
+  for (;;) {
+    if (shutdown_requested_) {
+      bool hold = false;
+      for (auto& [name, sub] : subsystems_) hold |= sub->HoldShutdown();
+      if (!hold) break;
+    }
+    loop_->RunOnce(-1);
+  }
   // Flush what is pending for clients (e.g. replies before SHUTDOWN) once, without waiting.
   HandleClientsBeforeSleep();
   for (auto& [type, sub] : subsystems_) sub->Shutdown();

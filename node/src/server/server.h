@@ -39,6 +39,10 @@ class Subsystem {
   // Called from the server's cron (hz times a second) and before the event loop sleeps.
   virtual void Cron() {}
   virtual void BeforeSleep() {}
+  // Called on every loop iteration once a shutdown was requested (SIGTERM, SHUTDOWN): return true to keep
+  // the server running a little longer (cluster mode hands a master's slots to its replica first). Each
+  // subsystem bounds its own wait.
+  virtual bool HoldShutdown() { return false; }
   // Called when the server stops (flush files, close links).
   virtual void Shutdown() {}
   // Called for a client that is being freed (e.g. a replica link).
