@@ -398,11 +398,26 @@ void Cluster::PingAndDetectFailures(int64_t now) {
       SendPing(l, MsgType::kPing);
     }
     if (n->ping_sent_ms == 0) continue;
-    int64_t delay = std::min(now - n->ping_sent_ms, now - n->data_received_ms);
-    if (delay > timeout && !n->is(kNodePFail | kNodeFail)) {
+    if (n->is(kNodePFail | kNodeFail)) continue;
+    // PFAIL: a ping unanswered for node_timeout, or silence for node_timeout with a ping unanswered for half
+    // of it (a ping goes out once the last pong is timeout/2 old, so a dead node is PFAIL about node_timeout
+    // after its last message instead of up to 1.5 x node_timeout).
+    int64_t pending = now - n->ping_sent_ms;
+    int64_t silent = n->data_received_ms != 0 ? now - n->data_received_ms : pending;
+    if (std::min(pending, silent) > timeout || (pending > timeout / 2 && silent > timeout)) {
       LogVerbose("*** NODE " + n->id + " possibly failing");
       n->flags |= kNodePFail;
       todo_update_ = true;
+      // Reports of other masters may be in already; and the masters hear our own at once (a PING carries the
+      // PFAIL flag in its gossip) instead of on the next random ping, so FAIL comes one round trip later.
+      MarkFailingIfNeeded(n);
+      if (!n->is(kNodeFail) && state_.myself()->is_master() && state_.myself()->num_slots > 0) {
+        for (auto& [id, other] : state_.nodes()) {
+          if (other.get() == n || other->is(kNodeMyself) || !other->is_master() || other->num_slots == 0) continue;
+          Link* ol = OutboundOf(other->id);
+          if (ol != nullptr && !ol->connecting) SendPing(ol, MsgType::kPing);
+        }
+      }
     }
   }
 }
