@@ -7,7 +7,8 @@ each under write load:
   - CLUSTER FAILOVER FORCE and TAKEOVER: the replica is master right after, cluster_state:ok everywhere;
   - SIGTERM of a master under a redis-py RedisCluster writer: the replica takes over before the master exits,
     the writer sees no error (redis-py only retries), every acknowledged write is readable.
-Error cases answer as Redis does (CLUSTER FAILOVER on a master, bad option).
+Error cases answer as Redis does (CLUSTER FAILOVER on a master, bad option); CLUSTER LINKS lists each peer's
+"to" link followed by its "from" link.
 
 Ports: RCS_MANUAL_FAILOVER_BASE_PORT (default 13100) .. +5, bus ports +10000. Every process is stopped at the
 end, also on failure; every wait and loop is bounded.
@@ -119,6 +120,19 @@ def main():
         rcs.wait_until(lambda: all_ok(nodes), timeout=30, what="cluster_state:ok everywhere")
         for n in nodes:
             rcs.wait_until(lambda n=n: len(cluster_nodes(n)) == 6, timeout=20, what="six nodes known")
+
+        # CLUSTER LINKS: for each peer its "to" link, then its "from" link (as Redis lists them).
+        def links_paired(n):
+            raw = n.client().execute_command("CLUSTER", "LINKS")
+            links = [dict(zip(l[0::2], l[1::2])) for l in raw]
+            if len(links) != 10:
+                return False
+            for k in range(0, 10, 2):
+                a, b = links[k], links[k + 1]
+                assert a[b"direction"] == b"to" and b[b"direction"] == b"from" and a[b"node"] == b[b"node"], links
+            return True
+        for n in nodes:
+            rcs.wait_until(lambda n=n: links_paired(n), timeout=20, what="CLUSTER LINKS to/from pairs on %d" % n.port)
 
         # Error replies as Redis words them.
         master, replica = shard(nodes, by_port, "{mf}")

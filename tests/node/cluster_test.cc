@@ -717,6 +717,110 @@ TEST_CASE("epochs: adopt a greater currentEpoch, collisions, higher configEpoch 
   CHECK(st.owner(61) == c);
 }
 
+TEST_CASE("votes: one per epoch (lastVoteEpoch), only for a replica of a FAIL master, counted in CLUSTER INFO") {
+  ClusterNodeFixture f;
+  ClusterState& st = f.cl->state();
+  ClusterNode* me = st.myself();
+  for (int s = 0; s < 100; s++) st.AssignSlot(s, me);
+  me->config_epoch = 1;
+  ClusterNode* b = f.AddMaster('b', 7001);
+  for (int s = 100; s < 200; s++) st.AssignSlot(s, b);
+  b->config_epoch = 2;
+  ClusterNode* r = st.Add(Id('c'), kNodeReplica);
+  r->master_id = b->id;
+  r->ip = "10.0.0.2";
+  st.current_epoch = 4;
+  BusMessage req = PingFrom(*r, MsgType::kFailoverAuthRequest);
+  req.config_epoch = 2;
+  for (int s = 100; s < 200; s++) BitmapSet(req.slots, s);
+  req.current_epoch = 5;
+  // b is not FAIL: no vote.
+  f.cl->HandleMessage(req, 0, "10.0.0.2");
+  CHECK(st.current_epoch == 5);
+  CHECK(st.last_vote_epoch == 0);
+  b->flags |= kNodeFail;
+  f.cl->HandleMessage(req, 0, "10.0.0.2");
+  CHECK(st.last_vote_epoch == 5);
+  CHECK(b->voted_time_ms == f.node.clock().NowMs());
+  // Not twice in one epoch, and not for the same master again within 2 x node timeout.
+  st.last_vote_epoch = 5;
+  f.cl->HandleMessage(req, 0, "10.0.0.2");
+  CHECK(st.last_vote_epoch == 5);
+  req.current_epoch = 6;
+  f.node.clock().AdvanceMs(1000);
+  f.cl->HandleMessage(req, 0, "10.0.0.2");
+  CHECK(st.last_vote_epoch == 5);
+  f.node.clock().AdvanceMs(1001);
+  f.cl->HandleMessage(req, 0, "10.0.0.2");
+  CHECK(st.last_vote_epoch == 6);
+  // lastVoteEpoch is in the config text (nodes.conf): a restarted master does not vote twice.
+  CHECK(st.ConfigText(0).find("lastVoteEpoch 6") != std::string::npos);
+  std::string info = f.node.Do({"CLUSTER", "INFO"});
+  CHECK(info.find("cluster_stats_messages_auth-req_received:5") != std::string::npos);
+}
+
+TEST_CASE("election: a replica of a FAIL master waits, asks with currentEpoch + 1, wins on a majority") {
+  ClusterNodeFixture f;
+  ClusterState& st = f.cl->state();
+  ClusterNode* me = st.myself();
+  ClusterNode* b = f.AddMaster('b', 7001);
+  ClusterNode* c = f.AddMaster('c', 7002);
+  ClusterNode* d = f.AddMaster('d', 7003);
+  for (int s = 0; s < 100; s++) st.AssignSlot(s, b);
+  for (int s = 100; s < 200; s++) st.AssignSlot(s, c);
+  for (int s = 200; s < kClusterSlots; s++) st.AssignSlot(s, d);
+  b->config_epoch = 1;
+  c->config_epoch = 2;
+  d->config_epoch = 3;
+  st.current_epoch = 3;
+  me->flags = kNodeMyself | kNodeReplica;
+  me->master_id = b->id;
+  f.cl->Cron();
+  CHECK(st.current_epoch == 3);  // master fine: nothing happens
+  b->flags |= kNodeFail;
+  f.node.clock().AdvanceMs(200);
+  f.cl->Cron();                  // schedules the election: fixed 33 ms + up to 33 ms random (timeout 1000)
+  CHECK(st.current_epoch == 3);
+  f.node.clock().AdvanceMs(200);
+  f.cl->Cron();                  // starts it
+  CHECK(st.current_epoch == 4);
+  BusMessage ack = PingFrom(*c, MsgType::kFailoverAuthAck);
+  ack.current_epoch = 4;
+  f.cl->HandleMessage(ack, 0, "10.0.0.1");
+  f.cl->BeforeSleep();
+  CHECK(me->is_replica());       // 1 vote of 3 masters: not yet
+  // A vote from a replica does not count.
+  ClusterNode* other = st.Add(Id('e'), kNodeReplica);
+  other->master_id = d->id;
+  BusMessage bad = PingFrom(*other, MsgType::kFailoverAuthAck);
+  bad.current_epoch = 4;
+  f.cl->HandleMessage(bad, 0, "10.0.0.1");
+  f.cl->BeforeSleep();
+  CHECK(me->is_replica());
+  ack = PingFrom(*d, MsgType::kFailoverAuthAck);
+  ack.current_epoch = 4;
+  f.cl->HandleMessage(ack, 0, "10.0.0.1");
+  f.cl->BeforeSleep();
+  CHECK(me->is_master());
+  CHECK(me->config_epoch == 4);
+  CHECK(st.owner(0) == me);
+  CHECK(st.owner(99) == me);
+  CHECK(b->num_slots == 0);
+}
+
+TEST_CASE("CLUSTER FAILOVER: replies as Redis") {
+  ClusterNodeFixture f;
+  CHECK(f.node.Do({"CLUSTER", "FAILOVER"}) == "(error) ERR You should send CLUSTER FAILOVER to a replica");
+  ClusterNode* b = f.AddMaster('b', 7001);
+  ClusterNode* me = f.cl->state().myself();
+  me->flags = kNodeMyself | kNodeReplica;
+  me->master_id = b->id;
+  CHECK(f.node.Do({"CLUSTER", "FAILOVER", "maybe"}) == "(error) ERR syntax error");
+  CHECK(f.node.Do({"CLUSTER", "FAILOVER"}) == "(error) ERR Master is down or failed, please use CLUSTER FAILOVER FORCE");
+  me->master_id = Id('9');
+  CHECK(f.node.Do({"CLUSTER", "FAILOVER", "FORCE"}) == "(error) ERR I'm a replica but my master is unknown to me");
+}
+
 TEST_CASE("a master that loses all its slots to another becomes its replica") {
   ClusterNodeFixture f;
   ClusterState& st = f.cl->state();

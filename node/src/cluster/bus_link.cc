@@ -387,9 +387,14 @@ void Cluster::SendUpdate(Link* l, const ClusterNode& owner) {
 }
 
 void Cluster::SetLinksReply(ReplyBuilder& reply) {
+  // Per peer, its "to" link followed by its "from" link, as Redis lists them (clients pair them in order).
   std::vector<Link*> shown;
-  for (auto& [id, l] : links_) {
-    if (!l->node_id.empty() && state_.Find(l->node_id) != nullptr) shown.push_back(l.get());
+  for (auto& [nid, n] : state_.nodes()) {
+    if (n->is(kNodeMyself)) continue;
+    if (Link* to = OutboundOf(nid)) shown.push_back(to);
+    for (auto& [id, l] : links_) {
+      if (l->inbound && !l->closing && l->node_id == nid) shown.push_back(l.get());
+    }
   }
   reply.Array(shown.size());
   for (Link* l : shown) {

@@ -158,7 +158,15 @@ void Cluster::HandleMessage(const BusMessage& m, uint64_t link_id, const std::st
   if (sender == me) return;  // our own message reflected (should not happen)
   if (sender != nullptr) {
     sender->data_received_ms = now;
-    if (link != nullptr && link->inbound && link->node_id.empty()) link->node_id = sender->id;
+    if (link != nullptr && link->inbound && link->node_id.empty()) {
+      // One inbound link per peer, as Redis keeps it: a reconnecting peer's older link is dropped.
+      std::vector<uint64_t> older;
+      for (auto& [id, other] : links_) {
+        if (other.get() != link && other->inbound && !other->closing && other->node_id == sender->id) older.push_back(id);
+      }
+      for (uint64_t id : older) CloseLink(id, "replaced by a newer inbound link");
+      link->node_id = sender->id;
+    }
     if (m.current_epoch > state_.current_epoch) {
       state_.current_epoch = m.current_epoch;
       MarkChanged();
