@@ -78,17 +78,10 @@ std::string RedirectError(const RedirectDecision& d, bool use_hostname) {
     case RedirectDecision::kDownReadOnly: return std::string(err::kClusterDownReadOnly);
     case RedirectDecision::kMoved:
     case RedirectDecision::kAsk: {
-      std::string s = d.kind == RedirectDecision::kAsk ? "ASK " : "MOVED ";
-      s += std::to_string(d.slot);
-      s += ' ';
-      if (use_hostname) {
-        s += d.node->hostname.empty() ? std::string("?") : d.node->hostname;
-      } else {
-        s += d.node->ip;
-      }
-      s += ':';
-      s += std::to_string(d.node->port);
-      return s;
+      std::string_view endpoint = use_hostname ? (d.node->hostname.empty() ? std::string_view("?")
+                                                                             : std::string_view(d.node->hostname))
+                                               : std::string_view(d.node->ip);
+      return err::Redirect(d.kind == RedirectDecision::kAsk, d.slot, endpoint, d.node->port);
     }
     default: return "";
   }
