@@ -143,23 +143,34 @@ class Writer(threading.Thread):
                 time.sleep(0.05)
 
 
-def main():
+def start_nodes(ports, node_timeout):
+    """Starts one cluster-mode node per port (registered with rcs, so they are stopped at exit)."""
     nodes = []
-    for p in PORTS:
-        n = rcs.Server(p, args=["--cluster-enabled", "yes", "--cluster-node-timeout", str(NODE_TIMEOUT),
+    for p in ports:
+        n = rcs.Server(p, args=["--cluster-enabled", "yes", "--cluster-node-timeout", str(node_timeout),
                                 "--cluster-config-file", "nodes-%d.conf" % p])
         n.start()
         nodes.append(n)
+    return nodes
+
+
+def form_cluster(nodes):
+    """redis-cli --cluster create with one replica per master, then waits for agreement."""
+    out = subprocess.run([rcs.REDIS_CLI, "--cluster", "create"] + ["127.0.0.1:%d" % n.port for n in nodes] +
+                         ["--cluster-replicas", "1", "--cluster-yes"], capture_output=True, text=True,
+                         timeout=120, stdin=subprocess.DEVNULL)
+    assert out.returncode == 0, out.stdout + out.stderr
+    rcs.wait_until(lambda: all_ok(nodes), timeout=30, what="cluster_state:ok everywhere")
+    for n in nodes:
+        rcs.wait_until(lambda n=n: len(cluster_nodes(n)) == len(nodes), timeout=20, what="every node known")
+
+
+def main():
+    nodes = start_nodes(PORTS, NODE_TIMEOUT)
     by_port = {n.port: n for n in nodes}
     results = []
     try:
-        out = subprocess.run([rcs.REDIS_CLI, "--cluster", "create"] + ["127.0.0.1:%d" % p for p in PORTS] +
-                             ["--cluster-replicas", "1", "--cluster-yes"], capture_output=True, text=True,
-                             timeout=120, stdin=subprocess.DEVNULL)
-        assert out.returncode == 0, out.stdout + out.stderr
-        rcs.wait_until(lambda: all_ok(nodes), timeout=30, what="cluster_state:ok everywhere")
-        for n in nodes:
-            rcs.wait_until(lambda n=n: len(cluster_nodes(n)) == 6, timeout=20, what="six nodes known")
+        form_cluster(nodes)
 
         # One tag per shard: the tag's slot tells which master serves it.
         tags = {}

@@ -16,14 +16,13 @@ end, also on failure; every wait and loop is bounded.
 import logging
 import os
 import signal
-import subprocess
 import sys
 import threading
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
 import rcs  # noqa: E402
-from test_failover import all_ok, alive, cluster_nodes, info, key_slot, role  # noqa: E402
+from test_failover import all_ok, alive, cluster_nodes, form_cluster, info, key_slot, role, start_nodes  # noqa: E402,E501
 
 logging.getLogger("redis").setLevel(logging.CRITICAL)
 
@@ -105,21 +104,10 @@ def wait_replica_synced(master, replica):
 
 
 def main():
-    nodes = []
-    for p in PORTS:
-        n = rcs.Server(p, args=["--cluster-enabled", "yes", "--cluster-node-timeout", str(NODE_TIMEOUT),
-                                "--cluster-config-file", "nodes-%d.conf" % p])
-        n.start()
-        nodes.append(n)
+    nodes = start_nodes(PORTS, NODE_TIMEOUT)
     by_port = {n.port: n for n in nodes}
     try:
-        out = subprocess.run([rcs.REDIS_CLI, "--cluster", "create"] + ["127.0.0.1:%d" % p for p in PORTS] +
-                             ["--cluster-replicas", "1", "--cluster-yes"], capture_output=True, text=True,
-                             timeout=120, stdin=subprocess.DEVNULL)
-        assert out.returncode == 0, out.stdout + out.stderr
-        rcs.wait_until(lambda: all_ok(nodes), timeout=30, what="cluster_state:ok everywhere")
-        for n in nodes:
-            rcs.wait_until(lambda n=n: len(cluster_nodes(n)) == 6, timeout=20, what="six nodes known")
+        form_cluster(nodes)
 
         # CLUSTER LINKS: for each peer its "to" link, then its "from" link (as Redis lists them).
         def links_paired(n):

@@ -32,6 +32,11 @@ struct ClusterNodeFixture {
     cl = c.get();
     node.server().AddSubsystem(std::move(c));
   }
+  // Gives `n` slots [first, last] and a config epoch.
+  void Own(ClusterNode* n, int first, int last, uint64_t epoch) {
+    for (int s = first; s <= last; s++) cl->state().AssignSlot(s, n);
+    n->config_epoch = epoch;
+  }
   ClusterNode* AddMaster(char idc, int port) {
     ClusterNode* n = cl->state().Add(Id(idc), kNodeMaster);
     n->ip = "10.0.0.1";
@@ -721,11 +726,9 @@ TEST_CASE("votes: one per epoch (lastVoteEpoch), only for a replica of a FAIL ma
   ClusterNodeFixture f;
   ClusterState& st = f.cl->state();
   ClusterNode* me = st.myself();
-  for (int s = 0; s < 100; s++) st.AssignSlot(s, me);
-  me->config_epoch = 1;
+  f.Own(me, 0, 99, 1);
   ClusterNode* b = f.AddMaster('b', 7001);
-  for (int s = 100; s < 200; s++) st.AssignSlot(s, b);
-  b->config_epoch = 2;
+  f.Own(b, 100, 199, 2);
   ClusterNode* r = st.Add(Id('c'), kNodeReplica);
   r->master_id = b->id;
   r->ip = "10.0.0.2";
@@ -766,12 +769,9 @@ TEST_CASE("election: a replica of a FAIL master waits, asks with currentEpoch + 
   ClusterNode* b = f.AddMaster('b', 7001);
   ClusterNode* c = f.AddMaster('c', 7002);
   ClusterNode* d = f.AddMaster('d', 7003);
-  for (int s = 0; s < 100; s++) st.AssignSlot(s, b);
-  for (int s = 100; s < 200; s++) st.AssignSlot(s, c);
-  for (int s = 200; s < kClusterSlots; s++) st.AssignSlot(s, d);
-  b->config_epoch = 1;
-  c->config_epoch = 2;
-  d->config_epoch = 3;
+  f.Own(b, 0, 99, 1);
+  f.Own(c, 100, 199, 2);
+  f.Own(d, 200, kClusterSlots - 1, 3);
   st.current_epoch = 3;
   me->flags = kNodeMyself | kNodeReplica;
   me->master_id = b->id;

@@ -359,7 +359,9 @@ ClusterNode* Cluster::BestHandoverReplica() const {
   ClusterNode* me = state_.myself();
   ClusterNode* best = nullptr;
   for (ClusterNode* r : state_.ReplicasOf(me->id)) {
-    if (r->is(kNodeFail | kNodePFail | kNodeNoFailover) || !r->link_connected) continue;
+    // Healthy: reachable now (bus link up, no ping unanswered for more than 500 ms).
+    bool silent = r->ping_sent_ms != 0 && now_ms() - r->ping_sent_ms > 500;
+    if (r->is(kNodeFail | kNodePFail | kNodeNoFailover) || !r->link_connected || silent) continue;
     if (best == nullptr || r->repl_offset > best->repl_offset) best = r;
   }
   return best;
@@ -387,6 +389,13 @@ bool Cluster::HoldShutdown() {
   if (!me->is_master() || me->num_slots == 0) {
     LogNotice("Shutdown: my replica took over, exiting.");
     shutdown_handover_end_ms_ = 0;
+    return false;
+  }
+  ClusterNode* r = state_.Find(mf_replica_);
+  if (r == nullptr || !r->link_connected || r->is(kNodeFail | kNodePFail)) {
+    LogWarning("Shutdown: the replica I was handing over to went away, exiting anyway.");
+    shutdown_handover_end_ms_ = 0;
+    ResetManualFailover();
     return false;
   }
   if (now > shutdown_handover_end_ms_) {

@@ -223,18 +223,23 @@ def main():
                               "-c", "10", "-q"], capture_output=True, text=True, timeout=120)
         assert out.returncode == 0 and "GET:" in out.stdout, out.stdout[-1000:] + out.stderr[-1000:]
 
-        # Restart a node: it keeps its id and its view (nodes.conf).
+        # Restart a node: it keeps its id and its view (nodes.conf). It is a master with a replica, so SIGTERM
+        # first hands its slots to the replica (graceful handover): it comes back as that replica's replica, with
+        # the epoch it saved on the way out.
         victim = nodes[2]
         myid = victim.cli("CLUSTER", "MYID").strip()
-        epoch = info_field(victim, ["CLUSTER", "INFO"], "cluster_my_epoch")
+        was_master = "master" in node_line(victim, victim.port).split()[2]
         victim.stop_keep = True
         victim.proc.terminate()
         victim.proc.wait(timeout=10)
         victim.proc = None
+        saved = [l.split() for l in open(os.path.join(victim.dir, "nodes-%d.conf" % victim.port)) if "myself" in l][0]
         rcs.wait_until(lambda: rcs.port_free(victim.port), timeout=10, what="port to be released")
         victim.start()
         assert victim.cli("CLUSTER", "MYID").strip() == myid
-        assert info_field(victim, ["CLUSTER", "INFO"], "cluster_my_epoch") == epoch
+        assert info_field(victim, ["CLUSTER", "INFO"], "cluster_my_epoch") == saved[6]
+        if was_master:
+            assert "slave" in saved[2], "SIGTERM of a master with a replica did not hand its slots over"
         rcs.wait_until(lambda: all(info_field(n, ["CLUSTER", "INFO"], "cluster_state") == "ok" for n in nodes),
                        timeout=30, what="cluster_state:ok after a restart")
         check_clean("127.0.0.1:%d" % PORTS[0])
