@@ -6,7 +6,7 @@ each under write load:
     replica of it;
   - CLUSTER FAILOVER FORCE and TAKEOVER: the replica is master right after, cluster_state:ok everywhere;
   - SIGTERM of a master under a redis-py RedisCluster writer: the replica takes over before the master exits,
-    the writer sees no error (redis-py only retries), every acknowledged write is readable.
+    the writer sees no error (redis-py only retries), every acknowledged write is readable; SHUTDOWN likewise.
 Error cases answer as Redis does (CLUSTER FAILOVER on a master, bad option); CLUSTER LINKS lists each peer's
 "to" link followed by its "from" link.
 
@@ -214,10 +214,36 @@ def main():
         assert "handing my slots over" in master.log(), master.log()
         print("SIGTERM handover: master exited %.3fs after SIGTERM with its replica promoted; %d writes, "
               "no application error, none lost" % (t_exit, len(acked)), flush=True)
+
+        # SHUTDOWN goes through the same handover: the SIGTERM'ed node, restarted, rejoins as a replica; SHUTDOWN of
+        # the master then promotes it before the master exits.
+        if master in rcs._live:
+            rcs._live.remove(master)
+        master.start()
+        rcs.wait_until(lambda: role(master) == "slave" and
+                       info(master, "INFO", "replication").get("master_link_status") == "up", timeout=30,
+                       what="restarted node linked as a replica")
+        def seen_healthy():
+            # The master's view of its replica: no failure flag, bus link connected, no ping waiting for a pong.
+            for line in replica.cli("CLUSTER", "NODES").splitlines():
+                f = line.split()
+                if ":%d@" % master.port in f[1]:
+                    return "fail" not in f[2] and f[4] == "0" and f[7] == "connected"
+            return False
+        rcs.wait_until(seen_healthy, timeout=20, what="the new master sees its replica healthy")
+        client = replica.client()
+        client.set("{mf}:before-shutdown", "1")
+        assert client.execute_command("WAIT", 1, 2000) == 1
+        t0 = time.monotonic()
+        replica.cli("SHUTDOWN", check=False)
+        replica.proc.wait(timeout=15)
+        assert role(master) == "master", "SHUTDOWN did not hand the slots over first"
+        assert master.client().get("{mf}:before-shutdown") == b"1"
+        print("SHUTDOWN handover: master exited %.3fs after SHUTDOWN, its replica is master" % (time.monotonic() - t0))
         print("OK")
     except BaseException:
         for n in nodes:
-            print("---- log of %d:\n%s" % (n.port, "\n".join(l for l in n.log().splitlines()[-25:])))
+            print("---- log of %d:\n%s" % (n.port, "\n".join(l for l in n.log().splitlines()[-40:])))
         raise
     finally:
         for n in nodes:

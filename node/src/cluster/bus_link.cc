@@ -344,12 +344,14 @@ void Cluster::BroadcastFail(const std::string& id) {
 }
 
 void Cluster::Broadcast(const BusMessage& m) {
+  // To every known node: on our link to it (queued if it is still connecting, e.g. right after a restart), or
+  // else on its link to us (a node handles a message whichever link it comes on).
   dispatch_depth_++;  // a failed write must not erase a link while we iterate
-  for (auto& [lid, l] : links_) {
-    if (l->inbound || l->connecting) continue;
-    ClusterNode* n = state_.Find(l->node_id);
-    if (n == nullptr || n->is(kNodeHandshake)) continue;
-    SendTo(l.get(), m);
+  for (auto& [id, n] : state_.nodes()) {
+    if (n->is(kNodeMyself) || n->is(kNodeHandshake)) continue;
+    Link* l = OutboundOf(id);
+    if (l == nullptr) l = InboundOf(id);
+    SendTo(l, m);
   }
   if (--dispatch_depth_ == 0) ClosePendingLinks();
 }
