@@ -407,12 +407,13 @@ void Cluster::PingAndDetectFailures(int64_t now) {
     }
     if (n->ping_sent_ms == 0) continue;
     if (n->is(kNodePFail | kNodeFail)) continue;
-    // PFAIL: a ping unanswered for node_timeout, or silence for node_timeout with a ping unanswered for half
-    // of it (a ping goes out once the last pong is timeout/2 old, so a dead node is PFAIL about node_timeout
-    // after its last message instead of up to 1.5 x node_timeout).
+    // PFAIL: a ping unanswered for node_timeout (Redis's rule), or silence for node_timeout with a ping
+    // unanswered for 3/4 of it. A ping goes out once the last pong is timeout/2 old, so under Redis's rule a
+    // dead node is PFAIL up to 1.5 x node_timeout after its last message; here closer to node_timeout, while a
+    // live node still has 3/4 of the timeout to answer a ping.
     int64_t pending = now - n->ping_sent_ms;
     int64_t silent = n->data_received_ms != 0 ? now - n->data_received_ms : pending;
-    if (std::min(pending, silent) > timeout || (pending > timeout / 2 && silent > timeout)) {
+    if (std::min(pending, silent) > timeout || (pending > timeout * 3 / 4 && silent > timeout)) {
       LogVerbose("*** NODE " + n->id + " possibly failing");
       n->flags |= kNodePFail;
       todo_update_ = true;
