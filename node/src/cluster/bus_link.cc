@@ -2,97 +2,51 @@
 // from peers, the frame buffers (encode on send, decode on receive), and the message builders (header,
 // PING/PONG/MEET with gossip, FAIL, UPDATE). A link closed while a handler holds it is freed after the
 // handler returns (dispatch_depth_ / pending_close_). What a decoded message means is gossip.cc's business.
-#include <arpa/inet.h>
-#include <fcntl.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
-#include <cerrno>
-#include <cstring>
+#include <algorithm>
 
 #include "base/log.h"
 #include "cluster/cluster.h"
 #include "cluster/cluster_internal.h"
 #include "net/event_loop.h"
+#include "net/socket.h"
 
 namespace rcs::cluster {
-namespace {
-
-void SetNonBlocking(int fd) {
-  int fl = fcntl(fd, F_GETFL, 0);
-  fcntl(fd, F_SETFL, fl | O_NONBLOCK);
-  int one = 1;
-  setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-}
-
-}  // namespace
-
-std::string SockAddrIp(const sockaddr_storage& ss) {
-  char buf[INET6_ADDRSTRLEN] = {0};
-  if (ss.ss_family == AF_INET) {
-    inet_ntop(AF_INET, &reinterpret_cast<const sockaddr_in*>(&ss)->sin_addr, buf, sizeof(buf));
-  } else if (ss.ss_family == AF_INET6) {
-    const auto* s6 = reinterpret_cast<const sockaddr_in6*>(&ss);
-    if (IN6_IS_ADDR_V4MAPPED(&s6->sin6_addr)) {
-      inet_ntop(AF_INET, &s6->sin6_addr.s6_addr[12], buf, sizeof(buf));
-    } else {
-      inet_ntop(AF_INET6, &s6->sin6_addr, buf, sizeof(buf));
-    }
-  }
-  return buf;
-}
 
 Status Cluster::Listen() {
   const Config& cfg = server_->config();
   int bus = cfg.cluster_port ? cfg.cluster_port : cfg.port + 10000;
   if (bus > 65535) return Status::Error("Redis port number too high. Cluster communication port is 10,000 port numbers higher than your Redis port.");
-  std::string addr = "0.0.0.0";
+  // The bus listens on the first IPv4 address the node binds to (every IPv4 address when none is given).
+  std::string addr = "*";
   for (const auto& b : cfg.bind) {
     std::string a = (!b.empty() && b[0] == '-') ? b.substr(1) : b;
     if (a == "*" || a == "::*" || a.find(':') != std::string::npos) continue;
     addr = a;
     break;
   }
-  int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) return Status::Error(std::string("socket: ") + strerror(errno));
-  int one = 1;
-  setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-  sockaddr_in sa{};
-  sa.sin_family = AF_INET;
-  sa.sin_port = htons(static_cast<uint16_t>(bus));
-  if (inet_pton(AF_INET, addr.c_str(), &sa.sin_addr) != 1) sa.sin_addr.s_addr = htonl(INADDR_ANY);
-  if (bind(fd, reinterpret_cast<sockaddr*>(&sa), sizeof(sa)) != 0 || listen(fd, 511) != 0) {
-    std::string e = strerror(errno);
-    close(fd);
-    return Status::Error("Failed listening on port " + std::to_string(bus) + " (cluster bus): " + e);
-  }
-  SetNonBlocking(fd);
-  listen_fd_ = fd;
-  server_->loop()->Add(fd, EventLoop::kReadable, [this](int lfd, uint32_t) { AcceptBus(lfd); });
+  StatusOr<net::Socket> s = net::Listen(addr, bus, 511);
+  if (!s.ok()) return Status::Error("Failed listening on port " + std::to_string(bus) + " (cluster bus): " + s.status().message());
+  listen_socket_ = std::move(*s);
+  server_->loop()->Add(listen_socket_.fd(), EventLoop::kReadable, [this](int lfd, uint32_t) { AcceptBus(lfd); });
   return Status::Ok();
 }
-
 void Cluster::AcceptBus(int lfd) {
   for (int i = 0; i < 100; i++) {
-    sockaddr_storage ss{};
-    socklen_t len = sizeof(ss);
-    int fd = accept4(lfd, reinterpret_cast<sockaddr*>(&ss), &len, SOCK_CLOEXEC);
-    if (fd < 0) return;
-    SetNonBlocking(fd);
+    StatusOr<net::Socket> s = net::Accept(lfd);
+    if (!s.ok()) return;  // EAGAIN included: nothing more to accept now
     auto l = std::make_unique<Link>();
     l->id = next_link_id_++;
-    l->fd = fd;
+    StatusOr<net::Endpoint> peer = net::PeerEndpoint(s->fd());
+    l->peer_ip = peer.ok() ? peer->ip : std::string();
+    l->conn = net::Connection(std::move(*s));
     l->inbound = true;
-    l->peer_ip = SockAddrIp(ss);
     l->ctime_ms = now_ms();
     uint64_t id = l->id;
+    int fd = l->conn.fd();
     links_[id] = std::move(l);
     server_->loop()->Add(fd, EventLoop::kReadable, [this, id](int, uint32_t ev) { OnLinkEvent(id, ev); });
   }
 }
-
 bool Cluster::PeerAddress(const ClusterNode& n, std::string* ip, int* cport) const {
   if (n.ip.empty() || n.cport <= 0) return false;
   *ip = n.ip;
@@ -104,43 +58,24 @@ void Cluster::ConnectTo(ClusterNode* n) {
   std::string ip;
   int cport;
   if (!PeerAddress(*n, &ip, &cport)) return;
-  sockaddr_storage ss{};
-  socklen_t sl;
-  if (inet_pton(AF_INET, ip.c_str(), &reinterpret_cast<sockaddr_in*>(&ss)->sin_addr) == 1) {
-    auto* s4 = reinterpret_cast<sockaddr_in*>(&ss);
-    s4->sin_family = AF_INET;
-    s4->sin_port = htons(static_cast<uint16_t>(cport));
-    sl = sizeof(sockaddr_in);
-  } else if (inet_pton(AF_INET6, ip.c_str(), &reinterpret_cast<sockaddr_in6*>(&ss)->sin6_addr) == 1) {
-    auto* s6 = reinterpret_cast<sockaddr_in6*>(&ss);
-    s6->sin6_family = AF_INET6;
-    s6->sin6_port = htons(static_cast<uint16_t>(cport));
-    sl = sizeof(sockaddr_in6);
-  } else {
-    return;
-  }
-  int fd = socket(ss.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) return;
-  SetNonBlocking(fd);
-  int rc = connect(fd, reinterpret_cast<sockaddr*>(&ss), sl);
-  if (rc != 0 && errno != EINPROGRESS) {
-    close(fd);
+  StatusOr<net::Socket> s = net::StartConnect(ip, cport);
+  if (!s.ok()) {
+    // No ping could be sent: count from now, or a dead node would never time out.
     if (n->ping_sent_ms == 0) n->ping_sent_ms = now_ms();
     return;
   }
   auto l = std::make_unique<Link>();
   l->id = next_link_id_++;
-  l->fd = fd;
-  l->connecting = true;
+  l->conn = net::Connection(std::move(*s), /*connecting=*/true);
   l->node_id = n->id;
   l->peer_ip = ip;
   l->ctime_ms = now_ms();
   uint64_t id = l->id;
+  int fd = l->conn.fd();
   links_[id] = std::move(l);
   server_->loop()->Add(fd, EventLoop::kReadable | EventLoop::kWritable,
                        [this, id](int, uint32_t ev) { OnLinkEvent(id, ev); });
 }
-
 Cluster::Link* Cluster::OutboundOf(const std::string& node_id) {
   for (auto& [id, l] : links_) {
     if (!l->inbound && !l->closing && l->node_id == node_id) return l.get();
@@ -162,11 +97,8 @@ void Cluster::CloseLink(uint64_t link_id, const std::string& why) {
     l->closing = true;
     return;
   }
-  if (l->fd >= 0) {
-    server_->loop()->Remove(l->fd);
-    close(l->fd);
-  }
-  links_.erase(it);
+  if (l->conn.valid()) server_->loop()->Remove(l->conn.fd());
+  links_.erase(it);  // the Connection closes its socket
 }
 
 void Cluster::ClosePendingLinks() {
@@ -187,19 +119,16 @@ void Cluster::OnLinkEvent(uint64_t link_id, uint32_t events) {
   auto it = links_.find(link_id);
   if (it == links_.end()) return;
   Link* l = it->second.get();
-  if (l->connecting) {
+  if (l->conn.connecting()) {
     if (!(events & (EventLoop::kWritable | EventLoop::kReadable))) return;
-    int err = 0;
-    socklen_t len = sizeof(err);
-    getsockopt(l->fd, SOL_SOCKET, SO_ERROR, &err, &len);
-    if (err != 0) {
+    Status st = l->conn.FinishConnect();
+    if (!st.ok()) {
       // No ping could be sent: count from now, or a dead node would never time out.
       if (ClusterNode* n = state_.Find(l->node_id); n != nullptr && n->ping_sent_ms == 0) n->ping_sent_ms = now_ms();
-      CloseLink(link_id, std::string("connect: ") + strerror(err));
+      CloseLink(link_id, "connect: " + st.message());
       return;
     }
-    l->connecting = false;
-    server_->loop()->Modify(l->fd, EventLoop::kReadable);
+    server_->loop()->Modify(l->conn.fd(), EventLoop::kReadable);
     ClusterNode* n = state_.Find(l->node_id);
     if (n == nullptr) {
       CloseLink(link_id, "node gone");
@@ -218,27 +147,15 @@ void Cluster::OnLinkEvent(uint64_t link_id, uint32_t events) {
     if (links_.find(link_id) == links_.end()) return;
   }
   if (!(events & EventLoop::kReadable)) return;
-  char buf[16384];
-  for (;;) {
-    ssize_t r = read(l->fd, buf, sizeof(buf));
-    if (r == 0) {
-      CloseLink(link_id, "connection closed by peer");
-      return;
-    }
-    if (r < 0) {
-      if (errno == EAGAIN || errno == EWOULDBLOCK) break;
-      if (errno == EINTR) continue;
-      CloseLink(link_id, std::string("read: ") + strerror(errno));
-      return;
-    }
-    l->in.append(buf, static_cast<size_t>(r));
-    l->bytes_received += static_cast<uint64_t>(r);
-    if (static_cast<size_t>(r) < sizeof(buf)) break;
+  StatusOr<size_t> r = l->conn.ReadAvailable();
+  if (!r.ok()) {
+    CloseLink(link_id, l->conn.eof() ? "connection closed by peer" : "read: " + r.status().message());
+    return;
   }
   size_t pos = 0;
-  while (pos < l->in.size()) {
+  while (pos < l->conn.in().size()) {
     BusMessage m;
-    DecodeResult d = DecodeMessage(std::string_view(l->in).substr(pos), &m);
+    DecodeResult d = DecodeMessage(std::string_view(l->conn.in()).substr(pos), &m);
     if (d.status == DecodeStatus::kNeedMore) break;
     if (d.status == DecodeStatus::kMalformed) {
       malformed_received++;
@@ -255,36 +172,24 @@ void Cluster::OnLinkEvent(uint64_t link_id, uint32_t events) {
     if (dispatch_depth_ == 0) ClosePendingLinks();
     if (closed) return;
   }
-  l->in.erase(0, pos);
+  l->conn.Consume(pos);
 }
 
 void Cluster::FlushLink(Link* l) {
-  while (l->out_pos < l->out.size()) {
-    ssize_t w = write(l->fd, l->out.data() + l->out_pos, l->out.size() - l->out_pos);
-    if (w < 0) {
-      if (errno == EINTR) continue;
-      if (errno == EAGAIN || errno == EWOULDBLOCK) break;
-      CloseLink(l->id, std::string("write: ") + strerror(errno));
-      return;
-    }
-    l->out_pos += static_cast<size_t>(w);
-    l->bytes_sent += static_cast<uint64_t>(w);
+  Status st = l->conn.Flush();
+  if (!st.ok()) {
+    CloseLink(l->id, "write: " + st.message());
+    return;
   }
   if (links_.find(l->id) == links_.end() || l->closing) return;
-  if (l->out_pos == l->out.size()) {
-    l->out.clear();
-    l->out_pos = 0;
-    server_->loop()->Modify(l->fd, EventLoop::kReadable);
-  } else {
-    server_->loop()->Modify(l->fd, EventLoop::kReadable | EventLoop::kWritable);
-  }
+  server_->loop()->Modify(l->conn.fd(), l->conn.has_pending_output() ? EventLoop::kReadable | EventLoop::kWritable
+                                                                      : EventLoop::kReadable);
 }
-
 void Cluster::SendTo(Link* l, const BusMessage& m) {
-  if (l == nullptr || l->fd < 0 || l->closing) return;
-  EncodeMessage(m, &l->out);
+  if (l == nullptr || !l->conn.valid() || l->closing) return;
+  EncodeMessage(m, &l->conn.output_buffer());
   sent_by_type[static_cast<int>(m.type)]++;
-  if (!l->connecting) FlushLink(l);
+  if (!l->conn.connecting()) FlushLink(l);
 }
 
 BusMessage Cluster::BuildHeader(MsgType t) {
@@ -359,7 +264,7 @@ void Cluster::Broadcast(const BusMessage& m) {
 void Cluster::BroadcastPong() {
   std::vector<uint64_t> ids;
   for (auto& [id, l] : links_) {
-    if (l->inbound || l->connecting || l->closing) continue;
+    if (l->inbound || l->conn.connecting() || l->closing) continue;
     ClusterNode* n = state_.Find(l->node_id);
     if (n != nullptr && !n->is(kNodeHandshake)) ids.push_back(id);
   }
@@ -408,11 +313,11 @@ void Cluster::SetLinksReply(ReplyBuilder& reply) {
     reply.Bulk("create-time");
     reply.Integer(l->ctime_ms);
     reply.Bulk("events");
-    reply.Bulk(l->out.size() > l->out_pos ? "rw" : "r");
+    reply.Bulk(l->conn.has_pending_output() ? "rw" : "r");
     reply.Bulk("send-buffer-allocated");
-    reply.Integer(static_cast<int64_t>(l->out.capacity()));
+    reply.Integer(static_cast<int64_t>(l->conn.output_buffer().capacity()));
     reply.Bulk("send-buffer-used");
-    reply.Integer(static_cast<int64_t>(l->out.size() - l->out_pos));
+    reply.Integer(static_cast<int64_t>(l->conn.pending_output()));
   }
 }
 

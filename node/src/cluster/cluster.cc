@@ -26,15 +26,9 @@ Cluster::Cluster(Server* server) : server_(server), repl_(MakeReplicationLink(*s
 
 Cluster::~Cluster() {
   for (auto& [id, l] : links_) {
-    if (l->fd >= 0) {
-      server_->loop()->Remove(l->fd);
-      close(l->fd);
-    }
+    if (l->conn.valid()) server_->loop()->Remove(l->conn.fd());
   }
-  if (listen_fd_ >= 0) {
-    server_->loop()->Remove(listen_fd_);
-    close(listen_fd_);
-  }
+  if (listen_socket_.valid()) server_->loop()->Remove(listen_socket_.fd());
 }
 
 int64_t Cluster::now_ms() const { return server_->clock().NowMs(); }
@@ -108,7 +102,7 @@ void Cluster::Cron() {
   }
   std::vector<ClusterNode*> nodes;
   for (auto& [id, n] : state_.nodes()) nodes.push_back(n.get());
-  bool sockets = listen_fd_ >= 0;
+  bool sockets = listen_socket_.valid();
   for (ClusterNode* n : nodes) {
     if (n->is(kNodeMyself) || n->is(kNodeNoAddr)) continue;
     if (n->is(kNodeHandshake) && now - n->ctime_ms > handshake_timeout) {

@@ -42,6 +42,7 @@
 #include "cluster/failover_rules.h"
 #include "cluster/redirect.h"
 #include "cluster/replication_link.h"
+#include "net/socket.h"
 #include "server/server.h"
 
 namespace rcs::cluster {
@@ -108,17 +109,14 @@ class Cluster : public Subsystem {
  private:
   struct Link {
     uint64_t id = 0;
-    int fd = -1;
+    net::Connection conn;  // socket + frame buffers (connecting() until the outbound connect completes)
     bool inbound = false;
-    bool connecting = false;
     std::string node_id;  // the node this link belongs to ("" for an inbound link from an unknown node)
     std::string peer_ip;
-    std::string in, out;
-    size_t out_pos = 0;
     int64_t ctime_ms = 0;
-    uint64_t bytes_sent = 0, bytes_received = 0;
     bool closing = false;  // closed while a message was being handled: freed once the handler returns
   };
+
 
   Status LoadConfig(bool* loaded);  // nodes_conf.cc
   void AdoptMyself();
@@ -179,7 +177,7 @@ class Cluster : public Subsystem {
   std::string config_path_;
   bool persist_ = false;
   bool todo_save_ = false, todo_update_ = false, todo_broadcast_ = false;
-  int listen_fd_ = -1;
+  net::Socket listen_socket_;
   std::map<uint64_t, std::unique_ptr<Link>> links_;
   uint64_t next_link_id_ = 1;
   int dispatch_depth_ = 0;                 // > 0 while handling a message: link closes are deferred

@@ -1,7 +1,5 @@
 // Helpers shared by the files that implement the Cluster class (not part of its interface).
 #pragma once
-#include <sys/socket.h>
-
 #include <cstdint>
 #include <random>
 #include <string>
@@ -13,7 +11,5 @@ inline constexpr int64_t kFailUndoTimeMult = 2;         // FAIL of a master with
 inline constexpr int64_t kFailReportValidityMult = 2;   // a failure report counts for 2 x timeout
 
 std::mt19937& Rng();
-// The textual IP of a socket address (IPv4-mapped IPv6 shown as IPv4).
-std::string SockAddrIp(const sockaddr_storage& ss);
 
 }  // namespace rcs::cluster

@@ -5,8 +5,6 @@
 //   - liveness: the ping schedule, PFAIL after node_timeout without a pong, FAIL on a quorum of master
 //     reports (HasFailQuorum), FAIL cleared when the node answers again.
 // Failover messages (FAILOVER_AUTH_REQUEST/ACK, MFSTART) are passed on to failover.cc.
-#include <sys/socket.h>
-
 #include <algorithm>
 
 #include "base/log.h"
@@ -221,10 +219,9 @@ void Cluster::HandlePingLike(const BusMessage& m, uint64_t link_id, const std::s
     // Learn our own address from the connection a peer reached us on (unless announced).
     if ((m.type == MsgType::kMeet || me->ip.empty()) && server_->config().cluster_announce_ip.empty() &&
         link != nullptr) {
-      sockaddr_storage ss{};
-      socklen_t len = sizeof(ss);
-      if (getsockname(link->fd, reinterpret_cast<sockaddr*>(&ss), &len) == 0) {
-        std::string ip = SockAddrIp(ss);
+      StatusOr<net::Endpoint> local = net::LocalEndpoint(link->conn.fd());
+      if (local.ok()) {
+        const std::string& ip = local->ip;
         if (!ip.empty() && ip != me->ip) {
           me->ip = ip;
           LogNotice("IP address for this node updated to " + ip);
@@ -388,7 +385,7 @@ void Cluster::PingAndDetectFailures(int64_t now) {
     for (int i = 0; i < 5; i++) {
       ClusterNode* n = nodes[Rng()() % nodes.size()];
       Link* l = OutboundOf(n->id);
-      if (n->is(kNodeMyself) || n->is(kNodeHandshake) || l == nullptr || l->connecting || n->ping_sent_ms != 0) continue;
+      if (n->is(kNodeMyself) || n->is(kNodeHandshake) || l == nullptr || l->conn.connecting() || n->ping_sent_ms != 0) continue;
       if (pick == nullptr || n->pong_received_ms < pick->pong_received_ms) pick = n;
     }
     if (pick != nullptr) SendPing(OutboundOf(pick->id), MsgType::kPing);
@@ -397,12 +394,12 @@ void Cluster::PingAndDetectFailures(int64_t now) {
     if (n->is(kNodeMyself) || n->is(kNodeNoAddr) || n->is(kNodeHandshake)) continue;
     Link* l = OutboundOf(n->id);
     // A link that is up but gets no answer for half the timeout is reconnected (the node may be fine).
-    if (l != nullptr && !l->connecting && now - l->ctime_ms > timeout && n->ping_sent_ms &&
+    if (l != nullptr && !l->conn.connecting() && now - l->ctime_ms > timeout && n->ping_sent_ms &&
         now - n->ping_sent_ms > timeout / 2 && now - n->data_received_ms > timeout / 2) {
       CloseLink(l->id, "no reply within half the node timeout");
       l = nullptr;
     }
-    if (l != nullptr && !l->connecting && n->ping_sent_ms == 0 && now - n->pong_received_ms > timeout / 2) {
+    if (l != nullptr && !l->conn.connecting() && n->ping_sent_ms == 0 && now - n->pong_received_ms > timeout / 2) {
       SendPing(l, MsgType::kPing);
     }
     if (n->ping_sent_ms == 0) continue;
@@ -424,7 +421,7 @@ void Cluster::PingAndDetectFailures(int64_t now) {
         for (auto& [id, other] : state_.nodes()) {
           if (other.get() == n || other->is(kNodeMyself) || !other->is_master() || other->num_slots == 0) continue;
           Link* ol = OutboundOf(other->id);
-          if (ol != nullptr && !ol->connecting) SendPing(ol, MsgType::kPing);
+          if (ol != nullptr && !ol->conn.connecting()) SendPing(ol, MsgType::kPing);
         }
       }
     }
