@@ -167,6 +167,8 @@ class Cluster : public Subsystem {
   void HandleManualFailover();      // both sides: timeout; replica: may the election start?
   void HandleReplicaMigration();
   bool HoldWrite(Client* c, const CommandSpec& spec, ArgList argv);  // during a manual failover (master)
+  // The spec a command queued in MULTI runs (its subcommand's for a container), nullptr if unknown.
+  const CommandSpec* QueuedSpec(const std::vector<std::string>& cmd) const;
   void ReleaseHeldWrites();
   ClusterNode* BestHandoverReplica() const;
   enum { kCantFailoverNone, kCantFailoverNoFailover, kCantFailoverDataAge, kCantFailoverExpired, kCantFailoverWaitingVotes };

@@ -4,6 +4,13 @@
 
 namespace rcs::cluster {
 
+const CommandSpec* Cluster::QueuedSpec(const std::vector<std::string>& cmd) const {
+  if (cmd.empty()) return nullptr;
+  const CommandSpec* s = server_->commands().Find(cmd[0]);
+  if (s != nullptr && !s->subcommands.empty() && cmd.size() > 1) s = CommandRegistry::FindSubcommand(*s, cmd[1]);
+  return s;
+}
+
 bool Cluster::CheckCommand(Client* c, const CommandSpec& spec, ArgList argv) {
   bool is_exec = spec.name == "exec";
   bool in_multi = c->has(kClientMulti);
@@ -19,11 +26,9 @@ bool Cluster::CheckCommand(Client* c, const CommandSpec& spec, ArgList argv) {
   if (is_exec) {
     if (!in_multi) return true;
     for (const auto& cmd : c->multi_queue) {
+      const CommandSpec* s = QueuedSpec(cmd);
+      if (s == nullptr) continue;
       std::vector<std::string_view> av(cmd.begin(), cmd.end());
-      const CommandSpec* s = server_->commands().Find(av[0]);
-      if (s == nullptr) continue;
-      if (!s->subcommands.empty() && av.size() > 1) s = CommandRegistry::FindSubcommand(*s, av[1]);
-      if (s == nullptr) continue;
       idx.clear();
       if (!s->KeyIndices(ArgList(av.data(), av.size()), &idx)) continue;
       for (int i : idx) q.keys.push_back(cmd[i]);

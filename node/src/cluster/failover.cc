@@ -314,8 +314,7 @@ bool Cluster::HoldWrite(Client* c, const CommandSpec& spec, ArgList argv) {
   bool write = spec.is(kCmdWrite);
   if (spec.name == "exec" && c->has(kClientMulti)) {
     for (const auto& cmd : c->multi_queue) {
-      const CommandSpec* s = server_->commands().Find(cmd[0]);
-      if (s != nullptr && !s->subcommands.empty() && cmd.size() > 1) s = CommandRegistry::FindSubcommand(*s, cmd[1]);
+      const CommandSpec* s = QueuedSpec(cmd);
       if (s != nullptr && s->is(kCmdWrite)) write = true;
     }
   } else if (c->has(kClientMulti)) {
