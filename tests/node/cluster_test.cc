@@ -808,6 +808,33 @@ TEST_CASE("election: a replica of a FAIL master waits, asks with currentEpoch + 
   CHECK(b->num_slots == 0);
 }
 
+TEST_CASE("minority: a master that cannot reach a majority of masters is down, and waits before taking writes again") {
+  ClusterNodeFixture f;
+  ClusterState& st = f.cl->state();
+  ClusterNode* me = st.myself();
+  ClusterNode* b = f.AddMaster('b', 7001);
+  ClusterNode* c = f.AddMaster('c', 7002);
+  f.Own(me, 0, 5000, 1);
+  f.Own(b, 5001, 10000, 2);
+  f.Own(c, 10001, kClusterSlots - 1, 3);
+  f.cl->UpdateState();
+  CHECK(st.state_ok);
+  CHECK(f.node.Do({"SET", "foo", "1"}) == "(error) MOVED 12182 10.0.0.1:7002");
+  b->flags |= kNodePFail;
+  c->flags |= kNodePFail;
+  f.cl->UpdateState();
+  CHECK_FALSE(st.state_ok);
+  CHECK(f.node.Do({"SET", "a", "1"}) == "(error) CLUSTERDOWN The cluster is down");  // slot 15495... of c
+  CHECK(f.node.Do({"SET", "{b}", "1"}) == "(error) CLUSTERDOWN The cluster is down");  // ours: refused too
+  b->flags &= ~kNodePFail;
+  c->flags &= ~kNodePFail;
+  f.cl->UpdateState();
+  CHECK_FALSE(st.state_ok);  // rejoin delay: node timeout (1000 ms here, within 500..5000)
+  f.node.clock().AdvanceMs(1001);
+  f.cl->UpdateState();
+  CHECK(st.state_ok);
+}
+
 TEST_CASE("CLUSTER FAILOVER: replies as Redis") {
   ClusterNodeFixture f;
   CHECK(f.node.Do({"CLUSTER", "FAILOVER"}) == "(error) ERR You should send CLUSTER FAILOVER to a replica");

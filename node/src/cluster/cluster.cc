@@ -42,6 +42,9 @@ Status Cluster::Init(bool load_file) {
     Status st = LoadConfig(&loaded);
     if (!st.ok()) return st;
   }
+  if (loaded && state_.myself()->is_master() && state_.myself()->num_slots > 0) {
+    writable_after_ms_ = now_ms() + kWritableDelayMs;
+  }
   if (!loaded) {
     state_.Add("", kNodeMyself | kNodeMaster);
     LogNotice("No cluster configuration found, I'm " + state_.myself()->id);
@@ -292,8 +295,20 @@ void Cluster::UpdateState() {
       if (!n->is(kNodeFail | kNodePFail)) reachable++;
     }
   }
-  if (ok && size > 0 && reachable < FailQuorum(size)) ok = false;
+  int64_t now = now_ms();
+  if (size > 0 && reachable < FailQuorum(size)) {
+    ok = false;
+    among_minority_ms_ = now;
+  }
   if (size == 0 && cfg.cluster_require_full_coverage) ok = false;
+  if (ok && !state_.state_ok && state_.myself()->is_master() && state_.myself()->num_slots > 0) {
+    // A master does not take writes at once (Redis's delays): restarted with slots from its nodes.conf, or just
+    // back from the minority side of a partition, the configuration that may have given its slots to another
+    // master (a failover meanwhile) reaches it first.
+    int64_t rejoin = std::clamp<int64_t>(cfg.cluster_node_timeout, 500, 5000);
+    if (among_minority_ms_ != 0 && now - among_minority_ms_ < rejoin) return;
+    if (now < writable_after_ms_) return;
+  }
   if (ok != state_.state_ok) {
     state_.state_ok = ok;
     state_change_ms_ = now_ms();

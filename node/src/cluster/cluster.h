@@ -189,6 +189,8 @@ class Cluster : public Subsystem {
   int64_t cron_iteration_ = 0;
   int64_t state_change_ms_ = 0;
   bool todo_failover_ = false;
+  int64_t writable_after_ms_ = 0;   // a master restarted with slots: cluster_state stays fail until then
+  int64_t among_minority_ms_ = 0;   // last time we could not reach a majority of the masters
 
   // Election (replica side).
   int64_t failover_auth_time_ = 0;     // when the election starts (or started)

@@ -9,6 +9,7 @@ namespace rcs::cluster {
 inline constexpr int64_t kForgetBlacklistMs = 60000;
 inline constexpr int64_t kFailUndoTimeMult = 2;         // FAIL of a master with slots clears after 2 x timeout
 inline constexpr int64_t kFailReportValidityMult = 2;   // a failure report counts for 2 x timeout
+inline constexpr int64_t kWritableDelayMs = 2000;       // a restarted master with slots: "ok" only after this
 
 std::mt19937& Rng();
 
