@@ -5,17 +5,18 @@
 namespace rcs::cluster {
 
 const CommandSpec* Cluster::QueuedSpec(const std::vector<std::string>& cmd) const {
-  if (cmd.empty()) return nullptr;
-  const CommandSpec* s = server_->commands().Find(cmd[0]);
-  if (s != nullptr && !s->subcommands.empty() && cmd.size() > 1) s = CommandRegistry::FindSubcommand(*s, cmd[1]);
-  return s;
+  std::vector<std::string_view> av(cmd.begin(), cmd.end());
+  return server_->commands().Resolve(ArgList(av.data(), av.size()));
 }
 
 bool Cluster::CheckCommand(Client* c, const CommandSpec& spec, ArgList argv) {
-  bool is_exec = spec.name == "exec";
+  // Behaviour comes from the command's flags (server/command.h), not its name: EXEC's keys are those of the
+  // queued commands (kCmdRunsQueue), ASKING keeps the ASKING state (kCmdKeepsAsking), MIGRATE is served on
+  // an open slot (kCmdOpenSlotLocal).
+  bool is_exec = spec.is(kCmdRunsQueue);
   bool in_multi = c->has(kClientMulti);
   bool asking = c->has(kClientAsking) || spec.is(kCmdAsking);
-  if (!in_multi && spec.name != "asking") c->flags &= ~kClientAsking;
+  if (!in_multi && !spec.is(kCmdKeepsAsking)) c->flags &= ~kClientAsking;
   if (!is_exec && spec.first_key == 0 && !spec.is(kCmdMovableKeys)) return true;
   // A master paused for a manual failover holds writes until the failover is over (then redirects them).
   if (mf_end_ms_ != 0 && HoldWrite(c, spec, argv)) return false;
@@ -45,7 +46,7 @@ bool Cluster::CheckCommand(Client* c, const CommandSpec& spec, ArgList argv) {
     int s = KeyHashSlot(q.keys[0]);
     if (state_.owner(s) == state_.myself() && !state_.has_open_slots()) return true;
   }
-  q.is_migrate = spec.name == "migrate";
+  q.is_migrate = spec.is(kCmdOpenSlotLocal);
   q.asking = asking;
   q.readonly_client = c->has(kClientReadOnly);
   q.allow_reads_when_down = server_->config().cluster_allow_reads_when_down;

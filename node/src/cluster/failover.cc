@@ -312,7 +312,7 @@ bool Cluster::HoldWrite(Client* c, const CommandSpec& spec, ArgList argv) {
   if (mf_end_ms_ == 0 || !me->is_master() || mf_replica_.empty()) return false;
   if (c->has(kClientMaster) || c->has(kClientFake)) return false;
   bool write = spec.is(kCmdWrite);
-  if (spec.name == "exec" && c->has(kClientMulti)) {
+  if (spec.is(kCmdRunsQueue) && c->has(kClientMulti)) {
     for (const auto& cmd : c->multi_queue) {
       const CommandSpec* s = QueuedSpec(cmd);
       if (s != nullptr && s->is(kCmdWrite)) write = true;

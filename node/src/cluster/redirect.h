@@ -23,7 +23,7 @@ namespace rcs::cluster {
 struct RedirectQuery {
   std::vector<std::string_view> keys;  // every key of the command (or of every queued command for EXEC)
   bool is_write = false;               // the command (or a queued one) writes
-  bool is_migrate = false;
+  bool is_migrate = false;             // served on an open slot whatever the keys (kCmdOpenSlotLocal: MIGRATE)
   bool asking = false;                 // ASKING was sent, or the command has the asking flag
   bool readonly_client = false;        // READONLY was sent
   bool allow_reads_when_down = false;
