@@ -13,6 +13,7 @@ Prints the measured times (kill -> ROLE master, kill -> cluster_state:ok everywh
 Ports: RCS_FAILOVER_BASE_PORT (default 13000) .. +5, bus ports +10000. Every process is stopped at the end,
 also on failure; every wait and loop is bounded.
 """
+import contextlib
 import os
 import signal
 import subprocess
@@ -163,6 +164,20 @@ def form_cluster(nodes):
     rcs.wait_until(lambda: all_ok(nodes), timeout=30, what="cluster_state:ok everywhere")
     for n in nodes:
         rcs.wait_until(lambda n=n: len(cluster_nodes(n)) == len(nodes), timeout=20, what="every node known")
+
+
+@contextlib.contextmanager
+def logs_on_failure_then_stop(nodes, lines=30):
+    """Prints the last log lines of every node if the body fails, and stops every node in any case."""
+    try:
+        yield
+    except BaseException:
+        for n in nodes:
+            print("---- log of %d:\n%s" % (n.port, "\n".join(n.log().splitlines()[-lines:])))
+        raise
+    finally:
+        for n in nodes:
+            n.stop()
 
 
 def main():

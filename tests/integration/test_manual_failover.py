@@ -22,7 +22,7 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
 import rcs  # noqa: E402
-from test_failover import all_ok, alive, cluster_nodes, form_cluster, info, key_slot, role, start_nodes  # noqa: E402,E501
+from test_failover import logs_on_failure_then_stop, all_ok, alive, cluster_nodes, form_cluster, info, key_slot, role, start_nodes  # noqa: E402,E501
 
 logging.getLogger("redis").setLevel(logging.CRITICAL)
 
@@ -106,7 +106,7 @@ def wait_replica_synced(master, replica):
 def main():
     nodes = start_nodes(PORTS, NODE_TIMEOUT)
     by_port = {n.port: n for n in nodes}
-    try:
+    with logs_on_failure_then_stop(nodes, 40):
         form_cluster(nodes)
 
         # CLUSTER LINKS: for each peer its "to" link, then its "from" link (as Redis lists them).
@@ -241,13 +241,6 @@ def main():
         assert master.client().get("{mf}:before-shutdown") == b"1"
         print("SHUTDOWN handover: master exited %.3fs after SHUTDOWN, its replica is master" % (time.monotonic() - t0))
         print("OK")
-    except BaseException:
-        for n in nodes:
-            print("---- log of %d:\n%s" % (n.port, "\n".join(l for l in n.log().splitlines()[-40:])))
-        raise
-    finally:
-        for n in nodes:
-            n.stop()
 
 
 if __name__ == "__main__":

@@ -16,7 +16,7 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
 import rcs  # noqa: E402
-from test_failover import all_ok, cluster_nodes, form_cluster, info, start_nodes  # noqa: E402
+from test_failover import logs_on_failure_then_stop, all_ok, cluster_nodes, form_cluster, info, start_nodes  # noqa: E402
 
 BASE = int(os.environ.get("RCS_MIGRATION_BASE_PORT", "13500"))
 PORTS = [BASE + i for i in range(7)]
@@ -30,7 +30,7 @@ def replicas_of(view, master_id):
 def main():
     nodes = start_nodes(PORTS, NODE_TIMEOUT)
     by_port = {n.port: n for n in nodes}
-    try:
+    with logs_on_failure_then_stop(nodes, 15):
         form_cluster(nodes[:6])
         view = cluster_nodes(nodes[0])
         masters = sorted((p, v[0]) for p, v in view.items() if "master" in v[1] and v[3])
@@ -79,13 +79,6 @@ def main():
         assert not replicas_of(cluster_nodes(by_port[c_port]), c_id)
         print("cluster-allow-replica-migration no: no replica moved to orphaned C")
         print("OK")
-    except BaseException:
-        for n in nodes:
-            print("---- log of %d:\n%s" % (n.port, "\n".join(n.log().splitlines()[-15:])))
-        raise
-    finally:
-        for n in nodes:
-            n.stop()
 
 
 if __name__ == "__main__":
