@@ -113,6 +113,26 @@ class ReplicationTest(unittest.TestCase):
         self.assertEqual(rc.get("x"), b"1")
         self.assertEqual(info(r)["role"], "master")
 
+    def test_stale_replica_answers_masterdown_until_the_link_is_back(self):
+        # replica-serve-stale-data no: while the link is down only stale-flagged commands (INFO, REPLICAOF...)
+        # run; data commands and PING answer -MASTERDOWN, as redis-server does.
+        m = self.master.client()
+        m.set("x", 1)
+        r = self.start_replica(args=["--masterauth", PW, "--replica-serve-stale-data", "no"])
+        r.cli("REPLICAOF", "127.0.0.1", "12200")
+        self.wait_link_up(r)
+        self.assertEqual(r.cli("GET", "x").strip(), "1")
+        self.master.stop()
+        self.master = None
+        rcs.wait_until(lambda: info(r).get("master_link_status") == "down", timeout=10,
+                       what="the replica to see its link down")
+        self.assertIn("MASTERDOWN Link with MASTER is down", r.cli("GET", "x"))
+        self.assertIn("MASTERDOWN", r.cli("PING"))
+        self.assertEqual(info(r)["role"], "slave")
+        self.master = rcs.Server(12200, password=PW).start()
+        self.wait_link_up(r)
+        self.assertEqual(r.cli("PING").strip(), "PONG")
+
 
 if __name__ == "__main__":
     unittest.main(verbosity=2)

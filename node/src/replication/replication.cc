@@ -115,7 +115,7 @@ void Replication::FeedBytes(std::string_view bytes) {
 void Replication::Psync(Client* c, ArgList argv) {
   if (c->has(kClientReplica)) return;  // already a replica: ignore repeats
   if (is_replica() && state_ != LinkState::kConnected) {
-    c->reply.Error("NOMASTERLINK Can't SYNC while not connected with my master");
+    c->reply.Error(err::kNoMasterLink);
     return;
   }
   std::string_view want_id = argv.size() >= 3 ? argv[1] : "?";
@@ -193,7 +193,7 @@ void Replication::Replconf(Client* c, ArgList argv, ReplyBuilder& reply) {
                EqualsIgnoreCase(opt, "rdb-only") || EqualsIgnoreCase(opt, "rdb-filter-only")) {
       // Accepted: our snapshots are command streams whatever the replica's capabilities.
     } else {
-      reply.Error("ERR Unrecognized REPLCONF option: " + std::string(opt));
+      reply.Error(err::UnrecognizedReplconf(opt));
       return;
     }
   }
@@ -202,9 +202,7 @@ void Replication::Replconf(Client* c, ArgList argv, ReplyBuilder& reply) {
 
 void Replication::Wait(Client* c, int64_t numreplicas, int64_t timeout_ms, ReplyBuilder& reply) {
   if (is_replica()) {
-    reply.Error("ERR WAIT cannot be used with replica instances. Please also note that since Redis 4.0 if a "
-                "replica is configured to be writable (which is not the default) writes to replicas are just "
-                "local and are not propagated.");
+    reply.Error(err::kWaitOnReplica);
     return;
   }
   int64_t acked = 0;
@@ -257,11 +255,18 @@ void Replication::ReplicateFrom(const std::string& host, int port) {
     c->flags |= kClientCloseAfterReply;
     server_->MarkPendingWrite(c);
   }
-  state_ = LinkState::kConnect;
+  SetState(LinkState::kConnect);
   next_connect_ms_ = 0;
   link_down_since_ms_ = server_->clock().NowMs();
   LogNotice("Connecting to MASTER " + host + ":" + std::to_string(port));
   StartConnect();
+}
+
+void Replication::SetState(LinkState s) {
+  state_ = s;
+  // The dispatcher refuses non-stale commands with -MASTERDOWN while a replica's link is down
+  // (replica-serve-stale-data no).
+  server_->set_master_link_up(s == LinkState::kConnected);
 }
 
 void Replication::BecomeMaster() {
@@ -273,7 +278,7 @@ void Replication::BecomeMaster() {
   NewReplid();
   master_host_.clear();
   master_port_ = 0;
-  state_ = LinkState::kNone;
+  SetState(LinkState::kNone);
   server_->set_replica(false);
   SetLogRole('M');
   LogNotice("MASTER MODE enabled (replid " + replid_ + ", continuing " + replid2_ + " up to offset " +
@@ -295,7 +300,7 @@ void Replication::StartConnect() {
   }
   int fd = sock->fd();
   link_ = net::Connection(std::move(*sock));  // state_ says when it is connected
-  state_ = LinkState::kConnecting;
+  SetState(LinkState::kConnecting);
   link_started_ms_ = now;
   handshake_replies_ = 0;
   transfer_len_ = -1;
@@ -325,7 +330,7 @@ void Replication::OnLinkEvent(uint32_t events) {
     if (!(events & EventLoop::kWritable)) return;
     server_->loop()->Modify(link_.fd(), EventLoop::kReadable);
     LogNotice("MASTER <-> REPLICA sync started");
-    state_ = LinkState::kHandshake;
+    SetState(LinkState::kHandshake);
     SendToMaster({"PING"});
     if (!server_->config().masterauth.empty()) {
       if (!server_->config().masteruser.empty()) {
@@ -392,7 +397,7 @@ void Replication::OnHandshakeData() {
       int64_t off = 0;
       ParseInt64(line.substr(sp + 1), &off);
       master_offset_ = off;
-      state_ = LinkState::kTransfer;
+      SetState(LinkState::kTransfer);
       sync_in_progress_ = true;
       LogNotice("Full resync from master: " + master_replid_ + ":" + std::to_string(off));
     } else if (line.rfind("+CONTINUE", 0) == 0) {
@@ -472,7 +477,7 @@ void Replication::FinishTransfer(std::string_view snapshot, std::string_view res
   sync_in_progress_ = false;
   server_->loop()->Remove(link_.fd());
   net::Socket sock = link_.ReleaseSocket();
-  state_ = LinkState::kConnected;
+  SetState(LinkState::kConnected);
   last_io_ms_ = server_->clock().NowMs();
   link_down_since_ms_ = 0;
   // `rest` may point into the link's input buffer: reset the link only after the client copied it.
@@ -515,7 +520,7 @@ void Replication::OnClientFreed(Client* c) {
     master_client_ = nullptr;
     if (state_ == LinkState::kConnected) {
       LogWarning("Connection with master lost.");
-      state_ = LinkState::kConnect;
+      SetState(LinkState::kConnect);
       link_down_since_ms_ = server_->clock().NowMs();
     }
   }

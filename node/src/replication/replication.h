@@ -98,6 +98,7 @@ class Replication : public Subsystem {
   void OnHandshakeData();
   void FinishTransfer(std::string_view snapshot, std::string_view rest);
   void DropLink(const std::string& why);
+  void SetState(LinkState s);  // also tells the server whether the master link is up
   void SendToMaster(const std::vector<std::string_view>& argv);
   void NewReplid();
   void ServeWaiters();
