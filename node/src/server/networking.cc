@@ -110,7 +110,7 @@ void Server::ProcessInput(Client* c) {
     auto r = c->parser.Parse(data, &consumed, &c->argv);
     if (r == RespParser::Result::kIncomplete) break;
     if (r == RespParser::Result::kError) {
-      c->reply.Error("ERR " + c->parser.error());
+      c->reply.Error(c->parser.error_reply());
       LogVerbose("Protocol error (" + c->parser.error() + ") from client id=" + std::to_string(c->id) +
                  " addr=" + c->addr);
       c->flags |= kClientCloseAfterReply;
