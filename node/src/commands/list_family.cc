@@ -222,6 +222,17 @@ void LindexCmd(CommandContext& ctx) {
   if (l != nullptr) ctx.reply.Bulk(l->At(pos));
 }
 
+// LRANGE/LTRIM's index rule: negative indexes count from the end, start is clamped to 0 and stop to the
+// last element. False when the range is empty; else *start..*stop are valid positions.
+bool ClampRange(int64_t len, int64_t* start, int64_t* stop) {
+  if (*start < 0) *start += len;
+  if (*stop < 0) *stop += len;
+  if (*start < 0) *start = 0;
+  if (*start > *stop || *start >= len) return false;
+  if (*stop >= len) *stop = len - 1;
+  return true;
+}
+
 void LrangeCmd(CommandContext& ctx) {
   int64_t start, stop;
   if (!ParseIndex(ctx, ctx.arg(2), &start) || !ParseIndex(ctx, ctx.arg(3), &stop)) return;
@@ -232,15 +243,10 @@ void LrangeCmd(CommandContext& ctx) {
   }
   ListValue* l = AsValue<ListValue>(ctx, e);
   if (l == nullptr) return;
-  int64_t len = static_cast<int64_t>(l->size());
-  if (start < 0) start += len;
-  if (stop < 0) stop += len;
-  if (start < 0) start = 0;
-  if (start > stop || start >= len) {
+  if (!ClampRange(static_cast<int64_t>(l->size()), &start, &stop)) {
     ctx.reply.Array(0);
     return;
   }
-  if (stop >= len) stop = len - 1;
   size_t n = static_cast<size_t>(stop - start + 1);
   ctx.reply.Array(n);
   ListValue::Iterator it = l->Seek(static_cast<size_t>(start));
@@ -385,15 +391,8 @@ void LtrimCmd(CommandContext& ctx) {
   ListValue* l = AsValue<ListValue>(ctx, e);
   if (l == nullptr) return;
   int64_t len = static_cast<int64_t>(l->size());
-  if (start < 0) start += len;
-  if (stop < 0) stop += len;
-  if (start < 0) start = 0;
-  int64_t ltrim, rtrim;
-  if (start > stop || start >= len) {
-    ltrim = len;
-    rtrim = 0;
-  } else {
-    if (stop >= len) stop = len - 1;
+  int64_t ltrim = len, rtrim = 0;  // an empty range removes everything
+  if (ClampRange(len, &start, &stop)) {
     ltrim = start;
     rtrim = len - stop - 1;
   }
