@@ -149,9 +149,9 @@ std::string TestNode::Take(Client* c) {
 }
 
 PropagationLog::PropagationLog(TestNode& n) {
-  n.server().AddPropagateSink([this](const std::vector<std::string_view>& argv) {
+  n.server().AddPropagateSink([this](const PropagatedWrite& w) {
     std::string s;
-    for (auto a : argv) {
+    for (auto a : w.argv) {
       if (!s.empty()) s += ' ';
       s.append(a);
     }

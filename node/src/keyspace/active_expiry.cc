@@ -20,7 +20,7 @@ constexpr int kAcceptableStalePerc = 10;
 
 size_t Keyspace::ActiveExpireCycle(int64_t budget_us) {
   Impl& m = *impl_;
-  if (m.paused || m.vol.empty()) return 0;
+  if (m.paused || m.expiry_disabled || m.vol.empty()) return 0;
   auto start = std::chrono::steady_clock::now();
   const int64_t now = m.NowMs();
   size_t total_expired = 0, total_sampled = 0;

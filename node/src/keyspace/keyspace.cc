@@ -43,7 +43,7 @@ Entry* Keyspace::Impl::Lookup(std::string_view key, int mode) {
       int64_t now = -1;
       if (m & kHasExpire) {
         now = NowMs();
-        if (now > ExpireOf(pos.e)) {
+        if (Expired(now, ExpireOf(pos.e))) {
           if (!paused) DeleteExpired(pos, slot);
           if (mode == 1) stats.keyspace_misses++;
           return nullptr;
@@ -69,7 +69,7 @@ Keyspace::Impl::Pos Keyspace::Impl::FindLive(std::string_view key, int* slot) {
   *slot = KeyHashSlot(key);
   Table* t = dict.PrepareSlot(*slot);
   Pos pos = dict.Locate(t, dict.Hash(key), key);
-  if (pos.e != nullptr && !paused && (Meta(pos.e) & kHasExpire) && NowMs() > ExpireOf(pos.e)) {
+  if (pos.e != nullptr && !paused && (Meta(pos.e) & kHasExpire) && Expired(NowMs(), ExpireOf(pos.e))) {
     DeleteExpired(pos, *slot);
     return Pos{};
   }
@@ -190,6 +190,8 @@ Keyspace::~Keyspace() = default;
 
 void Keyspace::set_delete_hook(DeleteHook hook) { impl_->hook = std::move(hook); }
 void Keyspace::set_expiry_paused(bool paused) { impl_->paused = paused; }
+void Keyspace::set_expiry_disabled(bool disabled) { impl_->expiry_disabled = disabled; }
+void Keyspace::set_rehash_paused(bool paused) { impl_->rehash_paused = paused; }
 
 Entry* Keyspace::Find(std::string_view key) { return impl_->Lookup(key, 0); }
 Entry* Keyspace::FindRead(std::string_view key) { return impl_->Lookup(key, 1); }
@@ -290,7 +292,7 @@ uint64_t Keyspace::Scan(uint64_t cursor, size_t count, const std::function<void(
   const int64_t now = m.NowMs();
   auto emit = [&](Entry* e) {
     visited++;
-    if ((Meta(e) & kHasExpire) && now > ExpireOf(e)) return;
+    if ((Meta(e) & kHasExpire) && m.Expired(now, ExpireOf(e))) return;
     fn(*e);
   };
   while (true) {
@@ -310,16 +312,23 @@ uint64_t Keyspace::Scan(uint64_t cursor, size_t count, const std::function<void(
 }
 
 void Keyspace::ForEach(const std::function<void(const Entry&)>& fn) {
+  for (int s = 0; s < kClusterSlots; s++) ForEachInSlot(s, fn);
+}
+
+size_t Keyspace::ForEachInSlot(int slot, const std::function<void(const Entry&)>& fn) {
   Impl& m = *impl_;
+  Table* t = m.dict.Tab(slot);
+  if (t == nullptr) return 0;
   const int64_t now = m.NowMs();
-  for (int s = 0; s < kClusterSlots; s++) {
-    Table* t = m.dict.Tab(s);
-    if (t == nullptr) continue;
-    m.dict.ForEachInTable(t, [&](Entry* e) {
-      if (!(Meta(e) & kHasExpire) || now <= ExpireOf(e)) fn(*e);
-      return true;
-    });
-  }
+  size_t n = 0;
+  m.dict.ForEachInTable(t, [&](Entry* e) {
+    if (!(Meta(e) & kHasExpire) || !m.Expired(now, ExpireOf(e))) {
+      fn(*e);
+      n++;
+    }
+    return true;
+  });
+  return n;
 }
 
 Entry* Keyspace::RandomEntry() {
@@ -373,6 +382,8 @@ void Keyspace::ResetStats() {
   impl_->stale_perc = 0;
 }
 
-void Keyspace::Cron() { impl_->dict.RehashCron(); }
+void Keyspace::Cron() {
+  if (!impl_->rehash_paused) impl_->dict.RehashCron();
+}
 
 }  // namespace rcs

@@ -72,6 +72,11 @@ class Keyspace {
   // When paused (a replica), expired keys are hidden from lookups but not deleted: the master's DEL will
   // come through replication.
   void set_expiry_paused(bool paused);
+  // While loading (an AOF, a master's snapshot) no key counts as expired: the stream replays commands that
+  // saw those keys alive, and the stream's own DELs remove them.
+  void set_expiry_disabled(bool disabled);
+  // While a forked child serializes the keyspace, background rehashing would copy every page it touches.
+  void set_rehash_paused(bool paused);
 
   // Lookups: nullptr when the key is absent or expired.
   Entry* Find(std::string_view key);      // no stats, no LRU update (internal use, EXISTS-like checks)
@@ -104,6 +109,8 @@ class Keyspace {
   uint64_t Scan(uint64_t cursor, size_t count, const std::function<void(const Entry&)>& fn);
   // Every live key, in no particular order (KEYS, AOF rewrite, replica snapshot). fn must not modify.
   void ForEach(const std::function<void(const Entry&)>& fn);
+  // The live keys of one slot (a resumable serializer walks slot by slot). Returns how many.
+  size_t ForEachInSlot(int slot, const std::function<void(const Entry&)>& fn);
   // A random live key (RANDOMKEY), nullptr if empty.
   Entry* RandomEntry();
 

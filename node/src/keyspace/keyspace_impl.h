@@ -33,6 +33,8 @@ struct Keyspace::Impl {
   const Clock* clock;
   DeleteHook hook;
   bool paused = false;
+  bool expiry_disabled = false;  // loading: nothing is expired (the stream replays what happened then)
+  bool rehash_paused = false;    // a forked child shares our pages: no background rehash
   uint64_t rng;
   keyspace_internal::SlotDict dict;
   std::vector<Entry*> vol;  // entries with an expiry
@@ -51,6 +53,7 @@ struct Keyspace::Impl {
     return rng * 0x2545F4914F6CDD1Dull;
   }
   int64_t NowMs() const { return clock->NowMs(); }
+  bool Expired(int64_t now, int64_t at) const { return !expiry_disabled && now > at; }
 
   // ---- volatile array ----
   void VolAdd(Entry* e) {

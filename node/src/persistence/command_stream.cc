@@ -34,14 +34,43 @@ void SerializeEntry(const Entry& e, std::string* out) {
   if (e.has_expire()) AppendRespCommand(out, {"PEXPIREAT", e.key(), when});
 }
 
+KeyspaceSerializer::KeyspaceSerializer(Keyspace& db, int64_t now_ms, size_t chunk_bytes)
+    : db_(db), now_ms_(now_ms), chunk_bytes_(chunk_bytes) {}
+
+bool KeyspaceSerializer::Flush(const Sink& sink) {
+  if (buf_.empty()) return true;
+  bytes_ += buf_.size();
+  bool ok = sink(buf_);
+  buf_.clear();
+  if (!ok) failed_ = true;
+  return ok;
+}
+
+bool KeyspaceSerializer::Step(const Sink& sink, uint64_t budget_bytes) {
+  if (failed_) return true;
+  uint64_t start = bytes_;
+  while (next_slot_ < kSlots) {
+    db_.ForEachInSlot(next_slot_++, [&](const Entry& e) {
+      if (failed_) return;
+      if (e.has_expire() && e.expire_at_ms() <= now_ms_) return;
+      SerializeEntry(e, &buf_);
+      keys_++;
+      if (buf_.size() >= chunk_bytes_) Flush(sink);
+    });
+    if (failed_) return true;
+    if (bytes_ - start >= budget_bytes) return false;
+  }
+  Flush(sink);
+  return true;
+}
+
 size_t SerializeKeyspace(Keyspace& db, int64_t now_ms, std::string* out) {
-  size_t n = 0;
-  db.ForEach([&](const Entry& e) {
-    if (e.has_expire() && e.expire_at_ms() <= now_ms) return;
-    SerializeEntry(e, out);
-    n++;
+  KeyspaceSerializer s(db, now_ms);
+  s.Run([out](std::string_view chunk) {
+    out->append(chunk.data(), chunk.size());
+    return true;
   });
-  return n;
+  return s.keys();
 }
 
 }  // namespace rcs

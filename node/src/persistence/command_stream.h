@@ -1,13 +1,21 @@
-// The keyspace as a stream of commands: what a replica's full sync and the AOF rewrite both write.
+// The keyspace as a stream of commands: what a replica's full sync and the AOF rewrite both write, and what
+// AOF loading and a replica's full sync both read back (persistence/command_loader.h).
 //
 // Format: RESP multibulk commands, one or more per key, e.g.
 //   *3 $3 SET $k $v            strings (SET k v PXAT t when the key has an expiry)
 //   *N $5 RPUSH $k ...          lists/hashes/sets/sorted sets: Object::EmitRebuildCommands, batched
 //   *3 $9 PEXPIREAT $k $t       expiry of a non-string key, after its content
-// Replaying the stream on an empty keyspace rebuilds the same keys, values and absolute expiries. Keys
-// already expired at serialization time are left out.
+// Replaying the stream on an empty keyspace rebuilds the same keys, values and absolute expiries (so a
+// restart never extends a TTL). Keys already expired at serialization time are left out. redis-server
+// reads the same stream (it is the AOF format with aof-use-rdb-preamble no).
+//
+// KeyspaceSerializer walks the keyspace one cluster slot at a time and hands the commands to a sink in
+// chunks, so memory stays bounded by a chunk (plus one key) whatever the data set, and a caller can stop
+// after a budget and resume later. Resuming is only a consistent cut if the keyspace did not change in
+// between: the AOF rewrite runs it in a forked child, whose keyspace is frozen.
 #pragma once
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -22,7 +30,37 @@ void AppendRespCommand(std::string* out, const std::vector<std::string_view>& ar
 // Appends the commands that rebuild one key.
 void SerializeEntry(const Entry& e, std::string* out);
 
-// Serializes the whole keyspace. Returns the number of keys written.
+class KeyspaceSerializer {
+ public:
+  // Receives the stream in order; returns false to stop (a write error), which makes Step return done
+  // with failed() set.
+  using Sink = std::function<bool(std::string_view chunk)>;
+  KeyspaceSerializer(Keyspace& db, int64_t now_ms, size_t chunk_bytes = 64 * 1024);
+
+  // Serializes until at least `budget_bytes` more were handed to the sink, or to the end. True when the
+  // whole keyspace has been written (or the sink failed).
+  bool Step(const Sink& sink, uint64_t budget_bytes);
+  bool Run(const Sink& sink) { return Step(sink, UINT64_MAX); }
+
+  bool done() const { return next_slot_ >= kSlots && buf_.empty(); }
+  bool failed() const { return failed_; }
+  size_t keys() const { return keys_; }
+  uint64_t bytes() const { return bytes_; }
+
+ private:
+  static constexpr int kSlots = 16384;
+  bool Flush(const Sink& sink);
+  Keyspace& db_;
+  int64_t now_ms_;
+  size_t chunk_bytes_;
+  int next_slot_ = 0;
+  std::string buf_;
+  size_t keys_ = 0;
+  uint64_t bytes_ = 0;
+  bool failed_ = false;
+};
+
+// Serializes the whole keyspace into one string. Returns the number of keys written.
 size_t SerializeKeyspace(Keyspace& db, int64_t now_ms, std::string* out);
 
 }  // namespace rcs

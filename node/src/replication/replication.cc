@@ -7,6 +7,7 @@
 #include "base/strutil.h"
 #include "net/event_loop.h"
 #include "net/socket.h"
+#include "persistence/command_loader.h"
 #include "persistence/command_stream.h"
 #include "protocol/errors.h"
 
@@ -65,7 +66,11 @@ Replication::Replication(Server* server)
     : server_(server), backlog_(static_cast<size_t>(server->config().repl_backlog_size)) {
   replid_ = RandomHex(40);
   replid2_ = std::string(40, '0');
-  server_->AddPropagateSink([this](const std::vector<std::string_view>& argv) { Feed(argv); });
+  server_->AddPropagateSink([this](const PropagatedWrite& w) {
+    // A replica forwards its master's stream byte for byte (OnMasterStreamApplied); a replay is no write.
+    if (w.origin == WriteOrigin::kMaster || w.origin == WriteOrigin::kLoading) return;
+    Feed(w.argv);
+  });
   server_->SetMasterStreamHook([this](std::string_view raw) { OnMasterStreamApplied(raw); });
   server_->SetInfoProvider("replication", [this](std::string* out) { InfoSection(out); });
 }
@@ -440,33 +445,20 @@ void Replication::OnHandshakeData() {
 void Replication::FinishTransfer(std::string_view snapshot, std::string_view rest) {
   bool full = state_ == LinkState::kTransfer;
   if (full) {
-    // Replace our data with the master's snapshot: flush, then apply its commands as the master would.
+    // Replace our data with the master's snapshot: flush, then replay it as the AOF is replayed.
     server_->db().Clear();
     server_->TouchAllKeys();
-    Client* loader = server_->CreateFakeClient();
-    loader->flags |= kClientMaster;
-    server_->set_loading(true);
-    RespParser parser;
-    std::vector<std::string_view> args;
-    size_t pos = 0, applied = 0;
-    while (pos < snapshot.size()) {
-      size_t consumed = 0;
-      auto r = parser.Parse(snapshot.substr(pos), &consumed, &args);
-      if (r != RespParser::Result::kCommand) {
-        server_->set_loading(false);
-        server_->FreeClient(loader);
-        DropLink("Corrupt snapshot from MASTER at byte " + std::to_string(pos));
+    size_t applied = 0;
+    {
+      CommandStreamLoader loader(*server_);
+      StatusOr<size_t> r = loader.Feed(snapshot);
+      if (!r.ok() || *r != snapshot.size() || loader.in_transaction()) {
+        DropLink("Corrupt snapshot from MASTER at byte " + std::to_string(loader.offset()) +
+                 (r.ok() ? std::string(" (truncated)") : ": " + r.status().message()));
         return;
       }
-      pos += consumed;
-      if (!args.empty()) {
-        server_->ExecuteCommand(loader, args);
-        loader->out.clear();
-        applied++;
-      }
+      applied = loader.commands();
     }
-    server_->set_loading(false);
-    server_->FreeClient(loader);
     // Our backlog now continues from the master's offset.
     backlog_.set_end_offset(master_offset_);
     replid_ = master_replid_;
@@ -540,7 +532,8 @@ void Replication::Cron() {
   if (last_cron_ms_ != 0 && now - last_cron_ms_ > 2000) last_ping_ms_ = now;
   last_cron_ms_ = now;
   if (is_replica()) {
-    if (state_ == LinkState::kConnect) StartConnect();
+    // Not before our own data is loaded (the AOF): PSYNC then asks for what follows it.
+    if (state_ == LinkState::kConnect && !server_->loading()) StartConnect();
     if ((state_ == LinkState::kConnecting || state_ == LinkState::kHandshake || state_ == LinkState::kTransfer) &&
         now - link_started_ms_ > static_cast<int64_t>(cfg.repl_timeout) * 1000) {
       DropLink("Timeout connecting to the MASTER...");

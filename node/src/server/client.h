@@ -28,6 +28,7 @@ enum ClientFlag : uint32_t {
   kClientFake = 1u << 10,         // no socket
   kClientPubSub = 1u << 11,
   kClientNoEvict = 1u << 12,
+  kClientHoldReplies = 1u << 13,  // its writes are not on disk yet (appendfsync always): replies wait
 };
 
 class Client {

@@ -237,6 +237,7 @@ void Server::HandleClientsBeforeSleep() {
       else FreeClient(c);
     }
   }
+  for (auto& [name, sub] : subsystems_) sub->BeforeReplies();
   if (pending_writes_.empty()) return;
   auto pending = std::move(pending_writes_);
   pending_writes_.clear();
@@ -244,11 +245,29 @@ void Server::HandleClientsBeforeSleep() {
   pending.erase(std::unique(pending.begin(), pending.end()), pending.end());
   for (Client* c : pending) {
     if (clients_.count(c->id) == 0 || c->fd < 0) continue;
+    if (c->has(kClientHoldReplies)) continue;  // written by ReleaseReplies once its writes are on disk
     if (c->out_pos < c->out.size()) {
       WriteToClient(c);
     } else if (c->has(kClientCloseAfterReply)) {
       CloseClient(c);
     }
+  }
+}
+
+void Server::HoldReplies(Client* c) {
+  if (c == nullptr || c->fd < 0 || c->has(kClientHoldReplies)) return;
+  c->flags |= kClientHoldReplies;
+  held_replies_.push_back(c->id);
+}
+
+void Server::ReleaseReplies() {
+  auto held = std::move(held_replies_);
+  held_replies_.clear();
+  for (uint64_t id : held) {
+    auto it = clients_.find(id);
+    if (it == clients_.end()) continue;
+    it->second->flags &= ~kClientHoldReplies;
+    MarkPendingWrite(it->second.get());
   }
 }
 

@@ -19,11 +19,11 @@ Server::Server(Config config, const Clock* clock)
   start_time_ms_ = clock_->NowMs();
   last_save_time_s_ = start_time_ms_ / 1000;
   run_id_ = RandomHex(40);
-  db_.set_delete_hook([this](std::string_view key, Keyspace::DeleteReason) {
+  db_.set_delete_hook([this](std::string_view key, Keyspace::DeleteReason why) {
     // The keyspace removed a key on its own (expired/evicted): replicas and the AOF get a DEL, and
     // WATCHers see the key as modified.
     std::vector<std::string_view> del = {"DEL", key};
-    Propagate(del);
+    Propagate(del, why == Keyspace::DeleteReason::kEvicted ? WriteOrigin::kEviction : WriteOrigin::kExpiry);
     TouchKey(key);
   });
 }
@@ -110,6 +110,11 @@ void Server::ExecuteCommand(Client* c, ArgList argv) {
   if (!from_master) {
     if (is_replica_ && config_.replica_read_only && spec->is(kCmdWrite)) return reject(err::kReadOnlyReplica);
     if (config_.maxmemory > 0 && spec->is(kCmdDenyOom) && !EvictIfNeeded()) return reject(err::kOom);
+    // The AOF cannot be written: refuse writes (and PING on a master, as Redis does, so that monitoring sees
+    // it) until the disk works again. Reads keep working.
+    if (!write_error_.empty() && (spec->is(kCmdWrite) || (spec->name == "ping" && !is_replica_))) {
+      return reject(write_error_);
+    }
     // As Redis: EXEC is refused when any queued command lacks the flag.
     auto lacks = [&](CommandFlag f) {
       return !spec->is(f) || (spec->is(kCmdRunsQueue) && in_multi && (c->multi_lacks & f) != 0);
@@ -181,18 +186,19 @@ void Server::Call(Client* c, const CommandSpec& spec, ArgList argv, bool retry) 
   if (ctx.dirty > 0) {
     dirty_ += ctx.dirty;
     if (!spec.is(kCmdNoPropagate)) {
+      WriteOrigin origin = OriginOf(c);
       if (in_exec_ && !exec_propagated_multi_) {
         std::vector<std::string_view> multi = {"MULTI"};
-        Propagate(multi);
+        Emit({multi, origin, true, c});
         exec_propagated_multi_ = true;
       }
       if (ctx.propagate_as.empty()) {
         std::vector<std::string_view> v(argv.begin(), argv.end());
-        Propagate(v);
+        Emit({v, origin, in_exec_, c});
       } else {
         for (auto& cmd : ctx.propagate_as) {
           std::vector<std::string_view> v(cmd.begin(), cmd.end());
-          Propagate(v);
+          Emit({v, origin, in_exec_, c});
         }
       }
     }
@@ -208,8 +214,20 @@ void Server::Call(Client* c, const CommandSpec& spec, ArgList argv, bool retry) 
   }
 }
 
-void Server::Propagate(const std::vector<std::string_view>& argv) {
-  for (auto& sink : propagate_sinks_) sink(argv);
+WriteOrigin Server::OriginOf(const Client* c) const {
+  if (loading_) return WriteOrigin::kLoading;
+  if (c != nullptr && c->has(kClientMaster)) return WriteOrigin::kMaster;
+  return WriteOrigin::kClient;
+}
+
+void Server::Propagate(const std::vector<std::string_view>& argv, WriteOrigin origin, Client* client) {
+  // While loading, the keyspace deletes nothing by itself (expiry is off), so everything is the replay.
+  if (loading_) origin = WriteOrigin::kLoading;
+  Emit({argv, origin, false, client});
+}
+
+void Server::Emit(const PropagatedWrite& w) {
+  for (auto& sink : propagate_sinks_) sink(w);
 }
 
 // ---- WATCH / MULTI ----
@@ -289,7 +307,7 @@ void Server::ExecTransaction(Client* c) {
   }
   if (exec_propagated_multi_) {
     std::vector<std::string_view> exec = {"EXEC"};
-    Propagate(exec);
+    Emit({exec, OriginOf(c), true, c});
   }
   in_exec_ = false;
   exec_propagated_multi_ = false;

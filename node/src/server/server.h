@@ -26,6 +26,24 @@ namespace rcs {
 
 class EventLoop;
 
+// Where a propagated write comes from.
+enum class WriteOrigin : uint8_t {
+  kClient,    // a client's command
+  kMaster,    // our master's replication stream (a replica applying it)
+  kLoading,   // replaying the AOF or a master's snapshot: already persisted, never re-propagated
+  kExpiry,    // the keyspace deleted an expired key (DEL)
+  kEviction,  // maxmemory evicted a key (DEL)
+};
+
+struct PropagatedWrite {
+  const std::vector<std::string_view>& argv;
+  WriteOrigin origin;
+  // Part of a transaction: MULTI, the queued writes and EXEC (the same origin for all of them), so a
+  // sink keeps them together.
+  bool in_batch = false;
+  Client* client = nullptr;  // the client whose command caused it (nullptr for expiry/eviction)
+};
+
 // Subsystems that plug into the server (cluster mode, replication, AOF). The server calls them at fixed
 // points; they reach back through the Server's public API and its event loop.
 class Subsystem {
@@ -39,6 +57,10 @@ class Subsystem {
   // Called from the server's cron (hz times a second) and before the event loop sleeps.
   virtual void Cron() {}
   virtual void BeforeSleep() {}
+  // Called before the event loop sleeps, after every command of this iteration ran and right before the
+  // replies are written (the AOF writes and, with appendfsync always, fsyncs here: no reply leaves before
+  // its write is on disk).
+  virtual void BeforeReplies() {}
   // Called on every loop iteration once a shutdown was requested (SIGTERM, SHUTDOWN): return true to keep
   // the server running a little longer (cluster mode hands a master's slots to its replica first). Each
   // subsystem bounds its own wait.
@@ -128,8 +150,10 @@ class Server {
   void ExecTransaction(Client* c);
   void DiscardTransaction(Client* c);
 
-  // Sinks that receive every propagated write (AOF, replication). Each gets the command's argv.
-  using PropagateSink = std::function<void(const std::vector<std::string_view>& argv)>;
+  // Sinks that receive every propagated write (AOF, replication). Each gets the command's argv and where the
+  // write came from, and decides from that: the AOF keeps everything but its own replay; replication
+  // forwards its master's stream byte for byte elsewhere and so skips kMaster.
+  using PropagateSink = std::function<void(const PropagatedWrite& w)>;
   void AddPropagateSink(PropagateSink sink) { propagate_sinks_.push_back(std::move(sink)); }
   // Subsystems (cluster mode, replication, later the AOF), installed by the program's wiring (node.cc) or
   // a test. Owned by the server, called in the order added, found by their type:
@@ -152,6 +176,14 @@ class Server {
   // replica-serve-stale-data is no, commands without the stale flag get -MASTERDOWN.
   void set_master_link_up(bool up) { master_link_up_ = up; }
   void set_loading(bool loading) { loading_ = loading; }
+  // Persistence failed (e.g. "MISCONF Errors writing to the AOF file: No space left on device"): writes are
+  // refused with this error until it is cleared with "".
+  void set_write_error(std::string error) { write_error_ = std::move(error); }
+  const std::string& write_error() const { return write_error_; }
+  // Replies held back from a client until its writes are on disk (appendfsync always after a failed
+  // write): the network layer keeps its output until ReleaseReplies.
+  void HoldReplies(Client* c);
+  void ReleaseReplies();
   // INFO sections provided by subsystems (replication, cluster, persistence): name -> text producer.
   using InfoProvider = std::function<void(std::string* out)>;
   void SetInfoProvider(const std::string& section, InfoProvider p) { info_providers_[section] = std::move(p); }
@@ -159,8 +191,10 @@ class Server {
   // Keys changed by someone other than a command (expiry, eviction, FLUSHALL): invalidate WATCH.
   void TouchKey(std::string_view key);
   void TouchAllKeys();  // FLUSHALL/FLUSHDB
-  // Propagates a write to the AOF and the replicas.
-  void Propagate(const std::vector<std::string_view>& argv);
+  // Propagates a write the node makes itself (expiry, eviction, a cluster slot's cleanup) to the AOF and the
+  // replicas. Commands propagate through Call.
+  void Propagate(const std::vector<std::string_view>& argv, WriteOrigin origin = WriteOrigin::kClient,
+                 Client* client = nullptr);
 
   // Slowlog
   std::deque<SlowlogEntry>& slowlog() { return slowlog_; }
@@ -181,6 +215,8 @@ class Server {
   void AddSubsystemOfType(std::type_index type, std::unique_ptr<Subsystem> s);
   Subsystem* FindSubsystem(std::type_index type) const;
   void Call(Client* c, const CommandSpec& spec, ArgList argv, bool retry = false);
+  WriteOrigin OriginOf(const Client* c) const;
+  void Emit(const PropagatedWrite& w);
   bool CheckAuth(Client* c, const CommandSpec& spec);
   void BlockClient(Client* c, ArgList argv, CommandContext::BlockRequest& req);
   void UnblockClient(Client* c, bool timed_out);
@@ -219,6 +255,8 @@ class Server {
   int64_t dirty_ = 0;
   int64_t last_save_time_s_ = 0;
   bool loading_ = false;
+  std::string write_error_;
+  std::vector<uint64_t> held_replies_;  // client ids
   bool is_replica_ = false;
   bool master_link_up_ = true;  // until the replication link says otherwise
   bool shutdown_requested_ = false;
