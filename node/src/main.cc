@@ -6,6 +6,7 @@
 
 #include "base/log.h"
 #include "node.h"
+#include "persistence/aof_check.h"
 #include "server/config.h"
 #include "server/server.h"
 
@@ -20,7 +21,8 @@ void Usage() {
           "Usage: redis-cluster-node [/path/to/redis.conf] [options] [-]\n"
           "       redis-cluster-node - (read config from stdin)\n"
           "       redis-cluster-node -v or --version\n"
-          "       redis-cluster-node -h or --help\n\n"
+          "       redis-cluster-node -h or --help\n"
+          "       redis-cluster-node --check-aof <appendonlydir/appendonly.aof.manifest | file.aof> [--fix]\n\n"
           "Examples:\n"
           "       redis-cluster-node --port 7000 --cluster-enabled yes --requirepass secret\n"
           "       redis-cluster-node /etc/redis/7000.conf --loglevel verbose\n");
@@ -35,6 +37,11 @@ int main(int argc, char** argv) {
   if (argc >= 2 && (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0)) {
     Usage();
     return 0;
+  }
+  if (argc >= 3 && strcmp(argv[1], "--check-aof") == 0) {
+    // redis-cluster-node --check-aof <manifest or file> [--fix], as redis-check-aof.
+    bool fix = argc >= 4 && strcmp(argv[3], "--fix") == 0;
+    return rcs::RunCheckAof(argv[2], fix, stdout);
   }
   rcs::Config config;
   rcs::Status st = rcs::LoadConfig(argc - 1, argv + 1, &config);
@@ -53,11 +60,6 @@ int main(int argc, char** argv) {
   if (!rcs::SetLogFile(config.logfile)) {
     fprintf(stderr, "Can't open the log file: %s\n", strerror(errno));
     return 1;
-  }
-  if (config.appendonly) {
-    // The directive is accepted so existing configs start, but say plainly what it does not do yet.
-    rcs::LogWarning("WARNING: appendonly yes is accepted but the AOF is not implemented in this version: data "
-                    "is kept in memory only and is lost when the process stops (replicas keep copies).");
   }
   signal(SIGPIPE, SIG_IGN);
   rcs::Server server(config);

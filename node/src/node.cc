@@ -4,12 +4,16 @@
 
 #include "cluster/cluster.h"
 #include "commands/families.h"
+#include "persistence/aof.h"
 #include "replication/replication.h"
 
 namespace rcs {
 
 void WireNode(Server& server) {
   RegisterAllCommands(server.commands());
+  // The AOF first: its Start begins loading, and replication does not connect to a master before our own
+  // data (and the replication position the AOF recorded) is loaded.
+  InstallAof(server);
   InstallReplication(server);
   if (server.config().cluster_enabled) server.AddSubsystem(std::make_unique<cluster::Cluster>(&server));
 }

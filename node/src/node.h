@@ -7,8 +7,9 @@
 
 namespace rcs {
 
-// Registers every command family, installs replication (always: any node can become a master or a
-// replica) and, when cluster-enabled, cluster mode (slots, redirects, the cluster bus).
+// Registers every command family, installs the AOF (always: CONFIG SET appendonly yes turns it on at run
+// time), replication (always: any node can become a master or a replica) and, when cluster-enabled, cluster
+// mode (slots, redirects, the cluster bus).
 void WireNode(Server& server);
 
 }  // namespace rcs

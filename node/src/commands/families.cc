@@ -13,6 +13,7 @@ void RegisterAllCommands(CommandRegistry& r) {
   RegisterZSetFamily(r);
   RegisterClusterFamily(r);
   RegisterReplicationFamily(r);
+  RegisterPersistenceFamily(r);
 }
 
 }  // namespace rcs

@@ -15,6 +15,7 @@ void RegisterZSetFamily(CommandRegistry& r);
 void RegisterTransactionFamily(CommandRegistry& r);
 void RegisterClusterFamily(CommandRegistry& r);
 void RegisterReplicationFamily(CommandRegistry& r);
+void RegisterPersistenceFamily(CommandRegistry& r);
 // Every family above, in the order COMMAND lists them.
 void RegisterAllCommands(CommandRegistry& r);
 

@@ -186,6 +186,14 @@ inline constexpr std::string_view kWaitOnReplica =
 // "ERR Unrecognized REPLCONF option: x"
 std::string UnrecognizedReplconf(std::string_view option);
 
+// ---- Persistence (AOF) ----
+// Followed by strerror() of the failed write or fsync, as Redis's writeCommandsGetDiskErrorMessage.
+inline constexpr std::string_view kMisconfAof = "MISCONF Errors writing to the AOF file: ";
+inline constexpr std::string_view kAofRewriteInProgress =
+    "ERR Background append only file rewriting already in progress";
+inline constexpr std::string_view kAofRewriteFailed =
+    "ERR Can't execute an AOF background rewriting. Please check the server logs for more information.";
+
 // ---- Cluster: redirects (MOVED/ASK are built by Redirect) ----
 inline constexpr std::string_view kCrossSlot = "CROSSSLOT Keys in request don't hash to the same slot";
 inline constexpr std::string_view kClusterDownUnbound = "CLUSTERDOWN Hash slot not served";
@@ -278,7 +286,7 @@ inline constexpr std::string_view kAll[] = {
     kBadClientName, kInvalidClientId, kClientIdNotPositive, kNoSuchClient, kNoShutdown, kSlowlogCount,
     kConfigRewriteUnsupported, kInvalidCommand, kGetKeysArity, kGetKeysBadArgs, kGetKeysNoKeys,
     kReplicaOfClusterMode, kInvalidMasterPort, kReplicaKeyspace, kNoReplicasAck, kNoMasterLink,
-    kWaitOnReplica, kCrossSlot, kClusterDownUnbound, kClusterDown, kClusterDownReadOnly, kTryAgain,
+    kWaitOnReplica, kMisconfAof, kAofRewriteInProgress, kAofRewriteFailed, kCrossSlot, kClusterDownUnbound, kClusterDown, kClusterDownReadOnly, kTryAgain,
     kClusterDisabled, kFailoverToMaster, kFailoverMasterUnknown, kFailoverMasterDown, kInvalidSlot,
     kInvalidSlotShort, kInvalidSlotOrKeys, kSetSlotSyntax, kSetSlotReplica,
     kReplicateMyself, kReplicateReplica, kReplicateNotEmpty, kForgetMyself, kForgetMaster, kResetWithKeys,
