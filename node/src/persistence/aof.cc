@@ -285,6 +285,16 @@ void Aof::OnClientFreed(Client* c) {
   batch_clients_.erase(std::remove(batch_clients_.begin(), batch_clients_.end(), c), batch_clients_.end());
 }
 
+void Aof::OnDatasetReplaced() {
+  if (state_ == State::kOff) return;
+  KillChild();
+  Flush(true, true);
+  if (cur_is_temp_) unlink(PathOf(cur_incr_).c_str());
+  cur_is_temp_ = false;
+  Status st = StartRewrite(true);
+  if (!st.ok()) LogWarning("Can't write a new AOF base after the full sync (retried): " + st.message());
+}
+
 void Aof::BeforeReplies() {
   if (state_ == State::kOff || loader_ != nullptr) return;
   bool always = server_->config().appendfsync == "always";

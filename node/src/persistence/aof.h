@@ -39,6 +39,9 @@
 // the data) or versioning every write path. fork() costs copying the page tables (about 10 ms per GB of
 // RSS, measured in bench/persistence) and then only the pages written during the rewrite.
 //
+// A replica that loaded its master's snapshot (origin kLoading: not appended) does the same as CONFIG SET
+// appendonly yes below: until the new base is complete, the manifest still names the old data set.
+//
 // CONFIG SET appendonly yes at run time starts a rewrite whose incremental file is a temporary one, not in
 // any manifest, until the new base is complete (Redis's "wait rewrite" state); appendonly no stops
 // appending (and kills a running rewrite).
@@ -101,6 +104,7 @@ class Aof : public Subsystem {
   void BeforeReplies() override;
   void Shutdown() override;
   void OnClientFreed(Client* c) override;
+  void OnDatasetReplaced() override;
 
   // BGREWRITEAOF. Ok, or the error to reply.
   Status RewriteInBackground();

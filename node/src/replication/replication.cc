@@ -459,6 +459,7 @@ void Replication::FinishTransfer(std::string_view snapshot, std::string_view res
       }
       applied = loader.commands();
     }
+    server_->DatasetReplaced();
     // Our backlog now continues from the master's offset.
     backlog_.set_end_offset(master_offset_);
     replid_ = master_replid_;

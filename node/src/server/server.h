@@ -69,6 +69,8 @@ class Subsystem {
   virtual void Shutdown() {}
   // Called for a client that is being freed (e.g. a replica link).
   virtual void OnClientFreed(Client* c) {}
+  // The whole data set was replaced (a replica loaded its master's snapshot): the AOF writes a new base.
+  virtual void OnDatasetReplaced() {}
 };
 
 struct SlowlogEntry {
@@ -188,6 +190,10 @@ class Server {
   using InfoProvider = std::function<void(std::string* out)>;
   void SetInfoProvider(const std::string& section, InfoProvider p) { info_providers_[section] = std::move(p); }
 
+  // Tells every subsystem that the data set was replaced wholesale (not through propagated writes).
+  void DatasetReplaced() {
+    for (auto& [name, sub] : subsystems_) sub->OnDatasetReplaced();
+  }
   // Keys changed by someone other than a command (expiry, eviction, FLUSHALL): invalidate WATCH.
   void TouchKey(std::string_view key);
   void TouchAllKeys();  // FLUSHALL/FLUSHDB

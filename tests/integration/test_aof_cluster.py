@@ -1,0 +1,90 @@
+"""A 3+3 cluster of our nodes with appendonly yes, all six killed with SIGKILL together and restarted: every
+key is back, every node has the same id, cluster_state:ok, the replicas link to their masters again.
+Ports 15100-15105 (bus ports +10000)."""
+import logging
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import unittest
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "lib"))
+import rcs  # noqa: E402
+
+logging.getLogger("redis").setLevel(logging.CRITICAL)
+PORTS = [15100 + i for i in range(6)]
+KEYS = 3000
+
+
+def field(node, args, name):
+    for line in node.cli(*args).splitlines():
+        if line.startswith(name + ":"):
+            return line.split(":", 1)[1].strip()
+    return None
+
+
+class AofClusterTest(unittest.TestCase):
+    def setUp(self):
+        self.root = tempfile.mkdtemp(prefix="rcs-aof-cluster-")
+        self.nodes = []
+
+    def tearDown(self):
+        for n in self.nodes:
+            n.stop()
+        shutil.rmtree(self.root, ignore_errors=True)
+
+    def start_all(self):
+        nodes = []
+        for p in PORTS:
+            d = os.path.join(self.root, str(p))
+            os.makedirs(d, exist_ok=True)
+            n = rcs.Server(p, workdir=d, args=["--cluster-enabled", "yes", "--cluster-node-timeout", "3000",
+                                               "--appendonly", "yes", "--appendfsync", "always"])
+            self.nodes.append(n)
+            nodes.append(n.start())
+        return nodes
+
+    def wait_ok(self, nodes):
+        rcs.wait_until(lambda: all(field(n, ["CLUSTER", "INFO"], "cluster_state") == "ok" for n in nodes),
+                       timeout=60, what="cluster_state:ok on all six nodes")
+
+    def test_all_six_killed_and_restarted_keep_keys_ids_and_roles(self):
+        nodes = self.start_all()
+        out = subprocess.run([rcs.REDIS_CLI, "--cluster", "create"] + ["127.0.0.1:%d" % p for p in PORTS] +
+                             ["--cluster-replicas", "1", "--cluster-yes"], capture_output=True, text=True,
+                             timeout=120, stdin=subprocess.DEVNULL)
+        self.assertEqual(out.returncode, 0, out.stdout + out.stderr)
+        self.wait_ok(nodes)
+        from redis.cluster import RedisCluster
+        c = RedisCluster(host="127.0.0.1", port=PORTS[0], socket_timeout=10)
+        for i in range(KEYS):
+            c.set("key:%d" % i, "value:%d" % i)
+        ids = {n.port: n.cli("CLUSTER", "MYID").strip() for n in nodes}
+        roles = {n.port: field(n, ["INFO", "replication"], "role") for n in nodes}
+        # Replicas have applied the stream (so their AOF holds the keys too) before the crash.
+        rcs.wait_until(lambda: sum(int(field(n, ["INFO", "keyspace"], "db0").split(",")[0].split("=")[1])
+                                   if field(n, ["INFO", "keyspace"], "db0") else 0 for n in nodes) == 2 * KEYS,
+                       timeout=30, what="replicas to hold every key")
+        c.close()
+        for n in nodes:
+            n.kill()
+        for n in nodes:
+            n.start()
+        self.wait_ok(nodes)
+        self.assertEqual({n.port: n.cli("CLUSTER", "MYID").strip() for n in nodes}, ids)
+        self.assertEqual({n.port: field(n, ["INFO", "replication"], "role") for n in nodes}, roles)
+        for n in nodes:
+            if roles[n.port] == "slave":
+                rcs.wait_until(lambda n=n: field(n, ["INFO", "replication"], "master_link_status") == "up",
+                               timeout=30, what="replica %d linked" % n.port)
+        c = RedisCluster(host="127.0.0.1", port=PORTS[1], socket_timeout=10)
+        missing = [i for i in range(KEYS) if c.get("key:%d" % i) != b"value:%d" % i]
+        self.assertEqual(missing, [])
+        c.close()
+        for n in nodes:
+            self.assertIn("DB loaded from append only file", n.log())
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
