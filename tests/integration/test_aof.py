@@ -311,6 +311,39 @@ class AofTest(unittest.TestCase):
         self.assertEqual(c2.lrange("l", 0, -1), [b"z", b"a", b"b", b"c"])
         self.assertEqual(c2.dbsize(), 11)
 
+    def test_restarted_replica_continues_with_a_partial_resync(self):
+        master = rcs.Server(15010, args=["--appendonly", "yes"])
+        self.servers.append(master)
+        master.start()
+        m = master.client()
+        for i in range(500):
+            m.set("k%d" % i, i)
+        rdir = os.path.join(self.dir, "replica")
+        os.makedirs(rdir)
+        replica = self.node(15011, ["--replicaof", "127.0.0.1", "15010"], workdir=rdir).start()
+        rcs.wait_until(lambda: info(replica, "replication").get("master_link_status") == "up", timeout=10,
+                       what="the replica's link")
+        for i in range(500, 1000):
+            m.set("k%d" % i, i)
+        rcs.wait_until(lambda: info(replica, "replication")["slave_repl_offset"] ==
+                       info(master, "replication")["master_repl_offset"], timeout=10, what="the replica to catch up")
+        time.sleep(1.2)  # everysec: the replica's AOF is on disk
+        replica.kill()
+        for i in range(1000, 1500):  # written while the replica is down: still in the master's backlog
+            m.set("k%d" % i, i)
+        full_before = int(info(master, "stats")["sync_full"])
+        partial_before = int(info(master, "stats")["sync_partial_ok"])
+        r = subprocess.run([REDIS_CHECK_AOF, os.path.join(rdir, AOF_DIR, MANIFEST)], capture_output=True, text=True)
+        self.assertEqual(r.returncode, 0, r.stdout)  # our replication marks are annotations Redis skips
+        replica2 = self.node(15011, ["--replicaof", "127.0.0.1", "15010"], workdir=rdir).start()
+        rcs.wait_until(lambda: info(replica2, "replication").get("master_link_status") == "up", timeout=20,
+                       what="the restarted replica's link")
+        rcs.wait_until(lambda: replica2.client().dbsize() == 1500, timeout=10, what="the keys written meanwhile")
+        self.assertEqual(int(info(master, "stats")["sync_partial_ok"]), partial_before + 1, replica2.log() + master.log())
+        self.assertEqual(int(info(master, "stats")["sync_full"]), full_before)
+        self.assertIn("Replication position restored from the AOF", replica2.log())
+        self.assertEqual(replica2.client().get("k1499"), b"1499")
+
     @unittest.skipUnless(os.geteuid() == 0, "mounting a tmpfs needs root")
     def test_disk_full_refuses_writes_keeps_reads_and_resumes(self):
         mnt = os.path.join(self.dir, "small")

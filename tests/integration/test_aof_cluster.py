@@ -1,5 +1,6 @@
 """A 3+3 cluster of our nodes with appendonly yes, all six killed with SIGKILL together and restarted: every
-key is back, every node has the same id, cluster_state:ok, the replicas link to their masters again.
+key is back, every node has the same id and role, cluster_state:ok, the replicas link to their masters again
+with a partial resync (no full sync).
 Ports 15100-15105 (bus ports +10000)."""
 import logging
 import os
@@ -78,6 +79,12 @@ class AofClusterTest(unittest.TestCase):
             if roles[n.port] == "slave":
                 rcs.wait_until(lambda n=n: field(n, ["INFO", "replication"], "master_link_status") == "up",
                                timeout=30, what="replica %d linked" % n.port)
+        # The masters kept their replication ids and offsets (the AOF's marks): no replica needed a full sync.
+        for n in nodes:
+            if roles[n.port] == "master":
+                stats = n.cli("INFO", "stats")
+                self.assertIn("sync_full:0", stats)
+                self.assertIn("sync_partial_ok:1", stats)
         c = RedisCluster(host="127.0.0.1", port=PORTS[1], socket_timeout=10)
         missing = [i for i in range(KEYS) if c.get("key:%d" % i) != b"value:%d" % i]
         self.assertEqual(missing, [])

@@ -13,10 +13,12 @@
 #include <cstring>
 
 #include "base/log.h"
+#include "base/strutil.h"
 #include "net/event_loop.h"
 #include "persistence/command_loader.h"
 #include "persistence/command_stream.h"
 #include "protocol/errors.h"
+#include "replication/replication.h"
 
 namespace rcs {
 
@@ -295,8 +297,23 @@ void Aof::OnDatasetReplaced() {
   if (!st.ok()) LogWarning("Can't write a new AOF base after the full sync (retried): " + st.message());
 }
 
+std::string Aof::ReplicationMark() const {
+  auto* repl = server_->subsystem<Replication>();
+  if (repl == nullptr) return "";
+  return std::string(kReplMarkPrefix) + repl->replid() + ":" + std::to_string(repl->offset());
+}
+
+void Aof::MarkReplicationPosition() {
+  std::string mark = ReplicationMark();
+  if (mark.empty() || mark == repl_mark_) return;
+  buffer_ += mark;
+  buffer_ += "\r\n";
+  repl_mark_ = std::move(mark);
+}
+
 void Aof::BeforeReplies() {
   if (state_ == State::kOff || loader_ != nullptr) return;
+  MarkReplicationPosition();
   bool always = server_->config().appendfsync == "always";
   if (buffer_.empty() && !fsync_due_ && write_ok_) return;
   bool ok = Flush(false, false);
@@ -326,6 +343,7 @@ void Aof::Cron() {
   AfterConfigChange();
   CheckChild();
   if (state_ == State::kOff || loader_ != nullptr) return;
+  MarkReplicationPosition();
   if (!write_ok_ || fsync_due_ || !buffer_.empty()) {
     bool was_ok = write_ok_;
     bool ok = Flush(!write_ok_, false);
@@ -490,6 +508,19 @@ StatusOr<bool> Aof::LoadStep(int64_t budget_ms) {
 
 void Aof::FinishLoad() {
   uint64_t commands = loader_->commands();
+  // The AOF ends with the replication position of its data when nothing was applied after it (a torn last
+  // batch, cut off above, leaves commands after the previous mark: then the position is unknown).
+  const std::string& mark = loader_->last_annotation();
+  if (mark.rfind(kReplMarkPrefix, 0) == 0 && loader_->commands_since_annotation() == 0) {
+    std::string rest = mark.substr(kReplMarkPrefix.size());
+    size_t colon = rest.find(':');
+    int64_t offset = 0;
+    auto* repl = server_->subsystem<Replication>();
+    if (repl != nullptr && colon == 40 && ParseInt64(std::string_view(rest).substr(41), &offset)) {
+      repl->RestorePosition(rest.substr(0, 40), offset);
+      repl_mark_ = mark;
+    }
+  }
   loader_.reset();  // loading off
   int64_t ms = MonotonicMs() - load_start_ms_;
   LogNotice("DB loaded from append only file: " + Seconds(ms) + " seconds (" + std::to_string(commands) +
@@ -582,6 +613,8 @@ Status Aof::StartRewrite(bool wait_rewrite) {
     LogNotice("Creating AOF incr file " + name + " on background rewrite");
   }
   int64_t now_ms = server_->clock().NowMs();
+  std::string mark = ReplicationMark();
+  repl_mark_ = mark;
   pid_t pid = fork();
   if (pid < 0) return Status::Error(std::string("Can't rewrite append only file in background: fork: ") + strerror(errno));
   if (pid == 0) {
@@ -603,7 +636,13 @@ Status Aof::StartRewrite(bool wait_rewrite) {
       }
       return true;
     });
-    bool ok = !ser.failed() && fsync(fd) == 0;
+    bool ok = !ser.failed();
+    if (ok && !mark.empty()) {
+      // The replication position this snapshot is at, for a partial resync after a restart.
+      std::string line = mark + "\r\n";
+      ok = write(fd, line.data(), line.size()) == static_cast<ssize_t>(line.size());
+    }
+    ok = ok && fsync(fd) == 0;
     ok = close(fd) == 0 && ok;
     _exit(ok ? 0 : 1);
   }

@@ -38,6 +38,9 @@ StatusOr<size_t> CommandStreamLoader::Feed(std::string_view data) {
         // An annotation line (Redis's aof-timestamp-enabled "#TS:..."): skipped.
         size_t nl = data.find('\n', pos);
         if (nl == std::string_view::npos) break;
+        last_annotation_.assign(data.substr(pos, nl - pos));
+        if (!last_annotation_.empty() && last_annotation_.back() == '\r') last_annotation_.pop_back();
+        commands_since_annotation_ = 0;
         offset_ += nl + 1 - pos;
         pos = nl + 1;
         continue;
@@ -60,6 +63,7 @@ StatusOr<size_t> CommandStreamLoader::Feed(std::string_view data) {
       client_->out.clear();
       if (EqualsIgnoreCase(args[0], "exec") || EqualsIgnoreCase(args[0], "discard")) in_multi_ = false;
       commands_++;
+      commands_since_annotation_++;
     }
     pos += consumed;
     offset_ += consumed;

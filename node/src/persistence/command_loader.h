@@ -44,6 +44,9 @@ class CommandStreamLoader {
   uint64_t safe_offset() const { return in_multi_ ? multi_offset_ : offset_; }
   bool in_transaction() const { return in_multi_; }
   uint64_t commands() const { return commands_; }
+  // The last '#' annotation line read (without "\r\n"), and how many commands followed it.
+  const std::string& last_annotation() const { return last_annotation_; }
+  uint64_t commands_since_annotation() const { return commands_since_annotation_; }
 
  private:
   Server& server_;
@@ -53,6 +56,8 @@ class CommandStreamLoader {
   uint64_t multi_offset_ = 0;
   bool in_multi_ = false;
   uint64_t commands_ = 0;
+  std::string last_annotation_;
+  uint64_t commands_since_annotation_ = 0;
 };
 
 }  // namespace rcs

@@ -90,6 +90,14 @@ Status Replication::Start() {
 
 void Replication::NewReplid() { replid_ = RandomHex(40); }
 
+void Replication::RestorePosition(const std::string& replid, int64_t offset) {
+  replid_ = replid;
+  master_offset_ = offset;
+  backlog_.set_end_offset(offset);
+  if (is_replica()) master_replid_ = replid;
+  LogNotice("Replication position restored from the AOF: " + replid + ":" + std::to_string(offset));
+}
+
 size_t Replication::online_replicas() const {
   size_t n = 0;
   for (Client* c : replicas_) n += c->repl_state == "online";
@@ -293,7 +301,8 @@ void Replication::BecomeMaster() {
 // ---- Replica side: the link to our master ----
 
 void Replication::StartConnect() {
-  if (state_ != LinkState::kConnect) return;
+  // Not before our own data is loaded (the AOF): PSYNC then asks for what follows it.
+  if (state_ != LinkState::kConnect || server_->loading()) return;
   int64_t now = server_->clock().NowMs();
   if (now < next_connect_ms_) return;
   next_connect_ms_ = now + 1000;
@@ -459,12 +468,12 @@ void Replication::FinishTransfer(std::string_view snapshot, std::string_view res
       }
       applied = loader.commands();
     }
-    server_->DatasetReplaced();
     // Our backlog now continues from the master's offset.
     backlog_.set_end_offset(master_offset_);
     replid_ = master_replid_;
     replid2_ = std::string(40, '0');
     second_offset_ = -1;
+    server_->DatasetReplaced();
     LogNotice("MASTER <-> REPLICA sync: Finished with success (" + std::to_string(applied) + " commands loaded)");
   }
   sync_in_progress_ = false;
@@ -533,8 +542,7 @@ void Replication::Cron() {
   if (last_cron_ms_ != 0 && now - last_cron_ms_ > 2000) last_ping_ms_ = now;
   last_cron_ms_ = now;
   if (is_replica()) {
-    // Not before our own data is loaded (the AOF): PSYNC then asks for what follows it.
-    if (state_ == LinkState::kConnect && !server_->loading()) StartConnect();
+    if (state_ == LinkState::kConnect) StartConnect();
     if ((state_ == LinkState::kConnecting || state_ == LinkState::kHandshake || state_ == LinkState::kTransfer) &&
         now - link_started_ms_ > static_cast<int64_t>(cfg.repl_timeout) * 1000) {
       DropLink("Timeout connecting to the MASTER...");

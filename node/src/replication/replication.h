@@ -83,6 +83,10 @@ class Replication : public Subsystem {
   int64_t link_down_since_ms() const { return link_down_since_ms_; }
   size_t online_replicas() const;
 
+  // Our data set is the history `replid` up to `offset` (the AOF recorded it): a replica's PSYNC asks for
+  // what follows, so a restarted replica continues with a partial resync while the master still has it.
+  void RestorePosition(const std::string& replid, int64_t offset);
+
   // Called by the networking layer for every command applied from the master's stream.
   void OnMasterStreamApplied(std::string_view raw_command_bytes);
 
