@@ -188,7 +188,7 @@ std::string Server::InfoText(const std::vector<std::string>& requested) {
     if (it != info_providers_.end()) {
       it->second(&out);
     } else {
-      InfoField(&out, "aof_enabled", 0);  // no AOF yet, whatever appendonly says (see main.cc's warning)
+      InfoField(&out, "aof_enabled", 0);  // a server without the AOF subsystem (in-process tests)
       Fields(&out, {{"aof_rewrite_in_progress", "0"}, {"aof_rewrite_scheduled", "0"},
                     {"aof_last_rewrite_time_sec", "-1"}, {"aof_current_rewrite_time_sec", "-1"},
                     {"aof_last_bgrewrite_status", "ok"}, {"aof_rewrites", "0"},
