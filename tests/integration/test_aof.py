@@ -210,6 +210,20 @@ class AofTest(unittest.TestCase):
         self.assertEqual(lost, [])
         self.assertEqual(c2.get("over499"), b"1999")
 
+    def test_automatic_rewrite_on_growth(self):
+        s = self.node(15009, ["--auto-aof-rewrite-percentage", "100", "--auto-aof-rewrite-min-size", "64kb"]).start()
+        c = s.client()
+        for _ in range(10):
+            pipe = c.pipeline(transaction=False)
+            for i in range(1000):
+                pipe.set("k%d" % (i % 100), "x" * 20)
+            pipe.execute()
+        rcs.wait_until(lambda: int(info(s)["aof_rewrites"]) >= 1 and info(s)["aof_rewrite_in_progress"] == "0",
+                       timeout=20, what="an automatic rewrite")
+        self.assertIn("Starting automatic rewriting of AOF on", s.log())
+        self.assertLess(int(info(s)["aof_base_size"]), 64 * 1024)
+        self.assertGreater(int(info(s, "stats")["total_forks"]), 0)
+
     def fill(self, c, n):
         for start in range(0, n, 5000):
             pipe = c.pipeline(transaction=False)

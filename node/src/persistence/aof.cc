@@ -615,6 +615,7 @@ Status Aof::StartRewrite(bool wait_rewrite) {
   int64_t now_ms = server_->clock().NowMs();
   std::string mark = ReplicationMark();
   repl_mark_ = mark;
+  int64_t fork_start_us = server_->clock().NowUs();
   pid_t pid = fork();
   if (pid < 0) return Status::Error(std::string("Can't rewrite append only file in background: fork: ") + strerror(errno));
   if (pid == 0) {
@@ -646,11 +647,14 @@ Status Aof::StartRewrite(bool wait_rewrite) {
     ok = close(fd) == 0 && ok;
     _exit(ok ? 0 : 1);
   }
+  server_->stats().latest_fork_usec = server_->clock().NowUs() - fork_start_us;
+  server_->stats().total_forks++;
   child_pid_ = pid;
   child_temp_ = "temp-rewriteaof-bg-" + std::to_string(pid) + ".aof";
   rewrite_start_ms_ = MonotonicMs();
   server_->db().set_rehash_paused(true);
-  LogNotice("Background append only file rewriting started by pid " + std::to_string(pid));
+  LogNotice("Background append only file rewriting started by pid " + std::to_string(pid) + " (fork took " +
+            std::to_string(server_->stats().latest_fork_usec / 1000) + " ms)");
   return Status::Ok();
 }
 

@@ -223,8 +223,10 @@ std::string Server::InfoText(const std::vector<std::string>& requested) {
                   {"current_eviction_exceeded_time", "0"}});
     InfoField(&out, "keyspace_hits", static_cast<int64_t>(ks.keyspace_hits));
     InfoField(&out, "keyspace_misses", static_cast<int64_t>(ks.keyspace_misses));
-    Fields(&out, {{"pubsub_channels", "0"}, {"pubsub_patterns", "0"}, {"pubsubshard_channels", "0"},
-                  {"latest_fork_usec", "0"}, {"total_forks", "0"}, {"migrate_cached_sockets", "0"},
+    Fields(&out, {{"pubsub_channels", "0"}, {"pubsub_patterns", "0"}, {"pubsubshard_channels", "0"}});
+    InfoField(&out, "latest_fork_usec", stats_.latest_fork_usec);
+    InfoField(&out, "total_forks", static_cast<int64_t>(stats_.total_forks));
+    Fields(&out, {{"migrate_cached_sockets", "0"},
                   {"slave_expires_tracked_keys", "0"}, {"active_defrag_hits", "0"}, {"active_defrag_misses", "0"},
                   {"active_defrag_key_hits", "0"}, {"active_defrag_key_misses", "0"}, {"total_active_defrag_time", "0"},
                   {"current_active_defrag_time", "0"}, {"tracking_total_keys", "0"}, {"tracking_total_items", "0"},

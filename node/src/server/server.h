@@ -93,6 +93,8 @@ struct ServerStats {
   uint64_t total_writes_processed = 0;
   uint64_t client_qbuf_limit_disconnections = 0;
   uint64_t sync_full = 0, sync_partial_ok = 0, sync_partial_err = 0;
+  int64_t latest_fork_usec = 0;  // the AOF rewrite's fork()
+  uint64_t total_forks = 0;
   std::map<std::string, uint64_t> error_counts;  // errorstats: first word of the error -> count
   int64_t recent_max_input_buffer = 0, recent_max_output_buffer = 0;
 };
