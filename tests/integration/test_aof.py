@@ -22,12 +22,7 @@ MANIFEST = "appendonly.aof.manifest"
 
 
 def info(server, section="persistence"):
-    out = {}
-    for line in server.cli("INFO", section).splitlines():
-        if ":" in line:
-            k, v = line.strip().split(":", 1)
-            out[k] = v
-    return out
+    return rcs.info(server, section)
 
 
 def aof_files(d):

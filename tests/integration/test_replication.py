@@ -11,12 +11,7 @@ PW = "repl-secret"
 
 
 def info(server, section="replication"):
-    out = {}
-    for line in server.cli("INFO", section).splitlines():
-        if ":" in line:
-            k, v = line.strip().split(":", 1)
-            out[k] = v
-    return out
+    return rcs.info(server, section)
 
 
 class ReplicationTest(unittest.TestCase):

@@ -45,6 +45,16 @@ def wait_until(pred, timeout=10.0, interval=0.05, what="condition"):
     raise AssertionError("timed out after %.1fs waiting for %s (last error: %r)" % (timeout, what, last_exc))
 
 
+def info(server, section="default"):
+    """INFO <section> of a Server as a dict of field -> value (text)."""
+    out = {}
+    for line in server.cli("INFO", section).splitlines():
+        if ":" in line:
+            k, v = line.strip().split(":", 1)
+            out[k] = v
+    return out
+
+
 def port_free(port):
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
         s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
