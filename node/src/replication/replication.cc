@@ -91,10 +91,18 @@ Status Replication::Start() {
 void Replication::NewReplid() { replid_ = RandomHex(40); }
 
 void Replication::RestorePosition(const std::string& replid, int64_t offset) {
-  replid_ = replid;
   master_offset_ = offset;
   backlog_.set_end_offset(offset);
-  if (is_replica()) master_replid_ = replid;
+  if (is_replica()) {
+    replid_ = master_replid_ = replid;
+  } else {
+    // As Redis does for a master loading its data: the loaded history becomes replid2 up to its end, under a
+    // new replid. A replica that had exactly this much continues; one that had more (writes this master lost
+    // in the crash) must not continue later from bytes that differ from what it has: it full-syncs.
+    replid2_ = replid;
+    second_offset_ = offset + 1;
+    NewReplid();
+  }
   LogNotice("Replication position restored from the AOF: " + replid + ":" + std::to_string(offset));
 }
 
