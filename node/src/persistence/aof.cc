@@ -764,13 +764,8 @@ void Aof::KillChild() {
 // ---- INFO ----
 
 void Aof::InfoSection(std::string* out) {
-  auto field = [out](const char* name, const std::string& v) {
-    out->append(name);
-    out->push_back(':');
-    out->append(v);
-    out->append("\r\n");
-  };
-  auto num = [&field](const char* name, int64_t v) { field(name, std::to_string(v)); };
+  auto field = [out](std::string_view name, std::string_view v) { InfoField(out, name, v); };
+  auto num = [out](std::string_view name, int64_t v) { InfoField(out, name, v); };
   bool on = state_ != State::kOff;
   num("aof_enabled", on ? 1 : 0);
   num("aof_rewrite_in_progress", child_pid_ > 0 ? 1 : 0);
