@@ -353,6 +353,33 @@ class AofTest(unittest.TestCase):
         self.assertIn("Replication position restored from the AOF", replica2.log())
         self.assertEqual(replica2.client().get("k1499"), b"1499")
 
+    def test_full_sync_streamed_by_a_child_under_a_writer(self):
+        master = rcs.Server(15012, args=["--appendonly", "no"])
+        self.servers.append(master)
+        master.start()
+        self.fill(master.client(), 100000)
+        w = Writer(15012, prefix="during")
+        w.start()
+        rcs.wait_until(lambda: len(w.acked) > 50, timeout=10, what="writes")
+        rdir = os.path.join(self.dir, "replica-fs")
+        os.makedirs(rdir)
+        replica = self.node(15013, ["--appendonly", "no"], workdir=rdir).start()
+        replica.cli("REPLICAOF", "127.0.0.1", "15012")
+        rcs.wait_until(lambda: info(replica, "replication").get("master_link_status") == "up", timeout=30,
+                       what="the replica's link")
+        time.sleep(0.3)
+        w.stop.set()
+        w.join(10)
+        rcs.wait_until(lambda: info(replica, "replication")["slave_repl_offset"] ==
+                       info(master, "replication")["master_repl_offset"], timeout=20, what="the offsets to agree")
+        self.assertEqual(replica.client().dbsize(), master.client().dbsize())
+        rc = replica.client()
+        pipe = rc.pipeline(transaction=False)
+        for i, _ in w.acked:
+            pipe.get("during%d" % i)
+        self.assertEqual([i for (i, _), v in zip(w.acked, pipe.execute()) if v != str(i).encode()], [])
+        self.assertIn("snapshot streamed by a child", master.log())
+
     @unittest.skipUnless(os.geteuid() == 0, "mounting a tmpfs needs root")
     def test_disk_full_refuses_writes_keeps_reads_and_resumes(self):
         mnt = os.path.join(self.dir, "small")

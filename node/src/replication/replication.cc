@@ -127,10 +127,67 @@ void Replication::FeedBytes(std::string_view bytes) {
   backlog_.Append(bytes);
   master_offset_ = backlog_.end_offset();
   for (Client* c : replicas_) {
+    if (c->repl_state == "send_bulk") {
+      if (SnapshotTransfer* t = TransferOf(c)) t->pending.append(bytes.data(), bytes.size());
+      continue;
+    }
     if (c->repl_state != "online") continue;
     c->out.append(bytes.data(), bytes.size());
     server_->MarkPendingWrite(c);
   }
+}
+
+Replication::SnapshotTransfer* Replication::TransferOf(Client* c) {
+  for (auto& t : transfers_) {
+    if (t->replica == c) return t.get();
+  }
+  return nullptr;
+}
+
+void Replication::PumpTransfer(SnapshotTransfer* t) {
+  // Bounded output: read more of the snapshot only while the replica's socket keeps up.
+  constexpr size_t kHighWater = 8 * 1024 * 1024;
+  Client* c = t->replica;
+  bool want_read = c->out.size() - c->out_pos < kHighWater;
+  if (want_read != t->reading) {
+    if (want_read) {
+      server_->loop()->Add(t->stream->fd(), EventLoop::kReadable, [this, t](int, uint32_t) { PumpTransfer(t); });
+    } else {
+      server_->loop()->Remove(t->stream->fd());
+    }
+    t->reading = want_read;
+  }
+  if (!want_read) return;
+  int fd = t->stream->fd();
+  auto r = t->stream->Read(&c->out, 1024 * 1024);
+  if (r == SnapshotStream::ReadResult::kData) {
+    server_->MarkPendingWrite(c);
+  } else if (r == SnapshotStream::ReadResult::kDone || r == SnapshotStream::ReadResult::kFailed) {
+    if (t->reading) server_->loop()->Remove(fd);  // the stream closed it
+    t->reading = false;
+    EndTransfer(t, r == SnapshotStream::ReadResult::kDone);
+  }
+}
+
+void Replication::EndTransfer(SnapshotTransfer* t, bool ok) {
+  Client* c = t->replica;
+  if (ok) {
+    // The end mark, then every write since the cut: from here the replica is fed like the others.
+    c->out += t->eof_mark;
+    c->out += t->pending;
+    c->repl_state = "online";
+    c->repl_ack_time_ms = server_->clock().NowMs();
+    LogNotice("Synchronization with replica " + c->addr + " succeeded (" + std::to_string(t->stream->bytes()) +
+              " bytes of snapshot)");
+    server_->MarkPendingWrite(c);
+  } else {
+    LogWarning("Full sync of replica " + c->addr + " failed: the snapshot child did not finish");
+    server_->FreeClientLater(c);
+  }
+  if (t->reading && t->stream->fd() >= 0) server_->loop()->Remove(t->stream->fd());
+  transfers_.erase(std::remove_if(transfers_.begin(), transfers_.end(),
+                                  [t](const std::unique_ptr<SnapshotTransfer>& p) { return p.get() == t; }),
+                   transfers_.end());
 }
 
 void Replication::Psync(Client* c, ArgList argv) {
@@ -165,18 +222,28 @@ void Replication::Psync(Client* c, ArgList argv) {
   }
   if (argv.size() >= 3 && want_id != "?") server_->stats().sync_partial_err++;
   server_->stats().sync_full++;
-  // Full sync: the snapshot is a consistent cut of the keyspace at master_offset_, queued ahead of every
-  // write that follows it on this connection.
-  std::string snapshot;
-  size_t keys = SerializeKeyspace(server_->db(), server_->clock().NowMs(), &snapshot);
+  // Full sync: the snapshot is a consistent cut of the keyspace at master_offset_ (a forked child's view),
+  // streamed as "$EOF:<mark>\r\n<commands><mark>" (Redis's framing for a snapshot of unknown length); the
+  // writes that follow the cut are queued behind it.
+  auto t = std::make_unique<SnapshotTransfer>();
+  t->replica = c;
+  t->stream = std::make_unique<SnapshotStream>();
+  Status st = t->stream->Start(server_->db(), server_->clock().NowMs());
+  if (!st.ok()) {
+    LogWarning("Can't start the full sync of replica " + c->addr + ": " + st.message());
+    server_->FreeClientLater(c);
+    return;
+  }
+  t->eof_mark = RandomHex(40);
   c->out += "+FULLRESYNC " + replid_ + " " + std::to_string(master_offset_) + "\r\n";
-  c->out += "$" + std::to_string(snapshot.size()) + "\r\n";
-  c->out += snapshot;
-  c->repl_state = "online";
+  c->out += "$EOF:" + t->eof_mark + "\r\n";
+  c->repl_state = "send_bulk";
   c->repl_ack_time_ms = server_->clock().NowMs();
-  LogNotice("Replica " + c->addr + " asks for synchronization: full resync with " + std::to_string(keys) +
-            " keys (" + std::to_string(snapshot.size()) + " bytes).");
+  LogNotice("Replica " + c->addr + " asks for synchronization: full resync, snapshot streamed by a child (" +
+            std::to_string(server_->db().size()) + " keys)");
   server_->MarkPendingWrite(c);
+  transfers_.push_back(std::move(t));
+  PumpTransfer(transfers_.back().get());
 }
 
 void Replication::Replconf(Client* c, ArgList argv, ReplyBuilder& reply) {
@@ -326,6 +393,7 @@ void Replication::StartConnect() {
   link_started_ms_ = now;
   handshake_replies_ = 0;
   transfer_len_ = -1;
+  eof_mark_.clear();
   server_->loop()->Add(fd, EventLoop::kReadable | EventLoop::kWritable,
                        [this](int, uint32_t ev) { OnLinkEvent(ev); });
 }
@@ -444,13 +512,30 @@ void Replication::OnHandshakeData() {
     }
   }
   if (state_ == LinkState::kTransfer) {
-    if (transfer_len_ < 0) {
+    if (transfer_len_ < 0 && eof_mark_.empty()) {
       if (!link_.TakeLine(&line)) return;
-      if (line.empty() || line[0] != '$' || !ParseInt64(std::string_view(line).substr(1), &transfer_len_) ||
-          transfer_len_ < 0) {
+      if (line.rfind("$EOF:", 0) == 0 && line.size() == 45) {
+        eof_mark_ = line.substr(5);
+        eof_scan_from_ = 0;
+      } else if (line.empty() || line[0] != '$' || !ParseInt64(std::string_view(line).substr(1), &transfer_len_) ||
+                 transfer_len_ < 0) {
         DropLink("Bad protocol from MASTER, the first byte is not '$': " + line.substr(0, 32));
         return;
       }
+    }
+    if (!eof_mark_.empty()) {
+      // A streamed snapshot: it ends where the mark is (searched only in bytes not searched before).
+      const std::string& in = link_.in();
+      size_t at = in.find(eof_mark_, eof_scan_from_);
+      if (at == std::string::npos) {
+        eof_scan_from_ = in.size() >= eof_mark_.size() ? in.size() - eof_mark_.size() + 1 : 0;
+        return;
+      }
+      std::string snapshot = in.substr(0, at);
+      std::string rest = in.substr(at + eof_mark_.size());
+      eof_mark_.clear();
+      FinishTransfer(snapshot, rest);
+      return;
     }
     if (static_cast<int64_t>(link_.in().size()) < transfer_len_) return;
     std::string snapshot = link_.in().substr(0, static_cast<size_t>(transfer_len_));
@@ -526,6 +611,12 @@ void Replication::DropLink(const std::string& why) {
 }
 
 void Replication::OnClientFreed(Client* c) {
+  if (SnapshotTransfer* t = TransferOf(c)) {
+    if (t->reading) server_->loop()->Remove(t->stream->fd());
+    transfers_.erase(std::remove_if(transfers_.begin(), transfers_.end(),
+                                    [t](const std::unique_ptr<SnapshotTransfer>& p) { return p.get() == t; }),
+                     transfers_.end());  // the stream's destructor stops its child
+  }
   if (c == master_client_) {
     master_client_ = nullptr;
     if (state_ == LinkState::kConnected) {
@@ -570,6 +661,16 @@ void Replication::Cron() {
     Feed(ping);
   }
   ServeWaiters();
+}
+
+void Replication::BeforeSleep() {
+  // Snapshot transfers paused while their replica's output was full resume once it drained.
+  for (size_t i = 0; i < transfers_.size();) {
+    SnapshotTransfer* t = transfers_[i].get();
+    size_t before = transfers_.size();
+    if (!t->reading) PumpTransfer(t);
+    if (transfers_.size() == before) i++;
+  }
 }
 
 void Replication::Shutdown() { DropLink("shutting down"); }

@@ -4,14 +4,18 @@
 // Protocol (Redis's, so the offsets and replies read the same in INFO and ROLE):
 //   replica -> master: PING, AUTH <masterauth> (if set), REPLCONF listening-port <port>,
 //                      REPLCONF capa psync2, PSYNC <replid> <offset+1> (or PSYNC ? -1 the first time)
-//   master  -> replica: +FULLRESYNC <replid> <offset>\r\n then $<len>\r\n<snapshot>  (full sync), or
+//   master  -> replica: +FULLRESYNC <replid> <offset>\r\n then $EOF:<40-char mark>\r\n<snapshot><mark>
+//                       (full sync; a replica also reads the older $<len>\r\n<snapshot>), or
 //                       +CONTINUE <replid>\r\n then the bytes after the requested offset (partial resync)
 //   then the live stream: every propagated write as a RESP command; PING every repl-ping-replica-period;
 //   REPLCONF GETACK * asks for an ack; the replica sends REPLCONF ACK <offset> every second.
 //
 // The snapshot is our own format, not an RDB file: the keyspace as a command stream
-// (persistence/command_stream.h, the same serializer the AOF rewrite uses), built when PSYNC arrives and
-// queued ahead of the live stream on the replica's connection, so the replica sees a consistent cut.
+// (persistence/command_stream.h, the same serializer the AOF rewrite uses), written by a child forked when
+// PSYNC arrives (persistence/snapshot_stream.h) and read from its pipe by the event loop as fast as the
+// replica's socket drains, so other clients are served meanwhile. The writes after the fork wait in the
+// transfer's pending buffer and follow the end mark, so the replica sees a consistent cut. The replica
+// loads it through the same CommandStreamLoader as the AOF, then writes a new AOF base.
 //
 // Offsets: master_repl_offset counts the bytes of the live stream ever produced (the snapshot is not
 // counted). The backlog keeps the last repl-backlog-size bytes so a replica that reconnects, or the
@@ -20,11 +24,13 @@
 #pragma once
 #include <cstdint>
 #include <deque>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "net/socket.h"
+#include "persistence/snapshot_stream.h"
 #include "server/server.h"
 
 namespace rcs {
@@ -60,6 +66,7 @@ class Replication : public Subsystem {
   // Subsystem
   Status Start() override;
   void Cron() override;
+  void BeforeSleep() override;
   void Shutdown() override;
   void OnClientFreed(Client* c) override;
 
@@ -134,6 +141,22 @@ class Replication : public Subsystem {
 
   // Master side.
   std::vector<Client*> replicas_;
+  // Full syncs in progress: a forked child streams the snapshot (persistence/snapshot_stream.h) into the
+  // replica's output as fast as it drains; the live stream after the cut waits in `pending` behind it.
+  struct SnapshotTransfer {
+    Client* replica;
+    std::unique_ptr<SnapshotStream> stream;
+    std::string eof_mark;
+    std::string pending;
+    bool reading = false;  // the pipe is registered in the event loop
+  };
+  std::vector<std::unique_ptr<SnapshotTransfer>> transfers_;
+  SnapshotTransfer* TransferOf(Client* c);
+  void PumpTransfer(SnapshotTransfer* t);
+  void EndTransfer(SnapshotTransfer* t, bool ok);
+  // Replica side: the snapshot ends at this mark ("$EOF:<mark>" framing) when the length is not known.
+  std::string eof_mark_;
+  size_t eof_scan_from_ = 0;
   int64_t last_ping_ms_ = 0;
   int64_t last_cron_ms_ = 0;
   struct Waiter {
