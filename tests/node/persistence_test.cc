@@ -15,6 +15,7 @@
 #include "persistence/aof_manifest.h"
 #include "persistence/command_loader.h"
 #include "persistence/command_stream.h"
+#include "persistence/snapshot_stream.h"
 
 using rcs::test::TestNode;
 
@@ -377,4 +378,23 @@ TEST_CASE("--check-aof: valid, truncated tail, open MULTI, garbage; --fix cuts t
   CHECK(ReadFile(base).size() == good.size() + 7);
   CHECK(rcs::RunCheckAof(incr, false, devnull) == 0);  // one file
   fclose(devnull);
+}
+
+TEST_CASE("SnapshotStream: a forked child streams the same commands as the serializer, then done") {
+  TestNode n;
+  Fill(n);
+  std::string expected = Dump(n);
+  rcs::SnapshotStream s;
+  REQUIRE(s.Start(n.db(), n.clock().NowMs()).ok());
+  n.Do("SET after fork");  // not in the snapshot: the cut is the fork
+  std::string got;
+  rcs::SnapshotStream::ReadResult r = rcs::SnapshotStream::ReadResult::kAgain;
+  for (int i = 0; i < 100000 && r != rcs::SnapshotStream::ReadResult::kDone; i++) {
+    r = s.Read(&got, 4096);
+    CHECK(r != rcs::SnapshotStream::ReadResult::kFailed);
+    if (r == rcs::SnapshotStream::ReadResult::kAgain) usleep(1000);
+  }
+  CHECK(r == rcs::SnapshotStream::ReadResult::kDone);
+  CHECK(got == expected);
+  CHECK(s.bytes() == expected.size());
 }

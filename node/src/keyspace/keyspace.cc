@@ -191,7 +191,10 @@ Keyspace::~Keyspace() = default;
 void Keyspace::set_delete_hook(DeleteHook hook) { impl_->hook = std::move(hook); }
 void Keyspace::set_expiry_paused(bool paused) { impl_->paused = paused; }
 void Keyspace::set_expiry_disabled(bool disabled) { impl_->expiry_disabled = disabled; }
-void Keyspace::set_rehash_paused(bool paused) { impl_->rehash_paused = paused; }
+void Keyspace::PauseRehash() { impl_->rehash_paused++; }
+void Keyspace::ResumeRehash() {
+  if (impl_->rehash_paused > 0) impl_->rehash_paused--;
+}
 
 Entry* Keyspace::Find(std::string_view key) { return impl_->Lookup(key, 0); }
 Entry* Keyspace::FindRead(std::string_view key) { return impl_->Lookup(key, 1); }
@@ -383,7 +386,7 @@ void Keyspace::ResetStats() {
 }
 
 void Keyspace::Cron() {
-  if (!impl_->rehash_paused) impl_->dict.RehashCron();
+  if (impl_->rehash_paused == 0) impl_->dict.RehashCron();
 }
 
 }  // namespace rcs

@@ -75,8 +75,10 @@ class Keyspace {
   // While loading (an AOF, a master's snapshot) no key counts as expired: the stream replays commands that
   // saw those keys alive, and the stream's own DELs remove them.
   void set_expiry_disabled(bool disabled);
-  // While a forked child serializes the keyspace, background rehashing would copy every page it touches.
-  void set_rehash_paused(bool paused);
+  // While a forked child serializes the keyspace, background rehashing would copy every page it touches:
+  // each child pauses it for its lifetime (counted: an AOF rewrite and full syncs may overlap).
+  void PauseRehash();
+  void ResumeRehash();
 
   // Lookups: nullptr when the key is absent or expired.
   Entry* Find(std::string_view key);      // no stats, no LRU update (internal use, EXISTS-like checks)

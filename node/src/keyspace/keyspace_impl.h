@@ -34,7 +34,7 @@ struct Keyspace::Impl {
   DeleteHook hook;
   bool paused = false;
   bool expiry_disabled = false;  // loading: nothing is expired (the stream replays what happened then)
-  bool rehash_paused = false;    // a forked child shares our pages: no background rehash
+  int rehash_paused = 0;         // forked children sharing our pages: no background rehash while > 0
   uint64_t rng;
   keyspace_internal::SlotDict dict;
   std::vector<Entry*> vol;  // entries with an expiry

@@ -652,7 +652,7 @@ Status Aof::StartRewrite(bool wait_rewrite) {
   child_pid_ = pid;
   child_temp_ = "temp-rewriteaof-bg-" + std::to_string(pid) + ".aof";
   rewrite_start_ms_ = MonotonicMs();
-  server_->db().set_rehash_paused(true);
+  server_->db().PauseRehash();
   LogNotice("Background append only file rewriting started by pid " + std::to_string(pid) + " (fork took " +
             std::to_string(server_->stats().latest_fork_usec / 1000) + " ms)");
   return Status::Ok();
@@ -669,7 +669,7 @@ void Aof::CheckChild() {
 
 void Aof::RewriteDone(bool ok) {
   child_pid_ = -1;
-  server_->db().set_rehash_paused(false);
+  server_->db().ResumeRehash();
   last_rewrite_time_s_ = (MonotonicMs() - rewrite_start_ms_) / 1000;
   std::string temp = PathOf(child_temp_);
   int64_t base_seq = manifest_.base_seq() + 1;
@@ -757,7 +757,7 @@ void Aof::KillChild() {
   waitpid(child_pid_, &status, 0);
   unlink(PathOf(child_temp_).c_str());
   child_pid_ = -1;
-  server_->db().set_rehash_paused(false);
+  server_->db().ResumeRehash();
   LogNotice("Killing running AOF rewrite child");
 }
 

@@ -17,11 +17,16 @@ namespace rcs {
 
 SnapshotStream::~SnapshotStream() {
   if (fd_ >= 0) close(fd_);
-  if (pid_ > 0) {
-    kill(pid_, SIGKILL);
-    int st;
-    waitpid(pid_, &st, 0);
-  }
+  if (pid_ > 0) Reap(true);
+}
+
+void SnapshotStream::Reap(bool kill_child) {
+  if (kill_child) kill(pid_, SIGKILL);
+  int st;
+  waitpid(pid_, &st, 0);
+  pid_ = -1;
+  if (db_ != nullptr) db_->ResumeRehash();
+  db_ = nullptr;
 }
 
 Status SnapshotStream::Start(Keyspace& db, int64_t now_ms) {
@@ -53,6 +58,8 @@ Status SnapshotStream::Start(Keyspace& db, int64_t now_ms) {
   }
   close(fds[1]);
   fcntl(fds[0], F_SETFL, fcntl(fds[0], F_GETFL) | O_NONBLOCK);
+  db_ = &db;
+  db.PauseRehash();
   pid_ = pid;
   fd_ = fds[0];
   return Status::Ok();
@@ -78,8 +85,13 @@ SnapshotStream::ReadResult SnapshotStream::Read(std::string* out, size_t max_byt
   fd_ = -1;
   int st = 0;
   bool ok = n == 0 && waitpid(pid_, &st, 0) == pid_ && WIFEXITED(st) && WEXITSTATUS(st) == 0;
-  if (n < 0) waitpid(pid_, &st, 0);
-  pid_ = -1;
+  if (n < 0) {
+    Reap(false);
+  } else {
+    pid_ = -1;
+    if (db_ != nullptr) db_->ResumeRehash();
+    db_ = nullptr;
+  }
   return ok ? ReadResult::kDone : ReadResult::kFailed;
 }
 

@@ -32,6 +32,8 @@ class SnapshotStream {
   uint64_t bytes() const { return bytes_; }
 
  private:
+  void Reap(bool kill_child);
+  Keyspace* db_ = nullptr;  // background rehash paused while the child lives
   pid_t pid_ = -1;
   int fd_ = -1;
   uint64_t bytes_ = 0;
