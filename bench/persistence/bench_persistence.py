@@ -1,10 +1,11 @@
 #!/usr/bin/python3
-"""Persistence side by side with Debian's redis-server, in one run (ports 15900/15901):
+"""Persistence side by side with Debian's redis-server, in one run (ports 15900/15901, replicas 15910/15911):
 
   1. AOF load time: both servers get the same N keys (redis-cli --pipe), rewrite their AOF (RESP base, no RDB
      preamble), stop, and are restarted; we time from exec until INFO says loading:0 with N keys, and read the
      "DB loaded from append only file: X seconds" line each one logs.
-  2. The rewrite's fork (latest_fork_usec) and a client's PING round trips while the rewrite runs (p50/p99).
+  2. The rewrite's fork (latest_fork_usec) and a client's PING round trips while the rewrite runs (p50/p99),
+     and while a replica of the same kind full-syncs the keys.
   3. Write throughput: redis-benchmark -t set,incr,lpush,hset with appendfsync everysec and always, with and
      without -P 16, each test on both servers back to back.
 
@@ -84,6 +85,37 @@ def rewrite_and_ping(s):
     return fork_us, lat[len(lat) // 2], lat[int(len(lat) * 0.99)], len(lat)
 
 
+def full_sync_pings(kind, binary, root, keys):
+    """A replica of the same kind full-syncs `keys` keys; PING round trips on the master meanwhile."""
+    d = os.path.join(root, "fs-" + kind)
+    os.makedirs(os.path.join(d, "r"))
+    m = rcs.Server(PORTS[kind], binary=binary, workdir=d, args=["--appendonly", "no"])
+    m.start()
+    fill(m, keys)
+    r = rcs.Server(PORTS[kind] + 10, binary=binary, workdir=os.path.join(d, "r"), args=["--appendonly", "no"])
+    r.start()
+    c = socket.create_connection(("127.0.0.1", m.port))
+    t0 = time.monotonic()
+    r.cli("REPLICAOF", "127.0.0.1", str(m.port))
+    lat = []
+    deadline = t0 + 600
+    while time.monotonic() < deadline:
+        t = time.perf_counter()
+        c.sendall(b"PING\r\n")
+        c.recv(64)
+        lat.append((time.perf_counter() - t) * 1000)
+        if len(lat) % 200 == 0:
+            i = rcs.info(r, "replication")
+            if i.get("master_link_status") == "up" and int(r.cli("DBSIZE").strip()) == keys:
+                break
+    took = time.monotonic() - t0
+    c.close()
+    r.stop()
+    m.stop()
+    lat.sort()
+    return took, lat[len(lat) // 2], lat[int(len(lat) * 0.99)], lat[-1], len(lat)
+
+
 def logged_load_seconds(s):
     m = re.findall(r"DB loaded from append only file: ([0-9.]+) seconds", s.log())
     return float(m[-1]) if m else float("nan")
@@ -133,6 +165,13 @@ def main():
                                                                           fork_us / 1000.0, p50, p99, n))
             s2.stop()
         print("\nLoad time ratio (redis-server / ours): **%.2fx**\n" % (res["redis"] / res["ours"]))
+        print("## Full sync of %d keys to a replica of the same kind: PING on the master meanwhile\n" % a.keys)
+        print("| server | sync s | PING p50 ms | PING p99 ms | PING max ms | PINGs |")
+        print("|---|---:|---:|---:|---:|---:|")
+        for kind in ("ours", "redis"):
+            took, p50, p99, mx, n = full_sync_pings(kind, binaries[kind], root, a.keys)
+            print("| %s | %.2f | %.3f | %.3f | %.3f | %d |" % (kind, took, p50, p99, mx, n))
+        print()
         for policy in ("everysec", "always"):
             for pipeline in (1, 16):
                 print("## redis-benchmark, appendfsync %s, %s\n" % (policy, "-P 16" if pipeline > 1 else "no pipelining"))
