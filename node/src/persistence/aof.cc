@@ -353,7 +353,10 @@ void Aof::Cron() {
     }
   }
   const Config& cfg = server_->config();
-  if (state_ == State::kOn && child_pid_ < 0 && cfg.auto_aof_rewrite_percentage > 0 &&
+  // After a failed rewrite, wait a little before the next attempt (a full disk would otherwise fork 10 times
+  // a second).
+  bool may_retry = last_rewrite_ok_ || MonotonicMs() - rewrite_end_ms_ >= 1000 * std::min<int64_t>(60, 1 + rewrite_failures_);
+  if (state_ == State::kOn && child_pid_ < 0 && may_retry && cfg.auto_aof_rewrite_percentage > 0 &&
       current_size_ > cfg.auto_aof_rewrite_min_size) {
     int64_t base = base_size_ > 0 ? base_size_ : 1;
     int64_t growth = current_size_ * 100 / base - 100;
@@ -363,7 +366,7 @@ void Aof::Cron() {
       if (!st.ok()) LogWarning(st.message());
     }
   }
-  if (state_ == State::kWaitRewrite && child_pid_ < 0) {
+  if (state_ == State::kWaitRewrite && child_pid_ < 0 && may_retry) {
     // A failed base for CONFIG SET appendonly yes is retried, as Redis does.
     Status st = StartRewrite(true);
     if (!st.ok()) LogWarning(st.message());
@@ -670,7 +673,8 @@ void Aof::CheckChild() {
 void Aof::RewriteDone(bool ok) {
   child_pid_ = -1;
   server_->db().ResumeRehash();
-  last_rewrite_time_s_ = (MonotonicMs() - rewrite_start_ms_) / 1000;
+  rewrite_end_ms_ = MonotonicMs();
+  last_rewrite_time_s_ = (rewrite_end_ms_ - rewrite_start_ms_) / 1000;
   std::string temp = PathOf(child_temp_);
   int64_t base_seq = manifest_.base_seq() + 1;
   std::string base_name = AofBaseName(filename_, base_seq);
@@ -723,6 +727,7 @@ void Aof::RewriteDone(bool ok) {
   manifest_ = m;
   if (off) {
     last_rewrite_ok_ = true;
+    rewrite_failures_ = 0;
     rewrites_++;
     DeleteHistory();
     LogNotice("Background AOF rewrite finished successfully");
@@ -734,6 +739,7 @@ void Aof::RewriteDone(bool ok) {
   base_size_ = std::max<int64_t>(0, FileSize(PathOf(base_name)));
   current_size_ = base_size_ + std::max<int64_t>(0, FileSize(PathOf(incr_name)));
   last_rewrite_ok_ = true;
+  rewrite_failures_ = 0;
   rewrites_++;
   DeleteHistory();
   LogNotice("Background AOF rewrite finished successfully");
@@ -774,7 +780,7 @@ void Aof::InfoSection(std::string* out) {
   num("aof_current_rewrite_time_sec", child_pid_ > 0 ? (MonotonicMs() - rewrite_start_ms_) / 1000 : -1);
   field("aof_last_bgrewrite_status", last_rewrite_ok_ ? "ok" : "err");
   num("aof_rewrites", static_cast<int64_t>(rewrites_));
-  num("aof_rewrites_consecutive_failures", last_rewrite_ok_ ? 0 : static_cast<int64_t>(rewrite_failures_));
+  num("aof_rewrites_consecutive_failures", static_cast<int64_t>(rewrite_failures_));
   field("aof_last_write_status", write_ok_ ? "ok" : "err");
   num("aof_last_cow_size", 0);
   num("module_fork_in_progress", 0);

@@ -184,6 +184,7 @@ class Aof : public Subsystem {
   pid_t child_pid_ = -1;
   std::string child_temp_;
   int64_t rewrite_start_ms_ = 0;
+  int64_t rewrite_end_ms_ = 0;
   int64_t last_rewrite_time_s_ = -1;
   bool last_rewrite_ok_ = true;
   uint64_t rewrites_ = 0, rewrite_failures_ = 0;
