@@ -123,7 +123,7 @@ class AofTest(unittest.TestCase):
         self.assertEqual(missing, [], "writes older than ~2 s lost with everysec")
 
     def test_truncated_tail_loads_damaged_middle_refuses_check_aof_fixes(self):
-        s = self.node(15002).start()
+        s = self.node(15002, ["--appendfsync", "always"]).start()  # everything on disk before the kill
         c = s.client()
         for i in range(200):
             c.set("k%d" % i, i)
@@ -168,7 +168,7 @@ class AofTest(unittest.TestCase):
         self.assertEqual(s4.client().get("k49"), b"49")  # everything before the damage
 
     def test_rewrite_under_writer_shrinks_and_loses_nothing(self):
-        s = self.node(15003, ["--auto-aof-rewrite-percentage", "0"]).start()
+        s = self.node(15003, ["--auto-aof-rewrite-percentage", "0", "--appendfsync", "always"]).start()
         c = s.client()
         for _ in range(20):  # many overwrites of 500 keys: a rewrite keeps only the last values
             pipe = c.pipeline(transaction=False)
@@ -250,7 +250,7 @@ class AofTest(unittest.TestCase):
         self.assertEqual(s3.client().get("extra"), b"1")
 
     def test_config_set_appendonly_at_run_time_writes_a_base_first(self):
-        s = self.node(15005, ["--appendonly", "no"]).start()
+        s = self.node(15005, ["--appendonly", "no", "--appendfsync", "always"]).start()
         c = s.client()
         for i in range(1000):
             c.set("k%d" % i, i)
@@ -259,7 +259,6 @@ class AofTest(unittest.TestCase):
         rcs.wait_until(lambda: info(s)["aof_enabled"] == "1" and info(s)["aof_rewrite_in_progress"] == "0" and
                        os.path.exists(os.path.join(self.dir, AOF_DIR, MANIFEST)), timeout=20, what="the base")
         c.set("after", "x")
-        time.sleep(1.2)
         s.kill()
         with open(os.path.join(self.dir, AOF_DIR, MANIFEST)) as f:
             self.assertIn("appendonly.aof.1.base.aof", f.read())
@@ -329,14 +328,14 @@ class AofTest(unittest.TestCase):
             m.set("k%d" % i, i)
         rdir = os.path.join(self.dir, "replica")
         os.makedirs(rdir)
-        replica = self.node(15011, ["--replicaof", "127.0.0.1", "15010"], workdir=rdir).start()
+        replica = self.node(15011, ["--replicaof", "127.0.0.1", "15010", "--appendfsync", "always"],
+                            workdir=rdir).start()
         rcs.wait_until(lambda: info(replica, "replication").get("master_link_status") == "up", timeout=10,
                        what="the replica's link")
         for i in range(500, 1000):
             m.set("k%d" % i, i)
         rcs.wait_until(lambda: info(replica, "replication")["slave_repl_offset"] ==
                        info(master, "replication")["master_repl_offset"], timeout=10, what="the replica to catch up")
-        time.sleep(1.2)  # everysec: the replica's AOF is on disk
         replica.kill()
         for i in range(1000, 1500):  # written while the replica is down: still in the master's backlog
             m.set("k%d" % i, i)
