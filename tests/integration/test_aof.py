@@ -336,6 +336,9 @@ class AofTest(unittest.TestCase):
             m.set("k%d" % i, i)
         rcs.wait_until(lambda: info(replica, "replication")["slave_repl_offset"] ==
                        info(master, "replication")["master_repl_offset"], timeout=10, what="the replica to catch up")
+        # The full sync's data is in the replica's AOF once the base written after it is in the manifest.
+        rcs.wait_until(lambda: int(info(replica)["aof_rewrites"]) >= 1 and info(replica)["aof_rewrite_in_progress"] == "0",
+                       timeout=20, what="the replica's new AOF base")
         replica.kill()
         for i in range(1000, 1500):  # written while the replica is down: still in the master's backlog
             m.set("k%d" % i, i)

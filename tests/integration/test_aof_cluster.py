@@ -67,6 +67,12 @@ class AofClusterTest(unittest.TestCase):
         rcs.wait_until(lambda: sum(int(field(n, ["INFO", "keyspace"], "db0").split(",")[0].split("=")[1])
                                    if field(n, ["INFO", "keyspace"], "db0") else 0 for n in nodes) == 2 * KEYS,
                        timeout=30, what="replicas to hold every key")
+        # Each replica wrote a new AOF base after its full sync (until then its manifest names the old data).
+        for n in nodes:
+            if roles[n.port] == "slave":
+                rcs.wait_until(lambda n=n: int(rcs.info(n, "persistence")["aof_rewrites"]) >= 1 and
+                               rcs.info(n, "persistence")["aof_rewrite_in_progress"] == "0", timeout=20,
+                               what="replica %d's AOF base" % n.port)
         c.close()
         for n in nodes:
             n.kill()
