@@ -63,11 +63,9 @@ def fill(s, keys):
         raise AssertionError(r.stdout + r.stderr)
 
 
-def rewrite_and_ping(s):
-    """BGREWRITEAOF; PING round trips (ms) until it is done; latest_fork_usec."""
-    c = socket.create_connection(("127.0.0.1", s.port))
-    before = int(rcs.info(s, "persistence")["aof_rewrites"])
-    s.cli("BGREWRITEAOF")
+def pings_until(port, done, check_every):
+    """PING round trips (ms, sorted) on one connection until done() (asked every check_every PINGs)."""
+    c = socket.create_connection(("127.0.0.1", port))
     lat = []
     deadline = time.monotonic() + 600
     while time.monotonic() < deadline:
@@ -75,12 +73,21 @@ def rewrite_and_ping(s):
         c.sendall(b"PING\r\n")
         c.recv(64)
         lat.append((time.perf_counter() - t) * 1000)
-        if len(lat) % 50 == 0:
-            i = rcs.info(s, "persistence")
-            if int(i["aof_rewrites"]) > before and i["aof_rewrite_in_progress"] == "0":
-                break
+        if len(lat) % check_every == 0 and done():
+            break
     c.close()
-    lat.sort()
+    return sorted(lat)
+
+
+def rewrite_and_ping(s):
+    """BGREWRITEAOF; PING round trips (ms) until it is done; latest_fork_usec."""
+    before = int(rcs.info(s, "persistence")["aof_rewrites"])
+    s.cli("BGREWRITEAOF")
+
+    def done():
+        i = rcs.info(s, "persistence")
+        return int(i["aof_rewrites"]) > before and i["aof_rewrite_in_progress"] == "0"
+    lat = pings_until(s.port, done, 50)
     fork_us = int(rcs.info(s, "stats")["latest_fork_usec"])
     return fork_us, lat[len(lat) // 2], lat[int(len(lat) * 0.99)], len(lat)
 
@@ -94,25 +101,16 @@ def full_sync_pings(kind, binary, root, keys):
     fill(m, keys)
     r = rcs.Server(PORTS[kind] + 10, binary=binary, workdir=os.path.join(d, "r"), args=["--appendonly", "no"])
     r.start()
-    c = socket.create_connection(("127.0.0.1", m.port))
     t0 = time.monotonic()
     r.cli("REPLICAOF", "127.0.0.1", str(m.port))
-    lat = []
-    deadline = t0 + 600
-    while time.monotonic() < deadline:
-        t = time.perf_counter()
-        c.sendall(b"PING\r\n")
-        c.recv(64)
-        lat.append((time.perf_counter() - t) * 1000)
-        if len(lat) % 200 == 0:
-            i = rcs.info(r, "replication")
-            if i.get("master_link_status") == "up" and int(r.cli("DBSIZE").strip()) == keys:
-                break
+
+    def done():
+        return (rcs.info(r, "replication").get("master_link_status") == "up" and
+                int(r.cli("DBSIZE").strip()) == keys)
+    lat = pings_until(m.port, done, 200)
     took = time.monotonic() - t0
-    c.close()
     r.stop()
     m.stop()
-    lat.sort()
     return took, lat[len(lat) // 2], lat[int(len(lat) * 0.99)], lat[-1], len(lat)
 
 
