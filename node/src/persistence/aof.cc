@@ -303,9 +303,14 @@ std::string Aof::ReplicationMark() const {
   return std::string(kReplMarkPrefix) + repl->replid() + ":" + std::to_string(repl->offset());
 }
 
-void Aof::MarkReplicationPosition() {
+void Aof::MarkReplicationPosition(bool now) {
+  // Under a steady stream of writes one mark per 100 ms (a few bytes per batch would add up); the cron
+  // writes it once the stream pauses, so a node stopped in a quiet moment knows its exact position.
+  int64_t t = MonotonicMs();
+  if (!now && t - last_mark_ms_ < 100) return;
   std::string mark = ReplicationMark();
   if (mark.empty() || mark == repl_mark_) return;
+  last_mark_ms_ = t;
   buffer_ += mark;
   buffer_ += "\r\n";
   repl_mark_ = std::move(mark);
@@ -313,7 +318,7 @@ void Aof::MarkReplicationPosition() {
 
 void Aof::BeforeReplies() {
   if (state_ == State::kOff || loader_ != nullptr) return;
-  MarkReplicationPosition();
+  MarkReplicationPosition(false);
   bool always = server_->config().appendfsync == "always";
   if (buffer_.empty() && !fsync_due_ && write_ok_) return;
   bool ok = Flush(false, false);
@@ -343,7 +348,7 @@ void Aof::Cron() {
   AfterConfigChange();
   CheckChild();
   if (state_ == State::kOff || loader_ != nullptr) return;
-  MarkReplicationPosition();
+  MarkReplicationPosition(true);
   if (!write_ok_ || fsync_due_ || !buffer_.empty()) {
     bool was_ok = write_ok_;
     bool ok = Flush(!write_ok_, false);

@@ -142,15 +142,16 @@ class Aof : public Subsystem {
   void KillChild();
   void DeleteHistory();
   void AfterConfigChange();
-  // "#RCS-REPL:<replid>:<offset>" is appended after each batch that moved the replication offset (an AOF
-  // annotation line, which redis-server and redis-check-aof skip like their own "#TS:"), and the rewrite
-  // ends the base with it. At start the last mark, if no command follows it, is the position of the loaded
+  // "#RCS-REPL:<replid>:<offset>" is appended after a batch that moved the replication offset (at most every
+  // 100 ms while writes keep coming, and at the next cron tick once they pause; an AOF annotation line, which
+  // redis-server and redis-check-aof skip like their own "#TS:"), and the rewrite ends the base with it. At start the last mark, if no command follows it, is the position of the loaded
   // data: a replica's PSYNC continues from it, and a master keeps its replid and offset, so its replicas
   // continue too when they had exactly that much (after a restart of the whole cluster, for instance).
   static constexpr std::string_view kReplMarkPrefix = "#RCS-REPL:";
   std::string ReplicationMark() const;
-  void MarkReplicationPosition();
+  void MarkReplicationPosition(bool now);
   std::string repl_mark_;
+  int64_t last_mark_ms_ = 0;
 
   Server* server_;
   State state_ = State::kOff;
