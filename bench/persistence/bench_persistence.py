@@ -10,7 +10,7 @@
      without -P 16, each test on both servers back to back.
 
 Usage: bench/persistence/bench_persistence.py [--keys 1000000] [--requests 1000000]
-         [--node build/node/redis-cluster-node]
+         [--node build/node/redis-cluster-node] [--parts load,sync,throughput]
 Prints Markdown tables (for bench/RESULTS.md). Timing is noisy on a shared machine: compare ratios.
 """
 import argparse
@@ -138,62 +138,67 @@ def main():
     ap.add_argument("--keys", type=int, default=1000000)
     ap.add_argument("--requests", type=int, default=1000000)
     ap.add_argument("--node", default=rcs.NODE_BIN)
+    ap.add_argument("--parts", default="load,sync,throughput", help="comma-separated subset to run")
     a = ap.parse_args()
+    parts = set(a.parts.split(","))
     binaries = {"ours": os.path.abspath(a.node), "redis": rcs.REDIS_SERVER}
     root = tempfile.mkdtemp(prefix="rcs-bench-aof-")
     try:
-        print("## AOF load, rewrite (%d keys)\n" % a.keys)
-        print("| server | AOF bytes | load (exec to loaded) s | logged load s | fork ms | PING p50 ms during rewrite | PING p99 ms | PINGs |")
-        print("|---|---:|---:|---:|---:|---:|---:|---:|")
-        res = {}
-        for kind in ("ours", "redis"):
-            d = os.path.join(root, kind)
-            os.makedirs(d)
-            s, _ = start(kind, binaries[kind], d, ["--appendfsync", "everysec"])
-            rcs.wait_until(s.ping, timeout=20, what="start")
-            fill(s, a.keys)
-            fork_us, p50, p99, n = rewrite_and_ping(s)
-            s.cli("SHUTDOWN", check=False)
-            s.proc.wait(timeout=120)
-            size = sum(os.path.getsize(os.path.join(d, "appendonlydir", f)) for f in os.listdir(os.path.join(d, "appendonlydir")))
-            s2, t0 = start(kind, binaries[kind], d, [])
-            loaded = wait_loaded(s2, a.keys) - t0
-            res[kind] = loaded
-            print("| %s | %d | %.2f | %.2f | %.1f | %.3f | %.3f | %d |" % (kind, size, loaded, logged_load_seconds(s2),
-                                                                          fork_us / 1000.0, p50, p99, n))
-            s2.stop()
-        print("\nLoad time ratio (redis-server / ours): **%.2fx**\n" % (res["redis"] / res["ours"]))
-        print("## Full sync of %d keys to a replica of the same kind: PING on the master meanwhile\n" % a.keys)
-        print("| server | sync s | PING p50 ms | PING p99 ms | PING max ms | PINGs |")
-        print("|---|---:|---:|---:|---:|---:|")
-        for kind in ("ours", "redis"):
-            took, p50, p99, mx, n = full_sync_pings(kind, binaries[kind], root, a.keys)
-            print("| %s | %.2f | %.3f | %.3f | %.3f | %d |" % (kind, took, p50, p99, mx, n))
-        print()
-        for policy in ("everysec", "always"):
-            for pipeline in (1, 16):
-                print("## redis-benchmark, appendfsync %s, %s\n" % (policy, "-P 16" if pipeline > 1 else "no pipelining"))
-                print("| test | ours rps | redis-server rps | ratio |")
-                print("|---|---:|---:|---:|")
-                rows = {}
-                servers = {}
-                for kind in ("ours", "redis"):
-                    d = os.path.join(root, "%s-%s-%d" % (kind, policy, pipeline))
-                    os.makedirs(d)
-                    servers[kind], _ = start(kind, binaries[kind], d, ["--appendfsync", policy])
-                    rcs.wait_until(servers[kind].ping, timeout=20, what="start")
-                for test in ("set", "incr", "lpush", "hset"):
+        if "load" in parts:
+            print("## AOF load, rewrite (%d keys)\n" % a.keys)
+            print("| server | AOF bytes | load (exec to loaded) s | logged load s | fork ms | PING p50 ms during rewrite | PING p99 ms | PINGs |")
+            print("|---|---:|---:|---:|---:|---:|---:|---:|")
+            res = {}
+            for kind in ("ours", "redis"):
+                d = os.path.join(root, kind)
+                os.makedirs(d)
+                s, _ = start(kind, binaries[kind], d, ["--appendfsync", "everysec"])
+                rcs.wait_until(s.ping, timeout=20, what="start")
+                fill(s, a.keys)
+                fork_us, p50, p99, n = rewrite_and_ping(s)
+                s.cli("SHUTDOWN", check=False)
+                s.proc.wait(timeout=120)
+                size = sum(os.path.getsize(os.path.join(d, "appendonlydir", f)) for f in os.listdir(os.path.join(d, "appendonlydir")))
+                s2, t0 = start(kind, binaries[kind], d, [])
+                loaded = wait_loaded(s2, a.keys) - t0
+                res[kind] = loaded
+                print("| %s | %d | %.2f | %.2f | %.1f | %.3f | %.3f | %d |" % (kind, size, loaded, logged_load_seconds(s2),
+                                                                              fork_us / 1000.0, p50, p99, n))
+                s2.stop()
+            print("\nLoad time ratio (redis-server / ours): **%.2fx**\n" % (res["redis"] / res["ours"]))
+        if "sync" in parts:
+            print("## Full sync of %d keys to a replica of the same kind: PING on the master meanwhile\n" % a.keys)
+            print("| server | sync s | PING p50 ms | PING p99 ms | PING max ms | PINGs |")
+            print("|---|---:|---:|---:|---:|---:|")
+            for kind in ("ours", "redis"):
+                took, p50, p99, mx, n = full_sync_pings(kind, binaries[kind], root, a.keys)
+                print("| %s | %.2f | %.3f | %.3f | %.3f | %d |" % (kind, took, p50, p99, mx, n))
+            print()
+        if "throughput" in parts:
+            for policy in ("everysec", "always"):
+                for pipeline in (1, 16):
+                    print("## redis-benchmark, appendfsync %s, %s\n" % (policy, "-P 16" if pipeline > 1 else "no pipelining"))
+                    print("| test | ours rps | redis-server rps | ratio |")
+                    print("|---|---:|---:|---:|")
+                    rows = {}
+                    servers = {}
                     for kind in ("ours", "redis"):
-                        rows.setdefault(test, {}).update({kind: bench_throughput(servers[kind], test, a.requests,
-                                                                                  pipeline).get(test, 0.0)})
-                prod = 1.0
-                for test, r in rows.items():
-                    ratio = r["ours"] / r["redis"] if r["redis"] else float("nan")
-                    prod *= ratio
-                    print("| %s | %.0f | %.0f | %.2fx |" % (test, r["ours"], r["redis"], ratio))
-                print("\nGeometric mean: **%.2fx**\n" % (prod ** (1.0 / len(rows))))
-                for s in servers.values():
-                    s.stop()
+                        d = os.path.join(root, "%s-%s-%d" % (kind, policy, pipeline))
+                        os.makedirs(d)
+                        servers[kind], _ = start(kind, binaries[kind], d, ["--appendfsync", policy])
+                        rcs.wait_until(servers[kind].ping, timeout=20, what="start")
+                    for test in ("set", "incr", "lpush", "hset"):
+                        for kind in ("ours", "redis"):
+                            rows.setdefault(test, {}).update({kind: bench_throughput(servers[kind], test, a.requests,
+                                                                                      pipeline).get(test, 0.0)})
+                    prod = 1.0
+                    for test, r in rows.items():
+                        ratio = r["ours"] / r["redis"] if r["redis"] else float("nan")
+                        prod *= ratio
+                        print("| %s | %.0f | %.0f | %.2fx |" % (test, r["ours"], r["redis"], ratio))
+                    print("\nGeometric mean: **%.2fx**\n" % (prod ** (1.0 / len(rows))))
+                    for s in servers.values():
+                        s.stop()
     finally:
         rcs._cleanup()
         shutil.rmtree(root, ignore_errors=True)

@@ -146,7 +146,7 @@ Replication::SnapshotTransfer* Replication::TransferOf(Client* c) {
 
 void Replication::PumpTransfer(SnapshotTransfer* t) {
   // Bounded output: read more of the snapshot only while the replica's socket keeps up.
-  constexpr size_t kHighWater = 8 * 1024 * 1024;
+  constexpr size_t kHighWater = 1024 * 1024;
   Client* c = t->replica;
   bool want_read = c->out.size() - c->out_pos < kHighWater;
   if (want_read != t->reading) {
@@ -159,7 +159,8 @@ void Replication::PumpTransfer(SnapshotTransfer* t) {
   }
   if (!want_read) return;
   int fd = t->stream->fd();
-  auto r = t->stream->Read(&c->out, 1024 * 1024);
+  // A pipe-sized slice per wakeup, so other clients are served between slices (as Redis relays 16 KB).
+  auto r = t->stream->Read(&c->out, 64 * 1024);
   if (r == SnapshotStream::ReadResult::kData) {
     server_->MarkPendingWrite(c);
   } else if (r == SnapshotStream::ReadResult::kDone || r == SnapshotStream::ReadResult::kFailed) {
