@@ -1,10 +1,14 @@
 #include <doctest/doctest.h>
+#include <unistd.h>
+
+#include <cstdio>
 
 #include <random>
 #include <set>
 #include <string>
 
 #include "base/crc16.h"
+#include "base/file_util.h"
 #include "base/hash.h"
 #include "base/strutil.h"
 
@@ -122,4 +126,26 @@ TEST_CASE("InfoField writes one INFO line; RandomHex gives fresh lowercase hex i
   CHECK(a.find_first_not_of("0123456789abcdef") == std::string::npos);
   CHECK(a != b);  // 160 random bits each
   CHECK(RandomHex(0).empty());
+}
+
+TEST_CASE("WriteFileAtomic replaces the file whole; a failed write leaves no temp file") {
+  std::string path = "/tmp/rcs-cluster-test-" + std::to_string(getpid()) + ".conf";
+  REQUIRE(WriteFileAtomic(path, "first\n").ok());
+  REQUIRE(WriteFileAtomic(path, "second\n").ok());
+  FILE* f = fopen(path.c_str(), "r");
+  REQUIRE(f != nullptr);
+  char buf[64] = {0};
+  size_t n = fread(buf, 1, sizeof(buf) - 1, f);
+  fclose(f);
+  CHECK(std::string(buf, n) == "second\n");
+  unlink(path.c_str());
+  CHECK_FALSE(WriteFileAtomic("/nonexistent-dir/x/nodes.conf", "x").ok());
+  // An explicit temp name (the AOF manifest's) is used and gone afterwards.
+  std::string tmp = path + ".temp";
+  REQUIRE(WriteFileAtomic(path, "third\n", tmp).ok());
+  CHECK(access(tmp.c_str(), F_OK) != 0);
+  unlink(path.c_str());
+  CHECK(DirName("/a/b/c") == "/a/b");
+  CHECK(DirName("/c") == "/");
+  CHECK(DirName("c") == ".");
 }

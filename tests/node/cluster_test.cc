@@ -165,20 +165,6 @@ TEST_CASE("nodes.conf: corrupted files are refused") {
   CHECK(h.last_vote_epoch == 2);
 }
 
-TEST_CASE("atomic config write replaces the file whole") {
-  std::string path = "/tmp/rcs-cluster-test-" + std::to_string(getpid()) + ".conf";
-  REQUIRE(WriteFileAtomic(path, "first\n").ok());
-  REQUIRE(WriteFileAtomic(path, "second\n").ok());
-  FILE* f = fopen(path.c_str(), "r");
-  REQUIRE(f != nullptr);
-  char buf[64] = {0};
-  size_t n = fread(buf, 1, sizeof(buf) - 1, f);
-  fclose(f);
-  CHECK(std::string(buf, n) == "second\n");
-  unlink(path.c_str());
-  CHECK_FALSE(WriteFileAtomic("/nonexistent-dir/x/nodes.conf", "x").ok());
-}
-
 TEST_CASE("bus messages: encode/decode round trip of every type") {
   BusMessage m;
   m.type = MsgType::kPing;

@@ -158,7 +158,5 @@ class ClusterState {
 std::string RandomNodeId();
 bool IsValidNodeId(std::string_view id);
 
-// Writes `text` to `path` atomically: temp file in the same directory, fsync, rename, fsync of the dir.
-Status WriteFileAtomic(const std::string& path, std::string_view text);
 
 }  // namespace rcs::cluster

@@ -9,6 +9,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "base/file_util.h"
 #include "base/log.h"
 #include "base/strutil.h"
 #include "cluster/cluster.h"
@@ -187,45 +188,6 @@ Status ClusterState::LoadConfigText(std::string_view text) {
     }
   }
   if (myself_ == nullptr) return Status::Error("Unrecoverable error: corrupted cluster config file (no myself line)");
-  return Status::Ok();
-}
-
-Status WriteFileAtomic(const std::string& path, std::string_view text) {
-  std::string tmp = path + ".tmp-" + std::to_string(getpid());
-  int fd = open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) return Status::Error("can't open " + tmp + ": " + strerror(errno));
-  size_t off = 0;
-  while (off < text.size()) {
-    ssize_t w = write(fd, text.data() + off, text.size() - off);
-    if (w < 0) {
-      if (errno == EINTR) continue;
-      std::string e = strerror(errno);
-      close(fd);
-      unlink(tmp.c_str());
-      return Status::Error("can't write " + tmp + ": " + e);
-    }
-    off += static_cast<size_t>(w);
-  }
-  if (fsync(fd) != 0) {
-    std::string e = strerror(errno);
-    close(fd);
-    unlink(tmp.c_str());
-    return Status::Error("can't fsync " + tmp + ": " + e);
-  }
-  close(fd);
-  if (rename(tmp.c_str(), path.c_str()) != 0) {
-    std::string e = strerror(errno);
-    unlink(tmp.c_str());
-    return Status::Error("can't rename " + tmp + ": " + e);
-  }
-  std::string dir = ".";
-  size_t slash = path.rfind('/');
-  if (slash != std::string::npos) dir = slash == 0 ? "/" : path.substr(0, slash);
-  int dfd = open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (dfd >= 0) {
-    fsync(dfd);
-    close(dfd);
-  }
   return Status::Ok();
 }
 

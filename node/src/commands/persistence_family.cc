@@ -25,8 +25,8 @@ void BgrewriteaofCmd(CommandContext& ctx) {
 }  // namespace
 
 void RegisterPersistenceFamily(CommandRegistry& r) {
-  r.Add({"bgrewriteaof", 1, kCmdAdmin | kCmdNoScript, 0, 0, 0, BgrewriteaofCmd, nullptr, "server",
-         "Asynchronously rewrites the append-only file to disk."});
+  r.Add(Spec("bgrewriteaof", 1, kCmdAdmin | kCmdNoScript, 0, 0, 0, BgrewriteaofCmd, nullptr, "server",
+              "Asynchronously rewrites the append-only file to disk."));
 }
 
 }  // namespace rcs

@@ -808,7 +808,7 @@ CommandSpec Container(const char* name, const char* group, const char* summary, 
 void RegisterServerFamily(CommandRegistry& r) {
   const char* conn = "connection";
   const char* srv = "server";
-  r.Add(Sub("ping", -1, kCmdFast, PingCmd, conn, "Returns the server's liveliness response."));
+  r.Add(Sub("ping", -1, kCmdFast | kCmdHealthProbe, PingCmd, conn, "Returns the server's liveliness response."));
   r.Add(Sub("echo", 2, kCmdFast, EchoCmd, conn, "Returns the given string."));
   r.Add(Sub("auth", -2, kCmdNoScript | kCmdLoading | kCmdStale | kCmdFast | kCmdNoAuth | kCmdAllowBusy, AuthCmd, conn,
             "Authenticates the connection."));

@@ -182,7 +182,8 @@ Status Aof::OpenForAppend(const std::string& name, bool truncate) {
 }
 
 Status Aof::PersistManifest(const AofManifest& m) {
-  return WriteFileAtomic(DirPath(), AofManifestName(filename_), AofTempManifestName(filename_), m.Serialize());
+  return WriteFileAtomic(DirPath() + "/" + AofManifestName(filename_), m.Serialize(),
+                         DirPath() + "/" + AofTempManifestName(filename_));
 }
 
 // ---- Appending ----

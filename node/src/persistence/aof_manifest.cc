@@ -120,49 +120,6 @@ std::string AofTempManifestName(const std::string& f) { return "temp-" + f + ".m
 std::string AofBaseName(const std::string& f, int64_t seq) { return f + "." + std::to_string(seq) + ".base.aof"; }
 std::string AofIncrName(const std::string& f, int64_t seq) { return f + "." + std::to_string(seq) + ".incr.aof"; }
 
-Status FsyncDir(const std::string& dir) {
-  int fd = open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) return Status::Error("open " + dir + ": " + strerror(errno));
-  int r = fsync(fd);
-  int e = errno;
-  close(fd);
-  if (r != 0) return Status::Error("fsync " + dir + ": " + strerror(e));
-  return Status::Ok();
-}
-
-Status WriteFileAtomic(const std::string& dir, const std::string& name, const std::string& temp_name,
-                       const std::string& content) {
-  std::string tmp = dir + "/" + temp_name;
-  int fd = open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) return Status::Error("Can't open " + tmp + ": " + strerror(errno));
-  size_t off = 0;
-  while (off < content.size()) {
-    ssize_t n = write(fd, content.data() + off, content.size() - off);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      std::string e = strerror(errno);
-      close(fd);
-      unlink(tmp.c_str());
-      return Status::Error("Can't write " + tmp + ": " + e);
-    }
-    off += static_cast<size_t>(n);
-  }
-  if (fsync(fd) != 0) {
-    std::string e = strerror(errno);
-    close(fd);
-    unlink(tmp.c_str());
-    return Status::Error("Can't fsync " + tmp + ": " + e);
-  }
-  close(fd);
-  std::string dst = dir + "/" + name;
-  if (rename(tmp.c_str(), dst.c_str()) != 0) {
-    std::string e = strerror(errno);
-    unlink(tmp.c_str());
-    return Status::Error("Can't rename " + tmp + " to " + dst + ": " + e);
-  }
-  return FsyncDir(dir);
-}
-
 StatusOr<std::string> ReadWholeFile(const std::string& path) {
   FILE* f = fopen(path.c_str(), "rb");
   if (f == nullptr) return Status::Error("Can't open " + path + ": " + strerror(errno));

@@ -20,6 +20,7 @@
 #include <string>
 #include <vector>
 
+#include "base/file_util.h"  // WriteFileAtomic, FsyncDir
 #include "base/status.h"
 
 namespace rcs {
@@ -52,11 +53,6 @@ std::string AofTempManifestName(const std::string& appendfilename);
 std::string AofBaseName(const std::string& appendfilename, int64_t seq);
 std::string AofIncrName(const std::string& appendfilename, int64_t seq);
 
-// Replaces dir/<name> with `content` atomically and durably: temp file, write, fsync, rename, fsync dir.
-Status WriteFileAtomic(const std::string& dir, const std::string& name, const std::string& temp_name,
-                       const std::string& content);
-// fsync of a directory (after a rename or create in it).
-Status FsyncDir(const std::string& dir);
 // Reads a whole file; errors name the file.
 StatusOr<std::string> ReadWholeFile(const std::string& path);
 

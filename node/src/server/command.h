@@ -52,6 +52,7 @@ enum CommandFlag : uint32_t {
   kCmdRunsQueue = 1u << 19,    // runs the MULTI queue: its keys are the queued commands' (EXEC)
   kCmdKeepsAsking = 1u << 20,  // does not end the client's ASKING state (ASKING itself)
   kCmdOpenSlotLocal = 1u << 21,  // served here while its slot is migrating or importing (MIGRATE)
+  kCmdHealthProbe = 1u << 22,    // refused like a write while the AOF cannot be written, on a master (PING)
 };
 
 struct CommandContext {

@@ -112,7 +112,7 @@ void Server::ExecuteCommand(Client* c, ArgList argv) {
     if (config_.maxmemory > 0 && spec->is(kCmdDenyOom) && !EvictIfNeeded()) return reject(err::kOom);
     // The AOF cannot be written: refuse writes (and PING on a master, as Redis does, so that monitoring sees
     // it) until the disk works again. Reads keep working.
-    if (!write_error_.empty() && (spec->is(kCmdWrite) || (spec->name == "ping" && !is_replica_))) {
+    if (!write_error_.empty() && (spec->is(kCmdWrite) || (spec->is(kCmdHealthProbe) && !is_replica_))) {
       return reject(write_error_);
     }
     // As Redis: EXEC is refused when any queued command lacks the flag.

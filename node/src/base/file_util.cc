@@ -1,0 +1,56 @@
+#include "base/file_util.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+namespace rcs {
+
+std::string DirName(const std::string& path) {
+  size_t slash = path.rfind('/');
+  if (slash == std::string::npos) return ".";
+  return slash == 0 ? "/" : path.substr(0, slash);
+}
+
+Status FsyncDir(const std::string& dir) {
+  int fd = open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return Status::Error("Can't open " + dir + ": " + strerror(errno));
+  int r = fsync(fd);
+  int e = errno;
+  close(fd);
+  if (r != 0) return Status::Error("Can't fsync " + dir + ": " + strerror(e));
+  return Status::Ok();
+}
+
+Status WriteFileAtomic(const std::string& path, std::string_view text, const std::string& tmp_path) {
+  int fd = open(tmp_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) return Status::Error("Can't open " + tmp_path + ": " + strerror(errno));
+  auto fail = [&](const char* what) {
+    std::string e = strerror(errno);
+    if (fd >= 0) close(fd);
+    unlink(tmp_path.c_str());
+    return Status::Error(std::string("Can't ") + what + " " + tmp_path + ": " + e);
+  };
+  size_t off = 0;
+  while (off < text.size()) {
+    ssize_t n = write(fd, text.data() + off, text.size() - off);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return fail("write");
+    }
+    off += static_cast<size_t>(n);
+  }
+  if (fsync(fd) != 0) return fail("fsync");
+  close(fd);
+  fd = -1;
+  if (rename(tmp_path.c_str(), path.c_str()) != 0) return fail("rename");
+  return FsyncDir(DirName(path));
+}
+
+Status WriteFileAtomic(const std::string& path, std::string_view text) {
+  return WriteFileAtomic(path, text, path + ".tmp-" + std::to_string(getpid()));
+}
+
+}  // namespace rcs
