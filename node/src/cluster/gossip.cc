@@ -421,7 +421,13 @@ void Cluster::PingAndDetectFailures(int64_t now) {
         for (auto& [id, other] : state_.nodes()) {
           if (other.get() == n || other->is(kNodeMyself) || !other->is_master() || other->num_slots == 0) continue;
           Link* ol = OutboundOf(other->id);
-          if (ol != nullptr && !ol->conn.connecting()) SendPing(ol, MsgType::kPing);
+          if (ol == nullptr || ol->conn.connecting()) continue;
+          // A ping already awaiting its pong keeps its time: resetting it here would restart that master's
+          // failure clock each time we flag another peer, and a cut-off master would see the last of its
+          // peers fail (and stop taking writes) up to a node timeout late.
+          int64_t awaiting_since = other->ping_sent_ms;
+          SendPing(ol, MsgType::kPing);
+          if (awaiting_since != 0) other->ping_sent_ms = awaiting_since;
         }
       }
     }
