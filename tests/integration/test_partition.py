@@ -1,0 +1,382 @@
+#!/usr/bin/python3
+"""Network partition of our own cluster, in network namespaces made by this test (needs root and `ip netns`).
+
+Topology: one namespace per node (six nodes: 3 masters + 3 replicas, node timeout 3000 ms) and one for the
+clients, each with a veth link `eth0` whose peer is attached to a bridge `br0` in a seventh namespace. The
+addresses are 10.213.77.10-15 (nodes) and 10.213.77.100 (clients), /24, on these links only: nothing is
+connected to the root namespace, so traffic flows only between the namespaces made here. Each node runs
+`ip netns exec <ns> redis-cluster-node --bind <its address> --port 14000` (cluster bus 24000); the cluster is
+formed by Debian's `redis-cli --cluster create` run in the clients' namespace.
+
+Then one master is cut off together with a client in its own namespace (its link's bridge side goes down):
+  - the minority master refuses writes with -CLUSTERDOWN within the node timeout (+ a margin for the cron
+    and a loaded machine), measured by a writer running in its namespace;
+  - the majority promotes the master's replica (ROLE master, cluster_state:ok on the five);
+  - healing (link up) gives one view: every node lists the same owner for every slot, three masters serve
+    slots, the old master is a replica of the new one with its replication link up, cluster_state:ok
+    everywhere.
+Prints the measured times.
+
+Skips (exit 77, ctest SKIP_RETURN_CODE) when not root or when network namespaces cannot be made. Every
+process, namespace and link made here is removed at the end, also on failure; every wait is bounded.
+"""
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
+import rcs  # noqa: E402
+from test_failover import key_slot  # noqa: E402
+
+SKIP = 77
+PORT = 14000
+NODE_TIMEOUT = 3000
+SUBNET = "10.213.77"
+NODE_ADDRS = ["%s.%d" % (SUBNET, 10 + i) for i in range(6)]
+CLIENT_ADDR = "%s.100" % SUBNET
+PARTITION_SECONDS = 12    # how long the master stays cut off
+REFUSE_MARGIN_MS = 1500   # cron period, PFAIL bookkeeping and a loaded machine, on top of the node timeout
+TAG = "p%d" % (os.getpid() % 100000)   # namespace names: unique per run, so parallel runs cannot collide
+
+
+def run(*cmd, check=True, timeout=20):
+    r = subprocess.run(list(cmd), capture_output=True, text=True, timeout=timeout, stdin=subprocess.DEVNULL)
+    if check and r.returncode != 0:
+        raise AssertionError("%s failed (%d): %s %s" % (" ".join(cmd), r.returncode, r.stdout, r.stderr))
+    return r
+
+
+class Net:
+    """The namespaces, veth links and bridge of this test; remove() undoes all of it."""
+
+    def __init__(self):
+        self.bridge_ns = "rcs%s-br" % TAG
+        self.client_ns = "rcs%s-cl" % TAG
+        self.node_ns = ["rcs%s-n%d" % (TAG, i) for i in range(6)]
+        self.made = []
+
+    def add_ns(self, name, addr, peer):
+        run("ip", "netns", "add", name)
+        self.made.append(name)
+        run("ip", "-n", name, "link", "set", "lo", "up")
+        # eth0 in the new namespace, its peer (named `peer`) in the bridge's namespace, on the bridge.
+        run("ip", "link", "add", "eth0", "netns", name, "type", "veth", "peer", "name", peer, "netns", self.bridge_ns)
+        run("ip", "-n", self.bridge_ns, "link", "set", peer, "master", "br0")
+        run("ip", "-n", self.bridge_ns, "link", "set", peer, "up")
+        run("ip", "-n", name, "addr", "add", addr + "/24", "dev", "eth0")
+        run("ip", "-n", name, "link", "set", "eth0", "up")
+
+    def create(self):
+        run("ip", "netns", "add", self.bridge_ns)
+        self.made.append(self.bridge_ns)
+        run("ip", "-n", self.bridge_ns, "link", "add", "br0", "type", "bridge")
+        run("ip", "-n", self.bridge_ns, "link", "set", "br0", "up")
+        for i, ns in enumerate(self.node_ns):
+            self.add_ns(ns, NODE_ADDRS[i], "h%d" % i)
+        self.add_ns(self.client_ns, CLIENT_ADDR, "hc")
+
+    def cut(self, i):
+        run("ip", "-n", self.bridge_ns, "link", "set", "h%d" % i, "down")
+
+    def heal(self, i):
+        run("ip", "-n", self.bridge_ns, "link", "set", "h%d" % i, "up")
+
+    def remove(self):
+        # Deleting a namespace deletes the veth ends in it (and so their peers) and the bridge.
+        for name in reversed(self.made):
+            run("ip", "netns", "del", name, check=False)
+        self.made = []
+        left = [n for n in run("ip", "netns", "list", check=False).stdout.split() if n.startswith("rcs%s-" % TAG)]
+        return left
+
+
+class NsNode:
+    """Our node in its own namespace, bound to its own address."""
+
+    def __init__(self, ns, addr, workdir):
+        self.ns, self.addr = ns, addr
+        self.dir = os.path.join(workdir, addr)
+        os.makedirs(self.dir, exist_ok=True)
+        self.proc = None
+
+    def start(self):
+        log = open(os.path.join(self.dir, "server.log"), "ab")
+        self.proc = subprocess.Popen(
+            ["ip", "netns", "exec", self.ns, rcs.NODE_BIN, "--port", str(PORT), "--bind", self.addr,
+             "--dir", self.dir, "--save", "", "--appendonly", "no", "--cluster-enabled", "yes",
+             "--cluster-node-timeout", str(NODE_TIMEOUT), "--cluster-config-file", "nodes.conf",
+             "--loglevel", os.environ.get("RCS_PARTITION_LOGLEVEL", "notice")],
+            stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+        log.close()
+
+    def cli(self, *args, timeout=5, from_ns=None):
+        """redis-cli to this node, run in `from_ns` (default: this node's own namespace)."""
+        r = subprocess.run(["ip", "netns", "exec", from_ns or self.ns, rcs.REDIS_CLI, "-h", self.addr, "-p", str(PORT)] +
+                           [str(a) for a in args], capture_output=True, text=True, timeout=timeout,
+                           stdin=subprocess.DEVNULL)
+        return r.stdout
+
+    def info(self, *section):
+        out = {}
+        for line in self.cli(*section).splitlines():
+            if ":" in line:
+                k, v = line.split(":", 1)
+                out[k] = v.strip()
+        return out
+
+    def nodes(self):
+        """{addr: (id, flags, master_id, [slot ranges])} from CLUSTER NODES."""
+        res = {}
+        for line in self.cli("CLUSTER", "NODES").splitlines():
+            f = line.split()
+            if len(f) >= 8:
+                res[f[1].split("@")[0].rsplit(":", 1)[0]] = (f[0], f[2], f[3], [r for r in f[8:] if not r.startswith("[")])
+        return res
+
+    def role(self):
+        try:
+            out = self.cli("ROLE", timeout=2).split()
+            return out[0] if out else None
+        except subprocess.TimeoutExpired:
+            return None
+
+    def log(self):
+        try:
+            with open(os.path.join(self.dir, "server.log"), errors="replace") as f:
+                return f.read()[-3000:]
+        except OSError:
+            return ""
+
+    def stop(self):
+        # SIGKILL: nothing here needs a clean shutdown (no persistence), and a master's SIGTERM handover
+        # would only make the cleanup slower.
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait(timeout=10)
+
+
+def writer_main(addr, tag, seconds, out_path):
+    """Run inside the cut master's namespace: SET {tag}:i as fast as one connection allows, until the file
+    out_path + '.stop' exists or `seconds` passed, and write one JSON line per change of outcome (wall time,
+    'ok' or the error text)."""
+    import redis
+    c = redis.Redis(host=addr, port=PORT, socket_timeout=1, socket_connect_timeout=1)
+    t0 = time.monotonic()
+    last = None
+    i = 0
+    with open(out_path, "w") as out:
+        out.write(json.dumps({"t": 0.0, "start": time.time()}) + "\n")
+        out.flush()
+        while time.monotonic() - t0 < seconds and not os.path.exists(out_path + ".stop"):
+            i += 1
+            try:
+                c.set("%s:%d" % (tag, i), "x")
+                res = "ok"
+            except redis.exceptions.ResponseError as e:
+                res = str(e)
+            except redis.exceptions.RedisError as e:
+                res = "conn: %s" % e
+            if res != last:
+                out.write(json.dumps({"t": time.monotonic() - t0, "wall": time.time(), "res": res, "i": i}) + "\n")
+                out.flush()
+                last = res
+            if res != "ok":
+                time.sleep(0.01)
+
+
+def slot_owners(view):
+    """[owner addr of slot 0..16383] from one node's CLUSTER NODES (None: unassigned)."""
+    owner = [None] * 16384
+    for addr, (_, flags, _, ranges) in view.items():
+        if "master" not in flags:
+            continue
+        for r in ranges:
+            a, _, b = r.partition("-")
+            for s in range(int(a), int(b or a) + 1):
+                owner[s] = addr
+    return owner
+
+
+def can_make_namespaces():
+    if os.geteuid() != 0:
+        return "not root"
+    if shutil.which("ip") is None:
+        return "no `ip` command (iproute2)"
+    probe = "rcs%s-probe" % TAG
+    r = run("ip", "netns", "add", probe, check=False)
+    if r.returncode != 0:
+        return "`ip netns add` failed: %s" % r.stderr.strip()
+    run("ip", "netns", "del", probe, check=False)
+    return None
+
+
+def _terminated(*_):
+    raise SystemExit(1)   # ctest's timeout: unwind through main's finally, which removes the namespaces
+
+
+def main():
+    signal.signal(signal.SIGTERM, _terminated)
+    why = can_make_namespaces()
+    if why:
+        print("SKIP: the partition test needs root and network namespaces (%s)" % why)
+        return SKIP
+    workdir = tempfile.mkdtemp(prefix="rcs-partition-")
+    net = Net()
+    nodes = []
+    writer = None
+    ok = False
+    try:
+        net.create()
+        nodes = [NsNode(net.node_ns[i], NODE_ADDRS[i], workdir) for i in range(6)]
+        for n in nodes:
+            n.start()
+        for n in nodes:
+            rcs.wait_until(lambda n=n: n.cli("PING").strip() == "PONG", timeout=15, what="node %s PING" % n.addr)
+        out = run("ip", "netns", "exec", net.client_ns, rcs.REDIS_CLI, "--cluster", "create",
+                  *["%s:%d" % (a, PORT) for a in NODE_ADDRS], "--cluster-replicas", "1", "--cluster-yes",
+                  timeout=120, check=False)
+        assert out.returncode == 0, out.stdout + out.stderr
+        rcs.wait_until(lambda: all(n.info("CLUSTER", "INFO").get("cluster_state") == "ok" for n in nodes),
+                       timeout=30, what="cluster_state:ok everywhere")
+        for n in nodes:
+            rcs.wait_until(lambda n=n: len(n.nodes()) == 6, timeout=20, what="six nodes known by %s" % n.addr)
+        by_addr = {n.addr: n for n in nodes}
+        view = nodes[0].nodes()
+        # Cut the master on the first address that is a master; its replica is in the majority.
+        master = next(by_addr[a] for a in NODE_ADDRS if "master" in view[a][1])
+        mid = view[master.addr][0]
+        replica = next(by_addr[a] for a, (_, _, m, _) in view.items() if m == mid)
+        rcs.wait_until(lambda: replica.info("INFO", "replication").get("master_link_status") == "up",
+                       timeout=30, what="replica link up")
+        others = [n for n in nodes if n is not master]
+        print("cluster formed in namespaces; cutting master %s off (its replica %s is in the majority)"
+              % (master.addr, replica.addr), flush=True)
+
+        # A writer in the master's namespace: it stays with the master in the minority. Its keys hash to a
+        # slot of that master.
+        mine = slot_owners(view)
+        tag = next("{pw%d}" % i for i in range(10000) if mine[key_slot("{pw%d}" % i)] == master.addr)
+        wlog = os.path.join(workdir, "writer.jsonl")
+        wseconds = 120   # an upper bound: the writer stops when told, after the heal
+        writer = subprocess.Popen(["ip", "netns", "exec", master.ns, sys.executable, os.path.abspath(__file__),
+                                   "--writer", master.addr, tag, str(wseconds), wlog],
+                                  stdout=subprocess.DEVNULL, stderr=open(os.path.join(workdir, "writer.err"), "w"),
+                                  stdin=subprocess.DEVNULL)
+
+        def writer_events():
+            try:
+                with open(wlog) as f:
+                    return [json.loads(line) for line in f if line.strip()]
+            except (OSError, ValueError):
+                return []
+        def writer_started():
+            if writer.poll() is not None:
+                with open(os.path.join(workdir, "writer.err")) as f:
+                    raise SystemExit("the writer exited with %s:\n%s" % (writer.returncode, f.read()))
+            return any(e.get("res") == "ok" for e in writer_events())
+        rcs.wait_until(writer_started, timeout=10, what="the writer's first OK before the cut")
+        time.sleep(0.5)
+        t_cut_wall = time.time()
+        t_cut = time.monotonic()
+        net.cut(nodes.index(master))
+
+        # Majority: the replica is promoted.
+        rcs.wait_until(lambda: replica.role() == "master", timeout=NODE_TIMEOUT / 1000 * 2 + 15, interval=0.05,
+                       what="replica %s promoted by the majority" % replica.addr)
+        t_promoted = time.monotonic() - t_cut
+        rcs.wait_until(lambda: all(n.info("CLUSTER", "INFO").get("cluster_state") == "ok" for n in others),
+                       timeout=20, interval=0.1, what="cluster_state:ok on the five nodes of the majority")
+        t_majority_ok = time.monotonic() - t_cut
+        # Minority: the writer saw -CLUSTERDOWN, and when.
+        rcs.wait_until(lambda: any(e.get("res", "").startswith("CLUSTERDOWN") for e in writer_events()),
+                       timeout=NODE_TIMEOUT / 1000 + 10, what="-CLUSTERDOWN on the minority master")
+        ev = writer_events()
+        down = next(e for e in ev if e.get("res", "").startswith("CLUSTERDOWN"))
+        t_refused_ms = (down["wall"] - t_cut_wall) * 1000
+        print("minority master: first write refused %.0f ms after the cut: -%s" % (t_refused_ms, down["res"]), flush=True)
+        assert down["res"] == "CLUSTERDOWN The cluster is down", down
+        assert t_refused_ms <= NODE_TIMEOUT + REFUSE_MARGIN_MS, \
+            "the minority master took writes for %.0f ms (node timeout %d ms + %d ms margin)" % (
+                t_refused_ms, NODE_TIMEOUT, REFUSE_MARGIN_MS)
+        after = [e for e in ev if e.get("wall", 0) > down["wall"]]
+        assert not any(e.get("res") == "ok" for e in after), "the minority master accepted writes again: %s" % after
+        # Stay partitioned a while (the majority's view settles: FAIL, new master, epochs), then heal.
+        time.sleep(max(1.0, PARTITION_SECONDS - (time.monotonic() - t_cut)))
+        minority_info = master.info("CLUSTER", "INFO")
+        assert minority_info.get("cluster_state") == "fail", minority_info
+        assert master.role() == "master", "the cut master is still a master on its side"
+        print("majority: replica %s promoted %.2f s after the cut, cluster_state:ok on the five %.2f s after"
+              % (replica.addr, t_promoted, t_majority_ok), flush=True)
+
+        # Heal. The writer goes on: the old master must not take a write when it is back either (it has to learn
+        # that it lost its slots before it may call the cluster ok again).
+        t_heal = time.monotonic()
+        net.heal(nodes.index(master))
+        rcs.wait_until(lambda: master.role() == "slave" and
+                       master.info("INFO", "replication").get("master_host") == replica.addr and
+                       master.info("INFO", "replication").get("master_link_status") == "up",
+                       timeout=40, interval=0.1, what="old master %s a replica of %s" % (master.addr, replica.addr))
+        t_rejoin = time.monotonic() - t_heal
+        time.sleep(0.5)
+        open(wlog + ".stop", "w").close()
+        writer.wait(timeout=20)
+        writer = None
+        ev = writer_events()
+        print("the writer on the old master's side, from the cut on: %s" % "; ".join(
+            "+%.2fs %s" % (e["wall"] - t_cut_wall, e["res"][:60]) for e in ev if "wall" in e and e["wall"] > t_cut_wall),
+            flush=True)
+        taken = [e for e in ev if e.get("wall", 0) > down["wall"] and e.get("res") == "ok"]
+        assert not taken, "after healing, the old master accepted writes before it became a replica (those writes " \
+            "are lost): first OK %.2f s after the heal" % (taken[0]["wall"] - t_cut_wall - (t_heal - t_cut))
+        assert ev[-1]["res"].startswith("MOVED "), "the old master, now a replica, should redirect: %s" % ev[-1]
+        rcs.wait_until(lambda: all(n.info("CLUSTER", "INFO").get("cluster_state") == "ok" for n in nodes),
+                       timeout=30, interval=0.1, what="cluster_state:ok everywhere after healing")
+
+        def one_view():
+            views = [n.nodes() for n in nodes]
+            owners = [slot_owners(v) for v in views]
+            if any(o != owners[0] for o in owners) or None in owners[0]:
+                return False
+            masters = set(owners[0])
+            return masters if len(masters) == 3 and master.addr not in masters and replica.addr in masters else False
+        masters = rcs.wait_until(one_view, timeout=20, interval=0.2, what="one view of the slots on every node")
+
+        def old_master_is_replica_everywhere():
+            return all((lambda v: v[master.addr][2] == v[replica.addr][0] and "slave" in v[master.addr][1])(n.nodes())
+                       for n in nodes)
+        rcs.wait_until(old_master_is_replica_everywhere, timeout=20, interval=0.2,
+                       what="every node listing the old master as a replica of the new one")
+        print("healed: old master %s is a replica of %s %.2f s after healing; every node sees the same owner for "
+              "every slot, masters %s" % (master.addr, replica.addr, t_rejoin, sorted(masters)), flush=True)
+        ok = True
+        print("OK")
+        return 0
+    except Exception:
+        for n in nodes:
+            print("---- %s log:\n%s" % (n.addr, n.log()))
+        raise
+    finally:
+        if writer is not None and writer.poll() is None:
+            writer.kill()
+            writer.wait(timeout=10)
+        for n in nodes:
+            n.stop()
+        left = net.remove()
+        if left:
+            print("cleanup: namespaces left behind: %s" % left)
+        if ok:
+            shutil.rmtree(workdir, ignore_errors=True)
+        else:
+            print("logs kept in %s" % workdir)
+
+
+if __name__ == "__main__":
+    if len(sys.argv) == 6 and sys.argv[1] == "--writer":
+        writer_main(sys.argv[2], sys.argv[3], float(sys.argv[4]), sys.argv[5])
+        sys.exit(0)
+    sys.exit(main())
