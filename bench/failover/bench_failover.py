@@ -106,7 +106,9 @@ def run_config(kind, binary, timeout_ms, base, rounds, n_keys):
         if out.returncode != 0:
             raise RuntimeError("cluster create: " + out.stdout + out.stderr)
         rcs.wait_until(lambda: all(state_ok(n) for n in nodes), timeout=60, what="cluster_state:ok on all six")
-        view = cluster_nodes(nodes[0])
+        # redis-server announces the replicas' roles a moment after cluster_state:ok: wait for the full picture.
+        view = rcs.wait_until(lambda: (lambda v: v if sum(1 for x in v.values() if "slave" in x[1] and x[2] != "-") == 3
+                                       else None)(cluster_nodes(nodes[0])), timeout=30, what="three replicas known")
         master = by_port[next(p for p in sorted(view) if "master" in view[p][1] and view[p][3])]
         replica = by_port[next(p for p, v in view.items() if v[2] == view[master.port][0])]
         rcs.wait_until(lambda: linked_replica_of(replica, master.port), timeout=30, what="replica linked")
