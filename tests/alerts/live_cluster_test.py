@@ -257,9 +257,9 @@ def rule_for(alertname):
 
 
 # ------------------------------------------------------------------------------------------- checks
-# Series that exist only when the server reports the INFO fields behind them. Our node has no AOF file yet
-# (aof_enabled:0, so no aof_*_size) and no INFO latencystats section; Redis 7 has both. Filled in by main()
-# from the server's own INFO, so a server that reports them is held to them.
+# Series that exist only when the server reports the INFO fields behind them: aof_*_size needs aof_enabled:1,
+# the latency percentiles an INFO latencystats section (our node has none yet; Redis 7 has it). Filled in by
+# main() from the server's own INFO, so a server that reports them is held to them.
 UNAVAILABLE = {}   # metric name -> why
 
 
