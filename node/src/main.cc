@@ -3,8 +3,10 @@
 #include <csignal>
 #include <cstdio>
 #include <cstring>
+#include <string>
 
 #include "base/log.h"
+#include "base/proc_title.h"
 #include "node.h"
 #include "persistence/aof_check.h"
 #include "server/config.h"
@@ -43,6 +45,8 @@ int main(int argc, char** argv) {
     bool fix = argc >= 4 && strcmp(argv[3], "--fix") == 0;
     return rcs::RunCheckAof(argv[2], fix, stdout);
   }
+  rcs::ProcTitleInit(argc, argv);
+  const std::string exec_name = argv[0];
   rcs::Config config;
   rcs::Status st = rcs::LoadConfig(argc - 1, argv + 1, &config);
   if (!st.ok()) {
@@ -50,6 +54,8 @@ int main(int argc, char** argv) {
             st.message().c_str());
     return 1;
   }
+  // From here on ps shows the title, not the arguments (which may carry a --requirepass).
+  rcs::SetProcTitle(rcs::ProcessTitle(exec_name, config));
   if (config.daemonize) {
     fprintf(stderr, "daemonize yes is not supported: run in the foreground under a supervisor\n");
     return 1;

@@ -1,5 +1,11 @@
 #include <doctest/doctest.h>
 
+#include <unistd.h>
+
+#include <cstdio>
+#include <fstream>
+#include <string>
+
 #include "server/config.h"
 
 using namespace rcs;
@@ -83,4 +89,73 @@ TEST_CASE("CONFIG GET patterns and CONFIG SET validation") {
   CHECK(st.message() == "ERR Unknown option or number of arguments for CONFIG SET - 'nope'");
   st = ConfigSet(&c, "cluster-enabled", "yes");
   CHECK(st.message().find("can't set immutable config") != std::string::npos);
+}
+
+namespace {
+// A file in the temp folder that is removed when the test ends.
+struct TempFile {
+  std::string path;
+  explicit TempFile(const std::string& content) {
+    char tmpl[] = "/tmp/rcs-config-test-XXXXXX";
+    int fd = mkstemp(tmpl);
+    REQUIRE(fd >= 0);
+    REQUIRE(write(fd, content.data(), content.size()) == static_cast<ssize_t>(content.size()));
+    close(fd);
+    path = tmpl;
+  }
+  ~TempFile() { unlink(path.c_str()); }
+};
+}  // namespace
+
+TEST_CASE("requirepass-file and masterauth-file read the secret's first line at startup") {
+  TempFile pass("s3cr et\n");
+  TempFile auth("other\r\nsecond line is ignored\n");
+  Config c;
+  Status st = ApplyConfigText("requirepass-file " + pass.path + "\nmasterauth-file " + auth.path + "\n", "t.conf", &c);
+  REQUIRE(st.ok());
+  CHECK(c.requirepass == "s3cr et");
+  CHECK(c.masterauth == "other");
+  // CONFIG GET shows the path for the -file directives; they cannot change at run time.
+  auto got = ConfigGet(c, "requirepass-file");
+  REQUIRE(got.size() == 1);
+  CHECK(got[0].second == pass.path);
+  CHECK_FALSE(ConfigIsMutable("masterauth-file"));
+  CHECK_FALSE(ConfigSet(&c, "requirepass-file", pass.path).ok());
+  // A later requirepass wins, as any later directive does.
+  REQUIRE(ApplyConfigText("requirepass direct\n", "t.conf", &c).ok());
+  CHECK(c.requirepass == "direct");
+}
+
+TEST_CASE("an unreadable or empty secret file stops startup with a clear message") {
+  Config c;
+  Status st = ApplyConfigText("requirepass-file /nonexistent/rcs-secret\n", "t.conf", &c);
+  REQUIRE_FALSE(st.ok());
+  CHECK(st.message() ==
+        "Reading the configuration file t.conf, at line 1\n>>> 'requirepass-file /nonexistent/rcs-secret'\n"
+        "can't read the secret file '/nonexistent/rcs-secret': No such file or directory");
+  TempFile empty("\n");
+  st = ApplyConfigText("masterauth-file " + empty.path + "\n", "t.conf", &c);
+  REQUIRE_FALSE(st.ok());
+  CHECK(st.message().find("the secret file '" + empty.path + "' is empty") != std::string::npos);
+  CHECK(c.masterauth.empty());
+  // The command line form works the same way.
+  TempFile pass("fromargs\n");
+  std::string flag = "--requirepass-file";
+  const char* argv[] = {flag.c_str(), pass.path.c_str()};
+  Config d;
+  REQUIRE(LoadConfig(2, argv, &d).ok());
+  CHECK(d.requirepass == "fromargs");
+}
+
+TEST_CASE("process title as redis-server shows it") {
+  Config c;
+  c.port = 7000;
+  c.bind = {"127.0.0.1", "-::1"};
+  c.cluster_enabled = true;
+  CHECK(ProcessTitle("redis-cluster-node", c) == "redis-cluster-node 127.0.0.1:7000 [cluster]");
+  c.cluster_enabled = false;
+  c.bind = {"-::1"};
+  CHECK(ProcessTitle("./redis-cluster-node", c) == "./redis-cluster-node ::1:7000");
+  c.bind.clear();
+  CHECK(ProcessTitle("redis-cluster-node", c) == "redis-cluster-node *:7000");
 }

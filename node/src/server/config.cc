@@ -17,7 +17,7 @@
 namespace rcs {
 namespace {
 
-enum class Kind { kBool, kInt, kInt64, kMemory, kString, kEnum, kBind, kSave, kReplicaOf, kIgnoredBool, kIgnoredInt, kIgnoredString };
+enum class Kind { kBool, kInt, kInt64, kMemory, kString, kEnum, kBind, kSave, kReplicaOf, kSecretFile, kIgnoredBool, kIgnoredInt, kIgnoredString };
 
 struct Directive {
   const char* name;
@@ -30,6 +30,7 @@ struct Directive {
   int64_t min = INT64_MIN, max = INT64_MAX;
   std::vector<const char*> values = {};  // for kEnum
   const char* alias = nullptr;
+  std::string Config::*secret = nullptr;  // for kSecretFile: the field the file's content goes to
 };
 
 Directive B(const char* n, bool Config::*f, bool m = true) { Directive d{n, Kind::kBool, m}; d.b = f; return d; }
@@ -45,6 +46,11 @@ Directive M(const char* n, int64_t Config::*f, int64_t lo, int64_t hi, bool m = 
 Directive S(const char* n, std::string Config::*f, bool m = true) { Directive d{n, Kind::kString, m}; d.s = f; return d; }
 Directive E(const char* n, std::string Config::*f, std::vector<const char*> v, bool m = true) {
   Directive d{n, Kind::kEnum, m}; d.s = f; d.values = std::move(v); return d;
+}
+// "<name>-file PATH": reads the secret from PATH when the line is applied (at startup); not settable at run
+// time, since CONFIG SET of the secret itself is the run-time way.
+Directive SecretFile(const char* n, std::string Config::*path, std::string Config::*secret) {
+  Directive d{n, Kind::kSecretFile, false}; d.s = path; d.secret = secret; return d;
 }
 Directive Ignored(const char* n, Kind k) { return Directive{n, k, true}; }
 
@@ -71,6 +77,8 @@ const std::vector<Directive>& Table() {
         S("requirepass", &Config::requirepass),
         S("masterauth", &Config::masterauth),
         S("masteruser", &Config::masteruser),
+        SecretFile("requirepass-file", &Config::requirepass_file, &Config::requirepass),
+        SecretFile("masterauth-file", &Config::masterauth_file, &Config::masterauth),
         M("maxmemory", &Config::maxmemory, 0, INT64_MAX),
         E("maxmemory-policy", &Config::maxmemory_policy, {"noeviction", "allkeys-lru", "volatile-ttl"}),
         I("maxmemory-samples", &Config::maxmemory_samples, 1, 64),
@@ -205,6 +213,18 @@ bool ParseBool(std::string_view s, bool* out) {
   return true;
 }
 
+// The secret is the file's first line without its line end ("\n" or "\r\n"), so `echo pw > file` works.
+Status ReadSecretFile(const std::string& path, std::string* out) {
+  std::ifstream f(path, std::ios::binary);
+  if (!f) return Status::Error("can't read the secret file '" + path + "': " + strerror(errno));
+  std::string line;
+  std::getline(f, line);
+  if (!line.empty() && line.back() == '\r') line.pop_back();
+  if (line.empty()) return Status::Error("the secret file '" + path + "' is empty");
+  *out = std::move(line);
+  return Status::Ok();
+}
+
 std::string Join(const std::vector<std::string>& v) {
   std::string s;
   for (size_t i = 0; i < v.size(); i++) {
@@ -287,6 +307,12 @@ Status Apply(Config* c, const Directive& d, const std::vector<std::string>& args
       }
       return Status::Error(err::config_reason::kNoRdb);
     }
+    case Kind::kSecretFile: {
+      if (Status s = one(); !s.ok()) return s;
+      if (Status s = ReadSecretFile(args[0], &(c->*d.secret)); !s.ok()) return s;
+      c->*d.s = args[0];
+      return Status::Ok();
+    }
     case Kind::kReplicaOf: {
       if (args.size() != 2) return Status::Error(err::config_reason::kWrongArgCount);
       int64_t port;
@@ -305,7 +331,8 @@ std::string Get(const Config& c, const Directive& d) {
     case Kind::kInt64:
     case Kind::kMemory: return std::to_string(c.*d.l);
     case Kind::kString:
-    case Kind::kEnum: return c.*d.s;
+    case Kind::kEnum:
+    case Kind::kSecretFile: return c.*d.s;
     case Kind::kBind: return Join(c.bind);
     case Kind::kSave: return c.save;
     case Kind::kReplicaOf: return c.replicaof;
@@ -434,6 +461,14 @@ std::vector<std::pair<std::string, std::string>> ConfigGet(const Config& config,
     out.emplace_back("slaveof", config.replicaof);
   }
   return out;
+}
+
+std::string ProcessTitle(std::string_view exec_name, const Config& config) {
+  std::string addr = config.bind.empty() ? "*" : config.bind[0];
+  if (!addr.empty() && addr[0] == '-') addr.erase(0, 1);  // "-::1": optional address, same address
+  std::string title = std::string(exec_name) + " " + addr + ":" + std::to_string(config.port);
+  if (config.cluster_enabled) title += " [cluster]";
+  return title;
 }
 
 bool ConfigIsMutable(std::string_view name) {

@@ -37,6 +37,10 @@ struct Config {
   std::string requirepass;
   std::string masterauth;
   std::string masteruser;
+  // requirepass-file / masterauth-file: the path the secret was read from at startup (first line, without
+  // its line end), so the secret itself never has to appear in a config file or the process arguments.
+  std::string requirepass_file;
+  std::string masterauth_file;
   // Memory
   int64_t maxmemory = 0;
   std::string maxmemory_policy = "noeviction";
@@ -104,6 +108,9 @@ Status ApplyConfigText(std::string_view text, std::string_view source_name, Conf
 Status ConfigSet(Config* config, std::string_view name, std::string_view value);
 // CONFIG GET: every (name, value) whose name matches the glob pattern (case-insensitive).
 std::vector<std::pair<std::string, std::string>> ConfigGet(const Config& config, std::string_view pattern);
+// The process title redis-server shows by default ("{title} {listen-addr} {server-mode}"):
+// "redis-cluster-node 127.0.0.1:7000 [cluster]", "* " when no bind is given, no mode for a standalone node.
+std::string ProcessTitle(std::string_view exec_name, const Config& config);
 // Whether the directive may change at run time.
 bool ConfigIsMutable(std::string_view name);
 
