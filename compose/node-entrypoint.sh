@@ -1,0 +1,9 @@
+#!/bin/sh
+# Starts a cluster node for the compose deployment. The password is read by the node itself from the
+# Docker secret file (requirepass-file / masterauth-file), so it is in no argument, variable or layer.
+# Extra arguments are appended as directives (e.g. --loglevel verbose).
+set -eu
+secret=${REDIS_PASSWORD_FILE:-/run/secrets/redis_password}
+exec redis-cluster-node --port 6379 --bind 0.0.0.0 --protected-mode no --dir /data \
+  --cluster-enabled yes --cluster-config-file nodes.conf --cluster-node-timeout "${RCS_NODE_TIMEOUT:-5000}" \
+  --appendonly yes --save "" --requirepass-file "$secret" --masterauth-file "$secret" "$@"
