@@ -6,8 +6,8 @@
 #
 # What it does, in order:
 #  1. waits for every node to answer PING (bounded by --wait seconds per node; one progress line per node);
-#  2. formed (every node: all 16384 slots assigned, cluster_state:ok, all nodes known) -> says so, touches
-#     nothing, exits 0;
+#  2. formed (every node: all 16384 slots assigned, all nodes known) -> waits for cluster_state:ok, says so,
+#     touches nothing, exits 0;
 #  3. half formed -> repairs what redis-cli can repair safely: uncovered or open slots with
 #     `redis-cli --cluster fix`, empty nodes (e.g. a node replaced by a fresh one) joined as replicas with
 #     `redis-cli --cluster add-node --cluster-slave`, and the replaced node's stale entry forgotten; states it
@@ -117,7 +117,10 @@ wait_ok() {
       [ "$(info_field "$a" cluster_state)" = ok ] || bad="$bad $a"
     done
     [ -z "$bad" ] && return 0
-    [ $((SECONDS - start)) -ge "$wait_seconds" ] && die "cluster_state is not ok on:$bad after ${wait_seconds}s"
+    if [ $((SECONDS - start)) -ge "$wait_seconds" ]; then
+      topology >&2
+      die "cluster_state is not ok on:$bad after ${wait_seconds}s (all slots assigned but nodes failing: do they reach each other at the addresses in CLUSTER NODES? an address change needs CLUSTER MEET)"
+    fi
     sleep 0.5
   done
 }
@@ -130,12 +133,13 @@ members=()
 for a in "${addrs[@]}"; do
   assigned=$(info_field "$a" cluster_slots_assigned); assigned=${assigned:-0}
   known=$(info_field "$a" cluster_known_nodes); known=${known:-0}
-  state=$(info_field "$a" cluster_state)
-  if [ "$assigned" != 16384 ] || [ "$state" != ok ] || [ "$known" -lt "$count" ]; then formed=0; fi
+  # cluster_state is not part of "formed": nodes that just restarted report fail for a few seconds.
+  if [ "$assigned" != 16384 ] || [ "$known" -lt "$count" ]; then formed=0; fi
   if [ "$known" = 1 ] && [ "$assigned" = 0 ]; then empty+=("$a"); else members+=("$a"); fi
 done
 
 if [ $formed = 1 ]; then
+  wait_ok
   log "cluster already formed (16384 slots assigned, cluster_state:ok on all $count nodes): nothing to do"
   topology
   exit 0
