@@ -1,0 +1,228 @@
+#!/usr/bin/env bash
+# The compose test (ctest label compose). Builds a bookworm base image with debootstrap (cached under
+# RCS_COMPOSE_CACHE, rebuilt when missing), uses the running Docker daemon or starts one (data root in a temp
+# folder), builds our image and Debian-package stand-ins for Prometheus/Alertmanager (override file; Grafana
+# is left out: its official image cannot be pulled here), then checks through `docker-compose exec`, a client
+# container on the compose network and the published 127.0.0.1 ports only. Removes everything it created.
+# Ports: nodes 16301-16306, exporter 16321, Prometheus 16390, Alertmanager 16393.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(cd "$here/../.." && pwd)
+cache=${RCS_COMPOSE_CACHE:-/var/tmp/rcs-compose-cache}
+tmp=$(mktemp -d /tmp/rcs-compose-test.XXXXXX)
+project=rcscompose$$
+prefix=rcs-compose-test-$$
+base_image=rcs-compose-base:bookworm
+started_dockerd=""
+t0=$SECONDS
+say() { echo "[compose-test +$((SECONDS - t0))s] $*"; }
+fail() { echo "[compose-test] FAIL: $*" >&2; exit 1; }
+# grep that reads all its input: `grep -q` exits at the first match and, under pipefail, the writer's SIGPIPE
+# would turn a match into a failure.
+has() { grep "$@" >/dev/null; }
+
+for tool in docker dockerd docker-compose debootstrap curl; do
+  command -v "$tool" >/dev/null || fail "$tool is missing (apt-get install docker.io docker-compose debootstrap curl)"
+done
+DOCKER=/usr/bin/docker; [ -x "$DOCKER" ] || DOCKER=$(command -v docker)
+
+dc() { docker-compose -p "$project" --project-directory "$repo/compose" -f "$repo/compose/docker-compose.yml" \
+  -f "$here/docker-compose.test.yml" --env-file "$tmp/env" "$@"; }
+
+cleanup() {
+  local rc=$?
+  set +e
+  say "cleaning up"
+  if [ -e "$tmp/env" ]; then
+    dc down -v --remove-orphans --timeout 5 >/dev/null 2>&1
+  fi
+  "$DOCKER" rm -f "$prefix-client" >/dev/null 2>&1
+  for img in "$prefix:local" "$prefix-monitoring:local" "$prefix-client:local"; do
+    "$DOCKER" rmi -f "$img" >/dev/null 2>&1
+  done
+  [ -n "${imported_base:-}" ] && "$DOCKER" rmi -f "$base_image" >/dev/null 2>&1
+  if [ -n "$started_dockerd" ]; then
+    kill "$started_dockerd" 2>/dev/null
+    for _ in $(seq 100); do kill -0 "$started_dockerd" 2>/dev/null || break; sleep 0.2; done
+    kill -9 "$started_dockerd" 2>/dev/null
+    grep -o " $tmp/[^ ]*" /proc/mounts | sort -r | while read -r m; do umount -l "$m"; done
+    [ -n "${created_docker0:-}" ] && ip link delete docker0 2>/dev/null
+  fi
+  rm -rf "$tmp"
+  [ $rc -eq 0 ] && say "PASS" || say "failed with $rc"
+  exit $rc
+}
+trap cleanup EXIT
+trap 'exit 143' TERM INT   # so that a timeout or ^C still runs the cleanup
+
+# The daemon: the running one, or our own under $tmp.
+if ! "$DOCKER" info >/dev/null 2>&1; then
+  say "no Docker daemon answers: starting dockerd with its data root under $tmp"
+  mkdir -p "$tmp/docker" "$tmp/exec"
+  ip link show docker0 >/dev/null 2>&1 || created_docker0=1
+  # Own session: a signal to the test's process group must not kill the daemon before the cleanup used it.
+  setsid dockerd --data-root "$tmp/docker" --exec-root "$tmp/exec" --pidfile "$tmp/dockerd.pid" \
+    -H "unix://$tmp/docker.sock" --storage-driver overlay2 >"$tmp/dockerd.log" 2>&1 &
+  started_dockerd=$!
+  export DOCKER_HOST="unix://$tmp/docker.sock"
+  for i in $(seq 60); do "$DOCKER" info >/dev/null 2>&1 && break; [ "$i" = 60 ] && { tail -20 "$tmp/dockerd.log"; fail "dockerd did not start in 30s"; }; sleep 0.5; done
+fi
+
+# The base image: debootstrap --variant=minbase bookworm, cached as a tarball.
+if [ ! -s "$cache/bookworm-minbase.tar" ]; then
+  say "building the bookworm base with debootstrap into $cache (cached for the next runs)"
+  mkdir -p "$cache"
+  rm -rf "$cache/rootfs.tmp"
+  debootstrap --variant=minbase bookworm "$cache/rootfs.tmp" http://deb.debian.org/debian >"$tmp/debootstrap.log" 2>&1 ||
+    { tail -20 "$tmp/debootstrap.log"; fail "debootstrap failed"; }
+  tar -C "$cache/rootfs.tmp" -cf "$cache/bookworm-minbase.tar.tmp" .
+  mv "$cache/bookworm-minbase.tar.tmp" "$cache/bookworm-minbase.tar"
+  rm -rf "$cache/rootfs.tmp"
+fi
+if ! "$DOCKER" image inspect "$base_image" >/dev/null 2>&1; then
+  "$DOCKER" import "$cache/bookworm-minbase.tar" "$base_image" >/dev/null
+  imported_base=1
+fi
+
+# The secret (0644 in a 0700 folder, as the README says) and the environment.
+password="ct-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+install -d -m 700 "$tmp/secrets"
+printf '%s\n' "$password" >"$tmp/secrets/redis_password"
+chmod 644 "$tmp/secrets/redis_password"
+cat >"$tmp/env" <<ENV
+RCS_IMAGE=$prefix:local
+RCS_TEST_PREFIX=$prefix
+RCS_BASE_IMAGE=$base_image
+REDIS_PASSWORD_SECRET_FILE=$tmp/secrets/redis_password
+REDIS_NODE_0_PORT=16301
+REDIS_NODE_1_PORT=16302
+REDIS_NODE_2_PORT=16303
+REDIS_NODE_3_PORT=16304
+REDIS_NODE_4_PORT=16305
+REDIS_NODE_5_PORT=16306
+REDIS_EXPORTER_PORT=16321
+PROMETHEUS_PORT=16390
+ALERTMANAGER_PORT=16393
+GRAFANA_PORT=16330
+RCS_SUBNET_PREFIX=10.63.116
+ENV
+services=(redis-node-0 redis-node-1 redis-node-2 redis-node-3 redis-node-4 redis-node-5 redis-cluster-init
+  redis-exporter prometheus alertmanager)
+
+say "building the images (ours and the Prometheus/Alertmanager stand-ins; Grafana is left out: no registry here)"
+dc build redis-node-0 prometheus >"$tmp/build.log" 2>&1 || { tail -40 "$tmp/build.log"; fail "image build failed"; }
+"$DOCKER" build -q -t "$prefix-client:local" --build-arg BASE_IMAGE="$base_image" -f "$here/Dockerfile.client" "$here" >/dev/null
+say "images built"
+
+nodecli() { local svc=$1; shift; dc exec -T "$svc" sh -c 'REDISCLI_AUTH="$(cat /run/secrets/redis_password)" redis-cli -p 6379 "$@"' sh "$@" | tr -d '\r'; }
+
+wait_init() {
+  local id rc
+  for i in $(seq 240); do
+    id=$(dc ps -q redis-cluster-init 2>/dev/null || true)
+    if [ -n "$id" ] && [ "$("$DOCKER" inspect -f '{{.State.Status}}' "$id")" = exited ]; then break; fi
+    [ "$i" = 240 ] && { dc logs --no-color | tail -40; fail "the init did not finish within 240s"; }
+    sleep 1
+  done
+  rc=$("$DOCKER" inspect -f '{{.State.ExitCode}}' "$id")
+  [ "$rc" = 0 ] || { dc logs --no-color redis-cluster-init | tail -40; fail "the init exited $rc"; }
+}
+
+node_ids() { for i in 0 1 2 3 4 5; do nodecli "redis-node-$i" CLUSTER MYID; done; }
+
+say "docker-compose up"
+dc up -d --no-build "${services[@]}" >"$tmp/up.log" 2>&1 || { cat "$tmp/up.log"; dc logs --no-color | tail -40; fail "up failed"; }
+wait_init
+say "init exited 0"
+for i in 0 1 2 3 4 5; do
+  nodecli "redis-node-$i" CLUSTER INFO | has '^cluster_state:ok' || fail "redis-node-$i: cluster_state is not ok"
+done
+say "cluster_state:ok on all six"
+
+network=$("$DOCKER" inspect -f '{{range $k, $v := .NetworkSettings.Networks}}{{$k}}{{end}}' "$(dc ps -q redis-node-0)")
+"$DOCKER" run --rm --name "$prefix-client" --network "$network" -v "$tmp/secrets/redis_password:/run/secrets/redis_password:ro" \
+  "$prefix-client:local" python3 -c '
+from redis.cluster import RedisCluster, ClusterNode
+pw = open("/run/secrets/redis_password").read().strip()
+rc = RedisCluster(startup_nodes=[ClusterNode("redis-node-%d" % i, 6379) for i in range(6)], password=pw)
+for i in range(10000):
+    rc.set("k%d" % i, "v%d" % i)
+bad = [i for i in range(10000) if rc.get("k%d" % i) != b"v%d" % i]
+assert not bad, "wrong values for %d keys" % len(bad)
+print("redis-py RedisCluster: 10000 keys written and read back")
+' || fail "redis-py on the compose network"
+say "10000 keys through redis-py on the compose network"
+
+for i in $(seq 60); do
+  up=$(curl -fsS http://127.0.0.1:16321/metrics 2>/dev/null | grep -c '^redis_up{.*} 1$' || true)
+  [ "$up" = 6 ] && break
+  [ "$i" = 60 ] && fail "the exporter shows $up nodes up, expected 6"
+  sleep 1
+done
+say "exporter: redis_up 1 for six nodes"
+
+for i in $(seq 90); do
+  rules=$(curl -fsS http://127.0.0.1:16390/api/v1/rules 2>/dev/null | python3 -c 'import json,sys; print(len(json.load(sys.stdin)["data"]["groups"]))' || echo 0)
+  target=$(curl -fsS http://127.0.0.1:16390/api/v1/targets 2>/dev/null | python3 -c 'import json,sys; t=json.load(sys.stdin)["data"]["activeTargets"]; print(",".join(x["health"] for x in t))' || echo none)
+  [ "$rules" -gt 0 ] && [ "$target" = up ] && break
+  [ "$i" = 90 ] && fail "Prometheus: $rules rule groups, targets: $target"
+  sleep 1
+done
+say "Prometheus: $rules rule groups loaded, exporter target up"
+
+# The password appears in no docker inspect, process list, log or image layer.
+containers=$(dc ps -q -a)
+! "$DOCKER" inspect $containers | has -F "$password" || fail "the password is in docker inspect"
+! ps -e -o args= | grep -v grep | has -F "$password" || fail "the password is in the process list"
+! dc logs --no-color 2>&1 | has -F "$password" || fail "the password is in the logs"
+! "$DOCKER" history --no-trunc "$prefix:local" | has -F "$password" || fail "the password is in the image history"
+say "the password is in no docker inspect, process list, log or image history"
+
+# down + up: same node ids, the init re-creates nothing; keys only when the node has the AOF.
+ids=$(node_ids)
+aof=$(nodecli redis-node-0 INFO persistence | sed -n 's/^aof_enabled://p')
+master_keys() {
+  for i in 0 1 2 3 4 5; do
+    if nodecli "redis-node-$i" INFO replication | has '^role:master'; then nodecli "redis-node-$i" DBSIZE; fi
+  done | awk '{s += $1} END {print s + 0}'
+}
+keys_before=$(master_keys)
+dc down --timeout 10 >"$tmp/down.log" 2>&1 || { cat "$tmp/down.log"; fail "down failed"; }
+dc up -d --no-build "${services[@]}" >"$tmp/up2.log" 2>&1 || { cat "$tmp/up2.log"; fail "second up failed"; }
+wait_init
+dc logs --no-color redis-cluster-init | has "cluster already formed" ||
+  { dc logs --no-color redis-cluster-init | tail -30; fail "the init did not find the formed cluster after down + up"; }
+[ "$(node_ids)" = "$ids" ] || fail "node ids changed across down + up"
+say "down + up: same node ids, the init re-created nothing"
+if [ "$aof" = 1 ]; then
+  keys_after=$(master_keys)
+  [ "$keys_after" = "$keys_before" ] || fail "keys across down + up: $keys_before before, $keys_after after"
+  say "keys survived down + up ($keys_after)"
+else
+  say "NOTE: aof_enabled:0 in this build (no AOF yet): keys are not expected to survive down + up, not checked"
+fi
+# Stopping a master container: its replica is promoted, and the exporter shows it.
+for i in 0 1 2 3 4 5; do
+  if nodecli "redis-node-$i" INFO replication | has '^role:master'; then victim=redis-node-$i; break; fi
+done
+victim_id=$(nodecli "$victim" CLUSTER MYID)
+replica_id=$(nodecli "$victim" CLUSTER NODES | awk -v m="$victim_id" '$4 == m {print $1; exit}')
+[ -n "$replica_id" ] || fail "$victim ($victim_id) has no replica"
+dc stop -t 1 "$victim" >/dev/null 2>&1
+say "stopped the master $victim; waiting for the exporter to show its replica $replica_id as master"
+for i in $(seq 90); do
+  promoted=$(curl -fsS http://127.0.0.1:16321/metrics 2>/dev/null | grep '^redis_cluster_node_slots{' |
+    grep -F "node_id=\"$replica_id\"" | grep -F 'role="master"' | awk '$NF > 0' || true)
+  down=$(curl -fsS http://127.0.0.1:16321/metrics 2>/dev/null | grep -c '^redis_up{.*} 0$' || true)
+  [ -n "$promoted" ] && [ "$down" = 1 ] && break
+  [ "$i" = 90 ] && fail "no failover shown by the exporter 90s after stopping $victim (promoted: '${promoted}', nodes down: $down)"
+  sleep 1
+done
+other=redis-node-$(( (${victim#redis-node-} + 1) % 6 ))
+for i in $(seq 30); do
+  nodecli "$other" CLUSTER INFO | has '^cluster_state:ok' && break
+  [ "$i" = 30 ] && fail "cluster_state not ok on $other after the failover"
+  sleep 1
+done
+say "failover: the exporter shows $replica_id as master with slots, one node down, cluster_state:ok"
+say "all checks passed in $((SECONDS - t0))s"
