@@ -6,6 +6,8 @@ to that shard with `WAIT 1 <timeout>`; then:
   - no confirmed write is missing on the new master;
   - the killed node, restarted with its nodes.conf, rejoins as a replica of the new master and gets the data
     (a full sync: it restarts without data, there is no persistence yet).
+Through the kill rounds (ten by default, RCS_FAILOVER_ROUNDS) one redis-py RedisCluster and one ioredis Cluster
+object write and read across all shards: each must keep working after the last round without being recreated.
 A last round SIGSTOPs a master for longer than the node timeout and SIGCONTs it after the promotion: the old
 master becomes a replica and resumes with a partial resync (sync_partial_ok on the new master).
 Prints the measured times (kill -> ROLE master, kill -> cluster_state:ok everywhere, restart -> link up).
@@ -14,6 +16,7 @@ Ports: RCS_FAILOVER_BASE_PORT (default 13000) .. +5, bus ports +10000. Every pro
 also on failure; every wait and loop is bounded.
 """
 import contextlib
+import logging
 import os
 import signal
 import subprocess
@@ -27,7 +30,10 @@ import rcs  # noqa: E402
 BASE = int(os.environ.get("RCS_FAILOVER_BASE_PORT", "13000"))
 PORTS = [BASE + i for i in range(6)]
 NODE_TIMEOUT = 2000
-KILL_ROUNDS = int(os.environ.get("RCS_FAILOVER_ROUNDS", "3"))
+KILL_ROUNDS = int(os.environ.get("RCS_FAILOVER_ROUNDS", "10"))
+CLIENTS_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "clients")
+# redis-py's RedisCluster logs every retried MOVED/connection error with a traceback: expected here.
+logging.getLogger("redis").setLevel(logging.CRITICAL)
 
 
 def crc16(data):
@@ -144,6 +150,39 @@ class Writer(threading.Thread):
                 time.sleep(0.05)
 
 
+class ClusterClientLoop(threading.Thread):
+    """One redis-py RedisCluster object writing and reading across all shards through every round: it must find
+    the promoted masters by itself (errors while a shard has no master are counted, not fatal)."""
+
+    def __init__(self, port):
+        super().__init__(daemon=True)
+        self.port = port
+        self.stop = threading.Event()
+        self.ops = 0
+        self.errors = 0
+        self.ops_after_last_error = 0
+        self.last_error = None
+
+    def run(self):
+        from redis.cluster import RedisCluster
+        client = RedisCluster(host="127.0.0.1", port=self.port, socket_timeout=2, socket_connect_timeout=1)
+        i = 0
+        deadline = time.monotonic() + 600
+        while not self.stop.is_set() and time.monotonic() < deadline:
+            key = "rc:{r%d}:%d" % (i % 64, i)
+            i += 1
+            try:
+                client.set(key, i)
+                client.get(key)
+                self.ops += 2
+                self.ops_after_last_error += 2
+            except Exception as e:  # noqa: BLE001 - ConnectionError/ClusterDownError during the FAIL window
+                self.errors += 1
+                self.ops_after_last_error = 0
+                self.last_error = repr(e)[:200]
+                time.sleep(0.02)
+
+
 def start_nodes(ports, node_timeout):
     """Starts one cluster-mode node per port (registered with rcs, so they are stopped at exit)."""
     nodes = []
@@ -184,6 +223,7 @@ def main():
     nodes = start_nodes(PORTS, NODE_TIMEOUT)
     by_port = {n.port: n for n in nodes}
     results = []
+    rc_loop = io_proc = None
     try:
         form_cluster(nodes)
 
@@ -205,8 +245,38 @@ def main():
             w = Writer(nodes, tag)
             return w.owner_port()
 
+        # Real cluster clients run through all rounds, each one client object from start to end.
+        rc_loop = ClusterClientLoop(PORTS[0])
+        rc_loop.start()
+        io_stop = os.path.join(nodes[0].dir, "ioredis.stop")
+        io_proc = subprocess.Popen(["node", os.path.join(CLIENTS_DIR, "ioredis_cluster.js"), str(PORTS[0]), "",
+                                    "resume", io_stop], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                   text=True, stdin=subprocess.DEVNULL)
+        rcs.wait_until(lambda: rc_loop.ops > 100, timeout=20, what="the RedisCluster client working before round 0")
+
         rounds = [("kill", shard_tags[r % 3]) for r in range(KILL_ROUNDS)] + [("stop", shard_tags[KILL_ROUNDS % 3])]
+        def finish_cluster_clients():
+            """Both cluster clients kept working after the last kill round, with the objects they started with.
+            They stop before the SIGSTOP round, which needs the frozen master's shard quiet."""
+            # Both cluster clients kept working after the last failover, with the objects they started with.
+            rcs.wait_until(lambda: rc_loop.ops_after_last_error >= 100, timeout=20,
+                           what="RedisCluster working again after the last round (last error %s)" % rc_loop.last_error)
+            rc_loop.stop.set()
+            rc_loop.join(timeout=10)
+            open(io_stop, "w").close()
+            try:
+                io_out, _ = io_proc.communicate(timeout=30)
+            except subprocess.TimeoutExpired:
+                io_proc.kill()
+                io_out, _ = io_proc.communicate()
+            print("RedisCluster through %d rounds: %d ops, %d errors, %d ops after its last error" % (
+                KILL_ROUNDS, rc_loop.ops, rc_loop.errors, rc_loop.ops_after_last_error))
+            print("ioredis Cluster through %d rounds: %s" % (KILL_ROUNDS, io_out.strip()))
+            assert io_proc.returncode == 0, "ioredis did not resume by itself: " + io_out
+
         for rnd, (mode, tag) in enumerate(rounds):
+            if mode == "stop":
+                finish_cluster_clients()
             mport = master_of_tag(tag)
             assert mport is not None
             master = by_port[mport]
@@ -305,6 +375,11 @@ def main():
                                         NODE_TIMEOUT))
         print("OK")
     finally:
+        if rc_loop is not None:
+            rc_loop.stop.set()
+        if io_proc is not None and io_proc.poll() is None:
+            io_proc.kill()
+            io_proc.communicate()
         for n in nodes:
             if n.proc is not None and n.proc.poll() is None:
                 try:
