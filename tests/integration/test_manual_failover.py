@@ -223,14 +223,23 @@ def main():
         rcs.wait_until(lambda: role(master) == "slave" and
                        info(master, "INFO", "replication").get("master_link_status") == "up", timeout=30,
                        what="restarted node linked as a replica")
-        def seen_healthy():
-            # The master's view of its replica: no failure flag, bus link connected, no ping waiting for a pong.
-            for line in replica.cli("CLUSTER", "NODES").splitlines():
+        def seen_healthy(viewer):
+            # The viewer's view of the restarted node: no failure flag, bus link connected, no ping waiting for a
+            # pong, and the same currentEpoch as the viewer's.
+            for line in viewer.cli("CLUSTER", "NODES").splitlines():
                 f = line.split()
                 if ":%d@" % master.port in f[1]:
-                    return "fail" not in f[2] and f[4] == "0" and f[7] == "connected"
+                    healthy = "fail" not in f[2] and f[4] == "0" and f[7] == "connected"
+                    return healthy and (info(viewer, "CLUSTER", "INFO")["cluster_current_epoch"] ==
+                                        info(master, "CLUSTER", "INFO")["cluster_current_epoch"])
             return False
-        rcs.wait_until(seen_healthy, timeout=20, what="the new master sees its replica healthy")
+        # The handover needs the votes of the other masters too: a node restarted a moment ago may not have its
+        # bus links to them yet (a rolling restart waits the same way between nodes).
+        voters = [n for n in nodes if n is not master and n.proc is not None and n.proc.poll() is None and
+                  role(n) == "master"]
+        for v in voters:
+            rcs.wait_until(lambda v=v: seen_healthy(v), timeout=20,
+                           what="master %d sees the restarted node healthy" % v.port)
         client = replica.client()
         client.set("{mf}:before-shutdown", "1")
         assert client.execute_command("WAIT", 1, 2000) == 1
