@@ -78,9 +78,12 @@ void Server::ExecuteCommand(Client* c, ArgList argv) {
   bool in_multi = c->has(kClientMulti);
   // A refused command counts as rejected and, inside MULTI, makes EXEC abort (Redis's rejectCommand).
   const CommandSpec* spec = nullptr;
-  auto reject = [&](std::string_view error) {
+  auto count_rejected = [&] {
     if (spec != nullptr) spec->stats.rejected_calls++;
     if (in_multi) c->flags |= kClientDirtyExec;
+  };
+  auto reject = [&](std::string_view error) {
+    count_rejected();
     reply.Error(error);
   };
   spec = registry_.Find(argv[0]);
@@ -101,9 +104,7 @@ void Server::ExecuteCommand(Client* c, ArgList argv) {
   for (auto& [type, sub] : subsystems_) {
     if (from_master || loading_) break;
     if (!sub->CheckCommand(c, *spec, argv)) {
-      // The subsystem wrote the error reply.
-      spec->stats.rejected_calls++;
-      if (in_multi) c->flags |= kClientDirtyExec;
+      count_rejected();  // the subsystem wrote the error reply
       return;
     }
   }
