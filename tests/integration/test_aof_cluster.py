@@ -19,10 +19,7 @@ KEYS = 3000
 
 
 def field(node, args, name):
-    for line in node.cli(*args).splitlines():
-        if line.startswith(name + ":"):
-            return line.split(":", 1)[1].strip()
-    return None
+    return rcs.fields(node, *args).get(name)
 
 
 class AofClusterTest(unittest.TestCase):

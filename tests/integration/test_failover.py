@@ -55,13 +55,8 @@ def key_slot(key):
     return crc16(key.encode()) % 16384
 
 
-def info(node, *section):
-    out = {}
-    for line in node.cli(*section, timeout=5).splitlines():
-        if ":" in line:
-            k, v = line.split(":", 1)
-            out[k] = v.strip()
-    return out
+def info(node, *command):
+    return rcs.fields(node, *command, timeout=5)
 
 
 def alive(node):

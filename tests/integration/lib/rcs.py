@@ -45,14 +45,19 @@ def wait_until(pred, timeout=10.0, interval=0.05, what="condition"):
     raise AssertionError("timed out after %.1fs waiting for %s (last error: %r)" % (timeout, what, last_exc))
 
 
-def info(server, section="default"):
-    """INFO <section> of a Server as a dict of field -> value (text)."""
+def fields(server, *command, timeout=20):
+    """The "field:value" lines of a command's reply (INFO, CLUSTER INFO) as a dict of field -> value (text)."""
     out = {}
-    for line in server.cli("INFO", section).splitlines():
+    for line in server.cli(*command, timeout=timeout).splitlines():
         if ":" in line:
             k, v = line.strip().split(":", 1)
             out[k] = v
     return out
+
+
+def info(server, section="default"):
+    """INFO <section> of a Server as a dict of field -> value (text)."""
+    return fields(server, "INFO", section)
 
 
 def port_free(port):
