@@ -167,14 +167,18 @@ void Cluster::ReplaceMyMaster() {
 void Cluster::HandleAuthRequest(const BusMessage& m, ClusterNode* sender) {
   ClusterNode* me = state_.myself();
   int64_t now = now_ms();
-  ClusterNode* master = sender->is_replica() ? state_.Find(sender->master_id) : nullptr;
+  // The requester's role and master come from the request's own header, as Redis applies a sender's header
+  // before handling any message: a master just demoted to replica asks for votes before its PONG with the
+  // new role has reached every voter (a manual failover right after a failover was refused as "not a
+  // replica").
+  ClusterNode* master = m.master_id.empty() ? nullptr : state_.Find(m.master_id);
   VoteRequest r;
   r.i_am_master_with_slots = me->is_master() && me->num_slots > 0;
   r.my_current_epoch = state_.current_epoch;
   r.my_last_vote_epoch = state_.last_vote_epoch;
   r.request_current_epoch = m.current_epoch;
   r.request_config_epoch = m.config_epoch;
-  r.requester_is_replica = sender->is_replica() && !m.master_id.empty();
+  r.requester_is_replica = !m.master_id.empty();
   r.master_known = master != nullptr;
   r.master_failed = master != nullptr && master->failed();
   r.force_ack = (m.mflags & kMflagForceAck) != 0;
