@@ -67,9 +67,23 @@ int main(int argc, char** argv) {
     fprintf(stderr, "Can't open the log file: %s\n", strerror(errno));
     return 1;
   }
+  // Directives of the file that were accepted for compatibility but change nothing here, once each.
+  for (const std::string& line : rcs::NoEffectLogLines(config)) rcs::LogNotice(line);
   signal(SIGPIPE, SIG_IGN);
   rcs::Server server(config);
   rcs::WireNode(server);
+  // rename-command lines, now that the command table exists; an unknown command stops startup as in Redis.
+  for (const rcs::Config::Rename& r : config.rename_commands) {
+    std::string_view reason;
+    if (!server.commands().Rename(r.from, r.to, &reason)) {
+      fprintf(stderr,
+              "\n*** FATAL CONFIG FILE ERROR (redis-cluster-node %s) ***\nReading the configuration file %s, at line "
+              "%d\n>>> 'rename-command %s \"%s\"'\n%.*s\n",
+              RCS_VERSION, r.source.c_str(), r.line, r.from.c_str(), r.to.c_str(), static_cast<int>(reason.size()),
+              reason.data());
+      return 1;
+    }
+  }
   g_server = &server;
   struct sigaction sa {};
   sa.sa_handler = OnSignal;

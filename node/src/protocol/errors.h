@@ -163,8 +163,30 @@ inline constexpr std::string_view kNotBool = "argument must be 'yes' or 'no'";
 inline constexpr std::string_view kNotInteger = "argument couldn't be parsed into an integer";
 inline constexpr std::string_view kNotMemory = "argument must be a memory value";
 inline constexpr std::string_view kTooManyBind = "Too many bind addresses specified.";
-inline constexpr std::string_view kNoRdb =
-    "RDB snapshots are not supported by this server: use save \"\" (and appendonly yes for persistence)";
+inline constexpr std::string_view kNotMemoryOrPercent = "argument must be a memory or percent value";
+inline constexpr std::string_view kPercentOver100 = "percentage argument must be less or equal to 100";
+inline constexpr std::string_view kSaveAndNosave =
+    "shutdown options SAVE and NOSAVE can't be used simultaneously";
+inline constexpr std::string_view kBadSave = "Invalid save parameters";
+inline constexpr std::string_view kBufferLimitArgs = "Wrong number of arguments in buffer limit configuration.";
+inline constexpr std::string_view kBufferLimitClass = "Invalid client class specified in buffer limit configuration.";
+inline constexpr std::string_view kBufferLimitValue =
+    "Error in hard, soft or soft_seconds setting in buffer limit configuration.";
+inline constexpr std::string_view kOomScoreRange =
+    "Invalid oom-score-adj-values, elements must be between -2000 and 2000.";
+inline constexpr std::string_view kBadEventClass = "Invalid event class character. Use 'Ag$lshzxeKEtmdn'.";
+inline constexpr std::string_view kBadPercentiles = "Invalid latency-tracking-info-percentiles parameters";
+inline constexpr std::string_view kPercentilesRange =
+    "latency-tracking-info-percentiles parameters should sit between [0.0,100.0]";
+inline constexpr std::string_view kNoSuchRename = "No such command in rename-command";
+inline constexpr std::string_view kRenameTargetExists = "Target command name already exists";
+inline constexpr std::string_view kBadDirective = "Bad directive or wrong number of arguments";
+// Directives of redis.conf this node refuses instead of ignoring, because ignoring them would leave the
+// node less protected or reachable differently than the file says.
+inline constexpr std::string_view kNoAclUsers =
+    "ACL users are not supported by this node (use requirepass for the default user)";
+inline constexpr std::string_view kNoModules = "modules are not supported by this node";
+inline constexpr std::string_view kNoTls = "TLS is not supported by this node (tls-port must be 0)";
 inline constexpr std::string_view kBadMasterPort = "Invalid master port";
 inline constexpr std::string_view kUnsupported = "unsupported";
 // "argument must be between 1 and 2147483647 inclusive"
@@ -297,7 +319,13 @@ inline constexpr std::string_view kAll[] = {
 inline constexpr std::string_view kAllConfigReasons[] = {
     config_reason::kImmutable, config_reason::kDuplicate, config_reason::kWrongArgCount,
     config_reason::kNotBool, config_reason::kNotInteger, config_reason::kNotMemory,
-    config_reason::kTooManyBind, config_reason::kNoRdb, config_reason::kBadMasterPort,
+    config_reason::kTooManyBind, config_reason::kBadMasterPort,
+    config_reason::kNotMemoryOrPercent, config_reason::kPercentOver100, config_reason::kSaveAndNosave,
+    config_reason::kBadSave, config_reason::kBufferLimitArgs,
+    config_reason::kBufferLimitClass, config_reason::kBufferLimitValue, config_reason::kOomScoreRange,
+    config_reason::kBadEventClass, config_reason::kBadPercentiles, config_reason::kPercentilesRange,
+    config_reason::kNoSuchRename, config_reason::kRenameTargetExists, config_reason::kBadDirective,
+    config_reason::kNoAclUsers, config_reason::kNoModules, config_reason::kNoTls,
     config_reason::kUnsupported,
 };
 

@@ -1,6 +1,7 @@
 #include "server/command.h"
 
 #include "base/strutil.h"
+#include "protocol/errors.h"
 
 namespace rcs {
 
@@ -49,6 +50,26 @@ const CommandSpec* CommandRegistry::Find(std::string_view name) const {
   }
   auto it = by_name_.find(std::string_view(buf, name.size()));
   return it == by_name_.end() ? nullptr : it->second;
+}
+
+bool CommandRegistry::Rename(std::string_view from, std::string_view to, std::string_view* reason) {
+  auto it = by_name_.find(ToLower(from));
+  if (it == by_name_.end()) {
+    *reason = err::config_reason::kNoSuchRename;
+    return false;
+  }
+  std::string target = ToLower(to);
+  if (!target.empty() && by_name_.count(target) != 0) {
+    *reason = err::config_reason::kRenameTargetExists;
+    return false;
+  }
+  CommandSpec* spec = it->second;
+  by_name_.erase(it);
+  if (!target.empty()) {
+    renamed_names_.push_back(std::make_unique<std::string>(std::move(target)));
+    by_name_[std::string_view(*renamed_names_.back())] = spec;
+  }
+  return true;
 }
 
 const CommandSpec* CommandRegistry::FindSubcommand(const CommandSpec& container, std::string_view sub) {

@@ -135,6 +135,10 @@ class CommandRegistry {
   // Adds a command; a container's subcommands are found with FindSubcommand. Names are case-insensitive.
   void Add(CommandSpec spec);
   const CommandSpec* Find(std::string_view name) const;
+  // rename-command: the command is found under `to` instead of `from` ("" = not at all); its spec (name,
+  // COMMAND output, stats) is unchanged. False with Redis's reason if `from` is not a command's current
+  // name or `to` already is one.
+  bool Rename(std::string_view from, std::string_view to, std::string_view* reason);
   // For a container spec, the subcommand named argv[1] (nullptr if unknown).
   static const CommandSpec* FindSubcommand(const CommandSpec& container, std::string_view sub);
   // The spec that runs argv: the command, or for a container its subcommand argv[1]; nullptr if unknown
@@ -154,6 +158,7 @@ class CommandRegistry {
   std::vector<std::unique_ptr<CommandSpec>> commands_;
   // Keys are views of the specs' own (heap-stable) names.
   std::unordered_map<std::string_view, CommandSpec*, NameHash> by_name_;
+  std::vector<std::unique_ptr<std::string>> renamed_names_;  // owns the keys added by Rename
 };
 
 }  // namespace rcs

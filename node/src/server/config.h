@@ -3,7 +3,9 @@
 // change it at run time, and its CONFIG GET text. Unknown directives and bad values stop startup with the
 // file, line and reason, as Redis does.
 #pragma once
+#include <array>
 #include <cstdint>
+#include <map>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -12,6 +14,24 @@
 #include "base/status.h"
 
 namespace rcs {
+
+// One class of `client-output-buffer-limit <class> <hard> <soft> <soft-seconds>`: a client of the class is
+// disconnected when its pending output reaches hard_bytes, or stays at or above soft_bytes for soft_seconds
+// (0 bytes = no limit). Parsed and validated as Redis does; CONFIG GET joins the three classes as
+// "normal 0 0 0 slave 268435456 67108864 60 pubsub 33554432 8388608 60".
+struct ClientOutputBufferLimit {
+  int64_t hard_bytes = 0;
+  int64_t soft_bytes = 0;
+  int64_t soft_seconds = 0;
+};
+enum ClientClass { kClientClassNormal = 0, kClientClassReplica = 1, kClientClassPubsub = 2 };
+
+// Where a directive that has no effect on this node was set, for the startup log line.
+struct NoEffectDirective {
+  std::string name;    // the directive's canonical name
+  std::string source;  // "'/etc/redis/redis.conf'" or "(command line)"
+  int line = 0;
+};
 
 struct Config {
   // Network
@@ -54,7 +74,10 @@ struct Config {
   int auto_aof_rewrite_percentage = 100;
   int64_t auto_aof_rewrite_min_size = 64LL * 1024 * 1024;
   bool aof_load_truncated = true;
-  std::string save;            // only "" is supported (no RDB snapshots)
+  // RDB snapshot points "seconds changes ..." as CONFIG GET shows them. Accepted and validated as Redis does,
+  // but there are no RDB snapshots here: persistence is the AOF. "" = none (this node's behaviour).
+  std::string save;
+  bool save_seen_ = false;     // loader state: Redis's first `save` line of a load replaces, later ones add
   std::string dbfilename = "dump.rdb";
   // Replication
   bool replica_read_only = true;
@@ -97,6 +120,22 @@ struct Config {
   int active_expire_effort = 1;
   bool lazyfree_lazy_user_del = false;
   int io_threads = 1;
+  // Indexed by ClientClass. Nothing enforces these yet (the log says "has no effect here"); the pub/sub
+  // work makes the kClientClassPubsub row real by reading it from here.
+  std::array<ClientOutputBufferLimit, 3> client_output_buffer_limit = {{
+      {0, 0, 0}, {256LL * 1024 * 1024, 64LL * 1024 * 1024, 60}, {32LL * 1024 * 1024, 8LL * 1024 * 1024, 60}}};
+  // `rename-command FROM TO` lines in order (TO "" removes the command); applied to the command table at
+  // startup (ApplyRenames in main), where an unknown FROM stops startup as in Redis.
+  struct Rename {
+    std::string from, to, source;
+    int line = 0;
+  };
+  std::vector<Rename> rename_commands;
+  // Directives accepted for compatibility with stock redis.conf files that change nothing here: name ->
+  // their CONFIG GET text, after Redis's validation (absent = Redis's default from the table).
+  std::map<std::string, std::string> no_effect_values;
+  // Each line that set one of them to a value other than this node's own behaviour, in load order.
+  std::vector<NoEffectDirective> no_effect_lines;
 };
 
 // Loads configuration: an optional file (first argument if it does not start with "--"), then
@@ -111,6 +150,9 @@ std::vector<std::pair<std::string, std::string>> ConfigGet(const Config& config,
 // The process title redis-server shows by default ("{title} {listen-addr} {server-mode}"):
 // "redis-cluster-node 127.0.0.1:7000 [cluster]", "* " when no bind is given, no mode for a standalone node.
 std::string ProcessTitle(std::string_view exec_name, const Config& config);
+// The startup log lines for Config::no_effect_lines, one per directive (all its lines named), e.g.
+// "Config directive 'activerehashing' ('/etc/redis/redis.conf' line 2003): accepted, has no effect here".
+std::vector<std::string> NoEffectLogLines(const Config& config);
 // Whether the directive may change at run time.
 bool ConfigIsMutable(std::string_view name);
 
