@@ -6,7 +6,10 @@ each with the file and line.
 """
 import os
 import re
+import shutil
+import subprocess
 import sys
+import tempfile
 import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "lib"))
@@ -86,6 +89,38 @@ class StockConfTest(unittest.TestCase):
             self.assertEqual(where, "'%s' %s %s" % (STOCK_CONF, word, ", ".join(map(str, expect))))
         for name in IMPLEMENTED:
             self.assertNotIn(name, by_name)
+
+    def test_include_and_rename_command(self):
+        """A site file that includes the stock one and renames commands, as redis.conf suggests."""
+        d = tempfile.mkdtemp(prefix="rcs-18603-")
+        self.addCleanup(shutil.rmtree, d, True)
+        site = os.path.join(d, "site.conf")
+        with open(site, "w") as f:
+            f.write("include %s\nrename-command FLUSHALL \"\"\nrename-command CONFIG ADMIN-CONFIG\n" % STOCK_CONF)
+
+        class SiteServer(StockServer):
+            def command_line(self):
+                return [self.binary, site] + super().command_line()[2:]
+
+        s = SiteServer(18603).start()
+        try:
+            self.assertIn("unknown command", s.cli("FLUSHALL"))
+            self.assertIn("unknown command", s.cli("CONFIG", "GET", "port"))
+            self.assertEqual(s.cli("ADMIN-CONFIG", "GET", "port").split(), ["port", "18603"])
+            with open(s.log_path, errors="replace") as f:
+                log = f.read()
+            # The included file's lines are named with the included file's name.
+            self.assertIn("Config directive 'activerehashing' ('%s' line %d)" %
+                          (STOCK_CONF, directive_lines(STOCK_CONF)["activerehashing"][0]), log)
+        finally:
+            s.stop()
+        with open(site, "w") as f:
+            f.write("port 18604\n\nrename-command NOSUCHCOMMAND x\n")
+        out = subprocess.run([rcs.NODE_BIN, site, "--dir", d, "--logfile", ""], capture_output=True, text=True,
+                             timeout=10, stdin=subprocess.DEVNULL)
+        self.assertNotEqual(out.returncode, 0)
+        self.assertIn("Reading the configuration file '%s', at line 3" % site, out.stderr)
+        self.assertIn("No such command in rename-command", out.stderr)
 
 
 if __name__ == "__main__":
