@@ -280,6 +280,10 @@ TEST_CASE("bad values of the compatibility directives fail as in Redis 7.0") {
   CHECK(Reason("latency-tracking-info-percentiles 50 101\n") ==
         "latency-tracking-info-percentiles parameters should sit between [0.0,100.0]");
   CHECK(Reason("maxmemory-clients lots\n") == "argument must be a memory or percent value");
+  CHECK(Reason("unixsocketperm 9\n") == "argument couldn't be parsed as an octal number");
+  CHECK(Reason("unixsocketperm 1000\n") == "argument must be between 0 and 777 inclusive");
+  CHECK(Reason("cluster-link-sendbuf-limit 1x\n") == "argument must be a memory value");
+  CHECK(Reason("socket-mark-id -1\n") == "argument must be between 0 and 4294967295 inclusive");
   CHECK(Reason("rename-command CONFIG\n") == "Bad directive or wrong number of arguments");
   // Refused on purpose: ignoring them would leave the node less protected than the file says.
   CHECK(Reason("user alice on >pw ~* +@all\n").find("ACL users are not supported") == 0);

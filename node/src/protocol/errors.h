@@ -164,6 +164,7 @@ inline constexpr std::string_view kNotInteger = "argument couldn't be parsed int
 inline constexpr std::string_view kNotMemory = "argument must be a memory value";
 inline constexpr std::string_view kTooManyBind = "Too many bind addresses specified.";
 inline constexpr std::string_view kNotMemoryOrPercent = "argument must be a memory or percent value";
+inline constexpr std::string_view kNotOctal = "argument couldn't be parsed as an octal number";
 inline constexpr std::string_view kPercentOver100 = "percentage argument must be less or equal to 100";
 inline constexpr std::string_view kSaveAndNosave =
     "shutdown options SAVE and NOSAVE can't be used simultaneously";
@@ -321,6 +322,7 @@ inline constexpr std::string_view kAllConfigReasons[] = {
     config_reason::kNotBool, config_reason::kNotInteger, config_reason::kNotMemory,
     config_reason::kTooManyBind, config_reason::kBadMasterPort,
     config_reason::kNotMemoryOrPercent, config_reason::kPercentOver100, config_reason::kSaveAndNosave,
+    config_reason::kNotOctal,
     config_reason::kBadSave, config_reason::kBufferLimitArgs,
     config_reason::kBufferLimitClass, config_reason::kBufferLimitValue, config_reason::kOomScoreRange,
     config_reason::kBadEventClass, config_reason::kBadPercentiles, config_reason::kPercentilesRange,

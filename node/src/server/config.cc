@@ -263,7 +263,7 @@ const std::vector<Directive>& Table() {
         NB("replica-announced", "yes"),
         NB("replica-ignore-disk-write-errors", "no"),
         NS("bind-source-addr", ""),
-        NI("cluster-link-sendbuf-limit", "0", 0, INT64_MAX),
+        NM("cluster-link-sendbuf-limit", "0"),
         // Threads and CPU pinning.
         NB("io-threads-do-reads", "no", kImm, "no"),
         NS("server_cpulist", "", kImm),
@@ -546,10 +546,10 @@ Status Apply(Config* c, const Directive& d, const std::vector<std::string>& args
       if (Status s = one(); !s.ok()) return s;
       const std::string& a = args[0];
       if (a.empty() || a.size() > 12 || a.find_first_not_of("01234567") != std::string::npos) {
-        return Status::Error(err::config_reason::kNotInteger);
+        return Status::Error(err::config_reason::kNotOctal);
       }
       int64_t v = std::stoll(a, nullptr, 8);
-      if (v > 0777) return Status::Error(err::config_reason::OutOfBounds(0, 777));
+      if (v > 0777) return Status::Error(err::config_reason::OutOfBounds(0, 777));  // Redis prints octal bounds
       char buf[16];
       snprintf(buf, sizeof(buf), "%llo", static_cast<unsigned long long>(v));
       text = buf;
