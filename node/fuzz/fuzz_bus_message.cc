@@ -36,8 +36,9 @@ struct Reader {
 void Structured(const uint8_t* data, size_t size) {
   Reader r{data, size};
   BusMessage m;
-  uint8_t t = r.Byte() % 4;
-  m.type = t == 0 ? MsgType::kPing : t == 1 ? MsgType::kPong : t == 2 ? MsgType::kFail : MsgType::kUpdate;
+  uint8_t t = r.Byte() % 6;
+  m.type = t == 0 ? MsgType::kPing : t == 1 ? MsgType::kPong : t == 2 ? MsgType::kFail
+         : t == 3 ? MsgType::kUpdate : t == 4 ? MsgType::kPublish : MsgType::kPublishShard;
   m.current_epoch = r.U64();
   m.config_epoch = r.U64();
   m.sender = r.Id();
@@ -58,6 +59,10 @@ void Structured(const uint8_t* data, size_t size) {
     }
   } else if (m.type == MsgType::kFail) {
     m.fail_id = r.Id();
+  } else if (m.type == MsgType::kPublish || m.type == MsgType::kPublishShard) {
+    // Channel and message lengths from the input (the length fields are what the decoder must distrust).
+    m.channel.assign(r.Byte() % 64, static_cast<char>(r.Byte()));
+    m.message.assign(r.Byte() * 4u, static_cast<char>(r.Byte()));
   } else {
     m.update_epoch = r.U64();
     m.update_id = r.Id();
@@ -68,7 +73,8 @@ void Structured(const uint8_t* data, size_t size) {
   BusMessage back;
   DecodeResult ok = DecodeMessage(frame, &back);
   if (ok.status != DecodeStatus::kOk || ok.consumed != frame.size() || back.sender != m.sender ||
-      back.current_epoch != m.current_epoch || back.gossip.size() != m.gossip.size()) {
+      back.current_epoch != m.current_epoch || back.gossip.size() != m.gossip.size() ||
+      back.channel != m.channel || back.message != m.message) {
     __builtin_trap();  // a frame we encoded must decode to itself
   }
   // Corrupt a few bytes and decode again: any answer but a crash is fine.

@@ -17,6 +17,8 @@ const char* MsgTypeName(MsgType t) {
     case MsgType::kFailoverAuthAck: return "auth-ack";
     case MsgType::kUpdate: return "update";
     case MsgType::kMfStart: return "mfstart";
+    case MsgType::kModule: return "module";
+    case MsgType::kPublishShard: return "publishshard";
     default: return "unknown";
   }
 }
@@ -48,8 +50,13 @@ bool ValidId(std::string_view id) {
   return true;
 }
 
+bool IsPublish(MsgType t) { return t == MsgType::kPublish || t == MsgType::kPublishShard; }
+
+// The body size the type and count imply (for PUBLISH types, without the variable data).
 size_t BodySize(MsgType t, size_t count) {
   switch (t) {
+    case MsgType::kPublish:
+    case MsgType::kPublishShard: return sizeof(PublishBody);
     case MsgType::kPing:
     case MsgType::kPong:
     case MsgType::kMeet: return count * sizeof(GossipEntry);
@@ -69,7 +76,9 @@ void EncodeMessage(const BusMessage& m, std::string* out) {
   memcpy(h.sig, kBusSignature, 4);
   bool gossip = m.type == MsgType::kPing || m.type == MsgType::kPong || m.type == MsgType::kMeet;
   size_t count = gossip ? std::min(m.gossip.size(), kMaxGossip) : 0;
-  size_t total = sizeof(MsgHeader) + BodySize(m.type, count);
+  bool publish = IsPublish(m.type);
+  size_t data_len = publish ? m.channel.size() + m.message.size() : 0;
+  size_t total = sizeof(MsgHeader) + BodySize(m.type, count) + data_len;
   h.totlen = htobe32(static_cast<uint32_t>(total));
   h.version = htobe16(kBusVersion);
   h.type = htobe16(static_cast<uint16_t>(m.type));
@@ -118,6 +127,14 @@ void EncodeMessage(const BusMessage& m, std::string* out) {
     PutStr(b.id, m.update_id);
     if (m.update_slots.size() == sizeof(b.slots)) memcpy(b.slots, m.update_slots.data(), sizeof(b.slots));
     memcpy(p, &b, sizeof(b));
+  } else if (publish) {
+    PublishBody b;
+    b.channel_len = htobe32(static_cast<uint32_t>(m.channel.size()));
+    b.message_len = htobe32(static_cast<uint32_t>(m.message.size()));
+    memcpy(p, &b, sizeof(b));
+    p += sizeof(b);
+    memcpy(p, m.channel.data(), m.channel.size());
+    memcpy(p + m.channel.size(), m.message.data(), m.message.size());
   }
 }
 
@@ -132,19 +149,38 @@ DecodeResult DecodeMessage(std::string_view data, BusMessage* out) {
   uint32_t totlen;
   memcpy(&totlen, data.data() + 4, 4);
   totlen = be32toh(totlen);
-  if (totlen < sizeof(MsgHeader) || totlen > kMaxFrame) return bad("bad length " + std::to_string(totlen));
+  if (totlen < sizeof(MsgHeader)) return bad("bad length " + std::to_string(totlen));
+  if (totlen > kMaxFrame) {
+    // Only a published message may be longer than the largest PING: its type decides (bytes 10-11).
+    if (data.size() < 12) return {DecodeStatus::kNeedMore, 0, {}};
+    uint16_t ty;
+    memcpy(&ty, data.data() + 10, 2);
+    MsgType t = static_cast<MsgType>(be16toh(ty));
+    if (!IsPublish(t) || totlen > sizeof(MsgHeader) + sizeof(PublishBody) + kMaxPublishData) {
+      return bad("bad length " + std::to_string(totlen));
+    }
+  }
   if (data.size() < totlen) return {DecodeStatus::kNeedMore, 0, {}};
   MsgHeader h;
   memcpy(&h, data.data(), sizeof(h));
   if (be16toh(h.version) != kBusVersion) return bad("unsupported version " + std::to_string(be16toh(h.version)));
   uint16_t type = be16toh(h.type);
-  if (type >= static_cast<uint16_t>(MsgType::kCount)) return bad("unknown type " + std::to_string(type));
+  if (type >= static_cast<uint16_t>(MsgType::kCount) || type == static_cast<uint16_t>(MsgType::kModule)) {
+    return bad("unknown type " + std::to_string(type));
+  }
   MsgType t = static_cast<MsgType>(type);
   size_t count = be16toh(h.count);
   bool gossip = t == MsgType::kPing || t == MsgType::kPong || t == MsgType::kMeet;
   if (!gossip && count != 0) return bad("count on a message without gossip");
   if (count > kMaxGossip) return bad("too many gossip entries");
-  if (totlen != sizeof(MsgHeader) + BodySize(t, count)) return bad("length does not match type and count");
+  uint64_t data_len = 0;
+  if (IsPublish(t)) {
+    if (totlen < sizeof(MsgHeader) + sizeof(PublishBody)) return bad("length does not match type and count");
+    PublishBody b;
+    memcpy(&b, data.data() + sizeof(MsgHeader), sizeof(b));
+    data_len = static_cast<uint64_t>(be32toh(b.channel_len)) + be32toh(b.message_len);
+  }
+  if (totlen != sizeof(MsgHeader) + BodySize(t, count) + data_len) return bad("length does not match type and count");
   BusMessage& m = *out;
   m = BusMessage();
   m.type = t;
@@ -188,6 +224,12 @@ DecodeResult DecodeMessage(std::string_view data, BusMessage* out) {
     m.update_epoch = be64toh(b.config_epoch);
     if (!GetStr(b.id, &m.update_id) || !ValidId(m.update_id)) return bad("bad UPDATE id");
     m.update_slots.assign(b.slots, b.slots + sizeof(b.slots));
+  } else if (IsPublish(t)) {
+    PublishBody b;
+    memcpy(&b, p, sizeof(b));
+    size_t clen = be32toh(b.channel_len);
+    m.channel.assign(p + sizeof(b), clen);
+    m.message.assign(p + sizeof(b) + clen, be32toh(b.message_len));
   }
   return {DecodeStatus::kOk, totlen, {}};
 }

@@ -17,13 +17,18 @@
 //     UPDATE:          UpdateBody: config_epoch u64 | id [40] | slot bitmap [2048]
 //     FAILOVER_AUTH_REQUEST, FAILOVER_AUTH_ACK, MFSTART: no body (count 0); the header says it all (the
 //                       requester's currentEpoch, its master's configEpoch and slots, mflags).
-//     PUBLISH:         reserved; no body; accepted and ignored.
+//     PUBLISH, PUBLISHSHARD: PublishBody: channel_len u32 | message_len u32 | channel bytes | message bytes
+//                       (count 0; totlen = header + 8 + channel_len + message_len, up to kMaxPublishData
+//                       bytes of data). PUBLISH is sent once to every known node, PUBLISHSHARD to the nodes of
+//                       the sender's shard (its master and that master's replicas); a receiver delivers it to
+//                       its local subscribers only and never forwards it (cluster/bus_publish.cc).
+//     type 9 (Redis's MODULE) is not used: rejected as an unknown type.
 //   mflags: bit 0 kMflagPaused (a master paused for a manual failover; repl_offset is final), bit 1
 //           kMflagForceAck (a manual failover's vote request: grant even though the master is not FAIL).
 //
 // Invariants checked by Decode (anything else is malformed: the frame is dropped, counted, the link
 // closed): the signature; version == 1; a known type; totlen is exactly header + the body the type and
-// count imply; count <= kMaxGossip; every node id is 40 lowercase hex characters (the master id may be all
+// count imply (for PUBLISH/PUBLISHSHARD: the two lengths); count <= kMaxGossip; every node id is 40 lowercase hex characters (the master id may be all
 // zeros); string fields hold no bytes after their first NUL other than NULs.
 #pragma once
 #include <cstddef>
@@ -48,12 +53,14 @@ enum class MsgType : uint16_t {
   kPong = 1,
   kMeet = 2,
   kFail = 3,
-  kPublish = 4,               // reserved
+  kPublish = 4,
   kFailoverAuthRequest = 5,
   kFailoverAuthAck = 6,
   kUpdate = 7,
   kMfStart = 8,
-  kCount = 9,
+  kModule = 9,                // Redis's module message: not used here (decoding refuses it)
+  kPublishShard = 10,
+  kCount = 11,
 };
 const char* MsgTypeName(MsgType t);  // Redis's stats names: "ping", "pong", "meet", "fail", "update", ...
 
@@ -116,6 +123,14 @@ struct UpdateBody {
 static_assert(sizeof(UpdateBody) == 2096);
 static_assert(offsetof(UpdateBody, slots) == 48);
 
+struct PublishBody {  // followed by channel_len + message_len bytes
+  uint32_t channel_len;
+  uint32_t message_len;
+};
+static_assert(sizeof(PublishBody) == 8);
+// A published message's channel + message bytes (as the client protocol's proto-max-bulk-len default).
+inline constexpr size_t kMaxPublishData = 512u * 1024 * 1024;
+
 using SlotBitmap = std::vector<uint8_t>;  // kClusterSlots / 8 bytes
 
 // A decoded message, in host order.
@@ -144,6 +159,7 @@ struct BusMessage {
   uint64_t update_epoch = 0;        // UPDATE
   std::string update_id;
   SlotBitmap update_slots;
+  std::string channel, message;     // PUBLISH, PUBLISHSHARD
 
   bool HasSlot(int s) const { return (slots[s >> 3] >> (s & 7)) & 1; }
 };

@@ -5,6 +5,7 @@
 // mean, failure detection), failover.cc (elections, votes, manual failover), nodes_conf.cc (nodes.conf),
 // command_check.cc + redirect.cc (MOVED/ASK/... for client commands), failover_rules.h (the pure decisions).
 #include "cluster/cluster.h"
+#include "pubsub/pubsub.h"
 
 #include <arpa/inet.h>
 
@@ -25,6 +26,7 @@ std::mt19937& Rng() {
 Cluster::Cluster(Server* server) : server_(server), repl_(MakeReplicationLink(*server)) {}
 
 Cluster::~Cluster() {
+  server_->pubsub().SetClusterHook(nullptr);
   for (auto& [id, l] : links_) {
     if (l->conn.valid()) server_->loop()->Remove(l->conn.fd());
   }
@@ -37,6 +39,7 @@ Status Cluster::Init(bool load_file) {
   const Config& cfg = server_->config();
   config_path_ = cfg.cluster_config_file;
   persist_ = load_file;
+  InstallPubSubHooks();
   bool loaded = false;
   if (load_file) {
     Status st = LoadConfig(&loaded);
@@ -136,6 +139,7 @@ void Cluster::Cron() {
 }
 
 void Cluster::BeforeSleep() {
+  CheckShardChannelSlots();  // bus_publish.cc
   if (todo_failover_) {
     todo_failover_ = false;
     HandleManualFailover();

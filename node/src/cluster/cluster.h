@@ -31,6 +31,7 @@
 // votes, manual failover), nodes_conf.cc (nodes.conf), command_check.cc (redirects for client commands),
 // failover_rules.h (the pure decisions, unit-tested).
 #pragma once
+#include <bitset>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -105,6 +106,10 @@ class Cluster : public Subsystem {
   // Bus message handling, public so that tests can feed decoded messages without sockets. `link_id` is
   // the link the message came on (0 in tests); replies go there.
   void HandleMessage(const BusMessage& m, uint64_t link_id, const std::string& peer_ip);
+  // Pub/sub over the bus (bus_publish.cc): PUBLISH to every node, SPUBLISH to this shard's nodes; shard
+  // channels of slots the shard no longer serves are unsubscribed (called before the loop sleeps).
+  void PropagatePublish(std::string_view channel, std::string_view message, bool shard);
+  void CheckShardChannelSlots();
 
  private:
   struct Link {
@@ -152,6 +157,9 @@ class Cluster : public Subsystem {
   bool PeerAddress(const ClusterNode& n, std::string* ip, int* cport) const;  // one place for addressing
   void StartHandshake(const std::string& ip, int port, int cport, bool meet);
   bool Blacklisted(const std::string& id);
+  // bus_publish.cc
+  void InstallPubSubHooks();
+  void HandlePublish(const BusMessage& m, ClusterNode* sender);
 
   // failover.cc
   void HandleReplicaFailover();
@@ -214,6 +222,8 @@ class Cluster : public Subsystem {
     bool was_dirty_exec;
   };
   std::vector<HeldCommand> held_;
+  std::bitset<kClusterSlots> shard_slots_;  // the slots our shard served when last checked (bus_publish.cc)
+  bool shard_slots_known_ = false;
   bool shutdown_handover_started_ = false;
   int64_t shutdown_handover_end_ms_ = 0;
 };

@@ -50,6 +50,9 @@ bool Cluster::CheckCommand(Client* c, const CommandSpec& spec, ArgList argv) {
   q.asking = asking;
   q.readonly_client = c->has(kClientReadOnly);
   q.allow_reads_when_down = server_->config().cluster_allow_reads_when_down;
+  // The only pub/sub commands with keys are the shard ones; their keys are channels.
+  q.pubsub_shard = spec.is(kCmdPubSub);
+  q.allow_pubsubshard_when_down = server_->config().cluster_allow_pubsubshard_when_down;
   Keyspace* db = &server_->db();
   q.key_exists = [db](std::string_view k) { return db->Find(k) != nullptr; };
   RedirectDecision d = DecideRedirect(state_, q);

@@ -203,8 +203,11 @@ void Cluster::HandleMessage(const BusMessage& m, uint64_t link_id, const std::st
     case MsgType::kMfStart:
       if (sender != nullptr) HandleMfStart(m, sender);
       break;
+    case MsgType::kPublish:
+    case MsgType::kPublishShard:
+      HandlePublish(m, sender);  // bus_publish.cc
+      break;
     default:
-      // PUBLISH: reserved, accepted and ignored.
       break;
   }
 }

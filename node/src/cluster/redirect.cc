@@ -34,11 +34,16 @@ RedirectDecision DecideRedirect(const ClusterState& state, const RedirectQuery& 
       }
       multiple_keys = true;
     }
-    if ((migrating || importing) && q.key_exists && !q.key_exists(key)) missing++;
+    if ((migrating || importing) && !q.pubsub_shard && q.key_exists && !q.key_exists(key)) missing++;
   }
   if (n == nullptr) return d;  // no keys
   d.slot = slot;
-  if (!state.state_ok) {
+  if (!state.state_ok && q.pubsub_shard) {
+    if (!q.allow_pubsubshard_when_down) {
+      d.kind = RedirectDecision::kDownState;
+      return d;
+    }
+  } else if (!state.state_ok) {
     if (!q.allow_reads_when_down) {
       d.kind = RedirectDecision::kDownState;
       return d;
@@ -61,7 +66,7 @@ RedirectDecision DecideRedirect(const ClusterState& state, const RedirectQuery& 
     if (multiple_keys && missing > 0) d.kind = RedirectDecision::kTryAgain;
     return d;
   }
-  if (q.readonly_client && !q.is_write && myself->is_replica() && myself->master_id == n->id) return d;
+  if ((q.readonly_client || q.pubsub_shard) && !q.is_write && myself->is_replica() && myself->master_id == n->id) return d;
   if (n != myself) {
     d.kind = RedirectDecision::kMoved;
     d.node = n;

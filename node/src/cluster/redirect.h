@@ -8,7 +8,10 @@
 //   - slot migrating away and some key missing here: ASK to the target;
 //   - slot importing and the client sent ASKING (or the command is RESTORE-ASKING): served, unless several
 //     keys are named and some are missing: TRYAGAIN;
-//   - READONLY client, read command, this node a replica of the slot's master: served here;
+//   - READONLY client (or a shard pub/sub command), read command, this node a replica of the slot's master:
+//     served here;
+//   - shard pub/sub commands (SSUBSCRIBE, SUNSUBSCRIBE, SPUBLISH): channels are never "missing" (no ASK or
+//     TRYAGAIN), and a down cluster serves them when cluster-allow-pubsubshard-when-down is yes;
 //   - another node serves the slot: MOVED.
 #pragma once
 #include <functional>
@@ -27,6 +30,8 @@ struct RedirectQuery {
   bool asking = false;                 // ASKING was sent, or the command has the asking flag
   bool readonly_client = false;        // READONLY was sent
   bool allow_reads_when_down = false;
+  bool pubsub_shard = false;           // SSUBSCRIBE/SUNSUBSCRIBE/SPUBLISH: the keys are shard channels
+  bool allow_pubsubshard_when_down = true;
   std::function<bool(std::string_view key)> key_exists;  // consulted only for open slots
 };
 

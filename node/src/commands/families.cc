@@ -14,6 +14,7 @@ void RegisterAllCommands(CommandRegistry& r) {
   RegisterClusterFamily(r);
   RegisterReplicationFamily(r);
   RegisterPersistenceFamily(r);
+  RegisterPubSubFamily(r);
 }
 
 }  // namespace rcs

@@ -16,6 +16,7 @@ void RegisterTransactionFamily(CommandRegistry& r);
 void RegisterClusterFamily(CommandRegistry& r);
 void RegisterReplicationFamily(CommandRegistry& r);
 void RegisterPersistenceFamily(CommandRegistry& r);
+void RegisterPubSubFamily(CommandRegistry& r);
 // Every family above, in the order COMMAND lists them.
 void RegisterAllCommands(CommandRegistry& r);
 

@@ -8,6 +8,7 @@
 #include "base/log.h"
 #include "base/strutil.h"
 #include "protocol/errors.h"
+#include "pubsub/pubsub.h"
 #include "server/client.h"
 #include "server/command.h"
 #include "server/server.h"
@@ -20,6 +21,13 @@ constexpr std::string_view kRedisVersion = "7.0.15";
 void PingCmd(CommandContext& ctx) {
   if (ctx.argc() > 2) {
     ctx.reply.Error(err::WrongArgs("ping"));
+    return;
+  }
+  if (ctx.client->has(kClientPubSub) && ctx.client->resp == 2) {
+    // RESP2 subscribe mode: a push-shaped reply, so a client reading messages can tell it apart.
+    ctx.reply.Array(2);
+    ctx.reply.Bulk("pong");
+    ctx.reply.Bulk(ctx.argc() == 2 ? ctx.arg(1) : std::string_view());
     return;
   }
   if (ctx.argc() == 2) ctx.reply.Bulk(ctx.arg(1));
@@ -135,6 +143,7 @@ void QuitCmd(CommandContext& ctx) {
 void ResetCmd(CommandContext& ctx) {
   Client* c = ctx.client;
   ctx.server.DiscardTransaction(c);
+  ctx.server.pubsub().RemoveClient(c);
   c->flags &= ~(kClientReadOnly | kClientAsking);
   c->name.clear();
   c->resp = 2;
@@ -190,7 +199,9 @@ std::string ClientInfoLine(const Server& server, const Client* c) {
   s += " age=" + std::to_string((now - c->created_ms) / 1000);
   s += " idle=" + std::to_string((now - c->last_interaction_ms) / 1000);
   s += " flags=" + ClientFlagsText(c);
-  s += " db=0 sub=0 psub=0 ssub=0";
+  const PubSub& ps = const_cast<Server&>(server).pubsub();
+  s += " db=0 sub=" + std::to_string(ps.ClientChannels(c)) + " psub=" + std::to_string(ps.ClientPatterns(c)) +
+       " ssub=" + std::to_string(ps.ClientShardChannels(c));
   s += " multi=" + std::to_string(c->has(kClientMulti) ? static_cast<int64_t>(c->multi_queue.size()) : -1);
   s += " qbuf=" + std::to_string(c->qlen - c->qpos);
   s += " qbuf-free=" + std::to_string(c->qbuf.size() - c->qlen);

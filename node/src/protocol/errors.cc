@@ -99,6 +99,16 @@ std::string UnknownSubcommand(std::string_view sub, std::string_view command) {
   return Cat("ERR unknown subcommand '", sub.substr(0, 128), Cat("'. Try ", ToUpper(command), " HELP."));
 }
 
+std::string SubcommandSyntax(std::string_view sub, std::string_view command) {
+  return Cat("ERR unknown subcommand or wrong number of arguments for '", sub.substr(0, 128),
+             Cat("'. Try ", ToUpper(command), " HELP."));
+}
+
+std::string SubscribeContext(std::string_view command) {
+  return Cat("ERR Can't execute '", command,
+             "': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context");
+}
+
 std::string InvalidExpireTime(std::string_view command) {
   return Cat("ERR invalid expire time in '", ToLower(command), "' command");
 }

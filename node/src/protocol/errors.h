@@ -291,6 +291,12 @@ std::string UnknownCommand(std::string_view name, const std::string_view* args, 
 std::string UnknownSubcommand(std::string_view sub, std::string_view command);
 // "ERR invalid expire time in 'set' command"
 std::string InvalidExpireTime(std::string_view command);
+// "ERR unknown subcommand or wrong number of arguments for 'CHANNELS'. Try PUBSUB HELP." (the subcommand as
+// sent; a handler's own argument check, as Redis's addReplySubcommandSyntaxError)
+std::string SubcommandSyntax(std::string_view sub, std::string_view command);
+// "ERR Can't execute 'get': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this
+// context" (a RESP2 client with subscriptions; the command's full name, e.g. 'client|info')
+std::string SubscribeContext(std::string_view command);
 
 // Every constant above, for the test that checks their shape.
 inline constexpr std::string_view kAll[] = {

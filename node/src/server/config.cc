@@ -14,6 +14,7 @@
 #include "base/strutil.h"
 #include "protocol/resp_parser.h"
 #include "protocol/errors.h"
+#include "pubsub/notify.h"
 
 namespace rcs {
 namespace {
@@ -98,6 +99,8 @@ Directive NX(const char* n, Kind k, const char* def, bool m = kMut) {
   Directive d{n, k, m}; d.def = def; d.no_effect = true; return d;
 }
 Directive Native(Directive d, const char* native) { d.native = native; return d; }
+// A directive with its text kept like the no-effect ones, that something on this node does read.
+Directive Effective(Directive d) { d.no_effect = false; return d; }
 Directive Only(Directive d, const char* only, std::string_view reason) { d.only = only; d.refuse_reason = reason; return d; }
 Directive Refused(const char* n, std::string_view reason) {
   Directive d{n, Kind::kRefused, false}; d.refuse_reason = reason; return d;
@@ -183,9 +186,9 @@ const std::vector<Directive>& Table() {
         NoEffect(B("lazyfree-lazy-user-del", &Config::lazyfree_lazy_user_del), "no"),
         // One event loop thread: 1 is what this node does.
         NoEffect(I("io-threads", &Config::io_threads, 1, 128, false), "1"),
-        // client-output-buffer-limit: parsed into Config::client_output_buffer_limit (structured, per class)
-        // but not enforced yet. Whoever enforces a class drops the no_effect mark here.
-        NX("client-output-buffer-limit", Kind::kBufferLimit, ""),
+        // client-output-buffer-limit: parsed into Config::client_output_buffer_limit (structured, per class);
+        // the pubsub class is enforced (pubsub/pubsub.cc), so the directive is no longer "no effect".
+        Effective(NX("client-output-buffer-limit", Kind::kBufferLimit, "")),
 
         // ---- Accepted for compatibility with stock redis.conf files (Redis 7.0's directives); they do not
         // change behaviour here. Validation, defaults and run-time mutability as Redis 7.0.
@@ -275,7 +278,8 @@ const std::vector<Directive>& Table() {
         Native(NI("latency-monitor-threshold", "0", 0, INT64_MAX), "0"),  // off is this node's behaviour
         NB("latency-tracking", "yes"),
         NX("latency-tracking-info-percentiles", Kind::kPercentiles, "50 99 99.9"),
-        Native(NX("notify-keyspace-events", Kind::kKeyspaceEvents, ""), ""),  // none is this node's behaviour
+        // Keyspace notifications (pubsub/keyspace_events.cc): the flags go to Config::notify_keyspace_events.
+        Effective(NX("notify-keyspace-events", Kind::kKeyspaceEvents, "")),
         NB("dynamic-hz", "yes"),
         // ACL: only the default user exists; an ACL file would define users, so it is refused.
         NI("acllog-max-len", "128", 0, INT64_MAX),
@@ -662,6 +666,7 @@ Status Apply(Config* c, const Directive& d, const std::vector<std::string>& args
     case Kind::kKeyspaceEvents: {
       if (Status s = one(); !s.ok()) return s;
       if (!KeyspaceEventsCanonical(args[0], &text)) return Status::Error(err::config_reason::kBadEventClass);
+      notify::ParseClasses(args[0], &c->notify_keyspace_events);  // the same characters, as flags
       break;
     }
     case Kind::kPercentiles: {

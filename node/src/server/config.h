@@ -120,8 +120,8 @@ struct Config {
   int active_expire_effort = 1;
   bool lazyfree_lazy_user_del = false;
   int io_threads = 1;
-  // Indexed by ClientClass. Nothing enforces these yet (the log says "has no effect here"); the pub/sub
-  // work makes the kClientClassPubsub row real by reading it from here.
+  // Indexed by ClientClass. The kClientClassPubsub row is enforced for subscribers (pubsub/pubsub.cc); the
+  // normal and replica rows are kept for CONFIG GET only.
   std::array<ClientOutputBufferLimit, 3> client_output_buffer_limit = {{
       {0, 0, 0}, {256LL * 1024 * 1024, 64LL * 1024 * 1024, 60}, {32LL * 1024 * 1024, 8LL * 1024 * 1024, 60}}};
   // `rename-command FROM TO` lines in order (TO "" removes the command); applied to the command table at
@@ -131,6 +131,7 @@ struct Config {
     int line = 0;
   };
   std::vector<Rename> rename_commands;
+  int notify_keyspace_events = 0;  // notify:: class flags (pubsub/notify.h) of notify-keyspace-events
   // Directives accepted for compatibility with stock redis.conf files that change nothing here: name ->
   // their CONFIG GET text, after Redis's validation (absent = Redis's default from the table).
   std::map<std::string, std::string> no_effect_values;

@@ -11,6 +11,7 @@
 #include "base/alloc.h"
 #include "base/strutil.h"
 #include "server/server.h"
+#include "pubsub/pubsub.h"
 
 namespace rcs {
 namespace {
@@ -223,7 +224,9 @@ std::string Server::InfoText(const std::vector<std::string>& requested) {
                   {"current_eviction_exceeded_time", "0"}});
     InfoField(&out, "keyspace_hits", static_cast<int64_t>(ks.keyspace_hits));
     InfoField(&out, "keyspace_misses", static_cast<int64_t>(ks.keyspace_misses));
-    Fields(&out, {{"pubsub_channels", "0"}, {"pubsub_patterns", "0"}, {"pubsubshard_channels", "0"}});
+    InfoField(&out, "pubsub_channels", static_cast<int64_t>(pubsub_->num_channels()));
+    InfoField(&out, "pubsub_patterns", static_cast<int64_t>(pubsub_->num_patterns()));
+    InfoField(&out, "pubsubshard_channels", static_cast<int64_t>(pubsub_->num_shard_channels()));
     InfoField(&out, "latest_fork_usec", stats_.latest_fork_usec);
     InfoField(&out, "total_forks", static_cast<int64_t>(stats_.total_forks));
     Fields(&out, {{"migrate_cached_sockets", "0"},

@@ -7,6 +7,7 @@
 #include "base/strutil.h"
 #include "net/event_loop.h"
 #include "protocol/errors.h"
+#include "pubsub/pubsub.h"
 
 namespace rcs {
 
@@ -15,7 +16,8 @@ void ErrorHookThunk(void* arg, std::string_view error) { static_cast<Server*>(ar
 }  // namespace
 
 Server::Server(Config config, const Clock* clock)
-    : config_(std::move(config)), clock_(clock), loop_(std::make_unique<EventLoop>()), db_(clock) {
+    : config_(std::move(config)), clock_(clock), loop_(std::make_unique<EventLoop>()), db_(clock),
+      pubsub_(std::make_unique<PubSub>(this)) {
   start_time_ms_ = clock_->NowMs();
   last_save_time_s_ = start_time_ms_ / 1000;
   run_id_ = RandomHex(40);
@@ -115,6 +117,10 @@ void Server::ExecuteCommand(Client* c, ArgList argv) {
     // it) until the disk works again. Reads keep working.
     if (!write_error_.empty() && (spec->is(kCmdWrite) || (spec->is(kCmdHealthProbe) && !is_replica_))) {
       return reject(write_error_);
+    }
+    // RESP2 subscribe mode: only the subscription commands, PING, QUIT and RESET (RESP3 has no limits).
+    if (c->has(kClientPubSub) && c->resp == 2 && !PubSub::AllowedInSubscribeMode(*spec)) {
+      return reject(err::SubscribeContext(spec->name));
     }
     // As Redis: EXEC is refused when any queued command lacks the flag.
     auto lacks = [&](CommandFlag f) {
@@ -426,6 +432,7 @@ void Server::FreeClient(Client* c) {
   for (auto& [type, sub] : subsystems_) sub->OnClientFreed(c);
   UnblockClient(c, false);
   UnwatchAll(c);
+  pubsub_->RemoveClient(c);
   pending_writes_.erase(std::remove(pending_writes_.begin(), pending_writes_.end(), c), pending_writes_.end());
   if (current_client_ == c) current_client_ = nullptr;
   clients_.erase(c->id);

@@ -25,6 +25,7 @@
 namespace rcs {
 
 class EventLoop;
+class PubSub;
 
 // Where a propagated write comes from.
 enum class WriteOrigin : uint8_t {
@@ -114,6 +115,7 @@ class Server {
   const Config& config() const { return config_; }
   const Clock& clock() const { return *clock_; }
   Keyspace& db() { return db_; }
+  PubSub& pubsub() { return *pubsub_; }  // subscriptions and delivery (pubsub/pubsub.h)
   CommandRegistry& commands() { return registry_; }
   ServerStats& stats() { return stats_; }
   EventLoop* loop() { return loop_.get(); }
@@ -250,6 +252,7 @@ class Server {
   std::vector<Client*> clients_to_close_;
   CommandRegistry registry_;
   Keyspace db_;
+  std::unique_ptr<PubSub> pubsub_;
   ServerStats stats_;
   std::map<uint64_t, std::unique_ptr<Client>> clients_;
   uint64_t next_client_id_ = 1;

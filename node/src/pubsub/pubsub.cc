@@ -1,0 +1,279 @@
+#include "pubsub/pubsub.h"
+
+#include <algorithm>
+
+#include "base/log.h"
+#include "base/strutil.h"
+#include "pubsub/notify.h"
+#include "server/client.h"
+#include "server/command.h"
+#include "server/server.h"
+
+namespace rcs {
+
+void PubSub::Confirm(Client* c, std::string_view kind, const std::string_view* name, size_t count) {
+  ReplyBuilder& r = c->reply;
+  r.Push(3);
+  r.Bulk(kind);
+  if (name != nullptr) r.Bulk(*name);
+  else r.Null();
+  r.Integer(static_cast<int64_t>(count));
+}
+
+void PubSub::UpdateFlag(Client* c) {
+  auto it = clients_.find(c);
+  bool any = it != clients_.end() &&
+             !(it->second.channels.empty() && it->second.patterns.empty() && it->second.shard.empty());
+  if (any) {
+    c->flags |= kClientPubSub;
+  } else {
+    c->flags &= ~kClientPubSub;
+    if (it != clients_.end()) clients_.erase(it);
+  }
+}
+
+void PubSub::Detach(std::unordered_map<std::string, ClientList>* map, const std::string& name, Client* c) {
+  auto it = map->find(name);
+  if (it == map->end()) return;
+  auto& v = it->second;
+  v.erase(std::remove(v.begin(), v.end(), c), v.end());
+  if (v.empty()) map->erase(it);
+}
+
+size_t PubSub::ClientChannels(const Client* c) const {
+  auto it = clients_.find(c);
+  return it == clients_.end() ? 0 : it->second.channels.size();
+}
+size_t PubSub::ClientPatterns(const Client* c) const {
+  auto it = clients_.find(c);
+  return it == clients_.end() ? 0 : it->second.patterns.size();
+}
+size_t PubSub::ClientShardChannels(const Client* c) const {
+  auto it = clients_.find(c);
+  return it == clients_.end() ? 0 : it->second.shard.size();
+}
+
+void PubSub::Subscribe(Client* c, std::string_view channel) {
+  ClientSubs& s = SubsOf(c);
+  if (s.channels.emplace(channel).second) channels_[std::string(channel)].push_back(c);
+  Confirm(c, "subscribe", &channel, s.channels.size() + s.patterns.size());
+  UpdateFlag(c);
+}
+
+void PubSub::PSubscribe(Client* c, std::string_view pattern) {
+  ClientSubs& s = SubsOf(c);
+  if (s.patterns.emplace(pattern).second) patterns_[std::string(pattern)].push_back(c);
+  Confirm(c, "psubscribe", &pattern, s.channels.size() + s.patterns.size());
+  UpdateFlag(c);
+}
+
+void PubSub::SSubscribe(Client* c, std::string_view channel) {
+  ClientSubs& s = SubsOf(c);
+  if (s.shard.emplace(channel).second) shard_channels_[std::string(channel)].push_back(c);
+  Confirm(c, "ssubscribe", &channel, s.shard.size());
+  UpdateFlag(c);
+}
+
+void PubSub::Unsubscribe(Client* c, std::string_view channel, bool notify) {
+  size_t count = 0;
+  if (auto it = clients_.find(c); it != clients_.end()) {
+    std::string name(channel);
+    if (it->second.channels.erase(name) > 0) Detach(&channels_, name, c);
+    count = it->second.channels.size() + it->second.patterns.size();
+  }
+  if (notify) Confirm(c, "unsubscribe", &channel, count);
+  UpdateFlag(c);
+}
+
+void PubSub::PUnsubscribe(Client* c, std::string_view pattern, bool notify) {
+  size_t count = 0;
+  if (auto it = clients_.find(c); it != clients_.end()) {
+    std::string name(pattern);
+    if (it->second.patterns.erase(name) > 0) Detach(&patterns_, name, c);
+    count = it->second.channels.size() + it->second.patterns.size();
+  }
+  if (notify) Confirm(c, "punsubscribe", &pattern, count);
+  UpdateFlag(c);
+}
+
+void PubSub::SUnsubscribe(Client* c, std::string_view channel, bool notify) {
+  size_t count = 0;
+  if (auto it = clients_.find(c); it != clients_.end()) {
+    std::string name(channel);
+    if (it->second.shard.erase(name) > 0) Detach(&shard_channels_, name, c);
+    count = it->second.shard.size();
+  }
+  if (notify) Confirm(c, "sunsubscribe", &channel, count);
+  UpdateFlag(c);
+}
+
+void PubSub::UnsubscribeAll(Client* c, bool notify) {
+  auto it = clients_.find(c);
+  std::vector<std::string> names;
+  if (it != clients_.end()) names.assign(it->second.channels.begin(), it->second.channels.end());
+  if (names.empty()) {
+    size_t count = it == clients_.end() ? 0 : it->second.patterns.size();
+    if (notify) Confirm(c, "unsubscribe", nullptr, count);
+    return;
+  }
+  for (auto& n : names) Unsubscribe(c, n, notify);
+}
+
+void PubSub::PUnsubscribeAll(Client* c, bool notify) {
+  auto it = clients_.find(c);
+  std::vector<std::string> names;
+  if (it != clients_.end()) names.assign(it->second.patterns.begin(), it->second.patterns.end());
+  if (names.empty()) {
+    size_t count = it == clients_.end() ? 0 : it->second.channels.size();
+    if (notify) Confirm(c, "punsubscribe", nullptr, count);
+    return;
+  }
+  for (auto& n : names) PUnsubscribe(c, n, notify);
+}
+
+void PubSub::SUnsubscribeAll(Client* c, bool notify) {
+  auto it = clients_.find(c);
+  std::vector<std::string> names;
+  if (it != clients_.end()) names.assign(it->second.shard.begin(), it->second.shard.end());
+  if (names.empty()) {
+    if (notify) Confirm(c, "sunsubscribe", nullptr, 0);
+    return;
+  }
+  for (auto& n : names) SUnsubscribe(c, n, notify);
+}
+
+void PubSub::RemoveClient(Client* c) {
+  if (clients_.find(c) == clients_.end()) return;
+  UnsubscribeAll(c, false);
+  PUnsubscribeAll(c, false);
+  SUnsubscribeAll(c, false);
+  clients_.erase(c);
+  c->flags &= ~kClientPubSub;
+}
+
+void PubSub::DeliverTo(Client* c, std::initializer_list<std::string_view> parts) {
+  if (c->has(kClientCloseAsap)) return;  // being closed (e.g. over its output limit): nothing more for it
+  ReplyBuilder& r = c->reply;
+  r.Push(parts.size());
+  for (auto p : parts) r.Bulk(p);
+  server_->MarkPendingWrite(c);
+  CheckOutputLimit(c);
+}
+
+void PubSub::CheckOutputLimit(Client* c) {
+  const ClientOutputBufferLimit& lim = server_->config().client_output_buffer_limit[kClientClassPubsub];
+  if (lim.hard_bytes == 0 && lim.soft_bytes == 0) return;
+  auto pending = static_cast<int64_t>(c->out.size() - c->out_pos);
+  auto it = clients_.find(c);
+  if (it == clients_.end()) return;
+  bool close = lim.hard_bytes > 0 && pending >= lim.hard_bytes;
+  int64_t now = server_->clock().NowMs();
+  if (lim.soft_bytes > 0 && pending >= lim.soft_bytes) {
+    if (it->second.soft_limit_since_ms == 0) it->second.soft_limit_since_ms = now;
+    else if ((now - it->second.soft_limit_since_ms) / 1000 > lim.soft_seconds) close = true;
+  } else {
+    it->second.soft_limit_since_ms = 0;
+  }
+  if (!close) return;
+  LogWarning("Client id=" + std::to_string(c->id) + " addr=" + c->addr + " name=" + c->name +
+             " omem=" + std::to_string(pending) +
+             " scheduled to be closed ASAP for overcoming of output buffer limits.");
+  server_->FreeClientLater(c);
+}
+
+int64_t PubSub::Deliver(std::string_view channel, std::string_view message, bool shard) {
+  int64_t receivers = 0;
+  auto& map = shard ? shard_channels_ : channels_;
+  if (auto it = map.find(std::string(channel)); it != map.end()) {
+    ClientList list = it->second;  // a client closed by its output limit stays listed until it is freed
+    for (Client* c : list) {
+      DeliverTo(c, {shard ? "smessage" : "message", channel, message});
+      receivers++;
+    }
+  }
+  if (!shard && !patterns_.empty()) {
+    std::vector<std::pair<std::string, ClientList>> matched;
+    for (auto& [pattern, list] : patterns_) {
+      if (GlobMatch(pattern, channel)) matched.emplace_back(pattern, list);
+    }
+    for (auto& [pattern, list] : matched) {
+      for (Client* c : list) {
+        DeliverTo(c, {"pmessage", pattern, channel, message});
+        receivers++;
+      }
+    }
+  }
+  return receivers;
+}
+
+int64_t PubSub::Publish(std::string_view channel, std::string_view message) {
+  int64_t n = Deliver(channel, message, false);
+  if (cluster_hook_) cluster_hook_(channel, message, false);
+  return n;
+}
+
+int64_t PubSub::SPublish(std::string_view channel, std::string_view message) {
+  int64_t n = Deliver(channel, message, true);
+  if (cluster_hook_) cluster_hook_(channel, message, true);
+  return n;
+}
+
+int64_t PubSub::DeliverFromBus(std::string_view channel, std::string_view message, bool shard) {
+  return Deliver(channel, message, shard);
+}
+
+void PubSub::SlotsLost(const std::bitset<kClusterSlots>& lost) {
+  std::vector<std::string> gone;
+  for (auto& [name, list] : shard_channels_) {
+    if (lost.test(static_cast<size_t>(KeyHashSlot(name)))) gone.push_back(name);
+  }
+  for (auto& name : gone) {
+    auto it = shard_channels_.find(name);
+    if (it == shard_channels_.end()) continue;
+    ClientList list = it->second;
+    for (Client* c : list) {
+      SUnsubscribe(c, name, true);
+      server_->MarkPendingWrite(c);
+    }
+  }
+}
+
+void PubSub::Notify(int type, std::string_view event, std::string_view key) {
+  int flags = server_->config().notify_keyspace_events;
+  if ((flags & type) == 0) return;
+  if (flags & notify::kKeyspace) {
+    std::string ch = "__keyspace@0__:";
+    ch.append(key);
+    Deliver(ch, event, false);
+  }
+  if (flags & notify::kKeyevent) {
+    std::string ch = "__keyevent@0__:";
+    ch.append(event);
+    Deliver(ch, key, false);
+  }
+}
+
+bool PubSub::AllowedInSubscribeMode(const CommandSpec& spec) {
+  static const char* const kAllowed[] = {"ping", "subscribe", "ssubscribe", "unsubscribe", "sunsubscribe",
+                                         "psubscribe", "punsubscribe", "quit", "reset"};
+  for (const char* n : kAllowed) {
+    if (spec.name == n) return true;
+  }
+  return false;
+}
+
+std::vector<std::string> PubSub::Channels(std::string_view pattern, bool shard) const {
+  std::vector<std::string> out;
+  for (auto& [name, list] : shard ? shard_channels_ : channels_) {
+    if (pattern.empty() || GlobMatch(pattern, name)) out.push_back(name);
+  }
+  return out;
+}
+
+int64_t PubSub::NumSub(std::string_view channel, bool shard) const {
+  auto& map = shard ? shard_channels_ : channels_;
+  auto it = map.find(std::string(channel));
+  return it == map.end() ? 0 : static_cast<int64_t>(it->second.size());
+}
+
+}  // namespace rcs
