@@ -348,3 +348,87 @@ TEST_CASE("cluster pubsub: shard channels hash like keys (MOVED, CROSSSLOT) and 
   CHECK(f.node.Do("PUBSUB SHARDCHANNELS") == "[]");
   CHECK_FALSE(s->has(kClientPubSub));
 }
+
+TEST_CASE("keyspace notifications: events per command as redis-server 7.0.15 sends them") {
+  TestNode n;
+  CHECK(n.Do("CONFIG SET notify-keyspace-events KEA") == "OK");
+  Client* sub = n.NewClient();
+  n.Send(sub, {"PSUBSCRIBE", "__keyspace@0__:*"});
+  n.Take(sub);
+  // Recorded from redis-server: the command, then each keyspace event as key=event, in order.
+  struct Row {
+    const char* cmd;
+    const char* events;
+  };
+  const Row rows[] = {
+      {"set k v", "k=set"},
+      {"set k v EX 100", "k=set k=expire"},
+      {"setex k2 100 v", "k2=set k2=expire"},
+      {"incr n", "n=incrby"},
+      {"incrbyfloat n 1.5", "n=incrbyfloat"},
+      {"append k x", "k=append"},
+      {"getdel k", "k=del"},
+      {"mset a 1 b 2", "a=set b=set"},
+      {"del a b nokey", "a=del b=del"},
+      {"expire k2 0", "k2=del"},
+      {"set k3 v", "k3=set"},
+      {"expire k3 100", "k3=expire"},
+      {"persist k3", "k3=persist"},
+      {"rename k3 k4", "k3=rename_from k4=rename_to"},
+      {"copy k4 k5", "k5=copy_to"},
+      {"getex k5 EX 10", "k5=expire"},
+      {"getex k5 PERSIST", "k5=persist"},
+      {"hset h f v g w", "h=hset"},
+      {"hdel h f g", "h=hdel h=del"},
+      {"lpush l a b", "l=lpush"},
+      {"rpop l", "l=rpop"},
+      {"lpop l", "l=lpop l=del"},
+      {"rpush l a", "l=rpush"},
+      {"lmove l l2 RIGHT LEFT", "l2=lpush l=rpop l=del"},
+      {"sadd s a b", "s=sadd"},
+      {"srem s a", "s=srem"},
+      {"spop s", "s=spop s=del"},
+      {"sadd s a", "s=sadd"},
+      {"smove s s2 a", "s=srem s=del s2=sadd"},
+      {"sadd s3 x", "s3=sadd"},
+      {"sinterstore d s3 nokey", ""},
+      {"sunionstore d s3", "d=sunionstore"},
+      {"zadd z 1 a", "z=zadd"},
+      {"zadd z INCR 2 a", "z=zincr"},
+      {"zincrby z 1 a", "z=zincr"},
+      {"zrem z a", "z=zrem z=del"},
+      {"zadd z 1 a 2 b", "z=zadd"},
+      {"zpopmin z", "z=zpopmin"},
+      {"zremrangebyrank z 0 -1", "z=zremrangebyrank z=del"},
+  };
+  for (const Row& r : rows) {
+    n.Do(std::string_view(r.cmd));
+    std::string got;
+    std::vector<std::string> s = Strings(n.Take(sub));
+    // Each pmessage is ["pmessage", pattern, channel, event].
+    for (size_t i = 0; i + 3 < s.size(); i += 4) {
+      if (!got.empty()) got += ' ';
+      got += s[i + 2].substr(std::string("__keyspace@0__:").size()) + "=" + s[i + 3];
+    }
+    INFO("command: " << r.cmd);
+    CHECK(got == r.events);
+  }
+  // Keyevent channels carry the key; expiry is notified by the node itself.
+  Client* ev = n.NewClient();
+  n.Send(ev, {"SUBSCRIBE", "__keyevent@0__:expired"});
+  n.Take(ev);
+  n.Do("SET soon v PX 10");
+  n.Advance(20);
+  n.Do("GET soon");
+  CHECK(n.Take(ev) == "[\"message\", \"__keyevent@0__:expired\", \"soon\"]");
+  // Classes filter: only hash events with "Kh".
+  CHECK(n.Do("CONFIG SET notify-keyspace-events Kh") == "OK");
+  n.Take(sub);
+  n.Do("SET x 1");
+  n.Do("HSET hx f v");
+  CHECK(Strings(n.Take(sub)) == std::vector<std::string>{"pmessage", "__keyspace@0__:*", "__keyspace@0__:hx", "hset"});
+  // Off: nothing.
+  CHECK(n.Do({"CONFIG", "SET", "notify-keyspace-events", ""}) == "OK");
+  n.Do("HSET hx g v");
+  CHECK(n.Take(sub) == "");
+}

@@ -153,10 +153,13 @@ void PubSub::RemoveClient(Client* c) {
 
 void PubSub::DeliverTo(Client* c, std::initializer_list<std::string_view> parts) {
   if (c->has(kClientCloseAsap)) return;  // being closed (e.g. over its output limit): nothing more for it
+  // A client with output already pending is already queued for writing (or waits for EPOLLOUT): queue it
+  // once, not once per message of a fan-out.
+  bool was_idle = c->out.size() == c->out_pos;
   ReplyBuilder& r = c->reply;
   r.Push(parts.size());
   for (auto p : parts) r.Bulk(p);
-  server_->MarkPendingWrite(c);
+  if (was_idle) server_->MarkPendingWrite(c);
   CheckOutputLimit(c);
 }
 
@@ -236,6 +239,11 @@ void PubSub::SlotsLost(const std::bitset<kClusterSlots>& lost) {
       server_->MarkPendingWrite(c);
     }
   }
+}
+
+bool PubSub::notifications_on() const {
+  int f = server_->config().notify_keyspace_events;
+  return (f & (notify::kKeyspace | notify::kKeyevent)) != 0;
 }
 
 void PubSub::Notify(int type, std::string_view event, std::string_view key) {

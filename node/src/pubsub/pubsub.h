@@ -24,6 +24,7 @@
 #include <bitset>
 #include <cstdint>
 #include <functional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -36,6 +37,7 @@ namespace rcs {
 
 class Server;
 class Client;
+class Keyspace;
 struct CommandSpec;
 
 class PubSub {
@@ -71,6 +73,11 @@ class PubSub {
 
   // Keyspace notification (type is a notify:: class flag, event e.g. "set", "expired").
   void Notify(int type, std::string_view event, std::string_view key);
+  bool notifications_on() const;
+  // After a write command that changed something: its events, from a table (keyspace_events.cc). `keys`
+  // are the argv indices of its keys, `existed` whether each existed before the command ran.
+  void NotifyWrite(Keyspace& db, const CommandSpec& spec, std::span<const std::string_view> argv,
+                   const std::vector<int>& keys, const std::vector<bool>& existed);
 
   // Whether a RESP2 client in subscribe mode may run this command.
   static bool AllowedInSubscribeMode(const CommandSpec& spec);

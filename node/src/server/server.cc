@@ -7,6 +7,7 @@
 #include "base/strutil.h"
 #include "net/event_loop.h"
 #include "protocol/errors.h"
+#include "pubsub/notify.h"
 #include "pubsub/pubsub.h"
 
 namespace rcs {
@@ -27,6 +28,8 @@ Server::Server(Config config, const Clock* clock)
     std::vector<std::string_view> del = {"DEL", key};
     Propagate(del, why == Keyspace::DeleteReason::kEvicted ? WriteOrigin::kEviction : WriteOrigin::kExpiry);
     TouchKey(key);
+    if (why == Keyspace::DeleteReason::kEvicted) pubsub_->Notify(notify::kEvicted, "evicted", key);
+    else pubsub_->Notify(notify::kExpired, "expired", key);
   });
 }
 
@@ -156,7 +159,19 @@ void Server::Call(Client* c, const CommandSpec& spec, ArgList argv, bool retry) 
   // Not inside EXEC, not while loading, not for our master's stream (loaders run as the master client).
   ctx.can_block = !in_exec_ && !c->has(kClientMaster) && !loading_;
   uint64_t errors_before = c->reply.errors();
+  // Keyspace notifications (pubsub/keyspace_events.cc) need to know which keys existed before the command.
+  std::vector<int> notify_keys;  // locals: Call runs again inside EXEC (no allocation while notifications are off)
+  std::vector<bool> notify_existed;
+  bool notify = spec.is(kCmdWrite) && !loading_ && pubsub_->notifications_on();
+  if (notify) {
+    if (spec.KeyIndices(argv, &notify_keys)) {
+      for (int i : notify_keys) notify_existed.push_back(db_.Find(argv[i]) != nullptr);
+    } else {
+      notify = false;
+    }
+  }
   spec.handler(ctx);
+  if (notify && ctx.dirty > 0) pubsub_->NotifyWrite(db_, spec, argv, notify_keys, notify_existed);
   int64_t duration = clock_->NowUs() - start;
   if (duration < 0) duration = 0;
   c->last_cmd = spec.name;

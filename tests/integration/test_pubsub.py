@@ -1,0 +1,358 @@
+#!/usr/bin/env python3
+"""Pub/sub against real processes. Ports 18210-18215 (a 3 master + 3 replica cluster, bus ports +10000) and
+18220 (standalone).
+
+Standalone: redis-py PubSub (RESP2), a raw RESP3 connection (HELLO 3, `>` push frames), redis-cli SUBSCRIBE,
+a slow subscriber disconnected by client-output-buffer-limit pubsub (and logged), keyspace notifications.
+Cluster: PUBLISH on one node reaches a subscriber on each of the six nodes exactly once; redis-py's
+RedisCluster.pubsub(); sharded pub/sub (SSUBSCRIBE on the slot's master and on its replica, MOVED elsewhere,
+SPUBLISH messages stay within the shard: no PUBLISHSHARD bus message reaches the other shards); moving the
+slot to another master with CLUSTER SETSLOT sends sunsubscribe to the old shard's subscribers.
+"""
+import os
+import socket
+import subprocess
+import sys
+import time
+import unittest
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "lib"))
+import rcs  # noqa: E402
+
+CLUSTER_PORTS = list(range(18210, 18216))
+STANDALONE_PORT = 18220
+
+
+class Resp:
+    """A minimal RESP2/RESP3 connection that keeps push frames distinguishable from replies."""
+
+    def __init__(self, port, rcvbuf=None):
+        self.s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        if rcvbuf:
+            self.s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, rcvbuf)
+        self.s.connect(("127.0.0.1", port))
+        self.s.settimeout(10)
+        self.buf = b""
+
+    def send(self, *args):
+        out = b"*%d\r\n" % len(args)
+        for a in args:
+            a = a if isinstance(a, bytes) else str(a).encode()
+            out += b"$%d\r\n%s\r\n" % (len(a), a)
+        self.s.sendall(out)
+
+    def _line(self):
+        while b"\r\n" not in self.buf:
+            chunk = self.s.recv(65536)
+            if not chunk:
+                raise ConnectionError("closed")
+            self.buf += chunk
+        line, self.buf = self.buf.split(b"\r\n", 1)
+        return line
+
+    def _exact(self, n):
+        while len(self.buf) < n + 2:
+            chunk = self.s.recv(65536)
+            if not chunk:
+                raise ConnectionError("closed")
+            self.buf += chunk
+        data, self.buf = self.buf[:n], self.buf[n + 2:]
+        return data
+
+    def read(self):
+        """One reply: ('>' or '*' or '+' ..., value)."""
+        line = self._line()
+        t, rest = line[:1], line[1:]
+        if t in (b"+", b"-"):
+            return t.decode(), rest.decode()
+        if t == b":":
+            return ":", int(rest)
+        if t == b"$":
+            n = int(rest)
+            return "$", None if n < 0 else self._exact(n).decode()
+        if t == b"_":
+            return "_", None
+        if t in (b"*", b">", b"%", b"~"):
+            n = int(rest) * (2 if t == b"%" else 1)
+            return t.decode(), [self.read()[1] for _ in range(n)]
+        raise AssertionError("unexpected reply %r" % line)
+
+    def call(self, *args):
+        self.send(*args)
+        return self.read()
+
+    def close(self):
+        self.s.close()
+
+
+def counter_of(node, name):
+    return int(rcs.fields(node, "CLUSTER", "INFO").get(name, "0"))
+
+
+class Standalone(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.node = rcs.Server(STANDALONE_PORT).start()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.node.stop()
+
+    def test_redis_py_pubsub_resp2(self):
+        r = self.node.client()
+        p = r.pubsub()
+        p.subscribe("news")
+        p.psubscribe("ne*")
+        got = [p.get_message(timeout=5) for _ in range(2)]
+        self.assertEqual([(m["type"], m["channel"], m["data"]) for m in got],
+                         [("subscribe", b"news", 1), ("psubscribe", b"ne*", 2)])
+        self.assertEqual(r.publish("news", "hello"), 2)
+        msgs = [p.get_message(timeout=5) for _ in range(2)]
+        self.assertEqual(sorted((m["type"], m["channel"], m["data"]) for m in msgs),
+                         [("message", b"news", b"hello"), ("pmessage", b"news", b"hello")])
+        self.assertEqual(r.pubsub_numsub("news"), [(b"news", 1)])
+        self.assertEqual(r.pubsub_numpat(), 1)
+        self.assertEqual(rcs.info(self.node, "stats")["pubsub_channels"], "1")
+        p.close()
+        rcs.wait_until(lambda: r.pubsub_numpat() == 0, timeout=10, what="the closed subscriber to be gone")
+        r.close()
+
+    def test_resp3_push_and_subscribe_mode(self):
+        c2 = Resp(STANDALONE_PORT)
+        self.assertEqual(c2.call("SUBSCRIBE", "a"), ("*", ["subscribe", "a", 1]))
+        self.assertEqual(c2.call("GET", "x")[0], "-")
+        self.assertEqual(c2.call("PING"), ("*", ["pong", ""]))
+        c3 = Resp(STANDALONE_PORT)
+        self.assertEqual(c3.call("HELLO", "3")[0], "%")
+        self.assertEqual(c3.call("SUBSCRIBE", "a"), (">", ["subscribe", "a", 1]))
+        self.assertEqual(c3.call("SET", "k", "v"), ("+", "OK"))  # RESP3: no subscribe-mode limits
+        pub = self.node.client()
+        self.assertEqual(pub.publish("a", "m"), 2)
+        self.assertEqual(c3.read(), (">", ["message", "a", "m"]))
+        self.assertEqual(c2.read(), ("*", ["message", "a", "m"]))
+        self.assertEqual(c3.call("RESET"), ("+", "RESET"))
+        self.assertEqual(c2.call("UNSUBSCRIBE"), ("*", ["unsubscribe", "a", 0]))
+        self.assertEqual(pub.publish("a", "m"), 0)
+        for c in (c2, c3):
+            c.close()
+        pub.close()
+
+    def test_redis_cli_subscribe(self):
+        proc = subprocess.Popen([rcs.REDIS_CLI, "-p", str(STANDALONE_PORT), "SUBSCRIBE", "cli-ch"],
+                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+        try:
+            r = self.node.client()
+            rcs.wait_until(lambda: r.pubsub_numsub("cli-ch") == [(b"cli-ch", 1)], timeout=10,
+                           what="redis-cli to subscribe")
+            self.assertEqual(r.publish("cli-ch", "from-py"), 1)
+            lines = []
+            deadline = time.monotonic() + 10
+            while time.monotonic() < deadline and "from-py" not in lines:
+                lines.append(proc.stdout.readline().decode().strip())
+            self.assertEqual(lines[-3:], ["message", "cli-ch", "from-py"])
+            r.close()
+        finally:
+            proc.kill()
+            proc.wait(timeout=10)
+
+    def test_output_buffer_limit_disconnects_slow_subscriber(self):
+        r = self.node.client()
+        r.config_set("client-output-buffer-limit", "pubsub 256kb 128kb 60")
+        try:
+            slow = Resp(STANDALONE_PORT, rcvbuf=4096)
+            self.assertEqual(slow.call("CLIENT", "SETNAME", "slow-reader")[0], "+")
+            self.assertEqual(slow.call("SUBSCRIBE", "flood"), ("*", ["subscribe", "flood", 1]))
+            fast = r.pubsub()
+            fast.subscribe("flood")
+            fast.get_message(timeout=5)
+            payload = "x" * 16384
+            # The slow one never reads: the kernel buffers fill, then its output buffer passes 256kb.
+            for _ in range(2000):
+                r.publish("flood", payload)
+                if "slow-reader" not in r.execute_command("CLIENT", "LIST").decode():
+                    break
+                m = fast.get_message(timeout=0)
+                while m is not None:
+                    m = fast.get_message(timeout=0)
+            self.assertNotIn("slow-reader", r.execute_command("CLIENT", "LIST").decode())
+            self.assertEqual(r.pubsub_numsub("flood"), [(b"flood", 1)])  # the reading one stays
+            rcs.wait_until(lambda: "overcoming of output buffer limits" in self.node.log(), timeout=10,
+                           what="the disconnection to be logged")
+            fast.close()
+            slow.close()
+        finally:
+            r.config_set("client-output-buffer-limit", "pubsub 32mb 8mb 60")
+            r.close()
+
+    def test_keyspace_notifications(self):
+        r = self.node.client()
+        r.config_set("notify-keyspace-events", "KEA")
+        try:
+            self.assertEqual(r.config_get("notify-keyspace-events"), {"notify-keyspace-events": "AKE"})
+            p = r.pubsub()
+            p.psubscribe("__key*__:*")
+            p.get_message(timeout=5)
+            r.set("nk", "1")
+            r.expire("nk", 100)
+            r.delete("nk")
+            r.lpush("nl", "a")
+            r.hset("nh", "f", "v")
+            r.sadd("ns", "m")
+            r.zadd("nz", {"m": 1})
+            r.incr("ni")
+            r.delete("nl", "nh", "ns", "nz", "ni")
+            expected = [(b"__keyspace@0__:nk", b"set"), (b"__keyevent@0__:set", b"nk"),
+                        (b"__keyspace@0__:nk", b"expire"), (b"__keyevent@0__:expire", b"nk"),
+                        (b"__keyspace@0__:nk", b"del"), (b"__keyevent@0__:del", b"nk"),
+                        (b"__keyspace@0__:nl", b"lpush"), (b"__keyevent@0__:lpush", b"nl"),
+                        (b"__keyspace@0__:nh", b"hset"), (b"__keyevent@0__:hset", b"nh"),
+                        (b"__keyspace@0__:ns", b"sadd"), (b"__keyevent@0__:sadd", b"ns"),
+                        (b"__keyspace@0__:nz", b"zadd"), (b"__keyevent@0__:zadd", b"nz"),
+                        (b"__keyspace@0__:ni", b"incrby"), (b"__keyevent@0__:incrby", b"ni")]
+            got = []
+            deadline = time.monotonic() + 10
+            while len(got) < len(expected) and time.monotonic() < deadline:
+                m = p.get_message(timeout=1)
+                if m and m["type"] == "pmessage":
+                    got.append((m["channel"], m["data"]))
+            self.assertEqual(got, expected)
+            # Expiry fires "expired" from the node itself.
+            r.set("soon", "1", px=50)
+            deadline = time.monotonic() + 10
+            seen = []
+            while time.monotonic() < deadline and (b"__keyevent@0__:expired", b"soon") not in seen:
+                m = p.get_message(timeout=1)
+                if m and m["type"] == "pmessage":
+                    seen.append((m["channel"], m["data"]))
+            self.assertIn((b"__keyevent@0__:expired", b"soon"), seen)
+            p.close()
+        finally:
+            r.config_set("notify-keyspace-events", "")
+            r.close()
+
+
+class Cluster(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.nodes = []
+        try:
+            for p in CLUSTER_PORTS:
+                cls.nodes.append(rcs.Server(p, args=["--cluster-enabled", "yes", "--cluster-node-timeout", "3000"]))
+            for n in cls.nodes:
+                n.start()
+            out = subprocess.run([rcs.REDIS_CLI, "--cluster", "create"] + ["127.0.0.1:%d" % p for p in CLUSTER_PORTS] +
+                                 ["--cluster-replicas", "1", "--cluster-yes"], capture_output=True, text=True,
+                                 timeout=120, stdin=subprocess.DEVNULL)
+            assert out.returncode == 0, out.stdout + out.stderr
+            rcs.wait_until(lambda: all(rcs.fields(n, "CLUSTER", "INFO").get("cluster_state") == "ok" and
+                                       rcs.fields(n, "CLUSTER", "INFO").get("cluster_known_nodes") == "6"
+                                       for n in cls.nodes), timeout=60, what="cluster_state:ok on all six")
+            # Every node must have its links up before counting bus messages.
+            rcs.wait_until(lambda: all(n.cli("CLUSTER", "NODES").count("connected") == 6 for n in cls.nodes),
+                           timeout=30, what="every bus link connected")
+        except BaseException:
+            for n in cls.nodes:
+                n.stop()
+            raise
+
+    @classmethod
+    def tearDownClass(cls):
+        for n in cls.nodes:
+            n.stop()
+
+    def shard_of(self, channel):
+        """(master, replica, slot): the Server objects serving the channel's slot, from CLUSTER SLOTS."""
+        slot = int(self.nodes[0].cli("CLUSTER", "KEYSLOT", channel).strip())
+        c = Resp(self.nodes[0].port)
+        ranges = c.call("CLUSTER", "SLOTS")[1]
+        c.close()
+        by_port = {n.port: n for n in self.nodes}
+        for r in ranges:
+            if int(r[0]) <= slot <= int(r[1]):
+                return by_port[int(r[2][1])], by_port[int(r[3][1])], slot
+        raise AssertionError("no master for slot %d" % slot)
+
+    def test_publish_reaches_all_six_once(self):
+        subs = [Resp(n.port) for n in self.nodes]
+        for s in subs:
+            self.assertEqual(s.call("SUBSCRIBE", "all"), ("*", ["subscribe", "all", 1]))
+        sent0 = counter_of(self.nodes[0], "cluster_stats_messages_publish_sent")
+        self.assertEqual(self.nodes[0].client().publish("all", "one"), 1)  # local receivers only
+        self.assertEqual(self.nodes[3].client().publish("all", "two"), 1)
+        # Messages from one publisher arrive in order; anything duplicated would come before "end".
+        self.assertEqual(self.nodes[0].client().publish("all", "end"), 1)
+        for i, s in enumerate(subs):
+            got = []
+            while "end" not in got:
+                t, v = s.read()
+                self.assertEqual(t, "*")
+                self.assertEqual(v[:2], ["message", "all"])
+                got.append(v[2])
+            self.assertEqual(sorted(got), ["end", "one", "two"], "node %d" % i)
+        self.assertEqual(counter_of(self.nodes[0], "cluster_stats_messages_publish_sent") - sent0, 10)
+        for s in subs:
+            s.close()
+
+    def test_redis_py_cluster_pubsub(self):
+        from redis.cluster import RedisCluster
+        rc = RedisCluster(host="127.0.0.1", port=CLUSTER_PORTS[0], socket_timeout=10)
+        p = rc.pubsub()
+        p.subscribe("rc-news")
+        self.assertEqual(p.get_message(timeout=5)["type"], "subscribe")
+        rcs.wait_until(lambda: sum(n.client().pubsub_numsub("rc-news")[0][1] for n in self.nodes) == 1,
+                       timeout=10, what="the subscription")
+        for n in self.nodes:  # whichever node publishes, the subscriber hears it once
+            n.client().publish("rc-news", "via-%d" % n.port)
+        got = []
+        deadline = time.monotonic() + 10
+        while len(got) < 6 and time.monotonic() < deadline:
+            m = p.get_message(timeout=1)
+            if m and m["type"] == "message":
+                got.append(m["data"].decode())
+        self.assertEqual(sorted(got), sorted("via-%d" % n.port for n in self.nodes))
+        self.assertIsNone(p.get_message(timeout=0.5))
+        p.close()
+        rc.close()
+
+    def test_sharded_pubsub_stays_in_shard_and_moves_with_slot(self):
+        channel = "shard-news"
+        master, replica, slot = self.shard_of(channel)
+        others = [n for n in self.nodes if n not in (master, replica)]
+        on_master, on_replica = Resp(master.port), Resp(replica.port)
+        self.assertEqual(on_master.call("SSUBSCRIBE", channel), ("*", ["ssubscribe", channel, 1]))
+        # A replica of the slot's master serves shard channels without READONLY (as Redis).
+        self.assertEqual(on_replica.call("SSUBSCRIBE", channel), ("*", ["ssubscribe", channel, 1]))
+        wrong = Resp(others[0].port)
+        t, err = wrong.call("SSUBSCRIBE", channel)
+        self.assertEqual(t, "-")
+        self.assertTrue(err.startswith("MOVED %d 127.0.0.1:%d" % (slot, master.port)), err)
+        self.assertEqual(wrong.call("SSUBSCRIBE", channel, "other-slot-{x}")[1],
+                         "CROSSSLOT Keys in request don't hash to the same slot")
+        wrong.close()
+        before = {n.port: counter_of(n, "cluster_stats_messages_publishshard_received") for n in others}
+        self.assertEqual(master.client().execute_command("SPUBLISH", channel, "s1"), 1)
+        self.assertEqual(replica.client().execute_command("SPUBLISH", channel, "s2"), 1)
+        for s in (on_master, on_replica):
+            self.assertEqual(sorted(s.read()[1][2] for _ in range(2)), ["s1", "s2"])
+        self.assertEqual({n.port: counter_of(n, "cluster_stats_messages_publishshard_received") for n in others},
+                         before)
+
+        # Move the (empty) slot to another master as redis-cli --cluster reshard does (IMPORTING, MIGRATING, then
+        # NODE on the target, which bumps its epoch, and on the source): the old shard's subscribers get
+        # sunsubscribe, the master when it gives the slot away, its replica when it learns of it.
+        target = next(n for n in others if "master" in rcs.info(n, "replication")["role"])
+        target_id = target.cli("CLUSTER", "MYID").strip()
+        master_id = master.cli("CLUSTER", "MYID").strip()
+        self.assertEqual(target.cli("CLUSTER", "SETSLOT", slot, "IMPORTING", master_id).strip(), "OK")
+        self.assertEqual(master.cli("CLUSTER", "SETSLOT", slot, "MIGRATING", target_id).strip(), "OK")
+        for n in (target, master):
+            self.assertEqual(n.cli("CLUSTER", "SETSLOT", slot, "NODE", target_id).strip(), "OK")
+        for s in (on_master, on_replica):
+            self.assertEqual(s.read(), ("*", ["sunsubscribe", channel, 0]))
+        self.assertEqual(master.client().execute_command("PUBSUB", "SHARDCHANNELS"), [])
+        on_master.close()
+        on_replica.close()
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
