@@ -5,10 +5,11 @@
 Standalone: redis-py PubSub (RESP2), a raw RESP3 connection (HELLO 3, `>` push frames), redis-cli SUBSCRIBE,
 a slow subscriber disconnected by client-output-buffer-limit pubsub (and logged), keyspace notifications.
 Cluster: PUBLISH on one node reaches a subscriber on each of the six nodes exactly once; redis-py's
-RedisCluster.pubsub(); sharded pub/sub (SSUBSCRIBE on the slot's master and on its replica, MOVED elsewhere,
+RedisCluster.pubsub(); ioredis Cluster subscribe/ssubscribe/spublish (clients/ioredis_pubsub.js); sharded pub/sub (SSUBSCRIBE on the slot's master and on its replica, MOVED elsewhere,
 SPUBLISH messages stay within the shard: no PUBLISHSHARD bus message reaches the other shards); moving the
 slot to another master with CLUSTER SETSLOT sends sunsubscribe to the old shard's subscribers.
 """
+import json
 import os
 import socket
 import subprocess
@@ -313,6 +314,18 @@ class Cluster(unittest.TestCase):
         self.assertIsNone(p.get_message(timeout=0.5))
         p.close()
         rc.close()
+
+    def test_ioredis_cluster_pubsub(self):
+        clients = os.path.join(os.path.dirname(os.path.abspath(__file__)), "clients")
+        if not os.path.isdir(os.path.join(clients, "node_modules", "ioredis")):
+            self.skipTest("ioredis is not installed (cd tests/integration/clients && npm ci)")
+        out = subprocess.run(["node", os.path.join(clients, "ioredis_pubsub.js"), ",".join(map(str, CLUSTER_PORTS))],
+                             capture_output=True, text=True, timeout=120, cwd=clients)
+        lines = [l for l in out.stdout.splitlines() if l.startswith("{")]
+        self.assertTrue(lines, out.stdout + out.stderr)
+        r = json.loads(lines[-1])
+        self.assertTrue(r["ok"], r)
+        self.assertEqual(r["plain"], sorted("via-%d" % p for p in CLUSTER_PORTS))
 
     def test_sharded_pubsub_stays_in_shard_and_moves_with_slot(self):
         channel = "shard-news"
