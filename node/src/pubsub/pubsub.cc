@@ -28,7 +28,10 @@ void PubSub::UpdateFlag(Client* c) {
     c->flags |= kClientPubSub;
   } else {
     c->flags &= ~kClientPubSub;
-    if (it != clients_.end()) clients_.erase(it);
+    if (it != clients_.end()) {
+      if (it->second.soft_limit_since_ms != 0) soft_timers_--;
+      clients_.erase(it);
+    }
   }
 }
 
@@ -151,31 +154,62 @@ void PubSub::RemoveClient(Client* c) {
   c->flags &= ~kClientPubSub;
 }
 
-void PubSub::DeliverTo(Client* c, std::initializer_list<std::string_view> parts) {
+// One message's frames, built once per protocol for all its receivers (a fan-out to N subscribers
+// formats it at most twice, not N times).
+class PubSub::Frames {
+ public:
+  // The views must outlive the Frames (they are the command's arguments and the subscription's name).
+  explicit Frames(std::initializer_list<std::string_view> parts) {
+    for (auto p : parts) parts_[n_++] = p;
+  }
+  const std::string& For(int proto) {
+    std::string& f = proto >= 3 ? resp3_ : resp2_;
+    if (f.empty()) {
+      ReplyBuilder r(&f, proto);
+      r.Push(n_);
+      for (size_t i = 0; i < n_; i++) r.Bulk(parts_[i]);
+    }
+    return f;
+  }
+
+ private:
+  std::string_view parts_[4];  // message: 3, pmessage: 4
+  size_t n_ = 0;
+  std::string resp2_, resp3_;
+};
+
+void PubSub::DeliverTo(Client* c, Frames& frames) {
   if (c->has(kClientCloseAsap)) return;  // being closed (e.g. over its output limit): nothing more for it
   // A client with output already pending is already queued for writing (or waits for EPOLLOUT): queue it
   // once, not once per message of a fan-out.
   bool was_idle = c->out.size() == c->out_pos;
-  ReplyBuilder& r = c->reply;
-  r.Push(parts.size());
-  for (auto p : parts) r.Bulk(p);
+  c->reply.Raw(frames.For(c->reply.proto()));
   if (was_idle) server_->MarkPendingWrite(c);
   CheckOutputLimit(c);
 }
 
 void PubSub::CheckOutputLimit(Client* c) {
   const ClientOutputBufferLimit& lim = server_->config().client_output_buffer_limit[kClientClassPubsub];
-  if (lim.hard_bytes == 0 && lim.soft_bytes == 0) return;
   auto pending = static_cast<int64_t>(c->out.size() - c->out_pos);
+  bool over_hard = lim.hard_bytes > 0 && pending >= lim.hard_bytes;
+  bool over_soft = lim.soft_bytes > 0 && pending >= lim.soft_bytes;
+  // The common case, a subscriber that keeps up: no lookup, no clock read.
+  if (!over_hard && !over_soft && soft_timers_ == 0) return;
   auto it = clients_.find(c);
   if (it == clients_.end()) return;
-  bool close = lim.hard_bytes > 0 && pending >= lim.hard_bytes;
-  int64_t now = server_->clock().NowMs();
-  if (lim.soft_bytes > 0 && pending >= lim.soft_bytes) {
-    if (it->second.soft_limit_since_ms == 0) it->second.soft_limit_since_ms = now;
-    else if ((now - it->second.soft_limit_since_ms) / 1000 > lim.soft_seconds) close = true;
-  } else {
-    it->second.soft_limit_since_ms = 0;
+  int64_t& since = it->second.soft_limit_since_ms;
+  bool close = over_hard;
+  if (over_soft) {
+    int64_t now = server_->clock().NowMs();
+    if (since == 0) {
+      since = now;
+      soft_timers_++;
+    } else if ((now - since) / 1000 > lim.soft_seconds) {
+      close = true;
+    }
+  } else if (since != 0) {
+    since = 0;
+    soft_timers_--;
   }
   if (!close) return;
   LogWarning("Client id=" + std::to_string(c->id) + " addr=" + c->addr + " name=" + c->name +
@@ -187,21 +221,21 @@ void PubSub::CheckOutputLimit(Client* c) {
 int64_t PubSub::Deliver(std::string_view channel, std::string_view message, bool shard) {
   int64_t receivers = 0;
   auto& map = shard ? shard_channels_ : channels_;
+  // Delivery changes no subscription (a client over its output limit is freed later, before the loop
+  // sleeps), so the lists are walked in place.
   if (auto it = map.find(std::string(channel)); it != map.end()) {
-    ClientList list = it->second;  // a client closed by its output limit stays listed until it is freed
-    for (Client* c : list) {
-      DeliverTo(c, {shard ? "smessage" : "message", channel, message});
+    Frames frames({shard ? "smessage" : "message", channel, message});
+    for (Client* c : it->second) {
+      DeliverTo(c, frames);
       receivers++;
     }
   }
   if (!shard && !patterns_.empty()) {
-    std::vector<std::pair<std::string, ClientList>> matched;
     for (auto& [pattern, list] : patterns_) {
-      if (GlobMatch(pattern, channel)) matched.emplace_back(pattern, list);
-    }
-    for (auto& [pattern, list] : matched) {
+      if (!GlobMatch(pattern, channel)) continue;
+      Frames frames({"pmessage", pattern, channel, message});
       for (Client* c : list) {
-        DeliverTo(c, {"pmessage", pattern, channel, message});
+        DeliverTo(c, frames);
         receivers++;
       }
     }

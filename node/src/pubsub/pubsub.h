@@ -102,7 +102,8 @@ class PubSub {
   void Confirm(Client* c, std::string_view kind, const std::string_view* name, size_t count);
   void UpdateFlag(Client* c);
   int64_t Deliver(std::string_view channel, std::string_view message, bool shard);
-  void DeliverTo(Client* c, std::initializer_list<std::string_view> parts);
+  class Frames;
+  void DeliverTo(Client* c, Frames& frames);
   void CheckOutputLimit(Client* c);
   static void Detach(std::unordered_map<std::string, ClientList>* map, const std::string& name, Client* c);
 
@@ -110,6 +111,7 @@ class PubSub {
   std::unordered_map<std::string, ClientList> channels_, patterns_, shard_channels_;
   std::unordered_map<const Client*, ClientSubs> clients_;
   ClusterHook cluster_hook_;
+  size_t soft_timers_ = 0;  // clients over the soft output limit (their timers run)
 };
 
 }  // namespace rcs
