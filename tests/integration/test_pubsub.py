@@ -5,7 +5,8 @@
 Standalone: redis-py PubSub (RESP2), a raw RESP3 connection (HELLO 3, `>` push frames), redis-cli SUBSCRIBE,
 a slow subscriber disconnected by client-output-buffer-limit pubsub (and logged), keyspace notifications.
 Cluster: PUBLISH on one node reaches a subscriber on each of the six nodes exactly once; redis-py's
-RedisCluster.pubsub(); ioredis Cluster subscribe/ssubscribe/spublish (clients/ioredis_pubsub.js); sharded pub/sub (SSUBSCRIBE on the slot's master and on its replica, MOVED elsewhere,
+RedisCluster.pubsub(); ioredis Cluster subscribe/ssubscribe/spublish (clients/ioredis_pubsub.js) and the npm
+`redis` package's cluster sSubscribe/sPublish (clients/node_redis_pubsub.js); sharded pub/sub (SSUBSCRIBE on the slot's master and on its replica, MOVED elsewhere,
 SPUBLISH messages stay within the shard: no PUBLISHSHARD bus message reaches the other shards); moving the
 slot to another master with CLUSTER SETSLOT sends sunsubscribe to the old shard's subscribers.
 """
@@ -278,19 +279,25 @@ class Cluster(unittest.TestCase):
         for s in subs:
             self.assertEqual(s.call("SUBSCRIBE", "all"), ("*", ["subscribe", "all", 1]))
         sent0 = counter_of(self.nodes[0], "cluster_stats_messages_publish_sent")
+        received = sum(counter_of(n, "cluster_stats_messages_publish_received") for n in self.nodes)
+        # Each publisher ends with its own marker: messages from one publisher arrive in order on one link.
         self.assertEqual(self.nodes[0].client().publish("all", "one"), 1)  # local receivers only
         self.assertEqual(self.nodes[3].client().publish("all", "two"), 1)
-        # Messages from one publisher arrive in order; anything duplicated would come before "end".
-        self.assertEqual(self.nodes[0].client().publish("all", "end"), 1)
+        self.assertEqual(self.nodes[0].client().publish("all", "end0"), 1)
+        self.assertEqual(self.nodes[3].client().publish("all", "end3"), 1)
         for i, s in enumerate(subs):
             got = []
-            while "end" not in got:
+            while "end0" not in got or "end3" not in got:
                 t, v = s.read()
                 self.assertEqual(t, "*")
                 self.assertEqual(v[:2], ["message", "all"])
                 got.append(v[2])
-            self.assertEqual(sorted(got), ["end", "one", "two"], "node %d" % i)
+            self.assertEqual(sorted(got), ["end0", "end3", "one", "two"], "node %d" % i)
+        # On the bus: each PUBLISH went once to each of the five other nodes, and nobody forwarded it.
         self.assertEqual(counter_of(self.nodes[0], "cluster_stats_messages_publish_sent") - sent0, 10)
+        rcs.wait_until(lambda: sum(counter_of(n, "cluster_stats_messages_publish_received")
+                                   for n in self.nodes) - received == 20, timeout=10,
+                       what="4 PUBLISH x 5 receivers on the bus")
         for s in subs:
             s.close()
 
@@ -315,17 +322,24 @@ class Cluster(unittest.TestCase):
         p.close()
         rc.close()
 
-    def test_ioredis_cluster_pubsub(self):
+    def run_node_client(self, module, script):
         clients = os.path.join(os.path.dirname(os.path.abspath(__file__)), "clients")
-        if not os.path.isdir(os.path.join(clients, "node_modules", "ioredis")):
-            self.skipTest("ioredis is not installed (cd tests/integration/clients && npm ci)")
-        out = subprocess.run(["node", os.path.join(clients, "ioredis_pubsub.js"), ",".join(map(str, CLUSTER_PORTS))],
+        if not os.path.isdir(os.path.join(clients, "node_modules", module)):
+            self.skipTest("%s is not installed (cd tests/integration/clients && npm ci)" % module)
+        out = subprocess.run(["node", os.path.join(clients, script), ",".join(map(str, CLUSTER_PORTS))],
                              capture_output=True, text=True, timeout=120, cwd=clients)
         lines = [l for l in out.stdout.splitlines() if l.startswith("{")]
         self.assertTrue(lines, out.stdout + out.stderr)
         r = json.loads(lines[-1])
         self.assertTrue(r["ok"], r)
         self.assertEqual(r["plain"], sorted("via-%d" % p for p in CLUSTER_PORTS))
+        self.assertEqual(r["sharded"], ["s1"])
+
+    def test_ioredis_cluster_pubsub(self):
+        self.run_node_client("ioredis", "ioredis_pubsub.js")
+
+    def test_node_redis_cluster_ssubscribe_spublish(self):
+        self.run_node_client("redis", "node_redis_pubsub.js")
 
     def test_sharded_pubsub_stays_in_shard_and_moves_with_slot(self):
         channel = "shard-news"
