@@ -6,6 +6,8 @@ void RegisterAllCommands(CommandRegistry& r) {
   RegisterServerFamily(r);
   RegisterTransactionFamily(r);
   RegisterStringFamily(r);
+  RegisterBitmapFamily(r);
+  RegisterHllFamily(r);
   RegisterGenericFamily(r);
   RegisterHashFamily(r);
   RegisterListFamily(r);

@@ -7,6 +7,8 @@ namespace rcs {
 
 void RegisterServerFamily(CommandRegistry& r);
 void RegisterStringFamily(CommandRegistry& r);
+void RegisterBitmapFamily(CommandRegistry& r);
+void RegisterHllFamily(CommandRegistry& r);
 void RegisterGenericFamily(CommandRegistry& r);
 void RegisterHashFamily(CommandRegistry& r);
 void RegisterListFamily(CommandRegistry& r);

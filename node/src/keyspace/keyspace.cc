@@ -25,6 +25,8 @@ std::string_view Entry::str() const {
   return {reinterpret_cast<const char*>(p), n};
 }
 
+char* Entry::mutable_str() { return const_cast<char*>(str().data()); }
+
 Object* Entry::obj() const { return ObjOf(this); }
 bool Entry::has_expire() const { return (Meta(this) & kHasExpire) != 0; }
 int64_t Entry::expire_at_ms() const { return has_expire() ? ExpireOf(this) : -1; }

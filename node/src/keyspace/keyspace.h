@@ -33,6 +33,9 @@ class Entry {
   std::string_view key() const;
   // The string value; only for type() == kString.
   std::string_view str() const;
+  // The same bytes, writable: SETBIT, BITFIELD and PFADD change a value in place when its length stays
+  // (no copy of a large bitmap per bit). Only for type() == kString; valid as long as str() is.
+  char* mutable_str();
   // The object; only for type() != kString.
   Object* obj() const;
   template <typename T>

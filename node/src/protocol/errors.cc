@@ -113,4 +113,8 @@ std::string InvalidExpireTime(std::string_view command) {
   return Cat("ERR invalid expire time in '", ToLower(command), "' command");
 }
 
+std::string UnknownPfdebugSubcommand(std::string_view sub) {
+  return Cat("ERR Unknown PFDEBUG subcommand '", sub, "'");
+}
+
 }  // namespace rcs::err

@@ -45,6 +45,20 @@ inline constexpr std::string_view kLcsTooLong = "ERR String too long for LCS";
 inline constexpr std::string_view kLcsMemory =
     "ERR Insufficient memory, transient memory for LCS exceeds proto-max-bulk-len";
 
+// ---- Bitmaps and HyperLogLog ----
+inline constexpr std::string_view kBitOffset = "ERR bit offset is not an integer or out of range";
+inline constexpr std::string_view kBitValue = "ERR bit is not an integer or out of range";
+inline constexpr std::string_view kBitposBit = "ERR The bit argument must be 1 or 0.";
+inline constexpr std::string_view kBitopNot = "ERR BITOP NOT must be called with a single source key.";
+inline constexpr std::string_view kBitfieldType =
+    "ERR Invalid bitfield type. Use something like i16 u8. Note that u64 is not supported but i64 is.";
+inline constexpr std::string_view kBitfieldOverflow = "ERR Invalid OVERFLOW type specified";
+inline constexpr std::string_view kBitfieldRo = "ERR BITFIELD_RO only supports the GET subcommand";
+inline constexpr std::string_view kHllWrongType = "WRONGTYPE Key is not a valid HyperLogLog string value.";
+inline constexpr std::string_view kHllInvalid = "INVALIDOBJ Corrupted HLL object detected";
+inline constexpr std::string_view kHllNotSparse = "ERR HLL encoding is not sparse";
+inline constexpr std::string_view kPfdebugNoKey = "ERR The specified key does not exist";
+
 // ---- Hashes ----
 inline constexpr std::string_view kHashValueNotInteger = "ERR hash value is not an integer";
 inline constexpr std::string_view kHashValueNotFloat = "ERR hash value is not a float";
@@ -297,6 +311,8 @@ std::string SubcommandSyntax(std::string_view sub, std::string_view command);
 // "ERR Can't execute 'get': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this
 // context" (a RESP2 client with subscriptions; the command's full name, e.g. 'client|info')
 std::string SubscribeContext(std::string_view command);
+// "ERR Unknown PFDEBUG subcommand 'foo'"
+std::string UnknownPfdebugSubcommand(std::string_view sub);
 
 // Every constant above, for the test that checks their shape.
 inline constexpr std::string_view kAll[] = {
@@ -304,7 +320,9 @@ inline constexpr std::string_view kAll[] = {
     kValueOutOfRange, kCountOutOfRange, kNoSuchKey, kIndexOutOfRange, kOffsetOutOfRange, kOutOfRangePositive,
     kMinMaxNotFloat, kMinMaxNotLex, kTimeoutNotFloat, kTimeoutNotInteger, kTimeoutNegative, kNumkeysPositive,
     kTooManyKeys, kLimitNegative, kCountNegative, kCountPositive, kInvalidCursor, kStringTooLong,
-    kLcsNotStrings, kLcsLenAndIdx, kLcsTooLong, kLcsMemory, kHashValueNotInteger, kHashValueNotFloat,
+    kLcsNotStrings, kLcsLenAndIdx, kLcsTooLong, kLcsMemory,
+    kBitOffset, kBitValue, kBitposBit, kBitopNot, kBitfieldType, kBitfieldOverflow, kBitfieldRo, kHllWrongType,
+    kHllInvalid, kHllNotSparse, kPfdebugNoKey, kHashValueNotInteger, kHashValueNotFloat,
     kRankZero, kMaxlenNegative, kZaddXxNx, kZaddGtLtNx, kZaddIncrPair, kScoreNaN, kLimitNeedsBy,
     kWithscoresBylex, kWeightNotFloat, kExpireNxWithOthers, kExpireGtAndLt, kInvalidTtl, kInvalidIdletime,
     kInvalidFreq, kSameObject, kCopyDbCluster, kNoLfu, kLfuNoIdle, kBusyKey, kBadDumpPayload, kBadDataFormat,
