@@ -297,3 +297,49 @@ TEST_CASE("BITOP and BITFIELD: operations, overflow modes, #offsets, type and of
   };
   rcs::test::RunSteps(n, kSteps);
 }
+
+TEST_CASE("Bitmap key positions for cluster slot checks (COMMAND GETKEYS as redis-server 7.0.15)") {
+  TestNode n;
+  static const Step kSteps[] = {
+      {"COMMAND GETKEYS SETBIT k 1 1", "[\"k\"]"},
+      {"COMMAND GETKEYS BITOP AND dst a b c", "[\"dst\", \"a\", \"b\", \"c\"]"},
+      {"COMMAND GETKEYS BITFIELD_RO k GET u8 0", "[\"k\"]"},
+      {"COMMAND GETKEYS BITPOS k 1", "[\"k\"]"},
+      {"COMMAND GETKEYS PFCOUNT a b c", "[\"a\", \"b\", \"c\"]"},
+      {"COMMAND GETKEYS PFMERGE d a b", "[\"d\", \"a\", \"b\"]"},
+      {"COMMAND GETKEYS PFDEBUG ENCODING k", "[\"k\"]"},
+  };
+  rcs::test::RunSteps(n, kSteps);
+}
+
+TEST_CASE("Bitmap propagation: writes that change nothing are not propagated") {
+  TestNode n;
+  PropagationLog log(n);
+  n.Do("SETBIT b 3 1");
+  CHECK(log.Take() == "SETBIT b 3 1");
+  n.Do("SETBIT b 3 1");  // same bit, same length
+  CHECK(log.Take() == "");
+  n.Do("SETBIT b 3 0");
+  CHECK(log.Take() == "SETBIT b 3 0");
+  n.Do("SETBIT b 40 0");  // clears a clear bit but grows the value
+  CHECK(log.Take() == "SETBIT b 40 0");
+  CHECK(n.Do("STRLEN b") == "(integer) 6");
+  n.Do("BITFIELD b GET u8 0");
+  CHECK(log.Take() == "");
+  n.Do("BITFIELD b OVERFLOW FAIL INCRBY u2 0 9");  // counted as a change even though FAIL wrote nothing
+  CHECK(log.Take() == "BITFIELD b OVERFLOW FAIL INCRBY u2 0 9");
+  n.Do("BITOP AND d nokey");  // nothing to delete
+  CHECK(log.Take() == "");
+  n.Do("BITOP OR d b");
+  CHECK(log.Take() == "BITOP OR d b");
+  n.Do("BITCOUNT b");
+  n.Do("BITPOS b 1");
+  n.Do("GETBIT b 1");
+  CHECK(log.Take() == "");
+  // Growing in place keeps the other bytes and a large offset zero-fills.
+  n.Do("SET s ab");
+  CHECK(n.Do("SETBIT s 23 1") == "(integer) 0");
+  CHECK(n.Do("GET s") == "\"ab\001\"");
+  CHECK(n.Do("SETBIT s 8 1") == "(integer) 0");
+  CHECK(n.Do("GET s") == "\"a\342\001\"");
+}
