@@ -6,8 +6,11 @@ Throughput and latency: redis-benchmark -t set,get,incr,lpush,hset,sadd,zadd -n 
 Memory: bytes per key after loading 1,000,000 keys with 22-byte names and 16-byte values (used_memory delta
 and RSS delta, divided by the number of keys).
 
+Bitmaps and HyperLogLog: redis-benchmark custom commands (BITS_COMMANDS below), same flags, on both servers.
+
 Usage: bench/node/bench_node.py [--requests 1000000] [--keys 1000000] [--node build/node/redis-cluster-node]
-Prints a Markdown report. Ports 12100-12101. Not a test: it asserts nothing about speed.
+                                [--only bits]
+Prints a Markdown report. Ports 12100-12101 (--port). Not a test: it asserts nothing about speed.
 """
 import argparse
 import csv
@@ -22,6 +25,54 @@ import rcs  # noqa: E402
 
 PASSWORD = "bench-secret"
 TESTS = "set,get,incr,lpush,hset,sadd,zadd"
+
+
+# (label, command); bits_section prepares "bigbits" and "hll2". redis-benchmark pads __rand_int__ to 12 digits
+# ("000000012345"), which is not an integer for SETBIT's offset: the random part goes into key names and PFADD
+# elements instead.
+BITS_COMMANDS = [
+    ("SETBIT (100k keys)", ["SETBIT", "bits:__rand_int__", "1000", "1"]),
+    ("GETBIT", ["GETBIT", "bits:__rand_int__", "1000"]),
+    ("BITCOUNT (16 KB value)", ["BITCOUNT", "bigbits"]),
+    ("BITCOUNT 0 99 (small keys)", ["BITCOUNT", "bits:__rand_int__", "0", "99"]),
+    ("PFADD (one key, random elements)", ["PFADD", "hll", "__rand_int__"]),
+    ("PFCOUNT (cached)", ["PFCOUNT", "hll"]),
+    ("PFCOUNT of two keys (union, dense)", ["PFCOUNT", "hll", "hll2"]),
+]
+
+
+def bits_benchmark(port, command, requests, pipeline):
+    cmd = [rcs.REDIS_BENCHMARK, "-h", "127.0.0.1", "-p", str(port), "-a", PASSWORD, "-n", str(requests),
+           "-c", "50", "--csv", "-r", "100000"]
+    if pipeline > 1:
+        cmd += ["-P", str(pipeline)]
+    out = subprocess.run(cmd + command, capture_output=True, text=True, timeout=1800)
+    rows = list(csv.DictReader(io.StringIO(out.stdout)))
+    if not rows:
+        raise RuntimeError("redis-benchmark gave no CSV: %s %s" % (out.stdout, out.stderr))
+    return float(rows[0]["rps"]), float(rows[0]["p50_latency_ms"]), float(rows[0]["p99_latency_ms"])
+
+
+def bits_section(ours, ref, requests):
+    print("## Bitmaps and HyperLogLog (custom commands, -c 50 -r 100000, no pipelining)\n")
+    print("| command | ours rps | redis-server rps | ratio | ours p50 ms | ref p50 ms |")
+    print("|---|---:|---:|---:|---:|---:|")
+    for s in (ours, ref):
+        s.cli("FLUSHALL")
+        c = s.client()
+        c.set("bigbits", os.urandom(16384))
+        c.pfadd("hll2", *["x%d" % i for i in range(5000)])  # dense: the union PFCOUNT merges 2 x 16384 registers
+    ratios = []
+    for label, command in BITS_COMMANDS:
+        o = bits_benchmark(ours.port, command, requests, 1)
+        r = bits_benchmark(ref.port, command, requests, 1)
+        ratios.append(o[0] / r[0])
+        print("| %s `%s` | %.0f | %.0f | %.2fx | %.3f | %.3f |" % (label, " ".join(command), o[0], r[0], o[0] / r[0], o[1], r[1]))
+        sys.stdout.flush()
+    geo = 1.0
+    for x in ratios:
+        geo *= x
+    print("\nGeometric mean throughput ratio: **%.2fx**\n" % (geo ** (1.0 / len(ratios))))
 
 
 def rss_bytes(pid):
@@ -66,10 +117,12 @@ def main():
     ap.add_argument("--requests", type=int, default=1000000)
     ap.add_argument("--keys", type=int, default=1000000)
     ap.add_argument("--node", default=rcs.NODE_BIN)
+    ap.add_argument("--only", choices=["bits"], help="run only this section")
+    ap.add_argument("--port", type=int, default=12100, help="ours on PORT, redis-server on PORT+1")
     args = ap.parse_args()
 
-    ours = rcs.Server(12100, binary=args.node, password=PASSWORD)
-    ref = rcs.Server(12101, binary=rcs.REDIS_SERVER, password=PASSWORD)
+    ours = rcs.Server(args.port, binary=args.node, password=PASSWORD)
+    ref = rcs.Server(args.port + 1, binary=rcs.REDIS_SERVER, password=PASSWORD)
     ours.start()
     ref.start()
     try:
@@ -78,6 +131,9 @@ def main():
         print("Machine: %d cores, %s. Both servers: `--save \"\" --appendonly no --requirepass ...`, "
               "127.0.0.1. redis-benchmark -n %d -c 50 -r 100000, each test on both servers back to back.\n"
               % (os.cpu_count(), time.strftime("%Y-%m-%d"), args.requests))
+        if args.only == "bits":
+            bits_section(ours, ref, args.requests)
+            return
         for pipeline in (1, 16):
             print("## %s\n" % ("no pipelining" if pipeline == 1 else "-P 16"))
             print("| test | ours rps | redis-server rps | ratio | ours p50 ms | ref p50 ms | ours p99 ms | ref p99 ms |")
@@ -96,6 +152,7 @@ def main():
             for x in ratios:
                 geo *= x
             print("\nGeometric mean throughput ratio: **%.2fx**\n" % (geo ** (1.0 / len(ratios))))
+        bits_section(ours, ref, args.requests)
         print("## Memory: %d keys, 22-byte names, 16-byte values\n" % args.keys)
         print("| server | used_memory delta / key | RSS delta / key |")
         print("|---|---:|---:|")

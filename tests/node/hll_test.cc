@@ -281,6 +281,15 @@ TEST_CASE("HLL representation: dense registers round-trip, promotion keeps the c
   CHECK(card == 0);
   std::string truncated = bad.substr(0, hll::kHeaderSize);
   CHECK(hll::SetRegister(&truncated, 0, 1, hll::kDefaultSparseMaxBytes) == -1);
+  // A VAL after the 16384th register is corrupt for merges and conversions even though the walk stopped
+  // at exactly 16384 (redis-server 7.0.15 answers INVALIDOBJ to PFMERGE/PFCOUNT of several keys here).
+  std::string over = hll::NewSparse();
+  over.push_back(static_cast<char>(0x80));  // VAL 1 x1, past the end
+  std::fill(max.begin(), max.end(), 0);
+  CHECK_FALSE(hll::MergeInto(over, max.data()));
+  copy = over;
+  CHECK_FALSE(hll::SparseToDense(&copy));
+  CHECK_FALSE(hll::Estimate(over, &card));
   CHECK_FALSE(hll::IsHll("HYLL\x01"));
   CHECK_FALSE(hll::IsHll(std::string(hll::kDenseSize - 1, '\0').replace(0, 5, "HYLL\0", 5)));
 }

@@ -226,7 +226,7 @@ bool SparseToDense(std::string* s) {
       i += 2;
     } else {
       int run = ValLen(b), val = ValValue(b);
-      if (run + idx > kRegisters) break;  // overflow: corrupt
+      if (run + idx > kRegisters) return false;  // a VAL past the last register: corrupt at once
       while (run--) SetDense(regs, static_cast<int>(idx++), static_cast<uint8_t>(val));
       i++;
     }
@@ -409,7 +409,7 @@ bool MergeInto(std::string_view s, uint8_t* max) {
     } else {
       int run = ValLen(b);
       uint8_t val = static_cast<uint8_t>(ValValue(b));
-      if (run + idx > kRegisters) break;
+      if (run + idx > kRegisters) return false;  // corrupt at once, even if the count ends right
       while (run--) {
         if (val > max[idx]) max[idx] = val;
         idx++;

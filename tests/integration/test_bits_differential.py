@@ -1,0 +1,323 @@
+"""Bitmaps and HyperLogLog against Debian's redis-server, side by side (ports 18050-18059).
+
+A seeded random sequence of SETBIT/GETBIT/BITCOUNT/BITPOS/BITOP/BITFIELD/BITFIELD_RO/PFADD/PFCOUNT/PFMERGE
+(valid and invalid arguments, wrong types, corrupt HLLs) runs on our node and on redis-server; every reply
+must be the same bytes, and so must every value (GET) at the end: HLLs are redis-server's own format.
+Values then travel both ways (GET from one, SET into the other) and PFCOUNT/BITCOUNT/GET must agree; a
+value DUMPed and RESTOREd on our node keeps its bytes; a replica of our node (REPLICAOF) holds the same
+bytes; in cluster mode multi-key PFCOUNT/PFMERGE/BITOP get CROSSSLOT unless the keys share a slot.
+
+RCS_BITS_SEED picks the sequence (printed on failure); RCS_BITS_STEPS its length.
+"""
+import os
+import random
+import socket
+import sys
+import unittest
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "lib"))
+import rcs  # noqa: E402
+
+SEED = int(os.environ.get("RCS_BITS_SEED", "1313"))
+STEPS = int(os.environ.get("RCS_BITS_STEPS", "6000"))
+OURS, REF, REPLICA, CLUSTER = 18050, 18051, 18052, 18053
+
+
+class Raw:
+    """A RESP2 connection that returns each reply's raw bytes (so replies compare byte for byte)."""
+
+    def __init__(self, port):
+        self.s = socket.create_connection(("127.0.0.1", port), timeout=20)
+        self.buf = b""
+
+    def close(self):
+        self.s.close()
+
+    def _fill(self):
+        d = self.s.recv(1 << 16)
+        if not d:
+            raise AssertionError("connection closed")
+        self.buf += d
+
+    def _line(self, pos):
+        while True:
+            e = self.buf.find(b"\r\n", pos)
+            if e >= 0:
+                return e
+            self._fill()
+
+    def _reply_end(self, pos):
+        e = self._line(pos)
+        t, head = self.buf[pos:pos + 1], self.buf[pos + 1:e]
+        pos = e + 2
+        if t in (b"+", b"-", b":"):
+            return pos
+        n = int(head)
+        if t == b"$":
+            if n < 0:
+                return pos
+            while len(self.buf) < pos + n + 2:
+                self._fill()
+            return pos + n + 2
+        if t == b"*":
+            for _ in range(max(n, 0)):
+                pos = self._reply_end(pos)
+            return pos
+        raise AssertionError("unexpected reply type %r" % t)
+
+    def do(self, *args):
+        out = [b"*%d\r\n" % len(args)]
+        for a in args:
+            a = a if isinstance(a, bytes) else str(a).encode()
+            out.append(b"$%d\r\n%s\r\n" % (len(a), a))
+        self.s.sendall(b"".join(out))
+        end = self._reply_end(0)
+        r, self.buf = self.buf[:end], self.buf[end:]
+        return r
+
+
+def bulk(reply):
+    """The body of a bulk reply."""
+    assert reply.startswith(b"$"), reply
+    head, _, rest = reply.partition(b"\r\n")
+    return rest[:int(head[1:])]
+
+
+class Generator:
+    """Random commands over a few keys of each kind, with a share of invalid arguments."""
+
+    BITKEYS = ["b0", "b1", "b2", "b3"]
+    HLLKEYS = ["h0", "h1", "h2", "h3"]
+
+    def __init__(self, rnd):
+        self.r = rnd
+
+    def offset(self):
+        r = self.r.random()
+        if r < 0.03:
+            return self.r.choice(["-1", "x", "4294967296", "1.5", "99999999999999999999", ""])
+        if r < 0.06:
+            return str(self.r.choice([4294967295, 4294967288]))  # the limit (GETs only: no 512 MB values)
+        return str(self.r.randint(0, 3000) if self.r.random() < 0.3 else self.r.randint(0, 300))
+
+    def index(self):
+        r = self.r.random()
+        if r < 0.03:
+            return self.r.choice(["a", "1.0", "99999999999999999999"])
+        return str(self.r.randint(-60, 60))
+
+    def key(self, kinds):
+        if self.r.random() < 0.04:
+            return self.r.choice(["lst", "missing", "str", "corrupt"])
+        return self.r.choice(kinds)
+
+    def field_type(self):
+        r = self.r.random()
+        if r < 0.04:
+            return self.r.choice(["u64", "i65", "i0", "x8", "U8", "u", ""])
+        if self.r.random() < 0.5:
+            return "i%d" % self.r.choice([1, 2, 3, 5, 7, 8, 13, 16, 31, 32, 33, 63, 64])
+        return "u%d" % self.r.choice([1, 2, 3, 5, 7, 8, 13, 16, 31, 32, 33, 62, 63])
+
+    def field_value(self):
+        r = self.r.random()
+        if r < 0.03:
+            return self.r.choice(["x", "1.5", "99999999999999999999"])
+        if r < 0.2:
+            return str(self.r.choice([-9223372036854775808, 9223372036854775807, -1, 0, 1, 255, 256, -129, 128]))
+        return str(self.r.randint(-300, 300))
+
+    def bitfield(self, ro):
+        args = ["BITFIELD_RO" if ro else "BITFIELD", self.key(self.BITKEYS)]
+        for _ in range(self.r.randint(0, 4)):
+            op = self.r.choice(["GET", "GET", "SET", "INCRBY", "OVERFLOW"] + (["FOO"] if self.r.random() < 0.02 else []))
+            if op == "OVERFLOW":
+                args += [op, self.r.choice(["WRAP", "SAT", "FAIL", "wrap", "sat", "fail"] +
+                                           (["BAD"] if self.r.random() < 0.05 else []))]
+                continue
+            t = self.field_type()
+            off = self.offset() if self.r.random() < 0.7 else "#%d" % self.r.randint(0, 40)
+            if op == "GET":
+                args += [op, t, off]
+            elif op == "FOO":
+                args += [op, t]
+            else:
+                args += [op, t, off if not off.startswith("42949672") else "100", self.field_value()]
+        return args
+
+    def command(self):
+        r = self.r
+        c = r.choice(["SETBIT"] * 6 + ["GETBIT"] * 2 + ["BITCOUNT"] * 3 + ["BITPOS"] * 3 + ["BITOP"] * 2 +
+                     ["BITFIELD"] * 3 + ["BITFIELD_RO"] + ["PFADD"] * 6 + ["PFCOUNT"] * 3 + ["PFMERGE"] * 2 +
+                     ["GET", "SETSTR", "DEL"])
+        if c == "SETBIT":
+            off = self.offset()
+            if off.startswith("42949672"):
+                off = "5000"
+            val = r.choice(["0", "1", "1"]) if r.random() > 0.03 else r.choice(["2", "-1", "x"])
+            return ["SETBIT", self.key(self.BITKEYS), off, val]
+        if c == "GETBIT":
+            return ["GETBIT", self.key(self.BITKEYS), self.offset()]
+        if c == "BITCOUNT":
+            args = ["BITCOUNT", self.key(self.BITKEYS)]
+            n = r.choice([0, 2, 2, 3, 1])
+            if n >= 1:
+                args.append(self.index())
+            if n >= 2:
+                args.append(self.index())
+            if n >= 3:
+                args.append(r.choice(["BIT", "BYTE", "bit", "byte"] + (["FOO"] if r.random() < 0.1 else [])))
+            return args
+        if c == "BITPOS":
+            args = ["BITPOS", self.key(self.BITKEYS), r.choice(["0", "1"]) if r.random() > 0.03 else "2"]
+            n = r.randint(0, 3)
+            if n >= 1:
+                args.append(self.index())
+            if n >= 2:
+                args.append(self.index())
+            if n >= 3:
+                args.append(r.choice(["BIT", "BYTE", "bit"] + (["FOO"] if r.random() < 0.1 else [])))
+            return args
+        if c == "BITOP":
+            op = r.choice(["AND", "OR", "XOR", "NOT", "and", "not"] + (["FOO"] if r.random() < 0.05 else []))
+            n = 1 if op.upper() == "NOT" and r.random() < 0.9 else r.randint(1, 3)
+            return ["BITOP", op, r.choice(self.BITKEYS)] + [self.key(self.BITKEYS) for _ in range(n)]
+        if c in ("BITFIELD", "BITFIELD_RO"):
+            return self.bitfield(c == "BITFIELD_RO")
+        if c == "PFADD":
+            pool = r.choice([20, 200, 5000])  # small pools keep values sparse, the large one turns them dense
+            n = r.randint(0, 400 if pool == 5000 else 30)
+            return ["PFADD", self.key(self.HLLKEYS)] + ["el:%d" % r.randint(0, pool) for _ in range(n)]
+        if c == "PFCOUNT":
+            return ["PFCOUNT"] + [self.key(self.HLLKEYS) for _ in range(r.choice([1, 1, 2, 3]))]
+        if c == "PFMERGE":
+            return ["PFMERGE", r.choice(self.HLLKEYS)] + [self.key(self.HLLKEYS) for _ in range(r.randint(0, 3))]
+        if c == "GET":
+            return ["GET", r.choice(self.BITKEYS + self.HLLKEYS)]
+        if c == "SETSTR":
+            return ["SET", r.choice(self.BITKEYS), r.choice(["", "foobar", "12345", "\xff\xf0"])]
+        return ["DEL", r.choice(self.BITKEYS + self.HLLKEYS)]
+
+
+CORRUPT_HLL = b"HYLL\x01\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x80\x7f\xfe"  # opcodes cover 16383 registers
+
+
+class BitsDifferentialTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.ours = rcs.Server(OURS).start()
+        cls.ref = rcs.Server(REF, binary=rcs.REDIS_SERVER).start()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.ours.stop()
+        cls.ref.stop()
+
+    def setUp(self):
+        self.a, self.b = Raw(OURS), Raw(REF)
+        for c in (self.a, self.b):
+            c.do("FLUSHALL")
+
+    def tearDown(self):
+        self.a.close()
+        self.b.close()
+
+    def both(self, *args):
+        ra, rb = self.a.do(*args), self.b.do(*args)
+        self.assertEqual(ra, rb, "seed %d: %r: ours %r, redis-server %r" % (SEED, args, ra[:300], rb[:300]))
+        return ra
+
+    def test_random_sequence_replies_and_values_match(self):
+        rnd = random.Random(SEED)
+        gen = Generator(rnd)
+        self.both("RPUSH", "lst", "x")
+        self.both("SET", "str", "not an hll")
+        self.both("SET", "corrupt", CORRUPT_HLL)
+        encodings = set()
+        for _ in range(STEPS):
+            cmd = gen.command()
+            self.both(*cmd)
+            if cmd[0] in ("PFADD", "PFMERGE"):
+                encodings.add(self.both("PFDEBUG", "ENCODING", cmd[1]))
+        for k in gen.BITKEYS + gen.HLLKEYS + ["corrupt"]:
+            self.both("GET", k)
+            self.both("STRLEN", k)
+        # The sequence must have exercised both HLL encodings, or it proves less than it claims.
+        self.assertIn(b"+sparse\r\n", encodings)
+        self.assertIn(b"+dense\r\n", encodings)
+
+    def test_values_travel_both_ways(self):
+        # A sparse HLL, a dense HLL and a bitmap made on each side are read by the other.
+        for c in (self.a, self.b):
+            c.do("PFADD", "hs", *["s%d" % i for i in range(80)])
+            c.do("PFADD", "hd", *["d%d" % i for i in range(8000)])
+            for i in range(0, 4000, 7):
+                c.do("SETBIT", "bm", i, 1)
+        self.assertEqual(self.a.do("PFDEBUG", "ENCODING", "hs"), b"+sparse\r\n")
+        self.assertEqual(self.a.do("PFDEBUG", "ENCODING", "hd"), b"+dense\r\n")
+        for src, dst in ((self.a, self.b), (self.b, self.a)):
+            for k in ("hs", "hd", "bm"):
+                dst.do("SET", "copy:" + k, bulk(src.do("GET", k)))
+            for k in ("hs", "hd"):
+                self.assertEqual(dst.do("PFCOUNT", "copy:" + k), src.do("PFCOUNT", k))
+                self.assertEqual(dst.do("PFADD", "copy:" + k, "more"), src.do("PFADD", k, "more"))
+                self.assertEqual(bulk(dst.do("GET", "copy:" + k)), bulk(src.do("GET", k)))
+            self.assertEqual(dst.do("BITCOUNT", "copy:bm"), src.do("BITCOUNT", "bm"))
+            self.assertEqual(dst.do("PFCOUNT", "copy:hs", "copy:hd"), src.do("PFCOUNT", "hs", "hd"))
+            self.assertEqual(bulk(dst.do("GET", "copy:bm")), bulk(src.do("GET", "bm")))
+        # DUMP/RESTORE on our node keeps the bytes (and so MIGRATE, which carries the same payload).
+        for k in ("hs", "hd", "bm"):
+            payload = bulk(self.a.do("DUMP", k))
+            self.assertEqual(self.a.do("RESTORE", "r:" + k, 0, payload), b"+OK\r\n")
+            self.assertEqual(bulk(self.a.do("GET", "r:" + k)), bulk(self.a.do("GET", k)))
+        self.assertEqual(self.a.do("PFCOUNT", "r:hd"), self.b.do("PFCOUNT", "hd"))
+
+    def test_replica_holds_the_same_bytes(self):
+        replica = rcs.Server(REPLICA).start()
+        try:
+            r = Raw(REPLICA)
+            self.assertEqual(r.do("REPLICAOF", "127.0.0.1", OURS), b"+OK\r\n")
+            self.a.do("PFADD", "before", *["x%d" % i for i in range(3000)])  # reaches the replica in the full sync
+            rcs.wait_until(lambda: rcs.info(replica, "replication").get("master_link_status") == "up", timeout=20,
+                           what="the replica's link to come up")
+            self.a.do("PFADD", "hs", "a", "b", "c")
+            self.a.do("PFADD", "hd", *["d%d" % i for i in range(6000)])
+            self.a.do("PFCOUNT", "hd")  # writes the cache: propagated so the replica's bytes match
+            self.a.do("PFMERGE", "hm", "hs", "hd")
+            self.a.do("SETBIT", "bm", 1000, 1)
+            self.a.do("BITFIELD", "bm", "SET", "i16", "#3", -77, "INCRBY", "u8", 200, 9)
+            self.a.do("BITOP", "NOT", "bn", "bm")
+            keys = ("before", "hs", "hd", "hm", "bm", "bn")
+            expected = {k: self.a.do("GET", k) for k in keys}
+            rcs.wait_until(lambda: all(r.do("GET", k) == v for k, v in expected.items()), timeout=20,
+                           what="the replica to hold the master's values")
+            self.assertEqual(r.do("PFCOUNT", "hm"), self.a.do("PFCOUNT", "hm"))
+            self.assertEqual(r.do("BITFIELD_RO", "bm", "GET", "i16", "#3"), b"*1\r\n:-77\r\n")
+            self.assertTrue(r.do("SETBIT", "bm", 1, 1).startswith(b"-READONLY"))
+            r.close()
+        finally:
+            replica.stop()
+
+    def test_cluster_mode_multi_key_commands_need_one_slot(self):
+        node = rcs.Server(CLUSTER, args=["--cluster-enabled", "yes"]).start()
+        try:
+            c = Raw(CLUSTER)
+            self.assertEqual(c.do("CLUSTER", "ADDSLOTSRANGE", 0, 16383), b"+OK\r\n")
+            rcs.wait_until(lambda: "cluster_state:ok" in node.cli("CLUSTER", "INFO"), timeout=20,
+                           what="cluster_state:ok")
+            cross = b"-CROSSSLOT Keys in request don't hash to the same slot\r\n"
+            c.do("PFADD", "{t}a", 1, 2)
+            c.do("PFADD", "{t}b", 2, 3)
+            self.assertEqual(c.do("PFCOUNT", "{t}a", "{t}b"), b":3\r\n")
+            self.assertEqual(c.do("PFCOUNT", "a", "b"), cross)
+            self.assertEqual(c.do("PFMERGE", "{t}m", "{t}a", "{t}b"), b"+OK\r\n")
+            self.assertEqual(c.do("PFMERGE", "m", "{t}a"), cross)
+            self.assertEqual(c.do("BITOP", "AND", "d", "{t}a", "{t}b"), cross)
+            self.assertEqual(c.do("BITOP", "OR", "{t}d", "{t}a", "{t}b"), b":%d\r\n" % len(bulk(c.do("GET", "{t}a"))))
+            c.close()
+        finally:
+            node.stop()
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
