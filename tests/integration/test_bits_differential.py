@@ -3,8 +3,9 @@
 A seeded random sequence of SETBIT/GETBIT/BITCOUNT/BITPOS/BITOP/BITFIELD/BITFIELD_RO/PFADD/PFCOUNT/PFMERGE
 (valid and invalid arguments, wrong types, corrupt HLLs) runs on our node and on redis-server; every reply
 must be the same bytes, and so must every value (GET) at the end: HLLs are redis-server's own format.
-Values then travel both ways (GET from one, SET into the other) and PFCOUNT/BITCOUNT/GET must agree; a
-value DUMPed and RESTOREd on our node keeps its bytes; a replica of our node (REPLICAOF) holds the same
+Values then travel both ways (GET from one, SET into the other) and PFCOUNT/BITCOUNT/GET must agree;
+redis-server's DUMP payloads RESTORE into our node with the same bytes, and so does our own DUMP (redis-server
+cannot read our payload format: not tested); a replica of our node (REPLICAOF) holds the same
 bytes; in cluster mode multi-key PFCOUNT/PFMERGE/BITOP get CROSSSLOT unless the keys share a slot.
 
 RCS_BITS_SEED picks the sequence (printed on failure); RCS_BITS_STEPS its length.
@@ -265,6 +266,13 @@ class BitsDifferentialTest(unittest.TestCase):
             self.assertEqual(dst.do("BITCOUNT", "copy:bm"), src.do("BITCOUNT", "bm"))
             self.assertEqual(dst.do("PFCOUNT", "copy:hs", "copy:hd"), src.do("PFCOUNT", "hs", "hd"))
             self.assertEqual(bulk(dst.do("GET", "copy:bm")), bulk(src.do("GET", "bm")))
+        # redis-server's DUMP payloads (RDB strings, LZF-compressed when long) RESTORE into our node.
+        for k in ("hs", "hd", "bm"):
+            payload = bulk(self.b.do("DUMP", k))
+            self.assertEqual(self.a.do("RESTORE", "fromref:" + k, 0, payload), b"+OK\r\n")
+            self.assertEqual(bulk(self.a.do("GET", "fromref:" + k)), bulk(self.b.do("GET", k)))
+        self.assertEqual(self.a.do("PFCOUNT", "fromref:hd"), self.b.do("PFCOUNT", "hd"))
+        self.assertEqual(self.a.do("PFCOUNT", "fromref:hs"), self.b.do("PFCOUNT", "hs"))
         # DUMP/RESTORE on our node keeps the bytes (and so MIGRATE, which carries the same payload).
         for k in ("hs", "hd", "bm"):
             payload = bulk(self.a.do("DUMP", k))

@@ -2,6 +2,7 @@
 
 #include <array>
 
+#include "keyspace/rdb_string.h"
 #include "keyspace/serialize.h"
 #include "protocol/errors.h"
 
@@ -76,6 +77,14 @@ StatusOr<DumpedValue> ParseDumpPayload(std::string_view payload) {
   size_t ver_pos = crc_pos - 2;
   uint16_t version = static_cast<uint16_t>(static_cast<unsigned char>(payload[ver_pos]) |
                                            (static_cast<unsigned char>(payload[ver_pos + 1]) << 8));
+  if (version >= kRedisRdbVersionMin && version <= kRedisRdbVersionMax) {
+    // redis-server's own payload (its RDB version, which never overlaps ours): strings only.
+    if (payload[0] != 0) return Status::Error(err::kBadDataFormat);
+    DumpedValue v;
+    if (!DecodeRdbString(payload.substr(1, ver_pos - 1), &v.str)) return Status::Error(err::kBadDataFormat);
+    v.type = ObjType::kString;
+    return v;
+  }
   if (version < 1 || version > kDumpFormatVersion) return Status::Error(std::string(err::kBadDumpPayload));
 
   uint8_t type = static_cast<uint8_t>(payload[0]);

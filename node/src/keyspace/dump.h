@@ -12,6 +12,10 @@
 //   Redis uses for its own payloads; check value of "123456789" is 0xe9c6d914c4b8d9ca) over every byte
 //   before it: type, body and version.
 //
+// redis-server's payloads (RDB versions 6..10 in the version field, disjoint from ours) are read too, for
+// strings only (rdb_string.h): a string DUMPed on redis-server RESTOREs here. Ours are not readable by
+// redis-server (a different body and version).
+//
 // Invariants: a payload is accepted only if it is at least 11 bytes, its CRC matches and its version is
 // between 1 and kDumpFormatVersion (newer nodes must keep reading older versions; older nodes refuse newer
 // payloads rather than misreading them). The body must decode completely (no trailing bytes) and an
