@@ -4,9 +4,8 @@ A seeded random sequence of SETBIT/GETBIT/BITCOUNT/BITPOS/BITOP/BITFIELD/BITFIEL
 (valid and invalid arguments, wrong types, corrupt HLLs) runs on our node and on redis-server; every reply
 must be the same bytes, and so must every value (GET) at the end: HLLs are redis-server's own format.
 Values then travel both ways (GET from one, SET into the other) and PFCOUNT/BITCOUNT/GET must agree;
-redis-server's DUMP payloads RESTORE into our node with the same bytes, and so does our own DUMP (redis-server
-cannot read our payload format: not tested); a replica of our node (REPLICAOF) holds the same
-bytes; in cluster mode multi-key PFCOUNT/PFMERGE/BITOP get CROSSSLOT unless the keys share a slot.
+DUMP payloads RESTORE both ways (ours into redis-server, redis-server's into ours) and MIGRATE moves them,
+with the same bytes; a replica of our node (REPLICAOF) holds the same bytes; in cluster mode multi-key PFCOUNT/PFMERGE/BITOP get CROSSSLOT unless the keys share a slot.
 
 RCS_BITS_SEED picks the sequence (printed on failure); RCS_BITS_STEPS its length.
 """
@@ -273,6 +272,21 @@ class BitsDifferentialTest(unittest.TestCase):
             self.assertEqual(bulk(self.a.do("GET", "fromref:" + k)), bulk(self.b.do("GET", k)))
         self.assertEqual(self.a.do("PFCOUNT", "fromref:hd"), self.b.do("PFCOUNT", "hd"))
         self.assertEqual(self.a.do("PFCOUNT", "fromref:hs"), self.b.do("PFCOUNT", "hs"))
+        # And ours RESTORE into redis-server (strings are DUMPed in redis-server's format).
+        for k in ("hs", "hd", "bm"):
+            payload = bulk(self.a.do("DUMP", k))
+            self.assertEqual(self.b.do("RESTORE", "fromours:" + k, 0, payload), b"+OK\r\n")
+            self.assertEqual(bulk(self.b.do("GET", "fromours:" + k)), bulk(self.a.do("GET", k)))
+        self.assertEqual(self.b.do("PFCOUNT", "fromours:hd"), self.a.do("PFCOUNT", "hd"))
+        self.assertEqual(self.b.do("PFCOUNT", "fromours:hs"), self.a.do("PFCOUNT", "hs"))
+        self.assertEqual(self.b.do("BITCOUNT", "fromours:bm"), self.a.do("BITCOUNT", "bm"))
+        # MIGRATE carries the same payloads: ours to redis-server and back.
+        self.a.do("PFADD", "mig", *["m%d" % i for i in range(3000)])
+        value = bulk(self.a.do("GET", "mig"))
+        self.assertEqual(self.a.do("MIGRATE", "127.0.0.1", REF, "mig", 0, 5000), b"+OK\r\n")
+        self.assertEqual(bulk(self.b.do("GET", "mig")), value)
+        self.assertEqual(self.b.do("MIGRATE", "127.0.0.1", OURS, "mig", 0, 5000), b"+OK\r\n")
+        self.assertEqual(bulk(self.a.do("GET", "mig")), value)
         # DUMP/RESTORE on our node keeps the bytes (and so MIGRATE, which carries the same payload).
         for k in ("hs", "hd", "bm"):
             payload = bulk(self.a.do("DUMP", k))

@@ -45,11 +45,16 @@ uint64_t Crc64(uint64_t crc, const void* data, size_t len) {
 }
 
 std::string CreateStringDumpPayload(std::string_view value) {
+  // redis-server's own format (rdb_string.h), so that redis-server RESTOREs what we DUMP and MIGRATE.
   std::string out;
-  out.reserve(1 + 10 + value.size() + kTrailerSize);
-  out.push_back(static_cast<char>(ObjType::kString));
-  PutBytes(&out, value);
-  AppendTrailer(&out);
+  out.reserve(1 + 9 + value.size() + kTrailerSize);
+  out.push_back(0);  // RDB_TYPE_STRING
+  AppendRdbLength(&out, value.size());
+  out.append(value);
+  out.push_back(static_cast<char>(kRedisRdbVersionMax & 0xff));
+  out.push_back(static_cast<char>(kRedisRdbVersionMax >> 8));
+  uint64_t crc = Crc64(0, out.data(), out.size());
+  for (int i = 0; i < 8; i++) out.push_back(static_cast<char>((crc >> (8 * i)) & 0xff));
   return out;
 }
 

@@ -6,15 +6,18 @@
 //   [type: 1 byte][body: N bytes][format version: 2 bytes, little endian][CRC64: 8 bytes, little endian]
 //
 // - type is the ObjType number (object.h): 0 string, 1 list, 2 set, 3 zset, 4 hash.
-// - body of a string: PutBytes(value) (varint length + bytes, serialize.h). Body of any other type: what
-//   its Object::Serialize writes, decoded by DeserializeObject (each value header documents its body).
+// - Strings are written in redis-server's own format instead (type 0, an RDB string, version 10 =
+//   kRedisRdbVersionMax: rdb_string.h), which both redis-server and we read; older payloads of ours with
+//   a version-1 string body (PutBytes: varint length + bytes) are still read.
+// - Body of any other type: what its Object::Serialize writes, decoded by DeserializeObject (each value
+//   header documents its body), version 1.
 // - CRC64 is CRC-64/Jones (reflected, polynomial 0xad93d23594c935a9, init 0, no final xor; the checksum
 //   Redis uses for its own payloads; check value of "123456789" is 0xe9c6d914c4b8d9ca) over every byte
 //   before it: type, body and version.
 //
 // redis-server's payloads (RDB versions 6..10 in the version field, disjoint from ours) are read too, for
-// strings only (rdb_string.h): a string DUMPed on redis-server RESTOREs here. Ours are not readable by
-// redis-server (a different body and version).
+// strings only (rdb_string.h): a string DUMPed on redis-server RESTOREs here, and ours there. Other types
+// stay in our own format, which redis-server refuses.
 //
 // Invariants: a payload is accepted only if it is at least 11 bytes, its CRC matches and its version is
 // between 1 and kDumpFormatVersion (newer nodes must keep reading older versions; older nodes refuse newer

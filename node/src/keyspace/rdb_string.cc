@@ -67,6 +67,19 @@ bool ReadPlainLen(Reader* r, uint64_t* len) {
 
 }  // namespace
 
+void AppendRdbLength(std::string* out, uint64_t len) {
+  if (len < 64) {
+    out->push_back(static_cast<char>(len));
+  } else if (len < 16384) {
+    out->push_back(static_cast<char>(0x40 | (len >> 8)));
+    out->push_back(static_cast<char>(len & 0xff));
+  } else {
+    int n = len <= UINT32_MAX ? 4 : 8;
+    out->push_back(static_cast<char>(n == 4 ? 0x80 : 0x81));
+    for (int i = n - 1; i >= 0; i--) out->push_back(static_cast<char>((len >> (8 * i)) & 0xff));
+  }
+}
+
 bool LzfDecompress(std::string_view in, size_t out_len, std::string* out) {
   out->clear();
   out->reserve(out_len);

@@ -23,6 +23,9 @@ inline constexpr uint16_t kRedisRdbVersionMax = 10;
 // has bytes left over.
 bool DecodeRdbString(std::string_view body, std::string* out);
 
+// Appends an RDB length (the shortest of the forms above), as redis-server writes it.
+void AppendRdbLength(std::string* out, uint64_t len);
+
 // liblzf decompression into exactly `out_len` bytes. False on malformed input or a size mismatch.
 bool LzfDecompress(std::string_view in, size_t out_len, std::string* out);
 
