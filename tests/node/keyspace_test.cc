@@ -501,3 +501,18 @@ TEST_CASE("keyspace: memory per key stays compact") {
 }
 
 }  // namespace rcs
+
+TEST_CASE("GrowString lengthens a string with zero bytes, keeps its expiry, across a longer length varint") {
+  rcs::ManualClock clock;
+  rcs::Keyspace ks(&clock);
+  ks.SetString("k", std::string(100, 'x'), clock.NowMs() + 100000);
+  rcs::Entry* e = ks.GrowString("k", 200);  // the length varint goes from 1 to 2 bytes
+  REQUIRE(e != nullptr);
+  CHECK(e->str() == std::string(100, 'x') + std::string(100, '\0'));
+  CHECK(e->expire_at_ms() == clock.NowMs() + 100000);
+  CHECK(ks.GrowString("k", 50)->str().size() == 200);  // never shrinks
+  for (size_t n = 201; n < 20000; n += 97) REQUIRE(ks.GrowString("k", n)->str().size() == n);
+  CHECK(ks.Find("k")->str().substr(0, 100) == std::string(100, 'x'));
+  CHECK(ks.GrowString("missing", 10) == nullptr);
+  CHECK(ks.expires_size() == 1);
+}

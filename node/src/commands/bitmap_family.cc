@@ -2,10 +2,11 @@
 //
 // Bitmaps are plain string values (keyspace.h keeps them inline in the entry). Bit 0 is the most
 // significant bit of byte 0, as in Redis. A write that stays within the value's length changes the bytes
-// in place (Entry::mutable_str); one that reaches further first grows the value with zero bytes, keeping
-// its TTL. The argument checks, their order, and which errors win over a missing key follow Redis 7.0's
-// bitops.c (BITCOUNT and BITPOS look the key up before parsing their range: a missing key answers 0 / -1
-// whatever the range says).
+// in place (Entry::mutable_str); one that reaches further first grows the value with zero bytes
+// (Keyspace::GrowString: a realloc, not a copy of the whole bitmap), keeping its TTL. The argument
+// checks, their order, and which errors win over a missing key follow Redis 7.0's bitops.c (BITCOUNT and
+// BITPOS look the key up before parsing their range: a missing key answers 0 / -1 whatever the range
+// says).
 //
 // Propagation: every write is propagated as the command itself (the result depends only on the value
 // and the arguments).
@@ -86,9 +87,7 @@ char* StringForBitWrite(CommandContext& ctx, std::string_view key, uint64_t maxb
     e = ctx.db.SetString(key, std::string(need, '\0'));
     *grown = true;
   } else if (e->str().size() < need) {
-    std::string s(e->str());
-    s.resize(need, '\0');
-    e = ctx.db.SetString(key, s, -1, /*keep_ttl=*/true);
+    e = ctx.db.GrowString(key, need);
     *grown = true;
   }
   *len = e->str().size();

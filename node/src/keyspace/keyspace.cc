@@ -212,6 +212,33 @@ Entry* Keyspace::SetObject(std::string_view key, std::unique_ptr<Object> obj, in
   return impl_->Set(key, type, {}, obj.release(), expire_at_ms, keep_ttl);
 }
 
+Entry* Keyspace::GrowString(std::string_view key, size_t new_len) {
+  Impl& m = *impl_;
+  int slot;
+  Impl::Pos pos = m.FindLive(key, &slot);
+  if (pos.e == nullptr || (Meta(pos.e) & kTypeMask) != static_cast<uint32_t>(ObjType::kString)) return nullptr;
+  const uint8_t* vf = ValueField(pos.e, Meta(pos.e));
+  const size_t head = static_cast<size_t>(vf - Bytes(pos.e));
+  uint64_t old_len;
+  const size_t old_varlen = static_cast<size_t>(GetVar(vf, &old_len) - vf);
+  if (new_len <= old_len) return pos.e;
+  const size_t new_varlen = VarintLen(new_len);
+  // The value is the record's last field: growing it is a realloc, plus a shift when its length varint
+  // gets longer. The allocation grows greedily as Redis's sds does (twice the need up to 1 MB, then 1 MB
+  // more), so a bitmap grown a byte at a time is reallocated O(log n) times, not copied on every SETBIT.
+  const size_t need = head + new_varlen + new_len;
+  Entry* e = pos.e;
+  if (AllocationSize(e) < need) {
+    constexpr size_t kMiB = 1024 * 1024;
+    e = m.Resize(pos, need < kMiB ? need * 2 : need + kMiB);
+  }
+  uint8_t* p = Bytes(e) + head;
+  if (new_varlen != old_varlen) memmove(p + new_varlen, p + old_varlen, old_len);
+  PutVar(p, new_len);
+  memset(p + new_varlen + old_len, 0, new_len - old_len);
+  return e;
+}
+
 bool Keyspace::Delete(std::string_view key) {
   int slot;
   Impl::Pos pos = impl_->FindLive(key, &slot);

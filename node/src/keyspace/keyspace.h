@@ -92,6 +92,11 @@ class Keyspace {
   // keep_ttl keeps an existing key's expiry; -1 without keep_ttl removes it. Returns the new entry.
   Entry* SetString(std::string_view key, std::string_view value, int64_t expire_at_ms = -1,
                    bool keep_ttl = false);
+  // Lengthens the string at `key` to `new_len` bytes, the new ones zero (SETBIT/BITFIELD past the end),
+  // keeping its expiry and LRU. The record's allocation grows with slack (as Redis's sds strings do), so a
+  // bitmap grown bit by bit is not copied whole each time. nullptr if `key` holds no string; a string
+  // already that long is left as it is.
+  Entry* GrowString(std::string_view key, size_t new_len);
   // Creates or overwrites `key` with an object value (expiry as for SetString).
   Entry* SetObject(std::string_view key, std::unique_ptr<Object> obj, int64_t expire_at_ms = -1,
                    bool keep_ttl = false);
