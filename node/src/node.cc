@@ -6,11 +6,14 @@
 #include "commands/families.h"
 #include "persistence/aof.h"
 #include "replication/replication.h"
+#include "scripting/scripting.h"
 
 namespace rcs {
 
 void WireNode(Server& server) {
   RegisterAllCommands(server.commands());
+  // Scripting before the AOF: loading replays FUNCTION LOAD/RESTORE.
+  scripting::Scripting::Of(server);
   // The AOF first: its Start begins loading, and replication does not connect to a master before our own
   // data (and the replication position the AOF recorded) is loaded.
   InstallAof(server);

@@ -17,6 +17,7 @@ void RegisterAllCommands(CommandRegistry& r) {
   RegisterReplicationFamily(r);
   RegisterPersistenceFamily(r);
   RegisterPubSubFamily(r);
+  RegisterScriptingFamily(r);
 }
 
 }  // namespace rcs

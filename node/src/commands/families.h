@@ -19,6 +19,7 @@ void RegisterClusterFamily(CommandRegistry& r);
 void RegisterReplicationFamily(CommandRegistry& r);
 void RegisterPersistenceFamily(CommandRegistry& r);
 void RegisterPubSubFamily(CommandRegistry& r);
+void RegisterScriptingFamily(CommandRegistry& r);
 // Every family above, in the order COMMAND lists them.
 void RegisterAllCommands(CommandRegistry& r);
 

@@ -79,6 +79,20 @@ void EventLoop::RunOnce(int max_wait_ms) {
     if (until < 0) until = 0;
     if (wait < 0 || until < wait) wait = static_cast<int>(until);
   }
+  PollFds(wait);
+  int64_t now = MonotonicMs();
+  while (!timers_.empty() && timers_.begin()->first <= now) {
+    auto node = timers_.extract(timers_.begin());
+    int64_t next = node.mapped().handler();
+    if (next >= 0) {
+      node.key() = now + next;
+      timers_.insert(std::move(node));
+    }
+  }
+}
+
+void EventLoop::PollFds(int max_wait_ms) {
+  int wait = max_wait_ms;
   epoll_event events[256];
   int n = epoll_wait(epfd_, events, 256, wait);
   for (int i = 0; i < n; i++) {
@@ -91,15 +105,6 @@ void EventLoop::RunOnce(int max_wait_ms) {
     // Copy: the handler may remove itself (and with it the std::function being run).
     FdHandler h = it->second.handler;
     h(fd, e);
-  }
-  int64_t now = MonotonicMs();
-  while (!timers_.empty() && timers_.begin()->first <= now) {
-    auto node = timers_.extract(timers_.begin());
-    int64_t next = node.mapped().handler();
-    if (next >= 0) {
-      node.key() = now + next;
-      timers_.insert(std::move(node));
-    }
   }
 }
 

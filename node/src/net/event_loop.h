@@ -35,6 +35,9 @@ class EventLoop {
   void Stop() { stop_ = true; }
   // One iteration with the given maximum wait (tests, shutdown draining).
   void RunOnce(int max_wait_ms);
+  // Waits up to max_wait_ms and runs the ready fd handlers only: no timers, no before-sleep hook. Safe to
+  // call from inside a handler (a long script serving other clients' input: Server::ProcessEventsWhileBusy).
+  void PollFds(int max_wait_ms);
 
  private:
   int epfd_;

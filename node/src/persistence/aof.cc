@@ -636,6 +636,7 @@ Status Aof::StartRewrite(bool wait_rewrite) {
     int fd = open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (fd < 0) _exit(1);
     KeyspaceSerializer ser(server_->db(), now_ms, 1 << 20);
+    ser.set_preamble(server_->SnapshotPreambleText());
     ser.Run([fd](std::string_view chunk) {
       size_t off = 0;
       while (off < chunk.size()) {

@@ -41,6 +41,8 @@ class KeyspaceSerializer {
   // whole keyspace has been written (or the sink failed).
   bool Step(const Sink& sink, uint64_t budget_bytes);
   bool Run(const Sink& sink) { return Step(sink, UINT64_MAX); }
+  // Commands written before the first key (Server::SnapshotPreambleText: the function libraries).
+  void set_preamble(std::string_view commands) { buf_.insert(0, commands); }
 
   bool done() const { return next_slot_ >= kSlots && buf_.empty(); }
   bool failed() const { return failed_; }

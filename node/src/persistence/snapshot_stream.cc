@@ -29,7 +29,7 @@ void SnapshotStream::Reap(bool kill_child) {
   db_ = nullptr;
 }
 
-Status SnapshotStream::Start(Keyspace& db, int64_t now_ms) {
+Status SnapshotStream::Start(Keyspace& db, int64_t now_ms, std::string preamble) {
   int fds[2];
   if (pipe2(fds, O_CLOEXEC) != 0) return Status::Error(std::string("pipe: ") + strerror(errno));
   pid_t pid = fork();
@@ -44,6 +44,7 @@ Status SnapshotStream::Start(Keyspace& db, int64_t now_ms) {
     close_range(4, ~0U, 0);
     prctl(PR_SET_PDEATHSIG, SIGKILL);
     KeyspaceSerializer ser(db, now_ms, 256 * 1024);
+    ser.set_preamble(preamble);
     ser.Run([](std::string_view chunk) {
       size_t off = 0;
       while (off < chunk.size()) {

@@ -23,7 +23,8 @@ class SnapshotStream {
   SnapshotStream(const SnapshotStream&) = delete;
   SnapshotStream& operator=(const SnapshotStream&) = delete;
 
-  Status Start(Keyspace& db, int64_t now_ms);
+  // `preamble` (commands) comes before the keys: Server::SnapshotPreambleText.
+  Status Start(Keyspace& db, int64_t now_ms, std::string preamble = "");
   // The read end of the pipe (non-blocking), for the event loop.
   int fd() const { return fd_; }
   enum class ReadResult { kData, kAgain, kDone, kFailed };

@@ -314,6 +314,40 @@ std::string SubscribeContext(std::string_view command);
 // "ERR Unknown PFDEBUG subcommand 'foo'"
 std::string UnknownPfdebugSubcommand(std::string_view sub);
 
+// ---- Scripting and functions ----
+inline constexpr std::string_view kNoScript = "NOSCRIPT No matching script. Please use EVAL.";
+inline constexpr std::string_view kBusyScript =
+    "BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.";
+inline constexpr std::string_view kBusyFunction =
+    "BUSY Redis is busy running a script. You can only call FUNCTION KILL or SHUTDOWN NOSAVE.";
+inline constexpr std::string_view kNotBusy = "NOTBUSY No scripts in execution right now.";
+inline constexpr std::string_view kUnkillableWrote =
+    "UNKILLABLE Sorry the script already executed write commands against the dataset. You can either wait the "
+    "script termination or kill the server in a hard way using the SHUTDOWN NOSAVE command.";
+inline constexpr std::string_view kNumkeysNegative = "ERR Number of keys can't be negative";
+inline constexpr std::string_view kScriptNoCluster = "ERR Can not run script on cluster, 'no-cluster' flag is set.";
+inline constexpr std::string_view kScriptOom =
+    "OOM allow-oom flag is not set on the script, can not run it when used memory > 'maxmemory'";
+inline constexpr std::string_view kScriptStale =
+    "MASTERDOWN Link with MASTER is down, replica-serve-stale-data is set to 'no' and 'allow-stale' flag is not "
+    "set on the script.";
+inline constexpr std::string_view kScriptWriteWithRo = "ERR Can not execute a script with write flag using *_ro command.";
+inline constexpr std::string_view kScriptFlushArgs = "ERR SCRIPT FLUSH only support SYNC|ASYNC option";
+inline constexpr std::string_view kFunctionNotFound = "ERR Function not found";
+inline constexpr std::string_view kLibraryNotFound = "ERR Library not found";
+inline constexpr std::string_view kFunctionFlushArgs = "ERR FUNCTION FLUSH only supports SYNC|ASYNC option";
+// Refusals of a command called from a script (redis.call): the script gets {err=<text>}, and an error
+// raised to EVAL's caller reads "<text> script: <sha>, on @user_script:<line>.".
+inline constexpr std::string_view kScriptUnknownCommand = "ERR Unknown Redis command called from script";
+inline constexpr std::string_view kScriptWrongArgs = "ERR Wrong number of args calling Redis command from script";
+inline constexpr std::string_view kScriptNotAllowed = "ERR This Redis command is not allowed from script";
+inline constexpr std::string_view kScriptWriteInRo = "ERR Write commands are not allowed from read-only scripts.";
+inline constexpr std::string_view kScriptNonLocalKey = "ERR Script attempted to access a non local key in a cluster node";
+inline constexpr std::string_view kScriptClusterDown = "ERR Script attempted to execute a command while the cluster is down";
+inline constexpr std::string_view kScriptClusterDownRo =
+    "ERR Script attempted to execute a write command while the cluster is down and readonly";
+inline constexpr std::string_view kScriptCrossSlot = "ERR Script attempted to access keys that do not hash to the same slot";
+
 // Every constant above, for the test that checks their shape.
 inline constexpr std::string_view kAll[] = {
     kSyntax, kWrongType, kNotInteger, kNotFloat, kOverflow, kDecrOverflow, kIncrFloatNaN, kValueNaNOrInf,
@@ -340,6 +374,10 @@ inline constexpr std::string_view kAll[] = {
     kReplicateMyself, kReplicateReplica, kReplicateNotEmpty, kForgetMyself, kForgetMaster, kResetWithKeys,
     kNotMaster, kTargetNotMaster, kEpochOthers, kEpochNonZero, kFlushSlotsNotEmpty, kMigrateKeysArg,
     kIoConnect, kIoWrite, kIoRead,
+    kNoScript, kBusyScript, kBusyFunction, kNotBusy, kUnkillableWrote, kNumkeysNegative, kScriptNoCluster,
+    kScriptOom, kScriptStale, kScriptWriteWithRo, kScriptFlushArgs, kFunctionNotFound, kLibraryNotFound,
+    kFunctionFlushArgs, kScriptUnknownCommand, kScriptWrongArgs, kScriptNotAllowed, kScriptWriteInRo,
+    kScriptNonLocalKey, kScriptClusterDown, kScriptClusterDownRo, kScriptCrossSlot,
 };
 inline constexpr std::string_view kAllConfigReasons[] = {
     config_reason::kImmutable, config_reason::kDuplicate, config_reason::kWrongArgCount,

@@ -229,7 +229,7 @@ void Replication::Psync(Client* c, ArgList argv) {
   auto t = std::make_unique<SnapshotTransfer>();
   t->replica = c;
   t->stream = std::make_unique<SnapshotStream>();
-  Status st = t->stream->Start(server_->db(), server_->clock().NowMs());
+  Status st = t->stream->Start(server_->db(), server_->clock().NowMs(), server_->SnapshotPreambleText());
   if (!st.ok()) {
     LogWarning("Can't start the full sync of replica " + c->addr + ": " + st.message());
     server_->FreeClientLater(c);

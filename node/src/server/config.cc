@@ -173,6 +173,7 @@ const std::vector<Directive>& Table() {
         I("cluster-replica-validity-factor", &Config::cluster_replica_validity_factor, 0, INT32_MAX),
         B("cluster-replica-no-failover", &Config::cluster_replica_no_failover),
         B("cluster-allow-pubsubshard-when-down", &Config::cluster_allow_pubsubshard_when_down),
+        L("busy-reply-threshold", &Config::busy_reply_threshold, 0, INT64_MAX),
         L("slowlog-log-slower-than", &Config::slowlog_log_slower_than, INT64_MIN, INT64_MAX),
         L("slowlog-max-len", &Config::slowlog_max_len, 0, INT64_MAX),
         NoEffect(L("list-max-listpack-size", &Config::list_max_listpack_size, INT32_MIN, INT32_MAX), nullptr),
@@ -310,8 +311,6 @@ const std::vector<Directive>& Table() {
         NB("tls-session-caching", "yes"),
         NI("tls-session-cache-size", "20480", 0, kIntMax),
         NI("tls-session-cache-timeout", "300", 0, kIntMax),
-        // Accepted (as before) until the scripting work implements it (lua-time-limit is its alias).
-        NI("busy-reply-threshold", "5000", 0, INT64_MAX),
     };
     // Redis's shutdown flags, shared by both signals (values[1] and [2] exclude each other).
     for (auto& d : t) {

@@ -106,6 +106,8 @@ struct Config {
   int cluster_replica_validity_factor = 10;
   bool cluster_replica_no_failover = false;
   bool cluster_allow_pubsubshard_when_down = true;
+  // A script running longer (ms) makes other clients get -BUSY (alias lua-time-limit).
+  int64_t busy_reply_threshold = 5000;
   // Slow log
   int64_t slowlog_log_slower_than = 10000;  // microseconds; negative disables, 0 logs everything
   int64_t slowlog_max_len = 128;

@@ -75,6 +75,8 @@ void Server::AcceptClients(int listen_fd) {
 
 void Server::ReadFromClient(Client* c) {
   if (c->has(kClientCloseAsap)) return;
+  // While a script is busy its caller's next commands and the replication links wait for it to end.
+  if (busy_script_ != 0 && (c == busy_caller_ || c->has(kClientMaster) || c->has(kClientReplica))) return;
   // Make room: move unparsed bytes to the front when consumed bytes dominate the buffer.
   if (c->qpos > 0 && (c->qpos == c->qlen || c->qpos > c->qbuf.size() / 2)) {
     if (c->qlen > c->qpos) memmove(c->qbuf.data(), c->qbuf.data() + c->qpos, c->qlen - c->qpos);

@@ -104,6 +104,9 @@ void Server::ExecuteCommand(Client* c, ArgList argv) {
   int argc = static_cast<int>(argv.size());
   if ((spec->arity > 0 && argc != spec->arity) || argc < -spec->arity) return reject(err::WrongArgs(spec->name));
   if (!CheckAuth(c, *spec)) return reject(err::kNoAuth);
+  if (busy_script_ != 0 && !spec->is(kCmdAllowBusy)) {
+    return reject(busy_script_ == 1 ? err::kBusyScript : err::kBusyFunction);
+  }
   bool from_master = c->has(kClientMaster);
   // Redirect checks (cluster) do not apply to our master's stream or to loading.
   for (auto& [type, sub] : subsystems_) {
@@ -157,7 +160,7 @@ void Server::Call(Client* c, const CommandSpec& spec, ArgList argv, bool retry) 
   CommandContext ctx{*this, c, db_, c->reply, argv, spec, start / 1000};
   ctx.retry = retry;
   // Not inside EXEC, not while loading, not for our master's stream (loaders run as the master client).
-  ctx.can_block = !in_exec_ && !c->has(kClientMaster) && !loading_;
+  ctx.can_block = !in_exec_ && !script_effects_on_ && !c->has(kClientMaster) && !loading_;
   uint64_t errors_before = c->reply.errors();
   // Keyspace notifications (pubsub/keyspace_events.cc) need to know which keys existed before the command.
   std::vector<int> notify_keys;  // locals: Call runs again inside EXEC (no allocation while notifications are off)
@@ -207,7 +210,12 @@ void Server::Call(Client* c, const CommandSpec& spec, ArgList argv, bool retry) 
 
   if (ctx.dirty > 0) {
     dirty_ += ctx.dirty;
-    if (!spec.is(kCmdNoPropagate)) {
+    if (!spec.is(kCmdNoPropagate) && script_effects_on_) {
+      if (script_repl_) {
+        if (ctx.propagate_as.empty()) script_effects_.emplace_back(argv.begin(), argv.end());
+        for (auto& cmd : ctx.propagate_as) script_effects_.push_back(std::move(cmd));
+      }
+    } else if (!spec.is(kCmdNoPropagate)) {
       WriteOrigin origin = OriginOf(c);
       if (in_exec_ && !exec_propagated_multi_) {
         std::vector<std::string_view> multi = {"MULTI"};
@@ -333,6 +341,48 @@ void Server::ExecTransaction(Client* c) {
   }
   in_exec_ = false;
   exec_propagated_multi_ = false;
+}
+
+// ---- Scripts ----
+
+void Server::CallFromScript(Client* c, const CommandSpec& spec, ArgList argv) { Call(c, spec, argv); }
+
+void Server::BeginScriptEffects() {
+  script_effects_on_ = true;
+  script_repl_ = true;
+  script_effects_.clear();
+}
+
+void Server::EndScriptEffects(Client* caller) {
+  script_effects_on_ = false;
+  script_repl_ = true;
+  auto effects = std::move(script_effects_);
+  script_effects_.clear();
+  if (effects.empty()) return;
+  WriteOrigin origin = OriginOf(caller);
+  // Inside EXEC the script's writes are part of the transaction's MULTI/EXEC.
+  bool batch = in_exec_ || effects.size() > 1;
+  if (in_exec_ && !exec_propagated_multi_) {
+    std::vector<std::string_view> multi = {"MULTI"};
+    Emit({multi, origin, true, caller});
+    exec_propagated_multi_ = true;
+  } else if (!in_exec_ && batch) {
+    std::vector<std::string_view> multi = {"MULTI"};
+    Emit({multi, origin, true, caller});
+  }
+  for (auto& cmd : effects) {
+    std::vector<std::string_view> v(cmd.begin(), cmd.end());
+    Emit({v, origin, batch, caller});
+  }
+  if (!in_exec_ && batch) {
+    std::vector<std::string_view> exec = {"EXEC"};
+    Emit({exec, origin, true, caller});
+  }
+}
+
+void Server::ProcessEventsWhileBusy() {
+  loop_->PollFds(0);
+  HandleClientsBeforeSleep();
 }
 
 // ---- Blocking ----

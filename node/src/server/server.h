@@ -206,6 +206,33 @@ class Server {
   void Propagate(const std::vector<std::string_view>& argv, WriteOrigin origin = WriteOrigin::kClient,
                  Client* client = nullptr);
 
+  // Scripts (scripting/): the commands a script calls run through CallFromScript, without the
+  // dispatcher's checks (the script runner makes its own, with Redis's script error texts). Their writes
+  // are collected from BeginScriptEffects to EndScriptEffects and propagated then: alone, or wrapped in
+  // MULTI/EXEC when more than one (inside EXEC they join the transaction). set_script_repl(false)
+  // (redis.set_repl(REPL_NONE)) leaves the following writes out.
+  void CallFromScript(Client* c, const CommandSpec& spec, ArgList argv);
+  void BeginScriptEffects();
+  void EndScriptEffects(Client* caller);
+  void set_script_repl(bool on) { script_repl_ = on; }
+  // A script runs longer than busy-reply-threshold: every command but the kCmdAllowBusy ones gets -BUSY
+  // (kind 1: EVAL's text, 2: FCALL's), and the caller's (and replication links') input waits.
+  // ProcessEventsWhileBusy serves other clients' input and writes their replies, without timers.
+  void SetBusyScript(int kind, Client* caller) {
+    busy_script_ = kind;
+    busy_caller_ = caller;
+  }
+  void ProcessEventsWhileBusy();
+  // State outside the keyspace that every snapshot (AOF rewrite base, replica full sync) starts with, as
+  // RESP commands (the function libraries); providers are called in the order added.
+  using SnapshotPreamble = std::function<std::string()>;
+  void AddSnapshotPreamble(SnapshotPreamble p) { snapshot_preambles_.push_back(std::move(p)); }
+  std::string SnapshotPreambleText() const {
+    std::string out;
+    for (const auto& p : snapshot_preambles_) out += p();
+    return out;
+  }
+
   // Slowlog
   std::deque<SlowlogEntry>& slowlog() { return slowlog_; }
   int64_t next_slowlog_id() { return slowlog_next_id_++; }
@@ -281,6 +308,12 @@ class Server {
   std::vector<Client*> pending_writes_;
   std::vector<Client*> clients_to_resume_;  // unblocked clients whose pipelined input waits
   bool in_exec_ = false;
+  bool script_effects_on_ = false;
+  bool script_repl_ = true;
+  std::vector<std::vector<std::string>> script_effects_;
+  std::vector<SnapshotPreamble> snapshot_preambles_;
+  int busy_script_ = 0;
+  Client* busy_caller_ = nullptr;
   bool exec_propagated_multi_ = false;
   int64_t cron_last_ms_ = 0;
   // instantaneous_* in INFO: samples every cron tick of (time, counter), averaged over the last 16.

@@ -1,0 +1,36 @@
+// Reply conversion between RESP and Lua values, both directions, as Redis 7.0 converts them. Pure functions
+// of a lua_State and bytes: no server, so the fuzzer (node/fuzz/fuzz_lua_reply.cc) drives them directly.
+//
+// RESP -> Lua (what redis.call returns to the script):
+//   +status -> {ok=s}         -error -> {err=s}        :int -> number        $bulk -> string
+//   $-1 / *-1 -> false        *n -> array table        RESP3 (after redis.setresp(3)):
+//   _ -> nil   #t/#f -> boolean   ,d -> {double=n}   (n -> {big_number=s}   %n -> {map={k=v}}
+//   ~n -> {set={k=true}}   =len -> {verbatim_string={format=f, string=s}}   |attribute -> skipped
+// Lua -> RESP (what the script returns to its caller):
+//   string -> bulk; number -> integer (truncated toward zero, as C's (long long) cast); true -> :1 (RESP2)
+//   or #t; false -> $-1 (RESP2) or #f; table with err -> error, ok -> status, double -> double,
+//   big_number, map, set, verbatim_string -> those types (flattened for a RESP2 caller by the reply
+//   builder); any other table -> array of t[1], t[2], ... up to the first nil; anything else -> null.
+#pragma once
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+#include "protocol/reply.h"
+
+struct lua_State;
+
+namespace rcs::scripting {
+
+// Pushes the Lua value of the first RESP reply in `resp` and returns the bytes it took. Malformed or
+// incomplete input pushes nothing and returns 0 (the stack is left as it was).
+size_t PushRespAsLua(lua_State* L, std::string_view resp);
+
+// Writes the Lua value at stack index `idx` (not popped) as one reply. The reply builder's protocol is the
+// caller's (booleans differ between RESP2 and RESP3 callers, as in Redis).
+void WriteLuaAsReply(lua_State* L, int idx, ReplyBuilder& reply);
+
+// A Lua number as Redis passes it to a command: "%.17g".
+std::string LuaNumberArg(double d);
+
+}  // namespace rcs::scripting
