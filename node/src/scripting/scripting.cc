@@ -343,7 +343,8 @@ bool Scripting::Interrupted() {
     server_->SetBusyScript(run_.eval ? 1 : 2, run_.caller);
   }
   server_->ProcessEventsWhileBusy();
-  return run_.killed;
+  // SHUTDOWN (NOSAVE) during a busy script ends the script too, written or not: the server is going away.
+  return run_.killed || server_->shutdown_requested();
 }
 
 void Scripting::Log(int level, std::string_view message) {

@@ -110,6 +110,7 @@ class Server {
   // Runs the event loop until SHUTDOWN or a signal.
   void Run();
   void RequestShutdown();
+  bool shutdown_requested() const { return shutdown_requested_; }
 
   Config& config() { return config_; }
   const Config& config() const { return config_; }
