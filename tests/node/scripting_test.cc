@@ -195,6 +195,7 @@ TEST_CASE("Scripting: SCRIPT LOAD / EXISTS / FLUSH and EVALSHA") {
   CHECK(n.Do("SCRIPT EXISTS e0e1f9fabfc9d4800c877a703b823ac0578ff8db E0E1F9FABFC9D4800C877A703B823AC0578FF8DB ffff") ==
         "[(integer) 1, (integer) 1, (integer) 0]");
   CHECK(n.Do("EVALSHA E0E1F9FABFC9D4800C877A703B823AC0578FF8DB 0") == "(integer) 1");
+  CHECK(n.Do("INFO memory").find("number_of_cached_scripts:1\r\n") != std::string::npos);
   CHECK(n.Do("SCRIPT FLUSH BOGUS") == "(error) ERR SCRIPT FLUSH only support SYNC|ASYNC option");
   CHECK(n.Do("SCRIPT FLUSH ASYNC") == "OK");
   CHECK(n.Do("SCRIPT EXISTS e0e1f9fabfc9d4800c877a703b823ac0578ff8db") == "[(integer) 0]");
@@ -205,6 +206,13 @@ TEST_CASE("Scripting: SCRIPT LOAD / EXISTS / FLUSH and EVALSHA") {
   // EVAL caches the script: EVALSHA finds it afterwards.
   CHECK(n.Do("EVAL \"return 2\" 0") == "(integer) 2");
   CHECK(n.Do("EVALSHA 7f923f79fe76194c868d7e1d0820de36700eb649 0") == "(integer) 2");
+}
+
+TEST_CASE("Scripting: busy-reply-threshold and its old name lua-time-limit") {
+  TestNode n({{"lua-time-limit", "250"}});
+  CHECK(n.Do("CONFIG GET busy-reply-threshold") == "[\"busy-reply-threshold\", \"250\"]");
+  CHECK(n.Do("CONFIG SET lua-time-limit 100") == "OK");
+  CHECK(n.Do("CONFIG GET busy-reply-threshold") == "[\"busy-reply-threshold\", \"100\"]");
 }
 
 TEST_CASE("Scripting: effects replication (one write alone, several in MULTI/EXEC, none for reads)") {

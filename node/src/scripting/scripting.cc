@@ -101,6 +101,16 @@ Scripting::Scripting(Server* server) : server_(server), engine_(std::make_unique
   script_client_ = server_->CreateFakeClient();
   script_client_->name = "lua";
   server_->AddSnapshotPreamble([this] { return SnapshotCommands(); });
+  server_->SetScriptInfoProvider([this] {
+    Server::ScriptInfo si;
+    si.lua_memory = static_cast<int64_t>(engine_->memory_bytes());
+    for (const auto& [sha, s] : scripts_) si.scripts_memory += static_cast<int64_t>(sha.size() + s.body.size());
+    for (const auto& [name, lib] : libraries_) si.functions_memory += static_cast<int64_t>(name.size() + lib.code.size());
+    si.cached_scripts = static_cast<int64_t>(scripts_.size());
+    si.functions = static_cast<int64_t>(functions_.size());
+    si.libraries = static_cast<int64_t>(libraries_.size());
+    return si;
+  });
 }
 
 Scripting::~Scripting() = default;

@@ -152,11 +152,21 @@ std::string Server::InfoText(const std::vector<std::string>& requested) {
     InfoField(&out, "allocator_resident", rss);
     InfoField(&out, "total_system_memory", total_mem);
     InfoField(&out, "total_system_memory_human", Human(total_mem));
-    Fields(&out, {{"used_memory_lua", "0"}, {"used_memory_vm_eval", "0"}, {"used_memory_lua_human", "0B"},
-                  {"used_memory_scripts_eval", "0"}, {"number_of_cached_scripts", "0"}, {"number_of_functions", "0"},
-                  {"number_of_libraries", "0"}, {"used_memory_vm_functions", "0"}, {"used_memory_vm_total", "0"},
-                  {"used_memory_vm_total_human", "0B"}, {"used_memory_functions", "0"}, {"used_memory_scripts", "0"},
-                  {"used_memory_scripts_human", "0B"}});
+    ScriptInfo si = script_info_ ? script_info_() : ScriptInfo{};
+    InfoField(&out, "used_memory_lua", si.lua_memory);
+    InfoField(&out, "used_memory_vm_eval", si.lua_memory);
+    InfoField(&out, "used_memory_lua_human", Human(si.lua_memory));
+    InfoField(&out, "used_memory_scripts_eval", si.scripts_memory);
+    InfoField(&out, "number_of_cached_scripts", si.cached_scripts);
+    InfoField(&out, "number_of_functions", si.functions);
+    InfoField(&out, "number_of_libraries", si.libraries);
+    // One Lua state runs both scripts and functions: its memory is reported as EVAL's (vm_eval).
+    InfoField(&out, "used_memory_vm_functions", 0);
+    InfoField(&out, "used_memory_vm_total", si.lua_memory);
+    InfoField(&out, "used_memory_vm_total_human", Human(si.lua_memory));
+    InfoField(&out, "used_memory_functions", si.functions_memory);
+    InfoField(&out, "used_memory_scripts", si.scripts_memory + si.functions_memory);
+    InfoField(&out, "used_memory_scripts_human", Human(si.scripts_memory + si.functions_memory));
     InfoField(&out, "maxmemory", config_.maxmemory);
     InfoField(&out, "maxmemory_human", Human(config_.maxmemory));
     InfoField(&out, "maxmemory_policy", config_.maxmemory_policy);

@@ -224,6 +224,12 @@ class Server {
     busy_caller_ = caller;
   }
   void ProcessEventsWhileBusy();
+  // INFO memory's scripting fields, from the scripting subsystem (zeros without it).
+  struct ScriptInfo {
+    int64_t lua_memory = 0, scripts_memory = 0, functions_memory = 0;
+    int64_t cached_scripts = 0, functions = 0, libraries = 0;
+  };
+  void SetScriptInfoProvider(std::function<ScriptInfo()> p) { script_info_ = std::move(p); }
   // State outside the keyspace that every snapshot (AOF rewrite base, replica full sync) starts with, as
   // RESP commands (the function libraries); providers are called in the order added.
   using SnapshotPreamble = std::function<std::string()>;
@@ -313,6 +319,7 @@ class Server {
   bool script_repl_ = true;
   std::vector<std::vector<std::string>> script_effects_;
   std::vector<SnapshotPreamble> snapshot_preambles_;
+  std::function<ScriptInfo()> script_info_;
   int busy_script_ = 0;
   Client* busy_caller_ = nullptr;
   bool exec_propagated_multi_ = false;
