@@ -189,6 +189,21 @@ TEST_CASE("Scripting: shebang flags") {
         "(integer) 1");
 }
 
+// Recorded from a redis-server 7.0.15 replica of an absent master (replica-serve-stale-data no).
+TEST_CASE("Scripting: a replica refuses write scripts, and without its master stale scripts") {
+  TestNode n({{"replica-serve-stale-data", "no"}});
+  n.server().set_replica(true);
+  CHECK(n.Do({"EVAL", "#!lua\nreturn 1", "0"}) == "(error) READONLY You can't write against a read only replica.");
+  CHECK(n.Do({"EVAL", "#!lua flags=no-writes\nreturn 1", "0"}) == "(integer) 1");
+  CHECK(n.Do("EVAL \"return redis.pcall('set','k','v')\" 0") ==
+        "(error) READONLY You can't write against a read only replica.");
+  n.server().set_master_link_up(false);
+  CHECK(n.Do({"EVAL", "#!lua\nreturn 1", "0"}) == "(error) READONLY You can't write against a read only replica.");
+  CHECK(n.Do({"EVAL", "#!lua flags=no-writes\nreturn 1", "0"}) ==
+        "(error) MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'.");
+  CHECK(n.Do({"EVAL", "#!lua flags=no-writes,allow-stale\nreturn 1", "0"}) == "(integer) 1");
+}
+
 TEST_CASE("Scripting: SCRIPT LOAD / EXISTS / FLUSH and EVALSHA") {
   TestNode n;
   CHECK(n.Do("SCRIPT LOAD \"return 1\"") == "\"e0e1f9fabfc9d4800c877a703b823ac0578ff8db\"");

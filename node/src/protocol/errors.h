@@ -328,9 +328,6 @@ inline constexpr std::string_view kNumkeysNegative = "ERR Number of keys can't b
 inline constexpr std::string_view kScriptNoCluster = "ERR Can not run script on cluster, 'no-cluster' flag is set.";
 inline constexpr std::string_view kScriptOom =
     "OOM allow-oom flag is not set on the script, can not run it when used memory > 'maxmemory'";
-inline constexpr std::string_view kScriptStale =
-    "MASTERDOWN Link with MASTER is down, replica-serve-stale-data is set to 'no' and 'allow-stale' flag is not "
-    "set on the script.";
 inline constexpr std::string_view kScriptWriteWithRo = "ERR Can not execute a script with write flag using *_ro command.";
 inline constexpr std::string_view kScriptFlushArgs = "ERR SCRIPT FLUSH only support SYNC|ASYNC option";
 inline constexpr std::string_view kFunctionNotFound = "ERR Function not found";
@@ -375,7 +372,7 @@ inline constexpr std::string_view kAll[] = {
     kNotMaster, kTargetNotMaster, kEpochOthers, kEpochNonZero, kFlushSlotsNotEmpty, kMigrateKeysArg,
     kIoConnect, kIoWrite, kIoRead,
     kNoScript, kBusyScript, kBusyFunction, kNotBusy, kUnkillableWrote, kNumkeysNegative, kScriptNoCluster,
-    kScriptOom, kScriptStale, kScriptWriteWithRo, kScriptFlushArgs, kFunctionNotFound, kLibraryNotFound,
+    kScriptOom, kScriptWriteWithRo, kScriptFlushArgs, kFunctionNotFound, kLibraryNotFound,
     kFunctionFlushArgs, kScriptUnknownCommand, kScriptWrongArgs, kScriptNotAllowed, kScriptWriteInRo,
     kScriptNonLocalKey, kScriptClusterDown, kScriptClusterDownRo, kScriptCrossSlot,
 };

@@ -163,6 +163,12 @@ bool Scripting::PrepareRun(CommandContext& ctx, uint32_t flags, bool read_only) 
       return false;
     }
   }
+  // Likewise a stale replica answers as for a command without the stale flag (after READONLY, as Redis).
+  if (server_->is_replica() && !server_->master_link_up() && !cfg.replica_serve_stale_data &&
+      !(flags & kScriptAllowStale) && !from_master) {
+    ctx.reply.Error(err::kMasterDown);
+    return false;
+  }
   return true;
 }
 

@@ -253,6 +253,7 @@ class Server {
   int64_t last_save_time_s() const { return last_save_time_s_; }
   bool loading() const { return loading_; }
   bool is_replica() const { return is_replica_; }
+  bool master_link_up() const { return master_link_up_; }
 
  private:
   friend class ServerInternals;
