@@ -72,7 +72,24 @@ bool ToSockaddr(const std::string& ip, int port, sockaddr_storage* ss, socklen_t
   return true;
 }
 
+bool IsLoopback(const sockaddr* a) {
+  if (a->sa_family == AF_INET) {
+    return (ntohl(reinterpret_cast<const sockaddr_in*>(a)->sin_addr.s_addr) >> 24) == 127;
+  }
+  if (a->sa_family == AF_INET6) return IN6_IS_ADDR_LOOPBACK(&reinterpret_cast<const sockaddr_in6*>(a)->sin6_addr);
+  return false;
+}
+
 }  // namespace
+
+std::string SourceAddressFor(const std::vector<std::string>& bind) {
+  for (const auto& b : bind) {
+    std::string a = (!b.empty() && b[0] == '-') ? b.substr(1) : b;
+    if (a.empty() || a == "*" || a == "::*" || a == "0.0.0.0" || a == "::") return "";
+    return a;
+  }
+  return "";
+}
 
 Socket& Socket::operator=(Socket&& o) noexcept {
   if (this != &o) {
@@ -121,7 +138,7 @@ StatusOr<Socket> Accept(int listen_fd, const AcceptOptions& opts) {
   return s;
 }
 
-StatusOr<Socket> StartConnect(const std::string& host, int port) {
+StatusOr<Socket> StartConnect(const std::string& host, int port, const std::string& source_ip) {
   addrinfo hints{}, *res = nullptr;
   hints.ai_family = AF_UNSPEC;
   hints.ai_socktype = SOCK_STREAM;
@@ -133,6 +150,18 @@ StatusOr<Socket> StartConnect(const std::string& host, int port) {
     if (!s.valid()) {
       last = Errno("socket");
       continue;
+    }
+    if (!source_ip.empty()) {
+      // Best effort, as Redis binds its outgoing links to the first bind address: on a host with several
+      // addresses (loopback aliases, a container on two networks) the peer then sees the address we listen
+      // on, which is what it learns as ours. A source of the other family, or one that is gone, is skipped.
+      sockaddr_storage src{};
+      socklen_t slen;
+      // A loopback source towards a remote peer (bind 127.0.0.1 10.0.0.5) would never get an answer: skipped.
+      if (ToSockaddr(source_ip, 0, &src, &slen) && src.ss_family == ai->ai_family &&
+          IsLoopback(reinterpret_cast<sockaddr*>(&src)) == IsLoopback(ai->ai_addr)) {
+        (void)bind(s.fd(), reinterpret_cast<sockaddr*>(&src), slen);
+      }
     }
     if (connect(s.fd(), ai->ai_addr, ai->ai_addrlen) != 0 && errno != EINPROGRESS) {
       last = Errno("connect");

@@ -7,7 +7,9 @@
 //                                   (listen on both to take both). Port 0 picks a free port: LocalPort().
 //   Accept(listen_fd, opts)         one connection, non-blocking, close-on-exec, TCP_NODELAY and
 //                                   keepalive as asked. An error (EAGAIN included) ends an accept loop.
-//   StartConnect(host, port)        non-blocking connect to a host name or address: the socket is returned
+//   StartConnect(host, port[, src]) non-blocking connect to a host name or address (a name is resolved with a
+//                                   blocking getaddrinfo: the event loop passes numeric addresses, see
+//                                   resolver.h), from local address `src` if given: the socket is returned
 //                                   while the connection is in progress. Register it for writability, then
 //                                   FinishConnect(fd) says whether it succeeded. The caller keeps the
 //                                   deadline (a timer or its cron), as the event loop must not block.
@@ -30,6 +32,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "base/status.h"
 
@@ -72,7 +75,11 @@ struct AcceptOptions {
 };
 StatusOr<Socket> Accept(int listen_fd, const AcceptOptions& opts = {});
 
-StatusOr<Socket> StartConnect(const std::string& host, int port);
+// `source_ip` (optional): bind the socket to this local address first (best effort).
+// The source address outgoing links use for a `bind` list, as Redis does: its first address, or "" (let
+// the kernel choose) when that is a wildcard.
+std::string SourceAddressFor(const std::vector<std::string>& bind);
+StatusOr<Socket> StartConnect(const std::string& host, int port, const std::string& source_ip = "");
 // After the socket became writable: ok if connected, else the connect error.
 Status FinishConnect(int fd);
 StatusOr<Socket> ConnectWithDeadline(const std::string& host, int port, int64_t timeout_ms);
