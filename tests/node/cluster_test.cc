@@ -3,15 +3,19 @@
 // from redis-server 7.0.15 (CLUSTER KEYSLOT, error texts, the nodes.conf of a real cluster).
 #include <doctest/doctest.h>
 
+#include <chrono>
 #include <cstring>
 #include <memory>
+#include <thread>
 
 #include "base/crc16.h"
+#include "cluster/address_rules.h"
 #include "cluster/bus_message.h"
 #include "cluster/cluster.h"
 #include "cluster/cluster_state.h"
 #include "cluster/redirect.h"
 #include "harness.h"
+#include "net/resolver.h"
 
 using namespace rcs;
 using namespace rcs::cluster;
@@ -957,4 +961,173 @@ TEST_CASE("announced hostname: CLUSTER NODES, SLOTS, SHARDS and redirects with p
   // A peer without a hostname is "?" when hostnames are preferred, as in Redis.
   b->hostname.clear();
   CHECK(f.node.Do("GET foo") == "(error) MOVED 12182 ?:7001");
+}
+
+TEST_CASE("address rules: where a peer is dialled (hostname lookups, fallback, alternation)") {
+  // No hostname: the known IP, as Redis.
+  CHECK(PlanDial("10.0.0.1", false, nullptr, 0, 5000).ip == "10.0.0.1");
+  CHECK_FALSE(PlanDial("10.0.0.1", false, nullptr, 0, 5000).request);
+  // A hostname never looked up: ask, and wait for the answer.
+  DialPlan p = PlanDial("10.0.0.1", true, nullptr, 0, 5000);
+  CHECK(p.request);
+  CHECK(p.ip.empty());
+  ResolvedName r;
+  r.requested_ms = 5000;
+  p = PlanDial("10.0.0.1", true, &r, 0, 5500);  // running for 500 ms: still waiting, not asked twice
+  CHECK_FALSE(p.request);
+  CHECK(p.ip.empty());
+  p = PlanDial("10.0.0.1", true, &r, 0, 6000);  // hangs for kResolveWaitMs: the last known IP meanwhile
+  CHECK(p.ip == "10.0.0.1");
+  CHECK_FALSE(p.request);
+  // A fresh answer is dialled; when it differs from the known IP, odd attempts try the known one.
+  r = ResolvedName{};
+  r.ip = "10.0.0.9";
+  r.resolved_ms = 6000;
+  CHECK(PlanDial("10.0.0.1", true, &r, 0, 6500).ip == "10.0.0.9");
+  CHECK(PlanDial("10.0.0.1", true, &r, 1, 6500).ip == "10.0.0.1");
+  CHECK(PlanDial("10.0.0.1", true, &r, 2, 6500).ip == "10.0.0.9");
+  CHECK(PlanDial("10.0.0.9", true, &r, 1, 6500).ip == "10.0.0.9");
+  CHECK(PlanDial("", true, &r, 1, 6500).ip == "10.0.0.9");  // noaddr: the name only
+  // A stale answer is looked up again before the next connect.
+  p = PlanDial("10.0.0.1", true, &r, 0, 6000 + kResolveFreshMs);
+  CHECK(p.request);
+  CHECK(p.ip.empty());
+  // A failed lookup: the known IP at once, asked again only once the failure is kResolveFreshMs old.
+  r.failed_ms = 8000;
+  p = PlanDial("10.0.0.1", true, &r, 0, 8100);
+  CHECK(p.ip == "10.0.0.1");
+  CHECK_FALSE(p.request);
+  p = PlanDial("", true, &r, 0, 8100);  // nothing known but an old answer: try it
+  CHECK(p.ip == "10.0.0.9");
+  CHECK(PlanDial("10.0.0.1", true, &r, 0, 8000 + kResolveFreshMs).request);
+}
+
+TEST_CASE("address rules: which messages change a known node's address, and the flapping guard") {
+  AddressChangeInput in;
+  in.current = AddressText("10.0.0.1", 7000, 17000);
+  in.proposed = AddressText("10.0.0.2", 7000, 17000);
+  in.now_ms = 100000;
+  in.node_timeout_ms = 2000;
+  CHECK(in.current == "10.0.0.1:7000@17000");
+  // The node itself (header or inbound link) and a PONG on our link are taken at once.
+  in.source = AddressSource::kSelf;
+  CHECK(DecideAddressChange(in) == AddressChange::kAccept);
+  in.source = AddressSource::kConfirmed;
+  CHECK(DecideAddressChange(in) == AddressChange::kAccept);
+  AddressChangeInput same = in;
+  same.proposed = same.current;
+  CHECK(DecideAddressChange(same) == AddressChange::kSame);
+  AddressChangeInput noip = in;
+  noip.proposed = AddressText("", 7000, 17000);
+  CHECK(DecideAddressChange(noip) == AddressChange::kIgnore);
+  // Gossip: Redis's rule without a hostname (only for a node failing here that the gossip shows healthy).
+  in.source = AddressSource::kGossip;
+  CHECK(DecideAddressChange(in) == AddressChange::kIgnore);
+  in.failing_here = true;
+  CHECK(DecideAddressChange(in) == AddressChange::kIgnore);
+  in.gossip_healthy = true;
+  CHECK(DecideAddressChange(in) == AddressChange::kAccept);
+  // With a hostname the name is asked instead, unless our link to the node works (the gossip is stale).
+  in.has_hostname = true;
+  CHECK(DecideAddressChange(in) == AddressChange::kResolve);
+  in.link_working = true;
+  CHECK(DecideAddressChange(in) == AddressChange::kIgnore);
+  // Flapping: back to the previous address within one node timeout of the change is refused, later taken.
+  AddressChangeInput flap;
+  flap.current = AddressText("10.0.0.2", 7000, 17000);
+  flap.proposed = AddressText("10.0.0.1", 7000, 17000);
+  flap.previous = AddressText("10.0.0.1", 7000, 17000);
+  flap.changed_ms = 99000;
+  flap.now_ms = 100000;
+  flap.node_timeout_ms = 2000;
+  flap.source = AddressSource::kSelf;
+  CHECK(DecideAddressChange(flap) == AddressChange::kFlapRefused);
+  flap.proposed = AddressText("10.0.0.3", 7000, 17000);  // a third address is a move, not a flap
+  CHECK(DecideAddressChange(flap) == AddressChange::kAccept);
+  flap.proposed = flap.previous;
+  flap.now_ms = 101001;
+  CHECK(DecideAddressChange(flap) == AddressChange::kAccept);
+}
+
+TEST_CASE("address change: a known node id at a new address is updated without a handshake, flaps refused") {
+  ClusterNodeFixture f;
+  ClusterState& st = f.cl->state();
+  ClusterNode* b = f.AddMaster('b', 7001);
+  b->hostname = "node-b";
+  for (int s = 0; s < kClusterSlots; s++) st.AssignSlot(s, b);
+  b->config_epoch = 1;
+  size_t known = st.nodes().size();
+  // b restarted elsewhere and announces its new address: same node, new address, nothing else changes.
+  ClusterNode moved = *b;
+  moved.ip = "10.0.0.7";
+  BusMessage m = PingFrom(moved);
+  m.hostname = "node-b";
+  f.cl->HandleMessage(m, 0, "10.0.0.7");
+  CHECK(st.nodes().size() == known);
+  CHECK(b->ip == "10.0.0.7");
+  CHECK(b->num_slots == kClusterSlots);
+  CHECK(f.node.Do("CLUSTER NODES").find(Id('b') + " 10.0.0.7:7001@17001,node-b master") != std::string::npos);
+  // A message from the old address right after (a second process with b's id?) does not flip it back...
+  f.node.clock().AdvanceMs(500);
+  BusMessage old = PingFrom(*b);
+  old.ip = "10.0.0.1";
+  old.hostname = "node-b";
+  f.cl->HandleMessage(old, 0, "10.0.0.1");
+  CHECK(b->ip == "10.0.0.7");
+  // ...until a node timeout passed since the move.
+  f.node.clock().AdvanceMs(1000);
+  f.cl->HandleMessage(old, 0, "10.0.0.1");
+  CHECK(b->ip == "10.0.0.1");
+  // Gossip from a third node about b at another address: b has a hostname, so its name is asked instead.
+  ClusterNode* c = f.AddMaster('c', 7002);
+  BusMessage g = PingFrom(*c);
+  BusMessage::Gossip e;
+  e.id = b->id;
+  e.ip = "10.0.0.8";
+  e.port = 7001;
+  e.cport = 17001;
+  e.flags = kNodeMaster;
+  g.gossip.push_back(e);
+  b->flags |= kNodePFail;
+  f.cl->HandleMessage(g, 0, "10.0.0.1");
+  CHECK(b->ip == "10.0.0.1");
+  // Without a hostname a failing node's gossiped address is taken (Redis's rule).
+  b->hostname.clear();
+  f.node.clock().AdvanceMs(3000);
+  f.cl->HandleMessage(g, 0, "10.0.0.1");
+  CHECK(b->ip == "10.0.0.8");
+}
+
+TEST_CASE("nodes.conf: a node with a hostname and no address keeps its name and ports") {
+  std::string text = Id('a') + " 10.0.0.5:7000@17000,node-a myself,master - 0 0 1 connected 0-16383\n" + Id('b') +
+                     " :7001@17001,node-b master,noaddr - 0 0 2 disconnected\n"
+                     "vars currentEpoch 2 lastVoteEpoch 0\n";
+  ClusterState st;
+  REQUIRE(st.LoadConfigText(text).ok());
+  ClusterNode* b = st.Find(Id('b'));
+  REQUIRE(b != nullptr);
+  CHECK(b->ip.empty());
+  CHECK(b->hostname == "node-b");
+  CHECK(b->port == 7001);
+  CHECK(b->cport == 17001);
+  CHECK(b->is(kNodeNoAddr));
+  CHECK(st.ConfigText(0) == text);
+}
+
+TEST_CASE("resolver: lookups run off the calling thread and come back through TakeResults") {
+  CHECK(net::IsNumericAddress("10.1.2.3"));
+  CHECK(net::IsNumericAddress("::1"));
+  CHECK_FALSE(net::IsNumericAddress("node-1"));
+  net::Resolver r(1);
+  r.Request("localhost");
+  r.Request("localhost");  // one lookup per name at a time
+  std::vector<net::Resolver::Result> got;
+  for (int i = 0; i < 500 && got.empty(); i++) {
+    got = r.TakeResults();
+    if (got.empty()) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  REQUIRE(got.size() == 1);
+  CHECK(got[0].name == "localhost");
+  CHECK(net::IsNumericAddress(got[0].ip));
+  CHECK(r.in_flight() == 0);
 }

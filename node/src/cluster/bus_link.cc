@@ -27,6 +27,14 @@ Status Cluster::Listen() {
   StatusOr<net::Socket> s = net::Listen(addr, bus, 511);
   if (!s.ok()) return Status::Error("Failed listening on port " + std::to_string(bus) + " (cluster bus): " + s.status().message());
   listen_socket_ = std::move(*s);
+  listen_addr_ = addr;
+  source_ip_ = net::SourceAddressFor(cfg.bind);
+  // Bound to one address: that is where peers reach us, also after a restart on a new address (a container
+  // re-created with the same nodes.conf). A fresh node keeps Redis's rule (learn it from the first MEET).
+  if (addr != "*" && restarted_with_ip_) {
+    AdoptOwnAddress(addr, "the bind address");
+    own_ip_checked_ = true;
+  }
   server_->loop()->Add(listen_socket_.fd(), EventLoop::kReadable, [this](int lfd, uint32_t) { AcceptBus(lfd); });
   return Status::Ok();
 }
@@ -47,18 +55,71 @@ void Cluster::AcceptBus(int lfd) {
     server_->loop()->Add(fd, EventLoop::kReadable, [this, id](int, uint32_t ev) { OnLinkEvent(id, ev); });
   }
 }
-bool Cluster::PeerAddress(const ClusterNode& n, std::string* ip, int* cport) const {
-  if (n.ip.empty() || n.cport <= 0) return false;
-  *ip = n.ip;
+bool Cluster::PeerAddress(ClusterNode& n, std::string* ip, int* cport) {
+  if (n.cport <= 0) return false;
+  const ResolvedName* name = nullptr;
+  if (!n.hostname.empty()) {
+    auto it = names_.find(n.hostname);
+    if (it != names_.end()) name = &it->second;
+  }
+  int64_t now = now_ms();
+  DialPlan plan = PlanDial(n.ip, !n.hostname.empty(), name, n.dial_attempts, now);
+  if (plan.request) {
+    names_[n.hostname].requested_ms = now;
+    resolver_.Request(n.hostname);
+  }
+  if (plan.ip.empty()) return false;  // waiting for the lookup (the cron tries again in 100 ms)
+  *ip = plan.ip;
   *cport = n.cport;
   return true;
+}
+
+void Cluster::PollResolver(int64_t now) {
+  for (net::Resolver::Result& r : resolver_.TakeResults()) {
+    ResolvedName& e = names_[r.name];
+    e.requested_ms = 0;
+    if (r.ip.empty()) {
+      if (e.failed_ms == 0 || e.failed_ms < e.resolved_ms) LogVerbose("Could not resolve " + r.name + ": " + r.error);
+      e.failed_ms = now;
+      continue;
+    }
+    if (!e.ip.empty() && e.ip != r.ip) LogNotice("Hostname " + r.name + " resolves to " + r.ip + " now (was " + e.ip + ")");
+    e.ip = r.ip;
+    e.resolved_ms = now;
+  }
+  // Only the names of nodes we know are kept (a forgotten node's name goes with it).
+  if (cron_iteration_ % 100 == 0) {
+    for (auto it = names_.begin(); it != names_.end();) {
+      bool used = false;
+      for (auto& [id, n] : state_.nodes()) used = used || n->hostname == it->first;
+      if (!used && it->second.requested_ms == 0) it = names_.erase(it);
+      else ++it;
+    }
+  }
+}
+
+void Cluster::ForgetLookup(const std::string& hostname) {
+  auto it = names_.find(hostname);
+  if (it != names_.end() && it->second.requested_ms == 0) it->second.resolved_ms = 0;
+}
+
+void Cluster::AdoptOwnAddress(const std::string& ip, const char* how) {
+  ClusterNode* me = state_.myself();
+  if (!server_->config().cluster_announce_ip.empty() || ip.empty() || ip == me->ip) return;
+  LogNotice("IP address for this node updated to " + ip + " (was " + (me->ip.empty() ? "unknown" : me->ip) +
+            ", from " + how + ")");
+  me->ip = ip;
+  // Peers take our address from our links (the header's ip stays empty), so only nodes.conf and what we
+  // show clients change; PONG everyone so CLUSTER NODES everywhere agrees at once.
+  BroadcastConfigSoon();
 }
 
 void Cluster::ConnectTo(ClusterNode* n) {
   std::string ip;
   int cport;
   if (!PeerAddress(*n, &ip, &cport)) return;
-  StatusOr<net::Socket> s = net::StartConnect(ip, cport);
+  n->dial_attempts++;
+  StatusOr<net::Socket> s = net::StartConnect(ip, cport, source_ip_);
   if (!s.ok()) {
     // No ping could be sent: count from now, or a dead node would never time out.
     if (n->ping_sent_ms == 0) n->ping_sent_ms = now_ms();
@@ -135,6 +196,13 @@ void Cluster::OnLinkEvent(uint64_t link_id, uint32_t events) {
       return;
     }
     n->link_connected = true;
+    // Restarted on a new address with a wildcard bind: our first outbound link shows the address peers see
+    // us at (the kernel's source address towards them), checked once per start.
+    if (!own_ip_checked_ && restarted_with_ip_) {
+      own_ip_checked_ = true;
+      StatusOr<net::Endpoint> local = net::LocalEndpoint(l->conn.fd());
+      if (local.ok()) AdoptOwnAddress(local->ip, "the local address of the first bus link");
+    }
     // Keep the time of a ping already pending: a reconnect must not hide a silent node.
     int64_t old_ping = n->ping_sent_ms;
     SendPing(l, n->is(kNodeMeet) ? MsgType::kMeet : MsgType::kPing);

@@ -48,6 +48,7 @@ Status Cluster::Init(bool load_file) {
   if (loaded && state_.myself()->is_master() && state_.myself()->num_slots > 0) {
     writable_after_ms_ = now_ms() + kWritableDelayMs;
   }
+  restarted_with_ip_ = loaded && !state_.myself()->ip.empty();
   if (!loaded) {
     state_.Add("", kNodeMyself | kNodeMaster);
     LogNotice("No cluster configuration found, I'm " + state_.myself()->id);
@@ -69,7 +70,7 @@ void Cluster::AdoptMyself() {
   ClusterNode* me = state_.myself();
   if (me->is_replica()) {
     ClusterNode* m = state_.Find(me->master_id);
-    if (m != nullptr && !m->ip.empty()) repl_->ReplicateFrom(m->ip, m->port);
+    if (m != nullptr && (!m->ip.empty() || !m->hostname.empty())) FollowMaster(*m);
     else server_->set_replica(true);
   }
 }
@@ -97,6 +98,7 @@ void Cluster::Cron() {
   if (now - last_ping_round_ms_ < 100 && last_ping_round_ms_ != 0) return;
   last_ping_round_ms_ = now;
   cron_iteration_++;
+  PollResolver(now);
   // cluster-announce-* may change at run time (CONFIG SET): what we announce follows on the next ping.
   ApplyAnnounce();
   const Config& cfg = server_->config();
@@ -110,7 +112,8 @@ void Cluster::Cron() {
   for (auto& [id, n] : state_.nodes()) nodes.push_back(n.get());
   bool sockets = listen_socket_.valid();
   for (ClusterNode* n : nodes) {
-    if (n->is(kNodeMyself) || n->is(kNodeNoAddr)) continue;
+    // A node without an address is dialled again only when it has a name to look up.
+    if (n->is(kNodeMyself) || (n->is(kNodeNoAddr) && n->hostname.empty())) continue;
     if (n->is(kNodeHandshake) && now - n->ctime_ms > handshake_timeout) {
       CloseLinksOf(n->id);
       state_.Remove(n);
@@ -133,7 +136,7 @@ void Cluster::Cron() {
   ClusterNode* me = state_.myself();
   if (me->is_replica()) {
     ClusterNode* m = state_.Find(me->master_id);
-    if (m != nullptr && !m->ip.empty()) repl_->ReplicateFrom(m->ip, m->port);
+    if (m != nullptr && (!m->ip.empty() || !m->hostname.empty())) FollowMaster(*m);
   }
   UpdateState();
 }
@@ -180,6 +183,14 @@ Status Cluster::Meet(const std::string& ip, int port, int cport) {
   return Status::Ok();
 }
 
+void Cluster::FollowMaster(const ClusterNode& m) {
+  // By name when the master announces one, so that a master re-created on a new address is found on the
+  // next reconnect (replication resolves it off the event loop each time); the IP we know is the fallback,
+  // and a change of it makes a replica still dialling (or linked to) the old address reconnect
+  // (redis/redis#14633: Redis replicas keep dialling the old IP).
+  repl_->ReplicateFrom(m.hostname.empty() ? m.ip : m.hostname, m.port, m.ip);
+}
+
 void Cluster::SetNodeAsMaster(ClusterNode* n) {
   if (n->is_master()) return;
   n->flags &= ~kNodeReplica;
@@ -204,8 +215,8 @@ void Cluster::SetMyMaster(ClusterNode* master) {
     me->flags |= kNodeReplica;
   }
   me->master_id = master->id;
-  if (!master->ip.empty()) {
-    repl_->ReplicateFrom(master->ip, master->port);
+  if (!master->ip.empty() || !master->hostname.empty()) {
+    FollowMaster(*master);
   } else {
     server_->set_replica(true);
   }

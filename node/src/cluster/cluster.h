@@ -19,8 +19,11 @@
 //     the one with the smaller id bumps currentEpoch and takes it as its configEpoch. A slot claimed by a
 //     master with a greater configEpoch than its current owner's moves to the claimer; a claim with a smaller
 //     configEpoch is answered with UPDATE (the owner's epoch and slots) so the stale node corrects itself.
-//   - Addresses: peers are addressed only through PeerAddress (announce-ip/port/bus-port as the peer sent
-//     them, else the address its frames came from), so re-resolving hostnames later changes one place.
+//   - Addresses: peers are dialled only through PeerAddress (announce-ip/port/bus-port as the peer sent
+//     them, else the address its frames came from; a peer with a hostname at what the name resolves to now,
+//     address_rules.h). A known node id heard from a new address (its header, its inbound link, or a PONG
+//     on a link dialled at its name's new address) is updated without a new handshake (MaybeChangeAddress);
+//     our own address is corrected at start (AdoptOwnAddress). Outgoing links bind to the first bind address.
 //   - Malformed frames are dropped, counted (CLUSTER INFO cluster_stats_messages_malformed_received, CLUSTER
 //     LINKS), logged, and the link is closed.
 // State changes mark "save" and "update state" to do before the event loop sleeps (config file written
@@ -38,11 +41,13 @@
 #include <string>
 #include <vector>
 
+#include "cluster/address_rules.h"
 #include "cluster/bus_message.h"
 #include "cluster/cluster_state.h"
 #include "cluster/failover_rules.h"
 #include "cluster/redirect.h"
 #include "cluster/replication_link.h"
+#include "net/resolver.h"
 #include "net/socket.h"
 #include "server/server.h"
 
@@ -154,7 +159,16 @@ class Cluster : public Subsystem {
   void ClearFailureIfNeeded(ClusterNode* n);
   void HandleEpochCollision(ClusterNode* sender);
   void SetNodeAsMaster(ClusterNode* n);
-  bool PeerAddress(const ClusterNode& n, std::string* ip, int* cport) const;  // one place for addressing
+  bool PeerAddress(ClusterNode& n, std::string* ip, int* cport);  // one place for addressing
+  // Address changes (address_rules.h): applies DecideAddressChange's answer; true if the address changed.
+  bool MaybeChangeAddress(ClusterNode* n, const std::string& ip, int port, int cport, AddressSource src,
+                          bool gossip_healthy = false);
+  void PollResolver(int64_t now);
+  void ForgetLookup(const std::string& hostname);  // the next connect asks again
+  // Our own address when cluster-announce-ip is unset and nodes.conf had one (we may have moved).
+  void AdoptOwnAddress(const std::string& ip, const char* how);
+  // Replication follows `m`: by hostname when it has one (re-resolved on each reconnect), else its IP.
+  void FollowMaster(const ClusterNode& m);
   void StartHandshake(const std::string& ip, int port, int cport, bool meet);
   bool Blacklisted(const std::string& id);
   // bus_publish.cc
@@ -188,6 +202,13 @@ class Cluster : public Subsystem {
   bool persist_ = false;
   bool todo_save_ = false, todo_update_ = false, todo_broadcast_ = false;
   net::Socket listen_socket_;
+  std::string listen_addr_;     // the bus listens here ("*" = every IPv4 address)
+  std::string source_ip_;       // outgoing links bind to this (net::SourceAddressFor), "" = any
+  bool own_ip_checked_ = false; // our address was checked against our first outbound link
+  bool restarted_with_ip_ = false;  // nodes.conf gave us an address of our own (it may be stale now)
+  // Peer hostnames: lookups run on the resolver's threads, answers are kept in names_ (address_rules.h).
+  net::Resolver resolver_{2};
+  std::map<std::string, ResolvedName> names_;
   std::map<uint64_t, std::unique_ptr<Link>> links_;
   uint64_t next_link_id_ = 1;
   int dispatch_depth_ = 0;                 // > 0 while handling a message: link closes are deferred

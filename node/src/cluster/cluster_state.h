@@ -74,6 +74,13 @@ struct ClusterNode {
   int num_slots = 0;
   FailureReports fail_reports;
   bool link_connected = false;   // outbound link up (for "connected"/"disconnected")
+  // Address changes (address_rules.h): the address before our last change of it and when that was (the
+  // flapping guard), and the connects since the node last answered (dialling alternates between its
+  // hostname's answer and the known IP).
+  std::string prev_addr;
+  int64_t addr_changed_ms = 0;
+  uint64_t dial_attempts = 0;
+  int64_t flap_logged_ms = 0;
 
   bool is(uint16_t f) const { return (flags & f) != 0; }
   bool is_master() const { return is(kNodeMaster); }

@@ -36,6 +36,56 @@ void Cluster::StartHandshake(const std::string& ip, int port, int cport, bool me
   n->pong_received_ms = now_ms();
 }
 
+bool Cluster::MaybeChangeAddress(ClusterNode* n, const std::string& ip, int port, int cport, AddressSource src,
+                                 bool gossip_healthy) {
+  int64_t now = now_ms();
+  AddressChangeInput in;
+  in.current = AddressText(n->ip, n->port, n->cport);
+  in.proposed = AddressText(ip, port, cport);
+  in.previous = n->prev_addr;
+  in.changed_ms = n->addr_changed_ms;
+  in.now_ms = now;
+  in.node_timeout_ms = server_->config().cluster_node_timeout;
+  in.source = src;
+  in.has_hostname = !n->hostname.empty();
+  in.failing_here = n->is(kNodePFail | kNodeFail);
+  in.gossip_healthy = gossip_healthy;
+  Link* out = OutboundOf(n->id);
+  in.link_working = out != nullptr && !out->conn.connecting() && n->link_connected && n->ping_sent_ms == 0;
+  AddressChange d = DecideAddressChange(in);
+  switch (d) {
+    case AddressChange::kSame:
+    case AddressChange::kIgnore:
+      return false;
+    case AddressChange::kResolve:
+      ForgetLookup(n->hostname);
+      return false;
+    case AddressChange::kFlapRefused:
+      if (now - n->flap_logged_ms > 10000) {
+        n->flap_logged_ms = now;
+        LogWarning("Node " + n->id + " seen at " + in.proposed + " again within one node timeout of moving to " +
+                   in.current + ": " + AddressChangeText(d) + " (two processes with one node id?)");
+      }
+      return false;
+    case AddressChange::kAccept:
+      break;
+  }
+  static const char* kHow[] = {"its own message", "a PONG on our link", "gossip"};
+  LogNotice("Address of node " + n->id + (n->hostname.empty() ? std::string() : " (" + n->hostname + ")") +
+            " changed from " + in.current + " to " + in.proposed + " (" + kHow[static_cast<int>(src)] + ")");
+  if (!n->ip.empty()) n->prev_addr = in.current;
+  n->addr_changed_ms = now;
+  n->ip = ip;
+  n->port = port;
+  n->cport = cport;
+  n->flags &= ~kNodeNoAddr;
+  n->dial_attempts = 0;
+  // Our outbound link goes to the old address, unless it is the one that just proved the new one.
+  if (src != AddressSource::kConfirmed && out != nullptr) CloseLink(out->id, "peer address changed");
+  MarkChanged();
+  return true;
+}
+
 void Cluster::MarkFailingIfNeeded(ClusterNode* n) {
   if (!n->is(kNodePFail) || n->is(kNodeFail)) return;
   size_t failures = n->fail_reports.CountValid(now_ms(), server_->config().cluster_node_timeout * kFailReportValidityMult);
@@ -130,14 +180,11 @@ void Cluster::ProcessGossip(const BusMessage& m, ClusterNode* sender) {
         int64_t pong = static_cast<int64_t>(g.pong_received_s) * 1000;
         if (pong <= now + 500 && pong > n->pong_received_ms) n->pong_received_ms = pong;
       }
-      // A failing node gossiped under a new address: reconnect there.
-      if (n->is(kNodeFail | kNodePFail) && !(g.flags & (kNodeNoAddr | kNodeFail | kNodePFail)) && !g.ip.empty() &&
-          (n->ip != g.ip || n->port != g.port || n->cport != g.cport)) {
-        CloseLinksOf(n->id);
-        n->ip = g.ip;
-        n->port = g.port;
-        n->cport = g.cport;
-        n->flags &= ~kNodeNoAddr;
+      // A node gossiped under a new address: taken for a failing node (Redis's rule), a fresh lookup of its
+      // name for a node with a hostname (address_rules.h).
+      if (sender != nullptr && !g.ip.empty() && (n->ip != g.ip || n->port != g.port || n->cport != g.cport)) {
+        bool healthy = !(g.flags & (kNodeNoAddr | kNodeFail | kNodePFail));
+        if (MaybeChangeAddress(n, g.ip, g.port, g.cport, AddressSource::kGossip, healthy)) CloseLinksOf(n->id);
       }
     } else if (sender != nullptr && !(g.flags & kNodeNoAddr) && !g.ip.empty() && !Blacklisted(g.id)) {
       StartHandshake(g.ip, g.port, g.cport, false);
@@ -153,7 +200,11 @@ void Cluster::HandleMessage(const BusMessage& m, uint64_t link_id, const std::st
   ClusterNode* me = state_.myself();
   ClusterNode* sender = state_.Find(m.sender);
   if (sender != nullptr && sender->is(kNodeHandshake)) sender = nullptr;
-  if (sender == me) return;  // our own message reflected (should not happen)
+  if (sender == me) {
+    // We dialled ourselves: a peer's stale address is ours now (addresses reused after a restart).
+    if (link != nullptr && !link->inbound) CloseLink(link_id, "the address leads to this node");
+    return;
+  }
   if (sender != nullptr) {
     sender->data_received_ms = now;
     if (link != nullptr && link->inbound && link->node_id.empty()) {
@@ -255,8 +306,10 @@ void Cluster::HandlePingLike(const BusMessage& m, uint64_t link_id, const std::s
     if (link != nullptr && !link->inbound && m.type == MsgType::kPong) {
       ClusterNode* ln = state_.Find(link->node_id);
       if (ln != nullptr && ln->is(kNodeHandshake)) {
-        if (state_.Find(m.sender) != nullptr) {
-          // Known already under its real id: drop the handshake node.
+        if (ClusterNode* known = state_.Find(m.sender)) {
+          // Known already under its real id: drop the handshake node. The address it answered on is proven
+          // (CLUSTER MEET of a node that moved, or a gossiped address of an id we know).
+          if (!known->is(kNodeMyself)) MaybeChangeAddress(known, ln->ip, ln->port, ln->cport, AddressSource::kConfirmed);
           std::string hid = ln->id;
           state_.Remove(ln);
           CloseLinksOf(hid);
@@ -274,30 +327,45 @@ void Cluster::HandlePingLike(const BusMessage& m, uint64_t link_id, const std::s
         sender = ln;
         MarkChanged();
       } else if (ln != nullptr && ln->id != m.sender) {
-        // The node at this address is another node now: forget the address, reconnect when it is gossiped.
-        ln->flags |= kNodeNoAddr;
-        ln->ip.clear();
-        ln->port = 0;
-        ln->cport = 0;
+        if (!ln->hostname.empty() && link->peer_ip != ln->ip) {
+          // A lookup of its name led to another node (a stale DNS answer): ask again, keep its address.
+          ForgetLookup(ln->hostname);
+        } else {
+          // The node at this address is another node now: forget the address; reconnect when it is
+          // gossiped, or (a node with a hostname, whose ports we keep) where its name resolves.
+          LogNotice("Node " + ln->id + " is not at " + ln->ip + " any more (" + m.sender + " answered there)");
+          ln->flags |= kNodeNoAddr;
+          ln->ip.clear();
+          if (ln->hostname.empty()) {
+            ln->port = 0;
+            ln->cport = 0;
+          } else {
+            ForgetLookup(ln->hostname);
+          }
+        }
         CloseLink(link_id, "PONG with a mismatching sender id");
         MarkChanged();
         return;
       }
     }
     if (sender == nullptr) return;
-    // Address and hostname as the sender announces them.
-    std::string ip = m.ip.empty() ? (link != nullptr && link->inbound ? peer_ip : sender->ip) : m.ip;
-    if (!ip.empty() && (ip != sender->ip || m.port != sender->port || m.cport != sender->cport)) {
-      sender->ip = ip;
-      sender->port = m.port;
-      sender->cport = m.cport;
-      sender->flags &= ~kNodeNoAddr;
-      Link* out = OutboundOf(sender->id);
-      if (out != nullptr) CloseLink(out->id, "peer address changed");
+    // Address: as the sender announces it, else where its inbound link comes from, else (a PONG on our
+    // link, dialled where its hostname resolves) the address our link reached. No new handshake: the stale
+    // outbound link is dropped and redialled (MaybeChangeAddress).
+    AddressSource src = AddressSource::kSelf;
+    std::string ip = m.ip;
+    if (ip.empty() && link != nullptr && link->inbound) {
+      ip = peer_ip;
+    } else if (ip.empty() && link != nullptr && m.type == MsgType::kPong && link->node_id == sender->id) {
+      ip = peer_ip;
+      src = AddressSource::kConfirmed;
+    } else if (ip.empty()) {
+      ip = sender->ip;
+    }
+    if (!ip.empty() && MaybeChangeAddress(sender, ip, m.port, m.cport, src)) {
       link = nullptr;
       lit = links_.find(link_id);
       if (lit != links_.end()) link = lit->second.get();
-      MarkChanged();
     }
     if (sender->hostname != m.hostname) {
       sender->hostname = m.hostname;
@@ -306,6 +374,7 @@ void Cluster::HandlePingLike(const BusMessage& m, uint64_t link_id, const std::s
     if (m.type == MsgType::kPong && link != nullptr && !link->inbound && link->node_id == sender->id) {
       sender->pong_received_ms = now;
       sender->ping_sent_ms = 0;
+      sender->dial_attempts = 0;
       if (sender->is(kNodePFail)) {
         sender->flags &= ~kNodePFail;
         todo_update_ = true;
@@ -394,8 +463,15 @@ void Cluster::PingAndDetectFailures(int64_t now) {
     if (pick != nullptr) SendPing(OutboundOf(pick->id), MsgType::kPing);
   }
   for (ClusterNode* n : nodes) {
-    if (n->is(kNodeMyself) || n->is(kNodeNoAddr) || n->is(kNodeHandshake)) continue;
+    if (n->is(kNodeMyself) || (n->is(kNodeNoAddr) && n->hostname.empty()) || n->is(kNodeHandshake)) continue;
     Link* l = OutboundOf(n->id);
+    // A connect that hangs (an old address nobody answers at: a removed container, a rescheduled pod) is
+    // given up after half the node timeout, so the next attempt can go where the node is now.
+    if (l != nullptr && l->conn.connecting() && now - l->ctime_ms > std::max<int64_t>(timeout / 2, 500)) {
+      if (n->ping_sent_ms == 0) n->ping_sent_ms = now;
+      CloseLink(l->id, "connect timed out");
+      l = nullptr;
+    }
     // A link that is up but gets no answer for half the timeout is reconnected (the node may be fine).
     if (l != nullptr && !l->conn.connecting() && now - l->ctime_ms > timeout && n->ping_sent_ms &&
         now - n->ping_sent_ms > timeout / 2 && now - n->data_received_ms > timeout / 2) {

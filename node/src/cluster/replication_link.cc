@@ -11,8 +11,8 @@ class SubsystemLink : public ReplicationLink {
  public:
   SubsystemLink(Server& server) : server_(server) {}
   Replication* repl() const { return server_.subsystem<Replication>(); }
-  void ReplicateFrom(const std::string& host, int port) override {
-    if (Replication* r = repl()) r->ReplicateFrom(host, port);
+  void ReplicateFrom(const std::string& host, int port, const std::string& ip) override {
+    if (Replication* r = repl()) r->ReplicateFrom(host, port, ip);
     else server_.set_replica(true);
   }
   void BecomeMaster() override {

@@ -326,9 +326,24 @@ void Replication::ServeWaiters() {
 
 // ---- Role changes ----
 
-void Replication::ReplicateFrom(const std::string& host, int port) {
-  if (master_host_ == host && master_port_ == port && state_ != LinkState::kNone) return;
+void Replication::ReplicateFrom(const std::string& host, int port, const std::string& fallback_ip) {
+  if (master_host_ == host && master_port_ == port && state_ != LinkState::kNone) {
+    if (fallback_ip == master_fallback_ip_) return;
+    std::string old = master_fallback_ip_;
+    master_fallback_ip_ = fallback_ip;
+    // Same master, known at a new address now: a link being set up (or up) to another address is redone
+    // there, instead of waiting out repl-timeout on an address that is gone (redis/redis#14633).
+    if (!old.empty() && !fallback_ip.empty() && state_ != LinkState::kConnect && dialed_ip_ != fallback_ip) {
+      LogNotice("MASTER " + host + ":" + std::to_string(port) + " moved to " + fallback_ip + ", reconnecting");
+      DropLink("Master address changed");
+      next_connect_ms_ = 0;
+      StartConnect();
+    }
+    return;
+  }
   DropLink("replicating from a new master");
+  master_fallback_ip_ = fallback_ip;
+  lookup_started_ms_ = 0;
   if (!is_replica()) {
     // Our history so far becomes what we continue from: we keep replid as the history we want to follow
     // until the new master tells us its own.
@@ -367,6 +382,7 @@ void Replication::BecomeMaster() {
   NewReplid();
   master_host_.clear();
   master_port_ = 0;
+  master_fallback_ip_.clear();
   SetState(LinkState::kNone);
   server_->set_replica(false);
   SetLogRole('M');
@@ -381,13 +397,35 @@ void Replication::StartConnect() {
   if (state_ != LinkState::kConnect || server_->loading()) return;
   int64_t now = server_->clock().NowMs();
   if (now < next_connect_ms_) return;
+  std::string ip = master_host_;
+  if (!net::IsNumericAddress(master_host_)) {
+    // Resolved again for every attempt, off the event loop; the attempt waits for the answer at most a
+    // second, then uses the last known IP (a lookup that hangs, a name the DNS does not know yet).
+    PollLookup();
+    if (lookup_started_ms_ == 0) {
+      lookup_started_ms_ = now;
+      lookup_done_ = false;
+      lookup_ip_.clear();
+      resolver_.Request(master_host_);
+    }
+    if (!lookup_done_ && now - lookup_started_ms_ < 1000) return;  // the cron asks again
+    ip = lookup_ip_.empty() ? master_fallback_ip_ : lookup_ip_;
+    lookup_started_ms_ = 0;
+    if (ip.empty()) {
+      next_connect_ms_ = now + 1000;
+      LogWarning("Unable to connect to MASTER " + master_host_ + ":" + std::to_string(master_port_) +
+                 ": the name does not resolve");
+      return;
+    }
+  }
   next_connect_ms_ = now + 1000;
-  auto sock = net::StartConnect(master_host_, master_port_);
+  auto sock = net::StartConnect(ip, master_port_, net::SourceAddressFor(server_->config().bind));
   if (!sock.ok()) {
     LogWarning("Unable to connect to MASTER " + master_host_ + ":" + std::to_string(master_port_) + ": " +
                sock.status().message());
     return;
   }
+  dialed_ip_ = ip;
   int fd = sock->fd();
   link_ = net::Connection(std::move(*sock));  // state_ says when it is connected
   SetState(LinkState::kConnecting);
@@ -594,7 +632,17 @@ void Replication::OnMasterStreamApplied(std::string_view raw) {
   }
 }
 
+void Replication::PollLookup() {
+  for (net::Resolver::Result& r : resolver_.TakeResults()) {
+    if (r.name != master_host_ || lookup_started_ms_ == 0) continue;  // a lookup for an earlier master
+    lookup_done_ = true;
+    lookup_ip_ = r.ip;
+    if (r.ip.empty()) LogVerbose("Could not resolve MASTER " + r.name + ": " + r.error);
+  }
+}
+
 void Replication::DropLink(const std::string& why) {
+  dialed_ip_.clear();
   if (link_.valid()) server_->loop()->Remove(link_.fd());
   link_ = net::Connection();
   if (master_client_ != nullptr) {
@@ -622,6 +670,7 @@ void Replication::OnClientFreed(Client* c) {
     master_client_ = nullptr;
     if (state_ == LinkState::kConnected) {
       LogWarning("Connection with master lost.");
+      dialed_ip_.clear();
       SetState(LinkState::kConnect);
       link_down_since_ms_ = server_->clock().NowMs();
     }

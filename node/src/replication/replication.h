@@ -29,6 +29,7 @@
 #include <string_view>
 #include <vector>
 
+#include "net/resolver.h"
 #include "net/socket.h"
 #include "persistence/snapshot_stream.h"
 #include "server/server.h"
@@ -76,7 +77,11 @@ class Replication : public Subsystem {
   void Wait(Client* c, int64_t numreplicas, int64_t timeout_ms, ReplyBuilder& reply);
 
   // Role changes.
-  void ReplicateFrom(const std::string& host, int port);  // REPLICAOF host port, CLUSTER REPLICATE
+  // REPLICAOF host port, CLUSTER REPLICATE. `host` is an IP or a hostname: a name is looked up off the event
+  // loop before each connect attempt (net::Resolver), and `fallback_ip` (cluster mode: the master's last
+  // known IP) is dialled when it does not resolve. A new fallback_ip while the link is not up, or up to
+  // another address, reconnects: the master moved (redis/redis#14633).
+  void ReplicateFrom(const std::string& host, int port, const std::string& fallback_ip = "");
   void BecomeMaster();                                   // REPLICAOF NO ONE, failover promotion
   bool is_replica() const { return !master_host_.empty(); }
   const std::string& master_host() const { return master_host_; }
@@ -125,6 +130,14 @@ class Replication : public Subsystem {
   // Replica side.
   std::string master_host_;
   int master_port_ = 0;
+  std::string master_fallback_ip_;
+  std::string dialed_ip_;          // the address of the current link ("" = none)
+  // Looking up master_host_ for the next connect attempt (a hostname only).
+  net::Resolver resolver_{1};
+  int64_t lookup_started_ms_ = 0;  // 0 = no lookup for this attempt yet
+  bool lookup_done_ = false;
+  std::string lookup_ip_;          // its answer ("" = failed)
+  void PollLookup();
   LinkState state_ = LinkState::kNone;
   net::Connection link_;         // to our master until the transfer ends (then the master's client)
   int handshake_replies_ = 0;    // replies read so far (PING, AUTH, REPLCONF x2)
