@@ -1098,6 +1098,23 @@ TEST_CASE("address change: a known node id at a new address is updated without a
   CHECK(b->ip == "10.0.0.8");
 }
 
+TEST_CASE("CLUSTER MEET takes a hostname (looked up before dialling), refuses what is neither name nor IP") {
+  ClusterNodeFixture f;
+  CHECK(f.node.Do("CLUSTER MEET redis-node-2 7001") == "OK");
+  bool found = false;
+  for (auto& [id, n] : f.cl->state().nodes()) {
+    if (n->is(kNodeHandshake) && n->hostname == "redis-node-2" && n->ip.empty() && n->port == 7001 && n->cport == 17001) {
+      found = true;
+    }
+  }
+  CHECK(found);
+  CHECK(f.node.Do("CLUSTER MEET bad_name 7001") == "(error) ERR Invalid node address specified: bad_name:7001");
+  CHECK(f.node.Do("CLUSTER MEET -x 7001") == "(error) ERR Invalid node address specified: -x:7001");
+  CHECK(IsValidHostname("redis-node-1.redis.default.svc.cluster.local"));
+  CHECK_FALSE(IsValidHostname("a..b"));
+  CHECK_FALSE(IsValidHostname(""));
+}
+
 TEST_CASE("nodes.conf: a node with a hostname and no address keeps its name and ports") {
   std::string text = Id('a') + " 10.0.0.5:7000@17000,node-a myself,master - 0 0 1 connected 0-16383\n" + Id('b') +
                      " :7001@17001,node-b master,noaddr - 0 0 2 disconnected\n"

@@ -175,12 +175,32 @@ Status Cluster::Meet(const std::string& ip, int port, int cport) {
     inet_ntop(AF_INET, &a4, norm, sizeof(norm));
   } else if (inet_pton(AF_INET6, ip.c_str(), &a6) == 1) {
     inet_ntop(AF_INET6, &a6, norm, sizeof(norm));
+  } else if (IsValidHostname(ip)) {
+    // A name (Redis 7.0 refuses it): `redis-cli --cluster create redis-node-1:6379 ...` sends the names it
+    // was given. The handshake node has no IP yet; the bus looks the name up off the event loop like any
+    // peer's hostname and dials the answer; an unresolvable name times out as a handshake does.
+    if (port <= 0 || port > 65535 || cport <= 0 || cport > 65535) return Status::Error("bad address");
+    StartHandshake("", port, cport, true, ip);
+    return Status::Ok();
   } else {
     return Status::Error("bad address");
   }
   if (port <= 0 || port > 65535 || cport <= 0 || cport > 65535) return Status::Error("bad address");
   StartHandshake(norm, port, cport, true);
   return Status::Ok();
+}
+
+bool IsValidHostname(const std::string& name) {
+  // RFC 1123 labels: letters, digits and '-', separated by dots, not starting or ending with '-' or '.'.
+  if (name.empty() || name.size() > 253 || name.front() == '-' || name.front() == '.' || name.back() == '-') {
+    return false;
+  }
+  for (char c : name) {
+    if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '.')) {
+      return false;
+    }
+  }
+  return name.find("..") == std::string::npos;
 }
 
 void Cluster::FollowMaster(const ClusterNode& m) {

@@ -53,6 +53,9 @@
 
 namespace rcs::cluster {
 
+// A name CLUSTER MEET accepts in place of an IP (RFC 1123 characters).
+bool IsValidHostname(const std::string& name);
+
 class Cluster : public Subsystem {
  public:
   explicit Cluster(Server* server);
@@ -169,7 +172,8 @@ class Cluster : public Subsystem {
   void AdoptOwnAddress(const std::string& ip, const char* how);
   // Replication follows `m`: by hostname when it has one (re-resolved on each reconnect), else its IP.
   void FollowMaster(const ClusterNode& m);
-  void StartHandshake(const std::string& ip, int port, int cport, bool meet);
+  // `hostname`: CLUSTER MEET of a name (no IP yet: the name is looked up before dialling).
+  void StartHandshake(const std::string& ip, int port, int cport, bool meet, const std::string& hostname = "");
   bool Blacklisted(const std::string& id);
   // bus_publish.cc
   void InstallPubSubHooks();

@@ -24,12 +24,13 @@ bool Cluster::Blacklisted(const std::string& id) {
   return true;
 }
 
-void Cluster::StartHandshake(const std::string& ip, int port, int cport, bool meet) {
+void Cluster::StartHandshake(const std::string& ip, int port, int cport, bool meet, const std::string& hostname) {
   for (auto& [id, n] : state_.nodes()) {
-    if (n->is(kNodeHandshake) && n->ip == ip && n->port == port && n->cport == cport) return;
+    if (n->is(kNodeHandshake) && n->ip == ip && n->hostname == hostname && n->port == port && n->cport == cport) return;
   }
   ClusterNode* n = state_.Add("", kNodeHandshake | (meet ? kNodeMeet : 0));
   n->ip = ip;
+  n->hostname = hostname;
   n->port = port;
   n->cport = cport;
   n->ctime_ms = now_ms();
@@ -309,7 +310,9 @@ void Cluster::HandlePingLike(const BusMessage& m, uint64_t link_id, const std::s
         if (ClusterNode* known = state_.Find(m.sender)) {
           // Known already under its real id: drop the handshake node. The address it answered on is proven
           // (CLUSTER MEET of a node that moved, or a gossiped address of an id we know).
-          if (!known->is(kNodeMyself)) MaybeChangeAddress(known, ln->ip, ln->port, ln->cport, AddressSource::kConfirmed);
+          if (!known->is(kNodeMyself)) {
+            MaybeChangeAddress(known, link->peer_ip, ln->port, ln->cport, AddressSource::kConfirmed);
+          }
           std::string hid = ln->id;
           state_.Remove(ln);
           CloseLinksOf(hid);

@@ -60,20 +60,23 @@ def info(server, section="default"):
     return fields(server, "INFO", section)
 
 
-def port_free(port):
+def port_free(port, host="127.0.0.1"):
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
         s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
-            s.bind(("127.0.0.1", port))
+            s.bind((host, port))
             return True
         except OSError:
             return False
 
 
 class Server:
-    """A node (ours or Debian's redis-server) on 127.0.0.1:port with its own directory."""
+    """A node (ours or Debian's redis-server) on host:port (127.0.0.1 unless another loopback address is
+    given; `host` may change between stop() and start(): a node restarted on a new address) with its own
+    directory."""
 
-    def __init__(self, port, args=(), binary=None, password=None, workdir=None):
+    def __init__(self, port, args=(), binary=None, password=None, workdir=None, host="127.0.0.1"):
+        self.host = host
         self.port = port
         self.binary = binary or NODE_BIN
         self.password = password
@@ -84,15 +87,15 @@ class Server:
         self.log_path = os.path.join(self.dir, "server.log")
 
     def command_line(self):
-        cmd = [self.binary, "--port", str(self.port), "--bind", "127.0.0.1", "--dir", self.dir,
+        cmd = [self.binary, "--port", str(self.port), "--bind", self.host, "--dir", self.dir,
                "--save", "", "--appendonly", "no"]
         if self.password:
             cmd += ["--requirepass", self.password, "--masterauth", self.password]
         return cmd + self.args
 
     def start(self, wait=True):
-        if not port_free(self.port):
-            raise AssertionError("port %d is busy before the test started" % self.port)
+        if not port_free(self.port, self.host):
+            raise AssertionError("port %s:%d is busy before the test started" % (self.host, self.port))
         log = open(self.log_path, "ab")
         self.proc = subprocess.Popen(self.command_line(), stdout=log, stderr=subprocess.STDOUT,
                                      stdin=subprocess.DEVNULL)
@@ -108,7 +111,7 @@ class Server:
         return self.cli("PING", check=False).strip() == "PONG"
 
     def cli(self, *args, check=True, timeout=20, extra=()):
-        cmd = [REDIS_CLI, "-h", "127.0.0.1", "-p", str(self.port)] + list(extra)
+        cmd = [REDIS_CLI, "-h", self.host, "-p", str(self.port)] + list(extra)
         if self.password:
             cmd += ["-a", self.password, "--no-auth-warning"]
         out = subprocess.run(cmd + [str(a) for a in args], capture_output=True, text=True, timeout=timeout)
@@ -118,7 +121,7 @@ class Server:
 
     def client(self, **kw):
         import redis  # Debian's python3-redis
-        return redis.Redis(host="127.0.0.1", port=self.port, password=self.password, socket_timeout=10, **kw)
+        return redis.Redis(host=self.host, port=self.port, password=self.password, socket_timeout=10, **kw)
 
     def log(self):
         try:
