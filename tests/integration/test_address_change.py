@@ -3,10 +3,10 @@
 
 Each node binds its own loopback address (127.0.0.0/8 needs no setup on Linux), all on the same port as in a
 container network, and announces a stable name (cluster-announce-hostname node-N). The names resolve through
-a private hosts file: the test re-executes itself under `unshare --mount` (root only; exit 77 = skipped) and
-bind-mounts a temp file over /etc/hosts inside that mount namespace only (the machine's /etc/hosts is never
-written; every write checks that the bind mount is in place), then rewrites that file in place (same inode)
-whenever addresses change, as a container DNS would answer.
+a private hosts file: the test re-executes itself under `unshare --mount --net` (root only; exit 77 = skipped),
+so its loopback, ports and bridge are its own, and bind-mounts a temp file over /etc/hosts inside that mount
+namespace only (the machine's /etc/hosts is never written; every write checks that the bind mount is in
+place), then rewrites that file in place (same inode) whenever addresses change, as a container DNS would.
 
 Variants and scenarios (each restart moves nodes to addresses no node used before, so a stale address is
 never answered by the node it names; scenario a2 reuses addresses crosswise, as `docker compose down/up` does):
@@ -20,6 +20,8 @@ never answered by the node it names; scenario a2 reuses addresses crosswise, as 
   hostnames, preferred endpoint hostname, formed by `redis-cli --cluster create node-1:port ...` (CLUSTER MEET
     with names): a (and the keys are read by redis-py following MOVED to node-N)
   no hostnames (IP only, as Redis): b and d (redis/redis#14633: the replica finds its moved master by itself)
+  container-like (netns): each node in a network namespace of its own on a bridge, bound to 0.0.0.0 with no
+    cluster-announce-ip as in Docker: a2 and a (a node learns its new address from its first bus link)
 After each: cluster_state:ok on all six (the time is printed next to 2 x node timeout), the same node ids,
 every shard serving the same slots, every node seen at its new address by all, every key readable, every
 replica's master_link_status:up, and `redis-cli --cluster check` clean.
@@ -31,8 +33,9 @@ in (evidence for the benchmark; nothing asserted).
 Our nodes bind their outgoing bus and replication links to their first bind address (as Redis did up to 6.2),
 so a node listening on 127.0.0.23 is seen at 127.0.0.23 by its peers, with no cluster-announce-ip.
 
-Ports: RCS_ADDR_PORT (default 17000, bus port +10000) on 127.0.0.11-127.0.0.99. Every process is stopped at
-the end, also on failure; every wait is bounded.
+Ports: RCS_ADDR_PORT (default 17000, bus port +10000) on 127.0.0.11-127.0.0.99 and 10.213.78.11-26, all in
+the test's own network namespace. RCS_ADDR_ONLY=<variant,...> runs some variants only (debugging). Every
+process is stopped at the end, also on failure; every wait is bounded.
 """
 import logging
 import os
@@ -59,12 +62,19 @@ def reexec_in_mount_namespace():
     """Runs the test in a private mount namespace (returns only inside it)."""
     if os.environ.get("RCS_ADDR_IN_NS") == "1":
         return
-    if os.geteuid() != 0 or shutil.which("unshare") is None or shutil.which("mount") is None:
-        print("SKIP: needs root and unshare(1) for a private /etc/hosts")
+    if os.geteuid() != 0 or shutil.which("unshare") is None or shutil.which("mount") is None or \
+            shutil.which("ip") is None:
+        print("SKIP: needs root, unshare(1) and ip(8) for a private /etc/hosts and network")
         sys.exit(77)
     env = dict(os.environ, RCS_ADDR_IN_NS="1", RCS_ADDR_PARENT_NS=os.readlink("/proc/self/ns/mnt"))
+    # A network namespace of our own too: its loopback and the bridge of the container-like variant are ours
+    # alone (no port or address of the machine is touched).
+    probe = subprocess.run(["unshare", "--mount", "--net", "true"], capture_output=True)
+    if probe.returncode != 0:
+        print("SKIP: unshare --mount --net failed: %s" % probe.stderr.decode().strip())
+        sys.exit(77)
     try:
-        r = subprocess.run(["unshare", "--mount", "--propagation", "private", sys.executable,
+        r = subprocess.run(["unshare", "--mount", "--net", "--propagation", "private", sys.executable,
                             os.path.abspath(__file__)] + sys.argv[1:], env=env, timeout=600)
     except subprocess.TimeoutExpired:
         print("FAIL: the test ran longer than 600 s")
@@ -86,6 +96,43 @@ def private_hosts_file():
         print("SKIP: cannot bind-mount a private /etc/hosts: %s" % r.stderr.strip())
         sys.exit(77)
     return path
+
+
+def sh(*cmd):
+    r = subprocess.run([str(c) for c in cmd], capture_output=True, text=True, timeout=20)
+    if r.returncode != 0:
+        raise AssertionError("%s failed: %s" % (" ".join(map(str, cmd)), r.stderr.strip()))
+    return r.stdout
+
+
+class Bridge:
+    """Container-like hosts: node N runs in network namespace rcsaddr-N with eth0 on a bridge (br0, in the
+    test's own network namespace, 10.213.78.1/24, so the test reaches every node directly). The nodes bind
+    the wildcard address as in a container, and an address change is a new address on eth0."""
+    NET = "10.213.78."
+
+    def __init__(self, count):
+        self.names = ["rcsaddr-%d" % (i + 1) for i in range(count)]
+        sh("ip", "link", "add", "br0", "type", "bridge")
+        sh("ip", "addr", "add", self.NET + "1/24", "dev", "br0")
+        sh("ip", "link", "set", "br0", "up")
+        for i, ns in enumerate(self.names):
+            sh("ip", "netns", "add", ns)
+            sh("ip", "-n", ns, "link", "set", "lo", "up")
+            sh("ip", "link", "add", "veth%d" % i, "type", "veth", "peer", "name", "eth0", "netns", ns)
+            sh("ip", "link", "set", "veth%d" % i, "master", "br0")
+            sh("ip", "link", "set", "veth%d" % i, "up")
+            sh("ip", "-n", ns, "link", "set", "eth0", "up")
+
+    def address(self, index, ip):
+        ns = self.names[index - 1]
+        sh("ip", "-n", ns, "addr", "flush", "dev", "eth0")
+        sh("ip", "-n", ns, "addr", "add", ip + "/24", "dev", "eth0")
+
+    def remove(self):
+        for ns in self.names:
+            subprocess.run(["ip", "netns", "del", ns], capture_output=True)
+        subprocess.run(["ip", "link", "del", "br0"], capture_output=True)
 
 
 def write_hosts(names):
@@ -122,6 +169,29 @@ class Node(rcs.Server):
     @property
     def addr(self):
         return "%s:%d" % (self.host, self.port)
+
+
+class NetnsNode(Node):
+    """A node in its own network namespace (Bridge), bound to every address like a container's."""
+    bridge = None
+
+    def command_line(self):
+        cmd = super().command_line()
+        cmd[cmd.index("--bind") + 1] = "0.0.0.0"
+        return ["ip", "netns", "exec", self.bridge.names[self.index - 1]] + cmd
+
+    def start(self, wait=True):
+        # Its address is set on its eth0 (Bridge.address) before it starts: the port is free there by
+        # construction (the namespace is new), so rcs.Server's free-port probe (from this namespace) is skipped.
+        self.bridge.address(self.index, self.host)
+        log = open(self.log_path, "ab")
+        self.proc = subprocess.Popen(self.command_line(), stdout=log, stderr=subprocess.STDOUT,
+                                     stdin=subprocess.DEVNULL)
+        log.close()
+        rcs._live.append(self)
+        if wait:
+            rcs.wait_until(self.ping, timeout=10, what="%s to answer PING" % self.name)
+        return self
 
 
 def cli_cluster(*args, timeout=120):
@@ -219,10 +289,10 @@ def stop_all(nodes):
 
 
 class Cluster:
-    def __init__(self, label, extra=(), hostname=True, binary=None, first_ip=11):
+    def __init__(self, label, extra=(), hostname=True, binary=None, first_ip=11, net="127.0.0.", cls=Node):
         self.label = label
         self.hostname = hostname
-        self.nodes = [Node(i + 1, "127.0.0.%d" % (first_ip + i), extra, binary=binary, hostname=hostname)
+        self.nodes = [cls(i + 1, "%s%d" % (net, first_ip + i), extra, binary=binary, hostname=hostname)
                       for i in range(6)]
         self.names = {n.name: n.host for n in self.nodes}
         self.ids = set()
@@ -332,8 +402,8 @@ class Cluster:
                 print("kept", n.name, n.workdir)
 
 
-def ips(first, count=6):
-    return ["127.0.0.%d" % (first + i) for i in range(count)]
+def ips(first, count=6, net="127.0.0."):
+    return ["%s%d" % (net, first + i) for i in range(count)]
 
 
 def master_moves_replica_follows(c, new_ip, what):
@@ -357,11 +427,18 @@ def master_moves_replica_follows(c, new_ip, what):
     return t
 
 
+def want(variant):
+    only = os.environ.get("RCS_ADDR_ONLY", "")  # e.g. "netns,ip-only" while debugging one variant
+    return not only or variant in only.split(",")
+
+
 def run_ours():
     times = []
     # Variant 1: hostnames, clients get IPs.
     c = Cluster("hostnames")
     try:
+        if not want("hostnames"):
+            raise StopIteration
         c.create()
         times.append(c.full_restart(ips(21), "a: full restart on new addresses"))
         perm = [c.nodes[(i + 1) % 6].host for i in range(6)]  # node-1 takes node-2's address, ...
@@ -372,27 +449,54 @@ def run_ours():
         c.move([c.masters()[0]], ["127.0.0.37"], "b: one master replaced")
         c.move(c.replicas(), ips(41, 3), "c: only the replicas move")
         master_moves_replica_follows(c, "127.0.0.51", "d: a master moves under its replica")
+    except StopIteration:
+        pass
     finally:
         c.stop()
     # Variant 2: clients get hostnames (MOVED node-N:port, CLUSTER SLOTS names).
     c = Cluster("hostname-endpoints", extra=["--cluster-preferred-endpoint-type", "hostname"], first_ip=61)
     try:
+        if not want("hostname-endpoints"):
+            raise StopIteration
         c.create(by_name=True)
         slots = c.nodes[0].cli("CLUSTER", "SLOTS")
         assert "node-" in slots, slots
         times.append(c.full_restart(ips(71), "a: full restart on new addresses"))
+    except StopIteration:
+        pass
     finally:
         c.stop()
     # Variant 3: no hostnames: what Redis does, plus the moved node found from its own links.
     c = Cluster("ip-only", hostname=False, first_ip=81)
     try:
+        if not want("ip-only"):
+            raise StopIteration
         c.create()
         c.move([c.masters()[0]], ["127.0.0.91"], "b: one master replaced")
         master_moves_replica_follows(c, "127.0.0.92", "d: a master moves under its replica")
+    except StopIteration:
+        pass
     finally:
         c.stop()
-    print("full restarts on new addresses (a, a2, hostname endpoints a): healed after %s s (node timeout %d ms)" % (
-        ", ".join("%.2f" % t for t in times), NODE_TIMEOUT))
+    # Variant 4: container-like hosts (own network namespace, wildcard bind, no announce-ip): a node learns its
+    # new address from its first bus link; the addresses are swapped between nodes as Docker may do.
+    bridge = Bridge(6)
+    NetnsNode.bridge = bridge
+    c = Cluster("netns", first_ip=11, net=Bridge.NET, cls=NetnsNode)
+    try:
+        if not want("netns"):
+            raise StopIteration
+        c.create()
+        perm = [c.nodes[(i + 2) % 6].host for i in range(6)]
+        times.append(c.full_restart(perm, "a2: full restart, addresses swapped between nodes"))
+        times.append(c.full_restart(ips(21, net=Bridge.NET), "a: full restart on new addresses"))
+    except StopIteration:
+        pass
+    finally:
+        c.stop()
+        bridge.remove()
+    print("full restarts on new addresses (a, a2, hostname endpoints a, netns a2 and a): healed after %s s "
+          "(node timeout %d ms)" % (", ".join("%.2f" % t for t in times), NODE_TIMEOUT))
 
 
 def run_reference():
@@ -414,6 +518,8 @@ def run_reference():
         states = [rcs.fields(n, "CLUSTER", "INFO").get("cluster_state") for n in c.nodes]
         print("redis-server %.0f s after a full restart on new addresses: cluster_state %s" % (wait, states))
         print(c.nodes[0].cli("CLUSTER", "NODES"))
+    except StopIteration:
+        pass
     finally:
         c.stop()
 
@@ -421,6 +527,7 @@ def run_reference():
 def main():
     global HOSTS
     reexec_in_mount_namespace()
+    sh("ip", "link", "set", "lo", "up")  # our own network namespace starts with loopback down
     HOSTS = private_hosts_file()
     try:
         if os.environ.get("RCS_ADDR_REFERENCE") == "1":

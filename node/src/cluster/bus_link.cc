@@ -31,7 +31,7 @@ Status Cluster::Listen() {
   source_ip_ = net::SourceAddressFor(cfg.bind);
   // Bound to one address: that is where peers reach us, also after a restart on a new address (a container
   // re-created with the same nodes.conf). A fresh node keeps Redis's rule (learn it from the first MEET).
-  if (addr != "*" && restarted_with_ip_) {
+  if (addr != "*" && addr != "0.0.0.0" && restarted_with_ip_) {
     AdoptOwnAddress(addr, "the bind address");
     own_ip_checked_ = true;
   }
