@@ -432,3 +432,103 @@ TEST_CASE("keyspace notifications: events per command as redis-server 7.0.15 sen
   n.Do("HSET hx g v");
   CHECK(n.Take(sub) == "");
 }
+
+namespace {
+// The keyspace events a client subscribed to "__keyspace@0__:*" got, as "key=event ..." in order.
+std::string KeyspaceEvents(TestNode& n, Client* sub) {
+  std::string got;
+  std::vector<std::string> s = Strings(n.Take(sub));
+  for (size_t i = 0; i + 3 < s.size(); i += 4) {
+    if (!got.empty()) got += ' ';
+    got += s[i + 2].substr(std::string("__keyspace@0__:").size()) + "=" + s[i + 3];
+  }
+  return got;
+}
+}  // namespace
+
+// Recorded from redis-server 7.0.15 with notify-keyspace-events KEAnm and a PSUBSCRIBE '__key*__:*' client
+// (keyevent messages mirror the keyspace ones, so only keyspace is compared here).
+TEST_CASE("keyspace notifications: multi-key pops, 'n' new keys and 'm' key misses") {
+  TestNode n;
+  CHECK(n.Do("CONFIG SET notify-keyspace-events KEAnm") == "OK");
+  Client* sub = n.NewClient();
+  n.Send(sub, {"PSUBSCRIBE", "__keyspace@0__:*"});
+  n.Take(sub);
+  struct Row {
+    const char* cmd;
+    const char* events;
+  };
+  const Row rows[] = {
+      {"rpush l1 a b", "l1=new l1=rpush"},
+      {"blpop l0 l1 0", "l1=lpop"},
+      {"brpop l0 l1 0", "l1=rpop l1=del"},
+      {"rpush l1 a b", "l1=new l1=rpush"},
+      {"lmpop 2 l0 l1 LEFT COUNT 5", "l1=lpop l1=del"},
+      {"rpush l1 a b", "l1=new l1=rpush"},
+      {"blmpop 0 2 l0 l1 RIGHT", "l1=rpop"},
+      {"del l1", "l1=del"},
+      {"rpush l1 a", "l1=new l1=rpush"},
+      {"blmove l1 l2 LEFT RIGHT 0", "l2=new l2=rpush l1=lpop l1=del"},
+      {"rpush l1 a", "l1=new l1=rpush"},
+      {"del l2", "l2=del"},
+      {"brpoplpush l1 l2 0", "l2=new l2=lpush l1=rpop l1=del"},
+      {"zadd z1 1 a 2 b", "z1=new z1=zadd"},
+      {"bzpopmin z0 z1 0", "z1=zpopmin"},
+      {"bzpopmax z0 z1 0", "z1=zpopmax z1=del"},
+      {"set s1 v", "s1=new s1=set"},
+      {"rename s1 s2", "s2=new s1=rename_from s2=rename_to"},
+      {"copy s2 s3", "s3=new s3=copy_to"},
+      {"rename s3 s2", "s2=new s3=rename_from s2=rename_to"},  // onto an existing key: still "new"
+      {"set s3 v", "s3=new s3=set"},
+      {"copy s2 s3 REPLACE", "s3=new s3=copy_to"},
+      {"set s3 w", "s3=set"},  // an overwrite is not new
+      {"mset m1 a m2 b", "m1=new m1=set m2=new m2=set"},
+      {"sadd a1 x", "a1=new a1=sadd"},
+      {"smove a1 a2 x", "a1=srem a1=del a2=new a2=sadd"},
+      {"get nokey", "nokey=keymiss"},
+      {"mget nokey nokey2", "nokey=keymiss nokey2=keymiss"},
+      {"exists nokey", "nokey=keymiss"},
+      {"ttl nokey", "nokey=keymiss"},
+      {"type nokey", "nokey=keymiss"},
+      {"lrange nokey 0 -1", "nokey=keymiss"},
+      {"sunionstore dst nokey", "nokey=keymiss"},
+      {"incr c1", "c1=new c1=incrby"},
+      {"hset h1 f v", "h1=new h1=hset"},
+      {"set s9 v EX 100", "s9=new s9=set s9=expire"},
+  };
+  for (const Row& r : rows) {
+    n.Do(std::string_view(r.cmd));
+    INFO("command: " << r.cmd);
+    CHECK(KeyspaceEvents(n, sub) == r.events);
+  }
+  // Served after blocking (ServeReadyKeys runs the pop again): the pusher's events, then the pop's.
+  struct Blocked {
+    std::vector<std::string> block, push;
+    const char* events;
+  };
+  const Blocked blocked[] = {
+      {{"BLPOP", "b1", "b2", "0"}, {"RPUSH", "b2", "x"}, "b2=new b2=rpush b2=lpop b2=del"},
+      {{"BZPOPMIN", "b1", "b2", "0"}, {"ZADD", "b2", "1", "x"}, "b2=new b2=zadd b2=zpopmin b2=del"},
+      {{"BLMOVE", "b1", "b3", "RIGHT", "LEFT", "0"}, {"RPUSH", "b1", "x"},
+       "b1=new b1=rpush b3=new b3=lpush b1=rpop b1=del"},
+      {{"BLMPOP", "0", "2", "b1", "b2", "LEFT", "COUNT", "3"}, {"RPUSH", "b2", "x", "y"},
+       "b2=new b2=rpush b2=lpop b2=del"},
+  };
+  for (const Blocked& b : blocked) {
+    n.Do("FLUSHALL");
+    n.Take(sub);
+    Client* waiter = n.NewClient();
+    n.Send(waiter, b.block);
+    CHECK(n.Take(waiter) == "");  // blocked
+    n.Do(b.push);
+    INFO("blocked: " << b.block[0]);
+    CHECK(n.Take(waiter) != "");  // served
+    CHECK(KeyspaceEvents(n, sub) == b.events);
+  }
+  // 'n' and 'm' are not part of A.
+  CHECK(n.Do("CONFIG SET notify-keyspace-events KA") == "OK");
+  n.Do("GET nokey");
+  n.Do("SET fresh v");
+  CHECK(KeyspaceEvents(n, sub) == "fresh=set");
+  CHECK(n.Do({"CONFIG", "SET", "notify-keyspace-events", ""}) == "OK");
+}

@@ -9,9 +9,16 @@
 // member, DEL, EXPIRE with a time in the past, a STORE whose result was empty). Expired and evicted keys are
 // notified by the server's delete hook ("expired", "evicted").
 //
-// Not covered (no event): the commands that pop from one of several keys (BLPOP/BRPOP/BZPOPMIN/BZPOPMAX,
-// LMPOP/BLMPOP/ZMPOP/BZMPOP: which key changed is not visible from here), key-miss ('m') and new-key ('n')
-// events.
+// The pops from one of several keys (BLPOP/BRPOP/BZPOPMIN/BZPOPMAX/LMPOP/BLMPOP), served at once or after
+// blocking (the served retry runs through Server::Call too), name the key they popped in the command they
+// propagate as (LPOP key, ZPOPMIN key, ...): that command's rule gives their events, as in Redis.
+//
+// 'n' ("new"): a key that did not exist before and exists after gets "new" before its own event (Redis's
+// dbAdd notifies it); RENAME/RENAMENX/COPY/RESTORE replace their destination by delete + add, so it is
+// "new" even when it existed, and RENAME's comes before "rename_from". 'm' ("keymiss"): NotifyKeyMiss,
+// called before a read-only command or a STORE command runs, for each key (a STORE's sources) that is
+// missing, which is what Redis's read lookups notify. Approximation: Redis's few read commands that look up
+// without notifying (OBJECT) are not told apart. ZMPOP/BZMPOP do not exist here yet.
 #include <cstring>
 #include <unordered_map>
 
@@ -38,6 +45,7 @@ struct Rule {
   bool store = false;         // writes a result to its key: nothing but "del" when the result was empty
   bool no_del = false;        // a vanished key is the command's own doing, with its own event (RENAME's source)
   bool dst_first = false;     // the destination's event comes first (Redis's list moves push, then pop)
+  bool via_propagated = false;  // pops from one of several keys: the rule of what it propagates as
 };
 
 const std::unordered_map<std::string, Rule>& Rules() {
@@ -76,6 +84,12 @@ const std::unordered_map<std::string, Rule>& Rules() {
       {"zinterstore", {kZset, "zinterstore", Keys::kFirst, nullptr, true}},
       {"zdiffstore", {kZset, "zdiffstore", Keys::kFirst, nullptr, true}},
       {"zrangestore", {kZset, "zrangestore", Keys::kFirst, nullptr, true}},
+      {"blpop", {kList, nullptr, Keys::kEach, nullptr, false, false, false, true}},
+      {"brpop", {kList, nullptr, Keys::kEach, nullptr, false, false, false, true}},
+      {"lmpop", {kList, nullptr, Keys::kEach, nullptr, false, false, false, true}},
+      {"blmpop", {kList, nullptr, Keys::kEach, nullptr, false, false, false, true}},
+      {"bzpopmin", {kZset, nullptr, Keys::kEach, nullptr, false, false, false, true}},
+      {"bzpopmax", {kZset, nullptr, Keys::kEach, nullptr, false, false, false, true}},
   };
   return rules;
 }
@@ -91,12 +105,54 @@ bool HasArg(ArgList argv, size_t from, std::initializer_list<const char*> words)
 
 }  // namespace
 
+void PubSub::NotifyKeyMiss(Keyspace& db, const CommandSpec& spec, ArgList argv, const std::vector<int>& keys) {
+  size_t from = 0;
+  if (!spec.is(kCmdReadOnly)) {
+    auto it = Rules().find(spec.name);
+    if (it == Rules().end() || !it->second.store) return;
+    from = 1;  // a STORE reads its sources; its destination is looked up for writing (no keymiss)
+  }
+  for (size_t k = from; k < keys.size(); k++) {
+    std::string_view key = argv[keys[k]];
+    if (db.Find(key) == nullptr) Notify(notify::kKeyMiss, "keymiss", key);
+  }
+}
+
 void PubSub::NotifyWrite(Keyspace& db, const CommandSpec& spec, ArgList argv, const std::vector<int>& keys,
-                         const std::vector<bool>& existed) {
+                         const std::vector<bool>& existed,
+                         const std::vector<std::vector<std::string>>& propagated) {
+  if (keys.empty()) return;
   auto it = Rules().find(spec.name);
-  if (it == Rules().end() || keys.empty()) return;
+  if (it == Rules().end()) {
+    // No events of its own, but a key it created is still "new".
+    for (size_t k = 0; k < keys.size(); k++) {
+      if (k < existed.size() && !existed[k] && db.Find(argv[keys[k]]) != nullptr) {
+        Notify(notify::kNew, "new", argv[keys[k]]);
+      }
+    }
+    return;
+  }
+  if (it->second.via_propagated) {
+    // LPOP/RPOP key [count] or ZPOPMIN/ZPOPMAX key: the key popped from, which existed (it had elements).
+    if (propagated.size() != 1 || propagated[0].size() < 2) return;
+    const auto& cmd = propagated[0];
+    std::string lower = ToLower(cmd[0]);
+    auto pit = Rules().find(lower);
+    if (pit == Rules().end()) return;
+    const Rule& pr = pit->second;
+    std::string_view key = cmd[1];
+    if (pr.event != nullptr) Notify(pr.cls, pr.event, key);
+    if (db.Find(key) == nullptr) Notify(notify::kGeneric, "del", key);
+    return;
+  }
   const Rule& r = it->second;
   const std::string& name = spec.name;
+  // Destinations replaced by delete + add: "new" even when they existed (Redis's dbDelete + dbAdd).
+  bool replaces_dst = name == "rename" || name == "renamenx" || name == "copy";
+  bool replaces_key = name == "restore";
+  if ((name == "rename" || name == "renamenx") && keys.size() == 2 && db.Find(argv[keys[1]]) != nullptr) {
+    Notify(notify::kNew, "new", argv[keys[1]]);  // Redis adds the destination before notifying the source
+  }
   const char* ev1 = r.event;
   const char* ev2 = r.event2;
   if (name == "lmove" || name == "blmove") {
@@ -112,6 +168,8 @@ void PubSub::NotifyWrite(Keyspace& db, const CommandSpec& spec, ArgList argv, co
     if (r.keys == Keys::kFirst && k > 0) continue;
     if (r.keys == Keys::kSrcDst) ev = k == 0 ? ev1 : k == 1 ? ev2 : nullptr;
     bool vanished = k < existed.size() && existed[k] && !exists;
+    bool created = exists && ((k < existed.size() && !existed[k]) || replaces_key || (replaces_dst && k == 1));
+    if (created && !((name == "rename" || name == "renamenx") && k == 1)) Notify(notify::kNew, "new", key);
     if (r.store && !exists) ev = nullptr;                                 // empty result: just "del"
     if (ev != nullptr && std::strcmp(ev, "expire") == 0 && !exists) ev = nullptr;  // a time in the past
     if (ev != nullptr) Notify(r.cls, ev, key);

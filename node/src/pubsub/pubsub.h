@@ -76,8 +76,13 @@ class PubSub {
   bool notifications_on() const;
   // After a write command that changed something: its events, from a table (keyspace_events.cc). `keys`
   // are the argv indices of its keys, `existed` whether each existed before the command ran.
+  // `propagated` is what the command propagates as (ctx.propagate_as: names the key a multi-key pop took).
   void NotifyWrite(Keyspace& db, const CommandSpec& spec, std::span<const std::string_view> argv,
-                   const std::vector<int>& keys, const std::vector<bool>& existed);
+                   const std::vector<int>& keys, const std::vector<bool>& existed,
+                   const std::vector<std::vector<std::string>>& propagated);
+  // Before a read-only (or STORE) command runs: "keymiss" for each key it reads that is missing ('m').
+  void NotifyKeyMiss(Keyspace& db, const CommandSpec& spec, std::span<const std::string_view> argv,
+                     const std::vector<int>& keys);
 
   // Whether a RESP2 client in subscribe mode may run this command.
   static bool AllowedInSubscribeMode(const CommandSpec& spec);

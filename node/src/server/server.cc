@@ -165,7 +165,8 @@ void Server::Call(Client* c, const CommandSpec& spec, ArgList argv, bool retry) 
   // Keyspace notifications (pubsub/keyspace_events.cc) need to know which keys existed before the command.
   std::vector<int> notify_keys;  // locals: Call runs again inside EXEC (no allocation while notifications are off)
   std::vector<bool> notify_existed;
-  bool notify = spec.is(kCmdWrite) && !loading_ && pubsub_->notifications_on();
+  bool notify_on = !loading_ && pubsub_->notifications_on();
+  bool notify = spec.is(kCmdWrite) && notify_on;
   if (notify) {
     if (spec.KeyIndices(argv, &notify_keys)) {
       for (int i : notify_keys) notify_existed.push_back(db_.Find(argv[i]) != nullptr);
@@ -173,8 +174,16 @@ void Server::Call(Client* c, const CommandSpec& spec, ArgList argv, bool retry) 
       notify = false;
     }
   }
+  // 'm': Redis notifies a miss during the command's read lookup, so before anything the command notifies.
+  if (notify_on && (config_.notify_keyspace_events & notify::kKeyMiss) && !c->has(kClientMaster)) {
+    if (notify || (spec.is(kCmdReadOnly) && spec.KeyIndices(argv, &notify_keys))) {
+      pubsub_->NotifyKeyMiss(db_, spec, argv, notify_keys);
+    }
+  }
   spec.handler(ctx);
-  if (notify && ctx.dirty > 0) pubsub_->NotifyWrite(db_, spec, argv, notify_keys, notify_existed);
+  if (notify && ctx.dirty > 0) {
+    pubsub_->NotifyWrite(db_, spec, argv, notify_keys, notify_existed, ctx.propagate_as);
+  }
   int64_t duration = clock_->NowUs() - start;
   if (duration < 0) duration = 0;
   c->last_cmd = spec.name;
