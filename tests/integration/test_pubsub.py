@@ -9,6 +9,9 @@ RedisCluster.pubsub(); ioredis Cluster subscribe/ssubscribe/spublish (clients/io
 `redis` package's cluster sSubscribe/sPublish (clients/node_redis_pubsub.js); sharded pub/sub (SSUBSCRIBE on the slot's master and on its replica, MOVED elsewhere,
 SPUBLISH messages stay within the shard: no PUBLISHSHARD bus message reaches the other shards); moving the
 slot to another master with CLUSTER SETSLOT sends sunsubscribe to the old shard's subscribers.
+Replication (ports 18230-18233): standalone, a PUBLISH on the master reaches a subscriber on its REPLICAOF
+replica exactly once and is not written to either AOF; run against our node and, as the reference, against
+Debian's redis-server when it is installed (same assertions).
 """
 import json
 import os
@@ -231,6 +234,61 @@ class Standalone(unittest.TestCase):
         finally:
             r.config_set("notify-keyspace-events", "")
             r.close()
+
+
+class PublishReplication(unittest.TestCase):
+    """Standalone PUBLISH goes down the replication stream (Redis's forceCommandPropagation(REPL)), not the AOF."""
+
+    def run_case(self, binary, master_port, replica_port):
+        aof = ["--appendonly", "yes", "--appendfsync", "always"]
+        master = rcs.Server(master_port, args=aof, binary=binary)
+        replica = rcs.Server(replica_port, args=aof + ["--replicaof", "127.0.0.1", str(master_port)], binary=binary)
+        subs = []
+        try:
+            master.start()
+            replica.start()
+            rcs.wait_until(lambda: rcs.info(replica, "replication").get("master_link_status") == "up",
+                           timeout=20, what="replica link up")
+            for node in (replica, master):
+                ps = node.client().pubsub()
+                ps.subscribe("news")
+                self.assertEqual(ps.get_message(timeout=5)["type"], "subscribe")
+                subs.append(ps)
+            self.assertEqual(master.client().publish("news", "hello"), 1)  # the master's own subscriber
+            # A write after it: once the replica has it, the PUBLISH before it was applied too.
+            master.client().set("marker", "1")
+            rcs.wait_until(lambda: replica.client().get("marker") == b"1", what="marker on the replica")
+            for ps in subs:
+                got = []
+                deadline = time.monotonic() + 1.0
+                while time.monotonic() < deadline:
+                    m = ps.get_message(timeout=0.2)
+                    if m is not None:
+                        got.append((m["type"], m["channel"], m["data"]))
+                self.assertEqual(got, [("message", b"news", b"hello")])
+            for node in (master, replica):
+                def aof_text(node=node):
+                    d = os.path.join(node.dir, "appendonlydir")
+                    text = b""
+                    for name in sorted(os.listdir(d)):
+                        if name.endswith(".aof"):
+                            with open(os.path.join(d, name), "rb") as f:
+                                text += f.read()
+                    return text
+                rcs.wait_until(lambda: b"marker" in aof_text(), what="marker in the AOF of %d" % node.port)
+                self.assertNotIn(b"publish", aof_text().lower())
+        finally:
+            for ps in subs:
+                ps.close()
+            replica.stop()
+            master.stop()
+
+    def test_publish_reaches_replica_subscriber_once_and_not_the_aof(self):
+        self.run_case(None, 18230, 18231)
+
+    @unittest.skipUnless(os.path.exists("/usr/bin/redis-server"), "reference redis-server not installed")
+    def test_reference_redis_server_behaves_the_same(self):
+        self.run_case("/usr/bin/redis-server", 18232, 18233)
 
 
 class Cluster(unittest.TestCase):

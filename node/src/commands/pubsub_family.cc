@@ -38,9 +38,17 @@ void SUnsubscribeCmd(CommandContext& ctx) {
   for (size_t i = 1; i < ctx.argc(); i++) ctx.server.pubsub().SUnsubscribe(ctx.client, ctx.arg(i));
 }
 
-void PublishCmd(CommandContext& ctx) { ctx.reply.Integer(ctx.server.pubsub().Publish(ctx.arg(1), ctx.arg(2))); }
+// Standalone, a PUBLISH goes down the replication stream (a replica's subscribers get it too, as in Redis);
+// in cluster mode the bus carries it to every node instead (bus_publish.cc), so replicas get it once.
+void PublishCmd(CommandContext& ctx) {
+  ctx.reply.Integer(ctx.server.pubsub().Publish(ctx.arg(1), ctx.arg(2)));
+  ctx.replicate_only = !ctx.server.config().cluster_enabled;
+}
 
-void SPublishCmd(CommandContext& ctx) { ctx.reply.Integer(ctx.server.pubsub().SPublish(ctx.arg(1), ctx.arg(2))); }
+void SPublishCmd(CommandContext& ctx) {
+  ctx.reply.Integer(ctx.server.pubsub().SPublish(ctx.arg(1), ctx.arg(2)));
+  ctx.replicate_only = !ctx.server.config().cluster_enabled;
+}
 
 // PUBSUB CHANNELS / SHARDCHANNELS [pattern]
 void ChannelsReply(CommandContext& ctx, bool shard) {

@@ -113,7 +113,7 @@ std::string Aof::DirPath() const { return server_->config().appenddirname; }
 std::string Aof::PathOf(const std::string& name) const { return DirPath() + "/" + name; }
 
 void Aof::Feed(const PropagatedWrite& w) {
-  if (state_ == State::kOff || w.origin == WriteOrigin::kLoading) return;
+  if (state_ == State::kOff || w.origin == WriteOrigin::kLoading || w.replicas_only) return;
   AppendRespCommand(&buffer_, w.argv);
   if (w.client != nullptr && w.client->fd >= 0 && server_->config().appendfsync == "always") {
     if (batch_clients_.empty() || batch_clients_.back() != w.client) batch_clients_.push_back(w.client);

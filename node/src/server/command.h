@@ -67,6 +67,9 @@ struct CommandContext {
   // Outputs.
   int64_t dirty = 0;         // number of changes made; > 0 means the command is propagated
   std::vector<std::vector<std::string>> propagate_as{};  // when non-empty, propagated instead of argv
+  // Propagate argv to replicas only, although nothing changed (Redis's forceCommandPropagation(REPL): a
+  // standalone PUBLISH reaches a replica's subscribers; the AOF never sees it).
+  bool replicate_only = false;
 
   // True when the command may block (not inside MULTI/EXEC, not while loading or applying the master's
   // stream). A blocking command that cannot block behaves as if its timeout expired at once.

@@ -217,6 +217,16 @@ void Server::Call(Client* c, const CommandSpec& spec, ArgList argv, bool retry) 
     while (static_cast<int64_t>(slowlog_.size()) > config_.slowlog_max_len) slowlog_.pop_back();
   }
 
+  if (ctx.dirty == 0 && ctx.replicate_only && !loading_) {
+    WriteOrigin origin = OriginOf(c);
+    if (in_exec_ && !exec_propagated_multi_) {
+      std::vector<std::string_view> multi = {"MULTI"};
+      Emit({multi, origin, true, c});
+      exec_propagated_multi_ = true;
+    }
+    std::vector<std::string_view> v(argv.begin(), argv.end());
+    Emit({v, origin, in_exec_, c, /*replicas_only=*/true});
+  }
   if (ctx.dirty > 0) {
     dirty_ += ctx.dirty;
     if (!spec.is(kCmdNoPropagate) && script_effects_on_) {

@@ -43,6 +43,7 @@ struct PropagatedWrite {
   // sink keeps them together.
   bool in_batch = false;
   Client* client = nullptr;  // the client whose command caused it (nullptr for expiry/eviction)
+  bool replicas_only = false;  // not a write: replicas get it, the AOF does not (PUBLISH)
 };
 
 // Subsystems that plug into the server (cluster mode, replication, AOF). The server calls them at fixed
