@@ -9,8 +9,8 @@ RedisCluster.pubsub(); ioredis Cluster subscribe/ssubscribe/spublish (clients/io
 `redis` package's cluster sSubscribe/sPublish (clients/node_redis_pubsub.js); sharded pub/sub (SSUBSCRIBE on the slot's master and on its replica, MOVED elsewhere,
 SPUBLISH messages stay within the shard: no PUBLISHSHARD bus message reaches the other shards); moving the
 slot to another master with CLUSTER SETSLOT sends sunsubscribe to the old shard's subscribers.
-Replication (ports 18230-18233): standalone, a PUBLISH on the master reaches a subscriber on its REPLICAOF
-replica exactly once and is not written to either AOF; run against our node and, as the reference, against
+Replication (ports 18230-18233): standalone, a PUBLISH on the master (direct and from EVAL) reaches a
+subscriber on its REPLICAOF replica exactly once and is not written to either AOF; run against our node and, as the reference, against
 Debian's redis-server when it is installed (same assertions).
 """
 import json
@@ -255,6 +255,8 @@ class PublishReplication(unittest.TestCase):
                 self.assertEqual(ps.get_message(timeout=5)["type"], "subscribe")
                 subs.append(ps)
             self.assertEqual(master.client().publish("news", "hello"), 1)  # the master's own subscriber
+            # From a script too (Redisson's unlock script publishes).
+            self.assertEqual(master.client().eval("return redis.call('publish', 'news', 'lua')", 0), 1)
             # A write after it: once the replica has it, the PUBLISH before it was applied too.
             master.client().set("marker", "1")
             rcs.wait_until(lambda: replica.client().get("marker") == b"1", what="marker on the replica")
@@ -265,7 +267,7 @@ class PublishReplication(unittest.TestCase):
                     m = ps.get_message(timeout=0.2)
                     if m is not None:
                         got.append((m["type"], m["channel"], m["data"]))
-                self.assertEqual(got, [("message", b"news", b"hello")])
+                self.assertEqual(got, [("message", b"news", b"hello"), ("message", b"news", b"lua")])
             for node in (master, replica):
                 def aof_text(node=node):
                     d = os.path.join(node.dir, "appendonlydir")

@@ -217,7 +217,9 @@ void Server::Call(Client* c, const CommandSpec& spec, ArgList argv, bool retry) 
     while (static_cast<int64_t>(slowlog_.size()) > config_.slowlog_max_len) slowlog_.pop_back();
   }
 
-  if (ctx.dirty == 0 && ctx.replicate_only && !loading_) {
+  // From a script it goes out at once, ahead of the script's MULTI/EXEC of effects (Redis puts it inside):
+  // replicas still deliver it, and redis.set_repl(NONE) keeps it back.
+  if (ctx.dirty == 0 && ctx.replicate_only && !loading_ && (!script_effects_on_ || script_repl_)) {
     WriteOrigin origin = OriginOf(c);
     if (in_exec_ && !exec_propagated_multi_) {
       std::vector<std::string_view> multi = {"MULTI"};
