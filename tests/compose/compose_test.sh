@@ -104,7 +104,6 @@ REDIS_EXPORTER_PORT=16321
 PROMETHEUS_PORT=16390
 ALERTMANAGER_PORT=16393
 GRAFANA_PORT=16330
-RCS_SUBNET_PREFIX=10.63.116
 ENV
 services=(redis-node-0 redis-node-1 redis-node-2 redis-node-3 redis-node-4 redis-node-5 redis-cluster-init
   redis-exporter prometheus alertmanager)
@@ -139,19 +138,35 @@ for i in 0 1 2 3 4 5; do
 done
 say "cluster_state:ok on all six"
 
-network=$("$DOCKER" inspect -f '{{range $k, $v := .NetworkSettings.Networks}}{{$k}}{{end}}' "$(dc ps -q redis-node-0)")
-"$DOCKER" run --rm --name "$prefix-client" --network "$network" -v "$tmp/secrets/redis_password:/run/secrets/redis_password:ro" \
-  "$prefix-client:local" python3 -c '
+# A redis-py RedisCluster in a container on the compose network, started from the service names only: with
+# cluster-preferred-endpoint-type hostname it learns redis-node-N:6379 from CLUSTER SLOTS and follows MOVED by
+# name. $1: write (write the keys, then read them back) or read (read back only).
+pyclient() {
+  local network
+  network=$("$DOCKER" inspect -f '{{range $k, $v := .NetworkSettings.Networks}}{{$k}}{{end}}' "$(dc ps -q redis-node-0)")
+  "$DOCKER" run --rm --name "$prefix-client" --network "$network" -v "$tmp/secrets/redis_password:/run/secrets/redis_password:ro" \
+    "$prefix-client:local" python3 -c '
+import sys
 from redis.cluster import RedisCluster, ClusterNode
 pw = open("/run/secrets/redis_password").read().strip()
 rc = RedisCluster(startup_nodes=[ClusterNode("redis-node-%d" % i, 6379) for i in range(6)], password=pw)
-for i in range(10000):
-    rc.set("k%d" % i, "v%d" % i)
+hosts = sorted({n.host for n in rc.get_nodes()})
+assert hosts == ["redis-node-%d" % i for i in range(6)], "the client learned these node addresses: %s" % hosts
+if sys.argv[1] == "write":
+    for i in range(10000):
+        rc.set("k%d" % i, "v%d" % i)
 bad = [i for i in range(10000) if rc.get("k%d" % i) != b"v%d" % i]
 assert not bad, "wrong values for %d keys" % len(bad)
-print("redis-py RedisCluster: 10000 keys written and read back")
-' || fail "redis-py on the compose network"
-say "10000 keys through redis-py on the compose network"
+print("redis-py RedisCluster (nodes by name: %s): 10000 keys %s" % (",".join(hosts), "written and read back" if sys.argv[1] == "write" else "read back"))
+' "$1"
+}
+pyclient write || fail "redis-py on the compose network"
+say "10000 keys through redis-py on the compose network, every node known by its service name"
+# MOVED names the target by its hostname: ask every node for k0; the ones that do not own it redirect.
+moved=$(for i in 0 1 2 3 4 5; do nodecli "redis-node-$i" GET k0 || true; done | grep '^MOVED' | sort -u)
+[ -n "$moved" ] && ! grep -qv '^MOVED [0-9]* redis-node-[0-5]:6379$' <<<"$moved" ||
+  fail "MOVED does not name the node by hostname: '$moved'"
+say "MOVED by name: $moved"
 
 for i in $(seq 60); do
   up=$(curl -fsS http://127.0.0.1:16321/metrics 2>/dev/null | grep -c '^redis_up{.*} 1$' || true)
@@ -178,29 +193,135 @@ containers=$(dc ps -q -a)
 ! "$DOCKER" history --no-trunc "$prefix:local" | has -F "$password" || fail "the password is in the image history"
 say "the password is in no docker inspect, process list, log or image history"
 
-# down + up: same node ids, the init re-creates nothing; keys only when the node has the AOF.
-ids=$(node_ids)
-aof=$(nodecli redis-node-0 INFO persistence | sed -n 's/^aof_enabled://p')
+# down + up: the network is recreated and every node gets a new address; the cluster must heal by itself with
+# the same node ids, roles and slots, every key, every replica linked, and the init must re-create nothing.
+# Docker hands out addresses in order in a fresh network, so to make sure every node's address changes the
+# second up starts the three monitoring services first and then the nodes one by one in the order of their old
+# addresses: each node's new address is then at least two above its old one.
+node_addr() { "$DOCKER" inspect -f '{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}' "$(dc ps -q "$1")"; }
+# The shards as node $1 sees them: one line per master, "<slots> | <ids of the shard's nodes>". Per shard, not
+# per node: a node stopped with SIGTERM hands its master role to its replica first, so `down` may swap the
+# roles inside a shard; the shard's nodes and its slots must stay the same.
+topology_of() {
+  nodecli "$1" CLUSTER NODES | python3 -c '
+import sys
+shards, slots = {}, {}
+for f in (l.split() for l in sys.stdin if l.strip()):
+    master = f[0] if "master" in f[2].split(",") else f[3]
+    shards.setdefault(master, []).append(f[0])
+    if master == f[0]:
+        slots[master] = " ".join(sorted(f[8:]))
+for m, ids in shards.items():
+    print("%s | %s" % (slots.get(m, "?"), " ".join(sorted(ids))))
+' | sort
+}
 master_keys() {
   for i in 0 1 2 3 4 5; do
     if nodecli "redis-node-$i" INFO replication | has '^role:master'; then nodecli "redis-node-$i" DBSIZE; fi
   done | awk '{s += $1} END {print s + 0}'
 }
+ids=$(node_ids)
+topo_before=$(topology_of redis-node-0)
 keys_before=$(master_keys)
+declare -A old_addr new_addr
+for i in 0 1 2 3 4 5; do old_addr[redis-node-$i]=$(node_addr "redis-node-$i"); done
+start_order=$(for s in "${!old_addr[@]}"; do echo "${old_addr[$s]} $s"; done | sort -V | awk '{print $2}')
 dc down --timeout 10 >"$tmp/down.log" 2>&1 || { cat "$tmp/down.log"; fail "down failed"; }
-dc up -d --no-build "${services[@]}" >"$tmp/up2.log" 2>&1 || { cat "$tmp/up2.log"; fail "second up failed"; }
+say "down: containers and network removed (volumes kept); starting the nodes again on a new network"
+dc up -d --no-build --no-deps alertmanager prometheus redis-exporter >"$tmp/up2.log" 2>&1 ||
+  { cat "$tmp/up2.log"; fail "second up (monitoring) failed"; }
+for s in $start_order; do
+  dc up -d --no-build --no-deps "$s" >>"$tmp/up2.log" 2>&1 || { cat "$tmp/up2.log"; fail "second up of $s failed"; }
+done
+t_started=$SECONDS
+changed=0
+for i in 0 1 2 3 4 5; do
+  s=redis-node-$i
+  new_addr[$s]=$(node_addr "$s")
+  [ "${new_addr[$s]}" != "${old_addr[$s]}" ] && changed=$((changed + 1))
+  say "address of $s: ${old_addr[$s]} before down, ${new_addr[$s]} after up"
+done
+[ "$changed" -gt 0 ] || fail "Docker gave every node its old address again: the address change is not tested"
+say "$changed of 6 nodes have a new address"
+# No human step and no init yet: wait for cluster_state:ok on all six (bounded).
+for n in $(seq 240); do
+  bad=""
+  t_round=$((SECONDS - t_started))
+  for i in 0 1 2 3 4 5; do
+    nodecli "redis-node-$i" CLUSTER INFO 2>/dev/null | has '^cluster_state:ok' || bad="$bad redis-node-$i"
+  done
+  [ -z "$bad" ] && break
+  if [ "$n" = 240 ] || [ $((SECONDS - t_started)) -gt 120 ]; then
+    for i in 0 1 2 3 4 5; do echo "--- redis-node-$i"; nodecli "redis-node-$i" CLUSTER NODES || true; done
+    fail "cluster_state not ok on$bad $((SECONDS - t_started))s after the last node started on its new address"
+  fi
+  sleep 0.5
+done
+say "cluster healthy after down + up: cluster_state:ok on all six in the poll that began ${t_round}s after the last node started (polls of six docker-compose exec take $((SECONDS - t_started - t_round))s here; node timeout 5 s)"
+for n in $(seq 60); do
+  unlinked=""
+  for i in 0 1 2 3 4 5; do
+    r=$(nodecli "redis-node-$i" INFO replication)
+    has '^role:slave' <<<"$r" && ! has '^master_link_status:up' <<<"$r" && unlinked="$unlinked redis-node-$i"
+  done
+  [ -z "$unlinked" ] && break
+  [ "$n" = 60 ] && fail "replicas not linked to their master (master_link_status) after down + up:$unlinked"
+  sleep 1
+done
+say "every replica linked to its master (master_link_status:up) $((SECONDS - t_started))s after the start"
+[ "$(node_ids)" = "$ids" ] || fail "node ids changed across down + up"
+# Every node's CLUSTER NODES lists every node (itself included) at its new container address: not an old
+# one, not 0.0.0.0 (redis-cli --cluster check and MOVED by name would not notice either).
+expected=$(for i in 0 1 2 3 4 5; do echo "$(nodecli "redis-node-$i" CLUSTER MYID) ${new_addr[redis-node-$i]}"; done | sort)
+for n in $(seq 30); do
+  wrong=""
+  for i in 0 1 2 3 4 5; do
+    view=$(nodecli "redis-node-$i" CLUSTER NODES | awk '{split($2, a, ":"); print $1, a[1]}' | sort)
+    [ "$view" = "$expected" ] || wrong="$wrong redis-node-$i"
+  done
+  [ -z "$wrong" ] && break
+  if [ "$n" = 30 ]; then
+    echo "expected (id, address):"; echo "$expected"
+    for i in $wrong; do echo "--- $i"; nodecli "$i" CLUSTER NODES; done
+    fail "after down + up these nodes list a node at a wrong address:$wrong"
+  fi
+  sleep 1
+done
+say "every node's CLUSTER NODES lists all six at their new addresses"
+topo_after=$(topology_of redis-node-0)
+[ "$topo_after" = "$topo_before" ] ||
+  fail "shards or slots changed across down + up: before
+$topo_before
+after
+$topo_after"
+say "same node ids, and the same shards (nodes and slots) as before down + up"
+check=$(nodecli redis-node-0 --cluster check 127.0.0.1:6379 || true)
+has -F '[OK] All 16384 slots covered.' <<<"$check" && has -F '[OK] All nodes agree about slots configuration.' <<<"$check" &&
+  ! has -E '\[(ERR|WARNING)\]' <<<"$check" || { echo "$check"; fail "redis-cli --cluster check is not clean after down + up"; }
+say "redis-cli --cluster check: clean (all slots covered, all nodes agree, no error or warning)"
+keys_after=$(master_keys)
+[ "$keys_after" = "$keys_before" ] || fail "keys across down + up: $keys_before before, $keys_after after"
+pyclient read || fail "redis-py after down + up"
+say "keys survived down + up ($keys_after on the masters; all 10000 read back by name through redis-py)"
+dc up -d --no-build "${services[@]}" >>"$tmp/up2.log" 2>&1 || { cat "$tmp/up2.log"; fail "second up (init) failed"; }
 wait_init
 dc logs --no-color redis-cluster-init | has "cluster already formed" ||
   { dc logs --no-color redis-cluster-init | tail -30; fail "the init did not find the formed cluster after down + up"; }
-[ "$(node_ids)" = "$ids" ] || fail "node ids changed across down + up"
-say "down + up: same node ids, the init re-created nothing"
-if [ "$aof" = 1 ]; then
-  keys_after=$(master_keys)
-  [ "$keys_after" = "$keys_before" ] || fail "keys across down + up: $keys_before before, $keys_after after"
-  say "keys survived down + up ($keys_after)"
-else
-  say "NOTE: aof_enabled:0 in this build (no AOF yet): keys are not expected to survive down + up, not checked"
-fi
+say "the init found the formed cluster and changed nothing"
+for i in $(seq 60); do
+  metrics=$(curl -fsS http://127.0.0.1:16321/metrics 2>/dev/null || true)
+  up=$(grep -c '^redis_up{.*} 1$' <<<"$metrics" || true)
+  names=$(grep '^redis_cluster_node_info{' <<<"$metrics" | grep -o 'hostname="[^"]*"' | sort -u | tr '\n' ' ' || true)
+  [ "$up" = 6 ] && [ "$names" = "$(printf 'hostname="redis-node-%d" ' 0 1 2 3 4 5)" ] && break
+  if [ "$i" = 60 ]; then
+    grep -E '^redis_(up|cluster_seed_info|cluster_nodes )' <<<"$metrics" || true
+    dc logs --no-color redis-exporter | tail -30
+    nodecli redis-node-0 CLUSTER NODES || true
+    fail "after down + up the exporter shows $up nodes up and hostnames: $names"
+  fi
+  sleep 1
+done
+say "exporter after down + up: redis_up 1 for six nodes, redis_cluster_node_info hostname labels redis-node-0..5"
 # Stopping a master container: its replica is promoted, and the exporter shows it.
 for i in 0 1 2 3 4 5; do
   if nodecli "redis-node-$i" INFO replication | has '^role:master'; then victim=redis-node-$i; break; fi
