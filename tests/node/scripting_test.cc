@@ -364,3 +364,14 @@ TEST_CASE("Scripting: RESP -> Lua conversion of every reply type (pure)") {
   CHECK(lua_gettop(L) == top);
   lua_close(L);
 }
+
+TEST_CASE("Scripting: SCRIPT HELP and FUNCTION HELP as redis-server 7.0.15 (less SCRIPT DEBUG, not implemented)") {
+  TestNode n;
+  std::string fh = n.Do("FUNCTION HELP");
+  CHECK(fh.rfind("[FUNCTION <subcommand> [<arg> [value] [opt] ...]. Subcommands are:, LOAD [REPLACE] <FUNCTION CODE>", 0) == 0);
+  CHECK(fh.find(", HELP,     Prints this help.]") != std::string::npos);
+  CHECK(n.Do("FUNCTION HELP x") == "(error) ERR wrong number of arguments for 'function|help' command");
+  std::string sh = n.Do("SCRIPT HELP");
+  CHECK(sh.rfind("[SCRIPT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:", 0) == 0);
+  CHECK(sh.find(", HELP,     Prints this help.]") != std::string::npos);
+}

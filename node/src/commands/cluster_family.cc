@@ -458,7 +458,7 @@ void ClusterLinks(CommandContext& ctx) {
 }
 
 void ClusterHelp(CommandContext& ctx) {
-  static const char* lines[] = {
+  ReplyHelp(ctx, {
       "CLUSTER <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
       "ADDSLOTS <slot> [<slot> ...]", "ADDSLOTSRANGE <start slot> <end slot> [<start slot> <end slot> ...]",
       "BUMPEPOCH", "COUNT-FAILURE-REPORTS <node-id>", "COUNTKEYSINSLOT <slot>", "DELSLOTS <slot> [<slot> ...]",
@@ -466,9 +466,7 @@ void ClusterHelp(CommandContext& ctx) {
       "GETKEYSINSLOT <slot> <count>", "INFO", "KEYSLOT <key>", "LINKS", "MEET <ip> <port> [<bus-port>]", "MYID",
       "MYSHARDID", "NODES", "REPLICATE <node-id>", "RESET [HARD|SOFT]", "SET-CONFIG-EPOCH <epoch>",
       "SETSLOT <slot> (IMPORTING <node-id>|MIGRATING <node-id>|STABLE|NODE <node-id>)", "REPLICAS <node-id>",
-      "SAVECONFIG", "SHARDS", "SLOTS", "HELP"};
-  ctx.reply.Array(sizeof(lines) / sizeof(lines[0]));
-  for (const char* l : lines) ctx.reply.Simple(l);
+      "SAVECONFIG", "SHARDS", "SLOTS", "HELP"});
 }
 
 void ClusterContainer(CommandContext& ctx) {

@@ -268,7 +268,7 @@ void ObjectRefcountCmd(CommandContext& ctx) {
 }
 
 void ObjectHelpCmd(CommandContext& ctx) {
-  static const char* const kLines[] = {
+  ReplyHelp(ctx, {
       "OBJECT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
       "ENCODING <key>",
       "    Return the kind of internal representation used in order to store the value",
@@ -283,10 +283,7 @@ void ObjectHelpCmd(CommandContext& ctx) {
       "    Return the number of references of the value associated with the specified",
       "    <key>.",
       "HELP",
-      "    Prints this help.",
-  };
-  ctx.reply.Array(sizeof(kLines) / sizeof(kLines[0]));
-  for (const char* l : kLines) ctx.reply.Simple(l);
+      "    Prints this help."});
 }
 
 // The container's handler is only a fallback: the dispatcher routes to the subcommands.

@@ -78,7 +78,7 @@ void PubsubNumPat(CommandContext& ctx) {
 }
 
 void PubsubHelp(CommandContext& ctx) {
-  static const char* const kLines[] = {
+  ReplyHelp(ctx, {
       "PUBSUB <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
       "CHANNELS [<pattern>]",
       "    Return the currently active channels matching a <pattern> (default: '*').",
@@ -92,19 +92,7 @@ void PubsubHelp(CommandContext& ctx) {
       "SHARDNUMSUB [<shardchannel> ...]",
       "    Return the number of subscribers for the specified shard level channel(s)",
       "HELP",
-      "    Print this help."};
-  ctx.reply.Array(std::size(kLines));
-  for (const char* l : kLines) ctx.reply.Simple(l);
-}
-
-CommandSpec Container(const char* name, const char* summary, std::vector<CommandSpec> subs) {
-  CommandSpec s;
-  s.name = name;
-  s.arity = -2;
-  s.group = "pubsub";
-  s.summary = summary;
-  s.subcommands = std::move(subs);
-  return s;
+      "    Prints this help."});
 }
 
 }  // namespace
@@ -126,7 +114,7 @@ void RegisterPubSubFamily(CommandRegistry& r) {
   r.Add(Spec("sunsubscribe", -1, sub, 1, -1, 1, SUnsubscribeCmd, nullptr, g,
              "Stops listening to messages posted to shard channels."));
   r.Add(Spec("spublish", 3, pub, 1, 1, 1, SPublishCmd, nullptr, g, "Post a message to a shard channel"));
-  r.Add(Container("pubsub", "A container for Pub/Sub commands.",
+  r.Add(ContainerSpec("pubsub", g, "A container for Pub/Sub commands.",
                   {Spec("pubsub|channels", -2, info, 0, 0, 0, PubsubChannels, nullptr, g, "Returns the active channels."),
                    Spec("pubsub|numpat", 2, info, 0, 0, 0, PubsubNumPat, nullptr, g,
                         "Returns a count of unique pattern subscriptions."),

@@ -35,7 +35,7 @@ void ScriptExistsCmd(CommandContext& ctx) { S(ctx).ScriptExists(ctx); }
 void ScriptFlushCmd(CommandContext& ctx) { S(ctx).ScriptFlush(ctx); }
 void ScriptKillCmd(CommandContext& ctx) { S(ctx).Kill(ctx, true); }
 void ScriptHelpCmd(CommandContext& ctx) {
-  static const char* kLines[] = {
+  ReplyHelp(ctx, {
       "SCRIPT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
       "EXISTS <sha1> [<sha1> ...]",
       "    Return information about the existence of the scripts in the script cache.",
@@ -50,9 +50,7 @@ void ScriptHelpCmd(CommandContext& ctx) {
       "LOAD <script>",
       "    Load a script into the scripts cache without executing it.",
       "HELP",
-      "    Prints this help."};
-  ctx.reply.Array(std::size(kLines));
-  for (const char* l : kLines) ctx.reply.Simple(l);
+      "    Prints this help."});
 }
 void ScriptCmd(CommandContext& ctx) {
   ctx.reply.Error(err::UnknownSubcommand(ctx.argc() > 1 ? ctx.arg(1) : "", "script"));
@@ -62,6 +60,49 @@ void FunctionLoadCmd(CommandContext& ctx) { S(ctx).FunctionLoad(ctx); }
 void FunctionDeleteCmd(CommandContext& ctx) { S(ctx).FunctionDelete(ctx); }
 void FunctionFlushCmd(CommandContext& ctx) { S(ctx).FunctionFlush(ctx); }
 void FunctionListCmd(CommandContext& ctx) { S(ctx).FunctionList(ctx); }
+void FunctionHelpCmd(CommandContext& ctx) {
+  ReplyHelp(ctx, {
+      "FUNCTION <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+      "LOAD [REPLACE] <FUNCTION CODE>",
+      "    Create a new library with the given library name and code.",
+      "DELETE <LIBRARY NAME>",
+      "    Delete the given library.",
+      "LIST [LIBRARYNAME PATTERN] [WITHCODE]",
+      "    Return general information on all the libraries:",
+      "    * Library name",
+      "    * The engine used to run the Library",
+      "    * Library description",
+      "    * Functions list",
+      "    * Library code (if WITHCODE is given)",
+      "    It also possible to get only function that matches a pattern using LIBRARYNAME argument.",
+      "STATS",
+      "    Return information about the current function running:",
+      "    * Function name",
+      "    * Command used to run the function",
+      "    * Duration in MS that the function is running",
+      "    If no function is running, return nil",
+      "    In addition, returns a list of available engines.",
+      "KILL",
+      "    Kill the current running function.",
+      "FLUSH [ASYNC|SYNC]",
+      "    Delete all the libraries.",
+      "    When called without the optional mode argument, the behavior is determined by the",
+      "    lazyfree-lazy-user-flush configuration directive. Valid modes are:",
+      "    * ASYNC: Asynchronously flush the libraries.",
+      "    * SYNC: Synchronously flush the libraries.",
+      "DUMP",
+      "    Return a serialized payload representing the current libraries, can be restored using FUNCTION RESTORE command",
+      "RESTORE <PAYLOAD> [FLUSH|APPEND|REPLACE]",
+      "    Restore the libraries represented by the given payload, it is possible to give a restore policy to",
+      "    control how to handle existing libraries (default APPEND):",
+      "    * FLUSH: delete all existing libraries.",
+      "    * APPEND: appends the restored libraries to the existing libraries. On collision, abort.",
+      "    * REPLACE: appends the restored libraries to the existing libraries, On collision, replace the old",
+      "      libraries with the new libraries (notice that even on this option there is a chance of failure",
+      "      in case of functions name collision with another library).",
+      "HELP",
+      "    Prints this help."});
+}
 void FunctionStatsCmd(CommandContext& ctx) { S(ctx).FunctionStats(ctx); }
 void FunctionDumpCmd(CommandContext& ctx) { S(ctx).FunctionDump(ctx); }
 void FunctionRestoreCmd(CommandContext& ctx) { S(ctx).FunctionRestore(ctx); }
@@ -114,6 +155,8 @@ void RegisterScriptingFamily(CommandRegistry& r) {
                                       "Returns information about all libraries."));
   function.subcommands.push_back(Spec("function|dump", 2, ns, 0, 0, 0, FunctionDumpCmd, nullptr, g,
                                       "Dumps all libraries into a serialized binary payload."));
+  function.subcommands.push_back(Spec("function|help", 2, ns | kCmdLoading | kCmdStale, 0, 0, 0, FunctionHelpCmd, nullptr, g,
+                                      "Returns helpful text about the different subcommands."));
   function.subcommands.push_back(Spec("function|stats", 2, ns | kCmdAllowBusy, 0, 0, 0, FunctionStatsCmd, nullptr, g,
                                       "Returns information about a function during execution."));
   function.subcommands.push_back(Spec("function|kill", 2, ns | kCmdAllowBusy, 0, 0, 0, FunctionKillCmd, nullptr, g,

@@ -382,20 +382,15 @@ void ClientNoEvict(CommandContext& ctx) {
   ctx.reply.Ok();
 }
 
-void HelpReply(CommandContext& ctx, const std::vector<std::string>& lines) {
-  ctx.reply.Array(lines.size());
-  for (auto& l : lines) ctx.reply.Simple(l);
-}
-
 void ClientHelp(CommandContext& ctx) {
-  HelpReply(ctx, {"CLIENT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:", "GETNAME",
+  ReplyHelp(ctx, {"CLIENT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:", "GETNAME",
                   "    Return the name of the current connection.", "ID", "    Return the ID of the current connection.",
                   "INFO", "    Return information about the current client connection.",
                   "KILL <ip:port> | <option> <value> [<option> <value> [...]]", "    Kill connections.",
                   "LIST [options ...]", "    Return information about client connections.", "SETNAME <name>",
                   "    Assign the name <name> to the current connection.", "SETINFO <option> <value>",
                   "    Set client meta attr (LIB-NAME or LIB-VER).", "NO-EVICT (ON|OFF)",
-                  "    Protect current client connection from eviction.", "HELP", "    Print this help."});
+                  "    Protect current client connection from eviction.", "HELP", "    Prints this help."});
 }
 
 // ---- INFO, DBSIZE, FLUSH*, TIME, LASTSAVE, SHUTDOWN ----
@@ -512,10 +507,10 @@ void ConfigRewriteCmd(CommandContext& ctx) {
 }
 
 void ConfigHelp(CommandContext& ctx) {
-  HelpReply(ctx, {"CONFIG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:", "GET <pattern>",
+  ReplyHelp(ctx, {"CONFIG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:", "GET <pattern>",
                   "    Return parameters matching the glob-like <pattern> and their values.",
                   "SET <directive> <value>", "    Set the configuration <directive> to <value>.", "RESETSTAT",
-                  "    Reset statistics reported by the INFO command.", "HELP", "    Print this help."});
+                  "    Reset statistics reported by the INFO command.", "HELP", "    Prints this help."});
 }
 
 // ---- SLOWLOG ----
@@ -553,10 +548,10 @@ void SlowlogReset(CommandContext& ctx) {
   ctx.reply.Ok();
 }
 void SlowlogHelp(CommandContext& ctx) {
-  HelpReply(ctx, {"SLOWLOG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:", "GET [<count>]",
+  ReplyHelp(ctx, {"SLOWLOG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:", "GET [<count>]",
                   "    Return top <count> entries from the slowlog (default: 10, -1 mean all).", "LEN",
                   "    Return the length of the slowlog.", "RESET", "    Reset the slowlog.", "HELP",
-                  "    Print this help."});
+                  "    Prints this help."});
 }
 
 // ---- MEMORY ----
@@ -584,8 +579,8 @@ void MemoryUsage(CommandContext& ctx) {
 }
 
 void MemoryHelp(CommandContext& ctx) {
-  HelpReply(ctx, {"MEMORY <subcommand> [<arg> [value] [opt] ...]. Subcommands are:", "USAGE <key> [SAMPLES <count>]",
-                  "    Return memory in bytes used by <key> and its value.", "HELP", "    Print this help."});
+  ReplyHelp(ctx, {"MEMORY <subcommand> [<arg> [value] [opt] ...]. Subcommands are:", "USAGE <key> [SAMPLES <count>]",
+                  "    Return memory in bytes used by <key> and its value.", "HELP", "    Prints this help."});
 }
 
 // ---- COMMAND ----
@@ -771,13 +766,13 @@ void CommandGetKeys(CommandContext& ctx) {
 }
 
 void CommandHelp(CommandContext& ctx) {
-  HelpReply(ctx, {"COMMAND <subcommand> [<arg> [value] [opt] ...]. Subcommands are:", "(no subcommand)",
+  ReplyHelp(ctx, {"COMMAND <subcommand> [<arg> [value] [opt] ...]. Subcommands are:", "(no subcommand)",
                   "    Return details about all Redis commands.", "COUNT",
                   "    Return the total number of commands in this Redis server.", "LIST",
                   "    Return a list of all commands in this Redis server.", "INFO [<command-name> ...]",
                   "    Return details about multiple Redis commands.", "DOCS [<command-name> ...]",
                   "    Return documentation details about multiple Redis commands.", "GETKEYS <full-command>",
-                  "    Return the keys from a full Redis command.", "HELP", "    Print this help."});
+                  "    Return the keys from a full Redis command.", "HELP", "    Prints this help."});
 }
 
 // COMMAND is both a command (no arguments) and a container; the container dispatch needs argv[1], so the
@@ -804,16 +799,6 @@ CommandSpec Sub(const char* name, int arity, uint32_t flags, CommandHandler h, c
   return Spec(name, arity, flags, first, last, step, h, nullptr, group, summary);
 }
 
-CommandSpec Container(const char* name, const char* group, const char* summary, std::vector<CommandSpec> subs) {
-  CommandSpec s;
-  s.name = name;
-  s.arity = -2;
-  s.group = group;
-  s.summary = summary;
-  s.subcommands = std::move(subs);
-  return s;
-}
-
 }  // namespace
 
 void RegisterServerFamily(CommandRegistry& r) {
@@ -831,7 +816,7 @@ void RegisterServerFamily(CommandRegistry& r) {
   r.Add(Sub("quit", -1, conn_ctl, QuitCmd, conn, "Closes the connection."));
   r.Add(Sub("reset", 1, conn_ctl, ResetCmd, conn, "Resets the connection."));
   r.Add(Sub("select", 2, kCmdLoading | kCmdStale | kCmdFast, SelectCmd, conn, "Changes the selected database."));
-  r.Add(Container("client", conn, "A container for client connection commands.",
+  r.Add(ContainerSpec("client", conn, "A container for client connection commands.",
                   {Sub("client|setname", 3, kCmdNoScript | kCmdLoading | kCmdStale, ClientSetName, conn, "Sets the connection name."),
                    Sub("client|getname", 2, kCmdNoScript | kCmdLoading | kCmdStale, ClientGetName, conn, "Returns the name of the connection."),
                    Sub("client|setinfo", 4, kCmdNoScript | kCmdLoading | kCmdStale, ClientSetInfo, conn, "Sets information specific to the client or connection."),
@@ -851,18 +836,18 @@ void RegisterServerFamily(CommandRegistry& r) {
   r.Add(Sub("shutdown", -1, kCmdAdmin | kCmdNoScript | kCmdLoading | kCmdStale | kCmdNoMulti | kCmdAllowBusy, ShutdownCmd,
             srv, "Synchronously saves the database(s) to disk and shuts down the Redis server."));
   r.Add(Sub("command", -1, kCmdLoading | kCmdStale, CommandDispatch, srv, "Returns detailed information about all commands."));
-  r.Add(Container("config", srv, "A container for server configuration commands.",
+  r.Add(ContainerSpec("config", srv, "A container for server configuration commands.",
                   {Sub("config|get", -3, kCmdAdmin | kCmdNoScript | kCmdLoading | kCmdStale, ConfigGetCmd, srv, "Returns the effective values of configuration parameters."),
                    Sub("config|set", -4, kCmdAdmin | kCmdNoScript | kCmdLoading | kCmdStale, ConfigSetCmd, srv, "Sets configuration parameters in-flight."),
                    Sub("config|resetstat", 2, kCmdAdmin | kCmdNoScript | kCmdLoading | kCmdStale, ConfigResetStatCmd, srv, "Resets the server's statistics."),
                    Sub("config|rewrite", 2, kCmdAdmin | kCmdNoScript | kCmdLoading | kCmdStale, ConfigRewriteCmd, srv, "Persists the effective configuration to file."),
                    Sub("config|help", 2, kCmdLoading | kCmdStale, ConfigHelp, srv, "Returns helpful text about the different subcommands.")}));
-  r.Add(Container("slowlog", srv, "A container for slow log commands.",
+  r.Add(ContainerSpec("slowlog", srv, "A container for slow log commands.",
                   {Sub("slowlog|get", -2, kCmdAdmin | kCmdLoading | kCmdStale, SlowlogGet, srv, "Returns the slow log's entries."),
                    Sub("slowlog|len", 2, kCmdAdmin | kCmdLoading | kCmdStale, SlowlogLen, srv, "Returns the number of entries in the slow log."),
                    Sub("slowlog|reset", 2, kCmdAdmin | kCmdLoading | kCmdStale, SlowlogReset, srv, "Clears all entries from the slow log."),
                    Sub("slowlog|help", 2, kCmdLoading | kCmdStale, SlowlogHelp, srv, "Show helpful text about the different subcommands")}));
-  r.Add(Container("memory", srv, "A container for memory diagnostics commands.",
+  r.Add(ContainerSpec("memory", srv, "A container for memory diagnostics commands.",
                   {Sub("memory|usage", -3, kCmdReadOnly, MemoryUsage, srv, "Estimates the memory usage of a key.", 2, 2, 1),
                    Sub("memory|help", 2, kCmdLoading | kCmdStale, MemoryHelp, srv, "Returns helpful text about the different subcommands.")}));
 }

@@ -35,6 +35,19 @@ constexpr FlagName kFlagNames[] = {{"no-writes", kScriptNoWrites},
                                    {"allow-cross-slot-keys", kScriptAllowCrossSlot}};
 }  // namespace
 
+std::vector<std::string_view> ShebangWords(std::string_view line) {
+  std::vector<std::string_view> words;
+  size_t i = 0;
+  while (i < line.size()) {
+    while (i < line.size() && line[i] == ' ') i++;
+    size_t j = i;
+    while (j < line.size() && line[j] != ' ') j++;
+    if (j > i) words.push_back(line.substr(i, j - i));
+    i = j;
+  }
+  return words;
+}
+
 bool ParseFlagName(std::string_view name, uint32_t* flags) {
   for (const auto& f : kFlagNames) {
     if (name == f.name) {
@@ -53,16 +66,7 @@ bool ParseEvalShebang(std::string_view body, uint32_t* flags, std::string* err) 
   }
   size_t eol = body.find('\n');
   std::string_view line = body.substr(0, eol);
-  // Words separated by spaces: the engine, then options.
-  std::vector<std::string_view> words;
-  size_t i = 0;
-  while (i < line.size()) {
-    while (i < line.size() && line[i] == ' ') i++;
-    size_t j = i;
-    while (j < line.size() && line[j] != ' ') j++;
-    if (j > i) words.push_back(line.substr(i, j - i));
-    i = j;
-  }
+  std::vector<std::string_view> words = ShebangWords(line);  // the engine, then options
   if (words.empty() || words[0] != "#!lua") {
     *err = "ERR Unexpected engine in script shebang: " + std::string(words.empty() ? line : words[0]);
     return false;

@@ -39,6 +39,9 @@ enum ScriptFlag : uint32_t {
 
 // Parses a flag name list ("no-writes,allow-oom"). False with the bad name in *bad.
 bool ParseFlagName(std::string_view name, uint32_t* flags);
+// The space-separated words of a shebang line ("#!lua name=lib flags=no-writes"), as both EVAL's and
+// FUNCTION LOAD's shebangs are split.
+std::vector<std::string_view> ShebangWords(std::string_view line);
 
 // EVAL's shebang: "#!lua flags=a,b". No shebang gives kScriptCompat. Error text (with "ERR ") on failure.
 bool ParseEvalShebang(std::string_view body, uint32_t* flags, std::string* err);

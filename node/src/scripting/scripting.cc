@@ -42,19 +42,6 @@ void SplitKeysArgs(const CommandContext& ctx, int64_t numkeys, std::vector<std::
   }
 }
 
-std::vector<std::string_view> Words(std::string_view line) {
-  std::vector<std::string_view> words;
-  size_t i = 0;
-  while (i < line.size()) {
-    while (i < line.size() && line[i] == ' ') i++;
-    size_t j = i;
-    while (j < line.size() && line[j] != ' ') j++;
-    if (j > i) words.push_back(line.substr(i, j - i));
-    i = j;
-  }
-  return words;
-}
-
 bool ValidLibraryName(std::string_view name) {
   if (name.empty()) return false;
   for (char ch : name) {
@@ -380,7 +367,7 @@ bool Scripting::LoadLibrary(std::string_view code, bool replace, std::string* na
     return false;
   }
   size_t eol = code.find('\n');
-  std::vector<std::string_view> words = Words(code.substr(0, eol));
+  std::vector<std::string_view> words = ShebangWords(code.substr(0, eol));
   std::string engine = ToLower(words.empty() ? "" : words[0].substr(2));
   if (engine != "lua") {
     *err = "ERR Engine '" + std::string(words.empty() ? "" : words[0].substr(2)) + "' not found";
@@ -623,7 +610,7 @@ void Scripting::FunctionRestore(CommandContext& ctx) {
   // Check every library before changing anything: a restore applies whole or not at all.
   if (policy == kAppend) {
     for (const auto& code : codes) {
-      std::vector<std::string_view> w = Words(std::string_view(code).substr(0, code.find('\n')));
+      std::vector<std::string_view> w = ShebangWords(std::string_view(code).substr(0, code.find('\n')));
       for (size_t i = 1; i < w.size(); i++) {
         if (w[i].substr(0, 5) == "name=" && libraries_.count(std::string(w[i].substr(5)))) {
           ctx.reply.Error("ERR Library " + std::string(w[i].substr(5)) + " already exists");

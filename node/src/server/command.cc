@@ -21,6 +21,21 @@ CommandSpec Spec(const char* name, int arity, uint32_t flags, int first, int las
   return s;
 }
 
+CommandSpec ContainerSpec(const char* name, const char* group, const char* summary, std::vector<CommandSpec> subs) {
+  CommandSpec s;
+  s.name = name;
+  s.arity = -2;
+  s.group = group;
+  s.summary = summary;
+  s.subcommands = std::move(subs);
+  return s;
+}
+
+void ReplyHelp(CommandContext& ctx, std::initializer_list<std::string_view> lines) {
+  ctx.reply.Array(lines.size());
+  for (std::string_view l : lines) ctx.reply.Simple(l);
+}
+
 bool CommandSpec::KeyIndices(ArgList argv, std::vector<int>* out) const {
   out->clear();
   if (is(kCmdMovableKeys)) return getkeys != nullptr && getkeys(argv, out);

@@ -10,6 +10,7 @@
 // invalidating WATCHed keys and waking blocked clients on every key the command names when dirty > 0.
 #pragma once
 #include <cstdint>
+#include <initializer_list>
 #include <memory>
 #include <span>
 #include <string>
@@ -132,6 +133,13 @@ struct CommandSpec {
 // trailing ones, so -Wmissing-field-initializers stays quiet.
 CommandSpec Spec(const char* name, int arity, uint32_t flags, int first, int last, int step, CommandHandler fn,
                  GetKeysFn getkeys = nullptr, const char* group = "", const char* summary = "");
+
+// A container command (CLIENT, CONFIG, PUBSUB, ...): arity -2 and the subcommands that do the work; the
+// dispatcher routes "container sub" to the subcommand's spec.
+CommandSpec ContainerSpec(const char* name, const char* group, const char* summary, std::vector<CommandSpec> subs);
+
+// The reply of every "<container> HELP": an array of simple strings, one per line, as Redis sends it.
+void ReplyHelp(CommandContext& ctx, std::initializer_list<std::string_view> lines);
 
 class CommandRegistry {
  public:
