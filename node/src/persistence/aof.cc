@@ -625,13 +625,15 @@ Status Aof::StartRewrite(bool wait_rewrite) {
   std::string mark = ReplicationMark();
   repl_mark_ = mark;
   int64_t fork_start_us = server_->clock().NowUs();
+  pid_t parent = getpid();
   pid_t pid = fork();
   if (pid < 0) return Status::Error(std::string("Can't rewrite append only file in background: fork: ") + strerror(errno));
   if (pid == 0) {
-    // Child: a frozen copy of the keyspace. It holds no sockets (the listening ports stay with the parent,
-    // also when the parent is killed) and dies with its parent; it writes the file and _exits.
+    // Child: a frozen copy of the keyspace. It first closes every inherited socket (until it runs, the
+    // listening ports are held by it too) and dies with its parent; it writes the file and _exits.
     close_range(3, ~0U, 0);
     prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (getppid() != parent) _exit(1);  // the parent died before prctl: nobody would take the result
     std::string temp = PathOf("temp-rewriteaof-bg-" + std::to_string(getpid()) + ".aof");
     int fd = open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (fd < 0) _exit(1);

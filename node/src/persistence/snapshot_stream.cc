@@ -32,6 +32,7 @@ void SnapshotStream::Reap(bool kill_child) {
 Status SnapshotStream::Start(Keyspace& db, int64_t now_ms, std::string preamble) {
   int fds[2];
   if (pipe2(fds, O_CLOEXEC) != 0) return Status::Error(std::string("pipe: ") + strerror(errno));
+  pid_t parent = getpid();
   pid_t pid = fork();
   if (pid < 0) {
     close(fds[0]);
@@ -43,6 +44,7 @@ Status SnapshotStream::Start(Keyspace& db, int64_t now_ms, std::string preamble)
     dup2(fds[1], 3);
     close_range(4, ~0U, 0);
     prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (getppid() != parent) _exit(1);  // the parent died before prctl: nobody would take the result
     KeyspaceSerializer ser(db, now_ms, 256 * 1024);
     ser.set_preamble(preamble);
     ser.Run([](std::string_view chunk) {

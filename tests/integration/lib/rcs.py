@@ -94,8 +94,13 @@ class Server:
         return cmd + self.args
 
     def start(self, wait=True):
-        if not port_free(self.port, self.host):
-            raise AssertionError("port %s:%d is busy before the test started" % (self.host, self.port))
+        # A node just killed can leave its port held for a moment by a forked AOF-rewrite child that has not
+        # yet run its first instruction (it closes every inherited socket first): wait a bounded moment.
+        deadline = time.time() + 3
+        while not port_free(self.port, self.host):
+            if time.time() > deadline:
+                raise AssertionError("port %s:%d is busy before the test started" % (self.host, self.port))
+            time.sleep(0.05)
         log = open(self.log_path, "ab")
         self.proc = subprocess.Popen(self.command_line(), stdout=log, stderr=subprocess.STDOUT,
                                      stdin=subprocess.DEVNULL)
