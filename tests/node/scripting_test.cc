@@ -375,3 +375,21 @@ TEST_CASE("Scripting: SCRIPT HELP and FUNCTION HELP as redis-server 7.0.15 (less
   CHECK(sh.rfind("[SCRIPT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:", 0) == 0);
   CHECK(sh.find(", HELP,     Prints this help.]") != std::string::npos);
 }
+
+TEST_CASE("Scripting: redis.set_repl sends each write to the AOF, the replicas, both or neither") {
+  TestNode n;
+  std::vector<std::string> seen;  // "<sinks>:<command>", sinks = aof+replicas, aof, replicas
+  n.server().AddPropagateSink([&seen](const rcs::PropagatedWrite& w) {
+    std::string s = w.aof_only ? "aof:" : w.replicas_only ? "replicas:" : "both:";
+    for (auto a : w.argv) s.append(a).append(" ");
+    seen.push_back(s);
+  });
+  CHECK(n.Do("EVAL \"redis.call('set','a',1); redis.set_repl(redis.REPL_AOF); redis.call('set','b',2); "
+             "redis.set_repl(redis.REPL_REPLICA); redis.call('set','c',3); redis.set_repl(redis.REPL_NONE); "
+             "redis.call('set','d',4); redis.set_repl(redis.REPL_ALL); redis.call('set','e',5); return 1\" 0") ==
+        "(integer) 1");
+  CHECK(seen == std::vector<std::string>{"both:MULTI ", "both:set a 1 ", "aof:set b 2 ", "replicas:set c 3 ",
+                                         "both:set e 5 ", "both:EXEC "});
+  CHECK(n.Do("MGET a b c d e") == "[\"1\", \"2\", \"3\", \"4\", \"5\"]");
+  CHECK(n.Do("EVAL \"redis.set_repl(4)\" 0").find("Invalid replication flags") != std::string::npos);
+}

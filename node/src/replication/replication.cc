@@ -68,7 +68,7 @@ Replication::Replication(Server* server)
   replid2_ = std::string(40, '0');
   server_->AddPropagateSink([this](const PropagatedWrite& w) {
     // A replica forwards its master's stream byte for byte (OnMasterStreamApplied); a replay is no write.
-    if (w.origin == WriteOrigin::kMaster || w.origin == WriteOrigin::kLoading) return;
+    if (w.origin == WriteOrigin::kMaster || w.origin == WriteOrigin::kLoading || w.aof_only) return;
     Feed(w.argv);
   });
   server_->SetMasterStreamHook([this](std::string_view raw) { OnMasterStreamApplied(raw); });

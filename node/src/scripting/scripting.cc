@@ -355,8 +355,8 @@ void Scripting::Log(int level, std::string_view message) {
 }
 
 void Scripting::SetRepl(int flags) {
-  // AOF-only and replica-only are not told apart: both sinks get the write (or neither with REPL_NONE).
-  server_->set_script_repl(flags != 0);
+  // The flags hold for the writes that follow, until the script ends or calls it again.
+  server_->set_script_repl(flags);
 }
 
 // ---- Functions ----

@@ -219,7 +219,7 @@ void Server::Call(Client* c, const CommandSpec& spec, ArgList argv, bool retry) 
 
   // From a script it goes out at once, ahead of the script's MULTI/EXEC of effects (Redis puts it inside):
   // replicas still deliver it, and redis.set_repl(NONE) keeps it back.
-  if (ctx.dirty == 0 && ctx.replicate_only && !loading_ && (!script_effects_on_ || script_repl_)) {
+  if (ctx.dirty == 0 && ctx.replicate_only && !loading_ && (!script_effects_on_ || (script_repl_ & 2) != 0)) {
     WriteOrigin origin = OriginOf(c);
     if (in_exec_ && !exec_propagated_multi_) {
       std::vector<std::string_view> multi = {"MULTI"};
@@ -232,9 +232,11 @@ void Server::Call(Client* c, const CommandSpec& spec, ArgList argv, bool retry) 
   if (ctx.dirty > 0) {
     dirty_ += ctx.dirty;
     if (!spec.is(kCmdNoPropagate) && script_effects_on_) {
-      if (script_repl_) {
-        if (ctx.propagate_as.empty()) script_effects_.emplace_back(argv.begin(), argv.end());
-        for (auto& cmd : ctx.propagate_as) script_effects_.push_back(std::move(cmd));
+      if (script_repl_ != 0) {
+        if (ctx.propagate_as.empty()) {
+          script_effects_.push_back({std::vector<std::string>(argv.begin(), argv.end()), script_repl_});
+        }
+        for (auto& cmd : ctx.propagate_as) script_effects_.push_back({std::move(cmd), script_repl_});
       }
     } else if (!spec.is(kCmdNoPropagate)) {
       WriteOrigin origin = OriginOf(c);
@@ -370,13 +372,13 @@ void Server::CallFromScript(Client* c, const CommandSpec& spec, ArgList argv) { 
 
 void Server::BeginScriptEffects() {
   script_effects_on_ = true;
-  script_repl_ = true;
+  script_repl_ = 3;
   script_effects_.clear();
 }
 
 void Server::EndScriptEffects(Client* caller) {
   script_effects_on_ = false;
-  script_repl_ = true;
+  script_repl_ = 3;
   auto effects = std::move(script_effects_);
   script_effects_.clear();
   if (effects.empty()) return;
@@ -391,9 +393,10 @@ void Server::EndScriptEffects(Client* caller) {
     std::vector<std::string_view> multi = {"MULTI"};
     Emit({multi, origin, true, caller});
   }
-  for (auto& cmd : effects) {
-    std::vector<std::string_view> v(cmd.begin(), cmd.end());
-    Emit({v, origin, batch, caller});
+  for (auto& e : effects) {
+    std::vector<std::string_view> v(e.argv.begin(), e.argv.end());
+    // redis.set_repl(REPL_AOF) / (REPL_REPLICA): that write goes to one of the two sinks only.
+    Emit({v, origin, batch, caller, /*replicas_only=*/e.targets == 2, /*aof_only=*/e.targets == 1});
   }
   if (!in_exec_ && batch) {
     std::vector<std::string_view> exec = {"EXEC"};

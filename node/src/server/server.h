@@ -43,7 +43,8 @@ struct PropagatedWrite {
   // sink keeps them together.
   bool in_batch = false;
   Client* client = nullptr;  // the client whose command caused it (nullptr for expiry/eviction)
-  bool replicas_only = false;  // not a write: replicas get it, the AOF does not (PUBLISH)
+  bool replicas_only = false;  // replicas get it, the AOF does not (PUBLISH; a script's REPL_REPLICA write)
+  bool aof_only = false;       // the AOF gets it, replicas do not (a script's REPL_AOF write)
 };
 
 // Subsystems that plug into the server (cluster mode, replication, AOF). The server calls them at fixed
@@ -211,12 +212,13 @@ class Server {
   // Scripts (scripting/): the commands a script calls run through CallFromScript, without the
   // dispatcher's checks (the script runner makes its own, with Redis's script error texts). Their writes
   // are collected from BeginScriptEffects to EndScriptEffects and propagated then: alone, or wrapped in
-  // MULTI/EXEC when more than one (inside EXEC they join the transaction). set_script_repl(false)
-  // (redis.set_repl(REPL_NONE)) leaves the following writes out.
+  // MULTI/EXEC when more than one (inside EXEC they join the transaction). set_script_repl picks
+  // where the following writes go (redis.set_repl: AOF, replicas, both or neither).
   void CallFromScript(Client* c, const CommandSpec& spec, ArgList argv);
   void BeginScriptEffects();
   void EndScriptEffects(Client* caller);
-  void set_script_repl(bool on) { script_repl_ = on; }
+  // redis.set_repl flags: 1 = AOF (REPL_AOF), 2 = replicas (REPL_REPLICA), 3 = both, 0 = neither.
+  void set_script_repl(int flags) { script_repl_ = flags & 3; }
   // A script runs longer than busy-reply-threshold: every command but the kCmdAllowBusy ones gets -BUSY
   // (kind 1: EVAL's text, 2: FCALL's), and the caller's (and replication links') input waits.
   // ProcessEventsWhileBusy serves other clients' input and writes their replies, without timers.
@@ -318,8 +320,12 @@ class Server {
   std::vector<Client*> clients_to_resume_;  // unblocked clients whose pipelined input waits
   bool in_exec_ = false;
   bool script_effects_on_ = false;
-  bool script_repl_ = true;
-  std::vector<std::vector<std::string>> script_effects_;
+  int script_repl_ = 3;  // redis.set_repl flags in force (1 = AOF, 2 = replicas)
+  struct ScriptEffect {
+    std::vector<std::string> argv;
+    int targets;  // set_repl's flags when the write happened
+  };
+  std::vector<ScriptEffect> script_effects_;
   std::vector<SnapshotPreamble> snapshot_preambles_;
   std::function<ScriptInfo()> script_info_;
   int busy_script_ = 0;
