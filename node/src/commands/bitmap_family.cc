@@ -144,15 +144,44 @@ bool ResolveRange(int64_t* start, int64_t* end, int64_t total) {
 
 inline int BitAt(const uint8_t* p, uint64_t i) { return (p[i >> 3] >> (7 - (i & 7))) & 1; }
 
+// Set bits in `words` 64-bit words at p. The build targets baseline x86-64 (no POPCNT instruction), where
+// std::popcount is a dozen instructions per word; a CPU that has POPCNT (every x86-64 since 2008) gets a
+// copy of the loop compiled for it, picked once at run time.
+inline int64_t PopcountWords(const uint8_t* p, size_t words) {
+  int64_t n = 0;
+  for (size_t i = 0; i < words; i++) {
+    uint64_t w;
+    memcpy(&w, p + 8 * i, 8);
+    n += std::popcount(w);
+  }
+  return n;
+}
+#if defined(__x86_64__) && defined(__GNUC__)
+__attribute__((target("popcnt"))) int64_t PopcountWordsHw(const uint8_t* p, size_t words) {
+  int64_t n = 0;
+  for (size_t i = 0; i < words; i++) {
+    uint64_t w;
+    memcpy(&w, p + 8 * i, 8);
+    n += __builtin_popcountll(w);
+  }
+  return n;
+}
+int64_t CountWords(const uint8_t* p, size_t words) {
+  static const bool hw = __builtin_cpu_supports("popcnt");
+  return hw ? PopcountWordsHw(p, words) : PopcountWords(p, words);
+}
+#else
+int64_t CountWords(const uint8_t* p, size_t words) { return PopcountWords(p, words); }
+#endif
+
 // Set bits in bit positions [from, to] of p.
 int64_t PopcountBits(const uint8_t* p, uint64_t from, uint64_t to) {
   int64_t n = 0;
   while (from <= to && (from & 7) != 0) n += BitAt(p, from++);
-  while (from + 63 <= to) {
-    uint64_t w;
-    memcpy(&w, p + (from >> 3), 8);
-    n += std::popcount(w);
-    from += 64;
+  if (from + 63 <= to) {
+    size_t words = static_cast<size_t>((to + 1 - from) / 64);
+    n += CountWords(p + (from >> 3), words);
+    from += 64 * static_cast<uint64_t>(words);
   }
   while (from + 7 <= to) {
     n += std::popcount(static_cast<unsigned>(p[from >> 3]));

@@ -55,6 +55,15 @@ void StoreBack(CommandContext& ctx, std::string_view key, Entry* e, const std::s
 void PfaddCmd(CommandContext& ctx) {
   std::string_view key = ctx.arg(1);
   Entry* e = ctx.db.FindWrite(key);
+  if (e != nullptr && e->type() == ObjType::kString && hll::IsHll(e->str()) && hll::IsDense(e->str())) {
+    // Dense: registers only rise, the size never changes, nothing can be corrupt: in place, no copy.
+    char* value = e->mutable_str();
+    int64_t changed = 0;
+    for (size_t j = 2; j < ctx.argc(); j++) changed += hll::AddDense(value, ctx.arg(j));
+    if (changed > 0) hll::InvalidateCache(value);
+    ctx.dirty = changed;
+    return ctx.reply.Integer(changed > 0 ? 1 : 0);
+  }
   std::string v;
   int64_t updated = 0;
   if (e == nullptr) {

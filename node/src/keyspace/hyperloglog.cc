@@ -59,6 +59,19 @@ inline void SetDense(uint8_t* regs, int i, uint8_t val) {
     regs[byte + 1] = static_cast<uint8_t>((regs[byte + 1] & ~(kRegMax >> fb8)) | (v >> fb8));
   }
 }
+// Calls f(i, value) for the 16384 registers in order, four at a time: four 6-bit registers fill three bytes
+// exactly (register i at bit 6*i, least significant bits first), so no register straddles a group.
+static_assert(kRegisters % 4 == 0 && kRegBytes == kRegisters / 4 * 3);
+template <class F>
+inline void ForEachDense(const uint8_t* regs, F f) {
+  for (int g = 0; g < kRegisters / 4; g++) {
+    const unsigned b0 = regs[3 * g], b1 = regs[3 * g + 1], b2 = regs[3 * g + 2];
+    f(4 * g, static_cast<uint8_t>(b0 & kRegMax));
+    f(4 * g + 1, static_cast<uint8_t>(((b0 >> 6) | (b1 << 2)) & kRegMax));
+    f(4 * g + 2, static_cast<uint8_t>(((b1 >> 4) | (b2 << 4)) & kRegMax));
+    f(4 * g + 3, static_cast<uint8_t>(b2 >> 2));
+  }
+}
 // 1 if the register was raised.
 inline int DenseSet(uint8_t* regs, int i, uint8_t count) {
   if (GetDense(regs, i) >= count) return 0;
@@ -110,7 +123,7 @@ bool Histogram(std::string_view s, int* histo) {
   const uint8_t* p = U8(s);
   if (s[4] == static_cast<char>(kDense)) {
     const uint8_t* regs = p + kHeaderSize;
-    for (int i = 0; i < kRegisters; i++) histo[GetDense(regs, i)]++;
+    ForEachDense(regs, [histo](int, uint8_t v) { histo[v]++; });
     return true;
   }
   size_t i = kHeaderSize;
@@ -205,7 +218,8 @@ std::string NewSparse() {
 
 bool IsDense(std::string_view s) { return s.size() > 4 && s[4] == static_cast<char>(kDense); }
 
-void InvalidateCache(std::string* s) { (*s)[15] = static_cast<char>(static_cast<uint8_t>((*s)[15]) | 0x80); }
+void InvalidateCache(char* value) { value[15] = static_cast<char>(static_cast<uint8_t>(value[15]) | 0x80); }
+void InvalidateCache(std::string* s) { InvalidateCache(s->data()); }
 
 bool SparseToDense(std::string* s) {
   if (IsDense(*s)) return true;
@@ -357,6 +371,12 @@ int Add(std::string* s, std::string_view element, size_t sparse_max_bytes) {
   return SetRegister(s, reg, static_cast<uint8_t>(count), sparse_max_bytes);
 }
 
+int AddDense(char* value, std::string_view element) {
+  int reg;
+  int count = PatternLength(element, &reg);
+  return DenseSet(reinterpret_cast<uint8_t*>(value) + kHeaderSize, reg, static_cast<uint8_t>(count));
+}
+
 bool Estimate(std::string_view s, uint64_t* card) {
   int histo[64] = {0};
   if (!Histogram(s, histo)) return false;
@@ -389,11 +409,9 @@ bool Count(std::string* s, uint64_t* card, bool* cache_written) {
 bool MergeInto(std::string_view s, uint8_t* max) {
   const uint8_t* p = U8(s);
   if (IsDense(s)) {
-    const uint8_t* regs = p + kHeaderSize;
-    for (int i = 0; i < kRegisters; i++) {
-      uint8_t v = GetDense(regs, i);
+    ForEachDense(p + kHeaderSize, [max](int i, uint8_t v) {
       if (v > max[i]) max[i] = v;
-    }
+    });
     return true;
   }
   size_t i = kHeaderSize;

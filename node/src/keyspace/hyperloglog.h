@@ -53,10 +53,14 @@ bool IsHll(std::string_view s);
 std::string NewSparse();
 bool IsDense(std::string_view s);
 void InvalidateCache(std::string* s);
+void InvalidateCache(char* value);  // the header at `value`, in place
 
 // Adds one element. 1 if a register changed, 0 if not, -1 if the value is corrupt (it may have been
 // partly rewritten, as in Redis).
 int Add(std::string* s, std::string_view element, size_t sparse_max_bytes);
+// Add for a dense value, in place: `value` is the whole HLL string (dense, exact size, as IsHll checks), so
+// PFADD on a dense HLL copies nothing. 1 if a register changed, else 0.
+int AddDense(char* value, std::string_view element);
 // Raises register `index` to `count` if it is lower (sparse: may promote to dense). Same results as Add.
 int SetRegister(std::string* s, int index, uint8_t count, size_t sparse_max_bytes);
 // Sparse to dense, keeping the header's cache bytes. False (value untouched) if the opcodes do not cover
