@@ -105,8 +105,13 @@ class LimitsTest(unittest.TestCase):
                         break
                     data += got
                 self.assertTrue(closed, data[:200])
-                if data:
-                    self.assertIn(b"-ERR Protocol error: too big inline request", data)
+                # The first 1,000,000 x's are the bulk argument (a command named xxx...: unknown), the rest an
+                # inline request over the limit. The server replies to both and closes; the close can reset the
+                # connection (the client is still sending) before the second reply is read, so that one may be
+                # lost, but nothing else may arrive.
+                if b"-ERR Protocol error: too big inline request" not in data:
+                    self.assertTrue(data == b"" or (data.startswith(b"-ERR unknown command 'xxx")
+                                                    and data.count(b"\r\n") == 1), data[:200])
             self.assertEqual(s.cli("PING").strip(), "PONG")
         finally:
             s.stop()
