@@ -129,11 +129,17 @@ struct LuaEngine::Callbacks {
       PushError(L, "Please specify at least one argument for this redis lib call");
       return true;
     }
-    std::vector<std::string> argv;
-    argv.reserve(static_cast<size_t>(argc));
+    // Views into the Lua strings, which stay on this call's stack until it returns; a number argument is
+    // formatted into `numbers` (reserved up front, so the views into it stay valid).
+    std::vector<std::string_view>& argv = e->call_argv_;
+    std::vector<std::string>& numbers = e->call_numbers_;
+    argv.clear();
+    numbers.clear();
+    numbers.reserve(static_cast<size_t>(argc));
     for (int j = 1; j <= argc; j++) {
       if (lua_type(L, j) == LUA_TNUMBER) {
-        argv.push_back(LuaNumberArg(lua_tonumber(L, j)));
+        numbers.push_back(LuaNumberArg(lua_tonumber(L, j)));
+        argv.emplace_back(numbers.back());
       } else if (lua_type(L, j) == LUA_TSTRING) {
         size_t len = 0;
         const char* p = lua_tolstring(L, j, &len);
@@ -147,7 +153,8 @@ struct LuaEngine::Callbacks {
       PushError(L, "Unknown Redis command called from script");
       return true;
     }
-    std::string reply;
+    std::string& reply = e->call_reply_;  // reused: its capacity stays from call to call
+    reply.clear();
     std::string refused = e->host_->Call(argv, e->resp_, &reply);
     if (!refused.empty()) {
       PushError(L, refused);
@@ -662,18 +669,13 @@ void LuaEngine::Run(const std::string& reg_key, const std::string& display, bool
     PushStringArray(L_, args);
     nargs = 2;
   } else {
+    // KEYS and ARGV are globals, set with rawset past the globals' write guard.
+    lua_pushliteral(L_, "KEYS");
     PushStringArray(L_, keys);
-    lua_setfield(L_, LUA_REGISTRYINDEX, "__keys_tmp");
-    lua_pushstring(L_, "KEYS");
-    lua_getfield(L_, LUA_REGISTRYINDEX, "__keys_tmp");
     lua_rawset(L_, LUA_GLOBALSINDEX);
+    lua_pushliteral(L_, "ARGV");
     PushStringArray(L_, args);
-    lua_setfield(L_, LUA_REGISTRYINDEX, "__keys_tmp");
-    lua_pushstring(L_, "ARGV");
-    lua_getfield(L_, LUA_REGISTRYINDEX, "__keys_tmp");
     lua_rawset(L_, LUA_GLOBALSINDEX);
-    lua_pushnil(L_);
-    lua_setfield(L_, LUA_REGISTRYINDEX, "__keys_tmp");
   }
   host_ = host;
   resp_ = 2;

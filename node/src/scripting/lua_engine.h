@@ -17,6 +17,7 @@
 // with a destructor alive across lua_error (the work is done in a helper that returns first).
 #pragma once
 #include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -52,7 +53,8 @@ class ScriptHost {
   virtual ~ScriptHost() = default;
   // Runs a command for the script. Returns "" with the RESP reply (in protocol `resp`) in *reply, or the
   // reason it was refused, as Redis's scriptCall gives it: "-CODE message" or "message" (ERR is added).
-  virtual std::string Call(const std::vector<std::string>& argv, int resp, std::string* reply) = 0;
+  // argv views the Lua strings on the calling stack (valid for the call).
+  virtual std::string Call(std::span<const std::string_view> argv, int resp, std::string* reply) = 0;
   // Called every 100k Lua instructions; true stops the script with "Script killed by user ...".
   virtual bool Interrupted() = 0;
   // redis.log (level 0..3 = debug, verbose, notice, warning).
@@ -110,6 +112,11 @@ class LuaEngine {
   int resp_ = 2;                // redis.setresp of the running script
   uint64_t rand_state_ = 0x1234ABCD330Eull;  // rand48's initial state (as Redis's, never reseeded per run)
   int gc_count_ = 0;
+  // redis.call's scratch, kept between calls so a call allocates nothing for its arguments and reply (a
+  // script cannot call into another script, so one set serves).
+  std::vector<std::string_view> call_argv_;
+  std::vector<std::string> call_numbers_;
+  std::string call_reply_;
   bool loading_library_ = false;
   int64_t load_start_ms_ = 0;
   std::vector<RegisteredFunction>* pending_out_ = nullptr;

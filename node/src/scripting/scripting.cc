@@ -189,7 +189,8 @@ void Scripting::Eval(CommandContext& ctx, bool by_sha, bool read_only) {
   if (!ParseNumKeys(ctx, &numkeys)) return;
   std::string sha;
   if (by_sha) {
-    sha = ToLower(ctx.arg(1));
+    sha.assign(ctx.arg(1));
+    for (char& ch : sha) ch = (ch >= 'A' && ch <= 'Z') ? static_cast<char>(ch - 'A' + 'a') : ch;
     if (sha.size() != 40 || scripts_.count(sha) == 0) {
       ctx.reply.Error(err::kNoScript);
       return;
@@ -272,9 +273,9 @@ void Scripting::Kill(CommandContext& ctx, bool eval) {
 
 // ---- ScriptHost ----
 
-std::string Scripting::Call(const std::vector<std::string>& argv, int resp, std::string* reply) {
-  std::vector<std::string_view> av(argv.begin(), argv.end());
-  ArgList args(av.data(), av.size());
+std::string Scripting::Call(std::span<const std::string_view> argv, int resp, std::string* reply) {
+  ArgList args = argv;
+  ArgList av = argv;
   const CommandSpec* spec = server_->commands().Find(av[0]);
   auto refuse = [](std::string_view e) { return "-" + std::string(e); };
   if (spec != nullptr && !spec->subcommands.empty()) {

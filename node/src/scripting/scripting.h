@@ -62,7 +62,7 @@ class Scripting : public Subsystem, public ScriptHost {
   size_t memory_bytes() const { return engine_->memory_bytes(); }
 
   // ScriptHost
-  std::string Call(const std::vector<std::string>& argv, int resp, std::string* reply) override;
+  std::string Call(std::span<const std::string_view> argv, int resp, std::string* reply) override;
   bool Interrupted() override;
   void Log(int level, std::string_view message) override;
   void SetRepl(int flags) override;
