@@ -7,6 +7,7 @@
 #include <set>
 
 #include "build_info.h"
+#include "collectors/collectors.h"
 #include "info_parser.h"
 #include "log.h"
 #include "text_split.h"

@@ -21,7 +21,7 @@
 #include <prometheus/histogram.h>
 #include <prometheus/registry.h>
 
-#include "collectors.h"
+#include "collectors/collector.h"
 #include "config.h"
 #include "redis_source.h"
 
