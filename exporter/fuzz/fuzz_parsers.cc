@@ -7,7 +7,7 @@
 #include <string_view>
 
 #include "cluster_nodes_parser.h"
-#include "collectors.h"
+#include "collectors/collectors.h"
 #include "info_parser.h"
 #include "metric_set.h"
 

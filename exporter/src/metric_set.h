@@ -5,7 +5,8 @@
 // ClientMetric objects: a six-node scrape has ~1800 samples, and building them as objects (a label vector of
 // heap strings per sample) then serializing them cost more CPU and memory than everything else in a scrape.
 // A node's identifying labels are rendered and escaped once (LabelSet) and reused for all its samples. The
-// exporter's own long-lived metrics stay in a prometheus-cpp Registry, serialized by its TextSerializer.
+// exporter's own metrics are written through a MetricSet too (exporter_metrics.h), so every endpoint has one
+// writer.
 #pragma once
 #include <prometheus/metric_type.h>
 
@@ -55,6 +56,10 @@ class MetricSet {
   // A summary with precomputed quantiles (quantile, value).
   void Summary(std::string_view suffix, std::string_view help, const LabelSet& labels, LabelPairs extra,
                uint64_t count, double sum, const std::vector<std::pair<double, double>>& quantiles);
+  // A histogram: `bounds` are the buckets' upper bounds, the last one +Inf; `cumulative[i]` counts the
+  // observations <= bounds[i], so the last one is the count of all.
+  void Histogram(std::string_view suffix, std::string_view help, const LabelSet& labels,
+                 const std::vector<double>& bounds, const std::vector<uint64_t>& cumulative, double sum);
   bool Has(std::string_view suffix) const { return index_.count(suffix) != 0; }
   size_t samples() const { return samples_; }
   const std::string& ns() const { return ns_; }

@@ -1,12 +1,10 @@
 #include "scraper.h"
 
-#include <prometheus/text_serializer.h>
-
 #include <algorithm>
 #include <nlohmann/json.hpp>
 #include <set>
 
-#include "build_info.h"
+#include "collectors/collectors.h"
 #include "info_parser.h"
 #include "log.h"
 #include "text_split.h"
@@ -43,9 +41,6 @@ std::string_view InfoValue(std::string_view info, std::string_view key) {
   }
   return {};
 }
-
-const prometheus::Histogram::BucketBoundaries kBuckets = {0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1,
-                                                          0.25,  0.5,    1,     2.5,  5,     10};
 
 }  // namespace
 
@@ -98,49 +93,8 @@ ClusterScraper::ClusterScraper(Config config, RedisSource& source, std::vector<s
     : config_(std::move(config)),
       source_(source),
       collectors_(std::move(collectors)),
-      scratch_(config_.ns),
-      registry_(std::make_shared<prometheus::Registry>()) {
-  const std::string p = config_.ns + "_exporter_";
-  using prometheus::BuildCounter;
-  using prometheus::BuildGauge;
-  using prometheus::BuildHistogram;
-  scrapes_ = &BuildCounter().Name(p + "scrapes_total").Help("Scrapes of the cluster").Register(*registry_).Add({});
-  last_duration_ = &BuildGauge()
-                        .Name(p + "last_scrape_duration_seconds")
-                        .Help("Duration of this scrape (before serialization)")
-                        .Register(*registry_)
-                        .Add({});
-  duration_ = &BuildHistogram()
-                   .Name(p + "scrape_duration_seconds")
-                   .Help("Durations of scrapes")
-                   .Register(*registry_)
-                   .Add({}, kBuckets);
-  last_error_gauge_ = &BuildGauge()
-                           .Name(p + "last_scrape_error")
-                           .Help("1 when a node or every seed could not be read this scrape")
-                           .Register(*registry_)
-                           .Add({});
-  nodes_discovered_ =
-      &BuildGauge().Name(p + "nodes_discovered").Help("Nodes this scrape reported on").Register(*registry_).Add({});
-  collector_success_ = &BuildGauge()
-                            .Name(p + "collector_success")
-                            .Help("1 when the collector's source was usable this scrape")
-                            .Register(*registry_);
-  collector_duration_ = &BuildGauge()
-                             .Name(p + "collector_duration_seconds")
-                             .Help("Time the collector took this scrape")
-                             .Register(*registry_);
-  node_errors_ = &BuildCounter()
-                      .Name(p + "node_scrape_errors_total")
-                      .Help("Scrapes in which the node could not be read")
-                      .Register(*registry_);
-  BuildGauge()
-      .Name(p + "build_info")
-      .Help("Exporter build (always 1)")
-      .Register(*registry_)
-      .Add({{"version", kVersion}, {"commit", kCommit}, {"compiler", __VERSION__}})
-      .Set(1);
-}
+      series_(config_.ns),
+      own_series_(config_.ns) {}
 
 NodeRequest ClusterScraper::Request(const Endpoint& ep, std::vector<Command> commands) const {
   NodeRequest r;
@@ -151,9 +105,146 @@ NodeRequest ClusterScraper::Request(const Endpoint& ep, std::vector<Command> com
   return r;
 }
 
+Endpoint ClusterScraper::SeedEndpoint(const std::string& host_port) const {
+  for (const auto& s : config_.seeds) {
+    if (s.HostPort() == host_port) return s;
+  }
+  for (const auto& k : known_) {
+    if (k.endpoint.HostPort() == host_port) return k.endpoint;
+  }
+  return config_.seeds.front();
+}
+
+struct ClusterScraper::Round {
+  std::vector<NodeRequest> requests;
+  std::vector<NodeResponse> responses;       // after Fetch, one per request
+  std::map<std::string, size_t> node_index;  // host:port -> index of that node's NodeCommands() request
+
+  bool HasNode(const std::string& hp) const { return node_index.count(hp) != 0; }
+  // The response to the node's NodeCommands() request; null when this round did not fetch the node.
+  NodeResponse* NodeResponseFor(const std::string& hp) {
+    auto it = node_index.find(hp);
+    return it == node_index.end() || it->second >= responses.size() ? nullptr : &responses[it->second];
+  }
+  bool NodeAnswered(const std::string& hp) const {
+    auto it = node_index.find(hp);
+    return it != node_index.end() && it->second < responses.size() && responses[it->second].ok();
+  }
+};
+
+// On the connection of a known node it is one more command of that node's request; otherwise a request of
+// its own. Its reply is commands[position] of requests[request].
+struct ClusterScraper::SeedAsk {
+  Endpoint endpoint;
+  size_t request = 0, position = 0;
+};
+
+ScrapeData ClusterScraper::Gather(Clock::time_point deadline) {
+  // Round one: the known nodes, plus CLUSTER NODES from the first seed and from a backup. The backup's answer
+  // is used only when the first seed fails; asking both at once means a hung seed does not eat the whole
+  // scrape budget before the fallback is even tried.
+  Round first;
+  for (const auto& k : known_) AddNode(first, k.endpoint);
+  const std::vector<SeedAsk> asks = AddSeedAsks(first);
+  first.responses = source_.Fetch(first.requests, deadline);
+
+  // The cluster view: the first seed that answers, else the remaining seeds and known nodes one at a time.
+  SeedFailures seed_failures;
+  SeedAnswer seed = FirstSeedAnswer(first, asks, seed_failures);
+  const size_t next_seed = std::min<size_t>(config_.seeds.size(), 2);  // AddSeedAsks asked the first two
+  if (!seed.ok) seed = AskSeeds(next_seed, FallbackOrder(first, seed_failures), deadline, &seed_failures);
+  LogSeedChange(seed);
+
+  // The nodes this scrape reports, and round two for those round one did not fetch.
+  ScrapeData data;
+  std::vector<Known> nodes = NodesToReport(seed, data);
+  Round second = SecondRound(nodes, first, seed, seed_failures, deadline);
+
+  data.nodes.reserve(nodes.size());
+  for (const auto& n : nodes) {
+    const std::string hp = n.endpoint.HostPort();
+    NodeResponse* r = first.NodeResponseFor(hp);
+    if (!r) r = second.NodeResponseFor(hp);
+    data.nodes.push_back(ToNodeScrape(n, r, seed_failures));
+  }
+  if (seed.ok) Remember(std::move(nodes));
+  return data;
+}
+
+void ClusterScraper::AddNode(Round& round, const Endpoint& ep) const {
+  const std::string hp = ep.HostPort();
+  if (round.HasNode(hp)) return;
+  round.node_index[hp] = round.requests.size();
+  round.requests.push_back(Request(ep, NodeCommands()));
+}
+
+// CLUSTER NODES from the first seed and a backup: the second seed, or else a known node that is not the first
+// seed.
+std::vector<ClusterScraper::SeedAsk> ClusterScraper::AddSeedAsks(Round& first) const {
+  auto ask = [&](const Endpoint& ep) {
+    SeedAsk a{ep};
+    if (auto it = first.node_index.find(ep.HostPort()); it != first.node_index.end()) {
+      a.request = it->second;
+      a.position = first.requests[a.request].commands.size();
+      first.requests[a.request].commands.push_back(kClusterNodes);
+    } else {
+      a.request = first.requests.size();
+      first.requests.push_back(Request(ep, {kClusterNodes}));
+    }
+    return a;
+  };
+  const Endpoint& seed0 = config_.seeds.front();
+  std::vector<SeedAsk> asks{ask(seed0)};
+  if (config_.seeds.size() > 1) {
+    asks.push_back(ask(config_.seeds[1]));
+    return asks;
+  }
+  for (const auto& k : known_) {
+    if (k.endpoint.HostPort() != seed0.HostPort()) {
+      asks.push_back(ask(k.endpoint));
+      break;
+    }
+  }
+  return asks;
+}
+// The first ask, in order, whose reply is a cluster view (or says the seed is standalone). Every ask that
+// failed is noted in `failures`, so that the node is not waited on twice.
+ClusterScraper::SeedAnswer ClusterScraper::FirstSeedAnswer(Round& first, const std::vector<SeedAsk>& asks,
+                                                           SeedFailures& failures) const {
+  for (const auto& a : asks) {
+    NodeResponse& r = first.responses[a.request];
+    const std::string hp = a.endpoint.HostPort();
+    if (!r.ok() || r.replies.size() <= a.position) {
+      failures[hp] = r;
+      continue;
+    }
+    Reply& rep = r.replies[a.position];
+    if (rep.type == Reply::Type::kString) return {true, false, hp, std::move(rep.str)};
+    if (rep.IsError() && IsClusterDisabled(rep.str)) return {true, true, hp, {}};
+    NodeResponse f;
+    f.error = rep.IsError() && IsAuthError(rep.str) ? FetchError::kAuth : FetchError::kIo;
+    f.message = "CLUSTER NODES: " + rep.str;
+    failures[hp] = std::move(f);
+  }
+  return {};
+}
+
+// After the remaining seeds (AskSeeds tries those first): the known nodes that just answered (warm
+// connections), then the rest of them; none that already failed this scrape.
+std::vector<Endpoint> ClusterScraper::FallbackOrder(const Round& first, const SeedFailures& failures) const {
+  std::vector<Endpoint> order;
+  for (bool answered : {true, false}) {
+    for (const auto& k : known_) {
+      const std::string hp = k.endpoint.HostPort();
+      if (failures.count(hp)) continue;
+      if (first.NodeAnswered(hp) == answered) order.push_back(k.endpoint);
+    }
+  }
+  return order;
+}
+
 ClusterScraper::SeedAnswer ClusterScraper::AskSeeds(size_t from, const std::vector<Endpoint>& extra,
-                                                    Clock::time_point deadline,
-                                                    std::map<std::string, NodeResponse>* failures) {
+                                                    Clock::time_point deadline, SeedFailures* failures) {
   std::vector<Endpoint> candidates(config_.seeds.begin() + std::min(from, config_.seeds.size()), config_.seeds.end());
   candidates.insert(candidates.end(), extra.begin(), extra.end());
   std::set<std::string> tried;
@@ -177,216 +268,123 @@ ClusterScraper::SeedAnswer ClusterScraper::AskSeeds(size_t from, const std::vect
   return {};
 }
 
-Endpoint ClusterScraper::SeedEndpoint(const std::string& host_port) const {
-  for (const auto& s : config_.seeds) {
-    if (s.HostPort() == host_port) return s;
-  }
-  for (const auto& k : known_) {
-    if (k.endpoint.HostPort() == host_port) return k.endpoint;
-  }
-  return config_.seeds.front();
-}
-
-ScrapeData ClusterScraper::Gather(Clock::time_point deadline) {
-  ScrapeData data;
-  // Round A: known nodes, plus CLUSTER NODES from the first seed and from a backup (the second seed, or else a
-  // known node), each on the same connection as that node's INFO when it is a known node. The backup's answer
-  // is used only when the first seed fails; asking both at once means a hung seed does not eat the whole
-  // scrape budget before the fallback is even tried.
-  std::vector<NodeRequest> reqs;
-  std::map<std::string, size_t> by_hostport;
-  for (const auto& k : known_) {
-    if (by_hostport.count(k.endpoint.HostPort())) continue;
-    by_hostport[k.endpoint.HostPort()] = reqs.size();
-    reqs.push_back(Request(k.endpoint, NodeCommands()));
-  }
-  struct Ask {
-    Endpoint endpoint;
-    size_t req = 0, pos = 0;
-  };
-  auto add_ask = [&](const Endpoint& ep) {
-    Ask a{ep};
-    if (auto it = by_hostport.find(ep.HostPort()); it != by_hostport.end()) {
-      a.req = it->second;
-      a.pos = reqs[a.req].commands.size();
-      reqs[a.req].commands.push_back(kClusterNodes);
-    } else {
-      a.req = reqs.size();
-      reqs.push_back(Request(ep, {kClusterNodes}));
-    }
-    return a;
-  };
-  const Endpoint& seed0 = config_.seeds.front();
-  std::vector<Ask> asks{add_ask(seed0)};
-  size_t next_seed = 1;
-  if (config_.seeds.size() > 1) {
-    asks.push_back(add_ask(config_.seeds[1]));
-    next_seed = 2;
-  } else {
-    for (const auto& k : known_) {
-      if (k.endpoint.HostPort() != seed0.HostPort()) {
-        asks.push_back(add_ask(k.endpoint));
-        break;
-      }
-    }
-  }
-  auto resps = source_.Fetch(reqs, deadline);
-
-  std::map<std::string, NodeResponse> seed_failures;
-  SeedAnswer seed;
-  for (const auto& a : asks) {
-    NodeResponse& r = resps[a.req];
-    const std::string hp = a.endpoint.HostPort();
-    if (r.ok() && r.replies.size() > a.pos) {
-      Reply& rep = r.replies[a.pos];
-      if (rep.type == Reply::Type::kString) {
-        seed = {true, false, hp, std::move(rep.str)};
-        break;
-      }
-      if (rep.IsError() && IsClusterDisabled(rep.str)) {
-        seed = {true, true, hp, {}};
-        break;
-      }
-      NodeResponse f;
-      f.error = rep.IsError() && IsAuthError(rep.str) ? FetchError::kAuth : FetchError::kIo;
-      f.message = "CLUSTER NODES: " + rep.str;
-      seed_failures[hp] = std::move(f);
-    } else {
-      seed_failures[hp] = r;
-    }
-  }
-  if (!seed.ok) {
-    // The remaining seeds, then nodes that just answered (warm connections), then the rest of the known nodes.
-    std::vector<Endpoint> extra;
-    for (int pass = 0; pass < 2; ++pass) {
-      for (const auto& k : known_) {
-        if (seed_failures.count(k.endpoint.HostPort())) continue;
-        bool answered = resps[by_hostport[k.endpoint.HostPort()]].ok();
-        if (answered == (pass == 0)) extra.push_back(k.endpoint);
-      }
-    }
-    seed = AskSeeds(next_seed, extra, deadline, &seed_failures);
-  }
-  if (seed.ok && seed.seed_addr != last_seed_) {  // log changes of seed, not every scrape
-    if (seed.seed_addr != seed0.HostPort()) {
-      Log().Warn("first seed unavailable, using another", {{"seed", seed0.HostPort()}, {"used", seed.seed_addr}});
+// Logs changes of the seed in use, not every scrape.
+void ClusterScraper::LogSeedChange(const SeedAnswer& seed) {
+  const std::string seed0 = config_.seeds.front().HostPort();
+  if (seed.ok && seed.seed_addr != last_seed_) {
+    if (seed.seed_addr != seed0) {
+      Log().Warn("first seed unavailable, using another", {{"seed", seed0}, {"used", seed.seed_addr}});
     } else if (!last_seed_.empty()) {
-      Log().Info("first seed answers again", {{"seed", seed0.HostPort()}});
+      Log().Info("first seed answers again", {{"seed", seed0}});
     }
   }
   if (!seed.ok && !last_seed_.empty()) Log().Error("no seed answered CLUSTER NODES");
   last_seed_ = seed.ok ? seed.seed_addr : "";
-
-  // Which nodes this scrape reports.
-  std::vector<Known> nodes;
-  if (seed.ok && !seed.standalone) {
-    cluster_mode_ = true;
-    data.cluster_mode = true;
-    data.cluster_view_ok = true;
-    data.seed_addr = seed.seed_addr;
-    data.topology = ParseClusterNodes(seed.nodes_text);
-    if (!data.topology.error.empty()) Log().Warn("odd CLUSTER NODES line", {{"error", data.topology.error}});
-    const Endpoint seed_ep = SeedEndpoint(seed.seed_addr);
-    std::map<std::string, std::pair<size_t, bool>> at_addr;  // hostport -> (index in nodes, failed)
-    for (auto& n : data.topology.nodes) {
-      // A node that has not met any peer yet prints its own address as ":port"; it is the seed itself.
-      if (n.myself && n.ip.empty() && !n.noaddr) n.ip = seed_ep.host;
-      if (!n.Scrapable()) continue;
-      auto ep = EndpointFromNodeAddr(n.ip, n.port);
-      if (!ep) continue;
-      Known k{*ep, n.Addr(), n.id, std::string(n.Role()), n.master_id};
-      // Two entries at one address (a node re-created with a new id while the old id is still remembered as
-      // failed): the address answers for the live one only, so only it gets the INFO series.
-      auto [it, fresh] = at_addr.try_emplace(ep->HostPort(), nodes.size(), n.fail);
-      if (fresh) {
-        nodes.push_back(std::move(k));
-      } else if (it->second.second && !n.fail) {
-        nodes[it->second.first] = std::move(k);
-        it->second.second = false;
-      }
-    }
-    // Stable output order (CLUSTER NODES order changes between calls).
-    std::sort(nodes.begin(), nodes.end(), [](const Known& a, const Known& b) { return a.addr < b.addr; });
-  } else if (seed.ok && seed.standalone) {
-    cluster_mode_ = false;
-    for (const auto& s : config_.seeds) nodes.push_back({s, s.HostPort(), "", "unknown", ""});
-  } else {
-    // No seed answered. Report what we knew; before any topology, the seeds themselves.
-    data.cluster_mode = cluster_mode_;
-    if (!known_.empty()) {
-      nodes = known_;
-    } else {
-      for (const auto& s : config_.seeds) nodes.push_back({s, s.HostPort(), "", "unknown", ""});
-    }
-  }
-
-  // Round B: nodes not fetched in round A.
-  std::vector<NodeRequest> more;
-  std::vector<std::string> more_keys;
-  for (const auto& n : nodes) {
-    const std::string hp = n.endpoint.HostPort();
-    if (by_hostport.count(hp)) continue;
-    if (std::find(more_keys.begin(), more_keys.end(), hp) != more_keys.end()) continue;
-    if (!seed.ok && seed_failures.count(hp)) continue;  // already failed this scrape; do not wait on it twice
-    more.push_back(Request(n.endpoint, NodeCommands()));
-    more_keys.push_back(hp);
-  }
-  std::vector<NodeResponse> more_resps;
-  if (!more.empty()) more_resps = source_.Fetch(more, deadline);
-
-  data.nodes.reserve(nodes.size());
-  for (const auto& n : nodes) {
-    NodeScrape s;
-    s.addr = n.addr;
-    s.node_id = n.node_id;
-    s.role = n.role.empty() ? "unknown" : n.role;
-    s.master_id = n.master_id;
-    const std::string hp = n.endpoint.HostPort();
-    NodeResponse* r = nullptr;
-    if (auto it = by_hostport.find(hp); it != by_hostport.end()) {
-      r = &resps[it->second];
-    } else if (auto m = std::find(more_keys.begin(), more_keys.end(), hp); m != more_keys.end()) {
-      r = &more_resps[m - more_keys.begin()];
-    }
-    if (r) {
-      FillNodeScrape(s, *r);
-    } else if (auto f = seed_failures.find(hp); f != seed_failures.end()) {
-      s.error = f->second.error == FetchError::kNone ? FetchError::kIo : f->second.error;
-      s.error_message = f->second.message;
-    } else {
-      s.error = FetchError::kTimeout;
-      s.error_message = "not fetched";
-    }
-    data.nodes.push_back(std::move(s));
-  }
-
-  if (seed.ok) {
-    known_ = std::move(nodes);
-    std::vector<std::string> keep;
-    for (const auto& k : known_) keep.push_back(k.endpoint.HostPort());
-    for (const auto& s : config_.seeds) keep.push_back(s.HostPort());
-    source_.Retain(keep);
-  }
-  return data;
 }
 
-void ClusterScraper::TrackErrors(const ScrapeData& data) {
-  std::map<std::string, prometheus::Counter*> counters;
+// Which nodes this scrape reports: the cluster view's; the seeds of a standalone setup; with no answer, the
+// nodes known from the last view (before any view, the seeds themselves). Sets data's cluster fields.
+std::vector<ClusterScraper::Known> ClusterScraper::NodesToReport(const SeedAnswer& seed, ScrapeData& data) {
+  if (seed.ok && !seed.standalone) {
+    cluster_mode_ = true;
+    return NodesFromTopology(seed, data);
+  }
+  if (seed.ok) {
+    cluster_mode_ = false;
+    return SeedsAsNodes();
+  }
+  data.cluster_mode = cluster_mode_;
+  return known_.empty() ? SeedsAsNodes() : known_;
+}
+
+std::vector<ClusterScraper::Known> ClusterScraper::NodesFromTopology(const SeedAnswer& seed, ScrapeData& data) const {
+  data.cluster_mode = true;
+  data.cluster_view_ok = true;
+  data.seed_addr = seed.seed_addr;
+  data.topology = ParseClusterNodes(seed.nodes_text);
+  if (!data.topology.error.empty()) Log().Warn("odd CLUSTER NODES line", {{"error", data.topology.error}});
+  const Endpoint seed_ep = SeedEndpoint(seed.seed_addr);
+  std::vector<Known> nodes;
+  std::map<std::string, std::pair<size_t, bool>> at_addr;  // hostport -> (index in nodes, failed)
+  for (auto& n : data.topology.nodes) {
+    // A node that has not met any peer yet prints its own address as ":port"; it is the seed itself.
+    if (n.myself && n.ip.empty() && !n.noaddr) n.ip = seed_ep.host;
+    if (!n.Scrapable()) continue;
+    auto ep = EndpointFromNodeAddr(n.ip, n.port);
+    if (!ep) continue;
+    Known k{*ep, n.Addr(), n.id, std::string(n.Role()), n.master_id};
+    // Two entries at one address (a node re-created with a new id while the old id is still remembered as
+    // failed): the address answers for the live one only, so only it gets the INFO series.
+    auto [it, fresh] = at_addr.try_emplace(ep->HostPort(), nodes.size(), n.fail);
+    if (fresh) {
+      nodes.push_back(std::move(k));
+    } else if (it->second.second && !n.fail) {
+      nodes[it->second.first] = std::move(k);
+      it->second.second = false;
+    }
+  }
+  // Stable output order (CLUSTER NODES order changes between calls).
+  std::sort(nodes.begin(), nodes.end(), [](const Known& a, const Known& b) { return a.addr < b.addr; });
+  return nodes;
+}
+
+std::vector<ClusterScraper::Known> ClusterScraper::SeedsAsNodes() const {
+  std::vector<Known> nodes;
+  for (const auto& s : config_.seeds) nodes.push_back({s, s.HostPort(), "", "unknown", ""});
+  return nodes;
+}
+
+// Fetches the nodes round one did not (first scrape, a node joined); without a cluster view, not those that
+// already failed this scrape: they are not waited on twice.
+ClusterScraper::Round ClusterScraper::SecondRound(const std::vector<Known>& nodes, const Round& first,
+                                                  const SeedAnswer& seed, const SeedFailures& failures,
+                                                  Clock::time_point deadline) {
+  Round second;
+  for (const auto& n : nodes) {
+    const std::string hp = n.endpoint.HostPort();
+    if (first.HasNode(hp) || (!seed.ok && failures.count(hp))) continue;
+    AddNode(second, n.endpoint);
+  }
+  if (!second.requests.empty()) second.responses = source_.Fetch(second.requests, deadline);
+  return second;
+}
+
+// One node's NodeScrape from its response; without one, from its seed failure, or else "not fetched" (the
+// scrape ran out of time before it was asked).
+NodeScrape ClusterScraper::ToNodeScrape(const Known& node, NodeResponse* response, const SeedFailures& failures) {
+  NodeScrape s;
+  s.addr = node.addr;
+  s.node_id = node.node_id;
+  s.role = node.role.empty() ? "unknown" : node.role;
+  s.master_id = node.master_id;
+  if (response) {
+    FillNodeScrape(s, *response);
+  } else if (auto f = failures.find(node.endpoint.HostPort()); f != failures.end()) {
+    s.error = f->second.error == FetchError::kNone ? FetchError::kIo : f->second.error;
+    s.error_message = f->second.message;
+  } else {
+    s.error = FetchError::kTimeout;
+    s.error_message = "not fetched";
+  }
+  return s;
+}
+
+// The nodes of a fresh cluster view become the next scrape's first round; connections to others are closed.
+void ClusterScraper::Remember(std::vector<Known> nodes) {
+  known_ = std::move(nodes);
+  std::vector<std::string> keep;
+  for (const auto& k : known_) keep.push_back(k.endpoint.HostPort());
+  for (const auto& s : config_.seeds) keep.push_back(s.HostPort());
+  source_.Retain(keep);
+}
+
+// Logs a node's failure when it starts or changes, and its recovery.
+void ClusterScraper::LogNodeErrors(const ScrapeData& data) {
   std::map<std::string, std::string> last;
   for (const auto& n : data.nodes) {
-    prometheus::Counter* c = nullptr;
-    if (auto it = node_error_counters_.find(n.addr); it != node_error_counters_.end()) {
-      c = it->second;
-      node_error_counters_.erase(it);
-    } else if (auto done = counters.find(n.addr); done != counters.end()) {
-      c = done->second;
-    } else {
-      c = &node_errors_->Add({{"addr", n.addr}});
-    }
-    counters[n.addr] = c;
-    std::string prev = last_error_.count(n.addr) ? last_error_[n.addr] : "";
+    auto prev_it = last_error_.find(n.addr);
+    const std::string prev = prev_it == last_error_.end() ? "" : prev_it->second;
     if (!n.up) {
-      c->Increment();
       std::string what = std::string(FetchErrorName(n.error)) + ": " + n.error_message;
       if (what != prev) {
         Log().Warn("node scrape failed", {{"addr", n.addr},
@@ -399,41 +397,36 @@ void ClusterScraper::TrackErrors(const ScrapeData& data) {
       Log().Info("node scrape recovered", {{"addr", n.addr}, {"node_id", n.node_id}});
     }
   }
-  for (auto& [addr, c] : node_error_counters_) node_errors_->Remove(c);  // nodes that left
-  node_error_counters_ = std::move(counters);
   last_error_ = std::move(last);
+}
+
+std::vector<CollectorRun> ClusterScraper::RunCollectors(const ScrapeData& data, MetricSet& out) {
+  std::vector<CollectorRun> runs;
+  for (auto& c : collectors_) {
+    auto t0 = Clock::now();
+    bool ok = c->Collect(data, out);
+    runs.push_back({c->Name(), ok, std::chrono::duration<double>(Clock::now() - t0).count()});
+  }
+  return runs;
 }
 
 std::string ClusterScraper::Scrape() {
   std::lock_guard lock(mu_);
   const auto start = Clock::now();
   ScrapeData data = Gather(start + config_.scrape_timeout);
-  TrackErrors(data);
+  LogNodeErrors(data);
 
-  MetricSet& out = scratch_;
-  out.Clear();
-  std::vector<std::pair<const char*, std::pair<bool, double>>> collector_stats;
-  for (auto& c : collectors_) {
-    auto t0 = Clock::now();
-    bool ok = c->Collect(data, out);
-    collector_stats.push_back({c->Name(), {ok, std::chrono::duration<double>(Clock::now() - t0).count()}});
-  }
-
-  bool any_error = data.cluster_mode && !data.cluster_view_ok;
-  for (const auto& n : data.nodes) any_error = any_error || !n.up;
-  for (const auto& [name, st] : collector_stats) {
-    collector_success_->Add({{"collector", name}}).Set(st.first ? 1 : 0);
-    collector_duration_->Add({{"collector", name}}).Set(st.second);
-  }
-  nodes_discovered_->Set(static_cast<double>(data.nodes.size()));
-  last_error_gauge_->Set(any_error ? 1 : 0);
-  scrapes_->Increment();
-  const double took = std::chrono::duration<double>(Clock::now() - start).count();
-  last_duration_->Set(took);
-  duration_->Observe(took);
-  std::string text = out.Serialize();
-  text += prometheus::TextSerializer().Serialize(registry_->Collect());
-  return text;
+  series_.Clear();
+  ScrapeReport report;
+  report.collectors = RunCollectors(data, series_);
+  report.error = data.cluster_mode && !data.cluster_view_ok;
+  for (const auto& n : data.nodes) report.error = report.error || !n.up;
+  report.nodes = data.nodes.size();
+  report.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  own_metrics_.Record(report, data.nodes);
+  own_series_.Clear();
+  own_metrics_.Write(report, own_series_);
+  return series_.Serialize() + own_series_.Serialize();
 }
 
 std::optional<std::string> ClusterScraper::Discover() {
@@ -497,9 +490,7 @@ std::string ScrapeSingleTarget(const Config& config, RedisSource& source, const 
   MetricSet out(config.ns);
   InfoCollector::CollectNode(node, out);
   ClusterInfoCollector::CollectNode(node, out);
-  out.Gauge("exporter_last_scrape_error", "1 when the target could not be read", {}, node.up ? 0 : 1);
-  out.Gauge("exporter_last_scrape_duration_seconds", "Duration of this scrape", {},
-            std::chrono::duration<double>(Clock::now() - start).count());
+  WriteLastScrape(ScrapeScope::kTarget, !node.up, std::chrono::duration<double>(Clock::now() - start).count(), out);
   return out.Serialize();
 }
 

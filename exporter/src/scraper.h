@@ -7,7 +7,6 @@
 // fails; if both fail, the remaining seeds are asked in turn, then the nodes that just answered, then the rest.
 // Series are built from scratch every scrape, so a node that left the cluster disappears at once.
 #pragma once
-#include <chrono>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -15,14 +14,9 @@
 #include <string>
 #include <vector>
 
-#include <prometheus/counter.h>
-#include <prometheus/family.h>
-#include <prometheus/gauge.h>
-#include <prometheus/histogram.h>
-#include <prometheus/registry.h>
-
-#include "collectors.h"
+#include "collectors/collector.h"
 #include "config.h"
+#include "exporter_metrics.h"
 #include "redis_source.h"
 
 namespace rcs::exporter {
@@ -48,13 +42,33 @@ class ClusterScraper {
     std::string seed_addr;
     std::string nodes_text;
   };
-  NodeRequest Request(const Endpoint& ep, std::vector<Command> commands) const;
+  struct Round;    // the requests of one fetch round and their responses
+  struct SeedAsk;  // a CLUSTER NODES request riding in the first round
+  using SeedFailures = std::map<std::string, NodeResponse>;  // by host:port
+
+  // Gather, top to bottom: one round to the known nodes and two seeds, the cluster view from the first seed
+  // that answers, the nodes that view lists, a second round for those not fetched yet, one NodeScrape each.
+  ScrapeData Gather(Clock::time_point deadline);
+  void AddNode(Round& round, const Endpoint& ep) const;
+  std::vector<SeedAsk> AddSeedAsks(Round& first) const;
+  SeedAnswer FirstSeedAnswer(Round& first, const std::vector<SeedAsk>& asks, SeedFailures& failures) const;
+  std::vector<Endpoint> FallbackOrder(const Round& first, const SeedFailures& failures) const;
   // Tries seeds[from..], then `extra`, one at a time, for CLUSTER NODES.
   SeedAnswer AskSeeds(size_t from, const std::vector<Endpoint>& extra, Clock::time_point deadline,
-                      std::map<std::string, NodeResponse>* failures);
-  ScrapeData Gather(Clock::time_point deadline);
+                      SeedFailures* failures);
+  void LogSeedChange(const SeedAnswer& seed);
+  std::vector<Known> NodesToReport(const SeedAnswer& seed, ScrapeData& data);
+  std::vector<Known> NodesFromTopology(const SeedAnswer& seed, ScrapeData& data) const;
+  std::vector<Known> SeedsAsNodes() const;
+  Round SecondRound(const std::vector<Known>& nodes, const Round& first, const SeedAnswer& seed,
+                    const SeedFailures& failures, Clock::time_point deadline);
+  static NodeScrape ToNodeScrape(const Known& node, NodeResponse* response, const SeedFailures& failures);
+  void Remember(std::vector<Known> nodes);
+
+  NodeRequest Request(const Endpoint& ep, std::vector<Command> commands) const;
   Endpoint SeedEndpoint(const std::string& host_port) const;  // the seed (or learned node) with this key
-  void TrackErrors(const ScrapeData& data);
+  std::vector<CollectorRun> RunCollectors(const ScrapeData& data, MetricSet& out);
+  void LogNodeErrors(const ScrapeData& data);
 
   Config config_;
   RedisSource& source_;
@@ -64,23 +78,15 @@ class ClusterScraper {
   bool cluster_mode_ = true;
   std::string last_seed_;  // seed that answered last time ("" if none), to log only changes
   std::map<std::string, std::string> last_error_;  // by addr, for logging transitions
-  MetricSet scratch_;  // reused between scrapes (cleared each time) to keep its buffers' capacity
-
-  // The exporter's own metrics live across scrapes in a prometheus-cpp registry.
-  std::shared_ptr<prometheus::Registry> registry_;
-  prometheus::Counter* scrapes_ = nullptr;
-  prometheus::Gauge* last_duration_ = nullptr;
-  prometheus::Histogram* duration_ = nullptr;
-  prometheus::Gauge* last_error_gauge_ = nullptr;
-  prometheus::Gauge* nodes_discovered_ = nullptr;
-  prometheus::Family<prometheus::Gauge>* collector_success_ = nullptr;
-  prometheus::Family<prometheus::Gauge>* collector_duration_ = nullptr;
-  prometheus::Family<prometheus::Counter>* node_errors_ = nullptr;
-  std::map<std::string, prometheus::Counter*> node_error_counters_;  // by addr; removed when a node leaves
+  // Reused between scrapes (cleared each time) to keep their buffers' capacity: the collectors' series, and
+  // the exporter's own metrics (written after them, from own_metrics_).
+  MetricSet series_;
+  MetricSet own_series_;
+  ExporterMetrics own_metrics_;
 };
 
 // Metrics of one node for /scrape?target= (the multi-target pattern): INFO, CLUSTER INFO and SLOWLOG series
-// with the node's labels, plus redis_exporter_last_scrape_duration_seconds.
+// with the node's labels, plus the exporter's last-scrape error and duration.
 std::string ScrapeSingleTarget(const Config& config, RedisSource& source, const Endpoint& target);
 
 // Commands sent to every node, in this order.

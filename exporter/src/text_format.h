@@ -6,8 +6,7 @@
 // perf (six nodes, ~1800 samples, 260 KB). These produce byte-for-byte the text of prometheus-cpp 1.0.1's
 // TextSerializer (unit tests compare the two, on edge values and on a whole scrape) at a fraction of the
 // cost: values are formatted with std::to_chars (as printf "%.16g", the precision TextSerializer sets),
-// integers without going through floating-point formatting. The exporter's own dozen long-lived metrics
-// are few and are written by TextSerializer itself.
+// integers without going through floating-point formatting.
 #pragma once
 #include <prometheus/metric_type.h>
 

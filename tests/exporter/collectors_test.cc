@@ -5,7 +5,7 @@
 #include <set>
 #include <sstream>
 
-#include "collectors.h"
+#include "collectors/collectors.h"
 #include "fake_source.h"
 #include "log.h"
 #include "scraper.h"

@@ -1,9 +1,8 @@
-// Collectors turn what one scrape fetched (ScrapeData) into metric families. Each reads one kind of source
-// (INFO, CLUSTER INFO, CLUSTER NODES) and sits behind the same interface, so the scraper times each one and
-// reports its success, and tests drive each one from canned replies.
+// The collector interface. A collector turns what one scrape fetched (ScrapeData) into metric families. Each
+// reads one kind of source (INFO, CLUSTER INFO, CLUSTER NODES) and sits behind this interface, so the scraper
+// times each one and reports its success, and tests drive each one from canned replies. The collectors
+// themselves are declared in collectors.h, one file each in this folder.
 #pragma once
-#include <map>
-#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -52,39 +51,13 @@ class Collector {
   virtual bool Collect(const ScrapeData& data, MetricSet& out) = 0;
 };
 
-// redis_up and everything from INFO ALL and SLOWLOG, per node.
-class InfoCollector : public Collector {
- public:
-  const char* Name() const override { return "info"; }
-  bool Collect(const ScrapeData& data, MetricSet& out) override;
-  // One node's series (also used by /scrape?target=).
-  static bool CollectNode(const NodeScrape& node, MetricSet& out);
-};
-
-// Each node's own CLUSTER INFO, with its node labels.
-class ClusterInfoCollector : public Collector {
- public:
-  const char* Name() const override { return "cluster_info"; }
-  bool Collect(const ScrapeData& data, MetricSet& out) override;
-  static bool CollectNode(const NodeScrape& node, MetricSet& out);
-};
-
-// The seed's CLUSTER NODES: per-node topology series, derived counts, and role changes observed between
-// scrapes (the only state a collector keeps; it forgets nodes that left the cluster).
-class ClusterNodesCollector : public Collector {
- public:
-  const char* Name() const override { return "cluster_nodes"; }
-  bool Collect(const ScrapeData& data, MetricSet& out) override;
-
- private:
-  struct Seen {
-    std::string role;
-    std::string addr;
-    double changes = 0;
-  };
-  std::map<std::string, Seen> seen_;  // by node id
-};
-
-std::vector<std::unique_ptr<Collector>> DefaultCollectors();
+// Collect() of a collector that reads each node on its own: collect_node for every node of the scrape; false
+// when any node's source was unusable.
+inline bool CollectEachNode(const ScrapeData& data, MetricSet& out,
+                            bool (*collect_node)(const NodeScrape&, MetricSet&)) {
+  bool ok = true;
+  for (const auto& n : data.nodes) ok = collect_node(n, out) && ok;
+  return ok;
+}
 
 }  // namespace rcs::exporter
