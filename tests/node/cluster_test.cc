@@ -454,6 +454,15 @@ TEST_CASE("redirect decision") {
   st.SetMigrating(foo, other->id);
   CHECK(decide({"foo"}).kind == RedirectDecision::kServe);
   CHECK(RedirectError(decide({"{foo}gone"}), false) == "ASK 12182 127.0.0.2:7001");
+  // Several keys: all missing here, ASK; some here and some missing, TRYAGAIN (neither node has them all), as
+  // redis-server 7.0 answers; all here, served.
+  CHECK(RedirectError(decide({"{foo}gone", "{foo}gone2"}), false) == "ASK 12182 127.0.0.2:7001");
+  CHECK(RedirectError(decide({"foo", "{foo}gone"}), false) == "TRYAGAIN Multiple keys request during rehashing of slot");
+  CHECK(RedirectError(decide({"{foo}gone", "foo"}), false) == "TRYAGAIN Multiple keys request during rehashing of slot");
+  CHECK(decide({"foo", "foo"}).kind == RedirectDecision::kServe);
+  q.is_write = true;
+  CHECK(decide({"foo", "{foo}gone"}).kind == RedirectDecision::kTryAgain);
+  q.is_write = false;
   q.is_migrate = true;
   CHECK(decide({"{foo}gone"}).kind == RedirectDecision::kServe);
   q.is_migrate = false;
@@ -585,6 +594,9 @@ TEST_CASE("ASKING lets one command through on an importing slot, MOVED otherwise
   CHECK(f.node.Do({"CLUSTER", "SETSLOT", std::to_string(slot), "MIGRATING", b->id}) == "OK");
   CHECK(f.node.Do("GET foo") == "\"v\"");
   CHECK(f.node.Do("GET {foo}absent") == "(error) ASK 12182 10.0.0.1:7001");
+  CHECK(f.node.Do("MSET foo w {foo}absent w") == "(error) TRYAGAIN Multiple keys request during rehashing of slot");
+  CHECK(f.node.Do("MGET {foo}absent {foo}absent2") == "(error) ASK 12182 10.0.0.1:7001");
+  CHECK(f.node.Do("GET foo") == "\"v\"");
   // MULTI: a redirect while queueing aborts EXEC.
   CHECK(f.node.Do("MULTI") == "OK");
   CHECK(f.node.Do("GET bar") == "(error) MOVED 5061 10.0.0.1:7001");
