@@ -879,6 +879,89 @@ TEST_CASE("a master that loses all its slots to another becomes its replica") {
   CHECK(f.node.Do("GET {a}") == "(error) CLUSTERDOWN Hash slot not served");
 }
 
+TEST_CASE("nofailover: learned from the sender's header flags, unlearned when it stops sending it") {
+  ClusterNodeFixture f;
+  ClusterState& st = f.cl->state();
+  ClusterNode* me = st.myself();
+  for (int s = 0; s < 10; s++) st.AssignSlot(s, me);
+  me->config_epoch = 1;
+  ClusterNode* r = st.Add(Id('r'), kNodeReplica);
+  r->ip = "10.0.0.3";
+  r->port = 7003;
+  r->cport = 17003;
+  r->master_id = me->id;
+  ClusterNode peer = *r;
+  BusMessage m = PingFrom(peer);
+  m.sender_flags = kNodeReplica | kNodeNoFailover;
+  f.cl->HandleMessage(m, 0, "10.0.0.3");
+  CHECK(r->is(kNodeNoFailover));
+  CHECK(f.node.Do("CLUSTER NODES").find(r->id + " 10.0.0.3:7003@17003 slave,nofailover " + me->id) != std::string::npos);
+  // Pong and meet carry it as well; a message without it clears it (CONFIG SET cluster-replica-no-failover no).
+  m.type = MsgType::kPong;
+  m.sender_flags = kNodeReplica;
+  f.cl->HandleMessage(m, 0, "10.0.0.3");
+  CHECK_FALSE(r->is(kNodeNoFailover));
+  CHECK(f.node.Do("CLUSTER NODES").find(r->id + " 10.0.0.3:7003@17003 slave " + me->id) != std::string::npos);
+  m.type = MsgType::kMeet;
+  m.sender_flags = kNodeReplica | kNodeNoFailover;
+  f.cl->HandleMessage(m, 0, "10.0.0.3");
+  CHECK(r->is(kNodeNoFailover));
+  // Our own flag follows our config, never a peer's word.
+  BusMessage g = PingFrom(peer);
+  g.sender_flags = kNodeReplica | kNodeNoFailover;
+  BusMessage::Gossip about_me;
+  about_me.id = me->id;
+  about_me.flags = kNodeMaster | kNodeNoFailover;
+  g.gossip.push_back(about_me);
+  f.cl->HandleMessage(g, 0, "10.0.0.3");
+  CHECK_FALSE(me->is(kNodeNoFailover));
+}
+
+TEST_CASE("shutdown handover: a master whose only replica is nofailover exits without handing over") {
+  ClusterNodeFixture f;
+  ClusterState& st = f.cl->state();
+  ClusterNode* me = st.myself();
+  for (int s = 0; s < 10; s++) st.AssignSlot(s, me);
+  me->config_epoch = 1;
+  ClusterNode* r = st.Add(Id('r'), kNodeReplica);
+  r->ip = "10.0.0.3";
+  r->port = 7003;
+  r->cport = 17003;
+  r->master_id = me->id;
+  r->link_connected = true;
+  BusMessage m = PingFrom(*r);
+  m.sender_flags = kNodeReplica | kNodeNoFailover;
+  f.cl->HandleMessage(m, 0, "10.0.0.3");
+  CHECK_FALSE(f.cl->HoldShutdown());
+  CHECK(me->is_master());
+  CHECK(me->num_slots == 10);
+  CHECK_FALSE(f.cl->HoldShutdown());  // nothing started that the shutdown would wait for
+}
+
+TEST_CASE("shutdown handover: stops when the chosen replica turns out to be nofailover") {
+  ClusterNodeFixture f;
+  ClusterState& st = f.cl->state();
+  ClusterNode* me = st.myself();
+  for (int s = 0; s < 10; s++) st.AssignSlot(s, me);
+  me->config_epoch = 1;
+  ClusterNode* r = st.Add(Id('r'), kNodeReplica);
+  r->ip = "10.0.0.3";
+  r->port = 7003;
+  r->cport = 17003;
+  r->master_id = me->id;
+  r->link_connected = true;
+  CHECK(f.cl->HoldShutdown());  // a healthy replica: the handover starts
+  CHECK(f.cl->HoldShutdown());
+  // Its next message says it never fails over (our view was stale; it refuses the handover): exit now,
+  // not after the handover timeout.
+  BusMessage m = PingFrom(*r, MsgType::kPong);
+  m.sender_flags = kNodeReplica | kNodeNoFailover;
+  f.cl->HandleMessage(m, 0, "10.0.0.3");
+  CHECK_FALSE(f.cl->HoldShutdown());
+  CHECK(me->is_master());
+  CHECK(me->num_slots == 10);
+}
+
 TEST_CASE("bus robustness: mutated and truncated frames never crash the decoder or the state machine") {
   ClusterNodeFixture f;
   ClusterState& st = f.cl->state();
@@ -970,6 +1053,10 @@ TEST_CASE("announced hostname: CLUSTER NODES, SLOTS, SHARDS and redirects with p
         std::string::npos);
   std::string shards = f.node.Do("CLUSTER SHARDS");
   CHECK(shards.find("\"endpoint\", \"me.example\", \"hostname\", \"me.example\", \"role\", \"master\"") != std::string::npos);
+  // A peer's map: redis-server 7.0.15's fields in its order, hostname after endpoint when the node has one.
+  CHECK(shards.find("[\"id\", \"" + b->id + "\", \"port\", (integer) 7001, \"ip\", \"10.0.0.1\", \"endpoint\", \"b.example\", "
+                    "\"hostname\", \"b.example\", \"role\", \"master\", \"replication-offset\", (integer) 0, "
+                    "\"health\", \"online\"]") != std::string::npos);
   // A peer without a hostname is "?" when hostnames are preferred, as in Redis.
   b->hostname.clear();
   CHECK(f.node.Do("GET foo") == "(error) MOVED 12182 ?:7001");

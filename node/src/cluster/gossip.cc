@@ -374,6 +374,13 @@ void Cluster::HandlePingLike(const BusMessage& m, uint64_t link_id, const std::s
       sender->hostname = m.hostname;
       MarkChanged();
     }
+    // nofailover (cluster-replica-no-failover) is the sender's own setting, which CONFIG SET changes at run
+    // time: its latest header is the truth (replica ranking and the shutdown handover skip such replicas).
+    uint16_t nofailover = m.sender_flags & kNodeNoFailover;
+    if ((sender->flags & kNodeNoFailover) != nofailover) {
+      sender->flags = static_cast<uint16_t>((sender->flags & ~kNodeNoFailover) | nofailover);
+      MarkChanged();
+    }
     if (m.type == MsgType::kPong && link != nullptr && !link->inbound && link->node_id == sender->id) {
       sender->pong_received_ms = now;
       sender->ping_sent_ms = 0;
