@@ -4,7 +4,8 @@ D (slots split in three) and C, a replica of A started with cluster-replica-no-f
 a hostname; node timeout 1000 ms.
   - the nofailover flag is gossiped: B and D show C as "slave,nofailover" in CLUSTER NODES, and drop the flag
     when C's setting changes with CONFIG SET (and learn it again);
-  - CLUSTER SHARDS lists every node with the fields redis-server gives it, in its order, hostname included;
+  - CLUSTER SHARDS lists every node with the fields redis-server gives it, in its order, hostname included (also
+    one announced at run time with CONFIG SET);
   - a slot MIGRATING on A: a multi-key command with some keys here and some missing answers TRYAGAIN, with every
     key missing ASK; on the importing side after ASKING, several keys with some missing answer TRYAGAIN;
   - SHUTDOWN, then (after a restart) SIGTERM, of A: no handover to the nofailover replica; A's slots stay with
@@ -36,6 +37,10 @@ def start(port, extra=()):
     return n.start()
 
 
+def expect(got, want):
+    assert got == want, "got %r, want %r" % (got, want)
+
+
 def myid(n):
     return n.cli("CLUSTER", "MYID").strip()
 
@@ -59,7 +64,8 @@ def check_nofailover_gossip(a, b, c, d):
                        what="node %d to show nofailover again after CONFIG SET yes" % viewer.port)
 
 
-def check_shards_fields(nodes):
+def shard_hostnames(nodes):
+    """{port: hostname} from B's CLUSTER SHARDS, every node's map checked for redis-server's fields and order."""
     import redis
     conn = redis.Connection(host="127.0.0.1", port=nodes[1].port, socket_timeout=10)
     try:
@@ -75,11 +81,17 @@ def check_shards_fields(nodes):
             values = {node[i].decode(): node[i + 1] for i in range(0, len(node), 2)}
             assert keys == SHARD_NODE_FIELDS, keys
             seen[values["port"]] = values["hostname"].decode()
-    assert seen == {n.port: "host-%d.example" % n.port for n in nodes}, seen
+    return seen
 
 
-def expect(got, want):
-    assert got == want, "got %r, want %r" % (got, want)
+def check_shards_fields(nodes):
+    want = {n.port: "host-%d.example" % n.port for n in nodes}
+    expect(shard_hostnames(nodes), want)
+    # A hostname announced at run time (CONFIG SET) reaches the peers' CLUSTER SHARDS too.
+    d = nodes[3]
+    assert d.cli("CONFIG", "SET", "cluster-announce-hostname", "renamed.example").strip() == "OK"
+    want[d.port] = "renamed.example"
+    rcs.wait_until(lambda: shard_hostnames(nodes) == want, timeout=10, what="the new hostname in B's CLUSTER SHARDS")
 
 
 def check_migrating_multikey(a, b):
