@@ -454,6 +454,15 @@ TEST_CASE("redirect decision") {
   st.SetMigrating(foo, other->id);
   CHECK(decide({"foo"}).kind == RedirectDecision::kServe);
   CHECK(RedirectError(decide({"{foo}gone"}), false) == "ASK 12182 127.0.0.2:7001");
+  // Several keys: all missing here, ASK; some here and some missing, TRYAGAIN (neither node has them all), as
+  // redis-server 7.0 answers; all here, served.
+  CHECK(RedirectError(decide({"{foo}gone", "{foo}gone2"}), false) == "ASK 12182 127.0.0.2:7001");
+  CHECK(RedirectError(decide({"foo", "{foo}gone"}), false) == "TRYAGAIN Multiple keys request during rehashing of slot");
+  CHECK(RedirectError(decide({"{foo}gone", "foo"}), false) == "TRYAGAIN Multiple keys request during rehashing of slot");
+  CHECK(decide({"foo", "foo"}).kind == RedirectDecision::kServe);
+  q.is_write = true;
+  CHECK(decide({"foo", "{foo}gone"}).kind == RedirectDecision::kTryAgain);
+  q.is_write = false;
   q.is_migrate = true;
   CHECK(decide({"{foo}gone"}).kind == RedirectDecision::kServe);
   q.is_migrate = false;
@@ -585,6 +594,9 @@ TEST_CASE("ASKING lets one command through on an importing slot, MOVED otherwise
   CHECK(f.node.Do({"CLUSTER", "SETSLOT", std::to_string(slot), "MIGRATING", b->id}) == "OK");
   CHECK(f.node.Do("GET foo") == "\"v\"");
   CHECK(f.node.Do("GET {foo}absent") == "(error) ASK 12182 10.0.0.1:7001");
+  CHECK(f.node.Do("MSET foo w {foo}absent w") == "(error) TRYAGAIN Multiple keys request during rehashing of slot");
+  CHECK(f.node.Do("MGET {foo}absent {foo}absent2") == "(error) ASK 12182 10.0.0.1:7001");
+  CHECK(f.node.Do("GET foo") == "\"v\"");
   // MULTI: a redirect while queueing aborts EXEC.
   CHECK(f.node.Do("MULTI") == "OK");
   CHECK(f.node.Do("GET bar") == "(error) MOVED 5061 10.0.0.1:7001");
@@ -867,6 +879,89 @@ TEST_CASE("a master that loses all its slots to another becomes its replica") {
   CHECK(f.node.Do("GET {a}") == "(error) CLUSTERDOWN Hash slot not served");
 }
 
+TEST_CASE("nofailover: learned from the sender's header flags, unlearned when it stops sending it") {
+  ClusterNodeFixture f;
+  ClusterState& st = f.cl->state();
+  ClusterNode* me = st.myself();
+  for (int s = 0; s < 10; s++) st.AssignSlot(s, me);
+  me->config_epoch = 1;
+  ClusterNode* r = st.Add(Id('r'), kNodeReplica);
+  r->ip = "10.0.0.3";
+  r->port = 7003;
+  r->cport = 17003;
+  r->master_id = me->id;
+  ClusterNode peer = *r;
+  BusMessage m = PingFrom(peer);
+  m.sender_flags = kNodeReplica | kNodeNoFailover;
+  f.cl->HandleMessage(m, 0, "10.0.0.3");
+  CHECK(r->is(kNodeNoFailover));
+  CHECK(f.node.Do("CLUSTER NODES").find(r->id + " 10.0.0.3:7003@17003 slave,nofailover " + me->id) != std::string::npos);
+  // Pong and meet carry it as well; a message without it clears it (CONFIG SET cluster-replica-no-failover no).
+  m.type = MsgType::kPong;
+  m.sender_flags = kNodeReplica;
+  f.cl->HandleMessage(m, 0, "10.0.0.3");
+  CHECK_FALSE(r->is(kNodeNoFailover));
+  CHECK(f.node.Do("CLUSTER NODES").find(r->id + " 10.0.0.3:7003@17003 slave " + me->id) != std::string::npos);
+  m.type = MsgType::kMeet;
+  m.sender_flags = kNodeReplica | kNodeNoFailover;
+  f.cl->HandleMessage(m, 0, "10.0.0.3");
+  CHECK(r->is(kNodeNoFailover));
+  // Our own flag follows our config, never a peer's word.
+  BusMessage g = PingFrom(peer);
+  g.sender_flags = kNodeReplica | kNodeNoFailover;
+  BusMessage::Gossip about_me;
+  about_me.id = me->id;
+  about_me.flags = kNodeMaster | kNodeNoFailover;
+  g.gossip.push_back(about_me);
+  f.cl->HandleMessage(g, 0, "10.0.0.3");
+  CHECK_FALSE(me->is(kNodeNoFailover));
+}
+
+TEST_CASE("shutdown handover: a master whose only replica is nofailover exits without handing over") {
+  ClusterNodeFixture f;
+  ClusterState& st = f.cl->state();
+  ClusterNode* me = st.myself();
+  for (int s = 0; s < 10; s++) st.AssignSlot(s, me);
+  me->config_epoch = 1;
+  ClusterNode* r = st.Add(Id('r'), kNodeReplica);
+  r->ip = "10.0.0.3";
+  r->port = 7003;
+  r->cport = 17003;
+  r->master_id = me->id;
+  r->link_connected = true;
+  BusMessage m = PingFrom(*r);
+  m.sender_flags = kNodeReplica | kNodeNoFailover;
+  f.cl->HandleMessage(m, 0, "10.0.0.3");
+  CHECK_FALSE(f.cl->HoldShutdown());
+  CHECK(me->is_master());
+  CHECK(me->num_slots == 10);
+  CHECK_FALSE(f.cl->HoldShutdown());  // nothing started that the shutdown would wait for
+}
+
+TEST_CASE("shutdown handover: stops when the chosen replica turns out to be nofailover") {
+  ClusterNodeFixture f;
+  ClusterState& st = f.cl->state();
+  ClusterNode* me = st.myself();
+  for (int s = 0; s < 10; s++) st.AssignSlot(s, me);
+  me->config_epoch = 1;
+  ClusterNode* r = st.Add(Id('r'), kNodeReplica);
+  r->ip = "10.0.0.3";
+  r->port = 7003;
+  r->cport = 17003;
+  r->master_id = me->id;
+  r->link_connected = true;
+  CHECK(f.cl->HoldShutdown());  // a healthy replica: the handover starts
+  CHECK(f.cl->HoldShutdown());
+  // Its next message says it never fails over (our view was stale; it refuses the handover): exit now,
+  // not after the handover timeout.
+  BusMessage m = PingFrom(*r, MsgType::kPong);
+  m.sender_flags = kNodeReplica | kNodeNoFailover;
+  f.cl->HandleMessage(m, 0, "10.0.0.3");
+  CHECK_FALSE(f.cl->HoldShutdown());
+  CHECK(me->is_master());
+  CHECK(me->num_slots == 10);
+}
+
 TEST_CASE("bus robustness: mutated and truncated frames never crash the decoder or the state machine") {
   ClusterNodeFixture f;
   ClusterState& st = f.cl->state();
@@ -958,6 +1053,10 @@ TEST_CASE("announced hostname: CLUSTER NODES, SLOTS, SHARDS and redirects with p
         std::string::npos);
   std::string shards = f.node.Do("CLUSTER SHARDS");
   CHECK(shards.find("\"endpoint\", \"me.example\", \"hostname\", \"me.example\", \"role\", \"master\"") != std::string::npos);
+  // A peer's map: redis-server 7.0.15's fields in its order, hostname after endpoint when the node has one.
+  CHECK(shards.find("[\"id\", \"" + b->id + "\", \"port\", (integer) 7001, \"ip\", \"10.0.0.1\", \"endpoint\", \"b.example\", "
+                    "\"hostname\", \"b.example\", \"role\", \"master\", \"replication-offset\", (integer) 0, "
+                    "\"health\", \"online\"]") != std::string::npos);
   // A peer without a hostname is "?" when hostnames are preferred, as in Redis.
   b->hostname.clear();
   CHECK(f.node.Do("GET foo") == "(error) MOVED 12182 ?:7001");

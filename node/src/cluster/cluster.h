@@ -153,6 +153,16 @@ class Cluster : public Subsystem {
   void SendUpdate(Link* l, const ClusterNode& owner);
   // gossip.cc
   void HandlePingLike(const BusMessage& m, uint64_t link_id, const std::string& peer_ip, ClusterNode* sender);
+  // HandlePingLike's steps, in its order.
+  Link* FindLink(uint64_t link_id);
+  void AnswerPingOrMeet(const BusMessage& m, Link* link, const std::string& peer_ip, ClusterNode* sender, int64_t now);
+  bool SettlePongOnOurLink(const BusMessage& m, Link* link, ClusterNode** sender);  // true: the message is done
+  Link* UpdateSenderAddress(const BusMessage& m, uint64_t link_id, Link* link, const std::string& peer_ip,
+                            ClusterNode* sender);
+  void UpdateSenderAnnounced(const BusMessage& m, ClusterNode* sender);  // hostname, nofailover
+  void NotePongReceived(ClusterNode* sender, int64_t now);
+  void UpdateSenderRole(const BusMessage& m, ClusterNode* sender);
+  void UpdateSenderSlotClaims(const BusMessage& m, ClusterNode* sender);
   void HandleFail(const BusMessage& m, ClusterNode* sender);
   void HandleUpdate(const BusMessage& m);
   void PingAndDetectFailures(int64_t now);

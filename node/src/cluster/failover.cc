@@ -275,6 +275,11 @@ void Cluster::HandleMfStart(const BusMessage& m, ClusterNode* sender) {
   if (me->is_replica() && me->master_id == sender->id) {
     // Our master hands over (it is shutting down) and is paused already.
     if (mf_end_ms_ != 0) return;
+    if (server_->config().cluster_replica_no_failover) {
+      // Its view of our flag was stale: our next pong tells it, and it exits without a handover.
+      LogNotice("Handover requested by my master " + sender->id + " refused: cluster-replica-no-failover is set.");
+      return;
+    }
     ResetManualFailover();
     ResetElection();
     mf_end_ms_ = now_ms() + kManualFailoverTimeoutMs;
@@ -395,6 +400,12 @@ bool Cluster::HoldShutdown() {
     return false;
   }
   ClusterNode* r = state_.Find(mf_replica_);
+  if (r != nullptr && r->is(kNodeNoFailover)) {
+    LogNotice("Shutdown: replica " + r->id + " is set to never fail over (nofailover), exiting without a handover.");
+    shutdown_handover_end_ms_ = 0;
+    ResetManualFailover();
+    return false;
+  }
   if (r == nullptr || !r->link_connected || r->is(kNodeFail | kNodePFail)) {
     LogWarning("Shutdown: the replica I was handing over to went away, exiting anyway.");
     shutdown_handover_end_ms_ = 0;

@@ -196,8 +196,7 @@ void Cluster::ProcessGossip(const BusMessage& m, ClusterNode* sender) {
 void Cluster::HandleMessage(const BusMessage& m, uint64_t link_id, const std::string& peer_ip) {
   int64_t now = now_ms();
   received_by_type[static_cast<int>(m.type)]++;
-  auto lit = links_.find(link_id);
-  Link* link = lit == links_.end() ? nullptr : lit->second.get();
+  Link* link = FindLink(link_id);
   ClusterNode* me = state_.myself();
   ClusterNode* sender = state_.Find(m.sender);
   if (sender != nullptr && sender->is(kNodeHandshake)) sender = nullptr;
@@ -264,165 +263,202 @@ void Cluster::HandleMessage(const BusMessage& m, uint64_t link_id, const std::st
   }
 }
 
-// PING, PONG, MEET: handshake, address, role, slot claims, epochs, gossip.
+// PING, PONG, MEET, in the order Redis applies them: answer a PING/MEET (and let a MEET introduce its sender);
+// settle a PONG on a link dialled for a handshake or to an address another node now answers on; then, for a known
+// sender, what its header says: address, hostname and nofailover, liveness (a PONG on our link), role, slot claims
+// and epochs; last its gossip about the other nodes.
 void Cluster::HandlePingLike(const BusMessage& m, uint64_t link_id, const std::string& peer_ip, ClusterNode* sender) {
   int64_t now = now_ms();
-  auto lit = links_.find(link_id);
-  Link* link = lit == links_.end() ? nullptr : lit->second.get();
-  ClusterNode* me = state_.myself();
-  if (m.type == MsgType::kPing || m.type == MsgType::kMeet) {
-    // Learn our own address from the connection a peer reached us on (unless announced).
-    if ((m.type == MsgType::kMeet || me->ip.empty()) && server_->config().cluster_announce_ip.empty() &&
-        link != nullptr) {
-      StatusOr<net::Endpoint> local = net::LocalEndpoint(link->conn.fd());
-      if (local.ok()) {
-        const std::string& ip = local->ip;
-        if (!ip.empty() && ip != me->ip) {
-          me->ip = ip;
-          LogNotice("IP address for this node updated to " + ip);
-          MarkChanged();
-        }
-      }
-    }
-    if (sender == nullptr && m.type == MsgType::kMeet) {
-      // MEET adds the sender under its real id.
-      if (!Blacklisted(m.sender)) {
-        ClusterNode* n = state_.Add(m.sender, m.master_id.empty() ? kNodeMaster : kNodeReplica);
-        n->ip = m.ip.empty() ? peer_ip : m.ip;
-        n->port = m.port;
-        n->cport = m.cport;
-        n->hostname = m.hostname;
-        n->master_id = m.master_id;
-        n->pong_received_ms = now;
-        n->ctime_ms = now;
-        if (link != nullptr) link->node_id = n->id;
-        MarkChanged();
-        ProcessGossip(m, nullptr);
-      }
-    }
-    if (link != nullptr) SendPing(link, MsgType::kPong);
+  Link* link = FindLink(link_id);
+  if (m.type == MsgType::kPing || m.type == MsgType::kMeet) AnswerPingOrMeet(m, link, peer_ip, sender, now);
+  if (link != nullptr && !link->inbound && m.type == MsgType::kPong && SettlePongOnOurLink(m, link, &sender)) return;
+  if (sender == nullptr) return;
+  link = UpdateSenderAddress(m, link_id, link, peer_ip, sender);
+  UpdateSenderAnnounced(m, sender);
+  if (m.type == MsgType::kPong && link != nullptr && !link->inbound && link->node_id == sender->id) {
+    NotePongReceived(sender, now);
   }
-  {
-    // A PONG on our outbound link to a handshake node: the peer's real id.
-    if (link != nullptr && !link->inbound && m.type == MsgType::kPong) {
-      ClusterNode* ln = state_.Find(link->node_id);
-      if (ln != nullptr && ln->is(kNodeHandshake)) {
-        if (ClusterNode* known = state_.Find(m.sender)) {
-          // Known already under its real id: drop the handshake node. The address it answered on is proven
-          // (CLUSTER MEET of a node that moved, or a gossiped address of an id we know).
-          if (!known->is(kNodeMyself)) {
-            MaybeChangeAddress(known, link->peer_ip, ln->port, ln->cport, AddressSource::kConfirmed);
-          }
-          std::string hid = ln->id;
-          state_.Remove(ln);
-          CloseLinksOf(hid);
-          MarkChanged();
-          return;
-        }
-        std::string old = ln->id;
-        state_.Rename(ln, m.sender);
-        link->node_id = m.sender;
-        ln->flags &= ~(kNodeHandshake | kNodeMeet);
-        ln->flags |= m.master_id.empty() ? kNodeMaster : kNodeReplica;
-        ln->master_id = m.master_id;
-        ln->config_epoch = m.config_epoch;
-        ln->link_connected = true;
-        sender = ln;
+  UpdateSenderRole(m, sender);
+  if (sender->is_master()) {
+    UpdateSenderSlotClaims(m, sender);
+    HandleEpochCollision(sender);
+  }
+  ProcessGossip(m, sender);
+}
+
+Cluster::Link* Cluster::FindLink(uint64_t link_id) {
+  auto it = links_.find(link_id);
+  return it == links_.end() ? nullptr : it->second.get();
+}
+
+// A PING or MEET: learn our own address from the connection it came on (unless announced), add the sender of a
+// MEET we do not know yet, and answer PONG on the same link.
+void Cluster::AnswerPingOrMeet(const BusMessage& m, Link* link, const std::string& peer_ip, ClusterNode* sender,
+                               int64_t now) {
+  ClusterNode* me = state_.myself();
+  if ((m.type == MsgType::kMeet || me->ip.empty()) && server_->config().cluster_announce_ip.empty() &&
+      link != nullptr) {
+    StatusOr<net::Endpoint> local = net::LocalEndpoint(link->conn.fd());
+    if (local.ok()) {
+      const std::string& ip = local->ip;
+      if (!ip.empty() && ip != me->ip) {
+        me->ip = ip;
+        LogNotice("IP address for this node updated to " + ip);
         MarkChanged();
-      } else if (ln != nullptr && ln->id != m.sender) {
-        if (!ln->hostname.empty() && link->peer_ip != ln->ip) {
-          // A lookup of its name led to another node (a stale DNS answer): ask again, keep its address.
-          ForgetLookup(ln->hostname);
-        } else {
-          // The node at this address is another node now: forget the address; reconnect when it is
-          // gossiped, or (a node with a hostname, whose ports we keep) where its name resolves.
-          LogNotice("Node " + ln->id + " is not at " + ln->ip + " any more (" + m.sender + " answered there)");
-          ln->flags |= kNodeNoAddr;
-          ln->ip.clear();
-          if (ln->hostname.empty()) {
-            ln->port = 0;
-            ln->cport = 0;
-          } else {
-            ForgetLookup(ln->hostname);
-          }
-        }
-        CloseLink(link_id, "PONG with a mismatching sender id");
-        MarkChanged();
-        return;
       }
     }
-    if (sender == nullptr) return;
-    // Address: as the sender announces it, else where its inbound link comes from, else (a PONG on our
-    // link, dialled where its hostname resolves) the address our link reached. No new handshake: the stale
-    // outbound link is dropped and redialled (MaybeChangeAddress).
-    AddressSource src = AddressSource::kSelf;
-    std::string ip = m.ip;
-    if (ip.empty() && link != nullptr && link->inbound) {
-      ip = peer_ip;
-    } else if (ip.empty() && link != nullptr && m.type == MsgType::kPong && link->node_id == sender->id) {
-      ip = peer_ip;
-      src = AddressSource::kConfirmed;
-    } else if (ip.empty()) {
-      ip = sender->ip;
-    }
-    if (!ip.empty() && MaybeChangeAddress(sender, ip, m.port, m.cport, src)) {
-      link = nullptr;
-      lit = links_.find(link_id);
-      if (lit != links_.end()) link = lit->second.get();
-    }
-    if (sender->hostname != m.hostname) {
-      sender->hostname = m.hostname;
+  }
+  if (sender == nullptr && m.type == MsgType::kMeet && !Blacklisted(m.sender)) {
+    // MEET adds the sender under its real id.
+    ClusterNode* n = state_.Add(m.sender, m.master_id.empty() ? kNodeMaster : kNodeReplica);
+    n->ip = m.ip.empty() ? peer_ip : m.ip;
+    n->port = m.port;
+    n->cport = m.cport;
+    n->hostname = m.hostname;
+    n->master_id = m.master_id;
+    n->pong_received_ms = now;
+    n->ctime_ms = now;
+    if (link != nullptr) link->node_id = n->id;
+    MarkChanged();
+    ProcessGossip(m, nullptr);
+  }
+  if (link != nullptr) SendPing(link, MsgType::kPong);
+}
+
+// A PONG on our outbound link. To a handshake node: the peer's real id (the node is renamed, `*sender` becomes it),
+// or an id we know already (the handshake node is dropped). To a known node, from another id: that node is not at
+// this address any more. True when the message is done with (nothing more to learn from it).
+bool Cluster::SettlePongOnOurLink(const BusMessage& m, Link* link, ClusterNode** sender) {
+  ClusterNode* ln = state_.Find(link->node_id);
+  if (ln != nullptr && ln->is(kNodeHandshake)) {
+    if (ClusterNode* known = state_.Find(m.sender)) {
+      // Known already under its real id: drop the handshake node. The address it answered on is proven
+      // (CLUSTER MEET of a node that moved, or a gossiped address of an id we know).
+      if (!known->is(kNodeMyself)) {
+        MaybeChangeAddress(known, link->peer_ip, ln->port, ln->cport, AddressSource::kConfirmed);
+      }
+      std::string hid = ln->id;
+      state_.Remove(ln);
+      CloseLinksOf(hid);
       MarkChanged();
+      return true;
     }
-    if (m.type == MsgType::kPong && link != nullptr && !link->inbound && link->node_id == sender->id) {
-      sender->pong_received_ms = now;
-      sender->ping_sent_ms = 0;
-      sender->dial_attempts = 0;
-      if (sender->is(kNodePFail)) {
-        sender->flags &= ~kNodePFail;
-        todo_update_ = true;
-      } else if (sender->is(kNodeFail)) {
-        ClearFailureIfNeeded(sender);
-      }
-    }
-    // Role.
-    if (m.master_id.empty()) {
-      SetNodeAsMaster(sender);
+    state_.Rename(ln, m.sender);
+    link->node_id = m.sender;
+    ln->flags &= ~(kNodeHandshake | kNodeMeet);
+    ln->flags |= m.master_id.empty() ? kNodeMaster : kNodeReplica;
+    ln->master_id = m.master_id;
+    ln->config_epoch = m.config_epoch;
+    ln->link_connected = true;
+    *sender = ln;
+    MarkChanged();
+    return false;
+  }
+  if (ln == nullptr || ln->id == m.sender) return false;
+  if (!ln->hostname.empty() && link->peer_ip != ln->ip) {
+    // A lookup of its name led to another node (a stale DNS answer): ask again, keep its address.
+    ForgetLookup(ln->hostname);
+  } else {
+    // The node at this address is another node now: forget the address; reconnect when it is gossiped, or (a
+    // node with a hostname, whose ports we keep) where its name resolves.
+    LogNotice("Node " + ln->id + " is not at " + ln->ip + " any more (" + m.sender + " answered there)");
+    ln->flags |= kNodeNoAddr;
+    ln->ip.clear();
+    if (ln->hostname.empty()) {
+      ln->port = 0;
+      ln->cport = 0;
     } else {
-      if (sender->is_master()) {
-        for (int s = 0; s < kClusterSlots; s++) {
-          if (state_.owner(s) == sender) state_.UnassignSlot(s);
-        }
-        sender->flags &= ~kNodeMaster;
-        sender->flags |= kNodeReplica;
-        MarkChanged();
-      }
-      if (sender->master_id != m.master_id) {
-        sender->master_id = m.master_id;
-        MarkChanged();
-      }
+      ForgetLookup(ln->hostname);
     }
-    // Slots: a master's claims.
-    if (sender->is_master()) {
-      bool dirty = false;
-      for (int s = 0; s < kClusterSlots && !dirty; s++) dirty = m.HasSlot(s) != sender->slots.test(s);
-      if (dirty) {
-        UpdateSlotsFrom(sender, m.config_epoch, m.slots);
-        // A claim older than what we know: tell the sender who owns the slot now.
-        for (int s = 0; s < kClusterSlots; s++) {
-          if (!m.HasSlot(s)) continue;
-          ClusterNode* o = state_.owner(s);
-          if (o == nullptr || o == sender) continue;
-          if (o->config_epoch > m.config_epoch) {
-            SendUpdate(OutboundOf(sender->id), *o);
-            break;
-          }
-        }
-      }
-      HandleEpochCollision(sender);
-    }
-    ProcessGossip(m, sender);
+  }
+  CloseLink(link->id, "PONG with a mismatching sender id");
+  MarkChanged();
+  return true;
+}
+
+// The sender's address: as it announces it, else where its inbound link comes from, else (a PONG on our link,
+// dialled where its hostname resolves) the address our link reached. No new handshake: the stale outbound link is
+// dropped and redialled (MaybeChangeAddress). Returns the link the message came on, nullptr if that is gone now.
+Cluster::Link* Cluster::UpdateSenderAddress(const BusMessage& m, uint64_t link_id, Link* link,
+                                            const std::string& peer_ip, ClusterNode* sender) {
+  AddressSource src = AddressSource::kSelf;
+  std::string ip = m.ip;
+  if (ip.empty() && link != nullptr && link->inbound) {
+    ip = peer_ip;
+  } else if (ip.empty() && link != nullptr && m.type == MsgType::kPong && link->node_id == sender->id) {
+    ip = peer_ip;
+    src = AddressSource::kConfirmed;
+  } else if (ip.empty()) {
+    ip = sender->ip;
+  }
+  if (!ip.empty() && MaybeChangeAddress(sender, ip, m.port, m.cport, src)) link = FindLink(link_id);
+  return link;
+}
+
+// What the sender announces about itself besides its address: its hostname, and nofailover
+// (cluster-replica-no-failover, which CONFIG SET changes at run time: its latest header is the truth; replica
+// ranking and the shutdown handover skip such replicas).
+void Cluster::UpdateSenderAnnounced(const BusMessage& m, ClusterNode* sender) {
+  if (sender->hostname != m.hostname) {
+    sender->hostname = m.hostname;
+    MarkChanged();
+  }
+  uint16_t nofailover = m.sender_flags & kNodeNoFailover;
+  if ((sender->flags & kNodeNoFailover) != nofailover) {
+    sender->flags = static_cast<uint16_t>((sender->flags & ~kNodeNoFailover) | nofailover);
+    MarkChanged();
+  }
+}
+
+// The sender answered our PING: it is alive (PFAIL clears at once, FAIL by ClearFailureIfNeeded's rule).
+void Cluster::NotePongReceived(ClusterNode* sender, int64_t now) {
+  sender->pong_received_ms = now;
+  sender->ping_sent_ms = 0;
+  sender->dial_attempts = 0;
+  if (sender->is(kNodePFail)) {
+    sender->flags &= ~kNodePFail;
+    todo_update_ = true;
+  } else if (sender->is(kNodeFail)) {
+    ClearFailureIfNeeded(sender);
+  }
+}
+
+// Master or replica (of which master), as the sender says; a master turned replica loses its slots.
+void Cluster::UpdateSenderRole(const BusMessage& m, ClusterNode* sender) {
+  if (m.master_id.empty()) {
+    SetNodeAsMaster(sender);
     return;
+  }
+  if (sender->is_master()) {
+    for (int s = 0; s < kClusterSlots; s++) {
+      if (state_.owner(s) == sender) state_.UnassignSlot(s);
+    }
+    sender->flags &= ~kNodeMaster;
+    sender->flags |= kNodeReplica;
+    MarkChanged();
+  }
+  if (sender->master_id != m.master_id) {
+    sender->master_id = m.master_id;
+    MarkChanged();
+  }
+}
+
+// A master's slot claims, when they differ from what we know of it: claims with a greater configEpoch win
+// (UpdateSlotsFrom); a claim older than what we know is answered with UPDATE, telling the sender who owns the
+// slot now.
+void Cluster::UpdateSenderSlotClaims(const BusMessage& m, ClusterNode* sender) {
+  bool dirty = false;
+  for (int s = 0; s < kClusterSlots && !dirty; s++) dirty = m.HasSlot(s) != sender->slots.test(s);
+  if (!dirty) return;
+  UpdateSlotsFrom(sender, m.config_epoch, m.slots);
+  for (int s = 0; s < kClusterSlots; s++) {
+    if (!m.HasSlot(s)) continue;
+    ClusterNode* o = state_.owner(s);
+    if (o == nullptr || o == sender) continue;
+    if (o->config_epoch > m.config_epoch) {
+      SendUpdate(OutboundOf(sender->id), *o);
+      break;
+    }
   }
 }
 

@@ -10,7 +10,7 @@ RedirectDecision DecideRedirect(const ClusterState& state, const RedirectQuery& 
   const ClusterNode* n = nullptr;
   int slot = -1;
   bool migrating = false, importing = false, multiple_keys = false;
-  int missing = 0;
+  int missing = 0, existing = 0;
   for (std::string_view key : q.keys) {
     int s = KeyHashSlot(key);
     if (slot < 0) {
@@ -34,7 +34,10 @@ RedirectDecision DecideRedirect(const ClusterState& state, const RedirectQuery& 
       }
       multiple_keys = true;
     }
-    if ((migrating || importing) && !q.pubsub_shard && q.key_exists && !q.key_exists(key)) missing++;
+    if ((migrating || importing) && !q.pubsub_shard && q.key_exists) {
+      if (q.key_exists(key)) existing++;
+      else missing++;
+    }
   }
   if (n == nullptr) return d;  // no keys
   d.slot = slot;
@@ -55,6 +58,11 @@ RedirectDecision DecideRedirect(const ClusterState& state, const RedirectQuery& 
   }
   if ((migrating || importing) && q.is_migrate) return d;
   if (migrating && missing > 0) {
+    // Some keys here and some not: neither node has them all until the migration moves the rest.
+    if (existing > 0) {
+      d.kind = RedirectDecision::kTryAgain;
+      return d;
+    }
     const ClusterNode* target = state.migrating_to(slot);
     if (target != nullptr) {
       d.kind = RedirectDecision::kAsk;

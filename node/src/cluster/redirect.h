@@ -5,7 +5,8 @@
 //   - cluster down: CLUSTERDOWN The cluster is down (or, with cluster-allow-reads-when-down, only writes are
 //     refused with "... only accepts read commands");
 //   - MIGRATE on an open (migrating/importing) slot: served here;
-//   - slot migrating away and some key missing here: ASK to the target;
+//   - slot migrating away: every key missing here, ASK to the target; some here and some missing, TRYAGAIN
+//     (redis-server 7.0: neither node can serve them all until the migration has moved the rest);
 //   - slot importing and the client sent ASKING (or the command is RESTORE-ASKING): served, unless several
 //     keys are named and some are missing: TRYAGAIN;
 //   - READONLY client (or a shard pub/sub command), read command, this node a replica of the slot's master:
