@@ -122,7 +122,8 @@ class Parser {
     return true;
   }
   bool String(std::string* out);
-  bool Value(uint8_t type, const std::string& key, DumpedValue* v, bool* empty);
+  // key_at: where the key's record (its type byte) starts, for refusals of the whole key.
+  bool Value(uint8_t type, const std::string& key, size_t key_at, DumpedValue* v, bool* empty);
   bool Blob(std::string* out, const char* what) {
     size_t at = pos_;
     if (!String(out)) return false;
@@ -213,11 +214,11 @@ bool Parser::AddZsetMember(ZSetValue* z, std::string_view member, double score, 
   return true;
 }
 
-bool Parser::Value(uint8_t type, const std::string& key, DumpedValue* v, bool* empty) {
+bool Parser::Value(uint8_t type, const std::string& key, size_t key_at, DumpedValue* v, bool* empty) {
   size_t at = pos_;
   *empty = false;
   auto refuse_key = [&](const std::string& what) {
-    return Fail("key '" + Printable(key) + "' " + what, at);
+    return Fail("key '" + Printable(key) + "' " + what, key_at);
   };
   switch (type) {
     case kTypeString:
@@ -430,7 +431,7 @@ bool Parser::Value(uint8_t type, const std::string& key, DumpedValue* v, bool* e
                         "': modules are not supported");
     }
     default:
-      return Fail("unknown value type " + std::to_string(type) + " for key '" + Printable(key) + "'", at);
+      return Fail("unknown value type " + std::to_string(type) + " for key '" + Printable(key) + "'", key_at);
   }
 }
 
@@ -563,7 +564,7 @@ StatusOr<RdbSummary> Parser::Run() {
       return error();
     }
     bool empty = false;
-    if (!Value(type, k.key, &k.value, &empty)) return error();
+    if (!Value(type, k.key, at, &k.value, &empty)) return error();
     k.expire_at_ms = expire;
     k.lru_idle_s = idle;
     k.lfu_freq = freq;

@@ -91,6 +91,16 @@ int64_t FileSize(const std::string& path) {
   return static_cast<int64_t>(st.st_size);
 }
 
+// The first bytes of an RDB file ("REDIS"), read without loading a (possibly large) RESP base whole.
+bool StartsLikeRdb(const std::string& path) {
+  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return false;
+  char head[5];
+  ssize_t n = read(fd, head, sizeof(head));
+  close(fd);
+  return n == static_cast<ssize_t>(sizeof(head)) && LooksLikeRdb(std::string_view(head, sizeof(head)));
+}
+
 std::string Seconds(int64_t ms) {
   char buf[32];
   snprintf(buf, sizeof(buf), "%.3f", static_cast<double>(ms) / 1000.0);
@@ -445,15 +455,20 @@ Status Aof::BeginLoad() {
   load_start_ms_ = load_last_log_ms_ = MonotonicMs();
   server_->db().Clear();
   loader_ = std::make_unique<CommandStreamLoader>(*server_);
+  LogNotice("Loading the AOF (" + std::to_string(load_files_.size()) + " files, " +
+            std::to_string(load_total_bytes_) + " bytes) from " + DirPath() + "/" + AofManifestName(filename_));
   rdb_base_end_ = 0;
   if (!load_files_.empty() && load_files_[0].type == 'b') {
     // redis-server's default base is an RDB file (aof-use-rdb-preamble yes): loaded whole, before serving;
     // commands after its checksum (a redis-server < 7 preamble AOF) are replayed from there.
     const std::string path = PathOf(load_files_[0].name);
-    StatusOr<std::string> head = ReadWholeFile(path);
-    if (!head.ok()) return head.status();
-    if (LooksLikeRdb(*head)) {
-      StatusOr<RdbLoadResult> r = LoadRdbImage(*server_, *loader_, path, *head, /*skip_expired=*/false);
+    if (StartsLikeRdb(path)) {
+      StatusOr<std::string> data = ReadWholeFile(path);
+      if (!data.ok()) {
+        loader_.reset();
+        return data.status();
+      }
+      StatusOr<RdbLoadResult> r = LoadRdbImage(*server_, *loader_, path, *data, /*skip_expired=*/false);
       if (!r.ok()) {
         loader_.reset();
         return r.status();
@@ -462,8 +477,6 @@ Status Aof::BeginLoad() {
       load_done_bytes_ += rdb_base_end_;
     }
   }
-  LogNotice("Loading the AOF (" + std::to_string(load_files_.size()) + " files, " +
-            std::to_string(load_total_bytes_) + " bytes) from " + DirPath() + "/" + AofManifestName(filename_));
   return Status::Ok();
 }
 
