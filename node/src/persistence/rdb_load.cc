@@ -115,7 +115,10 @@ Status LoadDumpRdbAtStart(Server& server) {
   StatusOr<std::string> data = ReadWholeFile(path);
   if (!data.ok()) return data.status();
   auto loader = std::make_unique<CommandStreamLoader>(server);  // loading mode while the keys go in
-  StatusOr<RdbLoadResult> r = LoadRdbImage(server, *loader, path, *data, /*skip_expired=*/!server.is_replica());
+  // A master drops keys that expired while it was down; a replica keeps them for its master's DELs (as
+  // redis-server does).
+  bool replica = server.is_replica() || !server.config().replicaof.empty();
+  StatusOr<RdbLoadResult> r = LoadRdbImage(server, *loader, path, *data, /*skip_expired=*/!replica);
   loader.reset();
   if (!r.ok()) return r.status();
   if (r->summary.end_offset != data->size()) {
