@@ -3,6 +3,8 @@
 // tests/fixtures/rdb/ (redis-server 7.0.15, Redis 8.0-dev, Valkey 8.0.1).
 #include <doctest/doctest.h>
 
+#include <cmath>
+#include <cstring>
 #include <fstream>
 #include <map>
 #include <sstream>
@@ -414,4 +416,100 @@ TEST_CASE("parser: the real files of redis-server 7.0.15, Redis 8.0-dev and Valk
     REQUIRE_FALSE(r.ok());
     CHECK(r.status().message().rfind(msg, 0) == 0);
   }
+}
+
+TEST_CASE("parser: sorted set scores as text, binary, integers and infinities") {
+  std::string body = Bytes({17}) + RdbStr("lp") +
+                     RdbStr(MakeListpack({Bytes({0x81, 'a'}), Bytes({0x84, '-', 'i', 'n', 'f'}), Bytes({0x81, 'b'}),
+                                          Bytes({0x05}), Bytes({0x81, 'c'}), Bytes({0x83, '1', '.', '5'})}));
+  body += Bytes({3}) + RdbStr("txt") + Bytes({3}) + RdbStr("x") + Bytes({254}) + RdbStr("y") + Bytes({3, '2', '.', '5'}) +
+          RdbStr("z") + Bytes({255});
+  std::string bin;
+  double d = -0.25;
+  uint64_t bits;
+  std::memcpy(&bits, &d, 8);
+  PutLE(&bin, bits, 8);
+  body += Bytes({5}) + RdbStr("bin") + Bytes({1}) + RdbStr("m") + bin;
+  Collect c;
+  auto r = rcs::ParseRdb(MakeRdb(body), rcs::RdbParseOptions{}, c);
+  REQUIRE_MESSAGE(r.ok(), r.status().message());
+  auto score = [&](const char* key, const char* member) {
+    double s = 0;
+    REQUIRE(static_cast<rcs::ZSetValue*>(c.keys[key].value.obj.get())->GetScore(member, &s));
+    return s;
+  };
+  CHECK(score("lp", "a") == -INFINITY);
+  CHECK(score("lp", "b") == 5);
+  CHECK(score("lp", "c") == 1.5);
+  CHECK(score("txt", "x") == INFINITY);
+  CHECK(score("txt", "y") == 2.5);
+  CHECK(score("txt", "z") == -INFINITY);
+  CHECK(score("bin", "m") == -0.25);
+}
+
+namespace {
+// A ziplist of short strings (each < 64 bytes).
+std::string MakeZiplist(const std::vector<std::string>& items) {
+  std::string body;
+  size_t prev = 0, last = 10;
+  for (const auto& s : items) {
+    last = 10 + body.size();
+    body.push_back(static_cast<char>(prev));
+    body.push_back(static_cast<char>(s.size()));
+    body += s;
+    prev = s.size() + 2;
+  }
+  std::string zl;
+  PutLE(&zl, 10 + body.size() + 1, 4);
+  PutLE(&zl, last, 4);
+  PutLE(&zl, items.size(), 2);
+  return zl + body + "\xff";
+}
+}  // namespace
+
+TEST_CASE("parser: the encodings of Redis before 7.0 (ziplists, quicklist 1, zipmap, plain list)") {
+  std::string body;
+  body += Bytes({1}) + RdbStr("plainlist") + Bytes({2}) + RdbStr("p") + RdbStr("q");
+  body += Bytes({10}) + RdbStr("zllist") + RdbStr(MakeZiplist({"a", "b"}));
+  body += Bytes({14}) + RdbStr("qlist") + Bytes({2}) + RdbStr(MakeZiplist({"1", "2"})) + RdbStr(MakeZiplist({"3"}));
+  body += Bytes({13}) + RdbStr("zlhash") + RdbStr(MakeZiplist({"f", "v", "g", "w"}));
+  body += Bytes({12}) + RdbStr("zlzset") + RdbStr(MakeZiplist({"m", "2", "n", "1"}));
+  body += Bytes({9}) + RdbStr("zmhash") + RdbStr(Bytes({1, 1, 'k', 1, 0, 'v', 0xff}));
+  body += Bytes({11}) + RdbStr("intset");
+  std::string is;
+  PutLE(&is, 4, 4);
+  PutLE(&is, 2, 4);
+  PutLE(&is, static_cast<uint32_t>(-70000), 4);
+  PutLE(&is, 70000, 4);
+  body += RdbStr(is);
+  // An empty list (a bug of old versions): skipped, as redis-server does.
+  body += Bytes({14}) + RdbStr("empty") + Bytes({1}) + RdbStr(MakeZiplist({}));
+  Collect c;
+  auto r = rcs::ParseRdb(MakeRdb(body, "0009"), rcs::RdbParseOptions{}, c);
+  REQUIRE_MESSAGE(r.ok(), r.status().message());
+  CHECK(r->empty_keys == 1);
+  CHECK(c.keys.count("empty") == 0);
+  auto list = [&](const char* k) {
+    std::vector<std::string> out;
+    auto* l = static_cast<rcs::ListValue*>(c.keys[k].value.obj.get());
+    for (size_t i = 0; i < l->size(); i++) out.emplace_back(l->At(i));
+    return out;
+  };
+  CHECK(list("plainlist") == std::vector<std::string>{"p", "q"});
+  CHECK(list("zllist") == std::vector<std::string>{"a", "b"});
+  CHECK(list("qlist") == std::vector<std::string>{"1", "2", "3"});
+  std::string_view v;
+  auto* h = static_cast<rcs::HashValue*>(c.keys["zlhash"].value.obj.get());
+  REQUIRE(h->Get("g", &v));
+  CHECK(v == "w");
+  h = static_cast<rcs::HashValue*>(c.keys["zmhash"].value.obj.get());
+  REQUIRE(h->Get("k", &v));
+  CHECK(v == "v");
+  double s;
+  REQUIRE(static_cast<rcs::ZSetValue*>(c.keys["zlzset"].value.obj.get())->GetScore("m", &s));
+  CHECK(s == 2);
+  auto* set = static_cast<rcs::SetValue*>(c.keys["intset"].value.obj.get());
+  CHECK(set->ContainsInt(-70000));
+  CHECK(set->ContainsInt(70000));
+  CHECK(set->size() == 2);
 }
