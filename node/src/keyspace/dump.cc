@@ -1,7 +1,5 @@
 #include "keyspace/dump.h"
 
-#include <array>
-
 #include "keyspace/rdb_string.h"
 #include "keyspace/serialize.h"
 #include "protocol/errors.h"
@@ -10,23 +8,7 @@ namespace rcs {
 
 namespace {
 
-constexpr uint64_t kCrc64Poly = 0x95ac9329ac4bc9b5ULL;  // 0xad93d23594c935a9 bit-reflected
 constexpr size_t kTrailerSize = 2 + 8;
-
-std::array<uint64_t, 256> MakeCrcTable() {
-  std::array<uint64_t, 256> t{};
-  for (uint64_t i = 0; i < 256; i++) {
-    uint64_t c = i;
-    for (int k = 0; k < 8; k++) c = (c & 1) ? (c >> 1) ^ kCrc64Poly : c >> 1;
-    t[i] = c;
-  }
-  return t;
-}
-
-const std::array<uint64_t, 256>& CrcTable() {
-  static const std::array<uint64_t, 256> table = MakeCrcTable();
-  return table;
-}
 
 void AppendTrailer(std::string* out) {
   out->push_back(static_cast<char>(kDumpFormatVersion & 0xff));
@@ -36,13 +18,6 @@ void AppendTrailer(std::string* out) {
 }
 
 }  // namespace
-
-uint64_t Crc64(uint64_t crc, const void* data, size_t len) {
-  const auto& table = CrcTable();
-  const auto* p = static_cast<const unsigned char*>(data);
-  for (size_t i = 0; i < len; i++) crc = table[(crc ^ p[i]) & 0xff] ^ (crc >> 8);
-  return crc;
-}
 
 std::string CreateStringDumpPayload(std::string_view value) {
   // redis-server's own format (rdb_string.h), so that redis-server RESTOREs what we DUMP and MIGRATE.

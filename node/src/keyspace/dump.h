@@ -30,6 +30,7 @@
 #include <string>
 #include <string_view>
 
+#include "base/crc64.h"  // Crc64, the payload checksum
 #include "base/status.h"
 #include "keyspace/keyspace.h"
 #include "keyspace/object.h"
@@ -37,9 +38,6 @@
 namespace rcs {
 
 inline constexpr uint16_t kDumpFormatVersion = 1;
-
-// CRC-64/Jones, continuing from `crc` (0 to start).
-uint64_t Crc64(uint64_t crc, const void* data, size_t len);
 
 // The payload of a key's value (its expiry is not included).
 std::string CreateDumpPayload(const Entry& entry);

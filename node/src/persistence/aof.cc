@@ -17,6 +17,7 @@
 #include "net/event_loop.h"
 #include "persistence/command_loader.h"
 #include "persistence/command_stream.h"
+#include "persistence/rdb_load.h"
 #include "protocol/errors.h"
 #include "replication/replication.h"
 
@@ -90,6 +91,16 @@ int64_t FileSize(const std::string& path) {
   return static_cast<int64_t>(st.st_size);
 }
 
+// The first bytes of an RDB file ("REDIS"), read without loading a (possibly large) RESP base whole.
+bool StartsLikeRdb(const std::string& path) {
+  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return false;
+  char head[5];
+  ssize_t n = read(fd, head, sizeof(head));
+  close(fd);
+  return n == static_cast<ssize_t>(sizeof(head)) && LooksLikeRdb(std::string_view(head, sizeof(head)));
+}
+
 std::string Seconds(int64_t ms) {
   char buf[32];
   snprintf(buf, sizeof(buf), "%.3f", static_cast<double>(ms) / 1000.0);
@@ -123,7 +134,8 @@ void Aof::Feed(const PropagatedWrite& w) {
 Status Aof::Start() {
   filename_ = server_->config().appendfilename;
   bio_ = std::make_unique<BackgroundFsync>();
-  if (!server_->config().appendonly) return Status::Ok();
+  // appendonly no: the data set is dump.rdb, if there is one (persistence/rdb_load.h).
+  if (!server_->config().appendonly) return LoadDumpRdbAtStart(*server_);
   if (mkdir(DirPath().c_str(), 0755) != 0 && errno != EEXIST) {
     return Status::Error("Can't create the append-only directory '" + DirPath() + "': " + strerror(errno));
   }
@@ -445,6 +457,26 @@ Status Aof::BeginLoad() {
   loader_ = std::make_unique<CommandStreamLoader>(*server_);
   LogNotice("Loading the AOF (" + std::to_string(load_files_.size()) + " files, " +
             std::to_string(load_total_bytes_) + " bytes) from " + DirPath() + "/" + AofManifestName(filename_));
+  rdb_base_end_ = 0;
+  if (!load_files_.empty() && load_files_[0].type == 'b') {
+    // redis-server's default base is an RDB file (aof-use-rdb-preamble yes): loaded whole, before serving;
+    // commands after its checksum (a redis-server < 7 preamble AOF) are replayed from there.
+    const std::string path = PathOf(load_files_[0].name);
+    if (StartsLikeRdb(path)) {
+      StatusOr<std::string> data = ReadWholeFile(path);
+      if (!data.ok()) {
+        loader_.reset();
+        return data.status();
+      }
+      StatusOr<RdbLoadResult> r = LoadRdbImage(*server_, *loader_, path, *data, /*skip_expired=*/false);
+      if (!r.ok()) {
+        loader_.reset();
+        return r.status();
+      }
+      rdb_base_end_ = r->summary.end_offset;
+      load_done_bytes_ += rdb_base_end_;
+    }
+  }
   return Status::Ok();
 }
 
@@ -460,6 +492,13 @@ StatusOr<bool> Aof::LoadStep(int64_t budget_ms) {
       load_buf_.clear();
       load_file_pos_ = 0;
       loader_->StartFile();
+      if (load_index_ == 0 && rdb_base_end_ > 0) {
+        // The RDB part of the base is loaded already (BeginLoad).
+        if (lseek(load_fd_, static_cast<off_t>(rdb_base_end_), SEEK_SET) < 0) {
+          return Status::Error("Can't seek in the AOF file " + f.name + ": " + strerror(errno));
+        }
+        load_file_pos_ = rdb_base_end_;
+      }
     }
     char chunk[1 << 16];
     ssize_t n = read(load_fd_, chunk, sizeof(chunk));

@@ -15,7 +15,9 @@
 // With appendfsync always the replies of the clients whose writes are in the failed batch are held back
 // until their bytes are on disk, so nothing acknowledged is lost (redis-server exits instead).
 //
-// Loading. At start, when the manifest exists, its files are replayed through the CommandStreamLoader in
+// Loading. At start, when the manifest exists, a base that is an RDB file (redis-server's default
+// aof-use-rdb-preamble yes writes appendonly.aof.N.base.rdb) is loaded first, whole and before serving
+// (persistence/rdb_load.h); then its files are replayed through the CommandStreamLoader in
 // slices of about 20 ms from the event loop, so the node answers meanwhile: INFO shows loading:1 and the
 // loading_* fields, data commands get -LOADING. A truncated last file (a crash in the middle of an append)
 // is cut after its last complete command, with a warning, if aof-load-truncated is yes; any other damage
@@ -178,6 +180,7 @@ class Aof : public Subsystem {
   int load_fd_ = -1;
   std::string load_buf_;
   uint64_t load_file_pos_ = 0;  // bytes of the current file read so far
+  uint64_t rdb_base_end_ = 0;   // an RDB base: where its RDB part ends (0: a RESP base)
   int64_t load_start_ms_ = 0, load_last_log_ms_ = 0;
   uint64_t load_total_bytes_ = 0, load_done_bytes_ = 0;
   int64_t load_timer_ = 0;

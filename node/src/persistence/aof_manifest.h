@@ -4,6 +4,8 @@
 // Directory `appenddirname` (default appendonlydir) holds:
 //   <appendfilename>.manifest               which files make up the data set, in order
 //   <appendfilename>.<seq>.base.aof         at most one base: the keyspace as commands (a rewrite)
+//   <appendfilename>.<seq>.base.rdb         or redis-server's RDB base (aof-use-rdb-preamble yes), read only
+//                                           (persistence/rdb_load.h)
 //   <appendfilename>.<seq>.incr.aof         the writes after the base, in seq order; appends go to the last
 // One line per file, in this order (base, history, incr):
 //   file appendonly.aof.2.base.aof seq 2 type b\n

@@ -29,6 +29,13 @@ void CommandStreamLoader::StartFile() {
   client_->multi_queue.clear();
 }
 
+bool CommandStreamLoader::Execute(const std::vector<std::string_view>& argv, std::string* reply) {
+  server_.ExecuteCommand(client_, argv);
+  reply->assign(client_->out);
+  client_->out.clear();
+  return reply->empty() || (*reply)[0] != '-';
+}
+
 StatusOr<size_t> CommandStreamLoader::Feed(std::string_view data) {
   std::vector<std::string_view> args;
   size_t pos = 0;

@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "base/status.h"
 #include "protocol/resp_parser.h"
@@ -36,6 +37,10 @@ class CommandStreamLoader {
   // (an incomplete command) is for the next call, with more bytes after it. An error for bytes that are no
   // command (protocol error) or a command this server does not know; offset() then points at it.
   StatusOr<size_t> Feed(std::string_view data);
+
+  // Runs one command on the loading client (an RDB's function libraries: FUNCTION LOAD). False when the
+  // reply is an error; *reply gets the reply either way.
+  bool Execute(const std::vector<std::string_view>& argv, std::string* reply);
 
   // Restarts the offsets for the next file of a multi-part AOF (a transaction never spans files).
   void StartFile();

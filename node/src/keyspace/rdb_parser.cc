@@ -1,0 +1,606 @@
+// redis-server's RDB format, read only: see rdb_parser.h for the layout and what is refused.
+#include "keyspace/rdb_parser.h"
+
+#include <cmath>
+#include <cstring>
+#include <memory>
+
+#include "base/crc64.h"
+#include "base/strutil.h"
+#include "keyspace/list_value.h"
+#include "keyspace/rdb_encodings.h"
+#include "keyspace/rdb_string.h"
+#include "keyspace/set_value.h"
+
+namespace rcs {
+
+namespace {
+
+// RDB opcodes and value types (Redis's rdb.h numbering: part of the file format).
+enum : uint8_t {
+  kOpSlotInfo = 244,
+  kOpFunction2 = 245,
+  kOpFunctionPreGa = 246,
+  kOpModuleAux = 247,
+  kOpIdle = 248,
+  kOpFreq = 249,
+  kOpAux = 250,
+  kOpResizeDb = 251,
+  kOpExpireTimeMs = 252,
+  kOpExpireTime = 253,
+  kOpSelectDb = 254,
+  kOpEof = 255,
+};
+enum : uint8_t {
+  kTypeString = 0,
+  kTypeList = 1,
+  kTypeSet = 2,
+  kTypeZset = 3,
+  kTypeHash = 4,
+  kTypeZset2 = 5,
+  kTypeModulePreGa = 6,
+  kTypeModule2 = 7,
+  kTypeHashZipmap = 9,
+  kTypeListZiplist = 10,
+  kTypeSetIntset = 11,
+  kTypeZsetZiplist = 12,
+  kTypeHashZiplist = 13,
+  kTypeListQuicklist = 14,
+  kTypeStreamListpacks = 15,
+  kTypeHashListpack = 16,
+  kTypeZsetListpack = 17,
+  kTypeListQuicklist2 = 18,
+  kTypeStreamListpacks2 = 19,
+  kTypeSetListpack = 20,
+  kTypeStreamListpacks3 = 21,
+  kTypeHashMetadataPreGa = 22,
+  kTypeHashListpackExPreGa = 23,
+  kTypeHashMetadata = 24,
+  kTypeHashListpackEx = 25,
+};
+constexpr uint64_t kQuicklistPlain = 1, kQuicklistPacked = 2;
+
+// LZF expands at most 264 bytes out of a 3-byte back-reference: a larger claimed size is corrupt (and must
+// not be allocated).
+constexpr uint64_t kLzfMaxRatio = 88;
+
+std::string Printable(std::string_view s) {
+  std::string out;
+  for (unsigned char c : s.substr(0, 128)) {
+    if (c >= 32 && c < 127 && c != '\'' && c != '\\') {
+      out.push_back(static_cast<char>(c));
+    } else {
+      char buf[8];
+      snprintf(buf, sizeof(buf), "\\x%02x", c);
+      out += buf;
+    }
+  }
+  if (s.size() > 128) out += "...";
+  return out;
+}
+
+class Parser {
+ public:
+  Parser(std::string_view data, const RdbParseOptions& opt, RdbSink& sink) : d_(data), opt_(opt), sink_(sink) {}
+
+  StatusOr<RdbSummary> Run();
+
+ private:
+  // Each reader returns false after recording the error (Fail).
+  bool Fail(std::string msg, size_t offset) {
+    if (err_.empty()) {
+      err_ = std::move(msg);
+      err_off_ = offset;
+    }
+    return false;
+  }
+  bool Truncated() { return Fail("unexpected end of file", d_.size()); }
+  bool Byte(uint8_t* b) {
+    if (pos_ >= d_.size()) return Truncated();
+    *b = static_cast<uint8_t>(d_[pos_++]);
+    return true;
+  }
+  bool Bytes(uint64_t n, std::string_view* out) {
+    if (d_.size() - pos_ < n) return Truncated();
+    *out = d_.substr(pos_, static_cast<size_t>(n));
+    pos_ += static_cast<size_t>(n);
+    return true;
+  }
+  bool LittleEndian(int n, uint64_t* v) {
+    std::string_view b;
+    if (!Bytes(static_cast<uint64_t>(n), &b)) return false;
+    *v = 0;
+    for (int i = 0; i < n; i++) *v |= static_cast<uint64_t>(static_cast<uint8_t>(b[i])) << (8 * i);
+    return true;
+  }
+  bool Len(uint64_t* len, bool* encoded);
+  bool PlainLen(uint64_t* len) {
+    size_t at = pos_;
+    bool encoded;
+    if (!Len(len, &encoded)) return false;
+    if (encoded) return Fail("an encoded value where a length was expected", at);
+    return true;
+  }
+  bool String(std::string* out);
+  // key_at: where the key's record (its type byte) starts, for refusals of the whole key.
+  bool Value(uint8_t type, const std::string& key, size_t key_at, DumpedValue* v, bool* empty);
+  bool Blob(std::string* out, const char* what) {
+    size_t at = pos_;
+    if (!String(out)) return false;
+    if (out->empty()) return Fail(std::string("empty ") + what, at);
+    return true;
+  }
+  // Adds elements to the value being built.
+  bool AddZsetMember(ZSetValue* z, std::string_view member, double score, size_t at);
+
+  std::string_view d_;
+  size_t pos_ = 0;
+  const RdbParseOptions& opt_;
+  RdbSink& sink_;
+  std::string err_;
+  size_t err_off_ = 0;
+};
+
+bool Parser::Len(uint64_t* len, bool* encoded) {
+  size_t at = pos_;
+  uint8_t b;
+  if (!Byte(&b)) return false;
+  *encoded = false;
+  switch (b >> 6) {
+    case 0:
+      *len = b & 0x3f;
+      return true;
+    case 1: {
+      uint8_t b2;
+      if (!Byte(&b2)) return false;
+      *len = (static_cast<uint64_t>(b & 0x3f) << 8) | b2;
+      return true;
+    }
+    case 2: {
+      int n = b == 0x80 ? 4 : b == 0x81 ? 8 : 0;
+      if (n == 0) return Fail("bad length byte", at);
+      std::string_view v;
+      if (!Bytes(static_cast<uint64_t>(n), &v)) return false;
+      uint64_t x = 0;
+      for (unsigned char c : v) x = (x << 8) | c;  // big-endian
+      *len = x;
+      return true;
+    }
+    default:
+      *encoded = true;
+      *len = b & 0x3f;
+      return true;
+  }
+}
+
+bool Parser::String(std::string* out) {
+  size_t at = pos_;
+  uint64_t len;
+  bool encoded;
+  if (!Len(&len, &encoded)) return false;
+  std::string_view v;
+  if (!encoded) {
+    if (!Bytes(len, &v)) return false;
+    out->assign(v.data(), v.size());
+    return true;
+  }
+  switch (len) {
+    case 0:
+    case 1:
+    case 2: {
+      int n = 1 << len;  // int8, int16, int32
+      uint64_t u;
+      if (!LittleEndian(n, &u)) return false;
+      int64_t x = n == 1 ? static_cast<int8_t>(u) : n == 2 ? static_cast<int16_t>(u) : static_cast<int32_t>(u);
+      *out = std::to_string(x);
+      return true;
+    }
+    case 3: {
+      uint64_t clen, ulen;
+      if (!PlainLen(&clen) || !PlainLen(&ulen)) return false;
+      if (!Bytes(clen, &v)) return false;
+      if (ulen / kLzfMaxRatio > clen) return Fail("LZF string claims more bytes than it can hold", at);
+      if (!LzfDecompress(v, static_cast<size_t>(ulen), out)) return Fail("bad LZF-compressed string", at);
+      return true;
+    }
+    default:
+      return Fail("unknown string encoding " + std::to_string(len), at);
+  }
+}
+
+bool Parser::AddZsetMember(ZSetValue* z, std::string_view member, double score, size_t at) {
+  if (std::isnan(score)) return Fail("sorted set score is not a number", at);
+  if (!z->Set(member, score, opt_.zset)) return Fail("duplicate sorted set member '" + Printable(member) + "'", at);
+  return true;
+}
+
+bool Parser::Value(uint8_t type, const std::string& key, size_t key_at, DumpedValue* v, bool* empty) {
+  size_t at = pos_;
+  *empty = false;
+  auto refuse_key = [&](const std::string& what) {
+    return Fail("key '" + Printable(key) + "' " + what, key_at);
+  };
+  switch (type) {
+    case kTypeString:
+      v->type = ObjType::kString;
+      return String(&v->str);
+
+    case kTypeList:
+    case kTypeListZiplist:
+    case kTypeListQuicklist:
+    case kTypeListQuicklist2: {
+      auto list = std::make_unique<ListValue>();
+      auto push = [&list](std::string_view e) {
+        list->PushBack(e);
+        return true;
+      };
+      if (type == kTypeListZiplist) {
+        std::string blob;
+        if (!Blob(&blob, "ziplist")) return false;
+        if (!DecodeZiplist(blob, push)) return Fail("bad ziplist in list", at);
+      } else {
+        uint64_t n;
+        if (!PlainLen(&n)) return false;
+        for (uint64_t i = 0; i < n; i++) {
+          size_t node_at = pos_;
+          uint64_t container = kQuicklistPacked;
+          if (type == kTypeListQuicklist2) {
+            if (!PlainLen(&container)) return false;
+            if (container != kQuicklistPlain && container != kQuicklistPacked) {
+              return Fail("bad quicklist node container " + std::to_string(container), node_at);
+            }
+          }
+          std::string s;
+          if (type == kTypeList || container == kQuicklistPlain) {
+            if (!String(&s)) return false;
+            list->PushBack(s);
+            continue;
+          }
+          if (!Blob(&s, "quicklist node")) return false;
+          bool ok = type == kTypeListQuicklist ? DecodeZiplist(s, push) : DecodeListpack(s, push);
+          if (!ok) return Fail(type == kTypeListQuicklist ? "bad ziplist in list" : "bad listpack in list", node_at);
+        }
+      }
+      *empty = list->size() == 0;
+      v->type = ObjType::kList;
+      v->obj = std::move(list);
+      return true;
+    }
+
+    case kTypeSet:
+    case kTypeSetIntset:
+    case kTypeSetListpack: {
+      auto set = std::make_unique<SetValue>();
+      int64_t max_intset = opt_.set_max_intset_entries;
+      std::string dup;
+      auto add = [&](std::string_view m) {
+        if (set->Add(m, max_intset)) return true;
+        dup.assign(m.data(), m.size());
+        return false;
+      };
+      if (type == kTypeSet) {
+        uint64_t n;
+        if (!PlainLen(&n)) return false;
+        for (uint64_t i = 0; i < n; i++) {
+          size_t m_at = pos_;
+          std::string m;
+          if (!String(&m)) return false;
+          if (!add(m)) return Fail("duplicate set member '" + Printable(m) + "'", m_at);
+        }
+      } else {
+        std::string blob;
+        if (!Blob(&blob, type == kTypeSetIntset ? "intset" : "listpack")) return false;
+        bool ok = type == kTypeSetIntset ? DecodeIntset(blob, [&](int64_t x) { return set->AddInt(x, max_intset); })
+                                         : DecodeListpack(blob, add);
+        if (!ok && !dup.empty()) return Fail("duplicate set member '" + Printable(dup) + "'", at);
+        if (!ok) return Fail(type == kTypeSetIntset ? "bad intset" : "bad listpack in set", at);
+      }
+      *empty = set->size() == 0;
+      v->type = ObjType::kSet;
+      v->obj = std::move(set);
+      return true;
+    }
+
+    case kTypeZset:
+    case kTypeZset2:
+    case kTypeZsetZiplist:
+    case kTypeZsetListpack: {
+      auto z = std::make_unique<ZSetValue>();
+      if (type == kTypeZset || type == kTypeZset2) {
+        uint64_t n;
+        if (!PlainLen(&n)) return false;
+        for (uint64_t i = 0; i < n; i++) {
+          size_t m_at = pos_;
+          std::string m;
+          if (!String(&m)) return false;
+          double score;
+          if (type == kTypeZset2) {
+            uint64_t bits;
+            if (!LittleEndian(8, &bits)) return false;
+            std::memcpy(&score, &bits, sizeof(score));
+          } else {
+            uint8_t l;
+            if (!Byte(&l)) return false;
+            if (l == 253) {
+              score = NAN;
+            } else if (l == 254) {
+              score = INFINITY;
+            } else if (l == 255) {
+              score = -INFINITY;
+            } else {
+              std::string_view txt;
+              if (!Bytes(l, &txt)) return false;
+              if (!ParseDouble(txt, &score)) return Fail("bad sorted set score '" + Printable(txt) + "'", m_at);
+            }
+          }
+          if (!AddZsetMember(z.get(), m, score, m_at)) return false;
+        }
+      } else {
+        std::string blob;
+        if (!Blob(&blob, type == kTypeZsetZiplist ? "ziplist" : "listpack")) return false;
+        std::string member;
+        bool have_member = false, bad = false;
+        auto pair = [&](std::string_view e) {
+          if (!have_member) {
+            member.assign(e.data(), e.size());
+            have_member = true;
+            return true;
+          }
+          have_member = false;
+          double score;
+          if (!ParseDouble(e, &score)) {
+            Fail("bad sorted set score '" + Printable(e) + "'", at);
+            bad = true;
+            return false;
+          }
+          if (!AddZsetMember(z.get(), member, score, at)) {
+            bad = true;
+            return false;
+          }
+          return true;
+        };
+        bool ok = type == kTypeZsetZiplist ? DecodeZiplist(blob, pair) : DecodeListpack(blob, pair);
+        if (bad) return false;
+        if (!ok || have_member) return Fail(type == kTypeZsetZiplist ? "bad ziplist in sorted set" : "bad listpack in sorted set", at);
+      }
+      *empty = z->size() == 0;
+      v->type = ObjType::kZSet;
+      v->obj = std::move(z);
+      return true;
+    }
+
+    case kTypeHash:
+    case kTypeHashZipmap:
+    case kTypeHashZiplist:
+    case kTypeHashListpack: {
+      auto h = std::make_unique<HashValue>();
+      if (type == kTypeHash) {
+        uint64_t n;
+        if (!PlainLen(&n)) return false;
+        for (uint64_t i = 0; i < n; i++) {
+          size_t f_at = pos_;
+          std::string f, val;
+          if (!String(&f) || !String(&val)) return false;
+          if (!h->Set(f, val, opt_.hash)) return Fail("duplicate hash field '" + Printable(f) + "'", f_at);
+        }
+      } else {
+        std::string blob;
+        const char* what = type == kTypeHashZipmap ? "zipmap" : type == kTypeHashZiplist ? "ziplist" : "listpack";
+        if (!Blob(&blob, what)) return false;
+        std::string field;
+        bool have_field = false, dup = false;
+        auto pair = [&](std::string_view e) {
+          if (!have_field) {
+            field.assign(e.data(), e.size());
+            have_field = true;
+            return true;
+          }
+          have_field = false;
+          if (h->Set(field, e, opt_.hash)) return true;
+          dup = true;
+          return false;
+        };
+        bool ok = type == kTypeHashZipmap    ? DecodeZipmap(blob, pair)
+                  : type == kTypeHashZiplist ? DecodeZiplist(blob, pair)
+                                             : DecodeListpack(blob, pair);
+        if (dup) return Fail("duplicate hash field '" + Printable(field) + "'", at);
+        if (!ok || have_field) return Fail(std::string("bad ") + what + " in hash", at);
+      }
+      *empty = h->size() == 0;
+      v->type = ObjType::kHash;
+      v->obj = std::move(h);
+      return true;
+    }
+
+    case kTypeStreamListpacks:
+    case kTypeStreamListpacks2:
+    case kTypeStreamListpacks3:
+      return refuse_key("is a stream (RDB type " + std::to_string(type) +
+                        "): streams are not supported yet");
+    case kTypeHashMetadataPreGa:
+    case kTypeHashListpackExPreGa:
+    case kTypeHashMetadata:
+    case kTypeHashListpackEx:
+      return refuse_key("is a hash with per-field TTLs (RDB type " + std::to_string(type) +
+                        "): hash with per-field TTLs is not supported yet");
+    case kTypeModulePreGa:
+    case kTypeModule2: {
+      uint64_t id;
+      if (!PlainLen(&id)) return false;
+      return refuse_key("holds a value of module type '" + RdbModuleName(id) +
+                        "': modules are not supported");
+    }
+    default:
+      return Fail("unknown value type " + std::to_string(type) + " for key '" + Printable(key) + "'", key_at);
+  }
+}
+
+StatusOr<RdbSummary> Parser::Run() {
+  RdbSummary sum;
+  auto error = [this]() { return Status::Error(err_ + " at offset " + std::to_string(err_off_)); };
+  if (d_.size() < 9 || d_.substr(0, 5) != "REDIS") {
+    return Status::Error("not an RDB file (no REDIS signature) at offset 0");
+  }
+  int version = 0;
+  for (size_t i = 5; i < 9; i++) {
+    char c = d_[i];
+    if (c < '0' || c > '9') return Status::Error("bad RDB version in the header at offset 5");
+    version = version * 10 + (c - '0');
+  }
+  if (version < 1 || version > kRdbVersionMax) {
+    return Status::Error("RDB format version " + std::to_string(version) + " is not supported (this node reads 1 to " +
+                         std::to_string(kRdbVersionMax) + ") at offset 5");
+  }
+  sum.version = version;
+  pos_ = 9;
+  uint64_t db = 0;
+  int64_t expire = -1, idle = -1;
+  int freq = -1;
+  while (true) {
+    size_t at = pos_;
+    uint8_t type;
+    if (!Byte(&type)) return error();
+    switch (type) {
+      case kOpEof: {
+        if (version >= 5) {
+          size_t crc_at = pos_;
+          uint64_t stored;
+          if (!LittleEndian(8, &stored)) return error();
+          if (stored != 0) {
+            uint64_t computed = Crc64(0, d_.data(), crc_at);
+            if (computed != stored) {
+              char buf[128];
+              snprintf(buf, sizeof(buf), "RDB checksum mismatch (the file says %016llx, its content gives %016llx)",
+                       static_cast<unsigned long long>(stored), static_cast<unsigned long long>(computed));
+              Fail(buf, crc_at);
+              return error();
+            }
+            sum.checksum_checked = true;
+          }
+        }
+        sum.end_offset = pos_;
+        return sum;
+      }
+      case kOpSelectDb:
+        if (!PlainLen(&db)) return error();
+        continue;
+      case kOpResizeDb: {
+        uint64_t a, b;
+        if (!PlainLen(&a) || !PlainLen(&b)) return error();
+        continue;
+      }
+      case kOpSlotInfo: {
+        uint64_t a, b, c;
+        if (!PlainLen(&a) || !PlainLen(&b) || !PlainLen(&c)) return error();
+        continue;
+      }
+      case kOpExpireTimeMs: {
+        uint64_t ms;
+        if (!LittleEndian(8, &ms)) return error();
+        expire = static_cast<int64_t>(ms);
+        continue;
+      }
+      case kOpExpireTime: {
+        uint64_t s;
+        if (!LittleEndian(4, &s)) return error();
+        expire = static_cast<int64_t>(static_cast<int32_t>(s)) * 1000;
+        continue;
+      }
+      case kOpIdle: {
+        uint64_t s;
+        if (!PlainLen(&s)) return error();
+        idle = static_cast<int64_t>(s & 0x7fffffffffffffffULL);
+        continue;
+      }
+      case kOpFreq: {
+        uint8_t f;
+        if (!Byte(&f)) return error();
+        freq = f;
+        continue;
+      }
+      case kOpAux: {
+        std::string k, v;
+        if (!String(&k) || !String(&v)) return error();
+        Status st = sink_.OnAux(k, v);
+        if (!st.ok()) {
+          Fail(st.message(), at);
+          return error();
+        }
+        continue;
+      }
+      case kOpModuleAux: {
+        uint64_t id;
+        if (!PlainLen(&id)) return error();
+        Fail("the file holds data of module '" + RdbModuleName(id) + "': modules are not supported", at);
+        return error();
+      }
+      case kOpFunctionPreGa:
+        Fail("function libraries in the pre-release format of Redis 7.0 RC are not supported", at);
+        return error();
+      case kOpFunction2: {
+        std::string code;
+        if (!String(&code)) return error();
+        Status st = sink_.OnFunction(std::move(code));
+        if (!st.ok()) {
+          Fail(st.message(), at);
+          return error();
+        }
+        sum.functions++;
+        continue;
+      }
+      default:
+        break;
+    }
+    // A key: type, key, value.
+    if (type > kTypeHashListpackEx || type == 8) {
+      Fail("unknown RDB opcode or value type " + std::to_string(type), at);
+      return error();
+    }
+    RdbKey k;
+    if (!String(&k.key)) return error();
+    if (db != 0) {
+      Fail("key '" + Printable(k.key) + "' is in database " + std::to_string(db) +
+               ": this node has only database 0 (as a cluster node)", at);
+      return error();
+    }
+    bool empty = false;
+    if (!Value(type, k.key, at, &k.value, &empty)) return error();
+    k.expire_at_ms = expire;
+    k.lru_idle_s = idle;
+    k.lfu_freq = freq;
+    expire = idle = -1;
+    freq = -1;
+    if (empty) {
+      sum.empty_keys++;
+      continue;
+    }
+    Status st = sink_.OnKey(std::move(k));
+    if (!st.ok()) {
+      Fail(st.message(), at);
+      return error();
+    }
+    sum.keys++;
+  }
+}
+
+}  // namespace
+
+bool LooksLikeRdb(std::string_view data) { return data.substr(0, 5) == "REDIS"; }
+
+StatusOr<RdbSummary> ParseRdb(std::string_view data, const RdbParseOptions& options, RdbSink& sink) {
+  Parser p(data, options, sink);
+  return p.Run();
+}
+
+std::string RdbModuleName(uint64_t module_id) {
+  static constexpr char kCharset[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+  std::string name(9, ' ');
+  uint64_t id = module_id >> 10;  // the low 10 bits are the module's encoding version
+  for (int i = 8; i >= 0; i--) {
+    name[static_cast<size_t>(i)] = kCharset[id & 63];
+    id >>= 6;
+  }
+  return name;
+}
+
+}  // namespace rcs

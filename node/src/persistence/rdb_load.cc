@@ -1,0 +1,135 @@
+#include "persistence/rdb_load.h"
+
+#include <sys/stat.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <memory>
+#include <vector>
+
+#include "net/event_loop.h"  // MonotonicMs
+#include "base/log.h"
+#include "keyspace/dump.h"
+#include "persistence/aof_manifest.h"  // ReadWholeFile
+#include "persistence/command_loader.h"
+#include "server/server.h"
+
+namespace rcs {
+
+namespace {
+
+class ServerRdbSink : public RdbSink {
+ public:
+  ServerRdbSink(Server& server, CommandStreamLoader& loader, bool skip_expired)
+      : server_(server), loader_(loader), skip_expired_(skip_expired), now_ms_(server.clock().NowMs()) {}
+
+  Status OnAux(std::string_view key, std::string_view value) override {
+    std::string v(value.substr(0, 200));
+    if (!key.empty() && key[0] == '%') {
+      LogNotice("RDB '" + std::string(key) + "': " + v);
+    } else if (key == "redis-ver") {
+      LogNotice("Loading RDB produced by version " + v);
+    } else if (key == "valkey-ver") {
+      LogNotice("Loading RDB produced by valkey version " + v);
+    } else if (key == "ctime") {
+      int64_t age = now_ms_ / 1000 - std::strtoll(v.c_str(), nullptr, 10);
+      LogNotice("RDB age " + std::to_string(age < 0 ? 0 : age) + " seconds");
+    } else if (key == "used-mem") {
+      char buf[96];
+      snprintf(buf, sizeof(buf), "RDB memory usage when created %.2f Mb",
+               static_cast<double>(std::strtoll(v.c_str(), nullptr, 10)) / (1024 * 1024));
+      LogNotice(buf);
+    } else if (key == "aof-base" && v != "0") {
+      LogNotice("RDB is base AOF");
+    }
+    return Status::Ok();
+  }
+
+  Status OnFunction(std::string code) override {
+    std::vector<std::string_view> argv = {"FUNCTION", "LOAD", code};
+    std::string reply;
+    if (!loader_.Execute(argv, &reply)) {
+      while (!reply.empty() && (reply.back() == '\n' || reply.back() == '\r')) reply.pop_back();
+      return Status::Error("function library can't be loaded (" + reply.substr(reply.empty() ? 0 : 1) + ")");
+    }
+    return Status::Ok();
+  }
+
+  Status OnKey(RdbKey&& k) override {
+    if (skip_expired_ && k.expire_at_ms >= 0 && k.expire_at_ms < now_ms_) {
+      expired_++;
+      return Status::Ok();
+    }
+    Keyspace& db = server_.db();
+    if (db.Find(k.key) != nullptr) {
+      return Status::Error("duplicate key '" + k.key.substr(0, 128) + "'");
+    }
+    StoreDumpedValue(db, k.key, std::move(k.value), k.expire_at_ms);
+    return Status::Ok();
+  }
+
+  uint64_t expired() const { return expired_; }
+
+ private:
+  Server& server_;
+  CommandStreamLoader& loader_;
+  bool skip_expired_;
+  int64_t now_ms_;
+  uint64_t expired_ = 0;
+};
+
+}  // namespace
+
+RdbParseOptions RdbOptionsFromConfig(const Server& server) {
+  const Config& c = server.config();
+  RdbParseOptions o;
+  o.hash = HashValue::Limits{c.hash_max_listpack_entries, c.hash_max_listpack_value};
+  o.zset.max_listpack_entries = c.zset_max_listpack_entries < 0 ? 0 : static_cast<size_t>(c.zset_max_listpack_entries);
+  o.zset.max_listpack_value = c.zset_max_listpack_value < 0 ? 0 : static_cast<size_t>(c.zset_max_listpack_value);
+  o.set_max_intset_entries = c.set_max_intset_entries;
+  return o;
+}
+
+StatusOr<RdbLoadResult> LoadRdbImage(Server& server, CommandStreamLoader& loader, const std::string& path,
+                                     std::string_view data, bool skip_expired) {
+  ServerRdbSink sink(server, loader, skip_expired);
+  StatusOr<RdbSummary> sum = ParseRdb(data, RdbOptionsFromConfig(server), sink);
+  if (!sum.ok()) {
+    // Nothing of a file that did not load completely stays (the caller stops the node).
+    server.db().Clear();
+    return Status::Error("Can't load the RDB file " + path + ": " + sum.status().message());
+  }
+  RdbLoadResult r;
+  r.summary = *sum;
+  r.keys_expired = sink.expired();
+  LogNotice("Done loading RDB, keys loaded: " + std::to_string(r.summary.keys - r.keys_expired) +
+            ", keys expired: " + std::to_string(r.keys_expired) + ".");
+  return r;
+}
+
+Status LoadDumpRdbAtStart(Server& server) {
+  const std::string path = server.config().dbfilename;
+  struct stat st;
+  if (path.empty() || stat(path.c_str(), &st) != 0) return Status::Ok();
+  int64_t start = MonotonicMs();
+  StatusOr<std::string> data = ReadWholeFile(path);
+  if (!data.ok()) return data.status();
+  auto loader = std::make_unique<CommandStreamLoader>(server);  // loading mode while the keys go in
+  // A master drops keys that expired while it was down; a replica keeps them for its master's DELs (as
+  // redis-server does).
+  bool replica = server.is_replica() || !server.config().replicaof.empty();
+  StatusOr<RdbLoadResult> r = LoadRdbImage(server, *loader, path, *data, /*skip_expired=*/!replica);
+  loader.reset();
+  if (!r.ok()) return r.status();
+  if (r->summary.end_offset != data->size()) {
+    server.db().Clear();
+    return Status::Error("Can't load the RDB file " + path + ": unexpected bytes after the checksum at offset " +
+                         std::to_string(r->summary.end_offset));
+  }
+  char buf[64];
+  snprintf(buf, sizeof(buf), "%.3f", static_cast<double>(MonotonicMs() - start) / 1000.0);
+  LogNotice(std::string("DB loaded from disk: ") + buf + " seconds (" + std::to_string(server.db().size()) + " keys)");
+  return Status::Ok();
+}
+
+}  // namespace rcs
