@@ -21,8 +21,6 @@ namespace {
 constexpr size_t kReadChunk = 16 * 1024;
 
 std::string EndpointText(StatusOr<net::Endpoint> e) { return e.ok() ? e->ToString() : "?:0"; }
-
-void ErrorHookThunk(void* arg, std::string_view error) { static_cast<Server*>(arg)->CountError(error); }
 }  // namespace
 
 Status Server::Listen(const std::string& addr, int port, bool optional) {
@@ -64,7 +62,7 @@ void Server::AcceptClients(int listen_fd) {
     c->addr = EndpointText(net::PeerEndpoint(fd));
     c->laddr = EndpointText(net::LocalEndpoint(fd));
     c->parser.set_max_bulk_len(config_.proto_max_bulk_len);
-    c->reply.set_error_hook(ErrorHookThunk, this);
+    c->reply.set_error_hook(CountErrorReply, this);
     clients_[id] = std::move(owned);
     loop_->Add(fd, EventLoop::kReadable, [this, c](int, uint32_t ev) {
       if (ev & EventLoop::kReadable) ReadFromClient(c);
@@ -181,7 +179,7 @@ Client* Server::AdoptConnection(int fd, uint32_t flags, std::string_view initial
   c->addr = EndpointText(net::PeerEndpoint(fd));
   c->laddr = EndpointText(net::LocalEndpoint(fd));
   c->parser.set_max_bulk_len(config_.proto_max_bulk_len);
-  c->reply.set_error_hook(ErrorHookThunk, this);
+  c->reply.set_error_hook(CountErrorReply, this);
   c->qbuf.assign(initial_input.data(), initial_input.size());
   c->qlen = c->qbuf.size();
   clients_[id] = std::move(owned);

@@ -12,10 +12,6 @@
 
 namespace rcs {
 
-namespace {
-void ErrorHookThunk(void* arg, std::string_view error) { static_cast<Server*>(arg)->CountError(error); }
-}  // namespace
-
 Server::Server(Config config, const Clock* clock)
     : config_(std::move(config)), clock_(clock), loop_(std::make_unique<EventLoop>()), db_(clock),
       pubsub_(std::make_unique<PubSub>(this)) {
@@ -42,7 +38,7 @@ Client* Server::CreateFakeClient() {
   c->created_ms = clock_->NowMs();
   c->last_interaction_ms = c->created_ms;
   c->authenticated = config_.requirepass.empty();
-  c->reply.set_error_hook(ErrorHookThunk, this);
+  c->reply.set_error_hook(CountErrorReply, this);
   Client* raw = c.get();
   clients_[id] = std::move(c);
   return raw;
@@ -55,6 +51,8 @@ size_t Server::connected_clients() const {
   }
   return n;
 }
+
+void Server::CountErrorReply(void* server, std::string_view error) { static_cast<Server*>(server)->CountError(error); }
 
 void Server::CountError(std::string_view error) {
   stats_.total_error_replies++;

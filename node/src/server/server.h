@@ -247,8 +247,6 @@ class Server {
 
   // INFO text for the given sections ("default", "all", "everything", or names).
   std::string InfoText(const std::vector<std::string>& sections);
-  // Called by the reply builder for every error reply (errorstats).
-  void CountError(std::string_view error);
 
   int64_t dirty() const { return dirty_; }
   int64_t last_save_time_s() const { return last_save_time_s_; }
@@ -258,6 +256,9 @@ class Server {
 
  private:
   friend class ServerInternals;
+  // errorstats: every client's reply builder calls this hook (set_error_hook) for each error reply.
+  static void CountErrorReply(void* server, std::string_view error);
+  void CountError(std::string_view error);
   void AddSubsystemOfType(std::type_index type, std::unique_ptr<Subsystem> s);
   Subsystem* FindSubsystem(std::type_index type) const;
 
