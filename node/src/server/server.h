@@ -255,7 +255,7 @@ class Server {
   bool master_link_up() const { return master_link_up_; }
 
  private:
-  friend class ServerInternals;
+  friend class InfoWriter;  // info.cc: INFO's sections
   // errorstats: every client's reply builder calls this hook (set_error_hook) for each error reply.
   static void CountErrorReply(void* server, std::string_view error);
   void CountError(std::string_view error);
