@@ -21,6 +21,8 @@
 //
 // Writes reach the sinks (AOF, replication) through Emit. BeginWriteGroup / EndWriteGroup / EndTransactionWrites
 // are the one place that wraps them in MULTI/EXEC: a transaction's writes, a script's effects.
+#include "server/server.h"
+
 #include <algorithm>
 #include <string>
 #include <vector>
@@ -28,7 +30,6 @@
 #include "protocol/errors.h"
 #include "pubsub/notify.h"
 #include "pubsub/pubsub.h"
-#include "server/server.h"
 
 namespace rcs {
 
@@ -111,7 +112,9 @@ bool Server::AdmitBySubsystems(Client* c, const CommandSpec& spec, ArgList argv)
 
 bool Server::AdmitByNodeState(Client* c, const CommandSpec& spec) {
   if (c->has(kClientMaster)) return true;  // our master's stream (and our loaders) always run
-  if (is_replica_ && config_.replica_read_only && spec.is(kCmdWrite)) return RejectCommand(c, &spec, err::kReadOnlyReplica);
+  if (is_replica_ && config_.replica_read_only && spec.is(kCmdWrite)) {
+    return RejectCommand(c, &spec, err::kReadOnlyReplica);
+  }
   if (config_.maxmemory > 0 && spec.is(kCmdDenyOom) && !EvictIfNeeded()) return RejectCommand(c, &spec, err::kOom);
   // The AOF cannot be written: refuse writes (and PING on a master, as Redis does, so that monitoring sees
   // it) until the disk works again. Reads keep working.
@@ -293,7 +296,9 @@ void Server::TouchWrittenKeys(const CommandSpec& spec, ArgList argv) {
   // Client tracking's invalidation messages for these keys belong in this loop.
   for (int i : keys) {
     TouchKey(argv[i]);
-    if (!blocking_keys_.empty() && blocking_keys_.count(std::string(argv[i]))) ready_keys_.emplace_back(argv[i]);
+    if (!blocking_.clients_by_key.empty() && blocking_.clients_by_key.count(std::string(argv[i]))) {
+      blocking_.ready_keys.emplace_back(argv[i]);
+    }
   }
 }
 

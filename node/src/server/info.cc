@@ -202,9 +202,9 @@ void InfoWriter::ClientsSection() {
   InfoField(out, "maxclients", s_.config_.maxclients);
   InfoField(out, "client_recent_max_input_buffer", s_.stats_.recent_max_input_buffer);
   InfoField(out, "client_recent_max_output_buffer", s_.stats_.recent_max_output_buffer);
-  InfoField(out, "blocked_clients", static_cast<int64_t>(s_.blocked_count_));
+  InfoField(out, "blocked_clients", static_cast<int64_t>(s_.blocking_.count));
   InfoField(out, "tracking_clients", 0);
-  InfoField(out, "clients_in_timeout_table", static_cast<int64_t>(s_.block_timeouts_.size()));
+  InfoField(out, "clients_in_timeout_table", static_cast<int64_t>(s_.blocking_.timeouts.size()));
 }
 
 void InfoWriter::MemorySection() {
@@ -217,7 +217,8 @@ void InfoWriter::MemorySection() {
   InfoField(out, "used_memory_rss_human", Human(rss));
   InfoField(out, "used_memory_peak", peak);
   InfoField(out, "used_memory_peak_human", Human(peak));
-  FieldD(out, "used_memory_peak_perc", peak > 0 ? 100.0 * static_cast<double>(used) / static_cast<double>(peak) : 0, "%.2f%%");
+  FieldD(out, "used_memory_peak_perc", peak > 0 ? 100.0 * static_cast<double>(used) / static_cast<double>(peak) : 0,
+         "%.2f%%");
   // used_memory is not split into overhead and dataset here: all of it is reported as dataset, so the
   // parts still add up to used_memory.
   InfoField(out, "used_memory_overhead", 0);

@@ -130,7 +130,7 @@ void Server::ProcessInput(Client* c) {
       } else {
         ExecuteCommand(c, c->argv);
       }
-      if (!ready_keys_.empty()) ServeReadyKeys();
+      if (!blocking_.ready_keys.empty()) ServeReadyKeys();
     }
   }
   if (c->qpos == c->qlen && !c->parser.in_progress()) {
@@ -194,13 +194,13 @@ Client* Server::AdoptConnection(int fd, uint32_t flags, std::string_view initial
 void Server::PauseClient(Client* c) {
   if (c->has(kClientBlocked)) return;
   c->flags |= kClientBlocked;
-  blocked_count_++;
+  blocking_.count++;
 }
 
 void Server::ResumeClient(Client* c) {
   if (!c->has(kClientBlocked)) return;
   c->flags &= ~kClientBlocked;
-  blocked_count_--;
+  blocking_.count--;
   MarkPendingWrite(c);
   if (c->fd >= 0 && c->qpos < c->qlen) ProcessInput(c);
 }
@@ -222,9 +222,9 @@ void Server::FreeClientLater(Client* c) {
 }
 
 void Server::HandleClientsBeforeSleep() {
-  for (int round = 0; round < 16 && !clients_to_resume_.empty(); round++) {
-    auto resume = std::move(clients_to_resume_);
-    clients_to_resume_.clear();
+  for (int round = 0; round < 16 && !blocking_.to_resume.empty(); round++) {
+    auto resume = std::move(blocking_.to_resume);
+    blocking_.to_resume.clear();
     for (Client* c : resume) {
       if (c->fd >= 0 && !c->has(kClientBlocked) && c->qpos < c->qlen) ProcessInput(c);
     }
@@ -316,7 +316,7 @@ Status Server::Start() {
   });
   loop_->SetBeforeSleep([this]() {
     for (auto& [type, sub] : subsystems_) sub->BeforeSleep();
-    if (!ready_keys_.empty()) ServeReadyKeys();
+    if (!blocking_.ready_keys.empty()) ServeReadyKeys();
     HandleClientsBeforeSleep();
   });
   LogNotice("Ready to accept connections tcp on port " + std::to_string(config_.port));

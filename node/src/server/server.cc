@@ -129,23 +129,23 @@ void Server::BlockClient(Client* c, ArgList argv, CommandContext::BlockRequest& 
   c->blocked.keys = std::move(req.keys);
   c->blocked.argv.assign(argv.begin(), argv.end());
   c->blocked.timeout_at_ms = req.timeout_at_ms;
-  for (auto& k : c->blocked.keys) blocking_keys_[k].push_back(c);
-  if (req.timeout_at_ms > 0) block_timeouts_.emplace(req.timeout_at_ms, c->id);
-  blocked_count_++;
+  for (auto& k : c->blocked.keys) blocking_.clients_by_key[k].push_back(c);
+  if (req.timeout_at_ms > 0) blocking_.timeouts.emplace(req.timeout_at_ms, c->id);
+  blocking_.count++;
 }
 
 void Server::UnblockClient(Client* c, bool timed_out) {
   if (!c->has(kClientBlocked)) return;
   for (auto& k : c->blocked.keys) {
-    auto it = blocking_keys_.find(k);
-    if (it == blocking_keys_.end()) continue;
+    auto it = blocking_.clients_by_key.find(k);
+    if (it == blocking_.clients_by_key.end()) continue;
     auto& v = it->second;
     v.erase(std::remove(v.begin(), v.end(), c), v.end());
-    if (v.empty()) blocking_keys_.erase(it);
+    if (v.empty()) blocking_.clients_by_key.erase(it);
   }
-  if (c->blocked.timeout_at_ms > 0) block_timeouts_.erase({c->blocked.timeout_at_ms, c->id});
+  if (c->blocked.timeout_at_ms > 0) blocking_.timeouts.erase({c->blocked.timeout_at_ms, c->id});
   c->flags &= ~kClientBlocked;
-  blocked_count_--;
+  blocking_.count--;
   if (timed_out) {
     c->reply.NullArray();
     MarkPendingWrite(c);
@@ -153,17 +153,17 @@ void Server::UnblockClient(Client* c, bool timed_out) {
   c->blocked.keys.clear();
   c->blocked.timeout_at_ms = 0;
   // Commands the client pipelined behind the blocking one run before the loop sleeps.
-  if (c->fd >= 0) clients_to_resume_.push_back(c);
+  if (c->fd >= 0) blocking_.to_resume.push_back(c);
 }
 
 void Server::ServeReadyKeys() {
   // Serving a client may write keys that other clients wait on: loop until nothing is ready.
-  for (int rounds = 0; !ready_keys_.empty() && rounds < 1000; rounds++) {
-    auto keys = std::move(ready_keys_);
-    ready_keys_.clear();
+  for (int rounds = 0; !blocking_.ready_keys.empty() && rounds < 1000; rounds++) {
+    auto keys = std::move(blocking_.ready_keys);
+    blocking_.ready_keys.clear();
     for (auto& key : keys) {
-      auto it = blocking_keys_.find(key);
-      if (it == blocking_keys_.end()) continue;
+      auto it = blocking_.clients_by_key.find(key);
+      if (it == blocking_.clients_by_key.end()) continue;
       std::vector<Client*> waiting = it->second;  // in blocking order: first blocked, first served
       for (Client* c : waiting) {
         if (!c->has(kClientBlocked)) continue;
@@ -177,9 +177,9 @@ void Server::ServeReadyKeys() {
         if (c->has(kClientBlocked)) {
           // Nothing for it after all (another client took it): it keeps waiting with the same deadline.
           if (c->blocked.timeout_at_ms != timeout && timeout > 0) {
-            block_timeouts_.erase({c->blocked.timeout_at_ms, c->id});
+            blocking_.timeouts.erase({c->blocked.timeout_at_ms, c->id});
             c->blocked.timeout_at_ms = timeout;
-            block_timeouts_.emplace(timeout, c->id);
+            blocking_.timeouts.emplace(timeout, c->id);
           }
         } else {
           MarkPendingWrite(c);
@@ -191,9 +191,9 @@ void Server::ServeReadyKeys() {
 
 void Server::HandleBlockedTimeouts() {
   int64_t now = clock_->NowMs();
-  while (!block_timeouts_.empty() && block_timeouts_.begin()->first <= now) {
-    uint64_t id = block_timeouts_.begin()->second;
-    block_timeouts_.erase(block_timeouts_.begin());
+  while (!blocking_.timeouts.empty() && blocking_.timeouts.begin()->first <= now) {
+    uint64_t id = blocking_.timeouts.begin()->second;
+    blocking_.timeouts.erase(blocking_.timeouts.begin());
     auto it = clients_.find(id);
     if (it == clients_.end()) continue;
     Client* c = it->second.get();
@@ -229,7 +229,8 @@ Subsystem* Server::FindSubsystem(std::type_index type) const {
 }
 
 void Server::FreeClient(Client* c) {
-  clients_to_resume_.erase(std::remove(clients_to_resume_.begin(), clients_to_resume_.end(), c), clients_to_resume_.end());
+  auto& to_resume = blocking_.to_resume;
+  to_resume.erase(std::remove(to_resume.begin(), to_resume.end(), c), to_resume.end());
   clients_to_close_.erase(std::remove(clients_to_close_.begin(), clients_to_close_.end(), c), clients_to_close_.end());
   for (auto& [type, sub] : subsystems_) sub->OnClientFreed(c);
   UnblockClient(c, false);

@@ -130,7 +130,7 @@ class Server {
   void FreeClientLater(Client* c);
   const std::map<uint64_t, std::unique_ptr<Client>>& clients() const { return clients_; }
   size_t connected_clients() const;
-  size_t blocked_clients() const { return blocked_count_; }
+  size_t blocked_clients() const { return blocking_.count; }
 
   // The dispatcher: runs one command for a client (argv[0] is the name), writing the reply to the
   // client's output buffer. Public so that tests and the AOF loader drive it directly. The stages of the
@@ -327,10 +327,15 @@ class Server {
   ServerStats stats_;
   std::map<uint64_t, std::unique_ptr<Client>> clients_;
   uint64_t next_client_id_ = 1;
-  size_t blocked_count_ = 0;
-  std::unordered_map<std::string, std::vector<Client*>> blocking_keys_;
-  std::vector<std::string> ready_keys_;
   std::unordered_map<std::string, std::vector<Client*>> watched_keys_;
+  // Clients waiting for keys (BLPOP, BZPOPMIN, ...) and paused ones (WAIT).
+  struct BlockingState {
+    size_t count = 0;  // blocked or paused clients (INFO blocked_clients)
+    std::unordered_map<std::string, std::vector<Client*>> clients_by_key;  // in blocking order
+    std::vector<std::string> ready_keys;  // written keys someone waits on: ServeReadyKeys serves them
+    std::set<std::pair<int64_t, uint64_t>> timeouts;  // (deadline ms, client id)
+    std::vector<Client*> to_resume;  // unblocked clients whose pipelined input waits
+  } blocking_;
   std::deque<SlowlogEntry> slowlog_;
   int64_t slowlog_next_id_ = 0;
   int64_t start_time_ms_ = 0;
@@ -348,9 +353,7 @@ class Server {
   MasterStreamHook master_stream_hook_;
   std::vector<std::pair<std::type_index, std::unique_ptr<Subsystem>>> subsystems_;
   std::map<std::string, InfoProvider> info_providers_;
-  std::set<std::pair<int64_t, uint64_t>> block_timeouts_;  // (deadline ms, client id)
   std::vector<Client*> pending_writes_;
-  std::vector<Client*> clients_to_resume_;  // unblocked clients whose pipelined input waits
   // Where the call path sends writes while EXEC or a script runs (call.cc).
   struct ScriptEffect {
     std::vector<std::string> argv;
