@@ -920,7 +920,9 @@ void SetOpGeneric(CommandContext& ctx, bool has_dst, SetOp op, bool cardinality_
   size_t options_idx = numkeys_idx + 1 + src.size();
   SetOpOptions opts;
   if (cardinality_only) {
-    if (ParseIntercardOptions(ctx, options_idx, &opts)) ctx.reply.Integer(IntersectionCardinality(src, opts.card_limit));
+    if (ParseIntercardOptions(ctx, options_idx, &opts)) {
+      ctx.reply.Integer(IntersectionCardinality(src, opts.card_limit));
+    }
     return;
   }
   if (!ParseSetOpOptions(ctx, options_idx, op, has_dst, &src, &opts)) return;
