@@ -738,148 +738,201 @@ bool StoreOpKeys(ArgList argv, std::vector<int>* out) {
 }
 bool OpKeys(ArgList argv, std::vector<int>* out) { return NumkeysKeys(argv, 1, out); }
 
-// cardinality_only: ZINTERCARD (LIMIT allowed; WEIGHTS, AGGREGATE and WITHSCORES are not).
-void SetOpGeneric(CommandContext& ctx, bool has_dst, SetOp op, bool cardinality_only = false) {
-  size_t numkeys_idx = has_dst ? 2 : 1;
+using ScoredItems = std::vector<std::pair<std::string_view, double>>;
+
+// The options after the keys: WEIGHTS (stored in the sources), AGGREGATE, WITHSCORES; ZINTERCARD's LIMIT.
+struct SetOpOptions {
+  Aggregate agg = Aggregate::kSum;
+  bool withscores = false;
+  int64_t card_limit = 0;  // 0: no limit
+};
+
+double Weighted(double s, double w) {
+  double v = s * w;
+  return std::isnan(v) ? 0.0 : v;  // 0 * inf
+}
+
+// numkeys and the source keys (zsets, or sets whose members score 1). False after replying an error.
+bool LoadSources(CommandContext& ctx, size_t numkeys_idx, std::vector<Source>* src) {
   int64_t setnum;
-  if (!ParseLongOrReply(ctx, ctx.arg(numkeys_idx), &setnum)) return;
+  if (!ParseLongOrReply(ctx, ctx.arg(numkeys_idx), &setnum)) return false;
   if (setnum < 1) {
     ctx.reply.Error(err::AtLeastOneKey(ctx.arg(0)));
-    return;
+    return false;
   }
   if (static_cast<uint64_t>(setnum) > ctx.argc() - numkeys_idx - 1) {
     ctx.reply.Error(err::kSyntax);
-    return;
+    return false;
   }
-  std::vector<Source> src(static_cast<size_t>(setnum));
-  size_t j = numkeys_idx + 1;
-  for (size_t i = 0; i < src.size(); i++, j++) {
-    Entry* e = ctx.db.FindRead(ctx.arg(j));
+  src->resize(static_cast<size_t>(setnum));
+  for (size_t i = 0; i < src->size(); i++) {
+    Entry* e = ctx.db.FindRead(ctx.arg(numkeys_idx + 1 + i));
     if (!e) continue;
+    Source& s = (*src)[i];
     if (e->type() == ObjType::kZSet) {
-      src[i].z = e->as<ZSetValue>();
+      s.z = e->as<ZSetValue>();
     } else if (e->type() == ObjType::kSet) {
       auto* set = e->as<SetValue>();
-      src[i].set_members.reserve(set->size());
-      set->ForEach([&](std::string_view m) { src[i].set_members.emplace_back(m); });
+      s.set_members.reserve(set->size());
+      set->ForEach([&](std::string_view m) { s.set_members.emplace_back(m); });
     } else {
       ctx.reply.Error(err::kWrongType);
-      return;
+      return false;
     }
   }
-  Aggregate agg = Aggregate::kSum;
-  bool withscores = false;
-  int64_t card_limit = 0;
+  return true;
+}
+
+// ZINTERCARD's options from argv[j] on: LIMIT only. False after replying an error.
+bool ParseIntercardOptions(CommandContext& ctx, size_t j, SetOpOptions* opts) {
+  while (j < ctx.argc()) {
+    if (ctx.argc() - j < 2 || !EqualsIgnoreCase(ctx.arg(j), "limit")) {
+      ctx.reply.Error(err::kSyntax);
+      return false;
+    }
+    if (!ParseInt64(ctx.arg(j + 1), &opts->card_limit) || opts->card_limit < 0) {
+      ctx.reply.Error(err::kLimitNegative);
+      return false;
+    }
+    j += 2;
+  }
+  return true;
+}
+
+// The options from argv[j] on; WEIGHTS go into the sources. False after replying an error.
+bool ParseSetOpOptions(CommandContext& ctx, size_t j, SetOp op, bool has_dst, std::vector<Source>* src,
+                       SetOpOptions* opts) {
   while (j < ctx.argc()) {
     size_t remaining = ctx.argc() - j;
     std::string_view o = ctx.arg(j);
-    if (cardinality_only) {
-      if (remaining >= 2 && EqualsIgnoreCase(o, "limit")) {
-        if (!ParseInt64(ctx.arg(j + 1), &card_limit) || card_limit < 0) {
-          ctx.reply.Error(err::kLimitNegative);
-          return;
-        }
-        j += 2;
-        continue;
-      }
-      ctx.reply.Error(err::kSyntax);
-      return;
-    }
-    if (op != SetOp::kDiff && remaining >= src.size() + 1 && EqualsIgnoreCase(o, "weights")) {
+    if (op != SetOp::kDiff && remaining >= src->size() + 1 && EqualsIgnoreCase(o, "weights")) {
       j++;
-      for (size_t i = 0; i < src.size(); i++, j++) {
-        if (!ParseScore(ctx.arg(j), &src[i].weight)) {
+      for (size_t i = 0; i < src->size(); i++, j++) {
+        if (!ParseScore(ctx.arg(j), &(*src)[i].weight)) {
           ctx.reply.Error(err::kWeightNotFloat);
-          return;
+          return false;
         }
       }
     } else if (op != SetOp::kDiff && remaining >= 2 && EqualsIgnoreCase(o, "aggregate")) {
       std::string_view a = ctx.arg(j + 1);
-      if (EqualsIgnoreCase(a, "sum")) agg = Aggregate::kSum;
-      else if (EqualsIgnoreCase(a, "min")) agg = Aggregate::kMin;
-      else if (EqualsIgnoreCase(a, "max")) agg = Aggregate::kMax;
+      if (EqualsIgnoreCase(a, "sum")) opts->agg = Aggregate::kSum;
+      else if (EqualsIgnoreCase(a, "min")) opts->agg = Aggregate::kMin;
+      else if (EqualsIgnoreCase(a, "max")) opts->agg = Aggregate::kMax;
       else {
         ctx.reply.Error(err::kSyntax);
-        return;
+        return false;
       }
       j += 2;
     } else if (!has_dst && EqualsIgnoreCase(o, "withscores")) {
-      withscores = true;
+      opts->withscores = true;
       j++;
     } else {
       ctx.reply.Error(err::kSyntax);
-      return;
+      return false;
     }
   }
+  return true;
+}
 
-  std::vector<std::pair<std::string_view, double>> items;
-  auto weighted = [](double s, double w) {
-    double v = s * w;
-    return std::isnan(v) ? 0.0 : v;  // 0 * inf
-  };
-  if (op == SetOp::kInter) {
-    std::vector<Source*> order;
-    for (auto& s : src) order.push_back(&s);
-    std::stable_sort(order.begin(), order.end(), [](const Source* a, const Source* b) { return a->size() < b->size(); });
-    if (order[0]->size() > 0) {
-      for (size_t i = 1; i < order.size(); i++) {
-        Source* s = order[i];
-        if (!s->z) s->set_index.insert(s->set_members.begin(), s->set_members.end());
-      }
-      if (cardinality_only) {
-        int64_t card = 0;
-        order[0]->ForEach([&](std::string_view m, double) {
-          if (card_limit > 0 && card >= card_limit) return;
-          double v;
-          for (size_t i = 1; i < order.size(); i++) {
-            if (!order[i]->Find(m, &v)) return;
-          }
-          card++;
-        });
-        ctx.reply.Integer(card);
-        return;
-      }
-      order[0]->ForEach([&](std::string_view m, double s0) {
-        double score = weighted(s0, order[0]->weight);
-        for (size_t i = 1; i < order.size(); i++) {
-          double v;
-          if (!order[i]->Find(m, &v)) return;
-          AggregateInto(&score, weighted(v, order[i]->weight), agg);
-        }
-        items.emplace_back(m, score);
-      });
+// Plain sets among the looked-up sources get a membership index (zsets look members up themselves).
+void IndexForLookup(Source* s) {
+  if (!s->z) s->set_index.insert(s->set_members.begin(), s->set_members.end());
+}
+
+// The intersection walks the smallest source and looks its members up in the others (indexed here). Empty
+// when the smallest source is empty.
+std::vector<Source*> SmallestFirst(std::vector<Source>& src) {
+  std::vector<Source*> order;
+  for (auto& s : src) order.push_back(&s);
+  std::stable_sort(order.begin(), order.end(), [](const Source* a, const Source* b) { return a->size() < b->size(); });
+  if (order[0]->size() == 0) return {};
+  for (size_t i = 1; i < order.size(); i++) IndexForLookup(order[i]);
+  return order;
+}
+
+ScoredItems Intersection(std::vector<Source>& src, Aggregate agg) {
+  ScoredItems items;
+  std::vector<Source*> order = SmallestFirst(src);
+  if (order.empty()) return items;
+  order[0]->ForEach([&](std::string_view m, double s0) {
+    double score = Weighted(s0, order[0]->weight);
+    for (size_t i = 1; i < order.size(); i++) {
+      double v;
+      if (!order[i]->Find(m, &v)) return;
+      AggregateInto(&score, Weighted(v, order[i]->weight), agg);
     }
-  } else if (op == SetOp::kUnion) {
-    std::unordered_map<std::string_view, double> acc;
-    size_t total = 0;
-    for (auto& s : src) total += s.size();
-    acc.reserve(total);
-    for (auto& s : src) {
-      s.ForEach([&](std::string_view m, double sc) {
-        double v = weighted(sc, s.weight);
-        auto [it, inserted] = acc.try_emplace(m, v);
-        if (!inserted) AggregateInto(&it->second, v, agg);
-      });
+    items.emplace_back(m, score);
+  });
+  return items;
+}
+
+// ZINTERCARD: the intersection's size, counting stops at limit (0: no limit).
+int64_t IntersectionCardinality(std::vector<Source>& src, int64_t limit) {
+  std::vector<Source*> order = SmallestFirst(src);
+  if (order.empty()) return 0;
+  int64_t card = 0;
+  order[0]->ForEach([&](std::string_view m, double) {
+    if (limit > 0 && card >= limit) return;
+    double v;
+    for (size_t i = 1; i < order.size(); i++) {
+      if (!order[i]->Find(m, &v)) return;
     }
-    items.assign(acc.begin(), acc.end());
-  } else {
-    if (src[0].size() > 0) {
-      for (size_t i = 1; i < src.size(); i++) {
-        if (!src[i].z) src[i].set_index.insert(src[i].set_members.begin(), src[i].set_members.end());
-      }
-      src[0].ForEach([&](std::string_view m, double s0) {
-        for (size_t i = 1; i < src.size(); i++) {
-          double v;
-          if (src[i].Find(m, &v)) return;
-        }
-        items.emplace_back(m, s0);
-      });
-    }
+    card++;
+  });
+  return card;
+}
+
+ScoredItems Union(std::vector<Source>& src, Aggregate agg) {
+  std::unordered_map<std::string_view, double> acc;
+  size_t total = 0;
+  for (auto& s : src) total += s.size();
+  acc.reserve(total);
+  for (auto& s : src) {
+    s.ForEach([&](std::string_view m, double sc) {
+      double v = Weighted(sc, s.weight);
+      auto [it, inserted] = acc.try_emplace(m, v);
+      if (!inserted) AggregateInto(&it->second, v, agg);
+    });
   }
+  return ScoredItems(acc.begin(), acc.end());
+}
+
+// The first source's members found in none of the others, with their own scores (no weights in ZDIFF).
+ScoredItems Difference(std::vector<Source>& src) {
+  ScoredItems items;
+  if (src[0].size() == 0) return items;
+  for (size_t i = 1; i < src.size(); i++) IndexForLookup(&src[i]);
+  src[0].ForEach([&](std::string_view m, double s0) {
+    for (size_t i = 1; i < src.size(); i++) {
+      double v;
+      if (src[i].Find(m, &v)) return;
+    }
+    items.emplace_back(m, s0);
+  });
+  return items;
+}
+
+// cardinality_only: ZINTERCARD (LIMIT allowed; WEIGHTS, AGGREGATE and WITHSCORES are not).
+void SetOpGeneric(CommandContext& ctx, bool has_dst, SetOp op, bool cardinality_only = false) {
+  size_t numkeys_idx = has_dst ? 2 : 1;
+  std::vector<Source> src;
+  if (!LoadSources(ctx, numkeys_idx, &src)) return;
+  size_t options_idx = numkeys_idx + 1 + src.size();
+  SetOpOptions opts;
   if (cardinality_only) {
-    ctx.reply.Integer(0);  // the smallest input is empty
+    if (ParseIntercardOptions(ctx, options_idx, &opts)) {
+      ctx.reply.Integer(IntersectionCardinality(src, opts.card_limit));
+    }
     return;
   }
+  if (!ParseSetOpOptions(ctx, options_idx, op, has_dst, &src, &opts)) return;
+  ScoredItems items;
+  switch (op) {
+    case SetOp::kInter: items = Intersection(src, opts.agg); break;
+    case SetOp::kUnion: items = Union(src, opts.agg); break;
+    case SetOp::kDiff: items = Difference(src); break;
+  }
+  // A difference from a zset keeps the zset's order already.
   if (op != SetOp::kDiff || !src[0].z) {
     std::sort(items.begin(), items.end(), [](const auto& a, const auto& b) {
       return a.second < b.second || (a.second == b.second && a.first < b.first);
@@ -889,7 +942,7 @@ void SetOpGeneric(CommandContext& ctx, bool has_dst, SetOp op, bool cardinality_
     StoreResult(ctx, ctx.arg(1), items);
     return;
   }
-  ScoredReply out(ctx.reply, withscores);
+  ScoredReply out(ctx.reply, opts.withscores);
   out.Begin(items.size());
   for (auto& [m, s] : items) out.Emit(m, s);
 }

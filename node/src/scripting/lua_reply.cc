@@ -229,12 +229,26 @@ int64_t ToInteger(double d) {
   return static_cast<int64_t>(d);
 }
 
+// A Lua value as a reply: a table is one of the typed tables (kTypedTables) or else an array.
+void WriteScalar(lua_State* L, int idx, ReplyBuilder& reply);
+bool WriteTypedTable(lua_State* L, int idx, ReplyBuilder& reply, int depth);
+void WriteArray(lua_State* L, int idx, ReplyBuilder& reply, int depth);
+
 void Write(lua_State* L, int idx, ReplyBuilder& reply, int depth) {
   if (idx < 0) idx = lua_gettop(L) + idx + 1;
   if (depth > kMaxDepth || !lua_checkstack(L, 8)) {
     reply.Error("ERR reached lua stack limit");
     return;
   }
+  if (lua_type(L, idx) != LUA_TTABLE) {
+    WriteScalar(L, idx, reply);
+    return;
+  }
+  if (!WriteTypedTable(L, idx, reply, depth)) WriteArray(L, idx, reply, depth);
+}
+
+// Anything but a table: strings, booleans (RESP2: 1 or nil), numbers (cut to integers), everything else nil.
+void WriteScalar(lua_State* L, int idx, ReplyBuilder& reply) {
   switch (lua_type(L, idx)) {
     case LUA_TSTRING: {
       size_t len = 0;
@@ -253,103 +267,123 @@ void Write(lua_State* L, int idx, ReplyBuilder& reply, int depth) {
     case LUA_TNUMBER:
       reply.Integer(ToInteger(lua_tonumber(L, idx)));
       return;
-    case LUA_TTABLE:
-      break;
     default:
       reply.Null();
       return;
   }
-  int top = lua_gettop(L);
+}
+
+// The string at the top of the stack.
+std::string_view TopString(lua_State* L) {
   size_t len = 0;
-  if (GetField(L, idx, "err") == LUA_TSTRING) {
-    const char* p = lua_tolstring(L, -1, &len);
-    reply.Error(std::string_view(p, len));
+  const char* p = lua_tolstring(L, -1, &len);
+  return std::string_view(p, len);
+}
+
+// The tables a script returns for a reply type ({err = "..."}, {ok = "..."}, {map = {...}}, ...): the
+// field's value is at the top of the stack. Each returns false when the table is not of its type after all.
+bool WriteErrTable(lua_State* L, ReplyBuilder& reply, int) {
+  reply.Error(TopString(L));
+  return true;
+}
+
+bool WriteOkTable(lua_State* L, ReplyBuilder& reply, int) {
+  reply.Simple(NoCrlf(TopString(L)));
+  return true;
+}
+
+bool WriteDoubleTable(lua_State* L, ReplyBuilder& reply, int) {
+  reply.Double(lua_tonumber(L, -1));
+  return true;
+}
+
+bool WriteBigNumberTable(lua_State* L, ReplyBuilder& reply, int) {
+  std::string n = NoCrlf(TopString(L));
+  if (reply.proto() >= 3) {
+    reply.Raw("(");
+    reply.Raw(n);
+    reply.Raw("\r\n");
+  } else {
+    reply.Bulk(n);
+  }
+  return true;
+}
+
+// Writes the entries of the table at t, keys only (a set) or keys and values (a map); returns how many.
+size_t WriteEntries(lua_State* L, int t, ReplyBuilder& reply, int depth, bool with_values) {
+  size_t n = 0;
+  lua_pushnil(L);
+  while (lua_next(L, t) != 0) {
+    Write(L, -2, reply, depth + 1);
+    if (with_values) Write(L, -1, reply, depth + 1);
+    lua_pop(L, 1);
+    n++;
+  }
+  return n;
+}
+
+bool WriteMapTable(lua_State* L, ReplyBuilder& reply, int depth) {
+  size_t h = reply.BeginDeferred();
+  size_t pairs = WriteEntries(L, lua_gettop(L), reply, depth, /*with_values=*/true);
+  reply.EndDeferredMap(h, pairs);
+  return true;
+}
+
+bool WriteSetTable(lua_State* L, ReplyBuilder& reply, int depth) {
+  size_t h = reply.BeginDeferred();
+  size_t n = WriteEntries(L, lua_gettop(L), reply, depth, /*with_values=*/false);
+  reply.EndDeferredSet(h, n);
+  return true;
+}
+
+// {verbatim_string = {format = "txt", string = "..."}}; without both strings it is written as an array.
+bool WriteVerbatimTable(lua_State* L, ReplyBuilder& reply, int) {
+  int v = lua_gettop(L);
+  int ft = GetField(L, v, "format");
+  int st = GetField(L, v, "string");
+  if (ft != LUA_TSTRING || st != LUA_TSTRING) return false;
+  size_t flen = 0, slen = 0;
+  const char* f = lua_tolstring(L, -2, &flen);
+  const char* str = lua_tolstring(L, -1, &slen);
+  if (reply.proto() >= 3) {
+    std::string fmt(f, flen);
+    fmt.resize(3, ' ');
+    std::string body = fmt + ":" + std::string(str, slen);
+    reply.Raw("=" + std::to_string(body.size()) + "\r\n");
+    reply.Raw(body);
+    reply.Raw("\r\n");
+  } else {
+    reply.Bulk(std::string_view(str, slen));
+  }
+  return true;
+}
+
+struct TypedTable {
+  const char* field;
+  int lua_type;  // of the field's value
+  bool (*write)(lua_State* L, ReplyBuilder& reply, int depth);
+};
+// Tried in this order: the first field present with its type decides.
+constexpr TypedTable kTypedTables[] = {
+    {"err", LUA_TSTRING, WriteErrTable},         {"ok", LUA_TSTRING, WriteOkTable},
+    {"double", LUA_TNUMBER, WriteDoubleTable},   {"big_number", LUA_TSTRING, WriteBigNumberTable},
+    {"map", LUA_TTABLE, WriteMapTable},          {"set", LUA_TTABLE, WriteSetTable},
+    {"verbatim_string", LUA_TTABLE, WriteVerbatimTable},
+};
+
+// False when the table at idx is none of kTypedTables.
+bool WriteTypedTable(lua_State* L, int idx, ReplyBuilder& reply, int depth) {
+  int top = lua_gettop(L);
+  for (const TypedTable& t : kTypedTables) {
+    bool written = GetField(L, idx, t.field) == t.lua_type && t.write(L, reply, depth);
     lua_settop(L, top);
-    return;
+    if (written) return true;
   }
-  lua_settop(L, top);
-  if (GetField(L, idx, "ok") == LUA_TSTRING) {
-    const char* p = lua_tolstring(L, -1, &len);
-    reply.Simple(NoCrlf(std::string_view(p, len)));
-    lua_settop(L, top);
-    return;
-  }
-  lua_settop(L, top);
-  if (GetField(L, idx, "double") == LUA_TNUMBER) {
-    reply.Double(lua_tonumber(L, -1));
-    lua_settop(L, top);
-    return;
-  }
-  lua_settop(L, top);
-  if (GetField(L, idx, "big_number") == LUA_TSTRING) {
-    const char* p = lua_tolstring(L, -1, &len);
-    std::string n = NoCrlf(std::string_view(p, len));
-    if (reply.proto() >= 3) {
-      reply.Raw("(");
-      reply.Raw(n);
-      reply.Raw("\r\n");
-    } else {
-      reply.Bulk(n);
-    }
-    lua_settop(L, top);
-    return;
-  }
-  lua_settop(L, top);
-  if (GetField(L, idx, "map") == LUA_TTABLE) {
-    int map = lua_gettop(L);
-    size_t h = reply.BeginDeferred();
-    size_t pairs = 0;
-    lua_pushnil(L);
-    while (lua_next(L, map) != 0) {
-      Write(L, -2, reply, depth + 1);
-      Write(L, -1, reply, depth + 1);
-      lua_pop(L, 1);
-      pairs++;
-    }
-    reply.EndDeferredMap(h, pairs);
-    lua_settop(L, top);
-    return;
-  }
-  lua_settop(L, top);
-  if (GetField(L, idx, "set") == LUA_TTABLE) {
-    int set = lua_gettop(L);
-    size_t h = reply.BeginDeferred();
-    size_t n = 0;
-    lua_pushnil(L);
-    while (lua_next(L, set) != 0) {
-      Write(L, -2, reply, depth + 1);
-      lua_pop(L, 1);
-      n++;
-    }
-    reply.EndDeferredSet(h, n);
-    lua_settop(L, top);
-    return;
-  }
-  lua_settop(L, top);
-  if (GetField(L, idx, "verbatim_string") == LUA_TTABLE) {
-    int v = lua_gettop(L);
-    int ft = GetField(L, v, "format");
-    int st = GetField(L, v, "string");
-    if (ft == LUA_TSTRING && st == LUA_TSTRING) {
-      size_t flen = 0, slen = 0;
-      const char* f = lua_tolstring(L, -2, &flen);
-      const char* str = lua_tolstring(L, -1, &slen);
-      if (reply.proto() >= 3) {
-        std::string fmt(f, flen);
-        fmt.resize(3, ' ');
-        std::string body = fmt + ":" + std::string(str, slen);
-        reply.Raw("=" + std::to_string(body.size()) + "\r\n");
-        reply.Raw(body);
-        reply.Raw("\r\n");
-      } else {
-        reply.Bulk(std::string_view(str, slen));
-      }
-      lua_settop(L, top);
-      return;
-    }
-  }
-  lua_settop(L, top);
-  // An array: t[1], t[2], ... until the first nil.
+  return false;
+}
+
+// An array: t[1], t[2], ... until the first nil.
+void WriteArray(lua_State* L, int idx, ReplyBuilder& reply, int depth) {
   size_t h = reply.BeginDeferred();
   size_t n = 0;
   for (int j = 1;; j++) {

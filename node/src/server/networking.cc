@@ -21,8 +21,6 @@ namespace {
 constexpr size_t kReadChunk = 16 * 1024;
 
 std::string EndpointText(StatusOr<net::Endpoint> e) { return e.ok() ? e->ToString() : "?:0"; }
-
-void ErrorHookThunk(void* arg, std::string_view error) { static_cast<Server*>(arg)->CountError(error); }
 }  // namespace
 
 Status Server::Listen(const std::string& addr, int port, bool optional) {
@@ -64,7 +62,7 @@ void Server::AcceptClients(int listen_fd) {
     c->addr = EndpointText(net::PeerEndpoint(fd));
     c->laddr = EndpointText(net::LocalEndpoint(fd));
     c->parser.set_max_bulk_len(config_.proto_max_bulk_len);
-    c->reply.set_error_hook(ErrorHookThunk, this);
+    c->reply.set_error_hook(CountErrorReply, this);
     clients_[id] = std::move(owned);
     loop_->Add(fd, EventLoop::kReadable, [this, c](int, uint32_t ev) {
       if (ev & EventLoop::kReadable) ReadFromClient(c);
@@ -132,7 +130,7 @@ void Server::ProcessInput(Client* c) {
       } else {
         ExecuteCommand(c, c->argv);
       }
-      if (!ready_keys_.empty()) ServeReadyKeys();
+      if (!blocking_.ready_keys.empty()) ServeReadyKeys();
     }
   }
   if (c->qpos == c->qlen && !c->parser.in_progress()) {
@@ -181,7 +179,7 @@ Client* Server::AdoptConnection(int fd, uint32_t flags, std::string_view initial
   c->addr = EndpointText(net::PeerEndpoint(fd));
   c->laddr = EndpointText(net::LocalEndpoint(fd));
   c->parser.set_max_bulk_len(config_.proto_max_bulk_len);
-  c->reply.set_error_hook(ErrorHookThunk, this);
+  c->reply.set_error_hook(CountErrorReply, this);
   c->qbuf.assign(initial_input.data(), initial_input.size());
   c->qlen = c->qbuf.size();
   clients_[id] = std::move(owned);
@@ -196,13 +194,13 @@ Client* Server::AdoptConnection(int fd, uint32_t flags, std::string_view initial
 void Server::PauseClient(Client* c) {
   if (c->has(kClientBlocked)) return;
   c->flags |= kClientBlocked;
-  blocked_count_++;
+  blocking_.count++;
 }
 
 void Server::ResumeClient(Client* c) {
   if (!c->has(kClientBlocked)) return;
   c->flags &= ~kClientBlocked;
-  blocked_count_--;
+  blocking_.count--;
   MarkPendingWrite(c);
   if (c->fd >= 0 && c->qpos < c->qlen) ProcessInput(c);
 }
@@ -224,9 +222,9 @@ void Server::FreeClientLater(Client* c) {
 }
 
 void Server::HandleClientsBeforeSleep() {
-  for (int round = 0; round < 16 && !clients_to_resume_.empty(); round++) {
-    auto resume = std::move(clients_to_resume_);
-    clients_to_resume_.clear();
+  for (int round = 0; round < 16 && !blocking_.to_resume.empty(); round++) {
+    auto resume = std::move(blocking_.to_resume);
+    blocking_.to_resume.clear();
     for (Client* c : resume) {
       if (c->fd >= 0 && !c->has(kClientBlocked) && c->qpos < c->qlen) ProcessInput(c);
     }
@@ -318,7 +316,7 @@ Status Server::Start() {
   });
   loop_->SetBeforeSleep([this]() {
     for (auto& [type, sub] : subsystems_) sub->BeforeSleep();
-    if (!ready_keys_.empty()) ServeReadyKeys();
+    if (!blocking_.ready_keys.empty()) ServeReadyKeys();
     HandleClientsBeforeSleep();
   });
   LogNotice("Ready to accept connections tcp on port " + std::to_string(config_.port));

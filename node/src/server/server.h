@@ -122,8 +122,6 @@ class Server {
   CommandRegistry& commands() { return registry_; }
   ServerStats& stats() { return stats_; }
   EventLoop* loop() { return loop_.get(); }
-  int64_t start_time_ms() const { return start_time_ms_; }
-  const std::string& run_id() const { return run_id_; }
 
   // Clients.
   Client* CreateFakeClient();  // no socket; replies collect in client->out (tests, AOF load)
@@ -132,10 +130,11 @@ class Server {
   void FreeClientLater(Client* c);
   const std::map<uint64_t, std::unique_ptr<Client>>& clients() const { return clients_; }
   size_t connected_clients() const;
-  size_t blocked_clients() const { return blocked_count_; }
+  size_t blocked_clients() const { return blocking_.count; }
 
   // The dispatcher: runs one command for a client (argv[0] is the name), writing the reply to the
-  // client's output buffer. Public so that tests and the AOF loader drive it directly.
+  // client's output buffer. Public so that tests and the AOF loader drive it directly. The stages of the
+  // call path are described at the top of call.cc.
   void ExecuteCommand(Client* c, ArgList argv);
   // Runs the timers a real event loop would (blocked client timeouts, active expiry, cron); for tests.
   void RunPendingTimers();
@@ -218,7 +217,7 @@ class Server {
   void BeginScriptEffects();
   void EndScriptEffects(Client* caller);
   // redis.set_repl flags: 1 = AOF (REPL_AOF), 2 = replicas (REPL_REPLICA), 3 = both, 0 = neither.
-  void set_script_repl(int flags) { script_repl_ = flags & 3; }
+  void set_script_repl(int flags) { effects_.script_repl = flags & 3; }
   // A script runs longer than busy-reply-threshold: every command but the kCmdAllowBusy ones gets -BUSY
   // (kind 1: EVAL's text, 2: FCALL's), and the caller's (and replication links') input waits.
   // ProcessEventsWhileBusy serves other clients' input and writes their replies, without timers.
@@ -243,14 +242,11 @@ class Server {
     return out;
   }
 
-  // Slowlog
+  // Slowlog, newest first (SLOWLOG GET/LEN/RESET).
   std::deque<SlowlogEntry>& slowlog() { return slowlog_; }
-  int64_t next_slowlog_id() { return slowlog_next_id_++; }
 
   // INFO text for the given sections ("default", "all", "everything", or names).
   std::string InfoText(const std::vector<std::string>& sections);
-  // Called by the reply builder for every error reply (errorstats).
-  void CountError(std::string_view error);
 
   int64_t dirty() const { return dirty_; }
   int64_t last_save_time_s() const { return last_save_time_s_; }
@@ -259,13 +255,50 @@ class Server {
   bool master_link_up() const { return master_link_up_; }
 
  private:
-  friend class ServerInternals;
+  friend class InfoWriter;  // info.cc: INFO's sections
+  // errorstats: every client's reply builder calls this hook (set_error_hook) for each error reply.
+  static void CountErrorReply(void* server, std::string_view error);
+  void CountError(std::string_view error);
   void AddSubsystemOfType(std::type_index type, std::unique_ptr<Subsystem> s);
   Subsystem* FindSubsystem(std::type_index type) const;
+
+  // The call path (call.cc), in the order a command goes through it.
+  // Before it runs: each check that refuses replies the error, counts the command as rejected and returns
+  // false (nullptr).
+  const CommandSpec* LookupCommand(Client* c, ArgList argv);
+  bool AdmitCommand(Client* c, const CommandSpec& spec, ArgList argv);
+  bool CheckAuth(Client* c, const CommandSpec& spec);
+  bool AdmitBySubsystems(Client* c, const CommandSpec& spec, ArgList argv);
+  bool AdmitByNodeState(Client* c, const CommandSpec& spec);
+  bool RejectCommand(Client* c, const CommandSpec* spec, std::string_view error);
+  void CountRejected(Client* c, const CommandSpec* spec);
+  bool QueueInTransaction(Client* c, const CommandSpec& spec, ArgList argv);
+  // Runs the command and everything that follows from it; EXEC, scripts and served blocked clients come
+  // in here directly.
   void Call(Client* c, const CommandSpec& spec, ArgList argv, bool retry = false);
+  struct KeyEvents;
+  void PrepareKeyEvents(Client* c, const CommandSpec& spec, ArgList argv, KeyEvents* events);
+  void NotifyKeyEvents(const CommandContext& ctx, const KeyEvents& events);
+  void RecordCallStats(const CommandContext& ctx, int64_t duration_us, bool failed);
+  void RecordSlowlog(const CommandContext& ctx, int64_t duration_us);
+  void PropagateEffects(CommandContext& ctx);
+  // A command that changed nothing but must reach the replicas (PUBLISH): never the AOF.
+  void PropagateToReplicasOnly(const CommandContext& ctx);
+  void PropagateCommandWrites(const CommandContext& ctx);
+  // Inside a script: the writes wait for EndScriptEffects, with the redis.set_repl targets in force.
+  void CollectScriptEffects(CommandContext& ctx);
+  // WATCH sees the written keys modified; clients blocked on them are served before the loop sleeps.
+  void TouchWrittenKeys(const CommandSpec& spec, ArgList argv);
+  // Propagation to the sinks. BeginWriteGroup/EndWriteGroup/EndTransactionWrites are the one place that
+  // wraps writes in MULTI/EXEC; BeginWriteGroup returns whether the group's writes are in a batch.
   WriteOrigin OriginOf(const Client* c) const;
   void Emit(const PropagatedWrite& w);
-  bool CheckAuth(Client* c, const CommandSpec& spec);
+  void EmitBatchMarker(std::string_view word, WriteOrigin origin, Client* c);  // MULTI or EXEC
+  bool BeginWriteGroup(WriteOrigin origin, Client* c, bool own_multi);
+  void EndWriteGroup(WriteOrigin origin, Client* c, bool own_multi);
+  void BeginTransactionWrites();
+  void EndTransactionWrites(WriteOrigin origin, Client* c);
+
   void BlockClient(Client* c, ArgList argv, CommandContext::BlockRequest& req);
   void UnblockClient(Client* c, bool timed_out);
   void SignalKeysReady(const CommandSpec& spec, ArgList argv);
@@ -294,10 +327,15 @@ class Server {
   ServerStats stats_;
   std::map<uint64_t, std::unique_ptr<Client>> clients_;
   uint64_t next_client_id_ = 1;
-  size_t blocked_count_ = 0;
-  std::unordered_map<std::string, std::vector<Client*>> blocking_keys_;
-  std::vector<std::string> ready_keys_;
   std::unordered_map<std::string, std::vector<Client*>> watched_keys_;
+  // Clients waiting for keys (BLPOP, BZPOPMIN, ...) and paused ones (WAIT).
+  struct BlockingState {
+    size_t count = 0;  // blocked or paused clients (INFO blocked_clients)
+    std::unordered_map<std::string, std::vector<Client*>> clients_by_key;  // in blocking order
+    std::vector<std::string> ready_keys;  // written keys someone waits on: ServeReadyKeys serves them
+    std::set<std::pair<int64_t, uint64_t>> timeouts;  // (deadline ms, client id)
+    std::vector<Client*> to_resume;  // unblocked clients whose pipelined input waits
+  } blocking_;
   std::deque<SlowlogEntry> slowlog_;
   int64_t slowlog_next_id_ = 0;
   int64_t start_time_ms_ = 0;
@@ -315,22 +353,23 @@ class Server {
   MasterStreamHook master_stream_hook_;
   std::vector<std::pair<std::type_index, std::unique_ptr<Subsystem>>> subsystems_;
   std::map<std::string, InfoProvider> info_providers_;
-  std::set<std::pair<int64_t, uint64_t>> block_timeouts_;  // (deadline ms, client id)
   std::vector<Client*> pending_writes_;
-  std::vector<Client*> clients_to_resume_;  // unblocked clients whose pipelined input waits
-  bool in_exec_ = false;
-  bool script_effects_on_ = false;
-  int script_repl_ = 3;  // redis.set_repl flags in force (1 = AOF, 2 = replicas)
+  // Where the call path sends writes while EXEC or a script runs (call.cc).
   struct ScriptEffect {
     std::vector<std::string> argv;
     int targets;  // set_repl's flags when the write happened
   };
-  std::vector<ScriptEffect> script_effects_;
+  struct WriteEffects {
+    bool in_exec = false;          // EXEC runs its queue: writes join the transaction's MULTI/EXEC
+    bool exec_multi_sent = false;  // the transaction's MULTI went out, so its EXEC follows
+    bool in_script = false;        // a script runs: its writes are collected and propagated at its end
+    int script_repl = 3;           // redis.set_repl flags in force (1 = AOF, 2 = replicas)
+    std::vector<ScriptEffect> script;
+  } effects_;
   std::vector<SnapshotPreamble> snapshot_preambles_;
   std::function<ScriptInfo()> script_info_;
   int busy_script_ = 0;
   Client* busy_caller_ = nullptr;
-  bool exec_propagated_multi_ = false;
   int64_t cron_last_ms_ = 0;
   // instantaneous_* in INFO: samples every cron tick of (time, counter), averaged over the last 16.
   struct InstMetric {

@@ -1,0 +1,423 @@
+// The call path: how one command runs, from a client's argv to its reply and its effects. Top to bottom:
+//
+//   ExecuteCommand              a client's command (networking, the AOF loader, tests)
+//     LookupCommand             which command and subcommand; the argument count
+//     AdmitCommand              may it run now: authentication, a busy script, cluster redirects (subsystems),
+//                               the node's state (read-only replica, maxmemory, disk errors, loading, ...)
+//     QueueInTransaction        inside MULTI: queued for EXEC, answered QUEUED
+//     Call                      runs it; also entered from EXEC, scripts and blocked clients being served
+//       PrepareKeyEvents        what keyspace notifications need from before the command ran
+//       the handler             the command itself (commands/*_family.cc)
+//       NotifyKeyEvents         the keyspace notifications of its writes
+//       RecordCallStats         commandstats, total_commands_processed, changes since the last save
+//       BlockClient             the command asked to wait for keys (server.cc)
+//       RecordSlowlog
+//       PropagateEffects        its writes to the AOF and the replicas, or into the running script's effects
+//       TouchWrittenKeys        WATCH and the clients blocked on the written keys
+//
+// Where the next features fit (each place says so): ACL permission checks in AdmitCommand, right after
+// authentication; latency tracking in Call, next to RecordCallStats, which has the duration; client tracking
+// in Call after the handler (the keys a read-only command read) and in TouchWrittenKeys (invalidations).
+//
+// Writes reach the sinks (AOF, replication) through Emit. BeginWriteGroup / EndWriteGroup / EndTransactionWrites
+// are the one place that wraps them in MULTI/EXEC: a transaction's writes, a script's effects.
+#include "server/server.h"
+
+#include <algorithm>
+#include <string>
+#include <vector>
+
+#include "protocol/errors.h"
+#include "pubsub/notify.h"
+#include "pubsub/pubsub.h"
+
+namespace rcs {
+
+// ---- Before the command runs: lookup, admission, MULTI queueing ----
+
+void Server::ExecuteCommand(Client* c, ArgList argv) {
+  if (argv.empty()) return;
+  current_client_ = c;
+  c->last_interaction_ms = clock_->NowMs();
+  const CommandSpec* spec = LookupCommand(c, argv);
+  if (spec == nullptr || !AdmitCommand(c, *spec, argv)) return;
+  if (QueueInTransaction(c, *spec, argv)) return;
+  Call(c, *spec, argv);
+}
+
+void Server::CountRejected(Client* c, const CommandSpec* spec) {
+  // A refused command counts as rejected and, inside MULTI, makes EXEC abort (Redis's rejectCommand).
+  if (spec != nullptr) spec->stats.rejected_calls++;
+  if (c->has(kClientMulti)) c->flags |= kClientDirtyExec;
+}
+
+bool Server::RejectCommand(Client* c, const CommandSpec* spec, std::string_view error) {
+  CountRejected(c, spec);
+  c->reply.Error(error);
+  return false;
+}
+
+const CommandSpec* Server::LookupCommand(Client* c, ArgList argv) {
+  const CommandSpec* spec = registry_.Find(argv[0]);
+  if (spec == nullptr) {
+    RejectCommand(c, nullptr, err::UnknownCommand(argv[0], argv.data() + 1, std::min<size_t>(argv.size() - 1, 64)));
+    return nullptr;
+  }
+  if (!spec->subcommands.empty()) {
+    if (argv.size() < 2) {
+      RejectCommand(c, spec, err::WrongArgs(spec->name));
+      return nullptr;
+    }
+    const CommandSpec* sub = CommandRegistry::FindSubcommand(*spec, argv[1]);
+    if (sub == nullptr) {
+      RejectCommand(c, spec, err::UnknownSubcommand(argv[1], spec->name));
+      return nullptr;
+    }
+    spec = sub;
+  }
+  int argc = static_cast<int>(argv.size());
+  if ((spec->arity > 0 && argc != spec->arity) || argc < -spec->arity) {
+    RejectCommand(c, spec, err::WrongArgs(spec->name));
+    return nullptr;
+  }
+  return spec;
+}
+
+bool Server::AdmitCommand(Client* c, const CommandSpec& spec, ArgList argv) {
+  if (!CheckAuth(c, spec)) return RejectCommand(c, &spec, err::kNoAuth);
+  // ACL permission checks (the user's commands, keys and channels) belong here, after authentication.
+  if (busy_script_ != 0 && !spec.is(kCmdAllowBusy)) {
+    return RejectCommand(c, &spec, busy_script_ == 1 ? err::kBusyScript : err::kBusyFunction);
+  }
+  return AdmitBySubsystems(c, spec, argv) && AdmitByNodeState(c, spec);
+}
+
+bool Server::CheckAuth(Client* c, const CommandSpec& spec) {
+  if (c->authenticated || config_.requirepass.empty()) return true;
+  if (c->has(kClientMaster)) return true;  // our master's stream and loaders run as the master client
+  return spec.is(kCmdNoAuth);
+}
+
+bool Server::AdmitBySubsystems(Client* c, const CommandSpec& spec, ArgList argv) {
+  // Redirect checks (cluster) do not apply to our master's stream or to loading.
+  if (c->has(kClientMaster) || loading_) return true;
+  for (auto& [type, sub] : subsystems_) {
+    if (!sub->CheckCommand(c, spec, argv)) {
+      CountRejected(c, &spec);  // the subsystem wrote the error reply
+      return false;
+    }
+  }
+  return true;
+}
+
+bool Server::AdmitByNodeState(Client* c, const CommandSpec& spec) {
+  if (c->has(kClientMaster)) return true;  // our master's stream (and our loaders) always run
+  if (is_replica_ && config_.replica_read_only && spec.is(kCmdWrite)) {
+    return RejectCommand(c, &spec, err::kReadOnlyReplica);
+  }
+  if (config_.maxmemory > 0 && spec.is(kCmdDenyOom) && !EvictIfNeeded()) return RejectCommand(c, &spec, err::kOom);
+  // The AOF cannot be written: refuse writes (and PING on a master, as Redis does, so that monitoring sees
+  // it) until the disk works again. Reads keep working.
+  if (!write_error_.empty() && (spec.is(kCmdWrite) || (spec.is(kCmdHealthProbe) && !is_replica_))) {
+    return RejectCommand(c, &spec, write_error_);
+  }
+  // RESP2 subscribe mode: only the subscription commands, PING, QUIT and RESET (RESP3 has no limits).
+  if (c->has(kClientPubSub) && c->resp == 2 && !PubSub::AllowedInSubscribeMode(spec)) {
+    return RejectCommand(c, &spec, err::SubscribeContext(spec.name));
+  }
+  // As Redis: EXEC is refused when any queued command lacks the flag.
+  bool in_multi = c->has(kClientMulti);
+  auto lacks = [&](CommandFlag f) {
+    return !spec.is(f) || (spec.is(kCmdRunsQueue) && in_multi && (c->multi_lacks & f) != 0);
+  };
+  if (is_replica_ && !master_link_up_ && !config_.replica_serve_stale_data && lacks(kCmdStale)) {
+    return RejectCommand(c, &spec, err::kMasterDown);
+  }
+  // Our own loaders run as the master client; everyone else waits for the data set.
+  if (loading_ && lacks(kCmdLoading)) return RejectCommand(c, &spec, err::kLoading);
+  return true;
+}
+
+bool Server::QueueInTransaction(Client* c, const CommandSpec& spec, ArgList argv) {
+  if (!c->has(kClientMulti) || spec.is(kCmdTxnControl) || spec.is(kCmdNoMulti)) return false;
+  c->multi_queue.emplace_back(argv.begin(), argv.end());
+  c->multi_lacks |= ~spec.flags;
+  c->reply.Simple("QUEUED");
+  return true;
+}
+
+// ---- Call: running the command and what follows from it ----
+
+// What keyspace notifications (pubsub/keyspace_events.cc) need to know from before the command ran. A
+// local of each Call (Call runs again inside EXEC and scripts); nothing is allocated while notifications
+// are off.
+struct Server::KeyEvents {
+  bool notify_write = false;  // the command's writes are notified after it ran
+  std::vector<int> keys;      // argv indices of its keys
+  std::vector<bool> existed;  // for each of them: did the key exist before the command
+};
+
+void Server::Call(Client* c, const CommandSpec& spec, ArgList argv, bool retry) {
+  // One clock read gives the command's time and the start of its duration (as Redis's call() uses
+  // ustime() for both); one more at the end.
+  int64_t start_us = clock_->NowUs();
+  CommandContext ctx{*this, c, db_, c->reply, argv, spec, start_us / 1000};
+  ctx.retry = retry;
+  // Not inside EXEC or a script, not while loading, not for our master's stream (loaders run as the master client).
+  ctx.can_block = !effects_.in_exec && !effects_.in_script && !c->has(kClientMaster) && !loading_;
+  uint64_t errors_before = c->reply.errors();
+  KeyEvents key_events;
+  PrepareKeyEvents(c, spec, argv, &key_events);
+
+  spec.handler(ctx);
+  // Client tracking remembers here the keys a read-only command read.
+
+  NotifyKeyEvents(ctx, key_events);
+  int64_t duration_us = std::max<int64_t>(0, clock_->NowUs() - start_us);
+  RecordCallStats(ctx, duration_us, c->reply.errors() > errors_before);
+  // Latency tracking (LATENCY, per-command histograms) takes duration_us here.
+  if (ctx.block.active) BlockClient(c, argv, ctx.block);
+  RecordSlowlog(ctx, duration_us);
+  PropagateEffects(ctx);
+  if (ctx.dirty > 0) TouchWrittenKeys(spec, argv);
+}
+
+void Server::PrepareKeyEvents(Client* c, const CommandSpec& spec, ArgList argv, KeyEvents* events) {
+  if (loading_ || !pubsub_->notifications_on()) return;
+  if (spec.is(kCmdWrite)) {
+    events->notify_write = spec.KeyIndices(argv, &events->keys);
+    if (events->notify_write) {
+      for (int i : events->keys) events->existed.push_back(db_.Find(argv[i]) != nullptr);
+    }
+  }
+  // 'm': Redis notifies a miss during the command's read lookup, so before anything the command notifies.
+  if ((config_.notify_keyspace_events & notify::kKeyMiss) && !c->has(kClientMaster)) {
+    if (events->notify_write || (spec.is(kCmdReadOnly) && spec.KeyIndices(argv, &events->keys))) {
+      pubsub_->NotifyKeyMiss(db_, spec, argv, events->keys);
+    }
+  }
+}
+
+void Server::NotifyKeyEvents(const CommandContext& ctx, const KeyEvents& events) {
+  if (!events.notify_write || ctx.dirty <= 0) return;
+  pubsub_->NotifyWrite(db_, ctx.spec, ctx.argv, events.keys, events.existed, ctx.propagate_as);
+}
+
+void Server::RecordCallStats(const CommandContext& ctx, int64_t duration_us, bool failed) {
+  ctx.client->last_cmd = ctx.spec.name;
+  ctx.spec.stats.calls++;
+  ctx.spec.stats.usec += static_cast<uint64_t>(duration_us);
+  if (failed) ctx.spec.stats.failed_calls++;
+  stats_.total_commands_processed++;
+  if (ctx.dirty > 0) dirty_ += ctx.dirty;
+}
+
+namespace {
+
+// The arguments a slowlog entry keeps: as Redis, at most 32 of at most 128 bytes each.
+std::vector<std::string> SlowlogArgs(ArgList argv) {
+  std::vector<std::string> out;
+  size_t n = std::min<size_t>(argv.size(), 32);
+  for (size_t i = 0; i < n; i++) {
+    if (i == 31 && argv.size() > 32) {
+      out.push_back("... (" + std::to_string(argv.size() - 31) + " more arguments)");
+      break;
+    }
+    std::string a(argv[i].substr(0, 128));
+    if (argv[i].size() > 128) a += "... (" + std::to_string(argv[i].size() - 128) + " more bytes)";
+    out.push_back(std::move(a));
+  }
+  return out;
+}
+
+}  // namespace
+
+void Server::RecordSlowlog(const CommandContext& ctx, int64_t duration_us) {
+  if (config_.slowlog_log_slower_than < 0 || duration_us < config_.slowlog_log_slower_than ||
+      ctx.spec.is(kCmdSkipSlowlog)) {
+    return;
+  }
+  SlowlogEntry e;
+  e.id = slowlog_next_id_++;
+  e.time_s = clock_->NowMs() / 1000;
+  e.duration_us = duration_us;
+  e.argv = SlowlogArgs(ctx.argv);
+  e.peer = ctx.client->addr;
+  e.client_name = ctx.client->name;
+  slowlog_.push_front(std::move(e));
+  while (static_cast<int64_t>(slowlog_.size()) > config_.slowlog_max_len) slowlog_.pop_back();
+}
+
+void Server::PropagateEffects(CommandContext& ctx) {
+  if (ctx.dirty == 0 && ctx.replicate_only) PropagateToReplicasOnly(ctx);
+  if (ctx.dirty <= 0 || ctx.spec.is(kCmdNoPropagate)) return;
+  if (effects_.in_script) CollectScriptEffects(ctx);
+  else PropagateCommandWrites(ctx);
+}
+
+void Server::PropagateToReplicasOnly(const CommandContext& ctx) {
+  // From a script it goes out at once, ahead of the script's MULTI/EXEC of effects (Redis puts it inside):
+  // replicas still deliver it, and redis.set_repl(NONE) keeps it back.
+  if (loading_ || (effects_.in_script && (effects_.script_repl & 2) == 0)) return;
+  WriteOrigin origin = OriginOf(ctx.client);
+  bool batch = BeginWriteGroup(origin, ctx.client, /*own_multi=*/false);
+  std::vector<std::string_view> v(ctx.argv.begin(), ctx.argv.end());
+  Emit({v, origin, batch, ctx.client, /*replicas_only=*/true});
+  EndWriteGroup(origin, ctx.client, /*own_multi=*/false);
+}
+
+void Server::PropagateCommandWrites(const CommandContext& ctx) {
+  WriteOrigin origin = OriginOf(ctx.client);
+  bool batch = BeginWriteGroup(origin, ctx.client, /*own_multi=*/false);
+  if (ctx.propagate_as.empty()) {
+    std::vector<std::string_view> v(ctx.argv.begin(), ctx.argv.end());
+    Emit({v, origin, batch, ctx.client});
+  } else {
+    for (auto& cmd : ctx.propagate_as) {
+      std::vector<std::string_view> v(cmd.begin(), cmd.end());
+      Emit({v, origin, batch, ctx.client});
+    }
+  }
+  EndWriteGroup(origin, ctx.client, /*own_multi=*/false);
+}
+
+void Server::CollectScriptEffects(CommandContext& ctx) {
+  int targets = effects_.script_repl;
+  if (targets == 0) return;  // redis.set_repl(NONE)
+  if (ctx.propagate_as.empty()) {
+    effects_.script.push_back({std::vector<std::string>(ctx.argv.begin(), ctx.argv.end()), targets});
+  }
+  for (auto& cmd : ctx.propagate_as) effects_.script.push_back({std::move(cmd), targets});
+}
+
+void Server::TouchWrittenKeys(const CommandSpec& spec, ArgList argv) {
+  std::vector<int> keys;
+  if (!spec.KeyIndices(argv, &keys)) return;
+  // Client tracking's invalidation messages for these keys belong in this loop.
+  for (int i : keys) {
+    TouchKey(argv[i]);
+    if (!blocking_.clients_by_key.empty() && blocking_.clients_by_key.count(std::string(argv[i]))) {
+      blocking_.ready_keys.emplace_back(argv[i]);
+    }
+  }
+}
+
+// ---- Propagation: the sinks, and the one place writes are wrapped in MULTI/EXEC ----
+
+WriteOrigin Server::OriginOf(const Client* c) const {
+  if (loading_) return WriteOrigin::kLoading;
+  if (c != nullptr && c->has(kClientMaster)) return WriteOrigin::kMaster;
+  return WriteOrigin::kClient;
+}
+
+void Server::Propagate(const std::vector<std::string_view>& argv, WriteOrigin origin, Client* client) {
+  // While loading, the keyspace deletes nothing by itself (expiry is off), so everything is the replay.
+  if (loading_) origin = WriteOrigin::kLoading;
+  Emit({argv, origin, false, client});
+}
+
+void Server::Emit(const PropagatedWrite& w) {
+  for (auto& sink : propagate_sinks_) sink(w);
+}
+
+void Server::EmitBatchMarker(std::string_view word, WriteOrigin origin, Client* c) {
+  std::vector<std::string_view> argv = {word};
+  Emit({argv, origin, /*in_batch=*/true, c});
+}
+
+// A group is the writes of one command, or a script's effects.
+//  - Inside EXEC every group joins the transaction: MULTI goes out before the transaction's first write
+//    and EXEC after its last (EndTransactionWrites), so a transaction that wrote nothing propagates
+//    neither.
+//  - Outside EXEC a group goes out as it is, unless it asks for its own MULTI/EXEC (own_multi: a script's
+//    effects, when there is more than one).
+bool Server::BeginWriteGroup(WriteOrigin origin, Client* c, bool own_multi) {
+  if (effects_.in_exec) {
+    if (!effects_.exec_multi_sent) {
+      EmitBatchMarker("MULTI", origin, c);
+      effects_.exec_multi_sent = true;
+    }
+    return true;
+  }
+  if (own_multi) EmitBatchMarker("MULTI", origin, c);
+  return own_multi;
+}
+
+void Server::EndWriteGroup(WriteOrigin origin, Client* c, bool own_multi) {
+  if (!effects_.in_exec && own_multi) EmitBatchMarker("EXEC", origin, c);
+}
+
+void Server::BeginTransactionWrites() {
+  effects_.in_exec = true;
+  effects_.exec_multi_sent = false;
+}
+
+void Server::EndTransactionWrites(WriteOrigin origin, Client* c) {
+  if (effects_.exec_multi_sent) EmitBatchMarker("EXEC", origin, c);
+  effects_.in_exec = false;
+  effects_.exec_multi_sent = false;
+}
+
+// ---- EXEC and scripts: commands that run other commands ----
+
+void Server::ExecTransaction(Client* c) {
+  ReplyBuilder& reply = c->reply;
+  if (c->has(kClientDirtyExec)) {
+    DiscardTransaction(c);
+    reply.Error(err::kExecAbort);
+    return;
+  }
+  if (c->has(kClientDirtyCas)) {
+    DiscardTransaction(c);
+    reply.NullArray();
+    return;
+  }
+  auto queue = std::move(c->multi_queue);
+  c->multi_queue.clear();
+  c->multi_lacks = 0;
+  c->flags &= ~kClientMulti;
+  UnwatchAll(c);
+  reply.Array(queue.size());
+  BeginTransactionWrites();
+  for (auto& cmd : queue) {
+    std::vector<std::string_view> argv(cmd.begin(), cmd.end());
+    const CommandSpec* spec = registry_.Resolve(argv);
+    if (spec == nullptr) {  // cannot happen: it was checked when queued
+      reply.Error(err::UnknownCommand(argv[0], argv.data() + 1, argv.size() - 1));
+      continue;
+    }
+    if (is_replica_ && config_.replica_read_only && spec->is(kCmdWrite) && !c->has(kClientMaster)) {
+      reply.Error(err::kReadOnlyReplica);
+      continue;
+    }
+    Call(c, *spec, argv);
+  }
+  EndTransactionWrites(OriginOf(c), c);
+}
+
+void Server::CallFromScript(Client* c, const CommandSpec& spec, ArgList argv) { Call(c, spec, argv); }
+
+void Server::BeginScriptEffects() {
+  effects_.in_script = true;
+  effects_.script_repl = 3;
+  effects_.script.clear();
+}
+
+void Server::EndScriptEffects(Client* caller) {
+  effects_.in_script = false;
+  effects_.script_repl = 3;
+  auto effects = std::move(effects_.script);
+  effects_.script.clear();
+  if (effects.empty()) return;
+  WriteOrigin origin = OriginOf(caller);
+  bool own_multi = effects.size() > 1;
+  bool batch = BeginWriteGroup(origin, caller, own_multi);
+  for (auto& e : effects) {
+    std::vector<std::string_view> v(e.argv.begin(), e.argv.end());
+    // redis.set_repl(REPL_AOF) / (REPL_REPLICA): that write goes to one of the two sinks only.
+    Emit({v, origin, batch, caller, /*replicas_only=*/e.targets == 2, /*aof_only=*/e.targets == 1});
+  }
+  EndWriteGroup(origin, caller, own_multi);
+}
+
+}  // namespace rcs
