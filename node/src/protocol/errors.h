@@ -344,6 +344,46 @@ inline constexpr std::string_view kScriptClusterDown = "ERR Script attempted to 
 inline constexpr std::string_view kScriptClusterDownRo =
     "ERR Script attempted to execute a write command while the cluster is down and readonly";
 inline constexpr std::string_view kScriptCrossSlot = "ERR Script attempted to access keys that do not hash to the same slot";
+// A Lua reply nested deeper than the stack allows.
+inline constexpr std::string_view kLuaStackLimit = "ERR reached lua stack limit";
+// FUNCTION LOAD / RESTORE / LIST
+inline constexpr std::string_view kLibraryNoMetadata = "ERR Missing library metadata";
+inline constexpr std::string_view kLibraryNoName = "ERR Library name was not given";
+inline constexpr std::string_view kLibraryBadName =
+    "ERR Library names can only contain letters, numbers, or underscores(_) and must be at least one character "
+    "long";
+inline constexpr std::string_view kNoFunctionsRegistered = "ERR No functions registered";
+inline constexpr std::string_view kLibraryNameArgMissing = "ERR library name argument was not given";
+inline constexpr std::string_view kBadRestorePolicy =
+    "ERR Wrong restore policy given, value should be either FLUSH, APPEND or REPLACE.";
+// The code Redis puts before a Lua error text that has none (luaPushErrorBuff, the error handler): a prefix,
+// not a whole error, so it is not in kAll.
+inline constexpr char kErrCode[] = "ERR ";
+// "ERR <text>": a Lua error text given the ERR code.
+std::string WithErrCode(std::string_view text);
+// EVAL shebang: "ERR Unexpected engine in script shebang: x", "ERR Unknown lua shebang option: x",
+// "ERR Unexpected flag in script shebang: x"
+std::string ShebangBadEngine(std::string_view engine);
+std::string ShebangBadOption(std::string_view option);
+std::string ShebangBadFlag(std::string_view flag);
+// "ERR Error compiling script (new function): <lua message>"
+std::string ScriptCompileFailed(std::string_view message);
+// "ERR Error running script <sha or function>, <lua message, at most 100 bytes>"
+std::string ScriptRunFailed(std::string_view script, std::string_view message);
+// "ERR Error compiling function: <lua message>", "ERR Error registering functions: <lua message>"
+std::string FunctionCompileFailed(std::string_view message);
+std::string FunctionRegisterFailed(std::string_view message);
+// FUNCTION LOAD: "ERR Engine 'x' not found", "ERR Invalid metadata value given: x",
+// "ERR Library 'x' already exists", "ERR Function x already exists", "ERR Unknown option given: x"
+std::string EngineNotFound(std::string_view engine);
+std::string InvalidLibraryMetadata(std::string_view value);
+std::string LibraryExists(std::string_view library);
+std::string FunctionExists(std::string_view function);
+std::string UnknownOptionGiven(std::string_view option);
+// FUNCTION RESTORE (APPEND): "ERR Library x already exists" (no quotes, unlike FUNCTION LOAD)
+std::string RestoreLibraryExists(std::string_view library);
+// FUNCTION LIST: "ERR Unknown argument x"
+std::string UnknownArgument(std::string_view arg);
 
 // Every constant above, for the test that checks their shape.
 inline constexpr std::string_view kAll[] = {
@@ -375,6 +415,8 @@ inline constexpr std::string_view kAll[] = {
     kScriptOom, kScriptWriteWithRo, kScriptFlushArgs, kFunctionNotFound, kLibraryNotFound,
     kFunctionFlushArgs, kScriptUnknownCommand, kScriptWrongArgs, kScriptNotAllowed, kScriptWriteInRo,
     kScriptNonLocalKey, kScriptClusterDown, kScriptClusterDownRo, kScriptCrossSlot,
+    kLuaStackLimit, kLibraryNoMetadata, kLibraryNoName, kLibraryBadName, kNoFunctionsRegistered,
+    kLibraryNameArgMissing, kBadRestorePolicy,
 };
 inline constexpr std::string_view kAllConfigReasons[] = {
     config_reason::kImmutable, config_reason::kDuplicate, config_reason::kWrongArgCount,

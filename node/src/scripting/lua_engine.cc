@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "net/event_loop.h"
+#include "protocol/errors.h"
 #include "scripting/lua_reply.h"
 #include "scripting/sha1.h"
 
@@ -68,12 +69,12 @@ bool ParseEvalShebang(std::string_view body, uint32_t* flags, std::string* err) 
   std::string_view line = body.substr(0, eol);
   std::vector<std::string_view> words = ShebangWords(line);  // the engine, then options
   if (words.empty() || words[0] != "#!lua") {
-    *err = "ERR Unexpected engine in script shebang: " + std::string(words.empty() ? line : words[0]);
+    *err = err::ShebangBadEngine(words.empty() ? line : words[0]);
     return false;
   }
   for (size_t w = 1; w < words.size(); w++) {
     if (words[w].substr(0, 6) != "flags=") {
-      *err = "ERR Unknown lua shebang option: " + std::string(words[w]);
+      *err = err::ShebangBadOption(words[w]);
       return false;
     }
     std::string_view list = words[w].substr(6);
@@ -83,7 +84,7 @@ bool ParseEvalShebang(std::string_view body, uint32_t* flags, std::string* err) 
       if (q == std::string_view::npos) q = list.size();
       std::string_view name = list.substr(p, q - p);
       if (!name.empty() && !ParseFlagName(name, flags)) {
-        *err = "ERR Unexpected flag in script shebang: " + std::string(name);
+        *err = err::ShebangBadFlag(name);
         return false;
       }
       p = q + 1;
@@ -109,10 +110,10 @@ struct LuaEngine::Callbacks {
     std::string final_msg;
     if (!text.empty() && text[0] == '-') {
       std::string_view rest = text.substr(1);
-      if (rest.find(' ') == std::string_view::npos) final_msg = "ERR " + std::string(rest);
+      if (rest.find(' ') == std::string_view::npos) final_msg = err::WithErrCode(rest);
       else final_msg = std::string(rest);
     } else {
-      final_msg = "ERR " + std::string(text);
+      final_msg = err::WithErrCode(text);
     }
     lua_newtable(L);
     lua_pushstring(L, "err");
@@ -334,7 +335,7 @@ struct LuaEngine::Callbacks {
       const char* msg = lua_tostring(L, 1);
       lua_newtable(L);
       lua_pushstring(L, "err");
-      lua_pushstring(L, "ERR ");
+      lua_pushstring(L, err::kErrCode);
       if (msg != nullptr) lua_pushstring(L, msg);
       else if (lua_type(L, 1) == LUA_TBOOLEAN) lua_pushstring(L, lua_toboolean(L, 1) ? "true" : "false");
       else lua_pushstring(L, lua_isnil(L, 1) ? "nil" : lua_typename(L, lua_type(L, 1)));
@@ -595,9 +596,8 @@ std::string LuaEngine::CompileScript(const std::string& sha, std::string_view bo
     src = code;
   }
   if (luaL_loadbuffer(L_, src.data(), src.size(), "@user_script") != 0) {
-    std::string err = "ERR Error compiling script (new function): ";
     const char* msg = lua_tostring(L_, -1);
-    err += msg ? msg : "?";
+    std::string err = err::ScriptCompileFailed(msg ? msg : "?");
     lua_pop(L_, 1);
     return err;
   }
@@ -660,7 +660,7 @@ void LuaEngine::Run(const std::string& reg_key, const std::string& display, bool
   lua_remove(L_, -2);
   if (lua_type(L_, -1) != LUA_TFUNCTION) {
     lua_settop(L_, top);
-    reply.Error(function_call ? "ERR Function not found" : "NOSCRIPT No matching script. Please use EVAL.");
+    reply.Error(function_call ? err::kFunctionNotFound : err::kNoScript);
     return;
   }
   int nargs = 0;
@@ -700,7 +700,7 @@ void LuaEngine::Run(const std::string& reg_key, const std::string& display, bool
     reply.Error(msg);
   } else {
     const char* m = lua_tostring(L_, -1);
-    reply.Error("ERR Error running script " + display + ", " + std::string(m ? m : "execution failure").substr(0, 100));
+    reply.Error(err::ScriptRunFailed(display, m ? m : "execution failure"));
   }
   lua_settop(L_, top);
   if (++gc_count_ >= 50) {
@@ -713,9 +713,8 @@ std::string LuaEngine::LoadLibrary(std::string_view code, std::vector<Registered
   int top = lua_gettop(L_);
   DiscardPending();
   if (luaL_loadbuffer(L_, code.data(), code.size(), "@user_function") != 0) {
-    std::string err = "ERR Error compiling function: ";
     const char* msg = lua_tostring(L_, -1);
-    err += msg ? msg : "?";
+    std::string err = err::FunctionCompileFailed(msg ? msg : "?");
     lua_settop(L_, top);
     return err;
   }
@@ -760,15 +759,9 @@ std::string LuaEngine::LoadLibrary(std::string_view code, std::vector<Registered
   pending_out_ = nullptr;
   std::string err;
   if (rc != 0) {
-    err = "ERR Error registering functions: ";
-    if (lua_type(L_, -1) == LUA_TTABLE) {
-      lua_getfield(L_, -1, "err");
-      const char* m = lua_tostring(L_, -1);
-      err += m ? m : "?";
-    } else {
-      const char* m = lua_tostring(L_, -1);
-      err += m ? m : "?";
-    }
+    if (lua_type(L_, -1) == LUA_TTABLE) lua_getfield(L_, -1, "err");
+    const char* m = lua_tostring(L_, -1);
+    err = err::FunctionRegisterFailed(m ? m : "?");
     DiscardPending();
     out->clear();
   }

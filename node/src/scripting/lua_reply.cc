@@ -6,6 +6,8 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "protocol/errors.h"
+
 extern "C" {
 #include <lauxlib.h>
 #include <lua.h>
@@ -232,7 +234,7 @@ int64_t ToInteger(double d) {
 void Write(lua_State* L, int idx, ReplyBuilder& reply, int depth) {
   if (idx < 0) idx = lua_gettop(L) + idx + 1;
   if (depth > kMaxDepth || !lua_checkstack(L, 8)) {
-    reply.Error("ERR reached lua stack limit");
+    reply.Error(err::kLuaStackLimit);
     return;
   }
   switch (lua_type(L, idx)) {
