@@ -16,9 +16,9 @@
 #include <string>
 #include <vector>
 
+#include "base/random.h"
 #include "base/strutil.h"
 #include "commands/value_lookup.h"
-#include "keyspace/fast_random.h"
 #include "keyspace/hash_value.h"
 #include "protocol/errors.h"
 #include "commands/scan_args.h"
@@ -220,7 +220,7 @@ void HrandfieldCmd(CommandContext& ctx) {
       ctx.reply.Null();
       return;
     }
-    ctx.reply.Bulk(h->At(FastRandom::Instance().Below(h->size())).first);
+    ctx.reply.Bulk(h->At(ThreadRandom().Below(h->size())).first);
     return;
   }
   int64_t l;
@@ -248,7 +248,7 @@ void HrandfieldCmd(CommandContext& ctx) {
     if (withvalues) ctx.reply.Bulk(v);
   };
   size_t size = h->size();
-  FastRandom& rng = FastRandom::Instance();
+  FastRandom& rng = ThreadRandom();
   // Positional access to a listpack is linear: the paths that pick by position index it once.
   std::vector<std::pair<std::string_view, std::string_view>> pairs;
   auto index_listpack = [&] {

@@ -12,14 +12,14 @@ namespace {
 
 using scripting::Scripting;
 
-Scripting& S(CommandContext& ctx) { return Scripting::Of(ctx.server); }
+Scripting& ScriptingOf(CommandContext& ctx) { return Scripting::Of(ctx.server); }
 
-void EvalCmd(CommandContext& ctx) { S(ctx).Eval(ctx, false, false); }
-void EvalShaCmd(CommandContext& ctx) { S(ctx).Eval(ctx, true, false); }
-void EvalRoCmd(CommandContext& ctx) { S(ctx).Eval(ctx, false, true); }
-void EvalShaRoCmd(CommandContext& ctx) { S(ctx).Eval(ctx, true, true); }
-void FcallCmd(CommandContext& ctx) { S(ctx).Fcall(ctx, false); }
-void FcallRoCmd(CommandContext& ctx) { S(ctx).Fcall(ctx, true); }
+void EvalCmd(CommandContext& ctx) { ScriptingOf(ctx).Eval(ctx, false, false); }
+void EvalShaCmd(CommandContext& ctx) { ScriptingOf(ctx).Eval(ctx, true, false); }
+void EvalRoCmd(CommandContext& ctx) { ScriptingOf(ctx).Eval(ctx, false, true); }
+void EvalShaRoCmd(CommandContext& ctx) { ScriptingOf(ctx).Eval(ctx, true, true); }
+void FcallCmd(CommandContext& ctx) { ScriptingOf(ctx).Fcall(ctx, false); }
+void FcallRoCmd(CommandContext& ctx) { ScriptingOf(ctx).Fcall(ctx, true); }
 
 // EVAL's keys: numkeys (argv[2]) of them from argv[3].
 bool EvalKeys(ArgList argv, std::vector<int>* out) {
@@ -30,10 +30,10 @@ bool EvalKeys(ArgList argv, std::vector<int>* out) {
   return true;
 }
 
-void ScriptLoadCmd(CommandContext& ctx) { S(ctx).ScriptLoad(ctx); }
-void ScriptExistsCmd(CommandContext& ctx) { S(ctx).ScriptExists(ctx); }
-void ScriptFlushCmd(CommandContext& ctx) { S(ctx).ScriptFlush(ctx); }
-void ScriptKillCmd(CommandContext& ctx) { S(ctx).Kill(ctx, true); }
+void ScriptLoadCmd(CommandContext& ctx) { ScriptingOf(ctx).ScriptLoad(ctx); }
+void ScriptExistsCmd(CommandContext& ctx) { ScriptingOf(ctx).ScriptExists(ctx); }
+void ScriptFlushCmd(CommandContext& ctx) { ScriptingOf(ctx).ScriptFlush(ctx); }
+void ScriptKillCmd(CommandContext& ctx) { ScriptingOf(ctx).Kill(ctx, true); }
 void ScriptHelpCmd(CommandContext& ctx) {
   ReplyHelp(ctx, {
       "SCRIPT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
@@ -56,10 +56,10 @@ void ScriptCmd(CommandContext& ctx) {
   ctx.reply.Error(err::UnknownSubcommand(ctx.argc() > 1 ? ctx.arg(1) : "", "script"));
 }
 
-void FunctionLoadCmd(CommandContext& ctx) { S(ctx).FunctionLoad(ctx); }
-void FunctionDeleteCmd(CommandContext& ctx) { S(ctx).FunctionDelete(ctx); }
-void FunctionFlushCmd(CommandContext& ctx) { S(ctx).FunctionFlush(ctx); }
-void FunctionListCmd(CommandContext& ctx) { S(ctx).FunctionList(ctx); }
+void FunctionLoadCmd(CommandContext& ctx) { ScriptingOf(ctx).FunctionLoad(ctx); }
+void FunctionDeleteCmd(CommandContext& ctx) { ScriptingOf(ctx).FunctionDelete(ctx); }
+void FunctionFlushCmd(CommandContext& ctx) { ScriptingOf(ctx).FunctionFlush(ctx); }
+void FunctionListCmd(CommandContext& ctx) { ScriptingOf(ctx).FunctionList(ctx); }
 void FunctionHelpCmd(CommandContext& ctx) {
   ReplyHelp(ctx, {
       "FUNCTION <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
@@ -103,10 +103,10 @@ void FunctionHelpCmd(CommandContext& ctx) {
       "HELP",
       "    Prints this help."});
 }
-void FunctionStatsCmd(CommandContext& ctx) { S(ctx).FunctionStats(ctx); }
-void FunctionDumpCmd(CommandContext& ctx) { S(ctx).FunctionDump(ctx); }
-void FunctionRestoreCmd(CommandContext& ctx) { S(ctx).FunctionRestore(ctx); }
-void FunctionKillCmd(CommandContext& ctx) { S(ctx).Kill(ctx, false); }
+void FunctionStatsCmd(CommandContext& ctx) { ScriptingOf(ctx).FunctionStats(ctx); }
+void FunctionDumpCmd(CommandContext& ctx) { ScriptingOf(ctx).FunctionDump(ctx); }
+void FunctionRestoreCmd(CommandContext& ctx) { ScriptingOf(ctx).FunctionRestore(ctx); }
+void FunctionKillCmd(CommandContext& ctx) { ScriptingOf(ctx).Kill(ctx, false); }
 void FunctionCmd(CommandContext& ctx) {
   ctx.reply.Error(err::UnknownSubcommand(ctx.argc() > 1 ? ctx.arg(1) : "", "function"));
 }

@@ -6,6 +6,7 @@
 
 #include "base/alloc.h"
 #include "base/log.h"
+#include "base/redis_compat.h"
 #include "base/strutil.h"
 #include "protocol/errors.h"
 #include "pubsub/pubsub.h"
@@ -15,8 +16,6 @@
 
 namespace rcs {
 namespace {
-
-constexpr std::string_view kRedisVersion = "7.0.15";
 
 void PingCmd(CommandContext& ctx) {
   if (ctx.argc() > 2) {

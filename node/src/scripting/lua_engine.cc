@@ -3,6 +3,7 @@
 #include <cmath>
 #include <cstring>
 
+#include "base/redis_compat.h"
 #include "net/event_loop.h"
 #include "protocol/errors.h"
 #include "scripting/lua_reply.h"
@@ -502,7 +503,6 @@ struct LuaEngine::Callbacks {
 
 LuaEngine::LuaEngine() {
   L_ = luaL_newstate();
-  using C = Callbacks;
   const lua_CFunction libs[] = {luaopen_base, luaopen_table, luaopen_string, luaopen_math};
   for (lua_CFunction f : libs) {
     lua_pushcfunction(L_, f);
@@ -530,9 +530,9 @@ LuaEngine::LuaEngine() {
   lua_rawset(L_, LUA_REGISTRYINDEX);
 
   lua_getglobal(L_, "math");
-  lua_pushcfunction(L_, C::Random);
+  lua_pushcfunction(L_, Callbacks::Random);
   lua_setfield(L_, -2, "random");
-  lua_pushcfunction(L_, C::RandomSeed);
+  lua_pushcfunction(L_, Callbacks::RandomSeed);
   lua_setfield(L_, -2, "randomseed");
   lua_pop(L_, 1);
 
@@ -541,38 +541,39 @@ LuaEngine::LuaEngine() {
     const char* name;
     lua_CFunction fn;
   };
-  const Fn fns[] = {{"call", C::Call},
-                    {"pcall", C::PCall},
-                    {"error_reply", C::ErrorReply},
-                    {"status_reply", C::StatusReply},
-                    {"sha1hex", C::Sha1},
-                    {"log", C::Log},
-                    {"setresp", C::SetResp},
-                    {"set_repl", C::SetRepl},
-                    {"replicate_commands", C::ReplicateCommands},
-                    {"breakpoint", C::Breakpoint},
-                    {"debug", C::Nothing}};
+  const Fn fns[] = {{"call", Callbacks::Call},
+                    {"pcall", Callbacks::PCall},
+                    {"error_reply", Callbacks::ErrorReply},
+                    {"status_reply", Callbacks::StatusReply},
+                    {"sha1hex", Callbacks::Sha1},
+                    {"log", Callbacks::Log},
+                    {"setresp", Callbacks::SetResp},
+                    {"set_repl", Callbacks::SetRepl},
+                    {"replicate_commands", Callbacks::ReplicateCommands},
+                    {"breakpoint", Callbacks::Breakpoint},
+                    {"debug", Callbacks::Nothing}};
   for (const auto& f : fns) {
     lua_pushcfunction(L_, f.fn);
     lua_setfield(L_, -2, f.name);
   }
   const std::pair<const char*, int> consts[] = {
       {"LOG_DEBUG", 0}, {"LOG_VERBOSE", 1}, {"LOG_NOTICE", 2}, {"LOG_WARNING", 3},    {"REPL_NONE", 0},
-      {"REPL_AOF", 1},  {"REPL_SLAVE", 2},  {"REPL_REPLICA", 2}, {"REPL_ALL", 3}, {"REDIS_VERSION_NUM", 0x0007000f}};
+      {"REPL_AOF", 1},  {"REPL_SLAVE", 2},  {"REPL_REPLICA", 2}, {"REPL_ALL", 3},
+      {"REDIS_VERSION_NUM", kRedisVersionNum}};
   for (const auto& [name, v] : consts) {
     lua_pushnumber(L_, v);
     lua_setfield(L_, -2, name);
   }
-  lua_pushstring(L_, "7.0.15");
+  lua_pushlstring(L_, kRedisVersion.data(), kRedisVersion.size());
   lua_setfield(L_, -2, "REDIS_VERSION");
   lua_setglobal(L_, "redis");
 
   // Protect the globals last: from here on only rawset adds one (KEYS and ARGV).
   lua_pushvalue(L_, LUA_GLOBALSINDEX);
   lua_newtable(L_);
-  lua_pushcfunction(L_, C::GlobalIndex);
+  lua_pushcfunction(L_, Callbacks::GlobalIndex);
   lua_setfield(L_, -2, "__index");
-  lua_pushcfunction(L_, C::GlobalNewIndex);
+  lua_pushcfunction(L_, Callbacks::GlobalNewIndex);
   lua_setfield(L_, -2, "__newindex");
   lua_setmetatable(L_, -2);
   lua_pop(L_, 1);
