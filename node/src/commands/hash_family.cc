@@ -197,13 +197,9 @@ void HscanCmd(CommandContext& ctx) {
   ScanOptions opts;
   HashValue* h = BeginValueScan<HashValue>(ctx, &cursor, &opts);
   if (h == nullptr) return;
-  int64_t count = opts.count;
-  std::string_view pattern = opts.pattern;
-  bool use_pattern = opts.use_pattern;
   std::vector<std::pair<std::string_view, std::string_view>> found;
-  uint64_t next = h->Scan(cursor, static_cast<size_t>(count), [&](std::string_view f, std::string_view v) {
-    if (!use_pattern || GlobMatch(pattern, f)) found.emplace_back(f, v);
-  });
+  uint64_t next =
+      ScanMatching(*h, cursor, opts, [&](std::string_view f, std::string_view v) { found.emplace_back(f, v); });
   ReplyScanCursor(ctx, next);
   ctx.reply.Array(found.size() * 2);
   for (auto& [f, v] : found) {

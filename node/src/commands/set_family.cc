@@ -425,15 +425,11 @@ void SscanCmd(CommandContext& ctx) {
   ScanOptions opts;
   SetValue* s = BeginValueScan<SetValue>(ctx, &cursor, &opts);
   if (s == nullptr) return;
-  int64_t count = opts.count;
-  std::string_view pattern = opts.pattern;
-  bool use_pattern = opts.use_pattern;
   // Intset members are formatted into a scratch buffer: keep copies only for those.
   std::vector<std::string> owned;
   std::vector<std::string_view> found;
   bool copy = s->is_intset();
-  uint64_t next = s->Scan(cursor, static_cast<size_t>(count), [&](std::string_view m) {
-    if (use_pattern && !GlobMatch(pattern, m)) return;
+  uint64_t next = ScanMatching(*s, cursor, opts, [&](std::string_view m) {
     if (copy) owned.emplace_back(m);
     else found.push_back(m);
   });

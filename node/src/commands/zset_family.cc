@@ -909,14 +909,8 @@ void ZscanCmd(CommandContext& ctx) {
   ScanOptions opts;
   ZSetValue* z = BeginValueScan<ZSetValue>(ctx, &cursor, &opts);
   if (z == nullptr) return;
-  const int64_t count = opts.count;
-  const std::string_view pattern = opts.pattern;
-  const bool use_pattern = opts.use_pattern;
   std::vector<std::pair<std::string_view, double>> found;
-  uint64_t next = z->Scan(cursor, static_cast<size_t>(count), [&](std::string_view m, double s) {
-    if (use_pattern && !GlobMatch(pattern, m)) return;
-    found.emplace_back(m, s);
-  });
+  uint64_t next = ScanMatching(*z, cursor, opts, [&](std::string_view m, double s) { found.emplace_back(m, s); });
   ReplyScanCursor(ctx, next);
   ctx.reply.Array(found.size() * 2);
   for (auto& [m, s] : found) {
