@@ -629,7 +629,7 @@ void MigrateCmd(CommandContext& ctx) {
 // The spec of CLUSTER or one of its subcommands (all in the "cluster" group).
 CommandSpec ClusterSpec(const char* name, int arity, uint32_t flags, CommandHandler h, const char* summary,
                         int first = 0, int last = 0, int step = 0) {
-  return Spec(name, arity, flags, first, last, step, h, nullptr, "cluster", summary);
+  return GroupSpec(name, arity, flags, h, "cluster", summary, first, last, step);
 }
 
 }  // namespace
@@ -653,8 +653,7 @@ void RegisterClusterFamily(CommandRegistry& r) {
       ClusterSpec("cluster|flushslots", 2, adm, ClusterFlushSlots, "Deletes all slots information from a node."),
       ClusterSpec("cluster|forget", 3, adm, ClusterForget, "Removes a node from the nodes table."),
       ClusterSpec("cluster|getkeysinslot", 4, st, ClusterGetKeysInSlot, "Returns the key names in a hash slot."),
-      ClusterSpec("cluster|help", 2, kCmdLoading | st, ClusterHelp,
-          "Returns helpful text about the different subcommands."),
+      HelpSpec("cluster|help", ClusterHelp, "cluster"),
       ClusterSpec("cluster|info", 2, st, ClusterInfo, "Returns information about the state of a node."),
       ClusterSpec("cluster|keyslot", 3, st, ClusterKeySlot, "Returns the hash slot for a key."),
       ClusterSpec("cluster|links", 2, st, ClusterLinks, "Returns a list of all TCP links to and from peer nodes."),

@@ -133,8 +133,7 @@ void RegisterScriptingFamily(CommandRegistry& r) {
                                     "Determines whether server-side Lua scripts exist in the script cache."));
   script.subcommands.push_back(Spec("script|flush", -2, ns, 0, 0, 0, ScriptFlushCmd, nullptr, g,
                                     "Removes all server-side Lua scripts from the script cache."));
-  script.subcommands.push_back(Spec("script|help", 2, ns | kCmdLoading | kCmdStale, 0, 0, 0, ScriptHelpCmd, nullptr, g,
-                                    "Returns helpful text about the different subcommands."));
+  script.subcommands.push_back(HelpSpec("script|help", ScriptHelpCmd, g, ns));
   script.subcommands.push_back(Spec("script|kill", 2, ns | kCmdAllowBusy, 0, 0, 0, ScriptKillCmd, nullptr, g,
                                     "Terminates a server-side Lua script during execution."));
   script.subcommands.push_back(Spec("script|load", 3, ns | kCmdStale, 0, 0, 0, ScriptLoadCmd, nullptr, g,
@@ -155,8 +154,7 @@ void RegisterScriptingFamily(CommandRegistry& r) {
                                       "Returns information about all libraries."));
   function.subcommands.push_back(Spec("function|dump", 2, ns, 0, 0, 0, FunctionDumpCmd, nullptr, g,
                                       "Dumps all libraries into a serialized binary payload."));
-  function.subcommands.push_back(Spec("function|help", 2, ns | kCmdLoading | kCmdStale, 0, 0, 0, FunctionHelpCmd, nullptr, g,
-                                      "Returns helpful text about the different subcommands."));
+  function.subcommands.push_back(HelpSpec("function|help", FunctionHelpCmd, g, ns));
   function.subcommands.push_back(Spec("function|stats", 2, ns | kCmdAllowBusy, 0, 0, 0, FunctionStatsCmd, nullptr, g,
                                       "Returns information about a function during execution."));
   function.subcommands.push_back(Spec("function|kill", 2, ns | kCmdAllowBusy, 0, 0, 0, FunctionKillCmd, nullptr, g,
