@@ -402,16 +402,30 @@ void RpoplpushCmd(CommandContext& ctx) { MoveGeneric(ctx, End::kTail, End::kHead
 
 // ---- blocking ----
 
+// BLPOP/BRPOP/LMPOP/BLMPOP: the first of argv[from..to) that holds a list, its index in *at; null when none
+// does. A key of another type is WRONGTYPE (null with *replied set), except for a blocked client woken up
+// again: it skips the key and keeps waiting.
+ListValue* FirstList(CommandContext& ctx, size_t from, size_t to, size_t* at, bool* replied) {
+  *replied = false;
+  for (size_t j = from; j < to; j++) {
+    Entry* e = ctx.db.FindWrite(ctx.arg(j));
+    if (e == nullptr || (ctx.retry && e->type() != ObjType::kList)) continue;
+    ListValue* l = AsValue<ListValue>(ctx, e);
+    *replied = l == nullptr;
+    *at = j;
+    return l;
+  }
+  return nullptr;
+}
+
 void BlockingPopGeneric(CommandContext& ctx, End end) {
   size_t argc = ctx.argc();
   int64_t timeout_at;
   if (!ParseTimeout(ctx, ctx.arg(argc - 1), &timeout_at)) return;
-  for (size_t j = 1; j + 1 < argc; j++) {
-    std::string_view key = ctx.arg(j);
-    Entry* e = ctx.db.FindWrite(key);
-    if (e == nullptr || (ctx.retry && e->type() != ObjType::kList)) continue;
-    ListValue* l = AsValue<ListValue>(ctx, e);
-    if (l == nullptr) return;
+  size_t at;
+  bool replied;
+  if (ListValue* l = FirstList(ctx, 1, argc - 1, &at, &replied)) {
+    std::string_view key = ctx.arg(at);
     ctx.reply.Array(2);
     ctx.reply.Bulk(key);
     PopReply(ctx, l, end);
@@ -420,6 +434,7 @@ void BlockingPopGeneric(CommandContext& ctx, End end) {
     ctx.PropagateAs({end == End::kHead ? "LPOP" : "RPOP", std::string(key)});
     return;
   }
+  if (replied) return;
   if (!ctx.can_block) {
     ctx.reply.NullArray();
     return;
@@ -514,12 +529,10 @@ void MpopGeneric(CommandContext& ctx, size_t numkeys_idx, bool blocking) {
   int64_t timeout_at = 0;
   if (blocking && !ParseTimeout(ctx, ctx.arg(1), &timeout_at)) return;
 
-  for (size_t j = numkeys_idx + 1; j < where_idx; j++) {
-    std::string_view key = ctx.arg(j);
-    Entry* e = ctx.db.FindWrite(key);
-    if (e == nullptr || (ctx.retry && e->type() != ObjType::kList)) continue;
-    ListValue* l = AsValue<ListValue>(ctx, e);
-    if (l == nullptr) return;
+  size_t at;
+  bool replied;
+  if (ListValue* l = FirstList(ctx, numkeys_idx + 1, where_idx, &at, &replied)) {
+    std::string_view key = ctx.arg(at);
     ctx.reply.Array(2);
     ctx.reply.Bulk(key);
     size_t n = PopRangeReply(ctx, l, end, count);
@@ -528,6 +541,7 @@ void MpopGeneric(CommandContext& ctx, size_t numkeys_idx, bool blocking) {
     ctx.PropagateAs({end == End::kHead ? "LPOP" : "RPOP", std::string(key), Int64ToString(static_cast<int64_t>(n))});
     return;
   }
+  if (replied) return;
   if (!blocking || !ctx.can_block) {
     ctx.reply.NullArray();
     return;
