@@ -96,6 +96,14 @@ TEST_CASE("ErrorTexts: every constant is one upper-case code word, a space and a
     CHECK(r.find_first_of("\r\n") == std::string_view::npos);
     CHECK(seen.insert(r).second);
   }
+  std::set<std::string_view> lua_seen;  // its own set: "wrong number of arguments" is also a config reason
+  for (std::string_view r : err::kAllLuaReasons) {
+    CAPTURE(r);
+    CHECK(!r.empty());
+    CHECK(r.find_first_of("\r\n") == std::string_view::npos);
+    CHECK(lua_seen.insert(r).second);
+    CHECK(err::WithErrCode(r).substr(0, 4) == "ERR ");
+  }
 }
 
 TEST_CASE("ErrorTexts: kAll lists every constant that errors.h declares") {
@@ -109,7 +117,7 @@ TEST_CASE("ErrorTexts: kAll lists every constant that errors.h declares") {
   for (auto it = std::sregex_iterator(text.begin(), text.end(), decl); it != std::sregex_iterator(); ++it) {
     declared++;
   }
-  CHECK(declared == std::size(err::kAll) + std::size(err::kAllConfigReasons));
+  CHECK(declared == std::size(err::kAll) + std::size(err::kAllConfigReasons) + std::size(err::kAllLuaReasons));
 }
 
 TEST_CASE("ErrorTexts: the built texts, byte for byte as redis-server 7.0.15 sends them") {

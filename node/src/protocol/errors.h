@@ -385,6 +385,49 @@ std::string RestoreLibraryExists(std::string_view library);
 // FUNCTION LIST: "ERR Unknown argument x"
 std::string UnknownArgument(std::string_view arg);
 
+
+// Errors raised inside a script by the redis.* functions and the Lua sandbox: the script sees them with the
+// ERR code (WithErrCode), as Redis's luaPushError adds it; EVAL's caller gets them with the script's place.
+namespace lua_reason {
+inline constexpr std::string_view kNoArguments = "Please specify at least one argument for this redis lib call";
+inline constexpr std::string_view kBadArgumentType = "Lua redis lib command arguments must be strings or integers";
+inline constexpr std::string_view kReplyNotConverted = "Reply of the command could not be converted";
+inline constexpr std::string_view kWrongArgsOrType = "wrong number or type of arguments";
+inline constexpr std::string_view kWrongArgCount = "wrong number of arguments";
+inline constexpr std::string_view kLogArgs = "redis.log() requires two arguments or more.";
+inline constexpr std::string_view kLogLevelNotNumber = "First argument must be a number";
+inline constexpr std::string_view kLogLevelInvalid = "Invalid debug level.";
+inline constexpr std::string_view kSetRespArgs = "redis.setresp() requires one argument.";
+inline constexpr std::string_view kSetRespVersion = "RESP version must be 2 or 3.";
+inline constexpr std::string_view kSetReplArgs = "redis.set_repl() requires two arguments.";
+inline constexpr std::string_view kSetReplFlags =
+    "Invalid replication flags. Use REPL_AOF, REPL_REPLICA, REPL_ALL or REPL_NONE.";
+inline constexpr std::string_view kReadonlyTable = "Attempt to modify a readonly table";
+inline constexpr std::string_view kLoadTimeout = "FUNCTION LOAD timeout";
+inline constexpr std::string_view kKilled = "Script killed by user with SCRIPT KILL...";
+inline constexpr std::string_view kRegisterNotLoading =
+    "redis.register_function can only be called on FUNCTION LOAD command";
+inline constexpr std::string_view kRegisterWrongArgs = "wrong arguments given to redis.register_function";
+inline constexpr std::string_view kRegisterKeyNotString =
+    "named argument key given to redis.register_function is not a string";
+inline constexpr std::string_view kRegisterNameNotString =
+    "function_name argument given to redis.register_function must be a string";
+inline constexpr std::string_view kRegisterDescriptionNotString =
+    "description argument given to redis.register_function must be a string";
+inline constexpr std::string_view kRegisterCallbackNotFunction =
+    "callback argument given to redis.register_function must be a function";
+inline constexpr std::string_view kRegisterFlagsNotTable =
+    "flags argument to redis.register_function must be a table representing function flags";
+inline constexpr std::string_view kRegisterUnknownFlag = "unknown flag given";
+inline constexpr std::string_view kRegisterUnknownArgument = "unknown argument given to redis.register_function";
+inline constexpr std::string_view kRegisterNoCallback = "redis.register_function must get a callback argument";
+inline constexpr std::string_view kRegisterArgCount = "wrong number of arguments to redis.register_function";
+inline constexpr std::string_view kRegisterNoName = "redis.register_function must get a function name argument";
+inline constexpr std::string_view kFunctionInLibrary = "Function already exists in the library";
+// luaL_error's format (the Lua position is put in front): the name of the global.
+inline constexpr std::string_view kNoSuchGlobal = "Script attempted to access nonexistent global variable '%s'";
+}  // namespace lua_reason
+
 // Every constant above, for the test that checks their shape.
 inline constexpr std::string_view kAll[] = {
     kSyntax, kWrongType, kNotInteger, kNotFloat, kOverflow, kDecrOverflow, kIncrFloatNaN, kValueNaNOrInf,
@@ -430,6 +473,18 @@ inline constexpr std::string_view kAllConfigReasons[] = {
     config_reason::kNoSuchRename, config_reason::kRenameTargetExists, config_reason::kBadDirective,
     config_reason::kNoAclUsers, config_reason::kNoModules, config_reason::kNoTls,
     config_reason::kUnsupported,
+};
+
+inline constexpr std::string_view kAllLuaReasons[] = {
+    lua_reason::kNoArguments, lua_reason::kBadArgumentType, lua_reason::kReplyNotConverted,
+    lua_reason::kWrongArgsOrType, lua_reason::kWrongArgCount, lua_reason::kLogArgs, lua_reason::kLogLevelNotNumber,
+    lua_reason::kLogLevelInvalid, lua_reason::kSetRespArgs, lua_reason::kSetRespVersion, lua_reason::kSetReplArgs,
+    lua_reason::kSetReplFlags, lua_reason::kReadonlyTable, lua_reason::kLoadTimeout, lua_reason::kKilled,
+    lua_reason::kRegisterNotLoading, lua_reason::kRegisterWrongArgs, lua_reason::kRegisterKeyNotString,
+    lua_reason::kRegisterNameNotString, lua_reason::kRegisterDescriptionNotString,
+    lua_reason::kRegisterCallbackNotFunction, lua_reason::kRegisterFlagsNotTable, lua_reason::kRegisterUnknownFlag,
+    lua_reason::kRegisterUnknownArgument, lua_reason::kRegisterNoCallback, lua_reason::kRegisterArgCount,
+    lua_reason::kRegisterNoName, lua_reason::kFunctionInLibrary, lua_reason::kNoSuchGlobal,
 };
 
 }  // namespace rcs::err

@@ -116,9 +116,13 @@ struct LuaEngine::Callbacks {
     } else {
       final_msg = err::WithErrCode(text);
     }
+    PushFullError(L, final_msg);
+  }
+  // Pushes {err=error}, the error (with its code) as it is.
+  static void PushFullError(lua_State* L, std::string_view error) {
     lua_newtable(L);
     lua_pushstring(L, "err");
-    lua_pushlstring(L, final_msg.data(), final_msg.size());
+    lua_pushlstring(L, error.data(), error.size());
     lua_rawset(L, -3);
   }
 
@@ -128,7 +132,7 @@ struct LuaEngine::Callbacks {
     LuaEngine* e = Engine(L);
     int argc = lua_gettop(L);
     if (argc == 0) {
-      PushError(L, "Please specify at least one argument for this redis lib call");
+      PushError(L, err::lua_reason::kNoArguments);
       return true;
     }
     // Views into the Lua strings, which stay on this call's stack until it returns; a number argument is
@@ -147,12 +151,12 @@ struct LuaEngine::Callbacks {
         const char* p = lua_tolstring(L, j, &len);
         argv.emplace_back(p, len);
       } else {
-        PushError(L, "Lua redis lib command arguments must be strings or integers");
+        PushError(L, err::lua_reason::kBadArgumentType);
         return true;
       }
     }
     if (e->host_ == nullptr) {
-      PushError(L, "Unknown Redis command called from script");
+      PushFullError(L, err::kScriptUnknownCommand);
       return true;
     }
     std::string& reply = e->call_reply_;  // reused: its capacity stays from call to call
@@ -163,7 +167,7 @@ struct LuaEngine::Callbacks {
       return true;
     }
     if (PushRespAsLua(L, reply) == 0) {
-      PushError(L, "Reply of the command could not be converted");
+      PushError(L, err::lua_reason::kReplyNotConverted);
       return true;
     }
     return raise && !reply.empty() && reply[0] == '-';
@@ -179,7 +183,7 @@ struct LuaEngine::Callbacks {
 
   static int ErrorReply(lua_State* L) {
     if (lua_gettop(L) != 1 || lua_type(L, 1) != LUA_TSTRING) {
-      PushError(L, "wrong number or type of arguments");
+      PushError(L, err::lua_reason::kWrongArgsOrType);
       return 1;
     }
     size_t len = 0;
@@ -195,7 +199,7 @@ struct LuaEngine::Callbacks {
   }
   static int StatusReply(lua_State* L) {
     if (lua_gettop(L) != 1 || lua_type(L, 1) != LUA_TSTRING) {
-      PushError(L, "wrong number or type of arguments");
+      PushError(L, err::lua_reason::kWrongArgsOrType);
       return 1;
     }
     lua_newtable(L);
@@ -206,7 +210,7 @@ struct LuaEngine::Callbacks {
   }
   static bool Sha1Work(lua_State* L) {
     if (lua_gettop(L) != 1) {
-      PushError(L, "wrong number of arguments");
+      PushError(L, err::lua_reason::kWrongArgCount);
       return true;
     }
     size_t len = 0;
@@ -222,16 +226,16 @@ struct LuaEngine::Callbacks {
   static bool LogWork(lua_State* L) {
     int argc = lua_gettop(L);
     if (argc < 2) {
-      PushError(L, "redis.log() requires two arguments or more.");
+      PushError(L, err::lua_reason::kLogArgs);
       return true;
     }
     if (!lua_isnumber(L, 1)) {
-      PushError(L, "First argument must be a number");
+      PushError(L, err::lua_reason::kLogLevelNotNumber);
       return true;
     }
     int level = static_cast<int>(lua_tonumber(L, 1));
     if (level < 0 || level > 3) {
-      PushError(L, "Invalid debug level.");
+      PushError(L, err::lua_reason::kLogLevelInvalid);
       return true;
     }
     std::string msg;
@@ -252,12 +256,12 @@ struct LuaEngine::Callbacks {
   }
   static int SetResp(lua_State* L) {
     if (lua_gettop(L) != 1) {
-      PushError(L, "redis.setresp() requires one argument.");
+      PushError(L, err::lua_reason::kSetRespArgs);
       return lua_error(L);
     }
     int v = static_cast<int>(lua_tonumber(L, 1));
     if (v != 2 && v != 3) {
-      PushError(L, "RESP version must be 2 or 3.");
+      PushError(L, err::lua_reason::kSetRespVersion);
       return lua_error(L);
     }
     Engine(L)->resp_ = v;
@@ -265,12 +269,12 @@ struct LuaEngine::Callbacks {
   }
   static int SetRepl(lua_State* L) {
     if (lua_gettop(L) != 1) {
-      PushError(L, "redis.set_repl() requires two arguments.");
+      PushError(L, err::lua_reason::kSetReplArgs);
       return lua_error(L);
     }
     int flags = static_cast<int>(lua_tonumber(L, 1));
     if ((flags & ~3) != 0) {
-      PushError(L, "Invalid replication flags. Use REPL_AOF, REPL_REPLICA, REPL_ALL or REPL_NONE.");
+      PushError(L, err::lua_reason::kSetReplFlags);
       return lua_error(L);
     }
     LuaEngine* e = Engine(L);
@@ -313,7 +317,7 @@ struct LuaEngine::Callbacks {
         break;
       }
       default:
-        return luaL_error(L, "wrong number of arguments");
+        return luaL_error(L, "%s", err::lua_reason::kWrongArgCount.data());
     }
     return 1;
   }
@@ -325,9 +329,9 @@ struct LuaEngine::Callbacks {
   // Globals are read-only and missing ones are an error.
   static int GlobalIndex(lua_State* L) {
     const char* name = lua_tostring(L, 2);
-    return luaL_error(L, "Script attempted to access nonexistent global variable '%s'", name ? name : "?");
+    return luaL_error(L, err::lua_reason::kNoSuchGlobal.data(), name ? name : "?");
   }
-  static int GlobalNewIndex(lua_State* L) { return luaL_error(L, "Attempt to modify a readonly table"); }
+  static int GlobalNewIndex(lua_State* L) { return luaL_error(L, "%s", err::lua_reason::kReadonlyTable.data()); }
 
   // Error handler: a string error becomes {err='ERR '..msg}; where it happened (the Lua code calling a
   // C function such as redis.call or error) goes into source/line.
@@ -365,15 +369,15 @@ struct LuaEngine::Callbacks {
   static void Hook(lua_State* L, lua_Debug*) {
     LuaEngine* e = Engine(L);
     bool stop = false;
-    const char* why = nullptr;
+    std::string_view why;
     if (e->loading_library_) {
       if (MonotonicMs() - e->load_start_ms_ > kLoadTimeoutMs) {
         stop = true;
-        why = "FUNCTION LOAD timeout";
+        why = err::lua_reason::kLoadTimeout;
       }
     } else if (e->host_ != nullptr && e->host_->Interrupted()) {
       stop = true;
-      why = "Script killed by user with SCRIPT KILL...";
+      why = err::lua_reason::kKilled;
     }
     if (!stop) return;
     // Keep raising on every line until the script is out (a pcall in the script must not swallow it).
@@ -387,7 +391,7 @@ struct LuaEngine::Callbacks {
   static bool RegisterWork(lua_State* L) {
     LuaEngine* e = Engine(L);
     if (!e->loading_library_ || e->pending_out_ == nullptr) {
-      PushError(L, "redis.register_function can only be called on FUNCTION LOAD command");
+      PushError(L, err::lua_reason::kRegisterNotLoading);
       return true;
     }
     RegisteredFunction f;
@@ -395,7 +399,7 @@ struct LuaEngine::Callbacks {
     int fn_index = 0;
     if (argc == 2) {
       if (lua_type(L, 1) != LUA_TSTRING || lua_type(L, 2) != LUA_TFUNCTION) {
-        PushError(L, "wrong arguments given to redis.register_function");
+        PushError(L, err::lua_reason::kRegisterWrongArgs);
         return true;
       }
       f.name = lua_tostring(L, 1);
@@ -405,32 +409,32 @@ struct LuaEngine::Callbacks {
       lua_pushnil(L);
       while (lua_next(L, 1) != 0) {
         if (lua_type(L, -2) != LUA_TSTRING) {
-          PushError(L, "named argument key given to redis.register_function is not a string");
+          PushError(L, err::lua_reason::kRegisterKeyNotString);
           return true;
         }
         std::string key = lua_tostring(L, -2);
         if (key == "function_name") {
           if (lua_type(L, -1) != LUA_TSTRING) {
-            PushError(L, "function_name argument given to redis.register_function must be a string");
+            PushError(L, err::lua_reason::kRegisterNameNotString);
             return true;
           }
           f.name = lua_tostring(L, -1);
         } else if (key == "description") {
           if (lua_type(L, -1) != LUA_TSTRING) {
-            PushError(L, "description argument given to redis.register_function must be a string");
+            PushError(L, err::lua_reason::kRegisterDescriptionNotString);
             return true;
           }
           f.description = lua_tostring(L, -1);
         } else if (key == "callback") {
           if (lua_type(L, -1) != LUA_TFUNCTION) {
-            PushError(L, "callback argument given to redis.register_function must be a function");
+            PushError(L, err::lua_reason::kRegisterCallbackNotFunction);
             return true;
           }
           lua_pushvalue(L, -1);
           lua_replace(L, 2);
         } else if (key == "flags") {
           if (lua_type(L, -1) != LUA_TTABLE) {
-            PushError(L, "flags argument to redis.register_function must be a table representing function flags");
+            PushError(L, err::lua_reason::kRegisterFlagsNotTable);
             return true;
           }
           int ft = lua_gettop(L);
@@ -443,41 +447,40 @@ struct LuaEngine::Callbacks {
             const char* name = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : nullptr;
             if (name == nullptr || !ParseFlagName(name, &f.flags)) {
               lua_pop(L, 1);
-              PushError(L, "unknown flag given");
+              PushError(L, err::lua_reason::kRegisterUnknownFlag);
               return true;
             }
             lua_pop(L, 1);
           }
         } else {
-          PushError(L, "unknown argument given to redis.register_function");
+          PushError(L, err::lua_reason::kRegisterUnknownArgument);
           return true;
         }
         lua_pop(L, 1);
       }
       if (lua_type(L, 2) != LUA_TFUNCTION) {
-        PushError(L, "redis.register_function must get a callback argument");
+        PushError(L, err::lua_reason::kRegisterNoCallback);
         return true;
       }
       fn_index = 2;
     } else {
-      PushError(L, "wrong number of arguments to redis.register_function");
+      PushError(L, err::lua_reason::kRegisterArgCount);
       return true;
     }
     if (f.name.empty()) {
-      PushError(L, "redis.register_function must get a function name argument");
+      PushError(L, err::lua_reason::kRegisterNoName);
       return true;
     }
     for (char ch : f.name) {
       if (!(isalnum(static_cast<unsigned char>(ch)) || ch == '_')) {
         // (Redis 7.0 words it so for function names too.)
-        PushError(L, "Library names can only contain letters, numbers, or underscores(_) and must be at least one "
-                     "character long");
+        PushFullError(L, err::kLibraryBadName);
         return true;
       }
     }
     for (const auto& other : *e->pending_out_) {
       if (other.name == f.name) {
-        PushError(L, "Function already exists in the library");
+        PushError(L, err::lua_reason::kFunctionInLibrary);
         return true;
       }
     }
