@@ -1,4 +1,4 @@
-// Numbers of the Redis this node answers as, written once: the version it reports (INFO, LOLWUT, the Lua
+// Numbers of the Redis this node answers as, written once: the version it reports (INFO, HELLO, the Lua
 // redis.REDIS_VERSION constants) and the cluster bus port offset that peers and redis-cli assume.
 // The slot count is kClusterSlots in base/crc16.h, next to the hash that produces slots.
 #pragma once
