@@ -10,6 +10,7 @@
 #include "base/crc16.h"
 #include "base/file_util.h"
 #include "base/hash.h"
+#include "base/random.h"
 #include "base/strutil.h"
 
 using namespace rcs;
@@ -148,4 +149,23 @@ TEST_CASE("WriteFileAtomic replaces the file whole; a failed write leaves no tem
   CHECK(DirName("/a/b/c") == "/a/b");
   CHECK(DirName("/c") == "/");
   CHECK(DirName("c") == ".");
+}
+
+TEST_CASE("Random: picks stay in range, distinct picks are distinct, secure bytes differ between calls") {
+  FastRandom& rng = ThreadRandom();
+  CHECK(&rng == &ThreadRandom());  // one generator per thread
+  for (int i = 0; i < 1000; i++) CHECK(rng.Below(7) < 7);
+  FastRandom a(42), b(42);
+  CHECK(a.Next() == b.Next());  // seeded: reproducible
+  for (size_t k : {size_t{1}, size_t{3}, size_t{60}, size_t{100}}) {  // single, sparse, dense, all
+    std::vector<uint32_t> idx;
+    PickDistinctIndices(100, k, rng, &idx);
+    CHECK(idx.size() == k);
+    CHECK(std::set<uint32_t>(idx.begin(), idx.end()).size() == k);
+    for (uint32_t i : idx) CHECK(i < 100);
+  }
+  CHECK(SecureRandom64() != SecureRandom64());
+  std::string odd = RandomHex(7);
+  CHECK(odd.size() == 7);
+  CHECK(odd.find_first_not_of("0123456789abcdef") == std::string::npos);
 }

@@ -3,11 +3,13 @@
 #include <doctest/doctest.h>
 
 #include <cctype>
+#include <filesystem>
 #include <fstream>
 #include <regex>
 #include <set>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include "protocol/errors.h"
 
@@ -25,6 +27,60 @@ bool WellFormed(std::string_view e) {
   return e.find_first_of("\r\n") == std::string_view::npos;
 }
 
+// The string literals of C++ source text, without comments; raw strings and character literals are skipped
+// over correctly enough for this tree (no literal here spans lines except raw strings).
+std::vector<std::string> StringLiterals(std::string_view src) {
+  std::vector<std::string> out;
+  size_t i = 0;
+  while (i < src.size()) {
+    char c = src[i];
+    if (c == '/' && i + 1 < src.size() && src[i + 1] == '/') {
+      i = src.find('\n', i);
+      if (i == std::string_view::npos) break;
+    } else if (c == '/' && i + 1 < src.size() && src[i + 1] == '*') {
+      i = src.find("*/", i + 2);
+      if (i == std::string_view::npos) break;
+      i += 2;
+    } else if (c == 'R' && i + 1 < src.size() && src[i + 1] == '"' &&
+               (i == 0 || !(std::isalnum(static_cast<unsigned char>(src[i - 1])) || src[i - 1] == '_'))) {
+      size_t open = src.find('(', i + 2);
+      if (open == std::string_view::npos) break;
+      std::string close = ")" + std::string(src.substr(i + 2, open - i - 2)) + "\"";
+      size_t end = src.find(close, open + 1);
+      if (end == std::string_view::npos) break;
+      out.emplace_back(src.substr(open + 1, end - open - 1));
+      i = end + close.size();
+    } else if (c == '"' || c == '\'') {
+      std::string lit;
+      size_t j = i + 1;
+      while (j < src.size() && src[j] != c) {
+        if (src[j] == '\\' && j + 1 < src.size()) lit += src[j++];
+        lit += src[j++];
+      }
+      if (c == '"') out.push_back(lit);
+      i = j + 1;
+    } else {
+      i++;
+    }
+  }
+  return out;
+}
+
+// The literals that look like a client-visible error reply: "<CODE> ..." or "-<CODE> ..." for a code that some
+// error in errors.h (or a redirect) starts with.
+std::vector<std::string> ErrorLikeLiterals(std::string_view src) {
+  std::set<std::string, std::less<>> codes = {"MOVED", "ASK"};
+  for (std::string_view e : err::kAll) codes.emplace(e.substr(0, e.find(' ')));
+  std::vector<std::string> found;
+  for (const std::string& lit : StringLiterals(src)) {
+    std::string_view v = lit;
+    if (!v.empty() && v[0] == '-') v.remove_prefix(1);
+    size_t sp = v.find(' ');
+    if (sp != std::string_view::npos && codes.count(v.substr(0, sp))) found.push_back(lit);
+  }
+  return found;
+}
+
 }  // namespace
 
 TEST_CASE("ErrorTexts: every constant is one upper-case code word, a space and a line of text, once") {
@@ -40,6 +96,14 @@ TEST_CASE("ErrorTexts: every constant is one upper-case code word, a space and a
     CHECK(r.find_first_of("\r\n") == std::string_view::npos);
     CHECK(seen.insert(r).second);
   }
+  std::set<std::string_view> lua_seen;  // its own set: "wrong number of arguments" is also a config reason
+  for (std::string_view r : err::kAllLuaReasons) {
+    CAPTURE(r);
+    CHECK(!r.empty());
+    CHECK(r.find_first_of("\r\n") == std::string_view::npos);
+    CHECK(lua_seen.insert(r).second);
+    CHECK(err::WithErrCode(r).substr(0, 4) == "ERR ");
+  }
 }
 
 TEST_CASE("ErrorTexts: kAll lists every constant that errors.h declares") {
@@ -53,7 +117,7 @@ TEST_CASE("ErrorTexts: kAll lists every constant that errors.h declares") {
   for (auto it = std::sregex_iterator(text.begin(), text.end(), decl); it != std::sregex_iterator(); ++it) {
     declared++;
   }
-  CHECK(declared == std::size(err::kAll) + std::size(err::kAllConfigReasons));
+  CHECK(declared == std::size(err::kAll) + std::size(err::kAllConfigReasons) + std::size(err::kAllLuaReasons));
 }
 
 TEST_CASE("ErrorTexts: the built texts, byte for byte as redis-server 7.0.15 sends them") {
@@ -84,14 +148,64 @@ TEST_CASE("ErrorTexts: the built texts, byte for byte as redis-server 7.0.15 sen
   CHECK(err::Redirect(false, 3999, "127.0.0.1", 6381) == "MOVED 3999 127.0.0.1:6381");
   CHECK(err::Redirect(true, 0, "10.0.0.2", 7000) == "ASK 0 10.0.0.2:7000");
   CHECK(err::ProtoExpectedDollar('x') == "ERR Protocol error: expected '$', got 'x'");
+  CHECK(err::LibraryExists("lib") == "ERR Library 'lib' already exists");
+  CHECK(err::RestoreLibraryExists("lib") == "ERR Library lib already exists");
+  CHECK(err::EngineNotFound("py") == "ERR Engine 'py' not found");
+  // The Lua message is cut to 100 bytes, as Redis's luaCallFunction does.
+  CHECK(err::ScriptRunFailed("f_abc", std::string(150, 'm')) ==
+        "ERR Error running script f_abc, " + std::string(100, 'm'));
   for (const std::string& e :
        {err::UnknownNode("abc"), err::DontKnowNode("abc"), err::InvalidBasePort("x"), err::InvalidBusPort("x"),
         err::InvalidNodeAddress("h", "1"), err::SlotRangeReversed(2, 1), err::SlotBusy(1), err::SlotUnassigned(1),
         err::SlotRepeated(1), err::NotSlotOwner(1), err::AlreadySlotOwner(1), err::SlotHasKeys(1),
         err::InvalidConfigEpoch(-1), err::SaveConfigFailed("x"), err::TargetError("ERR x"),
         err::UnrecognizedReplconf("x"), err::BadClientAttr("lib-name"), err::UnrecognizedOption("x"),
-        err::UnsupportedOption("x"), err::AtLeastOneKey("zunionstore"), err::InvalidExpireTime("set")}) {
+        err::UnsupportedOption("x"), err::AtLeastOneKey("zunionstore"), err::InvalidExpireTime("set"),
+        err::WithErrCode("x"), err::ShebangBadEngine("#!py"), err::ShebangBadOption("x"), err::ShebangBadFlag("x"),
+        err::ScriptCompileFailed("x"), err::ScriptRunFailed("f", "x"), err::FunctionCompileFailed("x"),
+        err::FunctionRegisterFailed("x"), err::EngineNotFound("py"), err::InvalidLibraryMetadata("x"),
+        err::LibraryExists("lib"), err::FunctionExists("f"), err::UnknownOptionGiven("x"),
+        err::RestoreLibraryExists("lib"), err::UnknownArgument("x")}) {
     CAPTURE(e);
     CHECK(WellFormed(e));
   }
+}
+
+TEST_CASE("ErrorTexts: the source scan finds error literals in code and not in comments") {
+  const char* sample = R"src(
+    // reply.Error("ERR not this one, a comment");
+    /* "WRONGTYPE nor this" */
+    reply.Error("ERR built in place: " + x);
+    reply.Error(ok ? "ok" : "-NOSCRIPT No matching script");
+    char q = '"'; std::string t = "ERRORS are fine", u = "BUSY";
+    auto r = R"x(CLUSTERDOWN raw)x";
+    if (line.rfind("-NOAUTH", 0) == 0) {}
+  )src";
+  std::vector<std::string> found = ErrorLikeLiterals(sample);
+  REQUIRE(found.size() == 3);
+  CHECK(found[0] == "ERR built in place: ");
+  CHECK(found[1] == "-NOSCRIPT No matching script");
+  CHECK(found[2] == "CLUSTERDOWN raw");
+}
+
+TEST_CASE("ErrorTexts: no error reply is written in place outside protocol/errors.h and errors.cc") {
+  namespace fs = std::filesystem;
+  const fs::path root = fs::path(RCS_SOURCE_DIR) / "node" / "src";
+  REQUIRE(fs::is_directory(root));
+  size_t files = 0;
+  for (const auto& entry : fs::recursive_directory_iterator(root)) {
+    const fs::path& p = entry.path();
+    if (!entry.is_regular_file() || (p.extension() != ".cc" && p.extension() != ".h")) continue;
+    if (p.parent_path().filename() == "protocol" && p.stem() == "errors") continue;
+    files++;
+    std::ifstream in(p);
+    REQUIRE(in.good());
+    std::stringstream ss;
+    ss << in.rdbuf();
+    for (const std::string& lit : ErrorLikeLiterals(ss.str())) {
+      CAPTURE(p.string());
+      FAIL_CHECK("error text built in place (move it to protocol/errors.h): \"" << lit << "\"");
+    }
+  }
+  CHECK(files > 50);
 }

@@ -13,13 +13,13 @@ namespace {
 std::atomic<int64_t> g_used{0};
 std::atomic<int64_t> g_peak{0};
 
-inline void Add(void* p) {
+inline void CountAllocated(void* p) {
   if (p == nullptr) return;
   int64_t now = g_used.fetch_add(static_cast<int64_t>(malloc_usable_size(p)), std::memory_order_relaxed) +
                 static_cast<int64_t>(malloc_usable_size(p));
   if (now > g_peak.load(std::memory_order_relaxed)) g_peak.store(now, std::memory_order_relaxed);
 }
-inline void Sub(void* p) {
+inline void CountFreed(void* p) {
   if (p == nullptr) return;
   g_used.fetch_sub(static_cast<int64_t>(malloc_usable_size(p)), std::memory_order_relaxed);
 }
@@ -42,21 +42,21 @@ int64_t ProcessRssBytes() {
 void* CountedMalloc(size_t n) {
   void* p = malloc(n);
   if (p == nullptr) throw std::bad_alloc();
-  Add(p);
+  CountAllocated(p);
   return p;
 }
 void* CountedRealloc(void* p, size_t n) {
-  Sub(p);
+  CountFreed(p);
   void* q = realloc(p, n);
   if (q == nullptr) {
-    Add(p);
+    CountAllocated(p);
     throw std::bad_alloc();
   }
-  Add(q);
+  CountAllocated(q);
   return q;
 }
 void CountedFree(void* p) {
-  Sub(p);
+  CountFreed(p);
   free(p);
 }
 size_t AllocationSize(void* p) { return malloc_usable_size(p); }

@@ -1,15 +1,10 @@
 #include "base/hash.h"
 
-#include <chrono>
-#include <random>
+#include "base/random.h"
 
 namespace rcs {
 
-uint64_t RandomHashSeed() {
-  std::random_device rd;
-  return (static_cast<uint64_t>(rd()) << 32) ^ rd() ^
-         static_cast<uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count());
-}
+uint64_t RandomHashSeed() { return SecureRandom64(); }
 
 namespace {
 const uint64_t g_process_seed = RandomHashSeed();

@@ -59,7 +59,7 @@ inline uint64_t KeyedHash(std::string_view key, uint64_t seed) {
   return Fold(h ^ kK0, key.size() ^ kK1);
 }
 
-// A fresh secret seed (std::random_device mixed with the steady clock).
+// A fresh secret seed (from the kernel: SecureRandom64 in base/random.h).
 uint64_t RandomHashSeed();
 
 // KeyedHash with one seed chosen at process start (for tables that have no seed of their own).

@@ -6,7 +6,6 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <random>
 
 namespace rcs {
 
@@ -233,14 +232,5 @@ void InfoField(std::string* out, std::string_view name, std::string_view value) 
 }
 
 void InfoField(std::string* out, std::string_view name, int64_t value) { InfoField(out, name, std::to_string(value)); }
-
-std::string RandomHex(size_t n) {
-  static const char* hex = "0123456789abcdef";
-  std::random_device rd;
-  std::mt19937_64 gen((static_cast<uint64_t>(rd()) << 32) ^ rd());
-  std::string s(n, '0');
-  for (auto& ch : s) ch = hex[gen() & 15];
-  return s;
-}
 
 }  // namespace rcs

@@ -35,7 +35,6 @@ void InfoField(std::string* out, std::string_view name, std::string_view value);
 void InfoField(std::string* out, std::string_view name, int64_t value);
 
 // `n` random lowercase hex digits from a freshly seeded generator (run ids, replication ids).
-std::string RandomHex(size_t n);
 
 // Constant-time comparison for secrets: time depends only on the lengths' maximum, not on where they differ.
 bool SecureEquals(std::string_view a, std::string_view b);

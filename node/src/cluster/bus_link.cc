@@ -14,7 +14,7 @@ namespace rcs::cluster {
 
 Status Cluster::Listen() {
   const Config& cfg = server_->config();
-  int bus = cfg.cluster_port ? cfg.cluster_port : cfg.port + 10000;
+  int bus = BusPort(cfg);
   if (bus > 65535) return Status::Error("Redis port number too high. Cluster communication port is 10,000 port numbers higher than your Redis port.");
   // The bus listens on the first IPv4 address the node binds to (every IPv4 address when none is given).
   std::string addr = "*";

@@ -18,11 +18,6 @@
 
 namespace rcs::cluster {
 
-std::mt19937& Rng() {
-  static std::mt19937 rng(std::random_device{}());
-  return rng;
-}
-
 Cluster::Cluster(Server* server) : server_(server), repl_(MakeReplicationLink(*server)) {}
 
 Cluster::~Cluster() {
@@ -79,8 +74,7 @@ void Cluster::ApplyAnnounce() {
   const Config& cfg = server_->config();
   ClusterNode* me = state_.myself();
   me->port = cfg.cluster_announce_port ? cfg.cluster_announce_port : cfg.port;
-  int bus = cfg.cluster_port ? cfg.cluster_port : cfg.port + 10000;
-  me->cport = cfg.cluster_announce_bus_port ? cfg.cluster_announce_bus_port : bus;
+  me->cport = cfg.cluster_announce_bus_port ? cfg.cluster_announce_bus_port : BusPort(cfg);
   if (!cfg.cluster_announce_ip.empty()) me->ip = cfg.cluster_announce_ip;
   me->hostname = cfg.cluster_announce_hostname;
 }

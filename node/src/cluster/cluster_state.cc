@@ -5,8 +5,8 @@
 
 #include <cstdio>
 #include <cstring>
-#include <random>
 
+#include "base/random.h"
 #include "base/strutil.h"
 
 namespace rcs::cluster {
@@ -205,13 +205,7 @@ std::string ClusterState::NodesText(int64_t now_ms) const {
   return out;
 }
 
-std::string RandomNodeId() {
-  static std::mt19937_64 rng(std::random_device{}());
-  static const char* hex = "0123456789abcdef";
-  std::string id(kNodeIdLen, '0');
-  for (int i = 0; i < kNodeIdLen; i++) id[i] = hex[rng() & 15];
-  return id;
-}
+std::string RandomNodeId() { return RandomHex(kNodeIdLen); }
 
 bool IsValidNodeId(std::string_view id) {
   if (id.size() != kNodeIdLen) return false;

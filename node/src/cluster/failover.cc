@@ -98,7 +98,7 @@ void Cluster::HandleReplicaFailover() {
     } else {
       failover_auth_rank_ = MyReplicaRank();
       int64_t random_max = std::max<int64_t>(ElectionFixedDelayMs(timeout), 1);
-      int64_t random_part = static_cast<int64_t>(Rng()() % static_cast<uint64_t>(random_max + 1));
+      int64_t random_part = static_cast<int64_t>(ThreadRandom().Below(static_cast<uint64_t>(random_max + 1)));
       failover_auth_time_ = now + ElectionDelayMs(timeout, failover_auth_rank_, random_part);
       LogNotice("Start of election delayed for " + std::to_string(failover_auth_time_ - now) + " milliseconds (rank #" +
                 std::to_string(failover_auth_rank_) + ", offset " + std::to_string(repl_->ReplicationOffset()) + ").");

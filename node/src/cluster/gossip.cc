@@ -494,7 +494,7 @@ void Cluster::PingAndDetectFailures(int64_t now) {
   if (cron_iteration_ % 10 == 0 && !nodes.empty()) {
     ClusterNode* pick = nullptr;
     for (int i = 0; i < 5; i++) {
-      ClusterNode* n = nodes[Rng()() % nodes.size()];
+      ClusterNode* n = nodes[ThreadRandom().Below(nodes.size())];
       Link* l = OutboundOf(n->id);
       if (n->is(kNodeMyself) || n->is(kNodeHandshake) || l == nullptr || l->conn.connecting() || n->ping_sent_ms != 0) continue;
       if (pick == nullptr || n->pong_received_ms < pick->pong_received_ms) pick = n;

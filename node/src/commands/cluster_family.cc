@@ -4,6 +4,7 @@
 #include <cstring>
 #include <set>
 
+#include "base/redis_compat.h"
 #include "base/strutil.h"
 #include "cluster/cluster.h"
 #include "keyspace/dump.h"
@@ -195,7 +196,7 @@ void ClusterMeet(CommandContext& ctx) {
       return ctx.reply.Error(err::InvalidBusPort(ctx.arg(4)));
     }
   } else {
-    cport = port + 10000;
+    cport = port + kClusterBusPortOffset;
   }
   if (port < 0 || port > 65535 || cport < 0 || cport > 65535 ||
       !cl->Meet(std::string(ctx.arg(2)), static_cast<int>(port), static_cast<int>(cport)).ok()) {
@@ -625,54 +626,61 @@ void MigrateCmd(CommandContext& ctx) {
   ctx.reply.Ok();
 }
 
-CommandSpec Sub(const char* name, int arity, uint32_t flags, CommandHandler h, const char* summary, int first = 0,
-                int last = 0, int step = 0) {
-  return Spec(name, arity, flags, first, last, step, h, nullptr, "cluster", summary);
+// The spec of CLUSTER or one of its subcommands (all in the "cluster" group).
+CommandSpec ClusterSpec(const char* name, int arity, uint32_t flags, CommandHandler h, const char* summary,
+                        int first = 0, int last = 0, int step = 0) {
+  return GroupSpec(name, arity, flags, h, "cluster", summary, first, last, step);
 }
 
 }  // namespace
 
 void RegisterClusterFamily(CommandRegistry& r) {
   const uint32_t adm = kCmdAdmin | kCmdStale | kCmdNoScript, st = kCmdStale, fast = kCmdFast;
-  CommandSpec c = Sub("cluster", -2, 0, ClusterContainer, "A container for Redis Cluster commands.");
+  CommandSpec c = ClusterSpec("cluster", -2, 0, ClusterContainer, "A container for Redis Cluster commands.");
   c.subcommands = {
-      Sub("cluster|addslots", -3, adm, ClusterAddSlots, "Assigns new hash slots to a node."),
-      Sub("cluster|addslotsrange", -4, adm, ClusterAddSlotsRange, "Assigns new hash slot ranges to a node."),
-      Sub("cluster|bumpepoch", 2, adm, ClusterBumpEpoch, "Advances the cluster config epoch."),
-      Sub("cluster|count-failure-reports", 3, adm, ClusterCountFailureReports,
+      ClusterSpec("cluster|addslots", -3, adm, ClusterAddSlots, "Assigns new hash slots to a node."),
+      ClusterSpec("cluster|addslotsrange", -4, adm, ClusterAddSlotsRange, "Assigns new hash slot ranges to a node."),
+      ClusterSpec("cluster|bumpepoch", 2, adm, ClusterBumpEpoch, "Advances the cluster config epoch."),
+      ClusterSpec("cluster|count-failure-reports", 3, adm, ClusterCountFailureReports,
           "Returns the number of active failure reports active for a node."),
-      Sub("cluster|countkeysinslot", 3, st, ClusterCountKeysInSlot, "Returns the number of keys in a hash slot."),
-      Sub("cluster|delslots", -3, adm, ClusterDelSlots, "Sets hash slots as unbound for a node."),
-      Sub("cluster|delslotsrange", -4, adm, ClusterDelSlotsRange, "Sets hash slot ranges as unbound for a node."),
-      Sub("cluster|failover", -2, adm, ClusterFailover, "Forces a replica to perform a manual failover of its master."),
-      Sub("cluster|flushslots", 2, adm, ClusterFlushSlots, "Deletes all slots information from a node."),
-      Sub("cluster|forget", 3, adm, ClusterForget, "Removes a node from the nodes table."),
-      Sub("cluster|getkeysinslot", 4, st, ClusterGetKeysInSlot, "Returns the key names in a hash slot."),
-      Sub("cluster|help", 2, kCmdLoading | st, ClusterHelp, "Returns helpful text about the different subcommands."),
-      Sub("cluster|info", 2, st, ClusterInfo, "Returns information about the state of a node."),
-      Sub("cluster|keyslot", 3, st, ClusterKeySlot, "Returns the hash slot for a key."),
-      Sub("cluster|links", 2, st, ClusterLinks, "Returns a list of all TCP links to and from peer nodes."),
-      Sub("cluster|meet", -4, adm, ClusterMeet, "Forces a node to handshake with another node."),
-      Sub("cluster|myid", 2, st, ClusterMyId, "Returns the ID of a node."),
-      Sub("cluster|myshardid", 2, st, ClusterMyShardId, "Returns the shard ID of a node."),
-      Sub("cluster|nodes", 2, st, ClusterNodes, "Returns the cluster configuration for a node."),
-      Sub("cluster|replicas", 3, adm, ClusterReplicas, "Lists the replica nodes of a master node."),
-      Sub("cluster|slaves", 3, adm, ClusterReplicas, "Lists the replica nodes of a master node."),
-      Sub("cluster|replicate", 3, adm, ClusterReplicate, "Configure a node as replica of a master node."),
-      Sub("cluster|reset", -2, adm, ClusterReset, "Resets a node."),
-      Sub("cluster|saveconfig", 2, adm, ClusterSaveConfig, "Forces a node to save the cluster configuration to disk."),
-      Sub("cluster|set-config-epoch", 3, adm, ClusterSetConfigEpoch, "Sets the configuration epoch for a new node."),
-      Sub("cluster|setslot", -4, adm, ClusterSetSlot, "Binds a hash slot to a node."),
-      Sub("cluster|shards", 2, st, ClusterShards, "Returns the mapping of cluster slots to shards."),
-      Sub("cluster|slots", 2, st, ClusterSlots, "Returns the mapping of cluster slots to nodes."),
+      ClusterSpec("cluster|countkeysinslot", 3, st, ClusterCountKeysInSlot,
+          "Returns the number of keys in a hash slot."),
+      ClusterSpec("cluster|delslots", -3, adm, ClusterDelSlots, "Sets hash slots as unbound for a node."),
+      ClusterSpec("cluster|delslotsrange", -4, adm, ClusterDelSlotsRange,
+          "Sets hash slot ranges as unbound for a node."),
+      ClusterSpec("cluster|failover", -2, adm, ClusterFailover,
+          "Forces a replica to perform a manual failover of its master."),
+      ClusterSpec("cluster|flushslots", 2, adm, ClusterFlushSlots, "Deletes all slots information from a node."),
+      ClusterSpec("cluster|forget", 3, adm, ClusterForget, "Removes a node from the nodes table."),
+      ClusterSpec("cluster|getkeysinslot", 4, st, ClusterGetKeysInSlot, "Returns the key names in a hash slot."),
+      HelpSpec("cluster|help", ClusterHelp, "cluster"),
+      ClusterSpec("cluster|info", 2, st, ClusterInfo, "Returns information about the state of a node."),
+      ClusterSpec("cluster|keyslot", 3, st, ClusterKeySlot, "Returns the hash slot for a key."),
+      ClusterSpec("cluster|links", 2, st, ClusterLinks, "Returns a list of all TCP links to and from peer nodes."),
+      ClusterSpec("cluster|meet", -4, adm, ClusterMeet, "Forces a node to handshake with another node."),
+      ClusterSpec("cluster|myid", 2, st, ClusterMyId, "Returns the ID of a node."),
+      ClusterSpec("cluster|myshardid", 2, st, ClusterMyShardId, "Returns the shard ID of a node."),
+      ClusterSpec("cluster|nodes", 2, st, ClusterNodes, "Returns the cluster configuration for a node."),
+      ClusterSpec("cluster|replicas", 3, adm, ClusterReplicas, "Lists the replica nodes of a master node."),
+      ClusterSpec("cluster|slaves", 3, adm, ClusterReplicas, "Lists the replica nodes of a master node."),
+      ClusterSpec("cluster|replicate", 3, adm, ClusterReplicate, "Configure a node as replica of a master node."),
+      ClusterSpec("cluster|reset", -2, adm, ClusterReset, "Resets a node."),
+      ClusterSpec("cluster|saveconfig", 2, adm, ClusterSaveConfig,
+          "Forces a node to save the cluster configuration to disk."),
+      ClusterSpec("cluster|set-config-epoch", 3, adm, ClusterSetConfigEpoch,
+          "Sets the configuration epoch for a new node."),
+      ClusterSpec("cluster|setslot", -4, adm, ClusterSetSlot, "Binds a hash slot to a node."),
+      ClusterSpec("cluster|shards", 2, st, ClusterShards, "Returns the mapping of cluster slots to shards."),
+      ClusterSpec("cluster|slots", 2, st, ClusterSlots, "Returns the mapping of cluster slots to nodes."),
   };
   r.Add(std::move(c));
-  r.Add(Sub("readonly", 1, fast | kCmdLoading | st, ReadOnlyCmd,
+  r.Add(ClusterSpec("readonly", 1, fast | kCmdLoading | st, ReadOnlyCmd,
             "Enables read-only queries for a connection to a Redis Cluster replica node."));
-  r.Add(Sub("readwrite", 1, fast | kCmdLoading | st, ReadWriteCmd,
+  r.Add(ClusterSpec("readwrite", 1, fast | kCmdLoading | st, ReadWriteCmd,
             "Enables read-write queries for a connection to a Reids Cluster replica node."));
-  r.Add(Sub("asking", 1, fast | kCmdKeepsAsking, AskingCmd, "Signals that a cluster client is following an -ASK redirect."));
-  CommandSpec m = Sub("migrate", -6, kCmdWrite | kCmdMovableKeys | kCmdOpenSlotLocal, MigrateCmd,
+  r.Add(ClusterSpec("asking", 1, fast | kCmdKeepsAsking, AskingCmd,
+      "Signals that a cluster client is following an -ASK redirect."));
+  CommandSpec m = ClusterSpec("migrate", -6, kCmdWrite | kCmdMovableKeys | kCmdOpenSlotLocal, MigrateCmd,
                       "Atomically transfers a key from one Redis instance to another.", 3, 3, 1);
   m.group = "generic";
   m.getkeys = MigrateKeys;

@@ -16,9 +16,9 @@
 #include <string>
 #include <vector>
 
+#include "base/random.h"
 #include "base/strutil.h"
 #include "commands/value_lookup.h"
-#include "keyspace/fast_random.h"
 #include "keyspace/hash_value.h"
 #include "protocol/errors.h"
 #include "commands/scan_args.h"
@@ -197,13 +197,9 @@ void HscanCmd(CommandContext& ctx) {
   ScanOptions opts;
   HashValue* h = BeginValueScan<HashValue>(ctx, &cursor, &opts);
   if (h == nullptr) return;
-  int64_t count = opts.count;
-  std::string_view pattern = opts.pattern;
-  bool use_pattern = opts.use_pattern;
   std::vector<std::pair<std::string_view, std::string_view>> found;
-  uint64_t next = h->Scan(cursor, static_cast<size_t>(count), [&](std::string_view f, std::string_view v) {
-    if (!use_pattern || GlobMatch(pattern, f)) found.emplace_back(f, v);
-  });
+  uint64_t next =
+      ScanMatching(*h, cursor, opts, [&](std::string_view f, std::string_view v) { found.emplace_back(f, v); });
   ReplyScanCursor(ctx, next);
   ctx.reply.Array(found.size() * 2);
   for (auto& [f, v] : found) {
@@ -220,7 +216,7 @@ void HrandfieldCmd(CommandContext& ctx) {
       ctx.reply.Null();
       return;
     }
-    ctx.reply.Bulk(h->At(FastRandom::Instance().Below(h->size())).first);
+    ctx.reply.Bulk(h->At(ThreadRandom().Below(h->size())).first);
     return;
   }
   int64_t l;
@@ -248,7 +244,7 @@ void HrandfieldCmd(CommandContext& ctx) {
     if (withvalues) ctx.reply.Bulk(v);
   };
   size_t size = h->size();
-  FastRandom& rng = FastRandom::Instance();
+  FastRandom& rng = ThreadRandom();
   // Positional access to a listpack is linear: the paths that pick by position index it once.
   std::vector<std::pair<std::string_view, std::string_view>> pairs;
   auto index_listpack = [&] {

@@ -156,13 +156,10 @@ void PopGeneric(CommandContext& ctx, End end) {
   int64_t count = 0;
   if (has_count && !ParseNonNegative(ctx, ctx.arg(2), err::kOutOfRangePositive, &count)) return;
   std::string_view key = ctx.arg(1);
-  Entry* e = ctx.db.FindWrite(key);
-  if (e == nullptr) {
-    if (has_count) ctx.reply.NullArray();
-    else ctx.reply.Null();
-    return;
-  }
-  ListValue* l = AsValue<ListValue>(ctx, e);
+  ListValue* l = FindOrReply<ListValue>(ctx, key, true, [&](ReplyBuilder& r) {
+    if (has_count) r.NullArray();
+    else r.Null();
+  });
   if (l == nullptr) return;
   if (has_count && count == 0) {
     ctx.reply.Array(0);
@@ -183,12 +180,7 @@ void RpopCmd(CommandContext& ctx) { PopGeneric(ctx, End::kTail); }
 // ---- reads ----
 
 void LlenCmd(CommandContext& ctx) {
-  Entry* e = ctx.db.FindRead(ctx.arg(1));
-  if (e == nullptr) {
-    ctx.reply.Integer(0);
-    return;
-  }
-  ListValue* l = AsValue<ListValue>(ctx, e);
+  ListValue* l = FindOrReply<ListValue>(ctx, ctx.arg(1), false, [](ReplyBuilder& r) { r.Integer(0); });
   if (l != nullptr) ctx.reply.Integer(static_cast<int64_t>(l->size()));
 }
 
@@ -197,12 +189,7 @@ void LlenCmd(CommandContext& ctx) {
 // outside the list (LINDEX replies null for both, LSET errors).
 using ReplyFn = void (*)(CommandContext&);
 ListValue* ListAndIndex(CommandContext& ctx, bool write, ReplyFn no_key, ReplyFn out_of_range, size_t* pos) {
-  Entry* e = write ? ctx.db.FindWrite(ctx.arg(1)) : ctx.db.FindRead(ctx.arg(1));
-  if (e == nullptr) {
-    no_key(ctx);
-    return nullptr;
-  }
-  ListValue* l = AsValue<ListValue>(ctx, e);
+  ListValue* l = FindOrReply<ListValue>(ctx, ctx.arg(1), write, [&](ReplyBuilder&) { no_key(ctx); });
   int64_t index;
   if (l == nullptr || !ParseIndex(ctx, ctx.arg(2), &index)) return nullptr;
   int64_t len = static_cast<int64_t>(l->size());
@@ -236,12 +223,7 @@ bool ClampRange(int64_t len, int64_t* start, int64_t* stop) {
 void LrangeCmd(CommandContext& ctx) {
   int64_t start, stop;
   if (!ParseIndex(ctx, ctx.arg(2), &start) || !ParseIndex(ctx, ctx.arg(3), &stop)) return;
-  Entry* e = ctx.db.FindRead(ctx.arg(1));
-  if (e == nullptr) {
-    ctx.reply.Array(0);
-    return;
-  }
-  ListValue* l = AsValue<ListValue>(ctx, e);
+  ListValue* l = FindOrReply<ListValue>(ctx, ctx.arg(1), false, [](ReplyBuilder& r) { r.Array(0); });
   if (l == nullptr) return;
   if (!ClampRange(static_cast<int64_t>(l->size()), &start, &stop)) {
     ctx.reply.Array(0);
@@ -275,13 +257,10 @@ void LposCmd(CommandContext& ctx) {
       return;
     }
   }
-  Entry* e = ctx.db.FindRead(ctx.arg(1));
-  if (e == nullptr) {
-    if (count != -1) ctx.reply.Array(0);
-    else ctx.reply.Null();
-    return;
-  }
-  ListValue* l = AsValue<ListValue>(ctx, e);
+  ListValue* l = FindOrReply<ListValue>(ctx, ctx.arg(1), false, [&](ReplyBuilder& r) {
+    if (count != -1) r.Array(0);
+    else r.Null();
+  });
   if (l == nullptr) return;
 
   // A negative rank searches from the tail. Redis negates it in a C long: RANK -9223372036854775808 stays
@@ -343,12 +322,7 @@ void LinsertCmd(CommandContext& ctx) {
     ctx.reply.Error(err::kSyntax);
     return;
   }
-  Entry* e = ctx.db.FindWrite(ctx.arg(1));
-  if (e == nullptr) {
-    ctx.reply.Integer(0);
-    return;
-  }
-  ListValue* l = AsValue<ListValue>(ctx, e);
+  ListValue* l = FindOrReply<ListValue>(ctx, ctx.arg(1), true, [](ReplyBuilder& r) { r.Integer(0); });
   if (l == nullptr) return;
   std::string_view pivot = ctx.arg(3);
   for (ListValue::Iterator it = l->Begin(); it.valid(); it.Next()) {
@@ -366,12 +340,7 @@ void LremCmd(CommandContext& ctx) {
   int64_t count;
   if (!ParseIndex(ctx, ctx.arg(2), &count)) return;
   std::string_view key = ctx.arg(1);
-  Entry* e = ctx.db.FindWrite(key);
-  if (e == nullptr) {
-    ctx.reply.Integer(0);
-    return;
-  }
-  ListValue* l = AsValue<ListValue>(ctx, e);
+  ListValue* l = FindOrReply<ListValue>(ctx, key, true, [](ReplyBuilder& r) { r.Integer(0); });
   if (l == nullptr) return;
   size_t removed = l->RemoveEqual(ctx.arg(3), count);
   if (l->size() == 0) ctx.db.Delete(key);
@@ -383,12 +352,7 @@ void LtrimCmd(CommandContext& ctx) {
   int64_t start, stop;
   if (!ParseIndex(ctx, ctx.arg(2), &start) || !ParseIndex(ctx, ctx.arg(3), &stop)) return;
   std::string_view key = ctx.arg(1);
-  Entry* e = ctx.db.FindWrite(key);
-  if (e == nullptr) {
-    ctx.reply.Ok();
-    return;
-  }
-  ListValue* l = AsValue<ListValue>(ctx, e);
+  ListValue* l = FindOrReply<ListValue>(ctx, key, true, [](ReplyBuilder& r) { r.Ok(); });
   if (l == nullptr) return;
   int64_t len = static_cast<int64_t>(l->size());
   int64_t ltrim = len, rtrim = 0;  // an empty range removes everything
@@ -408,12 +372,7 @@ void LtrimCmd(CommandContext& ctx) {
 // LMOVE's work once the arguments are parsed: replies the moved element, null when the source is empty.
 void MoveGeneric(CommandContext& ctx, End from, End to) {
   std::string_view src = ctx.arg(1), dst = ctx.arg(2);
-  Entry* se = ctx.db.FindWrite(src);
-  if (se == nullptr) {
-    ctx.reply.Null();
-    return;
-  }
-  ListValue* sl = AsValue<ListValue>(ctx, se);
+  ListValue* sl = FindOrReply<ListValue>(ctx, src, true, [](ReplyBuilder& r) { r.Null(); });
   if (sl == nullptr) return;
   // Object pointers stay valid across lookups of other keys (entry pointers may not).
   Entry* de = ctx.db.FindWrite(dst);
@@ -443,16 +402,30 @@ void RpoplpushCmd(CommandContext& ctx) { MoveGeneric(ctx, End::kTail, End::kHead
 
 // ---- blocking ----
 
+// BLPOP/BRPOP/LMPOP/BLMPOP: the first of argv[from..to) that holds a list, its index in *at; null when none
+// does. A key of another type is WRONGTYPE (null with *replied set), except for a blocked client woken up
+// again: it skips the key and keeps waiting.
+ListValue* FirstList(CommandContext& ctx, size_t from, size_t to, size_t* at, bool* replied) {
+  *replied = false;
+  for (size_t j = from; j < to; j++) {
+    Entry* e = ctx.db.FindWrite(ctx.arg(j));
+    if (e == nullptr || (ctx.retry && e->type() != ObjType::kList)) continue;
+    ListValue* l = AsValue<ListValue>(ctx, e);
+    *replied = l == nullptr;
+    *at = j;
+    return l;
+  }
+  return nullptr;
+}
+
 void BlockingPopGeneric(CommandContext& ctx, End end) {
   size_t argc = ctx.argc();
   int64_t timeout_at;
   if (!ParseTimeout(ctx, ctx.arg(argc - 1), &timeout_at)) return;
-  for (size_t j = 1; j + 1 < argc; j++) {
-    std::string_view key = ctx.arg(j);
-    Entry* e = ctx.db.FindWrite(key);
-    if (e == nullptr || (ctx.retry && e->type() != ObjType::kList)) continue;
-    ListValue* l = AsValue<ListValue>(ctx, e);
-    if (l == nullptr) return;
+  size_t at;
+  bool replied;
+  if (ListValue* l = FirstList(ctx, 1, argc - 1, &at, &replied)) {
+    std::string_view key = ctx.arg(at);
     ctx.reply.Array(2);
     ctx.reply.Bulk(key);
     PopReply(ctx, l, end);
@@ -461,6 +434,7 @@ void BlockingPopGeneric(CommandContext& ctx, End end) {
     ctx.PropagateAs({end == End::kHead ? "LPOP" : "RPOP", std::string(key)});
     return;
   }
+  if (replied) return;
   if (!ctx.can_block) {
     ctx.reply.NullArray();
     return;
@@ -555,12 +529,10 @@ void MpopGeneric(CommandContext& ctx, size_t numkeys_idx, bool blocking) {
   int64_t timeout_at = 0;
   if (blocking && !ParseTimeout(ctx, ctx.arg(1), &timeout_at)) return;
 
-  for (size_t j = numkeys_idx + 1; j < where_idx; j++) {
-    std::string_view key = ctx.arg(j);
-    Entry* e = ctx.db.FindWrite(key);
-    if (e == nullptr || (ctx.retry && e->type() != ObjType::kList)) continue;
-    ListValue* l = AsValue<ListValue>(ctx, e);
-    if (l == nullptr) return;
+  size_t at;
+  bool replied;
+  if (ListValue* l = FirstList(ctx, numkeys_idx + 1, where_idx, &at, &replied)) {
+    std::string_view key = ctx.arg(at);
     ctx.reply.Array(2);
     ctx.reply.Bulk(key);
     size_t n = PopRangeReply(ctx, l, end, count);
@@ -569,6 +541,7 @@ void MpopGeneric(CommandContext& ctx, size_t numkeys_idx, bool blocking) {
     ctx.PropagateAs({end == End::kHead ? "LPOP" : "RPOP", std::string(key), Int64ToString(static_cast<int64_t>(n))});
     return;
   }
+  if (replied) return;
   if (!blocking || !ctx.can_block) {
     ctx.reply.NullArray();
     return;

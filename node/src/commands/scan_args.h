@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <string_view>
 
+#include "base/strutil.h"
 #include "commands/value_lookup.h"
 #include "server/command.h"
 
@@ -45,6 +46,15 @@ T* BeginValueScan(CommandContext& ctx, uint64_t* cursor, ScanOptions* opts) {
     return nullptr;
   }
   return ParseScanOptions(ctx, 3, opts) ? v : nullptr;
+}
+
+// HSCAN/SSCAN/ZSCAN's walk: v.Scan from `cursor` for opts.count steps, calling emit(member, rest...) (the
+// hash's value, the zset's score) only for the members that MATCH the pattern. Returns the next cursor.
+template <typename T, typename Emit>
+uint64_t ScanMatching(const T& v, uint64_t cursor, const ScanOptions& opts, Emit emit) {
+  return v.Scan(cursor, static_cast<size_t>(opts.count), [&](std::string_view member, auto... rest) {
+    if (!opts.use_pattern || GlobMatch(opts.pattern, member)) emit(member, rest...);
+  });
 }
 
 }  // namespace rcs

@@ -12,14 +12,14 @@ namespace {
 
 using scripting::Scripting;
 
-Scripting& S(CommandContext& ctx) { return Scripting::Of(ctx.server); }
+Scripting& ScriptingOf(CommandContext& ctx) { return Scripting::Of(ctx.server); }
 
-void EvalCmd(CommandContext& ctx) { S(ctx).Eval(ctx, false, false); }
-void EvalShaCmd(CommandContext& ctx) { S(ctx).Eval(ctx, true, false); }
-void EvalRoCmd(CommandContext& ctx) { S(ctx).Eval(ctx, false, true); }
-void EvalShaRoCmd(CommandContext& ctx) { S(ctx).Eval(ctx, true, true); }
-void FcallCmd(CommandContext& ctx) { S(ctx).Fcall(ctx, false); }
-void FcallRoCmd(CommandContext& ctx) { S(ctx).Fcall(ctx, true); }
+void EvalCmd(CommandContext& ctx) { ScriptingOf(ctx).Eval(ctx, false, false); }
+void EvalShaCmd(CommandContext& ctx) { ScriptingOf(ctx).Eval(ctx, true, false); }
+void EvalRoCmd(CommandContext& ctx) { ScriptingOf(ctx).Eval(ctx, false, true); }
+void EvalShaRoCmd(CommandContext& ctx) { ScriptingOf(ctx).Eval(ctx, true, true); }
+void FcallCmd(CommandContext& ctx) { ScriptingOf(ctx).Fcall(ctx, false); }
+void FcallRoCmd(CommandContext& ctx) { ScriptingOf(ctx).Fcall(ctx, true); }
 
 // EVAL's keys: numkeys (argv[2]) of them from argv[3].
 bool EvalKeys(ArgList argv, std::vector<int>* out) {
@@ -30,10 +30,10 @@ bool EvalKeys(ArgList argv, std::vector<int>* out) {
   return true;
 }
 
-void ScriptLoadCmd(CommandContext& ctx) { S(ctx).ScriptLoad(ctx); }
-void ScriptExistsCmd(CommandContext& ctx) { S(ctx).ScriptExists(ctx); }
-void ScriptFlushCmd(CommandContext& ctx) { S(ctx).ScriptFlush(ctx); }
-void ScriptKillCmd(CommandContext& ctx) { S(ctx).Kill(ctx, true); }
+void ScriptLoadCmd(CommandContext& ctx) { ScriptingOf(ctx).ScriptLoad(ctx); }
+void ScriptExistsCmd(CommandContext& ctx) { ScriptingOf(ctx).ScriptExists(ctx); }
+void ScriptFlushCmd(CommandContext& ctx) { ScriptingOf(ctx).ScriptFlush(ctx); }
+void ScriptKillCmd(CommandContext& ctx) { ScriptingOf(ctx).Kill(ctx, true); }
 void ScriptHelpCmd(CommandContext& ctx) {
   ReplyHelp(ctx, {
       "SCRIPT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
@@ -56,10 +56,10 @@ void ScriptCmd(CommandContext& ctx) {
   ctx.reply.Error(err::UnknownSubcommand(ctx.argc() > 1 ? ctx.arg(1) : "", "script"));
 }
 
-void FunctionLoadCmd(CommandContext& ctx) { S(ctx).FunctionLoad(ctx); }
-void FunctionDeleteCmd(CommandContext& ctx) { S(ctx).FunctionDelete(ctx); }
-void FunctionFlushCmd(CommandContext& ctx) { S(ctx).FunctionFlush(ctx); }
-void FunctionListCmd(CommandContext& ctx) { S(ctx).FunctionList(ctx); }
+void FunctionLoadCmd(CommandContext& ctx) { ScriptingOf(ctx).FunctionLoad(ctx); }
+void FunctionDeleteCmd(CommandContext& ctx) { ScriptingOf(ctx).FunctionDelete(ctx); }
+void FunctionFlushCmd(CommandContext& ctx) { ScriptingOf(ctx).FunctionFlush(ctx); }
+void FunctionListCmd(CommandContext& ctx) { ScriptingOf(ctx).FunctionList(ctx); }
 void FunctionHelpCmd(CommandContext& ctx) {
   ReplyHelp(ctx, {
       "FUNCTION <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
@@ -103,10 +103,10 @@ void FunctionHelpCmd(CommandContext& ctx) {
       "HELP",
       "    Prints this help."});
 }
-void FunctionStatsCmd(CommandContext& ctx) { S(ctx).FunctionStats(ctx); }
-void FunctionDumpCmd(CommandContext& ctx) { S(ctx).FunctionDump(ctx); }
-void FunctionRestoreCmd(CommandContext& ctx) { S(ctx).FunctionRestore(ctx); }
-void FunctionKillCmd(CommandContext& ctx) { S(ctx).Kill(ctx, false); }
+void FunctionStatsCmd(CommandContext& ctx) { ScriptingOf(ctx).FunctionStats(ctx); }
+void FunctionDumpCmd(CommandContext& ctx) { ScriptingOf(ctx).FunctionDump(ctx); }
+void FunctionRestoreCmd(CommandContext& ctx) { ScriptingOf(ctx).FunctionRestore(ctx); }
+void FunctionKillCmd(CommandContext& ctx) { ScriptingOf(ctx).Kill(ctx, false); }
 void FunctionCmd(CommandContext& ctx) {
   ctx.reply.Error(err::UnknownSubcommand(ctx.argc() > 1 ? ctx.arg(1) : "", "function"));
 }
@@ -133,8 +133,7 @@ void RegisterScriptingFamily(CommandRegistry& r) {
                                     "Determines whether server-side Lua scripts exist in the script cache."));
   script.subcommands.push_back(Spec("script|flush", -2, ns, 0, 0, 0, ScriptFlushCmd, nullptr, g,
                                     "Removes all server-side Lua scripts from the script cache."));
-  script.subcommands.push_back(Spec("script|help", 2, ns | kCmdLoading | kCmdStale, 0, 0, 0, ScriptHelpCmd, nullptr, g,
-                                    "Returns helpful text about the different subcommands."));
+  script.subcommands.push_back(HelpSpec("script|help", ScriptHelpCmd, g, ns));
   script.subcommands.push_back(Spec("script|kill", 2, ns | kCmdAllowBusy, 0, 0, 0, ScriptKillCmd, nullptr, g,
                                     "Terminates a server-side Lua script during execution."));
   script.subcommands.push_back(Spec("script|load", 3, ns | kCmdStale, 0, 0, 0, ScriptLoadCmd, nullptr, g,
@@ -155,8 +154,7 @@ void RegisterScriptingFamily(CommandRegistry& r) {
                                       "Returns information about all libraries."));
   function.subcommands.push_back(Spec("function|dump", 2, ns, 0, 0, 0, FunctionDumpCmd, nullptr, g,
                                       "Dumps all libraries into a serialized binary payload."));
-  function.subcommands.push_back(Spec("function|help", 2, ns | kCmdLoading | kCmdStale, 0, 0, 0, FunctionHelpCmd, nullptr, g,
-                                      "Returns helpful text about the different subcommands."));
+  function.subcommands.push_back(HelpSpec("function|help", FunctionHelpCmd, g, ns));
   function.subcommands.push_back(Spec("function|stats", 2, ns | kCmdAllowBusy, 0, 0, 0, FunctionStatsCmd, nullptr, g,
                                       "Returns information about a function during execution."));
   function.subcommands.push_back(Spec("function|kill", 2, ns | kCmdAllowBusy, 0, 0, 0, FunctionKillCmd, nullptr, g,

@@ -6,6 +6,7 @@
 
 #include "base/alloc.h"
 #include "base/log.h"
+#include "base/redis_compat.h"
 #include "base/strutil.h"
 #include "protocol/errors.h"
 #include "pubsub/pubsub.h"
@@ -15,8 +16,6 @@
 
 namespace rcs {
 namespace {
-
-constexpr std::string_view kRedisVersion = "7.0.15";
 
 void PingCmd(CommandContext& ctx) {
   if (ctx.argc() > 2) {
@@ -606,6 +605,16 @@ std::vector<std::string> FlagNames(const CommandSpec& s) {
   return f;
 }
 
+// A key spec's begin_search or find_keys: {type: <type>, spec: {...}}, written up to the spec's map of
+// `fields` entries, which the caller fills.
+void BeginKeySpecStep(ReplyBuilder& reply, std::string_view type, size_t fields) {
+  reply.Map(2);
+  reply.Bulk("type");
+  reply.Bulk(type);
+  reply.Bulk("spec");
+  reply.Map(fields);
+}
+
 void ReplyCommandInfo(CommandContext& ctx, const CommandSpec& s) {
   ctx.reply.Array(10);
   ctx.reply.Bulk(s.name);
@@ -642,22 +651,14 @@ void ReplyCommandInfo(CommandContext& ctx, const CommandSpec& s) {
     ctx.reply.Array(1);
     ctx.reply.Map(3);
     ctx.reply.Bulk("flags");
-    ctx.reply.Set(s.is(kCmdWrite) ? 1 : 1);
+    ctx.reply.Set(1);
     ctx.reply.Simple(s.is(kCmdWrite) ? "RW" : "RO");
     ctx.reply.Bulk("begin_search");
-    ctx.reply.Map(2);
-    ctx.reply.Bulk("type");
-    ctx.reply.Bulk("index");
-    ctx.reply.Bulk("spec");
-    ctx.reply.Map(1);
+    BeginKeySpecStep(ctx.reply, "index", 1);
     ctx.reply.Bulk("index");
     ctx.reply.Integer(first);
     ctx.reply.Bulk("find_keys");
-    ctx.reply.Map(2);
-    ctx.reply.Bulk("type");
-    ctx.reply.Bulk("range");
-    ctx.reply.Bulk("spec");
-    ctx.reply.Map(3);
+    BeginKeySpecStep(ctx.reply, "range", 3);
     ctx.reply.Bulk("lastkey");
     ctx.reply.Integer(last >= 0 ? last - first : last);
     ctx.reply.Bulk("keystep");
@@ -794,62 +795,57 @@ void CommandDispatch(CommandContext& ctx) {
   else ctx.reply.Error(err::UnknownSubcommand(sub, "COMMAND"));
 }
 
-CommandSpec Sub(const char* name, int arity, uint32_t flags, CommandHandler h, const char* group,
-                const char* summary, int first = 0, int last = 0, int step = 0) {
-  return Spec(name, arity, flags, first, last, step, h, nullptr, group, summary);
-}
-
 }  // namespace
 
 void RegisterServerFamily(CommandRegistry& r) {
   const char* conn = "connection";
   const char* srv = "server";
-  r.Add(Sub("ping", -1, kCmdFast | kCmdHealthProbe, PingCmd, conn, "Returns the server's liveliness response."));
-  r.Add(Sub("echo", 2, kCmdFast, EchoCmd, conn, "Returns the given string."));
-  r.Add(Sub("auth", -2, kCmdNoScript | kCmdLoading | kCmdStale | kCmdFast | kCmdNoAuth | kCmdAllowBusy, AuthCmd, conn,
+  r.Add(GroupSpec("ping", -1, kCmdFast | kCmdHealthProbe, PingCmd, conn, "Returns the server's liveliness response."));
+  r.Add(GroupSpec("echo", 2, kCmdFast, EchoCmd, conn, "Returns the given string."));
+  r.Add(GroupSpec("auth", -2, kCmdNoScript | kCmdLoading | kCmdStale | kCmdFast | kCmdNoAuth | kCmdAllowBusy, AuthCmd, conn,
             "Authenticates the connection."));
-  r.Add(Sub("hello", -1, kCmdNoScript | kCmdLoading | kCmdStale | kCmdFast | kCmdNoAuth | kCmdAllowBusy, HelloCmd, conn,
+  r.Add(GroupSpec("hello", -1, kCmdNoScript | kCmdLoading | kCmdStale | kCmdFast | kCmdNoAuth | kCmdAllowBusy, HelloCmd, conn,
             "Handshakes with the Redis server."));
   // QUIT and RESET run at once inside MULTI (kCmdTxnControl).
   const uint32_t conn_ctl =
       kCmdNoScript | kCmdLoading | kCmdStale | kCmdFast | kCmdNoAuth | kCmdAllowBusy | kCmdTxnControl;
-  r.Add(Sub("quit", -1, conn_ctl, QuitCmd, conn, "Closes the connection."));
-  r.Add(Sub("reset", 1, conn_ctl, ResetCmd, conn, "Resets the connection."));
-  r.Add(Sub("select", 2, kCmdLoading | kCmdStale | kCmdFast, SelectCmd, conn, "Changes the selected database."));
+  r.Add(GroupSpec("quit", -1, conn_ctl, QuitCmd, conn, "Closes the connection."));
+  r.Add(GroupSpec("reset", 1, conn_ctl, ResetCmd, conn, "Resets the connection."));
+  r.Add(GroupSpec("select", 2, kCmdLoading | kCmdStale | kCmdFast, SelectCmd, conn, "Changes the selected database."));
   r.Add(ContainerSpec("client", conn, "A container for client connection commands.",
-                  {Sub("client|setname", 3, kCmdNoScript | kCmdLoading | kCmdStale, ClientSetName, conn, "Sets the connection name."),
-                   Sub("client|getname", 2, kCmdNoScript | kCmdLoading | kCmdStale, ClientGetName, conn, "Returns the name of the connection."),
-                   Sub("client|setinfo", 4, kCmdNoScript | kCmdLoading | kCmdStale, ClientSetInfo, conn, "Sets information specific to the client or connection."),
-                   Sub("client|id", 2, kCmdNoScript | kCmdLoading | kCmdStale, ClientId, conn, "Returns the unique client ID of the connection."),
-                   Sub("client|list", -2, kCmdAdmin | kCmdNoScript | kCmdLoading | kCmdStale, ClientList, conn, "Lists open connections."),
-                   Sub("client|info", 2, kCmdNoScript | kCmdLoading | kCmdStale, ClientInfo, conn, "Returns information about the connection."),
-                   Sub("client|kill", -3, kCmdAdmin | kCmdNoScript | kCmdLoading | kCmdStale, ClientKill, conn, "Terminates open connections."),
-                   Sub("client|no-evict", 3, kCmdAdmin | kCmdNoScript | kCmdLoading | kCmdStale, ClientNoEvict, conn, "Sets the client eviction mode of the connection."),
-                   Sub("client|help", 2, kCmdLoading | kCmdStale, ClientHelp, conn, "Returns helpful text about the different subcommands.")}));
-  r.Add(Sub("info", -1, kCmdLoading | kCmdStale, InfoCmd, srv, "Returns information and statistics about the server."));
-  r.Add(Sub("dbsize", 1, kCmdReadOnly | kCmdFast, DbsizeCmd, srv, "Returns the number of keys in the database."));
-  r.Add(Sub("flushall", -1, kCmdWrite, FlushCmd, srv, "Removes all keys from all databases."));
-  r.Add(Sub("flushdb", -1, kCmdWrite, FlushCmd, srv, "Remove all keys from the current database."));
-  r.Add(Sub("time", 1, kCmdLoading | kCmdStale | kCmdFast | kCmdRandom, TimeCmd, srv, "Returns the server time."));
-  r.Add(Sub("lastsave", 1, kCmdLoading | kCmdStale | kCmdFast | kCmdRandom, LastsaveCmd, srv,
+                  {GroupSpec("client|setname", 3, kCmdNoScript | kCmdLoading | kCmdStale, ClientSetName, conn, "Sets the connection name."),
+                   GroupSpec("client|getname", 2, kCmdNoScript | kCmdLoading | kCmdStale, ClientGetName, conn, "Returns the name of the connection."),
+                   GroupSpec("client|setinfo", 4, kCmdNoScript | kCmdLoading | kCmdStale, ClientSetInfo, conn, "Sets information specific to the client or connection."),
+                   GroupSpec("client|id", 2, kCmdNoScript | kCmdLoading | kCmdStale, ClientId, conn, "Returns the unique client ID of the connection."),
+                   GroupSpec("client|list", -2, kCmdAdmin | kCmdNoScript | kCmdLoading | kCmdStale, ClientList, conn, "Lists open connections."),
+                   GroupSpec("client|info", 2, kCmdNoScript | kCmdLoading | kCmdStale, ClientInfo, conn, "Returns information about the connection."),
+                   GroupSpec("client|kill", -3, kCmdAdmin | kCmdNoScript | kCmdLoading | kCmdStale, ClientKill, conn, "Terminates open connections."),
+                   GroupSpec("client|no-evict", 3, kCmdAdmin | kCmdNoScript | kCmdLoading | kCmdStale, ClientNoEvict, conn, "Sets the client eviction mode of the connection."),
+                   HelpSpec("client|help", ClientHelp, conn)}));
+  r.Add(GroupSpec("info", -1, kCmdLoading | kCmdStale, InfoCmd, srv, "Returns information and statistics about the server."));
+  r.Add(GroupSpec("dbsize", 1, kCmdReadOnly | kCmdFast, DbsizeCmd, srv, "Returns the number of keys in the database."));
+  r.Add(GroupSpec("flushall", -1, kCmdWrite, FlushCmd, srv, "Removes all keys from all databases."));
+  r.Add(GroupSpec("flushdb", -1, kCmdWrite, FlushCmd, srv, "Remove all keys from the current database."));
+  r.Add(GroupSpec("time", 1, kCmdLoading | kCmdStale | kCmdFast | kCmdRandom, TimeCmd, srv, "Returns the server time."));
+  r.Add(GroupSpec("lastsave", 1, kCmdLoading | kCmdStale | kCmdFast | kCmdRandom, LastsaveCmd, srv,
             "Returns the Unix timestamp of the last successful save to disk."));
-  r.Add(Sub("shutdown", -1, kCmdAdmin | kCmdNoScript | kCmdLoading | kCmdStale | kCmdNoMulti | kCmdAllowBusy, ShutdownCmd,
+  r.Add(GroupSpec("shutdown", -1, kCmdAdmin | kCmdNoScript | kCmdLoading | kCmdStale | kCmdNoMulti | kCmdAllowBusy, ShutdownCmd,
             srv, "Synchronously saves the database(s) to disk and shuts down the Redis server."));
-  r.Add(Sub("command", -1, kCmdLoading | kCmdStale, CommandDispatch, srv, "Returns detailed information about all commands."));
+  r.Add(GroupSpec("command", -1, kCmdLoading | kCmdStale, CommandDispatch, srv, "Returns detailed information about all commands."));
   r.Add(ContainerSpec("config", srv, "A container for server configuration commands.",
-                  {Sub("config|get", -3, kCmdAdmin | kCmdNoScript | kCmdLoading | kCmdStale, ConfigGetCmd, srv, "Returns the effective values of configuration parameters."),
-                   Sub("config|set", -4, kCmdAdmin | kCmdNoScript | kCmdLoading | kCmdStale, ConfigSetCmd, srv, "Sets configuration parameters in-flight."),
-                   Sub("config|resetstat", 2, kCmdAdmin | kCmdNoScript | kCmdLoading | kCmdStale, ConfigResetStatCmd, srv, "Resets the server's statistics."),
-                   Sub("config|rewrite", 2, kCmdAdmin | kCmdNoScript | kCmdLoading | kCmdStale, ConfigRewriteCmd, srv, "Persists the effective configuration to file."),
-                   Sub("config|help", 2, kCmdLoading | kCmdStale, ConfigHelp, srv, "Returns helpful text about the different subcommands.")}));
+                  {GroupSpec("config|get", -3, kCmdAdmin | kCmdNoScript | kCmdLoading | kCmdStale, ConfigGetCmd, srv, "Returns the effective values of configuration parameters."),
+                   GroupSpec("config|set", -4, kCmdAdmin | kCmdNoScript | kCmdLoading | kCmdStale, ConfigSetCmd, srv, "Sets configuration parameters in-flight."),
+                   GroupSpec("config|resetstat", 2, kCmdAdmin | kCmdNoScript | kCmdLoading | kCmdStale, ConfigResetStatCmd, srv, "Resets the server's statistics."),
+                   GroupSpec("config|rewrite", 2, kCmdAdmin | kCmdNoScript | kCmdLoading | kCmdStale, ConfigRewriteCmd, srv, "Persists the effective configuration to file."),
+                   HelpSpec("config|help", ConfigHelp, srv)}));
   r.Add(ContainerSpec("slowlog", srv, "A container for slow log commands.",
-                  {Sub("slowlog|get", -2, kCmdAdmin | kCmdLoading | kCmdStale, SlowlogGet, srv, "Returns the slow log's entries."),
-                   Sub("slowlog|len", 2, kCmdAdmin | kCmdLoading | kCmdStale, SlowlogLen, srv, "Returns the number of entries in the slow log."),
-                   Sub("slowlog|reset", 2, kCmdAdmin | kCmdLoading | kCmdStale, SlowlogReset, srv, "Clears all entries from the slow log."),
-                   Sub("slowlog|help", 2, kCmdLoading | kCmdStale, SlowlogHelp, srv, "Show helpful text about the different subcommands")}));
+                  {GroupSpec("slowlog|get", -2, kCmdAdmin | kCmdLoading | kCmdStale, SlowlogGet, srv, "Returns the slow log's entries."),
+                   GroupSpec("slowlog|len", 2, kCmdAdmin | kCmdLoading | kCmdStale, SlowlogLen, srv, "Returns the number of entries in the slow log."),
+                   GroupSpec("slowlog|reset", 2, kCmdAdmin | kCmdLoading | kCmdStale, SlowlogReset, srv, "Clears all entries from the slow log."),
+                   GroupSpec("slowlog|help", 2, kCmdLoading | kCmdStale, SlowlogHelp, srv, "Show helpful text about the different subcommands")}));
   r.Add(ContainerSpec("memory", srv, "A container for memory diagnostics commands.",
-                  {Sub("memory|usage", -3, kCmdReadOnly, MemoryUsage, srv, "Estimates the memory usage of a key.", 2, 2, 1),
-                   Sub("memory|help", 2, kCmdLoading | kCmdStale, MemoryHelp, srv, "Returns helpful text about the different subcommands.")}));
+                  {GroupSpec("memory|usage", -3, kCmdReadOnly, MemoryUsage, srv, "Estimates the memory usage of a key.", 2, 2, 1),
+                   HelpSpec("memory|help", MemoryHelp, srv)}));
 }
 
 }  // namespace rcs

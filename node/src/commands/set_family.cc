@@ -17,9 +17,9 @@
 #include <string>
 #include <vector>
 
+#include "base/random.h"
 #include "base/strutil.h"
 #include "commands/value_lookup.h"
-#include "keyspace/fast_random.h"
 #include "keyspace/set_value.h"
 #include "protocol/errors.h"
 #include "commands/scan_args.h"
@@ -121,7 +121,7 @@ void SpopWithCount(CommandContext& ctx) {
     return;
   }
   std::vector<uint32_t> idx;
-  PickDistinctIndices(size, count, FastRandom::Instance(), &idx);
+  PickDistinctIndices(size, count, ThreadRandom(), &idx);
   std::vector<std::string> popped;
   popped.reserve(count);
   char buf[SetValue::kIntBufSize];
@@ -168,7 +168,7 @@ void SpopCmd(CommandContext& ctx) {
     return;
   }
   char buf[SetValue::kIntBufSize];
-  std::string member(s->At(FastRandom::Instance().Below(s->size()), buf));
+  std::string member(s->At(ThreadRandom().Below(s->size()), buf));
   s->Remove(member);
   ctx.reply.Bulk(member);
   std::string key(ctx.arg(1));
@@ -183,7 +183,7 @@ void SrandmemberCmd(CommandContext& ctx) {
     return;
   }
   char buf[SetValue::kIntBufSize];
-  FastRandom& rng = FastRandom::Instance();
+  FastRandom& rng = ThreadRandom();
   if (ctx.argc() == 2) {
     SetValue* s;
     if (!Lookup(ctx, ctx.arg(1), false, &s)) return;
@@ -425,15 +425,11 @@ void SscanCmd(CommandContext& ctx) {
   ScanOptions opts;
   SetValue* s = BeginValueScan<SetValue>(ctx, &cursor, &opts);
   if (s == nullptr) return;
-  int64_t count = opts.count;
-  std::string_view pattern = opts.pattern;
-  bool use_pattern = opts.use_pattern;
   // Intset members are formatted into a scratch buffer: keep copies only for those.
   std::vector<std::string> owned;
   std::vector<std::string_view> found;
   bool copy = s->is_intset();
-  uint64_t next = s->Scan(cursor, static_cast<size_t>(count), [&](std::string_view m) {
-    if (use_pattern && !GlobMatch(pattern, m)) return;
+  uint64_t next = ScanMatching(*s, cursor, opts, [&](std::string_view m) {
     if (copy) owned.emplace_back(m);
     else found.push_back(m);
   });

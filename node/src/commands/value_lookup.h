@@ -42,6 +42,19 @@ bool Lookup(CommandContext& ctx, std::string_view key, bool write, T** out) {
   return *out != nullptr;
 }
 
+// The T at `key`, looked up for reading or writing, or nullptr once the reply is written: WRONGTYPE for
+// another type, or what the command answers for a missing key (`missing(ctx.reply)`: 0, an empty array,
+// null, OK ...).
+template <typename T, typename Missing>
+T* FindOrReply(CommandContext& ctx, std::string_view key, bool write, Missing missing) {
+  Entry* e = write ? ctx.db.FindWrite(key) : ctx.db.FindRead(key);
+  if (e == nullptr) {
+    missing(ctx.reply);
+    return nullptr;
+  }
+  return AsValue<T>(ctx, e);
+}
+
 // HDEL/SREM/ZREM: removes argv[2..] from the T at argv[1] with remove(value, member) -> bool, deletes the
 // key once it is empty (the remaining arguments are not looked at), replies how many were removed.
 template <typename T, typename Remove>

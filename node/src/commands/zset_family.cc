@@ -7,12 +7,12 @@
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
-#include <random>
 #include <string>
 #include <unordered_map>
 #include <unordered_set>
 #include <vector>
 
+#include "base/random.h"
 #include "base/strutil.h"
 #include "commands/scan_args.h"
 #include "commands/value_lookup.h"
@@ -962,14 +962,8 @@ void ZscanCmd(CommandContext& ctx) {
   ScanOptions opts;
   ZSetValue* z = BeginValueScan<ZSetValue>(ctx, &cursor, &opts);
   if (z == nullptr) return;
-  const int64_t count = opts.count;
-  const std::string_view pattern = opts.pattern;
-  const bool use_pattern = opts.use_pattern;
   std::vector<std::pair<std::string_view, double>> found;
-  uint64_t next = z->Scan(cursor, static_cast<size_t>(count), [&](std::string_view m, double s) {
-    if (use_pattern && !GlobMatch(pattern, m)) return;
-    found.emplace_back(m, s);
-  });
+  uint64_t next = ScanMatching(*z, cursor, opts, [&](std::string_view m, double s) { found.emplace_back(m, s); });
   ReplyScanCursor(ctx, next);
   ctx.reply.Array(found.size() * 2);
   for (auto& [m, s] : found) {
@@ -979,11 +973,6 @@ void ZscanCmd(CommandContext& ctx) {
 }
 
 // ---- ZRANDMEMBER ----
-
-std::mt19937_64& Rng() {
-  static std::mt19937_64 rng(std::random_device{}());
-  return rng;
-}
 
 void ZrandmemberCmd(CommandContext& ctx) {
   if (ctx.argc() >= 3) {
@@ -1014,11 +1003,11 @@ void ZrandmemberCmd(CommandContext& ctx) {
       // Repetitions allowed (or a single pick): independent uniform picks.
       uint64_t count = l < 0 ? static_cast<uint64_t>(-l) : 1;
       out.Begin(count);
-      std::uniform_int_distribution<size_t> dist(0, size - 1);
+      FastRandom& rng = ThreadRandom();
       for (uint64_t i = 0; i < count; i++) {
         std::string_view m;
         double s;
-        z->At(dist(Rng()), &m, &s);
+        z->At(rng.Below(size), &m, &s);
         out.Emit(m, s);
       }
       return;
@@ -1030,24 +1019,9 @@ void ZrandmemberCmd(CommandContext& ctx) {
       z->ForRange(size - 1, size, true, [&](std::string_view m, double s) { out.Emit(m, s); });
       return;
     }
-    // Distinct picks: a partial Fisher-Yates shuffle of the ranks, in random order.
-    std::vector<size_t> ranks;
-    if (count * 3 > size) {
-      ranks.resize(size);
-      for (size_t i = 0; i < size; i++) ranks[i] = i;
-      for (size_t i = 0; i < count; i++) {
-        std::uniform_int_distribution<size_t> dist(i, size - 1);
-        std::swap(ranks[i], ranks[dist(Rng())]);
-      }
-      ranks.resize(count);
-    } else {
-      std::unordered_set<size_t> seen;
-      std::uniform_int_distribution<size_t> dist(0, size - 1);
-      while (ranks.size() < count) {
-        size_t r = dist(Rng());
-        if (seen.insert(r).second) ranks.push_back(r);
-      }
-    }
+    // Distinct picks, in random order.
+    std::vector<uint32_t> ranks;
+    PickDistinctIndices(size, count, ThreadRandom(), &ranks);
     out.Begin(count);
     for (size_t r : ranks) {
       std::string_view m;
@@ -1066,7 +1040,7 @@ void ZrandmemberCmd(CommandContext& ctx) {
   }
   std::string_view m;
   double s;
-  z->At(std::uniform_int_distribution<size_t>(0, z->size() - 1)(Rng()), &m, &s);
+  z->At(ThreadRandom().Below(z->size()), &m, &s);
   ctx.reply.Bulk(m);
 }
 

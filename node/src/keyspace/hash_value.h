@@ -1,5 +1,5 @@
 // The hash value. Its building blocks, shared with the set value (set_value.h), have their own headers:
-// CompactString (compact_string.h), DenseTable (dense_table.h) and FastRandom (fast_random.h).
+// CompactString (compact_string.h), DenseTable (dense_table.h); random picks use ThreadRandom (base/random.h).
 //
 // HashValue has two layouts, as Redis 7.0's encodings (OBJECT ENCODING answers the same name):
 // - "listpack": one byte buffer of [varint flen][field][varint vlen][value] pairs in insertion order, and a

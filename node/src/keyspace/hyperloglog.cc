@@ -72,6 +72,39 @@ inline void ForEachDense(const uint8_t* regs, F f) {
     f(4 * g + 3, static_cast<uint8_t>(b2 >> 2));
   }
 }
+// One opcode of a sparse value: ZERO ('z') or XZERO ('Z') runs of zero registers, or a VAL ('v') run of
+// `len` registers equal to `value` (1..32; 0 for the zero runs), starting at register `first`.
+struct SparseRun {
+  char kind;
+  long first;
+  int len;
+  int value;
+};
+// Calls f(run) for the opcodes of the sparse value s in order. f returns false to stop (a corrupt value).
+// Returns the number of registers the opcodes cover (kRegisters for a sound value), or -1 when f stopped.
+template <class F>
+long ForEachSparseRun(std::string_view s, F f) {
+  const uint8_t* p = U8(s);
+  size_t i = kHeaderSize;
+  long idx = 0;
+  while (i < s.size()) {
+    uint8_t b = p[i];
+    SparseRun run;
+    if (IsZero(b)) {
+      run = {'z', idx, ZeroLen(b), 0};
+      i++;
+    } else if (IsXZero(b)) {
+      run = {'Z', idx, XZeroLen(b, At(s, i + 1)), 0};
+      i += 2;
+    } else {
+      run = {'v', idx, ValLen(b), ValValue(b)};
+      i++;
+    }
+    if (!f(run)) return -1;
+    idx += run.len;
+  }
+  return idx;
+}
 // 1 if the register was raised.
 inline int DenseSet(uint8_t* regs, int i, uint8_t count) {
   if (GetDense(regs, i) >= count) return 0;
@@ -126,28 +159,10 @@ bool Histogram(std::string_view s, int* histo) {
     ForEachDense(regs, [histo](int, uint8_t v) { histo[v]++; });
     return true;
   }
-  size_t i = kHeaderSize;
-  long idx = 0;
-  while (i < s.size()) {
-    uint8_t b = p[i];
-    if (IsZero(b)) {
-      int run = ZeroLen(b);
-      idx += run;
-      histo[0] += run;
-      i++;
-    } else if (IsXZero(b)) {
-      int run = XZeroLen(b, At(s, i + 1));
-      idx += run;
-      histo[0] += run;
-      i += 2;
-    } else {
-      int run = ValLen(b);
-      idx += run;
-      histo[ValValue(b)] += run;
-      i++;
-    }
-  }
-  return idx == kRegisters;
+  return ForEachSparseRun(s, [histo](const SparseRun& run) {
+           histo[run.value] += run.len;
+           return true;
+         }) == kRegisters;
 }
 
 }  // namespace
@@ -227,25 +242,13 @@ bool SparseToDense(std::string* s) {
   memcpy(dense.data(), s->data(), kHeaderSize);  // magic and the cached cardinality
   dense[4] = static_cast<char>(kDense);
   uint8_t* regs = U8(&dense) + kHeaderSize;
-  const uint8_t* p = U8(*s);
-  size_t i = kHeaderSize;
-  long idx = 0;
-  while (i < s->size()) {
-    uint8_t b = p[i];
-    if (IsZero(b)) {
-      idx += ZeroLen(b);
-      i++;
-    } else if (IsXZero(b)) {
-      idx += XZeroLen(b, At(*s, i + 1));
-      i += 2;
-    } else {
-      int run = ValLen(b), val = ValValue(b);
-      if (run + idx > kRegisters) return false;  // a VAL past the last register: corrupt at once
-      while (run--) SetDense(regs, static_cast<int>(idx++), static_cast<uint8_t>(val));
-      i++;
-    }
-  }
-  if (idx != kRegisters) return false;
+  long covered = ForEachSparseRun(*s, [regs](const SparseRun& run) {
+    if (run.value == 0) return true;                         // registers start at 0
+    if (run.first + run.len > kRegisters) return false;      // a VAL past the last register: corrupt at once
+    for (int k = 0; k < run.len; k++) SetDense(regs, static_cast<int>(run.first + k), static_cast<uint8_t>(run.value));
+    return true;
+  });
+  if (covered != kRegisters) return false;
   *s = std::move(dense);
   return true;
 }
@@ -414,28 +417,15 @@ bool MergeInto(std::string_view s, uint8_t* max) {
     });
     return true;
   }
-  size_t i = kHeaderSize;
-  long idx = 0;
-  while (i < s.size()) {
-    uint8_t b = p[i];
-    if (IsZero(b)) {
-      idx += ZeroLen(b);
-      i++;
-    } else if (IsXZero(b)) {
-      idx += XZeroLen(b, At(s, i + 1));
-      i += 2;
-    } else {
-      int run = ValLen(b);
-      uint8_t val = static_cast<uint8_t>(ValValue(b));
-      if (run + idx > kRegisters) return false;  // corrupt at once, even if the count ends right
-      while (run--) {
-        if (val > max[idx]) max[idx] = val;
-        idx++;
-      }
-      i++;
-    }
-  }
-  return idx == kRegisters;
+  return ForEachSparseRun(s, [max](const SparseRun& run) {
+           if (run.value == 0) return true;                     // a zero raises no maximum
+           if (run.first + run.len > kRegisters) return false;  // corrupt at once, even if the count ends right
+           auto val = static_cast<uint8_t>(run.value);
+           for (long r = run.first; r < run.first + run.len; r++) {
+             if (val > max[r]) max[r] = val;
+           }
+           return true;
+         }) == kRegisters;
 }
 
 uint64_t EstimateRegisters(const uint8_t* regs) {
@@ -449,21 +439,13 @@ uint8_t DenseRegister(std::string_view s, int i) { return GetDense(U8(s) + kHead
 bool DecodeSparse(std::string_view s, std::string* out) {
   if (s.size() < kHeaderSize || s[4] != static_cast<char>(kSparse)) return false;
   out->clear();
-  const uint8_t* p = U8(s);
-  size_t i = kHeaderSize;
-  while (i < s.size()) {
-    uint8_t b = p[i];
-    if (IsZero(b)) {
-      *out += "z:" + std::to_string(ZeroLen(b)) + " ";
-      i++;
-    } else if (IsXZero(b)) {
-      *out += "Z:" + std::to_string(XZeroLen(b, At(s, i + 1))) + " ";
-      i += 2;
-    } else {
-      *out += "v:" + std::to_string(ValValue(b)) + "," + std::to_string(ValLen(b)) + " ";
-      i++;
-    }
-  }
+  ForEachSparseRun(s, [out](const SparseRun& run) {
+    *out += run.kind;
+    *out += ':';
+    if (run.kind == 'v') *out += std::to_string(run.value) + ",";
+    *out += std::to_string(run.len) + " ";
+    return true;
+  });
   while (!out->empty() && out->back() == ' ') out->pop_back();
   return true;
 }

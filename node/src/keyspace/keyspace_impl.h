@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "base/clock.h"
+#include "base/random.h"
 #include "keyspace/entry_record.h"
 #include "keyspace/keyspace.h"
 #include "keyspace/slot_dict.h"
@@ -27,7 +28,7 @@ struct Keyspace::Impl {
   };
 
   explicit Impl(const Clock* c) : Impl(c, RandomHashSeed()) {}
-  Impl(const Clock* c, uint64_t seed) : clock(c), rng(seed | 1), dict(seed) {}
+  Impl(const Clock* c, uint64_t seed) : clock(c), dict(seed) {}
   ~Impl() { ClearAll(); }
 
   const Clock* clock;
@@ -35,7 +36,6 @@ struct Keyspace::Impl {
   bool paused = false;
   bool expiry_disabled = false;  // loading: nothing is expired (the stream replays what happened then)
   int rehash_paused = 0;         // forked children sharing our pages: no background rehash while > 0
-  uint64_t rng;
   keyspace_internal::SlotDict dict;
   std::vector<Entry*> vol;  // entries with an expiry
   size_t expire_cursor = 0;
@@ -45,13 +45,7 @@ struct Keyspace::Impl {
   std::vector<PoolItem> pool;  // eviction candidates, ascending score; the best is at the back
   bool pool_lru = true;
 
-  uint64_t Rand() {
-    // xorshift64*
-    rng ^= rng >> 12;
-    rng ^= rng << 25;
-    rng ^= rng >> 27;
-    return rng * 0x2545F4914F6CDD1Dull;
-  }
+  static uint64_t Rand() { return ThreadRandom().Next(); }
   int64_t NowMs() const { return clock->NowMs(); }
   bool Expired(int64_t now, int64_t at) const { return !expiry_disabled && now > at; }
 

@@ -186,28 +186,28 @@ class SlotDict {
   }
 
   // A uniformly chosen record (slot weighted by key count, then a random bucket and chain position);
-  // rand() returns uniform 64-bit numbers. total() must be > 0.
+  // next_random() returns uniform 64-bit numbers (ThreadRandom). total() must be > 0.
   template <typename R>
-  Entry* RandomEntry(R&& rand) const {
-    int slot = FenFind(rand() % total_);
+  Entry* RandomEntry(R&& next_random) const {
+    int slot = FenFind(next_random() % total_);
     const Table* t = &tables_[slot];
     Link l = 0;
     if (t->rehashing()) {
       size_t s0 = t->size(0), s1 = t->size(1);
       size_t span = s0 + s1 - static_cast<size_t>(t->rehash_idx);
       do {
-        size_t idx = static_cast<size_t>(t->rehash_idx) + rand() % span;
+        size_t idx = static_cast<size_t>(t->rehash_idx) + next_random() % span;
         l = idx >= s0 ? t->b[1][idx - s0] : t->b[0][idx];
       } while (l == 0);
     } else {
       size_t mask = t->mask(0);
       do {
-        l = t->b[0][rand() & mask];
+        l = t->b[0][next_random() & mask];
       } while (l == 0);
     }
     size_t len = 0;
     for (Link x = l; x; x = *NextOf(LinkEntry(x))) len++;
-    size_t k = rand() % len;
+    size_t k = next_random() % len;
     while (k--) l = *NextOf(LinkEntry(l));
     return LinkEntry(l);
   }

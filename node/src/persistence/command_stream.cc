@@ -49,7 +49,7 @@ bool KeyspaceSerializer::Flush(const Sink& sink) {
 bool KeyspaceSerializer::Step(const Sink& sink, uint64_t budget_bytes) {
   if (failed_) return true;
   uint64_t start = bytes_;
-  while (next_slot_ < kSlots) {
+  while (next_slot_ < kClusterSlots) {
     db_.ForEachInSlot(next_slot_++, [&](const Entry& e) {
       if (failed_) return;
       if (e.has_expire() && e.expire_at_ms() <= now_ms_) return;

@@ -20,6 +20,7 @@
 #include <string_view>
 #include <vector>
 
+#include "base/crc16.h"
 #include "keyspace/keyspace.h"
 
 namespace rcs {
@@ -44,13 +45,12 @@ class KeyspaceSerializer {
   // Commands written before the first key (Server::SnapshotPreambleText: the function libraries).
   void set_preamble(std::string_view commands) { buf_.insert(0, commands); }
 
-  bool done() const { return next_slot_ >= kSlots && buf_.empty(); }
+  bool done() const { return next_slot_ >= kClusterSlots && buf_.empty(); }
   bool failed() const { return failed_; }
   size_t keys() const { return keys_; }
   uint64_t bytes() const { return bytes_; }
 
  private:
-  static constexpr int kSlots = 16384;
   bool Flush(const Sink& sink);
   Keyspace& db_;
   int64_t now_ms_;

@@ -117,4 +117,28 @@ std::string UnknownPfdebugSubcommand(std::string_view sub) {
   return Cat("ERR Unknown PFDEBUG subcommand '", sub, "'");
 }
 
+std::string WithErrCode(std::string_view text) { return Cat(kErrCode, text); }
+std::string ShebangBadEngine(std::string_view engine) {
+  return Cat("ERR Unexpected engine in script shebang: ", engine);
+}
+std::string ShebangBadOption(std::string_view option) { return Cat("ERR Unknown lua shebang option: ", option); }
+std::string ShebangBadFlag(std::string_view flag) { return Cat("ERR Unexpected flag in script shebang: ", flag); }
+std::string ScriptCompileFailed(std::string_view message) {
+  return Cat("ERR Error compiling script (new function): ", message);
+}
+std::string ScriptRunFailed(std::string_view script, std::string_view message) {
+  return Cat("ERR Error running script ", script, Cat(", ", message.substr(0, 100)));
+}
+std::string FunctionCompileFailed(std::string_view message) { return Cat("ERR Error compiling function: ", message); }
+std::string FunctionRegisterFailed(std::string_view message) {
+  return Cat("ERR Error registering functions: ", message);
+}
+std::string EngineNotFound(std::string_view engine) { return Cat("ERR Engine '", engine, "' not found"); }
+std::string InvalidLibraryMetadata(std::string_view value) { return Cat("ERR Invalid metadata value given: ", value); }
+std::string LibraryExists(std::string_view library) { return Cat("ERR Library '", library, "' already exists"); }
+std::string FunctionExists(std::string_view function) { return Cat("ERR Function ", function, " already exists"); }
+std::string UnknownOptionGiven(std::string_view option) { return Cat("ERR Unknown option given: ", option); }
+std::string RestoreLibraryExists(std::string_view library) { return Cat("ERR Library ", library, " already exists"); }
+std::string UnknownArgument(std::string_view arg) { return Cat("ERR Unknown argument ", arg); }
+
 }  // namespace rcs::err

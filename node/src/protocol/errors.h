@@ -344,6 +344,89 @@ inline constexpr std::string_view kScriptClusterDown = "ERR Script attempted to 
 inline constexpr std::string_view kScriptClusterDownRo =
     "ERR Script attempted to execute a write command while the cluster is down and readonly";
 inline constexpr std::string_view kScriptCrossSlot = "ERR Script attempted to access keys that do not hash to the same slot";
+// A Lua reply nested deeper than the stack allows.
+inline constexpr std::string_view kLuaStackLimit = "ERR reached lua stack limit";
+// FUNCTION LOAD / RESTORE / LIST
+inline constexpr std::string_view kLibraryNoMetadata = "ERR Missing library metadata";
+inline constexpr std::string_view kLibraryNoName = "ERR Library name was not given";
+inline constexpr std::string_view kLibraryBadName =
+    "ERR Library names can only contain letters, numbers, or underscores(_) and must be at least one character "
+    "long";
+inline constexpr std::string_view kNoFunctionsRegistered = "ERR No functions registered";
+inline constexpr std::string_view kLibraryNameArgMissing = "ERR library name argument was not given";
+inline constexpr std::string_view kBadRestorePolicy =
+    "ERR Wrong restore policy given, value should be either FLUSH, APPEND or REPLACE.";
+// The code Redis puts before a Lua error text that has none (luaPushErrorBuff, the error handler): a prefix,
+// not a whole error, so it is not in kAll.
+inline constexpr char kErrCode[] = "ERR ";
+// "ERR <text>": a Lua error text given the ERR code.
+std::string WithErrCode(std::string_view text);
+// EVAL shebang: "ERR Unexpected engine in script shebang: x", "ERR Unknown lua shebang option: x",
+// "ERR Unexpected flag in script shebang: x"
+std::string ShebangBadEngine(std::string_view engine);
+std::string ShebangBadOption(std::string_view option);
+std::string ShebangBadFlag(std::string_view flag);
+// "ERR Error compiling script (new function): <lua message>"
+std::string ScriptCompileFailed(std::string_view message);
+// "ERR Error running script <sha or function>, <lua message, at most 100 bytes>"
+std::string ScriptRunFailed(std::string_view script, std::string_view message);
+// "ERR Error compiling function: <lua message>", "ERR Error registering functions: <lua message>"
+std::string FunctionCompileFailed(std::string_view message);
+std::string FunctionRegisterFailed(std::string_view message);
+// FUNCTION LOAD: "ERR Engine 'x' not found", "ERR Invalid metadata value given: x",
+// "ERR Library 'x' already exists", "ERR Function x already exists", "ERR Unknown option given: x"
+std::string EngineNotFound(std::string_view engine);
+std::string InvalidLibraryMetadata(std::string_view value);
+std::string LibraryExists(std::string_view library);
+std::string FunctionExists(std::string_view function);
+std::string UnknownOptionGiven(std::string_view option);
+// FUNCTION RESTORE (APPEND): "ERR Library x already exists" (no quotes, unlike FUNCTION LOAD)
+std::string RestoreLibraryExists(std::string_view library);
+// FUNCTION LIST: "ERR Unknown argument x"
+std::string UnknownArgument(std::string_view arg);
+
+
+// Errors raised inside a script by the redis.* functions and the Lua sandbox: the script sees them with the
+// ERR code (WithErrCode), as Redis's luaPushError adds it; EVAL's caller gets them with the script's place.
+namespace lua_reason {
+inline constexpr std::string_view kNoArguments = "Please specify at least one argument for this redis lib call";
+inline constexpr std::string_view kBadArgumentType = "Lua redis lib command arguments must be strings or integers";
+inline constexpr std::string_view kReplyNotConverted = "Reply of the command could not be converted";
+inline constexpr std::string_view kWrongArgsOrType = "wrong number or type of arguments";
+inline constexpr std::string_view kWrongArgCount = "wrong number of arguments";
+inline constexpr std::string_view kLogArgs = "redis.log() requires two arguments or more.";
+inline constexpr std::string_view kLogLevelNotNumber = "First argument must be a number";
+inline constexpr std::string_view kLogLevelInvalid = "Invalid debug level.";
+inline constexpr std::string_view kSetRespArgs = "redis.setresp() requires one argument.";
+inline constexpr std::string_view kSetRespVersion = "RESP version must be 2 or 3.";
+inline constexpr std::string_view kSetReplArgs = "redis.set_repl() requires two arguments.";
+inline constexpr std::string_view kSetReplFlags =
+    "Invalid replication flags. Use REPL_AOF, REPL_REPLICA, REPL_ALL or REPL_NONE.";
+inline constexpr std::string_view kReadonlyTable = "Attempt to modify a readonly table";
+inline constexpr std::string_view kLoadTimeout = "FUNCTION LOAD timeout";
+inline constexpr std::string_view kKilled = "Script killed by user with SCRIPT KILL...";
+inline constexpr std::string_view kRegisterNotLoading =
+    "redis.register_function can only be called on FUNCTION LOAD command";
+inline constexpr std::string_view kRegisterWrongArgs = "wrong arguments given to redis.register_function";
+inline constexpr std::string_view kRegisterKeyNotString =
+    "named argument key given to redis.register_function is not a string";
+inline constexpr std::string_view kRegisterNameNotString =
+    "function_name argument given to redis.register_function must be a string";
+inline constexpr std::string_view kRegisterDescriptionNotString =
+    "description argument given to redis.register_function must be a string";
+inline constexpr std::string_view kRegisterCallbackNotFunction =
+    "callback argument given to redis.register_function must be a function";
+inline constexpr std::string_view kRegisterFlagsNotTable =
+    "flags argument to redis.register_function must be a table representing function flags";
+inline constexpr std::string_view kRegisterUnknownFlag = "unknown flag given";
+inline constexpr std::string_view kRegisterUnknownArgument = "unknown argument given to redis.register_function";
+inline constexpr std::string_view kRegisterNoCallback = "redis.register_function must get a callback argument";
+inline constexpr std::string_view kRegisterArgCount = "wrong number of arguments to redis.register_function";
+inline constexpr std::string_view kRegisterNoName = "redis.register_function must get a function name argument";
+inline constexpr std::string_view kFunctionInLibrary = "Function already exists in the library";
+// luaL_error's format (the Lua position is put in front): the name of the global.
+inline constexpr std::string_view kNoSuchGlobal = "Script attempted to access nonexistent global variable '%s'";
+}  // namespace lua_reason
 
 // Every constant above, for the test that checks their shape.
 inline constexpr std::string_view kAll[] = {
@@ -375,6 +458,8 @@ inline constexpr std::string_view kAll[] = {
     kScriptOom, kScriptWriteWithRo, kScriptFlushArgs, kFunctionNotFound, kLibraryNotFound,
     kFunctionFlushArgs, kScriptUnknownCommand, kScriptWrongArgs, kScriptNotAllowed, kScriptWriteInRo,
     kScriptNonLocalKey, kScriptClusterDown, kScriptClusterDownRo, kScriptCrossSlot,
+    kLuaStackLimit, kLibraryNoMetadata, kLibraryNoName, kLibraryBadName, kNoFunctionsRegistered,
+    kLibraryNameArgMissing, kBadRestorePolicy,
 };
 inline constexpr std::string_view kAllConfigReasons[] = {
     config_reason::kImmutable, config_reason::kDuplicate, config_reason::kWrongArgCount,
@@ -388,6 +473,18 @@ inline constexpr std::string_view kAllConfigReasons[] = {
     config_reason::kNoSuchRename, config_reason::kRenameTargetExists, config_reason::kBadDirective,
     config_reason::kNoAclUsers, config_reason::kNoModules, config_reason::kNoTls,
     config_reason::kUnsupported,
+};
+
+inline constexpr std::string_view kAllLuaReasons[] = {
+    lua_reason::kNoArguments, lua_reason::kBadArgumentType, lua_reason::kReplyNotConverted,
+    lua_reason::kWrongArgsOrType, lua_reason::kWrongArgCount, lua_reason::kLogArgs, lua_reason::kLogLevelNotNumber,
+    lua_reason::kLogLevelInvalid, lua_reason::kSetRespArgs, lua_reason::kSetRespVersion, lua_reason::kSetReplArgs,
+    lua_reason::kSetReplFlags, lua_reason::kReadonlyTable, lua_reason::kLoadTimeout, lua_reason::kKilled,
+    lua_reason::kRegisterNotLoading, lua_reason::kRegisterWrongArgs, lua_reason::kRegisterKeyNotString,
+    lua_reason::kRegisterNameNotString, lua_reason::kRegisterDescriptionNotString,
+    lua_reason::kRegisterCallbackNotFunction, lua_reason::kRegisterFlagsNotTable, lua_reason::kRegisterUnknownFlag,
+    lua_reason::kRegisterUnknownArgument, lua_reason::kRegisterNoCallback, lua_reason::kRegisterArgCount,
+    lua_reason::kRegisterNoName, lua_reason::kFunctionInLibrary, lua_reason::kNoSuchGlobal,
 };
 
 }  // namespace rcs::err

@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "base/log.h"
+#include "base/random.h"
 #include "base/strutil.h"
 #include "net/event_loop.h"
 #include "net/socket.h"

@@ -3,7 +3,9 @@
 #include <cmath>
 #include <cstring>
 
+#include "base/redis_compat.h"
 #include "net/event_loop.h"
+#include "protocol/errors.h"
 #include "scripting/lua_reply.h"
 #include "scripting/sha1.h"
 
@@ -68,12 +70,12 @@ bool ParseEvalShebang(std::string_view body, uint32_t* flags, std::string* err) 
   std::string_view line = body.substr(0, eol);
   std::vector<std::string_view> words = ShebangWords(line);  // the engine, then options
   if (words.empty() || words[0] != "#!lua") {
-    *err = "ERR Unexpected engine in script shebang: " + std::string(words.empty() ? line : words[0]);
+    *err = err::ShebangBadEngine(words.empty() ? line : words[0]);
     return false;
   }
   for (size_t w = 1; w < words.size(); w++) {
     if (words[w].substr(0, 6) != "flags=") {
-      *err = "ERR Unknown lua shebang option: " + std::string(words[w]);
+      *err = err::ShebangBadOption(words[w]);
       return false;
     }
     std::string_view list = words[w].substr(6);
@@ -83,7 +85,7 @@ bool ParseEvalShebang(std::string_view body, uint32_t* flags, std::string* err) 
       if (q == std::string_view::npos) q = list.size();
       std::string_view name = list.substr(p, q - p);
       if (!name.empty() && !ParseFlagName(name, flags)) {
-        *err = "ERR Unexpected flag in script shebang: " + std::string(name);
+        *err = err::ShebangBadFlag(name);
         return false;
       }
       p = q + 1;
@@ -109,14 +111,18 @@ struct LuaEngine::Callbacks {
     std::string final_msg;
     if (!text.empty() && text[0] == '-') {
       std::string_view rest = text.substr(1);
-      if (rest.find(' ') == std::string_view::npos) final_msg = "ERR " + std::string(rest);
+      if (rest.find(' ') == std::string_view::npos) final_msg = err::WithErrCode(rest);
       else final_msg = std::string(rest);
     } else {
-      final_msg = "ERR " + std::string(text);
+      final_msg = err::WithErrCode(text);
     }
+    PushFullError(L, final_msg);
+  }
+  // Pushes {err=error}, the error (with its code) as it is.
+  static void PushFullError(lua_State* L, std::string_view error) {
     lua_newtable(L);
     lua_pushstring(L, "err");
-    lua_pushlstring(L, final_msg.data(), final_msg.size());
+    lua_pushlstring(L, error.data(), error.size());
     lua_rawset(L, -3);
   }
 
@@ -126,7 +132,7 @@ struct LuaEngine::Callbacks {
     LuaEngine* e = Engine(L);
     int argc = lua_gettop(L);
     if (argc == 0) {
-      PushError(L, "Please specify at least one argument for this redis lib call");
+      PushError(L, err::lua_reason::kNoArguments);
       return true;
     }
     // Views into the Lua strings, which stay on this call's stack until it returns; a number argument is
@@ -145,12 +151,12 @@ struct LuaEngine::Callbacks {
         const char* p = lua_tolstring(L, j, &len);
         argv.emplace_back(p, len);
       } else {
-        PushError(L, "Lua redis lib command arguments must be strings or integers");
+        PushError(L, err::lua_reason::kBadArgumentType);
         return true;
       }
     }
     if (e->host_ == nullptr) {
-      PushError(L, "Unknown Redis command called from script");
+      PushFullError(L, err::kScriptUnknownCommand);
       return true;
     }
     std::string& reply = e->call_reply_;  // reused: its capacity stays from call to call
@@ -161,7 +167,7 @@ struct LuaEngine::Callbacks {
       return true;
     }
     if (PushRespAsLua(L, reply) == 0) {
-      PushError(L, "Reply of the command could not be converted");
+      PushError(L, err::lua_reason::kReplyNotConverted);
       return true;
     }
     return raise && !reply.empty() && reply[0] == '-';
@@ -177,7 +183,7 @@ struct LuaEngine::Callbacks {
 
   static int ErrorReply(lua_State* L) {
     if (lua_gettop(L) != 1 || lua_type(L, 1) != LUA_TSTRING) {
-      PushError(L, "wrong number or type of arguments");
+      PushError(L, err::lua_reason::kWrongArgsOrType);
       return 1;
     }
     size_t len = 0;
@@ -193,7 +199,7 @@ struct LuaEngine::Callbacks {
   }
   static int StatusReply(lua_State* L) {
     if (lua_gettop(L) != 1 || lua_type(L, 1) != LUA_TSTRING) {
-      PushError(L, "wrong number or type of arguments");
+      PushError(L, err::lua_reason::kWrongArgsOrType);
       return 1;
     }
     lua_newtable(L);
@@ -204,7 +210,7 @@ struct LuaEngine::Callbacks {
   }
   static bool Sha1Work(lua_State* L) {
     if (lua_gettop(L) != 1) {
-      PushError(L, "wrong number of arguments");
+      PushError(L, err::lua_reason::kWrongArgCount);
       return true;
     }
     size_t len = 0;
@@ -220,16 +226,16 @@ struct LuaEngine::Callbacks {
   static bool LogWork(lua_State* L) {
     int argc = lua_gettop(L);
     if (argc < 2) {
-      PushError(L, "redis.log() requires two arguments or more.");
+      PushError(L, err::lua_reason::kLogArgs);
       return true;
     }
     if (!lua_isnumber(L, 1)) {
-      PushError(L, "First argument must be a number");
+      PushError(L, err::lua_reason::kLogLevelNotNumber);
       return true;
     }
     int level = static_cast<int>(lua_tonumber(L, 1));
     if (level < 0 || level > 3) {
-      PushError(L, "Invalid debug level.");
+      PushError(L, err::lua_reason::kLogLevelInvalid);
       return true;
     }
     std::string msg;
@@ -250,12 +256,12 @@ struct LuaEngine::Callbacks {
   }
   static int SetResp(lua_State* L) {
     if (lua_gettop(L) != 1) {
-      PushError(L, "redis.setresp() requires one argument.");
+      PushError(L, err::lua_reason::kSetRespArgs);
       return lua_error(L);
     }
     int v = static_cast<int>(lua_tonumber(L, 1));
     if (v != 2 && v != 3) {
-      PushError(L, "RESP version must be 2 or 3.");
+      PushError(L, err::lua_reason::kSetRespVersion);
       return lua_error(L);
     }
     Engine(L)->resp_ = v;
@@ -263,12 +269,12 @@ struct LuaEngine::Callbacks {
   }
   static int SetRepl(lua_State* L) {
     if (lua_gettop(L) != 1) {
-      PushError(L, "redis.set_repl() requires two arguments.");
+      PushError(L, err::lua_reason::kSetReplArgs);
       return lua_error(L);
     }
     int flags = static_cast<int>(lua_tonumber(L, 1));
     if ((flags & ~3) != 0) {
-      PushError(L, "Invalid replication flags. Use REPL_AOF, REPL_REPLICA, REPL_ALL or REPL_NONE.");
+      PushError(L, err::lua_reason::kSetReplFlags);
       return lua_error(L);
     }
     LuaEngine* e = Engine(L);
@@ -311,7 +317,7 @@ struct LuaEngine::Callbacks {
         break;
       }
       default:
-        return luaL_error(L, "wrong number of arguments");
+        return luaL_error(L, "%s", err::lua_reason::kWrongArgCount.data());
     }
     return 1;
   }
@@ -323,9 +329,9 @@ struct LuaEngine::Callbacks {
   // Globals are read-only and missing ones are an error.
   static int GlobalIndex(lua_State* L) {
     const char* name = lua_tostring(L, 2);
-    return luaL_error(L, "Script attempted to access nonexistent global variable '%s'", name ? name : "?");
+    return luaL_error(L, err::lua_reason::kNoSuchGlobal.data(), name ? name : "?");
   }
-  static int GlobalNewIndex(lua_State* L) { return luaL_error(L, "Attempt to modify a readonly table"); }
+  static int GlobalNewIndex(lua_State* L) { return luaL_error(L, "%s", err::lua_reason::kReadonlyTable.data()); }
 
   // Error handler: a string error becomes {err='ERR '..msg}; where it happened (the Lua code calling a
   // C function such as redis.call or error) goes into source/line.
@@ -334,7 +340,7 @@ struct LuaEngine::Callbacks {
       const char* msg = lua_tostring(L, 1);
       lua_newtable(L);
       lua_pushstring(L, "err");
-      lua_pushstring(L, "ERR ");
+      lua_pushstring(L, err::kErrCode);
       if (msg != nullptr) lua_pushstring(L, msg);
       else if (lua_type(L, 1) == LUA_TBOOLEAN) lua_pushstring(L, lua_toboolean(L, 1) ? "true" : "false");
       else lua_pushstring(L, lua_isnil(L, 1) ? "nil" : lua_typename(L, lua_type(L, 1)));
@@ -363,15 +369,15 @@ struct LuaEngine::Callbacks {
   static void Hook(lua_State* L, lua_Debug*) {
     LuaEngine* e = Engine(L);
     bool stop = false;
-    const char* why = nullptr;
+    std::string_view why;
     if (e->loading_library_) {
       if (MonotonicMs() - e->load_start_ms_ > kLoadTimeoutMs) {
         stop = true;
-        why = "FUNCTION LOAD timeout";
+        why = err::lua_reason::kLoadTimeout;
       }
     } else if (e->host_ != nullptr && e->host_->Interrupted()) {
       stop = true;
-      why = "Script killed by user with SCRIPT KILL...";
+      why = err::lua_reason::kKilled;
     }
     if (!stop) return;
     // Keep raising on every line until the script is out (a pcall in the script must not swallow it).
@@ -385,7 +391,7 @@ struct LuaEngine::Callbacks {
   static bool RegisterWork(lua_State* L) {
     LuaEngine* e = Engine(L);
     if (!e->loading_library_ || e->pending_out_ == nullptr) {
-      PushError(L, "redis.register_function can only be called on FUNCTION LOAD command");
+      PushError(L, err::lua_reason::kRegisterNotLoading);
       return true;
     }
     RegisteredFunction f;
@@ -393,7 +399,7 @@ struct LuaEngine::Callbacks {
     int fn_index = 0;
     if (argc == 2) {
       if (lua_type(L, 1) != LUA_TSTRING || lua_type(L, 2) != LUA_TFUNCTION) {
-        PushError(L, "wrong arguments given to redis.register_function");
+        PushError(L, err::lua_reason::kRegisterWrongArgs);
         return true;
       }
       f.name = lua_tostring(L, 1);
@@ -403,32 +409,32 @@ struct LuaEngine::Callbacks {
       lua_pushnil(L);
       while (lua_next(L, 1) != 0) {
         if (lua_type(L, -2) != LUA_TSTRING) {
-          PushError(L, "named argument key given to redis.register_function is not a string");
+          PushError(L, err::lua_reason::kRegisterKeyNotString);
           return true;
         }
         std::string key = lua_tostring(L, -2);
         if (key == "function_name") {
           if (lua_type(L, -1) != LUA_TSTRING) {
-            PushError(L, "function_name argument given to redis.register_function must be a string");
+            PushError(L, err::lua_reason::kRegisterNameNotString);
             return true;
           }
           f.name = lua_tostring(L, -1);
         } else if (key == "description") {
           if (lua_type(L, -1) != LUA_TSTRING) {
-            PushError(L, "description argument given to redis.register_function must be a string");
+            PushError(L, err::lua_reason::kRegisterDescriptionNotString);
             return true;
           }
           f.description = lua_tostring(L, -1);
         } else if (key == "callback") {
           if (lua_type(L, -1) != LUA_TFUNCTION) {
-            PushError(L, "callback argument given to redis.register_function must be a function");
+            PushError(L, err::lua_reason::kRegisterCallbackNotFunction);
             return true;
           }
           lua_pushvalue(L, -1);
           lua_replace(L, 2);
         } else if (key == "flags") {
           if (lua_type(L, -1) != LUA_TTABLE) {
-            PushError(L, "flags argument to redis.register_function must be a table representing function flags");
+            PushError(L, err::lua_reason::kRegisterFlagsNotTable);
             return true;
           }
           int ft = lua_gettop(L);
@@ -441,41 +447,40 @@ struct LuaEngine::Callbacks {
             const char* name = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : nullptr;
             if (name == nullptr || !ParseFlagName(name, &f.flags)) {
               lua_pop(L, 1);
-              PushError(L, "unknown flag given");
+              PushError(L, err::lua_reason::kRegisterUnknownFlag);
               return true;
             }
             lua_pop(L, 1);
           }
         } else {
-          PushError(L, "unknown argument given to redis.register_function");
+          PushError(L, err::lua_reason::kRegisterUnknownArgument);
           return true;
         }
         lua_pop(L, 1);
       }
       if (lua_type(L, 2) != LUA_TFUNCTION) {
-        PushError(L, "redis.register_function must get a callback argument");
+        PushError(L, err::lua_reason::kRegisterNoCallback);
         return true;
       }
       fn_index = 2;
     } else {
-      PushError(L, "wrong number of arguments to redis.register_function");
+      PushError(L, err::lua_reason::kRegisterArgCount);
       return true;
     }
     if (f.name.empty()) {
-      PushError(L, "redis.register_function must get a function name argument");
+      PushError(L, err::lua_reason::kRegisterNoName);
       return true;
     }
     for (char ch : f.name) {
       if (!(isalnum(static_cast<unsigned char>(ch)) || ch == '_')) {
         // (Redis 7.0 words it so for function names too.)
-        PushError(L, "Library names can only contain letters, numbers, or underscores(_) and must be at least one "
-                     "character long");
+        PushFullError(L, err::kLibraryBadName);
         return true;
       }
     }
     for (const auto& other : *e->pending_out_) {
       if (other.name == f.name) {
-        PushError(L, "Function already exists in the library");
+        PushError(L, err::lua_reason::kFunctionInLibrary);
         return true;
       }
     }
@@ -501,7 +506,6 @@ struct LuaEngine::Callbacks {
 
 LuaEngine::LuaEngine() {
   L_ = luaL_newstate();
-  using C = Callbacks;
   const lua_CFunction libs[] = {luaopen_base, luaopen_table, luaopen_string, luaopen_math};
   for (lua_CFunction f : libs) {
     lua_pushcfunction(L_, f);
@@ -529,9 +533,9 @@ LuaEngine::LuaEngine() {
   lua_rawset(L_, LUA_REGISTRYINDEX);
 
   lua_getglobal(L_, "math");
-  lua_pushcfunction(L_, C::Random);
+  lua_pushcfunction(L_, Callbacks::Random);
   lua_setfield(L_, -2, "random");
-  lua_pushcfunction(L_, C::RandomSeed);
+  lua_pushcfunction(L_, Callbacks::RandomSeed);
   lua_setfield(L_, -2, "randomseed");
   lua_pop(L_, 1);
 
@@ -540,38 +544,39 @@ LuaEngine::LuaEngine() {
     const char* name;
     lua_CFunction fn;
   };
-  const Fn fns[] = {{"call", C::Call},
-                    {"pcall", C::PCall},
-                    {"error_reply", C::ErrorReply},
-                    {"status_reply", C::StatusReply},
-                    {"sha1hex", C::Sha1},
-                    {"log", C::Log},
-                    {"setresp", C::SetResp},
-                    {"set_repl", C::SetRepl},
-                    {"replicate_commands", C::ReplicateCommands},
-                    {"breakpoint", C::Breakpoint},
-                    {"debug", C::Nothing}};
+  const Fn fns[] = {{"call", Callbacks::Call},
+                    {"pcall", Callbacks::PCall},
+                    {"error_reply", Callbacks::ErrorReply},
+                    {"status_reply", Callbacks::StatusReply},
+                    {"sha1hex", Callbacks::Sha1},
+                    {"log", Callbacks::Log},
+                    {"setresp", Callbacks::SetResp},
+                    {"set_repl", Callbacks::SetRepl},
+                    {"replicate_commands", Callbacks::ReplicateCommands},
+                    {"breakpoint", Callbacks::Breakpoint},
+                    {"debug", Callbacks::Nothing}};
   for (const auto& f : fns) {
     lua_pushcfunction(L_, f.fn);
     lua_setfield(L_, -2, f.name);
   }
   const std::pair<const char*, int> consts[] = {
       {"LOG_DEBUG", 0}, {"LOG_VERBOSE", 1}, {"LOG_NOTICE", 2}, {"LOG_WARNING", 3},    {"REPL_NONE", 0},
-      {"REPL_AOF", 1},  {"REPL_SLAVE", 2},  {"REPL_REPLICA", 2}, {"REPL_ALL", 3}, {"REDIS_VERSION_NUM", 0x0007000f}};
+      {"REPL_AOF", 1},  {"REPL_SLAVE", 2},  {"REPL_REPLICA", 2}, {"REPL_ALL", 3},
+      {"REDIS_VERSION_NUM", kRedisVersionNum}};
   for (const auto& [name, v] : consts) {
     lua_pushnumber(L_, v);
     lua_setfield(L_, -2, name);
   }
-  lua_pushstring(L_, "7.0.15");
+  lua_pushlstring(L_, kRedisVersion.data(), kRedisVersion.size());
   lua_setfield(L_, -2, "REDIS_VERSION");
   lua_setglobal(L_, "redis");
 
   // Protect the globals last: from here on only rawset adds one (KEYS and ARGV).
   lua_pushvalue(L_, LUA_GLOBALSINDEX);
   lua_newtable(L_);
-  lua_pushcfunction(L_, C::GlobalIndex);
+  lua_pushcfunction(L_, Callbacks::GlobalIndex);
   lua_setfield(L_, -2, "__index");
-  lua_pushcfunction(L_, C::GlobalNewIndex);
+  lua_pushcfunction(L_, Callbacks::GlobalNewIndex);
   lua_setfield(L_, -2, "__newindex");
   lua_setmetatable(L_, -2);
   lua_pop(L_, 1);
@@ -595,9 +600,8 @@ std::string LuaEngine::CompileScript(const std::string& sha, std::string_view bo
     src = code;
   }
   if (luaL_loadbuffer(L_, src.data(), src.size(), "@user_script") != 0) {
-    std::string err = "ERR Error compiling script (new function): ";
     const char* msg = lua_tostring(L_, -1);
-    err += msg ? msg : "?";
+    std::string err = err::ScriptCompileFailed(msg ? msg : "?");
     lua_pop(L_, 1);
     return err;
   }
@@ -660,7 +664,7 @@ void LuaEngine::Run(const std::string& reg_key, const std::string& display, bool
   lua_remove(L_, -2);
   if (lua_type(L_, -1) != LUA_TFUNCTION) {
     lua_settop(L_, top);
-    reply.Error(function_call ? "ERR Function not found" : "NOSCRIPT No matching script. Please use EVAL.");
+    reply.Error(function_call ? err::kFunctionNotFound : err::kNoScript);
     return;
   }
   int nargs = 0;
@@ -700,7 +704,7 @@ void LuaEngine::Run(const std::string& reg_key, const std::string& display, bool
     reply.Error(msg);
   } else {
     const char* m = lua_tostring(L_, -1);
-    reply.Error("ERR Error running script " + display + ", " + std::string(m ? m : "execution failure").substr(0, 100));
+    reply.Error(err::ScriptRunFailed(display, m ? m : "execution failure"));
   }
   lua_settop(L_, top);
   if (++gc_count_ >= 50) {
@@ -713,9 +717,8 @@ std::string LuaEngine::LoadLibrary(std::string_view code, std::vector<Registered
   int top = lua_gettop(L_);
   DiscardPending();
   if (luaL_loadbuffer(L_, code.data(), code.size(), "@user_function") != 0) {
-    std::string err = "ERR Error compiling function: ";
     const char* msg = lua_tostring(L_, -1);
-    err += msg ? msg : "?";
+    std::string err = err::FunctionCompileFailed(msg ? msg : "?");
     lua_settop(L_, top);
     return err;
   }
@@ -760,15 +763,9 @@ std::string LuaEngine::LoadLibrary(std::string_view code, std::vector<Registered
   pending_out_ = nullptr;
   std::string err;
   if (rc != 0) {
-    err = "ERR Error registering functions: ";
-    if (lua_type(L_, -1) == LUA_TTABLE) {
-      lua_getfield(L_, -1, "err");
-      const char* m = lua_tostring(L_, -1);
-      err += m ? m : "?";
-    } else {
-      const char* m = lua_tostring(L_, -1);
-      err += m ? m : "?";
-    }
+    if (lua_type(L_, -1) == LUA_TTABLE) lua_getfield(L_, -1, "err");
+    const char* m = lua_tostring(L_, -1);
+    err = err::FunctionRegisterFailed(m ? m : "?");
     DiscardPending();
     out->clear();
   }

@@ -6,6 +6,8 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "protocol/errors.h"
+
 extern "C" {
 #include <lauxlib.h>
 #include <lua.h>
@@ -237,7 +239,7 @@ void WriteArray(lua_State* L, int idx, ReplyBuilder& reply, int depth);
 void Write(lua_State* L, int idx, ReplyBuilder& reply, int depth) {
   if (idx < 0) idx = lua_gettop(L) + idx + 1;
   if (depth > kMaxDepth || !lua_checkstack(L, 8)) {
-    reply.Error("ERR reached lua stack limit");
+    reply.Error(err::kLuaStackLimit);
     return;
   }
   if (lua_type(L, idx) != LUA_TTABLE) {

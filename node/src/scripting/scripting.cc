@@ -364,14 +364,14 @@ void Scripting::SetRepl(int flags) {
 
 bool Scripting::LoadLibrary(std::string_view code, bool replace, std::string* name, std::string* err) {
   if (code.substr(0, 2) != "#!") {
-    *err = "ERR Missing library metadata";
+    *err = err::kLibraryNoMetadata;
     return false;
   }
   size_t eol = code.find('\n');
   std::vector<std::string_view> words = ShebangWords(code.substr(0, eol));
   std::string engine = ToLower(words.empty() ? "" : words[0].substr(2));
   if (engine != "lua") {
-    *err = "ERR Engine '" + std::string(words.empty() ? "" : words[0].substr(2)) + "' not found";
+    *err = err::EngineNotFound(words.empty() ? "" : words[0].substr(2));
     return false;
   }
   name->clear();
@@ -379,22 +379,21 @@ bool Scripting::LoadLibrary(std::string_view code, bool replace, std::string* na
     if (words[i].substr(0, 5) == "name=") {
       *name = std::string(words[i].substr(5));
     } else {
-      *err = "ERR Invalid metadata value given: " + std::string(words[i]);
+      *err = err::InvalidLibraryMetadata(words[i]);
       return false;
     }
   }
   if (name->empty()) {
-    *err = "ERR Library name was not given";
+    *err = err::kLibraryNoName;
     return false;
   }
   if (!ValidLibraryName(*name)) {
-    *err = "ERR Library names can only contain letters, numbers, or underscores(_) and must be at least one "
-           "character long";
+    *err = err::kLibraryBadName;
     return false;
   }
   auto old = libraries_.find(*name);
   if (old != libraries_.end() && !replace) {
-    *err = "ERR Library '" + *name + "' already exists";
+    *err = err::LibraryExists(*name);
     return false;
   }
   std::vector<RegisteredFunction> fns;
@@ -404,14 +403,14 @@ bool Scripting::LoadLibrary(std::string_view code, bool replace, std::string* na
   if (!err->empty()) return false;
   if (fns.empty()) {
     engine_->DiscardPending();
-    *err = "ERR No functions registered";
+    *err = err::kNoFunctionsRegistered;
     return false;
   }
   for (const auto& f : fns) {
     auto it = functions_.find(f.name);
     if (it != functions_.end() && it->second.first != *name) {
       engine_->DiscardPending();
-      *err = "ERR Function " + f.name + " already exists";
+      *err = err::FunctionExists(f.name);
       return false;
     }
   }
@@ -433,7 +432,7 @@ void Scripting::FunctionLoad(CommandContext& ctx) {
   size_t code_at = 2;
   if (ctx.argc() == 4) {
     if (!EqualsIgnoreCase(ctx.arg(2), "replace")) {
-      ctx.reply.Error("ERR Unknown option given: " + std::string(ctx.arg(2)));
+      ctx.reply.Error(err::UnknownOptionGiven(ctx.arg(2)));
       return;
     }
     replace = true;
@@ -492,13 +491,13 @@ void Scripting::FunctionList(CommandContext& ctx) {
       with_code = true;
     } else if (EqualsIgnoreCase(ctx.arg(i), "libraryname") && !has_pattern) {
       if (i + 1 >= ctx.argc()) {
-        ctx.reply.Error("ERR library name argument was not given");
+        ctx.reply.Error(err::kLibraryNameArgMissing);
         return;
       }
       pattern = std::string(ctx.arg(++i));
       has_pattern = true;
     } else {
-      ctx.reply.Error("ERR Unknown argument " + std::string(ctx.arg(i)));
+      ctx.reply.Error(err::UnknownArgument(ctx.arg(i)));
       return;
     }
   }
@@ -596,7 +595,7 @@ void Scripting::FunctionRestore(CommandContext& ctx) {
     else if (EqualsIgnoreCase(ctx.arg(3), "replace")) policy = kReplace;
     else if (EqualsIgnoreCase(ctx.arg(3), "flush")) policy = kFlush;
     else {
-      ctx.reply.Error("ERR Wrong restore policy given, value should be either FLUSH, APPEND or REPLACE.");
+      ctx.reply.Error(err::kBadRestorePolicy);
       return;
     }
   } else if (ctx.argc() > 4) {
@@ -614,7 +613,7 @@ void Scripting::FunctionRestore(CommandContext& ctx) {
       std::vector<std::string_view> w = ShebangWords(std::string_view(code).substr(0, code.find('\n')));
       for (size_t i = 1; i < w.size(); i++) {
         if (w[i].substr(0, 5) == "name=" && libraries_.count(std::string(w[i].substr(5)))) {
-          ctx.reply.Error("ERR Library " + std::string(w[i].substr(5)) + " already exists");
+          ctx.reply.Error(err::RestoreLibraryExists(w[i].substr(5)));
           return;
         }
       }

@@ -21,6 +21,16 @@ CommandSpec Spec(const char* name, int arity, uint32_t flags, int first, int las
   return s;
 }
 
+CommandSpec GroupSpec(const char* name, int arity, uint32_t flags, CommandHandler fn, const char* group,
+                      const char* summary, int first, int last, int step) {
+  return Spec(name, arity, flags, first, last, step, fn, nullptr, group, summary);
+}
+
+CommandSpec HelpSpec(const char* name, CommandHandler fn, const char* group, uint32_t extra_flags) {
+  return GroupSpec(name, 2, kCmdLoading | kCmdStale | extra_flags, fn, group,
+                   "Returns helpful text about the different subcommands.");
+}
+
 CommandSpec ContainerSpec(const char* name, const char* group, const char* summary, std::vector<CommandSpec> subs) {
   CommandSpec s;
   s.name = name;

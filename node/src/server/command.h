@@ -134,6 +134,12 @@ struct CommandSpec {
 CommandSpec Spec(const char* name, int arity, uint32_t flags, int first, int last, int step, CommandHandler fn,
                  GetKeysFn getkeys = nullptr, const char* group = "", const char* summary = "");
 
+// The same with the handler first and the key positions last (0: no keys), as most registrations read.
+CommandSpec GroupSpec(const char* name, int arity, uint32_t flags, CommandHandler fn, const char* group,
+                      const char* summary, int first = 0, int last = 0, int step = 0);
+// "<container>|help": arity 2, runs while loading and on a stale replica (plus extra_flags), Redis's summary.
+CommandSpec HelpSpec(const char* name, CommandHandler fn, const char* group, uint32_t extra_flags = 0);
+
 // A container command (CLIENT, CONFIG, PUBSUB, ...): arity -2 and the subcommands that do the work; the
 // dispatcher routes "container sub" to the subcommand's spec.
 CommandSpec ContainerSpec(const char* name, const char* group, const char* summary, std::vector<CommandSpec> subs);

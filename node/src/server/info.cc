@@ -9,6 +9,7 @@
 #include <string>
 
 #include "base/alloc.h"
+#include "base/redis_compat.h"
 #include "base/strutil.h"
 #include "server/server.h"
 #include "pubsub/pubsub.h"
@@ -168,8 +169,8 @@ void InfoWriter::ServerSection() {
   int64_t now_ms = s_.clock_->NowMs();
   utsname u{};
   uname(&u);
-  Fields(out, {{"redis_version", "7.0.15"}, {"redis_git_sha1", "00000000"}, {"redis_git_dirty", "0"},
-               {"redis_build_id", "0"}});
+  InfoField(out, "redis_version", kRedisVersion);
+  Fields(out, {{"redis_git_sha1", "00000000"}, {"redis_git_dirty", "0"}, {"redis_build_id", "0"}});
   InfoField(out, "redis_mode", s_.config_.cluster_enabled ? "cluster" : "standalone");
   InfoField(out, "rcs_version", RCS_VERSION);
   InfoField(out, "os", std::string(u.sysname) + " " + u.release + " " + u.machine);

@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "base/alloc.h"
+#include "base/random.h"
 #include "base/strutil.h"
 #include "net/event_loop.h"
 #include "pubsub/notify.h"
