@@ -6,9 +6,9 @@
 
 #include "base/strutil.h"
 #include "cluster/cluster.h"
+#include "keyspace/command_stream.h"
 #include "keyspace/dump.h"
 #include "net/socket.h"
-#include "persistence/command_stream.h"
 #include "protocol/errors.h"
 #include "server/client.h"
 #include "server/command.h"

@@ -11,7 +11,6 @@
 #include "base/alloc.h"
 #include "base/strutil.h"
 #include "server/server.h"
-#include "pubsub/pubsub.h"
 
 namespace rcs {
 namespace {
@@ -234,9 +233,9 @@ std::string Server::InfoText(const std::vector<std::string>& requested) {
                   {"current_eviction_exceeded_time", "0"}});
     InfoField(&out, "keyspace_hits", static_cast<int64_t>(ks.keyspace_hits));
     InfoField(&out, "keyspace_misses", static_cast<int64_t>(ks.keyspace_misses));
-    InfoField(&out, "pubsub_channels", static_cast<int64_t>(pubsub_->num_channels()));
-    InfoField(&out, "pubsub_patterns", static_cast<int64_t>(pubsub_->num_patterns()));
-    InfoField(&out, "pubsubshard_channels", static_cast<int64_t>(pubsub_->num_shard_channels()));
+    InfoField(&out, "pubsub_channels", static_cast<int64_t>(pubsub_ ? pubsub_->num_channels() : 0));
+    InfoField(&out, "pubsub_patterns", static_cast<int64_t>(pubsub_ ? pubsub_->num_patterns() : 0));
+    InfoField(&out, "pubsubshard_channels", static_cast<int64_t>(pubsub_ ? pubsub_->num_shard_channels() : 0));
     InfoField(&out, "latest_fork_usec", stats_.latest_fork_usec);
     InfoField(&out, "total_forks", static_cast<int64_t>(stats_.total_forks));
     Fields(&out, {{"migrate_cached_sockets", "0"},

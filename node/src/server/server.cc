@@ -7,8 +7,7 @@
 #include "base/strutil.h"
 #include "net/event_loop.h"
 #include "protocol/errors.h"
-#include "pubsub/notify.h"
-#include "pubsub/pubsub.h"
+#include "server/notify.h"
 
 namespace rcs {
 
@@ -17,8 +16,7 @@ void ErrorHookThunk(void* arg, std::string_view error) { static_cast<Server*>(ar
 }  // namespace
 
 Server::Server(Config config, const Clock* clock)
-    : config_(std::move(config)), clock_(clock), loop_(std::make_unique<EventLoop>()), db_(clock),
-      pubsub_(std::make_unique<PubSub>(this)) {
+    : config_(std::move(config)), clock_(clock), loop_(std::make_unique<EventLoop>()), db_(clock) {
   start_time_ms_ = clock_->NowMs();
   last_save_time_s_ = start_time_ms_ / 1000;
   run_id_ = RandomHex(40);
@@ -28,6 +26,7 @@ Server::Server(Config config, const Clock* clock)
     std::vector<std::string_view> del = {"DEL", key};
     Propagate(del, why == Keyspace::DeleteReason::kEvicted ? WriteOrigin::kEviction : WriteOrigin::kExpiry);
     TouchKey(key);
+    if (pubsub_ == nullptr) return;
     if (why == Keyspace::DeleteReason::kEvicted) pubsub_->Notify(notify::kEvicted, "evicted", key);
     else pubsub_->Notify(notify::kExpired, "expired", key);
   });
@@ -125,7 +124,7 @@ void Server::ExecuteCommand(Client* c, ArgList argv) {
       return reject(write_error_);
     }
     // RESP2 subscribe mode: only the subscription commands, PING, QUIT and RESET (RESP3 has no limits).
-    if (c->has(kClientPubSub) && c->resp == 2 && !PubSub::AllowedInSubscribeMode(*spec)) {
+    if (c->has(kClientPubSub) && c->resp == 2 && !pubsub_->AllowedInSubscribeMode(*spec)) {
       return reject(err::SubscribeContext(spec->name));
     }
     // As Redis: EXEC is refused when any queued command lacks the flag.
@@ -165,7 +164,7 @@ void Server::Call(Client* c, const CommandSpec& spec, ArgList argv, bool retry) 
   // Keyspace notifications (pubsub/keyspace_events.cc) need to know which keys existed before the command.
   std::vector<int> notify_keys;  // locals: Call runs again inside EXEC (no allocation while notifications are off)
   std::vector<bool> notify_existed;
-  bool notify_on = !loading_ && pubsub_->notifications_on();
+  bool notify_on = !loading_ && pubsub_ != nullptr && pubsub_->notifications_on();
   bool notify = spec.is(kCmdWrite) && notify_on;
   if (notify) {
     if (spec.KeyIndices(argv, &notify_keys)) {
@@ -521,7 +520,6 @@ void Server::FreeClient(Client* c) {
   for (auto& [type, sub] : subsystems_) sub->OnClientFreed(c);
   UnblockClient(c, false);
   UnwatchAll(c);
-  pubsub_->RemoveClient(c);
   pending_writes_.erase(std::remove(pending_writes_.begin(), pending_writes_.end(), c), pending_writes_.end());
   if (current_client_ == c) current_client_ = nullptr;
   clients_.erase(c->id);
