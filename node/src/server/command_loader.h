@@ -21,7 +21,7 @@
 namespace rcs {
 
 class Server;
-struct Client;
+class Client;
 
 class CommandStreamLoader {
  public:
