@@ -5,6 +5,7 @@
 #include "cluster/cluster.h"
 #include "commands/families.h"
 #include "persistence/aof.h"
+#include "pubsub/pubsub.h"
 #include "replication/replication.h"
 #include "scripting/scripting.h"
 
@@ -12,6 +13,8 @@ namespace rcs {
 
 void WireNode(Server& server) {
   RegisterAllCommands(server.commands());
+  // Pub/sub: the server and cluster mode reach it through the server's PubSubHooks.
+  PubSub::Of(server);
   // Scripting before the AOF: loading replays FUNCTION LOAD/RESTORE.
   scripting::Scripting::Of(server);
   // The AOF first: its Start begins loading, and replication does not connect to a master before our own

@@ -10,12 +10,12 @@
 #include <sstream>
 
 #include "harness.h"
+#include "keyspace/command_stream.h"
 #include "persistence/aof.h"
 #include "persistence/aof_check.h"
 #include "persistence/aof_manifest.h"
-#include "persistence/command_loader.h"
-#include "persistence/command_stream.h"
-#include "persistence/snapshot_stream.h"
+#include "server/command_loader.h"
+#include "server/snapshot_stream.h"
 
 using rcs::test::TestNode;
 

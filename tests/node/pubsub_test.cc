@@ -6,7 +6,7 @@
 #include <cstring>
 
 #include "harness.h"
-#include "pubsub/notify.h"
+#include "server/notify.h"
 #include "pubsub/pubsub.h"
 
 using namespace rcs;

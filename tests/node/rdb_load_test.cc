@@ -8,7 +8,7 @@
 #include "base/crc64.h"
 #include "harness.h"
 #include "keyspace/rdb_string.h"
-#include "persistence/command_loader.h"
+#include "server/command_loader.h"
 #include "persistence/rdb_load.h"
 
 using rcs::test::TestNode;

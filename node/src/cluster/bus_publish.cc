@@ -1,8 +1,9 @@
 // Pub/sub over the cluster bus (message layout in bus_message.h: PUBLISH and PUBLISHSHARD).
 //
-//   - PUBLISH on any node: delivered to that node's subscribers, then sent once to every other known node
-//     (on our link to it, else its link to us: Broadcast). A receiver delivers to its own subscribers and
-//     never forwards, so each node delivers each message exactly once. A message from an unknown sender is
+//   - PUBLISH on any node: delivered to that node's subscribers, then (the command calls PropagatePublish)
+//     sent once to every other known node (on our link to it, else its link to us: Broadcast). A receiver
+//     delivers to its own subscribers (through the server's PubSubHooks) and never forwards, so each node
+//     delivers each message exactly once. A message from an unknown sender is
 //     dropped (as Redis: only nodes of the cluster publish).
 //   - SPUBLISH (already checked by the redirect rules to hash to a slot of this node's shard): sent to the
 //     other nodes of the shard only, the master and its replicas.
@@ -11,17 +12,12 @@
 //     subscribers get "sunsubscribe" (Redis's removeChannelsInSlot). Checked before the event loop sleeps by
 //     comparing the shard's slots with those seen last time, so every path that changes slots is covered.
 #include "cluster/cluster.h"
-#include "pubsub/pubsub.h"
+#include "server/pubsub_hooks.h"
 
 namespace rcs::cluster {
 
-void Cluster::InstallPubSubHooks() {
-  server_->pubsub().SetClusterHook([this](std::string_view channel, std::string_view message, bool shard) {
-    PropagatePublish(channel, message, shard);
-  });
-}
-
 void Cluster::PropagatePublish(std::string_view channel, std::string_view message, bool shard) {
+  if (state_.myself() == nullptr) return;  // not initialized: no bus yet
   BusMessage m = BuildHeader(shard ? MsgType::kPublishShard : MsgType::kPublish);
   m.channel.assign(channel);
   m.message.assign(message);
@@ -44,7 +40,9 @@ void Cluster::PropagatePublish(std::string_view channel, std::string_view messag
 
 void Cluster::HandlePublish(const BusMessage& m, ClusterNode* sender) {
   if (sender == nullptr) return;
-  server_->pubsub().DeliverFromBus(m.channel, m.message, m.type == MsgType::kPublishShard);
+  // Without pub/sub installed nobody here subscribed: nothing to deliver.
+  PubSubHooks* ps = server_->pubsub_hooks();
+  if (ps != nullptr) ps->DeliverFromBus(m.channel, m.message, m.type == MsgType::kPublishShard);
 }
 
 void Cluster::CheckShardChannelSlots() {
@@ -55,7 +53,8 @@ void Cluster::CheckShardChannelSlots() {
   const std::bitset<kClusterSlots>& now = master->slots;
   if (shard_slots_known_) {
     std::bitset<kClusterSlots> lost = shard_slots_ & ~now;
-    if (lost.any() && server_->pubsub().has_shard_channels()) server_->pubsub().SlotsLost(lost);
+    PubSubHooks* ps = server_->pubsub_hooks();
+    if (lost.any() && ps != nullptr && ps->has_shard_channels()) ps->SlotsLost(lost);
   }
   shard_slots_ = now;
   shard_slots_known_ = true;

@@ -5,7 +5,6 @@
 // mean, failure detection), failover.cc (elections, votes, manual failover), nodes_conf.cc (nodes.conf),
 // command_check.cc + redirect.cc (MOVED/ASK/... for client commands), failover_rules.h (the pure decisions).
 #include "cluster/cluster.h"
-#include "pubsub/pubsub.h"
 
 #include <arpa/inet.h>
 
@@ -18,10 +17,12 @@
 
 namespace rcs::cluster {
 
-Cluster::Cluster(Server* server) : server_(server), repl_(MakeReplicationLink(*server)) {}
+Cluster::Cluster(Server* server) : server_(server), repl_(MakeReplicationLink(*server)) {
+  server_->set_cluster_hooks(this);
+}
 
 Cluster::~Cluster() {
-  server_->pubsub().SetClusterHook(nullptr);
+  if (server_->cluster_hooks() == this) server_->set_cluster_hooks(nullptr);
   for (auto& [id, l] : links_) {
     if (l->conn.valid()) server_->loop()->Remove(l->conn.fd());
   }
@@ -34,7 +35,6 @@ Status Cluster::Init(bool load_file) {
   const Config& cfg = server_->config();
   config_path_ = cfg.cluster_config_file;
   persist_ = load_file;
-  InstallPubSubHooks();
   bool loaded = false;
   if (load_file) {
     Status st = LoadConfig(&loaded);

@@ -56,7 +56,8 @@ namespace rcs::cluster {
 // A name CLUSTER MEET accepts in place of an IP (RFC 1123 characters).
 bool IsValidHostname(const std::string& name);
 
-class Cluster : public Subsystem {
+// Also the server's ClusterHooks (server/cluster_hooks.h): how scripting asks where keys are served.
+class Cluster : public Subsystem, public ClusterHooks {
  public:
   explicit Cluster(Server* server);
   ~Cluster() override;
@@ -71,6 +72,8 @@ class Cluster : public Subsystem {
   void Cron() override;
   void BeforeSleep() override;
   void Shutdown() override;
+  // ClusterHooks (command_check.cc)
+  KeyRoute RouteKeys(std::span<const std::string_view> keys, bool write, bool readonly_client) override;
 
   ClusterState& state() { return state_; }
   Server& server() { return *server_; }
@@ -114,8 +117,9 @@ class Cluster : public Subsystem {
   // Bus message handling, public so that tests can feed decoded messages without sockets. `link_id` is
   // the link the message came on (0 in tests); replies go there.
   void HandleMessage(const BusMessage& m, uint64_t link_id, const std::string& peer_ip);
-  // Pub/sub over the bus (bus_publish.cc): PUBLISH to every node, SPUBLISH to this shard's nodes; shard
-  // channels of slots the shard no longer serves are unsubscribed (called before the loop sleeps).
+  // Pub/sub over the bus (bus_publish.cc): PUBLISH to every node, SPUBLISH to this shard's nodes (the
+  // commands call it after delivering locally; nothing before Init); shard channels of slots the shard no
+  // longer serves are unsubscribed (called before the loop sleeps).
   void PropagatePublish(std::string_view channel, std::string_view message, bool shard);
   void CheckShardChannelSlots();
 
@@ -186,7 +190,6 @@ class Cluster : public Subsystem {
   void StartHandshake(const std::string& ip, int port, int cport, bool meet, const std::string& hostname = "");
   bool Blacklisted(const std::string& id);
   // bus_publish.cc
-  void InstallPubSubHooks();
   void HandlePublish(const BusMessage& m, ClusterNode* sender);
 
   // failover.cc

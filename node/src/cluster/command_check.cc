@@ -61,4 +61,23 @@ bool Cluster::CheckCommand(Client* c, const CommandSpec& spec, ArgList argv) {
   return false;
 }
 
+// A script's redis.call (scripting/, through the server's ClusterHooks): the same decision for its keys.
+ClusterHooks::KeyRoute Cluster::RouteKeys(std::span<const std::string_view> keys, bool write,
+                                          bool readonly_client) {
+  RedirectQuery q;
+  q.keys.assign(keys.begin(), keys.end());
+  q.is_write = write;
+  q.readonly_client = readonly_client;
+  q.allow_reads_when_down = server_->config().cluster_allow_reads_when_down;
+  Keyspace* db = &server_->db();
+  q.key_exists = [db](std::string_view k) { return db->Find(k) != nullptr; };
+  RedirectDecision d = DecideRedirect(state_, q);
+  switch (d.kind) {
+    case RedirectDecision::kServe: return KeyRoute::kServe;
+    case RedirectDecision::kDownState: return KeyRoute::kDown;
+    case RedirectDecision::kDownReadOnly: return KeyRoute::kDownReadOnly;
+    default: return KeyRoute::kNotLocal;
+  }
+}
+
 }  // namespace rcs::cluster

@@ -1,37 +1,37 @@
 #include "cluster/replication_link.h"
 
-#include "replication/replication.h"
+#include "server/replication_hooks.h"
 #include "server/server.h"
 
 namespace rcs::cluster {
 namespace {
 
-// Follows the real replication subsystem.
+// Follows the replication subsystem, through the hooks the server holds.
 class SubsystemLink : public ReplicationLink {
  public:
   SubsystemLink(Server& server) : server_(server) {}
-  Replication* repl() const { return server_.subsystem<Replication>(); }
+  ReplicationHooks* repl() const { return server_.replication_hooks(); }
   void ReplicateFrom(const std::string& host, int port, const std::string& ip) override {
-    if (Replication* r = repl()) r->ReplicateFrom(host, port, ip);
+    if (ReplicationHooks* r = repl()) r->ReplicateFrom(host, port, ip);
     else server_.set_replica(true);
   }
   void BecomeMaster() override {
-    if (Replication* r = repl()) r->BecomeMaster();
+    if (ReplicationHooks* r = repl()) r->BecomeMaster();
     else server_.set_replica(false);
   }
   int64_t ReplicationOffset() const override {
-    Replication* r = repl();
+    ReplicationHooks* r = repl();
     return r ? r->offset() : 0;
   }
   int64_t MasterSilenceMs(int64_t now_ms) const override {
-    Replication* r = repl();
+    ReplicationHooks* r = repl();
     if (r == nullptr) return 0;
     int64_t since = r->master_link_up() ? r->master_last_io_ms() : r->link_down_since_ms();
     if (since == 0) since = r->master_last_io_ms();
     return since == 0 ? 0 : now_ms - since;
   }
   bool LinkUp() const override {
-    Replication* r = repl();
+    ReplicationHooks* r = repl();
     return r ? r->master_link_up() : false;
   }
 

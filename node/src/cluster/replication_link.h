@@ -8,8 +8,9 @@
 //   ReplicationOffset()        the offset of the data this node has (CLUSTER SHARDS, bus messages)
 //   LinkUp()                   the replica's link to its master is up (CLUSTER SHARDS health)
 //   MasterSilenceMs(now)       ms since the last byte from the master (or since the link went down)
-// MakeReplicationLink returns the implementation backed by the "replication" subsystem when the server has
-// one, else a minimal one that only flips the server's role (server.set_replica).
+// MakeReplicationLink returns the implementation backed by the replication subsystem (through the server's
+// ReplicationHooks, server/replication_hooks.h) when the server has one, else one that only flips the
+// server's role (server.set_replica).
 #pragma once
 #include <cstdint>
 #include <memory>

@@ -2,6 +2,7 @@
 // PUBSUB CHANNELS/NUMSUB/NUMPAT/SHARDCHANNELS/SHARDNUMSUB/HELP. The state and the reply shapes are in
 // pubsub/pubsub.h. The shard commands name their channels as keys (first 1, last -1), so in cluster mode the
 // dispatcher's redirect check gives them MOVED/CROSSSLOT like keys (served by the slot's replicas too).
+#include "cluster/cluster.h"
 #include "commands/families.h"
 #include "protocol/errors.h"
 #include "pubsub/pubsub.h"
@@ -11,44 +12,49 @@
 namespace rcs {
 namespace {
 
+// The server's pub/sub (installed on first use in a server the wiring did not set up).
+PubSub& Ps(CommandContext& ctx) { return PubSub::Of(ctx.server); }
+
 void SubscribeCmd(CommandContext& ctx) {
-  for (size_t i = 1; i < ctx.argc(); i++) ctx.server.pubsub().Subscribe(ctx.client, ctx.arg(i));
+  for (size_t i = 1; i < ctx.argc(); i++) Ps(ctx).Subscribe(ctx.client, ctx.arg(i));
 }
 
 void UnsubscribeCmd(CommandContext& ctx) {
-  if (ctx.argc() == 1) return ctx.server.pubsub().UnsubscribeAll(ctx.client);
-  for (size_t i = 1; i < ctx.argc(); i++) ctx.server.pubsub().Unsubscribe(ctx.client, ctx.arg(i));
+  if (ctx.argc() == 1) return Ps(ctx).UnsubscribeAll(ctx.client);
+  for (size_t i = 1; i < ctx.argc(); i++) Ps(ctx).Unsubscribe(ctx.client, ctx.arg(i));
 }
 
 void PSubscribeCmd(CommandContext& ctx) {
-  for (size_t i = 1; i < ctx.argc(); i++) ctx.server.pubsub().PSubscribe(ctx.client, ctx.arg(i));
+  for (size_t i = 1; i < ctx.argc(); i++) Ps(ctx).PSubscribe(ctx.client, ctx.arg(i));
 }
 
 void PUnsubscribeCmd(CommandContext& ctx) {
-  if (ctx.argc() == 1) return ctx.server.pubsub().PUnsubscribeAll(ctx.client);
-  for (size_t i = 1; i < ctx.argc(); i++) ctx.server.pubsub().PUnsubscribe(ctx.client, ctx.arg(i));
+  if (ctx.argc() == 1) return Ps(ctx).PUnsubscribeAll(ctx.client);
+  for (size_t i = 1; i < ctx.argc(); i++) Ps(ctx).PUnsubscribe(ctx.client, ctx.arg(i));
 }
 
 void SSubscribeCmd(CommandContext& ctx) {
-  for (size_t i = 1; i < ctx.argc(); i++) ctx.server.pubsub().SSubscribe(ctx.client, ctx.arg(i));
+  for (size_t i = 1; i < ctx.argc(); i++) Ps(ctx).SSubscribe(ctx.client, ctx.arg(i));
 }
 
 void SUnsubscribeCmd(CommandContext& ctx) {
-  if (ctx.argc() == 1) return ctx.server.pubsub().SUnsubscribeAll(ctx.client);
-  for (size_t i = 1; i < ctx.argc(); i++) ctx.server.pubsub().SUnsubscribe(ctx.client, ctx.arg(i));
+  if (ctx.argc() == 1) return Ps(ctx).SUnsubscribeAll(ctx.client);
+  for (size_t i = 1; i < ctx.argc(); i++) Ps(ctx).SUnsubscribe(ctx.client, ctx.arg(i));
 }
 
 // Standalone, a PUBLISH goes down the replication stream (a replica's subscribers get it too, as in Redis);
 // in cluster mode the bus carries it to every node instead (bus_publish.cc), so replicas get it once.
-void PublishCmd(CommandContext& ctx) {
-  ctx.reply.Integer(ctx.server.pubsub().Publish(ctx.arg(1), ctx.arg(2)));
+void PublishTo(CommandContext& ctx, bool shard) {
+  PubSub& ps = Ps(ctx);
+  int64_t n = shard ? ps.SPublish(ctx.arg(1), ctx.arg(2)) : ps.Publish(ctx.arg(1), ctx.arg(2));
+  if (auto* cl = ctx.server.subsystem<cluster::Cluster>()) cl->PropagatePublish(ctx.arg(1), ctx.arg(2), shard);
+  ctx.reply.Integer(n);
   ctx.replicate_only = !ctx.server.config().cluster_enabled;
 }
 
-void SPublishCmd(CommandContext& ctx) {
-  ctx.reply.Integer(ctx.server.pubsub().SPublish(ctx.arg(1), ctx.arg(2)));
-  ctx.replicate_only = !ctx.server.config().cluster_enabled;
-}
+void PublishCmd(CommandContext& ctx) { PublishTo(ctx, false); }
+
+void SPublishCmd(CommandContext& ctx) { PublishTo(ctx, true); }
 
 // PUBSUB CHANNELS / SHARDCHANNELS [pattern]
 void ChannelsReply(CommandContext& ctx, bool shard) {
@@ -57,7 +63,7 @@ void ChannelsReply(CommandContext& ctx, bool shard) {
     return;
   }
   std::string_view pattern = ctx.argc() == 3 ? ctx.arg(2) : std::string_view();
-  ctx.reply.BulkArray(ctx.server.pubsub().Channels(pattern, shard));
+  ctx.reply.BulkArray(Ps(ctx).Channels(pattern, shard));
 }
 void PubsubChannels(CommandContext& ctx) { ChannelsReply(ctx, false); }
 void PubsubShardChannels(CommandContext& ctx) { ChannelsReply(ctx, true); }
@@ -67,14 +73,14 @@ void NumSubReply(CommandContext& ctx, bool shard) {
   ctx.reply.Array((ctx.argc() - 2) * 2);
   for (size_t i = 2; i < ctx.argc(); i++) {
     ctx.reply.Bulk(ctx.arg(i));
-    ctx.reply.Integer(ctx.server.pubsub().NumSub(ctx.arg(i), shard));
+    ctx.reply.Integer(Ps(ctx).NumSub(ctx.arg(i), shard));
   }
 }
 void PubsubNumSub(CommandContext& ctx) { NumSubReply(ctx, false); }
 void PubsubShardNumSub(CommandContext& ctx) { NumSubReply(ctx, true); }
 
 void PubsubNumPat(CommandContext& ctx) {
-  ctx.reply.Integer(static_cast<int64_t>(ctx.server.pubsub().num_patterns()));
+  ctx.reply.Integer(static_cast<int64_t>(Ps(ctx).num_patterns()));
 }
 
 void PubsubHelp(CommandContext& ctx) {

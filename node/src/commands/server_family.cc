@@ -142,7 +142,7 @@ void QuitCmd(CommandContext& ctx) {
 void ResetCmd(CommandContext& ctx) {
   Client* c = ctx.client;
   ctx.server.DiscardTransaction(c);
-  ctx.server.pubsub().RemoveClient(c);
+  if (PubSub* ps = ctx.server.subsystem<PubSub>()) ps->RemoveClient(c);
   c->flags &= ~(kClientReadOnly | kClientAsking);
   c->name.clear();
   c->resp = 2;
@@ -198,9 +198,10 @@ std::string ClientInfoLine(const Server& server, const Client* c) {
   s += " age=" + std::to_string((now - c->created_ms) / 1000);
   s += " idle=" + std::to_string((now - c->last_interaction_ms) / 1000);
   s += " flags=" + ClientFlagsText(c);
-  const PubSub& ps = const_cast<Server&>(server).pubsub();
-  s += " db=0 sub=" + std::to_string(ps.ClientChannels(c)) + " psub=" + std::to_string(ps.ClientPatterns(c)) +
-       " ssub=" + std::to_string(ps.ClientShardChannels(c));
+  const PubSub* ps = server.subsystem<PubSub>();  // none installed: nothing subscribed
+  s += " db=0 sub=" + std::to_string(ps ? ps->ClientChannels(c) : 0) +
+       " psub=" + std::to_string(ps ? ps->ClientPatterns(c) : 0) +
+       " ssub=" + std::to_string(ps ? ps->ClientShardChannels(c) : 0);
   s += " multi=" + std::to_string(c->has(kClientMulti) ? static_cast<int64_t>(c->multi_queue.size()) : -1);
   s += " qbuf=" + std::to_string(c->qlen - c->qpos);
   s += " qbuf-free=" + std::to_string(c->qbuf.size() - c->qlen);

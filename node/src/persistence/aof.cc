@@ -14,12 +14,11 @@
 
 #include "base/log.h"
 #include "base/strutil.h"
+#include "keyspace/command_stream.h"
 #include "net/event_loop.h"
-#include "persistence/command_loader.h"
-#include "persistence/command_stream.h"
 #include "persistence/rdb_load.h"
 #include "protocol/errors.h"
-#include "replication/replication.h"
+#include "server/command_loader.h"
 
 namespace rcs {
 
@@ -311,7 +310,7 @@ void Aof::OnDatasetReplaced() {
 }
 
 std::string Aof::ReplicationMark() const {
-  auto* repl = server_->subsystem<Replication>();
+  ReplicationHooks* repl = server_->replication_hooks();
   if (repl == nullptr) return "";
   return std::string(kReplMarkPrefix) + repl->replid() + ":" + std::to_string(repl->offset());
 }
@@ -563,7 +562,7 @@ void Aof::FinishLoad() {
     std::string rest = mark.substr(kReplMarkPrefix.size());
     size_t colon = rest.find(':');
     int64_t offset = 0;
-    auto* repl = server_->subsystem<Replication>();
+    ReplicationHooks* repl = server_->replication_hooks();
     if (repl != nullptr && colon == 40 && ParseInt64(std::string_view(rest).substr(41), &offset)) {
       repl->RestorePosition(rest.substr(0, 40), offset);
       repl_mark_ = mark;

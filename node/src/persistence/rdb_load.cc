@@ -11,7 +11,7 @@
 #include "base/log.h"
 #include "keyspace/dump.h"
 #include "persistence/aof_manifest.h"  // ReadWholeFile
-#include "persistence/command_loader.h"
+#include "server/command_loader.h"
 #include "server/server.h"
 
 namespace rcs {

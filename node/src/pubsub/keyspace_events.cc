@@ -24,7 +24,7 @@
 
 #include "base/strutil.h"
 #include "keyspace/keyspace.h"
-#include "pubsub/notify.h"
+#include "server/notify.h"
 #include "pubsub/pubsub.h"
 #include "server/command.h"
 

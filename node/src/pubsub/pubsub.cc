@@ -1,15 +1,28 @@
 #include "pubsub/pubsub.h"
 
 #include <algorithm>
+#include <memory>
 
 #include "base/log.h"
 #include "base/strutil.h"
-#include "pubsub/notify.h"
+#include "server/notify.h"
 #include "server/client.h"
 #include "server/command.h"
 #include "server/server.h"
 
 namespace rcs {
+
+PubSub::PubSub(Server* server) : server_(server) { server_->set_pubsub_hooks(this); }
+
+PubSub::~PubSub() {
+  if (server_->pubsub_hooks() == this) server_->set_pubsub_hooks(nullptr);
+}
+
+PubSub& PubSub::Of(Server& server) {
+  PubSub* p = server.subsystem<PubSub>();
+  if (p == nullptr) p = server.AddSubsystem(std::make_unique<PubSub>(&server));
+  return *p;
+}
 
 void PubSub::Confirm(Client* c, std::string_view kind, const std::string_view* name, size_t count) {
   ReplyBuilder& r = c->reply;
@@ -244,15 +257,11 @@ int64_t PubSub::Deliver(std::string_view channel, std::string_view message, bool
 }
 
 int64_t PubSub::Publish(std::string_view channel, std::string_view message) {
-  int64_t n = Deliver(channel, message, false);
-  if (cluster_hook_) cluster_hook_(channel, message, false);
-  return n;
+  return Deliver(channel, message, false);
 }
 
 int64_t PubSub::SPublish(std::string_view channel, std::string_view message) {
-  int64_t n = Deliver(channel, message, true);
-  if (cluster_hook_) cluster_hook_(channel, message, true);
-  return n;
+  return Deliver(channel, message, true);
 }
 
 int64_t PubSub::DeliverFromBus(std::string_view channel, std::string_view message, bool shard) {
@@ -295,7 +304,7 @@ void PubSub::Notify(int type, std::string_view event, std::string_view key) {
   }
 }
 
-bool PubSub::AllowedInSubscribeMode(const CommandSpec& spec) {
+bool PubSub::AllowedInSubscribeMode(const CommandSpec& spec) const {
   static const char* const kAllowed[] = {"ping", "subscribe", "ssubscribe", "unsubscribe", "sunsubscribe",
                                          "psubscribe", "punsubscribe", "quit", "reset"};
   for (const char* n : kAllowed) {

@@ -9,7 +9,11 @@
 // A RESP2 client with at least one subscription (kClientPubSub) may run only (P|S)SUBSCRIBE,
 // (P|S)UNSUBSCRIBE, PING, QUIT and RESET (the server asks AllowedInSubscribeMode).
 //
-// Cluster mode: PUBLISH and SPUBLISH are delivered here and handed to the cluster (SetClusterHook), which
+// A server subsystem above the server: the server and cluster mode reach it only through the hooks the
+// server defines (server/pubsub_hooks.h); the commands use this class. Installed by the wiring (node.cc), or
+// on first use (Of) in a server without it.
+//
+// Cluster mode: PUBLISH and SPUBLISH are delivered here, and the commands hand them to the cluster, which
 // sends them over the bus (cluster/bus_publish.cc); what arrives from the bus is delivered locally only
 // (DeliverFromBus), never sent on again, so every node delivers each message once.
 //
@@ -23,7 +27,6 @@
 #pragma once
 #include <bitset>
 #include <cstdint>
-#include <functional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -32,17 +35,17 @@
 #include <vector>
 
 #include "base/crc16.h"
+#include "server/pubsub_hooks.h"
+#include "server/server.h"
 
 namespace rcs {
 
-class Server;
-class Client;
-class Keyspace;
-struct CommandSpec;
-
-class PubSub {
+class PubSub final : public Subsystem, public PubSubHooks {
  public:
-  explicit PubSub(Server* server) : server_(server) {}
+  explicit PubSub(Server* server);
+  ~PubSub() override;
+  // The server's pub/sub, installed on first use when the wiring did not install it.
+  static PubSub& Of(Server& server);
 
   // Each writes one confirmation per name to the client (as Redis, also for a repeated name).
   void Subscribe(Client* c, std::string_view channel);
@@ -59,40 +62,42 @@ class PubSub {
   // RESET and a freed client: everything, silently.
   void RemoveClient(Client* c);
 
-  // Delivers to local subscribers and returns how many received it; PUBLISH/SPUBLISH also go to the cluster.
+  // Delivers to local subscribers and returns how many received it (the commands then hand PUBLISH and
+  // SPUBLISH to the cluster).
   int64_t Publish(std::string_view channel, std::string_view message);
   int64_t SPublish(std::string_view channel, std::string_view message);
   // A message from another node (no further propagation).
-  int64_t DeliverFromBus(std::string_view channel, std::string_view message, bool shard);
-  using ClusterHook = std::function<void(std::string_view channel, std::string_view message, bool shard)>;
-  void SetClusterHook(ClusterHook h) { cluster_hook_ = std::move(h); }
+  int64_t DeliverFromBus(std::string_view channel, std::string_view message, bool shard) override;
 
   // A slot no longer served by this node's shard: its shard channels' subscribers get "sunsubscribe".
-  void SlotsLost(const std::bitset<kClusterSlots>& lost);
-  bool has_shard_channels() const { return !shard_channels_.empty(); }
+  void SlotsLost(const std::bitset<kClusterSlots>& lost) override;
+  bool has_shard_channels() const override { return !shard_channels_.empty(); }
 
   // Keyspace notification (type is a notify:: class flag, event e.g. "set", "expired").
-  void Notify(int type, std::string_view event, std::string_view key);
-  bool notifications_on() const;
+  void Notify(int type, std::string_view event, std::string_view key) override;
+  bool notifications_on() const override;
   // After a write command that changed something: its events, from a table (keyspace_events.cc). `keys`
   // are the argv indices of its keys, `existed` whether each existed before the command ran.
   // `propagated` is what the command propagates as (ctx.propagate_as: names the key a multi-key pop took).
   void NotifyWrite(Keyspace& db, const CommandSpec& spec, std::span<const std::string_view> argv,
                    const std::vector<int>& keys, const std::vector<bool>& existed,
-                   const std::vector<std::vector<std::string>>& propagated);
+                   const std::vector<std::vector<std::string>>& propagated) override;
   // Before a read-only (or STORE) command runs: "keymiss" for each key it reads that is missing ('m').
   void NotifyKeyMiss(Keyspace& db, const CommandSpec& spec, std::span<const std::string_view> argv,
-                     const std::vector<int>& keys);
+                     const std::vector<int>& keys) override;
 
   // Whether a RESP2 client in subscribe mode may run this command.
-  static bool AllowedInSubscribeMode(const CommandSpec& spec);
+  bool AllowedInSubscribeMode(const CommandSpec& spec) const override;
+
+  // Subsystem: a freed client leaves its subscriptions.
+  void OnClientFreed(Client* c) override { RemoveClient(c); }
 
   // Introspection (PUBSUB, INFO, CLIENT LIST).
   std::vector<std::string> Channels(std::string_view pattern, bool shard) const;  // pattern "" = all
   int64_t NumSub(std::string_view channel, bool shard) const;
-  size_t num_channels() const { return channels_.size(); }
-  size_t num_patterns() const { return patterns_.size(); }
-  size_t num_shard_channels() const { return shard_channels_.size(); }
+  size_t num_channels() const override { return channels_.size(); }
+  size_t num_patterns() const override { return patterns_.size(); }
+  size_t num_shard_channels() const override { return shard_channels_.size(); }
   size_t ClientChannels(const Client* c) const;
   size_t ClientPatterns(const Client* c) const;
   size_t ClientShardChannels(const Client* c) const;
@@ -115,7 +120,6 @@ class PubSub {
   Server* server_;
   std::unordered_map<std::string, ClientList> channels_, patterns_, shard_channels_;
   std::unordered_map<const Client*, ClientSubs> clients_;
-  ClusterHook cluster_hook_;
   size_t soft_timers_ = 0;  // clients over the soft output limit (their timers run)
 };
 

@@ -6,11 +6,11 @@
 #include "base/log.h"
 #include "base/random.h"
 #include "base/strutil.h"
+#include "keyspace/command_stream.h"
 #include "net/event_loop.h"
 #include "net/socket.h"
-#include "persistence/command_loader.h"
-#include "persistence/command_stream.h"
 #include "protocol/errors.h"
+#include "server/command_loader.h"
 
 namespace rcs {
 
@@ -67,6 +67,7 @@ Replication::Replication(Server* server)
     : server_(server), backlog_(static_cast<size_t>(server->config().repl_backlog_size)) {
   replid_ = RandomHex(40);
   replid2_ = std::string(40, '0');
+  server_->set_replication_hooks(this);
   server_->AddPropagateSink([this](const PropagatedWrite& w) {
     // A replica forwards its master's stream byte for byte (OnMasterStreamApplied); a replay is no write.
     if (w.origin == WriteOrigin::kMaster || w.origin == WriteOrigin::kLoading || w.aof_only) return;
@@ -77,6 +78,7 @@ Replication::Replication(Server* server)
 }
 
 Replication::~Replication() {
+  if (server_->replication_hooks() == this) server_->set_replication_hooks(nullptr);
   if (link_.valid()) server_->loop()->Remove(link_.fd());
 }
 

@@ -11,8 +11,8 @@
 //   REPLCONF GETACK * asks for an ack; the replica sends REPLCONF ACK <offset> every second.
 //
 // The snapshot is our own format, not an RDB file: the keyspace as a command stream
-// (persistence/command_stream.h, the same serializer the AOF rewrite uses), written by a child forked when
-// PSYNC arrives (persistence/snapshot_stream.h) and read from its pipe by the event loop as fast as the
+// (keyspace/command_stream.h, the same serializer the AOF rewrite uses), written by a child forked when
+// PSYNC arrives (server/snapshot_stream.h) and read from its pipe by the event loop as fast as the
 // replica's socket drains, so other clients are served meanwhile. The writes after the fork wait in the
 // transfer's pending buffer and follow the end mark, so the replica sees a consistent cut. The replica
 // loads it through the same CommandStreamLoader as the AOF, then writes a new AOF base.
@@ -31,7 +31,7 @@
 
 #include "net/resolver.h"
 #include "net/socket.h"
-#include "persistence/snapshot_stream.h"
+#include "server/snapshot_stream.h"
 #include "server/server.h"
 
 namespace rcs {
@@ -59,7 +59,9 @@ class ReplicationBacklog {
   int64_t end_offset_ = 0;
 };
 
-class Replication : public Subsystem {
+// The server's ReplicationHooks (server/replication_hooks.h) are this subsystem: the AOF and cluster mode
+// reach it through them.
+class Replication final : public Subsystem, public ReplicationHooks {
  public:
   explicit Replication(Server* server);
   ~Replication() override;
@@ -81,23 +83,23 @@ class Replication : public Subsystem {
   // loop before each connect attempt (net::Resolver), and `fallback_ip` (cluster mode: the master's last
   // known IP) is dialled when it does not resolve. A new fallback_ip while the link is not up, or up to
   // another address, reconnects: the master moved (redis/redis#14633).
-  void ReplicateFrom(const std::string& host, int port, const std::string& fallback_ip = "");
-  void BecomeMaster();                                   // REPLICAOF NO ONE, failover promotion
+  void ReplicateFrom(const std::string& host, int port, const std::string& fallback_ip = "") override;
+  void BecomeMaster() override;                          // REPLICAOF NO ONE, failover promotion
   bool is_replica() const { return !master_host_.empty(); }
   const std::string& master_host() const { return master_host_; }
   int master_port() const { return master_port_; }
-  bool master_link_up() const { return state_ == LinkState::kConnected; }
+  bool master_link_up() const override { return state_ == LinkState::kConnected; }
 
   // The offset of the data this node has: master_repl_offset (master) or the applied offset (replica).
-  int64_t offset() const { return master_offset_; }
-  const std::string& replid() const { return replid_; }
-  int64_t master_last_io_ms() const { return last_io_ms_; }
-  int64_t link_down_since_ms() const { return link_down_since_ms_; }
+  int64_t offset() const override { return master_offset_; }
+  const std::string& replid() const override { return replid_; }
+  int64_t master_last_io_ms() const override { return last_io_ms_; }
+  int64_t link_down_since_ms() const override { return link_down_since_ms_; }
   size_t online_replicas() const;
 
   // Our data set is the history `replid` up to `offset` (the AOF recorded it): a replica's PSYNC asks for
   // what follows, so a restarted replica continues with a partial resync while the master still has it.
-  void RestorePosition(const std::string& replid, int64_t offset);
+  void RestorePosition(const std::string& replid, int64_t offset) override;
 
   // Called by the networking layer for every command applied from the master's stream.
   void OnMasterStreamApplied(std::string_view raw_command_bytes);
@@ -154,7 +156,7 @@ class Replication : public Subsystem {
 
   // Master side.
   std::vector<Client*> replicas_;
-  // Full syncs in progress: a forked child streams the snapshot (persistence/snapshot_stream.h) into the
+  // Full syncs in progress: a forked child streams the snapshot (server/snapshot_stream.h) into the
   // replica's output as fast as it drains; the live stream after the cut waits in `pending` behind it.
   struct SnapshotTransfer {
     Client* replica;

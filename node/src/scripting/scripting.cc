@@ -7,8 +7,6 @@
 #include "base/crc16.h"
 #include "base/log.h"
 #include "base/strutil.h"
-#include "cluster/cluster.h"
-#include "cluster/redirect.h"
 #include "net/event_loop.h"
 #include "protocol/errors.h"
 #include "scripting/sha1.h"
@@ -299,25 +297,20 @@ std::string Scripting::Call(std::span<const std::string_view> argv, int resp, st
     return refuse(err::kOom);
   }
   if (write) run_.wrote = true;
-  auto* cl = server_->subsystem<cluster::Cluster>();
+  ClusterHooks* cl = server_->cluster_hooks();
   if (cl != nullptr && !from_master && !server_->loading()) {
     std::vector<int> idx;
-    cluster::RedirectQuery q;
+    std::vector<std::string_view> keys;
     if (spec->KeyIndices(args, &idx)) {
-      for (int i : idx) q.keys.push_back(av[i]);
+      for (int i : idx) keys.push_back(av[i]);
     }
-    if (!q.keys.empty()) {
-      q.is_write = write;
-      q.readonly_client = caller != nullptr && caller->has(kClientReadOnly);
-      q.allow_reads_when_down = cfg.cluster_allow_reads_when_down;
-      Keyspace* db = &server_->db();
-      q.key_exists = [db](std::string_view k) { return db->Find(k) != nullptr; };
-      cluster::RedirectDecision d = cluster::DecideRedirect(cl->state(), q);
-      if (d.kind == cluster::RedirectDecision::kDownState) return refuse(err::kScriptClusterDown);
-      if (d.kind == cluster::RedirectDecision::kDownReadOnly) return refuse(err::kScriptClusterDownRo);
-      if (d.kind != cluster::RedirectDecision::kServe) return refuse(err::kScriptNonLocalKey);
+    if (!keys.empty()) {
+      ClusterHooks::KeyRoute d = cl->RouteKeys(keys, write, caller != nullptr && caller->has(kClientReadOnly));
+      if (d == ClusterHooks::KeyRoute::kDown) return refuse(err::kScriptClusterDown);
+      if (d == ClusterHooks::KeyRoute::kDownReadOnly) return refuse(err::kScriptClusterDownRo);
+      if (d != ClusterHooks::KeyRoute::kServe) return refuse(err::kScriptNonLocalKey);
       if (!(run_.flags & (kScriptAllowCrossSlot | kScriptCompat))) {
-        int slot = KeyHashSlot(q.keys[0]);
+        int slot = KeyHashSlot(keys[0]);
         if (run_.slot == -1) run_.slot = slot;
         else if (run_.slot != slot) return refuse(err::kScriptCrossSlot);
       }

@@ -28,8 +28,7 @@
 #include <vector>
 
 #include "protocol/errors.h"
-#include "pubsub/notify.h"
-#include "pubsub/pubsub.h"
+#include "server/notify.h"
 
 namespace rcs {
 
@@ -122,7 +121,7 @@ bool Server::AdmitByNodeState(Client* c, const CommandSpec& spec) {
     return RejectCommand(c, &spec, write_error_);
   }
   // RESP2 subscribe mode: only the subscription commands, PING, QUIT and RESET (RESP3 has no limits).
-  if (c->has(kClientPubSub) && c->resp == 2 && !PubSub::AllowedInSubscribeMode(spec)) {
+  if (c->has(kClientPubSub) && c->resp == 2 && !pubsub_->AllowedInSubscribeMode(spec)) {
     return RejectCommand(c, &spec, err::SubscribeContext(spec.name));
   }
   // As Redis: EXEC is refused when any queued command lacks the flag.
@@ -148,7 +147,7 @@ bool Server::QueueInTransaction(Client* c, const CommandSpec& spec, ArgList argv
 
 // ---- Call: running the command and what follows from it ----
 
-// What keyspace notifications (pubsub/keyspace_events.cc) need to know from before the command ran. A
+// What keyspace notifications (server/notify.h, pubsub/) need to know from before the command ran. A
 // local of each Call (Call runs again inside EXEC and scripts); nothing is allocated while notifications
 // are off.
 struct Server::KeyEvents {
@@ -183,7 +182,7 @@ void Server::Call(Client* c, const CommandSpec& spec, ArgList argv, bool retry) 
 }
 
 void Server::PrepareKeyEvents(Client* c, const CommandSpec& spec, ArgList argv, KeyEvents* events) {
-  if (loading_ || !pubsub_->notifications_on()) return;
+  if (loading_ || pubsub_ == nullptr || !pubsub_->notifications_on()) return;
   if (spec.is(kCmdWrite)) {
     events->notify_write = spec.KeyIndices(argv, &events->keys);
     if (events->notify_write) {

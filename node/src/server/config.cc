@@ -14,7 +14,7 @@
 #include "base/strutil.h"
 #include "protocol/resp_parser.h"
 #include "protocol/errors.h"
-#include "pubsub/notify.h"
+#include "server/notify.h"
 
 namespace rcs {
 namespace {

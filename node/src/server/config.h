@@ -133,7 +133,7 @@ struct Config {
     int line = 0;
   };
   std::vector<Rename> rename_commands;
-  int notify_keyspace_events = 0;  // notify:: class flags (pubsub/notify.h) of notify-keyspace-events
+  int notify_keyspace_events = 0;  // notify:: class flags (server/notify.h) of notify-keyspace-events
   // Directives accepted for compatibility with stock redis.conf files that change nothing here: name ->
   // their CONFIG GET text, after Redis's validation (absent = Redis's default from the table).
   std::map<std::string, std::string> no_effect_values;

@@ -12,7 +12,6 @@
 #include "base/redis_compat.h"
 #include "base/strutil.h"
 #include "server/server.h"
-#include "pubsub/pubsub.h"
 
 namespace rcs {
 namespace {
@@ -312,9 +311,9 @@ void InfoWriter::StatsSection() {
                {"current_eviction_exceeded_time", "0"}});
   InfoField(out, "keyspace_hits", static_cast<int64_t>(ks.keyspace_hits));
   InfoField(out, "keyspace_misses", static_cast<int64_t>(ks.keyspace_misses));
-  InfoField(out, "pubsub_channels", static_cast<int64_t>(s_.pubsub_->num_channels()));
-  InfoField(out, "pubsub_patterns", static_cast<int64_t>(s_.pubsub_->num_patterns()));
-  InfoField(out, "pubsubshard_channels", static_cast<int64_t>(s_.pubsub_->num_shard_channels()));
+  InfoField(out, "pubsub_channels", static_cast<int64_t>(s_.pubsub_ ? s_.pubsub_->num_channels() : 0));
+  InfoField(out, "pubsub_patterns", static_cast<int64_t>(s_.pubsub_ ? s_.pubsub_->num_patterns() : 0));
+  InfoField(out, "pubsubshard_channels", static_cast<int64_t>(s_.pubsub_ ? s_.pubsub_->num_shard_channels() : 0));
   InfoField(out, "latest_fork_usec", st.latest_fork_usec);
   InfoField(out, "total_forks", static_cast<int64_t>(st.total_forks));
   Fields(out, {{"migrate_cached_sockets", "0"},

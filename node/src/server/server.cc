@@ -8,14 +8,13 @@
 #include "base/random.h"
 #include "base/strutil.h"
 #include "net/event_loop.h"
-#include "pubsub/notify.h"
-#include "pubsub/pubsub.h"
+#include "protocol/errors.h"
+#include "server/notify.h"
 
 namespace rcs {
 
 Server::Server(Config config, const Clock* clock)
-    : config_(std::move(config)), clock_(clock), loop_(std::make_unique<EventLoop>()), db_(clock),
-      pubsub_(std::make_unique<PubSub>(this)) {
+    : config_(std::move(config)), clock_(clock), loop_(std::make_unique<EventLoop>()), db_(clock) {
   start_time_ms_ = clock_->NowMs();
   last_save_time_s_ = start_time_ms_ / 1000;
   run_id_ = RandomHex(40);
@@ -25,6 +24,7 @@ Server::Server(Config config, const Clock* clock)
     std::vector<std::string_view> del = {"DEL", key};
     Propagate(del, why == Keyspace::DeleteReason::kEvicted ? WriteOrigin::kEviction : WriteOrigin::kExpiry);
     TouchKey(key);
+    if (pubsub_ == nullptr) return;
     if (why == Keyspace::DeleteReason::kEvicted) pubsub_->Notify(notify::kEvicted, "evicted", key);
     else pubsub_->Notify(notify::kExpired, "expired", key);
   });
@@ -236,7 +236,6 @@ void Server::FreeClient(Client* c) {
   for (auto& [type, sub] : subsystems_) sub->OnClientFreed(c);
   UnblockClient(c, false);
   UnwatchAll(c);
-  pubsub_->RemoveClient(c);
   pending_writes_.erase(std::remove(pending_writes_.begin(), pending_writes_.end(), c), pending_writes_.end());
   if (current_client_ == c) current_client_ = nullptr;
   clients_.erase(c->id);

@@ -19,13 +19,15 @@
 #include "base/clock.h"
 #include "keyspace/keyspace.h"
 #include "server/client.h"
+#include "server/cluster_hooks.h"
 #include "server/command.h"
 #include "server/config.h"
+#include "server/pubsub_hooks.h"
+#include "server/replication_hooks.h"
 
 namespace rcs {
 
 class EventLoop;
-class PubSub;
 
 // Where a propagated write comes from.
 enum class WriteOrigin : uint8_t {
@@ -118,7 +120,17 @@ class Server {
   const Config& config() const { return config_; }
   const Clock& clock() const { return *clock_; }
   Keyspace& db() { return db_; }
-  PubSub& pubsub() { return *pubsub_; }  // subscriptions and delivery (pubsub/pubsub.h)
+  // Pub/sub, through the hooks the server defines (server/pubsub_hooks.h): nullptr until pub/sub is
+  // installed (by the wiring, or by the first pub/sub command); pubsub() only once it is.
+  PubSubHooks* pubsub_hooks() const { return pubsub_; }
+  PubSubHooks& pubsub() { return *pubsub_; }
+  void set_pubsub_hooks(PubSubHooks* h) { pubsub_ = h; }
+  // Replication and cluster mode, for the other subsystems (server/replication_hooks.h,
+  // server/cluster_hooks.h): each sets itself when created; nullptr when not installed.
+  ReplicationHooks* replication_hooks() const { return replication_hooks_; }
+  void set_replication_hooks(ReplicationHooks* h) { replication_hooks_ = h; }
+  ClusterHooks* cluster_hooks() const { return cluster_hooks_; }
+  void set_cluster_hooks(ClusterHooks* h) { cluster_hooks_ = h; }
   CommandRegistry& commands() { return registry_; }
   ServerStats& stats() { return stats_; }
   EventLoop* loop() { return loop_.get(); }
@@ -323,7 +335,9 @@ class Server {
   std::vector<Client*> clients_to_close_;
   CommandRegistry registry_;
   Keyspace db_;
-  std::unique_ptr<PubSub> pubsub_;
+  PubSubHooks* pubsub_ = nullptr;  // these three are owned by their subsystems
+  ReplicationHooks* replication_hooks_ = nullptr;
+  ClusterHooks* cluster_hooks_ = nullptr;
   ServerStats stats_;
   std::map<uint64_t, std::unique_ptr<Client>> clients_;
   uint64_t next_client_id_ = 1;

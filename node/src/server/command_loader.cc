@@ -1,4 +1,4 @@
-#include "persistence/command_loader.h"
+#include "server/command_loader.h"
 
 #include <vector>
 

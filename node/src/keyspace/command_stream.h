@@ -1,5 +1,5 @@
 // The keyspace as a stream of commands: what a replica's full sync and the AOF rewrite both write, and what
-// AOF loading and a replica's full sync both read back (persistence/command_loader.h).
+// AOF loading and a replica's full sync both read back (server/command_loader.h).
 //
 // Format: RESP multibulk commands, one or more per key, e.g.
 //   *3 $3 SET $k $v            strings (SET k v PXAT t when the key has an expiry)

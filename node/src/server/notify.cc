@@ -1,4 +1,4 @@
-#include "pubsub/notify.h"
+#include "server/notify.h"
 
 namespace rcs::notify {
 

@@ -1,4 +1,4 @@
-#include "persistence/command_stream.h"
+#include "keyspace/command_stream.h"
 
 #include <charconv>
 

@@ -22,7 +22,7 @@
 namespace rcs {
 
 class Server;
-struct Client;
+class Client;
 
 class CommandStreamLoader {
  public:

@@ -1,4 +1,4 @@
-#include "persistence/snapshot_stream.h"
+#include "server/snapshot_stream.h"
 
 #include <fcntl.h>
 #include <linux/close_range.h>
@@ -11,7 +11,7 @@
 #include <cerrno>
 #include <cstring>
 
-#include "persistence/command_stream.h"
+#include "keyspace/command_stream.h"
 
 namespace rcs {
 
