@@ -4,10 +4,11 @@
 #include <algorithm>
 
 #include "base/alloc.h"
+#include "base/log.h"
 #include "base/strutil.h"
 #include "net/event_loop.h"
 #include "protocol/errors.h"
-#include "pubsub/notify.h"
+#include "keyspace/notify_classes.h"
 #include "pubsub/pubsub.h"
 
 namespace rcs {
@@ -30,6 +31,10 @@ Server::Server(Config config, const Clock* clock)
     TouchKey(key);
     if (why == Keyspace::DeleteReason::kEvicted) pubsub_->Notify(notify::kEvicted, "evicted", key);
     else pubsub_->Notify(notify::kExpired, "expired", key);
+  });
+  config_listeners_.Add({"loglevel"}, [this] {
+    LogLevel level;
+    if (ParseLogLevel(config_.loglevel, &level)) SetLogLevel(level);
   });
 }
 

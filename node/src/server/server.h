@@ -116,6 +116,8 @@ class Server {
 
   Config& config() { return config_; }
   const Config& config() const { return config_; }
+  // Subsystems register here for the directives they act on; CONFIG SET notifies them (config.h).
+  ConfigListeners& config_listeners() { return config_listeners_; }
   const Clock& clock() const { return *clock_; }
   Keyspace& db() { return db_; }
   PubSub& pubsub() { return *pubsub_; }  // subscriptions and delivery (pubsub/pubsub.h)
@@ -284,6 +286,7 @@ class Server {
   bool EvictIfNeeded();
 
   Config config_;
+  ConfigListeners config_listeners_;
   const Clock* clock_;
   std::unique_ptr<EventLoop> loop_;
   std::vector<int> listen_fds_;
