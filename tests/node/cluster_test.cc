@@ -932,13 +932,9 @@ TEST_CASE("bus robustness: mutated and truncated frames never crash the decoder 
 
 TEST_CASE("announced hostname: CLUSTER NODES, SLOTS, SHARDS and redirects with preferred-endpoint-type") {
   ClusterNodeFixture f;
-  Config& cfg = f.node.server().config();
-  cfg.cluster_announce_hostname = "me.example";
-  cfg.cluster_announce_ip = "192.168.0.9";
-  cfg.cluster_announce_port = 7100;
-  cfg.cluster_announce_bus_port = 17100;
-  f.node.clock().AdvanceMs(200);
-  f.cl->Cron();  // announce settings are applied by the cron (CONFIG SET at run time)
+  // Announce settings are applied when CONFIG SET changes them (the cluster listens for them).
+  CHECK(f.node.Do("CONFIG SET cluster-announce-hostname me.example cluster-announce-ip 192.168.0.9 "
+                  "cluster-announce-port 7100 cluster-announce-bus-port 17100") == "OK");
   ClusterState& st = f.cl->state();
   ClusterNode* b = f.AddMaster('b', 7001);
   b->hostname = "b.example";
@@ -952,6 +948,7 @@ TEST_CASE("announced hostname: CLUSTER NODES, SLOTS, SHARDS and redirects with p
             "\", [\"hostname\", \"me.example\"]]], [(integer) 8192, (integer) 16383, [\"10.0.0.1\", (integer) 7001, \"" +
             b->id + "\", [\"hostname\", \"b.example\"]]]]");
   CHECK(f.node.Do("GET foo") == "(error) MOVED 12182 10.0.0.1:7001");
+  Config& cfg = f.node.server().config();  // read at each reply: no listener needed
   cfg.cluster_preferred_endpoint_type = "hostname";
   CHECK(f.node.Do("GET foo") == "(error) MOVED 12182 b.example:7001");
   CHECK(f.node.Do("CLUSTER SLOTS").find("[\"b.example\", (integer) 7001, \"" + b->id + "\", [\"ip\", \"10.0.0.1\"]]") !=
