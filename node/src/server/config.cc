@@ -119,7 +119,7 @@ std::string FormatMemory(int64_t bytes) {
 
 std::string WrittenValue(const std::string& text, Written how) {
   int64_t n;
-  if (how == Written::kQuoted) return QuoteConfigValue(text);
+  if (how == Written::kQuoted) return QuoteRepr(text);
   if (how == Written::kMemory && ParseInt64(text, &n)) return FormatMemory(n);
   return text;
 }
@@ -535,7 +535,7 @@ Directive Password(const char* name, std::string Config::*secret, std::string Co
   d.rewrite = [n, secret, from_file](const Config& c) {
     if (!(c.*from_file).empty()) return RewritePlan{RewritePlan::kLeave, {}};
     if ((c.*secret).empty()) return RewritePlan{RewritePlan::kRemove, {}};
-    return RewritePlan{RewritePlan::kWrite, {{n + " " + QuoteConfigValue(c.*secret), true}}};
+    return RewritePlan{RewritePlan::kWrite, {{n + " " + QuoteRepr(c.*secret), true}}};
   };
   return d;
 }
@@ -547,7 +547,7 @@ Directive Dir() {
   d.rewrite = [](const Config&) {
     char cwd[4096];
     if (getcwd(cwd, sizeof(cwd)) == nullptr) return RewritePlan{RewritePlan::kLeave, {}};
-    return RewritePlan{RewritePlan::kWrite, {{"dir " + QuoteConfigValue(cwd), true}}};
+    return RewritePlan{RewritePlan::kWrite, {{"dir " + QuoteRepr(cwd), true}}};
   };
   return d;
 }

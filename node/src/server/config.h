@@ -174,9 +174,6 @@ std::string RewriteConfigText(std::string_view old_text, const Config& config);
 // Rewrites config.config_file atomically (a temp file in the same folder, fsync, rename, fsync of the
 // folder). The error is the reason (strerror) when the file cannot be read or written.
 Status RewriteConfigFile(const Config& config);
-// A string value as CONFIG REWRITE writes it: in double quotes, with \" \\ \n \r \t \a \b and \xHH escapes
-// (redis-server's sdscatrepr), so the loader reads it back unchanged.
-std::string QuoteConfigValue(std::string_view s);
 
 // Who wants to know when a directive changes at run time. A subsystem registers the directives it acts on
 // (canonical names); the CONFIG SET handler calls Notify with the names whose value changed, once the new

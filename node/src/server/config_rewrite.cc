@@ -13,7 +13,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <cctype>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -150,30 +149,6 @@ Status ReplaceFileAtomically(const std::string& path, const std::string& text) {
 }
 
 }  // namespace
-
-std::string QuoteConfigValue(std::string_view s) {
-  std::string out = "\"";
-  for (unsigned char ch : s) {
-    switch (ch) {
-      case '\\': out += "\\\\"; break;
-      case '"': out += "\\\""; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      case '\a': out += "\\a"; break;
-      case '\b': out += "\\b"; break;
-      default:
-        if (isprint(ch)) {
-          out += static_cast<char>(ch);
-        } else {
-          char buf[8];
-          snprintf(buf, sizeof(buf), "\\x%02x", ch);
-          out += buf;
-        }
-    }
-  }
-  return out + "\"";
-}
 
 std::string RewriteConfigText(std::string_view old_text, const Config& config) {
   RewriteState state(old_text);
