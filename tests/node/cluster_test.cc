@@ -1145,3 +1145,23 @@ TEST_CASE("resolver: lookups run off the calling thread and come back through Ta
   CHECK(net::IsNumericAddress(got[0].ip));
   CHECK(r.in_flight() == 0);
 }
+
+TEST_CASE("config listeners: CONFIG SET cluster-replica-no-failover and cluster-announce-* apply at once, no cron") {
+  ClusterNodeFixture f;
+  ClusterNode* me = f.cl->state().myself();
+  CHECK_FALSE(me->is(kNodeNoFailover));
+  REQUIRE(f.node.Do("CONFIG SET cluster-replica-no-failover yes") == "OK");
+  CHECK(me->is(kNodeNoFailover));  // announced in the next ping's flags
+  CHECK(me->FlagsText() == "myself,master,nofailover");
+  REQUIRE(f.node.Do("CONFIG SET cluster-slave-no-failover no") == "OK");  // the alias notifies the same
+  CHECK_FALSE(me->is(kNodeNoFailover));
+  REQUIRE(f.node.Do("CONFIG SET cluster-announce-port 7200 cluster-announce-bus-port 17200") == "OK");
+  CHECK(me->port == 7200);
+  CHECK(me->cport == 17200);
+  REQUIRE(f.node.Do("CONFIG SET cluster-announce-port 0") == "OK");
+  CHECK(me->port == f.node.server().config().port);
+  // A directive at its value already changes nothing and notifies no one.
+  me->port = 1;
+  REQUIRE(f.node.Do("CONFIG SET cluster-announce-port 0") == "OK");
+  CHECK(me->port == 1);
+}
