@@ -544,6 +544,9 @@ Directive Password(const char* name, std::string Config::*secret, std::string Co
 // working directory, as redis-server does.
 Directive Dir() {
   Directive d = String("dir", &Config::dir);
+  d.on_load = [](const Config& c) {
+    return chdir(c.dir.c_str()) == 0 ? Status::Ok() : Status::Error(strerror(errno));
+  };
   d.rewrite = [](const Config&) {
     char cwd[4096];
     if (getcwd(cwd, sizeof(cwd)) == nullptr) return RewritePlan{RewritePlan::kLeave, {}};
@@ -869,8 +872,9 @@ Status ApplyLine(Config* config, const Words& words, std::string_view source, in
   const Directive* d = FindDirective(words[0]);
   if (d == nullptr) return Status::Error(err::config_reason::kBadDirective);
   if (Status st = d->apply(*config, args); !st.ok()) return st;
-  // redis-server chdir()s when it reads `dir`: later relative paths of the file are inside it.
-  if (d->name == "dir" && chdir(config->dir.c_str()) != 0) return Status::Error(strerror(errno));
+  if (d->on_load) {
+    if (Status st = d->on_load(*config); !st.ok()) return st;
+  }
   if (d->no_effect && (d->native == nullptr || d->get(*config) != d->native)) {
     config->no_effect_lines.push_back({d->name, std::string(source), lineno});
   }

@@ -46,6 +46,9 @@ struct Directive {
   std::function<Status(Config&, const Words&)> apply;  // Redis's reason on error; nothing stored then
   std::function<std::string(const Config&)> get;
   std::function<RewritePlan(const Config&)> rewrite;
+  // Run by the loader (file and command line, not CONFIG SET) right after the line is applied: `dir`
+  // chdir()s there, as redis-server does, so the file's later relative paths are inside it.
+  std::function<Status(const Config&)> on_load;
   // Accepted, but nothing on this node reads the value: a line setting it is logged at startup, unless the
   // value is `native` (what this node does anyway, e.g. set-proc-title yes).
   bool no_effect = false;
