@@ -1027,13 +1027,9 @@ TEST_CASE("bus robustness: mutated and truncated frames never crash the decoder 
 
 TEST_CASE("announced hostname: CLUSTER NODES, SLOTS, SHARDS and redirects with preferred-endpoint-type") {
   ClusterNodeFixture f;
-  Config& cfg = f.node.server().config();
-  cfg.cluster_announce_hostname = "me.example";
-  cfg.cluster_announce_ip = "192.168.0.9";
-  cfg.cluster_announce_port = 7100;
-  cfg.cluster_announce_bus_port = 17100;
-  f.node.clock().AdvanceMs(200);
-  f.cl->Cron();  // announce settings are applied by the cron (CONFIG SET at run time)
+  // Announce settings are applied when CONFIG SET changes them (the cluster listens for them).
+  CHECK(f.node.Do("CONFIG SET cluster-announce-hostname me.example cluster-announce-ip 192.168.0.9 "
+                  "cluster-announce-port 7100 cluster-announce-bus-port 17100") == "OK");
   ClusterState& st = f.cl->state();
   ClusterNode* b = f.AddMaster('b', 7001);
   b->hostname = "b.example";
@@ -1047,6 +1043,7 @@ TEST_CASE("announced hostname: CLUSTER NODES, SLOTS, SHARDS and redirects with p
             "\", [\"hostname\", \"me.example\"]]], [(integer) 8192, (integer) 16383, [\"10.0.0.1\", (integer) 7001, \"" +
             b->id + "\", [\"hostname\", \"b.example\"]]]]");
   CHECK(f.node.Do("GET foo") == "(error) MOVED 12182 10.0.0.1:7001");
+  Config& cfg = f.node.server().config();  // read at each reply: no listener needed
   cfg.cluster_preferred_endpoint_type = "hostname";
   CHECK(f.node.Do("GET foo") == "(error) MOVED 12182 b.example:7001");
   CHECK(f.node.Do("CLUSTER SLOTS").find("[\"b.example\", (integer) 7001, \"" + b->id + "\", [\"ip\", \"10.0.0.1\"]]") !=
@@ -1246,4 +1243,24 @@ TEST_CASE("resolver: lookups run off the calling thread and come back through Ta
   CHECK(got[0].name == "localhost");
   CHECK(net::IsNumericAddress(got[0].ip));
   CHECK(r.in_flight() == 0);
+}
+
+TEST_CASE("config listeners: CONFIG SET cluster-replica-no-failover and cluster-announce-* apply at once, no cron") {
+  ClusterNodeFixture f;
+  ClusterNode* me = f.cl->state().myself();
+  CHECK_FALSE(me->is(kNodeNoFailover));
+  REQUIRE(f.node.Do("CONFIG SET cluster-replica-no-failover yes") == "OK");
+  CHECK(me->is(kNodeNoFailover));  // announced in the next ping's flags
+  CHECK(me->FlagsText() == "myself,master,nofailover");
+  REQUIRE(f.node.Do("CONFIG SET cluster-slave-no-failover no") == "OK");  // the alias notifies the same
+  CHECK_FALSE(me->is(kNodeNoFailover));
+  REQUIRE(f.node.Do("CONFIG SET cluster-announce-port 7200 cluster-announce-bus-port 17200") == "OK");
+  CHECK(me->port == 7200);
+  CHECK(me->cport == 17200);
+  REQUIRE(f.node.Do("CONFIG SET cluster-announce-port 0") == "OK");
+  CHECK(me->port == f.node.server().config().port);
+  // A directive at its value already changes nothing and notifies no one.
+  me->port = 1;
+  REQUIRE(f.node.Do("CONFIG SET cluster-announce-port 0") == "OK");
+  CHECK(me->port == 1);
 }

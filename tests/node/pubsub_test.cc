@@ -6,7 +6,7 @@
 #include <cstring>
 
 #include "harness.h"
-#include "server/notify.h"
+#include "keyspace/notify_classes.h"
 #include "pubsub/pubsub.h"
 
 using namespace rcs;

@@ -48,3 +48,20 @@ TEST_CASE("REPLICAOF is refused in cluster mode") {
   rcs::InstallReplication(n.server());
   CHECK(n.Do("REPLICAOF 127.0.0.1 7000") == "(error) ERR REPLICAOF not allowed in cluster mode.");
 }
+
+TEST_CASE("CONFIG SET repl-backlog-size resizes the backlog at once (a config listener, not the cron)") {
+  rcs::test::TestNode n;
+  rcs::InstallReplication(n.server());
+  CHECK(n.Do("INFO replication").find("repl_backlog_size:1048576\r\n") != std::string::npos);
+  REQUIRE(n.Do("CONFIG SET repl-backlog-size 2mb") == "OK");
+  CHECK(n.Do("INFO replication").find("repl_backlog_size:2097152\r\n") != std::string::npos);
+}
+
+TEST_CASE("REPLICAOF changes the replicaof value that CONFIG REWRITE writes") {
+  rcs::test::TestNode n;
+  rcs::InstallReplication(n.server());
+  REQUIRE(n.Do("REPLICAOF 127.0.0.1 1") == "OK");
+  CHECK(n.server().config().replicaof == "127.0.0.1 1");
+  REQUIRE(n.Do("REPLICAOF NO ONE") == "OK");
+  CHECK(n.server().config().replicaof.empty());
+}

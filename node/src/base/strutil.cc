@@ -233,4 +233,28 @@ void InfoField(std::string* out, std::string_view name, std::string_view value) 
 
 void InfoField(std::string* out, std::string_view name, int64_t value) { InfoField(out, name, std::to_string(value)); }
 
+std::string QuoteRepr(std::string_view s) {
+  std::string out = "\"";
+  for (unsigned char ch : s) {
+    switch (ch) {
+      case '\\': out += "\\\\"; break;
+      case '"': out += "\\\""; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      case '\a': out += "\\a"; break;
+      case '\b': out += "\\b"; break;
+      default:
+        if (ch < ' ' || ch >= 127) {
+          char buf[8];
+          snprintf(buf, sizeof(buf), "\\x%02x", ch);
+          out += buf;
+        } else {
+          out.push_back(static_cast<char>(ch));
+        }
+    }
+  }
+  return out + "\"";
+}
+
 }  // namespace rcs

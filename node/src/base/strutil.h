@@ -27,6 +27,10 @@ bool EqualsIgnoreCase(std::string_view a, std::string_view b);
 std::string ToLower(std::string_view s);
 std::string ToUpper(std::string_view s);
 
+// `s` in double quotes with \\ \" \n \r \t \a \b and \xHH escapes, as Redis's sdscatrepr writes values into
+// files (CONFIG REWRITE, the AOF manifest); a config-line splitter reads it back unchanged.
+std::string QuoteRepr(std::string_view s);
+
 // Glob-style pattern match as Redis's stringmatchlen: * ? [abc] [^a] [a-z] and \x escapes.
 bool GlobMatch(std::string_view pattern, std::string_view str, bool nocase = false);
 

@@ -19,6 +19,15 @@ namespace rcs::cluster {
 
 Cluster::Cluster(Server* server) : server_(server), repl_(MakeReplicationLink(*server)) {
   server_->set_cluster_hooks(this);
+  // What we announce follows CONFIG SET on the next ping.
+  server_->config_listeners().Add(
+      {"cluster-announce-ip", "cluster-announce-port", "cluster-announce-bus-port", "cluster-announce-hostname"},
+      [this] {
+        if (state_.myself() != nullptr) ApplyAnnounce();
+      });
+  server_->config_listeners().Add({"cluster-replica-no-failover"}, [this] {
+    if (state_.myself() != nullptr) ApplyNoFailover();
+  });
 }
 
 Cluster::~Cluster() {
@@ -62,6 +71,7 @@ Status Cluster::Init(bool load_file) {
 
 void Cluster::AdoptMyself() {
   ApplyAnnounce();
+  ApplyNoFailover();
   ClusterNode* me = state_.myself();
   if (me->is_replica()) {
     ClusterNode* m = state_.Find(me->master_id);
@@ -79,6 +89,16 @@ void Cluster::ApplyAnnounce() {
   me->hostname = cfg.cluster_announce_hostname;
 }
 
+// cluster-replica-no-failover is announced (the "nofailover" flag), so replicas rank without us.
+void Cluster::ApplyNoFailover() {
+  ClusterNode* self = state_.myself();
+  uint16_t nf = server_->config().cluster_replica_no_failover ? kNodeNoFailover : 0;
+  if ((self->flags & kNodeNoFailover) != nf) {
+    self->flags = static_cast<uint16_t>((self->flags & ~kNodeNoFailover) | nf);
+    MarkChanged();
+  }
+}
+
 Status Cluster::Start() {
   Status st = Init(true);
   if (!st.ok()) return st;
@@ -93,8 +113,6 @@ void Cluster::Cron() {
   last_ping_round_ms_ = now;
   cron_iteration_++;
   PollResolver(now);
-  // cluster-announce-* may change at run time (CONFIG SET): what we announce follows on the next ping.
-  ApplyAnnounce();
   const Config& cfg = server_->config();
   int64_t timeout = cfg.cluster_node_timeout;
   int64_t handshake_timeout = std::max<int64_t>(timeout, 1000);
@@ -116,15 +134,8 @@ void Cluster::Cron() {
     if (sockets && OutboundOf(n->id) == nullptr) ConnectTo(n);
   }
   PingAndDetectFailures(now);
-  // cluster-replica-no-failover is announced (the "nofailover" flag), so replicas rank without us.
-  ClusterNode* self = state_.myself();
-  uint16_t nf = cfg.cluster_replica_no_failover ? kNodeNoFailover : 0;
-  if ((self->flags & kNodeNoFailover) != nf) {
-    self->flags = static_cast<uint16_t>((self->flags & ~kNodeNoFailover) | nf);
-    MarkChanged();
-  }
   HandleManualFailover();
-  if (self->is_replica()) HandleReplicaFailover();
+  if (state_.myself()->is_replica()) HandleReplicaFailover();
   HandleReplicaMigration();
   // A replica follows its master wherever it is.
   ClusterNode* me = state_.myself();

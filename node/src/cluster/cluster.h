@@ -137,7 +137,8 @@ class Cluster : public Subsystem, public ClusterHooks {
 
   Status LoadConfig(bool* loaded);  // nodes_conf.cc
   void AdoptMyself();
-  void ApplyAnnounce();
+  void ApplyAnnounce();     // cluster-announce-*: at start and on CONFIG SET (a config listener)
+  void ApplyNoFailover();   // cluster-replica-no-failover, likewise
   Status Listen();
   void AcceptBus(int lfd);
   void ConnectTo(ClusterNode* n);

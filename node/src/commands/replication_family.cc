@@ -19,6 +19,7 @@ void ReplicaofCmd(CommandContext& ctx) {
   }
   if (EqualsIgnoreCase(ctx.arg(1), "NO") && EqualsIgnoreCase(ctx.arg(2), "ONE")) {
     r->BecomeMaster();
+    ctx.server.config().replicaof.clear();  // what CONFIG REWRITE persists, as redis-server
     ctx.reply.Ok();
     return;
   }
@@ -32,6 +33,7 @@ void ReplicaofCmd(CommandContext& ctx) {
     return;
   }
   r->ReplicateFrom(std::string(ctx.arg(1)), static_cast<int>(port));
+  ctx.server.config().replicaof = std::string(ctx.arg(1)) + " " + std::to_string(port);
   ctx.reply.Ok();
 }
 

@@ -461,14 +461,6 @@ void ConfigGetCmd(CommandContext& ctx) {
   }
 }
 
-void ApplyRuntimeConfig(Server& server, std::string_view name) {
-  std::string n = ToLower(name);
-  if (n == "loglevel") {
-    LogLevel l;
-    if (ParseLogLevel(server.config().loglevel, &l)) SetLogLevel(l);
-  }
-}
-
 void ConfigSetCmd(CommandContext& ctx) {
   if (ctx.argc() % 2 != 0) {
     ctx.reply.Error(err::WrongArgs("config|set"));
@@ -489,8 +481,14 @@ void ConfigSetCmd(CommandContext& ctx) {
       return;
     }
   }
-  ctx.server.config() = copy;
-  for (size_t i = 2; i + 1 < ctx.argc(); i += 2) ApplyRuntimeConfig(ctx.server, ctx.arg(i));
+  // The directives whose value changed, by canonical name, for the subsystems that act on them.
+  std::vector<std::string> changed;
+  for (size_t i = 2; i + 1 < ctx.argc(); i += 2) {
+    std::string name = ConfigCanonicalName(ctx.arg(i));
+    if (ConfigGet(copy, name) != ConfigGet(ctx.server.config(), name)) changed.push_back(std::move(name));
+  }
+  ctx.server.config() = std::move(copy);
+  ctx.server.config_listeners().Notify(changed);
   ctx.reply.Ok();
 }
 
@@ -503,14 +501,27 @@ void ConfigResetStatCmd(CommandContext& ctx) {
 }
 
 void ConfigRewriteCmd(CommandContext& ctx) {
-  ctx.reply.Error(err::kConfigRewriteUnsupported);
+  const Config& config = ctx.server.config();
+  if (config.config_file.empty()) {
+    ctx.reply.Error(err::kNoConfigFile);
+    return;
+  }
+  Status st = RewriteConfigFile(config);
+  if (!st.ok()) {
+    LogWarning("CONFIG REWRITE failed: " + st.message());
+    ctx.reply.Error(std::string(err::kConfigRewriteFailed) + st.message());
+    return;
+  }
+  LogNotice("CONFIG REWRITE executed with success.");
+  ctx.reply.Ok();
 }
 
 void ConfigHelp(CommandContext& ctx) {
   ReplyHelp(ctx, {"CONFIG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:", "GET <pattern>",
                   "    Return parameters matching the glob-like <pattern> and their values.",
                   "SET <directive> <value>", "    Set the configuration <directive> to <value>.", "RESETSTAT",
-                  "    Reset statistics reported by the INFO command.", "HELP", "    Prints this help."});
+                  "    Reset statistics reported by the INFO command.", "REWRITE", "    Rewrite the configuration file.",
+                  "HELP", "    Prints this help."});
 }
 
 // ---- SLOWLOG ----

@@ -110,6 +110,7 @@ std::string Seconds(int64_t ms) {
 Aof::Aof(Server* server) : server_(server) {
   server_->AddPropagateSink([this](const PropagatedWrite& w) { Feed(w); });
   server_->SetInfoProvider("persistence", [this](std::string* out) { InfoSection(out); });
+  server_->config_listeners().Add({"appendonly"}, [this] { appendonly_unsettled_ = !AfterConfigChange(); });
 }
 
 Aof::~Aof() {
@@ -357,7 +358,7 @@ void Aof::Shutdown() {
 }
 
 void Aof::Cron() {
-  AfterConfigChange();
+  if (appendonly_unsettled_) appendonly_unsettled_ = !AfterConfigChange();
   CheckChild();
   if (state_ == State::kOff || loader_ != nullptr) return;
   MarkReplicationPosition(true);
@@ -390,13 +391,13 @@ void Aof::Cron() {
   }
 }
 
-void Aof::AfterConfigChange() {
+bool Aof::AfterConfigChange() {
   bool want = server_->config().appendonly;
-  if (loader_ != nullptr) return;
+  if (loader_ != nullptr) return false;
   if (want && state_ == State::kOff) {
     if (mkdir(DirPath().c_str(), 0755) != 0 && errno != EEXIST) {
       LogWarning("Can't create the append-only directory '" + DirPath() + "': " + strerror(errno));
-      return;
+      return false;
     }
     filename_ = server_->config().appendfilename;
     // Keep the numbering of an AOF left from an earlier run, so its files become history, not clashes.
@@ -410,7 +411,7 @@ void Aof::AfterConfigChange() {
     if (!st.ok()) {
       LogWarning("Redis needs to enable the AOF but can't trigger a background AOF rewrite operation: " +
                  st.message());
-      return;
+      return false;
     }
     LogNotice("AOF enabled: writing a base file first");
   } else if (!want && state_ != State::kOff) {
@@ -431,6 +432,7 @@ void Aof::AfterConfigChange() {
     }
     LogNotice("AOF disabled (CONFIG SET appendonly no)");
   }
+  return true;
 }
 
 // ---- Loading ----

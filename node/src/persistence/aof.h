@@ -143,7 +143,10 @@ class Aof : public Subsystem {
   void RewriteDone(bool ok);
   void KillChild();
   void DeleteHistory();
-  void AfterConfigChange();
+  // Follows CONFIG SET appendonly (a config listener). False when it has to be tried again from the cron
+  // (while the AOF loads, or enabling could not start yet, e.g. a rewrite child still runs).
+  bool AfterConfigChange();
+  bool appendonly_unsettled_ = false;
   // "#RCS-REPL:<replid>:<offset>" is appended after a batch that moved the replication offset (at most every
   // 100 ms while writes keep coming, and at the next cron tick once they pause; an AOF annotation line, which
   // redis-server and redis-check-aof skip like their own "#TS:"), and the rewrite ends the base with it. At start the last mark, if no command follows it, is the position of the loaded

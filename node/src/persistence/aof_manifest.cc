@@ -21,30 +21,8 @@ bool NeedsQuotes(const std::string& s) {
   return false;
 }
 
-std::string Quote(const std::string& s) {
-  std::string out = "\"";
-  for (unsigned char ch : s) {
-    switch (ch) {
-      case '\\': out += "\\\\"; break;
-      case '"': out += "\\\""; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      default:
-        if (ch < ' ' || ch >= 127) {
-          char buf[8];
-          snprintf(buf, sizeof(buf), "\\x%02x", ch);
-          out += buf;
-        } else {
-          out.push_back(static_cast<char>(ch));
-        }
-    }
-  }
-  return out + "\"";
-}
-
 void Line(std::string* out, const AofFileInfo& f) {
-  *out += "file " + (NeedsQuotes(f.name) ? Quote(f.name) : f.name) + " seq " + std::to_string(f.seq) + " type ";
+  *out += "file " + (NeedsQuotes(f.name) ? QuoteRepr(f.name) : f.name) + " seq " + std::to_string(f.seq) + " type ";
   out->push_back(f.type);
   out->push_back('\n');
 }

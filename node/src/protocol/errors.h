@@ -144,8 +144,9 @@ inline constexpr std::string_view kClientIdNotPositive = "ERR client-id should b
 inline constexpr std::string_view kNoSuchClient = "ERR No such client";
 inline constexpr std::string_view kNoShutdown = "ERR No shutdown in progress.";
 inline constexpr std::string_view kSlowlogCount = "ERR count should be greater than or equal to -1";
-inline constexpr std::string_view kConfigRewriteUnsupported =
-    "ERR CONFIG REWRITE is not supported by this server: keep the configuration in the file you start it with";
+inline constexpr std::string_view kNoConfigFile = "ERR The server is running without a config file";
+// Followed by strerror() of the failed read or write, as redis-server's CONFIG REWRITE.
+inline constexpr std::string_view kConfigRewriteFailed = "ERR Rewriting config file: ";
 inline constexpr std::string_view kInvalidCommand = "ERR Invalid command specified";
 inline constexpr std::string_view kGetKeysArity = "ERR Invalid number of arguments specified for command";
 inline constexpr std::string_view kGetKeysBadArgs = "ERR Invalid arguments specified for command";
@@ -445,7 +446,7 @@ inline constexpr std::string_view kAll[] = {
     kProtoBigMbulkCount, kProtoBadMbulkLen, kProtoBigBulkCount, kProtoBadBulkLen, kProtoBigInline,
     kProtoUnbalancedQuotes, kExecAbort, kMultiNested, kExecWithoutMulti, kDiscardWithoutMulti, kWatchInMulti,
     kBadClientName, kInvalidClientId, kClientIdNotPositive, kNoSuchClient, kNoShutdown, kSlowlogCount,
-    kConfigRewriteUnsupported, kInvalidCommand, kGetKeysArity, kGetKeysBadArgs, kGetKeysNoKeys,
+    kNoConfigFile, kConfigRewriteFailed, kInvalidCommand, kGetKeysArity, kGetKeysBadArgs, kGetKeysNoKeys,
     kReplicaOfClusterMode, kInvalidMasterPort, kReplicaKeyspace, kNoReplicasAck, kNoMasterLink,
     kWaitOnReplica, kMisconfAof, kAofRewriteInProgress, kAofRewriteFailed, kCrossSlot, kClusterDownUnbound,
     kClusterDown, kClusterDownReadOnly, kTryAgain,

@@ -24,7 +24,7 @@
 
 #include "base/strutil.h"
 #include "keyspace/keyspace.h"
-#include "server/notify.h"
+#include "keyspace/notify_classes.h"
 #include "pubsub/pubsub.h"
 #include "server/command.h"
 

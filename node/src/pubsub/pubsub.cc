@@ -5,7 +5,7 @@
 
 #include "base/log.h"
 #include "base/strutil.h"
-#include "server/notify.h"
+#include "keyspace/notify_classes.h"
 #include "server/client.h"
 #include "server/command.h"
 #include "server/server.h"

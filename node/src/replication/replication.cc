@@ -68,6 +68,10 @@ Replication::Replication(Server* server)
   replid_ = RandomHex(40);
   replid2_ = std::string(40, '0');
   server_->set_replication_hooks(this);
+  server_->config_listeners().Add({"repl-backlog-size"}, [this] {
+    size_t size = static_cast<size_t>(server_->config().repl_backlog_size);
+    if (backlog_.capacity() != size) backlog_.Resize(size);
+  });
   server_->AddPropagateSink([this](const PropagatedWrite& w) {
     // A replica forwards its master's stream byte for byte (OnMasterStreamApplied); a replay is no write.
     if (w.origin == WriteOrigin::kMaster || w.origin == WriteOrigin::kLoading || w.aof_only) return;
@@ -686,7 +690,6 @@ void Replication::OnClientFreed(Client* c) {
 void Replication::Cron() {
   int64_t now = server_->clock().NowMs();
   const Config& cfg = server_->config();
-  if (backlog_.capacity() != static_cast<size_t>(cfg.repl_backlog_size)) backlog_.Resize(static_cast<size_t>(cfg.repl_backlog_size));
   // A process that was stopped (SIGSTOP, a long stall) must not grow its stream the moment it resumes: in
   // cluster mode it may have been replaced meanwhile, and an extra PING would make its history longer than
   // the new master's, forcing a full sync instead of a partial one. Redis gets this by counting cron loops

@@ -28,7 +28,7 @@
 #include <vector>
 
 #include "protocol/errors.h"
-#include "server/notify.h"
+#include "keyspace/notify_classes.h"
 
 namespace rcs {
 

@@ -1,7 +1,13 @@
-// The directive table. Each row: name, kind, field, bounds or allowed values, and whether CONFIG SET may
-// change it. Loading follows redis-server: the file's lines, then the command line's "--name value" pairs
-// appended as lines; the first bad line stops startup with its source, line number and reason.
+// The directive table: one declaration per directive, built by a typed factory helper (Bool, Int, Memory,
+// String, Enum, ...) that knows how to validate its words (bounds, allowed values), store the value, show
+// it to CONFIG GET and write it back for CONFIG REWRITE (config_rewrite.cc). Defaults of directives with a
+// Config field are the field's initializer (config.h); the others carry Redis 7.0's default text here.
+// Loading follows redis-server: the file's lines, then the command line's "--name value" pairs appended as
+// lines; the first bad line stops startup with its source, line number and reason. `dir` changes the
+// working directory when it is read, so later relative paths (logfile, include, pidfile) are inside it.
 #include "server/config.h"
+
+#include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -12,317 +18,802 @@
 #include <sstream>
 
 #include "base/strutil.h"
-#include "protocol/resp_parser.h"
+#include "keyspace/notify_classes.h"
 #include "protocol/errors.h"
-#include "server/notify.h"
+#include "protocol/resp_parser.h"
+#include "server/config_directive.h"
 
 namespace rcs {
+namespace config_internal {
 namespace {
 
-enum class Kind {
-  kBool, kInt, kInt64, kMemory, kString, kEnum, kBind, kSave, kReplicaOf, kSecretFile,
-  kMemoryOrPercent,      // maxmemory-clients: bytes or "N%"
-  kOctal,                // unixsocketperm
-  kFlags,                // shutdown-on-sigint: one or more of `values`
-  kBufferLimit,          // client-output-buffer-limit <class> <hard> <soft> <seconds> [...]
-  kOomScoreAdjValues,    // three integers in -2000..2000
-  kKeyspaceEvents,       // notify-keyspace-events class characters
-  kPercentiles,          // latency-tracking-info-percentiles: numbers in 0..100
-  kRefused,              // user / loadmodule: refused with `refuse_reason`
+// ---- Value parsers: a directive's words -> its value, or Redis's reason ----
+
+Status OneWord(const Words& w) {
+  return w.size() == 1 ? Status::Ok() : Status::Error(err::config_reason::kWrongArgCount);
+}
+
+bool ParseBool(std::string_view s, bool* out) {
+  if (EqualsIgnoreCase(s, "yes")) *out = true;
+  else if (EqualsIgnoreCase(s, "no")) *out = false;
+  else return false;
+  return true;
+}
+
+// Redis's memtoll: "1gb" = 1024^3, "1g" = 10^9, "1k" = 1000, "1kb" = 1024; plain bytes otherwise.
+bool ParseMemory(std::string_view s, int64_t* out) {
+  std::string v = ToLower(s);
+  static const std::pair<const char*, int64_t> kUnits[] = {
+      {"kb", 1024}, {"mb", 1024LL * 1024}, {"gb", 1024LL * 1024 * 1024}, {"k", 1000},
+      {"m", 1000LL * 1000}, {"g", 1000LL * 1000 * 1000}, {"b", 1}};
+  int64_t mul = 1;
+  size_t cut = 0;
+  for (auto [suffix, factor] : kUnits) {
+    size_t n = strlen(suffix);
+    if (v.size() > n && v.compare(v.size() - n, n, suffix) == 0) {
+      mul = factor;
+      cut = n;
+      break;
+    }
+  }
+  int64_t n;
+  if (!ParseInt64(std::string_view(v).substr(0, v.size() - cut), &n)) return false;
+  if (n < 0 || (n > 0 && mul > INT64_MAX / n)) return false;
+  *out = n * mul;
+  return true;
+}
+
+Status BoolValue(const Words& w, bool* v) {
+  if (Status s = OneWord(w); !s.ok()) return s;
+  return ParseBool(w[0], v) ? Status::Ok() : Status::Error(err::config_reason::kNotBool);
+}
+
+Status IntValue(const Words& w, int64_t lo, int64_t hi, int64_t* v) {
+  if (Status s = OneWord(w); !s.ok()) return s;
+  if (!ParseInt64(w[0], v)) return Status::Error(err::config_reason::kNotInteger);
+  if (*v < lo || *v > hi) return Status::Error(err::config_reason::OutOfBounds(lo, hi));
+  return Status::Ok();
+}
+
+Status MemoryValue(const Words& w, int64_t lo, int64_t hi, int64_t* v) {
+  if (Status s = OneWord(w); !s.ok()) return s;
+  if (!ParseMemory(w[0], v)) return Status::Error(err::config_reason::kNotMemory);
+  if (*v < lo || *v > hi) return Status::Error(err::config_reason::OutOfBounds(lo, hi));
+  return Status::Ok();
+}
+
+std::string JoinValues(const std::vector<const char*>& values) {
+  std::string list;
+  for (size_t i = 0; i < values.size(); i++) list += (i ? ", " : "") + std::string(values[i]);
+  return list;
+}
+
+Status EnumValue(const Words& w, const std::vector<const char*>& values, std::string_view note, std::string* v) {
+  if (Status s = OneWord(w); !s.ok()) return s;
+  *v = ToLower(w[0]);
+  for (const char* allowed : values) {
+    if (*v == allowed) return Status::Ok();
+  }
+  return Status::Error(err::config_reason::NotOneOf(JoinValues(values) + std::string(note)));
+}
+
+std::string Join(const std::vector<std::string>& v) {
+  std::string s;
+  for (size_t i = 0; i < v.size(); i++) s += (i ? " " : "") + v[i];
+  return s;
+}
+
+// ---- How values are written back by CONFIG REWRITE (redis-server's rewriteConfig*Option) ----
+
+enum class Written { kPlain, kQuoted, kMemory };
+
+// redis-server's rewriteConfigFormatMemory: "100mb", "1kb", plain bytes when not a whole unit.
+std::string FormatMemory(int64_t bytes) {
+  static const std::pair<int64_t, const char*> kUnits[] = {
+      {1024LL * 1024 * 1024, "gb"}, {1024LL * 1024, "mb"}, {1024, "kb"}};
+  for (auto [unit, suffix] : kUnits) {
+    if (bytes != 0 && bytes % unit == 0) return std::to_string(bytes / unit) + suffix;
+  }
+  return std::to_string(bytes);
+}
+
+std::string WrittenValue(const std::string& text, Written how) {
+  int64_t n;
+  if (how == Written::kQuoted) return QuoteRepr(text);
+  if (how == Written::kMemory && ParseInt64(text, &n)) return FormatMemory(n);
+  return text;
+}
+
+// "name value" in place of the file's line, appended when the value is not the default.
+std::function<RewritePlan(const Config&)> OneLine(std::string name, std::function<std::string(const Config&)> get,
+                                                  Written how) {
+  return [name, get, how](const Config& c) {
+    static const Config defaults;
+    std::string text = get(c);
+    return RewritePlan{RewritePlan::kWrite, {{name + " " + WrittenValue(text, how), text != get(defaults)}}};
+  };
+}
+
+// ---- Factory helpers: one per value type, for directives with a Config field and for kept ones ----
+
+// A directive nothing on this node reads: validated as Redis 7.0 does, its CONFIG GET text kept in
+// Config::no_effect_values (`def`, Redis's default, until set).
+struct Kept {
+  const char* def;
 };
 
-struct Directive {
-  const char* name;
-  Kind kind;
-  bool mutable_at_runtime;
-  bool Config::*b = nullptr;
-  int Config::*i = nullptr;
-  int64_t Config::*l = nullptr;
-  std::string Config::*s = nullptr;
-  int64_t min = INT64_MIN, max = INT64_MAX;
-  std::vector<const char*> values = {};  // for kEnum / kFlags
-  const char* alias = nullptr;
-  std::string Config::*secret = nullptr;  // for kSecretFile: the field the file's content goes to
-  // Directives without a Config field keep their CONFIG GET text in Config::no_effect_values; `def` is
-  // Redis 7.0's default text for them.
-  const char* def = "";
-  // Accepted, but nothing on this node reads the value: a line setting it is logged at startup, unless
-  // the value is `native` (the value that describes what this node does anyway, e.g. set-proc-title yes).
-  bool no_effect = false;
-  const char* native = nullptr;
-  // Values other than `only` are refused with `refuse_reason` (tls-port, aclfile); kRefused always is.
-  const char* only = nullptr;
-  std::string_view refuse_reason = {};
-};
+using TextParser = std::function<Status(const Words&, std::string*)>;
 
-Directive B(const char* n, bool Config::*f, bool m = true) { Directive d{n, Kind::kBool, m}; d.b = f; return d; }
-Directive I(const char* n, int Config::*f, int64_t lo, int64_t hi, bool m = true) {
-  Directive d{n, Kind::kInt, m}; d.i = f; d.min = lo; d.max = hi; return d;
-}
-Directive L(const char* n, int64_t Config::*f, int64_t lo, int64_t hi, bool m = true) {
-  Directive d{n, Kind::kInt64, m}; d.l = f; d.min = lo; d.max = hi; return d;
-}
-Directive M(const char* n, int64_t Config::*f, int64_t lo, int64_t hi, bool m = true) {
-  Directive d{n, Kind::kMemory, m}; d.l = f; d.min = lo; d.max = hi; return d;
-}
-Directive S(const char* n, std::string Config::*f, bool m = true) { Directive d{n, Kind::kString, m}; d.s = f; return d; }
-Directive E(const char* n, std::string Config::*f, std::vector<const char*> v, bool m = true) {
-  Directive d{n, Kind::kEnum, m}; d.s = f; d.values = std::move(v); return d;
-}
-// "<name>-file PATH": reads the secret from PATH when the line is applied (at startup); not settable at run
-// time, since CONFIG SET of the secret itself is the run-time way.
-Directive SecretFile(const char* n, std::string Config::*path, std::string Config::*secret) {
-  Directive d{n, Kind::kSecretFile, false}; d.s = path; d.secret = secret; return d;
-}
-// A directive with a Config field that nothing reads yet.
-Directive NoEffect(Directive d, const char* native) { d.no_effect = true; d.native = native; return d; }
-
-// No-effect directives without a Config field. Bounds, value sets and mutability are Redis 7.0's.
-constexpr bool kMut = true, kImm = false;
-Directive NB(const char* n, const char* def, bool m = kMut, const char* native = nullptr) {
-  Directive d{n, Kind::kBool, m}; d.def = def; d.no_effect = true; d.native = native; return d;
-}
-Directive NI(const char* n, const char* def, int64_t lo, int64_t hi, bool m = kMut) {
-  Directive d{n, Kind::kInt64, m}; d.def = def; d.min = lo; d.max = hi; d.no_effect = true; return d;
-}
-Directive NM(const char* n, const char* def, int64_t lo = 0, bool m = kMut) {
-  Directive d{n, Kind::kMemory, m}; d.def = def; d.min = lo; d.no_effect = true; return d;
-}
-Directive NS(const char* n, const char* def, bool m = kMut, const char* native = nullptr) {
-  Directive d{n, Kind::kString, m}; d.def = def; d.no_effect = true; d.native = native; return d;
-}
-Directive NE(const char* n, const char* def, std::vector<const char*> v, bool m = kMut, const char* native = nullptr) {
-  Directive d{n, Kind::kEnum, m}; d.def = def; d.values = std::move(v); d.no_effect = true; d.native = native;
+Directive KeptDirective(const char* name, Kept kept, Written how, TextParser parse, SetWords sw = SetWords::kOne) {
+  Directive d;
+  d.name = name;
+  d.set_words = sw;
+  d.no_effect = true;
+  std::string n = name, def = kept.def;
+  d.apply = [n, parse](Config& c, const Words& w) -> Status {
+    std::string text;
+    if (Status st = parse(w, &text); !st.ok()) return st;
+    c.no_effect_values[n] = std::move(text);
+    return Status::Ok();
+  };
+  d.get = [n, def](const Config& c) {
+    auto it = c.no_effect_values.find(n);
+    return it == c.no_effect_values.end() ? def : it->second;
+  };
+  d.rewrite = OneLine(n, d.get, how);
   return d;
 }
-Directive NX(const char* n, Kind k, const char* def, bool m = kMut) {
-  Directive d{n, k, m}; d.def = def; d.no_effect = true; return d;
+
+template <typename T, typename Parse, typename Format>
+Directive FieldDirective(const char* name, T Config::*field, Written how, Parse parse, Format format) {
+  Directive d;
+  d.name = name;
+  d.apply = [field, parse](Config& c, const Words& w) -> Status {
+    T v{};
+    if (Status st = parse(w, &v); !st.ok()) return st;
+    c.*field = std::move(v);
+    return Status::Ok();
+  };
+  d.get = [field, format](const Config& c) { return format(c.*field); };
+  d.rewrite = OneLine(name, d.get, how);
+  return d;
 }
-Directive Native(Directive d, const char* native) { d.native = native; return d; }
-// A directive with its text kept like the no-effect ones, that something on this node does read.
-Directive Effective(Directive d) { d.no_effect = false; return d; }
-Directive Only(Directive d, const char* only, std::string_view reason) { d.only = only; d.refuse_reason = reason; return d; }
-Directive Refused(const char* n, std::string_view reason) {
-  Directive d{n, Kind::kRefused, false}; d.refuse_reason = reason; return d;
+
+std::string YesNo(bool v) { return v ? "yes" : "no"; }
+template <typename T>
+std::string Decimal(T v) { return std::to_string(v); }
+std::string Same(const std::string& v) { return v; }
+
+Directive Bool(const char* name, bool Config::*field) {
+  return FieldDirective(name, field, Written::kPlain, BoolValue, YesNo);
+}
+Directive Bool(const char* name, Kept kept) {
+  return KeptDirective(name, kept, Written::kPlain, [](const Words& w, std::string* text) {
+    bool v = false;
+    Status st = BoolValue(w, &v);
+    *text = YesNo(v);
+    return st;
+  });
+}
+
+Directive Int(const char* name, int Config::*field, int64_t lo, int64_t hi) {
+  auto parse = [lo, hi](const Words& w, int* v) {
+    int64_t n = 0;
+    Status st = IntValue(w, lo, hi, &n);
+    *v = static_cast<int>(n);
+    return st;
+  };
+  return FieldDirective(name, field, Written::kPlain, parse, Decimal<int>);
+}
+Directive Int(const char* name, int64_t Config::*field, int64_t lo, int64_t hi) {
+  auto parse = [lo, hi](const Words& w, int64_t* v) { return IntValue(w, lo, hi, v); };
+  return FieldDirective(name, field, Written::kPlain, parse, Decimal<int64_t>);
+}
+Directive Int(const char* name, Kept kept, int64_t lo, int64_t hi) {
+  return KeptDirective(name, kept, Written::kPlain, [lo, hi](const Words& w, std::string* text) {
+    int64_t v = 0;
+    Status st = IntValue(w, lo, hi, &v);
+    *text = std::to_string(v);
+    return st;
+  });
+}
+
+Directive Memory(const char* name, int64_t Config::*field, int64_t lo, int64_t hi) {
+  auto parse = [lo, hi](const Words& w, int64_t* v) { return MemoryValue(w, lo, hi, v); };
+  return FieldDirective(name, field, Written::kMemory, parse, Decimal<int64_t>);
+}
+Directive Memory(const char* name, Kept kept, int64_t lo = 0) {
+  return KeptDirective(name, kept, Written::kMemory, [lo](const Words& w, std::string* text) {
+    int64_t v = 0;
+    Status st = MemoryValue(w, lo, INT64_MAX, &v);
+    *text = std::to_string(v);
+    return st;
+  });
+}
+
+Directive String(const char* name, std::string Config::*field) {
+  auto parse = [](const Words& w, std::string* v) {
+    if (Status s = OneWord(w); !s.ok()) return s;
+    *v = w[0];
+    return Status::Ok();
+  };
+  return FieldDirective(name, field, Written::kQuoted, parse, Same);
+}
+Directive String(const char* name, Kept kept) {
+  return KeptDirective(name, kept, Written::kQuoted, [](const Words& w, std::string* text) {
+    if (Status s = OneWord(w); !s.ok()) return s;
+    *text = w[0];
+    return Status::Ok();
+  });
+}
+
+// `note` follows the list of allowed values in the error (maxmemory-policy names what is not implemented).
+Directive Enum(const char* name, std::string Config::*field, std::vector<const char*> values,
+               std::string_view note = {}) {
+  auto parse = [values, note](const Words& w, std::string* v) { return EnumValue(w, values, note, v); };
+  return FieldDirective(name, field, Written::kPlain, parse, Same);
+}
+Directive Enum(const char* name, Kept kept, std::vector<const char*> values) {
+  return KeptDirective(name, kept, Written::kPlain, [values](const Words& w, std::string* text) {
+    return EnumValue(w, values, {}, text);
+  });
+}
+
+// ---- Directives with their own syntax ----
+
+// shutdown-on-sigint / -sigterm: any of Redis's flags; the text lists the given ones in this order,
+// "default" when none else. save and nosave exclude each other.
+Directive ShutdownFlags(const char* name) {
+  return KeptDirective(name, Kept{"default"}, Written::kPlain, [](const Words& w, std::string* text) {
+    static const std::vector<const char*> kFlags = {"default", "save", "nosave", "now", "force"};
+    if (w.empty()) return Status::Error(err::config_reason::kWrongArgCount);
+    std::vector<bool> given(kFlags.size(), false);
+    for (const std::string& a : w) {
+      auto it = std::find(kFlags.begin(), kFlags.end(), ToLower(a));
+      if (it == kFlags.end()) return Status::Error(err::config_reason::NotOneOf(JoinValues(kFlags)));
+      given[it - kFlags.begin()] = true;
+    }
+    if (given[1] && given[2]) return Status::Error(err::config_reason::kSaveAndNosave);
+    for (size_t k = 1; k < kFlags.size(); k++) {
+      if (given[k]) *text += (text->empty() ? "" : " ") + std::string(kFlags[k]);
+    }
+    if (text->empty()) *text = "default";
+    return Status::Ok();
+  }, SetWords::kSplit);
+}
+
+Directive OomScoreAdjValues() {
+  return KeptDirective("oom-score-adj-values", Kept{"0 200 800"}, Written::kPlain,
+                       [](const Words& w, std::string* text) {
+    if (w.size() != 3) return Status::Error(err::config_reason::kWrongArgCount);
+    for (const std::string& a : w) {
+      int64_t v;
+      if (!ParseInt64(a, &v) || v < -2000 || v > 2000) return Status::Error(err::config_reason::kOomScoreRange);
+      *text += (text->empty() ? "" : " ") + std::to_string(v);
+    }
+    return Status::Ok();
+  }, SetWords::kSplit);
+}
+
+// maxmemory-clients: bytes or "N%".
+Directive MemoryOrPercent(const char* name) {
+  return KeptDirective(name, Kept{"0"}, Written::kMemory, [](const Words& w, std::string* text) {
+    if (Status s = OneWord(w); !s.ok()) return s;
+    const std::string& a = w[0];
+    int64_t v;
+    if (a.empty()) {
+      *text = "0";
+    } else if (a.back() == '%') {
+      if (!ParseInt64(std::string_view(a).substr(0, a.size() - 1), &v) || v < 0) {
+        return Status::Error(err::config_reason::kNotMemoryOrPercent);
+      }
+      if (v > 100) return Status::Error(err::config_reason::kPercentOver100);
+      *text = v == 0 ? "0" : std::to_string(v) + "%";
+    } else {
+      if (!ParseMemory(a, &v)) return Status::Error(err::config_reason::kNotMemoryOrPercent);
+      *text = std::to_string(v);
+    }
+    return Status::Ok();
+  });
+}
+
+// unixsocketperm: octal up to 777 (Redis prints the bounds in octal).
+Directive Octal(const char* name) {
+  return KeptDirective(name, Kept{"0"}, Written::kPlain, [](const Words& w, std::string* text) {
+    if (Status s = OneWord(w); !s.ok()) return s;
+    const std::string& a = w[0];
+    if (a.empty() || a.size() > 12 || a.find_first_not_of("01234567") != std::string::npos) {
+      return Status::Error(err::config_reason::kNotOctal);
+    }
+    int64_t v = std::stoll(a, nullptr, 8);
+    if (v > 0777) return Status::Error(err::config_reason::OutOfBounds(0, 777));
+    char buf[16];
+    snprintf(buf, sizeof(buf), "%llo", static_cast<unsigned long long>(v));
+    *text = buf;
+    return Status::Ok();
+  });
+}
+
+std::string FormatPercentile(double v) {
+  char buf[64];
+  snprintf(buf, sizeof(buf), "%.15g", v);
+  return buf;
+}
+
+Directive Percentiles(const char* name) {
+  return KeptDirective(name, Kept{"50 99 99.9"}, Written::kPlain, [](const Words& w, std::string* text) {
+    Words vals = w;
+    if (vals.size() == 1 && vals[0].empty()) vals.clear();
+    for (const std::string& a : vals) {
+      double v;
+      if (!ParseDouble(a, &v)) return Status::Error(err::config_reason::kBadPercentiles);
+      if (v < 0.0 || v > 100.0) return Status::Error(err::config_reason::kPercentilesRange);
+      *text += (text->empty() ? "" : " ") + FormatPercentile(v);
+    }
+    return Status::Ok();
+  }, SetWords::kSplitOrBlank);
+}
+
+// notify-keyspace-events: the class characters become Config::notify_keyspace_events; CONFIG GET shows
+// Redis's canonical text of the flags.
+Directive KeyspaceEvents() {
+  auto parse = [](const Words& w, int* flags) {
+    if (Status s = OneWord(w); !s.ok()) return s;
+    return notify::ParseClasses(w[0], flags) ? Status::Ok() : Status::Error(err::config_reason::kBadEventClass);
+  };
+  return FieldDirective("notify-keyspace-events", &Config::notify_keyspace_events, Written::kQuoted, parse,
+                        notify::ClassesToString);
+}
+
+Directive Bind() {
+  Directive d;
+  d.name = "bind";
+  d.set_words = SetWords::kSplit;
+  d.apply = [](Config& c, const Words& w) {
+    if (w.empty() || w.size() > 16) return Status::Error(err::config_reason::kTooManyBind);
+    c.bind = w;
+    return Status::Ok();
+  };
+  d.get = [](const Config& c) { return Join(c.bind); };
+  d.rewrite = OneLine("bind", d.get, Written::kPlain);
+  return std::move(d).Immutable();
+}
+
+// Redis 7.0: `save ""` clears; otherwise pairs of seconds (>= 1) and changes (>= 0). The first save line of
+// a load replaces the default, later lines add points (save_seen_), CONFIG SET replaces. CONFIG REWRITE
+// always writes them, one line per point (or save ""), as redis-server does.
+Directive Save() {
+  Directive d;
+  d.name = "save";
+  d.set_words = SetWords::kSplitOrBlank;
+  d.set_replaces_file_lines = true;
+  d.apply = [](Config& c, const Words& w) {
+    Words points = w;
+    if (points.size() == 1 && points[0].empty()) points.clear();
+    if (points.size() % 2 != 0) return Status::Error(err::config_reason::kBadSave);
+    for (size_t j = 0; j < points.size(); j++) {
+      int64_t v;
+      if (!ParseInt64(points[j], &v) || (j % 2 == 0 && v < 1) || (j % 2 == 1 && v < 0)) {
+        return Status::Error(err::config_reason::kBadSave);
+      }
+    }
+    if (points.empty() || !c.save_seen_) c.save.clear();
+    c.save_seen_ = true;
+    for (auto& p : points) c.save += (c.save.empty() ? "" : " ") + std::to_string(std::stoll(p));
+    return Status::Ok();
+  };
+  d.get = [](const Config& c) { return c.save; };
+  d.rewrite = [](const Config& c) {
+    RewritePlan plan;
+    Words points;
+    SplitInlineArgs(c.save, &points);
+    for (size_t j = 0; j + 1 < points.size(); j += 2) plan.lines.push_back({"save " + points[j] + " " + points[j + 1], true});
+    if (plan.lines.empty()) plan.lines.push_back({"save \"\"", true});
+    return plan;
+  };
+  return d;
+}
+
+// "replicaof host port" or "replicaof no one" (a master). CONFIG REWRITE drops the lines of a master or a
+// cluster node, as redis-server does.
+Directive ReplicaOf() {
+  Directive d;
+  d.name = "replicaof";
+  d.apply = [](Config& c, const Words& w) {
+    if (w.size() != 2) return Status::Error(err::config_reason::kWrongArgCount);
+    if (EqualsIgnoreCase(w[0], "no") && EqualsIgnoreCase(w[1], "one")) {
+      c.replicaof.clear();
+      return Status::Ok();
+    }
+    int64_t port;
+    if (!ParseInt64(w[1], &port) || port < 1 || port > 65535) return Status::Error(err::config_reason::kBadMasterPort);
+    c.replicaof = w[0] + " " + w[1];
+    return Status::Ok();
+  };
+  d.get = [](const Config& c) { return c.replicaof; };
+  d.rewrite = [](const Config& c) {
+    if (c.replicaof.empty() || c.cluster_enabled) return RewritePlan{RewritePlan::kRemove, {}};
+    return RewritePlan{RewritePlan::kWrite, {{"replicaof " + c.replicaof, true}}};
+  };
+  return std::move(d).Immutable();
+}
+
+// Groups of <class> <hard> <soft> <soft-seconds>; all validated before any is applied. CONFIG GET joins the
+// three classes ("slave" as Redis 7.0 prints it); CONFIG REWRITE writes one line per class ("replica").
+Status ApplyBufferLimits(Config& c, const Words& w) {
+  if (w.empty() || w.size() % 4 != 0) return Status::Error(err::config_reason::kBufferLimitArgs);
+  auto limits = c.client_output_buffer_limit;
+  for (size_t j = 0; j < w.size(); j += 4) {
+    std::string cls = ToLower(w[j]);
+    int k;
+    if (cls == "normal") k = kClientClassNormal;
+    else if (cls == "replica" || cls == "slave") k = kClientClassReplica;
+    else if (cls == "pubsub") k = kClientClassPubsub;
+    else return Status::Error(err::config_reason::kBufferLimitClass);
+    ClientOutputBufferLimit l;
+    if (!ParseMemory(w[j + 1], &l.hard_bytes) || !ParseMemory(w[j + 2], &l.soft_bytes) ||
+        !ParseInt64(w[j + 3], &l.soft_seconds) || l.soft_seconds < 0) {
+      return Status::Error(err::config_reason::kBufferLimitValue);
+    }
+    limits[k] = l;
+  }
+  c.client_output_buffer_limit = limits;
+  return Status::Ok();
+}
+
+std::string BufferLimitText(const Config& c, int k, const char* class_name) {
+  const ClientOutputBufferLimit& l = c.client_output_buffer_limit[k];
+  return std::string(class_name) + " " + std::to_string(l.hard_bytes) + " " + std::to_string(l.soft_bytes) + " " +
+         std::to_string(l.soft_seconds);
+}
+
+Directive ClientOutputBufferLimits() {
+  static const char* const kGetNames[] = {"normal", "slave", "pubsub"};
+  static const char* const kRewriteNames[] = {"normal", "replica", "pubsub"};
+  Directive d;
+  d.name = "client-output-buffer-limit";
+  d.set_words = SetWords::kSplitOrKeep;
+  d.apply = ApplyBufferLimits;
+  d.get = [](const Config& c) {
+    std::string out;
+    for (int k = 0; k < 3; k++) out += (k ? " " : "") + BufferLimitText(c, k, kGetNames[k]);
+    return out;
+  };
+  d.rewrite = [](const Config& c) {
+    static const Config defaults;
+    // The changed classes first, so they take the file's lines of the directive; a class at its default is
+    // written only in place of a line left over (a second rewrite then leaves the file as it is).
+    RewritePlan plan;
+    std::vector<RewritePlan::Line> at_default;
+    for (int k = 0; k < 3; k++) {
+      const ClientOutputBufferLimit& l = c.client_output_buffer_limit[k];
+      const ClientOutputBufferLimit& def = defaults.client_output_buffer_limit[k];
+      bool is_default = l.hard_bytes == def.hard_bytes && l.soft_bytes == def.soft_bytes &&
+                        l.soft_seconds == def.soft_seconds;
+      std::string line = "client-output-buffer-limit " + std::string(kRewriteNames[k]) + " " +
+                         FormatMemory(l.hard_bytes) + " " + FormatMemory(l.soft_bytes) + " " +
+                         std::to_string(l.soft_seconds);
+      (is_default ? at_default : plan.lines).push_back({line, !is_default});
+    }
+    plan.lines.insert(plan.lines.end(), at_default.begin(), at_default.end());
+    return plan;
+  };
+  return d;
+}
+
+Status ReadSecretFile(const std::string& path, std::string* out) {
+  std::ifstream f(path, std::ios::binary);
+  if (!f) return Status::Error("can't read the secret file '" + path + "': " + strerror(errno));
+  std::string line;
+  std::getline(f, line);
+  if (!line.empty() && line.back() == '\r') line.pop_back();
+  if (line.empty()) return Status::Error("the secret file '" + path + "' is empty");
+  *out = std::move(line);
+  return Status::Ok();
+}
+
+// "<name>-file PATH": reads the secret (the file's first line without its line end, so `echo pw > file`
+// works) when the line is applied (at startup); not settable at run time, since CONFIG SET of the secret
+// itself is the run-time way.
+Directive SecretFile(const char* name, std::string Config::*path, std::string Config::*secret) {
+  Directive d = String(name, path);
+  d.apply = [path, secret](Config& c, const Words& w) {
+    if (Status s = OneWord(w); !s.ok()) return s;
+    if (Status s = ReadSecretFile(w[0], &(c.*secret)); !s.ok()) return s;
+    c.*path = w[0];
+    return Status::Ok();
+  };
+  return std::move(d).Immutable();
+}
+
+// requirepass / masterauth. CONFIG REWRITE writes the secret only when it did not come from a secret file:
+// the file exists so that the secret is not in the config file, and a rewrite must not put it there. Its
+// lines are then left as they are (a run-time CONFIG SET of such a secret is not persisted).
+Directive Password(const char* name, std::string Config::*secret, std::string Config::*from_file) {
+  Directive d = String(name, secret);
+  std::string n = name;
+  d.rewrite = [n, secret, from_file](const Config& c) {
+    if (!(c.*from_file).empty()) return RewritePlan{RewritePlan::kLeave, {}};
+    if ((c.*secret).empty()) return RewritePlan{RewritePlan::kRemove, {}};
+    return RewritePlan{RewritePlan::kWrite, {{n + " " + QuoteRepr(c.*secret), true}}};
+  };
+  return d;
+}
+
+// dir: the loader chdir()s to it when it reads the line (LoadConfig); CONFIG REWRITE writes the absolute
+// working directory, as redis-server does.
+Directive Dir() {
+  Directive d = String("dir", &Config::dir);
+  d.on_load = [](const Config& c) {
+    return chdir(c.dir.c_str()) == 0 ? Status::Ok() : Status::Error(strerror(errno));
+  };
+  d.rewrite = [](const Config&) {
+    char cwd[4096];
+    if (getcwd(cwd, sizeof(cwd)) == nullptr) return RewritePlan{RewritePlan::kLeave, {}};
+    return RewritePlan{RewritePlan::kWrite, {{"dir " + QuoteRepr(cwd), true}}};
+  };
+  return d;
+}
+
+Directive Refused(const char* name, std::string_view reason) {
+  Directive d;
+  d.name = name;
+  d.refused = true;
+  d.apply = [reason](Config&, const Words&) { return Status::Error(reason); };
+  d.get = [](const Config&) { return std::string(); };
+  d.rewrite = [](const Config&) { return RewritePlan{RewritePlan::kLeave, {}}; };
+  return std::move(d).Immutable();
 }
 
 constexpr int64_t kIntMax = INT32_MAX;
 
-const std::vector<Directive>& Table() {
-  static const std::vector<Directive> table = [] {
-    std::vector<Directive> t = {
-        I("port", &Config::port, 0, 65535, false),
-        Directive{"bind", Kind::kBind, false},
-        I("tcp-backlog", &Config::tcp_backlog, 0, INT32_MAX, false),
-        I("timeout", &Config::timeout, 0, INT32_MAX),
-        I("tcp-keepalive", &Config::tcp_keepalive, 0, INT32_MAX),
-        B("protected-mode", &Config::protected_mode),
-        I("maxclients", &Config::maxclients, 1, INT32_MAX),
-        M("proto-max-bulk-len", &Config::proto_max_bulk_len, 1024 * 1024, INT64_MAX),
-        M("client-query-buffer-limit", &Config::client_query_buffer_limit, 1024 * 1024, INT64_MAX),
-        S("dir", &Config::dir),
-        S("logfile", &Config::logfile, false),
-        E("loglevel", &Config::loglevel, {"debug", "verbose", "notice", "warning"}),
-        B("daemonize", &Config::daemonize, false),
-        S("pidfile", &Config::pidfile, false),
-        I("databases", &Config::databases, 1, INT32_MAX, false),
-        I("hz", &Config::hz, 1, 500),
-        E("supervised", &Config::supervised, {"no", "upstart", "systemd", "auto"}, false),
-        S("requirepass", &Config::requirepass),
-        S("masterauth", &Config::masterauth),
-        S("masteruser", &Config::masteruser),
-        SecretFile("requirepass-file", &Config::requirepass_file, &Config::requirepass),
-        SecretFile("masterauth-file", &Config::masterauth_file, &Config::masterauth),
-        M("maxmemory", &Config::maxmemory, 0, INT64_MAX),
-        E("maxmemory-policy", &Config::maxmemory_policy, {"noeviction", "allkeys-lru", "volatile-ttl"}),
-        I("maxmemory-samples", &Config::maxmemory_samples, 1, 64),
-        B("appendonly", &Config::appendonly),
-        E("appendfsync", &Config::appendfsync, {"always", "everysec", "no"}),
-        S("appendfilename", &Config::appendfilename, false),
-        S("appenddirname", &Config::appenddirname, false),
-        // Our AOF is always a plain command stream: "no" is what this node does.
-        NoEffect(B("aof-use-rdb-preamble", &Config::aof_use_rdb_preamble), "no"),
-        I("auto-aof-rewrite-percentage", &Config::auto_aof_rewrite_percentage, 0, INT32_MAX),
-        M("auto-aof-rewrite-min-size", &Config::auto_aof_rewrite_min_size, 0, INT64_MAX),
-        B("aof-load-truncated", &Config::aof_load_truncated),
-        NoEffect(Directive{"save", Kind::kSave, true}, ""),
-        S("dbfilename", &Config::dbfilename, false),
-        B("replica-read-only", &Config::replica_read_only),
-        B("replica-serve-stale-data", &Config::replica_serve_stale_data),
-        M("repl-backlog-size", &Config::repl_backlog_size, 1, INT64_MAX),
-        I("repl-timeout", &Config::repl_timeout, 1, INT32_MAX),
-        I("repl-ping-replica-period", &Config::repl_ping_replica_period, 1, INT32_MAX),
-        I("min-replicas-to-write", &Config::min_replicas_to_write, 0, INT32_MAX),
-        I("min-replicas-max-lag", &Config::min_replicas_max_lag, 0, INT32_MAX),
-        Directive{"replicaof", Kind::kReplicaOf, false},
-        B("cluster-enabled", &Config::cluster_enabled, false),
-        S("cluster-config-file", &Config::cluster_config_file, false),
-        L("cluster-node-timeout", &Config::cluster_node_timeout, 0, INT64_MAX),
-        I("cluster-port", &Config::cluster_port, 0, 65535, false),
-        S("cluster-announce-ip", &Config::cluster_announce_ip),
-        I("cluster-announce-port", &Config::cluster_announce_port, 0, 65535),
-        I("cluster-announce-bus-port", &Config::cluster_announce_bus_port, 0, 65535),
-        I("cluster-announce-tls-port", &Config::cluster_announce_tls_port, 0, 65535),
-        S("cluster-announce-hostname", &Config::cluster_announce_hostname),
-        E("cluster-preferred-endpoint-type", &Config::cluster_preferred_endpoint_type,
-          {"ip", "hostname", "unknown-endpoint"}),
-        B("cluster-require-full-coverage", &Config::cluster_require_full_coverage),
-        B("cluster-allow-reads-when-down", &Config::cluster_allow_reads_when_down),
-        B("cluster-allow-replica-migration", &Config::cluster_allow_replica_migration),
-        I("cluster-migration-barrier", &Config::cluster_migration_barrier, 0, INT32_MAX),
-        I("cluster-replica-validity-factor", &Config::cluster_replica_validity_factor, 0, INT32_MAX),
-        B("cluster-replica-no-failover", &Config::cluster_replica_no_failover),
-        B("cluster-allow-pubsubshard-when-down", &Config::cluster_allow_pubsubshard_when_down),
-        L("busy-reply-threshold", &Config::busy_reply_threshold, 0, INT64_MAX),
-        L("slowlog-log-slower-than", &Config::slowlog_log_slower_than, INT64_MIN, INT64_MAX),
-        L("slowlog-max-len", &Config::slowlog_max_len, 0, INT64_MAX),
-        NoEffect(L("list-max-listpack-size", &Config::list_max_listpack_size, INT32_MIN, INT32_MAX), nullptr),
-        L("hash-max-listpack-entries", &Config::hash_max_listpack_entries, 0, INT64_MAX),
-        M("hash-max-listpack-value", &Config::hash_max_listpack_value, 0, INT64_MAX),
-        L("set-max-intset-entries", &Config::set_max_intset_entries, 0, INT64_MAX),
-        L("zset-max-listpack-entries", &Config::zset_max_listpack_entries, 0, INT64_MAX),
-        M("zset-max-listpack-value", &Config::zset_max_listpack_value, 0, INT64_MAX),
-        I("active-expire-effort", &Config::active_expire_effort, 1, 10),
-        // Deletes free synchronously here: "no" is what this node does.
-        NoEffect(B("lazyfree-lazy-user-del", &Config::lazyfree_lazy_user_del), "no"),
-        // One event loop thread: 1 is what this node does.
-        NoEffect(I("io-threads", &Config::io_threads, 1, 128, false), "1"),
-        // client-output-buffer-limit: parsed into Config::client_output_buffer_limit (structured, per class);
-        // the pubsub class is enforced (pubsub/pubsub.cc), so the directive is no longer "no effect".
-        Effective(NX("client-output-buffer-limit", Kind::kBufferLimit, "")),
+// ---- The table, in CONFIG GET's order ----
 
-        // ---- Accepted for compatibility with stock redis.conf files (Redis 7.0's directives); they do not
-        // change behaviour here. Validation, defaults and run-time mutability as Redis 7.0.
-        // Lazy freeing: frees are synchronous here, so "no" is this node's behaviour.
-        NB("lazyfree-lazy-eviction", "no", kMut, "no"),
-        NB("lazyfree-lazy-expire", "no", kMut, "no"),
-        NB("lazyfree-lazy-server-del", "no", kMut, "no"),
-        NB("lazyfree-lazy-user-flush", "no", kMut, "no"),
-        NB("replica-lazy-flush", "no", kMut, "no"),
-        // Process and logging.
-        NB("always-show-logo", "no", kImm, "no"),
-        NB("set-proc-title", "yes", kImm, "yes"),
-        // The title shown is this template's expansion (ProcessTitle); other templates are not implemented.
-        NS("proc-title-template", "{title} {listen-addr} {server-mode}", kMut, "{title} {listen-addr} {server-mode}"),
-        NB("syslog-enabled", "no", kImm, "no"),
-        NS("syslog-ident", "redis", kImm),
-        NE("syslog-facility", "local0",
-           {"user", "local0", "local1", "local2", "local3", "local4", "local5", "local6", "local7"}, kImm),
-        NB("crash-log-enabled", "yes"),
-        NB("crash-memcheck-enabled", "yes"),
-        NS("ignore-warnings", ""),
-        NE("enable-protected-configs", "no", {"no", "yes", "local"}, kImm),
-        NE("enable-debug-command", "no", {"no", "yes", "local"}, kImm),
-        NE("enable-module-command", "no", {"no", "yes", "local"}, kImm),
-        NX("shutdown-on-sigint", Kind::kFlags, "default"),
-        NX("shutdown-on-sigterm", Kind::kFlags, "default"),
-        NI("shutdown-timeout", "10", 0, kIntMax),
-        NE("propagation-error-behavior", "ignore", {"ignore", "panic", "panic-on-replicas"}),
-        // Memory management of Redis's allocator and the kernel.
-        NB("activerehashing", "yes"),
-        NB("activedefrag", "no", kMut, "no"),
-        NM("active-defrag-ignore-bytes", "104857600", 1),
-        NI("active-defrag-threshold-lower", "10", 0, 1000),
-        NI("active-defrag-threshold-upper", "100", 0, 1000),
-        NI("active-defrag-cycle-min", "1", 1, 99),
-        NI("active-defrag-cycle-max", "25", 1, 99),
-        NI("active-defrag-max-scan-fields", "1000", 1, INT64_MAX),
-        NB("jemalloc-bg-thread", "yes"),
-        NB("disable-thp", "yes", kImm),
-        NE("oom-score-adj", "no", {"no", "yes", "relative", "absolute"}, kMut, "no"),
-        NX("oom-score-adj-values", Kind::kOomScoreAdjValues, "0 200 800"),
-        NX("maxmemory-clients", Kind::kMemoryOrPercent, "0"),
-        NI("maxmemory-eviction-tenacity", "10", 0, 100),
-        NI("lfu-log-factor", "10", 0, kIntMax),
-        NI("lfu-decay-time", "1", 0, kIntMax),
-        NB("replica-ignore-maxmemory", "yes"),
-        NI("tracking-table-max-keys", "1000000", 0, INT64_MAX),
-        // Encodings of types or layouts this node does not have.
-        NI("list-compress-depth", "0", 0, kIntMax),
-        NM("hll-sparse-max-bytes", "3000"),
-        NM("stream-node-max-bytes", "4096"),
-        NI("stream-node-max-entries", "100", 0, INT64_MAX),
-        // RDB files: this node persists with the AOF only.
-        NB("stop-writes-on-bgsave-error", "yes"),
-        NB("rdbcompression", "yes"),
-        NB("rdbchecksum", "yes", kImm),
-        NB("rdb-del-sync-files", "no"),
-        NB("rdb-save-incremental-fsync", "yes"),
-        NE("sanitize-dump-payload", "no", {"no", "yes", "clients"}),
-        // AOF details our AOF does not have.
-        NB("no-appendfsync-on-rewrite", "no"),
-        NB("aof-rewrite-incremental-fsync", "yes"),
-        NB("aof-timestamp-enabled", "no", kMut, "no"),
-        NB("aof-disable-auto-gc", "no"),
-        // Replication transfer details (this node's full sync has its own format).
-        NB("repl-diskless-sync", "yes"),
-        NI("repl-diskless-sync-delay", "5", 0, kIntMax),
-        NI("repl-diskless-sync-max-replicas", "0", 0, kIntMax),
-        NE("repl-diskless-load", "disabled", {"disabled", "on-empty-db", "swapdb"}),
-        NB("repl-disable-tcp-nodelay", "no"),
-        NI("repl-backlog-ttl", "3600", 0, INT64_MAX),
-        NI("replica-priority", "100", 0, kIntMax),
-        NS("replica-announce-ip", ""),
-        NI("replica-announce-port", "0", 0, 65535),
-        NB("replica-announced", "yes"),
-        NB("replica-ignore-disk-write-errors", "no"),
-        NS("bind-source-addr", ""),
-        NM("cluster-link-sendbuf-limit", "0"),
-        // Threads and CPU pinning.
-        NB("io-threads-do-reads", "no", kImm, "no"),
-        NS("server_cpulist", "", kImm),
-        NS("bio_cpulist", "", kImm),
-        NS("aof_rewrite_cpulist", "", kImm),
-        NS("bgsave_cpulist", "", kImm),
-        NI("socket-mark-id", "0", 0, UINT32_MAX, kImm),
-        // Monitoring and events (keyspace notifications belong to the pub/sub work).
-        Native(NI("latency-monitor-threshold", "0", 0, INT64_MAX), "0"),  // off is this node's behaviour
-        NB("latency-tracking", "yes"),
-        NX("latency-tracking-info-percentiles", Kind::kPercentiles, "50 99 99.9"),
-        // Keyspace notifications (pubsub/keyspace_events.cc): the flags go to Config::notify_keyspace_events.
-        Effective(NX("notify-keyspace-events", Kind::kKeyspaceEvents, "")),
-        NB("dynamic-hz", "yes"),
-        // ACL: only the default user exists; an ACL file would define users, so it is refused.
-        NI("acllog-max-len", "128", 0, INT64_MAX),
-        NE("acl-pubsub-default", "resetchannels", {"allchannels", "resetchannels"}),
-        Only(NS("aclfile", "", kImm), "", err::config_reason::kNoAclUsers),
-        Refused("user", err::config_reason::kNoAclUsers),
-        Refused("loadmodule", err::config_reason::kNoModules),
-        // Unix socket and TLS: the node listens on TCP only.
-        NS("unixsocket", "", kImm),
-        NX("unixsocketperm", Kind::kOctal, "0", kImm),
-        Only(NI("tls-port", "0", 0, 65535), "0", err::config_reason::kNoTls),
-        NS("tls-cert-file", ""),
-        NS("tls-key-file", ""),
-        NS("tls-key-file-pass", ""),
-        NS("tls-client-cert-file", ""),
-        NS("tls-client-key-file", ""),
-        NS("tls-client-key-file-pass", ""),
-        NS("tls-dh-params-file", ""),
-        NS("tls-ca-cert-file", ""),
-        NS("tls-ca-cert-dir", ""),
-        NE("tls-auth-clients", "yes", {"no", "yes", "optional"}),
-        NB("tls-replication", "no", kMut, "no"),
-        NB("tls-cluster", "no", kMut, "no"),
-        NS("tls-protocols", ""),
-        NS("tls-ciphers", ""),
-        NS("tls-ciphersuites", ""),
-        NB("tls-prefer-server-ciphers", "no"),
-        NB("tls-session-caching", "yes"),
-        NI("tls-session-cache-size", "20480", 0, kIntMax),
-        NI("tls-session-cache-timeout", "300", 0, kIntMax),
-    };
-    // Redis's shutdown flags, shared by both signals (values[1] and [2] exclude each other).
-    for (auto& d : t) {
-      if (d.kind == Kind::kFlags) d.values = {"default", "save", "nosave", "now", "force"};
+void AddNetworkAndGeneral(std::vector<Directive>& t) {
+  t.push_back(Int("port", &Config::port, 0, 65535).Immutable());
+  t.push_back(Bind());
+  t.push_back(Int("tcp-backlog", &Config::tcp_backlog, 0, INT32_MAX).Immutable());
+  t.push_back(Int("timeout", &Config::timeout, 0, INT32_MAX));
+  t.push_back(Int("tcp-keepalive", &Config::tcp_keepalive, 0, INT32_MAX));
+  t.push_back(Bool("protected-mode", &Config::protected_mode));
+  t.push_back(Int("maxclients", &Config::maxclients, 1, INT32_MAX));
+  t.push_back(Memory("proto-max-bulk-len", &Config::proto_max_bulk_len, 1024 * 1024, INT64_MAX));
+  t.push_back(Memory("client-query-buffer-limit", &Config::client_query_buffer_limit, 1024 * 1024, INT64_MAX));
+  t.push_back(Dir());
+  t.push_back(String("logfile", &Config::logfile).Immutable());
+  t.push_back(Enum("loglevel", &Config::loglevel, {"debug", "verbose", "notice", "warning"}));
+  t.push_back(Bool("daemonize", &Config::daemonize).Immutable());
+  t.push_back(String("pidfile", &Config::pidfile).Immutable());
+  t.push_back(Int("databases", &Config::databases, 1, INT32_MAX).Immutable());
+  t.push_back(Int("hz", &Config::hz, 1, 500));
+  t.push_back(Enum("supervised", &Config::supervised, {"no", "upstart", "systemd", "auto"}).Immutable());
+  t.push_back(Password("requirepass", &Config::requirepass, &Config::requirepass_file));
+  t.push_back(Password("masterauth", &Config::masterauth, &Config::masterauth_file));
+  t.push_back(String("masteruser", &Config::masteruser));
+  t.push_back(SecretFile("requirepass-file", &Config::requirepass_file, &Config::requirepass));
+  t.push_back(SecretFile("masterauth-file", &Config::masterauth_file, &Config::masterauth));
+  t.push_back(Memory("maxmemory", &Config::maxmemory, 0, INT64_MAX));
+  t.push_back(Enum("maxmemory-policy", &Config::maxmemory_policy, {"noeviction", "allkeys-lru", "volatile-ttl"},
+                   " (the other Redis policies are not implemented by this server)"));
+  t.push_back(Int("maxmemory-samples", &Config::maxmemory_samples, 1, 64));
+}
+
+void AddPersistenceAndReplication(std::vector<Directive>& t) {
+  t.push_back(Bool("appendonly", &Config::appendonly));
+  t.push_back(Enum("appendfsync", &Config::appendfsync, {"always", "everysec", "no"}));
+  t.push_back(String("appendfilename", &Config::appendfilename).Immutable());
+  t.push_back(String("appenddirname", &Config::appenddirname).Immutable());
+  // Our AOF is always a plain command stream: "no" is what this node does.
+  t.push_back(Bool("aof-use-rdb-preamble", &Config::aof_use_rdb_preamble).NoEffect("no"));
+  t.push_back(Int("auto-aof-rewrite-percentage", &Config::auto_aof_rewrite_percentage, 0, INT32_MAX));
+  t.push_back(Memory("auto-aof-rewrite-min-size", &Config::auto_aof_rewrite_min_size, 0, INT64_MAX));
+  t.push_back(Bool("aof-load-truncated", &Config::aof_load_truncated));
+  t.push_back(Save().NoEffect(""));
+  t.push_back(String("dbfilename", &Config::dbfilename).Immutable());
+  t.push_back(Bool("replica-read-only", &Config::replica_read_only));
+  t.push_back(Bool("replica-serve-stale-data", &Config::replica_serve_stale_data));
+  t.push_back(Memory("repl-backlog-size", &Config::repl_backlog_size, 1, INT64_MAX));
+  t.push_back(Int("repl-timeout", &Config::repl_timeout, 1, INT32_MAX));
+  t.push_back(Int("repl-ping-replica-period", &Config::repl_ping_replica_period, 1, INT32_MAX));
+  t.push_back(Int("min-replicas-to-write", &Config::min_replicas_to_write, 0, INT32_MAX));
+  t.push_back(Int("min-replicas-max-lag", &Config::min_replicas_max_lag, 0, INT32_MAX));
+  t.push_back(ReplicaOf());
+}
+
+void AddCluster(std::vector<Directive>& t) {
+  t.push_back(Bool("cluster-enabled", &Config::cluster_enabled).Immutable());
+  t.push_back(String("cluster-config-file", &Config::cluster_config_file).Immutable());
+  t.push_back(Int("cluster-node-timeout", &Config::cluster_node_timeout, 0, INT64_MAX));
+  t.push_back(Int("cluster-port", &Config::cluster_port, 0, 65535).Immutable());
+  t.push_back(String("cluster-announce-ip", &Config::cluster_announce_ip));
+  t.push_back(Int("cluster-announce-port", &Config::cluster_announce_port, 0, 65535));
+  t.push_back(Int("cluster-announce-bus-port", &Config::cluster_announce_bus_port, 0, 65535));
+  t.push_back(Int("cluster-announce-tls-port", &Config::cluster_announce_tls_port, 0, 65535));
+  t.push_back(String("cluster-announce-hostname", &Config::cluster_announce_hostname));
+  t.push_back(Enum("cluster-preferred-endpoint-type", &Config::cluster_preferred_endpoint_type,
+                   {"ip", "hostname", "unknown-endpoint"}));
+  t.push_back(Bool("cluster-require-full-coverage", &Config::cluster_require_full_coverage));
+  t.push_back(Bool("cluster-allow-reads-when-down", &Config::cluster_allow_reads_when_down));
+  t.push_back(Bool("cluster-allow-replica-migration", &Config::cluster_allow_replica_migration));
+  t.push_back(Int("cluster-migration-barrier", &Config::cluster_migration_barrier, 0, INT32_MAX));
+  t.push_back(Int("cluster-replica-validity-factor", &Config::cluster_replica_validity_factor, 0, INT32_MAX));
+  t.push_back(Bool("cluster-replica-no-failover", &Config::cluster_replica_no_failover));
+  t.push_back(Bool("cluster-allow-pubsubshard-when-down", &Config::cluster_allow_pubsubshard_when_down));
+}
+
+void AddScriptsSlowlogEncodings(std::vector<Directive>& t) {
+  t.push_back(Int("busy-reply-threshold", &Config::busy_reply_threshold, 0, INT64_MAX));
+  t.push_back(Int("slowlog-log-slower-than", &Config::slowlog_log_slower_than, INT64_MIN, INT64_MAX));
+  t.push_back(Int("slowlog-max-len", &Config::slowlog_max_len, 0, INT64_MAX));
+  t.push_back(Int("list-max-listpack-size", &Config::list_max_listpack_size, INT32_MIN, INT32_MAX).NoEffect());
+  t.push_back(Int("hash-max-listpack-entries", &Config::hash_max_listpack_entries, 0, INT64_MAX));
+  t.push_back(Memory("hash-max-listpack-value", &Config::hash_max_listpack_value, 0, INT64_MAX));
+  t.push_back(Int("set-max-intset-entries", &Config::set_max_intset_entries, 0, INT64_MAX));
+  t.push_back(Int("zset-max-listpack-entries", &Config::zset_max_listpack_entries, 0, INT64_MAX));
+  t.push_back(Memory("zset-max-listpack-value", &Config::zset_max_listpack_value, 0, INT64_MAX));
+  t.push_back(Int("active-expire-effort", &Config::active_expire_effort, 1, 10));
+  // Deletes free synchronously here: "no" is what this node does.
+  t.push_back(Bool("lazyfree-lazy-user-del", &Config::lazyfree_lazy_user_del).NoEffect("no"));
+  // One event loop thread: 1 is what this node does.
+  t.push_back(Int("io-threads", &Config::io_threads, 1, 128).Immutable().NoEffect("1"));
+  // The pubsub class is enforced (pubsub/pubsub.cc).
+  t.push_back(ClientOutputBufferLimits());
+}
+
+// ---- Accepted for compatibility with stock redis.conf files (Redis 7.0's directives); they do not change
+// behaviour here. Validation, defaults and run-time mutability as Redis 7.0.
+void AddProcessAndMemoryCompat(std::vector<Directive>& t) {
+  // Lazy freeing: frees are synchronous here, so "no" is this node's behaviour.
+  for (const char* n : {"lazyfree-lazy-eviction", "lazyfree-lazy-expire", "lazyfree-lazy-server-del",
+                        "lazyfree-lazy-user-flush", "replica-lazy-flush"}) {
+    t.push_back(Bool(n, Kept{"no"}).Native("no"));
+  }
+  // Process and logging.
+  t.push_back(Bool("always-show-logo", Kept{"no"}).Immutable().Native("no"));
+  t.push_back(Bool("set-proc-title", Kept{"yes"}).Immutable().Native("yes"));
+  // The title shown is this template's expansion (ProcessTitle); other templates are not implemented.
+  t.push_back(String("proc-title-template", Kept{"{title} {listen-addr} {server-mode}"})
+                  .Native("{title} {listen-addr} {server-mode}"));
+  t.push_back(Bool("syslog-enabled", Kept{"no"}).Immutable().Native("no"));
+  t.push_back(String("syslog-ident", Kept{"redis"}).Immutable());
+  t.push_back(Enum("syslog-facility", Kept{"local0"},
+                   {"user", "local0", "local1", "local2", "local3", "local4", "local5", "local6", "local7"})
+                  .Immutable());
+  t.push_back(Bool("crash-log-enabled", Kept{"yes"}));
+  t.push_back(Bool("crash-memcheck-enabled", Kept{"yes"}));
+  t.push_back(String("ignore-warnings", Kept{""}));
+  for (const char* n : {"enable-protected-configs", "enable-debug-command", "enable-module-command"}) {
+    t.push_back(Enum(n, Kept{"no"}, {"no", "yes", "local"}).Immutable());
+  }
+  t.push_back(ShutdownFlags("shutdown-on-sigint"));
+  t.push_back(ShutdownFlags("shutdown-on-sigterm"));
+  t.push_back(Int("shutdown-timeout", Kept{"10"}, 0, kIntMax));
+  t.push_back(Enum("propagation-error-behavior", Kept{"ignore"}, {"ignore", "panic", "panic-on-replicas"}));
+  // Memory management of Redis's allocator and the kernel.
+  t.push_back(Bool("activerehashing", Kept{"yes"}));
+  t.push_back(Bool("activedefrag", Kept{"no"}).Native("no"));
+  t.push_back(Memory("active-defrag-ignore-bytes", Kept{"104857600"}, 1));
+  t.push_back(Int("active-defrag-threshold-lower", Kept{"10"}, 0, 1000));
+  t.push_back(Int("active-defrag-threshold-upper", Kept{"100"}, 0, 1000));
+  t.push_back(Int("active-defrag-cycle-min", Kept{"1"}, 1, 99));
+  t.push_back(Int("active-defrag-cycle-max", Kept{"25"}, 1, 99));
+  t.push_back(Int("active-defrag-max-scan-fields", Kept{"1000"}, 1, INT64_MAX));
+  t.push_back(Bool("jemalloc-bg-thread", Kept{"yes"}));
+  t.push_back(Bool("disable-thp", Kept{"yes"}).Immutable());
+  t.push_back(Enum("oom-score-adj", Kept{"no"}, {"no", "yes", "relative", "absolute"}).Native("no"));
+  t.push_back(OomScoreAdjValues());
+  t.push_back(MemoryOrPercent("maxmemory-clients"));
+  t.push_back(Int("maxmemory-eviction-tenacity", Kept{"10"}, 0, 100));
+  t.push_back(Int("lfu-log-factor", Kept{"10"}, 0, kIntMax));
+  t.push_back(Int("lfu-decay-time", Kept{"1"}, 0, kIntMax));
+  t.push_back(Bool("replica-ignore-maxmemory", Kept{"yes"}));
+  t.push_back(Int("tracking-table-max-keys", Kept{"1000000"}, 0, INT64_MAX));
+}
+
+void AddDataAndReplicationCompat(std::vector<Directive>& t) {
+  // Encodings of types or layouts this node does not have.
+  t.push_back(Int("list-compress-depth", Kept{"0"}, 0, kIntMax));
+  t.push_back(Memory("hll-sparse-max-bytes", Kept{"3000"}));
+  t.push_back(Memory("stream-node-max-bytes", Kept{"4096"}));
+  t.push_back(Int("stream-node-max-entries", Kept{"100"}, 0, INT64_MAX));
+  // RDB files: this node persists with the AOF only.
+  t.push_back(Bool("stop-writes-on-bgsave-error", Kept{"yes"}));
+  t.push_back(Bool("rdbcompression", Kept{"yes"}));
+  t.push_back(Bool("rdbchecksum", Kept{"yes"}).Immutable());
+  t.push_back(Bool("rdb-del-sync-files", Kept{"no"}));
+  t.push_back(Bool("rdb-save-incremental-fsync", Kept{"yes"}));
+  t.push_back(Enum("sanitize-dump-payload", Kept{"no"}, {"no", "yes", "clients"}));
+  // AOF details our AOF does not have.
+  t.push_back(Bool("no-appendfsync-on-rewrite", Kept{"no"}));
+  t.push_back(Bool("aof-rewrite-incremental-fsync", Kept{"yes"}));
+  t.push_back(Bool("aof-timestamp-enabled", Kept{"no"}).Native("no"));
+  t.push_back(Bool("aof-disable-auto-gc", Kept{"no"}));
+  // Replication transfer details (this node's full sync has its own format).
+  t.push_back(Bool("repl-diskless-sync", Kept{"yes"}));
+  t.push_back(Int("repl-diskless-sync-delay", Kept{"5"}, 0, kIntMax));
+  t.push_back(Int("repl-diskless-sync-max-replicas", Kept{"0"}, 0, kIntMax));
+  t.push_back(Enum("repl-diskless-load", Kept{"disabled"}, {"disabled", "on-empty-db", "swapdb"}));
+  t.push_back(Bool("repl-disable-tcp-nodelay", Kept{"no"}));
+  t.push_back(Int("repl-backlog-ttl", Kept{"3600"}, 0, INT64_MAX));
+  t.push_back(Int("replica-priority", Kept{"100"}, 0, kIntMax));
+  t.push_back(String("replica-announce-ip", Kept{""}));
+  t.push_back(Int("replica-announce-port", Kept{"0"}, 0, 65535));
+  t.push_back(Bool("replica-announced", Kept{"yes"}));
+  t.push_back(Bool("replica-ignore-disk-write-errors", Kept{"no"}));
+  t.push_back(String("bind-source-addr", Kept{""}));
+  t.push_back(Memory("cluster-link-sendbuf-limit", Kept{"0"}));
+  // Threads and CPU pinning.
+  t.push_back(Bool("io-threads-do-reads", Kept{"no"}).Immutable().Native("no"));
+  for (const char* n : {"server_cpulist", "bio_cpulist", "aof_rewrite_cpulist", "bgsave_cpulist"}) {
+    t.push_back(String(n, Kept{""}).Immutable());
+  }
+  t.push_back(Int("socket-mark-id", Kept{"0"}, 0, UINT32_MAX).Immutable());
+}
+
+void AddMonitoringAclTlsCompat(std::vector<Directive>& t) {
+  t.push_back(Int("latency-monitor-threshold", Kept{"0"}, 0, INT64_MAX).Native("0"));  // off is this node's
+  t.push_back(Bool("latency-tracking", Kept{"yes"}));
+  t.push_back(Percentiles("latency-tracking-info-percentiles"));
+  t.push_back(KeyspaceEvents());  // pubsub/keyspace_events.cc publishes what the flags select
+  t.push_back(Bool("dynamic-hz", Kept{"yes"}));
+  // ACL: only the default user exists; an ACL file would define users, so it is refused.
+  t.push_back(Int("acllog-max-len", Kept{"128"}, 0, INT64_MAX));
+  t.push_back(Enum("acl-pubsub-default", Kept{"resetchannels"}, {"allchannels", "resetchannels"}));
+  t.push_back(String("aclfile", Kept{""}).Immutable().OnlyValue("", err::config_reason::kNoAclUsers));
+  t.push_back(Refused("user", err::config_reason::kNoAclUsers));
+  t.push_back(Refused("loadmodule", err::config_reason::kNoModules));
+  // Unix socket and TLS: the node listens on TCP only.
+  t.push_back(String("unixsocket", Kept{""}).Immutable());
+  t.push_back(Octal("unixsocketperm").Immutable());
+  t.push_back(Int("tls-port", Kept{"0"}, 0, 65535).OnlyValue("0", err::config_reason::kNoTls));
+  for (const char* n : {"tls-cert-file", "tls-key-file", "tls-key-file-pass", "tls-client-cert-file",
+                        "tls-client-key-file", "tls-client-key-file-pass", "tls-dh-params-file", "tls-ca-cert-file",
+                        "tls-ca-cert-dir"}) {
+    t.push_back(String(n, Kept{""}));
+  }
+  t.push_back(Enum("tls-auth-clients", Kept{"yes"}, {"no", "yes", "optional"}));
+  t.push_back(Bool("tls-replication", Kept{"no"}).Native("no"));
+  t.push_back(Bool("tls-cluster", Kept{"no"}).Native("no"));
+  for (const char* n : {"tls-protocols", "tls-ciphers", "tls-ciphersuites"}) t.push_back(String(n, Kept{""}));
+  t.push_back(Bool("tls-prefer-server-ciphers", Kept{"no"}));
+  t.push_back(Bool("tls-session-caching", Kept{"yes"}));
+  t.push_back(Int("tls-session-cache-size", Kept{"20480"}, 0, kIntMax));
+  t.push_back(Int("tls-session-cache-timeout", Kept{"300"}, 0, kIntMax));
+}
+
+}  // namespace
+
+Directive Directive::OnlyValue(const char* only, std::string_view reason) && {
+  // Values other than `only` are refused, and the value before stays.
+  apply = [inner = apply, get = get, only, reason](Config& c, const Words& w) {
+    Config before = c;
+    if (Status st = inner(c, w); !st.ok()) return st;
+    if (get(c) != only) {
+      c = std::move(before);
+      return Status::Error(reason);
     }
+    return Status::Ok();
+  };
+  return std::move(*this);
+}
+
+const std::vector<Directive>& DirectiveTable() {
+  static const std::vector<Directive> table = [] {
+    std::vector<Directive> t;
+    AddNetworkAndGeneral(t);
+    AddPersistenceAndReplication(t);
+    AddCluster(t);
+    AddScriptsSlowlogEncodings(t);
+    AddProcessAndMemoryCompat(t);
+    AddDataAndReplicationCompat(t);
+    AddMonitoringAclTlsCompat(t);
     return t;
   }();
   return table;
 }
 
 // Redis's old names (and 7.0's ziplist names) still work; CONFIG GET answers them too, as Redis does.
-const std::vector<std::pair<const char*, const char*>>& Aliases() {
+const std::vector<std::pair<const char*, const char*>>& DirectiveAliases() {
   static const std::vector<std::pair<const char*, const char*>> aliases = {
       {"slaveof", "replicaof"},
       {"slave-read-only", "replica-read-only"},
@@ -349,391 +840,29 @@ const std::vector<std::pair<const char*, const char*>>& Aliases() {
 
 const Directive* FindDirective(std::string_view name) {
   std::string n = ToLower(name);
-  for (auto& [alias, canonical] : Aliases()) {
+  for (auto& [alias, canonical] : DirectiveAliases()) {
     if (n == alias) {
       n = canonical;
       break;
     }
   }
-  for (auto& d : Table()) {
+  for (auto& d : DirectiveTable()) {
     if (n == d.name) return &d;
   }
   return nullptr;
 }
 
-// Redis's memtoll: "1gb" = 1024^3, "1g" = 10^9, "1k" = 1000, "1kb" = 1024; plain bytes otherwise.
-bool ParseMemory(std::string_view s, int64_t* out) {
-  std::string v = ToLower(s);
-  int64_t mul = 1;
-  auto ends = [&](const char* suf) {
-    size_t n = strlen(suf);
-    return v.size() > n && v.compare(v.size() - n, n, suf) == 0;
-  };
-  size_t cut = 0;
-  if (ends("kb")) { mul = 1024; cut = 2; }
-  else if (ends("mb")) { mul = 1024LL * 1024; cut = 2; }
-  else if (ends("gb")) { mul = 1024LL * 1024 * 1024; cut = 2; }
-  else if (ends("k")) { mul = 1000; cut = 1; }
-  else if (ends("m")) { mul = 1000LL * 1000; cut = 1; }
-  else if (ends("g")) { mul = 1000LL * 1000 * 1000; cut = 1; }
-  else if (ends("b")) { cut = 1; }
-  int64_t n;
-  if (!ParseInt64(std::string_view(v).substr(0, v.size() - cut), &n)) return false;
-  if (n < 0 || (n > 0 && mul > INT64_MAX / n)) return false;
-  *out = n * mul;
-  return true;
-}
+}  // namespace config_internal
 
-bool ParseBool(std::string_view s, bool* out) {
-  if (EqualsIgnoreCase(s, "yes")) *out = true;
-  else if (EqualsIgnoreCase(s, "no")) *out = false;
-  else return false;
-  return true;
-}
-
-// The secret is the file's first line without its line end ("\n" or "\r\n"), so `echo pw > file` works.
-Status ReadSecretFile(const std::string& path, std::string* out) {
-  std::ifstream f(path, std::ios::binary);
-  if (!f) return Status::Error("can't read the secret file '" + path + "': " + strerror(errno));
-  std::string line;
-  std::getline(f, line);
-  if (!line.empty() && line.back() == '\r') line.pop_back();
-  if (line.empty()) return Status::Error("the secret file '" + path + "' is empty");
-  *out = std::move(line);
-  return Status::Ok();
-}
-
-std::string Join(const std::vector<std::string>& v) {
-  std::string s;
-  for (size_t i = 0; i < v.size(); i++) {
-    if (i) s += ' ';
-    s += v[i];
-  }
-  return s;
-}
-
-std::string FormatPercentile(double v) {
-  char buf[64];
-  snprintf(buf, sizeof(buf), "%.15g", v);
-  return buf;
-}
-
-// notify-keyspace-events: Redis's class characters; the CONFIG GET text is Redis's canonical order.
-enum : uint32_t {
-  kEvKeyspace = 1, kEvKeyevent = 2, kEvGeneric = 4, kEvString = 8, kEvList = 16, kEvSet = 32, kEvHash = 64,
-  kEvZset = 128, kEvExpired = 256, kEvEvicted = 512, kEvStream = 1024, kEvKeyMiss = 2048, kEvModule = 4096,
-  kEvNew = 8192,
-  kEvAll = kEvGeneric | kEvString | kEvList | kEvSet | kEvHash | kEvZset | kEvExpired | kEvEvicted | kEvStream |
-           kEvModule,
-};
-bool KeyspaceEventsCanonical(std::string_view in, std::string* out) {
-  uint32_t f = 0;
-  for (char ch : in) {
-    switch (ch) {
-      case 'A': f |= kEvAll; break;
-      case 'g': f |= kEvGeneric; break;
-      case '$': f |= kEvString; break;
-      case 'l': f |= kEvList; break;
-      case 's': f |= kEvSet; break;
-      case 'h': f |= kEvHash; break;
-      case 'z': f |= kEvZset; break;
-      case 'x': f |= kEvExpired; break;
-      case 'e': f |= kEvEvicted; break;
-      case 'K': f |= kEvKeyspace; break;
-      case 'E': f |= kEvKeyevent; break;
-      case 't': f |= kEvStream; break;
-      case 'm': f |= kEvKeyMiss; break;
-      case 'd': f |= kEvModule; break;
-      case 'n': f |= kEvNew; break;
-      default: return false;
-    }
-  }
-  std::string r;
-  if ((f & kEvAll) == kEvAll) {
-    r += 'A';
-  } else {
-    const std::pair<uint32_t, char> order[] = {{kEvGeneric, 'g'}, {kEvString, '$'}, {kEvList, 'l'}, {kEvSet, 's'},
-                                               {kEvHash, 'h'},    {kEvZset, 'z'},   {kEvExpired, 'x'},
-                                               {kEvEvicted, 'e'}, {kEvStream, 't'}, {kEvModule, 'd'}};
-    for (auto [bit, c] : order) {
-      if (f & bit) r += c;
-    }
-    if (f & kEvNew) r += 'n';  // not part of 'A', yet Redis 7.0 leaves it out of the text after an 'A'
-  }
-  if (f & kEvKeyspace) r += 'K';
-  if (f & kEvKeyevent) r += 'E';
-  if (f & kEvKeyMiss) r += 'm';
-  *out = std::move(r);
-  return true;
-}
-
-std::string BufferLimitText(const Config& c) {
-  static const char* const kNames[] = {"normal", "slave", "pubsub"};  // Redis 7.0 still prints "slave"
-  std::string out;
-  for (int k = 0; k < 3; k++) {
-    const ClientOutputBufferLimit& l = c.client_output_buffer_limit[k];
-    if (k) out += ' ';
-    out += std::string(kNames[k]) + " " + std::to_string(l.hard_bytes) + " " + std::to_string(l.soft_bytes) +
-           " " + std::to_string(l.soft_seconds);
-  }
-  return out;
-}
-
-// Applies one directive with its arguments. Returns the reason on error (Redis's wording where it has one).
-// A directive without a Config field keeps its validated CONFIG GET text in Config::no_effect_values.
-Status Apply(Config* c, const Directive& d, const std::vector<std::string>& args) {
-  auto one = [&]() -> Status {
-    if (args.size() != 1) return Status::Error(err::config_reason::kWrongArgCount);
-    return Status::Ok();
-  };
-  std::string text;  // the CONFIG GET text, for field-less directives
-  switch (d.kind) {
-    case Kind::kBool: {
-      if (Status s = one(); !s.ok()) return s;
-      bool v;
-      if (!ParseBool(args[0], &v)) return Status::Error(err::config_reason::kNotBool);
-      if (d.b) {
-        c->*d.b = v;
-        return Status::Ok();
-      }
-      text = v ? "yes" : "no";
-      break;
-    }
-    case Kind::kInt:
-    case Kind::kInt64: {
-      if (Status s = one(); !s.ok()) return s;
-      int64_t v;
-      if (!ParseInt64(args[0], &v)) return Status::Error(err::config_reason::kNotInteger);
-      if (v < d.min || v > d.max) {
-        return Status::Error(err::config_reason::OutOfBounds(d.min, d.max));
-      }
-      if (d.i) c->*d.i = static_cast<int>(v);
-      if (d.l) c->*d.l = v;
-      if (d.i || d.l) return Status::Ok();
-      text = std::to_string(v);
-      break;
-    }
-    case Kind::kMemory: {
-      if (Status s = one(); !s.ok()) return s;
-      int64_t v;
-      if (!ParseMemory(args[0], &v)) return Status::Error(err::config_reason::kNotMemory);
-      if (v < d.min || v > d.max) {
-        return Status::Error(err::config_reason::OutOfBounds(d.min, d.max));
-      }
-      if (d.l) {
-        c->*d.l = v;
-        return Status::Ok();
-      }
-      text = std::to_string(v);
-      break;
-    }
-    case Kind::kMemoryOrPercent: {
-      if (Status s = one(); !s.ok()) return s;
-      int64_t v;
-      const std::string& a = args[0];
-      if (!a.empty() && a.back() == '%') {
-        if (!ParseInt64(std::string_view(a).substr(0, a.size() - 1), &v) || v < 0) {
-          return Status::Error(err::config_reason::kNotMemoryOrPercent);
-        }
-        if (v > 100) return Status::Error(err::config_reason::kPercentOver100);
-        text = v == 0 ? "0" : std::to_string(v) + "%";
-      } else if (a.empty()) {
-        text = "0";
-      } else {
-        if (!ParseMemory(a, &v)) return Status::Error(err::config_reason::kNotMemoryOrPercent);
-        text = std::to_string(v);
-      }
-      break;
-    }
-    case Kind::kOctal: {
-      if (Status s = one(); !s.ok()) return s;
-      const std::string& a = args[0];
-      if (a.empty() || a.size() > 12 || a.find_first_not_of("01234567") != std::string::npos) {
-        return Status::Error(err::config_reason::kNotOctal);
-      }
-      int64_t v = std::stoll(a, nullptr, 8);
-      if (v > 0777) return Status::Error(err::config_reason::OutOfBounds(0, 777));  // Redis prints octal bounds
-      char buf[16];
-      snprintf(buf, sizeof(buf), "%llo", static_cast<unsigned long long>(v));
-      text = buf;
-      break;
-    }
-    case Kind::kString: {
-      if (Status s = one(); !s.ok()) return s;
-      if (d.s) {
-        c->*d.s = args[0];
-        return Status::Ok();
-      }
-      text = args[0];
-      break;
-    }
-    case Kind::kEnum: {
-      if (Status s = one(); !s.ok()) return s;
-      std::string v = ToLower(args[0]);
-      bool found = false;
-      for (const char* allowed : d.values) found = found || v == allowed;
-      if (!found) {
-        std::string list;
-        for (size_t i = 0; i < d.values.size(); i++) list += (i ? ", " : "") + std::string(d.values[i]);
-        if (std::string(d.name) == "maxmemory-policy") {
-          return Status::Error(err::config_reason::NotOneOf(list + " (the other Redis policies are not implemented by this server)"));
-        }
-        return Status::Error(err::config_reason::NotOneOf(list));
-      }
-      if (d.s) {
-        c->*d.s = v;
-        return Status::Ok();
-      }
-      text = v;
-      break;
-    }
-    case Kind::kFlags: {
-      // Any of `values`; the text lists the given ones in the table's order, "default" when none else.
-      if (args.empty()) return Status::Error(err::config_reason::kWrongArgCount);
-      std::vector<bool> given(d.values.size(), false);
-      for (const std::string& a : args) {
-        std::string v = ToLower(a);
-        bool found = false;
-        for (size_t k = 0; k < d.values.size(); k++) {
-          if (v == d.values[k]) given[k] = found = true;
-        }
-        if (!found) {
-          std::string list;
-          for (size_t i = 0; i < d.values.size(); i++) list += (i ? ", " : "") + std::string(d.values[i]);
-          return Status::Error(err::config_reason::NotOneOf(list));
-        }
-      }
-      if (given[1] && given[2]) return Status::Error(err::config_reason::kSaveAndNosave);
-      for (size_t k = 1; k < d.values.size(); k++) {
-        if (given[k]) text += (text.empty() ? "" : " ") + std::string(d.values[k]);
-      }
-      if (text.empty()) text = "default";
-      break;
-    }
-    case Kind::kBind: {
-      if (args.empty() || args.size() > 16) return Status::Error(err::config_reason::kTooManyBind);
-      c->bind = args;
-      return Status::Ok();
-    }
-    case Kind::kSave: {
-      // Redis 7.0: `save ""` clears; otherwise pairs of seconds (>= 1) and changes (>= 0). The first save
-      // line of a load replaces the default, later lines add points (save_seen_), CONFIG SET replaces.
-      std::vector<std::string> points = args;
-      if (points.size() == 1 && points[0].empty()) points.clear();
-      if (points.size() % 2 != 0) return Status::Error(err::config_reason::kBadSave);
-      for (size_t j = 0; j < points.size(); j++) {
-        int64_t v;
-        if (!ParseInt64(points[j], &v) || (j % 2 == 0 && v < 1) || (j % 2 == 1 && v < 0)) {
-          return Status::Error(err::config_reason::kBadSave);
-        }
-      }
-      if (points.empty() || !c->save_seen_) c->save.clear();
-      c->save_seen_ = true;
-      for (auto& p : points) c->save += (c->save.empty() ? "" : " ") + std::to_string(std::stoll(p));
-      return Status::Ok();
-    }
-    case Kind::kBufferLimit: {
-      // Groups of <class> <hard> <soft> <soft-seconds>; all validated before any is applied.
-      if (args.empty() || args.size() % 4 != 0) return Status::Error(err::config_reason::kBufferLimitArgs);
-      auto limits = c->client_output_buffer_limit;
-      for (size_t j = 0; j < args.size(); j += 4) {
-        std::string cls = ToLower(args[j]);
-        int k;
-        if (cls == "normal") k = kClientClassNormal;
-        else if (cls == "replica" || cls == "slave") k = kClientClassReplica;
-        else if (cls == "pubsub") k = kClientClassPubsub;
-        else return Status::Error(err::config_reason::kBufferLimitClass);
-        ClientOutputBufferLimit l;
-        if (!ParseMemory(args[j + 1], &l.hard_bytes) || !ParseMemory(args[j + 2], &l.soft_bytes) ||
-            !ParseInt64(args[j + 3], &l.soft_seconds) || l.soft_seconds < 0) {
-          return Status::Error(err::config_reason::kBufferLimitValue);
-        }
-        limits[k] = l;
-      }
-      c->client_output_buffer_limit = limits;
-      return Status::Ok();
-    }
-    case Kind::kOomScoreAdjValues: {
-      if (args.size() != 3) return Status::Error(err::config_reason::kWrongArgCount);
-      for (const std::string& a : args) {
-        int64_t v;
-        if (!ParseInt64(a, &v) || v < -2000 || v > 2000) return Status::Error(err::config_reason::kOomScoreRange);
-        text += (text.empty() ? "" : " ") + std::to_string(v);
-      }
-      break;
-    }
-    case Kind::kKeyspaceEvents: {
-      if (Status s = one(); !s.ok()) return s;
-      if (!KeyspaceEventsCanonical(args[0], &text)) return Status::Error(err::config_reason::kBadEventClass);
-      notify::ParseClasses(args[0], &c->notify_keyspace_events);  // the same characters, as flags
-      break;
-    }
-    case Kind::kPercentiles: {
-      std::vector<std::string> vals = args;
-      if (vals.size() == 1 && vals[0].empty()) vals.clear();
-      for (const std::string& a : vals) {
-        double v;
-        if (!ParseDouble(a, &v)) return Status::Error(err::config_reason::kBadPercentiles);
-        if (v < 0.0 || v > 100.0) return Status::Error(err::config_reason::kPercentilesRange);
-        text += (text.empty() ? "" : " ") + FormatPercentile(v);
-      }
-      break;
-    }
-    case Kind::kRefused:
-      return Status::Error(d.refuse_reason);
-    case Kind::kSecretFile: {
-      if (Status s = one(); !s.ok()) return s;
-      if (Status s = ReadSecretFile(args[0], &(c->*d.secret)); !s.ok()) return s;
-      c->*d.s = args[0];
-      return Status::Ok();
-    }
-    case Kind::kReplicaOf: {
-      if (args.size() != 2) return Status::Error(err::config_reason::kWrongArgCount);
-      if (EqualsIgnoreCase(args[0], "no") && EqualsIgnoreCase(args[1], "one")) {
-        c->replicaof.clear();  // "replicaof no one": a master, as Redis reads it
-        return Status::Ok();
-      }
-      int64_t port;
-      if (!ParseInt64(args[1], &port) || port < 1 || port > 65535) return Status::Error(err::config_reason::kBadMasterPort);
-      c->replicaof = args[0] + " " + args[1];
-      return Status::Ok();
-    }
-  }
-  if (d.only != nullptr && text != d.only) return Status::Error(d.refuse_reason);
-  c->no_effect_values[d.name] = std::move(text);
-  return Status::Ok();
-}
-
-std::string Get(const Config& c, const Directive& d) {
-  switch (d.kind) {
-    case Kind::kBool:
-      if (d.b) return (c.*d.b) ? "yes" : "no";
-      break;
-    case Kind::kInt:
-    case Kind::kInt64:
-    case Kind::kMemory:
-      if (d.i) return std::to_string(c.*d.i);
-      if (d.l) return std::to_string(c.*d.l);
-      break;
-    case Kind::kString:
-    case Kind::kEnum:
-    case Kind::kSecretFile:
-      if (d.s) return c.*d.s;
-      break;
-    case Kind::kBind: return Join(c.bind);
-    case Kind::kSave: return c.save;
-    case Kind::kReplicaOf: return c.replicaof;
-    case Kind::kBufferLimit: return BufferLimitText(c);
-    case Kind::kRefused: return "";
-    default: break;
-  }
-  auto it = c.no_effect_values.find(d.name);
-  return it == c.no_effect_values.end() ? d.def : it->second;
-}
+namespace {
+using config_internal::Directive;
+using config_internal::FindDirective;
+using config_internal::SetWords;
+using config_internal::Words;
 
 // One configuration line (its words). `source`/`lineno` name it for the no-effect log and rename-command.
-Status ApplyLine(Config* config, const std::vector<std::string>& words, std::string_view source, int lineno) {
-  std::vector<std::string> args(words.begin() + 1, words.end());
+Status ApplyLine(Config* config, const Words& words, std::string_view source, int lineno) {
+  Words args(words.begin() + 1, words.end());
   if (EqualsIgnoreCase(words[0], "rename-command")) {
     // Applied to the command table once it exists (ApplyRenames): an unknown command is reported there.
     if (args.size() != 2) return Status::Error(err::config_reason::kBadDirective);
@@ -742,11 +871,26 @@ Status ApplyLine(Config* config, const std::vector<std::string>& words, std::str
   }
   const Directive* d = FindDirective(words[0]);
   if (d == nullptr) return Status::Error(err::config_reason::kBadDirective);
-  if (Status st = Apply(config, *d, args); !st.ok()) return st;
-  if (d->no_effect && (d->native == nullptr || Get(*config, *d) != d->native)) {
+  if (Status st = d->apply(*config, args); !st.ok()) return st;
+  if (d->on_load) {
+    if (Status st = d->on_load(*config); !st.ok()) return st;
+  }
+  if (d->no_effect && (d->native == nullptr || d->get(*config) != d->native)) {
     config->no_effect_lines.push_back({d->name, std::string(source), lineno});
   }
   return Status::Ok();
+}
+
+// The line's words, without comments and blank lines; false with `*error` set on unbalanced quotes.
+bool LineWords(const std::string& line, Words* words, std::string* trimmed) {
+  words->clear();
+  size_t b = line.find_first_not_of(" \t\r");
+  if (b == std::string::npos || line[b] == '#') return true;
+  *trimmed = line.substr(b);
+  while (!trimmed->empty() && (trimmed->back() == '\r' || trimmed->back() == ' ' || trimmed->back() == '\t')) {
+    trimmed->pop_back();
+  }
+  return SplitInlineArgs(*trimmed, words);
 }
 
 Status ApplyTextInternal(std::string_view text, std::string_view source, Config* config, int depth) {
@@ -755,18 +899,13 @@ Status ApplyTextInternal(std::string_view text, std::string_view source, Config*
   int lineno = 0;
   while (std::getline(in, line)) {
     lineno++;
-    size_t b = line.find_first_not_of(" \t\r");
-    if (b == std::string::npos || line[b] == '#') continue;
-    std::string trimmed = line.substr(b);
-    while (!trimmed.empty() && (trimmed.back() == '\r' || trimmed.back() == ' ' || trimmed.back() == '\t')) {
-      trimmed.pop_back();
-    }
-    std::vector<std::string> words;
+    Words words;
+    std::string trimmed;
     auto where = [&]() {
       return "Reading the configuration file " + std::string(source) + ", at line " + std::to_string(lineno) +
              "\n>>> '" + trimmed + "'\n";
     };
-    if (!SplitInlineArgs(trimmed, &words)) return Status::Error(where() + "Unbalanced quotes in configuration line");
+    if (!LineWords(line, &words, &trimmed)) return Status::Error(where() + "Unbalanced quotes in configuration line");
     if (words.empty()) continue;
     if (EqualsIgnoreCase(words[0], "include")) {
       if (words.size() != 2) return Status::Error(where() + "wrong number of arguments");
@@ -783,6 +922,38 @@ Status ApplyTextInternal(std::string_view text, std::string_view source, Config*
     if (!st.ok()) return Status::Error(where() + st.message());
   }
   return Status::Ok();
+}
+
+// The absolute form of a path given relative to the working directory (before any `dir` moved it).
+std::string AbsolutePath(const std::string& path) {
+  if (path.empty() || path[0] == '/') return path;
+  char cwd[4096];
+  if (getcwd(cwd, sizeof(cwd)) == nullptr) return path;
+  std::string rel = path;
+  while (rel.rfind("./", 0) == 0) rel.erase(0, 2);
+  return std::string(cwd) + "/" + rel;
+}
+
+// Command line: "--name v1 v2 --other v" -> one line per directive, as redis-server builds them.
+StatusOr<std::string> CommandLineText(int first, int argc, const char* const* argv) {
+  std::string text;
+  for (int i = first; i < argc; i++) {
+    std::string a = argv[i];
+    if (a.rfind("--", 0) == 0) {
+      if (!text.empty()) text += "\n";
+      text += a.substr(2);
+      continue;
+    }
+    if (text.empty()) return Status::Error("Invalid argument '" + a + "': expected --directive");
+    // Quote each value so that spaces and empty strings survive (e.g. --save "").
+    std::string q = "\"";
+    for (char ch : a) {
+      if (ch == '"' || ch == '\\') q += '\\';
+      q += ch;
+    }
+    text += " " + q + "\"";
+  }
+  return text;
 }
 
 }  // namespace
@@ -802,69 +973,50 @@ Status LoadConfig(int argc, const char* const* argv, Config* config) {
       std::ifstream f(path);
       if (!f) return Status::Error("Fatal error, can't open config file '" + path + "': " + strerror(errno));
       ss << f.rdbuf();
+      config->config_file = AbsolutePath(path);  // before a `dir` line moves the working directory
     }
     Status st = ApplyConfigText(ss.str(), "'" + path + "'", config);
     if (!st.ok()) return st;
     i = 1;
   }
-  // Command line: "--name v1 v2 --other v" -> one line per directive, as redis-server builds them.
-  std::string text;
-  for (; i < argc; i++) {
-    std::string a = argv[i];
-    if (a.rfind("--", 0) == 0) {
-      if (!text.empty()) text += "\n";
-      text += a.substr(2);
-    } else {
-      if (text.empty()) return Status::Error("Invalid argument '" + a + "': expected --directive");
-      // Quote each value so that spaces and empty strings survive (e.g. --save "").
-      std::string q = "\"";
-      for (char ch : a) {
-        if (ch == '"' || ch == '\\') q += '\\';
-        q += ch;
-      }
-      q += "\"";
-      text += " " + q;
-    }
-  }
-  // A bare "--save" (no value) means save "".
-  return ApplyConfigText(text, "(command line)", config);
+  StatusOr<std::string> text = CommandLineText(i, argc, argv);
+  if (!text.ok()) return text.status();
+  return ApplyConfigText(*text, "(command line)", config);
+}
+
+std::string ConfigCanonicalName(std::string_view name) {
+  const Directive* d = FindDirective(name);
+  return d == nullptr ? ToLower(name) : d->name;
 }
 
 Status ConfigSet(Config* config, std::string_view name, std::string_view value) {
   const Directive* d = FindDirective(name);
-  if (d == nullptr || d->kind == Kind::kRefused) return Status::Error(err::UnknownConfigOption(name));
-  if (!d->mutable_at_runtime) {
-    return Status::Error(err::ConfigSetFailed(name, err::config_reason::kImmutable));
-  }
-  std::vector<std::string> args;
-  // Redis's multi-argument directives take their words from the one CONFIG SET value.
-  bool multi = d->kind == Kind::kBind || d->kind == Kind::kSave || d->kind == Kind::kBufferLimit ||
-               d->kind == Kind::kOomScoreAdjValues || d->kind == Kind::kFlags || d->kind == Kind::kPercentiles;
-  if (multi) {
-    if (!SplitInlineArgs(value, &args)) args = {std::string(value)};
-    if ((d->kind == Kind::kSave || d->kind == Kind::kPercentiles) && args.empty()) args = {""};
-    // CONFIG SET client-output-buffer-limit "" changes nothing, as in Redis.
-    if (d->kind == Kind::kBufferLimit && args.empty()) return Status::Ok();
-  } else {
+  if (d == nullptr || d->refused) return Status::Error(err::UnknownConfigOption(name));
+  if (!d->mutable_at_runtime) return Status::Error(err::ConfigSetFailed(name, err::config_reason::kImmutable));
+  Words args;
+  if (d->set_words == SetWords::kOne) {
     args = {std::string(value)};
+  } else {
+    // Redis's multi-argument directives take their words from the one CONFIG SET value.
+    if (!SplitInlineArgs(value, &args)) args = {std::string(value)};
+    if (d->set_words == SetWords::kSplitOrBlank && args.empty()) args = {""};
+    // CONFIG SET client-output-buffer-limit "" changes nothing, as in Redis.
+    if (d->set_words == SetWords::kSplitOrKeep && args.empty()) return Status::Ok();
   }
   // CONFIG SET save replaces the points (the loader's "later lines add" is for files only).
-  if (d->kind == Kind::kSave) config->save_seen_ = false;
-  Status st = Apply(config, *d, args);
-  if (!st.ok()) {
-    return Status::Error(err::ConfigSetFailed(name, st.message()));
-  }
+  if (d->set_replaces_file_lines) config->save_seen_ = false;
+  Status st = d->apply(*config, args);
+  if (!st.ok()) return Status::Error(err::ConfigSetFailed(name, st.message()));
   return Status::Ok();
 }
 
 std::vector<std::pair<std::string, std::string>> ConfigGet(const Config& config, std::string_view pattern) {
   std::vector<std::pair<std::string, std::string>> out;
-  for (auto& d : Table()) {
-    if (d.kind == Kind::kRefused) continue;
-    if (GlobMatch(pattern, d.name, true)) out.emplace_back(d.name, Get(config, d));
+  for (auto& d : config_internal::DirectiveTable()) {
+    if (!d.refused && GlobMatch(pattern, d.name, true)) out.emplace_back(d.name, d.get(config));
   }
-  for (auto& [alias, canonical] : Aliases()) {
-    if (GlobMatch(pattern, alias, true)) out.emplace_back(alias, Get(config, *FindDirective(canonical)));
+  for (auto& [alias, canonical] : config_internal::DirectiveAliases()) {
+    if (GlobMatch(pattern, alias, true)) out.emplace_back(alias, FindDirective(canonical)->get(config));
   }
   return out;
 }
@@ -884,9 +1036,8 @@ std::vector<std::string> NoEffectLogLines(const Config& config) {
     if (std::find(done.begin(), done.end(), first.name) != done.end()) continue;
     done.push_back(first.name);
     // "'a.conf' line 3", "'a.conf' lines 3, 4, 5; (command line) line 1"
-    std::string where, source;
+    std::string where, source, numbers;
     int count = 0;
-    std::string numbers;
     auto flush = [&]() {
       if (count == 0) return;
       if (!where.empty()) where += "; ";
@@ -911,6 +1062,18 @@ std::vector<std::string> NoEffectLogLines(const Config& config) {
 bool ConfigIsMutable(std::string_view name) {
   const Directive* d = FindDirective(name);
   return d != nullptr && d->mutable_at_runtime;
+}
+
+void ConfigListeners::Add(std::vector<std::string> names, std::function<void()> listener) {
+  entries_.push_back({std::move(names), std::move(listener)});
+}
+
+void ConfigListeners::Notify(const std::vector<std::string>& changed) const {
+  for (const Entry& e : entries_) {
+    bool hit = false;
+    for (const std::string& n : changed) hit = hit || std::find(e.names.begin(), e.names.end(), n) != e.names.end();
+    if (hit) e.listener();
+  }
 }
 
 }  // namespace rcs

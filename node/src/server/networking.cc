@@ -287,11 +287,7 @@ void Server::CloseTimedOutClients() {
 namespace rcs {
 
 Status Server::Start() {
-  if (!config_.dir.empty() && config_.dir != ".") {
-    if (chdir(config_.dir.c_str()) != 0) {
-      return Status::Error("Can't chdir to '" + config_.dir + "': " + strerror(errno));
-    }
-  }
+  // The working directory is `dir` already: the config loader chdir()s when it reads it, as redis-server.
   for (const auto& b : config_.bind) {
     bool optional = !b.empty() && b[0] == '-';
     Status st = Listen(optional ? b.substr(1) : b, config_.port, optional);

@@ -5,11 +5,12 @@
 #include <algorithm>
 
 #include "base/alloc.h"
+#include "base/log.h"
 #include "base/random.h"
 #include "base/strutil.h"
+#include "keyspace/notify_classes.h"
 #include "net/event_loop.h"
 #include "protocol/errors.h"
-#include "server/notify.h"
 
 namespace rcs {
 
@@ -27,6 +28,10 @@ Server::Server(Config config, const Clock* clock)
     if (pubsub_ == nullptr) return;
     if (why == Keyspace::DeleteReason::kEvicted) pubsub_->Notify(notify::kEvicted, "evicted", key);
     else pubsub_->Notify(notify::kExpired, "expired", key);
+  });
+  config_listeners_.Add({"loglevel"}, [this] {
+    LogLevel level;
+    if (ParseLogLevel(config_.loglevel, &level)) SetLogLevel(level);
   });
 }
 

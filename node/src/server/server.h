@@ -118,6 +118,8 @@ class Server {
 
   Config& config() { return config_; }
   const Config& config() const { return config_; }
+  // Subsystems register here for the directives they act on; CONFIG SET notifies them (config.h).
+  ConfigListeners& config_listeners() { return config_listeners_; }
   const Clock& clock() const { return *clock_; }
   Keyspace& db() { return db_; }
   // Pub/sub, through the hooks the server defines (server/pubsub_hooks.h): nullptr until pub/sub is
@@ -329,6 +331,7 @@ class Server {
   bool EvictIfNeeded();
 
   Config config_;
+  ConfigListeners config_listeners_;
   const Clock* clock_;
   std::unique_ptr<EventLoop> loop_;
   std::vector<int> listen_fds_;

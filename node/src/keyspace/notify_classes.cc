@@ -1,4 +1,4 @@
-#include "server/notify.h"
+#include "keyspace/notify_classes.h"
 
 namespace rcs::notify {
 
@@ -43,6 +43,7 @@ std::string ClassesToString(int flags) {
     if (flags & kEvicted) s += 'e';
     if (flags & kStream) s += 't';
     if (flags & kModule) s += 'd';
+    if (flags & kNew) s += 'n';
   }
   if (flags & kKeyspace) s += 'K';
   if (flags & kKeyevent) s += 'E';

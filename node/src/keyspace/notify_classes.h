@@ -1,5 +1,7 @@
 // Keyspace notification classes (notify-keyspace-events), as Redis 7.0 names them. Pure: parsing the
-// directive's text into flags and back (CONFIG GET shows the canonical form, e.g. "KEA" -> "AKE").
+// directive's text into flags and back (CONFIG GET shows the canonical form, e.g. "KEA" -> "AKE"). The one
+// parser of these characters: the config (server/) and the publisher (pubsub/) both use it, so it lives in
+// the lowest layer they share.
 //
 //   K keyspace events (__keyspace@0__:<key>, message = event)   E keyevent events (__keyevent@0__:<event>,
 //   message = key)   g generic (DEL EXPIRE RENAME ...)   $ string   l list   s set   h hash   z sorted set
@@ -31,7 +33,9 @@ enum : int {
 
 // The flags of a notify-keyspace-events value; false on a character outside "Ag$lshzxeKEtmdn".
 bool ParseClasses(std::string_view text, int* flags);
-// The canonical text of `flags` (Redis's keyspaceEventsFlagsToString; 'n' is not shown, as in 7.0).
+// The canonical text of `flags`, as redis-server 7.0.15's keyspaceEventsFlagsToString: "A" when all of A's
+// classes are on, else the classes in the order g$lshzxetd then n; then K, E, m. 'n' is not shown after an
+// 'A' ("KEAn" -> "AKE") but is otherwise ("Kn" -> "nK", "$lshzxeKEtmdn" -> "$lshzxetdnKEm").
 std::string ClassesToString(int flags);
 
 }  // namespace rcs::notify
