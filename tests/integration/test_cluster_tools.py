@@ -118,7 +118,8 @@ class ClusterToolsTest(unittest.TestCase):
 
         def py_loop():
             i = 0
-            while not stop.is_set():
+            deadline = time.monotonic() + 600  # bounded even if the test fails before it sets `stop`
+            while not stop.is_set() and time.monotonic() < deadline:
                 k = "pylive:%d" % (i % 5000)
                 try:
                     rc.set(k, i)
@@ -130,7 +131,7 @@ class ClusterToolsTest(unittest.TestCase):
                     py_result["last"] = repr(e)
                 i += 1
 
-        t = threading.Thread(target=py_loop)
+        t = threading.Thread(target=py_loop, daemon=True)
         t.start()
         io = {}
         tio = threading.Thread(target=lambda: io.update(ioredis("loop", 12)))

@@ -108,7 +108,8 @@ def main():
         def live_traffic():
             client = RedisCluster(host="127.0.0.1", port=PORTS[2], socket_timeout=10)
             i = 0
-            while not stop.is_set():
+            deadline = time.monotonic() + 600  # bounded even if the test fails before it sets `stop`
+            while not stop.is_set() and time.monotonic() < deadline:
                 k = i % KEYS
                 try:
                     v = client.get("key:%d" % k)
