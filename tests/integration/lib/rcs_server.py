@@ -20,6 +20,7 @@ REDIS_SERVER = os.environ.get("REDIS_SERVER_BIN", "/usr/bin/redis-server")
 REDIS_CLI = os.environ.get("REDIS_CLI_BIN", "/usr/bin/redis-cli")
 REDIS_BENCHMARK = os.environ.get("REDIS_BENCHMARK_BIN", "/usr/bin/redis-benchmark")
 
+
 def _cleanup():
     for p in list(_live):
         p.stop()

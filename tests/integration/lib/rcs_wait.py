@@ -38,8 +38,10 @@ def untrack(node, lines=LOG_LINES):
         tail = node.log_tail(lines)
     except Exception as e:  # noqa: BLE001 - a report must not fail
         tail = "(log not readable: %r)" % e
-    retired.append((node_name(node), tail))
-    del retired[:-24]  # bounded: a long script restarts nodes many times
+    name = node_name(node)
+    retired[:] = [(n, t) for n, t in retired if n != name]  # a node stopped again: its latest lines only
+    retired.append((name, tail))
+    del retired[:-24]  # bounded
 
 
 def log_tails(lines=LOG_LINES):
