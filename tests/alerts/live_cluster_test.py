@@ -114,10 +114,6 @@ class Procs:
         self.procs.clear()
 
 
-def wait_until(what, fn, timeout, interval=0.5):
-    return rcs.wait_until(fn, timeout=timeout, interval=interval, what=what)
-
-
 # ------------------------------------------------------------------------------------------- redis
 class Cluster(rcs.Cluster):
     """The six nodes (rcs.Cluster: started, formed, stopped and their logs shown on failure by the library)."""
@@ -379,7 +375,8 @@ def main():
                                      "--redis.password", PASSWORD, "--web.listen-address", f"{HOST}:{EXPORTER_PORT}",
                                      "--connection-timeout", "300ms", "--scrape-timeout", "800ms"],
                         os.path.join(workdir, "exporter.log"))
-            wait_until("exporter /health", lambda: http_get(f"http://{HOST}:{EXPORTER_PORT}/health"), 20)
+            rcs.wait_until(lambda: http_get(f"http://{HOST}:{EXPORTER_PORT}/health"),
+                           timeout=20, interval=0.5, what="exporter /health")
 
         start_exporter()
         cfg = {"global": {"scrape_interval": f"{SCRAPE:.0f}s", "scrape_timeout": f"{SCRAPE:.0f}s",
@@ -394,9 +391,9 @@ def main():
                                    f"--storage.tsdb.path={os.path.join(workdir, 'prometheus-data')}",
                                    f"--web.listen-address={HOST}:{PROM_PORT}", "--log.level=warn"],
                     os.path.join(workdir, "prometheus.log"))
-        wait_until("Prometheus scraping six healthy nodes",
-                   lambda: (res := query(f'count(redis_up{{job="{JOB}"}} == 1)')["data"]["result"])
-                   and res[0]["value"][1] == "6", 40)
+        rcs.wait_until(lambda: (res := query(f'count(redis_up{{job="{JOB}"}} == 1)')["data"]["result"])
+                       and res[0]["value"][1] == "6",
+                       timeout=40, interval=0.5, what="Prometheus scraping six healthy nodes")
         r = prom("/api/v1/rules")
         nrules = sum(len(g["rules"]) for g in r["data"]["groups"])
         check(nrules == sum(1 for _ in P.rules()), f"Prometheus loaded {nrules} rules")
@@ -458,9 +455,10 @@ def main():
             r = query(expr)
             check(r.get("status") == "success", f"{expr}: {r}")
             return r["data"]["result"]
-        wait_until(f"{heir['addr']} relabelled role=master in Prometheus",
-                   lambda: series(f'redis_up{{addr="{heir["addr"]}",role="master"}} == 1')
-                   and not series(f'redis_up{{addr="{heir["addr"]}",role="replica"}}'), SCRAPE + MARGIN)
+        rcs.wait_until(lambda: series(f'redis_up{{addr="{heir["addr"]}",role="master"}} == 1')
+                       and not series(f'redis_up{{addr="{heir["addr"]}",role="replica"}}'),
+                       timeout=SCRAPE + MARGIN, interval=0.5,
+                       what=f"{heir['addr']} relabelled role=master in Prometheus")
         log(f"{heir['addr']} relabelled: redis_up{{role=\"master\"}} 1, no role=\"replica\" series left")
 
         log(f"restart {victim['addr']}: it rejoins as a replica")
@@ -469,11 +467,11 @@ def main():
         watch.wait("RedisNodeDown resolved", lambda c: not any(a == "RedisNodeDown" for a, _, _ in c),
                    SCRAPE + MARGIN)
         log("RedisNodeDown resolved")
-        wait_until(f"{victim['addr']} back as a replica of {heir['addr']}",
-                   lambda: any(n["addr"] == victim["addr"] and n["role"] == "replica" and n["master_id"] == heir["id"]
-                               for n in cluster.nodes_of(heir["port"]))
-                   and series(f'redis_up{{addr="{victim["addr"]}",role="replica"}} == 1')
-                   and not series(f'redis_up{{addr="{victim["addr"]}",role="master"}}'), 30)
+        rcs.wait_until(lambda: any(n["addr"] == victim["addr"] and n["role"] == "replica"
+                                   and n["master_id"] == heir["id"] for n in cluster.nodes_of(heir["port"]))
+                       and series(f'redis_up{{addr="{victim["addr"]}",role="replica"}} == 1')
+                       and not series(f'redis_up{{addr="{victim["addr"]}",role="master"}}'),
+                       timeout=30, interval=0.5, what=f"{victim['addr']} back as a replica of {heir['addr']}")
         log(f"{victim['addr']} is a replica of {heir['addr']} (CLUSTER NODES and role=\"replica\" in Prometheus)")
 
         # ---- drill 2: kill a whole shard (a master and its replica) of another shard
@@ -496,21 +494,22 @@ def main():
             check(pend is not None and t_kill2 < pend < fire, f"{name} fired without being seen pending")
             log(f"{name}: pending at +{pend - t_kill2:.1f}s, firing at +{fire - t_kill2:.1f}s (bound {bound:.0f}s)")
         alive_ports = [p for p in REDIS_PORTS if p not in (m2["port"], r2["port"])]
-        wait_until("cluster_state:fail on the four live nodes",
-                   lambda: all("cluster_state:fail" in cluster.cli(p, "cluster", "info") for p in alive_ports), 10)
+        rcs.wait_until(lambda: all("cluster_state:fail" in cluster.cli(p, "cluster", "info") for p in alive_ports),
+                       timeout=10, interval=0.5, what="cluster_state:fail on the four live nodes")
         log("the four live nodes report cluster_state:fail (full coverage lost)")
         log("restart the shard")
         for n in (m2, r2):   # the master first: it takes its slots back, the replica follows it
             cluster.start_node(n["port"])
-        wait_until("cluster_state:ok on every node", lambda: cluster.state_ok(REDIS_PORTS), 30)
+        rcs.wait_until(lambda: cluster.state_ok(REDIS_PORTS),
+                       timeout=30, interval=0.5, what="cluster_state:ok on every node")
         watch.wait("RedisClusterStateFail resolved",
                    lambda c: not any(a == "RedisClusterStateFail" for a, _, _ in c), SCRAPE + MARGIN)
         log("cluster ok again, RedisClusterStateFail resolved")
 
         # ---- after the failover: dashboards still complete with the new roles; then everything resolves
-        wait_until("six healthy nodes in Prometheus",
-                   lambda: (res := query(f'count(redis_up{{job="{JOB}"}} == 1)')["data"]["result"])
-                   and res[0]["value"][1] == "6", 20)
+        rcs.wait_until(lambda: (res := query(f'count(redis_up{{job="{JOB}"}} == 1)')["data"]["result"])
+                       and res[0]["value"][1] == "6",
+                       timeout=20, interval=0.5, what="six healthy nodes in Prometheus")
         topo = cluster.nodes_of(REDIS_PORTS[0])
         check_dashboards([n["addr"] for n in topo if n["role"] == "master"],
                          [n["addr"] for n in topo if n["role"] == "replica"], "after the drills")
