@@ -49,7 +49,12 @@ def cluster_cli(*args, password=None, prefix=(), timeout=120):
     if password:
         cmd += ["-a", password, "--no-auth-warning"]
     cmd += ["--cluster"] + [str(a) for a in args]
-    out = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, stdin=subprocess.DEVNULL)
+    try:
+        out = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, stdin=subprocess.DEVNULL)
+    except subprocess.TimeoutExpired as e:
+        so_far = "".join(x.decode(errors="replace") if isinstance(x, bytes) else x for x in (e.stdout, e.stderr) if x)
+        raise AssertionError("redis-cli --cluster %s did not finish within %ds; its output so far (end):\n%s"
+                             % (args[0], timeout, so_far[-3000:])) from None
     return out.returncode, out.stdout + out.stderr
 
 
