@@ -68,7 +68,8 @@ cl_wait_ping() { # cl_wait_ping PORT  (at most 50 tries / 10 s)
     [ "$(cl_cli "$1" ping 2>/dev/null)" = "PONG" ] && return 0
     sleep 0.1
   done
-  echo "node $1 did not answer PING" >&2
+  echo "node $1 did not answer PING within 10 s; the last 30 lines of its log:" >&2
+  tail -n 30 "$CL_DIR/$1/server.log" "$CL_DIR/$1/stdout.log" >&2 2>/dev/null
   return 1
 }
 
