@@ -1,6 +1,8 @@
 // Loads N keys (22-byte names, 16-byte values) straight into a Keyspace and prints used_memory and RSS per
 // key: the keyspace's own cost, without a server, a client or its buffers around it.
-// Built and run by bench/memory/driver.sh.
+// Built and run by bench/memory/driver.sh. The goal of issue 2 (at most 80 bytes per key) is printed next to
+// the figure, never asserted: this measurement was the 1M-key check in tests/node/keyspace_test.cc until
+// issue 17 moved it here (memory per key is a benchmark, not a unit test).
 #include <cstdio>
 #include <cstdlib>
 #include <string_view>
@@ -23,6 +25,8 @@ int main(int argc, char** argv) {
   }
   for (int i = 0; i < 1000; i++) ks.Cron();
   int64_t used1 = rcs::UsedMemory(), rss1 = rcs::ProcessRssBytes();
-  printf("keys %ld%s: used_memory/key %.1f, rss/key %.1f\n", n, ttl ? " with TTL" : "", double(used1 - used0) / n, double(rss1 - rss0) / n);
+  double used_per_key = double(used1 - used0) / n, rss_per_key = double(rss1 - rss0) / n;
+  printf("keys %ld%s: used_memory/key %.1f, rss/key %.1f\n", n, ttl ? " with TTL" : "", used_per_key, rss_per_key);
+  printf("goal (issue 2): used_memory/key <= 80: %s\n", used_per_key <= 80 ? "met" : "NOT met");
   return 0;
 }

@@ -73,12 +73,7 @@ def main():
     for rec in sorted(P.recorded_names()):
         if f"`{rec}`" not in readme:
             errors.append(f"recording rule {rec}: not listed in docs/dashboards-and-alerts.md")
-    if errors:
-        print("\n".join(errors))
-        print(f"FAILED: {len(errors)} problem(s)")
-        return 1
-    print(f"ok: {len(alerts)} alerts with severity, summary, description and a runbook section")
-    return 0
+    return P.report(errors, f"ok: {len(alerts)} alerts with severity, summary, description and a runbook section")
 
 
 if __name__ == "__main__":

@@ -166,12 +166,7 @@ def main():
     n = check_parse(queries, errors)
     used = check_names(queries, errors)
     check_provisioning(errors)
-    if errors:
-        print("\n".join(errors))
-        print(f"FAILED: {len(errors)} problem(s)")
-        return 1
-    print(f"ok: {len(files)} dashboards, {n} queries parse, {len(used)} metric names all known")
-    return 0
+    return P.report(errors, f"ok: {len(files)} dashboards, {n} queries parse, {len(used)} metric names all known")
 
 
 if __name__ == "__main__":

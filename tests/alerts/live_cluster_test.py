@@ -33,7 +33,6 @@ import os
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -42,7 +41,10 @@ import urllib.parse
 import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "integration", "lib"))
 import promql_names as P  # noqa: E402
+import rcs  # noqa: E402
+import rcs_server  # noqa: E402
 
 HOST = "127.0.0.1"
 REDIS_PORTS = list(range(20001, 20007))
@@ -112,58 +114,30 @@ class Procs:
         self.procs.clear()
 
 
-def port_free(port):
-    with socket.socket() as s:
-        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        try:
-            s.bind((HOST, port))
-            return True
-        except OSError:
-            return False
-
-
-def wait_until(what, fn, timeout, interval=0.5):
-    deadline = time.monotonic() + timeout
-    last = None
-    while time.monotonic() < deadline:
-        try:
-            last = fn()
-            if last:
-                return last
-        except Exception as e:  # the thing may not be up yet
-            last = e
-        time.sleep(interval)
-    raise Failure(f"timed out after {timeout:.0f}s waiting for {what} (last: {last!r})")
-
-
 # ------------------------------------------------------------------------------------------- redis
-class Cluster:
-    def __init__(self, args, procs, workdir):
-        self.args, self.procs, self.workdir = args, procs, workdir
+class Cluster(rcs.Cluster):
+    """The six nodes (rcs.Cluster: started, formed, stopped and their logs shown on failure by the library)."""
+
+    def __init__(self, args, workdir):
+        # --bus-offset 0: a server without `cluster-port` uses its default bus port, port + 10000.
+        def node_args(port):
+            return (["--cluster-port", str(port + args.bus_offset)] if args.bus_offset else []) + [
+                "--appendonly", "yes", "--maxmemory", "256mb", "--maxmemory-policy", "noeviction"]
+        super().__init__(REDIS_PORTS, args=node_args, password=PASSWORD, node_timeout=NODE_TIMEOUT_MS,
+                         binary=args.redis_server, root=workdir)
+        for n in self.nodes:
+            n.preexec_fn = _die_with_parent
 
     def cli(self, port, *cmd, timeout=10):
-        r = subprocess.run([self.args.redis_cli, "-h", HOST, "-p", str(port), "--no-auth-warning",
-                            "-a", PASSWORD, *cmd], capture_output=True, text=True, timeout=timeout)
-        return r.stdout
+        return self.node(port).cli(*cmd, timeout=timeout, check=False)
 
     def start_node(self, port):
-        d = os.path.join(self.workdir, f"node-{port}")
-        os.makedirs(d, exist_ok=True)
-        argv = [self.args.redis_server, "--bind", HOST, "--port", str(port), "--dir", d,
-                "--cluster-enabled", "yes", *self.bus_args(port), "--cluster-config-file", "nodes.conf", "--cluster-node-timeout", str(NODE_TIMEOUT_MS),
-                "--requirepass", PASSWORD, "--masterauth", PASSWORD,
-                "--appendonly", "yes", "--save", "", "--maxmemory", "256mb", "--maxmemory-policy", "noeviction",
-                "--daemonize", "no", "--logfile", os.path.join(d, "redis.log")]
-        self.procs.start(f"redis-{port}", argv, os.path.join(d, "stdout.log"))
+        self.node(port).start()
 
-    def bus_args(self, port):
-        # --bus-offset 0: a server without `cluster-port` uses its default bus port, port + 10000.
-        return ["--cluster-port", str(port + self.args.bus_offset)] if self.args.bus_offset else []
+    def kill9(self, port):
+        self.node(port).kill(signal.SIGKILL)
 
-    def wait_ping(self, port):
-        wait_until(f"PING on {port}", lambda: self.cli(port, "ping").strip() == "PONG", 20)
-
-    def nodes(self, port):
+    def nodes_of(self, port):
         """CLUSTER NODES of one node -> list of dicts."""
         out = []
         for line in self.cli(port, "cluster", "nodes").splitlines():
@@ -360,6 +334,7 @@ def main():
     ap.add_argument("--bus-offset", type=int, default=int(os.environ.get("REDIS_BUS_OFFSET", BUS_OFFSET)),
                     help="cluster bus port = port + this, via --cluster-port; 0 = the server's default")
     args = ap.parse_args()
+    rcs_server.REDIS_CLI = args.redis_cli
 
     for tool in (args.exporter, args.redis_server, args.redis_cli, args.prometheus, args.redis_benchmark):
         check(os.access(tool, os.X_OK), f"{tool} not found or not executable (install prometheus, "
@@ -370,7 +345,7 @@ def main():
     # minute (FIN_WAIT/TIME_WAIT); wait that out, but never share a port with a live listener.
     busy = []
     for _ in range(90):
-        busy = [p for p in ports if not port_free(p)]
+        busy = [p for p in ports if not rcs.port_free(p)]
         if not busy:
             break
         time.sleep(1)
@@ -380,19 +355,11 @@ def main():
     shutil.rmtree(workdir, ignore_errors=True)
     os.makedirs(workdir)
     procs = Procs()
-    cluster = Cluster(args, procs, workdir)
+    cluster = Cluster(args, workdir)
     watch = AlertWatch(os.path.join(workdir, "alerts-history.json"))
     try:
         # ---- cluster
-        for p in REDIS_PORTS:
-            cluster.start_node(p)
-        for p in REDIS_PORTS:
-            cluster.wait_ping(p)
-        r = subprocess.run([args.redis_cli, "--no-auth-warning", "-a", PASSWORD, "--cluster", "create",
-                            *[f"{HOST}:{p}" for p in REDIS_PORTS], "--cluster-replicas", "1", "--cluster-yes"],
-                           capture_output=True, text=True, timeout=60)
-        check(r.returncode == 0, f"redis-cli --cluster create failed:\n{r.stdout}\n{r.stderr}")
-        wait_until("cluster_state:ok on every node", lambda: cluster.state_ok(REDIS_PORTS), 30)
+        cluster.start(timeout=30)
         log("cluster formed")
         find_unavailable(cluster.cli(REDIS_PORTS[0], "info", "everything"))
         subprocess.run([args.redis_benchmark, "-h", HOST, "-p", str(REDIS_PORTS[0]), "-a", PASSWORD, "--cluster",
@@ -408,7 +375,8 @@ def main():
                                      "--redis.password", PASSWORD, "--web.listen-address", f"{HOST}:{EXPORTER_PORT}",
                                      "--connection-timeout", "300ms", "--scrape-timeout", "800ms"],
                         os.path.join(workdir, "exporter.log"))
-            wait_until("exporter /health", lambda: http_get(f"http://{HOST}:{EXPORTER_PORT}/health"), 20)
+            rcs.wait_until(lambda: http_get(f"http://{HOST}:{EXPORTER_PORT}/health"),
+                           timeout=20, interval=0.5, what="exporter /health")
 
         start_exporter()
         cfg = {"global": {"scrape_interval": f"{SCRAPE:.0f}s", "scrape_timeout": f"{SCRAPE:.0f}s",
@@ -423,15 +391,15 @@ def main():
                                    f"--storage.tsdb.path={os.path.join(workdir, 'prometheus-data')}",
                                    f"--web.listen-address={HOST}:{PROM_PORT}", "--log.level=warn"],
                     os.path.join(workdir, "prometheus.log"))
-        wait_until("Prometheus scraping six healthy nodes",
-                   lambda: (res := query(f'count(redis_up{{job="{JOB}"}} == 1)')["data"]["result"])
-                   and res[0]["value"][1] == "6", 40)
+        rcs.wait_until(lambda: (res := query(f'count(redis_up{{job="{JOB}"}} == 1)')["data"]["result"])
+                       and res[0]["value"][1] == "6",
+                       timeout=40, interval=0.5, what="Prometheus scraping six healthy nodes")
         r = prom("/api/v1/rules")
         nrules = sum(len(g["rules"]) for g in r["data"]["groups"])
         check(nrules == sum(1 for _ in P.rules()), f"Prometheus loaded {nrules} rules")
         log(f"prometheus scraping; {nrules} rules loaded")
 
-        topo = cluster.nodes(REDIS_PORTS[0])
+        topo = cluster.nodes_of(REDIS_PORTS[0])
         masters = [n for n in topo if n["role"] == "master"]
         replicas = [n for n in topo if n["role"] == "replica"]
         check(len(masters) == 3 and len(replicas) == 3, f"unexpected topology {topo}")
@@ -460,7 +428,7 @@ def main():
         log(f"kill -9 master {victim['addr']} (its replica {heir['addr']} should be promoted)")
         watch.reset()
         t_kill = time.monotonic()
-        procs.kill9(f"redis-{victim['port']}")
+        cluster.kill9(victim["port"])
 
         def firing(cur, name, addr=None):
             return any(a == name and (addr is None or b == addr) and s == "firing" for a, b, s in cur)
@@ -480,30 +448,30 @@ def main():
         others = sorted({(a, b) for a, b, s in cur if s == "firing"}
                         - {("RedisNodeDown", victim["addr"]), ("RedisClusterFailover", heir["addr"])})
         check(not others, f"a normal failover fired other alerts too: {others}")
-        check(any(n["addr"] == heir["addr"] and n["role"] == "master" for n in cluster.nodes(heir["port"])),
+        check(any(n["addr"] == heir["addr"] and n["role"] == "master" for n in cluster.nodes_of(heir["port"])),
               "the replica was not promoted")
 
         def series(expr):
             r = query(expr)
             check(r.get("status") == "success", f"{expr}: {r}")
             return r["data"]["result"]
-        wait_until(f"{heir['addr']} relabelled role=master in Prometheus",
-                   lambda: series(f'redis_up{{addr="{heir["addr"]}",role="master"}} == 1')
-                   and not series(f'redis_up{{addr="{heir["addr"]}",role="replica"}}'), SCRAPE + MARGIN)
+        rcs.wait_until(lambda: series(f'redis_up{{addr="{heir["addr"]}",role="master"}} == 1')
+                       and not series(f'redis_up{{addr="{heir["addr"]}",role="replica"}}'),
+                       timeout=SCRAPE + MARGIN, interval=0.5,
+                       what=f"{heir['addr']} relabelled role=master in Prometheus")
         log(f"{heir['addr']} relabelled: redis_up{{role=\"master\"}} 1, no role=\"replica\" series left")
 
         log(f"restart {victim['addr']}: it rejoins as a replica")
         cluster.start_node(victim["port"])
-        cluster.wait_ping(victim["port"])
         t_rejoin = time.monotonic()
         watch.wait("RedisNodeDown resolved", lambda c: not any(a == "RedisNodeDown" for a, _, _ in c),
                    SCRAPE + MARGIN)
         log("RedisNodeDown resolved")
-        wait_until(f"{victim['addr']} back as a replica of {heir['addr']}",
-                   lambda: any(n["addr"] == victim["addr"] and n["role"] == "replica" and n["master_id"] == heir["id"]
-                               for n in cluster.nodes(heir["port"]))
-                   and series(f'redis_up{{addr="{victim["addr"]}",role="replica"}} == 1')
-                   and not series(f'redis_up{{addr="{victim["addr"]}",role="master"}}'), 30)
+        rcs.wait_until(lambda: any(n["addr"] == victim["addr"] and n["role"] == "replica"
+                                   and n["master_id"] == heir["id"] for n in cluster.nodes_of(heir["port"]))
+                       and series(f'redis_up{{addr="{victim["addr"]}",role="replica"}} == 1')
+                       and not series(f'redis_up{{addr="{victim["addr"]}",role="master"}}'),
+                       timeout=30, interval=0.5, what=f"{victim['addr']} back as a replica of {heir['addr']}")
         log(f"{victim['addr']} is a replica of {heir['addr']} (CLUSTER NODES and role=\"replica\" in Prometheus)")
 
         # ---- drill 2: kill a whole shard (a master and its replica) of another shard
@@ -513,8 +481,8 @@ def main():
         log(f"kill -9 the whole shard {m2['addr']} + {r2['addr']}")
         watch.reset()
         t_kill2 = time.monotonic()
-        procs.kill9(f"redis-{m2['port']}")
-        procs.kill9(f"redis-{r2['port']}")
+        cluster.kill9(m2["port"])
+        cluster.kill9(r2["port"])
         bound = detect + SCRAPE + for_state + MARGIN
         watch.wait("RedisClusterStateFail firing", lambda c: firing(c, "RedisClusterStateFail"), bound)
         # The slots of the dead shard are in FAIL too (same for: as the state alert).
@@ -526,23 +494,23 @@ def main():
             check(pend is not None and t_kill2 < pend < fire, f"{name} fired without being seen pending")
             log(f"{name}: pending at +{pend - t_kill2:.1f}s, firing at +{fire - t_kill2:.1f}s (bound {bound:.0f}s)")
         alive_ports = [p for p in REDIS_PORTS if p not in (m2["port"], r2["port"])]
-        wait_until("cluster_state:fail on the four live nodes",
-                   lambda: all("cluster_state:fail" in cluster.cli(p, "cluster", "info") for p in alive_ports), 10)
+        rcs.wait_until(lambda: all("cluster_state:fail" in cluster.cli(p, "cluster", "info") for p in alive_ports),
+                       timeout=10, interval=0.5, what="cluster_state:fail on the four live nodes")
         log("the four live nodes report cluster_state:fail (full coverage lost)")
         log("restart the shard")
         for n in (m2, r2):   # the master first: it takes its slots back, the replica follows it
             cluster.start_node(n["port"])
-            cluster.wait_ping(n["port"])
-        wait_until("cluster_state:ok on every node", lambda: cluster.state_ok(REDIS_PORTS), 30)
+        rcs.wait_until(lambda: cluster.state_ok(REDIS_PORTS),
+                       timeout=30, interval=0.5, what="cluster_state:ok on every node")
         watch.wait("RedisClusterStateFail resolved",
                    lambda c: not any(a == "RedisClusterStateFail" for a, _, _ in c), SCRAPE + MARGIN)
         log("cluster ok again, RedisClusterStateFail resolved")
 
         # ---- after the failover: dashboards still complete with the new roles; then everything resolves
-        wait_until("six healthy nodes in Prometheus",
-                   lambda: (res := query(f'count(redis_up{{job="{JOB}"}} == 1)')["data"]["result"])
-                   and res[0]["value"][1] == "6", 20)
-        topo = cluster.nodes(REDIS_PORTS[0])
+        rcs.wait_until(lambda: (res := query(f'count(redis_up{{job="{JOB}"}} == 1)')["data"]["result"])
+                       and res[0]["value"][1] == "6",
+                       timeout=20, interval=0.5, what="six healthy nodes in Prometheus")
+        topo = cluster.nodes_of(REDIS_PORTS[0])
         check_dashboards([n["addr"] for n in topo if n["role"] == "master"],
                          [n["addr"] for n in topo if n["role"] == "replica"], "after the drills")
         # ---- drill 3, while the failover alerts age out: the exporter dies. RedisExporterDown fires (the job
@@ -574,12 +542,14 @@ def main():
         watch.wait("no alert pending or firing", lambda c: not c, bound)
         log("all alerts resolved, nothing pending")
         return 0
-    except Failure as e:
+    except (Failure, AssertionError) as e:
         log(f"FAILED: {e}")
+        rcs.report(e)   # the nodes' last log lines (a timed-out wait carries them already)
         return 1
     finally:
         watch.save()
         procs.stop_all()
+        cluster.stop()
         log(f"stopped everything; logs and alert history in {workdir}")
 
 

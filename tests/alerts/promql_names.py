@@ -120,3 +120,13 @@ def known(name, documented, recorded):
         if name.endswith(suffix) and name[: -len(suffix)] in documented:
             return True
     return False
+
+
+def report(errors, ok_message):
+    """The end of a check script: prints the problems and returns 1, or prints ok_message and returns 0."""
+    if errors:
+        print("\n".join(errors))
+        print(f"FAILED: {len(errors)} problem(s)")
+        return 1
+    print(ok_message)
+    return 0

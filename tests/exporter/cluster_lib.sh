@@ -15,6 +15,7 @@ CL_PORT_BASE=${CL_PORT_BASE:-21000}
 CL_PASSWORD=${CL_PASSWORD:-s3cret-pw}
 CL_NODE_TIMEOUT=${CL_NODE_TIMEOUT:-1000}
 CL_DIR=""
+CL_LIB="$(cd "$(dirname "${BASH_SOURCE[0]}")/../integration/lib" && pwd)"  # the integration test library
 WATCHDOG_PID=""
 
 # A test must stop what it started even when ctest's timeout would kill it: this sends SIGTERM to the
@@ -67,46 +68,23 @@ cl_wait_ping() { # cl_wait_ping PORT  (at most 50 tries / 10 s)
     [ "$(cl_cli "$1" ping 2>/dev/null)" = "PONG" ] && return 0
     sleep 0.1
   done
-  echo "node $1 did not answer PING" >&2
+  echo "node $1 did not answer PING within 10 s; the last 30 lines of its log:" >&2
+  tail -n 30 "$CL_DIR/$1/server.log" "$CL_DIR/$1/stdout.log" >&2 2>/dev/null
   return 1
-}
-
-cl_wait_state_ok() { # cl_wait_state_ok PORT...  (at most 100 tries per node / 30 s in all)
-  local port i end=$((SECONDS + 30))
-  for port in "$@"; do
-    for i in $(seq 1 100); do
-      [ "$SECONDS" -lt "$end" ] || break
-      cl_cli "$port" cluster info 2>/dev/null | grep -q '^cluster_state:ok' && break
-      sleep 0.2
-    done
-    cl_cli "$port" cluster info | grep -q '^cluster_state:ok' || { echo "node $port: cluster not ok" >&2; return 1; }
-  done
 }
 
 cluster_ports() { seq "$CL_PORT_BASE" $((CL_PORT_BASE + 5)); }
 
 cluster_start() {
   CL_DIR=$(mktemp -d /tmp/rcs-exporter-cluster.XXXXXX)
-  local port addrs=()
-  for port in $(cluster_ports); do
-    cl_node_start "$port"
-    addrs+=("127.0.0.1:$port")
-  done
+  local port
+  for port in $(cluster_ports); do cl_node_start "$port"; done
   for port in $(cluster_ports); do cl_wait_ping "$port" || return 1; done
-  timeout 30 "$RCS_CLI_BIN" --no-auth-warning -a "$CL_PASSWORD" --cluster create "${addrs[@]}" \
-    --cluster-replicas 1 --cluster-yes >"$CL_DIR/create.log" 2>&1 || { cat "$CL_DIR/create.log" >&2; return 1; }
+  # The integration test library forms the cluster and waits (bounded) for cluster_state:ok on every node and
+  # every replica's link up; on a timeout it says what it waited for and prints each node's last log lines.
   # shellcheck disable=SC2046
-  cl_wait_state_ok $(cluster_ports) || return 1
-  # Wait until every replica reports its link up, so the cluster is fully formed.
-  local i ok end=$((SECONDS + 30))
-  for i in $(seq 1 100); do
-    [ "$SECONDS" -lt "$end" ] || break
-    ok=$(for port in $(cluster_ports); do cl_cli "$port" info replication; done | grep -c 'master_link_status:up')
-    [ "$ok" -ge 3 ] && return 0
-    sleep 0.2
-  done
-  echo "replicas did not sync" >&2
-  return 1
+  REDIS_CLI_BIN="$RCS_CLI_BIN" timeout 120 python3 "$CL_LIB/rcs_cluster.py" --password "$CL_PASSWORD" \
+    --dirs "$CL_DIR/%d" --timeout 30 --linked $(cluster_ports)
 }
 
 cl_node_pid() { cat "$CL_DIR/$1/pid" 2>/dev/null; }

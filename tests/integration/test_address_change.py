@@ -224,10 +224,7 @@ class NetnsNode(Node):
             self.bridge.release(self.index)
 
 
-def cli_cluster(*args, timeout=120):
-    cmd = [rcs.REDIS_CLI, "--cluster"] + [str(a) for a in args]
-    out = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, stdin=subprocess.DEVNULL)
-    return out.returncode, out.stdout + out.stderr
+cli_cluster = rcs.cluster_cli
 
 
 def nodes_view(n):
@@ -338,8 +335,7 @@ class Cluster:
             n.start()
         # by_name: redis-cli sends CLUSTER MEET <name> <port> (our nodes look the name up; Redis refuses it).
         addrs = ["%s:%d" % (n.name, n.port) for n in self.nodes] if by_name else [n.addr for n in self.nodes]
-        rc, out = cli_cluster("create", *addrs, "--cluster-replicas", "1", "--cluster-yes")
-        assert rc == 0, "cluster create failed:\n" + out
+        rcs.cluster_create(addrs)
         for n in self.nodes:
             n.node_id = n.cli("CLUSTER", "MYID").strip()
         self.ids = {n.node_id for n in self.nodes}
@@ -457,9 +453,9 @@ def master_moves_replica_follows(c, new_ip, what):
     return t
 
 
-def want(variant):
-    only = os.environ.get("RCS_ADDR_ONLY", "")  # e.g. "netns,ip-only" while debugging one variant
-    return not only or variant in only.split(",")
+# RCS_ADDR_ONLY=<variant,...> runs some variants only (debugging); a name that is not a variant is an error.
+VARIANTS = ("hostnames", "hostname-endpoints", "ip-only", "netns")
+want = rcs.variant_filter("RCS_ADDR_ONLY", VARIANTS)
 
 
 def run_ours():

@@ -4,10 +4,7 @@ with a partial resync (no full sync).
 Ports 15100-15105 (bus ports +10000)."""
 import logging
 import os
-import shutil
-import subprocess
 import sys
-import tempfile
 import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "lib"))
@@ -24,36 +21,14 @@ def field(node, args, name):
 
 class AofClusterTest(unittest.TestCase):
     def setUp(self):
-        self.root = tempfile.mkdtemp(prefix="rcs-aof-cluster-")
-        self.nodes = []
+        self.cluster = rcs.Cluster(PORTS, node_timeout=3000,
+                                   args=["--appendonly", "yes", "--appendfsync", "always"])
 
     def tearDown(self):
-        for n in self.nodes:
-            n.stop()
-        shutil.rmtree(self.root, ignore_errors=True)
-
-    def start_all(self):
-        nodes = []
-        for p in PORTS:
-            d = os.path.join(self.root, str(p))
-            os.makedirs(d, exist_ok=True)
-            n = rcs.Server(p, workdir=d, args=["--cluster-enabled", "yes", "--cluster-node-timeout", "3000",
-                                               "--appendonly", "yes", "--appendfsync", "always"])
-            self.nodes.append(n)
-            nodes.append(n.start())
-        return nodes
-
-    def wait_ok(self, nodes):
-        rcs.wait_until(lambda: all(field(n, ["CLUSTER", "INFO"], "cluster_state") == "ok" for n in nodes),
-                       timeout=60, what="cluster_state:ok on all six nodes")
+        self.cluster.stop()
 
     def test_all_six_killed_and_restarted_keep_keys_ids_and_roles(self):
-        nodes = self.start_all()
-        out = subprocess.run([rcs.REDIS_CLI, "--cluster", "create"] + ["127.0.0.1:%d" % p for p in PORTS] +
-                             ["--cluster-replicas", "1", "--cluster-yes"], capture_output=True, text=True,
-                             timeout=120, stdin=subprocess.DEVNULL)
-        self.assertEqual(out.returncode, 0, out.stdout + out.stderr)
-        self.wait_ok(nodes)
+        nodes = self.cluster.start().nodes
         from redis.cluster import RedisCluster
         c = RedisCluster(host="127.0.0.1", port=PORTS[0], socket_timeout=10)
         for i in range(KEYS):
@@ -75,7 +50,7 @@ class AofClusterTest(unittest.TestCase):
             n.kill()
         for n in nodes:
             n.start()
-        self.wait_ok(nodes)
+        self.cluster.wait_ok(timeout=60)
         self.assertEqual({n.port: n.cli("CLUSTER", "MYID").strip() for n in nodes}, ids)
         self.assertEqual({n.port: field(n, ["INFO", "replication"], "role") for n in nodes}, roles)
         for n in nodes:
@@ -97,4 +72,4 @@ class AofClusterTest(unittest.TestCase):
 
 
 if __name__ == "__main__":
-    unittest.main(verbosity=2)
+    rcs.run_tests()

@@ -11,7 +11,6 @@ RCS_BITS_SEED picks the sequence (printed on failure); RCS_BITS_STEPS its length
 """
 import os
 import random
-import socket
 import sys
 import unittest
 
@@ -23,57 +22,9 @@ STEPS = int(os.environ.get("RCS_BITS_STEPS", "6000"))
 OURS, REF, REPLICA, CLUSTER = 18050, 18051, 18052, 18053
 
 
-class Raw:
-    """A RESP2 connection that returns each reply's raw bytes (so replies compare byte for byte)."""
-
-    def __init__(self, port):
-        self.s = socket.create_connection(("127.0.0.1", port), timeout=20)
-        self.buf = b""
-
-    def close(self):
-        self.s.close()
-
-    def _fill(self):
-        d = self.s.recv(1 << 16)
-        if not d:
-            raise AssertionError("connection closed")
-        self.buf += d
-
-    def _line(self, pos):
-        while True:
-            e = self.buf.find(b"\r\n", pos)
-            if e >= 0:
-                return e
-            self._fill()
-
-    def _reply_end(self, pos):
-        e = self._line(pos)
-        t, head = self.buf[pos:pos + 1], self.buf[pos + 1:e]
-        pos = e + 2
-        if t in (b"+", b"-", b":"):
-            return pos
-        n = int(head)
-        if t == b"$":
-            if n < 0:
-                return pos
-            while len(self.buf) < pos + n + 2:
-                self._fill()
-            return pos + n + 2
-        if t == b"*":
-            for _ in range(max(n, 0)):
-                pos = self._reply_end(pos)
-            return pos
-        raise AssertionError("unexpected reply type %r" % t)
-
-    def do(self, *args):
-        out = [b"*%d\r\n" % len(args)]
-        for a in args:
-            a = a if isinstance(a, bytes) else str(a).encode()
-            out.append(b"$%d\r\n%s\r\n" % (len(a), a))
-        self.s.sendall(b"".join(out))
-        end = self._reply_end(0)
-        r, self.buf = self.buf[:end], self.buf[end:]
-        return r
+def Raw(port):
+    """A RESP connection whose call_raw returns each reply's raw bytes (so replies compare byte for byte)."""
+    return rcs.Resp(port, timeout=20)
 
 
 def bulk(reply):
@@ -216,14 +167,14 @@ class BitsDifferentialTest(unittest.TestCase):
     def setUp(self):
         self.a, self.b = Raw(OURS), Raw(REF)
         for c in (self.a, self.b):
-            c.do("FLUSHALL")
+            c.call_raw("FLUSHALL")
 
     def tearDown(self):
         self.a.close()
         self.b.close()
 
     def both(self, *args):
-        ra, rb = self.a.do(*args), self.b.do(*args)
+        ra, rb = self.a.call_raw(*args), self.b.call_raw(*args)
         self.assertEqual(ra, rb, "seed %d: %r: ours %r, redis-server %r" % (SEED, args, ra[:300], rb[:300]))
         return ra
 
@@ -249,73 +200,74 @@ class BitsDifferentialTest(unittest.TestCase):
     def test_values_travel_both_ways(self):
         # A sparse HLL, a dense HLL and a bitmap made on each side are read by the other.
         for c in (self.a, self.b):
-            c.do("PFADD", "hs", *["s%d" % i for i in range(80)])
-            c.do("PFADD", "hd", *["d%d" % i for i in range(8000)])
+            c.call_raw("PFADD", "hs", *["s%d" % i for i in range(80)])
+            c.call_raw("PFADD", "hd", *["d%d" % i for i in range(8000)])
             for i in range(0, 4000, 7):
-                c.do("SETBIT", "bm", i, 1)
-        self.assertEqual(self.a.do("PFDEBUG", "ENCODING", "hs"), b"+sparse\r\n")
-        self.assertEqual(self.a.do("PFDEBUG", "ENCODING", "hd"), b"+dense\r\n")
+                c.call_raw("SETBIT", "bm", i, 1)
+        self.assertEqual(self.a.call_raw("PFDEBUG", "ENCODING", "hs"), b"+sparse\r\n")
+        self.assertEqual(self.a.call_raw("PFDEBUG", "ENCODING", "hd"), b"+dense\r\n")
         for src, dst in ((self.a, self.b), (self.b, self.a)):
             for k in ("hs", "hd", "bm"):
-                dst.do("SET", "copy:" + k, bulk(src.do("GET", k)))
+                dst.call_raw("SET", "copy:" + k, bulk(src.call_raw("GET", k)))
             for k in ("hs", "hd"):
-                self.assertEqual(dst.do("PFCOUNT", "copy:" + k), src.do("PFCOUNT", k))
-                self.assertEqual(dst.do("PFADD", "copy:" + k, "more"), src.do("PFADD", k, "more"))
-                self.assertEqual(bulk(dst.do("GET", "copy:" + k)), bulk(src.do("GET", k)))
-            self.assertEqual(dst.do("BITCOUNT", "copy:bm"), src.do("BITCOUNT", "bm"))
-            self.assertEqual(dst.do("PFCOUNT", "copy:hs", "copy:hd"), src.do("PFCOUNT", "hs", "hd"))
-            self.assertEqual(bulk(dst.do("GET", "copy:bm")), bulk(src.do("GET", "bm")))
+                self.assertEqual(dst.call_raw("PFCOUNT", "copy:" + k), src.call_raw("PFCOUNT", k))
+                self.assertEqual(dst.call_raw("PFADD", "copy:" + k, "more"), src.call_raw("PFADD", k, "more"))
+                self.assertEqual(bulk(dst.call_raw("GET", "copy:" + k)), bulk(src.call_raw("GET", k)))
+            self.assertEqual(dst.call_raw("BITCOUNT", "copy:bm"), src.call_raw("BITCOUNT", "bm"))
+            self.assertEqual(dst.call_raw("PFCOUNT", "copy:hs", "copy:hd"), src.call_raw("PFCOUNT", "hs", "hd"))
+            self.assertEqual(bulk(dst.call_raw("GET", "copy:bm")), bulk(src.call_raw("GET", "bm")))
         # redis-server's DUMP payloads (RDB strings, LZF-compressed when long) RESTORE into our node.
         for k in ("hs", "hd", "bm"):
-            payload = bulk(self.b.do("DUMP", k))
-            self.assertEqual(self.a.do("RESTORE", "fromref:" + k, 0, payload), b"+OK\r\n")
-            self.assertEqual(bulk(self.a.do("GET", "fromref:" + k)), bulk(self.b.do("GET", k)))
-        self.assertEqual(self.a.do("PFCOUNT", "fromref:hd"), self.b.do("PFCOUNT", "hd"))
-        self.assertEqual(self.a.do("PFCOUNT", "fromref:hs"), self.b.do("PFCOUNT", "hs"))
+            payload = bulk(self.b.call_raw("DUMP", k))
+            self.assertEqual(self.a.call_raw("RESTORE", "fromref:" + k, 0, payload), b"+OK\r\n")
+            self.assertEqual(bulk(self.a.call_raw("GET", "fromref:" + k)), bulk(self.b.call_raw("GET", k)))
+        self.assertEqual(self.a.call_raw("PFCOUNT", "fromref:hd"), self.b.call_raw("PFCOUNT", "hd"))
+        self.assertEqual(self.a.call_raw("PFCOUNT", "fromref:hs"), self.b.call_raw("PFCOUNT", "hs"))
         # And ours RESTORE into redis-server (strings are DUMPed in redis-server's format).
         for k in ("hs", "hd", "bm"):
-            payload = bulk(self.a.do("DUMP", k))
-            self.assertEqual(self.b.do("RESTORE", "fromours:" + k, 0, payload), b"+OK\r\n")
-            self.assertEqual(bulk(self.b.do("GET", "fromours:" + k)), bulk(self.a.do("GET", k)))
-        self.assertEqual(self.b.do("PFCOUNT", "fromours:hd"), self.a.do("PFCOUNT", "hd"))
-        self.assertEqual(self.b.do("PFCOUNT", "fromours:hs"), self.a.do("PFCOUNT", "hs"))
-        self.assertEqual(self.b.do("BITCOUNT", "fromours:bm"), self.a.do("BITCOUNT", "bm"))
+            payload = bulk(self.a.call_raw("DUMP", k))
+            self.assertEqual(self.b.call_raw("RESTORE", "fromours:" + k, 0, payload), b"+OK\r\n")
+            self.assertEqual(bulk(self.b.call_raw("GET", "fromours:" + k)), bulk(self.a.call_raw("GET", k)))
+        self.assertEqual(self.b.call_raw("PFCOUNT", "fromours:hd"), self.a.call_raw("PFCOUNT", "hd"))
+        self.assertEqual(self.b.call_raw("PFCOUNT", "fromours:hs"), self.a.call_raw("PFCOUNT", "hs"))
+        self.assertEqual(self.b.call_raw("BITCOUNT", "fromours:bm"), self.a.call_raw("BITCOUNT", "bm"))
         # MIGRATE carries the same payloads: ours to redis-server and back.
-        self.a.do("PFADD", "mig", *["m%d" % i for i in range(3000)])
-        value = bulk(self.a.do("GET", "mig"))
-        self.assertEqual(self.a.do("MIGRATE", "127.0.0.1", REF, "mig", 0, 5000), b"+OK\r\n")
-        self.assertEqual(bulk(self.b.do("GET", "mig")), value)
-        self.assertEqual(self.b.do("MIGRATE", "127.0.0.1", OURS, "mig", 0, 5000), b"+OK\r\n")
-        self.assertEqual(bulk(self.a.do("GET", "mig")), value)
+        self.a.call_raw("PFADD", "mig", *["m%d" % i for i in range(3000)])
+        value = bulk(self.a.call_raw("GET", "mig"))
+        self.assertEqual(self.a.call_raw("MIGRATE", "127.0.0.1", REF, "mig", 0, 5000), b"+OK\r\n")
+        self.assertEqual(bulk(self.b.call_raw("GET", "mig")), value)
+        self.assertEqual(self.b.call_raw("MIGRATE", "127.0.0.1", OURS, "mig", 0, 5000), b"+OK\r\n")
+        self.assertEqual(bulk(self.a.call_raw("GET", "mig")), value)
         # DUMP/RESTORE on our node keeps the bytes (and so MIGRATE, which carries the same payload).
         for k in ("hs", "hd", "bm"):
-            payload = bulk(self.a.do("DUMP", k))
-            self.assertEqual(self.a.do("RESTORE", "r:" + k, 0, payload), b"+OK\r\n")
-            self.assertEqual(bulk(self.a.do("GET", "r:" + k)), bulk(self.a.do("GET", k)))
-        self.assertEqual(self.a.do("PFCOUNT", "r:hd"), self.b.do("PFCOUNT", "hd"))
+            payload = bulk(self.a.call_raw("DUMP", k))
+            self.assertEqual(self.a.call_raw("RESTORE", "r:" + k, 0, payload), b"+OK\r\n")
+            self.assertEqual(bulk(self.a.call_raw("GET", "r:" + k)), bulk(self.a.call_raw("GET", k)))
+        self.assertEqual(self.a.call_raw("PFCOUNT", "r:hd"), self.b.call_raw("PFCOUNT", "hd"))
 
     def test_replica_holds_the_same_bytes(self):
         replica = rcs.Server(REPLICA).start()
         try:
             r = Raw(REPLICA)
-            self.assertEqual(r.do("REPLICAOF", "127.0.0.1", OURS), b"+OK\r\n")
-            self.a.do("PFADD", "before", *["x%d" % i for i in range(3000)])  # reaches the replica in the full sync
+            self.assertEqual(r.call_raw("REPLICAOF", "127.0.0.1", OURS), b"+OK\r\n")
+            # Reaches the replica in the full sync.
+            self.a.call_raw("PFADD", "before", *["x%d" % i for i in range(3000)])
             rcs.wait_until(lambda: rcs.info(replica, "replication").get("master_link_status") == "up", timeout=20,
                            what="the replica's link to come up")
-            self.a.do("PFADD", "hs", "a", "b", "c")
-            self.a.do("PFADD", "hd", *["d%d" % i for i in range(6000)])
-            self.a.do("PFCOUNT", "hd")  # writes the cache: propagated so the replica's bytes match
-            self.a.do("PFMERGE", "hm", "hs", "hd")
-            self.a.do("SETBIT", "bm", 1000, 1)
-            self.a.do("BITFIELD", "bm", "SET", "i16", "#3", -77, "INCRBY", "u8", 200, 9)
-            self.a.do("BITOP", "NOT", "bn", "bm")
+            self.a.call_raw("PFADD", "hs", "a", "b", "c")
+            self.a.call_raw("PFADD", "hd", *["d%d" % i for i in range(6000)])
+            self.a.call_raw("PFCOUNT", "hd")  # writes the cache: propagated so the replica's bytes match
+            self.a.call_raw("PFMERGE", "hm", "hs", "hd")
+            self.a.call_raw("SETBIT", "bm", 1000, 1)
+            self.a.call_raw("BITFIELD", "bm", "SET", "i16", "#3", -77, "INCRBY", "u8", 200, 9)
+            self.a.call_raw("BITOP", "NOT", "bn", "bm")
             keys = ("before", "hs", "hd", "hm", "bm", "bn")
-            expected = {k: self.a.do("GET", k) for k in keys}
-            rcs.wait_until(lambda: all(r.do("GET", k) == v for k, v in expected.items()), timeout=20,
+            expected = {k: self.a.call_raw("GET", k) for k in keys}
+            rcs.wait_until(lambda: all(r.call_raw("GET", k) == v for k, v in expected.items()), timeout=20,
                            what="the replica to hold the master's values")
-            self.assertEqual(r.do("PFCOUNT", "hm"), self.a.do("PFCOUNT", "hm"))
-            self.assertEqual(r.do("BITFIELD_RO", "bm", "GET", "i16", "#3"), b"*1\r\n:-77\r\n")
-            self.assertTrue(r.do("SETBIT", "bm", 1, 1).startswith(b"-READONLY"))
+            self.assertEqual(r.call_raw("PFCOUNT", "hm"), self.a.call_raw("PFCOUNT", "hm"))
+            self.assertEqual(r.call_raw("BITFIELD_RO", "bm", "GET", "i16", "#3"), b"*1\r\n:-77\r\n")
+            self.assertTrue(r.call_raw("SETBIT", "bm", 1, 1).startswith(b"-READONLY"))
             r.close()
         finally:
             replica.stop()
@@ -324,22 +276,23 @@ class BitsDifferentialTest(unittest.TestCase):
         node = rcs.Server(CLUSTER, args=["--cluster-enabled", "yes"]).start()
         try:
             c = Raw(CLUSTER)
-            self.assertEqual(c.do("CLUSTER", "ADDSLOTSRANGE", 0, 16383), b"+OK\r\n")
+            self.assertEqual(c.call_raw("CLUSTER", "ADDSLOTSRANGE", 0, 16383), b"+OK\r\n")
             rcs.wait_until(lambda: "cluster_state:ok" in node.cli("CLUSTER", "INFO"), timeout=20,
                            what="cluster_state:ok")
             cross = b"-CROSSSLOT Keys in request don't hash to the same slot\r\n"
-            c.do("PFADD", "{t}a", 1, 2)
-            c.do("PFADD", "{t}b", 2, 3)
-            self.assertEqual(c.do("PFCOUNT", "{t}a", "{t}b"), b":3\r\n")
-            self.assertEqual(c.do("PFCOUNT", "a", "b"), cross)
-            self.assertEqual(c.do("PFMERGE", "{t}m", "{t}a", "{t}b"), b"+OK\r\n")
-            self.assertEqual(c.do("PFMERGE", "m", "{t}a"), cross)
-            self.assertEqual(c.do("BITOP", "AND", "d", "{t}a", "{t}b"), cross)
-            self.assertEqual(c.do("BITOP", "OR", "{t}d", "{t}a", "{t}b"), b":%d\r\n" % len(bulk(c.do("GET", "{t}a"))))
+            c.call_raw("PFADD", "{t}a", 1, 2)
+            c.call_raw("PFADD", "{t}b", 2, 3)
+            self.assertEqual(c.call_raw("PFCOUNT", "{t}a", "{t}b"), b":3\r\n")
+            self.assertEqual(c.call_raw("PFCOUNT", "a", "b"), cross)
+            self.assertEqual(c.call_raw("PFMERGE", "{t}m", "{t}a", "{t}b"), b"+OK\r\n")
+            self.assertEqual(c.call_raw("PFMERGE", "m", "{t}a"), cross)
+            self.assertEqual(c.call_raw("BITOP", "AND", "d", "{t}a", "{t}b"), cross)
+            self.assertEqual(c.call_raw("BITOP", "OR", "{t}d", "{t}a", "{t}b"),
+                             b":%d\r\n" % len(bulk(c.call_raw("GET", "{t}a"))))
             c.close()
         finally:
             node.stop()
 
 
 if __name__ == "__main__":
-    unittest.main(verbosity=2)
+    rcs.run_tests()

@@ -15,7 +15,7 @@ Prints the measured times (kill -> ROLE master, kill -> cluster_state:ok everywh
 Ports: RCS_FAILOVER_BASE_PORT (default 13000) .. +5, bus ports +10000. Every process is stopped at the end,
 also on failure; every wait and loop is bounded.
 """
-import contextlib
+import functools
 import logging
 import os
 import signal
@@ -26,6 +26,8 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
 import rcs  # noqa: E402
+from rcs import all_ok, cluster_nodes, key_slot, role  # noqa: E402
+info = functools.partial(rcs.fields, timeout=5)  # INFO/CLUSTER INFO fields; a stopped node fails fast
 
 BASE = int(os.environ.get("RCS_FAILOVER_BASE_PORT", "13000"))
 PORTS = [BASE + i for i in range(6)]
@@ -34,55 +36,6 @@ KILL_ROUNDS = int(os.environ.get("RCS_FAILOVER_ROUNDS", "10"))
 CLIENTS_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "clients")
 # redis-py's RedisCluster logs every retried MOVED/connection error with a traceback: expected here.
 logging.getLogger("redis").setLevel(logging.CRITICAL)
-
-
-def crc16(data):
-    crc = 0
-    for b in data:
-        crc ^= b << 8
-        for _ in range(8):
-            crc = ((crc << 1) ^ 0x1021) if crc & 0x8000 else (crc << 1)
-            crc &= 0xFFFF
-    return crc
-
-
-def key_slot(key):
-    s = key.find("{")
-    if s >= 0:
-        e = key.find("}", s + 1)
-        if e > s + 1:
-            key = key[s + 1:e]
-    return crc16(key.encode()) % 16384
-
-
-def info(node, *command):
-    return rcs.fields(node, *command, timeout=5)
-
-
-def alive(node):
-    return node.proc is not None and node.proc.poll() is None
-
-
-def role(node):
-    try:
-        out = node.cli("ROLE", timeout=2, check=False).split()
-        return out[0] if out else None
-    except subprocess.TimeoutExpired:
-        return None
-
-
-def cluster_nodes(node):
-    """{port: (id, flags, master_id, slots)} from CLUSTER NODES."""
-    res = {}
-    for line in node.cli("CLUSTER", "NODES", timeout=5).splitlines():
-        f = line.split()
-        port = int(f[1].split("@")[0].rsplit(":", 1)[1])
-        res[port] = (f[0], f[2], f[3], f[8:])
-    return res
-
-
-def all_ok(nodes):
-    return all(info(n, "CLUSTER", "INFO").get("cluster_state") == "ok" for n in nodes if alive(n))
 
 
 class Writer(threading.Thread):
@@ -103,20 +56,14 @@ class Writer(threading.Thread):
 
     def owner_port(self):
         for n in self.nodes:
-            if not alive(n):
+            if not n.alive():
                 continue
             try:
-                for port, (_, flags, _, slots) in cluster_nodes(n).items():
-                    if "master" not in flags or "fail" in flags:
-                        continue
-                    for r in slots:
-                        if r.startswith("["):
-                            continue
-                        a, _, b = r.partition("-")
-                        if int(a) <= self.slot <= int(b or a):
-                            return port
+                port = rcs.slot_owner(cluster_nodes(n), self.slot)
             except Exception:  # noqa: BLE001 - the node may be going away
                 continue
+            if port is not None:
+                return port
         return None
 
     def run(self):
@@ -178,49 +125,14 @@ class ClusterClientLoop(threading.Thread):
                 time.sleep(0.02)
 
 
-def start_nodes(ports, node_timeout):
-    """Starts one cluster-mode node per port (registered with rcs, so they are stopped at exit)."""
-    nodes = []
-    for p in ports:
-        n = rcs.Server(p, args=["--cluster-enabled", "yes", "--cluster-node-timeout", str(node_timeout),
-                                "--cluster-config-file", "nodes-%d.conf" % p])
-        n.start()
-        nodes.append(n)
-    return nodes
-
-
-def form_cluster(nodes):
-    """redis-cli --cluster create with one replica per master, then waits for agreement."""
-    out = subprocess.run([rcs.REDIS_CLI, "--cluster", "create"] + ["127.0.0.1:%d" % n.port for n in nodes] +
-                         ["--cluster-replicas", "1", "--cluster-yes"], capture_output=True, text=True,
-                         timeout=120, stdin=subprocess.DEVNULL)
-    assert out.returncode == 0, out.stdout + out.stderr
-    rcs.wait_until(lambda: all_ok(nodes), timeout=30, what="cluster_state:ok everywhere")
-    for n in nodes:
-        rcs.wait_until(lambda n=n: len(cluster_nodes(n)) == len(nodes), timeout=20, what="every node known")
-
-
-@contextlib.contextmanager
-def logs_on_failure_then_stop(nodes, lines=30):
-    """Prints the last log lines of every node if the body fails, and stops every node in any case."""
-    try:
-        yield
-    except BaseException:
-        for n in nodes:
-            print("---- log of %d:\n%s" % (n.port, "\n".join(n.log().splitlines()[-lines:])))
-        raise
-    finally:
-        for n in nodes:
-            n.stop()
-
-
 def main():
-    nodes = start_nodes(PORTS, NODE_TIMEOUT)
+    cluster = rcs.Cluster(PORTS, node_timeout=NODE_TIMEOUT, config_file="nodes-%d.conf")
+    nodes = cluster.nodes
     by_port = {n.port: n for n in nodes}
     results = []
     rc_loop = io_proc = None
     try:
-        form_cluster(nodes)
+        cluster.start()
 
         # One tag per shard: the tag's slot tells which master serves it.
         tags = {}
@@ -327,8 +239,6 @@ def main():
                     master.proc.send_signal(signal.SIGCONT)
             t1 = time.monotonic()
             if mode == "kill":
-                if master in rcs._live:
-                    rcs._live.remove(master)
                 master.start()
             rcs.wait_until(lambda: role(master) == "slave" and
                            info(master, "INFO", "replication").get("master_port") == str(replica.port) and
@@ -375,13 +285,7 @@ def main():
         if io_proc is not None and io_proc.poll() is None:
             io_proc.kill()
             io_proc.communicate()
-        for n in nodes:
-            if n.proc is not None and n.proc.poll() is None:
-                try:
-                    n.proc.send_signal(signal.SIGCONT)
-                except OSError:
-                    pass
-            n.stop()
+        cluster.stop()
 
 
 if __name__ == "__main__":

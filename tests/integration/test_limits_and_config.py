@@ -1,5 +1,6 @@
 """Startup configuration errors, and limits that protect the server (ports 12050-12099)."""
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -20,7 +21,7 @@ class ConfigTest(unittest.TestCase):
         p = subprocess.Popen([rcs.NODE_BIN, conf, "--maxmemory-policy", "allkeys-lru", "--dir", d],
                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         try:
-            s = rcs.Server(12050, password="filepass")
+            s = rcs.Server(12050, password="filepass", workdir=d)  # only its cli and ping: the node runs from d
             s.proc = p
             rcs.wait_until(s.ping, timeout=10, what="node started from a config file")
             self.assertEqual(s.cli("CONFIG", "GET", "maxmemory").split(), ["maxmemory", str(64 * 1024 * 1024)])
@@ -28,6 +29,7 @@ class ConfigTest(unittest.TestCase):
         finally:
             p.terminate()
             p.wait(10)
+            shutil.rmtree(d, ignore_errors=True)
 
     def test_bad_config_stops_startup_with_file_line_reason(self):
         d = tempfile.mkdtemp()
@@ -43,6 +45,7 @@ class ConfigTest(unittest.TestCase):
                              text=True, timeout=10)
         self.assertNotEqual(out.returncode, 0)
         self.assertIn("Bad directive", out.stderr)
+        shutil.rmtree(d, ignore_errors=True)
 
     def test_port_in_use_fails_clearly(self):
         with socket.socket() as blocker:
@@ -153,4 +156,4 @@ class LimitsTest(unittest.TestCase):
 
 
 if __name__ == "__main__":
-    unittest.main(verbosity=2)
+    rcs.run_tests()

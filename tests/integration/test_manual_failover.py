@@ -13,6 +13,7 @@ Error cases answer as Redis does (CLUSTER FAILOVER on a master, bad option); CLU
 Ports: RCS_MANUAL_FAILOVER_BASE_PORT (default 13100) .. +5, bus ports +10000. Every process is stopped at the
 end, also on failure; every wait and loop is bounded.
 """
+import functools
 import logging
 import os
 import signal
@@ -22,7 +23,8 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
 import rcs  # noqa: E402
-from test_failover import logs_on_failure_then_stop, all_ok, alive, cluster_nodes, form_cluster, info, key_slot, role, start_nodes  # noqa: E402,E501
+from rcs import all_ok, cluster_nodes, key_slot, role  # noqa: E402
+info = functools.partial(rcs.fields, timeout=5)  # INFO/CLUSTER INFO fields; a stopped node fails fast
 
 logging.getLogger("redis").setLevel(logging.CRITICAL)
 
@@ -32,19 +34,9 @@ NODE_TIMEOUT = 2000
 
 
 def owner_of(nodes, slot):
-    for n in nodes:
-        if not alive(n):
-            continue
-        for port, (_, flags, _, slots) in cluster_nodes(n).items():
-            if "master" in flags and "fail" not in flags:
-                for r in slots:
-                    if r.startswith("["):
-                        continue
-                    a, _, b = r.partition("-")
-                    if int(a) <= slot <= int(b or a):
-                        return port
-        return None
-    return None
+    """The owner of `slot` in the view of the first running node."""
+    live = [n for n in nodes if n.alive()]
+    return rcs.slot_owner(cluster_nodes(live[0]), slot) if live else None
 
 
 class PlainWriter(threading.Thread):
@@ -104,10 +96,11 @@ def wait_replica_synced(master, replica):
 
 
 def main():
-    nodes = start_nodes(PORTS, NODE_TIMEOUT)
+    cluster = rcs.Cluster(PORTS, node_timeout=NODE_TIMEOUT, config_file="nodes-%d.conf")
+    nodes = cluster.nodes
     by_port = {n.port: n for n in nodes}
-    with logs_on_failure_then_stop(nodes, 40):
-        form_cluster(nodes)
+    with cluster:
+        cluster.start()
 
         # CLUSTER LINKS: for each peer its "to" link, then its "from" link (as Redis lists them).
         def links_paired(n):
@@ -217,8 +210,6 @@ def main():
 
         # SHUTDOWN goes through the same handover: the SIGTERM'ed node, restarted, rejoins as a replica; SHUTDOWN of
         # the master then promotes it before the master exits.
-        if master in rcs._live:
-            rcs._live.remove(master)
         master.start()
         rcs.wait_until(lambda: role(master) == "slave" and
                        info(master, "INFO", "replication").get("master_link_status") == "up", timeout=30,

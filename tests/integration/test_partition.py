@@ -34,7 +34,7 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
 import rcs  # noqa: E402
-from test_failover import key_slot  # noqa: E402
+from rcs import key_slot  # noqa: E402
 
 SKIP = 77
 PORT = 14000
@@ -103,6 +103,7 @@ class NsNode:
 
     def __init__(self, ns, addr, workdir):
         self.ns, self.addr = ns, addr
+        self.name = "%s:%d" % (addr, PORT)
         self.dir = os.path.join(workdir, addr)
         os.makedirs(self.dir, exist_ok=True)
         self.proc = None
@@ -116,6 +117,7 @@ class NsNode:
              "--loglevel", os.environ.get("RCS_PARTITION_LOGLEVEL", "notice")],
             stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
         log.close()
+        rcs.track(self)  # its last log lines are printed if a wait times out or the test fails
 
     def cli(self, *args, timeout=5, from_ns=None):
         """redis-cli to this node, run in `from_ns` (default: this node's own namespace)."""
@@ -155,12 +157,16 @@ class NsNode:
         except OSError:
             return ""
 
+    def log_tail(self, lines=rcs.LOG_LINES):
+        return "\n".join(self.log().splitlines()[-lines:])
+
     def stop(self):
         # SIGKILL: nothing here needs a clean shutdown (no persistence), and a master's SIGTERM handover
         # would only make the cleanup slower.
         if self.proc is not None and self.proc.poll() is None:
             self.proc.kill()
             self.proc.wait(timeout=10)
+        rcs.untrack(self)
 
 
 def writer_main(addr, tag, seconds, out_path):
@@ -240,14 +246,8 @@ def main():
             n.start()
         for n in nodes:
             rcs.wait_until(lambda n=n: n.cli("PING").strip() == "PONG", timeout=15, what="node %s PING" % n.addr)
-        out = run("ip", "netns", "exec", net.client_ns, rcs.REDIS_CLI, "--cluster", "create",
-                  *["%s:%d" % (a, PORT) for a in NODE_ADDRS], "--cluster-replicas", "1", "--cluster-yes",
-                  timeout=120, check=False)
-        assert out.returncode == 0, out.stdout + out.stderr
-        rcs.wait_until(lambda: all(n.info("CLUSTER", "INFO").get("cluster_state") == "ok" for n in nodes),
-                       timeout=30, what="cluster_state:ok everywhere")
-        for n in nodes:
-            rcs.wait_until(lambda n=n: len(n.nodes()) == 6, timeout=20, what="six nodes known by %s" % n.addr)
+        rcs.cluster_create(["%s:%d" % (a, PORT) for a in NODE_ADDRS], prefix=["ip", "netns", "exec", net.client_ns])
+        rcs.wait_cluster_ok(nodes, timeout=30, known=6, what="cluster_state:ok everywhere, six nodes known by each")
         by_addr = {n.addr: n for n in nodes}
         view = nodes[0].nodes()
         # Cut the master on the first address that is a master; its replica is in the majority.
@@ -359,10 +359,6 @@ def main():
         ok = True
         print("OK")
         return 0
-    except Exception:
-        for n in nodes:
-            print("---- %s log:\n%s" % (n.addr, n.log()))
-        raise
     finally:
         if writer is not None and writer.poll() is None:
             writer.kill()

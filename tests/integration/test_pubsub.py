@@ -15,7 +15,6 @@ Debian's redis-server when it is installed (same assertions).
 """
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -28,66 +27,7 @@ CLUSTER_PORTS = list(range(18210, 18216))
 STANDALONE_PORT = 18220
 
 
-class Resp:
-    """A minimal RESP2/RESP3 connection that keeps push frames distinguishable from replies."""
-
-    def __init__(self, port, rcvbuf=None):
-        self.s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        if rcvbuf:
-            self.s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, rcvbuf)
-        self.s.connect(("127.0.0.1", port))
-        self.s.settimeout(10)
-        self.buf = b""
-
-    def send(self, *args):
-        out = b"*%d\r\n" % len(args)
-        for a in args:
-            a = a if isinstance(a, bytes) else str(a).encode()
-            out += b"$%d\r\n%s\r\n" % (len(a), a)
-        self.s.sendall(out)
-
-    def _line(self):
-        while b"\r\n" not in self.buf:
-            chunk = self.s.recv(65536)
-            if not chunk:
-                raise ConnectionError("closed")
-            self.buf += chunk
-        line, self.buf = self.buf.split(b"\r\n", 1)
-        return line
-
-    def _exact(self, n):
-        while len(self.buf) < n + 2:
-            chunk = self.s.recv(65536)
-            if not chunk:
-                raise ConnectionError("closed")
-            self.buf += chunk
-        data, self.buf = self.buf[:n], self.buf[n + 2:]
-        return data
-
-    def read(self):
-        """One reply: ('>' or '*' or '+' ..., value)."""
-        line = self._line()
-        t, rest = line[:1], line[1:]
-        if t in (b"+", b"-"):
-            return t.decode(), rest.decode()
-        if t == b":":
-            return ":", int(rest)
-        if t == b"$":
-            n = int(rest)
-            return "$", None if n < 0 else self._exact(n).decode()
-        if t == b"_":
-            return "_", None
-        if t in (b"*", b">", b"%", b"~"):
-            n = int(rest) * (2 if t == b"%" else 1)
-            return t.decode(), [self.read()[1] for _ in range(n)]
-        raise AssertionError("unexpected reply %r" % line)
-
-    def call(self, *args):
-        self.send(*args)
-        return self.read()
-
-    def close(self):
-        self.s.close()
+Resp = rcs.Resp
 
 
 def counter_of(node, name):
@@ -296,31 +236,19 @@ class PublishReplication(unittest.TestCase):
 class Cluster(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        cls.nodes = []
+        cls.cluster = rcs.Cluster(CLUSTER_PORTS, node_timeout=3000).start()
+        cls.nodes = cls.cluster.nodes
         try:
-            for p in CLUSTER_PORTS:
-                cls.nodes.append(rcs.Server(p, args=["--cluster-enabled", "yes", "--cluster-node-timeout", "3000"]))
-            for n in cls.nodes:
-                n.start()
-            out = subprocess.run([rcs.REDIS_CLI, "--cluster", "create"] + ["127.0.0.1:%d" % p for p in CLUSTER_PORTS] +
-                                 ["--cluster-replicas", "1", "--cluster-yes"], capture_output=True, text=True,
-                                 timeout=120, stdin=subprocess.DEVNULL)
-            assert out.returncode == 0, out.stdout + out.stderr
-            rcs.wait_until(lambda: all(rcs.fields(n, "CLUSTER", "INFO").get("cluster_state") == "ok" and
-                                       rcs.fields(n, "CLUSTER", "INFO").get("cluster_known_nodes") == "6"
-                                       for n in cls.nodes), timeout=60, what="cluster_state:ok on all six")
             # Every node must have its links up before counting bus messages.
             rcs.wait_until(lambda: all(n.cli("CLUSTER", "NODES").count("connected") == 6 for n in cls.nodes),
                            timeout=30, what="every bus link connected")
         except BaseException:
-            for n in cls.nodes:
-                n.stop()
+            cls.cluster.stop()
             raise
 
     @classmethod
     def tearDownClass(cls):
-        for n in cls.nodes:
-            n.stop()
+        cls.cluster.stop()
 
     def shard_of(self, channel):
         """(master, replica, slot): the Server objects serving the channel's slot, from CLUSTER SLOTS."""
@@ -442,4 +370,4 @@ class Cluster(unittest.TestCase):
 
 
 if __name__ == "__main__":
-    unittest.main(verbosity=2)
+    rcs.run_tests()

@@ -8,15 +8,16 @@ orphaning C moves nobody.
 Ports: RCS_MIGRATION_BASE_PORT (default 13500) .. +6, bus ports +10000. Every process is stopped at the end,
 also on failure; every wait is bounded.
 """
+import functools
 import os
 import signal
-import subprocess
 import sys
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
 import rcs  # noqa: E402
-from test_failover import logs_on_failure_then_stop, all_ok, cluster_nodes, form_cluster, info, start_nodes  # noqa: E402
+from rcs import all_ok, cluster_nodes  # noqa: E402
+info = functools.partial(rcs.fields, timeout=5)  # INFO/CLUSTER INFO fields; a stopped node fails fast
 
 BASE = int(os.environ.get("RCS_MIGRATION_BASE_PORT", "13500"))
 PORTS = [BASE + i for i in range(7)]
@@ -28,18 +29,19 @@ def replicas_of(view, master_id):
 
 
 def main():
-    nodes = start_nodes(PORTS, NODE_TIMEOUT)
+    cluster = rcs.Cluster(PORTS, node_timeout=NODE_TIMEOUT, config_file="nodes-%d.conf")
+    nodes = cluster.nodes
     by_port = {n.port: n for n in nodes}
-    with logs_on_failure_then_stop(nodes, 15):
-        form_cluster(nodes[:6])
+    with cluster:
+        cluster.start(create=False)
+        cluster.create(nodes[:6])
         view = cluster_nodes(nodes[0])
         masters = sorted((p, v[0]) for p, v in view.items() if "master" in v[1] and v[3])
         (a_port, a_id), (b_port, b_id), (c_port, c_id) = masters
         extra = nodes[6]
-        out = subprocess.run([rcs.REDIS_CLI, "--cluster", "add-node", "127.0.0.1:%d" % extra.port,
-                              "127.0.0.1:%d" % PORTS[0], "--cluster-slave", "--cluster-master-id", b_id],
-                             capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL)
-        assert out.returncode == 0, out.stdout + out.stderr
+        rc, out = rcs.cluster_cli("add-node", "127.0.0.1:%d" % extra.port, "127.0.0.1:%d" % PORTS[0],
+                                  "--cluster-slave", "--cluster-master-id", b_id, timeout=60)
+        assert rc == 0, out
         rcs.wait_until(lambda: all(len(replicas_of(cluster_nodes(n), b_id)) == 2 for n in nodes), timeout=30,
                        what="B has two replicas in every view")
         rcs.wait_until(lambda: all_ok(nodes), timeout=30, what="cluster_state:ok with seven nodes")

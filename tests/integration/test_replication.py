@@ -130,4 +130,4 @@ class ReplicationTest(unittest.TestCase):
 
 
 if __name__ == "__main__":
-    unittest.main(verbosity=2)
+    rcs.run_tests()

@@ -14,10 +14,8 @@ through its full sync.
 """
 import logging
 import os
-import shutil
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 import unittest
@@ -38,71 +36,18 @@ LIB = ("#!lua name=counters\n"
        " flags={'no-writes'}}\n")
 
 
-def cluster_nodes(node):
-    rows = []
-    for line in node.cli("CLUSTER", "NODES").splitlines():
-        f = line.split()
-        if len(f) >= 8:
-            rows.append(f)
-    return rows
-
-
-def replica_of(nodes, master):
-    """The node replicating `master` (by CLUSTER NODES of the master)."""
-    my_id = master.cli("CLUSTER", "MYID").strip()
-    for f in cluster_nodes(master):
-        if f[3] == my_id:
-            port = int(f[1].split("@")[0].split(":")[1])
-            return next(n for n in nodes if n.port == port)
-    raise AssertionError("no replica of %d" % master.port)
-
-
-def master_for_key(nodes, key):
-    slot = int(nodes[0].cli("CLUSTER", "KEYSLOT", key).strip())
-    for f in cluster_nodes(nodes[0]):
-        if "master" in f[2] and len(f) > 8:
-            for r in f[8:]:
-                lo, _, hi = r.partition("-")
-                if lo.isdigit() and int(lo) <= slot <= int(hi or lo):
-                    port = int(f[1].split("@")[0].split(":")[1])
-                    return next(n for n in nodes if n.port == port)
-    raise AssertionError("no master for " + key)
-
-
 class ClusterScriptingTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        cls.root = tempfile.mkdtemp(prefix="rcs-scripting-")
-        cls.nodes = []
-        try:
-            for p in PORTS:
-                d = os.path.join(cls.root, str(p))
-                os.makedirs(d, exist_ok=True)
-                n = rcs.Server(p, workdir=d, args=["--cluster-enabled", "yes", "--cluster-node-timeout", "5000",
-                                                   "--appendonly", "yes", "--appendfsync", "always"])
-                cls.nodes.append(n)
-                n.start()
-            out = subprocess.run([rcs.REDIS_CLI, "--cluster", "create"] + ["127.0.0.1:%d" % p for p in PORTS] +
-                                 ["--cluster-replicas", "1", "--cluster-yes"], capture_output=True, text=True,
-                                 timeout=120, stdin=subprocess.DEVNULL)
-            assert out.returncode == 0, out.stdout + out.stderr
-            rcs.wait_until(lambda: all(rcs.fields(n, "CLUSTER", "INFO").get("cluster_state") == "ok"
-                                       for n in cls.nodes), timeout=60, what="cluster_state:ok")
-            cls.masters = [n for n in cls.nodes if rcs.info(n, "replication").get("role") == "master"]
-            assert len(cls.masters) == 3
-            for m in cls.masters:
-                r = replica_of(cls.nodes, m)
-                rcs.wait_until(lambda r=r: rcs.info(r, "replication").get("master_link_status") == "up",
-                               timeout=30, what="replica %d linked" % r.port)
-        except BaseException:
-            cls.tearDownClass()
-            raise
+        cls.cluster = rcs.Cluster(PORTS, node_timeout=5000,
+                                  args=["--appendonly", "yes", "--appendfsync", "always"])
+        cls.nodes = cls.cluster.start(linked=True).nodes
+        cls.masters = cls.cluster.masters()
+        assert len(cls.masters) == 3
 
     @classmethod
     def tearDownClass(cls):
-        for n in cls.nodes:
-            n.stop()
-        shutil.rmtree(cls.root, ignore_errors=True)
+        cls.cluster.stop()
 
     def cluster_client(self):
         return RedisCluster(host="127.0.0.1", port=PORTS[0], socket_timeout=10)
@@ -116,7 +61,7 @@ class ClusterScriptingTest(unittest.TestCase):
                 key = "rs:%d" % i
                 self.assertEqual(script(keys=["{%s}a" % key, "{%s}b" % key], args=["v%d" % i]), 1)
                 self.assertEqual(c.get("{%s}a" % key), b"v%d" % i)
-                shards.add(master_for_key(self.nodes, key).port)
+                shards.add(self.cluster.master_for(key).port)
             self.assertEqual(len(shards), 3)
             lock = c.lock("rs:lock", timeout=10, blocking_timeout=0.2)
             self.assertTrue(lock.acquire())
@@ -132,8 +77,8 @@ class ClusterScriptingTest(unittest.TestCase):
             c.close()
 
     def test_script_writes_reach_the_replica(self):
-        master = master_for_key(self.nodes, "repl:{x}")
-        replica = replica_of(self.nodes, master)
+        master = self.cluster.master_for("repl:{x}")
+        replica = self.cluster.replicas_of(master)[0]
         out = master.cli("EVAL", "redis.call('SET', KEYS[1], 'one') redis.call('RPUSH', KEYS[2], 'a', 'b') "
                          "return redis.call('LLEN', KEYS[2])", 2, "repl:{x}", "repl:{x}:list").strip()
         self.assertEqual(out, "2")
@@ -147,8 +92,8 @@ class ClusterScriptingTest(unittest.TestCase):
             rc.close()
 
     def test_cluster_key_errors(self):
-        m = master_for_key(self.nodes, "a")
-        other = next(k for k in ("b", "c", "d", "e", "f", "g") if master_for_key(self.nodes, k) is not m)
+        m = self.cluster.master_for("a")
+        other = next(k for k in ("b", "c", "d", "e", "f", "g") if self.cluster.master_for(k) is not m)
         out = m.cli("EVAL", "return 1", 2, "a", other)
         self.assertIn("CROSSSLOT Keys in request don't hash to the same slot", out)
         out = m.cli("EVAL", "return redis.call('GET', '%s')" % other, 0)
@@ -158,7 +103,7 @@ class ClusterScriptingTest(unittest.TestCase):
         self.assertEqual(out.strip(), "ERR Script attempted to access a non local key in a cluster node")
         # A declared-keys script (shebang) may not wander to another slot, even a local one.
         local_other = next(k for k in ("k%d" % i for i in range(200))
-                           if master_for_key(self.nodes, k) is m and
+                           if self.cluster.master_for(k) is m and
                            m.cli("CLUSTER", "KEYSLOT", k).strip() != m.cli("CLUSTER", "KEYSLOT", "a").strip())
         out = m.cli("EVAL", "#!lua\nreturn redis.call('GET', '%s')" % local_other, 1, "a")
         self.assertTrue(out.startswith("ERR Script attempted to access keys that do not hash to the same slot"),
@@ -217,8 +162,8 @@ class ClusterScriptingTest(unittest.TestCase):
             m.cli("CONFIG", "SET", "busy-reply-threshold", "5000")
 
     def test_functions_replicate_and_survive_restart(self):
-        m = master_for_key(self.nodes, "fn:{1}")
-        replica = replica_of(self.nodes, m)
+        m = self.cluster.master_for("fn:{1}")
+        replica = self.cluster.replicas_of(m)[0]
         self.assertEqual(m.cli("FUNCTION", "LOAD", "REPLACE", LIB).strip(), "counters")
         self.assertEqual(m.cli("FCALL", "bump", 1, "fn:{1}", 5).strip(), "5")
         rcs.wait_until(lambda: "counters" in replica.cli("FUNCTION", "LIST"), timeout=10,
@@ -271,4 +216,4 @@ class StandaloneFunctionsTest(unittest.TestCase):
 
 
 if __name__ == "__main__":
-    unittest.main(verbosity=2)
+    rcs.run_tests()

@@ -61,4 +61,4 @@ class SecretFileTest(unittest.TestCase):
 
 
 if __name__ == "__main__":
-    unittest.main()
+    rcs.run_tests()

@@ -178,4 +178,4 @@ class BenchmarkToolTest(unittest.TestCase):
 
 
 if __name__ == "__main__":
-    unittest.main(verbosity=2)
+    rcs.run_tests()

@@ -131,4 +131,4 @@ class StartLocalTest(unittest.TestCase):
 
 
 if __name__ == "__main__":
-    unittest.main()
+    rcs.run_tests()

@@ -125,4 +125,4 @@ class StockConfTest(unittest.TestCase):
 
 
 if __name__ == "__main__":
-    unittest.main()
+    rcs.run_tests()

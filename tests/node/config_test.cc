@@ -44,23 +44,24 @@ TEST_CASE("config text: directives, quoting, comments, memory units, aliases") {
   CHECK(c.appendonly);
 }
 
-TEST_CASE("bad config stops with file, line and reason") {
+namespace {
+// The whole message loading `text` (read from a file named `file`) fails with; "(accepted)" when it loads.
+std::string LoadError(const std::string& text, const std::string& file = "x.conf") {
   Config c;
-  Status st = ApplyConfigText("port 1\nport abc\n", "x.conf", &c);
-  REQUIRE_FALSE(st.ok());
-  CHECK(st.message() == "Reading the configuration file x.conf, at line 2\n>>> 'port abc'\nargument couldn't be parsed into an integer");
-  st = ApplyConfigText("no-such-directive 1\n", "x.conf", &c);
-  CHECK(st.message().find("Bad directive or wrong number of arguments") != std::string::npos);
-  st = ApplyConfigText("appendonly maybe\n", "x.conf", &c);
-  CHECK(st.message().find("argument must be 'yes' or 'no'") != std::string::npos);
-  st = ApplyConfigText("port 70000\n", "x.conf", &c);
-  CHECK(st.message().find("argument must be between 0 and 65535 inclusive") != std::string::npos);
-  st = ApplyConfigText("maxmemory-policy allkeys-lfu\n", "x.conf", &c);
-  CHECK(st.message().find("must be one of the following") != std::string::npos);
-  st = ApplyConfigText("save 900\n", "x.conf", &c);
-  CHECK(st.message().find("Invalid save parameters") != std::string::npos);
-  st = ApplyConfigText("requirepass \"unterminated\n", "x.conf", &c);
-  CHECK(st.message().find("Unbalanced quotes") != std::string::npos);
+  Status st = ApplyConfigText(text, file, &c);
+  return st.ok() ? "(accepted)" : st.message();
+}
+}  // namespace
+
+TEST_CASE("bad config stops with file, line and reason") {
+  CHECK(LoadError("port 1\nport abc\n") ==
+        "Reading the configuration file x.conf, at line 2\n>>> 'port abc'\nargument couldn't be parsed into an integer");
+  CHECK(LoadError("no-such-directive 1\n").find("Bad directive or wrong number of arguments") != std::string::npos);
+  CHECK(LoadError("appendonly maybe\n").find("argument must be 'yes' or 'no'") != std::string::npos);
+  CHECK(LoadError("port 70000\n").find("argument must be between 0 and 65535 inclusive") != std::string::npos);
+  CHECK(LoadError("maxmemory-policy allkeys-lfu\n").find("must be one of the following") != std::string::npos);
+  CHECK(LoadError("save 900\n").find("Invalid save parameters") != std::string::npos);
+  CHECK(LoadError("requirepass \"unterminated\n").find("Unbalanced quotes") != std::string::npos);
 }
 
 TEST_CASE("command line arguments as redis-server takes them") {
@@ -133,14 +134,12 @@ TEST_CASE("requirepass-file and masterauth-file read the secret's first line at 
 }
 
 TEST_CASE("an unreadable or empty secret file stops startup with a clear message") {
-  Config c;
-  Status st = ApplyConfigText("requirepass-file /nonexistent/rcs-secret\n", "t.conf", &c);
-  REQUIRE_FALSE(st.ok());
-  CHECK(st.message() ==
+  CHECK(LoadError("requirepass-file /nonexistent/rcs-secret\n", "t.conf") ==
         "Reading the configuration file t.conf, at line 1\n>>> 'requirepass-file /nonexistent/rcs-secret'\n"
         "can't read the secret file '/nonexistent/rcs-secret': No such file or directory");
+  Config c;
   TempFile empty("\n");
-  st = ApplyConfigText("masterauth-file " + empty.path + "\n", "t.conf", &c);
+  Status st = ApplyConfigText("masterauth-file " + empty.path + "\n", "t.conf", &c);
   REQUIRE_FALSE(st.ok());
   CHECK(st.message().find("the secret file '" + empty.path + "' is empty") != std::string::npos);
   CHECK(c.masterauth.empty());
@@ -172,11 +171,10 @@ std::map<std::string, std::string> GetAll(const Config& c) {
   for (auto& [k, v] : ConfigGet(c, "*")) m[k] = v;
   return m;
 }
+// The reason (the last line of LoadError) alone.
 std::string Reason(const std::string& conf) {
-  Config c;
-  Status st = ApplyConfigText(conf, "x.conf", &c);
-  if (st.ok()) return "(accepted)";
-  return st.message().substr(st.message().rfind('\n') + 1);
+  std::string m = LoadError(conf);
+  return m.substr(m.rfind('\n') + 1);
 }
 }  // namespace
 
@@ -250,10 +248,7 @@ TEST_CASE("the directives Debian's redis.conf sets and this node does not use ar
 }
 
 TEST_CASE("a misspelled directive stops loading with file, line and reason") {
-  Config c;
-  Status st = ApplyConfigText("port 7000\n\n# comment\nactiverehashng yes\n", "'/etc/redis/redis.conf'", &c);
-  REQUIRE_FALSE(st.ok());
-  CHECK(st.message() ==
+  CHECK(LoadError("port 7000\n\n# comment\nactiverehashng yes\n", "'/etc/redis/redis.conf'") ==
         "Reading the configuration file '/etc/redis/redis.conf', at line 4\n>>> 'activerehashng yes'\n"
         "Bad directive or wrong number of arguments");
 }

@@ -484,22 +484,6 @@ TEST_CASE("keyspace: Clear frees everything and memory comes back") {
   CHECK(ks.Find("again")->str() == "v");
 }
 
-TEST_CASE("keyspace: memory per key stays compact") {
-  ManualClock clock;
-  Keyspace ks(&clock);
-  int64_t before = UsedMemory();
-  const int n = 1000000;
-  char key[32], val[32];
-  for (int i = 0; i < n; i++) {
-    snprintf(key, sizeof(key), "key:%018d", i);  // 22 bytes
-    snprintf(val, sizeof(val), "val:%012d", i);  // 16 bytes
-    ks.SetString(key, val);
-  }
-  double per_key = static_cast<double>(UsedMemory() - before) / n;
-  MESSAGE("used_memory bytes per key (1M keys): " << per_key);
-  CHECK(per_key < 80);
-}
-
 }  // namespace rcs
 
 TEST_CASE("GrowString lengthens a string with zero bytes, keeps its expiry, across a longer length varint") {

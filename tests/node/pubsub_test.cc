@@ -4,6 +4,7 @@
 #include <endian.h>
 
 #include <cstring>
+#include <initializer_list>
 
 #include "harness.h"
 #include "keyspace/notify_classes.h"
@@ -349,18 +350,48 @@ TEST_CASE("cluster pubsub: shard channels hash like keys (MOVED, CROSSSLOT) and 
   CHECK_FALSE(s->has(kClientPubSub));
 }
 
-TEST_CASE("keyspace notifications: events per command as redis-server 7.0.15 sends them") {
-  TestNode n;
-  CHECK(n.Do("CONFIG SET notify-keyspace-events KEA") == "OK");
+namespace {
+// The keyspace events a client subscribed to "__keyspace@0__:*" got, as "key=event ..." in order.
+std::string KeyspaceEvents(TestNode& n, Client* sub) {
+  std::string got;
+  std::vector<std::string> s = Strings(n.Take(sub));
+  // Each pmessage is ["pmessage", pattern, channel, event].
+  for (size_t i = 0; i + 3 < s.size(); i += 4) {
+    if (!got.empty()) got += ' ';
+    got += s[i + 2].substr(std::string("__keyspace@0__:").size()) + "=" + s[i + 3];
+  }
+  return got;
+}
+
+// A client subscribed to every keyspace channel of db 0 after notify-keyspace-events is set to `classes`.
+Client* KeyspaceSubscriber(TestNode& n, const std::string& classes) {
+  CHECK(n.Do({"CONFIG", "SET", "notify-keyspace-events", classes}) == "OK");
   Client* sub = n.NewClient();
   n.Send(sub, {"PSUBSCRIBE", "__keyspace@0__:*"});
   n.Take(sub);
+  return sub;
+}
+
+// A command and the keyspace events it sends (as KeyspaceEvents formats them), recorded from redis-server.
+struct EventRow {
+  const char* cmd;
+  const char* events;
+};
+
+void CheckKeyspaceEvents(TestNode& n, Client* sub, std::initializer_list<EventRow> rows) {
+  for (const EventRow& r : rows) {
+    n.Do(std::string_view(r.cmd));
+    INFO("command: " << r.cmd);
+    CHECK(KeyspaceEvents(n, sub) == r.events);
+  }
+}
+}  // namespace
+
+TEST_CASE("keyspace notifications: events per command as redis-server 7.0.15 sends them") {
+  TestNode n;
+  Client* sub = KeyspaceSubscriber(n, "KEA");
   // Recorded from redis-server: the command, then each keyspace event as key=event, in order.
-  struct Row {
-    const char* cmd;
-    const char* events;
-  };
-  const Row rows[] = {
+  CheckKeyspaceEvents(n, sub, {
       {"set k v", "k=set"},
       {"set k v EX 100", "k=set k=expire"},
       {"setex k2 100 v", "k2=set k2=expire"},
@@ -400,19 +431,7 @@ TEST_CASE("keyspace notifications: events per command as redis-server 7.0.15 sen
       {"zadd z 1 a 2 b", "z=zadd"},
       {"zpopmin z", "z=zpopmin"},
       {"zremrangebyrank z 0 -1", "z=zremrangebyrank z=del"},
-  };
-  for (const Row& r : rows) {
-    n.Do(std::string_view(r.cmd));
-    std::string got;
-    std::vector<std::string> s = Strings(n.Take(sub));
-    // Each pmessage is ["pmessage", pattern, channel, event].
-    for (size_t i = 0; i + 3 < s.size(); i += 4) {
-      if (!got.empty()) got += ' ';
-      got += s[i + 2].substr(std::string("__keyspace@0__:").size()) + "=" + s[i + 3];
-    }
-    INFO("command: " << r.cmd);
-    CHECK(got == r.events);
-  }
+  });
   // Keyevent channels carry the key; expiry is notified by the node itself.
   Client* ev = n.NewClient();
   n.Send(ev, {"SUBSCRIBE", "__keyevent@0__:expired"});
@@ -433,32 +452,12 @@ TEST_CASE("keyspace notifications: events per command as redis-server 7.0.15 sen
   CHECK(n.Take(sub) == "");
 }
 
-namespace {
-// The keyspace events a client subscribed to "__keyspace@0__:*" got, as "key=event ..." in order.
-std::string KeyspaceEvents(TestNode& n, Client* sub) {
-  std::string got;
-  std::vector<std::string> s = Strings(n.Take(sub));
-  for (size_t i = 0; i + 3 < s.size(); i += 4) {
-    if (!got.empty()) got += ' ';
-    got += s[i + 2].substr(std::string("__keyspace@0__:").size()) + "=" + s[i + 3];
-  }
-  return got;
-}
-}  // namespace
-
 // Recorded from redis-server 7.0.15 with notify-keyspace-events KEAnm and a PSUBSCRIBE '__key*__:*' client
 // (keyevent messages mirror the keyspace ones, so only keyspace is compared here).
 TEST_CASE("keyspace notifications: multi-key pops, 'n' new keys and 'm' key misses") {
   TestNode n;
-  CHECK(n.Do("CONFIG SET notify-keyspace-events KEAnm") == "OK");
-  Client* sub = n.NewClient();
-  n.Send(sub, {"PSUBSCRIBE", "__keyspace@0__:*"});
-  n.Take(sub);
-  struct Row {
-    const char* cmd;
-    const char* events;
-  };
-  const Row rows[] = {
+  Client* sub = KeyspaceSubscriber(n, "KEAnm");
+  CheckKeyspaceEvents(n, sub, {
       {"rpush l1 a b", "l1=new l1=rpush"},
       {"blpop l0 l1 0", "l1=lpop"},
       {"brpop l0 l1 0", "l1=rpop l1=del"},
@@ -495,12 +494,7 @@ TEST_CASE("keyspace notifications: multi-key pops, 'n' new keys and 'm' key miss
       {"incr c1", "c1=new c1=incrby"},
       {"hset h1 f v", "h1=new h1=hset"},
       {"set s9 v EX 100", "s9=new s9=set s9=expire"},
-  };
-  for (const Row& r : rows) {
-    n.Do(std::string_view(r.cmd));
-    INFO("command: " << r.cmd);
-    CHECK(KeyspaceEvents(n, sub) == r.events);
-  }
+  });
   // Served after blocking (ServeReadyKeys runs the pop again): the pusher's events, then the pop's.
   struct Blocked {
     std::vector<std::string> block, push;

@@ -13,14 +13,9 @@
 #include "keyspace/set_value.h"
 
 using rcs::SetValue;
-using rcs::test::Strings;
-using rcs::test::Step;
-using rcs::test::TestNode;
-using rcs::test::NodeConfig;
+using namespace rcs::test;  // TestNode, NodeConfig, Step, Strings, PropagationLog
 
 namespace {
-
-using rcs::test::PropagationLog;
 
 std::set<std::string> Members(const SetValue& s) {
   std::set<std::string> m;

@@ -16,16 +16,7 @@
 
 using rcs::ZSetLimits;
 using rcs::ZSetValue;
-using rcs::test::Step;
-using rcs::test::Strings;
-using rcs::test::TestNode;
-using rcs::test::NodeConfig;
-
-namespace {
-
-using rcs::test::PropagationLog;
-
-}  // namespace
+using namespace rcs::test;  // TestNode, NodeConfig, Step, Strings, PropagationLog
 
 namespace {
 

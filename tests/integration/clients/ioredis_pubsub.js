@@ -4,24 +4,12 @@
 // hears an SPUBLISH sent through a second Cluster client (routed to the channel's shard).
 // Prints one JSON line {ok, ...}; exits non-zero when not ok.
 const Redis = require("ioredis");
+const { ports, waitFor, run } = require("./pubsub_common");
 
-const ports = process.argv[2].split(",").map(Number);
 const opts = { maxRedirections: 16, slotsRefreshTimeout: 5000 };
 // shardedSubscribers: one subscriber connection per master, so SSUBSCRIBE goes to the channel's shard.
 const sub = new Redis.Cluster([{ host: "127.0.0.1", port: ports[0] }], { ...opts, shardedSubscribers: true });
 const pub = new Redis.Cluster([{ host: "127.0.0.1", port: ports[0] }], opts);
-
-function waitFor(pred, ms) {
-  return new Promise((resolve) => {
-    const start = Date.now();
-    const t = setInterval(() => {
-      if (pred() || Date.now() - start > ms) {
-        clearInterval(t);
-        resolve(pred());
-      }
-    }, 20);
-  });
-}
 
 async function main() {
   const got = [];
@@ -45,6 +33,4 @@ async function main() {
   return { ok: plainOk && shardOk, plain: got.sort(), sharded: sgot, spublish_receivers: receivers };
 }
 
-main()
-  .then((r) => { console.log(JSON.stringify(r)); sub.disconnect(); pub.disconnect(); process.exit(r.ok ? 0 : 1); })
-  .catch((e) => { console.log(JSON.stringify({ ok: false, error: String(e) })); process.exit(1); });
+run(main, () => { sub.disconnect(); pub.disconnect(); });

@@ -4,21 +4,9 @@
 // through a second cluster client once; subscribe hears a PUBLISH sent to each node once.
 // Prints one JSON line {ok, ...}; exits non-zero when not ok.
 const { createCluster, createClient } = require("redis");
+const { ports, waitFor, run } = require("./pubsub_common");
 
-const ports = process.argv[2].split(",").map(Number);
 const rootNodes = [{ url: `redis://127.0.0.1:${ports[0]}` }];
-
-function waitFor(pred, ms) {
-  return new Promise((resolve) => {
-    const start = Date.now();
-    const t = setInterval(() => {
-      if (pred() || Date.now() - start > ms) {
-        clearInterval(t);
-        resolve(pred());
-      }
-    }, 20);
-  });
-}
 
 async function main() {
   const sub = createCluster({ rootNodes });
@@ -48,6 +36,4 @@ async function main() {
   return { ok, sharded: sgot, spublish_receivers: receivers, plain: got.sort() };
 }
 
-main()
-  .then((r) => { console.log(JSON.stringify(r)); process.exit(r.ok ? 0 : 1); })
-  .catch((e) => { console.log(JSON.stringify({ ok: false, error: String(e) })); process.exit(1); });
+run(main);

@@ -9,6 +9,7 @@ also on failure (lib/rcs.py registers them); every wait is bounded.
 """
 import logging
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -26,10 +27,7 @@ EXTRA = [BASE + 6, BASE + 7]  # add-node as master and as replica
 KEYS = 3000
 
 
-def cli_cluster(*args, timeout=120):
-    cmd = [rcs.REDIS_CLI, "--cluster"] + [str(a) for a in args]
-    out = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, stdin=subprocess.DEVNULL)
-    return out.returncode, out.stdout + out.stderr
+cli_cluster = rcs.cluster_cli
 
 
 def info_field(node, section, field):
@@ -55,23 +53,17 @@ def node_line(node, port):
 
 
 def main():
-    nodes = []
+    cluster = rcs.Cluster(PORTS + EXTRA, node_timeout=3000, config_file="nodes-%d.conf")
+    nodes = cluster.nodes[:6]
     extra = []
-    for p in PORTS:
-        n = rcs.Server(p, args=["--cluster-enabled", "yes", "--cluster-node-timeout", "3000",
-                                "--cluster-config-file", "nodes-%d.conf" % p])
-        n.start()
-        nodes.append(n)
-    try:
+    with cluster:
+        for n in nodes:
+            n.start()
         for n in nodes:
             assert info_field(n, ["INFO", "cluster"], "cluster_enabled") == "1"
         t0 = time.monotonic()
-        rc, out = cli_cluster("create", *["127.0.0.1:%d" % p for p in PORTS], "--cluster-replicas", "1",
-                              "--cluster-yes")
-        assert rc == 0, "cluster create failed:\n" + out
+        out = cluster.create(nodes, timeout=30)
         assert "[OK] All 16384 slots covered." in out, out
-        rcs.wait_until(lambda: all(info_field(n, ["CLUSTER", "INFO"], "cluster_state") == "ok" for n in nodes),
-                       timeout=30, what="cluster_state:ok on all six nodes")
         print("create -> cluster_state:ok on all nodes in %.2fs" % (time.monotonic() - t0))
         # Every node knows all six and agrees on the three masters / three replicas.
         for n in nodes:
@@ -116,7 +108,8 @@ def main():
         def live_traffic():
             client = RedisCluster(host="127.0.0.1", port=PORTS[2], socket_timeout=10)
             i = 0
-            while not stop.is_set():
+            deadline = time.monotonic() + 600  # bounded even if the test fails before it sets `stop`
+            while not stop.is_set() and time.monotonic() < deadline:
                 k = i % KEYS
                 try:
                     v = client.get("key:%d" % k)
@@ -182,9 +175,7 @@ def main():
 
         # add-node (as a master and as a replica), rebalance onto the new master, fix an open slot, del-node.
         for p in EXTRA:
-            e = rcs.Server(p, args=["--cluster-enabled", "yes", "--cluster-node-timeout", "3000"])
-            e.start()
-            extra.append(e)
+            extra.append(cluster.node(p).start())
         rc, out = cli_cluster("add-node", "127.0.0.1:%d" % EXTRA[0], "127.0.0.1:%d" % PORTS[0])
         assert rc == 0 and "[OK] New node added correctly." in out, out
         rcs.wait_until(lambda: all(node_line(n, EXTRA[0]) for n in nodes), timeout=20, what="new master known")
@@ -229,10 +220,7 @@ def main():
         victim = nodes[2]
         myid = victim.cli("CLUSTER", "MYID").strip()
         was_master = "master" in node_line(victim, victim.port).split()[2]
-        victim.stop_keep = True
-        victim.proc.terminate()
-        victim.proc.wait(timeout=10)
-        victim.proc = None
+        victim.kill(signal.SIGTERM)
         saved = [l.split() for l in open(os.path.join(victim.dir, "nodes-%d.conf" % victim.port)) if "myself" in l][0]
         rcs.wait_until(lambda: rcs.port_free(victim.port), timeout=10, what="port to be released")
         victim.start()
@@ -244,13 +232,6 @@ def main():
                        timeout=30, what="cluster_state:ok after a restart")
         check_clean("127.0.0.1:%d" % PORTS[0])
         print("OK")
-    except Exception:
-        for n in nodes + extra:
-            print("---- log of %d ----\n%s" % (n.port, n.log()[-1500:]))
-        raise
-    finally:
-        for n in nodes + extra:
-            n.stop()
 
 
 if __name__ == "__main__":

@@ -1,182 +1,47 @@
-"""Helpers for integration tests that run real processes on 127.0.0.1.
+"""The test library of the integration tests: `import rcs` (after putting this directory on sys.path).
 
-Every process started here is registered and stopped when the test ends (also on failure, on
-KeyboardInterrupt and at interpreter exit). Every wait is bounded in time.
+    rcs_wait     wait_until (every wait bounded; a timeout names what it waited for and prints the last 30
+                 log lines of every node), the nodes' logs on any failure (excepthook; run_tests() for
+                 unittest modules, which also fails when nothing ran)
+    rcs_server   Server: one node (ours or Debian's redis-server), stopped at exit; fields/info; binaries
+    rcs_cluster  Cluster: N nodes formed by `redis-cli --cluster create`, kill/restart, views; key_slot
+    rcs_resp     Resp: the raw RESP client (parsed or byte-exact replies); raw_exchange
+`python3 rcs_cluster.py --help`: the entry point the shell tests use to form a cluster.
 """
-import atexit
 import os
-import shutil
-import signal
-import socket
-import subprocess
-import tempfile
-import time
+import sys
 
-REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", ".."))
-NODE_BIN = os.environ.get("RCS_NODE_BIN", os.path.join(REPO, "build", "node", "redis-cluster-node"))
-REDIS_SERVER = os.environ.get("REDIS_SERVER_BIN", "/usr/bin/redis-server")
-REDIS_CLI = os.environ.get("REDIS_CLI_BIN", "/usr/bin/redis-cli")
-REDIS_BENCHMARK = os.environ.get("REDIS_BENCHMARK_BIN", "/usr/bin/redis-benchmark")
-
-_live = []
+from rcs_wait import (LOG_LINES, WaitTimeout, live as _live, log_tails, report, run_tests, track,  # noqa: F401
+                      untrack, wait_until)
+from rcs_server import (NODE_BIN, REDIS_BENCHMARK, REDIS_CLI, REDIS_SERVER, REPO, Server, fields, info,  # noqa: F401
+                        port_free)
+from rcs_cluster import (SLOTS, Cluster, all_ok, cluster_cli, cluster_create, cluster_nodes, cluster_ok,  # noqa: F401
+                         key_slot, role, slot_owner, wait_cluster_ok)
+from rcs_resp import Resp, encode, raw_exchange  # noqa: F401
 
 
-def _cleanup():
-    for p in list(_live):
-        p.stop()
+def variant_filter(env, known):
+    """A predicate variant -> bool from the comma-separated list in environment variable `env` (unset or
+    empty: every variant). A name that is not in `known` ends the test with exit code 2 and a message, so a
+    typo never makes a test pass having checked nothing."""
+    raw = os.environ.get(env, "")
+    wanted = [v.strip() for v in raw.split(",") if v.strip()]
+    unknown = [v for v in wanted if v not in known]
+    if raw and (unknown or not wanted):
+        print("error: %s=%r names no variant of this test (%s); the variants are: %s"
+              % (env, raw, ", ".join(unknown) or "empty list", ", ".join(known)), file=sys.stderr)
+        sys.exit(2)
+
+    def want(variant):
+        assert variant in known, "variant %r is not in the list given to variant_filter" % variant
+        return not wanted or variant in wanted
+    return want
 
 
-atexit.register(_cleanup)
-signal.signal(signal.SIGTERM, lambda *a: (_cleanup(), os._exit(1)))
 
-
-def wait_until(pred, timeout=10.0, interval=0.05, what="condition"):
-    """Polls pred() until it is truthy; raises AssertionError after `timeout` seconds."""
-    deadline = time.monotonic() + timeout
-    last_exc = None
-    while time.monotonic() < deadline:
-        try:
-            v = pred()
-            if v:
-                return v
-        except Exception as e:  # noqa: BLE001 - the predicate may fail while a process starts
-            last_exc = e
-        time.sleep(interval)
-    raise AssertionError("timed out after %.1fs waiting for %s (last error: %r)" % (timeout, what, last_exc))
-
-
-def fields(server, *command, timeout=20):
-    """The "field:value" lines of a command's reply (INFO, CLUSTER INFO) as a dict of field -> value (text)."""
-    out = {}
-    for line in server.cli(*command, timeout=timeout).splitlines():
-        if ":" in line:
-            k, v = line.strip().split(":", 1)
-            out[k] = v
-    return out
-
-
-def info(server, section="default"):
-    """INFO <section> of a Server as a dict of field -> value (text)."""
-    return fields(server, "INFO", section)
-
-
-def port_free(port, host="127.0.0.1"):
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        try:
-            s.bind((host, port))
-            return True
-        except OSError:
-            return False
-
-
-class Server:
-    """A node (ours or Debian's redis-server) on host:port (127.0.0.1 unless another loopback address is
-    given; `host` may change between stop() and start(): a node restarted on a new address) with its own
-    directory."""
-
-    def __init__(self, port, args=(), binary=None, password=None, workdir=None, host="127.0.0.1"):
-        self.host = host
-        self.port = port
-        self.binary = binary or NODE_BIN
-        self.password = password
-        self.args = list(args)
-        self.own_dir = workdir is None
-        self.dir = workdir or tempfile.mkdtemp(prefix="rcs-%d-" % port)
-        self.proc = None
-        self.log_path = os.path.join(self.dir, "server.log")
-
-    def command_line(self):
-        cmd = [self.binary, "--port", str(self.port), "--bind", self.host, "--dir", self.dir,
-               "--save", "", "--appendonly", "no"]
-        if self.password:
-            cmd += ["--requirepass", self.password, "--masterauth", self.password]
-        return cmd + self.args
-
-    def start(self, wait=True):
-        # A node just killed can leave its port held for a moment by a forked AOF-rewrite child that has not
-        # yet run its first instruction (it closes every inherited socket first): wait a bounded moment.
-        deadline = time.time() + 3
-        while not port_free(self.port, self.host):
-            if time.time() > deadline:
-                raise AssertionError("port %s:%d is busy before the test started" % (self.host, self.port))
-            time.sleep(0.05)
-        log = open(self.log_path, "ab")
-        self.proc = subprocess.Popen(self.command_line(), stdout=log, stderr=subprocess.STDOUT,
-                                     stdin=subprocess.DEVNULL)
-        log.close()
-        _live.append(self)
-        if wait:
-            wait_until(self.ping, timeout=10, what="server on port %d to answer PING" % self.port)
-        return self
-
-    def ping(self):
-        if self.proc.poll() is not None:
-            raise AssertionError("server on port %d exited with %s; log:\n%s" % (self.port, self.proc.returncode, self.log()))
-        return self.cli("PING", check=False).strip() == "PONG"
-
-    def cli(self, *args, check=True, timeout=20, extra=()):
-        cmd = [REDIS_CLI, "-h", self.host, "-p", str(self.port)] + list(extra)
-        if self.password:
-            cmd += ["-a", self.password, "--no-auth-warning"]
-        out = subprocess.run(cmd + [str(a) for a in args], capture_output=True, text=True, timeout=timeout)
-        if check and out.returncode != 0:
-            raise AssertionError("redis-cli %s failed: %s %s" % (args, out.stdout, out.stderr))
-        return out.stdout
-
-    def client(self, **kw):
-        import redis  # Debian's python3-redis
-        return redis.Redis(host=self.host, port=self.port, password=self.password, socket_timeout=10, **kw)
-
-    def log(self):
-        try:
-            with open(self.log_path, "r", errors="replace") as f:
-                return f.read()[-4000:]
-        except OSError:
-            return ""
-
-    def kill(self, sig=signal.SIGKILL):
-        if self.proc and self.proc.poll() is None:
-            self.proc.send_signal(sig)
-            try:
-                self.proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(timeout=10)
-
-    def stop(self):
-        if self.proc and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(timeout=10)
-        if self in _live:
-            _live.remove(self)
-        if self.own_dir:
-            shutil.rmtree(self.dir, ignore_errors=True)
-
-
-def raw_exchange(port, payload, read_timeout=2.0, password=None):
-    """Sends raw bytes on a fresh connection and returns (everything read, closed_by_server)."""
-    with socket.create_connection(("127.0.0.1", port), timeout=5) as s:
-        if password:
-            auth = b"*2\r\n$4\r\nAUTH\r\n$%d\r\n%s\r\n" % (len(password), password.encode())
-            s.sendall(auth)
-            s.recv(64)
-        s.sendall(payload)
-        s.settimeout(read_timeout)
-        data = b""
-        closed = False
-        deadline = time.monotonic() + read_timeout
-        while time.monotonic() < deadline:
-            try:
-                chunk = s.recv(65536)
-            except socket.timeout:
-                break
-            if not chunk:
-                closed = True
-                break
-            data += chunk
-        return data, closed
+__all__ = [
+    "Cluster", "LOG_LINES", "all_ok", "NODE_BIN", "REDIS_BENCHMARK", "REDIS_CLI", "REDIS_SERVER", "REPO", "Resp", "SLOTS",
+    "Server", "WaitTimeout", "_live", "cluster_cli", "cluster_create", "cluster_nodes", "cluster_ok", "encode",
+    "fields", "info", "key_slot", "log_tails", "port_free", "raw_exchange", "report", "role", "run_tests",
+    "slot_owner", "track", "untrack", "variant_filter", "wait_cluster_ok", "wait_until"
+]

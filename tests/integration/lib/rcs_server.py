@@ -1,0 +1,158 @@
+"""One node process (ours or Debian's redis-server) for the integration tests (import it through rcs).
+
+Every process started here is registered (rcs_wait.live) and stopped when the test ends (also on failure, on
+SIGTERM and at interpreter exit). Every wait is bounded in time.
+"""
+import atexit
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import tempfile
+import time
+
+from rcs_wait import live as _live, track, untrack, wait_until
+
+REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", ".."))
+NODE_BIN = os.environ.get("RCS_NODE_BIN", os.path.join(REPO, "build", "node", "redis-cluster-node"))
+REDIS_SERVER = os.environ.get("REDIS_SERVER_BIN", "/usr/bin/redis-server")
+REDIS_CLI = os.environ.get("REDIS_CLI_BIN", "/usr/bin/redis-cli")
+REDIS_BENCHMARK = os.environ.get("REDIS_BENCHMARK_BIN", "/usr/bin/redis-benchmark")
+
+
+def _cleanup():
+    for p in list(_live):
+        p.stop()
+
+
+atexit.register(_cleanup)
+signal.signal(signal.SIGTERM, lambda *a: (_cleanup(), os._exit(1)))
+
+
+def fields(server, *command, timeout=20):
+    """The "field:value" lines of a command's reply (INFO, CLUSTER INFO) as a dict of field -> value (text)."""
+    out = {}
+    for line in server.cli(*command, timeout=timeout).splitlines():
+        if ":" in line:
+            k, v = line.strip().split(":", 1)
+            out[k] = v
+    return out
+
+
+def info(server, section="default"):
+    """INFO <section> of a Server as a dict of field -> value (text)."""
+    return fields(server, "INFO", section)
+
+
+def port_free(port, host="127.0.0.1"):
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            s.bind((host, port))
+            return True
+        except OSError:
+            return False
+
+
+class Server:
+    """A node (ours or Debian's redis-server) on host:port (127.0.0.1 unless another loopback address is
+    given; `host` may change between stop() and start(): a node restarted on a new address) with its own
+    directory."""
+
+    preexec_fn = None  # run in the child before exec (e.g. PR_SET_PDEATHSIG); not for tests with threads
+
+    def __init__(self, port, args=(), binary=None, password=None, workdir=None, host="127.0.0.1"):
+        self.host = host
+        self.port = port
+        self.binary = binary or NODE_BIN
+        self.password = password
+        self.args = list(args)
+        self.own_dir = workdir is None
+        self.dir = workdir or tempfile.mkdtemp(prefix="rcs-%d-" % port)
+        self.proc = None
+        self.log_path = os.path.join(self.dir, "server.log")
+
+    def command_line(self):
+        cmd = [self.binary, "--port", str(self.port), "--bind", self.host, "--dir", self.dir,
+               "--save", "", "--appendonly", "no"]
+        if self.password:
+            cmd += ["--requirepass", self.password, "--masterauth", self.password]
+        return cmd + self.args
+
+    def start(self, wait=True):
+        # A node just killed can leave its port held for a moment by a forked AOF-rewrite child that has not
+        # yet run its first instruction (it closes every inherited socket first): wait a bounded moment.
+        deadline = time.time() + 3
+        while not port_free(self.port, self.host):
+            if time.time() > deadline:
+                raise AssertionError("port %s:%d is busy before the test started" % (self.host, self.port))
+            time.sleep(0.05)
+        log = open(self.log_path, "ab")
+        self.proc = subprocess.Popen(self.command_line(), stdout=log, stderr=subprocess.STDOUT,
+                                     stdin=subprocess.DEVNULL, preexec_fn=self.preexec_fn)
+        log.close()
+        track(self)
+        if wait:
+            wait_until(self.ping, timeout=10, what="server on port %d to answer PING" % self.port)
+        return self
+
+    def ping(self):
+        if self.proc.poll() is not None:
+            raise AssertionError("server on port %d exited with %s; log:\n%s" % (self.port, self.proc.returncode, self.log()))
+        return self.cli("PING", check=False).strip() == "PONG"
+
+    def cli(self, *args, check=True, timeout=20, extra=()):
+        cmd = [REDIS_CLI, "-h", self.host, "-p", str(self.port)] + list(extra)
+        if self.password:
+            cmd += ["-a", self.password, "--no-auth-warning"]
+        out = subprocess.run(cmd + [str(a) for a in args], capture_output=True, text=True, timeout=timeout)
+        if check and out.returncode != 0:
+            raise AssertionError("redis-cli %s failed: %s %s" % (args, out.stdout, out.stderr))
+        return out.stdout
+
+    def client(self, **kw):
+        import redis  # Debian's python3-redis
+        return redis.Redis(host=self.host, port=self.port, password=self.password, socket_timeout=10, **kw)
+
+    def log(self):
+        try:
+            with open(self.log_path, "r", errors="replace") as f:
+                return f.read()[-4000:]
+        except OSError:
+            return ""
+
+    def log_tail(self, lines=30):
+        """The last `lines` lines of the node's log."""
+        try:
+            with open(self.log_path, "rb") as f:
+                f.seek(0, os.SEEK_END)
+                f.seek(max(0, f.tell() - 256 * 1024))
+                return "\n".join(f.read().decode(errors="replace").splitlines()[-lines:])
+        except OSError as e:
+            return "(no log: %s)" % e
+
+    def alive(self):
+        return self.proc is not None and self.proc.poll() is None
+
+    def kill(self, sig=signal.SIGKILL):
+        if self.proc and self.proc.poll() is None:
+            self.proc.send_signal(sig)
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(timeout=10)
+
+    def stop(self):
+        if self.proc and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(timeout=10)
+        if self in _live:
+            untrack(self)
+        if self.own_dir:
+            shutil.rmtree(self.dir, ignore_errors=True)
