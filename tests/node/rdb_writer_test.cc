@@ -18,12 +18,6 @@
 
 namespace {
 
-std::string Unhex(const std::string& h) {
-  std::string out;
-  for (size_t i = 0; i + 1 < h.size(); i += 2) out.push_back(static_cast<char>(std::stoi(h.substr(i, 2), nullptr, 16)));
-  return out;
-}
-
 std::string Hex(const std::string& s) {
   static const char* d = "0123456789abcdef";
   std::string out;

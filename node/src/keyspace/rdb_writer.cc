@@ -204,14 +204,16 @@ std::string RdbScoreText(double score) {
   return std::string(buf, static_cast<size_t>(n));
 }
 
-void AppendRdbStringObject(std::string* out, std::string_view value, const RdbWriteOptions& options) {
-  out->push_back(static_cast<char>(kTypeString));
-  AppendRdbString(out, value, options.compress);
-}
-
 namespace {
 
-void AppendList(std::string* out, const ListValue& list, const RdbWriteOptions& options) {
+// The type byte, then (in a file) the key: an RDB record is [type][key][value body].
+void TypeAndKey(std::string* out, uint8_t type, const std::string_view* key, const RdbWriteOptions& options) {
+  out->push_back(static_cast<char>(type));
+  if (key != nullptr) AppendRdbString(out, *key, options.compress);
+}
+
+void AppendList(std::string* out, const ListValue& list, const RdbWriteOptions& options,
+                const std::string_view* key) {
   // Nodes as redis-server fills them on tail pushes (rdb_writer.h).
   int64_t fill = options.list_max_listpack_size;
   static constexpr size_t kLevels[] = {4096, 8192, 16384, 32768, 65536};
@@ -242,39 +244,41 @@ void AppendList(std::string* out, const ListValue& list, const RdbWriteOptions& 
     lp.Append(e);
   }
   flush();
-  out->push_back(static_cast<char>(kTypeListQuicklist2));
+  TypeAndKey(out, kTypeListQuicklist2, key, options);
   AppendRdbLength(out, nnodes);
   out->append(nodes);
 }
 
-void AppendSet(std::string* out, const SetValue& set, const RdbWriteOptions& options) {
+void AppendSet(std::string* out, const SetValue& set, const RdbWriteOptions& options,
+                const std::string_view* key) {
   if (set.is_intset()) {
     std::string blob;
     int width = set.intset_width();
     PutLE(&blob, static_cast<uint64_t>(width), 4);
     PutLE(&blob, set.size(), 4);
     for (size_t i = 0; i < set.size(); i++) PutLE(&blob, static_cast<uint64_t>(set.IntAt(i)), width);
-    out->push_back(static_cast<char>(kTypeSetIntset));
+    TypeAndKey(out, kTypeSetIntset, key, options);
     AppendRdbString(out, blob, options.compress);
     return;
   }
-  out->push_back(static_cast<char>(kTypeSet));
+  TypeAndKey(out, kTypeSet, key, options);
   AppendRdbLength(out, set.size());
   set.ForEach([&](std::string_view m) { AppendRdbString(out, m, options.compress); });
 }
 
-void AppendZset(std::string* out, const ZSetValue& z, const RdbWriteOptions& options) {
+void AppendZset(std::string* out, const ZSetValue& z, const RdbWriteOptions& options,
+                const std::string_view* key) {
   if (!z.is_skiplist()) {
     ListpackBuilder lp;
     z.ForEach([&](std::string_view m, double score) {
       lp.Append(m);
       lp.Append(RdbScoreText(score));
     });
-    out->push_back(static_cast<char>(kTypeZsetListpack));
+    TypeAndKey(out, kTypeZsetListpack, key, options);
     AppendRdbString(out, lp.Finish(), options.compress);
     return;
   }
-  out->push_back(static_cast<char>(kTypeZset2));
+  TypeAndKey(out, kTypeZset2, key, options);
   AppendRdbLength(out, z.size());
   // Highest first, so that a reader inserting at the head of its skiplist never walks it.
   z.ForRange(z.size() - 1, z.size(), true, [&](std::string_view m, double score) {
@@ -285,18 +289,19 @@ void AppendZset(std::string* out, const ZSetValue& z, const RdbWriteOptions& opt
   });
 }
 
-void AppendHash(std::string* out, const HashValue& h, const RdbWriteOptions& options) {
+void AppendHash(std::string* out, const HashValue& h, const RdbWriteOptions& options,
+                const std::string_view* key) {
   if (h.is_listpack()) {
     ListpackBuilder lp;
     h.ForEach([&](std::string_view f, std::string_view v) {
       lp.Append(f);
       lp.Append(v);
     });
-    out->push_back(static_cast<char>(kTypeHashListpack));
+    TypeAndKey(out, kTypeHashListpack, key, options);
     AppendRdbString(out, lp.Finish(), options.compress);
     return;
   }
-  out->push_back(static_cast<char>(kTypeHash));
+  TypeAndKey(out, kTypeHash, key, options);
   AppendRdbLength(out, h.size());
   h.ForEach([&](std::string_view f, std::string_view v) {
     AppendRdbString(out, f, options.compress);
@@ -306,16 +311,22 @@ void AppendHash(std::string* out, const HashValue& h, const RdbWriteOptions& opt
 
 }  // namespace
 
-void AppendRdbObject(std::string* out, const Object& obj, const RdbWriteOptions& options) {
+void AppendRdbStringObject(std::string* out, std::string_view value, const RdbWriteOptions& options,
+                           const std::string_view* key) {
+  TypeAndKey(out, kTypeString, key, options);
+  AppendRdbString(out, value, options.compress);
+}
+
+void AppendRdbObject(std::string* out, const Object& obj, const RdbWriteOptions& options, const std::string_view* key) {
   switch (obj.type()) {
     case ObjType::kList:
-      return AppendList(out, static_cast<const ListValue&>(obj), options);
+      return AppendList(out, static_cast<const ListValue&>(obj), options, key);
     case ObjType::kSet:
-      return AppendSet(out, static_cast<const SetValue&>(obj), options);
+      return AppendSet(out, static_cast<const SetValue&>(obj), options, key);
     case ObjType::kZSet:
-      return AppendZset(out, static_cast<const ZSetValue&>(obj), options);
+      return AppendZset(out, static_cast<const ZSetValue&>(obj), options, key);
     case ObjType::kHash:
-      return AppendHash(out, static_cast<const HashValue&>(obj), options);
+      return AppendHash(out, static_cast<const HashValue&>(obj), options, key);
     case ObjType::kString:
       break;  // strings are not Objects (AppendRdbStringObject)
   }

@@ -47,10 +47,13 @@ struct RdbWriteOptions {
   int64_t list_max_listpack_size = -2;  // list-max-listpack-size (the quicklist fill)
 };
 
-// Appends [type byte][body] of a string value.
-void AppendRdbStringObject(std::string* out, std::string_view value, const RdbWriteOptions& options);
-// Appends [type byte][body] of an aggregate value.
-void AppendRdbObject(std::string* out, const Object& obj, const RdbWriteOptions& options);
+// Appends [type byte][body] of a string value; with a key, [type byte][key as an RDB string][body], the
+// record of an RDB file.
+void AppendRdbStringObject(std::string* out, std::string_view value, const RdbWriteOptions& options,
+                           const std::string_view* key = nullptr);
+// The same for an aggregate value.
+void AppendRdbObject(std::string* out, const Object& obj, const RdbWriteOptions& options,
+                     const std::string_view* key = nullptr);
 
 // Appends an RDB string (integer, LZF or raw, as above).
 void AppendRdbString(std::string* out, std::string_view s, bool compress);
