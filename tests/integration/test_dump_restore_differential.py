@@ -9,6 +9,7 @@ The same seeded commands build keys of every type in small and large encodings o
   byte-compared: sets and hashes in hashtable encoding (the element order is each program's hash table
   order) and lists built with LPUSH/LINSERT/LREM (quicklist node boundaries depend on the push history;
   lists built by RPUSH alone are compared);
+- MIGRATE of every key from ours to redis-server and back;
 - a payload with a newer RDB version (13 here, 11 on redis-server 7.0) or a bad checksum gets the same
   error from both; our former payload format still RESTOREs (tests/node/dump_test.cc has it byte-level).
 Also every payload of tests/fixtures/rdb/*-basic/dump-payloads.txt RESTOREs on ours with the contents of
@@ -252,6 +253,20 @@ class DumpRestoreDifferentialTest(unittest.TestCase):
                 # And back: what redis-server restored from us, DUMPed there, restores here the same.
                 self.assertTrue(self.o.restore("round:" + key, 0, self.r.dump("from-ours:" + key), replace=True))
                 self.assertEqual(contents(self.o, "round:" + key), want)
+
+    def test_migrate_both_ways(self):
+        keys = [k for k, _, _ in self.keys]
+        want = {k: contents(self.r, k) for k in keys}
+        # Into fresh names on each side: ours -> redis-server, then redis-server -> ours.
+        for k in keys:
+            self.o.copy(k, "mig:" + k)
+        self.assertTrue(self.o.migrate("127.0.0.1", REF, ["mig:" + k for k in keys], 0, 5000))
+        self.assertEqual(self.o.exists(*["mig:" + k for k in keys]), 0)
+        for k in keys:
+            self.assertEqual(contents(self.r, "mig:" + k), want[k], k)
+        self.assertTrue(self.r.migrate("127.0.0.1", OURS, ["mig:" + k for k in keys], 0, 5000))
+        for k in keys:
+            self.assertEqual(contents(self.o, "mig:" + k), want[k], k)
 
     def test_payloads_byte_equal_where_the_encoding_is_deterministic(self):
         compared = raw_equal = 0
