@@ -63,13 +63,17 @@ bool LzfCompress(std::string_view in, size_t max_out, std::string* out) {
   // at most 8192 bytes back and are 3..264 bytes long; everything else is literal runs of up to 32.
   out->clear();
   const size_t n = in.size();
-  constexpr int kHashBits = 14;
-  std::vector<uint32_t> last(size_t{1} << kHashBits, 0);  // position + 1, 0 = none
+  // The table grows with the input up to 2^14 entries, and is reused: a save calls this for every string
+  // over 20 bytes, and clearing 64 KiB each time would cost more than compressing a short string.
+  int hash_bits = 8;
+  while (hash_bits < 14 && (size_t{1} << hash_bits) < n) hash_bits++;
+  thread_local std::vector<uint32_t> last;
+  last.assign(size_t{1} << hash_bits, 0);  // position + 1, 0 = none
   auto at = [&](size_t i) { return static_cast<uint8_t>(in[i]); };
   size_t lit = 0, i = 0;
   while (i + 2 < n) {
     uint32_t key = (static_cast<uint32_t>(at(i)) << 16) | (static_cast<uint32_t>(at(i + 1)) << 8) | at(i + 2);
-    uint32_t h = (key * 2654435761u) >> (32 - kHashBits);
+    uint32_t h = (key * 2654435761u) >> (32 - hash_bits);
     size_t cand = last[h];
     last[h] = static_cast<uint32_t>(i + 1);
     if (cand != 0) {
