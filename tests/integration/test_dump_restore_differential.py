@@ -287,6 +287,19 @@ class DumpRestoreDifferentialTest(unittest.TestCase):
         print("payloads compared: %d, of which raw bytes equal (no LZF): %d" % (compared, raw_equal))
         self.assertGreaterEqual(raw_equal, 20)
 
+    def test_rdbcompression_no_writes_plain_strings_alike(self):
+        for client in (self.o, self.r):
+            client.config_set("rdbcompression", "no")
+        try:
+            for key in ("str:17", "str:big", "list:r3000", "zset:big"):
+                ours, ref = self.o.dump(key), self.r.dump(key)
+                self.assertFalse(normalized(ours)[1], key)
+                self.assertEqual(ours, ref, key)
+        finally:
+            for client in (self.o, self.r):
+                client.config_set("rdbcompression", "yes")
+        self.assertTrue(normalized(self.o.dump("str:17"))[1])
+
     def test_newer_version_and_bad_checksum_are_refused_alike(self):
         p = self.r.dump("str:15")
         body = p[:-10]

@@ -300,6 +300,7 @@ void DumpCmd(CommandContext& ctx) {
   if (e == nullptr) return ctx.reply.Null();
   RdbWriteOptions options;
   options.list_max_listpack_size = ctx.server.config().list_max_listpack_size;
+  options.compress = ctx.server.config().rdbcompression;
   ctx.reply.Bulk(CreateDumpPayload(*e, options));
 }
 

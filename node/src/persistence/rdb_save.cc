@@ -124,6 +124,7 @@ RdbFileInfo RdbSaver::Info() const {
 RdbWriteOptions RdbSaver::Options() const {
   RdbWriteOptions o;
   o.list_max_listpack_size = server_->config().list_max_listpack_size;
+  o.compress = server_->config().rdbcompression;
   return o;
 }
 

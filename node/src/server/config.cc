@@ -242,9 +242,9 @@ const std::vector<Directive>& Table() {
         NM("hll-sparse-max-bytes", "3000"),
         NM("stream-node-max-bytes", "4096"),
         NI("stream-node-max-entries", "100", 0, INT64_MAX),
-        // RDB files: this node persists with the AOF only.
+        // RDB files (dump.rdb: persistence/rdb_save.h).
         NB("stop-writes-on-bgsave-error", "yes"),
-        NB("rdbcompression", "yes"),
+        B("rdbcompression", &Config::rdbcompression),  // LZF in dump.rdb and DUMP payloads (rdb_writer.h)
         NB("rdbchecksum", "yes", kImm),
         NB("rdb-del-sync-files", "no"),
         NB("rdb-save-incremental-fsync", "yes"),
