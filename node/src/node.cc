@@ -5,6 +5,7 @@
 #include "cluster/cluster.h"
 #include "commands/families.h"
 #include "persistence/aof.h"
+#include "persistence/rdb_save.h"
 #include "pubsub/pubsub.h"
 #include "replication/replication.h"
 #include "scripting/scripting.h"
@@ -20,6 +21,7 @@ void WireNode(Server& server) {
   // The AOF first: its Start begins loading, and replication does not connect to a master before our own
   // data (and the replication position the AOF recorded) is loaded.
   InstallAof(server);
+  InstallRdbSaver(server);
   InstallReplication(server);
   if (server.config().cluster_enabled) server.AddSubsystem(std::make_unique<cluster::Cluster>(&server));
 }

@@ -129,7 +129,7 @@ TEST_CASE("DUMP and RESTORE of strings and lists") {
 
   CHECK(n.Do("RPUSH l a b c") == "(integer) 3");
   std::string lp = BulkBody(n.Raw({"DUMP", "l"}));
-  CHECK(lp[0] == 1);
+  CHECK(lp[0] == 18);  // redis-server's quicklist 2 (keyspace/rdb_writer.h)
   CHECK(n.Do({"RESTORE", "l2", "0", lp}) == "OK");
   CHECK(n.Do("LRANGE l2 0 -1") == "[\"a\", \"b\", \"c\"]");
   CHECK(n.Do("TYPE l2") == "list");
@@ -247,6 +247,40 @@ TEST_CASE("the keyspace decodes every type without the command registry") {
     CHECK(a == b);
   }
   CHECK_FALSE(rcs::DeserializeObject(rcs::ObjType::kString, "\x01a").ok());
+}
+
+TEST_CASE("payloads of this project's former format (version 1) still decode, for every type") {
+  // A node of an older release MIGRATEs with these during a rolling upgrade.
+  rcs::ListValue list;
+  list.PushBack("a");
+  list.PushBack("123");
+  rcs::SetValue set;
+  set.Add("7", 512);
+  set.Add("x", 512);
+  rcs::SetValue ints;
+  ints.Add("-3", 512);
+  rcs::ZSetValue zset;
+  zset.Set("m", 1.5, rcs::ZSetLimits{});
+  rcs::HashValue hash;
+  hash.Set("f", "v", rcs::HashValue::Limits{});
+  const rcs::Object* values[] = {&list, &set, &ints, &zset, &hash};
+  for (const rcs::Object* obj : values) {
+    CAPTURE(rcs::ObjTypeName(obj->type()));
+    std::string p(1, static_cast<char>(obj->type()));
+    obj->Serialize(&p);
+    p += std::string("\x01\x00", 2);
+    auto v = rcs::ParseDumpPayload(Reseal(p));
+    REQUIRE(v.ok());
+    CHECK(v->type == obj->type());
+    REQUIRE(v->obj != nullptr);
+    std::string a, b;
+    obj->Serialize(&a);
+    v->obj->Serialize(&b);
+    CHECK(a == b);
+    // Written again, it is redis-server's format (RDB version 10).
+    std::string again = rcs::CreateObjectDumpPayload(*v->obj);
+    CHECK(again.substr(again.size() - 10, 2) == std::string("\x0a\x00", 2));
+  }
 }
 
 TEST_CASE("random bodies behind a valid checksum never crash the decoders") {

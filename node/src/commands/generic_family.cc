@@ -14,6 +14,8 @@
 #include "base/strutil.h"
 #include "commands/scan_args.h"
 #include "keyspace/dump.h"
+#include "keyspace/rdb_parser.h"
+#include "persistence/rdb_load.h"
 #include "protocol/errors.h"
 #include "server/client.h"
 #include "server/command.h"
@@ -296,7 +298,10 @@ void ObjectCmd(CommandContext& ctx) {
 void DumpCmd(CommandContext& ctx) {
   Entry* e = ctx.db.FindRead(ctx.arg(1));
   if (e == nullptr) return ctx.reply.Null();
-  ctx.reply.Bulk(CreateDumpPayload(*e));
+  RdbWriteOptions options;
+  options.list_max_listpack_size = ctx.server.config().list_max_listpack_size;
+  options.compress = ctx.server.config().rdbcompression;
+  ctx.reply.Bulk(CreateDumpPayload(*e, options));
 }
 
 // RESTORE key ttl payload [REPLACE] [ABSTTL] [IDLETIME seconds] [FREQ frequency]
@@ -327,7 +332,8 @@ void RestoreCmd(CommandContext& ctx) {
   int64_t ttl;
   if (!ParseInt64(ctx.arg(2), &ttl)) return ctx.reply.Error(err::kNotInteger);
   if (ttl < 0) return ctx.reply.Error(err::kInvalidTtl);
-  auto parsed = ParseDumpPayload(ctx.arg(3));
+  RdbParseOptions limits = RdbOptionsFromConfig(ctx.server);
+  auto parsed = ParseDumpPayload(ctx.arg(3), &limits);
   if (!parsed.ok()) return ctx.reply.Error(parsed.status().message());
 
   int64_t at = -1;

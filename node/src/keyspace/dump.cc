@@ -1,5 +1,6 @@
 #include "keyspace/dump.h"
 
+#include "keyspace/rdb_parser.h"
 #include "keyspace/rdb_string.h"
 #include "keyspace/serialize.h"
 #include "protocol/errors.h"
@@ -10,43 +11,35 @@ namespace {
 
 constexpr size_t kTrailerSize = 2 + 8;
 
-void AppendTrailer(std::string* out) {
-  out->push_back(static_cast<char>(kDumpFormatVersion & 0xff));
-  out->push_back(static_cast<char>(kDumpFormatVersion >> 8));
-  uint64_t crc = Crc64(0, out->data(), out->size());
-  for (int i = 0; i < 8; i++) out->push_back(static_cast<char>((crc >> (8 * i)) & 0xff));
-}
-
-}  // namespace
-
-std::string CreateStringDumpPayload(std::string_view value) {
-  // redis-server's own format (rdb_string.h), so that redis-server RESTOREs what we DUMP and MIGRATE.
-  std::string out;
-  out.reserve(1 + 9 + value.size() + kTrailerSize);
-  out.push_back(0);  // RDB_TYPE_STRING
-  AppendRdbLength(&out, value.size());
-  out.append(value);
-  out.push_back(static_cast<char>(kRedisRdbVersionMax & 0xff));
-  out.push_back(static_cast<char>(kRedisRdbVersionMax >> 8));
+std::string Seal(std::string out) {
+  out.push_back(static_cast<char>(kRdbWriteVersion & 0xff));
+  out.push_back(static_cast<char>(kRdbWriteVersion >> 8));
   uint64_t crc = Crc64(0, out.data(), out.size());
   for (int i = 0; i < 8; i++) out.push_back(static_cast<char>((crc >> (8 * i)) & 0xff));
   return out;
 }
 
-std::string CreateObjectDumpPayload(const Object& obj) {
+}  // namespace
+
+std::string CreateStringDumpPayload(std::string_view value, const RdbWriteOptions& options) {
   std::string out;
-  out.push_back(static_cast<char>(obj.type()));
-  obj.Serialize(&out);
-  AppendTrailer(&out);
-  return out;
+  out.reserve(1 + 9 + value.size() + kTrailerSize);
+  AppendRdbStringObject(&out, value, options);
+  return Seal(std::move(out));
 }
 
-std::string CreateDumpPayload(const Entry& entry) {
-  if (entry.type() == ObjType::kString) return CreateStringDumpPayload(entry.str());
-  return CreateObjectDumpPayload(*entry.obj());
+std::string CreateObjectDumpPayload(const Object& obj, const RdbWriteOptions& options) {
+  std::string out;
+  AppendRdbObject(&out, obj, options);
+  return Seal(std::move(out));
 }
 
-StatusOr<DumpedValue> ParseDumpPayload(std::string_view payload) {
+std::string CreateDumpPayload(const Entry& entry, const RdbWriteOptions& options) {
+  if (entry.type() == ObjType::kString) return CreateStringDumpPayload(entry.str(), options);
+  return CreateObjectDumpPayload(*entry.obj(), options);
+}
+
+StatusOr<DumpedValue> ParseDumpPayload(std::string_view payload, const RdbParseOptions* options) {
   if (payload.size() < 1 + kTrailerSize) return Status::Error(std::string(err::kBadDumpPayload));
   size_t crc_pos = payload.size() - 8;
   uint64_t stored = 0;
@@ -57,13 +50,12 @@ StatusOr<DumpedValue> ParseDumpPayload(std::string_view payload) {
   size_t ver_pos = crc_pos - 2;
   uint16_t version = static_cast<uint16_t>(static_cast<unsigned char>(payload[ver_pos]) |
                                            (static_cast<unsigned char>(payload[ver_pos + 1]) << 8));
-  if (version >= kRedisRdbVersionMin && version <= kRedisRdbVersionMax) {
-    // redis-server's own payload (its RDB version, which never overlaps ours): strings only.
-    if (payload[0] != 0) return Status::Error(err::kBadDataFormat);
-    DumpedValue v;
-    if (!DecodeRdbString(payload.substr(1, ver_pos - 1), &v.str)) return Status::Error(err::kBadDataFormat);
-    v.type = ObjType::kString;
-    return v;
+  if (version >= kRedisRdbVersionMin && version <= kRdbVersionMax) {
+    static const RdbParseOptions kDefaults;
+    auto v = ParseRdbObject(static_cast<uint8_t>(payload[0]), payload.substr(1, ver_pos - 1),
+                            options != nullptr ? *options : kDefaults);
+    if (!v.ok()) return Status::Error(err::kBadDataFormat);
+    return std::move(*v);
   }
   if (version < 1 || version > kDumpFormatVersion) return Status::Error(std::string(err::kBadDumpPayload));
 

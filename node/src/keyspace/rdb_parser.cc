@@ -84,6 +84,8 @@ class Parser {
   Parser(std::string_view data, const RdbParseOptions& opt, RdbSink& sink) : d_(data), opt_(opt), sink_(sink) {}
 
   StatusOr<RdbSummary> Run();
+  // The data is one value's body (a DUMP payload between its type byte and its trailer).
+  StatusOr<DumpedValue> OneValue(uint8_t type);
 
  private:
   // Each reader returns false after recording the error (Fail).
@@ -583,7 +585,28 @@ StatusOr<RdbSummary> Parser::Run() {
   }
 }
 
+StatusOr<DumpedValue> Parser::OneValue(uint8_t type) {
+  DumpedValue v;
+  bool empty = false;
+  if (!Value(type, "", 0, &v, &empty)) return Status::Error(err_ + " at offset " + std::to_string(err_off_));
+  if (pos_ != d_.size()) return Status::Error("bytes after the value at offset " + std::to_string(pos_));
+  if (empty) return Status::Error("an empty value at offset 0");
+  return v;
+}
+
+class NoSink final : public RdbSink {
+ public:
+  Status OnFunction(std::string) override { return Status::Error("not a file"); }
+  Status OnKey(RdbKey&&) override { return Status::Error("not a file"); }
+};
+
 }  // namespace
+
+StatusOr<DumpedValue> ParseRdbObject(uint8_t type, std::string_view body, const RdbParseOptions& options) {
+  NoSink sink;
+  Parser p(body, options, sink);
+  return p.OneValue(type);
+}
 
 bool LooksLikeRdb(std::string_view data) { return data.substr(0, 5) == "REDIS"; }
 

@@ -81,6 +81,10 @@ struct RdbSummary {
   size_t end_offset = 0;  // first byte after the checksum
 };
 
+// Parses one value: its RDB type and the body that follows it (all of `body`: no bytes may be left).
+// An empty aggregate is an error here (a DUMP payload never holds one).
+StatusOr<DumpedValue> ParseRdbObject(uint8_t type, std::string_view body, const RdbParseOptions& options);
+
 // True when `data` starts like an RDB file ("REDIS").
 bool LooksLikeRdb(std::string_view data);
 

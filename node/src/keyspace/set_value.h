@@ -57,6 +57,7 @@ class SetValue final : public Object {
   static StatusOr<std::unique_ptr<Object>> Deserialize(std::string_view body);
 
   bool is_intset() const { return table_ == nullptr; }
+  int intset_width() const { return width_; }  // bytes per intset member: 2, 4 or 8 (never shrinks, as Redis)
   // True when added. max_intset_entries is set-max-intset-entries.
   bool Add(std::string_view member, int64_t max_intset_entries);
   bool AddInt(int64_t v, int64_t max_intset_entries);

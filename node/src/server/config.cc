@@ -716,9 +716,9 @@ void AddDataAndReplicationCompat(std::vector<Directive>& t) {
   t.push_back(Memory("hll-sparse-max-bytes", Kept{"3000"}));
   t.push_back(Memory("stream-node-max-bytes", Kept{"4096"}));
   t.push_back(Int("stream-node-max-entries", Kept{"100"}, 0, INT64_MAX));
-  // RDB files: this node persists with the AOF only.
+  // RDB files (dump.rdb: persistence/rdb_save.h).
   t.push_back(Bool("stop-writes-on-bgsave-error", Kept{"yes"}));
-  t.push_back(Bool("rdbcompression", Kept{"yes"}));
+  t.push_back(Bool("rdbcompression", &Config::rdbcompression));  // LZF in dump.rdb and DUMP payloads (rdb_writer.h)
   t.push_back(Bool("rdbchecksum", Kept{"yes"}).Immutable());
   t.push_back(Bool("rdb-del-sync-files", Kept{"no"}));
   t.push_back(Bool("rdb-save-incremental-fsync", Kept{"yes"}));

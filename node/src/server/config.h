@@ -83,6 +83,7 @@ struct Config {
   std::string save;
   bool save_seen_ = false;     // loader state: Redis's first `save` line of a load replaces, later ones add
   std::string dbfilename = "dump.rdb";
+  bool rdbcompression = true;
   // Replication
   bool replica_read_only = true;
   bool replica_serve_stale_data = true;

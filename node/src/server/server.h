@@ -264,6 +264,11 @@ class Server {
 
   int64_t dirty() const { return dirty_; }
   int64_t last_save_time_s() const { return last_save_time_s_; }
+  // A save of the data set as it was when `dirty_at_start` writes had been counted succeeded (LASTSAVE).
+  void MarkSaved(int64_t time_s, int64_t dirty_at_start) {
+    last_save_time_s_ = time_s;
+    dirty_ -= dirty_at_start;
+  }
   bool loading() const { return loading_; }
   bool is_replica() const { return is_replica_; }
   bool master_link_up() const { return master_link_up_; }
