@@ -17,6 +17,7 @@
 #include "base/log.h"
 #include "keyspace/rdb_string.h"
 #include "persistence/aof.h"
+#include "protocol/errors.h"
 
 namespace rcs {
 
@@ -129,12 +130,12 @@ RdbWriteOptions RdbSaver::Options() const {
 }
 
 Status RdbSaver::Save() {
-  if (child_pid_ > 0) return Status::Error("ERR Background save already in progress");
+  if (child_pid_ > 0) return Status::Error(err::kBgsaveInProgress);
   int64_t dirty = server_->dirty();
   Status st = SaveRdbFile(server_->config().dbfilename, server_->db(), server_->clock().NowMs(), Info(), Options());
   if (!st.ok()) {
     LogWarning(st.message());
-    return Status::Error("ERR");
+    return Status::Error(err::kSaveFailed);
   }
   LogNotice("DB saved on disk");
   server_->MarkSaved(server_->clock().NowMs() / 1000, dirty);
@@ -142,12 +143,10 @@ Status RdbSaver::Save() {
 }
 
 Status RdbSaver::BackgroundSave() {
-  if (child_pid_ > 0) return Status::Error("ERR Background save already in progress");
+  if (child_pid_ > 0) return Status::Error(err::kBgsaveInProgress);
   auto* aof = server_->subsystem<Aof>();
   if (aof != nullptr && aof->rewrite_in_progress()) {
-    return Status::Error(
-        "ERR An AOF log rewriting in progress: can't BGSAVE right now. Use BGSAVE SCHEDULE in order to schedule a "
-        "BGSAVE whenever possible.");
+    return Status::Error(err::kBgsaveDuringAofRewrite);
   }
   RdbFileInfo info = Info();
   RdbWriteOptions options = Options();
@@ -158,7 +157,7 @@ Status RdbSaver::BackgroundSave() {
   pid_t pid = fork();
   if (pid < 0) {
     LogWarning(std::string("Can't save in background: fork: ") + strerror(errno));
-    return Status::Error("ERR Background save failed: fork: " + std::string(strerror(errno)));
+    return Status::Error(err::BgsaveForkFailed(strerror(errno)));
   }
   if (pid == 0) {
     // Child: as the AOF rewrite's (aof.cc): no inherited sockets, dies with its parent.

@@ -141,4 +141,8 @@ std::string UnknownOptionGiven(std::string_view option) { return Cat("ERR Unknow
 std::string RestoreLibraryExists(std::string_view library) { return Cat("ERR Library ", library, " already exists"); }
 std::string UnknownArgument(std::string_view arg) { return Cat("ERR Unknown argument ", arg); }
 
+std::string BgsaveForkFailed(std::string_view reason) {
+  return "ERR Background save failed: fork: " + std::string(reason);
+}
+
 }  // namespace rcs::err

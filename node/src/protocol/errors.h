@@ -232,6 +232,17 @@ inline constexpr std::string_view kAofRewriteInProgress =
 inline constexpr std::string_view kAofRewriteFailed =
     "ERR Can't execute an AOF background rewriting. Please check the server logs for more information.";
 
+// ---- Persistence (RDB) ----
+// A SAVE that failed: the bare code, the reason is in the log (Redis replies shared.err): not a whole error
+// text, so it is not in kAll.
+inline constexpr char kSaveFailed[] = "ERR";
+inline constexpr std::string_view kBgsaveInProgress = "ERR Background save already in progress";
+inline constexpr std::string_view kBgsaveDuringAofRewrite =
+    "ERR An AOF log rewriting in progress: can't BGSAVE right now. Use BGSAVE SCHEDULE in order to schedule a "
+    "BGSAVE whenever possible.";
+// "ERR Background save failed: fork: <strerror>".
+std::string BgsaveForkFailed(std::string_view reason);
+
 // ---- Cluster: redirects (MOVED/ASK are built by Redirect) ----
 inline constexpr std::string_view kCrossSlot = "CROSSSLOT Keys in request don't hash to the same slot";
 inline constexpr std::string_view kClusterDownUnbound = "CLUSTERDOWN Hash slot not served";
@@ -448,7 +459,8 @@ inline constexpr std::string_view kAll[] = {
     kBadClientName, kInvalidClientId, kClientIdNotPositive, kNoSuchClient, kNoShutdown, kSlowlogCount,
     kNoConfigFile, kConfigRewriteFailed, kInvalidCommand, kGetKeysArity, kGetKeysBadArgs, kGetKeysNoKeys,
     kReplicaOfClusterMode, kInvalidMasterPort, kReplicaKeyspace, kNoReplicasAck, kNoMasterLink,
-    kWaitOnReplica, kMisconfAof, kAofRewriteInProgress, kAofRewriteFailed, kCrossSlot, kClusterDownUnbound,
+    kWaitOnReplica, kMisconfAof, kAofRewriteInProgress, kAofRewriteFailed, kBgsaveInProgress,
+    kBgsaveDuringAofRewrite, kCrossSlot, kClusterDownUnbound,
     kClusterDown, kClusterDownReadOnly, kTryAgain,
     kClusterDisabled, kFailoverToMaster, kFailoverMasterUnknown, kFailoverMasterDown, kInvalidSlot,
     kInvalidSlotShort, kInvalidSlotOrKeys, kSetSlotSyntax, kSetSlotReplica,
