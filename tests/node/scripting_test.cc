@@ -39,6 +39,7 @@ TEST_CASE("Scripting: Lua -> RESP conversion as redis-server 7.0.15") {
       {"EVAL \"return nil\" 0", "(nil)"},
       {"EVAL \"return {1,2,{3,'x'},nil,5}\" 0", "[(integer) 1, (integer) 2, [(integer) 3, \"x\"]]"},
       {"EVAL \"return {1.5, true, false}\" 0", "[(integer) 1, (integer) 1, (nil)]"},
+      {"EVAL \"redis.setresp(3); return {true, false}\" 0", "[(integer) 1, (integer) 0]"},
       {"EVAL \"return {}\" 0", "[]"},
       {"EVAL \"return {a=1}\" 0", "[]"},
       {"EVAL \"return {err='My Error'}\" 0", "(error) My Error"},
@@ -87,8 +88,13 @@ TEST_CASE("Scripting: RESP3 caller and redis.setresp(3) as redis-server 7.0.15")
   rcs::test::RunSteps(n, resp2);
   CHECK(n.Do("HELLO 3").find("server") != std::string::npos);
   static const Step resp3[] = {
-      {"EVAL \"return true\" 0", "(true)"},
-      {"EVAL \"return false\" 0", "(false)"},
+      // Booleans follow the script's protocol, not the caller's (redis-server 7.0.15: :1 and _ to a RESP3
+      // caller unless the script called redis.setresp(3)).
+      {"EVAL \"return true\" 0", "(integer) 1"},
+      {"EVAL \"return false\" 0", "(nil)"},
+      {"EVAL \"return {true, false}\" 0", "[(integer) 1, (nil)]"},
+      {"EVAL \"redis.setresp(3); return true\" 0", "(true)"},
+      {"EVAL \"redis.setresp(3); return {true, false}\" 0", "[(true), (false)]"},
       {"EVAL \"return nil\" 0", "(nil)"},
       {"EVAL \"return {double=1.5}\" 0", "(double) 1.5"},
       {"EVAL \"return {map={a=1}}\" 0", "{\"a\": (integer) 1}"},
@@ -338,7 +344,7 @@ TEST_CASE("Scripting: RESP -> Lua conversion of every reply type (pure)") {
     if (used == 0) return std::string("<malformed>");
     std::string out;
     rcs::ReplyBuilder rb(&out, 3);
-    rcs::scripting::WriteLuaAsReply(L, -1, rb);
+    rcs::scripting::WriteLuaAsReply(L, -1, rb, /*script_resp=*/3);  // RESP3 replies reach a redis.setresp(3) script
     lua_pop(L, 1);
     return RespToText(out);
   };

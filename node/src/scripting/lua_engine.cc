@@ -688,7 +688,7 @@ void LuaEngine::Run(const std::string& reg_key, const std::string& display, bool
   lua_sethook(L_, Callbacks::Hook, 0, 0);
   host_ = nullptr;
   if (rc == 0) {
-    WriteLuaAsReply(L_, -1, reply);
+    WriteLuaAsReply(L_, -1, reply, resp_);
   } else if (lua_type(L_, -1) == LUA_TTABLE) {
     int t = lua_gettop(L_);
     lua_getfield(L_, t, "err");

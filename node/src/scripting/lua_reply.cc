@@ -231,26 +231,37 @@ int64_t ToInteger(double d) {
   return static_cast<int64_t>(d);
 }
 
-// A Lua value as a reply: a table is one of the typed tables (kTypedTables) or else an array.
-void WriteScalar(lua_State* L, int idx, ReplyBuilder& reply);
-bool WriteTypedTable(lua_State* L, int idx, ReplyBuilder& reply, int depth);
-void WriteArray(lua_State* L, int idx, ReplyBuilder& reply, int depth);
+// Where a Lua value is written: the caller's reply (its protocol decides RESP2/RESP3 framing) and the
+// script's own protocol (redis.setresp, 2 unless the script changed it), which decides booleans as in
+// Redis's luaReplyToRedisReply: a RESP2 script returns true as :1 and false as the caller's null; a RESP3
+// script returns them as booleans (#t/#f, or :1/:0 to a RESP2 caller).
+struct LuaReplyOut {
+  ReplyBuilder& reply;
+  int script_resp;
+};
 
-void Write(lua_State* L, int idx, ReplyBuilder& reply, int depth) {
+// A Lua value as a reply: a table is one of the typed tables (kTypedTables) or else an array.
+void WriteScalar(lua_State* L, int idx, LuaReplyOut& out);
+bool WriteTypedTable(lua_State* L, int idx, LuaReplyOut& out, int depth);
+void WriteArray(lua_State* L, int idx, LuaReplyOut& out, int depth);
+
+void Write(lua_State* L, int idx, LuaReplyOut& out, int depth) {
+  ReplyBuilder& reply = out.reply;
   if (idx < 0) idx = lua_gettop(L) + idx + 1;
   if (depth > kMaxDepth || !lua_checkstack(L, 8)) {
     reply.Error(err::kLuaStackLimit);
     return;
   }
   if (lua_type(L, idx) != LUA_TTABLE) {
-    WriteScalar(L, idx, reply);
+    WriteScalar(L, idx, out);
     return;
   }
-  if (!WriteTypedTable(L, idx, reply, depth)) WriteArray(L, idx, reply, depth);
+  if (!WriteTypedTable(L, idx, out, depth)) WriteArray(L, idx, out, depth);
 }
 
-// Anything but a table: strings, booleans (RESP2: 1 or nil), numbers (cut to integers), everything else nil.
-void WriteScalar(lua_State* L, int idx, ReplyBuilder& reply) {
+// Anything but a table: strings, booleans (see LuaReplyOut), numbers (cut to integers), everything else nil.
+void WriteScalar(lua_State* L, int idx, LuaReplyOut& out) {
+  ReplyBuilder& reply = out.reply;
   switch (lua_type(L, idx)) {
     case LUA_TSTRING: {
       size_t len = 0;
@@ -259,7 +270,7 @@ void WriteScalar(lua_State* L, int idx, ReplyBuilder& reply) {
       return;
     }
     case LUA_TBOOLEAN:
-      if (reply.proto() == 2) {
+      if (out.script_resp == 2) {
         if (lua_toboolean(L, idx)) reply.Integer(1);
         else reply.Null();
       } else {
@@ -284,22 +295,26 @@ std::string_view TopString(lua_State* L) {
 
 // The tables a script returns for a reply type ({err = "..."}, {ok = "..."}, {map = {...}}, ...): the
 // field's value is at the top of the stack. Each returns false when the table is not of its type after all.
-bool WriteErrTable(lua_State* L, ReplyBuilder& reply, int) {
+bool WriteErrTable(lua_State* L, LuaReplyOut& out, int) {
+  ReplyBuilder& reply = out.reply;
   reply.Error(TopString(L));
   return true;
 }
 
-bool WriteOkTable(lua_State* L, ReplyBuilder& reply, int) {
+bool WriteOkTable(lua_State* L, LuaReplyOut& out, int) {
+  ReplyBuilder& reply = out.reply;
   reply.Simple(NoCrlf(TopString(L)));
   return true;
 }
 
-bool WriteDoubleTable(lua_State* L, ReplyBuilder& reply, int) {
+bool WriteDoubleTable(lua_State* L, LuaReplyOut& out, int) {
+  ReplyBuilder& reply = out.reply;
   reply.Double(lua_tonumber(L, -1));
   return true;
 }
 
-bool WriteBigNumberTable(lua_State* L, ReplyBuilder& reply, int) {
+bool WriteBigNumberTable(lua_State* L, LuaReplyOut& out, int) {
+  ReplyBuilder& reply = out.reply;
   std::string n = NoCrlf(TopString(L));
   if (reply.proto() >= 3) {
     reply.Raw("(");
@@ -312,34 +327,35 @@ bool WriteBigNumberTable(lua_State* L, ReplyBuilder& reply, int) {
 }
 
 // Writes the entries of the table at t, keys only (a set) or keys and values (a map); returns how many.
-size_t WriteEntries(lua_State* L, int t, ReplyBuilder& reply, int depth, bool with_values) {
+size_t WriteEntries(lua_State* L, int t, LuaReplyOut& out, int depth, bool with_values) {
   size_t n = 0;
   lua_pushnil(L);
   while (lua_next(L, t) != 0) {
-    Write(L, -2, reply, depth + 1);
-    if (with_values) Write(L, -1, reply, depth + 1);
+    Write(L, -2, out, depth + 1);
+    if (with_values) Write(L, -1, out, depth + 1);
     lua_pop(L, 1);
     n++;
   }
   return n;
 }
 
-bool WriteMapTable(lua_State* L, ReplyBuilder& reply, int depth) {
-  size_t h = reply.BeginDeferred();
-  size_t pairs = WriteEntries(L, lua_gettop(L), reply, depth, /*with_values=*/true);
-  reply.EndDeferredMap(h, pairs);
+bool WriteMapTable(lua_State* L, LuaReplyOut& out, int depth) {
+  size_t h = out.reply.BeginDeferred();
+  size_t pairs = WriteEntries(L, lua_gettop(L), out, depth, /*with_values=*/true);
+  out.reply.EndDeferredMap(h, pairs);
   return true;
 }
 
-bool WriteSetTable(lua_State* L, ReplyBuilder& reply, int depth) {
-  size_t h = reply.BeginDeferred();
-  size_t n = WriteEntries(L, lua_gettop(L), reply, depth, /*with_values=*/false);
-  reply.EndDeferredSet(h, n);
+bool WriteSetTable(lua_State* L, LuaReplyOut& out, int depth) {
+  size_t h = out.reply.BeginDeferred();
+  size_t n = WriteEntries(L, lua_gettop(L), out, depth, /*with_values=*/false);
+  out.reply.EndDeferredSet(h, n);
   return true;
 }
 
 // {verbatim_string = {format = "txt", string = "..."}}; without both strings it is written as an array.
-bool WriteVerbatimTable(lua_State* L, ReplyBuilder& reply, int) {
+bool WriteVerbatimTable(lua_State* L, LuaReplyOut& out, int) {
+  ReplyBuilder& reply = out.reply;
   int v = lua_gettop(L);
   int ft = GetField(L, v, "format");
   int st = GetField(L, v, "string");
@@ -363,7 +379,7 @@ bool WriteVerbatimTable(lua_State* L, ReplyBuilder& reply, int) {
 struct TypedTable {
   const char* field;
   int lua_type;  // of the field's value
-  bool (*write)(lua_State* L, ReplyBuilder& reply, int depth);
+  bool (*write)(lua_State* L, LuaReplyOut& out, int depth);
 };
 // Tried in this order: the first field present with its type decides.
 constexpr TypedTable kTypedTables[] = {
@@ -374,10 +390,10 @@ constexpr TypedTable kTypedTables[] = {
 };
 
 // False when the table at idx is none of kTypedTables.
-bool WriteTypedTable(lua_State* L, int idx, ReplyBuilder& reply, int depth) {
+bool WriteTypedTable(lua_State* L, int idx, LuaReplyOut& out, int depth) {
   int top = lua_gettop(L);
   for (const TypedTable& t : kTypedTables) {
-    bool written = GetField(L, idx, t.field) == t.lua_type && t.write(L, reply, depth);
+    bool written = GetField(L, idx, t.field) == t.lua_type && t.write(L, out, depth);
     lua_settop(L, top);
     if (written) return true;
   }
@@ -385,8 +401,8 @@ bool WriteTypedTable(lua_State* L, int idx, ReplyBuilder& reply, int depth) {
 }
 
 // An array: t[1], t[2], ... until the first nil.
-void WriteArray(lua_State* L, int idx, ReplyBuilder& reply, int depth) {
-  size_t h = reply.BeginDeferred();
+void WriteArray(lua_State* L, int idx, LuaReplyOut& out, int depth) {
+  size_t h = out.reply.BeginDeferred();
   size_t n = 0;
   for (int j = 1;; j++) {
     lua_rawgeti(L, idx, j);
@@ -394,11 +410,11 @@ void WriteArray(lua_State* L, int idx, ReplyBuilder& reply, int depth) {
       lua_pop(L, 1);
       break;
     }
-    Write(L, -1, reply, depth + 1);
+    Write(L, -1, out, depth + 1);
     lua_pop(L, 1);
     n++;
   }
-  reply.EndDeferredArray(h, n);
+  out.reply.EndDeferredArray(h, n);
 }
 
 }  // namespace
@@ -410,7 +426,10 @@ size_t PushRespAsLua(lua_State* L, std::string_view resp) {
   return n;
 }
 
-void WriteLuaAsReply(lua_State* L, int idx, ReplyBuilder& reply) { Write(L, idx, reply, 0); }
+void WriteLuaAsReply(lua_State* L, int idx, ReplyBuilder& reply, int script_resp) {
+  LuaReplyOut out{reply, script_resp};
+  Write(L, idx, out, 0);
+}
 
 std::string LuaNumberArg(double d) {
   char buf[64];
