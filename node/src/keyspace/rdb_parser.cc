@@ -9,6 +9,7 @@
 #include "base/strutil.h"
 #include "keyspace/list_value.h"
 #include "keyspace/rdb_encodings.h"
+#include "keyspace/rdb_format.h"
 #include "keyspace/rdb_string.h"
 #include "keyspace/set_value.h"
 
@@ -16,49 +17,7 @@ namespace rcs {
 
 namespace {
 
-// RDB opcodes and value types (Redis's rdb.h numbering: part of the file format).
-enum : uint8_t {
-  kOpSlotInfo = 244,
-  kOpFunction2 = 245,
-  kOpFunctionPreGa = 246,
-  kOpModuleAux = 247,
-  kOpIdle = 248,
-  kOpFreq = 249,
-  kOpAux = 250,
-  kOpResizeDb = 251,
-  kOpExpireTimeMs = 252,
-  kOpExpireTime = 253,
-  kOpSelectDb = 254,
-  kOpEof = 255,
-};
-enum : uint8_t {
-  kTypeString = 0,
-  kTypeList = 1,
-  kTypeSet = 2,
-  kTypeZset = 3,
-  kTypeHash = 4,
-  kTypeZset2 = 5,
-  kTypeModulePreGa = 6,
-  kTypeModule2 = 7,
-  kTypeHashZipmap = 9,
-  kTypeListZiplist = 10,
-  kTypeSetIntset = 11,
-  kTypeZsetZiplist = 12,
-  kTypeHashZiplist = 13,
-  kTypeListQuicklist = 14,
-  kTypeStreamListpacks = 15,
-  kTypeHashListpack = 16,
-  kTypeZsetListpack = 17,
-  kTypeListQuicklist2 = 18,
-  kTypeStreamListpacks2 = 19,
-  kTypeSetListpack = 20,
-  kTypeStreamListpacks3 = 21,
-  kTypeHashMetadataPreGa = 22,
-  kTypeHashListpackExPreGa = 23,
-  kTypeHashMetadata = 24,
-  kTypeHashListpackEx = 25,
-};
-constexpr uint64_t kQuicklistPlain = 1, kQuicklistPacked = 2;
+using namespace rdb;  // NOLINT(build/namespaces): the format's opcodes and value types
 
 // LZF expands at most 264 bytes out of a 3-byte back-reference: a larger claimed size is corrupt (and must
 // not be allocated).
