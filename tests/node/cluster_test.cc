@@ -48,6 +48,25 @@ struct ClusterNodeFixture {
     n->cport = port + 10000;
     return n;
   }
+  // A replica of `master` at 10.0.0.3:port.
+  ClusterNode* AddReplica(char idc, int port, const ClusterNode* master) {
+    ClusterNode* n = cl->state().Add(Id(idc), kNodeReplica);
+    n->ip = "10.0.0.3";
+    n->port = port;
+    n->cport = port + 10000;
+    n->master_id = master->id;
+    return n;
+  }
+};
+
+// Myself a master of slots 0-9 (config epoch 1) with one replica, 'r' at 10.0.0.3:7003.
+struct MasterWithReplicaFixture : ClusterNodeFixture {
+  ClusterNode* me = cl->state().myself();
+  ClusterNode* r = nullptr;
+  MasterWithReplicaFixture() {
+    Own(me, 0, 9, 1);
+    r = AddReplica('r', 7003, me);
+  }
 };
 
 BusMessage PingFrom(const ClusterNode& n, MsgType t = MsgType::kPing) {
@@ -854,8 +873,7 @@ TEST_CASE("a master that loses all its slots to another becomes its replica") {
   ClusterNodeFixture f;
   ClusterState& st = f.cl->state();
   ClusterNode* me = st.myself();
-  for (int s = 0; s < 10; s++) st.AssignSlot(s, me);
-  me->config_epoch = 1;
+  f.Own(me, 0, 9, 1);
   ClusterNode* b = f.AddMaster('b', 7001);
   ClusterNode peer = *b;
   peer.config_epoch = 2;
@@ -880,16 +898,9 @@ TEST_CASE("a master that loses all its slots to another becomes its replica") {
 }
 
 TEST_CASE("nofailover: learned from the sender's header flags, unlearned when it stops sending it") {
-  ClusterNodeFixture f;
-  ClusterState& st = f.cl->state();
-  ClusterNode* me = st.myself();
-  for (int s = 0; s < 10; s++) st.AssignSlot(s, me);
-  me->config_epoch = 1;
-  ClusterNode* r = st.Add(Id('r'), kNodeReplica);
-  r->ip = "10.0.0.3";
-  r->port = 7003;
-  r->cport = 17003;
-  r->master_id = me->id;
+  MasterWithReplicaFixture f;
+  ClusterNode* me = f.me;
+  ClusterNode* r = f.r;
   ClusterNode peer = *r;
   BusMessage m = PingFrom(peer);
   m.sender_flags = kNodeReplica | kNodeNoFailover;
@@ -918,16 +929,9 @@ TEST_CASE("nofailover: learned from the sender's header flags, unlearned when it
 }
 
 TEST_CASE("shutdown handover: a master whose only replica is nofailover exits without handing over") {
-  ClusterNodeFixture f;
-  ClusterState& st = f.cl->state();
-  ClusterNode* me = st.myself();
-  for (int s = 0; s < 10; s++) st.AssignSlot(s, me);
-  me->config_epoch = 1;
-  ClusterNode* r = st.Add(Id('r'), kNodeReplica);
-  r->ip = "10.0.0.3";
-  r->port = 7003;
-  r->cport = 17003;
-  r->master_id = me->id;
+  MasterWithReplicaFixture f;
+  ClusterNode* me = f.me;
+  ClusterNode* r = f.r;
   r->link_connected = true;
   BusMessage m = PingFrom(*r);
   m.sender_flags = kNodeReplica | kNodeNoFailover;
@@ -939,16 +943,9 @@ TEST_CASE("shutdown handover: a master whose only replica is nofailover exits wi
 }
 
 TEST_CASE("shutdown handover: stops when the chosen replica turns out to be nofailover") {
-  ClusterNodeFixture f;
-  ClusterState& st = f.cl->state();
-  ClusterNode* me = st.myself();
-  for (int s = 0; s < 10; s++) st.AssignSlot(s, me);
-  me->config_epoch = 1;
-  ClusterNode* r = st.Add(Id('r'), kNodeReplica);
-  r->ip = "10.0.0.3";
-  r->port = 7003;
-  r->cport = 17003;
-  r->master_id = me->id;
+  MasterWithReplicaFixture f;
+  ClusterNode* me = f.me;
+  ClusterNode* r = f.r;
   r->link_connected = true;
   CHECK(f.cl->HoldShutdown());  // a healthy replica: the handover starts
   CHECK(f.cl->HoldShutdown());

@@ -4,6 +4,7 @@
 
 #include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "harness.h"
@@ -39,6 +40,33 @@ std::string Reseal(std::string without_crc) {
 }
 
 using Propagated = rcs::test::PropagationLog;
+
+// One small value of each collection type; the list holds `list_elements`.
+struct SampleObjects {
+  rcs::ListValue list;
+  rcs::SetValue set;
+  rcs::ZSetValue zset;
+  rcs::HashValue hash;
+  explicit SampleObjects(std::initializer_list<std::string_view> list_elements) {
+    for (std::string_view e : list_elements) list.PushBack(e);
+    set.Add("7", 512);
+    set.Add("x", 512);
+    zset.Set("m", 1.5, rcs::ZSetLimits{});
+    hash.Set("f", "v", rcs::HashValue::Limits{});
+  }
+};
+
+// `v` decoded to a copy of `obj`: the same type, size and serialized content.
+void CheckSameValue(rcs::StatusOr<rcs::DumpedValue>& v, const rcs::Object& obj) {
+  REQUIRE(v.ok());
+  CHECK(v->type == obj.type());
+  REQUIRE(v->obj != nullptr);
+  CHECK(v->obj->size() == obj.size());
+  std::string a, b;
+  obj.Serialize(&a);
+  v->obj->Serialize(&b);
+  CHECK(a == b);
+}
 
 }  // namespace
 
@@ -223,60 +251,29 @@ TEST_CASE("CreateDumpPayload/ParseDumpPayload as plain functions (MIGRATE uses t
 
 TEST_CASE("the keyspace decodes every type without the command registry") {
   // No TestNode here: nothing registers commands, the decoders belong to the value types.
-  rcs::ListValue list;
-  list.PushBack("a");
-  list.PushBack("b");
-  rcs::SetValue set;
-  set.Add("7", 512);
-  set.Add("x", 512);
-  rcs::ZSetValue zset;
-  zset.Set("m", 1.5, rcs::ZSetLimits{});
-  rcs::HashValue hash;
-  hash.Set("f", "v", rcs::HashValue::Limits{});
-  const rcs::Object* values[] = {&list, &set, &zset, &hash};
+  SampleObjects o({"a", "b"});
+  const rcs::Object* values[] = {&o.list, &o.set, &o.zset, &o.hash};
   for (const rcs::Object* obj : values) {
     CAPTURE(rcs::ObjTypeName(obj->type()));
     auto v = rcs::ParseDumpPayload(rcs::CreateObjectDumpPayload(*obj));
-    REQUIRE(v.ok());
-    CHECK(v->type == obj->type());
-    REQUIRE(v->obj != nullptr);
-    CHECK(v->obj->size() == obj->size());
-    std::string a, b;
-    obj->Serialize(&a);
-    v->obj->Serialize(&b);
-    CHECK(a == b);
+    CheckSameValue(v, *obj);
   }
   CHECK_FALSE(rcs::DeserializeObject(rcs::ObjType::kString, "\x01a").ok());
 }
 
 TEST_CASE("payloads of this project's former format (version 1) still decode, for every type") {
   // A node of an older release MIGRATEs with these during a rolling upgrade.
-  rcs::ListValue list;
-  list.PushBack("a");
-  list.PushBack("123");
-  rcs::SetValue set;
-  set.Add("7", 512);
-  set.Add("x", 512);
+  SampleObjects o({"a", "123"});
   rcs::SetValue ints;
   ints.Add("-3", 512);
-  rcs::ZSetValue zset;
-  zset.Set("m", 1.5, rcs::ZSetLimits{});
-  rcs::HashValue hash;
-  hash.Set("f", "v", rcs::HashValue::Limits{});
-  const rcs::Object* values[] = {&list, &set, &ints, &zset, &hash};
+  const rcs::Object* values[] = {&o.list, &o.set, &ints, &o.zset, &o.hash};
   for (const rcs::Object* obj : values) {
     CAPTURE(rcs::ObjTypeName(obj->type()));
     std::string p(1, static_cast<char>(obj->type()));
     obj->Serialize(&p);
     p += std::string("\x01\x00", 2);
     auto v = rcs::ParseDumpPayload(Reseal(p));
-    REQUIRE(v.ok());
-    CHECK(v->type == obj->type());
-    REQUIRE(v->obj != nullptr);
-    std::string a, b;
-    obj->Serialize(&a);
-    v->obj->Serialize(&b);
-    CHECK(a == b);
+    CheckSameValue(v, *obj);
     // Written again, it is redis-server's format (RDB version 10).
     std::string again = rcs::CreateObjectDumpPayload(*v->obj);
     CHECK(again.substr(again.size() - 10, 2) == std::string("\x0a\x00", 2));

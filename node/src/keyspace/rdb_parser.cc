@@ -9,6 +9,7 @@
 #include "base/strutil.h"
 #include "keyspace/list_value.h"
 #include "keyspace/rdb_encodings.h"
+#include "keyspace/rdb_format.h"
 #include "keyspace/rdb_string.h"
 #include "keyspace/set_value.h"
 
@@ -16,49 +17,7 @@ namespace rcs {
 
 namespace {
 
-// RDB opcodes and value types (Redis's rdb.h numbering: part of the file format).
-enum : uint8_t {
-  kOpSlotInfo = 244,
-  kOpFunction2 = 245,
-  kOpFunctionPreGa = 246,
-  kOpModuleAux = 247,
-  kOpIdle = 248,
-  kOpFreq = 249,
-  kOpAux = 250,
-  kOpResizeDb = 251,
-  kOpExpireTimeMs = 252,
-  kOpExpireTime = 253,
-  kOpSelectDb = 254,
-  kOpEof = 255,
-};
-enum : uint8_t {
-  kTypeString = 0,
-  kTypeList = 1,
-  kTypeSet = 2,
-  kTypeZset = 3,
-  kTypeHash = 4,
-  kTypeZset2 = 5,
-  kTypeModulePreGa = 6,
-  kTypeModule2 = 7,
-  kTypeHashZipmap = 9,
-  kTypeListZiplist = 10,
-  kTypeSetIntset = 11,
-  kTypeZsetZiplist = 12,
-  kTypeHashZiplist = 13,
-  kTypeListQuicklist = 14,
-  kTypeStreamListpacks = 15,
-  kTypeHashListpack = 16,
-  kTypeZsetListpack = 17,
-  kTypeListQuicklist2 = 18,
-  kTypeStreamListpacks2 = 19,
-  kTypeSetListpack = 20,
-  kTypeStreamListpacks3 = 21,
-  kTypeHashMetadataPreGa = 22,
-  kTypeHashListpackExPreGa = 23,
-  kTypeHashMetadata = 24,
-  kTypeHashListpackEx = 25,
-};
-constexpr uint64_t kQuicklistPlain = 1, kQuicklistPacked = 2;
+using namespace rdb;  // NOLINT(build/namespaces): the format's opcodes and value types
 
 // LZF expands at most 264 bytes out of a 3-byte back-reference: a larger claimed size is corrupt (and must
 // not be allocated).
@@ -78,6 +37,30 @@ std::string Printable(std::string_view s) {
   if (s.size() > 128) out += "...";
   return out;
 }
+
+// Pairs up the elements of a packed blob (field then value, or member then score): on_pair(first, second)
+// per pair. After the walk, odd() is true when the last element had no partner.
+class ElementPairs {
+ public:
+  template <typename F>
+  RdbElementFn Fn(F on_pair) {
+    return [this, on_pair](std::string_view e) {
+      if (!have_first_) {
+        first_.assign(e.data(), e.size());
+        have_first_ = true;
+        return true;
+      }
+      have_first_ = false;
+      return on_pair(std::string_view(first_), e);
+    };
+  }
+  bool odd() const { return have_first_; }
+  const std::string& first() const { return first_; }
+
+ private:
+  std::string first_;
+  bool have_first_ = false;
+};
 
 class Parser {
  public:
@@ -132,8 +115,31 @@ class Parser {
     if (out->empty()) return Fail(std::string("empty ") + what, at);
     return true;
   }
+  // Reads a count, then calls each() that many times (each returns false after Fail).
+  template <typename F>
+  bool ForEachCounted(F&& each) {
+    uint64_t n;
+    if (!PlainLen(&n)) return false;
+    for (uint64_t i = 0; i < n; i++) {
+      if (!each()) return false;
+    }
+    return true;
+  }
+  // One reader per RDB type family (the value's type byte is already read).
+  bool ListValueBody(uint8_t type, DumpedValue* v, bool* empty);
+  bool SetValueBody(uint8_t type, DumpedValue* v, bool* empty);
+  bool ZsetValueBody(uint8_t type, DumpedValue* v, bool* empty);
+  bool HashValueBody(uint8_t type, DumpedValue* v, bool* empty);
+  // A member's score in a type 3 (text) or type 5 (binary double) sorted set.
+  bool ZsetScore(uint8_t type, size_t member_at, double* score);
   // Adds elements to the value being built.
   bool AddZsetMember(ZSetValue* z, std::string_view member, double score, size_t at);
+  // The steps of Run: the header (gives the version), the opcodes other than EOF (*was_opcode is false when
+  // `type` is a value type instead), the EOF trailer, and one key.
+  Status Header(int* version);
+  bool Opcode(uint8_t type, size_t at, RdbSummary* sum, bool* was_opcode);
+  bool Eof(int version, RdbSummary* sum);
+  bool Key(uint8_t type, size_t at, RdbSummary* sum);
 
   std::string_view d_;
   size_t pos_ = 0;
@@ -141,7 +147,20 @@ class Parser {
   RdbSink& sink_;
   std::string err_;
   size_t err_off_ = 0;
+  // Set by opcodes for what follows: the database, and the next key's expiry and LRU/LFU data.
+  uint64_t db_ = 0;
+  int64_t expire_ = -1, idle_ = -1;
+  int freq_ = -1;
 };
+
+// Hands a built value over, saying whether it is empty (the caller skips an empty one).
+template <typename T>
+bool Built(std::unique_ptr<T> obj, ObjType type, DumpedValue* v, bool* empty) {
+  *empty = obj->size() == 0;
+  v->type = type;
+  v->obj = std::move(obj);
+  return true;
+}
 
 bool Parser::Len(uint64_t* len, bool* encoded) {
   size_t at = pos_;
@@ -217,7 +236,6 @@ bool Parser::AddZsetMember(ZSetValue* z, std::string_view member, double score, 
 }
 
 bool Parser::Value(uint8_t type, const std::string& key, size_t key_at, DumpedValue* v, bool* empty) {
-  size_t at = pos_;
   *empty = false;
   auto refuse_key = [&](const std::string& what) {
     return Fail("key '" + Printable(key) + "' " + what, key_at);
@@ -226,193 +244,25 @@ bool Parser::Value(uint8_t type, const std::string& key, size_t key_at, DumpedVa
     case kTypeString:
       v->type = ObjType::kString;
       return String(&v->str);
-
     case kTypeList:
     case kTypeListZiplist:
     case kTypeListQuicklist:
-    case kTypeListQuicklist2: {
-      auto list = std::make_unique<ListValue>();
-      auto push = [&list](std::string_view e) {
-        list->PushBack(e);
-        return true;
-      };
-      if (type == kTypeListZiplist) {
-        std::string blob;
-        if (!Blob(&blob, "ziplist")) return false;
-        if (!DecodeZiplist(blob, push)) return Fail("bad ziplist in list", at);
-      } else {
-        uint64_t n;
-        if (!PlainLen(&n)) return false;
-        for (uint64_t i = 0; i < n; i++) {
-          size_t node_at = pos_;
-          uint64_t container = kQuicklistPacked;
-          if (type == kTypeListQuicklist2) {
-            if (!PlainLen(&container)) return false;
-            if (container != kQuicklistPlain && container != kQuicklistPacked) {
-              return Fail("bad quicklist node container " + std::to_string(container), node_at);
-            }
-          }
-          std::string s;
-          if (type == kTypeList || container == kQuicklistPlain) {
-            if (!String(&s)) return false;
-            list->PushBack(s);
-            continue;
-          }
-          if (!Blob(&s, "quicklist node")) return false;
-          bool ok = type == kTypeListQuicklist ? DecodeZiplist(s, push) : DecodeListpack(s, push);
-          if (!ok) return Fail(type == kTypeListQuicklist ? "bad ziplist in list" : "bad listpack in list", node_at);
-        }
-      }
-      *empty = list->size() == 0;
-      v->type = ObjType::kList;
-      v->obj = std::move(list);
-      return true;
-    }
-
+    case kTypeListQuicklist2:
+      return ListValueBody(type, v, empty);
     case kTypeSet:
     case kTypeSetIntset:
-    case kTypeSetListpack: {
-      auto set = std::make_unique<SetValue>();
-      int64_t max_intset = opt_.set_max_intset_entries;
-      std::string dup;
-      auto add = [&](std::string_view m) {
-        if (set->Add(m, max_intset)) return true;
-        dup.assign(m.data(), m.size());
-        return false;
-      };
-      if (type == kTypeSet) {
-        uint64_t n;
-        if (!PlainLen(&n)) return false;
-        for (uint64_t i = 0; i < n; i++) {
-          size_t m_at = pos_;
-          std::string m;
-          if (!String(&m)) return false;
-          if (!add(m)) return Fail("duplicate set member '" + Printable(m) + "'", m_at);
-        }
-      } else {
-        std::string blob;
-        if (!Blob(&blob, type == kTypeSetIntset ? "intset" : "listpack")) return false;
-        bool ok = type == kTypeSetIntset ? DecodeIntset(blob, [&](int64_t x) { return set->AddInt(x, max_intset); })
-                                         : DecodeListpack(blob, add);
-        if (!ok && !dup.empty()) return Fail("duplicate set member '" + Printable(dup) + "'", at);
-        if (!ok) return Fail(type == kTypeSetIntset ? "bad intset" : "bad listpack in set", at);
-      }
-      *empty = set->size() == 0;
-      v->type = ObjType::kSet;
-      v->obj = std::move(set);
-      return true;
-    }
-
+    case kTypeSetListpack:
+      return SetValueBody(type, v, empty);
     case kTypeZset:
     case kTypeZset2:
     case kTypeZsetZiplist:
-    case kTypeZsetListpack: {
-      auto z = std::make_unique<ZSetValue>();
-      if (type == kTypeZset || type == kTypeZset2) {
-        uint64_t n;
-        if (!PlainLen(&n)) return false;
-        for (uint64_t i = 0; i < n; i++) {
-          size_t m_at = pos_;
-          std::string m;
-          if (!String(&m)) return false;
-          double score;
-          if (type == kTypeZset2) {
-            uint64_t bits;
-            if (!LittleEndian(8, &bits)) return false;
-            std::memcpy(&score, &bits, sizeof(score));
-          } else {
-            uint8_t l;
-            if (!Byte(&l)) return false;
-            if (l == 253) {
-              score = NAN;
-            } else if (l == 254) {
-              score = INFINITY;
-            } else if (l == 255) {
-              score = -INFINITY;
-            } else {
-              std::string_view txt;
-              if (!Bytes(l, &txt)) return false;
-              if (!ParseDouble(txt, &score)) return Fail("bad sorted set score '" + Printable(txt) + "'", m_at);
-            }
-          }
-          if (!AddZsetMember(z.get(), m, score, m_at)) return false;
-        }
-      } else {
-        std::string blob;
-        if (!Blob(&blob, type == kTypeZsetZiplist ? "ziplist" : "listpack")) return false;
-        std::string member;
-        bool have_member = false, bad = false;
-        auto pair = [&](std::string_view e) {
-          if (!have_member) {
-            member.assign(e.data(), e.size());
-            have_member = true;
-            return true;
-          }
-          have_member = false;
-          double score;
-          if (!ParseDouble(e, &score)) {
-            Fail("bad sorted set score '" + Printable(e) + "'", at);
-            bad = true;
-            return false;
-          }
-          if (!AddZsetMember(z.get(), member, score, at)) {
-            bad = true;
-            return false;
-          }
-          return true;
-        };
-        bool ok = type == kTypeZsetZiplist ? DecodeZiplist(blob, pair) : DecodeListpack(blob, pair);
-        if (bad) return false;
-        if (!ok || have_member) return Fail(type == kTypeZsetZiplist ? "bad ziplist in sorted set" : "bad listpack in sorted set", at);
-      }
-      *empty = z->size() == 0;
-      v->type = ObjType::kZSet;
-      v->obj = std::move(z);
-      return true;
-    }
-
+    case kTypeZsetListpack:
+      return ZsetValueBody(type, v, empty);
     case kTypeHash:
     case kTypeHashZipmap:
     case kTypeHashZiplist:
-    case kTypeHashListpack: {
-      auto h = std::make_unique<HashValue>();
-      if (type == kTypeHash) {
-        uint64_t n;
-        if (!PlainLen(&n)) return false;
-        for (uint64_t i = 0; i < n; i++) {
-          size_t f_at = pos_;
-          std::string f, val;
-          if (!String(&f) || !String(&val)) return false;
-          if (!h->Set(f, val, opt_.hash)) return Fail("duplicate hash field '" + Printable(f) + "'", f_at);
-        }
-      } else {
-        std::string blob;
-        const char* what = type == kTypeHashZipmap ? "zipmap" : type == kTypeHashZiplist ? "ziplist" : "listpack";
-        if (!Blob(&blob, what)) return false;
-        std::string field;
-        bool have_field = false, dup = false;
-        auto pair = [&](std::string_view e) {
-          if (!have_field) {
-            field.assign(e.data(), e.size());
-            have_field = true;
-            return true;
-          }
-          have_field = false;
-          if (h->Set(field, e, opt_.hash)) return true;
-          dup = true;
-          return false;
-        };
-        bool ok = type == kTypeHashZipmap    ? DecodeZipmap(blob, pair)
-                  : type == kTypeHashZiplist ? DecodeZiplist(blob, pair)
-                                             : DecodeListpack(blob, pair);
-        if (dup) return Fail("duplicate hash field '" + Printable(field) + "'", at);
-        if (!ok || have_field) return Fail(std::string("bad ") + what + " in hash", at);
-      }
-      *empty = h->size() == 0;
-      v->type = ObjType::kHash;
-      v->obj = std::move(h);
-      return true;
-    }
+    case kTypeHashListpack:
+      return HashValueBody(type, v, empty);
 
     case kTypeStreamListpacks:
     case kTypeStreamListpacks2:
@@ -437,151 +287,314 @@ bool Parser::Value(uint8_t type, const std::string& key, size_t key_at, DumpedVa
   }
 }
 
-StatusOr<RdbSummary> Parser::Run() {
-  RdbSummary sum;
-  auto error = [this]() { return Status::Error(err_ + " at offset " + std::to_string(err_off_)); };
+bool Parser::ListValueBody(uint8_t type, DumpedValue* v, bool* empty) {
+  size_t at = pos_;
+  auto list = std::make_unique<ListValue>();
+  auto push = [&list](std::string_view e) {
+    list->PushBack(e);
+    return true;
+  };
+  if (type == kTypeListZiplist) {
+    std::string blob;
+    if (!Blob(&blob, "ziplist")) return false;
+    if (!DecodeZiplist(blob, push)) return Fail("bad ziplist in list", at);
+    return Built(std::move(list), ObjType::kList, v, empty);
+  }
+  bool ok = ForEachCounted([&] {
+    size_t node_at = pos_;
+    uint64_t container = kQuicklistPacked;
+    if (type == kTypeListQuicklist2) {
+      if (!PlainLen(&container)) return false;
+      if (container != kQuicklistPlain && container != kQuicklistPacked) {
+        return Fail("bad quicklist node container " + std::to_string(container), node_at);
+      }
+    }
+    std::string s;
+    if (type == kTypeList || container == kQuicklistPlain) {
+      if (!String(&s)) return false;
+      list->PushBack(s);
+      return true;
+    }
+    if (!Blob(&s, "quicklist node")) return false;
+    bool decoded = type == kTypeListQuicklist ? DecodeZiplist(s, push) : DecodeListpack(s, push);
+    if (!decoded) return Fail(type == kTypeListQuicklist ? "bad ziplist in list" : "bad listpack in list", node_at);
+    return true;
+  });
+  return ok && Built(std::move(list), ObjType::kList, v, empty);
+}
+
+bool Parser::SetValueBody(uint8_t type, DumpedValue* v, bool* empty) {
+  size_t at = pos_;
+  auto set = std::make_unique<SetValue>();
+  int64_t max_intset = opt_.set_max_intset_entries;
+  std::string dup;
+  auto add = [&](std::string_view m) {
+    if (set->Add(m, max_intset)) return true;
+    dup.assign(m.data(), m.size());
+    return false;
+  };
+  if (type == kTypeSet) {
+    bool ok = ForEachCounted([&] {
+      size_t m_at = pos_;
+      std::string m;
+      if (!String(&m)) return false;
+      if (!add(m)) return Fail("duplicate set member '" + Printable(m) + "'", m_at);
+      return true;
+    });
+    if (!ok) return false;
+  } else {
+    std::string blob;
+    if (!Blob(&blob, type == kTypeSetIntset ? "intset" : "listpack")) return false;
+    bool ok = type == kTypeSetIntset ? DecodeIntset(blob, [&](int64_t x) { return set->AddInt(x, max_intset); })
+                                     : DecodeListpack(blob, add);
+    if (!ok && !dup.empty()) return Fail("duplicate set member '" + Printable(dup) + "'", at);
+    if (!ok) return Fail(type == kTypeSetIntset ? "bad intset" : "bad listpack in set", at);
+  }
+  return Built(std::move(set), ObjType::kSet, v, empty);
+}
+
+bool Parser::ZsetScore(uint8_t type, size_t member_at, double* score) {
+  if (type == kTypeZset2) {
+    uint64_t bits;
+    if (!LittleEndian(8, &bits)) return false;
+    std::memcpy(score, &bits, sizeof(*score));
+    return true;
+  }
+  uint8_t l;
+  if (!Byte(&l)) return false;
+  if (l == 253) {
+    *score = NAN;
+  } else if (l == 254) {
+    *score = INFINITY;
+  } else if (l == 255) {
+    *score = -INFINITY;
+  } else {
+    std::string_view txt;
+    if (!Bytes(l, &txt)) return false;
+    if (!ParseDouble(txt, score)) return Fail("bad sorted set score '" + Printable(txt) + "'", member_at);
+  }
+  return true;
+}
+
+bool Parser::ZsetValueBody(uint8_t type, DumpedValue* v, bool* empty) {
+  size_t at = pos_;
+  auto z = std::make_unique<ZSetValue>();
+  if (type == kTypeZset || type == kTypeZset2) {
+    bool ok = ForEachCounted([&] {
+      size_t m_at = pos_;
+      std::string m;
+      double score;
+      return String(&m) && ZsetScore(type, m_at, &score) && AddZsetMember(z.get(), m, score, m_at);
+    });
+    if (!ok) return false;
+  } else {
+    std::string blob;
+    if (!Blob(&blob, type == kTypeZsetZiplist ? "ziplist" : "listpack")) return false;
+    ElementPairs pairs;
+    bool bad = false;
+    RdbElementFn pair = pairs.Fn([&](std::string_view member, std::string_view e) {
+      double score;
+      if (!ParseDouble(e, &score)) {
+        Fail("bad sorted set score '" + Printable(e) + "'", at);
+        bad = true;
+        return false;
+      }
+      if (!AddZsetMember(z.get(), member, score, at)) {
+        bad = true;
+        return false;
+      }
+      return true;
+    });
+    bool ok = type == kTypeZsetZiplist ? DecodeZiplist(blob, pair) : DecodeListpack(blob, pair);
+    if (bad) return false;
+    if (!ok || pairs.odd()) {
+      return Fail(type == kTypeZsetZiplist ? "bad ziplist in sorted set" : "bad listpack in sorted set", at);
+    }
+  }
+  return Built(std::move(z), ObjType::kZSet, v, empty);
+}
+
+bool Parser::HashValueBody(uint8_t type, DumpedValue* v, bool* empty) {
+  size_t at = pos_;
+  auto h = std::make_unique<HashValue>();
+  if (type == kTypeHash) {
+    bool ok = ForEachCounted([&] {
+      size_t f_at = pos_;
+      std::string f, val;
+      if (!String(&f) || !String(&val)) return false;
+      if (!h->Set(f, val, opt_.hash)) return Fail("duplicate hash field '" + Printable(f) + "'", f_at);
+      return true;
+    });
+    if (!ok) return false;
+  } else {
+    std::string blob;
+    const char* what = type == kTypeHashZipmap ? "zipmap" : type == kTypeHashZiplist ? "ziplist" : "listpack";
+    if (!Blob(&blob, what)) return false;
+    ElementPairs pairs;
+    bool dup = false;
+    RdbElementFn pair = pairs.Fn([&](std::string_view field, std::string_view e) {
+      if (h->Set(field, e, opt_.hash)) return true;
+      dup = true;
+      return false;
+    });
+    bool ok = type == kTypeHashZipmap    ? DecodeZipmap(blob, pair)
+              : type == kTypeHashZiplist ? DecodeZiplist(blob, pair)
+                                         : DecodeListpack(blob, pair);
+    if (dup) return Fail("duplicate hash field '" + Printable(pairs.first()) + "'", at);
+    if (!ok || pairs.odd()) return Fail(std::string("bad ") + what + " in hash", at);
+  }
+  return Built(std::move(h), ObjType::kHash, v, empty);
+}
+
+Status Parser::Header(int* version) {
   if (d_.size() < 9 || d_.substr(0, 5) != "REDIS") {
     return Status::Error("not an RDB file (no REDIS signature) at offset 0");
   }
-  int version = 0;
+  *version = 0;
   for (size_t i = 5; i < 9; i++) {
     char c = d_[i];
     if (c < '0' || c > '9') return Status::Error("bad RDB version in the header at offset 5");
-    version = version * 10 + (c - '0');
+    *version = *version * 10 + (c - '0');
   }
-  if (version < 1 || version > kRdbVersionMax) {
-    return Status::Error("RDB format version " + std::to_string(version) + " is not supported (this node reads 1 to " +
-                         std::to_string(kRdbVersionMax) + ") at offset 5");
+  if (*version < 1 || *version > kRdbVersionMax) {
+    return Status::Error("RDB format version " + std::to_string(*version) +
+                         " is not supported (this node reads 1 to " + std::to_string(kRdbVersionMax) +
+                         ") at offset 5");
   }
-  sum.version = version;
   pos_ = 9;
-  uint64_t db = 0;
-  int64_t expire = -1, idle = -1;
-  int freq = -1;
+  return Status::Ok();
+}
+
+bool Parser::Eof(int version, RdbSummary* sum) {
+  if (version >= 5) {
+    size_t crc_at = pos_;
+    uint64_t stored;
+    if (!LittleEndian(8, &stored)) return false;
+    if (stored != 0) {
+      uint64_t computed = Crc64(0, d_.data(), crc_at);
+      if (computed != stored) {
+        char buf[128];
+        snprintf(buf, sizeof(buf), "RDB checksum mismatch (the file says %016llx, its content gives %016llx)",
+                 static_cast<unsigned long long>(stored), static_cast<unsigned long long>(computed));
+        return Fail(buf, crc_at);
+      }
+      sum->checksum_checked = true;
+    }
+  }
+  sum->end_offset = pos_;
+  return true;
+}
+
+bool Parser::Opcode(uint8_t type, size_t at, RdbSummary* sum, bool* was_opcode) {
+  *was_opcode = true;
+  switch (type) {
+    case kOpSelectDb:
+      return PlainLen(&db_);
+    case kOpResizeDb: {
+      uint64_t a, b;
+      return PlainLen(&a) && PlainLen(&b);
+    }
+    case kOpSlotInfo: {
+      uint64_t a, b, c;
+      return PlainLen(&a) && PlainLen(&b) && PlainLen(&c);
+    }
+    case kOpExpireTimeMs: {
+      uint64_t ms;
+      if (!LittleEndian(8, &ms)) return false;
+      expire_ = static_cast<int64_t>(ms);
+      return true;
+    }
+    case kOpExpireTime: {
+      uint64_t s;
+      if (!LittleEndian(4, &s)) return false;
+      expire_ = static_cast<int64_t>(static_cast<int32_t>(s)) * 1000;
+      return true;
+    }
+    case kOpIdle: {
+      uint64_t s;
+      if (!PlainLen(&s)) return false;
+      idle_ = static_cast<int64_t>(s & 0x7fffffffffffffffULL);
+      return true;
+    }
+    case kOpFreq: {
+      uint8_t f;
+      if (!Byte(&f)) return false;
+      freq_ = f;
+      return true;
+    }
+    case kOpAux: {
+      std::string k, v;
+      if (!String(&k) || !String(&v)) return false;
+      Status st = sink_.OnAux(k, v);
+      return st.ok() || Fail(st.message(), at);
+    }
+    case kOpModuleAux: {
+      uint64_t id;
+      if (!PlainLen(&id)) return false;
+      return Fail("the file holds data of module '" + RdbModuleName(id) + "': modules are not supported", at);
+    }
+    case kOpFunctionPreGa:
+      return Fail("function libraries in the pre-release format of Redis 7.0 RC are not supported", at);
+    case kOpFunction2: {
+      std::string code;
+      if (!String(&code)) return false;
+      Status st = sink_.OnFunction(std::move(code));
+      if (!st.ok()) return Fail(st.message(), at);
+      sum->functions++;
+      return true;
+    }
+    default:
+      *was_opcode = false;
+      return true;
+  }
+}
+
+bool Parser::Key(uint8_t type, size_t at, RdbSummary* sum) {
+  if (type > kTypeHashListpackEx || type == 8) {
+    return Fail("unknown RDB opcode or value type " + std::to_string(type), at);
+  }
+  RdbKey k;
+  if (!String(&k.key)) return false;
+  if (db_ != 0) {
+    return Fail("key '" + Printable(k.key) + "' is in database " + std::to_string(db_) +
+                    ": this node has only database 0 (as a cluster node)",
+                at);
+  }
+  bool empty = false;
+  if (!Value(type, k.key, at, &k.value, &empty)) return false;
+  k.expire_at_ms = expire_;
+  k.lru_idle_s = idle_;
+  k.lfu_freq = freq_;
+  expire_ = idle_ = -1;
+  freq_ = -1;
+  if (empty) {
+    sum->empty_keys++;
+    return true;
+  }
+  Status st = sink_.OnKey(std::move(k));
+  if (!st.ok()) return Fail(st.message(), at);
+  sum->keys++;
+  return true;
+}
+
+StatusOr<RdbSummary> Parser::Run() {
+  RdbSummary sum;
+  auto error = [this]() { return Status::Error(err_ + " at offset " + std::to_string(err_off_)); };
+  Status header = Header(&sum.version);
+  if (!header.ok()) return header;
   while (true) {
     size_t at = pos_;
     uint8_t type;
     if (!Byte(&type)) return error();
-    switch (type) {
-      case kOpEof: {
-        if (version >= 5) {
-          size_t crc_at = pos_;
-          uint64_t stored;
-          if (!LittleEndian(8, &stored)) return error();
-          if (stored != 0) {
-            uint64_t computed = Crc64(0, d_.data(), crc_at);
-            if (computed != stored) {
-              char buf[128];
-              snprintf(buf, sizeof(buf), "RDB checksum mismatch (the file says %016llx, its content gives %016llx)",
-                       static_cast<unsigned long long>(stored), static_cast<unsigned long long>(computed));
-              Fail(buf, crc_at);
-              return error();
-            }
-            sum.checksum_checked = true;
-          }
-        }
-        sum.end_offset = pos_;
-        return sum;
-      }
-      case kOpSelectDb:
-        if (!PlainLen(&db)) return error();
-        continue;
-      case kOpResizeDb: {
-        uint64_t a, b;
-        if (!PlainLen(&a) || !PlainLen(&b)) return error();
-        continue;
-      }
-      case kOpSlotInfo: {
-        uint64_t a, b, c;
-        if (!PlainLen(&a) || !PlainLen(&b) || !PlainLen(&c)) return error();
-        continue;
-      }
-      case kOpExpireTimeMs: {
-        uint64_t ms;
-        if (!LittleEndian(8, &ms)) return error();
-        expire = static_cast<int64_t>(ms);
-        continue;
-      }
-      case kOpExpireTime: {
-        uint64_t s;
-        if (!LittleEndian(4, &s)) return error();
-        expire = static_cast<int64_t>(static_cast<int32_t>(s)) * 1000;
-        continue;
-      }
-      case kOpIdle: {
-        uint64_t s;
-        if (!PlainLen(&s)) return error();
-        idle = static_cast<int64_t>(s & 0x7fffffffffffffffULL);
-        continue;
-      }
-      case kOpFreq: {
-        uint8_t f;
-        if (!Byte(&f)) return error();
-        freq = f;
-        continue;
-      }
-      case kOpAux: {
-        std::string k, v;
-        if (!String(&k) || !String(&v)) return error();
-        Status st = sink_.OnAux(k, v);
-        if (!st.ok()) {
-          Fail(st.message(), at);
-          return error();
-        }
-        continue;
-      }
-      case kOpModuleAux: {
-        uint64_t id;
-        if (!PlainLen(&id)) return error();
-        Fail("the file holds data of module '" + RdbModuleName(id) + "': modules are not supported", at);
-        return error();
-      }
-      case kOpFunctionPreGa:
-        Fail("function libraries in the pre-release format of Redis 7.0 RC are not supported", at);
-        return error();
-      case kOpFunction2: {
-        std::string code;
-        if (!String(&code)) return error();
-        Status st = sink_.OnFunction(std::move(code));
-        if (!st.ok()) {
-          Fail(st.message(), at);
-          return error();
-        }
-        sum.functions++;
-        continue;
-      }
-      default:
-        break;
+    if (type == kOpEof) {
+      if (!Eof(sum.version, &sum)) return error();
+      return sum;
     }
+    bool was_opcode;
+    if (!Opcode(type, at, &sum, &was_opcode)) return error();
+    if (was_opcode) continue;
     // A key: type, key, value.
-    if (type > kTypeHashListpackEx || type == 8) {
-      Fail("unknown RDB opcode or value type " + std::to_string(type), at);
-      return error();
-    }
-    RdbKey k;
-    if (!String(&k.key)) return error();
-    if (db != 0) {
-      Fail("key '" + Printable(k.key) + "' is in database " + std::to_string(db) +
-               ": this node has only database 0 (as a cluster node)", at);
-      return error();
-    }
-    bool empty = false;
-    if (!Value(type, k.key, at, &k.value, &empty)) return error();
-    k.expire_at_ms = expire;
-    k.lru_idle_s = idle;
-    k.lfu_freq = freq;
-    expire = idle = -1;
-    freq = -1;
-    if (empty) {
-      sum.empty_keys++;
-      continue;
-    }
-    Status st = sink_.OnKey(std::move(k));
-    if (!st.ok()) {
-      Fail(st.message(), at);
-      return error();
-    }
-    sum.keys++;
+    if (!Key(type, at, &sum)) return error();
   }
 }
 

@@ -9,6 +9,7 @@
 
 #include "keyspace/hash_value.h"
 #include "keyspace/list_value.h"
+#include "keyspace/rdb_format.h"
 #include "keyspace/rdb_string.h"
 #include "keyspace/set_value.h"
 #include "keyspace/zset_value.h"
@@ -17,18 +18,8 @@ namespace rcs {
 
 namespace {
 
-// RDB value types written (Redis's rdb.h numbering: part of the format).
-enum : uint8_t {
-  kTypeString = 0,
-  kTypeSet = 2,
-  kTypeHash = 4,
-  kTypeZset2 = 5,
-  kTypeSetIntset = 11,
-  kTypeHashListpack = 16,
-  kTypeZsetListpack = 17,
-  kTypeListQuicklist2 = 18,
-};
-constexpr uint64_t kQuicklistPlain = 1, kQuicklistPacked = 2;
+using rdb::kTypeString, rdb::kTypeSet, rdb::kTypeHash, rdb::kTypeZset2, rdb::kTypeSetIntset, rdb::kTypeHashListpack,
+    rdb::kTypeZsetListpack, rdb::kTypeListQuicklist2, rdb::kQuicklistPlain, rdb::kQuicklistPacked;
 constexpr size_t kPlainElementBytes = size_t{1} << 30;  // redis-server's packed threshold (1 GiB)
 constexpr size_t kQuicklistSafetyBytes = 8192;
 constexpr size_t kQuicklistEntryOverhead = 8;  // redis-server's estimate of an entry's header + backlen

@@ -15,6 +15,7 @@
 #include "base/crc64.h"
 #include "base/file_util.h"
 #include "base/log.h"
+#include "keyspace/rdb_format.h"
 #include "keyspace/rdb_string.h"
 #include "persistence/aof.h"
 #include "protocol/errors.h"
@@ -23,8 +24,7 @@ namespace rcs {
 
 namespace {
 
-// RDB opcodes (Redis's rdb.h numbering: part of the format).
-constexpr uint8_t kOpAux = 250, kOpExpireTimeMs = 252, kOpSelectDb = 254, kOpEof = 255;
+using rdb::kOpAux, rdb::kOpExpireTimeMs, rdb::kOpSelectDb, rdb::kOpEof;
 constexpr size_t kChunkBytes = 1 << 20;
 
 bool WriteAll(int fd, std::string_view data) {
