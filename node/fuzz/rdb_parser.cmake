@@ -6,7 +6,7 @@ add_executable(fuzz_rdb_parser ${CMAKE_CURRENT_SOURCE_DIR}/fuzz/fuzz_rdb_parser.
                ${RDB_FUZZ_SRC}/keyspace/rdb_string.cc ${RDB_FUZZ_SRC}/keyspace/list_value.cc
                ${RDB_FUZZ_SRC}/keyspace/set_value.cc ${RDB_FUZZ_SRC}/keyspace/zset_value.cc
                ${RDB_FUZZ_SRC}/keyspace/hash_value.cc ${RDB_FUZZ_SRC}/keyspace/compact_string.cc
-               ${RDB_FUZZ_SRC}/keyspace/fast_random.cc ${RDB_FUZZ_SRC}/keyspace/object.cc
+               ${RDB_FUZZ_SRC}/base/random.cc ${RDB_FUZZ_SRC}/keyspace/object.cc
                ${RDB_FUZZ_SRC}/keyspace/serialize.cc ${RDB_FUZZ_SRC}/protocol/errors.cc
                ${RDB_FUZZ_SRC}/base/strutil.cc ${RDB_FUZZ_SRC}/base/crc64.cc ${RDB_FUZZ_SRC}/base/hash.cc
                ${RDB_FUZZ_SRC}/base/alloc.cc)
