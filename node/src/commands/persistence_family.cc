@@ -1,6 +1,7 @@
 // BGREWRITEAOF, SAVE, BGSAVE. The AOF itself is persistence/aof.h (INFO persistence comes from it too), the
 // RDB file persistence/rdb_save.h.
 #include "commands/families.h"
+#include "base/strutil.h"
 #include "persistence/aof.h"
 #include "persistence/rdb_save.h"
 #include "protocol/errors.h"
@@ -32,11 +33,13 @@ void SaveCmd(CommandContext& ctx) {
 }
 
 void BgsaveCmd(CommandContext& ctx) {
-  if (ctx.argc() > 1) return ctx.reply.Error(err::kSyntax);  // BGSAVE SCHEDULE is not supported yet
+  bool schedule = ctx.argc() == 2 && EqualsIgnoreCase(ctx.arg(1), "SCHEDULE");
+  if (ctx.argc() > 1 && !schedule) return ctx.reply.Error(err::kSyntax);
   auto* saver = ctx.server.subsystem<RdbSaver>();
-  Status st = saver != nullptr ? saver->BackgroundSave() : Status::Error("ERR");
+  bool scheduled = false;
+  Status st = saver != nullptr ? saver->BackgroundSave(schedule, &scheduled) : Status::Error("ERR");
   if (!st.ok()) return ctx.reply.Error(st.message());
-  ctx.reply.Simple("Background saving started");
+  ctx.reply.Simple(scheduled ? "Background saving scheduled" : "Background saving started");
 }
 
 }  // namespace

@@ -8,6 +8,7 @@
 #include "base/log.h"
 #include "base/redis_compat.h"
 #include "base/strutil.h"
+#include "persistence/rdb_save.h"
 #include "protocol/errors.h"
 #include "pubsub/pubsub.h"
 #include "server/client.h"
@@ -425,8 +426,12 @@ void TimeCmd(CommandContext& ctx) {
 void LastsaveCmd(CommandContext& ctx) { ctx.reply.Integer(ctx.server.last_save_time_s()); }
 
 void ShutdownCmd(CommandContext& ctx) {
+  bool nosave = false, save = false, force = false;
   for (size_t i = 1; i < ctx.argc(); i++) {
     std::string_view a = ctx.arg(i);
+    nosave |= EqualsIgnoreCase(a, "NOSAVE");
+    save |= EqualsIgnoreCase(a, "SAVE");
+    force |= EqualsIgnoreCase(a, "FORCE");
     if (!EqualsIgnoreCase(a, "NOSAVE") && !EqualsIgnoreCase(a, "SAVE") && !EqualsIgnoreCase(a, "NOW") &&
         !EqualsIgnoreCase(a, "FORCE") && !EqualsIgnoreCase(a, "ABORT")) {
       ctx.reply.Error(err::kSyntax);
@@ -437,7 +442,13 @@ void ShutdownCmd(CommandContext& ctx) {
       return;
     }
   }
+  if (save && nosave) return ctx.reply.Error(err::kSyntax);
   LogWarning("User requested shutdown...");
+  // The final RDB save, as redis-server: with SAVE, or by default when save points are configured.
+  if (auto* saver = ctx.server.subsystem<RdbSaver>(); saver != nullptr) {
+    Status st = saver->SaveOnShutdown(save || (!nosave && !ctx.server.config().save.empty()));
+    if (!st.ok() && !force) return ctx.reply.Error(st.message());
+  }
   ctx.server.RequestShutdown();
   // Redis closes the connection without a reply on success.
   ctx.client->flags |= kClientCloseAfterReply;

@@ -102,6 +102,8 @@ StatusOr<RdbLoadResult> LoadRdbImage(Server& server, CommandStreamLoader& loader
   RdbLoadResult r;
   r.summary = *sum;
   r.keys_expired = sink.expired();
+  server.stats().rdb_last_load_keys_loaded = r.summary.keys - r.keys_expired;
+  server.stats().rdb_last_load_keys_expired = r.keys_expired;
   LogNotice("Done loading RDB, keys loaded: " + std::to_string(r.summary.keys - r.keys_expired) +
             ", keys expired: " + std::to_string(r.keys_expired) + ".");
   return r;

@@ -38,9 +38,11 @@ bool WriteRdb(int fd, Keyspace& db, int64_t now_ms, const RdbFileInfo& info, con
 Status SaveRdbFile(const std::string& path, Keyspace& db, int64_t now_ms, const RdbFileInfo& info,
                    const RdbWriteOptions& options);
 
+// The saver also keeps the rdb_* fields of INFO persistence and refuses writes with -MISCONF after a failed
+// BGSAVE (stop-writes-on-bgsave-error yes, save points configured) until a save succeeds, as redis-server.
 class RdbSaver : public Subsystem {
  public:
-  explicit RdbSaver(Server* server) : server_(server) {}
+  explicit RdbSaver(Server* server);
   ~RdbSaver() override;
 
   void Cron() override;
@@ -48,19 +50,37 @@ class RdbSaver : public Subsystem {
 
   // SAVE: Ok or the error to reply.
   Status Save();
-  // BGSAVE: Ok once the child runs, or the error to reply.
-  Status BackgroundSave();
+  // BGSAVE: Ok once the child runs, or the error to reply. With `schedule` (BGSAVE SCHEDULE) while an AOF
+  // rewrite runs, the BGSAVE starts from the cron once it is over: *scheduled is set and Ok returned.
+  Status BackgroundSave(bool schedule = false, bool* scheduled = nullptr);
   bool in_progress() const { return child_pid_ > 0; }
+  // SHUTDOWN: with `save` (SAVE, or save points configured and no NOSAVE) a running BGSAVE is killed and the
+  // file written in the foreground; the error when that failed. Either way the final save of Shutdown()
+  // (a SIGTERM) is not done again.
+  Status SaveOnShutdown(bool save);
 
  private:
   RdbFileInfo Info() const;
   RdbWriteOptions Options() const;
   void CheckChild();
   void Done(bool ok);
+  void KillChild();
+  // The `save` schedule and BGSAVE SCHEDULE, as redis-server's serverCron.
+  void StartScheduledSave();
+  // -MISCONF on or off (Server::set_rdb_save_failed) from the last status and the config.
+  void UpdateWriteRefusal();
+  void InfoSection(std::string* out);
 
   Server* server_;
   pid_t child_pid_ = -1;
   int64_t dirty_at_start_ = 0;
+  int64_t start_ms_ = 0;            // the running BGSAVE's start (rdb_current_bgsave_time_sec)
+  bool last_bgsave_ok_ = true;      // rdb_last_bgsave_status
+  int64_t last_bgsave_time_s_ = -1;  // rdb_last_bgsave_time_sec
+  int64_t last_try_s_ = 0;          // the last BGSAVE attempt: a failed one is retried after 5 s
+  uint64_t saves_ = 0;              // rdb_saves: SAVE and BGSAVE attempts
+  bool scheduled_ = false;          // BGSAVE SCHEDULE during an AOF rewrite
+  bool shutdown_handled_ = false;   // SHUTDOWN decided about the final save
 };
 
 // Installs the saver into a server (node.cc).

@@ -240,6 +240,15 @@ inline constexpr std::string_view kBgsaveInProgress = "ERR Background save alrea
 inline constexpr std::string_view kBgsaveDuringAofRewrite =
     "ERR An AOF log rewriting in progress: can't BGSAVE right now. Use BGSAVE SCHEDULE in order to schedule a "
     "BGSAVE whenever possible.";
+// Writes (and PING on a master) after a failed BGSAVE, while save points are configured and
+// stop-writes-on-bgsave-error is yes (Redis's writeCommandsGetDiskErrorMessage, DISK_ERROR_TYPE_RDB).
+inline constexpr std::string_view kMisconfRdb =
+    "MISCONF Redis is configured to save RDB snapshots, but it's currently unable to persist to disk. Commands "
+    "that may modify the data set are disabled, because this instance is configured to report errors during "
+    "writes if RDB snapshotting fails (stop-writes-on-bgsave-error option). Please check the Redis logs for "
+    "details about the RDB error.";
+// SHUTDOWN whose final save failed (without FORCE): the server keeps running.
+inline constexpr std::string_view kShutdownSaveFailed = "ERR Errors trying to SHUTDOWN. Check logs.";
 // "ERR Background save failed: fork: <strerror>".
 std::string BgsaveForkFailed(std::string_view reason);
 
@@ -460,7 +469,7 @@ inline constexpr std::string_view kAll[] = {
     kNoConfigFile, kConfigRewriteFailed, kInvalidCommand, kGetKeysArity, kGetKeysBadArgs, kGetKeysNoKeys,
     kReplicaOfClusterMode, kInvalidMasterPort, kReplicaKeyspace, kNoReplicasAck, kNoMasterLink,
     kWaitOnReplica, kMisconfAof, kAofRewriteInProgress, kAofRewriteFailed, kBgsaveInProgress,
-    kBgsaveDuringAofRewrite, kCrossSlot, kClusterDownUnbound,
+    kBgsaveDuringAofRewrite, kMisconfRdb, kShutdownSaveFailed, kCrossSlot, kClusterDownUnbound,
     kClusterDown, kClusterDownReadOnly, kTryAgain,
     kClusterDisabled, kFailoverToMaster, kFailoverMasterUnknown, kFailoverMasterDown, kInvalidSlot,
     kInvalidSlotShort, kInvalidSlotOrKeys, kSetSlotSyntax, kSetSlotReplica,

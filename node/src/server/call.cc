@@ -117,8 +117,10 @@ bool Server::AdmitByNodeState(Client* c, const CommandSpec& spec) {
   if (config_.maxmemory > 0 && spec.is(kCmdDenyOom) && !EvictIfNeeded()) return RejectCommand(c, &spec, err::kOom);
   // The AOF cannot be written: refuse writes (and PING on a master, as Redis does, so that monitoring sees
   // it) until the disk works again. Reads keep working.
-  if (!write_error_.empty() && (spec.is(kCmdWrite) || (spec.is(kCmdHealthProbe) && !is_replica_))) {
-    return RejectCommand(c, &spec, write_error_);
+  // A failed RDB save refuses them the same way, on a master only (Redis checks it first).
+  std::string_view write_error = rdb_save_failed_ && !is_replica_ ? err::kMisconfRdb : write_error_;
+  if (!write_error.empty() && (spec.is(kCmdWrite) || (spec.is(kCmdHealthProbe) && !is_replica_))) {
+    return RejectCommand(c, &spec, write_error);
   }
   // RESP2 subscribe mode: only the subscription commands, PING, QUIT and RESET (RESP3 has no limits).
   if (c->has(kClientPubSub) && c->resp == 2 && !pubsub_->AllowedInSubscribeMode(spec)) {

@@ -388,8 +388,13 @@ Directive Save() {
   d.set_words = SetWords::kSplitOrBlank;
   d.set_replaces_file_lines = true;
   d.apply = [](Config& c, const Words& w) {
-    Words points = w;
-    if (points.size() == 1 && points[0].empty()) points.clear();
+    // A quoted "3600 1 300 100" (the command line's --save "1 1" arrives so) holds several words.
+    Words points;
+    for (const std::string& word : w) {
+      Words parts;
+      SplitInlineArgs(word, &parts);
+      points.insert(points.end(), parts.begin(), parts.end());
+    }
     if (points.size() % 2 != 0) return Status::Error(err::config_reason::kBadSave);
     for (size_t j = 0; j < points.size(); j++) {
       int64_t v;
@@ -608,7 +613,7 @@ void AddPersistenceAndReplication(std::vector<Directive>& t) {
   t.push_back(Int("auto-aof-rewrite-percentage", &Config::auto_aof_rewrite_percentage, 0, INT32_MAX));
   t.push_back(Memory("auto-aof-rewrite-min-size", &Config::auto_aof_rewrite_min_size, 0, INT64_MAX));
   t.push_back(Bool("aof-load-truncated", &Config::aof_load_truncated));
-  t.push_back(Save().NoEffect(""));
+  t.push_back(Save());
   t.push_back(String("dbfilename", &Config::dbfilename).Immutable());
   t.push_back(Bool("replica-read-only", &Config::replica_read_only));
   t.push_back(Bool("replica-serve-stale-data", &Config::replica_serve_stale_data));
@@ -717,7 +722,7 @@ void AddDataAndReplicationCompat(std::vector<Directive>& t) {
   t.push_back(Memory("stream-node-max-bytes", Kept{"4096"}));
   t.push_back(Int("stream-node-max-entries", Kept{"100"}, 0, INT64_MAX));
   // RDB files (dump.rdb: persistence/rdb_save.h).
-  t.push_back(Bool("stop-writes-on-bgsave-error", Kept{"yes"}));
+  t.push_back(Bool("stop-writes-on-bgsave-error", &Config::stop_writes_on_bgsave_error));
   t.push_back(Bool("rdbcompression", &Config::rdbcompression));  // LZF in dump.rdb and DUMP payloads (rdb_writer.h)
   t.push_back(Bool("rdbchecksum", Kept{"yes"}).Immutable());
   t.push_back(Bool("rdb-del-sync-files", Kept{"no"}));

@@ -78,9 +78,11 @@ struct Config {
   int auto_aof_rewrite_percentage = 100;
   int64_t auto_aof_rewrite_min_size = 64LL * 1024 * 1024;
   bool aof_load_truncated = true;
-  // RDB snapshot points "seconds changes ..." as CONFIG GET shows them. Accepted and validated as Redis does,
-  // but there are no RDB snapshots here: persistence is the AOF. "" = none (this node's behaviour).
-  std::string save;
+  // RDB snapshot points "seconds changes ..." as CONFIG GET shows them: a BGSAVE starts from the cron when
+  // at least `changes` writes happened and `seconds` passed since the last save (persistence/rdb_save.h).
+  // "" = none. The default is redis-server's.
+  std::string save = "3600 1 300 100 60 10000";
+  bool stop_writes_on_bgsave_error = true;
   bool save_seen_ = false;     // loader state: Redis's first `save` line of a load replaces, later ones add
   std::string dbfilename = "dump.rdb";
   bool rdbcompression = true;

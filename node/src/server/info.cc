@@ -268,12 +268,15 @@ void InfoWriter::PersistenceSection() {
   Fields(out, {{"async_loading", "0"}, {"current_cow_peak", "0"}, {"current_cow_size", "0"},
                {"current_cow_size_age", "0"}, {"current_fork_perc", "0.00"}, {"current_save_keys_processed", "0"},
                {"current_save_keys_total", "0"}});
-  InfoField(out, "rdb_changes_since_last_save", s_.dirty_);
-  InfoField(out, "rdb_bgsave_in_progress", 0);
-  InfoField(out, "rdb_last_save_time", s_.last_save_time_s_);
-  Fields(out, {{"rdb_last_bgsave_status", "ok"}, {"rdb_last_bgsave_time_sec", "-1"},
-               {"rdb_current_bgsave_time_sec", "-1"}, {"rdb_saves", "0"}, {"rdb_last_cow_size", "0"},
-               {"rdb_last_load_keys_expired", "0"}, {"rdb_last_load_keys_loaded", "0"}});
+  if (!Provided("rdb")) {  // a server without the RDB saver (in-process tests)
+    InfoField(out, "rdb_changes_since_last_save", s_.dirty_);
+    InfoField(out, "rdb_bgsave_in_progress", 0);
+    InfoField(out, "rdb_last_save_time", s_.last_save_time_s_);
+    Fields(out, {{"rdb_last_bgsave_status", "ok"}, {"rdb_last_bgsave_time_sec", "-1"},
+                 {"rdb_current_bgsave_time_sec", "-1"}, {"rdb_saves", "0"}, {"rdb_last_cow_size", "0"}});
+    InfoField(out, "rdb_last_load_keys_expired", static_cast<int64_t>(s_.stats_.rdb_last_load_keys_expired));
+    InfoField(out, "rdb_last_load_keys_loaded", static_cast<int64_t>(s_.stats_.rdb_last_load_keys_loaded));
+  }
   if (Provided("persistence")) return;
   InfoField(out, "aof_enabled", 0);  // a server without the AOF subsystem (in-process tests)
   Fields(out, {{"aof_rewrite_in_progress", "0"}, {"aof_rewrite_scheduled", "0"},

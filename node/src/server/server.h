@@ -100,6 +100,7 @@ struct ServerStats {
   uint64_t sync_full = 0, sync_partial_ok = 0, sync_partial_err = 0;
   int64_t latest_fork_usec = 0;  // the AOF rewrite's fork()
   uint64_t total_forks = 0;
+  uint64_t rdb_last_load_keys_loaded = 0, rdb_last_load_keys_expired = 0;  // the last RDB image loaded
   std::map<std::string, uint64_t> error_counts;  // errorstats: first word of the error -> count
   int64_t recent_max_input_buffer = 0, recent_max_output_buffer = 0;
 };
@@ -202,6 +203,9 @@ class Server {
   // refused with this error until it is cleared with "".
   void set_write_error(std::string error) { write_error_ = std::move(error); }
   const std::string& write_error() const { return write_error_; }
+  // The last BGSAVE failed with stop-writes-on-bgsave-error yes and save points configured (the RDB saver
+  // decides): a master refuses writes and PING with -MISCONF until a save succeeds.
+  void set_rdb_save_failed(bool failed) { rdb_save_failed_ = failed; }
   // Replies held back from a client until its writes are on disk (appendfsync always after a failed
   // write): the network layer keeps its output until ReleaseReplies.
   void HoldReplies(Client* c);
@@ -365,6 +369,7 @@ class Server {
   int64_t last_save_time_s_ = 0;
   bool loading_ = false;
   std::string write_error_;
+  bool rdb_save_failed_ = false;
   std::vector<uint64_t> held_replies_;  // client ids
   bool is_replica_ = false;
   bool master_link_up_ = true;  // until the replication link says otherwise
