@@ -7,6 +7,8 @@
 #include "base/random.h"
 #include "base/strutil.h"
 #include "keyspace/command_stream.h"
+#include "keyspace/dump.h"
+#include "keyspace/rdb_parser.h"
 #include "net/event_loop.h"
 #include "net/socket.h"
 #include "protocol/errors.h"
@@ -526,6 +528,7 @@ void Replication::OnHandshakeData() {
     }
   }
   if (state_ == LinkState::kHandshake) {
+    SkipKeepaliveNewlines();
     if (!link_.TakeLine(&line)) return;
     if (line.rfind("+FULLRESYNC ", 0) == 0) {
       size_t sp = line.find(' ', 12);
@@ -559,6 +562,7 @@ void Replication::OnHandshakeData() {
   }
   if (state_ == LinkState::kTransfer) {
     if (transfer_len_ < 0 && eof_mark_.empty()) {
+      SkipKeepaliveNewlines();
       if (!link_.TakeLine(&line)) return;
       if (line.rfind("$EOF:", 0) == 0 && line.size() == 45) {
         eof_mark_ = line.substr(5);
@@ -590,9 +594,98 @@ void Replication::OnHandshakeData() {
   }
 }
 
+void Replication::SkipKeepaliveNewlines() {
+  // redis-server sends a bare "\n" every second to a replica waiting for its snapshot (before +FULLRESYNC
+  // while a diskless sync waits for more replicas, and before the "$" line while its BGSAVE runs).
+  size_t n = 0;
+  while (n < link_.in().size() && link_.in()[n] == '\n') n++;
+  if (n > 0) link_.Consume(n);
+}
+
+namespace {
+
+// Keeps the keys and function libraries of an RDB snapshot until the whole image parsed and its checksum
+// matched: only then do they replace our data.
+class CollectingRdbSink : public RdbSink {
+ public:
+  Status OnFunction(std::string code) override {
+    functions.push_back(std::move(code));
+    return Status::Ok();
+  }
+  Status OnKey(RdbKey&& key) override {
+    keys.push_back(std::move(key));
+    return Status::Ok();
+  }
+  std::vector<std::string> functions;
+  std::vector<RdbKey> keys;
+};
+
+}  // namespace
+
+bool Replication::LoadRdbSnapshot(std::string_view rdb, size_t* loaded) {
+  const Config& c = server_->config();
+  RdbParseOptions o;
+  o.hash = HashValue::Limits{c.hash_max_listpack_entries, c.hash_max_listpack_value};
+  o.zset.max_listpack_entries = c.zset_max_listpack_entries < 0 ? 0 : static_cast<size_t>(c.zset_max_listpack_entries);
+  o.zset.max_listpack_value = c.zset_max_listpack_value < 0 ? 0 : static_cast<size_t>(c.zset_max_listpack_value);
+  o.set_max_intset_entries = c.set_max_intset_entries;
+  CollectingRdbSink sink;
+  StatusOr<RdbSummary> sum = ParseRdb(rdb, o, sink);
+  std::string error;
+  if (!sum.ok()) {
+    error = sum.status().message();
+  } else if (sum->end_offset != rdb.size()) {
+    error = "unexpected bytes after the checksum at offset " + std::to_string(sum->end_offset);
+  } else {
+    {
+      std::vector<std::string_view> names;
+      names.reserve(sink.keys.size());
+      for (const RdbKey& k : sink.keys) names.push_back(k.key);
+      std::sort(names.begin(), names.end());
+      auto it = std::adjacent_find(names.begin(), names.end());
+      if (it != names.end()) error = "duplicate key '" + std::string(it->substr(0, 128)) + "'";
+    }
+  }
+  if (!error.empty()) {
+    DropLink("Failed trying to load the MASTER synchronization DB from socket: " + error);
+    return false;
+  }
+  // Complete and valid: it replaces our data. A replica keeps keys whose time passed (its master's DELs
+  // remove them), as redis-server's replicas do.
+  server_->db().Clear();
+  server_->TouchAllKeys();
+  Keyspace& db = server_->db();
+  for (RdbKey& k : sink.keys) StoreDumpedValue(db, k.key, std::move(k.value), k.expire_at_ms);
+  {
+    CommandStreamLoader loader(*server_);
+    std::string reply;
+    std::vector<std::string_view> flush = {"FUNCTION", "FLUSH"};
+    loader.Execute(flush, &reply);
+    for (const std::string& code : sink.functions) {
+      std::vector<std::string_view> argv = {"FUNCTION", "LOAD", code};
+      if (!loader.Execute(argv, &reply)) LogWarning("MASTER's function library not loaded: " + reply);
+    }
+  }
+  *loaded = sink.keys.size();
+  return true;
+}
+
 void Replication::FinishTransfer(std::string_view snapshot, std::string_view rest) {
   bool full = state_ == LinkState::kTransfer;
-  if (full) {
+  if (full && LooksLikeRdb(snapshot)) {
+    // redis-server's full sync: an RDB image.
+    size_t keys = 0;
+    if (!LoadRdbSnapshot(snapshot, &keys)) {
+      master_replid_.clear();  // the next attempt asks for a full sync again
+      return;
+    }
+    backlog_.set_end_offset(master_offset_);
+    replid_ = master_replid_;
+    replid2_ = std::string(40, '0');
+    second_offset_ = -1;
+    server_->DatasetReplaced();
+    LogNotice("MASTER <-> REPLICA sync: Finished with success (RDB, " + std::to_string(keys) + " keys loaded)");
+  } else if (full) {
     // Replace our data with the master's snapshot: flush, then replay it as the AOF is replayed.
     server_->db().Clear();
     server_->TouchAllKeys();
@@ -603,6 +696,7 @@ void Replication::FinishTransfer(std::string_view snapshot, std::string_view res
       if (!r.ok() || *r != snapshot.size() || loader.in_transaction()) {
         DropLink("Corrupt snapshot from MASTER at byte " + std::to_string(loader.offset()) +
                  (r.ok() ? std::string(" (truncated)") : ": " + r.status().message()));
+        master_replid_.clear();  // our data is gone: the next attempt asks for a full sync again
         return;
       }
       applied = loader.commands();

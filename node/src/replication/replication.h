@@ -17,6 +17,11 @@
 // transfer's pending buffer and follow the end mark, so the replica sees a consistent cut. The replica
 // loads it through the same CommandStreamLoader as the AOF, then writes a new AOF base.
 //
+// Following a redis-server master: its snapshot is an RDB file (either framing), recognised by its
+// "REDIS" magic and parsed whole (keyspace/rdb_parser.h) before it replaces our data; a bad image drops
+// the link and the next attempt asks for a full sync again. The bare "\n" keepalives redis-server sends
+// while it prepares the snapshot are skipped. The live stream after it is read as our own master's.
+//
 // Offsets: master_repl_offset counts the bytes of the live stream ever produced (the snapshot is not
 // counted). The backlog keeps the last repl-backlog-size bytes so a replica that reconnects, or the
 // other replicas after a failover (replid2 / second_repl_offset), continue with a partial resync.
@@ -115,6 +120,10 @@ class Replication final : public Subsystem, public ReplicationHooks {
   void OnLinkEvent(uint32_t events);
   void OnHandshakeData();
   void FinishTransfer(std::string_view snapshot, std::string_view rest);
+  void SkipKeepaliveNewlines();
+  // Loads a redis-server master's RDB snapshot in place of our data, only when it parsed whole; false
+  // (the link dropped) when it did not.
+  bool LoadRdbSnapshot(std::string_view rdb, size_t* loaded);
   void DropLink(const std::string& why);
   void SetState(LinkState s);  // also tells the server whether the master link is up
   void SendToMaster(const std::vector<std::string_view>& argv);
