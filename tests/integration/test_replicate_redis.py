@@ -1,4 +1,5 @@
-"""Our node as a replica of Debian's redis-server 7.0.15 (ports 20500-20503).
+"""Our node as a replica of Debian's redis-server 7.0.15 (ports 20500-20503), and the other way round
+(20506-20509).
 
 For each master setting repl-diskless-sync yes ($EOF:<mark> framing) and no ($<len> framing): redis-server
 holds 10,000 keys of every type we have (strings, lists, hashes, sets, sorted sets; small and large
@@ -8,6 +9,8 @@ encodings; a third of them with a TTL), our node REPLICAOF it and then
 - acks: WAIT 1 on the master returns 1;
 - after its master link is killed (CLIENT KILL TYPE master on our side) continues with a partial resync:
   the master's sync_partial_ok goes up, sync_full does not, and the writes made meanwhile arrive.
+Then the mirror image: our node as the master (it sends redis-server an RDB), redis-server REPLICAOF it,
+loading the sync to disk first or in memory (repl-diskless-load swapdb), the same checks.
 And a master (a socket in this test, 20504) that sends a truncated RDB: our node keeps its own data, drops the
 link and asks again with PSYNC ? -1 (a failed sync, never a continuation of the history it did not load)."""
 import os
@@ -22,7 +25,8 @@ sys.path.insert(0, os.path.join(os.path.dirname(__file__), "lib"))
 import rcs  # noqa: E402
 
 # (master port, our port) per variant.
-PORTS = {"diskless": (20500, 20501), "disk": (20502, 20503)}
+PORTS = {"diskless": (20500, 20501), "disk": (20502, 20503),
+         "redis-replica-disk": (20506, 20507), "redis-replica-diskless": (20508, 20509)}
 FAKE_MASTER, FAKE_REPLICA = 20504, 20505  # a master that sends a damaged RDB, our node following it
 NKEYS = 10000
 
@@ -209,45 +213,43 @@ class ReplicateRedis(unittest.TestCase):
             fake.stop_flag.set()
             fake.join(timeout=10)
 
-    def run_variant(self, name, diskless):
-        mport, rport = PORTS[name]
-        master = rcs.Server(mport, binary=rcs.REDIS_SERVER,
-                            args=["--repl-diskless-sync", "yes" if diskless else "no",
-                                  "--repl-diskless-sync-delay", "1", "--repl-backlog-size", "16mb"])
-        ours = rcs.Server(rport)
+    def run_case(self, master, replica):
+        """`replica` REPLICAOF `master` (one of them ours, the other redis-server): the checks of the module
+        docstring."""
+        replica_is_ours = replica.binary != rcs.REDIS_SERVER
         try:
             master.start()
             mc = master.client()
             populate(mc)
-            ours.start()
-            oc = ours.client()
+            replica.start()
+            rc = replica.client()
             writer = Writer(master.client(), "flow")
             writer.start()
-            self.assertEqual(oc.execute_command("REPLICAOF", "127.0.0.1", mport), b"OK")
-            rcs.wait_until(lambda: rcs.info(ours, "replication").get("master_link_status") == "up",
-                           timeout=60, what="our node's link to redis-server up")
+            self.assertEqual(rc.execute_command("REPLICAOF", "127.0.0.1", master.port), b"OK")
+            rcs.wait_until(lambda: rcs.info(replica, "replication").get("master_link_status") == "up",
+                           timeout=60, what="the replica's link up")
             written = writer.finish()
             self.assertGreater(written, 0)
             written_first = written
 
             # Every key equal, TTLs where the master has them.
-            rcs.wait_until(lambda: rcs.info(ours, "replication").get("master_repl_offset") ==
+            rcs.wait_until(lambda: rcs.info(replica, "replication").get("master_repl_offset") ==
                            rcs.info(master, "replication").get("master_repl_offset"),
-                           timeout=30, what="our offset to reach the master's")
-            self.assertEqual(oc.dbsize(), mc.dbsize())
+                           timeout=30, what="the replica's offset to reach the master's")
+            self.assertEqual(rc.dbsize(), mc.dbsize())
             keys = sorted(k.decode() for k in mc.scan_iter(match="k:*", count=1000))
             self.assertEqual(len(keys), NKEYS)
             want = snapshot(mc, keys)
-            got = snapshot(oc, keys)
+            got = snapshot(rc, keys)
             diff = [k for k in keys if want[k] != got[k]]
             self.assertEqual(diff[:5], [], "keys that differ: %d" % len(diff))
             for n in range(written):
-                self.assertEqual(oc.get("flow:%d" % n), str(n).encode(), "flow:%d" % n)
+                self.assertEqual(rc.get("flow:%d" % n), str(n).encode(), "flow:%d" % n)
 
-            # Writes keep flowing; WAIT sees our ack.
+            # Writes keep flowing; WAIT sees the replica's ack.
             mc.set("after-sync", "1")
             self.assertEqual(mc.execute_command("WAIT", 1, 5000), 1)
-            self.assertEqual(oc.get("after-sync"), b"1")
+            self.assertEqual(rc.get("after-sync"), b"1")
             self.assertEqual(rcs.info(master, "replication").get("connected_slaves"), "1")
 
             # A short disconnect: partial resync.
@@ -256,35 +258,56 @@ class ReplicateRedis(unittest.TestCase):
             writer = Writer(master.client(), "again")
             writer.start()
             time.sleep(0.2)
-            self.assertGreaterEqual(oc.execute_command("CLIENT", "KILL", "TYPE", "master"), 1)
+            self.assertGreaterEqual(rc.execute_command("CLIENT", "KILL", "TYPE", "master"), 1)
             rcs.wait_until(lambda: info_int(master, "sync_partial_ok", "stats") > partial, timeout=30,
-                           what="redis-server to count a partial resync")
+                           what="the master to count a partial resync")
             written = writer.finish()
-            rcs.wait_until(lambda: rcs.info(ours, "replication").get("master_link_status") == "up",
-                           timeout=30, what="our link up again")
+            rcs.wait_until(lambda: rcs.info(replica, "replication").get("master_link_status") == "up",
+                           timeout=30, what="the replica's link up again")
             self.assertEqual(info_int(master, "sync_full", "stats"), full)
             mc.set("after-psync", "1")
             self.assertEqual(mc.execute_command("WAIT", 1, 5000), 1)
             for n in range(written):
-                self.assertEqual(oc.get("again:%d" % n), str(n).encode(), "again:%d" % n)
-            self.assertEqual(oc.get("after-psync"), b"1")
-            self.assertIn("Partial resynchronization request from", master.log_tail(200))
-            with open(ours.log_path, errors="replace") as f:
+                self.assertEqual(rc.get("again:%d" % n), str(n).encode(), "again:%d" % n)
+            self.assertEqual(rc.get("after-psync"), b"1")
+            with open(master.log_path, errors="replace") as f:
+                self.assertIn("Partial resynchronization request from", f.read())
+            with open(replica.log_path, errors="replace") as f:
                 log = f.read()
-            loaded = re.findall(r"MASTER <-> REPLICA sync: Finished with success \(RDB, (\d+) keys loaded\)", log)
-            self.assertEqual(len(loaded), 1, "one full sync from an RDB")
-            self.assertTrue(NKEYS <= int(loaded[0]) <= NKEYS + written_first, loaded)
+            if replica_is_ours:
+                loaded = re.findall(r"MASTER <-> REPLICA sync: Finished with success \(RDB, (\d+) keys loaded\)", log)
+                self.assertEqual(len(loaded), 1, "one full sync from an RDB")
+                self.assertTrue(NKEYS <= int(loaded[0]) <= NKEYS + written_first, loaded)
+            else:
+                self.assertEqual(log.count("MASTER <-> REPLICA sync: Finished with success"), 1)
             self.assertIn("Successful partial resynchronization with master.", log)
-            self.assertEqual(oc.dbsize(), mc.dbsize())
+            self.assertEqual(rc.dbsize(), mc.dbsize())
         finally:
-            ours.stop()
+            replica.stop()
             master.stop()
 
+    def redis_master(self, name, diskless):
+        return rcs.Server(PORTS[name][0], binary=rcs.REDIS_SERVER,
+                          args=["--repl-diskless-sync", "yes" if diskless else "no",
+                                "--repl-diskless-sync-delay", "1", "--repl-backlog-size", "16mb"])
+
     def test_diskless_master(self):
-        self.run_variant("diskless", True)
+        self.run_case(self.redis_master("diskless", True), rcs.Server(PORTS["diskless"][1]))
 
     def test_disk_master(self):
-        self.run_variant("disk", False)
+        self.run_case(self.redis_master("disk", False), rcs.Server(PORTS["disk"][1]))
+
+    # The mirror image: redis-server as a replica of our node (whose full sync is always streamed,
+    # "$EOF:<mark>"), loading it to disk first (repl-diskless-load disabled, the default) or in memory.
+    def test_redis_replica_disk_load(self):
+        mport, rport = PORTS["redis-replica-disk"]
+        self.run_case(rcs.Server(mport, args=["--repl-backlog-size", "16mb"]),
+                      rcs.Server(rport, binary=rcs.REDIS_SERVER))
+
+    def test_redis_replica_diskless_load(self):
+        mport, rport = PORTS["redis-replica-diskless"]
+        self.run_case(rcs.Server(mport, args=["--repl-backlog-size", "16mb"]),
+                      rcs.Server(rport, binary=rcs.REDIS_SERVER, args=["--repl-diskless-load", "swapdb"]))
 
 
 if __name__ == "__main__":

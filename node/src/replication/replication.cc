@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "base/alloc.h"
 #include "base/log.h"
 #include "base/random.h"
 #include "base/strutil.h"
@@ -140,6 +141,12 @@ void Replication::FeedBytes(std::string_view bytes) {
       if (SnapshotTransfer* t = TransferOf(c)) t->pending.append(bytes.data(), bytes.size());
       continue;
     }
+    if (c->repl_state == "wait_bgsave") {
+      for (auto& h : held_) {
+        if (h.first == c) h.second.append(bytes.data(), bytes.size());
+      }
+      continue;
+    }
     if (c->repl_state != "online") continue;
     c->out.append(bytes.data(), bytes.size());
     server_->MarkPendingWrite(c);
@@ -181,7 +188,18 @@ void Replication::PumpTransfer(SnapshotTransfer* t) {
 
 void Replication::EndTransfer(SnapshotTransfer* t, bool ok) {
   Client* c = t->replica;
-  if (ok) {
+  bool ours = std::find(rcs_capa_replicas_.begin(), rcs_capa_replicas_.end(), c) != rcs_capa_replicas_.end();
+  if (ok && !ours) {
+    // redis-server finds the end mark only at the end of what it read: the writes since the cut wait until its
+    // first REPLCONF ACK (it sends one as soon as it loaded the RDB), as redis-server's masters do.
+    c->out += t->eof_mark;
+    held_.emplace_back(c, std::move(t->pending));
+    c->repl_state = "wait_bgsave";
+    c->repl_ack_time_ms = server_->clock().NowMs();
+    LogNotice("Synchronization with replica " + c->addr + " succeeded (" + std::to_string(t->stream->bytes()) +
+              " bytes of RDB), streaming from its first ACK");
+    server_->MarkPendingWrite(c);
+  } else if (ok) {
     // The end mark, then every write since the cut: from here the replica is fed like the others.
     c->out += t->eof_mark;
     c->out += t->pending;
@@ -233,12 +251,25 @@ void Replication::Psync(Client* c, ArgList argv) {
   if (argv.size() >= 3 && want_id != "?") server_->stats().sync_partial_err++;
   server_->stats().sync_full++;
   // Full sync: the snapshot is a consistent cut of the keyspace at master_offset_ (a forked child's view),
-  // streamed as "$EOF:<mark>\r\n<commands><mark>" (Redis's framing for a snapshot of unknown length); the
-  // writes that follow the cut are queued behind it.
+  // streamed as "$EOF:<mark>\r\n<snapshot><mark>" (Redis's framing for a snapshot of unknown length); the
+  // writes that follow the cut are queued behind it. Our own replicas (capa rcs) get the command stream,
+  // any other (redis-server) an RDB image.
   auto t = std::make_unique<SnapshotTransfer>();
   t->replica = c;
   t->stream = std::make_unique<SnapshotStream>();
-  Status st = t->stream->Start(server_->db(), server_->clock().NowMs(), server_->SnapshotPreambleText());
+  bool ours = std::find(rcs_capa_replicas_.begin(), rcs_capa_replicas_.end(), c) != rcs_capa_replicas_.end();
+  Status st;
+  if (ours) {
+    st = t->stream->Start(server_->db(), server_->clock().NowMs(), server_->SnapshotPreambleText());
+  } else {
+    RdbFileInfo info;
+    info.ctime_s = server_->clock().NowMs() / 1000;
+    info.used_mem = UsedMemory();
+    RdbWriteOptions o;
+    o.list_max_listpack_size = server_->config().list_max_listpack_size;
+    o.compress = server_->config().rdbcompression;
+    st = t->stream->StartRdb(server_->db(), server_->clock().NowMs(), info, o);
+  }
   if (!st.ok()) {
     LogWarning("Can't start the full sync of replica " + c->addr + ": " + st.message());
     server_->FreeClientLater(c);
@@ -249,8 +280,8 @@ void Replication::Psync(Client* c, ArgList argv) {
   c->out += "$EOF:" + t->eof_mark + "\r\n";
   c->repl_state = "send_bulk";
   c->repl_ack_time_ms = server_->clock().NowMs();
-  LogNotice("Replica " + c->addr + " asks for synchronization: full resync, snapshot streamed by a child (" +
-            std::to_string(server_->db().size()) + " keys)");
+  LogNotice("Replica " + c->addr + " asks for synchronization: full resync, " + (ours ? "snapshot" : "RDB") +
+            " streamed by a child (" + std::to_string(server_->db().size()) + " keys)");
   server_->MarkPendingWrite(c);
   transfers_.push_back(std::move(t));
   PumpTransfer(transfers_.back().get());
@@ -274,6 +305,17 @@ void Replication::Replconf(Client* c, ArgList argv, ReplyBuilder& reply) {
       int64_t off;
       if (ParseInt64(val, &off) && off > c->repl_ack_offset) c->repl_ack_offset = off;
       c->repl_ack_time_ms = server_->clock().NowMs();
+      if (c->repl_state == "wait_bgsave") {
+        // A redis-server replica loaded our RDB: the stream since the cut follows.
+        for (auto it = held_.begin(); it != held_.end(); ++it) {
+          if (it->first != c) continue;
+          c->out += it->second;
+          held_.erase(it);
+          break;
+        }
+        c->repl_state = "online";
+        server_->MarkPendingWrite(c);
+      }
       ServeWaiters();
       return;  // no reply to ACK
     } else if (EqualsIgnoreCase(opt, "getack")) {
@@ -287,9 +329,15 @@ void Replication::Replconf(Client* c, ArgList argv, ReplyBuilder& reply) {
         c->reply_to_master = true;
       }
       return;
-    } else if (EqualsIgnoreCase(opt, "capa") || EqualsIgnoreCase(opt, "ip-address") ||
-               EqualsIgnoreCase(opt, "rdb-only") || EqualsIgnoreCase(opt, "rdb-filter-only")) {
-      // Accepted: our snapshots are command streams whatever the replica's capabilities.
+    } else if (EqualsIgnoreCase(opt, "capa")) {
+      // "rcs": the replica is one of ours and reads our command-stream snapshot; any other gets an RDB.
+      if (EqualsIgnoreCase(val, "rcs") &&
+          std::find(rcs_capa_replicas_.begin(), rcs_capa_replicas_.end(), c) == rcs_capa_replicas_.end()) {
+        rcs_capa_replicas_.push_back(c);
+      }
+    } else if (EqualsIgnoreCase(opt, "ip-address") || EqualsIgnoreCase(opt, "rdb-only") ||
+               EqualsIgnoreCase(opt, "rdb-filter-only")) {
+      // Accepted.
     } else {
       reply.Error(err::UnrecognizedReplconf(opt));
       return;
@@ -480,7 +528,7 @@ void Replication::OnLinkEvent(uint32_t events) {
     std::string port = std::to_string(server_->config().cluster_announce_port > 0 ? server_->config().cluster_announce_port
                                                                                    : server_->config().port);
     SendToMaster({"REPLCONF", "listening-port", port});
-    SendToMaster({"REPLCONF", "capa", "eof", "capa", "psync2"});
+    SendToMaster({"REPLCONF", "capa", "eof", "capa", "psync2", "capa", "rcs"});
     std::string off = std::to_string(master_offset_ + 1);
     if (master_replid_.empty()) SendToMaster({"PSYNC", "?", "-1"});
     else SendToMaster({"PSYNC", master_replid_, off});
@@ -727,6 +775,16 @@ void Replication::OnMasterStreamApplied(std::string_view raw) {
   backlog_.Append(raw);
   master_offset_ = backlog_.end_offset();
   for (Client* c : replicas_) {
+    if (c->repl_state == "send_bulk") {
+      if (SnapshotTransfer* t = TransferOf(c)) t->pending.append(raw.data(), raw.size());
+      continue;
+    }
+    if (c->repl_state == "wait_bgsave") {
+      for (auto& h : held_) {
+        if (h.first == c) h.second.append(raw.data(), raw.size());
+      }
+      continue;
+    }
     if (c->repl_state != "online") continue;
     c->out.append(raw.data(), raw.size());
     server_->MarkPendingWrite(c);
@@ -777,6 +835,11 @@ void Replication::OnClientFreed(Client* c) {
     }
   }
   replicas_.erase(std::remove(replicas_.begin(), replicas_.end(), c), replicas_.end());
+  rcs_capa_replicas_.erase(std::remove(rcs_capa_replicas_.begin(), rcs_capa_replicas_.end(), c),
+                           rcs_capa_replicas_.end());
+  held_.erase(std::remove_if(held_.begin(), held_.end(),
+                             [c](const std::pair<Client*, std::string>& h) { return h.first == c; }),
+              held_.end());
   waiters_.erase(std::remove_if(waiters_.begin(), waiters_.end(), [c](const Waiter& w) { return w.client == c; }),
                  waiters_.end());
 }
