@@ -18,21 +18,11 @@
 
 #include "base/status.h"
 #include "keyspace/keyspace.h"
+#include "keyspace/rdb_file.h"
 #include "keyspace/rdb_writer.h"
 #include "server/server.h"
 
 namespace rcs {
-
-struct RdbFileInfo {
-  std::string redis_ver = "7.0.15";
-  int64_t ctime_s = 0;
-  int64_t used_mem = 0;
-  bool aof_base = false;
-};
-
-// Writes the whole RDB image of `db` (keys expired at now_ms left out) to fd, in chunks. False on a write
-// error (errno set).
-bool WriteRdb(int fd, Keyspace& db, int64_t now_ms, const RdbFileInfo& info, const RdbWriteOptions& options);
 
 // Writes `path` atomically and durably (temp file in its directory, fsync, rename, fsync of the directory).
 Status SaveRdbFile(const std::string& path, Keyspace& db, int64_t now_ms, const RdbFileInfo& info,

@@ -3,10 +3,13 @@
 #include <algorithm>
 #include <cstring>
 
+#include "base/alloc.h"
 #include "base/log.h"
 #include "base/random.h"
 #include "base/strutil.h"
 #include "keyspace/command_stream.h"
+#include "keyspace/dump.h"
+#include "keyspace/rdb_parser.h"
 #include "net/event_loop.h"
 #include "net/socket.h"
 #include "protocol/errors.h"
@@ -138,6 +141,12 @@ void Replication::FeedBytes(std::string_view bytes) {
       if (SnapshotTransfer* t = TransferOf(c)) t->pending.append(bytes.data(), bytes.size());
       continue;
     }
+    if (c->repl_state == "wait_bgsave") {
+      for (auto& h : held_) {
+        if (h.first == c) h.second.append(bytes.data(), bytes.size());
+      }
+      continue;
+    }
     if (c->repl_state != "online") continue;
     c->out.append(bytes.data(), bytes.size());
     server_->MarkPendingWrite(c);
@@ -179,7 +188,18 @@ void Replication::PumpTransfer(SnapshotTransfer* t) {
 
 void Replication::EndTransfer(SnapshotTransfer* t, bool ok) {
   Client* c = t->replica;
-  if (ok) {
+  bool ours = std::find(rcs_capa_replicas_.begin(), rcs_capa_replicas_.end(), c) != rcs_capa_replicas_.end();
+  if (ok && !ours) {
+    // redis-server finds the end mark only at the end of what it read: the writes since the cut wait until its
+    // first REPLCONF ACK (it sends one as soon as it loaded the RDB), as redis-server's masters do.
+    c->out += t->eof_mark;
+    held_.emplace_back(c, std::move(t->pending));
+    c->repl_state = "wait_bgsave";
+    c->repl_ack_time_ms = server_->clock().NowMs();
+    LogNotice("Synchronization with replica " + c->addr + " succeeded (" + std::to_string(t->stream->bytes()) +
+              " bytes of RDB), streaming from its first ACK");
+    server_->MarkPendingWrite(c);
+  } else if (ok) {
     // The end mark, then every write since the cut: from here the replica is fed like the others.
     c->out += t->eof_mark;
     c->out += t->pending;
@@ -231,12 +251,25 @@ void Replication::Psync(Client* c, ArgList argv) {
   if (argv.size() >= 3 && want_id != "?") server_->stats().sync_partial_err++;
   server_->stats().sync_full++;
   // Full sync: the snapshot is a consistent cut of the keyspace at master_offset_ (a forked child's view),
-  // streamed as "$EOF:<mark>\r\n<commands><mark>" (Redis's framing for a snapshot of unknown length); the
-  // writes that follow the cut are queued behind it.
+  // streamed as "$EOF:<mark>\r\n<snapshot><mark>" (Redis's framing for a snapshot of unknown length); the
+  // writes that follow the cut are queued behind it. Our own replicas (capa rcs) get the command stream,
+  // any other (redis-server) an RDB image.
   auto t = std::make_unique<SnapshotTransfer>();
   t->replica = c;
   t->stream = std::make_unique<SnapshotStream>();
-  Status st = t->stream->Start(server_->db(), server_->clock().NowMs(), server_->SnapshotPreambleText());
+  bool ours = std::find(rcs_capa_replicas_.begin(), rcs_capa_replicas_.end(), c) != rcs_capa_replicas_.end();
+  Status st;
+  if (ours) {
+    st = t->stream->Start(server_->db(), server_->clock().NowMs(), server_->SnapshotPreambleText());
+  } else {
+    RdbFileInfo info;
+    info.ctime_s = server_->clock().NowMs() / 1000;
+    info.used_mem = UsedMemory();
+    RdbWriteOptions o;
+    o.list_max_listpack_size = server_->config().list_max_listpack_size;
+    o.compress = server_->config().rdbcompression;
+    st = t->stream->StartRdb(server_->db(), server_->clock().NowMs(), info, o);
+  }
   if (!st.ok()) {
     LogWarning("Can't start the full sync of replica " + c->addr + ": " + st.message());
     server_->FreeClientLater(c);
@@ -247,8 +280,8 @@ void Replication::Psync(Client* c, ArgList argv) {
   c->out += "$EOF:" + t->eof_mark + "\r\n";
   c->repl_state = "send_bulk";
   c->repl_ack_time_ms = server_->clock().NowMs();
-  LogNotice("Replica " + c->addr + " asks for synchronization: full resync, snapshot streamed by a child (" +
-            std::to_string(server_->db().size()) + " keys)");
+  LogNotice("Replica " + c->addr + " asks for synchronization: full resync, " + (ours ? "snapshot" : "RDB") +
+            " streamed by a child (" + std::to_string(server_->db().size()) + " keys)");
   server_->MarkPendingWrite(c);
   transfers_.push_back(std::move(t));
   PumpTransfer(transfers_.back().get());
@@ -272,6 +305,17 @@ void Replication::Replconf(Client* c, ArgList argv, ReplyBuilder& reply) {
       int64_t off;
       if (ParseInt64(val, &off) && off > c->repl_ack_offset) c->repl_ack_offset = off;
       c->repl_ack_time_ms = server_->clock().NowMs();
+      if (c->repl_state == "wait_bgsave") {
+        // A redis-server replica loaded our RDB: the stream since the cut follows.
+        for (auto it = held_.begin(); it != held_.end(); ++it) {
+          if (it->first != c) continue;
+          c->out += it->second;
+          held_.erase(it);
+          break;
+        }
+        c->repl_state = "online";
+        server_->MarkPendingWrite(c);
+      }
       ServeWaiters();
       return;  // no reply to ACK
     } else if (EqualsIgnoreCase(opt, "getack")) {
@@ -285,9 +329,15 @@ void Replication::Replconf(Client* c, ArgList argv, ReplyBuilder& reply) {
         c->reply_to_master = true;
       }
       return;
-    } else if (EqualsIgnoreCase(opt, "capa") || EqualsIgnoreCase(opt, "ip-address") ||
-               EqualsIgnoreCase(opt, "rdb-only") || EqualsIgnoreCase(opt, "rdb-filter-only")) {
-      // Accepted: our snapshots are command streams whatever the replica's capabilities.
+    } else if (EqualsIgnoreCase(opt, "capa")) {
+      // "rcs": the replica is one of ours and reads our command-stream snapshot; any other gets an RDB.
+      if (EqualsIgnoreCase(val, "rcs") &&
+          std::find(rcs_capa_replicas_.begin(), rcs_capa_replicas_.end(), c) == rcs_capa_replicas_.end()) {
+        rcs_capa_replicas_.push_back(c);
+      }
+    } else if (EqualsIgnoreCase(opt, "ip-address") || EqualsIgnoreCase(opt, "rdb-only") ||
+               EqualsIgnoreCase(opt, "rdb-filter-only")) {
+      // Accepted.
     } else {
       reply.Error(err::UnrecognizedReplconf(opt));
       return;
@@ -478,7 +528,7 @@ void Replication::OnLinkEvent(uint32_t events) {
     std::string port = std::to_string(server_->config().cluster_announce_port > 0 ? server_->config().cluster_announce_port
                                                                                    : server_->config().port);
     SendToMaster({"REPLCONF", "listening-port", port});
-    SendToMaster({"REPLCONF", "capa", "eof", "capa", "psync2"});
+    SendToMaster({"REPLCONF", "capa", "eof", "capa", "psync2", "capa", "rcs"});
     std::string off = std::to_string(master_offset_ + 1);
     if (master_replid_.empty()) SendToMaster({"PSYNC", "?", "-1"});
     else SendToMaster({"PSYNC", master_replid_, off});
@@ -526,6 +576,7 @@ void Replication::OnHandshakeData() {
     }
   }
   if (state_ == LinkState::kHandshake) {
+    SkipKeepaliveNewlines();
     if (!link_.TakeLine(&line)) return;
     if (line.rfind("+FULLRESYNC ", 0) == 0) {
       size_t sp = line.find(' ', 12);
@@ -559,6 +610,7 @@ void Replication::OnHandshakeData() {
   }
   if (state_ == LinkState::kTransfer) {
     if (transfer_len_ < 0 && eof_mark_.empty()) {
+      SkipKeepaliveNewlines();
       if (!link_.TakeLine(&line)) return;
       if (line.rfind("$EOF:", 0) == 0 && line.size() == 45) {
         eof_mark_ = line.substr(5);
@@ -590,9 +642,98 @@ void Replication::OnHandshakeData() {
   }
 }
 
+void Replication::SkipKeepaliveNewlines() {
+  // redis-server sends a bare "\n" every second to a replica waiting for its snapshot (before +FULLRESYNC
+  // while a diskless sync waits for more replicas, and before the "$" line while its BGSAVE runs).
+  size_t n = 0;
+  while (n < link_.in().size() && link_.in()[n] == '\n') n++;
+  if (n > 0) link_.Consume(n);
+}
+
+namespace {
+
+// Keeps the keys and function libraries of an RDB snapshot until the whole image parsed and its checksum
+// matched: only then do they replace our data.
+class CollectingRdbSink : public RdbSink {
+ public:
+  Status OnFunction(std::string code) override {
+    functions.push_back(std::move(code));
+    return Status::Ok();
+  }
+  Status OnKey(RdbKey&& key) override {
+    keys.push_back(std::move(key));
+    return Status::Ok();
+  }
+  std::vector<std::string> functions;
+  std::vector<RdbKey> keys;
+};
+
+}  // namespace
+
+bool Replication::LoadRdbSnapshot(std::string_view rdb, size_t* loaded) {
+  const Config& c = server_->config();
+  RdbParseOptions o;
+  o.hash = HashValue::Limits{c.hash_max_listpack_entries, c.hash_max_listpack_value};
+  o.zset.max_listpack_entries = c.zset_max_listpack_entries < 0 ? 0 : static_cast<size_t>(c.zset_max_listpack_entries);
+  o.zset.max_listpack_value = c.zset_max_listpack_value < 0 ? 0 : static_cast<size_t>(c.zset_max_listpack_value);
+  o.set_max_intset_entries = c.set_max_intset_entries;
+  CollectingRdbSink sink;
+  StatusOr<RdbSummary> sum = ParseRdb(rdb, o, sink);
+  std::string error;
+  if (!sum.ok()) {
+    error = sum.status().message();
+  } else if (sum->end_offset != rdb.size()) {
+    error = "unexpected bytes after the checksum at offset " + std::to_string(sum->end_offset);
+  } else {
+    {
+      std::vector<std::string_view> names;
+      names.reserve(sink.keys.size());
+      for (const RdbKey& k : sink.keys) names.push_back(k.key);
+      std::sort(names.begin(), names.end());
+      auto it = std::adjacent_find(names.begin(), names.end());
+      if (it != names.end()) error = "duplicate key '" + std::string(it->substr(0, 128)) + "'";
+    }
+  }
+  if (!error.empty()) {
+    DropLink("Failed trying to load the MASTER synchronization DB from socket: " + error);
+    return false;
+  }
+  // Complete and valid: it replaces our data. A replica keeps keys whose time passed (its master's DELs
+  // remove them), as redis-server's replicas do.
+  server_->db().Clear();
+  server_->TouchAllKeys();
+  Keyspace& db = server_->db();
+  for (RdbKey& k : sink.keys) StoreDumpedValue(db, k.key, std::move(k.value), k.expire_at_ms);
+  {
+    CommandStreamLoader loader(*server_);
+    std::string reply;
+    std::vector<std::string_view> flush = {"FUNCTION", "FLUSH"};
+    loader.Execute(flush, &reply);
+    for (const std::string& code : sink.functions) {
+      std::vector<std::string_view> argv = {"FUNCTION", "LOAD", code};
+      if (!loader.Execute(argv, &reply)) LogWarning("MASTER's function library not loaded: " + reply);
+    }
+  }
+  *loaded = sink.keys.size();
+  return true;
+}
+
 void Replication::FinishTransfer(std::string_view snapshot, std::string_view rest) {
   bool full = state_ == LinkState::kTransfer;
-  if (full) {
+  if (full && LooksLikeRdb(snapshot)) {
+    // redis-server's full sync: an RDB image.
+    size_t keys = 0;
+    if (!LoadRdbSnapshot(snapshot, &keys)) {
+      master_replid_.clear();  // the next attempt asks for a full sync again
+      return;
+    }
+    backlog_.set_end_offset(master_offset_);
+    replid_ = master_replid_;
+    replid2_ = std::string(40, '0');
+    second_offset_ = -1;
+    server_->DatasetReplaced();
+    LogNotice("MASTER <-> REPLICA sync: Finished with success (RDB, " + std::to_string(keys) + " keys loaded)");
+  } else if (full) {
     // Replace our data with the master's snapshot: flush, then replay it as the AOF is replayed.
     server_->db().Clear();
     server_->TouchAllKeys();
@@ -603,6 +744,7 @@ void Replication::FinishTransfer(std::string_view snapshot, std::string_view res
       if (!r.ok() || *r != snapshot.size() || loader.in_transaction()) {
         DropLink("Corrupt snapshot from MASTER at byte " + std::to_string(loader.offset()) +
                  (r.ok() ? std::string(" (truncated)") : ": " + r.status().message()));
+        master_replid_.clear();  // our data is gone: the next attempt asks for a full sync again
         return;
       }
       applied = loader.commands();
@@ -633,6 +775,16 @@ void Replication::OnMasterStreamApplied(std::string_view raw) {
   backlog_.Append(raw);
   master_offset_ = backlog_.end_offset();
   for (Client* c : replicas_) {
+    if (c->repl_state == "send_bulk") {
+      if (SnapshotTransfer* t = TransferOf(c)) t->pending.append(raw.data(), raw.size());
+      continue;
+    }
+    if (c->repl_state == "wait_bgsave") {
+      for (auto& h : held_) {
+        if (h.first == c) h.second.append(raw.data(), raw.size());
+      }
+      continue;
+    }
     if (c->repl_state != "online") continue;
     c->out.append(raw.data(), raw.size());
     server_->MarkPendingWrite(c);
@@ -683,6 +835,11 @@ void Replication::OnClientFreed(Client* c) {
     }
   }
   replicas_.erase(std::remove(replicas_.begin(), replicas_.end(), c), replicas_.end());
+  rcs_capa_replicas_.erase(std::remove(rcs_capa_replicas_.begin(), rcs_capa_replicas_.end(), c),
+                           rcs_capa_replicas_.end());
+  held_.erase(std::remove_if(held_.begin(), held_.end(),
+                             [c](const std::pair<Client*, std::string>& h) { return h.first == c; }),
+              held_.end());
   waiters_.erase(std::remove_if(waiters_.begin(), waiters_.end(), [c](const Waiter& w) { return w.client == c; }),
                  waiters_.end());
 }

@@ -3,19 +3,26 @@
 //
 // Protocol (Redis's, so the offsets and replies read the same in INFO and ROLE):
 //   replica -> master: PING, AUTH <masterauth> (if set), REPLCONF listening-port <port>,
-//                      REPLCONF capa psync2, PSYNC <replid> <offset+1> (or PSYNC ? -1 the first time)
+//                      REPLCONF capa eof capa psync2 capa rcs, PSYNC <replid> <offset+1> (or PSYNC ? -1)
 //   master  -> replica: +FULLRESYNC <replid> <offset>\r\n then $EOF:<40-char mark>\r\n<snapshot><mark>
 //                       (full sync; a replica also reads the older $<len>\r\n<snapshot>), or
 //                       +CONTINUE <replid>\r\n then the bytes after the requested offset (partial resync)
 //   then the live stream: every propagated write as a RESP command; PING every repl-ping-replica-period;
 //   REPLCONF GETACK * asks for an ack; the replica sends REPLCONF ACK <offset> every second.
 //
-// The snapshot is our own format, not an RDB file: the keyspace as a command stream
+// To our own replicas (capa rcs) the snapshot is our own format, not an RDB file: the keyspace as a command stream
 // (keyspace/command_stream.h, the same serializer the AOF rewrite uses), written by a child forked when
 // PSYNC arrives (server/snapshot_stream.h) and read from its pipe by the event loop as fast as the
 // replica's socket drains, so other clients are served meanwhile. The writes after the fork wait in the
 // transfer's pending buffer and follow the end mark, so the replica sees a consistent cut. The replica
-// loads it through the same CommandStreamLoader as the AOF, then writes a new AOF base.
+// loads it through the same CommandStreamLoader as the AOF, then writes a new AOF base. A replica that does
+// not say capa rcs (redis-server) gets the same cut as an RDB image (RDB version 10, keyspace/rdb_file.h),
+// written by the child the same way, in the same framing.
+//
+// Following a redis-server master: its snapshot is an RDB file (either framing), recognised by its
+// "REDIS" magic and parsed whole (keyspace/rdb_parser.h) before it replaces our data; a bad image drops
+// the link and the next attempt asks for a full sync again. The bare "\n" keepalives redis-server sends
+// while it prepares the snapshot are skipped. The live stream after it is read as our own master's.
 //
 // Offsets: master_repl_offset counts the bytes of the live stream ever produced (the snapshot is not
 // counted). The backlog keeps the last repl-backlog-size bytes so a replica that reconnects, or the
@@ -27,6 +34,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "net/resolver.h"
@@ -115,6 +123,10 @@ class Replication final : public Subsystem, public ReplicationHooks {
   void OnLinkEvent(uint32_t events);
   void OnHandshakeData();
   void FinishTransfer(std::string_view snapshot, std::string_view rest);
+  void SkipKeepaliveNewlines();
+  // Loads a redis-server master's RDB snapshot in place of our data, only when it parsed whole; false
+  // (the link dropped) when it did not.
+  bool LoadRdbSnapshot(std::string_view rdb, size_t* loaded);
   void DropLink(const std::string& why);
   void SetState(LinkState s);  // also tells the server whether the master link is up
   void SendToMaster(const std::vector<std::string_view>& argv);
@@ -156,6 +168,10 @@ class Replication final : public Subsystem, public ReplicationHooks {
 
   // Master side.
   std::vector<Client*> replicas_;
+  std::vector<Client*> rcs_capa_replicas_;  // sent REPLCONF capa rcs: our own nodes (command-stream snapshot)
+  // redis-server replicas that have their RDB (state wait_bgsave) and the stream since the cut, sent on their
+  // first REPLCONF ACK.
+  std::vector<std::pair<Client*, std::string>> held_;
   // Full syncs in progress: a forked child streams the snapshot (server/snapshot_stream.h) into the
   // replica's output as fast as it drains; the live stream after the cut waits in `pending` behind it.
   struct SnapshotTransfer {

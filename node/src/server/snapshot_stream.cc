@@ -30,6 +30,28 @@ void SnapshotStream::Reap(bool kill_child) {
 }
 
 Status SnapshotStream::Start(Keyspace& db, int64_t now_ms, std::string preamble) {
+  return Fork(db, [&db, now_ms, &preamble] {
+    KeyspaceSerializer ser(db, now_ms, 256 * 1024);
+    ser.set_preamble(preamble);
+    ser.Run([](std::string_view chunk) {
+      size_t off = 0;
+      while (off < chunk.size()) {
+        ssize_t n = write(3, chunk.data() + off, chunk.size() - off);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) return false;
+        off += static_cast<size_t>(n);
+      }
+      return true;
+    });
+    return !ser.failed();
+  });
+}
+
+Status SnapshotStream::StartRdb(Keyspace& db, int64_t now_ms, const RdbFileInfo& info, const RdbWriteOptions& options) {
+  return Fork(db, [&db, now_ms, &info, &options] { return WriteRdb(3, db, now_ms, info, options); });
+}
+
+Status SnapshotStream::Fork(Keyspace& db, const std::function<bool()>& child_body) {
   int fds[2];
   if (pipe2(fds, O_CLOEXEC) != 0) return Status::Error(std::string("pipe: ") + strerror(errno));
   pid_t parent = getpid();
@@ -45,19 +67,7 @@ Status SnapshotStream::Start(Keyspace& db, int64_t now_ms, std::string preamble)
     close_range(4, ~0U, 0);
     prctl(PR_SET_PDEATHSIG, SIGKILL);
     if (getppid() != parent) _exit(1);  // the parent died before prctl: nobody would take the result
-    KeyspaceSerializer ser(db, now_ms, 256 * 1024);
-    ser.set_preamble(preamble);
-    ser.Run([](std::string_view chunk) {
-      size_t off = 0;
-      while (off < chunk.size()) {
-        ssize_t n = write(3, chunk.data() + off, chunk.size() - off);
-        if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) return false;
-        off += static_cast<size_t>(n);
-      }
-      return true;
-    });
-    _exit(ser.failed() ? 1 : 0);
+    _exit(child_body() ? 0 : 1);
   }
   close(fds[1]);
   fcntl(fds[0], F_SETFL, fcntl(fds[0], F_GETFL) | O_NONBLOCK);

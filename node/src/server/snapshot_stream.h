@@ -1,5 +1,6 @@
-// The keyspace as a command stream produced by a forked child into a pipe: how a master sends a full sync
-// without serializing the whole data set on the event loop (and without holding it in memory twice).
+// The keyspace as a command stream (or an RDB image) produced by a forked child into a pipe: how a master
+// sends a full sync without serializing the whole data set on the event loop (and without holding it in
+// memory twice).
 //
 // Start() forks; the child walks its copy-on-write view of the keyspace with the KeyspaceSerializer, writes
 // the stream to the pipe and exits 0 (1 if the pipe broke). The parent reads the pipe from its event loop,
@@ -9,10 +10,12 @@
 #include <sys/types.h>
 
 #include <cstdint>
+#include <functional>
 #include <string>
 
 #include "base/status.h"
 #include "keyspace/keyspace.h"
+#include "keyspace/rdb_file.h"
 
 namespace rcs {
 
@@ -25,6 +28,8 @@ class SnapshotStream {
 
   // `preamble` (commands) comes before the keys: Server::SnapshotPreambleText.
   Status Start(Keyspace& db, int64_t now_ms, std::string preamble = "");
+  // The same cut as an RDB image (keyspace/rdb_file.h): the full sync of a replica that is redis-server.
+  Status StartRdb(Keyspace& db, int64_t now_ms, const RdbFileInfo& info, const RdbWriteOptions& options);
   // The read end of the pipe (non-blocking), for the event loop.
   int fd() const { return fd_; }
   enum class ReadResult { kData, kAgain, kDone, kFailed };
@@ -33,6 +38,8 @@ class SnapshotStream {
   uint64_t bytes() const { return bytes_; }
 
  private:
+  // Forks a child that runs `child_body` (writing to fd 3, the pipe) and exits 0 when it returned true.
+  Status Fork(Keyspace& db, const std::function<bool()>& child_body);
   void Reap(bool kill_child);
   Keyspace* db_ = nullptr;  // background rehash paused while the child lives
   pid_t pid_ = -1;

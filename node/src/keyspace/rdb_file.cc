@@ -1,0 +1,80 @@
+// The whole RDB image of a keyspace: see rdb_file.h.
+#include "keyspace/rdb_file.h"
+
+#include <unistd.h>
+
+#include <cerrno>
+
+#include "base/crc64.h"
+#include "keyspace/keyspace.h"
+#include "keyspace/rdb_format.h"
+#include "keyspace/rdb_string.h"
+
+namespace rcs {
+
+namespace {
+
+// RDB opcodes (keyspace/rdb_format.h).
+using rdb::kOpAux, rdb::kOpExpireTimeMs, rdb::kOpSelectDb, rdb::kOpEof;
+constexpr size_t kChunkBytes = 1 << 20;
+
+bool WriteAll(int fd, std::string_view data) {
+  size_t off = 0;
+  while (off < data.size()) {
+    ssize_t n = write(fd, data.data() + off, data.size() - off);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return false;
+    off += static_cast<size_t>(n);
+  }
+  return true;
+}
+
+void Aux(std::string* out, std::string_view key, std::string_view value) {
+  out->push_back(static_cast<char>(kOpAux));
+  AppendRdbString(out, key, false);
+  AppendRdbString(out, value, false);
+}
+
+}  // namespace
+
+bool WriteRdb(int fd, Keyspace& db, int64_t now_ms, const RdbFileInfo& info, const RdbWriteOptions& options) {
+  std::string buf = "REDIS0010";
+  Aux(&buf, "redis-ver", info.redis_ver);
+  Aux(&buf, "redis-bits", std::to_string(sizeof(void*) * 8));
+  Aux(&buf, "ctime", std::to_string(info.ctime_s));
+  Aux(&buf, "used-mem", std::to_string(info.used_mem));
+  Aux(&buf, "aof-base", info.aof_base ? "1" : "0");
+  buf.push_back(static_cast<char>(kOpSelectDb));
+  AppendRdbLength(&buf, 0);
+  uint64_t crc = 0;
+  bool ok = true;
+  auto flush = [&] {
+    if (!ok) return;
+    crc = Crc64(crc, buf.data(), buf.size());
+    ok = WriteAll(fd, buf);
+    buf.clear();
+  };
+  db.ForEach([&](const Entry& e) {
+    if (!ok) return;
+    if (e.has_expire()) {
+      if (e.expire_at_ms() <= now_ms) return;
+      buf.push_back(static_cast<char>(kOpExpireTimeMs));
+      uint64_t at = static_cast<uint64_t>(e.expire_at_ms());
+      for (int i = 0; i < 8; i++) buf.push_back(static_cast<char>((at >> (8 * i)) & 0xff));
+    }
+    std::string_view key = e.key();
+    if (e.type() == ObjType::kString) {
+      AppendRdbStringObject(&buf, e.str(), options, &key);
+    } else {
+      AppendRdbObject(&buf, *e.obj(), options, &key);
+    }
+    if (buf.size() >= kChunkBytes) flush();
+  });
+  buf.push_back(static_cast<char>(kOpEof));
+  flush();
+  if (!ok) return false;
+  for (int i = 0; i < 8; i++) buf.push_back(static_cast<char>((crc >> (8 * i)) & 0xff));
+  return WriteAll(fd, buf);
+}
+
+}  // namespace rcs
