@@ -488,6 +488,7 @@ void Replication::StartConnect() {
   SetState(LinkState::kConnecting);
   link_started_ms_ = now;
   handshake_replies_ = 0;
+  psync_sent_ = false;
   transfer_len_ = -1;
   eof_mark_.clear();
   server_->loop()->Add(fd, EventLoop::kReadable | EventLoop::kWritable,
@@ -529,9 +530,6 @@ void Replication::OnLinkEvent(uint32_t events) {
                                                                                    : server_->config().port);
     SendToMaster({"REPLCONF", "listening-port", port});
     SendToMaster({"REPLCONF", "capa", "eof", "capa", "psync2", "capa", "rcs"});
-    std::string off = std::to_string(master_offset_ + 1);
-    if (master_replid_.empty()) SendToMaster({"PSYNC", "?", "-1"});
-    else SendToMaster({"PSYNC", master_replid_, off});
     return;
   }
   if (events & EventLoop::kWritable) {
@@ -574,6 +572,15 @@ void Replication::OnHandshakeData() {
       }
       LogWarning("(Non critical) Master does not understand REPLCONF: " + line.substr(1));
     }
+  }
+  if (state_ == LinkState::kHandshake && !psync_sent_) {
+    // Only now: redis-server refuses a PSYNC that arrives while replies to the earlier handshake commands
+    // are still in its output buffer ("-ERR SYNC and PSYNC are invalid with pending output"), which a
+    // pipelined handshake hit whenever the commands arrived in one read.
+    psync_sent_ = true;
+    if (master_replid_.empty()) SendToMaster({"PSYNC", "?", "-1"});
+    else SendToMaster({"PSYNC", master_replid_, std::to_string(master_offset_ + 1)});
+    return;
   }
   if (state_ == LinkState::kHandshake) {
     SkipKeepaliveNewlines();

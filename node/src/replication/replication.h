@@ -155,6 +155,7 @@ class Replication final : public Subsystem, public ReplicationHooks {
   LinkState state_ = LinkState::kNone;
   net::Connection link_;         // to our master until the transfer ends (then the master's client)
   int handshake_replies_ = 0;    // replies read so far (PING, AUTH, REPLCONF x2)
+  bool psync_sent_ = false;      // PSYNC goes out once those replies are in (see OnHandshakeData)
   int64_t transfer_len_ = -1;
   bool psync_continue_ = false;
   int64_t link_started_ms_ = 0;
