@@ -152,19 +152,8 @@ def normalized(payload):
 
 
 def contents(client, key):
-    t = client.type(key).decode()
-    if t == "string":
-        v = client.get(key)
-    elif t == "list":
-        v = client.lrange(key, 0, -1)
-    elif t == "set":
-        v = sorted(client.smembers(key))
-    elif t == "zset":
-        v = client.zrange(key, 0, -1, withscores=True)
-    elif t == "hash":
-        v = sorted(client.hgetall(key).items())
-    else:
-        v = None
+    """(type, OBJECT ENCODING, value) of a key."""
+    t, v = rcs.key_contents(client, key)
     return t, client.object("encoding", key), v
 
 

@@ -33,20 +33,7 @@ NKEYS = 10000
 
 def contents(client, key):
     """(type, value) of a key, in an order-free form (OBJECT ENCODING may differ between the two)."""
-    t = client.type(key).decode()
-    if t == "string":
-        v = client.get(key)
-    elif t == "list":
-        v = client.lrange(key, 0, -1)
-    elif t == "set":
-        v = sorted(client.smembers(key))
-    elif t == "zset":
-        v = client.zrange(key, 0, -1, withscores=True)
-    elif t == "hash":
-        v = sorted(client.hgetall(key).items())
-    else:
-        v = None
-    return t, v
+    return rcs.key_contents(client, key)
 
 
 def populate(client):

@@ -96,16 +96,29 @@ TEST_CASE("ParseDouble and formatting") {
 }
 
 TEST_CASE("glob matching as Redis's stringmatchlen") {
-  CHECK(GlobMatch("*", "anything"));
-  CHECK(GlobMatch("h?llo", "hello"));
-  CHECK(GlobMatch("h[ae]llo", "hallo"));
-  CHECK_FALSE(GlobMatch("h[^e]llo", "hello"));
-  CHECK(GlobMatch("h[a-b]llo", "hbllo"));
-  CHECK(GlobMatch("h\\*llo", "h*llo"));
-  CHECK_FALSE(GlobMatch("h\\*llo", "hello"));
-  CHECK(GlobMatch("MAX*", "maxmemory", true));
-  CHECK_FALSE(GlobMatch("a*b", "acd"));
-  CHECK(GlobMatch("*a*a*a*a*a*a*a*a*b", std::string(50, 'a') + "b"));
+  struct Case {
+    const char* pattern;
+    std::string text;
+    bool nocase;
+    bool matches;
+  };
+  const Case cases[] = {
+      {"*", "anything", false, true},
+      {"h?llo", "hello", false, true},
+      {"h[ae]llo", "hallo", false, true},
+      {"h[^e]llo", "hello", false, false},
+      {"h[a-b]llo", "hbllo", false, true},
+      {"h\\*llo", "h*llo", false, true},
+      {"h\\*llo", "hello", false, false},
+      {"MAX*", "maxmemory", true, true},
+      {"a*b", "acd", false, false},
+      {"*a*a*a*a*a*a*a*a*b", std::string(50, 'a') + "b", false, true},
+  };
+  for (const Case& c : cases) {
+    CAPTURE(c.pattern);
+    CAPTURE(c.text);
+    CHECK(GlobMatch(c.pattern, c.text, c.nocase) == c.matches);
+  }
 }
 
 TEST_CASE("SecureEquals") {

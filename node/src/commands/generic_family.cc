@@ -15,10 +15,10 @@
 #include "commands/scan_args.h"
 #include "keyspace/dump.h"
 #include "keyspace/rdb_parser.h"
-#include "persistence/rdb_load.h"
 #include "protocol/errors.h"
 #include "server/client.h"
 #include "server/command.h"
+#include "server/rdb_options.h"
 #include "server/server.h"
 
 namespace rcs {
@@ -332,7 +332,7 @@ void RestoreCmd(CommandContext& ctx) {
   int64_t ttl;
   if (!ParseInt64(ctx.arg(2), &ttl)) return ctx.reply.Error(err::kNotInteger);
   if (ttl < 0) return ctx.reply.Error(err::kInvalidTtl);
-  RdbParseOptions limits = RdbOptionsFromConfig(ctx.server);
+  RdbParseOptions limits = RdbOptionsFromConfig(ctx.server.config());
   auto parsed = ParseDumpPayload(ctx.arg(3), &limits);
   if (!parsed.ok()) return ctx.reply.Error(parsed.status().message());
 

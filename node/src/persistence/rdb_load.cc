@@ -12,6 +12,7 @@
 #include "keyspace/dump.h"
 #include "persistence/aof_manifest.h"  // ReadWholeFile
 #include "server/command_loader.h"
+#include "server/rdb_options.h"
 #include "server/server.h"
 
 namespace rcs {
@@ -80,20 +81,10 @@ class ServerRdbSink : public RdbSink {
 
 }  // namespace
 
-RdbParseOptions RdbOptionsFromConfig(const Server& server) {
-  const Config& c = server.config();
-  RdbParseOptions o;
-  o.hash = HashValue::Limits{c.hash_max_listpack_entries, c.hash_max_listpack_value};
-  o.zset.max_listpack_entries = c.zset_max_listpack_entries < 0 ? 0 : static_cast<size_t>(c.zset_max_listpack_entries);
-  o.zset.max_listpack_value = c.zset_max_listpack_value < 0 ? 0 : static_cast<size_t>(c.zset_max_listpack_value);
-  o.set_max_intset_entries = c.set_max_intset_entries;
-  return o;
-}
-
 StatusOr<RdbLoadResult> LoadRdbImage(Server& server, CommandStreamLoader& loader, const std::string& path,
                                      std::string_view data, bool skip_expired) {
   ServerRdbSink sink(server, loader, skip_expired);
-  StatusOr<RdbSummary> sum = ParseRdb(data, RdbOptionsFromConfig(server), sink);
+  StatusOr<RdbSummary> sum = ParseRdb(data, RdbOptionsFromConfig(server.config()), sink);
   if (!sum.ok()) {
     // Nothing of a file that did not load completely stays (the caller stops the node).
     server.db().Clear();

@@ -36,7 +36,4 @@ StatusOr<RdbLoadResult> LoadRdbImage(Server& server, CommandStreamLoader& loader
 // as redis-server does. Ok when there is no file.
 Status LoadDumpRdbAtStart(Server& server);
 
-// The parser's limits from the server's config (hash-max-listpack-entries and friends).
-RdbParseOptions RdbOptionsFromConfig(const Server& server);
-
 }  // namespace rcs

@@ -14,6 +14,7 @@
 #include "net/socket.h"
 #include "protocol/errors.h"
 #include "server/command_loader.h"
+#include "server/rdb_options.h"
 
 namespace rcs {
 
@@ -678,14 +679,8 @@ class CollectingRdbSink : public RdbSink {
 }  // namespace
 
 bool Replication::LoadRdbSnapshot(std::string_view rdb, size_t* loaded) {
-  const Config& c = server_->config();
-  RdbParseOptions o;
-  o.hash = HashValue::Limits{c.hash_max_listpack_entries, c.hash_max_listpack_value};
-  o.zset.max_listpack_entries = c.zset_max_listpack_entries < 0 ? 0 : static_cast<size_t>(c.zset_max_listpack_entries);
-  o.zset.max_listpack_value = c.zset_max_listpack_value < 0 ? 0 : static_cast<size_t>(c.zset_max_listpack_value);
-  o.set_max_intset_entries = c.set_max_intset_entries;
   CollectingRdbSink sink;
-  StatusOr<RdbSummary> sum = ParseRdb(rdb, o, sink);
+  StatusOr<RdbSummary> sum = ParseRdb(rdb, RdbOptionsFromConfig(server_->config()), sink);
   std::string error;
   if (!sum.ok()) {
     error = sum.status().message();

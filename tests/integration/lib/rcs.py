@@ -18,6 +18,7 @@ from rcs_server import (NODE_BIN, REDIS_BENCHMARK, REDIS_CLI, REDIS_SERVER, REPO
 from rcs_cluster import (SLOTS, Cluster, all_ok, cluster_cli, cluster_create, cluster_nodes, cluster_ok,  # noqa: F401
                          key_slot, role, slot_owner, wait_cluster_ok)
 from rcs_resp import Resp, encode, raw_exchange  # noqa: F401
+from rcs_data import key_contents  # noqa: F401
 
 
 def variant_filter(env, known):
@@ -42,6 +43,6 @@ def variant_filter(env, known):
 __all__ = [
     "Cluster", "LOG_LINES", "all_ok", "NODE_BIN", "REDIS_BENCHMARK", "REDIS_CLI", "REDIS_SERVER", "REPO", "Resp", "SLOTS",
     "Server", "WaitTimeout", "_live", "cluster_cli", "cluster_create", "cluster_nodes", "cluster_ok", "encode",
-    "fields", "info", "key_slot", "log_tails", "port_free", "raw_exchange", "report", "role", "run_tests",
+    "fields", "info", "key_contents", "key_slot", "log_tails", "port_free", "raw_exchange", "report", "role", "run_tests",
     "slot_owner", "track", "untrack", "variant_filter", "wait_cluster_ok", "wait_until"
 ]
