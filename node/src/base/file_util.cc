@@ -24,6 +24,17 @@ Status FsyncDir(const std::string& dir) {
   return Status::Ok();
 }
 
+bool WriteAll(int fd, std::string_view data) {
+  size_t off = 0;
+  while (off < data.size()) {
+    ssize_t n = write(fd, data.data() + off, data.size() - off);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return false;
+    off += static_cast<size_t>(n);
+  }
+  return true;
+}
+
 Status WriteFileAtomic(const std::string& path, std::string_view text, const std::string& tmp_path) {
   int fd = open(tmp_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) return Status::Error("Can't open " + tmp_path + ": " + strerror(errno));

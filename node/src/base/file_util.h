@@ -8,6 +8,9 @@
 
 namespace rcs {
 
+// Writes all of `data` to `fd` (retrying short writes and EINTR); false on an error (errno tells which).
+bool WriteAll(int fd, std::string_view data);
+
 // Replaces `path` with `text` atomically and durably: writes `tmp_path` (in the same directory, so the
 // rename cannot cross filesystems), fsyncs it, renames it over `path` and fsyncs the directory. On error
 // the temp file is removed and `path` is untouched.

@@ -6,6 +6,7 @@
 #include <cerrno>
 
 #include "base/crc64.h"
+#include "base/file_util.h"
 #include "keyspace/keyspace.h"
 #include "keyspace/rdb_format.h"
 #include "keyspace/rdb_string.h"
@@ -18,16 +19,6 @@ namespace {
 using rdb::kOpAux, rdb::kOpExpireTimeMs, rdb::kOpSelectDb, rdb::kOpEof;
 constexpr size_t kChunkBytes = 1 << 20;
 
-bool WriteAll(int fd, std::string_view data) {
-  size_t off = 0;
-  while (off < data.size()) {
-    ssize_t n = write(fd, data.data() + off, data.size() - off);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return false;
-    off += static_cast<size_t>(n);
-  }
-  return true;
-}
 
 void Aux(std::string* out, std::string_view key, std::string_view value) {
   out->push_back(static_cast<char>(kOpAux));

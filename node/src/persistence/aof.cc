@@ -12,6 +12,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include "base/file_util.h"
 #include "base/log.h"
 #include "base/strutil.h"
 #include "keyspace/command_stream.h"
@@ -679,16 +680,7 @@ Status Aof::StartRewrite(bool wait_rewrite) {
     if (fd < 0) _exit(1);
     KeyspaceSerializer ser(server_->db(), now_ms, 1 << 20);
     ser.set_preamble(server_->SnapshotPreambleText());
-    ser.Run([fd](std::string_view chunk) {
-      size_t off = 0;
-      while (off < chunk.size()) {
-        ssize_t n = write(fd, chunk.data() + off, chunk.size() - off);
-        if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) return false;
-        off += static_cast<size_t>(n);
-      }
-      return true;
-    });
+    ser.Run([fd](std::string_view chunk) { return WriteAll(fd, chunk); });
     bool ok = !ser.failed();
     if (ok && !mark.empty()) {
       // The replication position this snapshot is at, for a partial resync after a restart.
