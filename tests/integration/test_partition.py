@@ -325,7 +325,12 @@ def main():
                        master.info("INFO", "replication").get("master_link_status") == "up",
                        timeout=40, interval=0.1, what="old master %s a replica of %s" % (master.addr, replica.addr))
         t_rejoin = time.monotonic() - t_heal
-        time.sleep(0.5)
+        # Its cluster_state turns ok once it has a PONG from a majority of the masters again (its own links,
+        # dialled during the partition, may connect after the replication link): until then it answers
+        # -CLUSTERDOWN, as Redis does, and from then on -MOVED to the new master.
+        rcs.wait_until(lambda: (writer_events() or [{}])[-1].get("res", "").startswith("MOVED "), timeout=15, interval=0.1,
+                       what="the writer on the old master's side redirected with -MOVED")
+        t_moved = time.monotonic() - t_heal
         open(wlog + ".stop", "w").close()
         writer.wait(timeout=20)
         writer = None
@@ -354,8 +359,9 @@ def main():
                        for n in nodes)
         rcs.wait_until(old_master_is_replica_everywhere, timeout=20, interval=0.2,
                        what="every node listing the old master as a replica of the new one")
-        print("healed: old master %s is a replica of %s %.2f s after healing; every node sees the same owner for "
-              "every slot, masters %s" % (master.addr, replica.addr, t_rejoin, sorted(masters)), flush=True)
+        print("healed: old master %s is a replica of %s %.2f s after healing, redirects with -MOVED %.2f s after; "
+              "every node sees the same owner for every slot, masters %s"
+              % (master.addr, replica.addr, t_rejoin, t_moved, sorted(masters)), flush=True)
         ok = True
         print("OK")
         return 0

@@ -171,6 +171,7 @@ class Cluster : public Subsystem, public ClusterHooks {
   void HandleFail(const BusMessage& m, ClusterNode* sender);
   void HandleUpdate(const BusMessage& m);
   void PingAndDetectFailures(int64_t now);
+  void RedialIfStalled(ClusterNode* sender, int64_t now);
   void ProcessGossip(const BusMessage& m, ClusterNode* sender);
   void UpdateSlotsFrom(ClusterNode* sender, uint64_t sender_epoch, const SlotBitmap& slots);
   void MarkFailingIfNeeded(ClusterNode* n);

@@ -207,6 +207,7 @@ void Cluster::HandleMessage(const BusMessage& m, uint64_t link_id, const std::st
   }
   if (sender != nullptr) {
     sender->data_received_ms = now;
+    if (link != nullptr && link->inbound) RedialIfStalled(sender, now);
     if (link != nullptr && link->inbound && link->node_id.empty()) {
       // One inbound link per peer, as Redis keeps it: a reconnecting peer's older link is dropped.
       std::vector<uint64_t> older;
@@ -485,6 +486,16 @@ void Cluster::HandleUpdate(const BusMessage& m) {
   MarkChanged();
 }
 
+
+// The sender reached us, so our own connect to it, still waiting on a SYN lost during a partition, is dialled
+// again at once instead of after the kernel's retransmission backoff: its PFAIL (and so cluster_state on the
+// side that healed) clears with the first PONG, not up to half a node timeout later. At most every 250 ms.
+void Cluster::RedialIfStalled(ClusterNode* sender, int64_t now) {
+  Link* out = OutboundOf(sender->id);
+  if (out == nullptr || !out->conn.connecting() || now - out->ctime_ms < 250) return;
+  CloseLink(out->id, "the node reached us while our connect to it was still pending");
+  ConnectTo(sender);
+}
 
 void Cluster::PingAndDetectFailures(int64_t now) {
   int64_t timeout = server_->config().cluster_node_timeout;
