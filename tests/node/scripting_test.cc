@@ -10,7 +10,7 @@ extern "C" {
 
 #include "harness.h"
 #include "scripting/lua_reply.h"
-#include "scripting/sha1.h"
+#include "base/sha.h"
 
 using rcs::test::PropagationLog;
 using rcs::test::RespToText;
@@ -18,12 +18,13 @@ using rcs::test::Step;
 using rcs::test::TestNode;
 
 TEST_CASE("Scripting: SHA1 of script bodies (FIPS 180 vectors and Redis's names)") {
-  CHECK(rcs::scripting::Sha1Hex("") == "da39a3ee5e6b4b0d3255bfef95601890afd80709");
-  CHECK(rcs::scripting::Sha1Hex("abc") == "a9993e364706816aba3e25717850c26c9cd0d89d");
-  CHECK(rcs::scripting::Sha1Hex("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq") ==
+  CHECK(rcs::Sha1Hex("") == "da39a3ee5e6b4b0d3255bfef95601890afd80709");
+  CHECK(rcs::Sha1Hex("abc") == "a9993e364706816aba3e25717850c26c9cd0d89d");
+  CHECK(rcs::Sha1Hex("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq") ==
         "84983e441c3bd26ebaae4aa1f95129e5e54670f1");
-  CHECK(rcs::scripting::Sha1Hex(std::string(1000000, 'a')) == "34aa973cd4c4daa4f61eeb2bdbad27316534016f");
-  CHECK(rcs::scripting::Sha1Hex("return 1") == "e0e1f9fabfc9d4800c877a703b823ac0578ff8db");
+  CHECK(rcs::Sha256Hex("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  CHECK(rcs::Sha1Hex(std::string(1000000, 'a')) == "34aa973cd4c4daa4f61eeb2bdbad27316534016f");
+  CHECK(rcs::Sha1Hex("return 1") == "e0e1f9fabfc9d4800c877a703b823ac0578ff8db");
 }
 
 TEST_CASE("Scripting: Lua -> RESP conversion as redis-server 7.0.15") {

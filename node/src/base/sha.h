@@ -1,11 +1,13 @@
-// SHA-1 (FIPS 180-4) of a byte string as 40 lowercase hex digits: the name of an EVAL script, as in Redis.
-// Not used for security.
+// SHA-1 and SHA-256 through OpenSSL's libcrypto (no hash of our own): the names of EVAL scripts, Lua's
+// redis.sha1hex and, later, what hashes passwords and digests data sets.
 #pragma once
 #include <string>
 #include <string_view>
 
-namespace rcs::scripting {
+namespace rcs {
 
+// The digest of `data` as lowercase hex digits (40 for SHA-1, 64 for SHA-256).
 std::string Sha1Hex(std::string_view data);
+std::string Sha256Hex(std::string_view data);
 
-}  // namespace rcs::scripting
+}  // namespace rcs

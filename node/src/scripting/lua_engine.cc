@@ -7,7 +7,7 @@
 #include "net/event_loop.h"
 #include "protocol/errors.h"
 #include "scripting/lua_reply.h"
-#include "scripting/sha1.h"
+#include "base/sha.h"
 
 extern "C" {
 #include <lauxlib.h>

@@ -9,7 +9,7 @@
 #include "base/strutil.h"
 #include "net/event_loop.h"
 #include "protocol/errors.h"
-#include "scripting/sha1.h"
+#include "base/sha.h"
 
 namespace rcs::scripting {
 
