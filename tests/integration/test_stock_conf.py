@@ -21,12 +21,14 @@ STOCK_CONF = "/etc/redis/redis.conf"
 ISSUE_LINES = ["proc-title-template", "rdb-del-sync-files", "repl-diskless-sync-max-replicas", "acllog-max-len",
                "lazyfree-lazy-user-flush", "oom-score-adj-values", "disable-thp", "list-compress-depth",
                "hll-sparse-max-bytes", "stream-node-max-bytes", "stream-node-max-entries", "activerehashing",
-               "rdb-save-incremental-fsync"]
+               "rdb-save-incremental-fsync",
+               # Only db 0 is served: the stock "databases 16" is logged until numbered databases exist.
+               "databases"]
 # Of those, the ones whose stock value is what this node does anyway, so nothing is logged for them.
 NATIVE_VALUES = {"proc-title-template", "lazyfree-lazy-user-flush"}
 # Directives this node implements: the log must not call them no-effect.
 IMPLEMENTED = ["bind", "port", "timeout", "tcp-keepalive", "protected-mode", "maxmemory", "appendonly", "dir",
-               "loglevel", "hz", "slowlog-max-len", "appendfsync", "databases", "client-output-buffer-limit"]
+               "loglevel", "hz", "slowlog-max-len", "appendfsync", "client-output-buffer-limit"]
 
 
 class StockServer(rcs.Server):

@@ -215,7 +215,6 @@ std::string NotOneOf(std::string_view list);
 inline constexpr std::string_view kReplicaOfClusterMode = "ERR REPLICAOF not allowed in cluster mode.";
 inline constexpr std::string_view kInvalidMasterPort = "ERR Invalid master port";
 inline constexpr std::string_view kReplicaKeyspace = "ERR Replica can't interact with the keyspace";
-inline constexpr std::string_view kNoReplicasAck = "NOREPLICAS Not enough good replicas to write.";
 inline constexpr std::string_view kNoMasterLink = "NOMASTERLINK Can't SYNC while not connected with my master";
 inline constexpr std::string_view kWaitOnReplica =
     "ERR WAIT cannot be used with replica instances. Please also note that since Redis 4.0 if a replica is "
@@ -247,6 +246,23 @@ inline constexpr std::string_view kMisconfRdb =
     "that may modify the data set are disabled, because this instance is configured to report errors during "
     "writes if RDB snapshotting fails (stop-writes-on-bgsave-error option). Please check the Redis logs for "
     "details about the RDB error.";
+// A write on a master with fewer good replicas (online, acknowledged within min-replicas-max-lag seconds) than
+// min-replicas-to-write.
+inline constexpr std::string_view kNoReplicas = "NOREPLICAS Not enough good replicas to write.";
+// protected-mode yes, the default user without a password, a client from outside the loopback interface: the
+// text written before the connection is closed.
+inline constexpr std::string_view kProtectedMode =
+    "DENIED Redis is running in protected mode because protected mode is enabled and no password is set for the "
+    "default user. In this mode connections are only accepted from the loopback interface. If you want to "
+    "connect from external computers to Redis you may adopt one of the following solutions: 1) Just disable "
+    "protected mode sending the command 'CONFIG SET protected-mode no' from the loopback interface by connecting "
+    "to Redis from the same host the server is running, however MAKE SURE Redis is not publicly accessible from "
+    "internet if you do so. Use CONFIG REWRITE to make this change permanent. 2) Alternatively you can just "
+    "disable the protected mode by editing the Redis configuration file, and setting the protected mode option "
+    "to 'no', and then restarting the server. 3) If you started the server manually just for testing, restart "
+    "it with the '--protected-mode no' option. 4) Setup a an authentication password for the default user. "
+    "NOTE: You only need to do one of the above things in order for the server to start accepting connections "
+    "from the outside.";
 // SHUTDOWN whose final save failed (without FORCE): the server keeps running.
 inline constexpr std::string_view kShutdownSaveFailed = "ERR Errors trying to SHUTDOWN. Check logs.";
 // "ERR Background save failed: fork: <strerror>".
@@ -467,9 +483,9 @@ inline constexpr std::string_view kAll[] = {
     kProtoUnbalancedQuotes, kExecAbort, kMultiNested, kExecWithoutMulti, kDiscardWithoutMulti, kWatchInMulti,
     kBadClientName, kInvalidClientId, kClientIdNotPositive, kNoSuchClient, kNoShutdown, kSlowlogCount,
     kNoConfigFile, kConfigRewriteFailed, kInvalidCommand, kGetKeysArity, kGetKeysBadArgs, kGetKeysNoKeys,
-    kReplicaOfClusterMode, kInvalidMasterPort, kReplicaKeyspace, kNoReplicasAck, kNoMasterLink,
+    kReplicaOfClusterMode, kInvalidMasterPort, kReplicaKeyspace, kNoMasterLink,
     kWaitOnReplica, kMisconfAof, kAofRewriteInProgress, kAofRewriteFailed, kBgsaveInProgress,
-    kBgsaveDuringAofRewrite, kMisconfRdb, kShutdownSaveFailed, kCrossSlot, kClusterDownUnbound,
+    kBgsaveDuringAofRewrite, kMisconfRdb, kNoReplicas, kProtectedMode, kShutdownSaveFailed, kCrossSlot, kClusterDownUnbound,
     kClusterDown, kClusterDownReadOnly, kTryAgain,
     kClusterDisabled, kFailoverToMaster, kFailoverMasterUnknown, kFailoverMasterDown, kInvalidSlot,
     kInvalidSlotShort, kInvalidSlotOrKeys, kSetSlotSyntax, kSetSlotReplica,

@@ -123,6 +123,16 @@ size_t Replication::online_replicas() const {
   return n;
 }
 
+int Replication::good_replicas(int64_t max_lag_s) const {
+  int64_t now_s = server_->clock().NowMs() / 1000;
+  int n = 0;
+  for (Client* c : replicas_) {
+    // Whole seconds, as Redis compares server.unixtime with the replica's last ACK time.
+    n += c->repl_state == "online" && now_s - c->repl_ack_time_ms / 1000 <= max_lag_s;
+  }
+  return n;
+}
+
 // ---- Master side ----
 
 void Replication::Feed(const std::vector<std::string_view>& argv) {
@@ -911,6 +921,10 @@ void Replication::InfoSection(std::string* out) {
     InfoField(out, "role", "master");
   }
   InfoField(out, "connected_slaves", static_cast<int64_t>(online_replicas()));
+  const Config& cfg = server_->config();
+  if (cfg.min_replicas_to_write > 0 && cfg.min_replicas_max_lag > 0) {
+    InfoField(out, "min_slaves_good_slaves", static_cast<int64_t>(good_replicas(cfg.min_replicas_max_lag)));
+  }
   int i = 0;
   for (Client* c : replicas_) {
     std::string ip = c->addr.substr(0, c->addr.rfind(':'));

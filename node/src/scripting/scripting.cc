@@ -139,8 +139,8 @@ bool Scripting::PrepareRun(CommandContext& ctx, uint32_t flags, bool read_only) 
       ctx.reply.Error(err::kReadOnlyReplica);
       return false;
     }
-    if (!server_->write_error().empty() && !from_master) {
-      ctx.reply.Error(server_->write_error());
+    if (std::string_view refusal = server_->WriteRefusal(); !refusal.empty() && !from_master) {
+      ctx.reply.Error(refusal);
       return false;
     }
     if (read_only) {
@@ -291,7 +291,7 @@ std::string Scripting::Call(std::span<const std::string_view> argv, int resp, st
   // Once the script wrote, later writes are not refused on a state that may have changed meanwhile.
   if (write && !run_.wrote && !from_master) {
     if (server_->is_replica() && cfg.replica_read_only) return refuse(err::kReadOnlyReplica);
-    if (!server_->write_error().empty()) return refuse(server_->write_error());
+    if (std::string_view refusal = server_->WriteRefusal(); !refusal.empty()) return refuse(refusal);
   }
   if (cfg.maxmemory > 0 && !from_master && !run_.wrote && run_.oom && spec->is(kCmdDenyOom)) {
     return refuse(err::kOom);

@@ -122,6 +122,9 @@ bool Server::AdmitByNodeState(Client* c, const CommandSpec& spec) {
   if (!write_error.empty() && (spec.is(kCmdWrite) || (spec.is(kCmdHealthProbe) && !is_replica_))) {
     return RejectCommand(c, &spec, write_error);
   }
+  // min-replicas-to-write: a write (or the EXEC of queued writes) on a master needs that many good replicas.
+  bool write = spec.is(kCmdWrite) || (spec.is(kCmdRunsQueue) && c->has(kClientMulti) && (c->multi_has & kCmdWrite));
+  if (write && !EnoughGoodReplicas()) return RejectCommand(c, &spec, err::kNoReplicas);
   // RESP2 subscribe mode: only the subscription commands, PING, QUIT and RESET (RESP3 has no limits).
   if (c->has(kClientPubSub) && c->resp == 2 && !pubsub_->AllowedInSubscribeMode(spec)) {
     return RejectCommand(c, &spec, err::SubscribeContext(spec.name));
@@ -139,10 +142,24 @@ bool Server::AdmitByNodeState(Client* c, const CommandSpec& spec) {
   return true;
 }
 
+bool Server::EnoughGoodReplicas() const {
+  if (is_replica_ || config_.min_replicas_to_write <= 0 || config_.min_replicas_max_lag <= 0) return true;
+  return replication_hooks_ != nullptr &&
+         replication_hooks_->good_replicas(config_.min_replicas_max_lag) >= config_.min_replicas_to_write;
+}
+
+std::string_view Server::WriteRefusal() const {
+  if (rdb_save_failed_ && !is_replica_) return err::kMisconfRdb;
+  if (!write_error_.empty()) return write_error_;
+  if (!EnoughGoodReplicas()) return err::kNoReplicas;
+  return {};
+}
+
 bool Server::QueueInTransaction(Client* c, const CommandSpec& spec, ArgList argv) {
   if (!c->has(kClientMulti) || spec.is(kCmdTxnControl) || spec.is(kCmdNoMulti)) return false;
   c->multi_queue.emplace_back(argv.begin(), argv.end());
   c->multi_lacks |= ~spec.flags;
+  c->multi_has |= spec.flags;
   c->reply.Simple("QUEUED");
   return true;
 }
@@ -376,6 +393,7 @@ void Server::ExecTransaction(Client* c) {
   auto queue = std::move(c->multi_queue);
   c->multi_queue.clear();
   c->multi_lacks = 0;
+  c->multi_has = 0;
   c->flags &= ~kClientMulti;
   UnwatchAll(c);
   reply.Array(queue.size());

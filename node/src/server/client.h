@@ -64,6 +64,7 @@ class Client {
   // MULTI
   std::vector<std::vector<std::string>> multi_queue;
   uint32_t multi_lacks = 0;  // command flags that some queued command lacks (EXEC's LOADING/MASTERDOWN check)
+  uint32_t multi_has = 0;    // command flags that some queued command has (EXEC of writes is a write)
   std::vector<std::string> watched_keys;
 
   // Blocking

@@ -589,7 +589,8 @@ void AddNetworkAndGeneral(std::vector<Directive>& t) {
   t.push_back(Enum("loglevel", &Config::loglevel, {"debug", "verbose", "notice", "warning"}));
   t.push_back(Bool("daemonize", &Config::daemonize).Immutable());
   t.push_back(String("pidfile", &Config::pidfile).Immutable());
-  t.push_back(Int("databases", &Config::databases, 1, INT32_MAX).Immutable());
+  // Only db 0 is served (numbered databases do not exist here): a line setting another count is logged.
+  t.push_back(Int("databases", &Config::databases, 1, INT32_MAX).Immutable().NoEffect("1"));
   t.push_back(Int("hz", &Config::hz, 1, 500));
   t.push_back(Enum("supervised", &Config::supervised, {"no", "upstart", "systemd", "auto"}).Immutable());
   t.push_back(Password("requirepass", &Config::requirepass, &Config::requirepass_file));

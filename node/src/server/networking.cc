@@ -21,6 +21,11 @@ namespace {
 constexpr size_t kReadChunk = 16 * 1024;
 
 std::string EndpointText(StatusOr<net::Endpoint> e) { return e.ok() ? e->ToString() : "?:0"; }
+
+// 127.0.0.0/8, ::1 and IPv4-mapped loopback (what Redis's connIsLocal calls local).
+bool IsLoopbackAddress(const std::string& ip) {
+  return ip.rfind("127.", 0) == 0 || ip == "::1" || ip.rfind("::ffff:127.", 0) == 0;
+}
 }  // namespace
 
 Status Server::Listen(const std::string& addr, int port, bool optional) {
@@ -52,6 +57,15 @@ void Server::AcceptClients(int listen_fd) {
       stats_.rejected_connections++;
       continue;  // the socket closes here
     }
+    StatusOr<net::Endpoint> peer = net::PeerEndpoint(sock->fd());
+    if (config_.protected_mode && config_.requirepass.empty() && !(peer.ok() && IsLoopbackAddress(peer->ip))) {
+      // protected-mode: with no password for the default user, only the loopback interface may connect.
+      std::string msg = "-" + std::string(err::kProtectedMode) + "\r\n";
+      ssize_t ignored = write(sock->fd(), msg.data(), msg.size());
+      (void)ignored;
+      stats_.rejected_connections++;
+      continue;  // the socket closes here
+    }
     int fd = sock->Release();
     uint64_t id = next_client_id_++;
     auto owned = std::make_unique<Client>(id, fd);
@@ -59,7 +73,7 @@ void Server::AcceptClients(int listen_fd) {
     c->created_ms = clock_->NowMs();
     c->last_interaction_ms = c->created_ms;
     c->authenticated = config_.requirepass.empty();
-    c->addr = EndpointText(net::PeerEndpoint(fd));
+    c->addr = EndpointText(peer);
     c->laddr = EndpointText(net::LocalEndpoint(fd));
     c->parser.set_max_bulk_len(config_.proto_max_bulk_len);
     c->reply.set_error_hook(CountErrorReply, this);

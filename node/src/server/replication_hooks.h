@@ -30,6 +30,8 @@ class ReplicationHooks {
   virtual bool master_link_up() const = 0;
   virtual int64_t master_last_io_ms() const = 0;
   virtual int64_t link_down_since_ms() const = 0;
+  // Replicas online whose last REPLCONF ACK is at most `max_lag_s` seconds old (min-replicas-to-write).
+  virtual int good_replicas(int64_t max_lag_s) const = 0;
 };
 
 }  // namespace rcs

@@ -117,6 +117,7 @@ void Server::TouchAllKeys() {
 void Server::DiscardTransaction(Client* c) {
   c->multi_queue.clear();
   c->multi_lacks = 0;
+  c->multi_has = 0;
   c->flags &= ~(kClientMulti | kClientDirtyExec);
   UnwatchAll(c);
 }
