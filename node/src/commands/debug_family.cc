@@ -197,12 +197,11 @@ void DebugSetActiveExpire(CommandContext& ctx) {
 // `size`), skipping keys that exist. As in redis-server nothing is propagated or counted as a change, and the
 // keys' cluster slots are not checked.
 void DebugPopulate(CommandContext& ctx) {
+  // As redis-server's getPositiveLongFromObjectOrReply: one error for junk and for a negative number.
   int64_t count, size = 0;
-  if (!ParseInt64(ctx.arg(2), &count)) return ctx.reply.Error(err::kNotInteger);
-  if (count < 0) return ctx.reply.Error(err::kOutOfRangePositive);
-  if (ctx.argc() == 5) {
-    if (!ParseInt64(ctx.arg(4), &size)) return ctx.reply.Error(err::kNotInteger);
-    if (size < 0) return ctx.reply.Error(err::kOutOfRangePositive);
+  if (!ParseInt64(ctx.arg(2), &count) || count < 0) return ctx.reply.Error(err::kOutOfRangePositive);
+  if (ctx.argc() == 5 && (!ParseInt64(ctx.arg(4), &size) || size < 0)) {
+    return ctx.reply.Error(err::kOutOfRangePositive);
   }
   std::string prefix(ctx.argc() >= 4 ? ctx.arg(3) : "key");
   for (int64_t j = 0; j < count; j++) {
