@@ -298,7 +298,8 @@ class DebugRefusalTest(unittest.TestCase):
     MULTI; local allows a client on 127.0.0.1."""
 
     def test_refusals_byte_for_byte(self):
-        servers = [rcs.Server(OURS_NO, password="secret"), rcs.Server(REF_NO, password="secret", binary=rcs.REDIS_SERVER),
+        servers = [rcs.Server(OURS_NO, password="secret"),
+                   rcs.Server(REF_NO, password="secret", binary=rcs.REDIS_SERVER),
                    rcs.Server(OURS_LOCAL, args=["--enable-debug-command", "local"]),
                    rcs.Server(REF_LOCAL, args=["--enable-debug-command", "local"], binary=rcs.REDIS_SERVER)]
         try:

@@ -169,8 +169,9 @@ void DebugObject(CommandContext& ctx) {
              config.list_max_listpack_size);
   }
   char line[512];
-  snprintf(line, sizeof(line), "Value at:%p refcount:1 encoding:%s serializedlength:%zu lru:%u lru_seconds_idle:%" PRId64 "%s",
-           address, EncodingOf(*e), rdb.size() - 1, e->lru(), IdleSeconds(*e, ctx.now_ms), extra);
+  snprintf(line, sizeof(line),
+           "Value at:%p refcount:1 encoding:%s serializedlength:%zu lru:%u lru_seconds_idle:%" PRId64 "%s", address,
+           EncodingOf(*e), rdb.size() - 1, e->lru(), IdleSeconds(*e, ctx.now_ms), extra);
   ctx.reply.Simple(line);
 }
 
