@@ -18,6 +18,7 @@ void RegisterAllCommands(CommandRegistry& r) {
   RegisterPersistenceFamily(r);
   RegisterPubSubFamily(r);
   RegisterScriptingFamily(r);
+  RegisterDebugFamily(r);
 }
 
 }  // namespace rcs

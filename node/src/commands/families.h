@@ -20,6 +20,7 @@ void RegisterReplicationFamily(CommandRegistry& r);
 void RegisterPersistenceFamily(CommandRegistry& r);
 void RegisterPubSubFamily(CommandRegistry& r);
 void RegisterScriptingFamily(CommandRegistry& r);
+void RegisterDebugFamily(CommandRegistry& r);
 // Every family above, in the order COMMAND lists them.
 void RegisterAllCommands(CommandRegistry& r);
 

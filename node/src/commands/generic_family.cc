@@ -13,6 +13,7 @@
 
 #include "base/strutil.h"
 #include "commands/scan_args.h"
+#include "commands/value_lookup.h"
 #include "keyspace/dump.h"
 #include "keyspace/rdb_parser.h"
 #include "protocol/errors.h"
@@ -219,19 +220,10 @@ void PersistCmd(CommandContext& ctx) {
 
 // ---- OBJECT ----
 
-// OBJECT ENCODING of a string, as Redis 7.0 chooses for a value set by SET: "int" for the canonical text
-// of an int64 (at most 20 bytes), "embstr" up to 44 bytes, "raw" above.
-const char* StringEncoding(std::string_view s) {
-  int64_t v;
-  if (s.size() <= 20 && ParseInt64(s, &v)) return "int";
-  return s.size() <= 44 ? "embstr" : "raw";
-}
-
 void ObjectEncodingCmd(CommandContext& ctx) {
   Entry* e = FindNoTouch(ctx, ctx.arg(2));
   if (e == nullptr) return ctx.reply.Null();
-  if (e->type() == ObjType::kString) return ctx.reply.Bulk(StringEncoding(e->str()));
-  ctx.reply.Bulk(e->obj()->encoding());
+  ctx.reply.Bulk(EncodingOf(*e));
 }
 
 void ObjectFreqCmd(CommandContext& ctx) {
@@ -245,12 +237,7 @@ void ObjectIdletimeCmd(CommandContext& ctx) {
   Entry* e = FindNoTouch(ctx, ctx.arg(2));
   if (e == nullptr) return ctx.reply.Null();
   if (LfuPolicy(ctx.server.config())) return ctx.reply.Error(err::kLfuNoIdle);
-  // The LRU clock counts seconds modulo 2^24, as Redis's.
-  constexpr int64_t kLruMax = (1 << 24) - 1;
-  int64_t now = (ctx.now_ms / 1000) & kLruMax;
-  int64_t lru = static_cast<int64_t>(e->lru()) & kLruMax;
-  int64_t idle = now >= lru ? now - lru : (kLruMax - lru) + now;
-  ctx.reply.Integer(idle);
+  ctx.reply.Integer(IdleSeconds(*e, ctx.now_ms));
 }
 
 void ObjectRefcountCmd(CommandContext& ctx) {

@@ -1,6 +1,6 @@
 // What the family files share around a key's value: the typed lookup that replies WRONGTYPE, the
 // remove-members-then-drop-the-empty-key shape of HDEL, SREM and ZREM, and the count argument of
-// HRANDFIELD, SRANDMEMBER and ZRANDMEMBER.
+// HRANDFIELD, SRANDMEMBER and ZRANDMEMBER; the encoding and idle time that OBJECT and DEBUG OBJECT report.
 #pragma once
 #include <cstdint>
 #include <string_view>
@@ -86,6 +86,25 @@ inline bool ParseRandomCount(CommandContext& ctx, std::string_view s, int64_t* o
     return false;
   }
   return true;
+}
+
+// OBJECT ENCODING's answer. A string's as Redis 7.0 chooses for a value set by SET: "int" for the canonical
+// text of an int64 (at most 20 bytes), "embstr" up to 44 bytes, "raw" above.
+inline const char* EncodingOf(const Entry& e) {
+  if (e.type() != ObjType::kString) return e.obj()->encoding();
+  std::string_view s = e.str();
+  int64_t v;
+  if (s.size() <= 20 && ParseInt64(s, &v)) return "int";
+  return s.size() <= 44 ? "embstr" : "raw";
+}
+
+// Seconds since the key was last accessed (OBJECT IDLETIME). The LRU clock counts seconds modulo 2^24, as
+// Redis's.
+inline int64_t IdleSeconds(const Entry& e, int64_t now_ms) {
+  constexpr int64_t kLruMax = (1 << 24) - 1;
+  int64_t now = (now_ms / 1000) & kLruMax;
+  int64_t lru = static_cast<int64_t>(e.lru()) & kLruMax;
+  return now >= lru ? now - lru : (kLruMax - lru) + now;
 }
 
 }  // namespace rcs

@@ -201,6 +201,10 @@ void Keyspace::ResumeRehash() {
 Entry* Keyspace::Find(std::string_view key) { return impl_->Lookup(key, 0); }
 Entry* Keyspace::FindRead(std::string_view key) { return impl_->Lookup(key, 1); }
 Entry* Keyspace::FindWrite(std::string_view key) { return impl_->Lookup(key, 2); }
+Entry* Keyspace::FindStored(std::string_view key) {
+  int slot;
+  return impl_->dict.LocateKey(key, &slot).e;
+}
 
 Entry* Keyspace::SetString(std::string_view key, std::string_view value, int64_t expire_at_ms, bool keep_ttl) {
   return impl_->Set(key, static_cast<uint32_t>(ObjType::kString), value, nullptr, expire_at_ms, keep_ttl);
@@ -345,6 +349,18 @@ uint64_t Keyspace::Scan(uint64_t cursor, size_t count, const std::function<void(
 
 void Keyspace::ForEach(const std::function<void(const Entry&)>& fn) {
   for (int s = 0; s < kClusterSlots; s++) ForEachInSlot(s, fn);
+}
+
+void Keyspace::ForEachStored(const std::function<void(const Entry&)>& fn) {
+  Impl& m = *impl_;
+  for (int s = 0; s < kClusterSlots; s++) {
+    Table* t = m.dict.Tab(s);
+    if (t == nullptr) continue;
+    m.dict.ForEachInTable(t, [&](Entry* e) {
+      fn(*e);
+      return true;
+    });
+  }
 }
 
 size_t Keyspace::ForEachInSlot(int slot, const std::function<void(const Entry&)>& fn) {

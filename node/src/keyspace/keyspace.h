@@ -87,6 +87,9 @@ class Keyspace {
   Entry* Find(std::string_view key);      // no stats, no LRU update (internal use, EXISTS-like checks)
   Entry* FindRead(std::string_view key);  // counts keyspace hits/misses, updates LRU
   Entry* FindWrite(std::string_view key); // updates LRU, no hit/miss stats
+  // The key as stored, even when its expiry has passed: never deletes, no stats, no LRU update (DEBUG
+  // DIGEST-VALUE and DEBUG OBJECT, which Redis answers from the dict itself).
+  Entry* FindStored(std::string_view key);
 
   // Creates or overwrites `key` with a string value. expire_at_ms >= 0 sets that expiry; -1 with
   // keep_ttl keeps an existing key's expiry; -1 without keep_ttl removes it. Returns the new entry.
@@ -119,6 +122,8 @@ class Keyspace {
   uint64_t Scan(uint64_t cursor, size_t count, const std::function<void(const Entry&)>& fn);
   // Every live key, in no particular order (KEYS, AOF rewrite, replica snapshot). fn must not modify.
   void ForEach(const std::function<void(const Entry&)>& fn);
+  // Every stored key, also those whose expiry passed but that are not removed yet (DEBUG DIGEST).
+  void ForEachStored(const std::function<void(const Entry&)>& fn);
   // The live keys of one slot (a resumable serializer walks slot by slot). Returns how many.
   size_t ForEachInSlot(int slot, const std::function<void(const Entry&)>& fn);
   // A random live key (RANDOMKEY), nullptr if empty.

@@ -21,8 +21,12 @@ namespace {
 
 class ServerRdbSink : public RdbSink {
  public:
-  ServerRdbSink(Server& server, CommandStreamLoader& loader, bool skip_expired)
-      : server_(server), loader_(loader), skip_expired_(skip_expired), now_ms_(server.clock().NowMs()) {}
+  ServerRdbSink(Server& server, CommandStreamLoader& loader, bool skip_expired, bool replace_existing)
+      : server_(server),
+        loader_(loader),
+        skip_expired_(skip_expired),
+        replace_existing_(replace_existing),
+        now_ms_(server.clock().NowMs()) {}
 
   Status OnAux(std::string_view key, std::string_view value) override {
     std::string v(value.substr(0, 200));
@@ -63,7 +67,11 @@ class ServerRdbSink : public RdbSink {
     }
     Keyspace& db = server_.db();
     if (db.Find(k.key) != nullptr) {
-      return Status::Error("duplicate key '" + k.key.substr(0, 128) + "'");
+      if (replace_existing_) {
+        db.Delete(k.key);
+      } else {
+        return Status::Error("duplicate key '" + k.key.substr(0, 128) + "'");
+      }
     }
     StoreDumpedValue(db, k.key, std::move(k.value), k.expire_at_ms);
     return Status::Ok();
@@ -75,6 +83,7 @@ class ServerRdbSink : public RdbSink {
   Server& server_;
   CommandStreamLoader& loader_;
   bool skip_expired_;
+  bool replace_existing_;
   int64_t now_ms_;
   uint64_t expired_ = 0;
 };
@@ -82,8 +91,8 @@ class ServerRdbSink : public RdbSink {
 }  // namespace
 
 StatusOr<RdbLoadResult> LoadRdbImage(Server& server, CommandStreamLoader& loader, const std::string& path,
-                                     std::string_view data, bool skip_expired) {
-  ServerRdbSink sink(server, loader, skip_expired);
+                                     std::string_view data, bool skip_expired, bool replace_existing) {
+  ServerRdbSink sink(server, loader, skip_expired, replace_existing);
   StatusOr<RdbSummary> sum = ParseRdb(data, RdbOptionsFromConfig(server.config()), sink);
   if (!sum.ok()) {
     // Nothing of a file that did not load completely stays (the caller stops the node).

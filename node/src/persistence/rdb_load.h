@@ -29,8 +29,9 @@ struct RdbLoadResult {
 // Loads the RDB image `data` (read from `path`, which errors name) into the server. The server must be in
 // loading mode through `loader` (whose client runs the FUNCTION LOADs). With `skip_expired`, keys whose
 // expiry has passed are dropped; an AOF base keeps them (its incremental files were written against them).
+// A key that already exists is an error, unless `replace_existing` (DEBUG RELOAD MERGE): then the file's wins.
 StatusOr<RdbLoadResult> LoadRdbImage(Server& server, CommandStreamLoader& loader, const std::string& path,
-                                     std::string_view data, bool skip_expired);
+                                     std::string_view data, bool skip_expired, bool replace_existing = false);
 
 // appendonly no: loads `dbfilename` from the working directory (dir) if it exists, logging what was loaded
 // as redis-server does. Ok when there is no file.

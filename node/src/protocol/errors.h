@@ -268,6 +268,16 @@ inline constexpr std::string_view kShutdownSaveFailed = "ERR Errors trying to SH
 // "ERR Background save failed: fork: <strerror>".
 std::string BgsaveForkFailed(std::string_view reason);
 
+// ---- DEBUG ----
+// DEBUG when enable-debug-command does not allow it for this client (Redis's processCommand, before AUTH).
+inline constexpr std::string_view kDebugNotAllowed =
+    "ERR DEBUG command not allowed. If the enable-debug-command option is set to \"local\", you can run it from a "
+    "local connection, otherwise you need to set this option in the configuration file, and then restart the "
+    "server.";
+inline constexpr std::string_view kDebugReloadOptions =
+    "ERR DEBUG RELOAD only supports the MERGE, NOFLUSH and NOSAVE options.";
+inline constexpr std::string_view kDebugReloadFailed = "ERR Error trying to load the RDB dump";
+
 // ---- Cluster: redirects (MOVED/ASK are built by Redirect) ----
 inline constexpr std::string_view kCrossSlot = "CROSSSLOT Keys in request don't hash to the same slot";
 inline constexpr std::string_view kClusterDownUnbound = "CLUSTERDOWN Hash slot not served";
@@ -485,7 +495,8 @@ inline constexpr std::string_view kAll[] = {
     kNoConfigFile, kConfigRewriteFailed, kInvalidCommand, kGetKeysArity, kGetKeysBadArgs, kGetKeysNoKeys,
     kReplicaOfClusterMode, kInvalidMasterPort, kReplicaKeyspace, kNoMasterLink,
     kWaitOnReplica, kMisconfAof, kAofRewriteInProgress, kAofRewriteFailed, kBgsaveInProgress,
-    kBgsaveDuringAofRewrite, kMisconfRdb, kNoReplicas, kProtectedMode, kShutdownSaveFailed, kCrossSlot, kClusterDownUnbound,
+    kBgsaveDuringAofRewrite, kDebugNotAllowed, kDebugReloadOptions, kDebugReloadFailed, kMisconfRdb, kNoReplicas,
+    kProtectedMode, kShutdownSaveFailed, kCrossSlot, kClusterDownUnbound,
     kClusterDown, kClusterDownReadOnly, kTryAgain,
     kClusterDisabled, kFailoverToMaster, kFailoverMasterUnknown, kFailoverMasterDown, kInvalidSlot,
     kInvalidSlotShort, kInvalidSlotOrKeys, kSetSlotSyntax, kSetSlotReplica,

@@ -83,12 +83,26 @@ const CommandSpec* Server::LookupCommand(Client* c, ArgList argv) {
 }
 
 bool Server::AdmitCommand(Client* c, const CommandSpec& spec, ArgList argv) {
+  // As Redis, before authentication: a protected command is refused to everyone unless its directive allows it.
+  if (spec.is(kCmdProtected) && !AllowProtected(c, config_.enable_debug_command)) {
+    return RejectCommand(c, &spec, err::kDebugNotAllowed);
+  }
   if (!CheckAuth(c, spec)) return RejectCommand(c, &spec, err::kNoAuth);
   // ACL permission checks (the user's commands, keys and channels) belong here, after authentication.
   if (busy_script_ != 0 && !spec.is(kCmdAllowBusy)) {
     return RejectCommand(c, &spec, busy_script_ == 1 ? err::kBusyScript : err::kBusyFunction);
   }
   return AdmitBySubsystems(c, spec, argv) && AdmitByNodeState(c, spec);
+}
+
+bool Server::AllowProtected(const Client* c, std::string_view setting) {
+  if (setting == "yes") return true;
+  if (setting != "local") return false;
+  // Redis's islocalClient: a unix socket (none here) or a TCP peer at exactly 127.0.0.1 or ::1.
+  std::string_view addr = c->addr;
+  size_t colon = addr.rfind(':');
+  std::string_view ip = colon == std::string_view::npos ? addr : addr.substr(0, colon);
+  return ip == "127.0.0.1" || ip == "::1";
 }
 
 bool Server::CheckAuth(Client* c, const CommandSpec& spec) {

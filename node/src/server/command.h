@@ -54,6 +54,7 @@ enum CommandFlag : uint32_t {
   kCmdKeepsAsking = 1u << 20,  // does not end the client's ASKING state (ASKING itself)
   kCmdOpenSlotLocal = 1u << 21,  // served here while its slot is migrating or importing (MIGRATE)
   kCmdHealthProbe = 1u << 22,    // refused like a write while the AOF cannot be written, on a master (PING)
+  kCmdProtected = 1u << 23,      // allowed only as enable-debug-command says (DEBUG); hidden from COMMAND INFO
 };
 
 struct CommandContext {

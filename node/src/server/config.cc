@@ -688,9 +688,10 @@ void AddProcessAndMemoryCompat(std::vector<Directive>& t) {
   t.push_back(Bool("crash-log-enabled", Kept{"yes"}));
   t.push_back(Bool("crash-memcheck-enabled", Kept{"yes"}));
   t.push_back(String("ignore-warnings", Kept{""}));
-  for (const char* n : {"enable-protected-configs", "enable-debug-command", "enable-module-command"}) {
+  for (const char* n : {"enable-protected-configs", "enable-module-command"}) {
     t.push_back(Enum(n, Kept{"no"}, {"no", "yes", "local"}).Immutable());
   }
+  t.push_back(Enum("enable-debug-command", &Config::enable_debug_command, {"no", "yes", "local"}).Immutable());
   t.push_back(ShutdownFlags("shutdown-on-sigint"));
   t.push_back(ShutdownFlags("shutdown-on-sigterm"));
   t.push_back(Int("shutdown-timeout", Kept{"10"}, 0, kIntMax));

@@ -65,6 +65,8 @@ struct Config {
   // its line end), so the secret itself never has to appear in a config file or the process arguments.
   std::string requirepass_file;
   std::string masterauth_file;
+  // DEBUG: "no" (refused), "yes", or "local" (only from 127.0.0.1 or ::1; there are no unix sockets here).
+  std::string enable_debug_command = "no";
   // Memory
   int64_t maxmemory = 0;
   std::string maxmemory_policy = "noeviction";

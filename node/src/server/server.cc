@@ -255,7 +255,7 @@ void Server::Cron() {
   inst_out_.Track(now, stats_.net_output_bytes);
   // Active expiry: Redis spends up to 25% of each cron tick (100 ms at hz 10) on it at effort 1.
   int64_t budget_us = 1000000 / std::max(1, config_.hz) * (25 + 2 * (config_.active_expire_effort - 1)) / 100;
-  if (!is_replica_) db_.ActiveExpireCycle(budget_us);
+  if (!is_replica_ && active_expire_enabled_) db_.ActiveExpireCycle(budget_us);
   db_.Cron();
   for (auto& [type, sub] : subsystems_) sub->Cron();
 }

@@ -210,6 +210,8 @@ class Server {
   // The last BGSAVE failed with stop-writes-on-bgsave-error yes and save points configured (the RDB saver
   // decides): a master refuses writes and PING with -MISCONF until a save succeeds.
   void set_rdb_save_failed(bool failed) { rdb_save_failed_ = failed; }
+  // DEBUG SET-ACTIVE-EXPIRE 0|1: without it the cron deletes no expired keys (lookups still do).
+  void set_active_expire_enabled(bool on) { active_expire_enabled_ = on; }
   // Replies held back from a client until its writes are on disk (appendfsync always after a failed
   // write): the network layer keeps its output until ReleaseReplies.
   void HoldReplies(Client* c);
@@ -295,6 +297,8 @@ class Server {
   const CommandSpec* LookupCommand(Client* c, ArgList argv);
   bool AdmitCommand(Client* c, const CommandSpec& spec, ArgList argv);
   bool CheckAuth(Client* c, const CommandSpec& spec);
+  // enable-debug-command's "no" | "yes" | "local" for this client.
+  static bool AllowProtected(const Client* c, std::string_view setting);
   bool AdmitBySubsystems(Client* c, const CommandSpec& spec, ArgList argv);
   bool AdmitByNodeState(Client* c, const CommandSpec& spec);
   bool RejectCommand(Client* c, const CommandSpec* spec, std::string_view error);
@@ -374,6 +378,7 @@ class Server {
   bool loading_ = false;
   std::string write_error_;
   bool rdb_save_failed_ = false;
+  bool active_expire_enabled_ = true;
   std::vector<uint64_t> held_replies_;  // client ids
   bool is_replica_ = false;
   bool master_link_up_ = true;  // until the replication link says otherwise

@@ -1,0 +1,246 @@
+// DEBUG, as redis-server 7.0 has it, for the subcommands tools and test suites use:
+//   DIGEST, DIGEST-VALUE   the data set's and single values' digests, equal to redis-server's for equal data
+//                          (keyspace/digest.h has the algorithm); how replicas are compared with their master
+//   RELOAD [MERGE|NOFLUSH|NOSAVE ...]   SAVE to dbfilename, empty the keyspace, load the file back
+//   OBJECT key             the facts about a value redis-server prints (which of them we print: DebugObject)
+//   SLEEP, SET-ACTIVE-EXPIRE, POPULATE, LOG, ERROR, HELP
+// Every other subcommand of redis-server's (the ones that crash the node on purpose, allocator and hash
+// table internals, JMAP-like dumps) gets redis-server's unknown-subcommand error.
+//
+// DEBUG is refused with redis-server's text unless enable-debug-command (no | yes | local, default no as in
+// Redis 7.0) allows it for the client: the dispatcher checks kCmdProtected before authentication, as Redis.
+#include <sys/stat.h>
+
+#include <cerrno>
+#include <cinttypes>
+#include <cstdio>
+#include <cstdlib>
+#include <ctime>
+#include <memory>
+#include <string>
+
+#include "base/log.h"
+#include "base/strutil.h"
+#include "commands/families.h"
+#include "commands/value_lookup.h"
+#include "keyspace/digest.h"
+#include "keyspace/rdb_writer.h"
+#include "persistence/aof_manifest.h"  // ReadWholeFile
+#include "persistence/rdb_load.h"
+#include "persistence/rdb_save.h"
+#include "protocol/errors.h"
+#include "server/command.h"
+#include "server/command_loader.h"
+#include "server/server.h"
+
+namespace rcs {
+namespace {
+
+void DebugHelp(CommandContext& ctx) {
+  // redis-server 7.0.15's lines for the subcommands we have, in its order.
+  ReplyHelp(ctx, {
+      "DEBUG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+      "DIGEST",
+      "    Output a hex signature representing the current DB content.",
+      "DIGEST-VALUE <key> [<key> ...]",
+      "    Output a hex signature of the values of all the specified keys.",
+      "ERROR <string>",
+      "    Return a Redis protocol error with <string> as message. Useful for clients",
+      "    unit tests to simulate Redis errors.",
+      "LOG <message>",
+      "    Write <message> to the server log.",
+      "OBJECT <key>",
+      "    Show low level info about `key` and associated value.",
+      "POPULATE <count> [<prefix>] [<size>]",
+      "    Create <count> string keys named key:<num>. If <prefix> is specified then",
+      "    it is used instead of the 'key' prefix. These are not propagated to",
+      "    replicas. Cluster slots are not respected so keys not belonging to the",
+      "    current node can be created in cluster mode.",
+      "RELOAD [option ...]",
+      "    Save the RDB on disk and reload it back to memory. Valid <option> values:",
+      "    * MERGE: conflicting keys will be loaded from RDB.",
+      "    * NOFLUSH: the existing database will not be removed before load, but",
+      "      conflicting keys will generate an exception and kill the server.",
+      "    * NOSAVE: the database will be loaded from an existing RDB file.",
+      "    Examples:",
+      "    * DEBUG RELOAD: verify that the server is able to persist, flush and reload",
+      "      the database.",
+      "    * DEBUG RELOAD NOSAVE: replace the current database with the contents of an",
+      "      existing RDB file.",
+      "    * DEBUG RELOAD NOSAVE NOFLUSH MERGE: add the contents of an existing RDB",
+      "      file to the database.",
+      "SET-ACTIVE-EXPIRE <0|1>",
+      "    Setting it to 0 disables expiring keys in background when they are not",
+      "    accessed (otherwise the Redis behavior). Setting it to 1 reenables back the",
+      "    default.",
+      "SLEEP <seconds>",
+      "    Stop the server for <seconds>. Decimals allowed.",
+      "HELP",
+      "    Prints this help.",
+  });
+}
+
+void DebugDigest(CommandContext& ctx) { ctx.reply.Simple(DigestText(DatasetDigest(ctx.db))); }
+
+void DebugDigestValue(CommandContext& ctx) {
+  ctx.reply.Array(ctx.argc() - 2);
+  // As Redis: the stored value, also when its expiry has passed (no lookup that would delete it).
+  for (size_t i = 2; i < ctx.argc(); i++) ctx.reply.Simple(DigestText(ValueDigest(ctx.db.FindStored(ctx.arg(i)))));
+}
+
+// DEBUG RELOAD [MERGE] [NOFLUSH] [NOSAVE]: redis-server's steps (save, empty, load) and replies. Differences:
+// a failed load leaves the keyspace empty (redis-server keeps what it loaded before the error, or exits on a
+// duplicate key with NOFLUSH and no MERGE); a BGSAVE in progress makes the save fail (SAVE's error) where
+// redis-server writes the file anyway.
+void DebugReload(CommandContext& ctx) {
+  bool flush = true, save = true, merge = false;
+  for (size_t i = 2; i < ctx.argc(); i++) {
+    std::string_view opt = ctx.arg(i);
+    if (EqualsIgnoreCase(opt, "MERGE")) {
+      merge = true;
+    } else if (EqualsIgnoreCase(opt, "NOFLUSH")) {
+      flush = false;
+    } else if (EqualsIgnoreCase(opt, "NOSAVE")) {
+      save = false;
+    } else {
+      return ctx.reply.Error(err::kDebugReloadOptions);
+    }
+  }
+  Server& server = ctx.server;
+  if (save) {
+    auto* saver = server.subsystem<RdbSaver>();
+    Status st = saver != nullptr ? saver->Save() : Status::Error(err::kSaveFailed);
+    if (!st.ok()) return ctx.reply.Error(st.message());
+  }
+  if (flush) {
+    ctx.db.Clear();
+    server.TouchAllKeys();
+  }
+  const std::string path = server.config().dbfilename;
+  StatusOr<std::string> data = ReadWholeFile(path);
+  if (!data.ok()) {
+    LogWarning("DEBUG RELOAD: " + data.status().message());
+    return ctx.reply.Error(err::kDebugReloadFailed);
+  }
+  bool ok;
+  {
+    CommandStreamLoader loader(server);  // loading mode while the keys go in, as at startup
+    // A master drops keys whose expiry passed; a replica keeps them for its master's DELs.
+    bool replica = server.is_replica();
+    StatusOr<RdbLoadResult> r = LoadRdbImage(server, loader, path, *data, /*skip_expired=*/!replica, merge);
+    ok = r.ok();
+    if (!ok) LogWarning(r.status().message());
+  }
+  if (!ok) return ctx.reply.Error(err::kDebugReloadFailed);
+  LogWarning("DB reloaded by DEBUG RELOAD");
+  ctx.reply.Ok();
+}
+
+// DEBUG OBJECT key: redis-server's line "Value at:<address> refcount:<n> encoding:<enc>
+// serializedlength:<bytes> lru:<clock> lru_seconds_idle:<s>" and, for a quicklist, " ql_nodes:<n>
+// ql_avg_node:<x.xx> ql_listpack_max:<fill> ql_compressed:0". What the numbers are here: the address of our
+// value; refcount 1 (values are not shared); encoding as OBJECT ENCODING; serializedlength the length of the
+// value's RDB encoding (what SAVE writes for it, without type byte and key; LZF output may differ in length
+// from redis-server's); lru and idle from the key's LRU clock; ql_nodes our list's node count (our nodes are
+// cut by bytes as redis-server's are, but not always at the same elements); ql_uncompressed_size is left out
+// (we do not keep redis-server's per-node listpack sizes).
+void DebugObject(CommandContext& ctx) {
+  Entry* e = ctx.db.FindStored(ctx.arg(2));
+  if (e == nullptr) return ctx.reply.Error(err::kNoSuchKey);
+  const Config& config = ctx.server.config();
+  RdbWriteOptions options;
+  options.compress = config.rdbcompression;
+  options.list_max_listpack_size = config.list_max_listpack_size;
+  std::string rdb;
+  const void* address;
+  if (e->type() == ObjType::kString) {
+    AppendRdbStringObject(&rdb, e->str(), options);
+    address = e->str().data();
+  } else {
+    AppendRdbObject(&rdb, *e->obj(), options);
+    address = e->obj();
+  }
+  char extra[160] = "";
+  if (e->type() == ObjType::kList) {
+    const auto* list = e->as<ListValue>();
+    size_t nodes = list->node_count();
+    snprintf(extra, sizeof(extra), " ql_nodes:%zu ql_avg_node:%.2f ql_listpack_max:%" PRId64 " ql_compressed:0",
+             nodes, nodes == 0 ? 0.0 : static_cast<double>(list->size()) / static_cast<double>(nodes),
+             config.list_max_listpack_size);
+  }
+  char line[512];
+  snprintf(line, sizeof(line),
+           "Value at:%p refcount:1 encoding:%s serializedlength:%zu lru:%u lru_seconds_idle:%" PRId64 "%s", address,
+           EncodingOf(*e), rdb.size() - 1, e->lru(), IdleSeconds(*e, ctx.now_ms), extra);
+  ctx.reply.Simple(line);
+}
+
+// DEBUG SLEEP seconds: blocks the whole node (that is what it is for); decimals allowed, junk is 0 (strtod).
+void DebugSleep(CommandContext& ctx) {
+  std::string arg(ctx.arg(2));
+  double seconds = strtod(arg.c_str(), nullptr);
+  int64_t us = static_cast<int64_t>(seconds * 1000000);
+  if (us > 0) {
+    timespec ts{static_cast<time_t>(us / 1000000), static_cast<long>((us % 1000000) * 1000)};
+    while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {
+    }
+  }
+  ctx.reply.Ok();
+}
+
+void DebugSetActiveExpire(CommandContext& ctx) {
+  std::string arg(ctx.arg(2));
+  ctx.server.set_active_expire_enabled(atoi(arg.c_str()) != 0);  // atoi, as Redis: junk is 0
+  ctx.reply.Ok();
+}
+
+// DEBUG POPULATE count [prefix] [size]: string keys prefix:<j> = "value:<j>" (padded with zero bytes or cut to
+// `size`), skipping keys that exist. As in redis-server nothing is propagated or counted as a change, and the
+// keys' cluster slots are not checked.
+void DebugPopulate(CommandContext& ctx) {
+  // As redis-server's getPositiveLongFromObjectOrReply: one error for junk and for a negative number.
+  int64_t count, size = 0;
+  if (!ParseInt64(ctx.arg(2), &count) || count < 0) return ctx.reply.Error(err::kOutOfRangePositive);
+  if (ctx.argc() == 5 && (!ParseInt64(ctx.arg(4), &size) || size < 0)) {
+    return ctx.reply.Error(err::kOutOfRangePositive);
+  }
+  std::string prefix(ctx.argc() >= 4 ? ctx.arg(3) : "key");
+  for (int64_t j = 0; j < count; j++) {
+    std::string key = prefix + ":" + std::to_string(j);
+    if (ctx.db.FindWrite(key) != nullptr) continue;
+    std::string value = "value:" + std::to_string(j);
+    if (size > 0) value.resize(static_cast<size_t>(size), '\0');
+    ctx.db.SetString(key, value);
+    ctx.server.TouchKey(key);
+  }
+  ctx.reply.Ok();
+}
+
+void DebugCmd(CommandContext& ctx) {
+  std::string_view sub = ctx.arg(1);
+  size_t argc = ctx.argc();
+  auto is = [&](std::string_view name) { return EqualsIgnoreCase(sub, name); };
+  if (is("help") && argc == 2) return DebugHelp(ctx);
+  if (is("digest") && argc == 2) return DebugDigest(ctx);
+  if (is("digest-value")) return DebugDigestValue(ctx);
+  if (is("reload")) return DebugReload(ctx);
+  if (is("object") && argc == 3) return DebugObject(ctx);
+  if (is("sleep") && argc == 3) return DebugSleep(ctx);
+  if (is("set-active-expire") && argc == 3) return DebugSetActiveExpire(ctx);
+  if (is("populate") && argc >= 3 && argc <= 5) return DebugPopulate(ctx);
+  if (is("log") && argc == 3) {
+    LogWarning("DEBUG LOG: " + std::string(ctx.arg(2)));
+    return ctx.reply.Ok();
+  }
+  if (is("error") && argc == 3) return ctx.reply.Error(ctx.arg(2));  // the text as given, newlines as spaces
+  ctx.reply.Error(err::SubcommandSyntax(sub, "debug"));
+}
+
+}  // namespace
+
+void RegisterDebugFamily(CommandRegistry& r) {
+  r.Add(GroupSpec("debug", -2, kCmdAdmin | kCmdNoScript | kCmdLoading | kCmdStale | kCmdProtected, DebugCmd,
+                  "server", "A container for debugging commands"));
+}
+
+}  // namespace rcs
