@@ -266,6 +266,7 @@ void Replication::Psync(Client* c, ArgList argv) {
     RdbFileInfo info;
     info.ctime_s = server_->clock().NowMs() / 1000;
     info.used_mem = UsedMemory();
+    info.function_libraries = server_->FunctionLibraries();
     RdbWriteOptions o;
     o.list_max_listpack_size = server_->config().list_max_listpack_size;
     o.compress = server_->config().rdbcompression;

@@ -86,6 +86,12 @@ Scripting::Scripting(Server* server) : server_(server), engine_(std::make_unique
   script_client_ = server_->CreateFakeClient();
   script_client_->name = "lua";
   server_->AddSnapshotPreamble([this] { return SnapshotCommands(); });
+  server_->SetFunctionLibrariesProvider([this] {
+    std::vector<std::string> codes;
+    codes.reserve(libraries_.size());
+    for (const auto& [name, lib] : libraries_) codes.push_back(lib.code);
+    return codes;
+  });
   server_->SetScriptInfoProvider([this] {
     Server::ScriptInfo si;
     si.lua_memory = static_cast<int64_t>(engine_->memory_bytes());
