@@ -310,7 +310,7 @@ TEST_CASE("Scripting: functions as redis-server 7.0.15") {
   CHECK(n.Do("FUNCTION FLUSH foo") == "(error) ERR FUNCTION FLUSH only supports SYNC|ASYNC option");
   CHECK(n.Do("FUNCTION KILL") == "(error) NOTBUSY No scripts in execution right now.");
   CHECK(n.Do("FUNCTION RESTORE garbage") == "(error) ERR DUMP payload version or checksum are wrong");
-  // DUMP / RESTORE round trip (our payload format), with each policy.
+  // DUMP / RESTORE round trip (redis-server's payload format), with each policy.
   std::string dump = n.Raw({"FUNCTION", "DUMP"});
   size_t nl = dump.find("\r\n");
   std::string payload = dump.substr(nl + 2, dump.size() - nl - 4);
