@@ -6,6 +6,8 @@
 // The seeds (corpus-restore_payload/) are the payloads of the fixtures' keys in the first form.
 // Whatever the input, the decoder returns a value or one of its two errors, without reading out of bounds
 // (ASan), undefined behaviour (UBSan) or a huge allocation; a value it returns is never an empty aggregate.
+// The same payload also goes to FUNCTION RESTORE's reader (FunctionDumpTrailerValid, ForEachDumpedFunction):
+// it hands over codes or answers one of redis-server's record errors, under the same sanitizers.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -38,6 +40,25 @@ void Decode(std::string_view payload) {
   }
 }
 
+void DecodeFunctions(std::string_view payload) {
+  if (!rcs::FunctionDumpTrailerValid(payload)) return;
+  size_t total = 0;
+  rcs::Status st = rcs::ForEachDumpedFunction(payload, [&total, &payload](std::string code) {
+    total += code.size();
+    if (total > payload.size() * 300 + 1024) abort();  // the reader bounds LZF expansion (88x)
+    return rcs::Status::Ok();
+  });
+  if (st.ok()) return;
+  const std::string& m = st.message();
+  for (std::string_view e : {rcs::err::kRestoreNotFunction, rcs::err::kRestoreBadLibraryPayload,
+                             rcs::err::kRestoreBadLibraryName, rcs::err::kRestoreBadEngineName,
+                             rcs::err::kRestoreBadDescriptionFlag, rcs::err::kRestoreBadDescription,
+                             rcs::err::kRestoreBadLibraryBlob}) {
+    if (m == e) return;
+  }
+  abort();
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* bytes, size_t size) {
@@ -46,6 +67,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* bytes, size_t size) {
   std::string_view rest = data.substr(1);
   if ((static_cast<uint8_t>(data[0]) & 1) == 0) {
     Decode(rest);
+    DecodeFunctions(rest);
     return 0;
   }
   std::string p(rest);
@@ -54,5 +76,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* bytes, size_t size) {
   uint64_t crc = rcs::Crc64(0, p.data(), p.size());
   for (int i = 0; i < 8; i++) p.push_back(static_cast<char>((crc >> (8 * i)) & 0xff));
   Decode(p);
+  DecodeFunctions(p);
   return 0;
 }

@@ -372,3 +372,77 @@ TEST_CASE("DUMP/RESTORE round trip of every type, small and large encodings") {
     CHECK(BulkBody(n.Raw({"DUMP", copy})).size() == payload.size());
   }
 }
+
+TEST_CASE("function payload (FUNCTION DUMP/RESTORE): layout, trailer checks, records read in order") {
+  const std::string lib1 = "#!lua name=one\nredis.register_function('f1', function() return 1 end)";
+  const std::string lib2 = "#!lua name=two\n-- " + std::string(100, 'y') + "\nredis.register_function('f2', "
+                           "function() return 2 end)";
+  auto read_all = [](std::string_view payload, std::vector<std::string>* codes) {
+    return rcs::ForEachDumpedFunction(payload, [codes](std::string code) {
+      codes->push_back(std::move(code));
+      return rcs::Status::Ok();
+    });
+  };
+  for (bool compress : {false, true}) {
+    std::string p = rcs::CreateFunctionDumpPayload({lib1, lib2}, compress);
+    std::string records;
+    rcs::AppendRdbFunction(&records, lib1, compress);
+    rcs::AppendRdbFunction(&records, lib2, compress);
+    CHECK(p.size() == records.size() + 10);
+    CHECK(p.substr(0, records.size()) == records);
+    CHECK(p.substr(records.size(), 2) == std::string("\x0a\x00", 2));  // RDB version 10
+    CHECK(p == Reseal(p.substr(0, p.size() - 8)));
+    CHECK(rcs::FunctionDumpTrailerValid(p));
+    std::vector<std::string> codes;
+    REQUIRE(read_all(p, &codes).ok());
+    CHECK(codes == std::vector<std::string>{lib1, lib2});
+  }
+  // No library: the bare trailer, valid and empty.
+  std::string empty = rcs::CreateFunctionDumpPayload({}, true);
+  CHECK(empty.size() == 10);
+  CHECK(rcs::FunctionDumpTrailerValid(empty));
+  std::vector<std::string> none;
+  CHECK(read_all(empty, &none).ok());
+  CHECK(none.empty());
+
+  // Trailer refusals: short, a flipped bit anywhere, a version newer than the parser reads.
+  std::string p = rcs::CreateFunctionDumpPayload({lib1}, false);
+  CHECK_FALSE(rcs::FunctionDumpTrailerValid(p.substr(0, 9)));
+  CHECK_FALSE(rcs::FunctionDumpTrailerValid(""));
+  for (size_t i = 0; i < p.size(); i++) {
+    std::string bad = p;
+    bad[i] ^= 0x04;
+    CHECK_FALSE(rcs::FunctionDumpTrailerValid(bad));
+  }
+  std::string body = p.substr(0, p.size() - 10);
+  CHECK(rcs::FunctionDumpTrailerValid(Reseal(body + std::string("\x0c\x00", 2))));  // 12: Redis 8 / Valkey
+  CHECK_FALSE(rcs::FunctionDumpTrailerValid(Reseal(body + std::string("\x0d\x00", 2))));
+
+  // Record errors (redis-server's texts), in payload order, after the records before them were handed over.
+  auto error_of = [&](const std::string& records) {
+    std::vector<std::string> codes;
+    rcs::Status st = read_all(Reseal(records + std::string("\x0a\x00", 2)), &codes);
+    return std::make_pair(st.ok() ? std::string("OK") : st.message(), codes.size());
+  };
+  CHECK(error_of(body + std::string("\x00\x01k\x01v", 5)) ==
+        std::make_pair(std::string("ERR given type is not a function"), size_t{1}));
+  CHECK(error_of("\xf5\x40\xc8" "abc") == std::make_pair(std::string("ERR Failed loading library payload"), size_t{0}));
+  CHECK(error_of("\xf6\x03one\x40\xff") == std::make_pair(std::string("ERR Failed loading engine name"), size_t{0}));
+  // The pre-release record of Redis 7.0 RC: name, engine, description flag and description, code.
+  std::vector<std::string> codes;
+  std::string pre_ga = std::string("\xf6\x03one\x03LUA\x01\x04" "desc", 15) + "\x0b" "return 'x' ";
+  REQUIRE(read_all(Reseal(pre_ga + std::string("\x0a\x00", 2)), &codes).ok());
+  CHECK(codes == std::vector<std::string>{"#!LUA name=one\nreturn 'x' "});
+  codes.clear();
+  std::string no_desc = std::string("\xf6\x03one\x03LUA\x00", 10) + "\x01x";
+  REQUIRE(read_all(Reseal(no_desc + std::string("\x0a\x00", 2)), &codes).ok());
+  CHECK(codes == std::vector<std::string>{"#!LUA name=one\nx"});
+  // The first error of on_library stops the walk and is returned.
+  int calls = 0;
+  rcs::Status st = rcs::ForEachDumpedFunction(rcs::CreateFunctionDumpPayload({lib1, lib2}, false), [&](std::string) {
+    calls++;
+    return rcs::Status::Error("ERR stop");
+  });
+  CHECK(st.message() == "ERR stop");
+  CHECK(calls == 1);
+}

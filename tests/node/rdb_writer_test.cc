@@ -1,12 +1,18 @@
 // The RDB object writer (keyspace/rdb_writer.h): byte-equal to what Debian's redis-server 7.0.15 answered to
 // DUMP for the same values (hex, recorded on a --save '' --appendonly no server), round trips through the
-// RDB parser for every type and encoding, LZF, listpack integer and backlen forms.
+// RDB parser for every type and encoding, LZF, listpack integer and backlen forms; a whole file's function
+// library records.
 #include <doctest/doctest.h>
 
 #include <cmath>
+#include <cstdio>
 #include <string>
+#include <vector>
 
+#include "base/clock.h"
 #include "keyspace/dump.h"
+#include "keyspace/keyspace.h"
+#include "keyspace/rdb_file.h"
 #include "keyspace/hash_value.h"
 #include "keyspace/list_value.h"
 #include "keyspace/rdb_encodings.h"
@@ -224,4 +230,81 @@ TEST_CASE("quicklist nodes are cut where redis-server cuts them on tail pushes")
   rcs::AppendRdbObject(&out, l, opt);
   CHECK(static_cast<uint8_t>(out[1]) == 0x40);  // 100 as a 14-bit RDB length
   CHECK(static_cast<uint8_t>(out[2]) == 100);
+}
+
+namespace {
+
+// Parser sink that keeps the order of what it is given: "f:<code>" for a library, "k:<key>" for a key.
+struct OrderSink : rcs::RdbSink {
+  std::vector<std::string> items;
+  rcs::Status OnFunction(std::string code) override {
+    items.push_back("f:" + code);
+    return rcs::Status::Ok();
+  }
+  rcs::Status OnKey(rcs::RdbKey&& k) override {
+    items.push_back("k:" + k.key);
+    return rcs::Status::Ok();
+  }
+};
+
+std::string WriteToString(rcs::Keyspace& db, const rcs::RdbFileInfo& info, const rcs::RdbWriteOptions& options) {
+  FILE* f = tmpfile();
+  REQUIRE(f != nullptr);
+  REQUIRE(rcs::WriteRdb(fileno(f), db, 0, info, options));
+  std::string out;
+  rewind(f);
+  char buf[4096];
+  size_t n;
+  while ((n = fread(buf, 1, sizeof(buf), f)) > 0) out.append(buf, n);
+  fclose(f);
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("RDB file: the function libraries as FUNCTION2 records after the aux fields, before the keys") {
+  rcs::ManualClock clock;
+  rcs::Keyspace db(&clock);
+  db.SetString("k", "v");
+  rcs::RdbFileInfo info;
+  const std::string lib1 = "#!lua name=one\nredis.register_function('f1', function() return 1 end)";
+  const std::string lib2 = "#!lua name=two\n-- " + std::string(200, 'x') + "\nredis.register_function('f2', "
+                           "function() return 2 end)";
+  info.function_libraries = {lib1, lib2};
+  for (bool compress : {false, true}) {
+    rcs::RdbWriteOptions options;
+    options.compress = compress;
+    std::string file = WriteToString(db, info, options);
+    OrderSink sink;
+    auto r = rcs::ParseRdb(file, rcs::RdbParseOptions{}, sink);
+    REQUIRE(r.ok());
+    CHECK(r->functions == 2);
+    CHECK(sink.items == std::vector<std::string>{"f:" + lib1, "f:" + lib2, "k:k"});
+    // The first record follows the aof-base aux field as redis-server writes it: 0xf5 + the code.
+    std::string aof_base = "\xfa";
+    rcs::AppendRdbString(&aof_base, "aof-base", false);
+    rcs::AppendRdbString(&aof_base, "0", false);
+    size_t at = file.find(aof_base);
+    REQUIRE(at != std::string::npos);
+    std::string record;
+    rcs::AppendRdbFunction(&record, lib1, compress);
+    CHECK(Hex(file.substr(at + aof_base.size(), record.size())) == Hex(record));
+    if (!compress) {
+      std::string plain_record = "\xf5";
+      rcs::AppendRdbLength(&plain_record, lib1.size());
+      CHECK(record == plain_record + lib1);
+    }
+    std::string long_record;
+    rcs::AppendRdbFunction(&long_record, lib2, compress);
+    CHECK((static_cast<unsigned char>(long_record[1]) == 0xc3) == compress);  // LZF with rdbcompression
+  }
+  // Without libraries, SELECTDB right after the aux fields.
+  info.function_libraries.clear();
+  std::string plain = WriteToString(db, info, rcs::RdbWriteOptions{});
+  std::string aof_base = "\xfa";
+  rcs::AppendRdbString(&aof_base, "aof-base", false);
+  rcs::AppendRdbString(&aof_base, "0", false);
+  size_t at = plain.find(aof_base);
+  REQUIRE(at != std::string::npos);
+  CHECK(static_cast<unsigned char>(plain[at + aof_base.size()]) == 0xfe);
 }

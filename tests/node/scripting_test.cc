@@ -11,6 +11,7 @@ extern "C" {
 #include "harness.h"
 #include "scripting/lua_reply.h"
 #include "base/sha.h"
+#include "keyspace/dump.h"
 
 using rcs::test::PropagationLog;
 using rcs::test::RespToText;
@@ -310,7 +311,7 @@ TEST_CASE("Scripting: functions as redis-server 7.0.15") {
   CHECK(n.Do("FUNCTION FLUSH foo") == "(error) ERR FUNCTION FLUSH only supports SYNC|ASYNC option");
   CHECK(n.Do("FUNCTION KILL") == "(error) NOTBUSY No scripts in execution right now.");
   CHECK(n.Do("FUNCTION RESTORE garbage") == "(error) ERR DUMP payload version or checksum are wrong");
-  // DUMP / RESTORE round trip (our payload format), with each policy.
+  // DUMP / RESTORE round trip (redis-server's payload format), with each policy.
   std::string dump = n.Raw({"FUNCTION", "DUMP"});
   size_t nl = dump.find("\r\n");
   std::string payload = dump.substr(nl + 2, dump.size() - nl - 4);
@@ -335,6 +336,43 @@ TEST_CASE("Scripting: functions as redis-server 7.0.15") {
   CHECK(n.Do("EVAL \"return redis.call('function','list')\" 0") ==
         "(error) ERR This Redis command is not allowed from script script: b11690a77ce8d92f96187f0ab83077ef3b3de586, "
         "on @user_script:1.");
+}
+
+TEST_CASE("Scripting: FUNCTION DUMP is redis-server's payload; RESTORE still reads this node's former one") {
+  TestNode n;
+  const std::string lib = "#!lua name=lib1\nredis.register_function('g1', function() return 'one' end)";
+  CHECK(n.Do({"FUNCTION", "LOAD", lib}) == "\"lib1\"");
+  std::string dump = n.Raw({"FUNCTION", "DUMP"});
+  size_t nl = dump.find("\r\n");
+  std::string payload = dump.substr(nl + 2, dump.size() - nl - 4);
+  CHECK(payload == rcs::CreateFunctionDumpPayload({lib}, true));
+  // The former payload: "RCSFUNC1", per library an 8-byte LE length and the code, an 8-byte LE FNV-1a 64
+  // of everything before; AOF files written before hold it.
+  auto put_u64 = [](std::string* out, uint64_t v) {
+    for (int i = 0; i < 8; i++) out->push_back(static_cast<char>((v >> (8 * i)) & 0xff));
+  };
+  const std::string lib2 = "#!lua name=lib2\nredis.register_function('g2', function() return 'two' end)";
+  std::string legacy = "RCSFUNC1";
+  put_u64(&legacy, lib2.size());
+  legacy += lib2;
+  uint64_t h = 1469598103934665603ull;
+  for (unsigned char c : legacy) h = (h ^ c) * 1099511628211ull;
+  put_u64(&legacy, h);
+  CHECK(n.Do({"FUNCTION", "RESTORE", legacy}) == "OK");
+  CHECK(n.Do("FCALL g2 0") == "\"two\"");
+  CHECK(n.Do({"FUNCTION", "RESTORE", legacy}) == "(error) ERR Library lib2 already exists");
+  legacy[10] ^= 1;
+  CHECK(n.Do({"FUNCTION", "RESTORE", legacy, "FLUSH"}) == "(error) ERR DUMP payload version or checksum are wrong");
+  // FLUSH with redis-server's payload: only lib1 is left.
+  CHECK(n.Do({"FUNCTION", "RESTORE", payload, "FLUSH"}) == "OK");
+  CHECK(n.Do("FCALL g2 0") == "(error) ERR Function not found");
+  CHECK(n.Do("FCALL g1 0") == "\"one\"");
+  // A failed restore changes nothing: the second library's function exists in a library that stays.
+  const std::string clash = "#!lua name=lib3\nredis.register_function('g1', function() return 'three' end)";
+  std::string both = rcs::CreateFunctionDumpPayload({lib2, clash}, false);
+  CHECK(n.Do({"FUNCTION", "RESTORE", both, "REPLACE"}) == "(error) ERR Function g1 already exists");
+  CHECK(n.Do("FCALL g2 0") == "(error) ERR Function not found");
+  CHECK(n.Do("FCALL g1 0") == "\"one\"");
 }
 
 TEST_CASE("Scripting: RESP -> Lua conversion of every reply type (pure)") {

@@ -1,5 +1,6 @@
 #include "keyspace/dump.h"
 
+#include "keyspace/rdb_format.h"
 #include "keyspace/rdb_parser.h"
 #include "keyspace/rdb_string.h"
 #include "keyspace/serialize.h"
@@ -90,6 +91,53 @@ StatusOr<DumpedValue> ParseDumpPayload(std::string_view payload, const RdbParseO
 Entry* StoreDumpedValue(Keyspace& db, std::string_view key, DumpedValue value, int64_t expire_at_ms) {
   if (value.type == ObjType::kString) return db.SetString(key, value.str, expire_at_ms, false);
   return db.SetObject(key, std::move(value.obj), expire_at_ms, false);
+}
+
+std::string CreateFunctionDumpPayload(const std::vector<std::string>& codes, bool compress) {
+  std::string out;
+  for (const std::string& code : codes) AppendRdbFunction(&out, code, compress);
+  return Seal(std::move(out));
+}
+
+bool FunctionDumpTrailerValid(std::string_view payload) {
+  if (payload.size() < kTrailerSize) return false;
+  size_t ver_pos = payload.size() - kTrailerSize;
+  uint16_t version = static_cast<uint16_t>(static_cast<unsigned char>(payload[ver_pos]) |
+                                           (static_cast<unsigned char>(payload[ver_pos + 1]) << 8));
+  if (version > kRdbVersionMax) return false;
+  uint64_t stored = 0;
+  for (int i = 0; i < 8; i++) {
+    stored |= static_cast<uint64_t>(static_cast<unsigned char>(payload[ver_pos + 2 + i])) << (8 * i);
+  }
+  return Crc64(0, payload.data(), payload.size() - 8) == stored;
+}
+
+Status ForEachDumpedFunction(std::string_view payload, const std::function<Status(std::string code)>& on_library) {
+  auto fail = [](std::string_view text) { return Status::Error(std::string(text)); };
+  size_t pos = 0;
+  while (payload.size() - pos > kTrailerSize) {
+    uint8_t type = static_cast<uint8_t>(payload[pos++]);
+    std::string code;
+    if (type == rdb::kOpFunction2) {
+      if (!ReadRdbString(payload, &pos, &code)) return fail(err::kRestoreBadLibraryPayload);
+    } else if (type == rdb::kOpFunctionPreGa) {
+      std::string name, engine, description, blob;
+      uint64_t has_description = 0;
+      if (!ReadRdbString(payload, &pos, &name)) return fail(err::kRestoreBadLibraryName);
+      if (!ReadRdbString(payload, &pos, &engine)) return fail(err::kRestoreBadEngineName);
+      if (!ReadRdbLength(payload, &pos, &has_description)) return fail(err::kRestoreBadDescriptionFlag);
+      if (has_description != 0 && !ReadRdbString(payload, &pos, &description)) {
+        return fail(err::kRestoreBadDescription);
+      }
+      if (!ReadRdbString(payload, &pos, &blob)) return fail(err::kRestoreBadLibraryBlob);
+      code = "#!" + engine + " name=" + name + "\n" + blob;
+    } else {
+      return fail(err::kRestoreNotFunction);
+    }
+    Status st = on_library(std::move(code));
+    if (!st.ok()) return st;
+  }
+  return Status::Ok();
 }
 
 }  // namespace rcs

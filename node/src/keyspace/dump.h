@@ -22,9 +22,11 @@
 #pragma once
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "base/crc64.h"  // Crc64, the payload checksum
 #include "base/status.h"
@@ -59,5 +61,24 @@ StatusOr<DumpedValue> ParseDumpPayload(std::string_view payload, const RdbParseO
 
 // Stores a decoded value under `key` with the given expiry (-1 = none) and returns the entry.
 Entry* StoreDumpedValue(Keyspace& db, std::string_view key, DumpedValue value, int64_t expire_at_ms);
+
+// FUNCTION DUMP / FUNCTION RESTORE's payload, redis-server 7.0's (functions.c), so that libraries move between
+// our nodes and redis-server both ways: the libraries as the records of an RDB file, then the trailer above.
+//
+//   [0xf5 FUNCTION2: the library's code ("#!lua name=...\n...") as an RDB string]...
+//   [RDB version: 2 bytes LE][CRC64: 8 bytes LE]
+//
+// Written: one FUNCTION2 record per library, RDB version 10. Read (as redis-server 7.0.15's RESTORE):
+// the trailer first (at least 10 bytes, a version up to kRdbVersionMax, the CRC; else "ERR DUMP payload
+// version or checksum are wrong"), then records while more than the 10 trailer bytes are left, each a
+// FUNCTION2 or the pre-release FUNCTION record of Redis 7.0 RC1/RC2 (0xf6: name, engine, a description
+// flag (length), the description if the flag is not 0, and the code without its shebang line, which
+// becomes "#!<engine> name=<name>\n<code>"). A field may run into the trailer bytes, as in redis-server.
+std::string CreateFunctionDumpPayload(const std::vector<std::string>& codes, bool compress);
+bool FunctionDumpTrailerValid(std::string_view payload);
+// Hands the code of each record of a payload (whose trailer is valid) to `on_library` in order; stops at the
+// first error: redis-server's text for a bad record (errors.h kRestoreNotFunction and friends) or the one
+// on_library returned.
+Status ForEachDumpedFunction(std::string_view payload, const std::function<Status(std::string code)>& on_library);
 
 }  // namespace rcs

@@ -35,6 +35,7 @@ bool WriteRdb(int fd, Keyspace& db, int64_t now_ms, const RdbFileInfo& info, con
   Aux(&buf, "ctime", std::to_string(info.ctime_s));
   Aux(&buf, "used-mem", std::to_string(info.used_mem));
   Aux(&buf, "aof-base", info.aof_base ? "1" : "0");
+  for (const std::string& code : info.function_libraries) AppendRdbFunction(&buf, code, options.compress);
   buf.push_back(static_cast<char>(kOpSelectDb));
   AppendRdbLength(&buf, 0);
   uint64_t crc = 0;

@@ -1,11 +1,13 @@
 // The whole RDB image of a keyspace, as Debian's redis-server 7.0.15 writes it (RDB version 10): the header,
-// AUX fields, SELECTDB 0, every key that has not expired (its expiry as EXPIRETIME_MS) in the encodings of
+// AUX fields, the function libraries (one FUNCTION2 record each: rdb_writer.h AppendRdbFunction, given by
+// the caller since the keyspace does not know them), SELECTDB 0, every key that has not expired (its expiry as EXPIRETIME_MS) in the encodings of
 // rdb_writer.h, EOF and the CRC-64 of everything before it. Written to a file descriptor in chunks: by
 // SAVE/BGSAVE (persistence/rdb_save.h) and by a master's full sync of a redis-server replica
 // (server/snapshot_stream.h).
 #pragma once
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "keyspace/rdb_writer.h"
 
@@ -18,6 +20,9 @@ struct RdbFileInfo {
   int64_t ctime_s = 0;
   int64_t used_mem = 0;
   bool aof_base = false;
+  // The function libraries' codes ("#!lua name=..."), written before the keys as redis-server does, so a
+  // loader has them before any data (Server::FunctionLibraries).
+  std::vector<std::string> function_libraries;
 };
 
 // Writes the whole RDB image of `db` (keys expired at now_ms left out) to fd, in chunks. False on a write

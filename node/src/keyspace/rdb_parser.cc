@@ -69,6 +69,21 @@ class Parser {
   StatusOr<RdbSummary> Run();
   // The data is one value's body (a DUMP payload between its type byte and its trailer).
   StatusOr<DumpedValue> OneValue(uint8_t type);
+  // One RDB string, or one length (the low bits of an encoded one taken as the length, as redis-server's
+  // rdbLoadLen does), at *pos; *pos moves past it.
+  bool StringAt(size_t* pos, std::string* out) {
+    pos_ = *pos;
+    bool ok = String(out);
+    *pos = pos_;
+    return ok;
+  }
+  bool LengthAt(size_t* pos, uint64_t* len) {
+    pos_ = *pos;
+    bool encoded;
+    bool ok = Len(len, &encoded);
+    *pos = pos_;
+    return ok;
+  }
 
  private:
   // Each reader returns false after recording the error (Fail).
@@ -619,6 +634,22 @@ StatusOr<DumpedValue> ParseRdbObject(uint8_t type, std::string_view body, const 
   NoSink sink;
   Parser p(body, options, sink);
   return p.OneValue(type);
+}
+
+bool ReadRdbString(std::string_view data, size_t* pos, std::string* out) {
+  if (*pos > data.size()) return false;
+  static const RdbParseOptions kDefaults;
+  NoSink sink;
+  Parser p(data, kDefaults, sink);
+  return p.StringAt(pos, out);
+}
+
+bool ReadRdbLength(std::string_view data, size_t* pos, uint64_t* len) {
+  if (*pos > data.size()) return false;
+  static const RdbParseOptions kDefaults;
+  NoSink sink;
+  Parser p(data, kDefaults, sink);
+  return p.LengthAt(pos, len);
 }
 
 bool LooksLikeRdb(std::string_view data) { return data.substr(0, 5) == "REDIS"; }

@@ -85,6 +85,12 @@ struct RdbSummary {
 // An empty aggregate is an error here (a DUMP payload never holds one).
 StatusOr<DumpedValue> ParseRdbObject(uint8_t type, std::string_view body, const RdbParseOptions& options);
 
+// One RDB string (keyspace/rdb_string.h: plain, integer or LZF) or one length at data[*pos], moving *pos past
+// it. False when it is malformed or runs past the end of `data`. For records outside a file (FUNCTION
+// RESTORE's payload).
+bool ReadRdbString(std::string_view data, size_t* pos, std::string* out);
+bool ReadRdbLength(std::string_view data, size_t* pos, uint64_t* len);
+
 // True when `data` starts like an RDB file ("REDIS").
 bool LooksLikeRdb(std::string_view data);
 

@@ -306,6 +306,11 @@ void AppendHash(std::string* out, const HashValue& h, const RdbWriteOptions& opt
 
 }  // namespace
 
+void AppendRdbFunction(std::string* out, std::string_view code, bool compress) {
+  out->push_back(static_cast<char>(rdb::kOpFunction2));
+  AppendRdbString(out, code, compress);
+}
+
 void AppendRdbStringObject(std::string* out, std::string_view value, const RdbWriteOptions& options,
                            const std::string_view* key) {
   TypeAndKey(out, kTypeString, key, options);

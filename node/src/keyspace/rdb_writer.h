@@ -58,6 +58,10 @@ void AppendRdbObject(std::string* out, const Object& obj, const RdbWriteOptions&
 // Appends an RDB string (integer, LZF or raw, as above).
 void AppendRdbString(std::string* out, std::string_view s, bool compress);
 
+// Appends a function library as redis-server 7.0 writes it in an RDB file and a FUNCTION DUMP payload:
+// the FUNCTION2 opcode (0xf5), then the library's whole code ("#!lua name=...\n...") as an RDB string.
+void AppendRdbFunction(std::string* out, std::string_view code, bool compress);
+
 // LZF (the format LzfDecompress in rdb_string.h reads). Returns false, leaving `out` with unspecified
 // content, when the result would exceed max_out bytes.
 bool LzfCompress(std::string_view in, size_t max_out, std::string* out);

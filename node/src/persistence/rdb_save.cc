@@ -83,6 +83,7 @@ RdbFileInfo RdbSaver::Info() const {
   RdbFileInfo info;
   info.ctime_s = server_->clock().NowMs() / 1000;
   info.used_mem = UsedMemory();
+  info.function_libraries = server_->FunctionLibraries();
   return info;
 }
 

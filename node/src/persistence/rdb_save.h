@@ -2,10 +2,11 @@
 // same copy-on-write snapshot as the AOF rewrite (persistence/aof.h: why fork), LASTSAVE.
 //
 // The file is what Debian's redis-server 7.0.15 writes and reads, RDB version 10 (keyspace/rdb_parser.h has
-// the layout): "REDIS0010", aux fields redis-ver, redis-bits, ctime, used-mem, aof-base, SELECTDB 0, then
-// every key that has not expired (its expiry as EXPIRETIME_MS) in the encodings of keyspace/rdb_writer.h,
-// then EOF and the CRC-64 of everything before it (rdbchecksum yes). Function libraries are not written yet
-// (FUNCTION2 records): keep appendonly yes (the AOF carries them) when functions must survive a restart.
+// the layout): "REDIS0010", aux fields redis-ver, redis-bits, ctime, used-mem, aof-base, the function
+// libraries (one FUNCTION2 record each: the code as an RDB string, as redis-server 7.0 writes them, so a
+// loader, ours in rdb_load.h or redis-server, has them before any key), SELECTDB 0, then every key that
+// has not expired (its expiry as EXPIRETIME_MS) in the encodings of keyspace/rdb_writer.h, then EOF and
+// the CRC-64 of everything before it (rdbchecksum yes).
 //
 // Durability: the file is written as temp-<pid>.rdb in `dir`, fsync'ed, renamed over `dbfilename` and the
 // directory fsync'ed, so a crash at any moment leaves the old file or the new one, never half of one. In a

@@ -403,6 +403,16 @@ inline constexpr std::string_view kNoFunctionsRegistered = "ERR No functions reg
 inline constexpr std::string_view kLibraryNameArgMissing = "ERR library name argument was not given";
 inline constexpr std::string_view kBadRestorePolicy =
     "ERR Wrong restore policy given, value should be either FLUSH, APPEND or REPLACE.";
+// FUNCTION RESTORE of a payload whose trailer is fine but whose records are not (redis-server 7.0's texts):
+// a record that is not a library, and the fields of one that cannot be read (FUNCTION2: the code; the
+// pre-release FUNCTION record: name, engine, description and code).
+inline constexpr std::string_view kRestoreNotFunction = "ERR given type is not a function";
+inline constexpr std::string_view kRestoreBadLibraryPayload = "ERR Failed loading library payload";
+inline constexpr std::string_view kRestoreBadLibraryName = "ERR Failed loading library name";
+inline constexpr std::string_view kRestoreBadEngineName = "ERR Failed loading engine name";
+inline constexpr std::string_view kRestoreBadDescriptionFlag = "ERR Failed loading library description indicator";
+inline constexpr std::string_view kRestoreBadDescription = "ERR Failed loading library description";
+inline constexpr std::string_view kRestoreBadLibraryBlob = "ERR Failed loading library blob";
 // The code Redis puts before a Lua error text that has none (luaPushErrorBuff, the error handler): a prefix,
 // not a whole error, so it is not in kAll.
 inline constexpr char kErrCode[] = "ERR ";
@@ -508,7 +518,9 @@ inline constexpr std::string_view kAll[] = {
     kFunctionFlushArgs, kScriptUnknownCommand, kScriptWrongArgs, kScriptNotAllowed, kScriptWriteInRo,
     kScriptNonLocalKey, kScriptClusterDown, kScriptClusterDownRo, kScriptCrossSlot,
     kLuaStackLimit, kLibraryNoMetadata, kLibraryNoName, kLibraryBadName, kNoFunctionsRegistered,
-    kLibraryNameArgMissing, kBadRestorePolicy,
+    kLibraryNameArgMissing, kBadRestorePolicy, kRestoreNotFunction, kRestoreBadLibraryPayload,
+    kRestoreBadLibraryName, kRestoreBadEngineName, kRestoreBadDescriptionFlag, kRestoreBadDescription,
+    kRestoreBadLibraryBlob,
 };
 inline constexpr std::string_view kAllConfigReasons[] = {
     config_reason::kImmutable, config_reason::kDuplicate, config_reason::kWrongArgCount,

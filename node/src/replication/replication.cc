@@ -276,6 +276,7 @@ void Replication::Psync(Client* c, ArgList argv) {
     RdbFileInfo info;
     info.ctime_s = server_->clock().NowMs() / 1000;
     info.used_mem = UsedMemory();
+    info.function_libraries = server_->FunctionLibraries();
     RdbWriteOptions o;
     o.list_max_listpack_size = server_->config().list_max_listpack_size;
     o.compress = server_->config().rdbcompression;
@@ -287,7 +288,11 @@ void Replication::Psync(Client* c, ArgList argv) {
     return;
   }
   t->eof_mark = RandomHex(40);
-  c->out += "+FULLRESYNC " + replid_ + " " + std::to_string(master_offset_) + "\r\n";
+  // SYNC (redis-cli --rdb, --replica, pre-PSYNC replicas) gets the snapshot without the +FULLRESYNC line, as
+  // from redis-server: redis-cli reads the first line as the snapshot's "$EOF:<mark>" or "$<length>".
+  if (!EqualsIgnoreCase(argv[0], "sync")) {
+    c->out += "+FULLRESYNC " + replid_ + " " + std::to_string(master_offset_) + "\r\n";
+  }
   c->out += "$EOF:" + t->eof_mark + "\r\n";
   c->repl_state = "send_bulk";
   c->repl_ack_time_ms = server_->clock().NowMs();

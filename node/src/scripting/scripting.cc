@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <set>
 
 #include "base/alloc.h"
 #include "base/crc16.h"
@@ -10,6 +11,7 @@
 #include "net/event_loop.h"
 #include "protocol/errors.h"
 #include "base/sha.h"
+#include "keyspace/dump.h"
 
 namespace rcs::scripting {
 
@@ -48,16 +50,13 @@ bool ValidLibraryName(std::string_view name) {
   return true;
 }
 
-// FNV-1a 64: FUNCTION DUMP's checksum (a corruption check, not a MAC).
+// FNV-1a 64: the checksum of the former FUNCTION DUMP payload (ParseLegacyDump).
 uint64_t Checksum(std::string_view s) {
   uint64_t h = 1469598103934665603ull;
   for (unsigned char c : s) h = (h ^ c) * 1099511628211ull;
   return h;
 }
 
-void PutU64(std::string* out, uint64_t v) {
-  for (int i = 0; i < 8; i++) out->push_back(static_cast<char>((v >> (8 * i)) & 0xFF));
-}
 uint64_t GetU64(std::string_view s) {
   uint64_t v = 0;
   for (int i = 7; i >= 0; i--) v = (v << 8) | static_cast<unsigned char>(s[static_cast<size_t>(i)]);
@@ -86,6 +85,12 @@ Scripting::Scripting(Server* server) : server_(server), engine_(std::make_unique
   script_client_ = server_->CreateFakeClient();
   script_client_->name = "lua";
   server_->AddSnapshotPreamble([this] { return SnapshotCommands(); });
+  server_->SetFunctionLibrariesProvider([this] {
+    std::vector<std::string> codes;
+    codes.reserve(libraries_.size());
+    for (const auto& [name, lib] : libraries_) codes.push_back(lib.code);
+    return codes;
+  });
   server_->SetScriptInfoProvider([this] {
     Server::ScriptInfo si;
     si.lua_memory = static_cast<int64_t>(engine_->memory_bytes());
@@ -355,7 +360,7 @@ void Scripting::SetRepl(int flags) {
 
 // ---- Functions ----
 
-bool Scripting::LoadLibrary(std::string_view code, bool replace, std::string* name, std::string* err) {
+bool Scripting::LibraryHeader(std::string_view code, std::string* name, std::string* err) const {
   if (code.substr(0, 2) != "#!") {
     *err = err::kLibraryNoMetadata;
     return false;
@@ -384,21 +389,31 @@ bool Scripting::LoadLibrary(std::string_view code, bool replace, std::string* na
     *err = err::kLibraryBadName;
     return false;
   }
+  return true;
+}
+
+bool Scripting::CompileLibrary(std::string_view code, std::vector<RegisteredFunction>* fns, std::string* err) {
+  // The metadata line stays as a comment so errors name the library's own line numbers.
+  std::string lua = "--" + std::string(code);
+  *err = engine_->LoadLibrary(lua, fns);
+  if (!err->empty()) return false;
+  if (fns->empty()) {
+    engine_->DiscardPending();
+    *err = err::kNoFunctionsRegistered;
+    return false;
+  }
+  return true;
+}
+
+bool Scripting::LoadLibrary(std::string_view code, bool replace, std::string* name, std::string* err) {
+  if (!LibraryHeader(code, name, err)) return false;
   auto old = libraries_.find(*name);
   if (old != libraries_.end() && !replace) {
     *err = err::LibraryExists(*name);
     return false;
   }
   std::vector<RegisteredFunction> fns;
-  // The metadata line stays as a comment so errors name the library's own line numbers.
-  std::string lua = "--" + std::string(code);
-  *err = engine_->LoadLibrary(lua, &fns);
-  if (!err->empty()) return false;
-  if (fns.empty()) {
-    engine_->DiscardPending();
-    *err = err::kNoFunctionsRegistered;
-    return false;
-  }
+  if (!CompileLibrary(code, &fns, err)) return false;
   for (const auto& f : fns) {
     auto it = functions_.find(f.name);
     if (it != functions_.end() && it->second.first != *name) {
@@ -418,6 +433,26 @@ bool Scripting::LoadLibrary(std::string_view code, bool replace, std::string* na
   for (const auto& f : fns) functions_[f.name] = {*name, f.flags};
   libraries_[*name] = Library{*name, std::string(code), std::move(fns)};
   return true;
+}
+
+void Scripting::DropLibrary(const std::string& name) {
+  auto it = libraries_.find(name);
+  if (it == libraries_.end()) return;
+  std::vector<std::string> drop;
+  for (const auto& f : it->second.functions) {
+    drop.push_back(f.name);
+    functions_.erase(f.name);
+  }
+  engine_->DropFunctions(drop);
+  libraries_.erase(it);
+}
+
+void Scripting::DropAllLibraries() {
+  std::vector<std::string> drop;
+  for (const auto& [name, fn] : functions_) drop.push_back(name);
+  engine_->DropFunctions(drop);
+  functions_.clear();
+  libraries_.clear();
 }
 
 void Scripting::FunctionLoad(CommandContext& ctx) {
@@ -444,18 +479,12 @@ void Scripting::FunctionLoad(CommandContext& ctx) {
 }
 
 void Scripting::FunctionDelete(CommandContext& ctx) {
-  auto it = libraries_.find(std::string(ctx.arg(2)));
-  if (it == libraries_.end()) {
+  std::string name(ctx.arg(2));
+  if (libraries_.count(name) == 0) {
     ctx.reply.Error(err::kLibraryNotFound);
     return;
   }
-  std::vector<std::string> drop;
-  for (const auto& f : it->second.functions) {
-    drop.push_back(f.name);
-    functions_.erase(f.name);
-  }
-  engine_->DropFunctions(drop);
-  libraries_.erase(it);
+  DropLibrary(name);
   ctx.dirty++;
   ctx.reply.Ok();
 }
@@ -466,11 +495,7 @@ void Scripting::FunctionFlush(CommandContext& ctx) {
     ctx.reply.Error(err::kFunctionFlushArgs);
     return;
   }
-  std::vector<std::string> drop;
-  for (const auto& [name, fn] : functions_) drop.push_back(name);
-  engine_->DropFunctions(drop);
-  functions_.clear();
-  libraries_.clear();
+  DropAllLibraries();
   ctx.dirty++;
   ctx.reply.Ok();
 }
@@ -550,20 +575,18 @@ void Scripting::FunctionStats(CommandContext& ctx) {
   r.Integer(static_cast<int64_t>(functions_.size()));
 }
 
-// FUNCTION DUMP payload (ours, not Redis's RDB encoding): "RCSFUNC1", then per library its code's length
-// as 8 bytes little-endian and the code (which starts with its "#!lua name=..." line), then an 8-byte
-// little-endian FNV-1a 64 checksum of everything before it.
 std::string Scripting::DumpLibraries() const {
-  std::string out(kDumpMagic);
-  for (const auto& [name, lib] : libraries_) {
-    PutU64(&out, lib.code.size());
-    out += lib.code;
-  }
-  PutU64(&out, Checksum(out));
-  return out;
+  std::vector<std::string> codes;
+  codes.reserve(libraries_.size());
+  for (const auto& [name, lib] : libraries_) codes.push_back(lib.code);
+  return CreateFunctionDumpPayload(codes, server_->config().rdbcompression);
 }
 
-bool Scripting::ParseDump(std::string_view p, std::vector<std::string>* codes) {
+// The payload of FUNCTION DUMP before it took redis-server's format, still read because AOF files written
+// then hold it (their base starts with FUNCTION RESTORE of it): "RCSFUNC1", then per library its code's
+// length as 8 bytes little-endian and the code, then an 8-byte little-endian FNV-1a 64 checksum of
+// everything before it. Never mistaken for redis-server's payload, whose first byte is an RDB opcode.
+bool Scripting::ParseLegacyDump(std::string_view p, std::vector<std::string>* codes) {
   if (p.size() < kDumpMagic.size() + 8 || p.substr(0, kDumpMagic.size()) != kDumpMagic) return false;
   std::string_view body = p.substr(0, p.size() - 8);
   if (GetU64(p.substr(p.size() - 8)) != Checksum(body)) return false;
@@ -581,6 +604,11 @@ bool Scripting::ParseDump(std::string_view p, std::vector<std::string>* codes) {
 
 void Scripting::FunctionDump(CommandContext& ctx) { ctx.reply.Bulk(DumpLibraries()); }
 
+// As redis-server 7.0's functionRestoreCommand: the payload's libraries first load on their own (as a new set
+// of libraries: each one's metadata and code, no two of the same name, no function twice), then join the
+// current ones by the policy: FLUSH replaces them all; APPEND refuses a library that exists; REPLACE drops
+// the existing ones of the same names. Then no function of the payload may exist in a library that stays.
+// All or nothing: any error leaves the libraries as they were.
 void Scripting::FunctionRestore(CommandContext& ctx) {
   enum { kAppend, kReplace, kFlush } policy = kAppend;
   if (ctx.argc() == 4) {
@@ -592,47 +620,82 @@ void Scripting::FunctionRestore(CommandContext& ctx) {
       return;
     }
   } else if (ctx.argc() > 4) {
-    ctx.reply.Error(err::kSyntax);
+    ctx.reply.Error(err::SubcommandSyntax(ctx.arg(1), ctx.arg(0)));
     return;
   }
-  std::vector<std::string> codes;
-  if (!ParseDump(ctx.arg(2), &codes)) {
+  struct Staged {
+    std::string name, code;
+    std::vector<RegisteredFunction> functions;
+  };
+  std::vector<Staged> staged;
+  std::set<std::string> staged_names, staged_functions;
+  auto stage = [&](std::string code) -> Status {
+    Staged lib;
+    std::string error;
+    if (!LibraryHeader(code, &lib.name, &error)) return Status::Error(error);
+    if (staged_names.count(lib.name) != 0) return Status::Error(err::LibraryExists(lib.name));
+    if (!CompileLibrary(code, &lib.functions, &error)) return Status::Error(error);
+    engine_->DiscardPending();  // compiled to check it: it is loaded for good below
+    for (const auto& f : lib.functions) {
+      if (!staged_functions.insert(f.name).second) return Status::Error(err::FunctionExists(f.name));
+    }
+    staged_names.insert(lib.name);
+    lib.code = std::move(code);
+    staged.push_back(std::move(lib));
+    return Status::Ok();
+  };
+  std::string_view payload = ctx.arg(2);
+  std::vector<std::string> legacy;
+  Status st;
+  if (ParseLegacyDump(payload, &legacy)) {
+    for (std::string& code : legacy) {
+      st = stage(std::move(code));
+      if (!st.ok()) break;
+    }
+  } else if (!FunctionDumpTrailerValid(payload)) {
     ctx.reply.Error(err::kBadDumpPayload);
     return;
+  } else {
+    st = ForEachDumpedFunction(payload, stage);
   }
-  // Check every library before changing anything: a restore applies whole or not at all.
-  if (policy == kAppend) {
-    for (const auto& code : codes) {
-      std::vector<std::string_view> w = ShebangWords(std::string_view(code).substr(0, code.find('\n')));
-      for (size_t i = 1; i < w.size(); i++) {
-        if (w[i].substr(0, 5) == "name=" && libraries_.count(std::string(w[i].substr(5)))) {
-          ctx.reply.Error(err::RestoreLibraryExists(w[i].substr(5)));
+  if (!st.ok()) {
+    ctx.reply.Error(st.message());
+    return;
+  }
+  std::set<std::string> replaced;
+  if (policy != kFlush) {
+    for (const Staged& lib : staged) {
+      if (libraries_.count(lib.name) == 0) continue;
+      if (policy == kAppend) {
+        ctx.reply.Error(err::RestoreLibraryExists(lib.name));
+        return;
+      }
+      replaced.insert(lib.name);
+    }
+    for (const Staged& lib : staged) {
+      for (const auto& f : lib.functions) {
+        auto it = functions_.find(f.name);
+        if (it != functions_.end() && replaced.count(it->second.first) == 0) {
+          ctx.reply.Error(err::FunctionExists(f.name));
           return;
         }
       }
     }
   }
-  std::map<std::string, Library> saved;
+  std::vector<std::string> saved;
+  for (const auto& [name, lib] : libraries_) saved.push_back(lib.code);
   if (policy == kFlush) {
-    saved = libraries_;
-    std::vector<std::string> drop;
-    for (const auto& [name, fn] : functions_) drop.push_back(name);
-    engine_->DropFunctions(drop);
-    functions_.clear();
-    libraries_.clear();
+    DropAllLibraries();
+  } else {
+    for (const std::string& name : replaced) DropLibrary(name);
   }
-  for (const auto& code : codes) {
+  for (const Staged& lib : staged) {
     std::string name, error;
-    if (!LoadLibrary(code, policy != kAppend, &name, &error)) {
-      if (policy == kFlush) {
-        // Put the previous libraries back (they loaded before, so they load again).
-        std::vector<std::string> drop;
-        for (const auto& [n, fn] : functions_) drop.push_back(n);
-        engine_->DropFunctions(drop);
-        functions_.clear();
-        libraries_.clear();
-        for (const auto& [n, lib] : saved) LoadLibrary(lib.code, true, &name, &error);
-      }
+    if (!LoadLibrary(lib.code, false, &name, &error)) {
+      // Not expected (each library loaded on its own above and nothing is in its way now): put the previous
+      // libraries back (they loaded before, so they load again).
+      DropAllLibraries();
+      for (const std::string& code : saved) LoadLibrary(code, true, &name, &error);
       ctx.reply.Error(error);
       return;
     }

@@ -13,10 +13,13 @@
 // "ERR Script killed by user with SCRIPT KILL... script: ...".
 //
 // Functions are replicated and persisted as the FUNCTION LOAD / DELETE / FLUSH / RESTORE commands
-// themselves; a snapshot (AOF rewrite, replica full sync) starts with one FUNCTION RESTORE of every
-// library (SnapshotCommands), so a restart or a new replica has them before any data.
+// themselves; a snapshot (AOF rewrite, our replica's full sync) starts with one FUNCTION RESTORE of every
+// library (SnapshotCommands), so a restart or a new replica has them before any data. RDB images (dump.rdb,
+// a redis-server replica's full sync) hold them as FUNCTION2 records (Server::FunctionLibraries).
 //
-// FUNCTION DUMP's payload is our own format, not Redis's RDB-based one (documented at DumpLibraries).
+// FUNCTION DUMP's payload is redis-server's (keyspace/dump.h CreateFunctionDumpPayload), so FUNCTION DUMP /
+// RESTORE move libraries between our nodes and redis-server both ways; RESTORE also reads the payload of
+// earlier releases of this node (ParseLegacyDump), which AOF files written then hold.
 #pragma once
 #include <map>
 #include <memory>
@@ -54,9 +57,10 @@ class Scripting : public Subsystem, public ScriptHost {
 
   // FUNCTION RESTORE ... REPLACE of every library, for the head of a snapshot; empty without libraries.
   std::string SnapshotCommands() const;
-  // The FUNCTION DUMP payload of every library, and its parser.
+  // The FUNCTION DUMP payload of every library (redis-server's format).
   std::string DumpLibraries() const;
-  static bool ParseDump(std::string_view payload, std::vector<std::string>* codes);
+  // The libraries' codes in this node's former payload ("RCSFUNC1"); false when it is not one.
+  static bool ParseLegacyDump(std::string_view payload, std::vector<std::string>* codes);
 
   size_t script_count() const { return scripts_.size(); }
   size_t memory_bytes() const { return engine_->memory_bytes(); }
@@ -86,6 +90,13 @@ class Scripting : public Subsystem, public ScriptHost {
                const std::vector<std::string>& keys, F run);
   // Loads one library's code; on success installs it (replacing one of the same name when `replace`).
   bool LoadLibrary(std::string_view code, bool replace, std::string* name, std::string* err);
+  // The steps of LoadLibrary: the "#!lua name=..." line (the library's name, or *err), then running the code
+  // in the engine, whose registered functions are left pending (LuaEngine::CommitLibrary / DiscardPending).
+  bool LibraryHeader(std::string_view code, std::string* name, std::string* err) const;
+  bool CompileLibrary(std::string_view code, std::vector<RegisteredFunction>* fns, std::string* err);
+  // Removes one library (nothing if it does not exist) or all of them with their functions.
+  void DropLibrary(const std::string& name);
+  void DropAllLibraries();
   void ResetEngine();
 
   Server* server_;

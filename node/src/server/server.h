@@ -265,6 +265,13 @@ class Server {
     for (const auto& p : snapshot_preambles_) out += p();
     return out;
   }
+  // The same state for the RDB writers (dump.rdb, the full sync of a redis-server replica), which store it
+  // as records of their own: the function libraries' codes, from the scripting subsystem (none without it).
+  using FunctionLibrariesProvider = std::function<std::vector<std::string>()>;
+  void SetFunctionLibrariesProvider(FunctionLibrariesProvider p) { function_libraries_ = std::move(p); }
+  std::vector<std::string> FunctionLibraries() const {
+    return function_libraries_ ? function_libraries_() : std::vector<std::string>{};
+  }
 
   // Slowlog, newest first (SLOWLOG GET/LEN/RESET).
   std::deque<SlowlogEntry>& slowlog() { return slowlog_; }
@@ -403,6 +410,7 @@ class Server {
     std::vector<ScriptEffect> script;
   } effects_;
   std::vector<SnapshotPreamble> snapshot_preambles_;
+  FunctionLibrariesProvider function_libraries_;
   std::function<ScriptInfo()> script_info_;
   int busy_script_ = 0;
   Client* busy_caller_ = nullptr;
