@@ -255,6 +255,7 @@ TEST_CASE("AOF manifest: Redis 7 syntax both ways, and its errors") {
   CHECK(rcs::AofManifest::Parse("file a seq 1 type i").status().message() == "Invalid AOF manifest file format");
   CHECK(rcs::AofIncrName("appendonly.aof", 4) == "appendonly.aof.4.incr.aof");
   CHECK(rcs::AofBaseName("appendonly.aof", 4) == "appendonly.aof.4.base.aof");
+  CHECK(rcs::AofBaseName("appendonly.aof", 4, /*rdb=*/true) == "appendonly.aof.4.base.rdb");
 }
 
 TEST_CASE("AOF: writes appended, reloaded; truncated tail cut; damage in the middle refused") {
@@ -276,8 +277,9 @@ TEST_CASE("AOF: writes appended, reloaded; truncated tail cut; damage in the mid
     a->Shutdown();
   }
   std::string incr = aofdir + "/appendonly.aof.1.incr.aof";
+  // The empty first base is an RDB file (aof-use-rdb-preamble yes, the default), as redis-server's.
   CHECK(ReadFile(aofdir + "/appendonly.aof.manifest") ==
-        "file appendonly.aof.1.base.aof seq 1 type b\nfile appendonly.aof.1.incr.aof seq 1 type i\n");
+        "file appendonly.aof.1.base.rdb seq 1 type b\nfile appendonly.aof.1.incr.aof seq 1 type i\n");
   std::string good = ReadFile(incr);
   CHECK(good.rfind("*3\r\n$3\r\nSET\r\n$2\r\ns1\r\n", 0) == 0);
 
