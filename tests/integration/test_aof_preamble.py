@@ -313,18 +313,20 @@ class BackupTest(unittest.TestCase):
         rcs.wait_until(lambda: rcs.info(node, "replication")["connected_slaves"] == "0", timeout=10,
                        what="the rdb-only replica to be gone")
 
-        # A raw SYNC (no REPLCONF): the RDB in "$<len>" framing.
-        sock = socket.create_connection(("127.0.0.1", node.port), timeout=10)
-        try:
-            sock.sendall(b"SYNC\r\n")
-            payload = read_sync_reply(sock, time.time() + 30)
-        finally:
-            sock.close()
-        self.assertTrue(payload.startswith(b"REDIS0010"), payload[:20])
-        path = os.path.join(self.dir, "sync-%d.rdb" % node.port)
-        with open(path, "wb") as f:
-            f.write(payload)
-        self.check_rdb(path, len(want))
+        # A raw SYNC (no REPLCONF): the RDB in "$<len>" framing, read the same way from redis-server 7.0.15
+        # (which has the same data now) and from our node.
+        for server, name in ((ref, "ref"), (node, "ours")):
+            sock = socket.create_connection(("127.0.0.1", server.port), timeout=10)
+            try:
+                sock.sendall(b"SYNC\r\n")
+                payload = read_sync_reply(sock, time.time() + 30)
+            finally:
+                sock.close()
+            self.assertTrue(payload.startswith(b"REDIS0010"), payload[:20])
+            path = os.path.join(self.dir, "sync-%s-%d.rdb" % (name, node.port))
+            with open(path, "wb") as f:
+                f.write(payload)
+            self.check_rdb(path, len(want))
         # Our node loads it as its dump.rdb.
         ours = self.server(base_port + 1, "ours-sync-%d" % node.port)
         shutil.copy(path, os.path.join(ours.dir, "dump.rdb"))
