@@ -332,6 +332,9 @@ class BackupTest(unittest.TestCase):
         shutil.copy(path, os.path.join(ours.dir, "dump.rdb"))
         ours.start()
         self.assertEqual(snapshot(ours.client()), want)
+        # REPLCONF rdb-only's replies, differential.
+        for args in (["rdb-only", "2"], ["rdb-only", "x"], ["rdb-only", "0"], ["rdb-only", "1"]):
+            self.assertEqual(node.cli("REPLCONF", *args, check=False), ref.cli("REPLCONF", *args, check=False), args)
         ref.stop()
         ours.stop()
 
