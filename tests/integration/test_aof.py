@@ -200,8 +200,8 @@ class AofTest(unittest.TestCase):
         self.assertEqual(w.errors, [])
         self.assertEqual(info(s)["aof_last_bgrewrite_status"], "ok")
         files = aof_files(self.dir)
-        self.assertEqual(files, ["appendonly.aof.2.base.aof", "appendonly.aof.2.incr.aof", MANIFEST])
-        self.assertLess(os.path.getsize(os.path.join(self.dir, AOF_DIR, "appendonly.aof.2.base.aof")), before / 10)
+        self.assertEqual(files, ["appendonly.aof.2.base.rdb", "appendonly.aof.2.incr.aof", MANIFEST])
+        self.assertLess(os.path.getsize(os.path.join(self.dir, AOF_DIR, "appendonly.aof.2.base.rdb")), before / 10)
         self.assertLess(aof_size(self.dir), before)
         s.kill()
         s2 = self.node(15003).start()
@@ -253,7 +253,7 @@ class AofTest(unittest.TestCase):
 
         def switched():
             with open(manifest) as f:
-                return "appendonly.aof.2.base.aof" in f.read()
+                return "appendonly.aof.2.base.rdb" in f.read()
         rcs.wait_until(switched, timeout=30, interval=0.002, what="the manifest switch")
         s2.kill()  # right after the switch, maybe before the history files are gone
         s3 = self.node(15004).start()
@@ -273,7 +273,7 @@ class AofTest(unittest.TestCase):
         c.set("after", "x")
         s.kill()
         with open(os.path.join(self.dir, AOF_DIR, MANIFEST)) as f:
-            self.assertIn("appendonly.aof.1.base.aof", f.read())
+            self.assertIn("appendonly.aof.1.base.rdb", f.read())
         s2 = self.node(15005).start()
         self.wait_loaded(s2)
         self.assertEqual(s2.client().dbsize(), 1001)

@@ -11,6 +11,7 @@
 
 #include "harness.h"
 #include "keyspace/command_stream.h"
+#include "keyspace/rdb_file.h"
 #include "persistence/aof.h"
 #include "persistence/aof_check.h"
 #include "persistence/aof_manifest.h"
@@ -255,6 +256,7 @@ TEST_CASE("AOF manifest: Redis 7 syntax both ways, and its errors") {
   CHECK(rcs::AofManifest::Parse("file a seq 1 type i").status().message() == "Invalid AOF manifest file format");
   CHECK(rcs::AofIncrName("appendonly.aof", 4) == "appendonly.aof.4.incr.aof");
   CHECK(rcs::AofBaseName("appendonly.aof", 4) == "appendonly.aof.4.base.aof");
+  CHECK(rcs::AofBaseName("appendonly.aof", 4, /*rdb=*/true) == "appendonly.aof.4.base.rdb");
 }
 
 TEST_CASE("AOF: writes appended, reloaded; truncated tail cut; damage in the middle refused") {
@@ -276,8 +278,9 @@ TEST_CASE("AOF: writes appended, reloaded; truncated tail cut; damage in the mid
     a->Shutdown();
   }
   std::string incr = aofdir + "/appendonly.aof.1.incr.aof";
+  // The empty first base is an RDB file (aof-use-rdb-preamble yes, the default), as redis-server's.
   CHECK(ReadFile(aofdir + "/appendonly.aof.manifest") ==
-        "file appendonly.aof.1.base.aof seq 1 type b\nfile appendonly.aof.1.incr.aof seq 1 type i\n");
+        "file appendonly.aof.1.base.rdb seq 1 type b\nfile appendonly.aof.1.incr.aof seq 1 type i\n");
   std::string good = ReadFile(incr);
   CHECK(good.rfind("*3\r\n$3\r\nSET\r\n$2\r\ns1\r\n", 0) == 0);
 
@@ -378,6 +381,66 @@ TEST_CASE("--check-aof: valid, truncated tail, open MULTI, garbage; --fix cuts t
   CHECK(ReadFile(base).size() == good.size() + 7);
   CHECK(rcs::RunCheckAof(incr, false, devnull) == 0);  // one file
   fclose(devnull);
+}
+
+TEST_CASE("--check-aof: an RDB base and its AOF tail are checked; damage in the RDB part is reported") {
+  TestNode n;
+  Fill(n);
+  TempDir dir;
+  std::string rdb_path = dir.path + "/image.rdb";
+  {
+    FILE* f = fopen(rdb_path.c_str(), "w");
+    REQUIRE(f != nullptr);
+    rcs::RdbFileInfo info;
+    info.aof_base = true;
+    REQUIRE(rcs::WriteRdb(fileno(f), n.db(), n.clock().NowMs(), info, rcs::RdbWriteOptions()));
+    fclose(f);
+  }
+  std::string rdb = ReadFile(rdb_path);
+  std::string tail;
+  rcs::AppendRespCommand(&tail, {"SET", "in-tail", "1"});
+  tail += "#RCS-REPL:0123456789012345678901234567890123456789:0\r\n";
+  std::string base = dir.path + "/appendonly.aof.2.base.rdb";
+  std::string incr = dir.path + "/appendonly.aof.2.incr.aof";
+  std::string manifest = dir.path + "/appendonly.aof.manifest";
+  WriteFile(base, rdb + tail);
+  WriteFile(incr, "");
+  WriteFile(manifest, "file appendonly.aof.2.base.rdb seq 2 type b\nfile appendonly.aof.2.incr.aof seq 2 type i\n");
+  auto run = [&](bool fix, int* code) {
+    char* buf = nullptr;
+    size_t len = 0;
+    FILE* out = open_memstream(&buf, &len);
+    *code = rcs::RunCheckAof(manifest, fix, out);
+    fclose(out);
+    std::string text(buf, len);
+    free(buf);
+    return text;
+  };
+  int code = -1;
+  std::string report = run(false, &code);
+  CHECK(code == 0);
+  CHECK(report.find("Start to check BASE AOF (RDB format).") != std::string::npos);
+  CHECK(report.find("RDB preamble is OK (" + std::to_string(n.db().size()) + " keys)") != std::string::npos);
+  CHECK(report.find("size=" + std::to_string(rdb.size() + tail.size()) + ", ok_up_to=" +
+                    std::to_string(rdb.size() + tail.size())) != std::string::npos);
+  // A flipped byte in a key (the checksum no longer matches) and a cut RDB are refused, not "fixed".
+  std::string flipped = rdb;
+  size_t at = flipped.find("k299");
+  REQUIRE(at != std::string::npos);
+  flipped[at] = 'j';
+  WriteFile(base, flipped + tail);
+  report = run(true, &code);
+  CHECK(code == 1);
+  CHECK(report.find("RDB preamble of AOF appendonly.aof.2.base.rdb is not valid") != std::string::npos);
+  CHECK(ReadFile(base).size() == rdb.size() + tail.size());
+  WriteFile(base, rdb.substr(0, rdb.size() / 2));
+  run(false, &code);
+  CHECK(code == 1);
+  // Garbage in the tail is found at its offset in the file.
+  WriteFile(base, rdb + "garbage");
+  report = run(false, &code);
+  CHECK(code == 1);
+  CHECK(report.find("format error at offset " + std::to_string(rdb.size())) != std::string::npos);
 }
 
 TEST_CASE("SnapshotStream: a forked child streams the same commands as the serializer, then done") {

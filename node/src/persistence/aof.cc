@@ -12,14 +12,17 @@
 #include <cerrno>
 #include <cstring>
 
+#include "base/alloc.h"
 #include "base/file_util.h"
 #include "base/log.h"
 #include "base/strutil.h"
 #include "keyspace/command_stream.h"
+#include "keyspace/rdb_file.h"
 #include "net/event_loop.h"
 #include "persistence/rdb_load.h"
 #include "protocol/errors.h"
 #include "server/command_loader.h"
+#include "server/rdb_options.h"
 
 namespace rcs {
 
@@ -101,6 +104,32 @@ bool StartsLikeRdb(const std::string& path) {
   return n == static_cast<ssize_t>(sizeof(head)) && LooksLikeRdb(std::string_view(head, sizeof(head)));
 }
 
+// A base file: the keyspace (keys expired at now_ms left out) as an RDB image (rdb) or as commands, the state
+// outside the keyspace as commands (Server::SnapshotPreambleText: the function libraries) and the replication
+// mark. A RESP base starts with those commands; an RDB base is followed by them, after its checksum: the "AOF
+// tail" that redis-server 7 replays after an RDB base (as after a redis-server < 7 preamble), that
+// redis-check-aof checks as such and redis-check-rdb does not read. Runs in the rewrite child (and at start
+// for the empty first base). False on a write error.
+bool WriteBaseFile(int fd, Server& server, bool rdb, int64_t now_ms, const std::string& mark) {
+  std::string tail = server.SnapshotPreambleText();
+  if (rdb) {
+    RdbFileInfo info;
+    info.ctime_s = now_ms / 1000;
+    info.used_mem = UsedMemory();
+    info.aof_base = true;
+    if (!WriteRdb(fd, server.db(), now_ms, info, RdbWriteOptionsFromConfig(server.config()))) return false;
+  } else {
+    KeyspaceSerializer ser(server.db(), now_ms, 1 << 20);
+    ser.set_preamble(tail);
+    tail.clear();
+    ser.Run([fd](std::string_view chunk) { return WriteAll(fd, chunk); });
+    if (ser.failed()) return false;
+  }
+  // The replication position this snapshot is at, for a partial resync after a restart.
+  if (!mark.empty()) tail += mark + "\r\n";
+  return tail.empty() || WriteAll(fd, tail);
+}
+
 std::string Seconds(int64_t ms) {
   char buf[32];
   snprintf(buf, sizeof(buf), "%.3f", static_cast<double>(ms) / 1000.0);
@@ -161,16 +190,20 @@ Status Aof::Start() {
 
 Status Aof::CreateFresh() {
   // A new data set: an empty base and the first incremental file, as redis-server creates on start.
+  // With aof-use-rdb-preamble yes the empty base is an RDB file without keys, as redis-server's.
+  bool rdb = server_->config().aof_use_rdb_preamble;
   AofManifest m;
   m.has_base = true;
-  m.base = {AofBaseName(filename_, 1), 1, 'b'};
+  m.base = {AofBaseName(filename_, 1, rdb), 1, 'b'};
   m.incrs.push_back({AofIncrName(filename_, 1), 1, 'i'});
   std::string base_path = PathOf(m.base.name);
   int fd = open(base_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) return Status::Error("Can't create the AOF base file " + base_path + ": " + strerror(errno));
   // The keyspace is empty at start; at run time (CONFIG SET appendonly yes) the base comes from a rewrite.
-  fsync(fd);
+  bool ok = WriteBaseFile(fd, *server_, rdb, server_->clock().NowMs(), "") && fsync(fd) == 0;
+  int err = errno;
   close(fd);
+  if (!ok) return Status::Error("Can't write the AOF base file " + base_path + ": " + strerror(err));
   LogNotice("Creating AOF base file " + m.base.name + " on server start");
   Status st = OpenForAppend(m.incrs.back().name, true);
   if (!st.ok()) return st;
@@ -663,6 +696,8 @@ Status Aof::StartRewrite(bool wait_rewrite) {
     LogNotice("Creating AOF incr file " + name + " on background rewrite");
   }
   int64_t now_ms = server_->clock().NowMs();
+  // aof-use-rdb-preamble as it is now decides this rewrite's base (CONFIG SET applies to the next one).
+  bool rdb = server_->config().aof_use_rdb_preamble;
   std::string mark = ReplicationMark();
   repl_mark_ = mark;
   int64_t fork_start_us = server_->clock().NowUs();
@@ -678,15 +713,7 @@ Status Aof::StartRewrite(bool wait_rewrite) {
     std::string temp = PathOf("temp-rewriteaof-bg-" + std::to_string(getpid()) + ".aof");
     int fd = open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (fd < 0) _exit(1);
-    KeyspaceSerializer ser(server_->db(), now_ms, 1 << 20);
-    ser.set_preamble(server_->SnapshotPreambleText());
-    ser.Run([fd](std::string_view chunk) { return WriteAll(fd, chunk); });
-    bool ok = !ser.failed();
-    if (ok && !mark.empty()) {
-      // The replication position this snapshot is at, for a partial resync after a restart.
-      std::string line = mark + "\r\n";
-      ok = write(fd, line.data(), line.size()) == static_cast<ssize_t>(line.size());
-    }
+    bool ok = WriteBaseFile(fd, *server_, rdb, now_ms, mark);
     ok = ok && fsync(fd) == 0;
     ok = close(fd) == 0 && ok;
     _exit(ok ? 0 : 1);
@@ -694,6 +721,7 @@ Status Aof::StartRewrite(bool wait_rewrite) {
   server_->stats().latest_fork_usec = server_->clock().NowUs() - fork_start_us;
   server_->stats().total_forks++;
   child_pid_ = pid;
+  child_rdb_ = rdb;
   child_temp_ = "temp-rewriteaof-bg-" + std::to_string(pid) + ".aof";
   rewrite_start_ms_ = MonotonicMs();
   server_->db().PauseRehash();
@@ -718,7 +746,7 @@ void Aof::RewriteDone(bool ok) {
   last_rewrite_time_s_ = (rewrite_end_ms_ - rewrite_start_ms_) / 1000;
   std::string temp = PathOf(child_temp_);
   int64_t base_seq = manifest_.base_seq() + 1;
-  std::string base_name = AofBaseName(filename_, base_seq);
+  std::string base_name = AofBaseName(filename_, base_seq, child_rdb_);
   if (ok && rename(temp.c_str(), PathOf(base_name).c_str()) != 0) {
     LogWarning("Error trying to rename the temporary AOF base file " + child_temp_ + " into " + base_name + ": " +
                strerror(errno));

@@ -15,9 +15,9 @@
 // With appendfsync always the replies of the clients whose writes are in the failed batch are held back
 // until their bytes are on disk, so nothing acknowledged is lost (redis-server exits instead).
 //
-// Loading. At start, when the manifest exists, a base that is an RDB file (redis-server's default
-// aof-use-rdb-preamble yes writes appendonly.aof.N.base.rdb) is loaded first, whole and before serving
-// (persistence/rdb_load.h); then its files are replayed through the CommandStreamLoader in
+// Loading. At start, when the manifest exists, a base that is an RDB file (aof-use-rdb-preamble yes, ours and
+// redis-server's default, writes appendonly.aof.N.base.rdb) is loaded first, whole and before serving
+// (persistence/rdb_load.h); then the rest (an RDB base's tail, below, and the incremental files) is replayed through the CommandStreamLoader in
 // slices of about 20 ms from the event loop, so the node answers meanwhile: INFO shows loading:1 and the
 // loading_* fields, data commands get -LOADING. A truncated last file (a crash in the middle of an append)
 // is cut after its last complete command, with a warning, if aof-load-truncated is yes; any other damage
@@ -27,10 +27,15 @@
 // the last rewrite and is at least auto-aof-rewrite-min-size). As Redis 7:
 //   1. the buffer is written and fsync'ed; a new incremental file seq N+1 is opened and added to the
 //      manifest (atomic switch), so writes from now on go to it;
-//   2. fork(): the child writes the keyspace (KeyspaceSerializer, a frozen copy-on-write view) to
-//      temp-rewriteaof-bg-<pid>.aof, fsyncs it and exits; the parent keeps serving, with background rehash
-//      paused so that copy-on-write stays small;
-//   3. when the child succeeded, its file is renamed to the next base, and the manifest switches to
+//   2. fork(): the child writes the keyspace (a frozen copy-on-write view) to temp-rewriteaof-bg-<pid>.aof,
+//      fsyncs it and exits; the parent keeps serving, with background rehash paused so that copy-on-write
+//      stays small. aof-use-rdb-preamble, read when the rewrite starts, decides the base's kind:
+//        yes  an RDB file (keyspace/rdb_file.h: RDB 10, the encodings of dump.rdb, aux aof-base 1), then
+//             the function libraries as commands and the replication mark (below) after its checksum: an
+//             "AOF tail", which redis-server 7 replays and redis-check-aof checks after an RDB base;
+//        no   commands (KeyspaceSerializer): the function libraries, every key, the replication mark;
+//   3. when the child succeeded, its file is renamed to the next base, appendonly.aof.N.base.rdb or
+//      appendonly.aof.N.base.aof by its kind (redis-server's names), and the manifest switches to
 //      {new base, incr N+1}, the old base and incrs marked history; then they are deleted and the manifest
 //      written without them.
 // Each manifest names only complete files, so a kill -9 at any point loads: before step 3 the old base and
@@ -190,6 +195,7 @@ class Aof : public Subsystem {
   // Rewrite
   pid_t child_pid_ = -1;
   std::string child_temp_;
+  bool child_rdb_ = false;  // the running rewrite writes an RDB base (aof-use-rdb-preamble when it started)
   int64_t rewrite_start_ms_ = 0;
   int64_t rewrite_end_ms_ = 0;
   int64_t last_rewrite_time_s_ = -1;

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "base/strutil.h"
+#include "keyspace/rdb_parser.h"
 #include "persistence/aof_manifest.h"
 #include "protocol/resp_parser.h"
 
@@ -64,14 +65,36 @@ AofFileCheck CheckAofData(std::string_view data) {
 
 namespace {
 
-// Checks one file; fixes it if allowed. Returns true if it is (now) valid.
+// Reads an RDB image through, keeping nothing: the check of an RDB base.
+class DiscardingSink : public RdbSink {
+ public:
+  Status OnFunction(std::string) override { return Status::Ok(); }
+  Status OnKey(RdbKey&&) override { return Status::Ok(); }
+};
+
+// Checks one file; fixes it if allowed. Returns true if it is (now) valid. A file that starts like an RDB
+// file (an RDB base) is checked as one first, and what follows its checksum as commands (the AOF tail).
 bool CheckFile(const std::string& path, const std::string& shown, bool fix, bool may_fix, FILE* out) {
   StatusOr<std::string> data = ReadWholeFile(path);
   if (!data.ok()) {
     fprintf(out, "%s\n", data.status().message().c_str());
     return false;
   }
-  AofFileCheck c = CheckAofData(*data);
+  size_t rdb_end = 0;
+  if (LooksLikeRdb(*data)) {
+    DiscardingSink sink;
+    StatusOr<RdbSummary> sum = ParseRdb(*data, RdbParseOptions(), sink);
+    if (!sum.ok()) {
+      fprintf(out, "RDB preamble of AOF %s is not valid: %s\n", shown.c_str(), sum.status().message().c_str());
+      return false;
+    }
+    fprintf(out, "RDB preamble is OK (%llu keys), proceeding with AOF tail...\n",
+            static_cast<unsigned long long>(sum->keys));
+    rdb_end = sum->end_offset;
+  }
+  AofFileCheck c = CheckAofData(std::string_view(*data).substr(rdb_end));
+  c.size += rdb_end;
+  c.ok_up_to += rdb_end;
   fprintf(out, "AOF analyzed: filename=%s, size=%llu, ok_up_to=%llu, ok_up_to_line=%llu, diff=%llu\n", shown.c_str(),
           static_cast<unsigned long long>(c.size), static_cast<unsigned long long>(c.ok_up_to),
           static_cast<unsigned long long>(c.ok_up_to_line), static_cast<unsigned long long>(c.size - c.ok_up_to));
@@ -124,7 +147,13 @@ int RunCheckAof(const std::string& path, bool fix, FILE* out) {
   bool all_ok = true;
   for (size_t i = 0; i < files.size(); i++) {
     const AofFileInfo& f = files[i];
-    if (f.type == 'b') fprintf(out, "Start to check BASE AOF (RESP format).\n");
+    if (f.type == 'b') {
+      std::string head(5, '\0');
+      FILE* bf = fopen((dir + "/" + f.name).c_str(), "rb");
+      size_t n = bf != nullptr ? fread(head.data(), 1, head.size(), bf) : 0;
+      if (bf != nullptr) fclose(bf);
+      fprintf(out, "Start to check BASE AOF (%s format).\n", LooksLikeRdb(std::string_view(head).substr(0, n)) ? "RDB" : "RESP");
+    }
     else if (i == 0 || files[i - 1].type == 'b') fprintf(out, "Start to check INCR files.\n");
     bool ok = CheckFile(dir + "/" + f.name, f.name, fix, i + 1 == files.size(), out);
     if (ok) fprintf(out, "%s AOF %s is valid\n", f.type == 'b' ? "BASE" : "INCR", f.name.c_str());

@@ -1,5 +1,6 @@
-// `redis-cluster-node --check-aof <manifest or .aof file> [--fix]`: what redis-check-aof does for an AOF in
-// RESP form (no RDB preamble), with the same report lines.
+// `redis-cluster-node --check-aof <manifest or .aof file> [--fix]`: what redis-check-aof does, with the same
+// report lines. An RDB base (or preamble) is parsed whole (keyspace/rdb_parser.h) and the commands after its
+// checksum checked as below.
 //
 // A file is valid when it is a sequence of whole RESP multibulk commands ('#' annotation lines allowed)
 // with every MULTI closed by EXEC. The first position where that stops holding is ok_up_to: an

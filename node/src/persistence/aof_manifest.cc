@@ -95,7 +95,9 @@ StatusOr<AofManifest> AofManifest::Parse(const std::string& text) {
 
 std::string AofManifestName(const std::string& f) { return f + ".manifest"; }
 std::string AofTempManifestName(const std::string& f) { return "temp-" + f + ".manifest"; }
-std::string AofBaseName(const std::string& f, int64_t seq) { return f + "." + std::to_string(seq) + ".base.aof"; }
+std::string AofBaseName(const std::string& f, int64_t seq, bool rdb) {
+  return f + "." + std::to_string(seq) + (rdb ? ".base.rdb" : ".base.aof");
+}
 std::string AofIncrName(const std::string& f, int64_t seq) { return f + "." + std::to_string(seq) + ".incr.aof"; }
 
 StatusOr<std::string> ReadWholeFile(const std::string& path) {

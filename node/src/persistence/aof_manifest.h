@@ -3,9 +3,9 @@
 //
 // Directory `appenddirname` (default appendonlydir) holds:
 //   <appendfilename>.manifest               which files make up the data set, in order
-//   <appendfilename>.<seq>.base.aof         at most one base: the keyspace as commands (a rewrite)
-//   <appendfilename>.<seq>.base.rdb         or redis-server's RDB base (aof-use-rdb-preamble yes), read only
-//                                           (persistence/rdb_load.h)
+//   <appendfilename>.<seq>.base.rdb         at most one base: the keyspace as an RDB file (a rewrite with
+//                                           aof-use-rdb-preamble yes, the default; persistence/aof.h)
+//   <appendfilename>.<seq>.base.aof         or as commands (aof-use-rdb-preamble no)
 //   <appendfilename>.<seq>.incr.aof         the writes after the base, in seq order; appends go to the last
 // One line per file, in this order (base, history, incr):
 //   file appendonly.aof.2.base.aof seq 2 type b\n
@@ -52,7 +52,8 @@ struct AofManifest {
 // File names for appendfilename (e.g. "appendonly.aof").
 std::string AofManifestName(const std::string& appendfilename);
 std::string AofTempManifestName(const std::string& appendfilename);
-std::string AofBaseName(const std::string& appendfilename, int64_t seq);
+// The base's name says its kind, as redis-server names it: ".base.rdb" (rdb) or ".base.aof".
+std::string AofBaseName(const std::string& appendfilename, int64_t seq, bool rdb = false);
 std::string AofIncrName(const std::string& appendfilename, int64_t seq);
 
 // Reads a whole file; errors name the file.

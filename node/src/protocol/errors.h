@@ -25,6 +25,8 @@ inline constexpr std::string_view kNoSuchKey = "ERR no such key";
 inline constexpr std::string_view kIndexOutOfRange = "ERR index out of range";
 inline constexpr std::string_view kOffsetOutOfRange = "ERR offset is out of range";
 inline constexpr std::string_view kOutOfRangePositive = "ERR value is out of range, must be positive";
+// REPLCONF rdb-only takes 0 or 1 (redis-server's getRangeLongFromObjectOrReply wording).
+inline constexpr std::string_view kZeroOrOne = "ERR value is out of range, value must between 0 and 1";
 inline constexpr std::string_view kMinMaxNotFloat = "ERR min or max is not a float";
 inline constexpr std::string_view kMinMaxNotLex = "ERR min or max not valid string range item";
 inline constexpr std::string_view kTimeoutNotFloat = "ERR timeout is not a float or out of range";
@@ -488,7 +490,7 @@ inline constexpr std::string_view kNoSuchGlobal = "Script attempted to access no
 // Every constant above, for the test that checks their shape.
 inline constexpr std::string_view kAll[] = {
     kSyntax, kWrongType, kNotInteger, kNotFloat, kOverflow, kDecrOverflow, kIncrFloatNaN, kValueNaNOrInf,
-    kValueOutOfRange, kCountOutOfRange, kNoSuchKey, kIndexOutOfRange, kOffsetOutOfRange, kOutOfRangePositive,
+    kValueOutOfRange, kCountOutOfRange, kNoSuchKey, kIndexOutOfRange, kOffsetOutOfRange, kOutOfRangePositive, kZeroOrOne,
     kMinMaxNotFloat, kMinMaxNotLex, kTimeoutNotFloat, kTimeoutNotInteger, kTimeoutNegative, kNumkeysPositive,
     kTooManyKeys, kLimitNegative, kCountNegative, kCountPositive, kInvalidCursor, kStringTooLong,
     kLcsNotStrings, kLcsLenAndIdx, kLcsTooLong, kLcsMemory,

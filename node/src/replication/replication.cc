@@ -175,7 +175,8 @@ void Replication::PumpTransfer(SnapshotTransfer* t) {
   // Bounded output: read more of the snapshot only while the replica's socket keeps up.
   constexpr size_t kHighWater = 1024 * 1024;
   Client* c = t->replica;
-  bool want_read = c->out.size() - c->out_pos < kHighWater;
+  // "$<len>" framing: the length is known at the end only, so the snapshot is collected whole first.
+  bool want_read = t->eof_mark.empty() || c->out.size() - c->out_pos < kHighWater;
   if (want_read != t->reading) {
     if (want_read) {
       server_->loop()->Add(t->stream->fd(), EventLoop::kReadable, [this, t](int, uint32_t) { PumpTransfer(t); });
@@ -187,9 +188,9 @@ void Replication::PumpTransfer(SnapshotTransfer* t) {
   if (!want_read) return;
   int fd = t->stream->fd();
   // A pipe-sized slice per wakeup, so other clients are served between slices (as Redis relays 16 KB).
-  auto r = t->stream->Read(&c->out, 64 * 1024);
+  auto r = t->stream->Read(t->eof_mark.empty() ? &t->whole : &c->out, 64 * 1024);
   if (r == SnapshotStream::ReadResult::kData) {
-    server_->MarkPendingWrite(c);
+    if (!t->eof_mark.empty()) server_->MarkPendingWrite(c);
   } else if (r == SnapshotStream::ReadResult::kDone || r == SnapshotStream::ReadResult::kFailed) {
     if (t->reading) server_->loop()->Remove(fd);  // the stream closed it
     t->reading = false;
@@ -200,7 +201,31 @@ void Replication::PumpTransfer(SnapshotTransfer* t) {
 void Replication::EndTransfer(SnapshotTransfer* t, bool ok) {
   Client* c = t->replica;
   bool ours = std::find(rcs_capa_replicas_.begin(), rcs_capa_replicas_.end(), c) != rcs_capa_replicas_.end();
-  if (ok && !ours) {
+  if (ok && t->rdb_only) {
+    // redis-cli --rdb: the snapshot and nothing after it; the connection closes once it is written.
+    if (t->eof_mark.empty()) {
+      c->out += "$" + std::to_string(t->whole.size()) + "\r\n";
+      c->out += t->whole;
+    } else {
+      c->out += t->eof_mark;
+    }
+    c->flags |= kClientCloseAfterReply;
+    LogNotice("Synchronization with replica " + c->addr + " succeeded (" + std::to_string(t->stream->bytes()) +
+              " bytes of RDB), closing it (rdb-only)");
+    server_->MarkPendingWrite(c);
+  } else if (ok && t->eof_mark.empty()) {
+    // "$<len>" framing (no capa eof): the length tells the end, so the stream follows right away, as after
+    // redis-server's disk-based transfer.
+    c->out += "$" + std::to_string(t->whole.size()) + "\r\n";
+    c->out += t->whole;
+    c->out += t->pending;
+    std::string().swap(t->whole);
+    c->repl_state = "online";
+    c->repl_ack_time_ms = server_->clock().NowMs();
+    LogNotice("Synchronization with replica " + c->addr + " succeeded (" + std::to_string(t->stream->bytes()) +
+              " bytes of " + (ours ? "snapshot" : "RDB") + ")");
+    server_->MarkPendingWrite(c);
+  } else if (ok && !ours) {
     // redis-server finds the end mark only at the end of what it read: the writes since the cut wait until its
     // first REPLCONF ACK (it sends one as soon as it loaded the RDB), as redis-server's masters do.
     c->out += t->eof_mark;
@@ -287,13 +312,16 @@ void Replication::Psync(Client* c, ArgList argv) {
     server_->FreeClientLater(c);
     return;
   }
-  t->eof_mark = RandomHex(40);
-  // SYNC (redis-cli --rdb, --replica, pre-PSYNC replicas) gets the snapshot without the +FULLRESYNC line, as
-  // from redis-server: redis-cli reads the first line as the snapshot's "$EOF:<mark>" or "$<length>".
+  auto has = [c](const std::vector<Client*>& v) { return std::find(v.begin(), v.end(), c) != v.end(); };
+  t->rdb_only = has(rdb_only_replicas_);
+  // SYNC (not PSYNC): no +FULLRESYNC line, as redis-server (its CLIENT_PRE_PSYNC replicas).
   if (!EqualsIgnoreCase(argv[0], "sync")) {
     c->out += "+FULLRESYNC " + replid_ + " " + std::to_string(master_offset_) + "\r\n";
   }
-  c->out += "$EOF:" + t->eof_mark + "\r\n";
+  if (has(eof_capa_replicas_) || ours) {
+    t->eof_mark = RandomHex(40);
+    c->out += "$EOF:" + t->eof_mark + "\r\n";
+  }
   c->repl_state = "send_bulk";
   c->repl_ack_time_ms = server_->clock().NowMs();
   LogNotice("Replica " + c->addr + " asks for synchronization: full resync, " + (ours ? "snapshot" : "RDB") +
@@ -351,8 +379,25 @@ void Replication::Replconf(Client* c, ArgList argv, ReplyBuilder& reply) {
           std::find(rcs_capa_replicas_.begin(), rcs_capa_replicas_.end(), c) == rcs_capa_replicas_.end()) {
         rcs_capa_replicas_.push_back(c);
       }
-    } else if (EqualsIgnoreCase(opt, "ip-address") || EqualsIgnoreCase(opt, "rdb-only") ||
-               EqualsIgnoreCase(opt, "rdb-filter-only")) {
+      if (EqualsIgnoreCase(val, "eof") &&
+          std::find(eof_capa_replicas_.begin(), eof_capa_replicas_.end(), c) == eof_capa_replicas_.end()) {
+        eof_capa_replicas_.push_back(c);
+      }
+    } else if (EqualsIgnoreCase(opt, "rdb-only")) {
+      // redis-cli --rdb: the snapshot alone (redis-server takes 0 or 1).
+      int64_t v = 0;
+      if (!ParseInt64(val, &v)) {
+        reply.Error(err::kNotInteger);
+        return;
+      }
+      if (v != 0 && v != 1) {
+        reply.Error(err::kZeroOrOne);
+        return;
+      }
+      rdb_only_replicas_.erase(std::remove(rdb_only_replicas_.begin(), rdb_only_replicas_.end(), c),
+                               rdb_only_replicas_.end());
+      if (v == 1) rdb_only_replicas_.push_back(c);
+    } else if (EqualsIgnoreCase(opt, "ip-address") || EqualsIgnoreCase(opt, "rdb-filter-only")) {
       // Accepted.
     } else {
       reply.Error(err::UnrecognizedReplconf(opt));
@@ -854,6 +899,10 @@ void Replication::OnClientFreed(Client* c) {
   replicas_.erase(std::remove(replicas_.begin(), replicas_.end(), c), replicas_.end());
   rcs_capa_replicas_.erase(std::remove(rcs_capa_replicas_.begin(), rcs_capa_replicas_.end(), c),
                            rcs_capa_replicas_.end());
+  eof_capa_replicas_.erase(std::remove(eof_capa_replicas_.begin(), eof_capa_replicas_.end(), c),
+                           eof_capa_replicas_.end());
+  rdb_only_replicas_.erase(std::remove(rdb_only_replicas_.begin(), rdb_only_replicas_.end(), c),
+                           rdb_only_replicas_.end());
   held_.erase(std::remove_if(held_.begin(), held_.end(),
                              [c](const std::pair<Client*, std::string>& h) { return h.first == c; }),
               held_.end());

@@ -19,6 +19,11 @@
 // not say capa rcs (redis-server) gets the same cut as an RDB image (RDB version 10, keyspace/rdb_file.h),
 // written by the child the same way, in the same framing.
 //
+// SYNC (the pre-PSYNC command, also what `redis-cli --rdb` sends) is answered as redis-server answers it: a full
+// sync without the +FULLRESYNC line. A replica that did not say capa eof (a raw SYNC) gets the RDB as
+// "$<len>\r\n<rdb>", collected whole from the child first (redis-server writes it to disk first); one that said
+// REPLCONF rdb-only 1 (redis-cli --rdb) gets the snapshot alone and the connection is closed after it.
+//
 // Following a redis-server master: its snapshot is an RDB file (either framing), recognised by its
 // "REDIS" magic and parsed whole (keyspace/rdb_parser.h) before it replaces our data; a bad image drops
 // the link and the next attempt asks for a full sync again. The bare "\n" keepalives redis-server sends
@@ -171,6 +176,8 @@ class Replication final : public Subsystem, public ReplicationHooks {
   // Master side.
   std::vector<Client*> replicas_;
   std::vector<Client*> rcs_capa_replicas_;  // sent REPLCONF capa rcs: our own nodes (command-stream snapshot)
+  std::vector<Client*> eof_capa_replicas_;  // sent REPLCONF capa eof: read the "$EOF:<mark>" framing
+  std::vector<Client*> rdb_only_replicas_;  // sent REPLCONF rdb-only 1 (redis-cli --rdb): the snapshot alone
   // redis-server replicas that have their RDB (state wait_bgsave) and the stream since the cut, sent on their
   // first REPLCONF ACK.
   std::vector<std::pair<Client*, std::string>> held_;
@@ -179,9 +186,11 @@ class Replication final : public Subsystem, public ReplicationHooks {
   struct SnapshotTransfer {
     Client* replica;
     std::unique_ptr<SnapshotStream> stream;
-    std::string eof_mark;
+    std::string eof_mark;  // empty: "$<len>\r\n" framing, the snapshot collected in `whole` first
+    std::string whole;
     std::string pending;
     bool reading = false;  // the pipe is registered in the event loop
+    bool rdb_only = false;  // closed after the snapshot, no stream
   };
   std::vector<std::unique_ptr<SnapshotTransfer>> transfers_;
   SnapshotTransfer* TransferOf(Client* c);

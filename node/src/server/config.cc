@@ -609,8 +609,8 @@ void AddPersistenceAndReplication(std::vector<Directive>& t) {
   t.push_back(Enum("appendfsync", &Config::appendfsync, {"always", "everysec", "no"}));
   t.push_back(String("appendfilename", &Config::appendfilename).Immutable());
   t.push_back(String("appenddirname", &Config::appenddirname).Immutable());
-  // Our AOF is always a plain command stream: "no" is what this node does.
-  t.push_back(Bool("aof-use-rdb-preamble", &Config::aof_use_rdb_preamble).NoEffect("no"));
+  // Read by each AOF rewrite when it starts (persistence/aof.h).
+  t.push_back(Bool("aof-use-rdb-preamble", &Config::aof_use_rdb_preamble));
   t.push_back(Int("auto-aof-rewrite-percentage", &Config::auto_aof_rewrite_percentage, 0, INT32_MAX));
   t.push_back(Memory("auto-aof-rewrite-min-size", &Config::auto_aof_rewrite_min_size, 0, INT64_MAX));
   t.push_back(Bool("aof-load-truncated", &Config::aof_load_truncated));
