@@ -277,7 +277,9 @@ void Replication::Psync(Client* c, ArgList argv) {
     return;
   }
   t->eof_mark = RandomHex(40);
-  c->out += "+FULLRESYNC " + replid_ + " " + std::to_string(master_offset_) + "\r\n";
+  // SYNC (the protocol before PSYNC, what `redis-cli --rdb` sends) gets the snapshot without the +FULLRESYNC
+  // line, as from redis-server: redis-cli would read that line as the length of the transfer.
+  if (argv.size() >= 3) c->out += "+FULLRESYNC " + replid_ + " " + std::to_string(master_offset_) + "\r\n";
   c->out += "$EOF:" + t->eof_mark + "\r\n";
   c->repl_state = "send_bulk";
   c->repl_ack_time_ms = server_->clock().NowMs();
