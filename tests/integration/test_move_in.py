@@ -23,6 +23,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "lib"))
@@ -35,6 +36,7 @@ logging.getLogger("redis").setLevel(logging.CRITICAL)
 VOLUME_PORTS = [20850, 20851, 20852]
 STANDALONE = 20853
 REPL_MASTER, REPL_OURS = 20855, 20856
+BACKUP_PORT = 20857
 IMPORT_PORTS, IMPORT_SOURCE = [20860, 20861, 20862], 20863
 MIG_REDIS_SRC, MIG_REDIS_DST, MIG_OURS_SRC, MIG_OURS_DST = 20870, 20871, 20872, 20873
 MIG_NOTHING = 20874  # nothing listens here
@@ -91,6 +93,17 @@ def redis_cli_c_exists(port, keys):
     out = subprocess.run([rcs.REDIS_CLI, "-c", "-p", str(port)], input="".join("EXISTS %s\n" % k for k in keys),
                          capture_output=True, text=True, timeout=60)
     return out.stdout.split().count("1")
+
+
+def shutdown(server):
+    """`redis-cli SHUTDOWN` (redis-server and ours save dump.rdb when there are save points, and flush the AOF),
+    then waits for the process to exit; the directory is kept."""
+    server.cli("SHUTDOWN", check=False)
+    try:
+        server.proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        raise AssertionError("node %d did not exit after SHUTDOWN:\n%s" % (server.port, server.log_tail()))
+    server.stop()
 
 
 def wait_rewritten(server):
@@ -154,7 +167,7 @@ class KeepTheVolumesTest(unittest.TestCase):
         # One by one: stop redis-server, start ours on its directory and ports (the same command line).
         ours = []
         for n in theirs.nodes:
-            n.stop()
+            shutdown(n)
             for name in ("nodes.conf", "dump.rdb", "appendonlydir"):
                 self.assertTrue(os.path.exists(os.path.join(n.dir, name)), name)
             o = rcs.Server(n.port, args=["--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf",
@@ -170,7 +183,10 @@ class KeepTheVolumesTest(unittest.TestCase):
             self.assertEqual(o.cli("CLUSTER", "MYID").strip(), ids[o.port])
             self.assertEqual(rcs.cluster_nodes(o)[o.port][3], slots[o.port])
             self.assertEqual(o.client().dbsize(), sizes[o.port])
+        t0 = time.monotonic()
         rcs.wait_cluster_ok(ours, timeout=30, known=3)
+        print("\ncluster_state:ok on all three %.1f s after the last one started" % (time.monotonic() - t0),
+              file=sys.stderr)
         self.assertEqual(redis_cli_c_exists(VOLUME_PORTS[0], keys), len(keys))
         c = cluster_client(VOLUME_PORTS[1])
         got = snapshot(c, keys)
@@ -189,7 +205,7 @@ class KeepTheVolumesTest(unittest.TestCase):
         # Each node restarted on its own comes back with its keys, the cluster ok again.
         for o in ours:
             n_before = o.client().dbsize()
-            o.stop()
+            shutdown(o)
             o.start()
             self.assertEqual(o.client().dbsize(), n_before)
             rcs.wait_cluster_ok(ours, timeout=30, known=3)
@@ -209,7 +225,7 @@ class KeepTheVolumesTest(unittest.TestCase):
         populate(theirs.client())
         keys = all_keys([theirs])
         want = snapshot(theirs.client(), keys)
-        theirs.stop()  # saves dump.rdb (there are save points)
+        shutdown(theirs)  # saves dump.rdb (there are save points)
         self.assertEqual(sorted(os.listdir(d)), ["dump.rdb", "server.log"])
 
         ours = rcs.Server(STANDALONE, args=["--save", DEFAULT_SAVE], workdir=d)
@@ -219,11 +235,79 @@ class KeepTheVolumesTest(unittest.TestCase):
         self.assertEqual(oc.dbsize(), NKEYS)
         self.assertEqual(snapshot(oc, keys), want)
         oc.set("new", "ours")
-        ours.stop()  # saves dump.rdb too
+        shutdown(ours)  # saves dump.rdb too
         ours.start()
         oc = ours.client()
         self.assertEqual(oc.get("new"), b"ours")
         self.assertEqual(snapshot(oc, keys), want)
+
+
+class BackupRestoreTest(unittest.TestCase):
+    """The README's backups (BGSAVE, redis-cli --rdb) and restores (dump.rdb or appendonlydir/ put into a stopped
+    node's directory), on our node."""
+
+    def setUp(self):
+        self.root = tempfile.mkdtemp(prefix="rcs-backup-")
+        self.started = []
+
+    def tearDown(self):
+        for s in self.started:
+            s.stop()
+        shutil.rmtree(self.root, ignore_errors=True)
+
+    def node(self, name, *args):
+        d = os.path.join(self.root, name)
+        os.makedirs(d, exist_ok=True)
+        s = rcs.Server(BACKUP_PORT, args=list(args), workdir=d)
+        self.started.append(s)
+        return s
+
+    def test_bgsave_and_rdb_backups_and_their_restores(self):
+        live = self.node("live", "--appendonly", "yes").start()
+        populate(live.client())
+        keys = all_keys([live])
+        want = snapshot(live.client(), keys)
+        before = int(live.cli("LASTSAVE"))
+        self.assertEqual(live.cli("BGSAVE").strip(), "Background saving started")
+        rcs.wait_until(lambda: rcs.info(live, "persistence").get("rdb_bgsave_in_progress") == "0" and
+                       int(live.cli("LASTSAVE")) >= before and
+                       os.path.exists(os.path.join(live.dir, "dump.rdb")), timeout=30, what="BGSAVE to finish")
+        self.assertEqual(rcs.info(live, "persistence").get("rdb_last_bgsave_status"), "ok")
+        copy = os.path.join(self.root, "copy.rdb")
+        out = subprocess.run([rcs.REDIS_CLI, "-p", str(BACKUP_PORT), "--rdb", copy], capture_output=True,
+                             text=True, timeout=60)
+        self.assertEqual(out.returncode, 0, out.stdout + out.stderr)
+        self.assertIn("Transfer finished with success", out.stderr)
+        check = subprocess.run(["/usr/bin/redis-check-rdb", copy], capture_output=True, text=True, timeout=60)
+        self.assertEqual(check.returncode, 0, check.stdout + check.stderr)
+        shutdown(live)
+
+        # Each file as dump.rdb in a stopped node's directory (appendonly no): every key.
+        for name, path in (("from-bgsave", os.path.join(live.dir, "dump.rdb")), ("from-rdb", copy)):
+            n = self.node(name)
+            shutil.copy(path, os.path.join(n.dir, "dump.rdb"))
+            n.start()
+            self.assertEqual(snapshot(n.client(), keys), want, name)
+            if name == "from-rdb":
+                # Into an appendonly node: switch the AOF on at run time (it writes a base of the data), then
+                # restart with appendonly yes.
+                self.assertEqual(n.cli("CONFIG", "SET", "appendonly", "yes").strip(), "OK")
+                rcs.wait_until(lambda: rcs.info(n, "persistence").get("aof_rewrite_in_progress") == "0" and
+                               rcs.info(n, "persistence").get("aof_rewrite_scheduled") == "0" and
+                               rcs.info(n, "persistence").get("aof_enabled") == "1", timeout=30,
+                               what="the AOF base after CONFIG SET appendonly yes")
+            shutdown(n)
+        n = self.node("from-rdb", "--appendonly", "yes")
+        os.remove(os.path.join(n.dir, "dump.rdb"))  # the data comes from appendonlydir/ alone
+        n.start()
+        self.assertEqual(snapshot(n.client(), keys), want)
+        shutdown(n)
+
+        # A copy of the stopped node's appendonlydir/ (appendonly yes).
+        n = self.node("from-aof", "--appendonly", "yes")
+        shutil.copytree(os.path.join(live.dir, "appendonlydir"), os.path.join(n.dir, "appendonlydir"))
+        n.start()
+        self.assertEqual(snapshot(n.client(), keys), want)
 
 
 class ReplicateTest(unittest.TestCase):
