@@ -7,8 +7,11 @@ Keep the volumes
   AOF with the writes after it, and the dump.rdb of the save points); its nodes are replaced one by one by ours
   on the same directories and ports. Each of ours keeps the node ID and slots of nodes.conf and every key of its
   AOF; once all three are ours the cluster is ok and every key reads the same through `redis-cli -c`; new writes
-  go to the incremental AOF, and a node restarted on its own comes back with all of its keys.
+  go to the incremental AOF, and a node restarted on its own comes back with all of its keys (and REPLICAOF is
+  refused in cluster mode, as the README says).
 - standalone (20853): dump.rdb only (appendonly no): our node loads it, and saves it again at shutdown.
+Backups (20857): BGSAVE and `redis-cli --rdb FILE`, each restored as dump.rdb; a dump.rdb into an appendonly node
+  (CONFIG SET appendonly yes); a copy of appendonlydir/.
 Replicate (20855, 20856): our node REPLICAOF a redis-server master with data of every type while writes keep
   flowing, then REPLICAOF NO ONE: every key, and it takes writes.
 Import (20860-20863): `redis-cli --cluster import` from a redis-server standalone node into our 3-master cluster
@@ -185,6 +188,7 @@ class KeepTheVolumesTest(unittest.TestCase):
             self.assertEqual(o.client().dbsize(), sizes[o.port])
         t0 = time.monotonic()
         rcs.wait_cluster_ok(ours, timeout=30, known=3)
+        self.assertIn("REPLICAOF not allowed in cluster mode", ours[0].cli("REPLICAOF", "127.0.0.1", REPL_MASTER))
         print("\ncluster_state:ok on all three %.1f s after the last one started" % (time.monotonic() - t0),
               file=sys.stderr)
         self.assertEqual(redis_cli_c_exists(VOLUME_PORTS[0], keys), len(keys))
@@ -413,6 +417,7 @@ def migrate_sequence(port):
         (["MIGRATE", h, p, "", "0", "5000", "AUTH", PASSWORD, "KEYS", "h1", "nosuch", "set1"], ["h1", "nosuch", "set1"]),
         (["MIGRATE", h, p, "", "0", "5000", "AUTH", PASSWORD, "KEYS", "nosuch", "nosuch2"], ["nosuch"]),
         (["MIGRATE", h, p, "", "0", "5000", "AUTH", PASSWORD, "KEYS", "l1", "z1"], ["l1", "z1"]),  # l1: BUSYKEY
+        (["MIGRATE", h, p, "", "0", "5000", "COPY", "REPLACE", "AUTH", PASSWORD, "KEYS", "l1", "s2"], ["l1", "s2"]),
         (["MIGRATE", h, p, "", "0", "5000", "REPLACE", "AUTH", PASSWORD, "KEYS", "l1", "big", "l2"],
          ["l1", "big", "l2"]),
         # s2 is still at the source (copied):
