@@ -1,5 +1,5 @@
 """Moving in from Debian's redis-server 7.0.15, the three ways the README's "Moving in from Redis" shows, each
-with the README's commands (ports 20850-20880).
+with the README's commands (ports 20850-20874, 21000-21005).
 
 Keep the volumes
 - cluster (20850-20852): a 3-master redis-server cluster with appendonly yes and otherwise default persistence
@@ -9,6 +9,8 @@ Keep the volumes
   AOF; once all three are ours the cluster is ok and every key reads the same through `redis-cli -c`; new writes
   go to the incremental AOF, and a node restarted on its own comes back with all of its keys (and REPLICAOF is
   refused in cluster mode, as the README says).
+- cluster with replicas (21000-21005): a 3+3 redis-server cluster all stopped, then all started as ours: every
+  node keeps its ID, role and master, the replicas link again, every key.
 - standalone (20853): dump.rdb only (appendonly no): our node loads it, and saves it again at shutdown.
 Backups (20857): BGSAVE and `redis-cli --rdb FILE`, each restored as dump.rdb; a dump.rdb into an appendonly node
   (CONFIG SET appendonly yes); a copy of appendonlydir/.
@@ -37,6 +39,7 @@ from test_replicate_redis import Writer  # noqa: E402
 logging.getLogger("redis").setLevel(logging.CRITICAL)
 
 VOLUME_PORTS = [20850, 20851, 20852]
+REPLICA_PORTS = [21000 + i for i in range(6)]  # 3 masters + 3 replicas
 STANDALONE = 20853
 REPL_MASTER, REPL_OURS = 20855, 20856
 BACKUP_PORT = 20857
@@ -83,6 +86,12 @@ def all_keys(nodes):
 def snapshot(client, keys):
     """{key: ((type, value), has a TTL)}."""
     return {k: (rcs.key_contents(client, k), client.ttl(k) > 0) for k in keys}
+
+
+def topology(node):
+    """{port: (node id, "master" or "slave", master id)} in `node`'s CLUSTER NODES."""
+    return {p: (v[0], "master" if "master" in v[1].split(",") else "slave", v[2])
+            for p, v in rcs.cluster_nodes(node).items()}
 
 
 def cluster_client(port):
@@ -219,6 +228,41 @@ class KeepTheVolumesTest(unittest.TestCase):
         self.assertEqual([c.get("new:%d" % i) for i in range(300)], [b"ours-%d" % i for i in range(300)])
         self.assertEqual(redis_cli_c_exists(VOLUME_PORTS[2], ["new:%d" % i for i in range(300)]), 300)
         c.close()
+
+    def test_cluster_with_replicas_stopped_and_started_together(self):
+        args = ["--appendonly", "yes", "--save", DEFAULT_SAVE]
+        theirs = rcs.Cluster(REPLICA_PORTS, binary=rcs.REDIS_SERVER, replicas=1, node_timeout=2000, args=args,
+                             root=self.root)
+        self.started += theirs.nodes
+        theirs.start(linked=True)
+        c = cluster_client(REPLICA_PORTS[0])
+        populate(c)
+        c.close()
+        keys = all_keys(theirs.masters())
+        self.assertEqual(len(keys), NKEYS)
+        rcs.wait_until(lambda: sum(n.client().dbsize() for n in theirs.nodes) == 2 * NKEYS, timeout=30,
+                       what="the replicas to hold every key")
+        want = snapshot(cluster_client(REPLICA_PORTS[0]), keys)
+        topology_before = topology(theirs.nodes[0])
+        for n in theirs.nodes:
+            shutdown(n)
+        ours = []
+        for n in theirs.nodes:
+            o = rcs.Server(n.port, args=["--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf",
+                                         "--cluster-node-timeout", "2000"] + args, workdir=n.dir)
+            self.started.append(o)
+            ours.append(o.start())
+        rcs.wait_cluster_ok(ours, timeout=30, known=6)
+        for o in ours:
+            if topology_before[o.port][1] == "slave":
+                rcs.wait_until(lambda o=o: rcs.info(o, "replication").get("master_link_status") == "up",
+                               timeout=30, what="replica %d's link to its master" % o.port)
+        # Every node keeps its ID, its role and its master.
+        self.assertEqual(topology(ours[0]), topology_before)
+        got = snapshot(cluster_client(REPLICA_PORTS[3]), keys)
+        self.assertEqual([k for k in keys if got[k] != want[k]][:5], [])
+        rcs.wait_until(lambda: sum(o.client().dbsize() for o in ours) == 2 * NKEYS, timeout=30,
+                       what="our replicas to hold every key")
 
     def test_standalone_dump_rdb(self):
         d = os.path.join(self.root, "standalone")
