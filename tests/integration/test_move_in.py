@@ -360,7 +360,7 @@ class BackupRestoreTest(unittest.TestCase):
 
 class ReplicateTest(unittest.TestCase):
     def test_replicaof_redis_then_promote(self):
-        master = rcs.Server(REPL_MASTER, binary=rcs.REDIS_SERVER)
+        master = rcs.Server(REPL_MASTER, binary=rcs.REDIS_SERVER, args=["--repl-diskless-sync-delay", "1"])
         ours = rcs.Server(REPL_OURS)
         try:
             master.start()
@@ -377,14 +377,18 @@ class ReplicateTest(unittest.TestCase):
             rcs.wait_until(lambda: rcs.info(ours, "replication").get("master_repl_offset") ==
                            rcs.info(master, "replication").get("master_repl_offset"),
                            timeout=30, what="our node to reach the master's offset")
-            keys = all_keys([master])
-            self.assertEqual(len(keys), NKEYS + written)
+            keys = [k for k in all_keys([master]) if k.startswith("k:")]
+            self.assertEqual(len(keys), NKEYS)
+            self.assertEqual(mc.dbsize(), NKEYS + written)
             want = snapshot(mc, keys)
             self.assertEqual(oc.execute_command("REPLICAOF", "NO", "ONE"), b"OK")
             self.assertEqual(rcs.info(ours, "replication").get("role"), "master")
             got = snapshot(oc, keys)
             self.assertEqual([k for k in keys if got[k] != want[k]][:5], [])
-            self.assertEqual(oc.dbsize(), len(keys))
+            self.assertEqual(oc.dbsize(), NKEYS + written)
+            for start in range(0, written, 1000):  # the writer's keys, flow:<n> = n
+                n = range(start, min(written, start + 1000))
+                self.assertEqual(oc.mget(["flow:%d" % i for i in n]), [str(i).encode() for i in n])
             self.assertTrue(oc.set("after-promotion", "1"))
         finally:
             ours.stop()
