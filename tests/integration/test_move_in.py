@@ -197,9 +197,9 @@ class KeepTheVolumesTest(unittest.TestCase):
             self.assertEqual(o.client().dbsize(), sizes[o.port])
         t0 = time.monotonic()
         rcs.wait_cluster_ok(ours, timeout=30, known=3)
-        self.assertIn("REPLICAOF not allowed in cluster mode", ours[0].cli("REPLICAOF", "127.0.0.1", REPL_MASTER))
         print("\ncluster_state:ok on all three %.1f s after the last one started" % (time.monotonic() - t0),
               file=sys.stderr)
+        self.assertIn("REPLICAOF not allowed in cluster mode", ours[0].cli("REPLICAOF", "127.0.0.1", REPL_MASTER))
         self.assertEqual(redis_cli_c_exists(VOLUME_PORTS[0], keys), len(keys))
         c = cluster_client(VOLUME_PORTS[1])
         got = snapshot(c, keys)
@@ -244,7 +244,8 @@ class KeepTheVolumesTest(unittest.TestCase):
                        what="the replicas to hold every key")
         want = snapshot(cluster_client(REPLICA_PORTS[0]), keys)
         topology_before = topology(theirs.nodes[0])
-        for n in theirs.nodes:
+        # The replicas first: none of them can then take over a master that is already stopped.
+        for n in sorted(theirs.nodes, key=lambda n: topology_before[n.port][1] == "master"):
             shutdown(n)
         ours = []
         for n in theirs.nodes:
@@ -462,7 +463,8 @@ def migrate_sequence(port):
         (["MIGRATE", h, p, "s2", "0", "5000", "COPY", "AUTH", PASSWORD], ["s2"]),
         (["MIGRATE", h, p, "s2", "0", "5000", "COPY", "REPLACE", "AUTH", PASSWORD], ["s2"]),
         (["MIGRATE", h, p, "s3", "0", "5000", "AUTH2", "default", PASSWORD], ["s3"]),
-        (["MIGRATE", h, p, "", "0", "5000", "AUTH", PASSWORD, "KEYS", "h1", "nosuch", "set1"], ["h1", "nosuch", "set1"]),
+        (["MIGRATE", h, p, "", "0", "5000", "AUTH", PASSWORD, "KEYS", "h1", "nosuch", "set1"],
+         ["h1", "nosuch", "set1"]),
         (["MIGRATE", h, p, "", "0", "5000", "AUTH", PASSWORD, "KEYS", "nosuch", "nosuch2"], ["nosuch"]),
         (["MIGRATE", h, p, "", "0", "5000", "AUTH", PASSWORD, "KEYS", "l1", "z1"], ["l1", "z1"]),  # l1: BUSYKEY
         (["MIGRATE", h, p, "", "0", "5000", "COPY", "REPLACE", "AUTH", PASSWORD, "KEYS", "l1", "s2"], ["l1", "s2"]),
