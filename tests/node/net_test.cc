@@ -106,9 +106,11 @@ TEST_CASE("connect to a port where nobody listens is refused") {
   REQUIRE(bind(bound.fd(), reinterpret_cast<sockaddr*>(&sa), sizeof(sa)) == 0);
   int port = net::LocalPort(bound.fd());
   REQUIRE(port > 0);
-  auto c = net::ConnectWithDeadline("127.0.0.1", port, 2000);
+  bool refused = false;
+  auto c = net::ConnectWithDeadline("127.0.0.1", port, 2000, &refused);
   REQUIRE_FALSE(c.ok());
   CHECK(c.status().message() == "Connection refused");
+  CHECK(refused);
   // The non-blocking form reports the same once the socket is writable.
   auto s = net::StartConnect("127.0.0.1", port);
   REQUIRE(s.ok());
@@ -133,9 +135,11 @@ TEST_CASE("connect with a deadline fails when the listener takes no more connect
   usleep(50000);
   bool timed_out = false;
   for (int i = 0; i < 4 && !timed_out; i++) {
-    auto c = net::ConnectWithDeadline("127.0.0.1", l.port, 100);
+    bool refused = true;
+    auto c = net::ConnectWithDeadline("127.0.0.1", l.port, 100, &refused);
     if (!c.ok()) {
       CHECK(c.status().message() == "connect: timed out");
+      CHECK_FALSE(refused);
       timed_out = true;
     } else {
       fill.push_back(std::move(*c));

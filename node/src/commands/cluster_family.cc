@@ -560,8 +560,11 @@ void MigrateCmd(CommandContext& ctx) {
   if (keys.empty()) return ctx.reply.Simple("NOKEY");
   int64_t port = 0;
   if (!ParseInt64(ctx.arg(2), &port) || port < 0 || port > 65535) return ctx.reply.Error(err::kIoConnect);
-  auto sock = net::ConnectWithDeadline(std::string(ctx.arg(1)), static_cast<int>(port), timeout);
-  if (!sock.ok()) return ctx.reply.Error(err::kIoConnect);
+  // redis-server waits only for the socket to become writable: a refused connection fails at its first
+  // write ("writing to target instance"); a timeout or a name that does not resolve, at the connect.
+  bool refused = false;
+  auto sock = net::ConnectWithDeadline(std::string(ctx.arg(1)), static_cast<int>(port), timeout, &refused);
+  if (!sock.ok()) return ctx.reply.Error(refused ? err::kIoWrite : err::kIoConnect);
   net::Connection target(std::move(*sock));
   std::string& out = target.output_buffer();
   int expected = 0;

@@ -183,12 +183,16 @@ Status FinishConnect(int fd) {
   return Status::Ok();
 }
 
-StatusOr<Socket> ConnectWithDeadline(const std::string& host, int port, int64_t timeout_ms) {
+StatusOr<Socket> ConnectWithDeadline(const std::string& host, int port, int64_t timeout_ms, bool* refused) {
+  if (refused != nullptr) *refused = false;
   auto s = StartConnect(host, port);
   if (!s.ok()) return s;
   if (!WaitFor(s->fd(), POLLOUT, timeout_ms)) return Status::Error("connect: timed out");
   Status st = FinishConnect(s->fd());
-  if (!st.ok()) return st;
+  if (!st.ok()) {
+    if (refused != nullptr) *refused = true;
+    return st;
+  }
   return s;
 }
 

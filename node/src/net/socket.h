@@ -14,7 +14,9 @@
 //                                   FinishConnect(fd) says whether it succeeded. The caller keeps the
 //                                   deadline (a timer or its cron), as the event loop must not block.
 //   ConnectWithDeadline(h, p, ms)   the same, waiting at most `ms` for the connection (poll). For code that
-//                                   blocks by design (MIGRATE, tests).
+//                                   blocks by design (MIGRATE, tests). `refused` (optional) tells a connection
+//                                   that failed once the socket was writable (refused, reset) from a timeout or
+//                                   an address that does not resolve.
 //   SetKeepAlive(fd, idle_s)        SO_KEEPALIVE with the first probe after idle_s seconds of silence.
 //   PeerEndpoint / LocalEndpoint    the addresses of a connected socket (IPv4-mapped IPv6 shown as IPv4).
 //
@@ -82,7 +84,8 @@ std::string SourceAddressFor(const std::vector<std::string>& bind);
 StatusOr<Socket> StartConnect(const std::string& host, int port, const std::string& source_ip = "");
 // After the socket became writable: ok if connected, else the connect error.
 Status FinishConnect(int fd);
-StatusOr<Socket> ConnectWithDeadline(const std::string& host, int port, int64_t timeout_ms);
+StatusOr<Socket> ConnectWithDeadline(const std::string& host, int port, int64_t timeout_ms,
+                                     bool* refused = nullptr);
 
 Status SetKeepAlive(int fd, int idle_s);
 Status SetNoDelay(int fd);
