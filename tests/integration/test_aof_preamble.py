@@ -207,9 +207,9 @@ class AofPreambleTest(unittest.TestCase):
         ref.start()
         rcs.wait_until(lambda: info(ref)["loading"] == "0", timeout=30, what="redis-server to load")
         self.assertEqual(snapshot(ref.client()), want)
-        # Not compared here: the function library. Both bases carry it as FUNCTION RESTORE with our FUNCTION DUMP
-        # payload, which redis-server 7.0.15 refuses until FUNCTION DUMP writes its format (another piece of
-        # issue 18); our node's restart above checks it.
+        # The library: a FUNCTION2 record of the RDB base, or FUNCTION RESTORE of Redis's payload in a RESP base.
+        self.assertEqual(functions(ref.client()), [b"preamblelib"])
+        self.assertEqual(ref.client().execute_command("FCALL", "answer", 0), 42)
 
     def test_rdb_base_default(self):
         self.base_kind_round_trip(20600, rdb=True)
@@ -293,9 +293,9 @@ class BackupTest(unittest.TestCase):
     def backups_of(self, node, base_port):
         c = node.client()
         write_everything(c)
-        c.execute_command("FUNCTION", "DELETE", "preamblelib")  # dump.rdb has no function libraries yet
         time.sleep(0.01)
         want = snapshot(c)
+        self.assertEqual(functions(c), [b"preamblelib"])
 
         # redis-cli --rdb (Debian's 7.0.15): exits 0 with the file.
         path = os.path.join(self.dir, "cli-%d.rdb" % node.port)
@@ -308,6 +308,7 @@ class BackupTest(unittest.TestCase):
         shutil.copy(path, os.path.join(ref.dir, "dump.rdb"))
         ref.start()
         self.assertEqual(snapshot(ref.client()), want)
+        self.assertEqual(functions(ref.client()), [b"preamblelib"])
         self.assertIn("DB loaded from disk", ref.log())
         # The node closed the rdb-only connection and is not left with a replica.
         rcs.wait_until(lambda: rcs.info(node, "replication")["connected_slaves"] == "0", timeout=10,
@@ -332,6 +333,7 @@ class BackupTest(unittest.TestCase):
         shutil.copy(path, os.path.join(ours.dir, "dump.rdb"))
         ours.start()
         self.assertEqual(snapshot(ours.client()), want)
+        self.assertEqual(functions(ours.client()), [b"preamblelib"])
         # REPLCONF rdb-only's replies, differential.
         for args in (["rdb-only", "2"], ["rdb-only", "x"], ["rdb-only", "0"], ["rdb-only", "1"]):
             self.assertEqual(node.cli("REPLCONF", *args, check=False), ref.cli("REPLCONF", *args, check=False), args)

@@ -162,6 +162,14 @@ class DebugDigestTest(unittest.TestCase):
         with rcs.Resp(OURS) as ours, rcs.Resp(REF) as ref:
             cmd = ["DEBUG", "RELOAD", "NOSAVE", "BOGUS"]
             self.assertEqual(ours.call_raw(*cmd), ref.call_raw(*cmd))
+        # Function libraries go through the file too: flushed and loaded back, replaced by a MERGE; loading a
+        # library that exists (NOFLUSH without MERGE) fails, on both.
+        lib = "#!lua name=reloadlib\nredis.register_function('reloadfn', function() return 7 end)"
+        with rcs.Resp(OURS) as ours, rcs.Resp(REF) as ref:
+            for cmd in (["FUNCTION", "LOAD", lib], ["DEBUG", "RELOAD"], ["FCALL", "reloadfn", "0"],
+                        ["DEBUG", "RELOAD", "NOSAVE", "NOFLUSH", "MERGE"], ["FCALL", "reloadfn", "0"],
+                        ["DEBUG", "RELOAD", "NOSAVE", "NOFLUSH"], ["FUNCTION", "DELETE", "reloadlib"]):
+                self.assertEqual(ours.call_raw(*cmd), ref.call_raw(*cmd), cmd)
 
     def test_4_replicas_have_their_masters_digest(self):
         """Our node and redis-server, each a replica of our node: equal digests after the full sync and

@@ -29,6 +29,7 @@
 #include "persistence/rdb_load.h"
 #include "persistence/rdb_save.h"
 #include "protocol/errors.h"
+#include "scripting/scripting.h"
 #include "server/command.h"
 #include "server/command_loader.h"
 #include "server/server.h"
@@ -88,9 +89,9 @@ void DebugDigestValue(CommandContext& ctx) {
   for (size_t i = 2; i < ctx.argc(); i++) ctx.reply.Simple(DigestText(ValueDigest(ctx.db.FindStored(ctx.arg(i)))));
 }
 
-// DEBUG RELOAD [MERGE] [NOFLUSH] [NOSAVE]: redis-server's steps (save, empty, load) and replies. Differences:
-// a failed load leaves the keyspace empty (redis-server keeps what it loaded before the error, or exits on a
-// duplicate key with NOFLUSH and no MERGE); a BGSAVE in progress makes the save fail (SAVE's error) where
+// DEBUG RELOAD [MERGE] [NOFLUSH] [NOSAVE]: redis-server's steps (save, empty, load) and replies; a failed load
+// keeps what was there and what loaded before the error. Differences: redis-server exits on a duplicate key
+// with NOFLUSH and no MERGE, we answer the error; a BGSAVE in progress makes the save fail (SAVE's error) where
 // redis-server writes the file anyway.
 void DebugReload(CommandContext& ctx) {
   bool flush = true, save = true, merge = false;
@@ -113,8 +114,10 @@ void DebugReload(CommandContext& ctx) {
     if (!st.ok()) return ctx.reply.Error(st.message());
   }
   if (flush) {
+    // The data set as Redis's emptyData() empties it: the keys and the function libraries.
     ctx.db.Clear();
     server.TouchAllKeys();
+    scripting::Scripting::Of(server).DropAllLibraries();
   }
   const std::string path = server.config().dbfilename;
   StatusOr<std::string> data = ReadWholeFile(path);
@@ -127,7 +130,8 @@ void DebugReload(CommandContext& ctx) {
     CommandStreamLoader loader(server);  // loading mode while the keys go in, as at startup
     // A master drops keys whose expiry passed; a replica keeps them for its master's DELs.
     bool replica = server.is_replica();
-    StatusOr<RdbLoadResult> r = LoadRdbImage(server, loader, path, *data, /*skip_expired=*/!replica, merge);
+    StatusOr<RdbLoadResult> r = LoadRdbImage(server, loader, path, *data, /*skip_expired=*/!replica, merge,
+                                                /*keep_on_failure=*/true);
     ok = r.ok();
     if (!ok) LogWarning(r.status().message());
   }

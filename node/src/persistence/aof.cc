@@ -104,24 +104,24 @@ bool StartsLikeRdb(const std::string& path) {
   return n == static_cast<ssize_t>(sizeof(head)) && LooksLikeRdb(std::string_view(head, sizeof(head)));
 }
 
-// A base file: the keyspace (keys expired at now_ms left out) as an RDB image (rdb) or as commands, the state
-// outside the keyspace as commands (Server::SnapshotPreambleText: the function libraries) and the replication
-// mark. A RESP base starts with those commands; an RDB base is followed by them, after its checksum: the "AOF
-// tail" that redis-server 7 replays after an RDB base (as after a redis-server < 7 preamble), that
-// redis-check-aof checks as such and redis-check-rdb does not read. Runs in the rewrite child (and at start
+// A base file: the keyspace (keys expired at now_ms left out) and the function libraries, as an RDB image (rdb:
+// FUNCTION2 records, as dump.rdb) or as commands (Server::SnapshotPreambleText first), then the replication
+// mark as a command. After an RDB base's checksum the mark is the "AOF tail" that redis-server 7 replays after
+// an RDB base (as after a redis-server < 7 preamble), that redis-check-aof checks as such and redis-check-rdb
+// does not read. Runs in the rewrite child (and at start
 // for the empty first base). False on a write error.
 bool WriteBaseFile(int fd, Server& server, bool rdb, int64_t now_ms, const std::string& mark) {
-  std::string tail = server.SnapshotPreambleText();
+  std::string tail;
   if (rdb) {
     RdbFileInfo info;
     info.ctime_s = now_ms / 1000;
     info.used_mem = UsedMemory();
     info.aof_base = true;
+    info.function_libraries = server.FunctionLibraries();  // FUNCTION2 records, as in dump.rdb
     if (!WriteRdb(fd, server.db(), now_ms, info, RdbWriteOptionsFromConfig(server.config()))) return false;
   } else {
     KeyspaceSerializer ser(server.db(), now_ms, 1 << 20);
-    ser.set_preamble(tail);
-    tail.clear();
+    ser.set_preamble(server.SnapshotPreambleText());
     ser.Run([fd](std::string_view chunk) { return WriteAll(fd, chunk); });
     if (ser.failed()) return false;
   }

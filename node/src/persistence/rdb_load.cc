@@ -51,7 +51,9 @@ class ServerRdbSink : public RdbSink {
   }
 
   Status OnFunction(std::string code) override {
+    // A merge (DEBUG RELOAD MERGE) replaces a library of the same name, as Redis's RDBFLAGS_ALLOW_DUP does.
     std::vector<std::string_view> argv = {"FUNCTION", "LOAD", code};
+    if (replace_existing_) argv = {"FUNCTION", "LOAD", "REPLACE", code};
     std::string reply;
     if (!loader_.Execute(argv, &reply)) {
       while (!reply.empty() && (reply.back() == '\n' || reply.back() == '\r')) reply.pop_back();
@@ -91,12 +93,13 @@ class ServerRdbSink : public RdbSink {
 }  // namespace
 
 StatusOr<RdbLoadResult> LoadRdbImage(Server& server, CommandStreamLoader& loader, const std::string& path,
-                                     std::string_view data, bool skip_expired, bool replace_existing) {
+                                     std::string_view data, bool skip_expired, bool replace_existing,
+                                     bool keep_on_failure) {
   ServerRdbSink sink(server, loader, skip_expired, replace_existing);
   StatusOr<RdbSummary> sum = ParseRdb(data, RdbOptionsFromConfig(server.config()), sink);
   if (!sum.ok()) {
     // Nothing of a file that did not load completely stays (the caller stops the node).
-    server.db().Clear();
+    if (!keep_on_failure) server.db().Clear();
     return Status::Error("Can't load the RDB file " + path + ": " + sum.status().message());
   }
   RdbLoadResult r;

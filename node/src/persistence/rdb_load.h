@@ -30,8 +30,11 @@ struct RdbLoadResult {
 // loading mode through `loader` (whose client runs the FUNCTION LOADs). With `skip_expired`, keys whose
 // expiry has passed are dropped; an AOF base keeps them (its incremental files were written against them).
 // A key that already exists is an error, unless `replace_existing` (DEBUG RELOAD MERGE): then the file's wins.
+// A file that does not load completely leaves an empty keyspace (the node does not start on half a data set),
+// unless `keep_on_failure` (DEBUG RELOAD: what was there and what loaded stays, as on redis-server).
 StatusOr<RdbLoadResult> LoadRdbImage(Server& server, CommandStreamLoader& loader, const std::string& path,
-                                     std::string_view data, bool skip_expired, bool replace_existing = false);
+                                     std::string_view data, bool skip_expired, bool replace_existing = false,
+                                     bool keep_on_failure = false);
 
 // appendonly no: loads `dbfilename` from the working directory (dir) if it exists, logging what was loaded
 // as redis-server does. Ok when there is no file.

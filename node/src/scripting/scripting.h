@@ -62,6 +62,9 @@ class Scripting : public Subsystem, public ScriptHost {
   // The libraries' codes in this node's former payload ("RCSFUNC1"); false when it is not one.
   static bool ParseLegacyDump(std::string_view payload, std::vector<std::string>* codes);
 
+  // Removes every library with its functions (FUNCTION FLUSH; DEBUG RELOAD empties the data set with them).
+  void DropAllLibraries();
+
   size_t script_count() const { return scripts_.size(); }
   size_t memory_bytes() const { return engine_->memory_bytes(); }
 
@@ -94,9 +97,8 @@ class Scripting : public Subsystem, public ScriptHost {
   // in the engine, whose registered functions are left pending (LuaEngine::CommitLibrary / DiscardPending).
   bool LibraryHeader(std::string_view code, std::string* name, std::string* err) const;
   bool CompileLibrary(std::string_view code, std::vector<RegisteredFunction>* fns, std::string* err);
-  // Removes one library (nothing if it does not exist) or all of them with their functions.
+  // Removes one library (nothing if it does not exist).
   void DropLibrary(const std::string& name);
-  void DropAllLibraries();
   void ResetEngine();
 
   Server* server_;
