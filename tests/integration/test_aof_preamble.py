@@ -142,6 +142,8 @@ class AofPreambleTest(unittest.TestCase):
         rcs.wait_until(lambda: info(s)["aof_rewrites"] == str(count) and info(s)["aof_rewrite_in_progress"] == "0",
                        timeout=30, what="rewrite %d on port %d" % (count, s.port))
         self.assertEqual(info(s)["aof_last_bgrewrite_status"], "ok")
+        # The child's own pages (its write buffers at least) are private: a real measure, never 0.
+        self.assertGreater(int(info(s)["aof_last_cow_size"]), 0)
 
     def check_rdb(self, path):
         out = subprocess.run([REDIS_CHECK_RDB, path], capture_output=True, text=True, timeout=60)

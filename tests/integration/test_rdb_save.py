@@ -111,7 +111,10 @@ class RdbSaveTest(unittest.TestCase):
         pipe = c.pipeline(transaction=False)
         for i in range(100):
             pipe.rpush("list:%d" % i, *["element-%d-%010d" % (i, j) for j in range(10000)])
+        for i in range(16):
+            pipe.set("blob:%d" % i, b"x" * (1 << 20))
         pipe.execute()
+        self.assertEqual(rcs.info(ours, "persistence")["rdb_last_cow_size"], "0")
         self.assertEqual(ours.cli("BGSAVE").strip(), "Background saving started")
         # The child is held stopped (found by the pid the log names) so that it is certainly still running.
         pid = int(rcs.wait_until(lambda: re.search(r"Background saving started by pid (\d+)", ours.log()),
@@ -129,10 +132,16 @@ class RdbSaveTest(unittest.TestCase):
             self.assertEqual(ours.cli("BGSAVE").strip(), busy)
             self.assertEqual(ours.cli("SAVE").strip(), busy)
             self.assertEqual(ours.cli("PING").strip(), "PONG")  # the event loop is not blocked meanwhile
+            # 16 MB rewritten in place while the child holds the old pages: copy-on-write the child reports.
+            for i in range(16):
+                c.setrange("blob:%d" % i, 0, b"y" * (1 << 20))
         finally:
             os.kill(pid, signal.SIGCONT)  # wakes the child
         rcs.wait_until(lambda: "Background saving terminated with success" in ours.log(), timeout=60,
                        what="BGSAVE to finish")
+        cow = int(rcs.info(ours, "persistence")["rdb_last_cow_size"])
+        self.assertGreaterEqual(cow, 8 << 20, "rdb_last_cow_size %d after 16 MB were rewritten during the save" % cow)
+        self.assertIn("RDB: %d MB of memory used by copy-on-write" % (cow >> 20), ours.log())
         self.check_rdb(os.path.join(ours.dir, "dump.rdb"))
         self.assertEqual(ours.cli("SAVE").strip(), "OK")
 

@@ -702,12 +702,18 @@ Status Aof::StartRewrite(bool wait_rewrite) {
   repl_mark_ = mark;
   int64_t fork_start_us = server_->clock().NowUs();
   pid_t parent = getpid();
+  cow_.Open();
   pid_t pid = fork();
-  if (pid < 0) return Status::Error(std::string("Can't rewrite append only file in background: fork: ") + strerror(errno));
+  if (pid < 0) {
+    cow_.Close();
+    return Status::Error(std::string("Can't rewrite append only file in background: fork: ") + strerror(errno));
+  }
   if (pid == 0) {
     // Child: a frozen copy of the keyspace. It first closes every inherited socket (until it runs, the
-    // listening ports are held by it too) and dies with its parent; it writes the file and _exits.
-    close_range(3, ~0U, 0);
+    // listening ports are held by it too; only the copy-on-write report stays) and dies with its parent; it
+    // writes the file and _exits.
+    cow_.InChild();
+    close_range(ChildCowReport::kKeptFd + 1, ~0U, 0);
     prctl(PR_SET_PDEATHSIG, SIGKILL);
     if (getppid() != parent) _exit(1);  // the parent died before prctl: nobody would take the result
     std::string temp = PathOf("temp-rewriteaof-bg-" + std::to_string(getpid()) + ".aof");
@@ -716,8 +722,10 @@ Status Aof::StartRewrite(bool wait_rewrite) {
     bool ok = WriteBaseFile(fd, *server_, rdb, now_ms, mark);
     ok = ok && fsync(fd) == 0;
     ok = close(fd) == 0 && ok;
+    if (ok) cow_.SendFromChild();
     _exit(ok ? 0 : 1);
   }
+  cow_.InParent();
   server_->stats().latest_fork_usec = server_->clock().NowUs() - fork_start_us;
   server_->stats().total_forks++;
   child_pid_ = pid;
@@ -736,6 +744,11 @@ void Aof::CheckChild() {
   pid_t r = waitpid(child_pid_, &status, WNOHANG);
   if (r == 0) return;
   bool ok = r == child_pid_ && WIFEXITED(status) && WEXITSTATUS(status) == 0;
+  int64_t cow = cow_.Receive();
+  if (ok) {
+    last_cow_bytes_ = cow;
+    LogNotice("AOF rewrite: " + std::to_string(cow / (1024 * 1024)) + " MB of memory used by copy-on-write");
+  }
   RewriteDone(ok);
 }
 
@@ -830,6 +843,7 @@ void Aof::KillChild() {
   kill(child_pid_, SIGKILL);
   int status;
   waitpid(child_pid_, &status, 0);
+  cow_.Close();
   unlink(PathOf(child_temp_).c_str());
   child_pid_ = -1;
   server_->db().ResumeRehash();
@@ -851,7 +865,7 @@ void Aof::InfoSection(std::string* out) {
   num("aof_rewrites", static_cast<int64_t>(rewrites_));
   num("aof_rewrites_consecutive_failures", static_cast<int64_t>(rewrite_failures_));
   field("aof_last_write_status", write_ok_ ? "ok" : "err");
-  num("aof_last_cow_size", 0);
+  num("aof_last_cow_size", last_cow_bytes_);
   num("module_fork_in_progress", 0);
   num("module_fork_last_cow_size", 0);
   if (on) {

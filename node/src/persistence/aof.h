@@ -65,6 +65,7 @@
 #include <thread>
 #include <vector>
 
+#include "base/child_cow.h"
 #include "persistence/aof_manifest.h"
 #include "server/server.h"
 
@@ -194,6 +195,8 @@ class Aof : public Subsystem {
   int64_t load_timer_ = 0;
   // Rewrite
   pid_t child_pid_ = -1;
+  ChildCowReport cow_;           // the rewrite child's copy-on-write, sent when it is done
+  int64_t last_cow_bytes_ = 0;   // aof_last_cow_size
   std::string child_temp_;
   bool child_rdb_ = false;  // the running rewrite writes an RDB base (aof-use-rdb-preamble when it started)
   int64_t rewrite_start_ms_ = 0;

@@ -127,21 +127,27 @@ Status RdbSaver::BackgroundSave(bool schedule, bool* scheduled) {
   int64_t fork_start_us = server_->clock().NowUs();
   last_try_s_ = now_ms / 1000;
   pid_t parent = getpid();
+  cow_.Open();
   pid_t pid = fork();
   if (pid < 0) {
+    cow_.Close();
     LogWarning(std::string("Can't save in background: fork: ") + strerror(errno));
     last_bgsave_ok_ = false;
     UpdateWriteRefusal();
     return Status::Error(err::BgsaveForkFailed(strerror(errno)));
   }
   if (pid == 0) {
-    // Child: as the AOF rewrite's (aof.cc): no inherited sockets, dies with its parent.
-    close_range(3, ~0U, 0);
+    // Child: as the AOF rewrite's (aof.cc): no inherited sockets (only the copy-on-write report), dies with
+    // its parent.
+    cow_.InChild();
+    close_range(ChildCowReport::kKeptFd + 1, ~0U, 0);
     prctl(PR_SET_PDEATHSIG, SIGKILL);
     if (getppid() != parent) _exit(1);
     Status st = SaveRdbFile(path, server_->db(), now_ms, info, options);
+    if (st.ok()) cow_.SendFromChild();
     _exit(st.ok() ? 0 : 1);
   }
+  cow_.InParent();
   server_->stats().latest_fork_usec = server_->clock().NowUs() - fork_start_us;
   server_->stats().total_forks++;
   child_pid_ = pid;
@@ -200,11 +206,14 @@ void RdbSaver::Done(bool ok) {
   last_bgsave_time_s_ = (MonotonicMs() - start_ms_) / 1000;
   last_bgsave_ok_ = ok;
   UpdateWriteRefusal();
+  int64_t cow = cow_.Receive();
   if (!ok) {
     unlink(("temp-" + std::to_string(pid) + ".rdb").c_str());
     LogWarning("Background saving error");
     return;
   }
+  last_cow_bytes_ = cow;
+  LogNotice("RDB: " + std::to_string(cow / (1024 * 1024)) + " MB of memory used by copy-on-write");
   LogNotice("Background saving terminated with success");
   server_->MarkSaved(server_->clock().NowMs() / 1000, dirty_at_start_);
 }
@@ -216,6 +225,7 @@ void RdbSaver::KillChild() {
   kill(pid, SIGKILL);
   int status;
   waitpid(pid, &status, 0);
+  cow_.Close();
   child_pid_ = -1;
   server_->db().ResumeRehash();
   unlink(("temp-" + std::to_string(pid) + ".rdb").c_str());
@@ -252,7 +262,7 @@ void RdbSaver::InfoSection(std::string* out) {
   InfoField(out, "rdb_last_bgsave_time_sec", last_bgsave_time_s_);
   InfoField(out, "rdb_current_bgsave_time_sec", child_pid_ > 0 ? (MonotonicMs() - start_ms_) / 1000 : -1);
   InfoField(out, "rdb_saves", static_cast<int64_t>(saves_));
-  InfoField(out, "rdb_last_cow_size", 0);
+  InfoField(out, "rdb_last_cow_size", last_cow_bytes_);
   InfoField(out, "rdb_last_load_keys_expired", static_cast<int64_t>(st.rdb_last_load_keys_expired));
   InfoField(out, "rdb_last_load_keys_loaded", static_cast<int64_t>(st.rdb_last_load_keys_loaded));
 }

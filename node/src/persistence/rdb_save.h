@@ -17,6 +17,7 @@
 #include <cstdint>
 #include <string>
 
+#include "base/child_cow.h"
 #include "base/status.h"
 #include "keyspace/keyspace.h"
 #include "keyspace/rdb_file.h"
@@ -64,6 +65,8 @@ class RdbSaver : public Subsystem {
 
   Server* server_;
   pid_t child_pid_ = -1;
+  ChildCowReport cow_;              // the child's copy-on-write, sent when it is done
+  int64_t last_cow_bytes_ = 0;      // rdb_last_cow_size
   int64_t dirty_at_start_ = 0;
   int64_t start_ms_ = 0;            // the running BGSAVE's start (rdb_current_bgsave_time_sec)
   bool last_bgsave_ok_ = true;      // rdb_last_bgsave_status
