@@ -200,7 +200,8 @@ def main():
                     for s in servers.values():
                         s.stop()
     finally:
-        rcs._cleanup()
+        import rcs_server  # noqa: E402 (the library stops whatever is still running)
+        rcs_server._cleanup()
         shutil.rmtree(root, ignore_errors=True)
 
 
