@@ -1,6 +1,8 @@
 #include "base/file_util.h"
 
 #include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -62,6 +64,32 @@ Status WriteFileAtomic(const std::string& path, std::string_view text, const std
 
 Status WriteFileAtomic(const std::string& path, std::string_view text) {
   return WriteFileAtomic(path, text, path + ".tmp-" + std::to_string(getpid()));
+}
+
+StatusOr<MappedFile> MappedFile::Open(const std::string& path) {
+  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return Status::Error("Can't open " + path + ": " + strerror(errno));
+  struct stat st;
+  if (fstat(fd, &st) != 0) {
+    int e = errno;
+    close(fd);
+    return Status::Error("Can't read " + path + ": " + strerror(e));
+  }
+  size_t size = static_cast<size_t>(st.st_size);
+  if (size == 0) {
+    close(fd);
+    return MappedFile(nullptr, 0);
+  }
+  void* p = mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fd, 0);
+  int e = errno;
+  close(fd);  // the mapping keeps the file
+  if (p == MAP_FAILED) return Status::Error("Can't read " + path + ": " + strerror(e));
+  madvise(p, size, MADV_SEQUENTIAL);  // read front to back once: read ahead, drop behind
+  return MappedFile(p, size);
+}
+
+MappedFile::~MappedFile() {
+  if (data_ != nullptr) munmap(data_, size_);
 }
 
 }  // namespace rcs

@@ -22,4 +22,26 @@ Status FsyncDir(const std::string& dir);
 // The directory part of a path ("." when it has none).
 std::string DirName(const std::string& path);
 
+// A whole file mapped read-only (an RDB file to load): the loader reads it in place, without a copy in
+// anonymous memory, and the kernel can drop pages already read under memory pressure. The file must not be
+// truncated while mapped (ours are replaced by rename, which leaves the mapping intact).
+class MappedFile {
+ public:
+  static StatusOr<MappedFile> Open(const std::string& path);
+  MappedFile(MappedFile&& other) noexcept : data_(other.data_), size_(other.size_) {
+    other.data_ = nullptr;
+    other.size_ = 0;
+  }
+  MappedFile& operator=(MappedFile&&) = delete;
+  MappedFile(const MappedFile&) = delete;
+  ~MappedFile();
+  std::string_view view() const { return std::string_view(static_cast<const char*>(data_), size_); }
+  size_t size() const { return size_; }
+
+ private:
+  MappedFile(void* data, size_t size) : data_(data), size_(size) {}
+  void* data_ = nullptr;  // nullptr for an empty file
+  size_t size_ = 0;
+};
+
 }  // namespace rcs

@@ -19,13 +19,13 @@
 #include <memory>
 #include <string>
 
+#include "base/file_util.h"
 #include "base/log.h"
 #include "base/strutil.h"
 #include "commands/families.h"
 #include "commands/value_lookup.h"
 #include "keyspace/digest.h"
 #include "keyspace/rdb_writer.h"
-#include "persistence/aof_manifest.h"  // ReadWholeFile
 #include "persistence/rdb_load.h"
 #include "persistence/rdb_save.h"
 #include "protocol/errors.h"
@@ -120,7 +120,7 @@ void DebugReload(CommandContext& ctx) {
     scripting::Scripting::Of(server).DropAllLibraries();
   }
   const std::string path = server.config().dbfilename;
-  StatusOr<std::string> data = ReadWholeFile(path);
+  StatusOr<MappedFile> data = MappedFile::Open(path);
   if (!data.ok()) {
     LogWarning("DEBUG RELOAD: " + data.status().message());
     return ctx.reply.Error(err::kDebugReloadFailed);
@@ -130,8 +130,8 @@ void DebugReload(CommandContext& ctx) {
     CommandStreamLoader loader(server);  // loading mode while the keys go in, as at startup
     // A master drops keys whose expiry passed; a replica keeps them for its master's DELs.
     bool replica = server.is_replica();
-    StatusOr<RdbLoadResult> r = LoadRdbImage(server, loader, path, *data, /*skip_expired=*/!replica, merge,
-                                                /*keep_on_failure=*/true);
+    StatusOr<RdbLoadResult> r = LoadRdbImage(server, loader, path, data->view(), /*skip_expired=*/!replica,
+                                             merge, /*keep_on_failure=*/true);
     ok = r.ok();
     if (!ok) LogWarning(r.status().message());
   }

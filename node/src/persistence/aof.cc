@@ -498,12 +498,12 @@ Status Aof::BeginLoad() {
     // commands after its checksum (a redis-server < 7 preamble AOF) are replayed from there.
     const std::string path = PathOf(load_files_[0].name);
     if (StartsLikeRdb(path)) {
-      StatusOr<std::string> data = ReadWholeFile(path);
+      StatusOr<MappedFile> data = MappedFile::Open(path);
       if (!data.ok()) {
         loader_.reset();
         return data.status();
       }
-      StatusOr<RdbLoadResult> r = LoadRdbImage(*server_, *loader_, path, *data, /*skip_expired=*/false);
+      StatusOr<RdbLoadResult> r = LoadRdbImage(*server_, *loader_, path, data->view(), /*skip_expired=*/false);
       if (!r.ok()) {
         loader_.reset();
         return r.status();

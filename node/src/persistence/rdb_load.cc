@@ -10,7 +10,7 @@
 #include "net/event_loop.h"  // MonotonicMs
 #include "base/log.h"
 #include "keyspace/dump.h"
-#include "persistence/aof_manifest.h"  // ReadWholeFile
+#include "base/file_util.h"  // MappedFile
 #include "server/command_loader.h"
 #include "server/rdb_options.h"
 #include "server/server.h"
@@ -117,13 +117,13 @@ Status LoadDumpRdbAtStart(Server& server) {
   struct stat st;
   if (path.empty() || stat(path.c_str(), &st) != 0) return Status::Ok();
   int64_t start = MonotonicMs();
-  StatusOr<std::string> data = ReadWholeFile(path);
+  StatusOr<MappedFile> data = MappedFile::Open(path);
   if (!data.ok()) return data.status();
   auto loader = std::make_unique<CommandStreamLoader>(server);  // loading mode while the keys go in
   // A master drops keys that expired while it was down; a replica keeps them for its master's DELs (as
   // redis-server does).
   bool replica = server.is_replica() || !server.config().replicaof.empty();
-  StatusOr<RdbLoadResult> r = LoadRdbImage(server, *loader, path, *data, /*skip_expired=*/!replica);
+  StatusOr<RdbLoadResult> r = LoadRdbImage(server, *loader, path, data->view(), /*skip_expired=*/!replica);
   loader.reset();
   if (!r.ok()) return r.status();
   if (r->summary.end_offset != data->size()) {
