@@ -93,6 +93,11 @@ Entry* StoreDumpedValue(Keyspace& db, std::string_view key, DumpedValue value, i
   return db.SetObject(key, std::move(value.obj), expire_at_ms, false);
 }
 
+Entry* AddDumpedValue(Keyspace& db, std::string_view key, DumpedValue value, int64_t expire_at_ms) {
+  if (value.type == ObjType::kString) return db.AddString(key, value.str, expire_at_ms);
+  return db.AddObject(key, std::move(value.obj), expire_at_ms);
+}
+
 std::string CreateFunctionDumpPayload(const std::vector<std::string>& codes, bool compress) {
   std::string out;
   for (const std::string& code : codes) AppendRdbFunction(&out, code, compress);

@@ -61,6 +61,8 @@ StatusOr<DumpedValue> ParseDumpPayload(std::string_view payload, const RdbParseO
 
 // Stores a decoded value under `key` with the given expiry (-1 = none) and returns the entry.
 Entry* StoreDumpedValue(Keyspace& db, std::string_view key, DumpedValue value, int64_t expire_at_ms);
+// The same for a key that must not exist: nullptr (nothing stored) when it does.
+Entry* AddDumpedValue(Keyspace& db, std::string_view key, DumpedValue value, int64_t expire_at_ms);
 
 // FUNCTION DUMP / FUNCTION RESTORE's payload, redis-server 7.0's (functions.c), so that libraries move between
 // our nodes and redis-server both ways: the libraries as the records of an RDB file, then the trailer above.

@@ -106,6 +106,20 @@ Entry* Keyspace::Impl::NewEntry(std::string_view key, uint32_t type, uint32_t lr
   return e;
 }
 
+Entry* Keyspace::Impl::Add(std::string_view key, uint32_t type, std::string_view sval, Object* obj,
+                          int64_t expire_at) {
+  int slot;
+  Pos pos = FindLive(key, &slot);
+  if (pos.e != nullptr) {
+    delete obj;
+    return nullptr;
+  }
+  Entry* e = NewEntry(key, type, LruClock(NowMs()), expire_at, sval, obj);
+  dict.Insert(slot, dict.Hash(key), e);
+  if (expire_at >= 0) VolAdd(e);
+  return e;
+}
+
 Entry* Keyspace::Impl::Set(std::string_view key, uint32_t type, std::string_view sval, Object* obj,
                           int64_t expire_at, bool keep_ttl) {
   int slot;
@@ -214,6 +228,15 @@ Entry* Keyspace::SetObject(std::string_view key, std::unique_ptr<Object> obj, in
                            bool keep_ttl) {
   uint32_t type = static_cast<uint32_t>(obj->type());
   return impl_->Set(key, type, {}, obj.release(), expire_at_ms, keep_ttl);
+}
+
+Entry* Keyspace::AddString(std::string_view key, std::string_view value, int64_t expire_at_ms) {
+  return impl_->Add(key, static_cast<uint32_t>(ObjType::kString), value, nullptr, expire_at_ms);
+}
+
+Entry* Keyspace::AddObject(std::string_view key, std::unique_ptr<Object> obj, int64_t expire_at_ms) {
+  uint32_t type = static_cast<uint32_t>(obj->type());
+  return impl_->Add(key, type, {}, obj.release(), expire_at_ms);
 }
 
 Entry* Keyspace::GrowString(std::string_view key, size_t new_len) {

@@ -103,6 +103,10 @@ class Keyspace {
   // Creates or overwrites `key` with an object value (expiry as for SetString).
   Entry* SetObject(std::string_view key, std::unique_ptr<Object> obj, int64_t expire_at_ms = -1,
                    bool keep_ttl = false);
+  // Adds `key`, which must not exist yet (the RDB loader: one lookup for the duplicate check and the insert).
+  // nullptr, and nothing changed (`obj` freed), when it does.
+  Entry* AddString(std::string_view key, std::string_view value, int64_t expire_at_ms);
+  Entry* AddObject(std::string_view key, std::unique_ptr<Object> obj, int64_t expire_at_ms);
   bool Delete(std::string_view key);
   // Moves the value and expiry of `from` to `to` (overwriting `to`). False if `from` does not exist.
   bool Rename(std::string_view from, std::string_view to);

@@ -92,6 +92,7 @@ struct Keyspace::Impl {
                          Object* obj);
   Entry* Set(std::string_view key, uint32_t type, std::string_view sval, Object* obj, int64_t expire_at,
              bool keep_ttl);
+  Entry* Add(std::string_view key, uint32_t type, std::string_view sval, Object* obj, int64_t expire_at);
   void Replace(const Pos& pos, Entry* ne);
   Entry* Resize(const Pos& pos, size_t new_size);
   void ClearAll();

@@ -68,14 +68,15 @@ class ServerRdbSink : public RdbSink {
       return Status::Ok();
     }
     Keyspace& db = server_.db();
-    if (db.Find(k.key) != nullptr) {
-      if (replace_existing_) {
-        db.Delete(k.key);
-      } else {
-        return Status::Error("duplicate key '" + k.key.substr(0, 128) + "'");
-      }
+    if (replace_existing_) {
+      db.Delete(k.key);
+      StoreDumpedValue(db, k.key, std::move(k.value), k.expire_at_ms);
+      return Status::Ok();
     }
-    StoreDumpedValue(db, k.key, std::move(k.value), k.expire_at_ms);
+    // One lookup for the duplicate check and the insert.
+    if (AddDumpedValue(db, k.key, std::move(k.value), k.expire_at_ms) == nullptr) {
+      return Status::Error("duplicate key '" + k.key.substr(0, 128) + "'");
+    }
     return Status::Ok();
   }
 
