@@ -3,10 +3,8 @@ damaged middle, --check-aof --fix, rewrite under a writer (and kill -9 during it
 switch), a full disk (tmpfs the test mounts, as root), CONFIG SET appendonly, interop with Debian's
 redis-server and redis-check-aof."""
 import os
-import shutil
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 import unittest
@@ -78,15 +76,8 @@ def aof_ends_with_mark(node_dir, offset):
     return lines[-1].startswith(b"#RCS-REPL:") and lines[-1].endswith(b":%s" % str(offset).encode())
 
 
-class AofTest(unittest.TestCase):
-    def setUp(self):
-        self.dir = tempfile.mkdtemp(prefix="rcs-aof-")
-        self.servers = []
-
-    def tearDown(self):
-        for s in self.servers:
-            s.stop()
-        shutil.rmtree(self.dir, ignore_errors=True)
+class AofTest(rcs.ServersTestCase):
+    DIR_PREFIX = "rcs-aof-"
 
     def node(self, port, args=(), binary=None, workdir=None):
         s = rcs.Server(port, args=["--appendonly", "yes"] + list(args), binary=binary, workdir=workdir or self.dir)

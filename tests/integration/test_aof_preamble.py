@@ -15,9 +15,7 @@ import shutil
 import socket
 import subprocess
 import sys
-import tempfile
 import time
-import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "lib"))
 sys.path.insert(0, os.path.dirname(__file__))
@@ -109,22 +107,8 @@ def read_sync_reply(sock, deadline):
     return buf[:size]
 
 
-class AofPreambleTest(unittest.TestCase):
-    def setUp(self):
-        self.dir = tempfile.mkdtemp(prefix="rcs-aof-preamble-")
-        self.servers = []
-
-    def tearDown(self):
-        for s in self.servers:
-            s.stop()
-        shutil.rmtree(self.dir, ignore_errors=True)
-
-    def server(self, port, subdir, args=(), binary=None):
-        d = os.path.join(self.dir, subdir)
-        os.makedirs(d, exist_ok=True)
-        s = rcs.Server(port, args=list(args), binary=binary, workdir=d)
-        self.servers.append(s)
-        return s
+class AofPreambleTest(rcs.ServersTestCase):
+    DIR_PREFIX = "rcs-aof-preamble-"
 
     def aof_files(self, s):
         return sorted(os.listdir(os.path.join(s.dir, AOF_DIR)))
@@ -266,24 +250,10 @@ class AofPreambleTest(unittest.TestCase):
         self.assertEqual(snapshot(s.client()), want)
 
 
-class BackupTest(unittest.TestCase):
+class BackupTest(rcs.ServersTestCase):
     """redis-cli --rdb and SYNC against our node, standalone and in cluster mode."""
 
-    def setUp(self):
-        self.dir = tempfile.mkdtemp(prefix="rcs-backup-")
-        self.servers = []
-
-    def tearDown(self):
-        for s in self.servers:
-            s.stop()
-        shutil.rmtree(self.dir, ignore_errors=True)
-
-    def server(self, port, subdir, args=(), binary=None):
-        d = os.path.join(self.dir, subdir)
-        os.makedirs(d, exist_ok=True)
-        s = rcs.Server(port, args=list(args), binary=binary, workdir=d)
-        self.servers.append(s)
-        return s
+    DIR_PREFIX = "rcs-backup-"
 
     def check_rdb(self, path, keys):
         out = subprocess.run([REDIS_CHECK_RDB, path], capture_output=True, text=True, timeout=60)

@@ -14,8 +14,6 @@ import os
 import shutil
 import subprocess
 import sys
-import tempfile
-import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "lib"))
 import rcs  # noqa: E402
@@ -87,22 +85,8 @@ def normalized(client):
     return sorted(libs)
 
 
-class FunctionsRdbTest(unittest.TestCase):
-    def setUp(self):
-        self.dir = tempfile.mkdtemp(prefix="rcs-functions-rdb-")
-        self.servers = []
-
-    def tearDown(self):
-        for s in self.servers:
-            s.stop()
-        shutil.rmtree(self.dir, ignore_errors=True)
-
-    def server(self, port, subdir, binary=None, args=()):
-        d = os.path.join(self.dir, subdir)
-        os.makedirs(d, exist_ok=True)
-        s = rcs.Server(port, binary=binary, workdir=d, args=args)
-        self.servers.append(s)
-        return s
+class FunctionsRdbTest(rcs.ServersTestCase):
+    DIR_PREFIX = "rcs-functions-rdb-"
 
     def pair(self, port):
         """Our node on `port`, redis-server on port + 1."""

@@ -65,15 +65,8 @@ def expected_lines(folder):
         return [line.rstrip(b"\n") for line in f if line.strip()]
 
 
-class RdbLoadTest(unittest.TestCase):
-    def setUp(self):
-        self.dir = tempfile.mkdtemp(prefix="rcs-rdb-")
-        self.servers = []
-
-    def tearDown(self):
-        for s in self.servers:
-            s.stop()
-        shutil.rmtree(self.dir, ignore_errors=True)
+class RdbLoadTest(rcs.ServersTestCase):
+    DIR_PREFIX = "rcs-rdb-"
 
     def workdir(self, folder, what):
         """A writable copy of the fixture's appendonlydir/ or dump.rdb in a fresh directory."""

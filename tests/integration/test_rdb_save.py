@@ -8,7 +8,6 @@ import signal
 import shutil
 import subprocess
 import sys
-import tempfile
 import time
 import unittest
 
@@ -31,22 +30,8 @@ def snapshot(client):
     return out
 
 
-class RdbSaveTest(unittest.TestCase):
-    def setUp(self):
-        self.dir = tempfile.mkdtemp(prefix="rcs-rdb-save-")
-        self.servers = []
-
-    def tearDown(self):
-        for s in self.servers:
-            s.stop()
-        shutil.rmtree(self.dir, ignore_errors=True)
-
-    def server(self, port, subdir, binary=None):
-        d = os.path.join(self.dir, subdir)
-        os.makedirs(d, exist_ok=True)
-        s = rcs.Server(port, binary=binary, workdir=d)
-        self.servers.append(s)
-        return s
+class RdbSaveTest(rcs.ServersTestCase):
+    DIR_PREFIX = "rcs-rdb-save-"
 
     def check_rdb(self, path):
         out = subprocess.run([REDIS_CHECK_RDB, path], capture_output=True, text=True, timeout=60)

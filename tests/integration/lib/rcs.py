@@ -3,7 +3,8 @@
     rcs_wait     wait_until (every wait bounded; a timeout names what it waited for and prints the last 30
                  log lines of every node), the nodes' logs on any failure (excepthook; run_tests() for
                  unittest modules, which also fails when nothing ran)
-    rcs_server   Server: one node (ours or Debian's redis-server), stopped at exit; fields/info; binaries
+    rcs_server   Server: one node (ours or Debian's redis-server), stopped at exit; fields/info; binaries;
+                 ServersTestCase: a unittest case with its own directory and servers, cleaned after each test
     rcs_cluster  Cluster: N nodes formed by `redis-cli --cluster create`, kill/restart, views; key_slot
     rcs_resp     Resp: the raw RESP client (parsed or byte-exact replies); raw_exchange
 `python3 rcs_cluster.py --help`: the entry point the shell tests use to form a cluster.
@@ -13,8 +14,8 @@ import sys
 
 from rcs_wait import (LOG_LINES, WaitTimeout, live as _live, log_tails, report, run_tests, track,  # noqa: F401
                       untrack, wait_until)
-from rcs_server import (NODE_BIN, REDIS_BENCHMARK, REDIS_CLI, REDIS_SERVER, REPO, Server, fields, info,  # noqa: F401
-                        port_free)
+from rcs_server import (NODE_BIN, REDIS_BENCHMARK, REDIS_CLI, REDIS_SERVER, REPO, Server, ServersTestCase,  # noqa: F401
+                        fields, info, port_free)
 from rcs_cluster import (SLOTS, Cluster, all_ok, cluster_cli, cluster_create, cluster_nodes, cluster_ok,  # noqa: F401
                          key_slot, role, slot_owner, wait_cluster_ok)
 from rcs_resp import Resp, encode, raw_exchange  # noqa: F401

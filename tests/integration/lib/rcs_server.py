@@ -11,6 +11,7 @@ import socket
 import subprocess
 import tempfile
 import time
+import unittest
 
 from rcs_wait import live as _live, track, untrack, wait_until
 
@@ -156,3 +157,27 @@ class Server:
             untrack(self)
         if self.own_dir:
             shutil.rmtree(self.dir, ignore_errors=True)
+
+
+class ServersTestCase(unittest.TestCase):
+    """A unittest case with a temp directory of its own (prefix DIR_PREFIX) per test and the servers it made:
+    after each test, also a failed one, every server is stopped and the directory removed.
+    server(port, subdir, args, binary) makes a Server (not started) working in dir/subdir."""
+
+    DIR_PREFIX = "rcs-test-"
+
+    def setUp(self):
+        self.dir = tempfile.mkdtemp(prefix=self.DIR_PREFIX)
+        self.servers = []
+
+    def tearDown(self):
+        for s in self.servers:
+            s.stop()
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+    def server(self, port, subdir, args=(), binary=None):
+        d = os.path.join(self.dir, subdir)
+        os.makedirs(d, exist_ok=True)
+        s = Server(port, args=list(args), binary=binary, workdir=d)
+        self.servers.append(s)
+        return s
