@@ -204,6 +204,8 @@ class ReplicateRedis(unittest.TestCase):
         """`replica` REPLICAOF `master` (one of them ours, the other redis-server): the checks of the module
         docstring."""
         replica_is_ours = replica.binary != rcs.REDIS_SERVER
+        for s in (master, replica):
+            s.args += ["--enable-debug-command", "yes"]  # DEBUG DIGEST at the end
         try:
             master.start()
             mc = master.client()
@@ -269,6 +271,13 @@ class ReplicateRedis(unittest.TestCase):
                 self.assertEqual(log.count("MASTER <-> REPLICA sync: Finished with success"), 1)
             self.assertIn("Successful partial resynchronization with master.", log)
             self.assertEqual(rc.dbsize(), mc.dbsize())
+            # Redis's own check of a replica against its master: equal DEBUG DIGESTs of the whole data set.
+            rcs.wait_until(lambda: rcs.info(replica, "replication").get("master_repl_offset") ==
+                           rcs.info(master, "replication").get("master_repl_offset"),
+                           timeout=30, what="the replica's offset to reach the master's again")
+            digest = mc.execute_command("DEBUG", "DIGEST")
+            self.assertNotEqual(digest, b"0" * 40)
+            self.assertEqual(rc.execute_command("DEBUG", "DIGEST"), digest)
         finally:
             replica.stop()
             master.stop()
