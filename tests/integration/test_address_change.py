@@ -508,7 +508,9 @@ def run_ours():
     # new address from its first bus link; the addresses are swapped between nodes as Docker may do.
     bridge = Bridge(6)
     NetnsNode.bridge = bridge
-    c = Cluster("netns", first_ip=11, net=Bridge.NET, cls=NetnsNode)
+    # Clients and replicas reach these nodes from other addresses than loopback: without a password they need
+    # protected-mode no, as in a container (the compose file sets it, with a password).
+    c = Cluster("netns", extra=["--protected-mode", "no"], first_ip=11, net=Bridge.NET, cls=NetnsNode)
     try:
         if not want("netns"):
             raise StopIteration
