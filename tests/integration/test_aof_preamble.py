@@ -22,7 +22,6 @@ sys.path.insert(0, os.path.dirname(__file__))
 import rcs  # noqa: E402
 from test_dump_restore_differential import build_commands  # noqa: E402
 
-REDIS_CHECK_RDB = "/usr/bin/redis-check-rdb"
 REDIS_CHECK_AOF = "/usr/bin/redis-check-aof"
 AOF_DIR = "appendonlydir"
 MANIFEST = "appendonly.aof.manifest"
@@ -129,13 +128,6 @@ class AofPreambleTest(rcs.ServersTestCase):
         # The child's own pages (its write buffers at least) are private: a real measure, never 0.
         self.assertGreater(int(info(s)["aof_last_cow_size"]), 0)
 
-    def check_rdb(self, path):
-        out = subprocess.run([REDIS_CHECK_RDB, path], capture_output=True, text=True, timeout=60)
-        self.assertEqual(out.returncode, 0, out.stdout + out.stderr)
-        self.assertIn("RDB looks OK", out.stdout)
-        self.assertIn("Checksum OK", out.stdout)
-        return out.stdout
-
     def check_aof(self, s):
         out = subprocess.run([REDIS_CHECK_AOF, os.path.join(s.dir, AOF_DIR, MANIFEST)], capture_output=True,
                              text=True, timeout=60)
@@ -163,7 +155,7 @@ class AofPreambleTest(rcs.ServersTestCase):
             head = f.read(9)
         if rdb:
             self.assertEqual(head, b"REDIS0010")
-            report = self.check_rdb(base)
+            report = rcs.check_rdb(base)
             self.assertIn("AUX FIELD aof-base = '1'", report)
         else:
             self.assertTrue(head.startswith(b"*"), head)
@@ -226,7 +218,7 @@ class AofPreambleTest(rcs.ServersTestCase):
         self.assertEqual(s.cli("CONFIG", "SET", "aof-use-rdb-preamble", "yes").strip(), "OK")
         self.rewrite(s, 2)
         self.assertEqual(self.aof_files(s), ["appendonly.aof.3.base.rdb", "appendonly.aof.3.incr.aof", MANIFEST])
-        self.check_rdb(os.path.join(d, AOF_DIR, "appendonly.aof.3.base.rdb"))
+        rcs.check_rdb(os.path.join(d, AOF_DIR, "appendonly.aof.3.base.rdb"))
         c.set("k3", "v3")
         # And back to no, kept by CONFIG REWRITE across a restart.
         self.assertEqual(s.cli("CONFIG", "SET", "aof-use-rdb-preamble", "no").strip(), "OK")
@@ -255,13 +247,6 @@ class BackupTest(rcs.ServersTestCase):
 
     DIR_PREFIX = "rcs-backup-"
 
-    def check_rdb(self, path, keys):
-        out = subprocess.run([REDIS_CHECK_RDB, path], capture_output=True, text=True, timeout=60)
-        self.assertEqual(out.returncode, 0, out.stdout + out.stderr)
-        self.assertIn("RDB looks OK", out.stdout)
-        self.assertIn("Checksum OK", out.stdout)
-        self.assertIn("[info] %d keys read" % keys, out.stdout)
-
     def backups_of(self, node, base_port):
         c = node.client()
         write_everything(c)
@@ -275,7 +260,7 @@ class BackupTest(rcs.ServersTestCase):
                              timeout=60)
         self.assertEqual(out.returncode, 0, out.stdout + out.stderr)
         self.assertIn("Transfer finished with success", out.stdout + out.stderr)
-        self.check_rdb(path, len(want))
+        rcs.check_rdb(path, len(want))
         ref = self.server(base_port, "ref-cli-%d" % node.port, binary=rcs.REDIS_SERVER)
         shutil.copy(path, os.path.join(ref.dir, "dump.rdb"))
         ref.start()
@@ -299,7 +284,7 @@ class BackupTest(rcs.ServersTestCase):
             path = os.path.join(self.dir, "sync-%s-%d.rdb" % (name, node.port))
             with open(path, "wb") as f:
                 f.write(payload)
-            self.check_rdb(path, len(want))
+            rcs.check_rdb(path, len(want))
         # Our node loads it as its dump.rdb.
         ours = self.server(base_port + 1, "ours-sync-%d" % node.port)
         shutil.copy(path, os.path.join(ours.dir, "dump.rdb"))

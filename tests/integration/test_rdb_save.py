@@ -6,7 +6,6 @@ import os
 import re
 import signal
 import shutil
-import subprocess
 import sys
 import time
 import unittest
@@ -17,7 +16,6 @@ import rcs  # noqa: E402
 from test_dump_restore_differential import build_commands, contents  # noqa: E402
 
 OURS, REF, OURS_AGAIN = 20320, 20321, 20322
-REDIS_CHECK_RDB = "/usr/bin/redis-check-rdb"
 
 
 def snapshot(client):
@@ -32,13 +30,6 @@ def snapshot(client):
 
 class RdbSaveTest(rcs.ServersTestCase):
     DIR_PREFIX = "rcs-rdb-save-"
-
-    def check_rdb(self, path):
-        out = subprocess.run([REDIS_CHECK_RDB, path], capture_output=True, text=True, timeout=60)
-        self.assertEqual(out.returncode, 0, out.stdout + out.stderr)
-        self.assertIn("RDB looks OK", out.stdout)
-        self.assertIn("Checksum OK", out.stdout)
-        return out.stdout
 
     def test_save_bgsave_checked_loaded_by_redis_server_and_by_us(self):
         ours = self.server(OURS, "ours").start()
@@ -57,7 +48,7 @@ class RdbSaveTest(rcs.ServersTestCase):
         before = c.lastsave()
         self.assertTrue(c.save())
         path = os.path.join(ours.dir, "dump.rdb")
-        report = self.check_rdb(path)
+        report = rcs.check_rdb(path)
         self.assertIn("[info] %d keys read" % len(want), report)
         self.assertGreaterEqual(c.lastsave(), before)
         self.assertEqual(sorted(f for f in os.listdir(ours.dir) if f.startswith("temp-")), [])
@@ -70,7 +61,7 @@ class RdbSaveTest(rcs.ServersTestCase):
         self.assertEqual(ours.cli("BGSAVE").strip(), "Background saving started")
         rcs.wait_until(lambda: c.lastsave() > saved_at, timeout=60, what="BGSAVE to finish (LASTSAVE)")
         self.assertIn("Background saving terminated with success", ours.log())
-        report = self.check_rdb(path)
+        report = rcs.check_rdb(path)
         self.assertIn("[info] %d keys read" % len(want), report)
         self.assertEqual(sorted(f for f in os.listdir(ours.dir) if f.startswith("temp-")), [])
         self.assertEqual(snapshot(c), want)  # the parent's data set is untouched
@@ -127,7 +118,7 @@ class RdbSaveTest(rcs.ServersTestCase):
         cow = int(rcs.info(ours, "persistence")["rdb_last_cow_size"])
         self.assertGreaterEqual(cow, 8 << 20, "rdb_last_cow_size %d after 16 MB were rewritten during the save" % cow)
         self.assertIn("RDB: %d MB of memory used by copy-on-write" % (cow >> 20), ours.log())
-        self.check_rdb(os.path.join(ours.dir, "dump.rdb"))
+        rcs.check_rdb(os.path.join(ours.dir, "dump.rdb"))
         self.assertEqual(ours.cli("SAVE").strip(), "OK")
 
 

@@ -18,6 +18,7 @@ from rcs_wait import live as _live, track, untrack, wait_until
 REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", ".."))
 NODE_BIN = os.environ.get("RCS_NODE_BIN", os.path.join(REPO, "build", "node", "redis-cluster-node"))
 REDIS_SERVER = os.environ.get("REDIS_SERVER_BIN", "/usr/bin/redis-server")
+REDIS_CHECK_RDB = "/usr/bin/redis-check-rdb"
 REDIS_CLI = os.environ.get("REDIS_CLI_BIN", "/usr/bin/redis-cli")
 REDIS_BENCHMARK = os.environ.get("REDIS_BENCHMARK_BIN", "/usr/bin/redis-benchmark")
 
@@ -157,6 +158,19 @@ class Server:
             untrack(self)
         if self.own_dir:
             shutil.rmtree(self.dir, ignore_errors=True)
+
+
+def check_rdb(path, keys=None):
+    """Debian's redis-check-rdb on `path`: it must exit 0 with "RDB looks OK" and "Checksum OK" (and "<keys>
+    keys read" when `keys` is given); its report is returned."""
+    out = subprocess.run([REDIS_CHECK_RDB, path], capture_output=True, text=True, timeout=60)
+    report = out.stdout + out.stderr
+    for ok, what in ((out.returncode == 0, "exit 0"), ("RDB looks OK" in out.stdout, "RDB looks OK"),
+                     ("Checksum OK" in out.stdout, "Checksum OK"),
+                     (keys is None or "[info] %d keys read" % keys in out.stdout, "%s keys read" % keys)):
+        if not ok:
+            raise AssertionError("redis-check-rdb %s: no %s:\n%s" % (path, what, report))
+    return out.stdout
 
 
 class ServersTestCase(unittest.TestCase):
