@@ -132,7 +132,7 @@ bool Server::AdmitByNodeState(Client* c, const CommandSpec& spec) {
   // The AOF cannot be written: refuse writes (and PING on a master, as Redis does, so that monitoring sees
   // it) until the disk works again. Reads keep working.
   // A failed RDB save refuses them the same way, on a master only (Redis checks it first).
-  std::string_view write_error = rdb_save_failed_ && !is_replica_ ? err::kMisconfRdb : write_error_;
+  std::string_view write_error = DiskWriteRefusal();
   if (!write_error.empty() && (spec.is(kCmdWrite) || (spec.is(kCmdHealthProbe) && !is_replica_))) {
     return RejectCommand(c, &spec, write_error);
   }
@@ -162,9 +162,14 @@ bool Server::EnoughGoodReplicas() const {
          replication_hooks_->good_replicas(config_.min_replicas_max_lag) >= config_.min_replicas_to_write;
 }
 
-std::string_view Server::WriteRefusal() const {
+std::string_view Server::DiskWriteRefusal() const {
   if (rdb_save_failed_ && !is_replica_) return err::kMisconfRdb;
-  if (!write_error_.empty()) return write_error_;
+  return write_error_;
+}
+
+std::string_view Server::WriteRefusal() const {
+  std::string_view disk = DiskWriteRefusal();
+  if (!disk.empty()) return disk;
   if (!EnoughGoodReplicas()) return err::kNoReplicas;
   return {};
 }

@@ -202,10 +202,11 @@ class Server {
   // Persistence failed (e.g. "MISCONF Errors writing to the AOF file: No space left on device"): writes are
   // refused with this error until it is cleared with "".
   void set_write_error(std::string error) { write_error_ = std::move(error); }
-  const std::string& write_error() const { return write_error_; }
   // Why a write is refused now, or empty: -MISCONF after a failed RDB save (a master) or AOF write, then
   // -NOREPLICAS when min-replicas-to-write good replicas are missing (a master). Scripts check it too.
   std::string_view WriteRefusal() const;
+  // Its -MISCONF part alone (the dispatcher also refuses PING on a master with it), or empty.
+  std::string_view DiskWriteRefusal() const;
   bool EnoughGoodReplicas() const;
   // The last BGSAVE failed with stop-writes-on-bgsave-error yes and save points configured (the RDB saver
   // decides): a master refuses writes and PING with -MISCONF until a save succeeds.
