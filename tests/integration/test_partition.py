@@ -8,13 +8,22 @@ connected to the root namespace, so traffic flows only between the namespaces ma
 `ip netns exec <ns> redis-cluster-node --bind <its address> --port 14000` (cluster bus 24000); the cluster is
 formed by Debian's `redis-cli --cluster create` run in the clients' namespace.
 
+Every node runs with min-replicas-to-write 1 and min-replicas-max-lag 1 (seconds), as a deployment that bounds
+what a partitioned master can acknowledge would.
+
 Then one master is cut off together with a client in its own namespace (its link's bridge side goes down):
-  - the minority master refuses writes with -CLUSTERDOWN within the node timeout (+ a margin for the cron
-    and a loaded machine), measured by a writer running in its namespace;
+  - a writer in the master's namespace writes keys {tag}:1, {tag}:2, ... in order; just before the cut it pauses
+    and WAITs until the replica acknowledged everything so far, so every write before the cut is on the replica;
+  - the minority master refuses writes with -NOREPLICAS within min-replicas-max-lag (+ 1 s: the lag is counted
+    in whole seconds, + the margin), since its replica's ACKs stop, and never acknowledges a write again;
+  - it refuses them with -CLUSTERDOWN within the node timeout (+ a margin for the cron and a loaded machine);
   - the majority promotes the master's replica (ROLE master, cluster_state:ok on the five);
   - healing (link up) gives one view: every node lists the same owner for every slot, three masters serve
     slots, the old master is a replica of the new one with its replication link up, cluster_state:ok
-    everywhere.
+    everywhere;
+  - the writes lost are exactly the ones the cut master acknowledged between the cut and its first -NOREPLICAS:
+    the new master (and the old one, resynchronised from it) holds every key acknowledged before the cut and
+    none acknowledged after it; refused writes left nothing anywhere.
 Prints the measured times.
 
 RCS_NODE_BIN=/usr/bin/redis-server runs the same test on Debian's redis-server, as a reference (it passes:
@@ -43,6 +52,7 @@ SUBNET = "10.213.77"
 NODE_ADDRS = ["%s.%d" % (SUBNET, 10 + i) for i in range(6)]
 CLIENT_ADDR = "%s.100" % SUBNET
 PARTITION_SECONDS = 12    # how long the master stays cut off
+MAX_LAG = 1               # min-replicas-max-lag, seconds (min-replicas-to-write 1)
 REFUSE_MARGIN_MS = 1500   # cron period, PFAIL bookkeeping and a loaded machine, on top of the node timeout
 TAG = "p%d" % (os.getpid() % 100000)   # namespace names: unique per run, so parallel runs cannot collide
 
@@ -114,6 +124,7 @@ class NsNode:
             ["ip", "netns", "exec", self.ns, rcs.NODE_BIN, "--port", str(PORT), "--bind", self.addr,
              "--dir", self.dir, "--save", "", "--appendonly", "no", "--protected-mode", "no", "--cluster-enabled", "yes",
              "--cluster-node-timeout", str(NODE_TIMEOUT), "--cluster-config-file", "nodes.conf",
+             "--min-replicas-to-write", "1", "--min-replicas-max-lag", str(MAX_LAG),
              "--loglevel", os.environ.get("RCS_PARTITION_LOGLEVEL", "notice")],
             stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
         log.close()
@@ -170,18 +181,38 @@ class NsNode:
 
 
 def writer_main(addr, tag, seconds, out_path):
-    """Run inside the cut master's namespace: SET {tag}:i as fast as one connection allows, until the file
-    out_path + '.stop' exists or `seconds` passed, and write one JSON line per change of outcome (wall time,
-    'ok' or the error text)."""
+    """Run inside the cut master's namespace: SET {tag}:i (i = 1, 2, ...) as fast as one connection allows, until
+    the file out_path + '.stop' exists or `seconds` passed, and write one JSON line per change of outcome (wall
+    time, index i of the first write with that outcome, 'ok' or the error text), then {"end": last i}.
+    When out_path + '.pause' appears: stop writing, WAIT until one replica acknowledged every write so far, write
+    {"paused": last i, "wait": replicas}, and go on when out_path + '.resume' appears ({"resumed": ...})."""
     import redis
     c = redis.Redis(host=addr, port=PORT, socket_timeout=1, socket_connect_timeout=1)
     t0 = time.monotonic()
     last = None
     i = 0
+    paused = False
     with open(out_path, "w") as out:
         out.write(json.dumps({"t": 0.0, "start": time.time()}) + "\n")
         out.flush()
         while time.monotonic() - t0 < seconds and not os.path.exists(out_path + ".stop"):
+            if not paused and os.path.exists(out_path + ".pause"):
+                paused = True
+                acked = 0
+                for _ in range(10):   # bounded: 10 x 1 s
+                    try:
+                        acked = c.execute_command("WAIT", 1, 1000)
+                    except redis.exceptions.RedisError:
+                        acked = 0
+                    if acked >= 1:
+                        break
+                out.write(json.dumps({"wall": time.time(), "paused": i, "wait": acked}) + "\n")
+                out.flush()
+                while not os.path.exists(out_path + ".resume") and time.monotonic() - t0 < seconds:
+                    time.sleep(0.005)
+                out.write(json.dumps({"wall": time.time(), "resumed": i}) + "\n")
+                out.flush()
+                last = None   # the first outcome after the pause is an event of its own
             i += 1
             try:
                 c.set("%s:%d" % (tag, i), "x")
@@ -196,6 +227,20 @@ def writer_main(addr, tag, seconds, out_path):
                 last = res
             if res != "ok":
                 time.sleep(0.01)
+        out.write(json.dumps({"wall": time.time(), "end": i}) + "\n")
+        out.flush()
+
+
+def outcomes(events):
+    """{i: outcome} of every write the writer made, from its change-of-outcome events and its end event."""
+    res = [e for e in events if "res" in e]
+    end = next(e["end"] for e in events if "end" in e)
+    out = {}
+    for k, e in enumerate(res):
+        last = res[k + 1]["i"] - 1 if k + 1 < len(res) else end
+        for i in range(e["i"], last + 1):
+            out[i] = e["res"]
+    return out
 
 
 def slot_owners(view):
@@ -283,10 +328,32 @@ def main():
                     raise SystemExit("the writer exited with %s:\n%s" % (writer.returncode, f.read()))
             return any(e.get("res") == "ok" for e in writer_events())
         rcs.wait_until(writer_started, timeout=10, what="the writer's first OK before the cut")
-        time.sleep(0.5)
+        # The writer pauses and WAITs for its replica: every write acknowledged before the cut is on the replica.
+        open(wlog + ".pause", "w").close()
+        rcs.wait_until(lambda: any("paused" in e for e in writer_events()), timeout=20,
+                       what="the writer paused, its writes acknowledged by the replica (WAIT)")
+        pause = next(e for e in writer_events() if "paused" in e)
+        assert pause["wait"] >= 1, "WAIT 1: the replica did not acknowledge the writes before the cut: %s" % pause
+        paused_i = pause["paused"]
         t_cut_wall = time.time()
         t_cut = time.monotonic()
         net.cut(nodes.index(master))
+        open(wlog + ".resume", "w").close()
+        rcs.wait_until(lambda: any("resumed" in e for e in writer_events()), timeout=10,
+                       what="the writer writing again after the cut")
+        # Minority: its replica's ACKs stop, so within min-replicas-max-lag the master refuses writes.
+        def first_norep():
+            return next((e for e in writer_events()
+                         if e.get("i", 0) > paused_i and e.get("res", "").startswith("NOREPLICAS")), None)
+        norep = rcs.wait_until(first_norep, timeout=MAX_LAG + 10, what="-NOREPLICAS on the minority master")
+        t_norep_ms = (norep["wall"] - t_cut_wall) * 1000
+        print("minority master: first write refused %.0f ms after the cut: -%s (%d writes acknowledged after the cut)"
+              % (t_norep_ms, norep["res"], norep["i"] - paused_i - 1), flush=True)
+        assert norep["res"] == "NOREPLICAS Not enough good replicas to write.", norep
+        # The lag is counted in whole seconds (as Redis does): up to MAX_LAG + 1 s after the replica's last ACK.
+        assert t_norep_ms <= (MAX_LAG + 1) * 1000 + REFUSE_MARGIN_MS, \
+            "the minority master took writes for %.0f ms (min-replicas-max-lag %d s + 1 s + %d ms margin)" % (
+                t_norep_ms, MAX_LAG, REFUSE_MARGIN_MS)
 
         # Majority: the replica is promoted.
         rcs.wait_until(lambda: replica.role() == "master", timeout=NODE_TIMEOUT / 1000 * 2 + 15, interval=0.05,
@@ -300,6 +367,7 @@ def main():
                        timeout=NODE_TIMEOUT / 1000 + 10, what="-CLUSTERDOWN on the minority master")
         ev = writer_events()
         down = next(e for e in ev if e.get("res", "").startswith("CLUSTERDOWN"))
+        assert down["i"] > norep["i"], "-CLUSTERDOWN (%s) before -NOREPLICAS (%s)" % (down, norep)
         t_refused_ms = (down["wall"] - t_cut_wall) * 1000
         print("minority master: first write refused %.0f ms after the cut: -%s" % (t_refused_ms, down["res"]), flush=True)
         assert down["res"] == "CLUSTERDOWN The cluster is down", down
@@ -336,12 +404,25 @@ def main():
         writer = None
         ev = writer_events()
         print("the writer on the old master's side, from the cut on: %s" % "; ".join(
-            "+%.2fs %s" % (e["wall"] - t_cut_wall, e["res"][:60]) for e in ev if "wall" in e and e["wall"] > t_cut_wall),
+            "+%.2fs %s" % (e["wall"] - t_cut_wall, e["res"][:60]) for e in ev if "res" in e and e["wall"] > t_cut_wall),
             flush=True)
         taken = [e for e in ev if e.get("wall", 0) > down["wall"] and e.get("res") == "ok"]
         assert not taken, "after healing, the old master accepted writes before it became a replica (those writes " \
             "are lost): first OK %.2f s after the heal" % (taken[0]["wall"] - t_cut_wall - (t_heal - t_cut))
-        assert ev[-1]["res"].startswith("MOVED "), "the old master, now a replica, should redirect: %s" % ev[-1]
+        taken = [e for e in ev if e.get("i", 0) >= norep["i"] and e.get("res") == "ok"]
+        assert not taken, "the minority master acknowledged writes again after -NOREPLICAS: %s" % taken
+        # What the cut master acknowledged: the writes before the cut (all on the replica, WAIT said so) and a
+        # bounded run right after it, up to its first -NOREPLICAS. A write whose reply never came (a timeout)
+        # may or may not have been applied: neither expected nor excluded.
+        done = outcomes(ev)
+        keyname = lambda i: "%s:%d" % (tag, i)  # noqa: E731
+        acked_before = {keyname(i) for i, r in done.items() if r == "ok" and i <= paused_i}
+        acked_after = {keyname(i) for i, r in done.items() if r == "ok" and i > paused_i}
+        unknown = {keyname(i) for i, r in done.items() if r.startswith("conn:")}
+        assert acked_before, "no write acknowledged before the cut"
+        assert all(i < norep["i"] for i, r in done.items() if r == "ok" and i > paused_i)
+        last_res = [e for e in ev if "res" in e][-1]
+        assert last_res["res"].startswith("MOVED "), "the old master, now a replica, should redirect: %s" % last_res
         rcs.wait_until(lambda: all(n.info("CLUSTER", "INFO").get("cluster_state") == "ok" for n in nodes),
                        timeout=30, interval=0.1, what="cluster_state:ok everywhere after healing")
 
@@ -362,6 +443,23 @@ def main():
         print("healed: old master %s is a replica of %s %.2f s after healing, redirects with -MOVED %.2f s after; "
               "every node sees the same owner for every slot, masters %s"
               % (master.addr, replica.addr, t_rejoin, t_moved, sorted(masters)), flush=True)
+
+        # The writes lost are exactly those the cut master acknowledged after the cut: the new master has every
+        # key acknowledged before it and none after; the old master, resynchronised, has the same keys.
+        slot = key_slot(tag)
+
+        def keys_of(node):
+            return set(node.cli("CLUSTER", "GETKEYSINSLOT", slot, 10000000, timeout=20).split()) - unknown
+        on_new = keys_of(replica)
+        assert on_new == acked_before, "the new master's keys of slot %d differ from the writes acknowledged " \
+            "before the cut: %d missing (e.g. %s), %d more (e.g. %s)" % (
+                slot, len(acked_before - on_new), sorted(acked_before - on_new)[:5], len(on_new - acked_before),
+                sorted(on_new - acked_before)[:5])
+        rcs.wait_until(lambda: keys_of(master) == on_new, timeout=20, interval=0.2,
+                       what="the old master, now a replica, holding the new master's keys of slot %d" % slot)
+        print("lost after the heal: the %d writes the cut master acknowledged between the cut and its first "
+              "-NOREPLICAS; the %d acknowledged before the cut are all on the new master (%d writes without a reply)"
+              % (len(acked_after), len(acked_before), len(unknown)), flush=True)
         ok = True
         print("OK")
         return 0
