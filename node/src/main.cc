@@ -68,7 +68,7 @@ int main(int argc, char** argv) {
     return 1;
   }
   // Directives of the file that were accepted for compatibility but change nothing here, once each.
-  for (const std::string& line : rcs::NoEffectLogLines(config)) rcs::LogNotice(line);
+  for (const std::string& line : rcs::NoEffectLogLines(config)) rcs::LogWarning(line);
   signal(SIGPIPE, SIG_IGN);
   rcs::Server server(config);
   rcs::WireNode(server);

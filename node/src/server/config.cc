@@ -590,9 +590,13 @@ void AddNetworkAndGeneral(std::vector<Directive>& t) {
   t.push_back(Bool("daemonize", &Config::daemonize).Immutable());
   t.push_back(String("pidfile", &Config::pidfile).Immutable());
   // Only db 0 is served (numbered databases do not exist here): a line setting another count is logged.
-  t.push_back(Int("databases", &Config::databases, 1, INT32_MAX).Immutable().NoEffect("1"));
+  t.push_back(Int("databases", &Config::databases, 1, INT32_MAX).Immutable().NoEffect("1").Note("only database 0 exists"));
   t.push_back(Int("hz", &Config::hz, 1, 500));
-  t.push_back(Enum("supervised", &Config::supervised, {"no", "upstart", "systemd", "auto"}).Immutable());
+  // No readiness notification to upstart or systemd: "no" is what this node does.
+  t.push_back(Enum("supervised", &Config::supervised, {"no", "upstart", "systemd", "auto"})
+                  .Immutable()
+                  .NoEffect("no")
+                  .Note("no readiness notification is sent; run it as Type=simple"));
   t.push_back(Password("requirepass", &Config::requirepass, &Config::requirepass_file));
   t.push_back(Password("masterauth", &Config::masterauth, &Config::masterauth_file));
   t.push_back(String("masteruser", &Config::masteruser));
@@ -634,10 +638,17 @@ void AddCluster(std::vector<Directive>& t) {
   t.push_back(String("cluster-announce-ip", &Config::cluster_announce_ip));
   t.push_back(Int("cluster-announce-port", &Config::cluster_announce_port, 0, 65535));
   t.push_back(Int("cluster-announce-bus-port", &Config::cluster_announce_bus_port, 0, 65535));
-  t.push_back(Int("cluster-announce-tls-port", &Config::cluster_announce_tls_port, 0, 65535));
+  // There is no TLS listener: 0 is what this node announces.
+  t.push_back(Int("cluster-announce-tls-port", &Config::cluster_announce_tls_port, 0, 65535)
+                  .NoEffect("0")
+                  .Note("there is no TLS port"));
   t.push_back(String("cluster-announce-hostname", &Config::cluster_announce_hostname));
+  // "unknown-endpoint" (redirect to "?:port") is not implemented: such a node redirects with its IP.
   t.push_back(Enum("cluster-preferred-endpoint-type", &Config::cluster_preferred_endpoint_type,
-                   {"ip", "hostname", "unknown-endpoint"}));
+                   {"ip", "hostname", "unknown-endpoint"})
+                  .NoEffectWhen([](const Config& c, const Words&) {
+                    return c.cluster_preferred_endpoint_type == "unknown-endpoint";
+                  }, "unknown-endpoint is not implemented: redirections name the IP"));
   t.push_back(Bool("cluster-require-full-coverage", &Config::cluster_require_full_coverage));
   t.push_back(Bool("cluster-allow-reads-when-down", &Config::cluster_allow_reads_when_down));
   t.push_back(Bool("cluster-allow-replica-migration", &Config::cluster_allow_replica_migration));
@@ -662,8 +673,19 @@ void AddScriptsSlowlogEncodings(std::vector<Directive>& t) {
   t.push_back(Bool("lazyfree-lazy-user-del", &Config::lazyfree_lazy_user_del).NoEffect("no"));
   // One event loop thread: 1 is what this node does.
   t.push_back(Int("io-threads", &Config::io_threads, 1, 128).Immutable().NoEffect("1"));
-  // The pubsub class is enforced (pubsub/pubsub.cc).
-  t.push_back(ClientOutputBufferLimits());
+  // The pubsub class is enforced (pubsub/pubsub.cc); a line giving the normal or replica class a limit is
+  // logged (those clients are not limited here).
+  t.push_back(ClientOutputBufferLimits().NoEffectWhen([](const Config& c, const Words& w) {
+    for (size_t i = 0; i + 3 < w.size(); i += 4) {
+      std::string cls = ToLower(w[i]);
+      int k = cls == "normal" ? kClientClassNormal
+              : (cls == "replica" || cls == "slave") ? kClientClassReplica : -1;
+      if (k < 0) continue;
+      const ClientOutputBufferLimit& l = c.client_output_buffer_limit[k];
+      if (l.hard_bytes != 0 || l.soft_bytes != 0) return true;
+    }
+    return false;
+  }, "only the pubsub class is enforced; normal and replica clients have no output limit"));
 }
 
 // ---- Accepted for compatibility with stock redis.conf files (Redis 7.0's directives); they do not change
@@ -882,7 +904,9 @@ Status ApplyLine(Config* config, const Words& words, std::string_view source, in
   if (d->on_load) {
     if (Status st = d->on_load(*config); !st.ok()) return st;
   }
-  if (d->no_effect && (d->native == nullptr || d->get(*config) != d->native)) {
+  bool ignored = d->no_effect_when ? d->no_effect_when(*config, args)
+                                   : d->no_effect && (d->native == nullptr || d->get(*config) != d->native);
+  if (ignored) {
     config->no_effect_lines.push_back({d->name, std::string(source), lineno});
   }
   return Status::Ok();
@@ -1061,7 +1085,9 @@ std::vector<std::string> NoEffectLogLines(const Config& config) {
       numbers += (count++ ? ", " : "") + std::to_string(e.line);
     }
     flush();
-    out.push_back("Config directive '" + first.name + "' (" + where + "): accepted, has no effect here");
+    const Directive* d = FindDirective(first.name);
+    std::string note = d != nullptr && d->no_effect_note != nullptr ? std::string(" (") + d->no_effect_note + ")" : "";
+    out.push_back("Config directive '" + first.name + "' (" + where + "): accepted, has no effect here" + note);
   }
   return out;
 }

@@ -53,6 +53,11 @@ struct Directive {
   // value is `native` (what this node does anyway, e.g. set-proc-title yes).
   bool no_effect = false;
   const char* native = nullptr;
+  // For directives that are partly implemented: whether this line (its words, the config after it) sets
+  // something this node ignores; replaces the no_effect/native rule. `no_effect_note` is added to the
+  // startup line in parentheses (what exactly is ignored).
+  std::function<bool(const Config&, const Words&)> no_effect_when;
+  const char* no_effect_note = nullptr;
   // Refused in files and unknown to CONFIG GET/SET (user, loadmodule).
   bool refused = false;
   // Redis's `save`: the lines of a file add up, CONFIG SET replaces.
@@ -66,6 +71,17 @@ struct Directive {
   Directive NoEffect(const char* native_value = nullptr) && {
     no_effect = true;
     native = native_value;
+    return std::move(*this);
+  }
+  // Marks a partly implemented directive: a line for which `when` is true is logged at startup, with `note`.
+  Directive NoEffectWhen(std::function<bool(const Config&, const Words&)> when, const char* note) && {
+    no_effect_when = std::move(when);
+    no_effect_note = note;
+    return std::move(*this);
+  }
+  // The startup line says what is ignored (e.g. "no TLS listener").
+  Directive Note(const char* note) && {
+    no_effect_note = note;
     return std::move(*this);
   }
   Directive Native(const char* native_value) && {
