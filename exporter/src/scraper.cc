@@ -69,6 +69,13 @@ void FillNodeScrape(NodeScrape& node, NodeResponse& r) {
   node.error = FetchError::kNone;
   node.error_message.clear();
   node.info = std::move(r.replies[0].str);
+  node.command_errors.clear();
+  static const char* const kAclNames[] = {"info", "cluster|info", "slowlog|len", "slowlog|get"};
+  for (size_t i = 1; i < r.replies.size() && i < NodeCommands().size(); ++i) {
+    const Reply& rep = r.replies[i];
+    // A standalone server has no CLUSTER INFO: that is not an error.
+    if (rep.IsError() && !(i == 1 && IsClusterDisabled(rep.str))) node.command_errors.emplace_back(kAclNames[i], rep.str);
+  }
   std::string_view role = InfoValue(node.info, "role");
   if (!role.empty()) node.role = NormalizeRole(role);
   if (r.replies.size() > 1 && r.replies[1].type == Reply::Type::kString) node.cluster_info = std::move(r.replies[1].str);
@@ -157,6 +164,7 @@ ScrapeData ClusterScraper::Gather(Clock::time_point deadline) {
 
   // The nodes this scrape reports, and round two for those round one did not fetch.
   ScrapeData data;
+  data.seed_answered = seed.ok;
   std::vector<Known> nodes = NodesToReport(seed, data);
   Round second = SecondRound(nodes, first, seed, seed_failures, deadline);
 
@@ -393,6 +401,16 @@ void ClusterScraper::LogNodeErrors(const ScrapeData& data) {
                                           {"error", n.error_message}});
       }
       last[n.addr] = what;
+    } else if (!n.command_errors.empty()) {
+      // Up, but a command failed (e.g. -NOPERM: the ACL user lacks it): logged once per change, like a failure.
+      std::string what = "command:";
+      for (const auto& [cmd, error] : n.command_errors) what += " " + cmd + ": " + error + ";";
+      if (what != prev) {
+        for (const auto& [cmd, error] : n.command_errors) {
+          Log().Warn("node command failed", {{"addr", n.addr}, {"node_id", n.node_id}, {"cmd", cmd}, {"error", error}});
+        }
+      }
+      last[n.addr] = what;
     } else if (!prev.empty()) {
       Log().Info("node scrape recovered", {{"addr", n.addr}, {"node_id", n.node_id}});
     }
@@ -419,7 +437,7 @@ std::string ClusterScraper::Scrape() {
   series_.Clear();
   ScrapeReport report;
   report.collectors = RunCollectors(data, series_);
-  report.error = data.cluster_mode && !data.cluster_view_ok;
+  report.error = !data.seed_answered || (data.cluster_mode && !data.cluster_view_ok);
   for (const auto& n : data.nodes) report.error = report.error || !n.up;
   report.nodes = data.nodes.size();
   report.seconds = std::chrono::duration<double>(Clock::now() - start).count();

@@ -219,6 +219,32 @@ TEST_CASE("wrong password: redis_up 0, error metrics, no crash") {
   CHECK(SampleValue(text, "redis_exporter_node_scrape_errors_total{addr=\"127.0.0.1:21000\"}") == "2");
 }
 
+TEST_CASE("a command the ACL user may not run: an error series for it, the rest served, no crash") {
+  QuietLogs quiet;
+  FakeCluster f = FakeCluster::SixNodes();
+  f.denied = {"SLOWLOG GET 1", "CLUSTER INFO"};
+  ClusterScraper scraper(TestConfig({"redis://127.0.0.1:21000"}), f);
+  std::string text = scraper.Scrape();
+  CHECK(CountLinesStartingWith(text, "redis_up{") == 6);
+  const std::string node = "addr=\"127.0.0.1:21000\",node_id=\"" + FakeCluster::Id('a') + "\",role=\"master\"";
+  CHECK(SampleValue(text, "redis_up{" + node + "}") == "1");
+  CHECK(SampleValue(text, "redis_exporter_node_command_error{" + node + ",cmd=\"slowlog|get\"}") == "1");
+  CHECK(SampleValue(text, "redis_exporter_node_command_error{" + node + ",cmd=\"cluster|info\"}") == "1");
+  CHECK(CountLinesStartingWith(text, "redis_exporter_node_command_error{") == 12);
+  CHECK_FALSE(HasFamily(text, "redis_slowlog_last_id"));
+  CHECK(SampleValue(text, "redis_slowlog_length{" + node + "}") == "2");
+  CHECK_FALSE(HasFamily(text, "redis_cluster_state"));  // a CLUSTER INFO field
+  CHECK(HasFamily(text, "redis_cluster_node_info"));    // from the seed's CLUSTER NODES
+  CHECK(HasFamily(text, "redis_connected_clients"));
+  CHECK(Log().last_line().find("node command failed") != std::string::npos);
+  CHECK(Log().last_line().find("NOPERM") != std::string::npos);
+  // Allowed again: the error series is gone at the next scrape.
+  f.denied.clear();
+  text = scraper.Scrape();
+  CHECK_FALSE(HasFamily(text, "redis_exporter_node_command_error"));
+  CHECK(SampleValue(text, "redis_slowlog_last_id{" + node + "}") == "5");
+}
+
 TEST_CASE("cluster support disabled: the seeds are scraped as standalone nodes") {
   QuietLogs quiet;
   FakeCluster f = FakeCluster::SixNodes();

@@ -30,6 +30,8 @@ class FakeCluster : public RedisSource {
   int fetch_calls = 0;
   int requests = 0;
   std::map<std::string, int> requests_by_node;
+  // Commands ("SLOWLOG GET 1") every node refuses as an ACL user without them would be refused.
+  std::vector<std::string> denied;
 
   static std::string Id(char c) { return std::string(40, c); }
 
@@ -96,6 +98,9 @@ class FakeCluster : public RedisSource {
   Reply Answer(const FakeNode& n, const Command& cmd) const {
     std::string c;
     for (const auto& a : cmd) c += (c.empty() ? "" : " ") + a;
+    for (const auto& d : denied) {
+      if (c == d) return Reply::Error("NOPERM this user has no permissions to run the '" + cmd[0] + "' command");
+    }
     if (c == "INFO ALL") {
       std::string info = ReadFixture(n.master ? "redis-7.0-master-info-all.txt" : "redis-7.0-replica-info-all.txt");
       if (!cluster_enabled) {

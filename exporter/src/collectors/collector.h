@@ -28,6 +28,9 @@ struct NodeScrape {
   std::optional<long long> slowlog_last_id;
   std::optional<double> slowlog_last_duration_seconds;
   double seconds = 0;  // how long fetching this node took
+  // Commands after INFO that answered with an error this scrape (e.g. -NOPERM when the ACL user lacks one):
+  // (name as ACL spells it, "cluster|info", error text). Their series are missing; this says why.
+  std::vector<std::pair<std::string, std::string>> command_errors;
 
   LabelSet NodeLabels() const { return LabelSet{{"addr", addr}, {"node_id", node_id}, {"role", role}}; }
 };
@@ -37,6 +40,9 @@ struct ScrapeData {
   bool cluster_mode = false;
   // The seed's CLUSTER NODES; empty when no seed answered (then cluster_view_ok is false).
   bool cluster_view_ok = false;
+  // A seed answered CLUSTER NODES (with the view, or "cluster support disabled"); false when none did, e.g.
+  // all refused it (-NOPERM for an ACL user without cluster|nodes): redis_exporter_last_scrape_error 1.
+  bool seed_answered = false;
   std::string seed_addr;  // which seed answered
   ClusterNodesParse topology;
 };

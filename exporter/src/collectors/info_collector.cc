@@ -182,6 +182,11 @@ bool InfoCollector::CollectNode(const NodeScrape& node, MetricSet& out) {
   const LabelSet labels = node.NodeLabels();
   out.Gauge("up", "1 when the node answered INFO this scrape, else 0", labels, node.up ? 1 : 0);
   if (!node.up) return true;
+  for (const auto& [cmd, error] : node.command_errors) {
+    out.Gauge("exporter_node_command_error",
+              "1 when the command answered with an error this scrape (its series are missing; e.g. -NOPERM)", labels,
+              {{"cmd", cmd}}, 1);
+  }
   auto fields = ParseInfo(node.info);
   if (fields.empty()) return false;
 
