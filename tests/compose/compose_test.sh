@@ -4,8 +4,13 @@
 # folder), builds our image and Debian-package stand-ins for Prometheus/Alertmanager (override file; Grafana
 # is left out: its official image cannot be pulled here), then checks through `docker-compose exec`, a client
 # container on the compose network and the published 127.0.0.1 ports only. Removes everything it created.
-# Ports: nodes 16301-16306, exporter 16321, Prometheus 16390, Alertmanager 16393.
+# Ports from RCS_COMPOSE_PORT_BASE (B, default 16300): redis-node-0 B+1 (nodes B+2..B+6 with
+# docker-compose.ports.yml), exporter B+21, Grafana B+30 (not started), Prometheus B+90, Alertmanager B+93.
+# Checks the published ports with docker port, with and without docker-compose.ports.yml.
 set -euo pipefail
+pb=${RCS_COMPOSE_PORT_BASE:-16300}
+exporter_port=$((pb + 21))
+prometheus_port=$((pb + 90))
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
 cache=${RCS_COMPOSE_CACHE:-/var/tmp/rcs-compose-cache}
@@ -94,16 +99,16 @@ RCS_IMAGE=$prefix:local
 RCS_TEST_PREFIX=$prefix
 RCS_BASE_IMAGE=$base_image
 REDIS_PASSWORD_SECRET_FILE=$tmp/secrets/redis_password
-REDIS_NODE_0_PORT=16301
-REDIS_NODE_1_PORT=16302
-REDIS_NODE_2_PORT=16303
-REDIS_NODE_3_PORT=16304
-REDIS_NODE_4_PORT=16305
-REDIS_NODE_5_PORT=16306
-REDIS_EXPORTER_PORT=16321
-PROMETHEUS_PORT=16390
-ALERTMANAGER_PORT=16393
-GRAFANA_PORT=16330
+REDIS_NODE_0_PORT=$((pb + 1))
+REDIS_NODE_1_PORT=$((pb + 2))
+REDIS_NODE_2_PORT=$((pb + 3))
+REDIS_NODE_3_PORT=$((pb + 4))
+REDIS_NODE_4_PORT=$((pb + 5))
+REDIS_NODE_5_PORT=$((pb + 6))
+REDIS_EXPORTER_PORT=$exporter_port
+PROMETHEUS_PORT=$prometheus_port
+ALERTMANAGER_PORT=$((pb + 93))
+GRAFANA_PORT=$((pb + 30))
 ENV
 services=(redis-node-0 redis-node-1 redis-node-2 redis-node-3 redis-node-4 redis-node-5 redis-cluster-init
   redis-exporter prometheus alertmanager)
@@ -138,6 +143,27 @@ for i in 0 1 2 3 4 5; do
 done
 say "cluster_state:ok on all six"
 
+# Published ports (docker port: what the host can reach): only redis-node-0's client port, on 127.0.0.1; the
+# other nodes publish nothing unless docker-compose.ports.yml is added (checked at the end); no bus port ever.
+published() {  # "6379/tcp -> 127.0.0.1:<port>" lines of the service's container, on one line (none: empty)
+  local id; id=$(dc ps -q "$1")
+  [ -n "$id" ] || return 0
+  "$DOCKER" port "$id" | sort | tr '\n' ' ' | sed 's/ $//'
+}
+check_node_ports() {  # $1: the nodes that must publish their client port (others: nothing)
+  local i want got
+  for i in 0 1 2 3 4 5; do
+    want=""
+    case " $1 " in *" $i "*) want="6379/tcp -> 127.0.0.1:$((pb + i + 1))" ;; esac
+    got=$(published "redis-node-$i")
+    [ "$got" = "$want" ] || fail "redis-node-$i publishes '$got', expected '${want:-nothing}'"
+    ! "$DOCKER" inspect -f '{{json .HostConfig.PortBindings}}' "$(dc ps -q "redis-node-$i")" | has 16379 ||
+      fail "redis-node-$i publishes its cluster bus port"
+  done
+}
+check_node_ports "0"
+say "published on the host: only redis-node-0's client port (127.0.0.1:$((pb + 1))); no other node, no bus port"
+
 # A redis-py RedisCluster in a container on the compose network, started from the service names only: with
 # cluster-preferred-endpoint-type hostname it learns redis-node-N:6379 from CLUSTER SLOTS and follows MOVED by
 # name. $1: write (write the keys, then read them back) or read (read back only).
@@ -169,7 +195,7 @@ moved=$(for i in 0 1 2 3 4 5; do nodecli "redis-node-$i" GET k0 || true; done | 
 say "MOVED by name: $moved"
 
 for i in $(seq 60); do
-  up=$(curl -fsS http://127.0.0.1:16321/metrics 2>/dev/null | grep -c '^redis_up{.*} 1$' || true)
+  up=$(curl -fsS http://127.0.0.1:$exporter_port/metrics 2>/dev/null | grep -c '^redis_up{.*} 1$' || true)
   [ "$up" = 6 ] && break
   [ "$i" = 60 ] && fail "the exporter shows $up nodes up, expected 6"
   sleep 1
@@ -177,8 +203,8 @@ done
 say "exporter: redis_up 1 for six nodes"
 
 for i in $(seq 90); do
-  rules=$(curl -fsS http://127.0.0.1:16390/api/v1/rules 2>/dev/null | python3 -c 'import json,sys; print(len(json.load(sys.stdin)["data"]["groups"]))' || echo 0)
-  target=$(curl -fsS http://127.0.0.1:16390/api/v1/targets 2>/dev/null | python3 -c 'import json,sys; t=json.load(sys.stdin)["data"]["activeTargets"]; print(",".join(x["health"] for x in t))' || echo none)
+  rules=$(curl -fsS http://127.0.0.1:$prometheus_port/api/v1/rules 2>/dev/null | python3 -c 'import json,sys; print(len(json.load(sys.stdin)["data"]["groups"]))' || echo 0)
+  target=$(curl -fsS http://127.0.0.1:$prometheus_port/api/v1/targets 2>/dev/null | python3 -c 'import json,sys; t=json.load(sys.stdin)["data"]["activeTargets"]; print(",".join(x["health"] for x in t))' || echo none)
   [ "$rules" -gt 0 ] && [ "$target" = up ] && break
   [ "$i" = 90 ] && fail "Prometheus: $rules rule groups, targets: $target"
   sleep 1
@@ -309,7 +335,7 @@ dc logs --no-color redis-cluster-init | has "cluster already formed" ||
   { dc logs --no-color redis-cluster-init | tail -30; fail "the init did not find the formed cluster after down + up"; }
 say "the init found the formed cluster and changed nothing"
 for i in $(seq 60); do
-  metrics=$(curl -fsS http://127.0.0.1:16321/metrics 2>/dev/null || true)
+  metrics=$(curl -fsS http://127.0.0.1:$exporter_port/metrics 2>/dev/null || true)
   up=$(grep -c '^redis_up{.*} 1$' <<<"$metrics" || true)
   names=$(grep '^redis_cluster_node_info{' <<<"$metrics" | grep -o 'hostname="[^"]*"' | sort -u | tr '\n' ' ' || true)
   [ "$up" = 6 ] && [ "$names" = "$(printf 'hostname="redis-node-%d" ' 0 1 2 3 4 5)" ] && break
@@ -332,9 +358,9 @@ replica_id=$(nodecli "$victim" CLUSTER NODES | awk -v m="$victim_id" '$4 == m {p
 dc stop -t 1 "$victim" >/dev/null 2>&1
 say "stopped the master $victim; waiting for the exporter to show its replica $replica_id as master"
 for i in $(seq 90); do
-  promoted=$(curl -fsS http://127.0.0.1:16321/metrics 2>/dev/null | grep '^redis_cluster_node_slots{' |
+  promoted=$(curl -fsS http://127.0.0.1:$exporter_port/metrics 2>/dev/null | grep '^redis_cluster_node_slots{' |
     grep -F "node_id=\"$replica_id\"" | grep -F 'role="master"' | awk '$NF > 0' || true)
-  down=$(curl -fsS http://127.0.0.1:16321/metrics 2>/dev/null | grep -c '^redis_up{.*} 0$' || true)
+  down=$(curl -fsS http://127.0.0.1:$exporter_port/metrics 2>/dev/null | grep -c '^redis_up{.*} 0$' || true)
   [ -n "$promoted" ] && [ "$down" = 1 ] && break
   [ "$i" = 90 ] && fail "no failover shown by the exporter 90s after stopping $victim (promoted: '${promoted}', nodes down: $down)"
   sleep 1
@@ -346,4 +372,13 @@ for i in $(seq 30); do
   sleep 1
 done
 say "failover: the exporter shows $replica_id as master with slots, one node down, cluster_state:ok"
+
+# The opt-in override publishes the other nodes' client ports (and still no bus port): recreate the nodes that
+# are running with it, then check docker port again.
+running=""
+for i in 0 1 2 3 4 5; do [ "redis-node-$i" = "$victim" ] || running="$running $i"; done
+dc -f "$repo/compose/docker-compose.ports.yml" up -d --no-deps --no-build $(printf 'redis-node-%s ' $running) \
+  >"$tmp/up-ports.log" 2>&1 || { cat "$tmp/up-ports.log"; fail "up with docker-compose.ports.yml failed"; }
+check_node_ports "$running"
+say "with docker-compose.ports.yml: the running nodes publish their client ports ($running), still no bus port"
 say "all checks passed in $((SECONDS - t0))s"
