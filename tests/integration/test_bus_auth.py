@@ -160,11 +160,7 @@ def failures(node):
 
 
 def write_secret(directory, secret=SECRET):
-    path = os.path.join(directory, "bus-secret")
-    with open(path, "w") as f:
-        f.write(secret + "\n")
-    os.chmod(path, 0o600)
-    return path
+    return rcs.write_bus_secret(directory, secret)
 
 
 class BusAttack(unittest.TestCase):

@@ -526,7 +526,12 @@ void Cluster::ExpireAuthHandshakes(int64_t now) {
   for (auto& [id, l] : links_) {
     if (l->auth != nullptr && !l->auth->ready() && !l->closing && now - l->ctime_ms > limit) expired.push_back(l.get());
   }
-  for (Link* l : expired) BusAuthFailure(l, "the authentication handshake did not finish in time");
+  for (Link* l : expired) {
+    // A dialled peer that does not answer (stopped, overloaded) is a liveness matter, as a hanging connect:
+    // the ping waiting in `held` makes it PFAIL in time. A dialler that does not finish is counted.
+    if (l->inbound) BusAuthFailure(l, "the authentication handshake did not finish in time");
+    else CloseLink(l->id, "the authentication handshake did not finish in time");
+  }
 }
 
 size_t Cluster::AuthenticatedLinks() const {
