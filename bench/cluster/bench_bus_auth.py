@@ -15,6 +15,7 @@ every process is stopped at the end, also on failure.
 """
 import argparse
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -29,37 +30,34 @@ def publish_received(n):
     return int(rcs.fields(n, "CLUSTER", "INFO", timeout=5).get("cluster_stats_messages_publish_received", "0"))
 
 
-def run(base, bus_auth, args):
+def start(base, bus_auth):
     root = tempfile.mkdtemp(prefix="rcs-bench-busauth-")
     extra = []
     if bus_auth:
         extra = ["--cluster-bus-secret-file", rcs.write_bus_secret(root), "--cluster-bus-auth", "required"]
-    c = rcs.Cluster(range(base, base + 3), replicas=0, node_timeout=5000, args=extra, root=root)
-    rates = []
-    try:
-        c.start()
-        sender, receivers = c.nodes[0], c.nodes[1:]
-        for r in range(args.rounds):
-            before = [publish_received(n) for n in receivers]
-            t0 = time.monotonic()
-            out = subprocess.run([rcs.REDIS_BENCHMARK, "-p", str(sender.port), "-n", str(args.requests),
-                                  "-P", str(args.pipeline), "-c", "4", "-q", "PUBLISH", "bench-channel",
-                                  "x" * args.size], capture_output=True, text=True, timeout=300)
-            want = [b + args.requests for b in before]
-            rcs.wait_until(lambda: [publish_received(n) for n in receivers] >= want, timeout=120, interval=0.01,
-                           what="every PUBLISH delivered over the bus")
-            elapsed = time.monotonic() - t0
-            line = [l for l in out.stdout.replace("\r", "\n").splitlines() if "requests per second" in l]
-            rps = float(line[-1].split(":")[1].split()[0]) if line else float("nan")
-            bus_rate = 2 * args.requests / elapsed
-            rates.append((rps, bus_rate))
-            print("%s round %d: PUBLISH %.0f/s (redis-benchmark), bus messages delivered %.0f/s" %
-                  ("MAC on " if bus_auth else "MAC off", r, rps, bus_rate), flush=True)
-    finally:
-        c.stop()
-        import shutil
-        shutil.rmtree(root, ignore_errors=True)
-    return rates
+    c = rcs.Cluster(range(base, base + 3), replicas=0, node_timeout=5000, args=extra)
+    c.start()
+    c.secret_root = root
+    return c
+
+
+def one_round(c, bus_auth, r, args):
+    sender, receivers = c.nodes[0], c.nodes[1:]
+    before = [publish_received(n) for n in receivers]
+    t0 = time.monotonic()
+    out = subprocess.run([rcs.REDIS_BENCHMARK, "-p", str(sender.port), "-n", str(args.requests),
+                          "-P", str(args.pipeline), "-c", "4", "-q", "PUBLISH", "bench-channel",
+                          "x" * args.size], capture_output=True, text=True, timeout=300)
+    want = [b + args.requests for b in before]
+    rcs.wait_until(lambda: [publish_received(n) for n in receivers] >= want, timeout=120, interval=0.01,
+                   what="every PUBLISH delivered over the bus")
+    elapsed = time.monotonic() - t0
+    line = [l for l in out.stdout.replace("\r", "\n").splitlines() if "requests per second" in l]
+    rps = float(line[-1].split(":")[1].split()[0]) if line else float("nan")
+    bus_rate = 2 * args.requests / elapsed
+    print("%s round %d: PUBLISH %.0f/s (redis-benchmark), bus messages delivered %.0f/s" %
+          ("MAC on " if bus_auth else "MAC off", r, rps, bus_rate), flush=True)
+    return rps, bus_rate
 
 
 def main():
@@ -70,10 +68,19 @@ def main():
     ap.add_argument("--size", type=int, default=64)
     ap.add_argument("--base-port", type=int, default=14300)
     args = ap.parse_args()
-    results = {}
-    # Alternate the two configurations so both see the same background load.
-    for auth in (False, True):
-        results[auth] = run(args.base_port + (3 if auth else 0), auth, args)
+    results = {False: [], True: []}
+    clusters = {}
+    try:
+        for auth in (False, True):
+            clusters[auth] = start(args.base_port + (3 if auth else 0), auth)
+        # Rounds alternate between the two clusters, so both see the same background load.
+        for r in range(args.rounds):
+            for auth in (False, True):
+                results[auth].append(one_round(clusters[auth], auth, r, args))
+    finally:
+        for c in clusters.values():
+            c.stop()
+            shutil.rmtree(c.secret_root, ignore_errors=True)
     print()
     print("| bus | PUBLISH/s median (redis-benchmark -P %d, %d-byte message) | bus messages delivered/s, median |" %
           (args.pipeline, args.size))

@@ -3,7 +3,9 @@
 #include <endian.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
+#include <openssl/core_names.h>
 #include <openssl/hmac.h>
+#include <openssl/params.h>
 #include <openssl/rand.h>
 
 #include <cstdlib>
@@ -25,6 +27,29 @@ Mac Hmac(const void* key, size_t key_len, std::string_view data) {
   if (HMAC(EVP_sha256(), key, static_cast<int>(key_len), reinterpret_cast<const unsigned char*>(data.data()),
            data.size(), out.data(), &len) == nullptr ||
       len != out.size()) {
+    abort();
+  }
+  return out;
+}
+
+// A context for HMAC-SHA256 under `key` (the algorithm fetched once per process).
+EVP_MAC_CTX* KeyedMac(const Mac& key) {
+  static EVP_MAC* hmac = EVP_MAC_fetch(nullptr, "HMAC", nullptr);
+  if (hmac == nullptr) abort();
+  EVP_MAC_CTX* ctx = EVP_MAC_CTX_new(hmac);
+  char digest[] = "SHA256";
+  OSSL_PARAM params[] = {OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, digest, 0), OSSL_PARAM_construct_end()};
+  if (ctx == nullptr || EVP_MAC_init(ctx, key.data(), key.size(), params) != 1) abort();
+  return ctx;
+}
+
+// The MAC of `data` under the key `ctx` was made with.
+Mac MacWith(EVP_MAC_CTX* ctx, std::string_view data) {
+  Mac out{};
+  size_t len = 0;
+  if (EVP_MAC_init(ctx, nullptr, 0, nullptr) != 1 ||
+      EVP_MAC_update(ctx, reinterpret_cast<const unsigned char*>(data.data()), data.size()) != 1 ||
+      EVP_MAC_final(ctx, out.data(), &len, out.size()) != 1 || len != out.size()) {
     abort();
   }
   return out;
@@ -69,6 +94,8 @@ BusAuthLink::BusAuthLink(Role role, std::string_view secret, const BusAuthNonce&
 }
 
 BusAuthLink::~BusAuthLink() {
+  EVP_MAC_CTX_free(send_mac_);
+  EVP_MAC_CTX_free(recv_mac_);
   OPENSSL_cleanse(secret_.data(), secret_.size());
   OPENSSL_cleanse(send_key_.data(), send_key_.size());
   OPENSSL_cleanse(recv_key_.data(), recv_key_.size());
@@ -80,6 +107,9 @@ BusAuthLink::Result BusAuthLink::Fail(std::string error) {
   state_ = State::kFailed;
   OPENSSL_cleanse(send_key_.data(), send_key_.size());
   OPENSSL_cleanse(recv_key_.data(), recv_key_.size());
+  EVP_MAC_CTX_free(send_mac_);
+  EVP_MAC_CTX_free(recv_mac_);
+  send_mac_ = recv_mac_ = nullptr;
   Result r;
   r.step = Step::kFail;
   r.error = std::move(error);
@@ -93,6 +123,8 @@ void BusAuthLink::DeriveKeys() {
   OPENSSL_cleanse(k.data(), k.size());
   send_key_ = role_ == Role::kDialler ? d2l : l2d;
   recv_key_ = role_ == Role::kDialler ? l2d : d2l;
+  send_mac_ = KeyedMac(send_key_);
+  recv_mac_ = KeyedMac(recv_key_);
   state_ = State::kReady;
 }
 
@@ -158,7 +190,7 @@ BusAuthLink::Result BusAuthLink::Feed(std::string_view data) {
   }
   if (data.size() < totlen) return r;
   size_t covered = totlen - kBusAuthMacLen;
-  Mac want = Hmac(recv_key_.data(), recv_key_.size(), data.substr(0, covered));
+  Mac want = MacWith(recv_mac_, data.substr(0, covered));
   if (CRYPTO_memcmp(want.data(), data.data() + covered, kBusAuthMacLen) != 0) {
     return Fail("frame MAC mismatch (altered or forged)");
   }
@@ -175,7 +207,7 @@ BusAuthLink::Result BusAuthLink::Feed(std::string_view data) {
 }
 
 void BusAuthLink::Seal(std::string_view frame, std::string* out) {
-  if (state_ != State::kReady) abort();  // a caller bug: frames wait for the handshake
+  if (state_ != State::kReady) return;  // frames wait for the handshake (Link::held); a failed link is closing
   size_t start = out->size();
   AuthFrameHeader fh;
   memcpy(fh.sig, kBusAuthFrameSig, 4);
@@ -183,7 +215,7 @@ void BusAuthLink::Seal(std::string_view frame, std::string* out) {
   fh.counter = htobe64(send_counter_++);
   out->append(reinterpret_cast<const char*>(&fh), sizeof(fh));
   out->append(frame.data(), frame.size());
-  Mac m = Hmac(send_key_.data(), send_key_.size(), std::string_view(*out).substr(start));
+  Mac m = MacWith(send_mac_, std::string_view(*out).substr(start));
   out->append(reinterpret_cast<const char*>(m.data()), m.size());
 }
 

@@ -38,6 +38,8 @@
 
 #include "cluster/bus_message.h"
 
+struct evp_mac_ctx_st;  // OpenSSL's EVP_MAC_CTX
+
 namespace rcs::cluster {
 
 inline constexpr uint16_t kBusAuthVersion = 1;
@@ -118,7 +120,7 @@ class BusAuthLink {
   bool failed() const { return state_ == State::kFailed; }
   Role role() const { return role_; }
 
-  // Appends the authenticated frame carrying `frame` (a whole bus frame) to `out`; only when ready().
+  // Appends the authenticated frame carrying `frame` (a whole bus frame) to `out`; nothing unless ready().
   void Seal(std::string_view frame, std::string* out);
 
  private:
@@ -131,6 +133,9 @@ class BusAuthLink {
   State state_;
   BusAuthNonce my_nonce_{}, dialler_nonce_{}, listener_nonce_{};
   std::array<uint8_t, kBusAuthMacLen> send_key_{}, recv_key_{};
+  // HMAC contexts keyed once per direction (re-initialised per frame with the same key: no fetch, no re-key).
+  evp_mac_ctx_st* send_mac_ = nullptr;
+  evp_mac_ctx_st* recv_mac_ = nullptr;
   uint64_t send_counter_ = 0, recv_counter_ = 0;
 };
 
