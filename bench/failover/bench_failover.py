@@ -15,7 +15,10 @@ whatever else the machine is doing: run the two servers in one run and compare s
 
 Usage: bench/failover/bench_failover.py [--rounds 10] [--keys 600000] [--timeouts 3000,5000]
                                         [--node build/node/redis-cluster-node] [--redis-server /usr/bin/redis-server]
-Ports: 14200-14259 (six per configuration, bus ports +10000). Asserts nothing beyond each step completing
+                                        [--bus-auth] [--no-reference] [--base-port 14200]
+--bus-auth adds our node with the authenticated cluster bus (cluster-bus-secret-file, cluster-bus-auth required)
+to the configurations, side by side with the same node without it; --no-reference leaves redis-server out.
+Ports: 14200-14259 by default (six per configuration, bus ports +10000). Asserts nothing beyond each step completing
 within its bound; every process is stopped at the end, also on failure.
 """
 import argparse
@@ -89,11 +92,14 @@ def linked_replica_of(node, master_port):
     return r.get("role") == "slave" and r.get("master_port") == str(master_port) and r.get("master_link_status") == "up"
 
 
-def run_config(kind, binary, timeout_ms, base, rounds, n_keys):
+def run_config(kind, binary, timeout_ms, base, rounds, n_keys, bus_auth=False):
     workdir = tempfile.mkdtemp(prefix="rcs-bench-failover-")
+    extra = []
+    if bus_auth:
+        extra = ["--cluster-bus-secret-file", rcs.write_bus_secret(workdir), "--cluster-bus-auth", "required"]
     nodes = [rcs.Server(base + i, binary=binary,
                         args=["--cluster-enabled", "yes", "--cluster-node-timeout", str(timeout_ms),
-                              "--cluster-config-file", "nodes-%d.conf" % (base + i)])
+                              "--cluster-config-file", "nodes-%d.conf" % (base + i)] + extra)
              for i in range(6)]
     results = []
     try:
@@ -160,15 +166,23 @@ def main():
     ap.add_argument("--timeouts", default="3000,5000")
     ap.add_argument("--node", default=rcs.NODE_BIN)
     ap.add_argument("--redis-server", default=rcs.REDIS_SERVER)
+    ap.add_argument("--bus-auth", action="store_true")
+    ap.add_argument("--no-reference", action="store_true")
+    ap.add_argument("--base-port", type=int, default=14200)
     args = ap.parse_args()
     timeouts = [int(t) for t in args.timeouts.split(",")]
     version = subprocess.run([args.redis_server, "--version"], capture_output=True, text=True).stdout.strip()
     print("redis-server: %s; %d rounds per configuration, %d keys in the killed shard" % (version, args.rounds, args.keys))
     table = []
-    base = 14200
+    base = args.base_port
+    configs = [("redis-cluster-node", args.node, False)]
+    if args.bus_auth:
+        configs.append(("redis-cluster-node, bus MAC on", args.node, True))
+    if not args.no_reference:
+        configs.append(("redis-server", args.redis_server, False))
     for t in timeouts:
-        for kind, binary in (("redis-cluster-node", args.node), ("redis-server", args.redis_server)):
-            res = run_config(kind, binary, t, base, args.rounds, args.keys)
+        for kind, binary, bus_auth in configs:
+            res = run_config(kind, binary, t, base, args.rounds, args.keys, bus_auth)
             base += 10
             table.append((kind, t, res))
     print()

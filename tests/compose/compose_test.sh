@@ -94,11 +94,14 @@ password="ct-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 install -d -m 700 "$tmp/secrets"
 printf '%s\n' "$password" >"$tmp/secrets/redis_password"
 chmod 644 "$tmp/secrets/redis_password"
+head -c 32 /dev/urandom | base64 >"$tmp/secrets/cluster_bus_secret"
+chmod 644 "$tmp/secrets/cluster_bus_secret"
 cat >"$tmp/env" <<ENV
 RCS_IMAGE=$prefix:local
 RCS_TEST_PREFIX=$prefix
 RCS_BASE_IMAGE=$base_image
 REDIS_PASSWORD_SECRET_FILE=$tmp/secrets/redis_password
+CLUSTER_BUS_SECRET_FILE=$tmp/secrets/cluster_bus_secret
 REDIS_NODE_0_PORT=$((pb + 1))
 REDIS_NODE_1_PORT=$((pb + 2))
 REDIS_NODE_2_PORT=$((pb + 3))

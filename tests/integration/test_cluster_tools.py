@@ -14,7 +14,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(__file__), "lib"))
 import rcs  # noqa: E402
 
 PW = "tools-secret"
-BASE = 13300
+BASE = int(os.environ.get("RCS_CLUSTER_TOOLS_BASE_PORT", "13300"))
 CLIENTS_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "clients")
 nodes = []
 
@@ -23,7 +23,9 @@ def cluster_cli(*args, timeout=180):
     return rcs.cluster_cli(*args, password=PW, timeout=timeout)
 
 
-CLUSTER = rcs.Cluster([BASE + i for i in range(8)], password=PW, node_timeout=3000)  # 6 + 2 added by test_3
+# The authenticated cluster bus on (cluster-bus-auth required): add-node, reshard and rebalance over MAC'd links.
+CLUSTER = rcs.Cluster([BASE + i for i in range(8)], password=PW, node_timeout=3000,  # 6 + 2 added by test_3
+                      bus_secret=True)
 
 
 def start_node(port):

@@ -126,7 +126,8 @@ class ClusterClientLoop(threading.Thread):
 
 
 def main():
-    cluster = rcs.Cluster(PORTS, node_timeout=NODE_TIMEOUT, config_file="nodes-%d.conf")
+    # With the authenticated cluster bus on (cluster-bus-auth required): elections, votes and FAIL go over MAC'd links.
+    cluster = rcs.Cluster(PORTS, node_timeout=NODE_TIMEOUT, config_file="nodes-%d.conf", bus_secret=True)
     nodes = cluster.nodes
     by_port = {n.port: n for n in nodes}
     results = []

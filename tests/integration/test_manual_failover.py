@@ -96,7 +96,9 @@ def wait_replica_synced(master, replica):
 
 
 def main():
-    cluster = rcs.Cluster(PORTS, node_timeout=NODE_TIMEOUT, config_file="nodes-%d.conf")
+    # With the authenticated cluster bus on (cluster-bus-auth required): MFSTART, the paused offset and the votes
+    # go over MAC'd links.
+    cluster = rcs.Cluster(PORTS, node_timeout=NODE_TIMEOUT, config_file="nodes-%d.conf", bus_secret=True)
     nodes = cluster.nodes
     by_port = {n.port: n for n in nodes}
     with cluster:

@@ -700,3 +700,33 @@ TEST_CASE("config listeners: told once per change, only for their directives") {
   CHECK(ConfigCanonicalName("SLAVE-READ-ONLY") == "replica-read-only");
   CHECK(ConfigCanonicalName("Hz") == "hz");
 }
+
+TEST_CASE("cluster-bus-secret-file and cluster-bus-auth: the secret is read, reloaded, never shown or written") {
+  TempFile secret("bus-s3cret\n");
+  TempFile other("rotated\n");
+  Config c;
+  // optional/required need the secret first.
+  CHECK_FALSE(ConfigSet(&c, "cluster-bus-auth", "required").ok());
+  CHECK(c.cluster_bus_auth == "no");
+  const std::string file = "cluster-bus-secret-file " + secret.path + "\ncluster-bus-auth required\n";
+  REQUIRE(ApplyConfigText(file, "b.conf", &c).ok());
+  CHECK(c.cluster_bus_secret == "bus-s3cret");
+  CHECK(c.cluster_bus_auth == "required");
+  auto all = GetAll(c);
+  CHECK(all["cluster-bus-secret-file"] == secret.path);
+  CHECK(all["cluster-bus-auth"] == "required");
+  for (auto& [k, v] : all) CHECK(v.find("bus-s3cret") == std::string::npos);
+  std::string got = RewriteConfigText(file, c);
+  CHECK(got.find("bus-s3cret") == std::string::npos);
+  CHECK(got.find("cluster-bus-auth required") != std::string::npos);
+  // Reloading at run time: a new file is read; an unreadable one leaves the old secret.
+  REQUIRE(ConfigSet(&c, "cluster-bus-secret-file", other.path).ok());
+  CHECK(c.cluster_bus_secret == "rotated");
+  CHECK_FALSE(ConfigSet(&c, "cluster-bus-secret-file", "/nonexistent/rcs-bus-secret").ok());
+  CHECK(c.cluster_bus_secret == "rotated");
+  // The secret cannot be dropped while the bus needs it.
+  CHECK_FALSE(ConfigSet(&c, "cluster-bus-secret-file", "").ok());
+  REQUIRE(ConfigSet(&c, "cluster-bus-auth", "no").ok());
+  REQUIRE(ConfigSet(&c, "cluster-bus-secret-file", "").ok());
+  CHECK(c.cluster_bus_secret.empty());
+}

@@ -48,6 +48,7 @@ void Cluster::AcceptBus(int lfd) {
     l->peer_ip = peer.ok() ? peer->ip : std::string();
     l->conn = net::Connection(std::move(*s));
     l->inbound = true;
+    l->undecided = true;
     l->ctime_ms = now_ms();
     uint64_t id = l->id;
     int fd = l->conn.fd();
@@ -149,6 +150,18 @@ void Cluster::CloseLink(uint64_t link_id, const std::string& why) {
   if (it == links_.end()) return;
   Link* l = it->second.get();
   if (!why.empty() && !l->closing) LogVerbose("Cluster bus link " + l->peer_ip + " closed: " + why);
+  if (!l->inbound && !l->closing && !l->node_id.empty()) {
+    // Optional mode, the rolling switch: a dial whose handshake did not finish (a peer that has no secret
+    // yet closes it as malformed) is retried plain; a plain link that ends is retried authenticated.
+    if (l->auth != nullptr && !l->auth->ready() && bus_auth_mode() == BusAuthMode::kOptional) {
+      plain_fallback_.insert(l->node_id);
+    } else if (l->auth == nullptr) {
+      plain_fallback_.erase(l->node_id);
+    }
+    if (l->meet_pending) {
+      if (ClusterNode* n = state_.Find(l->node_id)) n->flags |= kNodeMeet;  // the MEET was never sent
+    }
+  }
   if (!l->inbound && !l->closing) {
     if (ClusterNode* n = state_.Find(l->node_id)) n->link_connected = false;
   }
@@ -203,11 +216,15 @@ void Cluster::OnLinkEvent(uint64_t link_id, uint32_t events) {
       StatusOr<net::Endpoint> local = net::LocalEndpoint(l->conn.fd());
       if (local.ok()) AdoptOwnAddress(local->ip, "the local address of the first bus link");
     }
+    if (bus_auth_mode() != BusAuthMode::kNo && !plain_fallback_.count(n->id)) StartDiallerAuth(l);
     // Keep the time of a ping already pending: a reconnect must not hide a silent node.
     int64_t old_ping = n->ping_sent_ms;
-    SendPing(l, n->is(kNodeMeet) ? MsgType::kMeet : MsgType::kPing);
+    bool meet = n->is(kNodeMeet);
+    SendPing(l, meet ? MsgType::kMeet : MsgType::kPing);
     if (old_ping) n->ping_sent_ms = old_ping;
     n->flags &= ~kNodeMeet;
+    // Waiting for the handshake: if it fails, the MEET was not sent and the node keeps its flag (CloseLink).
+    l->meet_pending = meet && l->auth != nullptr && !l->auth->ready();
     return;
   }
   if (events & EventLoop::kWritable) {
@@ -222,16 +239,55 @@ void Cluster::OnLinkEvent(uint64_t link_id, uint32_t events) {
   }
   size_t pos = 0;
   while (pos < l->conn.in().size()) {
+    std::string_view rest = std::string_view(l->conn.in()).substr(pos);
+    if (l->undecided) {
+      // The first bytes of an inbound link: an authenticating dialler's HELLO, or Redis's plain frames.
+      if (rest.size() < 4) break;
+      l->undecided = false;
+      BusAuthMode mode = bus_auth_mode();
+      if (mode != BusAuthMode::kNo && LooksLikeAuthHello(rest)) {
+        l->auth = std::make_unique<BusAuthLink>(BusAuthLink::Role::kListener, server_->config().cluster_bus_secret);
+      } else if (mode == BusAuthMode::kRequired) {
+        BusAuthFailure(l, "an unauthenticated bus link (cluster-bus-auth is required)");
+        return;
+      }
+    }
     BusMessage m;
-    DecodeResult d = DecodeMessage(std::string_view(l->conn.in()).substr(pos), &m);
-    if (d.status == DecodeStatus::kNeedMore) break;
+    DecodeResult d;
+    if (l->auth != nullptr) {
+      BusAuthLink::Result r = l->auth->Feed(rest);
+      if (r.step == BusAuthLink::Step::kNeedMore) break;
+      if (r.step == BusAuthLink::Step::kFail) {
+        BusAuthFailure(l, r.error);
+        return;
+      }
+      pos += r.consumed;
+      if (r.step == BusAuthLink::Step::kHandshake) {
+        if (!r.reply.empty()) l->conn.Queue(r.reply);
+        if (l->auth->ready()) OnAuthReady(l);
+        FlushLink(l);
+        if (links_.find(link_id) == links_.end() || l->closing) return;
+        continue;
+      }
+      d = DecodeMessage(r.frame, &m);
+      if (d.status == DecodeStatus::kOk && d.consumed != r.frame.size()) {
+        d.status = DecodeStatus::kMalformed;
+        d.error = "the authenticated frame holds more than one message";
+      } else if (d.status == DecodeStatus::kNeedMore) {
+        d.status = DecodeStatus::kMalformed;
+        d.error = "the authenticated frame holds a truncated message";
+      }
+    } else {
+      d = DecodeMessage(rest, &m);
+      if (d.status == DecodeStatus::kNeedMore) break;
+      if (d.status == DecodeStatus::kOk) pos += d.consumed;
+    }
     if (d.status == DecodeStatus::kMalformed) {
       malformed_received++;
       LogWarning("Malformed cluster bus message from " + l->peer_ip + ": " + d.error + "; closing the link");
       CloseLink(link_id, "");
       return;
     }
-    pos += d.consumed;
     std::string peer = l->peer_ip;
     dispatch_depth_++;
     HandleMessage(m, link_id, peer);
@@ -255,7 +311,17 @@ void Cluster::FlushLink(Link* l) {
 }
 void Cluster::SendTo(Link* l, const BusMessage& m) {
   if (l == nullptr || !l->conn.valid() || l->closing) return;
-  EncodeMessage(m, &l->conn.output_buffer());
+  if (l->auth != nullptr) {
+    std::string frame;
+    EncodeMessage(m, &frame);
+    if (l->auth->ready()) {
+      l->auth->Seal(frame, &l->conn.output_buffer());
+    } else {
+      l->held.push_back(std::move(frame));
+    }
+  } else {
+    EncodeMessage(m, &l->conn.output_buffer());
+  }
   sent_by_type[static_cast<int>(m.type)]++;
   if (!l->conn.connecting()) FlushLink(l);
 }
@@ -387,6 +453,91 @@ void Cluster::SetLinksReply(ReplyBuilder& reply) {
     reply.Bulk("send-buffer-used");
     reply.Integer(static_cast<int64_t>(l->conn.pending_output()));
   }
+}
+
+}  // namespace rcs::cluster
+
+namespace rcs::cluster {
+
+// ---- The authenticated bus (bus_auth.h has the wire format) ----
+
+Cluster::BusAuthMode Cluster::bus_auth_mode() const {
+  const Config& cfg = server_->config();
+  if (cfg.cluster_bus_secret.empty()) return BusAuthMode::kNo;
+  if (cfg.cluster_bus_auth == "required") return BusAuthMode::kRequired;
+  if (cfg.cluster_bus_auth == "optional") return BusAuthMode::kOptional;
+  return BusAuthMode::kNo;
+}
+
+void Cluster::StartDiallerAuth(Link* l) {
+  l->auth = std::make_unique<BusAuthLink>(BusAuthLink::Role::kDialler, server_->config().cluster_bus_secret);
+  l->conn.Queue(l->auth->Hello());
+}
+
+void Cluster::OnAuthReady(Link* l) {
+  LogVerbose("Cluster bus link " + l->peer_ip + " authenticated");
+  std::vector<std::string> held;
+  held.swap(l->held);
+  for (const std::string& frame : held) l->auth->Seal(frame, &l->conn.output_buffer());
+  l->meet_pending = false;
+}
+
+void Cluster::BusAuthFailure(Link* l, const std::string& why) {
+  bus_auth_failures++;
+  // At most one line per source address every 10 s: a peer (or an attacker) retrying cannot flood the log.
+  int64_t now = now_ms();
+  int64_t& last = auth_log_ms_[l->peer_ip];
+  if (last == 0 || now - last >= 10000) {
+    LogWarning("Cluster bus authentication failed for a link from " + l->peer_ip + ": " + why +
+               "; closing the link (cluster_bus_auth_failures:" + std::to_string(bus_auth_failures) + ")");
+    last = now;
+  }
+  if (auth_log_ms_.size() > 1024) {
+    for (auto it = auth_log_ms_.begin(); it != auth_log_ms_.end();) {
+      if (now - it->second >= 10000) it = auth_log_ms_.erase(it);
+      else ++it;
+    }
+  }
+  CloseLink(l->id, "");
+}
+
+void Cluster::ApplyBusAuthMode() {
+  BusAuthMode mode = bus_auth_mode();
+  if (mode != BusAuthMode::kOptional) plain_fallback_.clear();
+  std::vector<uint64_t> ids;
+  for (auto& [id, l] : links_) {
+    if (l->closing || l->conn.connecting() || l->undecided) continue;
+    bool authenticated = l->auth != nullptr;
+    bool keep = mode == BusAuthMode::kNo ? !authenticated
+              : mode == BusAuthMode::kRequired ? authenticated
+                                               : authenticated || l->inbound;  // optional: dial authenticated
+    if (!keep) ids.push_back(id);
+  }
+  if (!ids.empty()) {
+    LogNotice(std::string("cluster-bus-auth ") + server_->config().cluster_bus_auth + ": reconnecting " +
+              std::to_string(ids.size()) + " bus link(s)");
+  }
+  for (uint64_t id : ids) CloseLink(id, "cluster-bus-auth changed");
+}
+
+void Cluster::ExpireAuthHandshakes(int64_t now) {
+  int64_t limit = std::max<int64_t>(server_->config().cluster_node_timeout, 1000);
+  std::vector<Link*> expired;
+  for (auto& [id, l] : links_) {
+    if (l->auth != nullptr && !l->auth->ready() && !l->closing && now - l->ctime_ms > limit) expired.push_back(l.get());
+  }
+  for (Link* l : expired) {
+    // A dialled peer that does not answer (stopped, overloaded) is a liveness matter, as a hanging connect:
+    // the ping waiting in `held` makes it PFAIL in time. A dialler that does not finish is counted.
+    if (l->inbound) BusAuthFailure(l, "the authentication handshake did not finish in time");
+    else CloseLink(l->id, "the authentication handshake did not finish in time");
+  }
+}
+
+size_t Cluster::AuthenticatedLinks() const {
+  size_t n = 0;
+  for (auto& [id, l] : links_) n += l->auth != nullptr && l->auth->ready() && !l->closing;
+  return n;
 }
 
 }  // namespace rcs::cluster

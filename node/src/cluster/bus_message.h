@@ -26,6 +26,9 @@
 //   mflags: bit 0 kMflagPaused (a master paused for a manual failover; repl_offset is final), bit 1
 //           kMflagForceAck (a manual failover's vote request: grant even though the master is not FAIL).
 //
+// With the authenticated bus (cluster-bus-auth optional|required), these frames travel inside the MAC'd
+// envelope of bus_auth.h, unchanged; without it they are all there is on the wire.
+//
 // Invariants checked by Decode (anything else is malformed: the frame is dropped, counted, the link
 // closed): the signature; version == 1; a known type; totlen is exactly header + the body the type and
 // count imply (for PUBLISH/PUBLISHSHARD: the two lengths); count <= kMaxGossip; every node id is 40 lowercase hex characters (the master id may be all

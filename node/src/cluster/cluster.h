@@ -24,6 +24,11 @@
 //     address_rules.h). A known node id heard from a new address (its header, its inbound link, or a PONG
 //     on a link dialled at its name's new address) is updated without a new handshake (MaybeChangeAddress);
 //     our own address is corrected at start (AdoptOwnAddress). Outgoing links bind to the first bind address.
+//   - Authenticated bus (cluster-bus-secret-file + cluster-bus-auth optional|required; bus_auth.h has the wire
+//     format): a dialled link starts with the handshake and carries MAC'd frames; an inbound link's first
+//     bytes say which kind it is. Messages queued before the handshake is done wait in Link::held. A failure
+//     closes the link and counts in cluster_bus_auth_failures. Optional mode redials plain after a handshake
+//     that did not finish (a peer not switched yet), so a running cluster can be switched node by node.
 //   - Malformed frames are dropped, counted (CLUSTER INFO cluster_stats_messages_malformed_received, CLUSTER
 //     LINKS), logged, and the link is closed.
 // State changes mark "save" and "update state" to do before the event loop sleeps (config file written
@@ -38,10 +43,12 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
 #include "cluster/address_rules.h"
+#include "cluster/bus_auth.h"
 #include "cluster/bus_message.h"
 #include "cluster/cluster_state.h"
 #include "cluster/failover_rules.h"
@@ -113,6 +120,8 @@ class Cluster : public Subsystem, public ClusterHooks {
   uint64_t sent_by_type[static_cast<int>(MsgType::kCount)] = {};
   uint64_t received_by_type[static_cast<int>(MsgType::kCount)] = {};
   uint64_t malformed_received = 0;
+  // Links closed and frames dropped by the authenticated bus (CLUSTER INFO cluster_bus_auth_failures).
+  uint64_t bus_auth_failures = 0;
 
   // Bus message handling, public so that tests can feed decoded messages without sockets. `link_id` is
   // the link the message came on (0 in tests); replies go there.
@@ -132,6 +141,13 @@ class Cluster : public Subsystem, public ClusterHooks {
     std::string peer_ip;
     int64_t ctime_ms = 0;
     bool closing = false;  // closed while a message was being handled: freed once the handler returns
+    // The authenticated bus (bus_auth.h): `auth` is set on a link that authenticates (handshake first);
+    // frames sent before the handshake is done wait in `held`. An inbound link is `undecided` until its
+    // first bytes say whether the dialler authenticates.
+    std::unique_ptr<BusAuthLink> auth;
+    std::vector<std::string> held;
+    bool undecided = false;
+    bool meet_pending = false;  // our MEET waits in `held`: the node keeps its meet flag until it is sent
   };
 
 
@@ -148,6 +164,15 @@ class Cluster : public Subsystem, public ClusterHooks {
   void ClosePendingLinks();
   Link* OutboundOf(const std::string& node_id);
   void SendTo(Link* l, const BusMessage& m);
+  // The authenticated bus (bus_link.cc).
+  enum class BusAuthMode { kNo, kOptional, kRequired };
+  BusAuthMode bus_auth_mode() const;
+  void StartDiallerAuth(Link* l);
+  void OnAuthReady(Link* l);
+  void BusAuthFailure(Link* l, const std::string& why);  // counts, logs (rate-limited), closes the link
+  void ApplyBusAuthMode();  // CONFIG SET cluster-bus-auth: closes the links the new mode does not keep
+  void ExpireAuthHandshakes(int64_t now);
+  size_t AuthenticatedLinks() const;
   void FlushLink(Link* l);
   BusMessage BuildHeader(MsgType t);
   void SendPing(Link* l, MsgType t);
@@ -233,6 +258,10 @@ class Cluster : public Subsystem, public ClusterHooks {
   int dispatch_depth_ = 0;                 // > 0 while handling a message: link closes are deferred
   std::vector<uint64_t> pending_close_;
   std::map<std::string, int64_t> blacklist_;  // forgotten node id -> until ms
+  // Optional mode: nodes whose last authenticated dial failed in the handshake (a node without the secret
+  // yet, during the rolling switch): the next dial is plain; a plain link that closes makes it try again.
+  std::set<std::string> plain_fallback_;
+  std::map<std::string, int64_t> auth_log_ms_;  // source address -> last auth-failure log line
   int64_t last_ping_round_ms_ = 0;
   int64_t cron_iteration_ = 0;
   int64_t state_change_ms_ = 0;

@@ -531,6 +531,28 @@ Directive SecretFile(const char* name, std::string Config::*path, std::string Co
   return std::move(d).Immutable();
 }
 
+// cluster-bus-secret-file PATH: reads the cluster secret (first line). Settable at run time, which is how
+// the secret is reloaded: the new secret is taken only if the file reads well (links up keep the keys they
+// derived; new links use the new secret). An empty path clears it, unless cluster-bus-auth still needs it.
+Directive BusSecretFile() {
+  Directive d = String("cluster-bus-secret-file", &Config::cluster_bus_secret_file);
+  d.apply = [](Config& c, const Words& w) {
+    if (Status s = OneWord(w); !s.ok()) return s;
+    if (w[0].empty()) {
+      if (c.cluster_bus_auth != "no") return Status::Error("cluster-bus-auth is " + c.cluster_bus_auth + ": it needs the secret");
+      c.cluster_bus_secret.clear();
+      c.cluster_bus_secret_file.clear();
+      return Status::Ok();
+    }
+    std::string secret;
+    if (Status s = ReadSecretFile(w[0], &secret); !s.ok()) return s;
+    c.cluster_bus_secret = std::move(secret);
+    c.cluster_bus_secret_file = w[0];
+    return Status::Ok();
+  };
+  return d;
+}
+
 // requirepass / masterauth. CONFIG REWRITE writes the secret only when it did not come from a secret file:
 // the file exists so that the secret is not in the config file, and a rewrite must not put it there. Its
 // lines are then left as they are (a run-time CONFIG SET of such a secret is not persisted).
@@ -656,6 +678,17 @@ void AddCluster(std::vector<Directive>& t) {
   t.push_back(Int("cluster-replica-validity-factor", &Config::cluster_replica_validity_factor, 0, INT32_MAX));
   t.push_back(Bool("cluster-replica-no-failover", &Config::cluster_replica_no_failover));
   t.push_back(Bool("cluster-allow-pubsubshard-when-down", &Config::cluster_allow_pubsubshard_when_down));
+  t.push_back(BusSecretFile());
+  // optional/required need the secret: in a config file, the cluster-bus-secret-file line comes first (CONFIG
+  // REWRITE writes them in this order); CONFIG SET takes both in one call in that order.
+  Directive bus_auth = Enum("cluster-bus-auth", &Config::cluster_bus_auth, {"no", "optional", "required"});
+  bus_auth.apply = [plain = bus_auth.apply](Config& c, const Words& w) {
+    if (!w.empty() && ToLower(w[0]) != "no" && c.cluster_bus_secret.empty()) {
+      return Status::Error("cluster-bus-auth " + ToLower(w[0]) + " needs cluster-bus-secret-file (set it first)");
+    }
+    return plain(c, w);
+  };
+  t.push_back(std::move(bus_auth));
 }
 
 void AddScriptsSlowlogEncodings(std::vector<Directive>& t) {

@@ -115,6 +115,13 @@ struct Config {
   int cluster_replica_validity_factor = 10;
   bool cluster_replica_no_failover = false;
   bool cluster_allow_pubsubshard_when_down = true;
+  // The authenticated cluster bus (cluster/bus_auth.h). cluster_bus_secret is the first line of
+  // cluster-bus-secret-file: no directive of its own, so never in CONFIG GET, CONFIG REWRITE or a log.
+  // cluster-bus-auth: "no" (Redis's bus, byte for byte), "optional" (dial authenticated, accept both),
+  // "required" (authenticated links only); optional/required need the secret.
+  std::string cluster_bus_secret_file;
+  std::string cluster_bus_secret;
+  std::string cluster_bus_auth = "no";
   // A script running longer (ms) makes other clients get -BUSY (alias lua-time-limit).
   int64_t busy_reply_threshold = 5000;
   // Slow log

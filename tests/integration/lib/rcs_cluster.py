@@ -122,22 +122,39 @@ def role(node, timeout=2):
         return None
 
 
+def write_bus_secret(directory, secret=True):
+    """Writes a cluster bus secret file (mode 0600) into `directory`: `secret`, or a random one for True; its
+    path."""
+    if secret is True:
+        secret = os.urandom(24).hex()
+    path = os.path.join(directory, "bus-secret")
+    with open(path, "w") as f:
+        f.write(secret + "\n")
+    os.chmod(path, 0o600)
+    return path
+
+
 class Cluster:
     """Nodes on `ports` (127.0.0.1), each in its own directory under one root, all with --cluster-enabled yes.
 
     args: extra arguments for every node, or a function port -> arguments. password: requirepass/masterauth.
     node_timeout: --cluster-node-timeout (ms). config_file: --cluster-config-file ("%d" is replaced by the port).
     root: the directory to keep the nodes' directories in (kept at stop); default a temporary one, removed.
+    bus_secret: a cluster bus secret (True: a random one) written to <root>/bus-secret; every node then runs with
+    cluster-bus-secret-file and cluster-bus-auth required (the authenticated bus), self.bus_secret_file.
     """
 
     def __init__(self, ports, args=(), password=None, replicas=1, node_timeout=None, config_file="nodes.conf",
-                 binary=None, root=None):
+                 binary=None, root=None, bus_secret=None):
         self.ports = list(ports)
         self.password = password
         self.replicas = replicas
         self.keep_root = root is not None
         self.root = root or tempfile.mkdtemp(prefix="rcs-cluster-%d-" % self.ports[0])
         self.nodes = []
+        self.bus_secret_file = None
+        if bus_secret:
+            self.bus_secret_file = write_bus_secret(self.root, bus_secret)
         for p in self.ports:
             d = os.path.join(self.root, str(p))
             os.makedirs(d, exist_ok=True)
@@ -145,6 +162,8 @@ class Cluster:
                          "--cluster-config-file", config_file % p if "%d" in config_file else config_file]
             if node_timeout is not None:
                 node_args += ["--cluster-node-timeout", str(node_timeout)]
+            if self.bus_secret_file:
+                node_args += ["--cluster-bus-secret-file", self.bus_secret_file, "--cluster-bus-auth", "required"]
             node_args += list(args(p) if callable(args) else args)
             self.nodes.append(Server(p, args=node_args, binary=binary, password=password, workdir=d))
 
