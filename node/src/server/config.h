@@ -142,6 +142,17 @@ struct Config {
     int line = 0;
   };
   std::vector<Rename> rename_commands;
+  // ACL: `user <name> <rules...>` lines in order (applied when the server starts, after the command table
+  // exists), acllog-max-len, acl-pubsub-default, aclfile (users from a file instead; ACL LOAD/SAVE).
+  struct UserLine {
+    std::vector<std::string> words;  // name, then the rules
+    std::string source;
+    int line = 0;
+  };
+  std::vector<UserLine> acl_user_lines;
+  int64_t acllog_max_len = 128;
+  std::string acl_pubsub_default = "resetchannels";
+  std::string aclfile;
   int notify_keyspace_events = 0;  // notify:: class flags (keyspace/notify_classes.h) of notify-keyspace-events
   // Directives accepted for compatibility with stock redis.conf files that change nothing here: name ->
   // their CONFIG GET text, after Redis's validation (absent = Redis's default from the table).
