@@ -29,6 +29,7 @@ import rcs_resp  # noqa: E402
 
 OURS, REF = 21210, 21211
 OURS_FILE, REF_FILE = 21212, 21213  # with an aclfile
+OURS_CONF, REF_CONF = 21214, 21215  # from a config file with user lines (CONFIG REWRITE)
 SEED = 19
 CASES = 320
 CASES_FILE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "acl_cases.json")
@@ -407,6 +408,48 @@ class AclFileTest(rcs.ServersTestCase):
                     ra, rb = normalize(rcs_resp._parse(ra)[0]), normalize(rcs_resp._parse(rb)[0])
                 self.assertEqual(ra, rb, args)
 
+
+class AclConfigRewriteTest(rcs.ServersTestCase):
+    """CONFIG REWRITE writes every user as a `user` line (redis-server's rewriteConfigUserOption), replacing the
+    file's user lines; our node restarts from the rewritten file with the same users."""
+
+    CONF = "port {port}\nsave \"\"\nappendonly no\nuser alice on >p1 ~a* +get\n# keep me\nuser carol off\n"
+
+    def start(self, port, name, binary):
+        d = os.path.join(self.dir, name)
+        os.makedirs(d, exist_ok=True)
+        with open(os.path.join(d, "node.conf"), "w") as fh:
+            fh.write(self.CONF.format(port=port))
+        s = rcs.Server(port, binary=binary or rcs.NODE_BIN, workdir=d)
+        s.command_line = lambda: [binary or rcs.NODE_BIN, os.path.join(d, "node.conf")]
+        self.servers.append(s)
+        return s.start(), d
+
+    def user_lines(self, d):
+        with open(os.path.join(d, "node.conf")) as fh:
+            text = fh.read()
+        self.assertIn("# keep me", text)
+        return [normalize_rules(l) for l in text.splitlines() if l.startswith("user ")]
+
+    def test_rewrite_users(self):
+        ours, ours_dir = self.start(OURS_CONF, "ours", None)
+        ref, ref_dir = self.start(REF_CONF, "ref", rcs.REDIS_SERVER)
+        for port in (OURS_CONF, REF_CONF):
+            with rcs.Resp(port) as c:
+                self.assertEqual(c.call("ACL", "SETUSER", "bob", "on", ">pw", "~b*", "+@read", "(~x +set)"), ("+", "OK"))
+                self.assertEqual(c.call("ACL", "DELUSER", "carol"), (":", 1))
+                self.assertEqual(c.call("CONFIG", "REWRITE"), ("+", "OK"))
+        lines = self.user_lines(ours_dir)
+        self.assertEqual(lines, self.user_lines(ref_dir))
+        self.assertEqual(len(lines), 3)  # alice, bob, default
+        # Both restart from their rewritten files with the same users (redis-server's "reset" of a configured
+        # default user included).
+        for srv in (ours, ref):
+            srv.stop()
+            srv.start()
+        with rcs.Resp(OURS_CONF) as a, rcs.Resp(REF_CONF) as b:
+            self.assertEqual(normalize(a.call("ACL", "LIST")), normalize(b.call("ACL", "LIST")))
+            self.assertEqual(a.call("AUTH", "bob", "pw"), ("+", "OK"))
 
 if __name__ == "__main__":
     rcs.run_tests()

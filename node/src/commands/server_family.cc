@@ -517,7 +517,16 @@ void ConfigRewriteCmd(CommandContext& ctx) {
     ctx.reply.Error(err::kNoConfigFile);
     return;
   }
-  Status st = RewriteConfigFile(config);
+  // The ACL users as `user` lines. The default user's line is left out when it only mirrors a password read
+  // from requirepass-file: secrets from files (even hashed) stay out of the config file.
+  std::vector<std::string> users;
+  std::string mirror = "on #" + AclHashPassword(config.requirepass) + " ~* &* +@all";
+  for (const auto& [name, u] : ctx.server.acl().users()) {
+    std::string rules = u->Describe(ctx.server.commands());
+    if (name == "default" && !config.requirepass_file.empty() && rules == mirror) continue;
+    users.push_back("user " + name + " " + rules);
+  }
+  Status st = RewriteConfigFile(config, users);
   if (!st.ok()) {
     LogWarning("CONFIG REWRITE failed: " + st.message());
     ctx.reply.Error(std::string(err::kConfigRewriteFailed) + st.message());
