@@ -94,6 +94,8 @@ class MasterUserTest(rcs.ServersTestCase):
         master = self.server(21230, "master", args=[
             "--user", "default", "on", ">admin-pw", "~*", "&*", "+@all",
             "--user", "repl", "on", ">repl-pw", "-@all", "+psync", "+replconf", "+ping"]).start(wait=False)
+        # The default user has a password: wait for the port rather than for an unauthenticated PING.
+        rcs.wait_until(lambda: not rcs.port_free(21230), timeout=10, what="the master to listen on 21230")
         replica = self.server(21231, "replica", args=["--masteruser", "repl", "--masterauth", "repl-pw",
                                                       "--replicaof", "127.0.0.1", "21230"]).start()
         with rcs.Resp(21230, password="admin-pw") as m, rcs.Resp(21231) as r:
