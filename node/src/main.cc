@@ -84,6 +84,12 @@ int main(int argc, char** argv) {
       return 1;
     }
   }
+  // ACL users (user lines or the aclfile), now that the command table exists.
+  if (rcs::Status acl = server.LoadConfiguredUsers(); !acl.ok()) {
+    rcs::LogWarning(acl.message());
+    rcs::LogWarning("Critical error while loading ACLs. Exiting.");
+    return 1;
+  }
   g_server = &server;
   struct sigaction sa {};
   sa.sa_handler = OnSignal;

@@ -14,6 +14,7 @@ namespace rcs {
 
 void WireNode(Server& server) {
   RegisterAllCommands(server.commands());
+  InstallCommandHooks(server);
   // Pub/sub: the server and cluster mode reach it through the server's PubSubHooks.
   PubSub::Of(server);
   // Scripting before the AOF: loading replays FUNCTION LOAD/RESTORE.

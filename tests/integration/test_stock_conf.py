@@ -17,8 +17,8 @@ import rcs  # noqa: E402
 
 STOCK_CONF = "/etc/redis/redis.conf"
 # The 16 lines issue 13 found rejected: accepted now, and each has no effect here (but
-# client-output-buffer-limit, which pub/sub enforces: in IMPLEMENTED).
-ISSUE_LINES = ["proc-title-template", "rdb-del-sync-files", "repl-diskless-sync-max-replicas", "acllog-max-len",
+# client-output-buffer-limit, which pub/sub enforces, and acllog-max-len, which ACL LOG keeps: in IMPLEMENTED).
+ISSUE_LINES = ["proc-title-template", "rdb-del-sync-files", "repl-diskless-sync-max-replicas",
                "lazyfree-lazy-user-flush", "oom-score-adj-values", "disable-thp", "list-compress-depth",
                "hll-sparse-max-bytes", "stream-node-max-bytes", "stream-node-max-entries", "activerehashing",
                "rdb-save-incremental-fsync",
@@ -27,7 +27,7 @@ ISSUE_LINES = ["proc-title-template", "rdb-del-sync-files", "repl-diskless-sync-
 # Of those, the ones whose stock value is what this node does anyway, so nothing is logged for them.
 NATIVE_VALUES = {"proc-title-template", "lazyfree-lazy-user-flush"}
 # Directives this node implements: the log must not call them no-effect.
-IMPLEMENTED = ["bind", "port", "timeout", "tcp-keepalive", "protected-mode", "maxmemory", "appendonly", "dir",
+IMPLEMENTED = ["acllog-max-len", "bind", "port", "timeout", "tcp-keepalive", "protected-mode", "maxmemory", "appendonly", "dir",
                "loglevel", "hz", "slowlog-max-len", "appendfsync", "min-replicas-to-write",
                "min-replicas-max-lag"]
 # Partly implemented: only the lines that set what is ignored are named (client-output-buffer-limit: the

@@ -344,9 +344,11 @@ TEST_CASE("bad values of the compatibility directives fail as in Redis 7.0") {
   CHECK(Reason("cluster-link-sendbuf-limit 1x\n") == "argument must be a memory value");
   CHECK(Reason("socket-mark-id -1\n") == "argument must be between 0 and 4294967295 inclusive");
   CHECK(Reason("rename-command CONFIG\n") == "Bad directive or wrong number of arguments");
+  // ACL users: `user` lines add up (checked when the server starts); aclfile is a path.
+  CHECK(Reason("user alice on >pw ~* +@all\nuser bob off\n") == "(accepted)");
+  CHECK(Reason("user\n") == "Bad directive or wrong number of arguments");
+  CHECK(Reason("aclfile /etc/redis/users.acl\n") == "(accepted)");
   // Refused on purpose: ignoring them would leave the node less protected than the file says.
-  CHECK(Reason("user alice on >pw ~* +@all\n").find("ACL users are not supported") == 0);
-  CHECK(Reason("aclfile /etc/redis/users.acl\n").find("ACL users are not supported") == 0);
   CHECK(Reason("tls-port 6380\n").find("TLS is not supported") == 0);
   CHECK(Reason("loadmodule /x.so\n") == "modules are not supported by this node");
   CHECK(Reason("tls-port 0\naclfile \"\"\n") == "(accepted)");

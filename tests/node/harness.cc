@@ -91,6 +91,7 @@ TestNode::TestNode(const std::vector<std::pair<std::string, std::string>>& confi
   // Every command family, as the binary has them; subsystems (replication, cluster) only where a test
   // installs them.
   RegisterAllCommands(server_->commands());
+  InstallCommandHooks(*server_);
   client_ = server_->CreateFakeClient();
 }
 

@@ -209,10 +209,11 @@ TEST_CASE("Loading: commands without the loading flag get -LOADING, also EXEC of
   CHECK(n.Do("GET k") == "QUEUED");
   n.server().set_loading(true);
   CHECK(n.Do("GET k") == "(error) LOADING Redis is loading the dataset in memory");
-  CHECK(n.Do("EXEC") == "(error) LOADING Redis is loading the dataset in memory");
+  // As redis-server's rejectCommand: a refused EXEC discards the transaction and says why.
+  CHECK(n.Do("EXEC") == "(error) EXECABORT Transaction discarded because of: LOADING Redis is loading the dataset "
+                        "in memory");
   n.server().set_loading(false);
-  // The refused command and the refused EXEC both flagged the transaction, as in Redis.
-  CHECK(n.Do("EXEC") == "(error) EXECABORT Transaction discarded because of previous errors.");
+  CHECK(n.Do("EXEC") == "(error) ERR EXEC without MULTI");
 
   n.server().set_loading(true);
   CHECK(n.Do("INFO server").find("redis_version") != std::string::npos);  // INFO has the loading flag
@@ -246,8 +247,8 @@ TEST_CASE("Stale replica: with replica-serve-stale-data no and the master link d
   CHECK(n.Do("MULTI") == "OK");
   CHECK(n.Do("GET k") == "QUEUED");
   n.server().set_master_link_up(false);
-  CHECK(n.Do("EXEC") == masterdown);
-  CHECK(n.Do("DISCARD") == "OK");
+  CHECK(n.Do("EXEC") == "(error) EXECABORT Transaction discarded because of: " + masterdown.substr(8));
+  CHECK(n.Do("DISCARD") == "(error) ERR DISCARD without MULTI");
   n.server().set_master_link_up(true);
   CHECK(n.Do("GET k") == "\"v\"");
 

@@ -19,6 +19,7 @@ void RegisterAllCommands(CommandRegistry& r) {
   RegisterPubSubFamily(r);
   RegisterScriptingFamily(r);
   RegisterDebugFamily(r);
+  RegisterAclFamily(r);
 }
 
 }  // namespace rcs

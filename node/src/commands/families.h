@@ -21,7 +21,12 @@ void RegisterPersistenceFamily(CommandRegistry& r);
 void RegisterPubSubFamily(CommandRegistry& r);
 void RegisterScriptingFamily(CommandRegistry& r);
 void RegisterDebugFamily(CommandRegistry& r);
+void RegisterAclFamily(CommandRegistry& r);
 // Every family above, in the order COMMAND lists them.
 void RegisterAllCommands(CommandRegistry& r);
+// What the server needs from the command families at run time (the CLIENT LIST line of a client for
+// ACL LOG's client-info); called by the wiring after RegisterAllCommands.
+class Server;
+void InstallCommandHooks(Server& server);
 
 }  // namespace rcs

@@ -11,6 +11,7 @@
 #include "persistence/rdb_save.h"
 #include "protocol/errors.h"
 #include "pubsub/pubsub.h"
+#include "server/acl_categories.h"
 #include "server/client.h"
 #include "server/command.h"
 #include "server/server.h"
@@ -36,31 +37,23 @@ void PingCmd(CommandContext& ctx) {
 
 void EchoCmd(CommandContext& ctx) { ctx.reply.Bulk(ctx.arg(1)); }
 
-// Checks a password for the default user (the only user). Constant time in the password's content.
-bool CheckPassword(CommandContext& ctx, std::string_view user, std::string_view pass) {
-  if (user != "default") return false;
-  return SecureEquals(pass, ctx.server.config().requirepass);
-}
-
 void AuthCmd(CommandContext& ctx) {
   if (ctx.argc() > 3) {
     ctx.reply.Error(err::kSyntax);
     return;
   }
-  if (ctx.argc() == 2 && ctx.server.config().requirepass.empty()) {
+  // AUTH <password> with the default user needing none is a mistake Redis points out.
+  if (ctx.argc() == 2 && ctx.server.acl().default_user()->nopass()) {
     ctx.reply.Error(err::kAuthNotConfigured);
     return;
   }
   std::string_view user = ctx.argc() == 3 ? ctx.arg(1) : "default";
   std::string_view pass = ctx.argc() == 3 ? ctx.arg(2) : ctx.arg(1);
-  bool ok = ctx.server.config().requirepass.empty() ? user == "default" : CheckPassword(ctx, user, pass);
-  if (!ok) {
-    ctx.client->authenticated = ctx.server.config().requirepass.empty();
+  if (!ctx.server.Authenticate(ctx.client, user, pass)) {
     LogVerbose("Authentication failed for client id=" + std::to_string(ctx.client->id) + " addr=" + ctx.client->addr);
     ctx.reply.Error(err::kWrongPass);
     return;
   }
-  ctx.client->authenticated = true;
   ctx.reply.Ok();
 }
 
@@ -90,11 +83,10 @@ void HelloCmd(CommandContext& ctx) {
   for (; i < ctx.argc(); i++) {
     size_t left = ctx.argc() - i - 1;
     if (EqualsIgnoreCase(ctx.arg(i), "AUTH") && left >= 2) {
-      if (!CheckPassword(ctx, ctx.arg(i + 1), ctx.arg(i + 2))) {
+      if (!ctx.server.Authenticate(ctx.client, ctx.arg(i + 1), ctx.arg(i + 2))) {
         ctx.reply.Error(err::kWrongPass);
         return;
       }
-      ctx.client->authenticated = true;
       i += 2;
     } else if (EqualsIgnoreCase(ctx.arg(i), "SETNAME") && left >= 1) {
       setname = ctx.arg(i + 1);
@@ -105,7 +97,7 @@ void HelloCmd(CommandContext& ctx) {
       return;
     }
   }
-  if (!ctx.client->authenticated && !ctx.server.config().requirepass.empty()) {
+  if (ctx.server.AuthRequired(ctx.client)) {
     ctx.reply.Error(err::kHelloNoAuth);
     return;
   }
@@ -148,7 +140,10 @@ void ResetCmd(CommandContext& ctx) {
   c->name.clear();
   c->resp = 2;
   c->reply.set_proto(2);
-  c->authenticated = ctx.server.config().requirepass.empty();
+  // Back to the default user, authenticated only if it needs no password (as Redis's clearClientConnectionState).
+  c->user = ctx.server.acl().default_user();
+  c->authenticated = false;
+  c->authenticated = !ctx.server.AuthRequired(c);
   ctx.reply.Simple("RESET");
 }
 
@@ -214,7 +209,9 @@ std::string ClientInfoLine(const Server& server, const Client* c) {
   s += " events=r";
   s += " cmd=";
   s += c->last_cmd;
-  s += " user=default redir=-1";
+  s += " user=";
+  s += c->user != nullptr ? std::string_view(c->user->name()) : std::string_view("default");
+  s += " redir=-1";
   s += " resp=" + std::to_string(c->resp);
   s += " lib-name=" + c->lib_name + " lib-ver=" + c->lib_ver;
   return s;
@@ -315,6 +312,7 @@ void ClientKill(CommandContext& ctx) {
   }
   uint64_t want_id = 0;
   std::string addr, laddr, type;
+  const AclUser* user = nullptr;
   bool skipme = true;
   for (size_t i = 2; i < ctx.argc(); i += 2) {
     if (i + 1 >= ctx.argc()) {
@@ -341,7 +339,8 @@ void ClientKill(CommandContext& ctx) {
         return;
       }
     } else if (EqualsIgnoreCase(opt, "USER")) {
-      if (val != "default") {
+      user = ctx.server.acl().Find(val);
+      if (user == nullptr) {
         ctx.reply.Error(err::NoSuchUser(val));
         return;
       }
@@ -364,6 +363,7 @@ void ClientKill(CommandContext& ctx) {
     if (!addr.empty() && c->addr != addr) continue;
     if (!laddr.empty() && c->laddr != laddr) continue;
     if (!type.empty() && ClientType(c.get()) != type) continue;
+    if (user != nullptr && c->user != user) continue;
     if (skipme && c.get() == ctx.client) continue;
     c->flags |= kClientCloseAfterReply;
     if (c.get() != ctx.client) c->flags |= kClientCloseAsap;
@@ -517,7 +517,16 @@ void ConfigRewriteCmd(CommandContext& ctx) {
     ctx.reply.Error(err::kNoConfigFile);
     return;
   }
-  Status st = RewriteConfigFile(config);
+  // The ACL users as `user` lines. The default user's line is left out when it only mirrors a password read
+  // from requirepass-file: secrets from files (even hashed) stay out of the config file.
+  std::vector<std::string> users;
+  std::string mirror = "on #" + AclHashPassword(config.requirepass) + " ~* &* +@all";
+  for (const auto& [name, u] : ctx.server.acl().users()) {
+    std::string rules = u->Describe(ctx.server.commands());
+    if (name == "default" && !config.requirepass_file.empty() && rules == mirror) continue;
+    users.push_back("user " + name + " " + rules);
+  }
+  Status st = RewriteConfigFile(config, users);
   if (!st.ok()) {
     LogWarning("CONFIG REWRITE failed: " + st.message());
     ctx.reply.Error(std::string(err::kConfigRewriteFailed) + st.message());
@@ -650,24 +659,12 @@ void ReplyCommandInfo(CommandContext& ctx, const CommandSpec& s) {
   ctx.reply.Integer(first);
   ctx.reply.Integer(last);
   ctx.reply.Integer(step);
-  // ACL categories as Redis derives them from the flags and the group.
-  std::vector<std::string> cats;
-  if (s.is(kCmdWrite)) cats.push_back("@write");
-  if (s.is(kCmdReadOnly)) cats.push_back("@read");
-  if (s.is(kCmdAdmin)) {
-    cats.push_back("@admin");
-    cats.push_back("@dangerous");
+  // ACL categories: Redis's membership (server/acl_categories.h), in ACL CAT's order, as redis-server lists them.
+  int ncats = __builtin_popcount(s.acl_categories);
+  ctx.reply.Set(static_cast<size_t>(ncats));
+  for (int i = 0; i < kAclCategoryCount; i++) {
+    if (s.acl_categories & (1u << i)) ctx.reply.Simple("@" + std::string(AclCategoryName(i)));
   }
-  if (s.is(kCmdPubSub)) cats.push_back("@pubsub");
-  if (s.is(kCmdFast)) cats.push_back("@fast");
-  else cats.push_back("@slow");
-  if (s.is(kCmdBlocking)) cats.push_back("@blocking");
-  std::string group = *s.group ? s.group : "server";
-  if (group == "generic") cats.push_back("@keyspace");
-  else if (group == "sorted-set") cats.push_back("@sortedset");
-  else if (group != "server" && group != "cluster") cats.push_back("@" + group);
-  ctx.reply.Set(cats.size());
-  for (auto& c : cats) ctx.reply.Simple(c);
   ctx.reply.Array(0);  // tips
   // Key specs: a range spec for fixed positions (what cluster clients need), none for movable keys.
   if (first > 0) {
@@ -819,6 +816,10 @@ void CommandDispatch(CommandContext& ctx) {
 }
 
 }  // namespace
+
+void InstallCommandHooks(Server& server) {
+  server.client_info_text = [&server](const Client* c) { return ClientInfoLine(server, c); };
+}
 
 void RegisterServerFamily(CommandRegistry& r) {
   const char* conn = "connection";

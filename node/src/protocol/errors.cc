@@ -95,6 +95,38 @@ std::string UnknownCommand(std::string_view name, const std::string_view* args, 
   return Cat("ERR unknown command '", name.substr(0, kEcho), Cat("', with args beginning with: ", quoted));
 }
 
+std::string NoPermCommand(std::string_view command) {
+  return Cat("NOPERM this user has no permissions to run the '", command, "' command");
+}
+
+std::string NoPermExec(std::string_view reason) {
+  return Cat("NOPERM ACLs rules changed between the moment the transaction was accumulated and the EXEC call. "
+             "This command is no longer allowed for the following reason: ",
+             reason);
+}
+
+std::string ExecAbortBecause(std::string_view error) {
+  return Cat("EXECABORT Transaction discarded because of: ", error);
+}
+
+std::string AclSetUserModifier(std::string_view op, std::string_view reason) {
+  return Cat("ERR Error in ACL SETUSER modifier '", op, Cat("': ", reason));
+}
+
+std::string AclUnmatchedParenthesis(std::string_view arg) {
+  return Cat("ERR Unmatched parenthesis in acl selector starting at '", arg, "'.");
+}
+
+std::string AclLoadFailed(std::string_view errors) { return Cat("ERR ", errors); }
+
+std::string AclUserNotFound(std::string_view user) { return Cat("ERR User '", user, "' not found"); }
+
+std::string AclCommandNotFound(std::string_view command) { return Cat("ERR Command '", command, "' not found"); }
+
+std::string AclUnknownCategory(std::string_view category) {
+  return Cat("ERR Unknown category '", category, "'");
+}
+
 std::string UnknownSubcommand(std::string_view sub, std::string_view command) {
   return Cat("ERR unknown subcommand '", sub.substr(0, 128), Cat("'. Try ", ToUpper(command), " HELP."));
 }

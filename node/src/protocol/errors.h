@@ -110,6 +110,27 @@ inline constexpr std::string_view kHelloNoAuth =
     "NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO <proto> AUTH "
     "<user> <pass> option can be used to authenticate the client and select the RESP protocol version at "
     "the same time";
+// ACL: what a user may not do (the dispatcher, EXEC, scripts) and the ACL command's own errors.
+inline constexpr std::string_view kNoPermKey =
+    "NOPERM this user has no permissions to access one of the keys used as arguments";
+inline constexpr std::string_view kNoPermChannel =
+    "NOPERM this user has no permissions to access one of the channels used as arguments";
+inline constexpr std::string_view kScriptAclCommand =
+    "ERR The user executing the script can't run this command or subcommand";
+inline constexpr std::string_view kScriptAclKey =
+    "ERR The user executing the script can't access at least one of the keys mentioned in the command arguments";
+inline constexpr std::string_view kScriptAclChannel =
+    "ERR The user executing the script can't publish to the channel mentioned in the command";
+inline constexpr std::string_view kAclDefaultUserDelete = "ERR The 'default' user cannot be removed";
+inline constexpr std::string_view kAclUsernameSpaces = "ERR Usernames can't contain spaces or null characters";
+inline constexpr std::string_view kAclGenpassRange = "ERR ACL GENPASS argument must be the number of bits for the "
+                                                     "output password, a positive number up to 4096";
+inline constexpr std::string_view kAclSaveFailed =
+    "ERR There was an error trying to save the ACLs. Please check the server logs for more information";
+inline constexpr std::string_view kAclNoFile =
+    "ERR This Redis instance is not configured to use an ACL file. You may want to specify users via the ACL "
+    "SETUSER command and then issue a CONFIG REWRITE (assuming you have a Redis configuration file set) in order "
+    "to store users in the Redis configuration.";
 inline constexpr std::string_view kProtoVersionNotInteger = "ERR Protocol version is not an integer or out of range";
 inline constexpr std::string_view kNoProto = "NOPROTO unsupported protocol version";
 inline constexpr std::string_view kReadOnlyReplica = "READONLY You can't write against a read only replica.";
@@ -201,8 +222,6 @@ inline constexpr std::string_view kRenameTargetExists = "Target command name alr
 inline constexpr std::string_view kBadDirective = "Bad directive or wrong number of arguments";
 // Directives of redis.conf this node refuses instead of ignoring, because ignoring them would leave the
 // node less protected or reachable differently than the file says.
-inline constexpr std::string_view kNoAclUsers =
-    "ACL users are not supported by this node (use requirepass for the default user)";
 inline constexpr std::string_view kNoModules = "modules are not supported by this node";
 inline constexpr std::string_view kNoTls = "TLS is not supported by this node (tls-port must be 0)";
 inline constexpr std::string_view kBadMasterPort = "Invalid master port";
@@ -350,6 +369,23 @@ std::string WrongArgs(std::string_view command);
 // "ERR unknown command 'foo', with args beginning with: 'a' 'b' " (Redis echoes at most 128 bytes of the
 // name and 128 bytes of quoted arguments).
 std::string UnknownCommand(std::string_view name, const std::string_view* args, size_t nargs);
+// "NOPERM this user has no permissions to run the 'get' command" (the full name: 'client|kill').
+std::string NoPermCommand(std::string_view command);
+// EXEC of a command the user may no longer run: Redis's text with the reason.
+std::string NoPermExec(std::string_view reason);
+// A refused EXEC: "EXECABORT Transaction discarded because of: <the refusal>" (execCommandAbort).
+std::string ExecAbortBecause(std::string_view error);
+// ACL DRYRUN: "ERR User 'x' not found", "ERR Command 'x' not found"
+std::string AclUserNotFound(std::string_view user);
+std::string AclCommandNotFound(std::string_view command);
+// ACL SETUSER: "ERR Error in ACL SETUSER modifier '<op>': <reason>" and
+// "ERR Unmatched parenthesis in acl selector starting at '<arg>'."
+std::string AclSetUserModifier(std::string_view op, std::string_view reason);
+std::string AclUnmatchedParenthesis(std::string_view arg);
+// ACL LOAD's collected errors (redis-server's text, one sentence per bad line) as the reply.
+std::string AclLoadFailed(std::string_view errors);
+// ACL CAT <category>: "ERR Unknown category 'foo'"
+std::string AclUnknownCategory(std::string_view category);
 // "ERR unknown subcommand 'foo'. Try CONFIG HELP."
 std::string UnknownSubcommand(std::string_view sub, std::string_view command);
 // "ERR invalid expire time in 'set' command"
@@ -500,6 +536,8 @@ inline constexpr std::string_view kAll[] = {
     kWithscoresBylex, kWeightNotFloat, kExpireNxWithOthers, kExpireGtAndLt, kInvalidTtl, kInvalidIdletime,
     kInvalidFreq, kSameObject, kCopyDbCluster, kNoLfu, kLfuNoIdle, kBusyKey, kBadDumpPayload, kBadDataFormat,
     kNoAuth, kWrongPass, kAuthNotConfigured, kHelloNoAuth, kProtoVersionNotInteger, kNoProto,
+    kNoPermKey, kNoPermChannel, kScriptAclCommand, kScriptAclKey, kScriptAclChannel, kAclDefaultUserDelete,
+    kAclUsernameSpaces, kAclGenpassRange, kAclSaveFailed, kAclNoFile,
     kReadOnlyReplica, kOom, kLoading, kMasterDown, kMaxClients, kOnlyDb0, kSelectClusterMode,
     kProtoBigMbulkCount, kProtoBadMbulkLen, kProtoBigBulkCount, kProtoBadBulkLen, kProtoBigInline,
     kProtoUnbalancedQuotes, kExecAbort, kMultiNested, kExecWithoutMulti, kDiscardWithoutMulti, kWatchInMulti,
@@ -534,7 +572,7 @@ inline constexpr std::string_view kAllConfigReasons[] = {
     config_reason::kBufferLimitClass, config_reason::kBufferLimitValue, config_reason::kOomScoreRange,
     config_reason::kBadEventClass, config_reason::kBadPercentiles, config_reason::kPercentilesRange,
     config_reason::kNoSuchRename, config_reason::kRenameTargetExists, config_reason::kBadDirective,
-    config_reason::kNoAclUsers, config_reason::kNoModules, config_reason::kNoTls,
+    config_reason::kNoModules, config_reason::kNoTls,
     config_reason::kUnsupported,
 };
 

@@ -60,6 +60,22 @@ size_t PubSub::ClientChannels(const Client* c) const {
   auto it = clients_.find(c);
   return it == clients_.end() ? 0 : it->second.channels.size();
 }
+bool PubSub::ClientSubscriptionsPass(const Client* c,
+                                     const std::function<bool(std::string_view, bool)>& allowed) const {
+  auto it = clients_.find(c);
+  if (it == clients_.end()) return true;
+  for (const auto& p : it->second.patterns) {
+    if (!allowed(p, true)) return false;
+  }
+  for (const auto& ch : it->second.channels) {
+    if (!allowed(ch, false)) return false;
+  }
+  for (const auto& ch : it->second.shard) {
+    if (!allowed(ch, false)) return false;
+  }
+  return true;
+}
+
 size_t PubSub::ClientPatterns(const Client* c) const {
   auto it = clients_.find(c);
   return it == clients_.end() ? 0 : it->second.patterns.size();

@@ -27,6 +27,7 @@
 #pragma once
 #include <bitset>
 #include <cstdint>
+#include <functional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -101,6 +102,9 @@ class PubSub final : public Subsystem, public PubSubHooks {
   size_t ClientChannels(const Client* c) const;
   size_t ClientPatterns(const Client* c) const;
   size_t ClientShardChannels(const Client* c) const;
+  // Whether `allowed(name, literal)` accepts every channel, shard channel (literal false) and pattern
+  // (literal true) `c` is subscribed to (ACL: a user's clients whose channels were revoked are closed).
+  bool ClientSubscriptionsPass(const Client* c, const std::function<bool(std::string_view, bool)>& allowed) const;
 
  private:
   struct ClientSubs {

@@ -290,6 +290,13 @@ std::string Scripting::Call(std::span<const std::string_view> argv, int resp, st
   if (spec->is(kCmdNoScript)) return refuse(err::kScriptNotAllowed);
   const Config& cfg = server_->config();
   Client* caller = run_.caller;
+  // ACL: the script's commands run as the caller's user (logged with the caller, context "lua").
+  if (caller != nullptr && caller->user != nullptr && !caller->user->unrestricted()) {
+    AclResult r = server_->CheckAcl(caller, *spec, args, "lua");
+    if (r == kAclDeniedCmd) return refuse(err::kScriptAclCommand);
+    if (r == kAclDeniedKey) return refuse(err::kScriptAclKey);
+    if (r == kAclDeniedChannel) return refuse(err::kScriptAclChannel);
+  }
   bool from_master = caller != nullptr && caller->has(kClientMaster);
   bool write = spec->is(kCmdWrite);
   if (write && run_.read_only) return refuse(err::kScriptWriteInRo);

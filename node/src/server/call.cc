@@ -15,8 +15,8 @@
 //       PropagateEffects        its writes to the AOF and the replicas, or into the running script's effects
 //       TouchWrittenKeys        WATCH and the clients blocked on the written keys
 //
-// Where the next features fit (each place says so): ACL permission checks in AdmitCommand, right after
-// authentication; latency tracking in Call, next to RecordCallStats, which has the duration; client tracking
+// ACL permission checks are in AdmitCommand, right after authentication (and again at EXEC, and for each
+// command a script calls). Where the next features fit (each place says so): latency tracking in Call, next to RecordCallStats, which has the duration; client tracking
 // in Call after the handler (the keys a read-only command read) and in TouchWrittenKeys (invalidations).
 //
 // Writes reach the sinks (AOF, replication) through Emit. BeginWriteGroup / EndWriteGroup / EndTransactionWrites
@@ -52,6 +52,13 @@ void Server::CountRejected(Client* c, const CommandSpec* spec) {
 
 bool Server::RejectCommand(Client* c, const CommandSpec* spec, std::string_view error) {
   CountRejected(c, spec);
+  // A refused EXEC discards the transaction (if any) and says why, as Redis's rejectCommand does with
+  // execCommandAbort (also outside MULTI).
+  if (spec != nullptr && spec->is(kCmdRunsQueue)) {
+    DiscardTransaction(c);
+    c->reply.Error(err::ExecAbortBecause(error));
+    return false;
+  }
   c->reply.Error(error);
   return false;
 }
@@ -88,7 +95,14 @@ bool Server::AdmitCommand(Client* c, const CommandSpec& spec, ArgList argv) {
     return RejectCommand(c, &spec, err::kDebugNotAllowed);
   }
   if (!CheckAuth(c, spec)) return RejectCommand(c, &spec, err::kNoAuth);
-  // ACL permission checks (the user's commands, keys and channels) belong here, after authentication.
+  // ACL: the user's commands, keys and channels. A user with every permission (the default user unless
+  // configured otherwise) costs one flag test.
+  if (c->user != nullptr && !c->user->unrestricted()) {
+    AclResult r = CheckAcl(c, spec, argv, c->has(kClientMulti) ? "multi" : "toplevel");
+    if (r == kAclDeniedCmd) return RejectCommand(c, &spec, err::NoPermCommand(spec.name));
+    if (r == kAclDeniedKey) return RejectCommand(c, &spec, err::kNoPermKey);
+    if (r == kAclDeniedChannel) return RejectCommand(c, &spec, err::kNoPermChannel);
+  }
   if (busy_script_ != 0 && !spec.is(kCmdAllowBusy)) {
     return RejectCommand(c, &spec, busy_script_ == 1 ? err::kBusyScript : err::kBusyFunction);
   }
@@ -106,7 +120,7 @@ bool Server::AllowProtected(const Client* c, std::string_view setting) {
 }
 
 bool Server::CheckAuth(Client* c, const CommandSpec& spec) {
-  if (c->authenticated || config_.requirepass.empty()) return true;
+  if (!AuthRequired(c)) return true;
   if (c->has(kClientMaster)) return true;  // our master's stream and loaders run as the master client
   return spec.is(kCmdNoAuth);
 }
@@ -427,6 +441,16 @@ void Server::ExecTransaction(Client* c) {
     if (is_replica_ && config_.replica_read_only && spec->is(kCmdWrite) && !c->has(kClientMaster)) {
       reply.Error(err::kReadOnlyReplica);
       continue;
+    }
+    // The user's rules may have changed since the command was queued (Redis checks again at EXEC).
+    if (c->user != nullptr && !c->user->unrestricted()) {
+      AclResult r = CheckAcl(c, *spec, argv, "multi");
+      if (r != kAclOk) {
+        reply.Error(err::NoPermExec(r == kAclDeniedCmd ? "no permission to execute the command or subcommand"
+                                    : r == kAclDeniedKey ? "no permission to touch the specified keys"
+                                    : "no permission to access one of the channels used as arguments"));
+        continue;
+      }
     }
     Call(c, *spec, argv);
   }

@@ -13,6 +13,7 @@
 namespace rcs {
 
 struct CommandSpec;
+class AclUser;
 
 enum ClientFlag : uint32_t {
   kClientMulti = 1u << 0,         // inside MULTI
@@ -41,6 +42,9 @@ class Client {
   uint32_t flags = 0;
   int resp = 2;
   bool authenticated = false;
+  // The ACL user the client acts as (the default user until AUTH/HELLO names another); nullptr for our
+  // master's link and the loaders, which may run anything (as Redis's c->user == NULL).
+  AclUser* user = nullptr;
   std::string name, lib_name, lib_ver;
   std::string addr, laddr;       // "ip:port"
   int64_t created_ms = 0;

@@ -2,6 +2,7 @@
 
 #include "base/strutil.h"
 #include "protocol/errors.h"
+#include "server/acl_categories.h"
 
 namespace rcs {
 
@@ -59,9 +60,62 @@ bool CommandSpec::KeyIndices(ArgList argv, std::vector<int>* out) const {
   return true;
 }
 
+namespace {
+
+uint32_t Category(std::string_view name) { return 1u << AclCategoryIndex(name); }
+
+// Categories for a command redis-server 7.0.15 does not have: Redis's rules for a command table entry
+// without explicit categories (from the flags and the group).
+uint32_t DerivedCategories(const CommandSpec& s) {
+  uint32_t c = 0;
+  if (s.is(kCmdWrite)) c |= Category("write");
+  if (s.is(kCmdReadOnly)) c |= Category("read");
+  if (s.is(kCmdAdmin)) c |= Category("admin") | Category("dangerous");
+  if (s.is(kCmdPubSub)) c |= Category("pubsub");
+  c |= s.is(kCmdFast) ? Category("fast") : Category("slow");
+  if (s.is(kCmdBlocking)) c |= Category("blocking");
+  std::string_view group = *s.group ? s.group : "server";
+  if (group == "generic") c |= Category("keyspace");
+  else if (group == "sorted-set") c |= Category("sortedset");
+  else if (int i = AclCategoryIndex(group); i >= 0) c |= 1u << i;
+  return c;
+}
+
+}  // namespace
+
+void CommandRegistry::AssignIds(CommandSpec* spec, const CommandSpec* parent) {
+  spec->id = static_cast<uint32_t>(by_id_.size());
+  spec->parent = parent;
+  by_id_.push_back(spec);
+  by_original_name_[spec->name] = spec;
+  if (const AclCommandRow* row = FindAclCommandRow(spec->name)) {
+    spec->acl_row = row;
+    spec->acl_categories = row->categories;
+    for (int i = 0; i < row->key_spec_count && i < 4; i++) spec->key_access |= row->key_specs[i].access;
+  } else {
+    spec->acl_categories = DerivedCategories(*spec);
+    if (spec->first_key > 0 || spec->is(kCmdMovableKeys)) {
+      spec->key_access = spec->is(kCmdWrite) ? (kAclKeyRead | kAclKeyWrite) : kAclKeyRead;
+    }
+  }
+  if (spec->name == "publish" || spec->name == "spublish") spec->acl_channels = kAclChannelFirstArg;
+  if (spec->name == "subscribe" || spec->name == "ssubscribe") spec->acl_channels = kAclChannelAllArgs;
+  if (spec->name == "psubscribe") spec->acl_channels = kAclChannelPatterns;
+  for (auto& sub : spec->subcommands) {
+    sub.name = ToLower(sub.name);
+    AssignIds(&sub, spec);
+  }
+}
+
+const CommandSpec* CommandRegistry::FindFull(std::string_view full_name) const {
+  auto it = by_original_name_.find(ToLower(full_name));
+  return it == by_original_name_.end() ? nullptr : it->second;
+}
+
 void CommandRegistry::Add(CommandSpec spec) {
   auto owned = std::make_unique<CommandSpec>(std::move(spec));
   owned->name = ToLower(owned->name);
+  AssignIds(owned.get(), nullptr);
   by_name_[std::string_view(owned->name)] = owned.get();
   commands_.push_back(std::move(owned));
 }

@@ -26,6 +26,15 @@ namespace rcs {
 class Server;
 class Client;
 struct CommandSpec;
+struct AclCommandRow;
+
+// Which arguments of a Pub/Sub command are channels, for ACL (&pattern) checks.
+enum AclChannelArgs : uint8_t {
+  kAclNoChannels = 0,
+  kAclChannelFirstArg,   // PUBLISH, SPUBLISH: argv[1], matched against the patterns
+  kAclChannelAllArgs,    // SUBSCRIBE, SSUBSCRIBE: every argument, matched against the patterns
+  kAclChannelPatterns,   // PSUBSCRIBE: every argument, compared literally with the patterns
+};
 
 using ArgList = std::span<const std::string_view>;
 
@@ -123,6 +132,16 @@ struct CommandSpec {
   const char* summary = "";  // one line for COMMAND DOCS
   std::vector<CommandSpec> subcommands;  // for container commands (CLIENT, CONFIG, CLUSTER, OBJECT...)
   mutable CommandStats stats;
+  // Set by CommandRegistry::Add. id: dense, unique among every command and subcommand (the ACL's command
+  // bitmaps are indexed by it); acl_categories: Redis's categories (server/acl_categories.h), from the
+  // reference's table, or derived from the flags for a command redis-server 7.0 does not have;
+  // key_access: what the command does with its keys for %R~/%W~ (AclKeyAccess of every key spec, or'ed).
+  uint32_t id = 0;
+  uint32_t acl_categories = 0;
+  uint8_t key_access = 0;
+  AclChannelArgs acl_channels = kAclNoChannels;
+  const AclCommandRow* acl_row = nullptr;  // the reference's row (key specs), nullptr if it has none
+  const CommandSpec* parent = nullptr;  // the container of a subcommand
 
   bool is(uint32_t f) const { return (flags & f) != 0; }
   // argv indices of the keys (for cluster slot checks, WATCH invalidation, blocked client wakeups).
@@ -163,6 +182,12 @@ class CommandRegistry {
   // (or a container without a subcommand argument).
   const CommandSpec* Resolve(ArgList argv) const;
   const std::vector<std::unique_ptr<CommandSpec>>& all() const { return commands_; }
+  // Every command and subcommand by id (0 .. command_id_count() - 1).
+  const CommandSpec* ById(uint32_t id) const { return id < by_id_.size() ? by_id_[id] : nullptr; }
+  uint32_t command_id_count() const { return static_cast<uint32_t>(by_id_.size()); }
+  // A command or subcommand by its full name ("get", "client|kill"; case-insensitive), as ACL rules and
+  // COMMAND INFO name them; nullptr if unknown. Renames do not apply (Redis's ACL uses original names).
+  const CommandSpec* FindFull(std::string_view full_name) const;
   void ResetStats();
 
  private:
@@ -173,7 +198,10 @@ class CommandRegistry {
       return static_cast<size_t>(h);
     }
   };
+  void AssignIds(CommandSpec* spec, const CommandSpec* parent);
   std::vector<std::unique_ptr<CommandSpec>> commands_;
+  std::vector<const CommandSpec*> by_id_;
+  std::unordered_map<std::string, const CommandSpec*> by_original_name_;
   // Keys are views of the specs' own (heap-stable) names.
   std::unordered_map<std::string_view, CommandSpec*, NameHash> by_name_;
   std::vector<std::unique_ptr<std::string>> renamed_names_;  // owns the keys added by Rename

@@ -818,11 +818,10 @@ void AddMonitoringAclTlsCompat(std::vector<Directive>& t) {
   t.push_back(Percentiles("latency-tracking-info-percentiles"));
   t.push_back(KeyspaceEvents());  // pubsub/keyspace_events.cc publishes what the flags select
   t.push_back(Bool("dynamic-hz", Kept{"yes"}));
-  // ACL: only the default user exists; an ACL file would define users, so it is refused.
-  t.push_back(Int("acllog-max-len", Kept{"128"}, 0, INT64_MAX));
-  t.push_back(Enum("acl-pubsub-default", Kept{"resetchannels"}, {"allchannels", "resetchannels"}));
-  t.push_back(String("aclfile", Kept{""}).Immutable().OnlyValue("", err::config_reason::kNoAclUsers));
-  t.push_back(Refused("user", err::config_reason::kNoAclUsers));
+  // ACL (server/acl.h): `user` lines are collected by ApplyLine (they add up, like rename-command).
+  t.push_back(Int("acllog-max-len", &Config::acllog_max_len, 0, INT64_MAX));
+  t.push_back(Enum("acl-pubsub-default", &Config::acl_pubsub_default, {"allchannels", "resetchannels"}));
+  t.push_back(String("aclfile", &Config::aclfile).Immutable());
   t.push_back(Refused("loadmodule", err::config_reason::kNoModules));
   // Unix socket and TLS: the node listens on TCP only.
   t.push_back(String("unixsocket", Kept{""}).Immutable());
@@ -929,6 +928,12 @@ Status ApplyLine(Config* config, const Words& words, std::string_view source, in
     // Applied to the command table once it exists (ApplyRenames): an unknown command is reported there.
     if (args.size() != 2) return Status::Error(err::config_reason::kBadDirective);
     config->rename_commands.push_back({ToLower(args[0]), ToLower(args[1]), std::string(source), lineno});
+    return Status::Ok();
+  }
+  if (EqualsIgnoreCase(words[0], "user")) {
+    // ACL users: checked and created once the command table exists (Server::LoadConfiguredUsers).
+    if (args.empty()) return Status::Error(err::config_reason::kBadDirective);
+    config->acl_user_lines.push_back({args, std::string(source), lineno});
     return Status::Ok();
   }
   const Directive* d = FindDirective(words[0]);

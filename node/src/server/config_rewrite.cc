@@ -150,7 +150,8 @@ Status ReplaceFileAtomically(const std::string& path, const std::string& text) {
 
 }  // namespace
 
-std::string RewriteConfigText(std::string_view old_text, const Config& config) {
+std::string RewriteConfigText(std::string_view old_text, const Config& config,
+                              const std::vector<std::string>& user_lines) {
   RewriteState state(old_text);
   for (const config_internal::Directive& d : config_internal::DirectiveTable()) {
     config_internal::RewritePlan plan = d.rewrite(config);
@@ -158,10 +159,16 @@ std::string RewriteConfigText(std::string_view old_text, const Config& config) {
     state.MarkProcessed(d.name);
     for (const auto& line : plan.lines) state.Write(d.name, line.text, line.force);
   }
+  if (!user_lines.empty() || !config.aclfile.empty()) {
+    if (config.aclfile.empty()) {
+      for (const auto& line : user_lines) state.Write("user", line, true);
+    }
+    state.MarkProcessed("user");
+  }
   return state.Content();
 }
 
-Status RewriteConfigFile(const Config& config) {
+Status RewriteConfigFile(const Config& config, const std::vector<std::string>& user_lines) {
   std::string old_text;
   std::ifstream f(config.config_file, std::ios::binary);
   if (f) {
@@ -171,7 +178,7 @@ Status RewriteConfigFile(const Config& config) {
   } else if (errno != ENOENT) {
     return Errno("");  // a file that went missing is written anew, as redis-server does
   }
-  return ReplaceFileAtomically(config.config_file, RewriteConfigText(old_text, config));
+  return ReplaceFileAtomically(config.config_file, RewriteConfigText(old_text, config, user_lines));
 }
 
 }  // namespace rcs

@@ -332,6 +332,11 @@ void InfoWriter::StatsSection() {
   InfoField(out, "io_threaded_reads_processed", 0);
   InfoField(out, "io_threaded_writes_processed", 0);
   InfoField(out, "client_query_buffer_limit_disconnections", static_cast<int64_t>(st.client_qbuf_limit_disconnections));
+  // ACL denials (Redis 7.2's fields; 7.0 has only ACL LOG).
+  InfoField(out, "acl_access_denied_auth", static_cast<int64_t>(st.acl_access_denied_auth));
+  InfoField(out, "acl_access_denied_cmd", static_cast<int64_t>(st.acl_access_denied_cmd));
+  InfoField(out, "acl_access_denied_key", static_cast<int64_t>(st.acl_access_denied_key));
+  InfoField(out, "acl_access_denied_channel", static_cast<int64_t>(st.acl_access_denied_channel));
 }
 
 void InfoWriter::ReplicationSection() {

@@ -58,7 +58,7 @@ void Server::AcceptClients(int listen_fd) {
       continue;  // the socket closes here
     }
     StatusOr<net::Endpoint> peer = net::PeerEndpoint(sock->fd());
-    if (config_.protected_mode && config_.requirepass.empty() && !(peer.ok() && IsLoopbackAddress(peer->ip))) {
+    if (config_.protected_mode && acl_.default_user()->nopass() && !(peer.ok() && IsLoopbackAddress(peer->ip))) {
       // protected-mode: with no password for the default user, only the loopback interface may connect.
       std::string msg = "-" + std::string(err::kProtectedMode) + "\r\n";
       ssize_t ignored = write(sock->fd(), msg.data(), msg.size());
@@ -72,7 +72,8 @@ void Server::AcceptClients(int listen_fd) {
     Client* c = owned.get();
     c->created_ms = clock_->NowMs();
     c->last_interaction_ms = c->created_ms;
-    c->authenticated = config_.requirepass.empty();
+    c->user = acl_.default_user();
+    c->authenticated = !AuthRequired(c);
     c->addr = EndpointText(peer);
     c->laddr = EndpointText(net::LocalEndpoint(fd));
     c->parser.set_max_bulk_len(config_.proto_max_bulk_len);

@@ -29,6 +29,12 @@ Server::Server(Config config, const Clock* clock)
     if (why == Keyspace::DeleteReason::kEvicted) pubsub_->Notify(notify::kEvicted, "evicted", key);
     else pubsub_->Notify(notify::kExpired, "expired", key);
   });
+  // The default user mirrors requirepass (resetpass >pw, or nopass), at start and on CONFIG SET.
+  acl_.set_allchannels_default(config_.acl_pubsub_default == "allchannels");
+  ApplyRequirePass();
+  config_listeners_.Add({"requirepass"}, [this] { ApplyRequirePass(); });
+  config_listeners_.Add({"acl-pubsub-default"},
+                        [this] { acl_.set_allchannels_default(config_.acl_pubsub_default == "allchannels"); });
   config_listeners_.Add({"loglevel"}, [this] {
     LogLevel level;
     if (ParseLogLevel(config_.loglevel, &level)) SetLogLevel(level);
@@ -43,7 +49,8 @@ Client* Server::CreateFakeClient() {
   c->flags |= kClientFake;
   c->created_ms = clock_->NowMs();
   c->last_interaction_ms = c->created_ms;
-  c->authenticated = config_.requirepass.empty();
+  c->user = acl_.default_user();
+  c->authenticated = !AuthRequired(c.get());
   c->reply.set_error_hook(CountErrorReply, this);
   Client* raw = c.get();
   clients_[id] = std::move(c);

@@ -18,6 +18,7 @@
 
 #include "base/clock.h"
 #include "keyspace/keyspace.h"
+#include "server/acl.h"
 #include "server/client.h"
 #include "server/cluster_hooks.h"
 #include "server/command.h"
@@ -86,6 +87,17 @@ struct SlowlogEntry {
   std::string peer, client_name;
 };
 
+// One ACL LOG entry: equal denials (reason, context, object, user, client) within 60 s are counted in one.
+struct AclLogEntry {
+  uint64_t count = 1;
+  AclResult reason;
+  std::string context;   // "toplevel", "multi", "lua"
+  std::string object;    // the command, key or channel; the user name for an AUTH failure
+  std::string username;
+  int64_t ctime_ms = 0;  // when it was last updated
+  std::string client_info;
+};
+
 struct ServerStats {
   uint64_t total_connections_received = 0;
   uint64_t total_commands_processed = 0;
@@ -102,6 +114,8 @@ struct ServerStats {
   uint64_t total_forks = 0;
   uint64_t rdb_last_load_keys_loaded = 0, rdb_last_load_keys_expired = 0;  // the last RDB image loaded
   std::map<std::string, uint64_t> error_counts;  // errorstats: first word of the error -> count
+  uint64_t acl_access_denied_auth = 0, acl_access_denied_cmd = 0, acl_access_denied_key = 0,
+           acl_access_denied_channel = 0;
   int64_t recent_max_input_buffer = 0, recent_max_output_buffer = 0;
 };
 
@@ -136,6 +150,38 @@ class Server {
   void set_cluster_hooks(ClusterHooks* h) { cluster_hooks_ = h; }
   CommandRegistry& commands() { return registry_; }
   ServerStats& stats() { return stats_; }
+
+  // ACL users (server/acl.h). The default user mirrors requirepass (resetpass >pw, or nopass when empty).
+  AclUsers& acl() { return acl_; }
+  // Whether this client must authenticate before running commands other than AUTH/HELLO/QUIT (Redis's
+  // authRequired: the default user has a password or is off, and the client has not authenticated).
+  bool AuthRequired(const Client* c) const;
+  // AUTH / HELLO AUTH: true and the client acts as `user` when the pair is valid; else an ACL LOG entry and
+  // the auth-denied count. Passwords are never logged.
+  bool Authenticate(Client* c, std::string_view user, std::string_view password);
+  // A denial (kAclDeniedCmd/Key/Channel/Auth) for the ACL LOG and INFO stats; context "toplevel", "multi"
+  // or "lua"; `object` the command name, key, channel or user name.
+  void LogAclDenial(Client* c, AclResult reason, std::string_view context, std::string_view object,
+                    std::string_view username = {});
+  std::deque<AclLogEntry>& acl_log() { return acl_log_; }
+  // The permission check of a command for a client: kAclOk or the denial, logged; *error gets the text.
+  AclResult CheckAcl(Client* c, const CommandSpec& spec, ArgList argv, std::string_view context);
+  // After ACL SETUSER/DELUSER/LOAD: clients whose user was deleted or turned off are disconnected (after
+  // the current command's reply), as Redis does.
+  void DisconnectClientsOfUser(const AclUser* user);
+  // Users from the configuration at startup: `user` lines, or the aclfile (not both). An error (Redis's
+  // text) stops startup.
+  Status LoadConfiguredUsers();
+  // ACL LOAD: every user from the aclfile, all or nothing; "" on success, else redis-server's error text
+  // (without "ERR "). Clients of the replaced users (but the default user's) are disconnected.
+  std::string LoadAclFile();
+  // ACL SAVE: the users in ACL LIST's format to the aclfile (a temporary file renamed over it).
+  bool SaveAclFile();
+  // requirepass for the default user: "resetpass >pw", or "nopass" when empty (Redis's
+  // ACLUpdateDefaultUserPassword).
+  void ApplyRequirePass();
+  // A CLIENT LIST style line of a client (ACL LOG's client-info).
+  std::function<std::string(const Client*)> client_info_text;
   EventLoop* loop() { return loop_.get(); }
 
   // Clients.
@@ -367,6 +413,8 @@ class Server {
   ReplicationHooks* replication_hooks_ = nullptr;
   ClusterHooks* cluster_hooks_ = nullptr;
   ServerStats stats_;
+  AclUsers acl_;
+  std::deque<AclLogEntry> acl_log_;
   std::map<uint64_t, std::unique_ptr<Client>> clients_;
   uint64_t next_client_id_ = 1;
   std::unordered_map<std::string, std::vector<Client*>> watched_keys_;

@@ -4,12 +4,13 @@
 //   node ioredis_cluster.js PORT PASSWORD resume STOPFILE     writes and reads until STOPFILE exists (at most
 //                                                            300 s) through failovers: errors are counted, not
 //                                                            fatal; ok when it kept working after its last error
+// RCS_USERNAME in the environment: authenticate as that ACL user (with PASSWORD) on every node.
 // Prints one JSON line {ok, errors, ...}; exits non-zero on any error.
 const Redis = require("ioredis");
 
 const [port, password, mode, arg] = process.argv.slice(2);
 const cluster = new Redis.Cluster([{ host: "127.0.0.1", port: Number(port) }], {
-  redisOptions: { password },
+  redisOptions: process.env.RCS_USERNAME ? { username: process.env.RCS_USERNAME, password } : { password },
   maxRedirections: 64,
   retryDelayOnMoved: 10,
   slotsRefreshTimeout: 5000,
