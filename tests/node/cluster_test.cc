@@ -1230,15 +1230,23 @@ TEST_CASE("resolver: lookups run off the calling thread and come back through Ta
   CHECK_FALSE(net::IsNumericAddress("node-1"));
   net::Resolver r(1);
   r.Request("localhost");
-  r.Request("localhost");  // one lookup per name at a time
+  // One lookup per name at a time: while the first is pending this one is dropped; if the worker already
+  // finished it (it takes microseconds from /etc/hosts), this is a new lookup. Either way at most one is in
+  // flight and every result arrives.
+  r.Request("localhost");
+  CHECK(r.in_flight() <= 1);
   std::vector<net::Resolver::Result> got;
-  for (int i = 0; i < 500 && got.empty(); i++) {
-    got = r.TakeResults();
-    if (got.empty()) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  for (int i = 0; i < 500 && (got.empty() || r.in_flight() > 0); i++) {
+    for (auto& res : r.TakeResults()) got.push_back(std::move(res));
+    if (got.empty() || r.in_flight() > 0) std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
-  REQUIRE(got.size() == 1);
-  CHECK(got[0].name == "localhost");
-  CHECK(net::IsNumericAddress(got[0].ip));
+  for (auto& res : r.TakeResults()) got.push_back(std::move(res));  // one that finished after the last take
+  REQUIRE(!got.empty());
+  CHECK(got.size() <= 2);
+  for (auto& res : got) {
+    CHECK(res.name == "localhost");
+    CHECK(net::IsNumericAddress(res.ip));
+  }
   CHECK(r.in_flight() == 0);
 }
 
