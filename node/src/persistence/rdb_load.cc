@@ -80,6 +80,31 @@ class ServerRdbSink : public RdbSink {
     return Status::Ok();
   }
 
+  // The same without copies: the key and a string value go from the image (or the parser's buffers)
+  // straight into the keyspace's record.
+  Status OnKeyRef(RdbKeyRef& k) override {
+    if (skip_expired_ && k.expire_at_ms >= 0 && k.expire_at_ms < now_ms_) {
+      expired_++;
+      return Status::Ok();
+    }
+    Keyspace& db = server_.db();
+    const bool is_string = k.type == ObjType::kString;
+    if (replace_existing_) {
+      db.Delete(k.key);
+      if (is_string) {
+        db.SetString(k.key, k.str, k.expire_at_ms, false);
+      } else {
+        db.SetObject(k.key, std::move(k.obj), k.expire_at_ms, false);
+      }
+      return Status::Ok();
+    }
+    // One lookup for the duplicate check and the insert.
+    Entry* e = is_string ? db.AddString(k.key, k.str, k.expire_at_ms)
+                         : db.AddObject(k.key, std::move(k.obj), k.expire_at_ms);
+    if (e == nullptr) return Status::Error("duplicate key '" + std::string(k.key.substr(0, 128)) + "'");
+    return Status::Ok();
+  }
+
   uint64_t expired() const { return expired_; }
 
  private:
