@@ -533,8 +533,10 @@ bool Parser::Opcode(uint8_t type, size_t at, RdbSummary* sum, bool* was_opcode) 
     case kOpSelectDb:
       return PlainLen(&db_);
     case kOpResizeDb: {
-      uint64_t a, b;
-      return PlainLen(&a) && PlainLen(&b);
+      uint64_t keys, expires;
+      if (!PlainLen(&keys) || !PlainLen(&expires)) return false;
+      Status st = sink_.OnResizeDb(keys, expires);
+      return st.ok() || Fail(st.message(), at);
     }
     case kOpSlotInfo: {
       uint64_t a, b, c;

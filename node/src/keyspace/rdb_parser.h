@@ -8,7 +8,7 @@
 //   then opcodes and keys until EOF:
 //     0xfa AUX         string key, string value (redis-ver, ctime, used-mem, aof-base, repl-id ...)
 //     0xfe SELECTDB    length: the database of the keys that follow
-//     0xfb RESIZEDB    length, length: size hints (ignored)
+//     0xfb RESIZEDB    length, length: size hints (keys, keys with an expiry: RdbSink::OnResizeDb)
 //     0xf4 SLOT_INFO   length slot, length keys, length expires: cluster size hints (ignored)
 //     0xfc EXPIRETIME_MS  8 bytes little-endian, absolute unix time in ms, for the next key
 //     0xfd EXPIRETIME     4 bytes little-endian, absolute unix time in s, for the next key
@@ -83,6 +83,8 @@ class RdbSink {
   virtual ~RdbSink() = default;
   virtual Status OnAux(std::string_view key, std::string_view value) { return Status::Ok(); }
   virtual Status OnFunction(std::string code) = 0;
+  // RESIZEDB: how many keys (and keys with an expiry) the database that follows holds, a size hint.
+  virtual Status OnResizeDb(uint64_t keys, uint64_t expires) { return Status::Ok(); }
   virtual Status OnKey(RdbKey&& key) = 0;
   // Each key goes here; by default it is copied into an RdbKey for OnKey. A sink that does not keep the
   // bytes (the loader copies them into the keyspace anyway) overrides this.

@@ -80,6 +80,11 @@ class ServerRdbSink : public RdbSink {
     return Status::Ok();
   }
 
+  Status OnResizeDb(uint64_t keys, uint64_t expires) override {
+    server_.db().SizeHint(keys, expires);
+    return Status::Ok();
+  }
+
   // The same without copies: the key and a string value go from the image (or the parser's buffers)
   // straight into the keyspace's record.
   Status OnKeyRef(RdbKeyRef& k) override {
@@ -123,6 +128,7 @@ StatusOr<RdbLoadResult> LoadRdbImage(Server& server, CommandStreamLoader& loader
                                      bool keep_on_failure) {
   ServerRdbSink sink(server, loader, skip_expired, replace_existing);
   StatusOr<RdbSummary> sum = ParseRdb(data, RdbOptionsFromConfig(server.config()), sink);
+  server.db().SizeHint(0, 0);
   if (!sum.ok()) {
     // Nothing of a file that did not load completely stays (the caller stops the node).
     if (!keep_on_failure) server.db().Clear();
