@@ -376,13 +376,18 @@ bool Parser::SetValueBody(uint8_t type, ValueOut* v, bool* empty) {
     return false;
   };
   if (type == kTypeSet) {
-    bool ok = ForEachCounted([&] {
+    uint64_t n;
+    if (!PlainLen(&n)) return false;
+    // A count the rest of the image cannot hold (each member takes a byte at least) is not reserved for.
+    if (n <= d_.size() - pos_) set->Reserve(static_cast<size_t>(n), max_intset);
+    bool ok = true;
+    for (uint64_t i = 0; ok && i < n; i++) ok = [&] {
       size_t m_at = pos_;
       std::string_view m;
       if (!StrView(&m, &elem_buf_)) return false;
       if (!add(m)) return Fail("duplicate set member '" + Printable(m) + "'", m_at);
       return true;
-    });
+    }();
     if (!ok) return false;
   } else {
     std::string_view blob;
@@ -460,18 +465,23 @@ bool Parser::HashValueBody(uint8_t type, ValueOut* v, bool* empty) {
   size_t at = pos_;
   auto h = std::make_unique<HashValue>();
   if (type == kTypeHash) {
-    bool ok = ForEachCounted([&] {
+    uint64_t n;
+    if (!PlainLen(&n)) return false;
+    if (n <= (d_.size() - pos_) / 2) h->Reserve(static_cast<size_t>(n), 0, opt_.hash);
+    bool ok = true;
+    for (uint64_t i = 0; ok && i < n; i++) ok = [&] {
       size_t f_at = pos_;
       std::string_view f, val;
       if (!StrView(&f, &elem_buf_) || !StrView(&val, &elem2_buf_)) return false;
       if (!h->Set(f, val, opt_.hash)) return Fail("duplicate hash field '" + Printable(f) + "'", f_at);
       return true;
-    });
+    }();
     if (!ok) return false;
   } else {
     std::string_view blob;
     const char* what = type == kTypeHashZipmap ? "zipmap" : type == kTypeHashZiplist ? "ziplist" : "listpack";
     if (!Blob(&blob, what)) return false;
+    h->Reserve(0, blob.size(), opt_.hash);  // our listpack is about as long as the packed blob
     ElementPairs pairs(&pair_buf_);
     bool dup = false;
     RdbElementFn pair = pairs.Fn([&](std::string_view field, std::string_view e) {
