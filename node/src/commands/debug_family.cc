@@ -131,7 +131,7 @@ void DebugReload(CommandContext& ctx) {
     // A master drops keys whose expiry passed; a replica keeps them for its master's DELs.
     bool replica = server.is_replica();
     StatusOr<RdbLoadResult> r = LoadRdbImage(server, loader, path, data->view(), /*skip_expired=*/!replica,
-                                             merge, /*keep_on_failure=*/true);
+                                             merge, /*keep_on_failure=*/true, &*data);
     ok = r.ok();
     if (!ok) LogWarning(r.status().message());
   }

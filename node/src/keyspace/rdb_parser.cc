@@ -183,6 +183,17 @@ class Parser {
   // a packed blob, the elements of the unpacked encodings (a hash needs two: field and value), and the
   // first of a pair in a packed blob.
   std::string key_buf_, val_buf_, blob_buf_, elem_buf_, elem2_buf_, pair_buf_;
+  // The checksum runs along with the parse (on bytes still in the cache, and so that the sink may drop the
+  // pages behind): crc_ is the CRC of d_[0, crc_done_).
+  uint64_t crc_ = 0;
+  size_t crc_done_ = 0;
+  static constexpr size_t kCrcStep = size_t{8} << 20;
+  void Consumed() {
+    if (pos_ - crc_done_ < kCrcStep) return;
+    crc_ = Crc64(crc_, d_.data() + crc_done_, pos_ - crc_done_);
+    crc_done_ = pos_;
+    sink_.OnConsumed(crc_done_);
+  }
 };
 
 // Hands a built value over, saying whether it is empty (the caller skips an empty one).
@@ -523,7 +534,7 @@ bool Parser::Eof(int version, RdbSummary* sum) {
     uint64_t stored;
     if (!LittleEndian(8, &stored)) return false;
     if (stored != 0) {
-      uint64_t computed = Crc64(0, d_.data(), crc_at);
+      uint64_t computed = Crc64(crc_, d_.data() + crc_done_, crc_at - crc_done_);
       if (computed != stored) {
         char buf[128];
         snprintf(buf, sizeof(buf), "RDB checksum mismatch (the file says %016llx, its content gives %016llx)",
@@ -655,6 +666,7 @@ StatusOr<RdbSummary> Parser::Run() {
     if (was_opcode) continue;
     // A key: type, key, value.
     if (!Key(type, at, &sum)) return error();
+    Consumed();
   }
 }
 

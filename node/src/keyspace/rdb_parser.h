@@ -83,6 +83,9 @@ class RdbSink {
   virtual ~RdbSink() = default;
   virtual Status OnAux(std::string_view key, std::string_view value) { return Status::Ok(); }
   virtual Status OnFunction(std::string code) = 0;
+  // The parse is past `offset` for good (called every few MB, between keys): the bytes before it are
+  // checksummed already and no view into them is handed out any more.
+  virtual void OnConsumed(size_t offset) {}
   // RESIZEDB: how many keys (and keys with an expiry) the database that follows holds, a size hint.
   virtual Status OnResizeDb(uint64_t keys, uint64_t expires) { return Status::Ok(); }
   virtual Status OnKey(RdbKey&& key) = 0;

@@ -503,7 +503,8 @@ Status Aof::BeginLoad() {
         loader_.reset();
         return data.status();
       }
-      StatusOr<RdbLoadResult> r = LoadRdbImage(*server_, *loader_, path, data->view(), /*skip_expired=*/false);
+      StatusOr<RdbLoadResult> r = LoadRdbImage(*server_, *loader_, path, data->view(), /*skip_expired=*/false,
+                                               /*replace_existing=*/false, /*keep_on_failure=*/false, &*data);
       if (!r.ok()) {
         loader_.reset();
         return r.status();

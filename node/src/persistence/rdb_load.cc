@@ -21,8 +21,10 @@ namespace {
 
 class ServerRdbSink : public RdbSink {
  public:
-  ServerRdbSink(Server& server, CommandStreamLoader& loader, bool skip_expired, bool replace_existing)
+  ServerRdbSink(Server& server, CommandStreamLoader& loader, bool skip_expired, bool replace_existing,
+                const MappedFile* mapped)
       : server_(server),
+        mapped_(mapped),
         loader_(loader),
         skip_expired_(skip_expired),
         replace_existing_(replace_existing),
@@ -80,6 +82,10 @@ class ServerRdbSink : public RdbSink {
     return Status::Ok();
   }
 
+  void OnConsumed(size_t offset) override {
+    if (mapped_ != nullptr) mapped_->DropBefore(offset);
+  }
+
   Status OnResizeDb(uint64_t keys, uint64_t expires) override {
     server_.db().SizeHint(keys, expires);
     return Status::Ok();
@@ -114,6 +120,7 @@ class ServerRdbSink : public RdbSink {
 
  private:
   Server& server_;
+  const MappedFile* mapped_;
   CommandStreamLoader& loader_;
   bool skip_expired_;
   bool replace_existing_;
@@ -125,8 +132,8 @@ class ServerRdbSink : public RdbSink {
 
 StatusOr<RdbLoadResult> LoadRdbImage(Server& server, CommandStreamLoader& loader, const std::string& path,
                                      std::string_view data, bool skip_expired, bool replace_existing,
-                                     bool keep_on_failure) {
-  ServerRdbSink sink(server, loader, skip_expired, replace_existing);
+                                     bool keep_on_failure, const MappedFile* mapped) {
+  ServerRdbSink sink(server, loader, skip_expired, replace_existing, mapped);
   StatusOr<RdbSummary> sum = ParseRdb(data, RdbOptionsFromConfig(server.config()), sink);
   server.db().SizeHint(0, 0);
   if (!sum.ok()) {
@@ -155,7 +162,8 @@ Status LoadDumpRdbAtStart(Server& server) {
   // A master drops keys that expired while it was down; a replica keeps them for its master's DELs (as
   // redis-server does).
   bool replica = server.is_replica() || !server.config().replicaof.empty();
-  StatusOr<RdbLoadResult> r = LoadRdbImage(server, *loader, path, data->view(), /*skip_expired=*/!replica);
+  StatusOr<RdbLoadResult> r = LoadRdbImage(server, *loader, path, data->view(), /*skip_expired=*/!replica,
+                                              /*replace_existing=*/false, /*keep_on_failure=*/false, &*data);
   loader.reset();
   if (!r.ok()) return r.status();
   if (r->summary.end_offset != data->size()) {
