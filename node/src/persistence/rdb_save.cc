@@ -94,8 +94,8 @@ RdbWriteOptions RdbSaver::Options() const {
   return o;
 }
 
-Status RdbSaver::Save() {
-  if (child_pid_ > 0) return Status::Error(err::kBgsaveInProgress);
+Status RdbSaver::Save(bool alongside_child) {
+  if (child_pid_ > 0 && !alongside_child) return Status::Error(err::kBgsaveInProgress);
   int64_t dirty = server_->dirty();
   saves_++;
   Status st = SaveRdbFile(server_->config().dbfilename, server_->db(), server_->clock().NowMs(), Info(), Options());
