@@ -1,4 +1,4 @@
-"""DEBUG against Debian's redis-server 7.0.15 side by side (ports 20700-20709).
+"""DEBUG against Debian's redis-server 7.0.15 side by side (ports 20700-20711).
 
 The same command sequence (every type we have, small and large encodings, integers, bitmaps, HyperLogLogs,
 TTLs) goes to our node and to redis-server, both with --enable-debug-command yes; then DEBUG DIGEST and
@@ -7,6 +7,7 @@ digest equals its master's after writes (our node replicating from ours, and red
 ours); the same data in two encodings has one digest; the enable-debug-command refusals and DEBUG's other
 error replies are compared byte for byte."""
 import os
+import signal
 import sys
 import time
 import unittest
@@ -19,6 +20,7 @@ from test_dump_restore_differential import build_commands  # noqa: E402
 OURS, REF, OURS_REPLICA, REF_REPLICA = 20700, 20701, 20702, 20703
 OURS_NO, REF_NO, OURS_LOCAL, REF_LOCAL = 20704, 20705, 20706, 20707
 OURS_ENC, REF_ENC = 20708, 20709
+OURS_BG, REF_BG = 20710, 20711
 ZERO = "0" * 40
 DEBUG_ON = ["--enable-debug-command", "yes"]
 
@@ -256,6 +258,80 @@ class DebugDigestTest(unittest.TestCase):
             self.assertEqual(c.execute_command("DEBUG", "POPULATE", "60", "pop"), b"OK")
         self.assertEqual(self.o.get("pop:3"), b"value:3\x00\x00\x00\x00\x00")
         self.assertEqual(digest(self.o), digest(self.r))
+
+
+def children(pid):
+    try:
+        with open("/proc/%d/task/%d/children" % (pid, pid)) as f:
+            return [int(x) for x in f.read().split()]
+    except OSError:
+        return []
+
+
+def proc_state(pid):
+    """The state letter of /proc/PID/stat ("T" stopped), None when the process is gone."""
+    try:
+        with open("/proc/%d/stat" % pid) as f:
+            return f.read().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return None
+
+
+class DebugReloadDuringBgsaveTest(unittest.TestCase):
+    """DEBUG RELOAD while a BGSAVE child runs, on both servers: the child is held with SIGSTOP (so how fast it
+    would have been does not matter); redis-server's DEBUG RELOAD saves and reloads anyway, and so must ours.
+    Then the child goes on and its save completes."""
+
+    def stopped_child(self, server, client):
+        """Starts a BGSAVE and stops its child; retried (at most 5 times) when the child was done before the
+        SIGSTOP reached it."""
+        for _ in range(5):
+            self.assertIs(client.execute_command("BGSAVE"), True)  # redis-py: "Background saving started"
+            deadline = time.monotonic() + 10
+            while time.monotonic() < deadline:
+                kids = children(server.proc.pid)
+                if kids or rcs.info(server, "persistence")["rdb_bgsave_in_progress"] == "0":
+                    break
+                time.sleep(0.0005)
+            for kid in kids:
+                try:
+                    os.kill(kid, signal.SIGSTOP)
+                except ProcessLookupError:
+                    continue
+                rcs.wait_until(lambda: proc_state(kid) in ("T", None, "Z"), what="the BGSAVE child to stop")
+                if proc_state(kid) == "T":
+                    return kid
+            rcs.wait_until(lambda: rcs.info(server, "persistence")["rdb_bgsave_in_progress"] == "0",
+                           what="the BGSAVE to end before the next try")
+        self.fail("every BGSAVE child finished before it could be stopped")
+
+    def test_reload_while_a_child_saves(self):
+        servers = [rcs.Server(OURS_BG, args=DEBUG_ON), rcs.Server(REF_BG, args=DEBUG_ON, binary=rcs.REDIS_SERVER)]
+        try:
+            for s in servers:
+                s.start()
+                c = s.client()
+                with self.subTest(server=s.binary):
+                    self.assertEqual(c.execute_command("DEBUG", "POPULATE", "300000", "bg", "20"), b"OK")
+                    c.set("extra", "1")
+                    before = digest(c)
+                    child = self.stopped_child(s, c)
+                    try:
+                        self.assertEqual(rcs.info(s, "persistence")["rdb_bgsave_in_progress"], "1")
+                        self.assertEqual(c.execute_command("DEBUG", "RELOAD"), b"OK")
+                        self.assertEqual(digest(c), before)
+                        self.assertEqual(c.dbsize(), 300001)
+                    finally:
+                        os.kill(child, signal.SIGCONT)
+                    rcs.wait_until(lambda: rcs.info(s, "persistence")["rdb_bgsave_in_progress"] == "0",
+                                   timeout=60, what="the BGSAVE to complete")
+                    self.assertEqual(rcs.info(s, "persistence")["rdb_last_bgsave_status"], "ok")
+                    # The file is the child's snapshot (the same data): a reload from it keeps the digest.
+                    self.assertEqual(c.execute_command("DEBUG", "RELOAD", "NOSAVE"), b"OK")
+                    self.assertEqual(digest(c), before)
+        finally:
+            for s in servers:
+                s.stop()
 
 
 class DebugEncodingTest(unittest.TestCase):

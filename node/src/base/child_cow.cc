@@ -1,6 +1,8 @@
 #include "base/child_cow.h"
 
 #include <fcntl.h>
+#include <signal.h>
+#include <sys/prctl.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -28,6 +30,13 @@ bool ChildCowReport::Open() {
   read_fd_ = fds[0];
   write_fd_ = fds[1];
   return true;
+}
+
+void ChildCowReport::EnterChild(int parent) {
+  InChild();
+  close_range(kKeptFd + 1, ~0U, 0);
+  prctl(PR_SET_PDEATHSIG, SIGKILL);
+  if (getppid() != parent) _exit(1);
 }
 
 void ChildCowReport::InChild() {

@@ -19,6 +19,11 @@ class ChildCowReport {
   // the write end becomes descriptor kKeptFd.
   static constexpr int kKeptFd = 3;
   void InChild();
+  // The prologue of a forked child that writes a snapshot (BGSAVE, the AOF rewrite), right after fork():
+  // InChild, then every other inherited descriptor closed (until then the child holds the listening ports
+  // too), then it dies with its parent (and _exits at once when `parent` is already gone: nobody would take
+  // the result).
+  void EnterChild(int parent);
   // In the child when its work is done: sends its Private_Dirty bytes.
   void SendFromChild();
   // In the parent after fork(): closes the write end.

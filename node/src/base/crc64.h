@@ -7,7 +7,11 @@
 
 namespace rcs {
 
-// The CRC of `len` bytes at `data`, continuing from `crc` (0 to start).
+// The CRC of `len` bytes at `data`, continuing from `crc` (0 to start). Inputs of 64 bytes or more use
+// carry-less multiplication (PCLMULQDQ) where the CPU has it: an RDB file is checked whole at load and
+// summed whole at save, and the tables below do about 1.3 GB/s where folding does ten times that.
 uint64_t Crc64(uint64_t crc, const void* data, size_t len);
+// The same with the tables only (slicing-by-8), whatever the CPU: to test the fast path against.
+uint64_t Crc64Portable(uint64_t crc, const void* data, size_t len);
 
 }  // namespace rcs

@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -86,6 +87,13 @@ StatusOr<MappedFile> MappedFile::Open(const std::string& path) {
   if (p == MAP_FAILED) return Status::Error("Can't read " + path + ": " + strerror(e));
   madvise(p, size, MADV_SEQUENTIAL);  // read front to back once: read ahead, drop behind
   return MappedFile(p, size);
+}
+
+void MappedFile::DropBefore(size_t offset) const {
+  if (data_ == nullptr) return;
+  size_t page = static_cast<size_t>(sysconf(_SC_PAGESIZE));
+  size_t bytes = std::min(offset, size_) / page * page;
+  if (bytes > 0) madvise(data_, bytes, MADV_DONTNEED);
 }
 
 MappedFile::~MappedFile() {

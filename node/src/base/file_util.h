@@ -36,6 +36,10 @@ class MappedFile {
   MappedFile(const MappedFile&) = delete;
   ~MappedFile();
   std::string_view view() const { return std::string_view(static_cast<const char*>(data_), size_); }
+  // The reader is done with the bytes before `offset`: their pages leave this process's memory (the page
+  // cache keeps them), so a file loaded front to back does not count whole in the peak RSS. Reading them
+  // again still works (they fault back in).
+  void DropBefore(size_t offset) const;
   size_t size() const { return size_; }
 
  private:

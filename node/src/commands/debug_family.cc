@@ -91,8 +91,8 @@ void DebugDigestValue(CommandContext& ctx) {
 
 // DEBUG RELOAD [MERGE] [NOFLUSH] [NOSAVE]: redis-server's steps (save, empty, load) and replies; a failed load
 // keeps what was there and what loaded before the error. Differences: redis-server exits on a duplicate key
-// with NOFLUSH and no MERGE, we answer the error; a BGSAVE in progress makes the save fail (SAVE's error) where
-// redis-server writes the file anyway.
+// with NOFLUSH and no MERGE, we answer the error. A BGSAVE in progress does not stop the save (redis-server's
+// rdbSave writes the file anyway; the child's rename replaces it when the child is done).
 void DebugReload(CommandContext& ctx) {
   bool flush = true, save = true, merge = false;
   for (size_t i = 2; i < ctx.argc(); i++) {
@@ -110,7 +110,7 @@ void DebugReload(CommandContext& ctx) {
   Server& server = ctx.server;
   if (save) {
     auto* saver = server.subsystem<RdbSaver>();
-    Status st = saver != nullptr ? saver->Save() : Status::Error(err::kSaveFailed);
+    Status st = saver != nullptr ? saver->Save(/*alongside_child=*/true) : Status::Error(err::kSaveFailed);
     if (!st.ok()) return ctx.reply.Error(st.message());
   }
   if (flush) {
@@ -131,7 +131,7 @@ void DebugReload(CommandContext& ctx) {
     // A master drops keys whose expiry passed; a replica keeps them for its master's DELs.
     bool replica = server.is_replica();
     StatusOr<RdbLoadResult> r = LoadRdbImage(server, loader, path, data->view(), /*skip_expired=*/!replica,
-                                             merge, /*keep_on_failure=*/true);
+                                             merge, /*keep_on_failure=*/true, &*data);
     ok = r.ok();
     if (!ok) LogWarning(r.status().message());
   }

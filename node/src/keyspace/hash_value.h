@@ -71,6 +71,16 @@ class HashValue final : public Object {
   }
   // Sets field to value; true when the field is new. Converts to a hashtable when the limits say so.
   bool Set(std::string_view field, std::string_view value, const Limits& limits);
+  // Room for `fields` pairs about to be set (a decoder that knows the count): a count over the listpack
+  // limit makes an empty hash a table at once, sized for them; a listpack gets `listpack_bytes` of room.
+  void Reserve(size_t fields, size_t listpack_bytes, const Limits& limits) {
+    if (!table_ && lp_count_ == 0 && static_cast<int64_t>(fields) > limits.max_listpack_entries) ConvertToTable();
+    if (table_) {
+      table_->Reserve(fields);
+    } else {
+      lp_.reserve(listpack_bytes);
+    }
+  }
   // Adds a field known to be absent (decoders, copies): no lookup.
   void AppendNew(std::string_view field, std::string_view value, const Limits& limits);
   bool Delete(std::string_view field);

@@ -108,14 +108,21 @@ Entry* Keyspace::Impl::NewEntry(std::string_view key, uint32_t type, uint32_t lr
 
 Entry* Keyspace::Impl::Add(std::string_view key, uint32_t type, std::string_view sval, Object* obj,
                           int64_t expire_at) {
-  int slot;
-  Pos pos = FindLive(key, &slot);
+  // FindLive, keeping the hash for the insert.
+  int slot = KeyHashSlot(key);
+  Table* t = dict.PrepareSlot(slot);
+  uint64_t h = dict.Hash(key);
+  Pos pos = dict.Locate(t, h, key);
+  if (pos.e != nullptr && !paused && (Meta(pos.e) & kHasExpire) && Expired(NowMs(), ExpireOf(pos.e))) {
+    DeleteExpired(pos, slot);
+    pos = Pos{};
+  }
   if (pos.e != nullptr) {
     delete obj;
     return nullptr;
   }
   Entry* e = NewEntry(key, type, LruClock(NowMs()), expire_at, sval, obj);
-  dict.Insert(slot, dict.Hash(key), e);
+  dict.Insert(slot, h, e);
   if (expire_at >= 0) VolAdd(e);
   return e;
 }
@@ -228,6 +235,11 @@ Entry* Keyspace::SetObject(std::string_view key, std::unique_ptr<Object> obj, in
                            bool keep_ttl) {
   uint32_t type = static_cast<uint32_t>(obj->type());
   return impl_->Set(key, type, {}, obj.release(), expire_at_ms, keep_ttl);
+}
+
+void Keyspace::SizeHint(uint64_t keys, uint64_t expires) {
+  impl_->dict.SetSizeHint(keys);
+  if (expires > impl_->vol.size()) impl_->vol.reserve(impl_->vol.size() + expires);
 }
 
 Entry* Keyspace::AddString(std::string_view key, std::string_view value, int64_t expire_at_ms) {

@@ -107,6 +107,10 @@ class Keyspace {
   // nullptr, and nothing changed (`obj` freed), when it does.
   Entry* AddString(std::string_view key, std::string_view value, int64_t expire_at_ms);
   Entry* AddObject(std::string_view key, std::unique_ptr<Object> obj, int64_t expire_at_ms);
+  // About `keys` keys, `expires` of them with an expiry, are about to be added (an RDB file's RESIZEDB):
+  // the tables of slots that get their first key from now on are sized for their share, so that loading
+  // does not grow and rehash them key by key. SizeHint(0, 0) when done.
+  void SizeHint(uint64_t keys, uint64_t expires);
   bool Delete(std::string_view key);
   // Moves the value and expiry of `from` to `to` (overwriting `to`). False if `from` does not exist.
   bool Rename(std::string_view from, std::string_view to);

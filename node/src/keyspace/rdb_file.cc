@@ -16,7 +16,7 @@ namespace rcs {
 namespace {
 
 // RDB opcodes (keyspace/rdb_format.h).
-using rdb::kOpAux, rdb::kOpExpireTimeMs, rdb::kOpSelectDb, rdb::kOpEof;
+using rdb::kOpAux, rdb::kOpExpireTimeMs, rdb::kOpSelectDb, rdb::kOpResizeDb, rdb::kOpEof;
 constexpr size_t kChunkBytes = 1 << 20;
 
 
@@ -38,6 +38,11 @@ bool WriteRdb(int fd, Keyspace& db, int64_t now_ms, const RdbFileInfo& info, con
   for (const std::string& code : info.function_libraries) AppendRdbFunction(&buf, code, options.compress);
   buf.push_back(static_cast<char>(kOpSelectDb));
   AppendRdbLength(&buf, 0);
+  // RESIZEDB as redis-server writes it (the table sizes, expired keys not removed yet included): loaders
+  // size their tables from it.
+  buf.push_back(static_cast<char>(kOpResizeDb));
+  AppendRdbLength(&buf, db.size());
+  AppendRdbLength(&buf, db.expires_size());
   uint64_t crc = 0;
   bool ok = true;
   auto flush = [&] {

@@ -1,9 +1,9 @@
 // The whole RDB image of a keyspace, as Debian's redis-server 7.0.15 writes it (RDB version 10): the header,
 // AUX fields, the function libraries (one FUNCTION2 record each: rdb_writer.h AppendRdbFunction, given by
-// the caller since the keyspace does not know them), SELECTDB 0, every key that has not expired (its expiry as EXPIRETIME_MS) in the encodings of
-// rdb_writer.h, EOF and the CRC-64 of everything before it. Written to a file descriptor in chunks: by
-// SAVE/BGSAVE (persistence/rdb_save.h) and by a master's full sync of a redis-server replica
-// (server/snapshot_stream.h).
+// the caller since the keyspace does not know them), SELECTDB 0, RESIZEDB (key and expiry counts), every
+// key that has not expired (its expiry as EXPIRETIME_MS) in the encodings of rdb_writer.h, EOF and the
+// CRC-64 of everything before it. Written to a file descriptor in chunks: by SAVE/BGSAVE
+// (persistence/rdb_save.h) and by a master's full sync of a redis-server replica (server/snapshot_stream.h).
 #pragma once
 #include <cstdint>
 #include <string>

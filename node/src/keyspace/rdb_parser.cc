@@ -1,6 +1,7 @@
 // redis-server's RDB format, read only: see rdb_parser.h for the layout and what is refused.
 #include "keyspace/rdb_parser.h"
 
+#include <charconv>
 #include <cmath>
 #include <cstring>
 #include <memory>
@@ -42,6 +43,7 @@ std::string Printable(std::string_view s) {
 // per pair. After the walk, odd() is true when the last element had no partner.
 class ElementPairs {
  public:
+  explicit ElementPairs(std::string* first) : first_(*first) {}
   template <typename F>
   RdbElementFn Fn(F on_pair) {
     return [this, on_pair](std::string_view e) {
@@ -58,8 +60,15 @@ class ElementPairs {
   const std::string& first() const { return first_; }
 
  private:
-  std::string first_;
+  std::string& first_;  // the parser's buffer, reused from blob to blob
   bool have_first_ = false;
+};
+
+// A value as read: a string (a view, as RdbKeyRef::str) or an object.
+struct ValueOut {
+  ObjType type = ObjType::kString;
+  std::string_view str;
+  std::unique_ptr<Object> obj;
 };
 
 class Parser {
@@ -121,12 +130,16 @@ class Parser {
     if (encoded) return Fail("an encoded value where a length was expected", at);
     return true;
   }
+  // One RDB string as a view: into the image when it is stored plain, else into *scratch (an integer's
+  // text, a decompressed LZF string), a buffer reused from call to call. Valid until *scratch is reused.
+  bool StrView(std::string_view* out, std::string* scratch);
   bool String(std::string* out);
   // key_at: where the key's record (its type byte) starts, for refusals of the whole key.
-  bool Value(uint8_t type, const std::string& key, size_t key_at, DumpedValue* v, bool* empty);
-  bool Blob(std::string* out, const char* what) {
+  bool Value(uint8_t type, std::string_view key, size_t key_at, ValueOut* v, bool* empty);
+  // A packed blob (listpack, ziplist, intset, zipmap), as a view valid until the next blob.
+  bool Blob(std::string_view* out, const char* what) {
     size_t at = pos_;
-    if (!String(out)) return false;
+    if (!StrView(out, &blob_buf_)) return false;
     if (out->empty()) return Fail(std::string("empty ") + what, at);
     return true;
   }
@@ -141,10 +154,10 @@ class Parser {
     return true;
   }
   // One reader per RDB type family (the value's type byte is already read).
-  bool ListValueBody(uint8_t type, DumpedValue* v, bool* empty);
-  bool SetValueBody(uint8_t type, DumpedValue* v, bool* empty);
-  bool ZsetValueBody(uint8_t type, DumpedValue* v, bool* empty);
-  bool HashValueBody(uint8_t type, DumpedValue* v, bool* empty);
+  bool ListValueBody(uint8_t type, ValueOut* v, bool* empty);
+  bool SetValueBody(uint8_t type, ValueOut* v, bool* empty);
+  bool ZsetValueBody(uint8_t type, ValueOut* v, bool* empty);
+  bool HashValueBody(uint8_t type, ValueOut* v, bool* empty);
   // A member's score in a type 3 (text) or type 5 (binary double) sorted set.
   bool ZsetScore(uint8_t type, size_t member_at, double* score);
   // Adds elements to the value being built.
@@ -166,11 +179,26 @@ class Parser {
   uint64_t db_ = 0;
   int64_t expire_ = -1, idle_ = -1;
   int freq_ = -1;
+  // Reused buffers for what is not a plain run of bytes in the image (StrView): the key, a string value,
+  // a packed blob, the elements of the unpacked encodings (a hash needs two: field and value), and the
+  // first of a pair in a packed blob.
+  std::string key_buf_, val_buf_, blob_buf_, elem_buf_, elem2_buf_, pair_buf_;
+  // The checksum runs along with the parse (on bytes still in the cache, and so that the sink may drop the
+  // pages behind): crc_ is the CRC of d_[0, crc_done_).
+  uint64_t crc_ = 0;
+  size_t crc_done_ = 0;
+  static constexpr size_t kCrcStep = size_t{8} << 20;
+  void Consumed() {
+    if (pos_ - crc_done_ < kCrcStep) return;
+    crc_ = Crc64(crc_, d_.data() + crc_done_, pos_ - crc_done_);
+    crc_done_ = pos_;
+    sink_.OnConsumed(crc_done_);
+  }
 };
 
 // Hands a built value over, saying whether it is empty (the caller skips an empty one).
 template <typename T>
-bool Built(std::unique_ptr<T> obj, ObjType type, DumpedValue* v, bool* empty) {
+bool Built(std::unique_ptr<T> obj, ObjType type, ValueOut* v, bool* empty) {
   *empty = obj->size() == 0;
   v->type = type;
   v->obj = std::move(obj);
@@ -209,17 +237,12 @@ bool Parser::Len(uint64_t* len, bool* encoded) {
   }
 }
 
-bool Parser::String(std::string* out) {
+bool Parser::StrView(std::string_view* out, std::string* scratch) {
   size_t at = pos_;
   uint64_t len;
   bool encoded;
   if (!Len(&len, &encoded)) return false;
-  std::string_view v;
-  if (!encoded) {
-    if (!Bytes(len, &v)) return false;
-    out->assign(v.data(), v.size());
-    return true;
-  }
+  if (!encoded) return Bytes(len, out);
   switch (len) {
     case 0:
     case 1:
@@ -228,20 +251,35 @@ bool Parser::String(std::string* out) {
       uint64_t u;
       if (!LittleEndian(n, &u)) return false;
       int64_t x = n == 1 ? static_cast<int8_t>(u) : n == 2 ? static_cast<int16_t>(u) : static_cast<int32_t>(u);
-      *out = std::to_string(x);
+      char buf[24];
+      auto r = std::to_chars(buf, buf + sizeof(buf), x);
+      scratch->assign(buf, static_cast<size_t>(r.ptr - buf));
+      *out = *scratch;
       return true;
     }
     case 3: {
       uint64_t clen, ulen;
+      std::string_view v;
       if (!PlainLen(&clen) || !PlainLen(&ulen)) return false;
       if (!Bytes(clen, &v)) return false;
       if (ulen / kLzfMaxRatio > clen) return Fail("LZF string claims more bytes than it can hold", at);
-      if (!LzfDecompress(v, static_cast<size_t>(ulen), out)) return Fail("bad LZF-compressed string", at);
+      scratch->resize(static_cast<size_t>(ulen));
+      if (!LzfDecompressTo(v, scratch->data(), static_cast<size_t>(ulen))) {
+        return Fail("bad LZF-compressed string", at);
+      }
+      *out = *scratch;
       return true;
     }
     default:
       return Fail("unknown string encoding " + std::to_string(len), at);
   }
+}
+
+bool Parser::String(std::string* out) {
+  std::string_view v;
+  if (!StrView(&v, out)) return false;
+  if (v.data() != out->data()) out->assign(v.data(), v.size());
+  return true;
 }
 
 bool Parser::AddZsetMember(ZSetValue* z, std::string_view member, double score, size_t at) {
@@ -250,7 +288,7 @@ bool Parser::AddZsetMember(ZSetValue* z, std::string_view member, double score, 
   return true;
 }
 
-bool Parser::Value(uint8_t type, const std::string& key, size_t key_at, DumpedValue* v, bool* empty) {
+bool Parser::Value(uint8_t type, std::string_view key, size_t key_at, ValueOut* v, bool* empty) {
   *empty = false;
   auto refuse_key = [&](const std::string& what) {
     return Fail("key '" + Printable(key) + "' " + what, key_at);
@@ -258,7 +296,7 @@ bool Parser::Value(uint8_t type, const std::string& key, size_t key_at, DumpedVa
   switch (type) {
     case kTypeString:
       v->type = ObjType::kString;
-      return String(&v->str);
+      return StrView(&v->str, &val_buf_);
     case kTypeList:
     case kTypeListZiplist:
     case kTypeListQuicklist:
@@ -302,7 +340,7 @@ bool Parser::Value(uint8_t type, const std::string& key, size_t key_at, DumpedVa
   }
 }
 
-bool Parser::ListValueBody(uint8_t type, DumpedValue* v, bool* empty) {
+bool Parser::ListValueBody(uint8_t type, ValueOut* v, bool* empty) {
   size_t at = pos_;
   auto list = std::make_unique<ListValue>();
   auto push = [&list](std::string_view e) {
@@ -310,7 +348,7 @@ bool Parser::ListValueBody(uint8_t type, DumpedValue* v, bool* empty) {
     return true;
   };
   if (type == kTypeListZiplist) {
-    std::string blob;
+    std::string_view blob;
     if (!Blob(&blob, "ziplist")) return false;
     if (!DecodeZiplist(blob, push)) return Fail("bad ziplist in list", at);
     return Built(std::move(list), ObjType::kList, v, empty);
@@ -324,9 +362,9 @@ bool Parser::ListValueBody(uint8_t type, DumpedValue* v, bool* empty) {
         return Fail("bad quicklist node container " + std::to_string(container), node_at);
       }
     }
-    std::string s;
+    std::string_view s;
     if (type == kTypeList || container == kQuicklistPlain) {
-      if (!String(&s)) return false;
+      if (!StrView(&s, &elem_buf_)) return false;
       list->PushBack(s);
       return true;
     }
@@ -338,7 +376,7 @@ bool Parser::ListValueBody(uint8_t type, DumpedValue* v, bool* empty) {
   return ok && Built(std::move(list), ObjType::kList, v, empty);
 }
 
-bool Parser::SetValueBody(uint8_t type, DumpedValue* v, bool* empty) {
+bool Parser::SetValueBody(uint8_t type, ValueOut* v, bool* empty) {
   size_t at = pos_;
   auto set = std::make_unique<SetValue>();
   int64_t max_intset = opt_.set_max_intset_entries;
@@ -349,16 +387,21 @@ bool Parser::SetValueBody(uint8_t type, DumpedValue* v, bool* empty) {
     return false;
   };
   if (type == kTypeSet) {
-    bool ok = ForEachCounted([&] {
+    uint64_t n;
+    if (!PlainLen(&n)) return false;
+    // A count the rest of the image cannot hold (each member takes a byte at least) is not reserved for.
+    if (n <= d_.size() - pos_) set->Reserve(static_cast<size_t>(n), max_intset);
+    bool ok = true;
+    for (uint64_t i = 0; ok && i < n; i++) ok = [&] {
       size_t m_at = pos_;
-      std::string m;
-      if (!String(&m)) return false;
+      std::string_view m;
+      if (!StrView(&m, &elem_buf_)) return false;
       if (!add(m)) return Fail("duplicate set member '" + Printable(m) + "'", m_at);
       return true;
-    });
+    }();
     if (!ok) return false;
   } else {
-    std::string blob;
+    std::string_view blob;
     if (!Blob(&blob, type == kTypeSetIntset ? "intset" : "listpack")) return false;
     bool ok = type == kTypeSetIntset ? DecodeIntset(blob, [&](int64_t x) { return set->AddInt(x, max_intset); })
                                      : DecodeListpack(blob, add);
@@ -391,21 +434,21 @@ bool Parser::ZsetScore(uint8_t type, size_t member_at, double* score) {
   return true;
 }
 
-bool Parser::ZsetValueBody(uint8_t type, DumpedValue* v, bool* empty) {
+bool Parser::ZsetValueBody(uint8_t type, ValueOut* v, bool* empty) {
   size_t at = pos_;
   auto z = std::make_unique<ZSetValue>();
   if (type == kTypeZset || type == kTypeZset2) {
     bool ok = ForEachCounted([&] {
       size_t m_at = pos_;
-      std::string m;
+      std::string_view m;
       double score;
-      return String(&m) && ZsetScore(type, m_at, &score) && AddZsetMember(z.get(), m, score, m_at);
+      return StrView(&m, &elem_buf_) && ZsetScore(type, m_at, &score) && AddZsetMember(z.get(), m, score, m_at);
     });
     if (!ok) return false;
   } else {
-    std::string blob;
+    std::string_view blob;
     if (!Blob(&blob, type == kTypeZsetZiplist ? "ziplist" : "listpack")) return false;
-    ElementPairs pairs;
+    ElementPairs pairs(&pair_buf_);
     bool bad = false;
     RdbElementFn pair = pairs.Fn([&](std::string_view member, std::string_view e) {
       double score;
@@ -429,23 +472,28 @@ bool Parser::ZsetValueBody(uint8_t type, DumpedValue* v, bool* empty) {
   return Built(std::move(z), ObjType::kZSet, v, empty);
 }
 
-bool Parser::HashValueBody(uint8_t type, DumpedValue* v, bool* empty) {
+bool Parser::HashValueBody(uint8_t type, ValueOut* v, bool* empty) {
   size_t at = pos_;
   auto h = std::make_unique<HashValue>();
   if (type == kTypeHash) {
-    bool ok = ForEachCounted([&] {
+    uint64_t n;
+    if (!PlainLen(&n)) return false;
+    if (n <= (d_.size() - pos_) / 2) h->Reserve(static_cast<size_t>(n), 0, opt_.hash);
+    bool ok = true;
+    for (uint64_t i = 0; ok && i < n; i++) ok = [&] {
       size_t f_at = pos_;
-      std::string f, val;
-      if (!String(&f) || !String(&val)) return false;
+      std::string_view f, val;
+      if (!StrView(&f, &elem_buf_) || !StrView(&val, &elem2_buf_)) return false;
       if (!h->Set(f, val, opt_.hash)) return Fail("duplicate hash field '" + Printable(f) + "'", f_at);
       return true;
-    });
+    }();
     if (!ok) return false;
   } else {
-    std::string blob;
+    std::string_view blob;
     const char* what = type == kTypeHashZipmap ? "zipmap" : type == kTypeHashZiplist ? "ziplist" : "listpack";
     if (!Blob(&blob, what)) return false;
-    ElementPairs pairs;
+    h->Reserve(0, blob.size(), opt_.hash);  // our listpack is about as long as the packed blob
+    ElementPairs pairs(&pair_buf_);
     bool dup = false;
     RdbElementFn pair = pairs.Fn([&](std::string_view field, std::string_view e) {
       if (h->Set(field, e, opt_.hash)) return true;
@@ -486,7 +534,7 @@ bool Parser::Eof(int version, RdbSummary* sum) {
     uint64_t stored;
     if (!LittleEndian(8, &stored)) return false;
     if (stored != 0) {
-      uint64_t computed = Crc64(0, d_.data(), crc_at);
+      uint64_t computed = Crc64(crc_, d_.data() + crc_done_, crc_at - crc_done_);
       if (computed != stored) {
         char buf[128];
         snprintf(buf, sizeof(buf), "RDB checksum mismatch (the file says %016llx, its content gives %016llx)",
@@ -506,8 +554,10 @@ bool Parser::Opcode(uint8_t type, size_t at, RdbSummary* sum, bool* was_opcode) 
     case kOpSelectDb:
       return PlainLen(&db_);
     case kOpResizeDb: {
-      uint64_t a, b;
-      return PlainLen(&a) && PlainLen(&b);
+      uint64_t keys, expires;
+      if (!PlainLen(&keys) || !PlainLen(&expires)) return false;
+      Status st = sink_.OnResizeDb(keys, expires);
+      return st.ok() || Fail(st.message(), at);
     }
     case kOpSlotInfo: {
       uint64_t a, b, c;
@@ -568,15 +618,21 @@ bool Parser::Key(uint8_t type, size_t at, RdbSummary* sum) {
   if (type > kTypeHashListpackEx || type == 8) {
     return Fail("unknown RDB opcode or value type " + std::to_string(type), at);
   }
-  RdbKey k;
-  if (!String(&k.key)) return false;
+  std::string_view key;
+  if (!StrView(&key, &key_buf_)) return false;
   if (db_ != 0) {
-    return Fail("key '" + Printable(k.key) + "' is in database " + std::to_string(db_) +
+    return Fail("key '" + Printable(key) + "' is in database " + std::to_string(db_) +
                     ": this node has only database 0 (as a cluster node)",
                 at);
   }
   bool empty = false;
-  if (!Value(type, k.key, at, &k.value, &empty)) return false;
+  ValueOut v;
+  if (!Value(type, key, at, &v, &empty)) return false;
+  RdbKeyRef k;
+  k.key = key;
+  k.type = v.type;
+  k.str = v.str;
+  k.obj = std::move(v.obj);
   k.expire_at_ms = expire_;
   k.lru_idle_s = idle_;
   k.lfu_freq = freq_;
@@ -586,7 +642,7 @@ bool Parser::Key(uint8_t type, size_t at, RdbSummary* sum) {
     sum->empty_keys++;
     return true;
   }
-  Status st = sink_.OnKey(std::move(k));
+  Status st = sink_.OnKeyRef(k);
   if (!st.ok()) return Fail(st.message(), at);
   sum->keys++;
   return true;
@@ -610,16 +666,21 @@ StatusOr<RdbSummary> Parser::Run() {
     if (was_opcode) continue;
     // A key: type, key, value.
     if (!Key(type, at, &sum)) return error();
+    Consumed();
   }
 }
 
 StatusOr<DumpedValue> Parser::OneValue(uint8_t type) {
-  DumpedValue v;
+  ValueOut v;
   bool empty = false;
   if (!Value(type, "", 0, &v, &empty)) return Status::Error(err_ + " at offset " + std::to_string(err_off_));
   if (pos_ != d_.size()) return Status::Error("bytes after the value at offset " + std::to_string(pos_));
   if (empty) return Status::Error("an empty value at offset 0");
-  return v;
+  DumpedValue out;
+  out.type = v.type;
+  out.str.assign(v.str.data(), v.str.size());
+  out.obj = std::move(v.obj);
+  return out;
 }
 
 class NoSink final : public RdbSink {
@@ -629,6 +690,18 @@ class NoSink final : public RdbSink {
 };
 
 }  // namespace
+
+Status RdbSink::OnKeyRef(RdbKeyRef& k) {
+  RdbKey owned;
+  owned.key.assign(k.key.data(), k.key.size());
+  owned.value.type = k.type;
+  owned.value.str.assign(k.str.data(), k.str.size());
+  owned.value.obj = std::move(k.obj);
+  owned.expire_at_ms = k.expire_at_ms;
+  owned.lru_idle_s = k.lru_idle_s;
+  owned.lfu_freq = k.lfu_freq;
+  return OnKey(std::move(owned));
+}
 
 StatusOr<DumpedValue> ParseRdbObject(uint8_t type, std::string_view body, const RdbParseOptions& options) {
   NoSink sink;

@@ -8,7 +8,7 @@
 //   then opcodes and keys until EOF:
 //     0xfa AUX         string key, string value (redis-ver, ctime, used-mem, aof-base, repl-id ...)
 //     0xfe SELECTDB    length: the database of the keys that follow
-//     0xfb RESIZEDB    length, length: size hints (ignored)
+//     0xfb RESIZEDB    length, length: size hints (keys, keys with an expiry: RdbSink::OnResizeDb)
 //     0xf4 SLOT_INFO   length slot, length keys, length expires: cluster size hints (ignored)
 //     0xfc EXPIRETIME_MS  8 bytes little-endian, absolute unix time in ms, for the next key
 //     0xfd EXPIRETIME     4 bytes little-endian, absolute unix time in s, for the next key
@@ -34,6 +34,7 @@
 // the parse stops after the checksum and reports where (end_offset).
 #pragma once
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -62,6 +63,19 @@ struct RdbKey {
   int lfu_freq = -1;          // FREQ opcode, -1 absent
 };
 
+// One key as read, its bytes borrowed: `key` and `str` point into the image or into the parser's reused
+// buffers and are valid during OnKeyRef only; `obj` may be moved out. The loader's path: no allocation per
+// key beyond the value that stays.
+struct RdbKeyRef {
+  std::string_view key;
+  ObjType type = ObjType::kString;
+  std::string_view str;         // type == kString
+  std::unique_ptr<Object> obj;  // type != kString
+  int64_t expire_at_ms = -1;
+  int64_t lru_idle_s = -1;
+  int lfu_freq = -1;
+};
+
 // Receives what the parser reads, in file order. A non-ok Status stops the parse; it is returned with
 // " at offset N" (the start of the item) appended.
 class RdbSink {
@@ -69,7 +83,15 @@ class RdbSink {
   virtual ~RdbSink() = default;
   virtual Status OnAux(std::string_view key, std::string_view value) { return Status::Ok(); }
   virtual Status OnFunction(std::string code) = 0;
+  // The parse is past `offset` for good (called every few MB, between keys): the bytes before it are
+  // checksummed already and no view into them is handed out any more.
+  virtual void OnConsumed(size_t offset) {}
+  // RESIZEDB: how many keys (and keys with an expiry) the database that follows holds, a size hint.
+  virtual Status OnResizeDb(uint64_t keys, uint64_t expires) { return Status::Ok(); }
   virtual Status OnKey(RdbKey&& key) = 0;
+  // Each key goes here; by default it is copied into an RdbKey for OnKey. A sink that does not keep the
+  // bytes (the loader copies them into the keyspace anyway) overrides this.
+  virtual Status OnKeyRef(RdbKeyRef& key);
 };
 
 struct RdbSummary {

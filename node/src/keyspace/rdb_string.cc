@@ -80,32 +80,53 @@ void AppendRdbLength(std::string* out, uint64_t len) {
   }
 }
 
-bool LzfDecompress(std::string_view in, size_t out_len, std::string* out) {
-  out->clear();
-  out->reserve(out_len);
-  size_t i = 0;
-  while (i < in.size()) {
-    unsigned ctrl = static_cast<uint8_t>(in[i++]);
-    if (ctrl < 32) {
+bool LzfDecompressTo(std::string_view in, char* out, size_t out_len) {
+  const auto* ip = reinterpret_cast<const unsigned char*>(in.data());
+  const unsigned char* const in_end = ip + in.size();
+  auto* op = reinterpret_cast<unsigned char*>(out);
+  unsigned char* const out_end = op + out_len;
+  while (ip < in_end) {
+    unsigned ctrl = *ip++;
+    if (ctrl < 32) {  // a literal run of ctrl + 1 bytes
       size_t n = ctrl + 1;
-      if (in.size() - i < n || out->size() + n > out_len) return false;
-      out->append(in.substr(i, n));
-      i += n;
+      if (static_cast<size_t>(in_end - ip) < n || static_cast<size_t>(out_end - op) < n) return false;
+      memcpy(op, ip, n);
+      op += n;
+      ip += n;
       continue;
     }
     size_t len = ctrl >> 5;
     if (len == 7) {
-      if (i >= in.size()) return false;
-      len += static_cast<uint8_t>(in[i++]);
+      if (ip >= in_end) return false;
+      len += *ip++;
     }
-    if (i >= in.size()) return false;
-    size_t dist = ((ctrl & 0x1f) << 8) + static_cast<uint8_t>(in[i++]) + 1;
+    if (ip >= in_end) return false;
+    size_t dist = ((ctrl & 0x1f) << 8) + *ip++ + 1;
     len += 2;
-    if (dist > out->size() || out->size() + len > out_len) return false;
-    size_t from = out->size() - dist;
-    for (size_t k = 0; k < len; k++) out->push_back((*out)[from + k]);  // may overlap what it writes
+    if (dist > static_cast<size_t>(op - reinterpret_cast<unsigned char*>(out)) ||
+        static_cast<size_t>(out_end - op) < len) {
+      return false;
+    }
+    const unsigned char* ref = op - dist;
+    if (dist >= len) {
+      memcpy(op, ref, len);
+    } else if (dist >= 8 && static_cast<size_t>(out_end - op) >= len + 8) {
+      // Overlapping, 8 bytes at a time: each word is read from bytes already final (dist >= 8); the last
+      // word may write up to 7 bytes past len, which later input overwrites (there is room for them).
+      for (size_t k = 0; k < len; k += 8) memcpy(op + k, ref + k, 8);
+    } else {
+      for (size_t k = 0; k < len; k++) op[k] = ref[k];  // a run repeating the last dist bytes
+    }
+    op += len;
   }
-  return out->size() == out_len;
+  return op == out_end;
+}
+
+bool LzfDecompress(std::string_view in, size_t out_len, std::string* out) {
+  out->resize(out_len);
+  if (LzfDecompressTo(in, out->data(), out_len)) return true;
+  out->clear();
+  return false;
 }
 
 bool DecodeRdbString(std::string_view body, std::string* out) {

@@ -28,5 +28,8 @@ void AppendRdbLength(std::string* out, uint64_t len);
 
 // liblzf decompression into exactly `out_len` bytes. False on malformed input or a size mismatch.
 bool LzfDecompress(std::string_view in, size_t out_len, std::string* out);
+// The same into out[0, out_len) (the RDB loader's reused buffers: no allocation per string). What is in
+// `out` after a false return is unspecified.
+bool LzfDecompressTo(std::string_view in, char* out, size_t out_len);
 
 }  // namespace rcs

@@ -38,62 +38,93 @@ void PutLE(std::string* out, uint64_t v, int n) {
   for (int i = 0; i < n; i++) out->push_back(static_cast<char>((v >> (8 * i)) & 0xff));
 }
 
-void EmitLiterals(std::string_view in, size_t from, size_t to, std::string* out) {
-  while (from < to) {
-    size_t n = std::min<size_t>(32, to - from);
-    out->push_back(static_cast<char>(n - 1));
-    out->append(in.substr(from, n));
-    from += n;
-  }
-}
-
 }  // namespace
 
-bool LzfCompress(std::string_view in, size_t max_out, std::string* out) {
+namespace {
+
+// Bytes past max_out that LzfCompressTo's destination must have: it checks the limit after each item.
+constexpr size_t kLzfSlack = 64;
+
+// LzfCompress into dst (max_out + kLzfSlack bytes): the compressed size, 0 when it exceeds max_out.
+size_t LzfCompressTo(std::string_view in, size_t max_out, unsigned char* dst) {
   // Greedy matching through a hash of the next 3 bytes to their last position: back-references reach
   // at most 8192 bytes back and are 3..264 bytes long; everything else is literal runs of up to 32.
-  out->clear();
   const size_t n = in.size();
+  const auto* p = reinterpret_cast<const unsigned char*>(in.data());
   // The table grows with the input up to 2^14 entries, and is reused: a save calls this for every string
   // over 20 bytes, and clearing 64 KiB each time would cost more than compressing a short string.
   int hash_bits = 8;
   while (hash_bits < 14 && (size_t{1} << hash_bits) < n) hash_bits++;
   thread_local std::vector<uint32_t> last;
   last.assign(size_t{1} << hash_bits, 0);  // position + 1, 0 = none
-  auto at = [&](size_t i) { return static_cast<uint8_t>(in[i]); };
+  uint32_t* const table = last.data();
+  unsigned char* op = dst;
+  unsigned char* const limit = dst + max_out;
+  auto literals = [&](size_t from, size_t to) {
+    while (from < to) {
+      size_t k = std::min<size_t>(32, to - from);
+      if (op + 1 + k > limit) return false;
+      *op++ = static_cast<unsigned char>(k - 1);
+      memcpy(op, p + from, k);
+      op += k;
+      from += k;
+    }
+    return true;
+  };
   size_t lit = 0, i = 0;
   while (i + 2 < n) {
-    uint32_t key = (static_cast<uint32_t>(at(i)) << 16) | (static_cast<uint32_t>(at(i + 1)) << 8) | at(i + 2);
+    uint32_t key = (static_cast<uint32_t>(p[i]) << 16) | (static_cast<uint32_t>(p[i + 1]) << 8) | p[i + 2];
     uint32_t h = (key * 2654435761u) >> (32 - hash_bits);
-    size_t cand = last[h];
-    last[h] = static_cast<uint32_t>(i + 1);
+    size_t cand = table[h];
+    table[h] = static_cast<uint32_t>(i + 1);
     if (cand != 0) {
       cand--;
       size_t dist = i - cand;
-      if (dist >= 1 && dist <= 8192 && memcmp(in.data() + cand, in.data() + i, 3) == 0) {
-        size_t max_len = std::min<size_t>(264, n - i);
+      if (dist >= 1 && dist <= 8192 && p[cand] == p[i] && p[cand + 1] == p[i + 1] && p[cand + 2] == p[i + 2]) {
+        const size_t max_len = std::min<size_t>(264, n - i);
         size_t len = 3;
-        while (len < max_len && in[cand + len] == in[i + len]) len++;
-        EmitLiterals(in, lit, i, out);
+        // 8 bytes at a time while both words are inside the input, then byte by byte.
+        while (len + 8 <= max_len) {
+          uint64_t a, b;
+          memcpy(&a, p + cand + len, 8);
+          memcpy(&b, p + i + len, 8);
+          if (a != b) {
+            len += static_cast<size_t>(__builtin_ctzll(a ^ b)) / 8;  // little-endian: the first differing byte
+            goto matched;
+          }
+          len += 8;
+        }
+        while (len < max_len && p[cand + len] == p[i + len]) len++;
+      matched:
+        if (!literals(lit, i)) return 0;
         size_t off = dist - 1, l = len - 2;
         if (l < 7) {
-          out->push_back(static_cast<char>((l << 5) | (off >> 8)));
+          *op++ = static_cast<unsigned char>((l << 5) | (off >> 8));
         } else {
-          out->push_back(static_cast<char>((7 << 5) | (off >> 8)));
-          out->push_back(static_cast<char>(l - 7));
+          *op++ = static_cast<unsigned char>((7 << 5) | (off >> 8));
+          *op++ = static_cast<unsigned char>(l - 7);
         }
-        out->push_back(static_cast<char>(off & 0xff));
+        *op++ = static_cast<unsigned char>(off & 0xff);
         i += len;
         lit = i;
-        if (out->size() > max_out) return false;
+        if (op > limit) return 0;
         continue;
       }
     }
     i++;
-    if (i - lit > max_out) return false;  // the literals alone no longer fit
+    if (i - lit > max_out) return 0;  // the literals alone no longer fit
   }
-  EmitLiterals(in, lit, n, out);
-  return out->size() <= max_out;
+  if (!literals(lit, n)) return 0;
+  return static_cast<size_t>(op - dst);
+}
+
+}  // namespace
+
+bool LzfCompress(std::string_view in, size_t max_out, std::string* out) {
+  out->resize(max_out + kLzfSlack);
+  size_t n = LzfCompressTo(in, max_out, reinterpret_cast<unsigned char*>(out->data()));
+  out->resize(n);
+  return n != 0 || in.empty();
 }
 
 void AppendRdbString(std::string* out, std::string_view s, bool compress) {
@@ -112,12 +143,14 @@ void AppendRdbString(std::string* out, std::string_view s, bool compress) {
     return;
   }
   if (compress && s.size() > 20) {
-    std::string packed;
-    if (LzfCompress(s, s.size() - 4, &packed)) {
+    thread_local std::vector<unsigned char> packed;  // reused: no allocation per string
+    if (packed.size() < s.size() + kLzfSlack) packed.resize(s.size() + kLzfSlack);
+    size_t n = LzfCompressTo(s, s.size() - 4, packed.data());
+    if (n != 0) {
       out->push_back(static_cast<char>(0xc3));
-      AppendRdbLength(out, packed.size());
+      AppendRdbLength(out, n);
       AppendRdbLength(out, s.size());
-      out->append(packed);
+      out->append(reinterpret_cast<const char*>(packed.data()), n);
       return;
     }
   }
@@ -194,9 +227,9 @@ std::string RdbScoreText(double score) {
       score == static_cast<double>(static_cast<int64_t>(score))) {
     return std::to_string(static_cast<int64_t>(score));
   }
-  char buf[32];
-  int n = snprintf(buf, sizeof(buf), "%.17g", score);
-  return std::string(buf, static_cast<size_t>(n));
+  char buf[32];  // "%.17g", through to_chars (printf's rules, without its multi-precision arithmetic)
+  auto r = std::to_chars(buf, buf + sizeof(buf), score, std::chars_format::general, 17);
+  return std::string(buf, static_cast<size_t>(r.ptr - buf));
 }
 
 namespace {

@@ -61,6 +61,12 @@ class SetValue final : public Object {
   // True when added. max_intset_entries is set-max-intset-entries.
   bool Add(std::string_view member, int64_t max_intset_entries);
   bool AddInt(int64_t v, int64_t max_intset_entries);
+  // Room for `members` members about to be added (a decoder that knows the count): more than
+  // max_intset_entries makes an empty set a table at once (Add would convert it on the way), sized for them.
+  void Reserve(size_t members, int64_t max_intset_entries) {
+    if (!table_ && size() == 0 && static_cast<int64_t>(members) > max_intset_entries) ConvertToTable();
+    if (table_) table_->Reserve(members);
+  }
   bool Remove(std::string_view member);
   bool Contains(std::string_view member) const;
   bool ContainsInt(int64_t v) const;

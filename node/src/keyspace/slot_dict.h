@@ -118,8 +118,8 @@ class SlotDict {
   void Insert(int slot, uint64_t h, Entry* e) {
     Table* t = &tables_[slot];
     if (t->b[0] == nullptr) {
-      t->b[0] = NewBuckets(kInitialBits);
-      t->bits[0] = kInitialBits;
+      t->b[0] = NewBuckets(initial_bits_);
+      t->bits[0] = initial_bits_;
     } else if (!t->rehashing() && t->used[0] >= kMaxLoad * t->size(0)) {
       StartResize(t, slot, t->size(0) * 2);
     }
@@ -245,6 +245,16 @@ class SlotDict {
     return v;
   }
 
+  // `keys` keys are about to be inserted (the RESIZEDB hint of an RDB file being loaded): tables created
+  // from now on start with their share of them (as many buckets as a table that grew to that share would
+  // have), so they do not grow and rehash while the keys arrive, in whatever slot order. 0 ends the hint.
+  void SetSizeHint(uint64_t keys) {
+    uint64_t want = keys / kClusterSlots / kMaxLoad;
+    uint8_t bits = kInitialBits;
+    while (bits < 24 && (uint64_t{1} << bits) < want) ++bits;
+    initial_bits_ = bits;
+  }
+
   // About a millisecond of rehashing of the queued tables (as Redis's incrementallyRehash), also bounded
   // in work so that a test clock that does not move cannot make it spin.
   void RehashCron();
@@ -265,6 +275,7 @@ class SlotDict {
   Table* tables_;     // kClusterSlots of them
   uint32_t* fenwick_;  // 1-based Fenwick tree of per-slot key counts
   uint64_t total_ = 0;
+  uint8_t initial_bits_ = kInitialBits;  // of a new table (SetSizeHint)
   std::vector<int> rehash_queue_;
 };
 

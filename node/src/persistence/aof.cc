@@ -2,8 +2,6 @@
 
 #include <fcntl.h>
 #include <signal.h>
-#include <linux/close_range.h>
-#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -503,7 +501,8 @@ Status Aof::BeginLoad() {
         loader_.reset();
         return data.status();
       }
-      StatusOr<RdbLoadResult> r = LoadRdbImage(*server_, *loader_, path, data->view(), /*skip_expired=*/false);
+      StatusOr<RdbLoadResult> r = LoadRdbImage(*server_, *loader_, path, data->view(), /*skip_expired=*/false,
+                                               /*replace_existing=*/false, /*keep_on_failure=*/false, &*data);
       if (!r.ok()) {
         loader_.reset();
         return r.status();
@@ -709,13 +708,8 @@ Status Aof::StartRewrite(bool wait_rewrite) {
     return Status::Error(std::string("Can't rewrite append only file in background: fork: ") + strerror(errno));
   }
   if (pid == 0) {
-    // Child: a frozen copy of the keyspace. It first closes every inherited socket (until it runs, the
-    // listening ports are held by it too; only the copy-on-write report stays) and dies with its parent; it
-    // writes the file and _exits.
-    cow_.InChild();
-    close_range(ChildCowReport::kKeptFd + 1, ~0U, 0);
-    prctl(PR_SET_PDEATHSIG, SIGKILL);
-    if (getppid() != parent) _exit(1);  // the parent died before prctl: nobody would take the result
+    // Child: a frozen copy of the keyspace; it writes the file and _exits.
+    cow_.EnterChild(parent);
     std::string temp = PathOf("temp-rewriteaof-bg-" + std::to_string(getpid()) + ".aof");
     int fd = open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (fd < 0) _exit(1);

@@ -70,6 +70,7 @@ class DiscardingSink : public RdbSink {
  public:
   Status OnFunction(std::string) override { return Status::Ok(); }
   Status OnKey(RdbKey&&) override { return Status::Ok(); }
+  Status OnKeyRef(RdbKeyRef&) override { return Status::Ok(); }
 };
 
 // Checks one file; fixes it if allowed. Returns true if it is (now) valid. A file that starts like an RDB

@@ -21,8 +21,10 @@ namespace {
 
 class ServerRdbSink : public RdbSink {
  public:
-  ServerRdbSink(Server& server, CommandStreamLoader& loader, bool skip_expired, bool replace_existing)
+  ServerRdbSink(Server& server, CommandStreamLoader& loader, bool skip_expired, bool replace_existing,
+                const MappedFile* mapped)
       : server_(server),
+        mapped_(mapped),
         loader_(loader),
         skip_expired_(skip_expired),
         replace_existing_(replace_existing),
@@ -80,10 +82,45 @@ class ServerRdbSink : public RdbSink {
     return Status::Ok();
   }
 
+  void OnConsumed(size_t offset) override {
+    if (mapped_ != nullptr) mapped_->DropBefore(offset);
+  }
+
+  Status OnResizeDb(uint64_t keys, uint64_t expires) override {
+    server_.db().SizeHint(keys, expires);
+    return Status::Ok();
+  }
+
+  // The same without copies: the key and a string value go from the image (or the parser's buffers)
+  // straight into the keyspace's record.
+  Status OnKeyRef(RdbKeyRef& k) override {
+    if (skip_expired_ && k.expire_at_ms >= 0 && k.expire_at_ms < now_ms_) {
+      expired_++;
+      return Status::Ok();
+    }
+    Keyspace& db = server_.db();
+    const bool is_string = k.type == ObjType::kString;
+    if (replace_existing_) {
+      db.Delete(k.key);
+      if (is_string) {
+        db.SetString(k.key, k.str, k.expire_at_ms, false);
+      } else {
+        db.SetObject(k.key, std::move(k.obj), k.expire_at_ms, false);
+      }
+      return Status::Ok();
+    }
+    // One lookup for the duplicate check and the insert.
+    Entry* e = is_string ? db.AddString(k.key, k.str, k.expire_at_ms)
+                         : db.AddObject(k.key, std::move(k.obj), k.expire_at_ms);
+    if (e == nullptr) return Status::Error("duplicate key '" + std::string(k.key.substr(0, 128)) + "'");
+    return Status::Ok();
+  }
+
   uint64_t expired() const { return expired_; }
 
  private:
   Server& server_;
+  const MappedFile* mapped_;
   CommandStreamLoader& loader_;
   bool skip_expired_;
   bool replace_existing_;
@@ -95,9 +132,10 @@ class ServerRdbSink : public RdbSink {
 
 StatusOr<RdbLoadResult> LoadRdbImage(Server& server, CommandStreamLoader& loader, const std::string& path,
                                      std::string_view data, bool skip_expired, bool replace_existing,
-                                     bool keep_on_failure) {
-  ServerRdbSink sink(server, loader, skip_expired, replace_existing);
+                                     bool keep_on_failure, const MappedFile* mapped) {
+  ServerRdbSink sink(server, loader, skip_expired, replace_existing, mapped);
   StatusOr<RdbSummary> sum = ParseRdb(data, RdbOptionsFromConfig(server.config()), sink);
+  server.db().SizeHint(0, 0);
   if (!sum.ok()) {
     // Nothing of a file that did not load completely stays (the caller stops the node).
     if (!keep_on_failure) server.db().Clear();
@@ -124,7 +162,8 @@ Status LoadDumpRdbAtStart(Server& server) {
   // A master drops keys that expired while it was down; a replica keeps them for its master's DELs (as
   // redis-server does).
   bool replica = server.is_replica() || !server.config().replicaof.empty();
-  StatusOr<RdbLoadResult> r = LoadRdbImage(server, *loader, path, data->view(), /*skip_expired=*/!replica);
+  StatusOr<RdbLoadResult> r = LoadRdbImage(server, *loader, path, data->view(), /*skip_expired=*/!replica,
+                                              /*replace_existing=*/false, /*keep_on_failure=*/false, &*data);
   loader.reset();
   if (!r.ok()) return r.status();
   if (r->summary.end_offset != data->size()) {

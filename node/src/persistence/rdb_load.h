@@ -13,6 +13,7 @@
 #include <string>
 #include <string_view>
 
+#include "base/file_util.h"  // MappedFile
 #include "base/status.h"
 #include "keyspace/rdb_parser.h"
 
@@ -32,9 +33,10 @@ struct RdbLoadResult {
 // A key that already exists is an error, unless `replace_existing` (DEBUG RELOAD MERGE): then the file's wins.
 // A file that does not load completely leaves an empty keyspace (the node does not start on half a data set),
 // unless `keep_on_failure` (DEBUG RELOAD: what was there and what loaded stays, as on redis-server).
+// `mapped`, when `data` is that mapping's view: the pages already read are dropped as the load goes on.
 StatusOr<RdbLoadResult> LoadRdbImage(Server& server, CommandStreamLoader& loader, const std::string& path,
                                      std::string_view data, bool skip_expired, bool replace_existing = false,
-                                     bool keep_on_failure = false);
+                                     bool keep_on_failure = false, const MappedFile* mapped = nullptr);
 
 // appendonly no: loads `dbfilename` from the working directory (dir) if it exists, logging what was loaded
 // as redis-server does. Ok when there is no file.

@@ -3,7 +3,6 @@
 
 #include <fcntl.h>
 #include <signal.h>
-#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -94,8 +93,8 @@ RdbWriteOptions RdbSaver::Options() const {
   return o;
 }
 
-Status RdbSaver::Save() {
-  if (child_pid_ > 0) return Status::Error(err::kBgsaveInProgress);
+Status RdbSaver::Save(bool alongside_child) {
+  if (child_pid_ > 0 && !alongside_child) return Status::Error(err::kBgsaveInProgress);
   int64_t dirty = server_->dirty();
   saves_++;
   Status st = SaveRdbFile(server_->config().dbfilename, server_->db(), server_->clock().NowMs(), Info(), Options());
@@ -137,12 +136,7 @@ Status RdbSaver::BackgroundSave(bool schedule, bool* scheduled) {
     return Status::Error(err::BgsaveForkFailed(strerror(errno)));
   }
   if (pid == 0) {
-    // Child: as the AOF rewrite's (aof.cc): no inherited sockets (only the copy-on-write report), dies with
-    // its parent.
-    cow_.InChild();
-    close_range(ChildCowReport::kKeptFd + 1, ~0U, 0);
-    prctl(PR_SET_PDEATHSIG, SIGKILL);
-    if (getppid() != parent) _exit(1);
+    cow_.EnterChild(parent);  // no inherited sockets, dies with its parent (as the AOF rewrite's child)
     Status st = SaveRdbFile(path, server_->db(), now_ms, info, options);
     if (st.ok()) cow_.SendFromChild();
     _exit(st.ok() ? 0 : 1);

@@ -40,8 +40,10 @@ class RdbSaver : public Subsystem {
   void Cron() override;
   void Shutdown() override;
 
-  // SAVE: Ok or the error to reply.
-  Status Save();
+  // SAVE: Ok or the error to reply. A BGSAVE in progress refuses it, unless `alongside_child` (DEBUG RELOAD,
+  // as redis-server's rdbSave): then the file is written here too (each writes its own temp file) and the
+  // child's rename, later, replaces it with the child's snapshot.
+  Status Save(bool alongside_child = false);
   // BGSAVE: Ok once the child runs, or the error to reply. With `schedule` (BGSAVE SCHEDULE) while an AOF
   // rewrite runs, the BGSAVE starts from the cron once it is over: *scheduled is set and Ok returned.
   Status BackgroundSave(bool schedule = false, bool* scheduled = nullptr);
