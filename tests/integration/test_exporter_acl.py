@@ -70,13 +70,7 @@ class Exporter:
             return f.read()[-3000:]
 
     def stop(self):
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(timeout=10)
+        rcs.stop_process(self.proc)
         os.unlink(self.log_path)
 
 

@@ -57,6 +57,18 @@ def port_free(port, host="127.0.0.1"):
             return False
 
 
+def stop_process(proc, sig=signal.SIGTERM, timeout=10):
+    """Sends sig to a running subprocess and reaps it; SIGKILL when it is still there after timeout s."""
+    if proc.poll() is not None:
+        return
+    proc.send_signal(sig)
+    try:
+        proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(timeout=timeout)
+
+
 class Server:
     """A node (ours or Debian's redis-server) on host:port (127.0.0.1 unless another loopback address is
     given; `host` may change between stop() and start(): a node restarted on a new address) with its own
@@ -138,22 +150,12 @@ class Server:
         return self.proc is not None and self.proc.poll() is None
 
     def kill(self, sig=signal.SIGKILL):
-        if self.proc and self.proc.poll() is None:
-            self.proc.send_signal(sig)
-            try:
-                self.proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(timeout=10)
+        if self.proc:
+            stop_process(self.proc, sig)
 
     def stop(self):
-        if self.proc and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(timeout=10)
+        if self.proc:
+            stop_process(self.proc)
         if self in _live:
             untrack(self)
         if self.own_dir:
