@@ -89,19 +89,19 @@ if ! "$DOCKER" image inspect "$base_image" >/dev/null 2>&1; then
   imported_base=1
 fi
 
-# The secret (0644 in a 0700 folder, as the README says) and the environment.
-password="ct-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')"
-install -d -m 700 "$tmp/secrets"
-printf '%s\n' "$password" >"$tmp/secrets/redis_password"
-chmod 644 "$tmp/secrets/redis_password"
-head -c 32 /dev/urandom | base64 >"$tmp/secrets/cluster_bus_secret"
-chmod 644 "$tmp/secrets/cluster_bus_secret"
+# The secrets, made as the README says (compose/make-secrets: 0644 in a 0700 folder), and the environment.
+"$repo/compose/make-secrets" "$tmp/secrets" >/dev/null
+secret_names="redis_password app_password exporter_password healthcheck_password replication_password cluster_bus_secret"
 cat >"$tmp/env" <<ENV
 RCS_IMAGE=$prefix:local
 RCS_TEST_PREFIX=$prefix
 RCS_BASE_IMAGE=$base_image
 REDIS_PASSWORD_SECRET_FILE=$tmp/secrets/redis_password
 CLUSTER_BUS_SECRET_FILE=$tmp/secrets/cluster_bus_secret
+APP_PASSWORD_SECRET_FILE=$tmp/secrets/app_password
+EXPORTER_PASSWORD_SECRET_FILE=$tmp/secrets/exporter_password
+HEALTHCHECK_PASSWORD_SECRET_FILE=$tmp/secrets/healthcheck_password
+REPLICATION_PASSWORD_SECRET_FILE=$tmp/secrets/replication_password
 REDIS_NODE_0_PORT=$((pb + 1))
 REDIS_NODE_1_PORT=$((pb + 2))
 REDIS_NODE_2_PORT=$((pb + 3))
@@ -122,6 +122,8 @@ dc build redis-node-0 prometheus >"$tmp/build.log" 2>&1 || { tail -40 "$tmp/buil
 say "images built"
 
 nodecli() { local svc=$1; shift; dc exec -T "$svc" sh -c 'REDISCLI_AUTH="$(cat /run/secrets/redis_password)" redis-cli -p 6379 "$@"' sh "$@" | tr -d '\r'; }
+# The same as one of the deployment's users (app, exporter, healthcheck, replication), with its own secret.
+usercli() { local svc=$1 user=$2; shift 2; dc exec -T "$svc" sh -c 'REDISCLI_AUTH="$(cat /run/secrets/$0_password)" redis-cli --user "$0" -p 6379 "$@"' "$user" "$@" | tr -d '\r'; }
 
 wait_init() {
   local id rc
@@ -173,12 +175,12 @@ say "published on the host: only redis-node-0's client port (127.0.0.1:$((pb + 1
 pyclient() {
   local network
   network=$("$DOCKER" inspect -f '{{range $k, $v := .NetworkSettings.Networks}}{{$k}}{{end}}' "$(dc ps -q redis-node-0)")
-  "$DOCKER" run --rm --name "$prefix-client" --network "$network" -v "$tmp/secrets/redis_password:/run/secrets/redis_password:ro" \
+  "$DOCKER" run --rm --name "$prefix-client" --network "$network" -v "$tmp/secrets/app_password:/run/secrets/app_password:ro" \
     "$prefix-client:local" python3 -c '
 import sys
 from redis.cluster import RedisCluster, ClusterNode
-pw = open("/run/secrets/redis_password").read().strip()
-rc = RedisCluster(startup_nodes=[ClusterNode("redis-node-%d" % i, 6379) for i in range(6)], password=pw)
+pw = open("/run/secrets/app_password").read().strip()
+rc = RedisCluster(startup_nodes=[ClusterNode("redis-node-%d" % i, 6379) for i in range(6)], username="app", password=pw)
 hosts = sorted({n.host for n in rc.get_nodes()})
 assert hosts == ["redis-node-%d" % i for i in range(6)], "the client learned these node addresses: %s" % hosts
 if sys.argv[1] == "write":
@@ -190,7 +192,7 @@ print("redis-py RedisCluster (nodes by name: %s): 10000 keys %s" % (",".join(hos
 ' "$1"
 }
 pyclient write || fail "redis-py on the compose network"
-say "10000 keys through redis-py on the compose network, every node known by its service name"
+say "10000 keys through redis-py as user app on the compose network, every node known by its service name"
 # MOVED names the target by its hostname: ask every node for k0; the ones that do not own it redirect.
 moved=$(for i in 0 1 2 3 4 5; do nodecli "redis-node-$i" GET k0 || true; done | grep '^MOVED' | sort -u)
 [ -n "$moved" ] && ! grep -qv '^MOVED [0-9]* redis-node-[0-5]:6379$' <<<"$moved" ||
@@ -203,7 +205,32 @@ for i in $(seq 60); do
   [ "$i" = 60 ] && fail "the exporter shows $up nodes up, expected 6"
   sleep 1
 done
-say "exporter: redis_up 1 for six nodes"
+say "exporter: redis_up 1 for six nodes (as user exporter)"
+
+# Least privilege: each shipped user can do its job and nothing else.
+for cmd in "GET k0" "SET k0 x" "CONFIG SET maxmemory 1" "FLUSHALL" "SCAN 0"; do
+  # shellcheck disable=SC2086
+  out=$(usercli redis-node-0 exporter $cmd 2>&1 || true)
+  grep -q '^NOPERM' <<<"$out" || fail "user exporter ran '$cmd': $out"
+  # shellcheck disable=SC2086
+  out=$(usercli redis-node-0 healthcheck $cmd 2>&1 || true)
+  grep -q '^NOPERM' <<<"$out" || fail "user healthcheck ran '$cmd': $out"
+done
+[ "$(usercli redis-node-0 healthcheck PING)" = PONG ] || fail "user healthcheck cannot PING"
+usercli redis-node-0 exporter INFO replication | grep -q '^role:' || fail "user exporter cannot run INFO"
+for cmd in "FLUSHALL" "CONFIG SET maxmemory 1" "CLUSTER RESET" "DEBUG SLEEP 0"; do
+  # shellcheck disable=SC2086
+  out=$(usercli redis-node-0 app $cmd 2>&1 || true)
+  grep -q '^NOPERM' <<<"$out" || fail "user app ran '$cmd': $out"
+done
+for i in 0 1 2 3 4 5; do
+  [ "$(usercli "redis-node-$i" healthcheck PING)" = PONG ] || fail "redis-node-$i: the healthcheck user cannot PING"
+done
+# Every replica's link to its master is authenticated as user replication (CLIENT LIST on the masters).
+repl_users=$(for i in 0 1 2 3 4 5; do nodecli "redis-node-$i" CLIENT LIST TYPE replica; done | grep -o ' user=[^ ]*' | sort | uniq -c)
+[ "$(awk '{s+=$1} END {print s}' <<<"$repl_users")" = 3 ] && ! grep -qv 'user=replication$' <<<"$repl_users" ||
+  fail "replica links on the masters: '$repl_users' (expected 3, all user=replication)"
+say "users: exporter and healthcheck only their commands, app no dangerous command, 3 replicas as user replication"
 
 for i in $(seq 90); do
   rules=$(curl -fsS http://127.0.0.1:$prometheus_port/api/v1/rules 2>/dev/null | python3 -c 'import json,sys; print(len(json.load(sys.stdin)["data"]["groups"]))' || echo 0)
@@ -214,13 +241,16 @@ for i in $(seq 90); do
 done
 say "Prometheus: $rules rule groups loaded, exporter target up"
 
-# The password appears in no docker inspect, process list, log or image layer.
+# No password or secret appears in any docker inspect, process list, log or image layer.
 containers=$(dc ps -q -a)
-! "$DOCKER" inspect $containers | has -F "$password" || fail "the password is in docker inspect"
-! ps -e -o args= | grep -v grep | has -F "$password" || fail "the password is in the process list"
-! dc logs --no-color 2>&1 | has -F "$password" || fail "the password is in the logs"
-! "$DOCKER" history --no-trunc "$prefix:local" | has -F "$password" || fail "the password is in the image history"
-say "the password is in no docker inspect, process list, log or image history"
+for name in $secret_names; do
+  value=$(head -n 1 "$tmp/secrets/$name")
+  ! "$DOCKER" inspect $containers | has -F "$value" || fail "$name is in docker inspect"
+  ! ps -e -o args= | grep -v grep | has -F "$value" || fail "$name is in the process list"
+  ! dc logs --no-color 2>&1 | has -F "$value" || fail "$name is in the logs"
+  ! "$DOCKER" history --no-trunc "$prefix:local" | has -F "$value" || fail "$name is in the image history"
+done
+say "no password or secret ($secret_names) in docker inspect, process list, log or image history"
 
 # down + up: the network is recreated and every node gets a new address; the cluster must heal by itself with
 # the same node ids, roles and slots, every key, every replica linked, and the init must re-create nothing.

@@ -18,6 +18,7 @@ import rcs  # noqa: E402
 LAUNCHER = os.path.join(rcs.REPO, "scripts", "start-local")
 BASE = 16100
 PROM_PORT = 16190
+EXPORTER_PORT = 16121
 
 
 class StartLocalTest(unittest.TestCase):
@@ -26,7 +27,7 @@ class StartLocalTest(unittest.TestCase):
             if not rcs.port_free(p):
                 raise AssertionError("port %d is busy before the test started" % p)
         self.data = tempfile.mkdtemp(prefix="rcs-start-local-")
-        self.env = dict(os.environ, RCS_DATA_DIR=self.data, RCS_BASE_PORT=str(BASE), RCS_EXPORTER_PORT="16121",
+        self.env = dict(os.environ, RCS_DATA_DIR=self.data, RCS_BASE_PORT=str(BASE), RCS_EXPORTER_PORT=str(EXPORTER_PORT),
                         RCS_PROMETHEUS_PORT=str(PROM_PORT), RCS_ALERTMANAGER_PORT="16193",
                         RCS_BUILD_DIR=os.path.dirname(os.path.dirname(os.path.abspath(rcs.NODE_BIN))))
 
@@ -48,6 +49,20 @@ class StartLocalTest(unittest.TestCase):
         env = dict(os.environ, REDISCLI_AUTH=self.password())
         return subprocess.run([rcs.REDIS_CLI, "-p", str(port)] + list(args), env=env, capture_output=True,
                               text=True, timeout=10).stdout.strip()
+
+    def user_password(self, user):
+        with open(os.path.join(self.data, "%s_password" % user)) as f:
+            return f.read().strip()
+
+    def user_cli(self, port, user, *args):
+        env = dict(os.environ, REDISCLI_AUTH=self.user_password(user))
+        out = subprocess.run([rcs.REDIS_CLI, "--user", user, "-p", str(port)] + list(args), env=env,
+                             capture_output=True, text=True, timeout=10)
+        return (out.stdout + out.stderr).strip()
+
+    def metrics(self):
+        with urllib.request.urlopen("http://127.0.0.1:%d/metrics" % EXPORTER_PORT, timeout=10) as r:
+            return r.read().decode()
 
     def node_ids(self):
         return [self.cli(BASE + i, "CLUSTER", "MYID") for i in range(6)]
@@ -75,9 +90,30 @@ class StartLocalTest(unittest.TestCase):
             self.assertRegex(rows[p][1], r"^127\.0\.0\.1:161\d\d$")
         ids = self.node_ids()
 
-        # No process shows the password.
+        # The least-privilege users: each does its job and nothing else.
+        exporter = self.user_cli(BASE, "exporter", "GET", "k")
+        self.assertEqual(exporter, "NOPERM this user has no permissions to run the 'get' command")
+        self.assertIn("role:", self.user_cli(BASE, "exporter", "INFO", "replication"))
+        self.assertEqual(self.user_cli(BASE, "healthcheck", "PING"), "PONG")
+        self.assertTrue(self.user_cli(BASE, "healthcheck", "INFO").startswith("NOPERM"))
+        self.assertTrue(self.user_cli(BASE, "app", "FLUSHALL").startswith("NOPERM"))
+        self.assertEqual(self.user_cli(BASE, "app", "-c", "SET", "app-key", "v"), "OK")
+        self.assertEqual(self.user_cli(BASE, "app", "-c", "DEL", "app-key"), "1")  # the node replaced below must be empty
+        for p in masters:  # each replica follows its master as user replication
+            self.assertRegex(self.cli(p, "CLIENT", "LIST", "TYPE", "replica"), r" user=replication ")
+        def up_lines():
+            try:
+                return [line for line in self.metrics().splitlines() if line.startswith("redis_up{")]
+            except OSError:
+                return []
+        rcs.wait_until(lambda: len(up_lines()) == 6 and all(line.endswith(" 1") for line in up_lines()),
+                       timeout=30, interval=1, what="the exporter (as user exporter) with redis_up 1 for 6 nodes")
+
+        # No process shows a password.
         ps = subprocess.run(["ps", "-e", "-o", "args="], capture_output=True, text=True, timeout=10).stdout
         self.assertNotIn(self.password(), ps)
+        for user in ("app", "exporter", "healthcheck", "replication"):
+            self.assertNotIn(self.user_password(user), ps)
         self.assertIn("127.0.0.1:%d [cluster]" % BASE, ps)
 
         if shutil.which("prometheus"):
