@@ -1,6 +1,5 @@
 // The server's side of ACL: which user a client acts as, authentication, the permission check the
 // dispatcher (call.cc), EXEC and scripts make, the ACL LOG and INFO's acl_access_denied_* counters.
-#include <fcntl.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -12,6 +11,7 @@
 #include <set>
 #include <sstream>
 
+#include "base/file_util.h"
 #include "base/log.h"
 #include "server/server.h"
 
@@ -240,21 +240,12 @@ std::string Server::LoadAclFile() {
 bool Server::SaveAclFile() {
   std::string text;
   for (const auto& [name, u] : acl_.users()) text += "user " + name + " " + u->Describe(registry_) + "\n";
+  // Written to a temp file, fsynced, renamed over the ACL file, directory fsynced: a crash leaves the old
+  // file or the new one, never half of one (redis-server writes the same way).
   std::string tmp = config_.aclfile + ".tmp-" + std::to_string(getpid()) + "-" + std::to_string(clock_->NowMs());
-  int fd = open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  if (fd < 0) {
-    LogWarning(std::string("Opening temp ACL file for ACL SAVE: ") + strerror(errno));
-    return false;
-  }
-  bool ok = write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
-  if (!ok) LogWarning(std::string("Writing ACL file for ACL SAVE: ") + strerror(errno));
-  close(fd);
-  if (ok && rename(tmp.c_str(), config_.aclfile.c_str()) != 0) {
-    LogWarning(std::string("Renaming ACL file for ACL SAVE: ") + strerror(errno));
-    ok = false;
-  }
-  if (!ok) unlink(tmp.c_str());
-  return ok;
+  Status st = WriteFileAtomic(config_.aclfile, text, tmp);
+  if (!st.ok()) LogWarning("ACL SAVE failed: " + st.message());
+  return st.ok();
 }
 
 }  // namespace rcs
