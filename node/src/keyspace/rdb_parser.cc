@@ -556,6 +556,11 @@ bool Parser::Opcode(uint8_t type, size_t at, RdbSummary* sum, bool* was_opcode) 
     case kOpResizeDb: {
       uint64_t keys, expires;
       if (!PlainLen(&keys) || !PlainLen(&expires)) return false;
+      // Only a hint, read before the checksum is: a count the rest of the image cannot hold (a key takes
+      // three bytes at least, an expiry nine more) is cut to what it can, so a corrupt one sizes nothing huge.
+      uint64_t left = d_.size() - pos_;
+      keys = std::min<uint64_t>(keys, left / 3);
+      expires = std::min<uint64_t>(expires, std::min<uint64_t>(keys, left / 12));
       Status st = sink_.OnResizeDb(keys, expires);
       return st.ok() || Fail(st.message(), at);
     }
