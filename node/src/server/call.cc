@@ -27,6 +27,7 @@
 #include <string>
 #include <vector>
 
+#include "base/strutil.h"
 #include "protocol/errors.h"
 #include "keyspace/notify_classes.h"
 
@@ -265,14 +266,63 @@ void Server::RecordCallStats(const CommandContext& ctx, int64_t duration_us, boo
 
 namespace {
 
-// The arguments a slowlog entry keeps: as Redis, at most 32 of at most 128 bytes each.
-std::vector<std::string> SlowlogArgs(ArgList argv) {
+// The arguments redis-server 7.0 shows as "(redacted)" (redactClientCommandArgument): passwords and ACL
+// rules never leave the server through SLOWLOG GET, which a monitoring user may run.
+std::vector<bool> RedactedArgs(std::string_view cmd, ArgList argv) {
+  std::vector<bool> r(argv.size(), false);
+  auto mark = [&](size_t i) {
+    if (i < r.size()) r[i] = true;
+  };
+  if (cmd == "auth") {
+    for (size_t i = 1; i < argv.size(); i++) mark(i);
+  } else if (cmd == "acl|setuser") {
+    for (size_t i = 2; i < argv.size(); i++) mark(i);
+  } else if (cmd == "hello") {  // HELLO [protover [AUTH user pass] [SETNAME name]]
+    for (size_t i = 2; i < argv.size(); i++) {
+      if (EqualsIgnoreCase(argv[i], "auth")) {
+        mark(i + 1);
+        mark(i + 2);
+        i += 2;
+      } else if (EqualsIgnoreCase(argv[i], "setname")) {
+        i++;
+      }
+    }
+  } else if (cmd == "config|set") {  // the values of the secret settings
+    for (size_t i = 2; i + 1 < argv.size(); i += 2) {
+      if (EqualsIgnoreCase(argv[i], "requirepass") || EqualsIgnoreCase(argv[i], "masterauth") ||
+          EqualsIgnoreCase(argv[i], "masteruser")) {
+        mark(i + 1);
+      }
+    }
+  } else if (cmd == "migrate") {  // ... [AUTH pass | AUTH2 user pass] [KEYS ...]
+    for (size_t i = 6; i < argv.size(); i++) {
+      if (EqualsIgnoreCase(argv[i], "keys")) break;
+      if (EqualsIgnoreCase(argv[i], "auth")) {
+        mark(i + 1);
+        i++;
+      } else if (EqualsIgnoreCase(argv[i], "auth2")) {
+        mark(i + 1);
+        mark(i + 2);
+        i += 2;
+      }
+    }
+  }
+  return r;
+}
+
+// The arguments a slowlog entry keeps: as Redis, at most 32 of at most 128 bytes each, secrets redacted.
+std::vector<std::string> SlowlogArgs(std::string_view cmd, ArgList argv) {
   std::vector<std::string> out;
+  std::vector<bool> redacted = RedactedArgs(cmd, argv);
   size_t n = std::min<size_t>(argv.size(), 32);
   for (size_t i = 0; i < n; i++) {
     if (i == 31 && argv.size() > 32) {
       out.push_back("... (" + std::to_string(argv.size() - 31) + " more arguments)");
       break;
+    }
+    if (redacted[i]) {
+      out.push_back("(redacted)");
+      continue;
     }
     std::string a(argv[i].substr(0, 128));
     if (argv[i].size() > 128) a += "... (" + std::to_string(argv[i].size() - 128) + " more bytes)";
@@ -292,7 +342,7 @@ void Server::RecordSlowlog(const CommandContext& ctx, int64_t duration_us) {
   e.id = slowlog_next_id_++;
   e.time_s = clock_->NowMs() / 1000;
   e.duration_us = duration_us;
-  e.argv = SlowlogArgs(ctx.argv);
+  e.argv = SlowlogArgs(ctx.spec.name, ctx.argv);
   e.peer = ctx.client->addr;
   e.client_name = ctx.client->name;
   slowlog_.push_front(std::move(e));
