@@ -36,15 +36,15 @@ std::string_view AclRuleErrorText(AclRuleError e) {
 
 std::string AclHashPassword(std::string_view password) { return Sha256Hex(password); }
 
-namespace {
-
 // Redis's ACLStringHasSpaces: patterns and user names with blanks or NULs would not survive ACL LIST.
-bool HasSpaces(std::string_view s) {
+bool AclStringHasSpaces(std::string_view s) {
   for (char c : s) {
     if (c == 0 || c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f') return true;
   }
   return false;
 }
+
+namespace {
 
 bool ValidHash(std::string_view h) {
   if (h.size() != 64) return false;
@@ -157,7 +157,7 @@ AclRuleError AclSelector::Apply(const CommandRegistry& reg, std::string_view op)
       access = kAclKeyRead | kAclKeyWrite;
     }
     std::string_view pattern = op.substr(std::min(offset, op.size()));
-    if (HasSpaces(pattern)) return AclRuleError::kSyntax;
+    if (AclStringHasSpaces(pattern)) return AclRuleError::kSyntax;
     bool found = false;
     for (auto& p : patterns_) {
       if (p.pattern == pattern) {
@@ -171,7 +171,7 @@ AclRuleError AclSelector::Apply(const CommandRegistry& reg, std::string_view op)
   } else if (!op.empty() && op[0] == '&') {
     if (flags_ & kAllChannels) return AclRuleError::kChannelAfterAll;
     std::string_view pattern = op.substr(1);
-    if (HasSpaces(pattern)) return AclRuleError::kSyntax;
+    if (AclStringHasSpaces(pattern)) return AclRuleError::kSyntax;
     bool found = false;
     for (auto& c : channels_) found = found || c == pattern;
     if (!found) channels_.emplace_back(pattern);
@@ -557,7 +557,7 @@ bool AclUsers::SetUser(const CommandRegistry& reg, std::string_view name, const 
     *error = err::AclUnmatchedParenthesis(rules[bad]);
     return false;
   }
-  if (HasSpaces(name)) {
+  if (AclStringHasSpaces(name)) {
     *error = std::string(err::kAclUsernameSpaces);
     return false;
   }

@@ -167,5 +167,7 @@ uint8_t AclKeyAccessAt(const CommandSpec& spec, ArgList argv, int pos);
 
 // The SHA-256 hex digest of a password, as the rules store it.
 std::string AclHashPassword(std::string_view password);
+// Redis's ACLStringHasSpaces: a blank or NUL, which user names and patterns may not contain.
+bool AclStringHasSpaces(std::string_view s);
 
 }  // namespace rcs

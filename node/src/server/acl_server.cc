@@ -111,17 +111,6 @@ void Server::ApplyRequirePass() {
   acl_.SetUser(registry_, "default", rules, &error);
 }
 
-namespace {
-
-bool HasBlank(std::string_view s) {
-  for (char c : s) {
-    if (c == 0 || isspace(static_cast<unsigned char>(c))) return true;
-  }
-  return false;
-}
-
-}  // namespace
-
 Status Server::LoadConfiguredUsers() {
   acl_.set_allchannels_default(config_.acl_pubsub_default == "allchannels");
   if (!config_.aclfile.empty() && !config_.acl_user_lines.empty()) {
@@ -133,7 +122,7 @@ Status Server::LoadConfiguredUsers() {
   std::set<std::string> seen;
   for (const auto& line : config_.acl_user_lines) {
     const std::string& name = line.words[0];
-    if (HasBlank(name)) return Status::Error("Spaces not allowed in ACL usernames");
+    if (AclStringHasSpaces(name)) return Status::Error("Spaces not allowed in ACL usernames");
     if (!seen.insert(name).second) {
       return Status::Error(line.source + ":" + std::to_string(line.line) + ": " +
                            std::string(AclRuleErrorText(AclRuleError::kDuplicateUser)));
@@ -193,7 +182,7 @@ std::string Server::LoadAclFile() {
       errors += where + " should start with user keyword followed by the username. ";
       continue;
     }
-    if (HasBlank(words[1])) {
+    if (AclStringHasSpaces(words[1])) {
       errors += "'" + where + ": username '" + words[1] + "' contains invalid characters. ";
       continue;
     }
