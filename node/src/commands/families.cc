@@ -20,6 +20,7 @@ void RegisterAllCommands(CommandRegistry& r) {
   RegisterScriptingFamily(r);
   RegisterDebugFamily(r);
   RegisterAclFamily(r);
+  RegisterLatencyFamily(r);
 }
 
 }  // namespace rcs

@@ -22,6 +22,7 @@ void RegisterPubSubFamily(CommandRegistry& r);
 void RegisterScriptingFamily(CommandRegistry& r);
 void RegisterDebugFamily(CommandRegistry& r);
 void RegisterAclFamily(CommandRegistry& r);
+void RegisterLatencyFamily(CommandRegistry& r);
 // Every family above, in the order COMMAND lists them.
 void RegisterAllCommands(CommandRegistry& r);
 // What the server needs from the command families at run time (the CLIENT LIST line of a client for

@@ -253,6 +253,7 @@ bool Aof::Flush(bool force, bool fsync_now) {
     postponed_since_ms_ = 0;
     size_t off = 0;
     int err = 0;
+    int64_t write_start_ms = server_->config().latency_monitor_threshold > 0 ? MonotonicMs() : -1;
     while (off < buffer_.size()) {
       ssize_t n = write(fd_, buffer_.data() + off, buffer_.size() - off);
       if (n < 0) {
@@ -281,6 +282,7 @@ bool Aof::Flush(bool force, bool fsync_now) {
       OnWriteError(err == 0 ? EIO : err, "write");
       return false;
     }
+    if (write_start_ms >= 0) server_->LatencySample("aof-write", MonotonicMs() - write_start_ms);
     current_size_ += static_cast<int64_t>(buffer_.size());
     buffer_.clear();
     if (buffer_.capacity() > 4 * 1024 * 1024) std::string().swap(buffer_);
@@ -288,10 +290,12 @@ bool Aof::Flush(bool force, bool fsync_now) {
   }
   if (fsync_due_) {
     if (always || fsync_now) {
+      int64_t fsync_start_ms = MonotonicMs();
       if (fdatasync(fd_) != 0) {
         OnWriteError(errno, "fsync");
         return false;
       }
+      if (always) server_->LatencySample("aof-fsync-always", MonotonicMs() - fsync_start_ms);
       fsync_due_ = false;
       last_fsync_ms_ = now;
     } else if (everysec && now - last_fsync_ms_ >= 1000 && !bio_->busy()) {
@@ -721,6 +725,7 @@ Status Aof::StartRewrite(bool wait_rewrite) {
   }
   cow_.InParent();
   server_->stats().latest_fork_usec = server_->clock().NowUs() - fork_start_us;
+  server_->LatencySample("fork", server_->stats().latest_fork_usec / 1000);
   server_->stats().total_forks++;
   child_pid_ = pid;
   child_rdb_ = rdb;

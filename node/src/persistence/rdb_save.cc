@@ -143,6 +143,7 @@ Status RdbSaver::BackgroundSave(bool schedule, bool* scheduled) {
   }
   cow_.InParent();
   server_->stats().latest_fork_usec = server_->clock().NowUs() - fork_start_us;
+  server_->LatencySample("fork", server_->stats().latest_fork_usec / 1000);
   server_->stats().total_forks++;
   child_pid_ = pid;
   start_ms_ = MonotonicMs();

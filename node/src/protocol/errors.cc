@@ -149,6 +149,10 @@ std::string UnknownPfdebugSubcommand(std::string_view sub) {
   return Cat("ERR Unknown PFDEBUG subcommand '", sub, "'");
 }
 
+std::string LatencyNoSamples(std::string_view event) {
+  return Cat("ERR No samples available for event '", event, "'");
+}
+
 std::string WithErrCode(std::string_view text) { return Cat(kErrCode, text); }
 std::string ShebangBadEngine(std::string_view engine) {
   return Cat("ERR Unexpected engine in script shebang: ", engine);

@@ -398,6 +398,8 @@ std::string SubcommandSyntax(std::string_view sub, std::string_view command);
 std::string SubscribeContext(std::string_view command);
 // "ERR Unknown PFDEBUG subcommand 'foo'"
 std::string UnknownPfdebugSubcommand(std::string_view sub);
+// LATENCY GRAPH of an event without samples: "ERR No samples available for event 'foo'"
+std::string LatencyNoSamples(std::string_view event);
 
 // ---- Scripting and functions ----
 inline constexpr std::string_view kNoScript = "NOSCRIPT No matching script. Please use EVAL.";

@@ -227,7 +227,7 @@ void Server::Call(Client* c, const CommandSpec& spec, ArgList argv, bool retry) 
   NotifyKeyEvents(ctx, key_events);
   int64_t duration_us = std::max<int64_t>(0, clock_->NowUs() - start_us);
   RecordCallStats(ctx, duration_us, c->reply.errors() > errors_before);
-  // Latency tracking (LATENCY, per-command histograms) takes duration_us here.
+  RecordLatency(ctx, duration_us);
   if (ctx.block.active) BlockClient(c, argv, ctx.block);
   RecordSlowlog(ctx, duration_us);
   PropagateEffects(ctx);
@@ -262,6 +262,21 @@ void Server::RecordCallStats(const CommandContext& ctx, int64_t duration_us, boo
   if (failed) ctx.spec.stats.failed_calls++;
   stats_.total_commands_processed++;
   if (ctx.dirty > 0) dirty_ += ctx.dirty;
+}
+
+// The latency monitor's "command"/"fast-command" spikes and `latency-tracking`'s per-command histogram (in
+// ns, as redis-server records duration * 1000). A call that blocks is not a sample: the call that serves
+// it after the wake-up is.
+void Server::RecordLatency(const CommandContext& ctx, int64_t duration_us) {
+  if (ctx.block.active) return;
+  if (config_.latency_monitor_threshold > 0) {
+    latency_monitor_.AddIfNeeded(ctx.spec.is(kCmdFast) ? "fast-command" : "command", duration_us / 1000,
+                                 config_.latency_monitor_threshold, clock_->NowMs() / 1000);
+  }
+  if (!config_.latency_tracking) return;
+  auto& h = ctx.spec.stats.latency.h;
+  if (!h) h = std::make_unique<LatencyHistogram>();
+  h->Record(duration_us * 1000);
 }
 
 namespace {

@@ -18,6 +18,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "base/latency_histogram.h"
 #include "keyspace/keyspace.h"
 #include "protocol/reply.h"
 
@@ -117,6 +118,20 @@ struct CommandStats {
   uint64_t usec = 0;
   uint64_t rejected_calls = 0;
   uint64_t failed_calls = 0;
+  // `latency-tracking`'s histogram of this command's durations (INFO latencystats, LATENCY HISTOGRAM):
+  // made at its first tracked call, as redis-server does, so only commands that ran cost its 24 KB. A copy
+  // of the stats starts without one.
+  struct Latency {
+    std::unique_ptr<LatencyHistogram> h;
+    Latency() = default;
+    Latency(const Latency&) {}
+    Latency& operator=(const Latency&) {
+      h.reset();
+      return *this;
+    }
+    Latency(Latency&&) noexcept = default;
+    Latency& operator=(Latency&&) noexcept = default;
+  } latency;
 };
 
 struct CommandSpec {

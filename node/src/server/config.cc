@@ -340,18 +340,26 @@ std::string FormatPercentile(double v) {
   return buf;
 }
 
-Directive Percentiles(const char* name) {
-  return KeptDirective(name, Kept{"50 99 99.9"}, Written::kPlain, [](const Words& w, std::string* text) {
+Directive Percentiles(const char* name, std::vector<double> Config::*field) {
+  auto parse = [](const Words& w, std::vector<double>* out) {
     Words vals = w;
     if (vals.size() == 1 && vals[0].empty()) vals.clear();
     for (const std::string& a : vals) {
       double v;
       if (!ParseDouble(a, &v)) return Status::Error(err::config_reason::kBadPercentiles);
       if (v < 0.0 || v > 100.0) return Status::Error(err::config_reason::kPercentilesRange);
-      *text += (text->empty() ? "" : " ") + FormatPercentile(v);
+      out->push_back(v);
     }
     return Status::Ok();
-  }, SetWords::kSplitOrBlank);
+  };
+  auto format = [](const std::vector<double>& v) {
+    std::string text;
+    for (double p : v) text += (text.empty() ? "" : " ") + FormatPercentile(p);
+    return text;
+  };
+  Directive d = FieldDirective(name, field, Written::kPlain, parse, format);
+  d.set_words = SetWords::kSplitOrBlank;
+  return d;
 }
 
 // notify-keyspace-events: the class characters become Config::notify_keyspace_events; CONFIG GET shows
@@ -813,9 +821,9 @@ void AddDataAndReplicationCompat(std::vector<Directive>& t) {
 }
 
 void AddMonitoringAclTlsCompat(std::vector<Directive>& t) {
-  t.push_back(Int("latency-monitor-threshold", Kept{"0"}, 0, INT64_MAX).Native("0"));  // off is this node's
-  t.push_back(Bool("latency-tracking", Kept{"yes"}));
-  t.push_back(Percentiles("latency-tracking-info-percentiles"));
+  t.push_back(Int("latency-monitor-threshold", &Config::latency_monitor_threshold, 0, INT64_MAX));
+  t.push_back(Bool("latency-tracking", &Config::latency_tracking));
+  t.push_back(Percentiles("latency-tracking-info-percentiles", &Config::latency_tracking_info_percentiles));
   t.push_back(KeyspaceEvents());  // pubsub/keyspace_events.cc publishes what the flags select
   t.push_back(Bool("dynamic-hz", Kept{"yes"}));
   // ACL (server/acl.h): `user` lines are collected by ApplyLine (they add up, like rename-command).

@@ -127,6 +127,11 @@ struct Config {
   // Slow log
   int64_t slowlog_log_slower_than = 10000;  // microseconds; negative disables, 0 logs everything
   int64_t slowlog_max_len = 128;
+  // Latency: the monitor's spike threshold in ms (0 = off; LATENCY LATEST/HISTORY), the per-command
+  // histograms (INFO latencystats, LATENCY HISTOGRAM) and the percentiles INFO prints of them.
+  int64_t latency_monitor_threshold = 0;
+  bool latency_tracking = true;
+  std::vector<double> latency_tracking_info_percentiles{50.0, 99.0, 99.9};
   // Encodings (only affect OBJECT ENCODING answers and memory layout choices)
   int64_t list_max_listpack_size = -2;
   int64_t hash_max_listpack_entries = 128;

@@ -78,6 +78,7 @@ class InfoWriter {
   void CpuSection();
   void CommandstatsSection();
   void ErrorstatsSection();
+  void LatencystatsSection();
   void ClusterSection();
   void KeyspaceSection();
 
@@ -114,6 +115,7 @@ constexpr InfoSectionSpec kInfoSections[] = {
     {"modules", "Modules", false, nullptr},  // no modules: the title alone
     {"commandstats", "Commandstats", false, &InfoWriter::CommandstatsSection},
     {"errorstats", "Errorstats", true, &InfoWriter::ErrorstatsSection},
+    {"latencystats", "Latencystats", false, &InfoWriter::LatencystatsSection},
     {"cluster", "Cluster", true, &InfoWriter::ClusterSection},
     {"keyspace", "Keyspace", true, &InfoWriter::KeyspaceSection},
 };
@@ -373,6 +375,34 @@ void InfoWriter::CommandstatsSection() {
     snprintf(buf, sizeof(buf), "calls=%" PRIu64 ",usec=%" PRIu64 ",usec_per_call=%.2f,rejected_calls=%" PRIu64
              ",failed_calls=%" PRIu64, s.stats.calls, s.stats.usec, per, s.stats.rejected_calls, s.stats.failed_calls);
     *out_ += "cmdstat_" + s.name + ":" + buf + "\r\n";
+  };
+  for (auto& c : s_.registry_.all()) {
+    emit(*c);
+    for (auto& sub : c->subcommands) emit(sub);
+  }
+}
+
+// latency_percentiles_usec_<command>:p50=1.003,p99=2.007,p99.9=4.015 for each command with a histogram; the
+// percentile's name is its "%f" text without trailing zeros, the value in µs with 3 decimals.
+void InfoWriter::LatencystatsSection() {
+  if (!s_.config_.latency_tracking) return;
+  const auto& percentiles = s_.config_.latency_tracking_info_percentiles;
+  auto emit = [&](const CommandSpec& s) {
+    const LatencyHistogram* h = s.stats.latency.h.get();
+    if (h == nullptr) return;
+    *out_ += "latency_percentiles_usec_" + s.name + ":";
+    for (size_t i = 0; i < percentiles.size(); i++) {
+      char name[64], value[64];
+      snprintf(name, sizeof(name), "%f", percentiles[i]);
+      std::string n = name;
+      if (n.find('.') != std::string::npos) {
+        while (n.back() == '0') n.pop_back();
+        if (n.back() == '.') n.pop_back();
+      }
+      snprintf(value, sizeof(value), "%.3f", static_cast<double>(h->ValueAtPercentile(percentiles[i])) / 1000.0);
+      *out_ += (i ? ",p" : "p") + n + "=" + value;
+    }
+    *out_ += "\r\n";
   };
   for (auto& c : s_.registry_.all()) {
     emit(*c);

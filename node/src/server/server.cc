@@ -262,7 +262,11 @@ void Server::Cron() {
   inst_out_.Track(now, stats_.net_output_bytes);
   // Active expiry: Redis spends up to 25% of each cron tick (100 ms at hz 10) on it at effort 1.
   int64_t budget_us = 1000000 / std::max(1, config_.hz) * (25 + 2 * (config_.active_expire_effort - 1)) / 100;
-  if (!is_replica_ && active_expire_enabled_) db_.ActiveExpireCycle(budget_us);
+  if (!is_replica_ && active_expire_enabled_) {
+    int64_t start_ms = config_.latency_monitor_threshold > 0 ? clock_->NowMs() : 0;
+    db_.ActiveExpireCycle(budget_us);
+    if (start_ms != 0) LatencySample("expire-cycle", clock_->NowMs() - start_ms);
+  }
   db_.Cron();
   for (auto& [type, sub] : subsystems_) sub->Cron();
 }

@@ -23,6 +23,7 @@
 #include "server/cluster_hooks.h"
 #include "server/command.h"
 #include "server/config.h"
+#include "server/latency_monitor.h"
 #include "server/pubsub_hooks.h"
 #include "server/replication_hooks.h"
 
@@ -322,6 +323,11 @@ class Server {
 
   // Slowlog, newest first (SLOWLOG GET/LEN/RESET).
   std::deque<SlowlogEntry>& slowlog() { return slowlog_; }
+  LatencyMonitor& latency_monitor() { return latency_monitor_; }
+  // Records a latency spike of `ms` for `event` if latency-monitor-threshold is on and reached.
+  void LatencySample(std::string_view event, int64_t ms) {
+    latency_monitor_.AddIfNeeded(event, ms, config_.latency_monitor_threshold, clock_->NowMs() / 1000);
+  }
 
   // INFO text for the given sections ("default", "all", "everything", or names).
   std::string InfoText(const std::vector<std::string>& sections);
@@ -366,6 +372,7 @@ class Server {
   void NotifyKeyEvents(const CommandContext& ctx, const KeyEvents& events);
   void RecordCallStats(const CommandContext& ctx, int64_t duration_us, bool failed);
   void RecordSlowlog(const CommandContext& ctx, int64_t duration_us);
+  void RecordLatency(const CommandContext& ctx, int64_t duration_us);
   void PropagateEffects(CommandContext& ctx);
   // A command that changed nothing but must reach the replicas (PUBLISH): never the AOF.
   void PropagateToReplicasOnly(const CommandContext& ctx);
@@ -427,6 +434,7 @@ class Server {
     std::vector<Client*> to_resume;  // unblocked clients whose pipelined input waits
   } blocking_;
   std::deque<SlowlogEntry> slowlog_;
+  LatencyMonitor latency_monitor_;
   int64_t slowlog_next_id_ = 0;
   int64_t start_time_ms_ = 0;
   int64_t dirty_ = 0;
