@@ -46,7 +46,7 @@ std::string_view InfoValue(std::string_view info, std::string_view key) {
 
 const std::vector<Command>& NodeCommands() {
   static const std::vector<Command> cmds = {
-      {"INFO", "ALL"}, {"CLUSTER", "INFO"}, {"SLOWLOG", "LEN"}, {"SLOWLOG", "GET", "1"}};
+      {"INFO", "ALL"}, {"CLUSTER", "INFO"}, {"SLOWLOG", "LEN"}, {"SLOWLOG", "GET", "1"}, {"LATENCY", "LATEST"}};
   return cmds;
 }
 
@@ -70,7 +70,7 @@ void FillNodeScrape(NodeScrape& node, NodeResponse& r) {
   node.error_message.clear();
   node.info = std::move(r.replies[0].str);
   node.command_errors.clear();
-  static const char* const kAclNames[] = {"info", "cluster|info", "slowlog|len", "slowlog|get"};
+  static const char* const kAclNames[] = {"info", "cluster|info", "slowlog|len", "slowlog|get", "latency|latest"};
   for (size_t i = 1; i < r.replies.size() && i < NodeCommands().size(); ++i) {
     const Reply& rep = r.replies[i];
     // A standalone server has no CLUSTER INFO: that is not an error.
@@ -89,6 +89,19 @@ void FillNodeScrape(NodeScrape& node, NodeResponse& r) {
     } else if (entries.empty()) {
       node.slowlog_last_id = 0;
       node.slowlog_last_duration_seconds = 0;
+    }
+  }
+  // LATENCY LATEST: [[event, unix time of the latest spike, its ms, worst ms], ...]; entries of another shape
+  // are skipped.
+  node.latency_spikes.clear();
+  if (r.replies.size() > 4 && r.replies[4].type == Reply::Type::kArray) {
+    for (const Reply& e : r.replies[4].elements) {
+      if (e.type != Reply::Type::kArray || e.elements.size() < 3 || e.elements[0].type != Reply::Type::kString ||
+          e.elements[1].type != Reply::Type::kInteger || e.elements[2].type != Reply::Type::kInteger) {
+        continue;
+      }
+      node.latency_spikes.push_back({e.elements[0].str, static_cast<double>(e.elements[1].integer),
+                                     static_cast<double>(e.elements[2].integer) / 1e3});
     }
   }
 }

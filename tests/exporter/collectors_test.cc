@@ -105,6 +105,9 @@ TEST_CASE("healthy six-node cluster: every contract name, six nodes up, one roun
   CHECK(SampleValue(text, "redis_slowlog_length{" + node_a + "}") == "2");
   CHECK(SampleValue(text, "redis_slowlog_last_id{" + node_a + "}") == "5");
   CHECK(SampleValue(text, "redis_last_slow_execution_duration_seconds{" + node_a + "}") == "0.0015");
+  // LATENCY LATEST, under redis_exporter's names and label.
+  CHECK(SampleValue(text, "redis_latency_spike_last{" + node_a + ",event_name=\"command\"}") == "1795539898");
+  CHECK(SampleValue(text, "redis_latency_spike_duration_seconds{" + node_a + ",event_name=\"command\"}") == "0.25");
   CHECK(SampleValue(text, "redis_start_time_seconds{" + node_a + "}") == "1795539896.05162");
   CHECK(SampleValue(text, "redis_aof_last_write_status{" + node_a + "}") == "1");
   CHECK(SampleValue(text, "redis_cluster_state{" + node_a + "}") == "1");

@@ -127,6 +127,15 @@ class FakeCluster : public RedisSource {
       all.elements = {entry};
       return all;
     }
+    if (c == "LATENCY LATEST") {
+      Reply event;
+      event.type = Reply::Type::kArray;
+      event.elements = {Reply::String("command"), Reply::Integer(1795539898), Reply::Integer(250), Reply::Integer(300)};
+      Reply all;
+      all.type = Reply::Type::kArray;
+      all.elements = {event};
+      return all;
+    }
     return Reply::Error("ERR unknown command '" + c + "'");
   }
 

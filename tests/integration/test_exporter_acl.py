@@ -3,7 +3,7 @@
 The README's ACL line for the `exporter` user allows exactly the commands the exporter sends (AUTH needs no
 permission):
 
-    user exporter on >PASSWORD -@all +info +cluster|info +cluster|nodes +slowlog|len +slowlog|get
+    user exporter on >PASSWORD -@all +info +cluster|info +cluster|nodes +slowlog|len +slowlog|get +latency|latest
 
 (no key pattern, no channel: it can read or write no key). Checked here, standalone (one redis-server) and in
 cluster mode (three redis-server masters):
@@ -30,7 +30,7 @@ EXPORTER_BIN = os.environ.get("RCS_EXPORTER_BIN", os.path.join(rcs.REPO, "build"
 ADMIN_PW = "admin-pw-21700"
 EXPORTER_PW = "exporter-pw-21700"
 # The README's line, as words (redis-server takes `--user <words>` like a `user` line of the config file).
-PERMISSIONS = ["+info", "+cluster|info", "+cluster|nodes", "+slowlog|len", "+slowlog|get"]
+PERMISSIONS = ["+info", "+cluster|info", "+cluster|nodes", "+slowlog|len", "+slowlog|get", "+latency|latest"]
 ACL_WORDS = ["exporter", "on", ">" + EXPORTER_PW, "-@all"] + PERMISSIONS
 
 

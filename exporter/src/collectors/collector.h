@@ -27,6 +27,13 @@ struct NodeScrape {
   std::optional<long long> slowlog_len;
   std::optional<long long> slowlog_last_id;
   std::optional<double> slowlog_last_duration_seconds;
+  // LATENCY LATEST: per event, the Unix time of its latest spike and that spike's duration.
+  struct LatencySpike {
+    std::string event;
+    double last_unix_seconds = 0;
+    double duration_seconds = 0;
+  };
+  std::vector<LatencySpike> latency_spikes;
   double seconds = 0;  // how long fetching this node took
   // Commands after INFO that answered with an error this scrape (e.g. -NOPERM when the ACL user lacks one):
   // (name as ACL spells it, "cluster|info", error text). Their series are missing; this says why.

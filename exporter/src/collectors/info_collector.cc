@@ -167,6 +167,16 @@ void EmitFacts(const NodeFacts& facts, const LabelSet& labels, MetricSet& out) {
   }
 }
 
+// redis_exporter's names and label (event_name) for LATENCY LATEST.
+void EmitLatencySpikes(const NodeScrape& node, const LabelSet& labels, MetricSet& out) {
+  for (const auto& s : node.latency_spikes) {
+    out.Gauge("latency_spike_last", "Unix time of the latest latency spike of the event (LATENCY LATEST)", labels,
+              {{"event_name", s.event}}, s.last_unix_seconds);
+    out.Gauge("latency_spike_duration_seconds", "Duration of the latest latency spike of the event (LATENCY LATEST)",
+              labels, {{"event_name", s.event}}, s.duration_seconds);
+  }
+}
+
 void EmitSlowlog(const NodeScrape& node, const LabelSet& labels, MetricSet& out) {
   if (node.slowlog_len) out.Gauge("slowlog_length", "Entries in the slow log", labels, *node.slowlog_len);
   if (node.slowlog_last_id) out.Gauge("slowlog_last_id", "Id of the newest slow log entry", labels, *node.slowlog_last_id);
@@ -203,6 +213,7 @@ bool InfoCollector::CollectNode(const NodeScrape& node, MetricSet& out) {
   }
   EmitFacts(facts, labels, out);
   EmitSlowlog(node, labels, out);
+  EmitLatencySpikes(node, labels, out);
   return true;
 }
 
