@@ -238,6 +238,43 @@ class GeoDifferentialTest(unittest.TestCase):
             for c in cases:
                 self.both(*c, proto=proto)
 
+    def test_keyspace_events_match(self):
+        # GEOADD notifies as the ZADD it runs; the STORE forms notify their destination (or "del").
+        cmds = [["GEOADD", "k", "13.361389", "38.115556", "Palermo", "15.087269", "37.502669", "Catania"],
+                ["GEOADD", "k", "13.361389", "38.115556", "Palermo"],
+                ["GEOADD", "k", "CH", "13.5", "38.1", "Palermo"],
+                ["GEORADIUS", "k", "15", "37", "200", "km", "STORE", "d1"],
+                ["GEORADIUS", "k", "15", "37", "200", "km", "STOREDIST", "d1"],
+                ["GEORADIUSBYMEMBER", "k", "Palermo", "1", "m", "STORE", "d1"],
+                ["GEOSEARCHSTORE", "d2", "k", "FROMMEMBER", "Palermo", "BYRADIUS", "300", "km"],
+                ["GEOSEARCHSTORE", "d2", "nokey", "FROMMEMBER", "Palermo", "BYRADIUS", "300", "km"],
+                ["GEOSEARCH", "nokey", "FROMLONLAT", "1", "1", "BYRADIUS", "300", "km"],
+                ["RPUSH", "l", "2", "1"], ["SORT", "l", "STORE", "d3"], ["SORT", "nokey", "STORE", "d3"],
+                ["SORT", "l"], ["ZADD", "z", "1", "a", "2", "b"], ["ZMPOP", "1", "z", "MIN"],
+                ["BZMPOP", "0", "1", "z", "MAX", "COUNT", "5"], ["LMPOP", "1", "l", "LEFT", "COUNT", "5"]]
+        pong = b"*2\r\n$4\r\npong\r\n$0\r\n\r\n"
+        events = []
+        for port in (OURS, REF):
+            with rcs.Resp(port) as c, rcs.Resp(port) as sub:
+                c.call_raw("FLUSHALL")
+                c.call_raw("CONFIG", "SET", "notify-keyspace-events", "KEAm")
+                sub.call_raw("PSUBSCRIBE", "__key*__:*")
+                for cmd in cmds:
+                    c.call_raw(*cmd)
+                sub.send("PING")
+                got = []
+                for _ in range(500):
+                    m = sub.read_raw()
+                    if m == pong:
+                        break
+                    got.append(m)
+                events.append(got)
+                c.call_raw("CONFIG", "SET", "notify-keyspace-events", "")
+        self.assertEqual(events[0], events[1])
+        self.assertTrue(any(b"georadiusstore" in m for m in events[0]))
+        self.assertTrue(any(b"geosearchstore" in m for m in events[0]))
+        self.assertTrue(any(b"sortstore" in m for m in events[0]))
+
     def test_cluster_mode_store_needs_one_slot(self):
         ours = rcs.Server(CLUSTER_OURS, args=["--cluster-enabled", "yes"]).start()
         ref = rcs.Server(CLUSTER_REF, binary=rcs.REDIS_SERVER, args=["--cluster-enabled", "yes"]).start()
