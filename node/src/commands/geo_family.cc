@@ -269,17 +269,13 @@ void MembersOfBox(const ZSetValue& z, const geo::Hash& cell, const geo::Shape& s
   double min = static_cast<double>(geo::Align52Bits(h));
   h.bits++;
   double max = static_cast<double>(geo::Align52Bits(h));
-  size_t first = z.CountWhile([&](double sc, std::string_view) { return sc < min; });
-  size_t end = z.CountWhile([&](double sc, std::string_view) { return sc < max; });
-  if (end <= first) return;
-  bool done = false;
-  z.ForRange(first, end - first, false, [&](std::string_view m, double sc) {
-    if (done) return;
+  z.ScanFrom([&](double sc, std::string_view) { return sc < min; }, [&](std::string_view m, double sc) {
+    if (!(sc < max)) return false;
     double xy[2], dist;
     if (geo::DecodeScore(sc, xy) && geo::WithinShape(shape, xy[0], xy[1], &dist)) {
       out->push_back(GeoPoint{xy[0], xy[1], dist, sc, m});
     }
-    if (!out->empty() && limit && out->size() >= limit) done = true;
+    return !(!out->empty() && limit && out->size() >= limit);
   });
 }
 

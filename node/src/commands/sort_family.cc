@@ -10,13 +10,15 @@
 // - Numeric sorting reads each value with strtod (leading spaces and an empty string are accepted, any
 //   trailing byte is not): otherwise "One or more scores can't be converted into double", after the
 //   values are read. Equal scores fall back to comparing the elements' bytes, so the order is total; ALPHA
-//   with BY leaves equal (or missing) weights in their original order (a stable sort, as glibc's qsort).
+//   with BY leaves equal (or missing) weights in their original order (a stable sort, as glibc's qsort),
+//   or with BY and LIMIT in the order redis-server's partial quicksort leaves them (commands/partial_sort.h).
 // - A sorted set is converted to the skiplist encoding, as redis-server does before sorting it.
 // - GET of a missing key or field gives null (an empty string in a STOREd list). STORE replaces the
 //   destination with a list (no TTL), or deletes it when the result is empty, and replies the length.
 #include <algorithm>
 #include <cerrno>
 #include <cmath>
+#include <cstdint>
 #include <cstdlib>
 #include <cstring>
 #include <memory>
@@ -223,6 +225,7 @@ void SortGeneric(CommandContext& ctx, bool readonly) {
   }
 
   bool conversion_error = false;
+  std::vector<uint32_t> order;  // sorted positions into vec (empty: vec's own order)
   if (!dontsort) {
     for (SortItem& it : vec) {
       std::optional<std::string> byval;
@@ -258,10 +261,14 @@ void SortGeneric(CommandContext& ctx, bool readonly) {
     };
     // Redis sorts the whole vector with qsort (glibc's is a stable merge sort), except with BY and a range
     // that is not everything: its partial quicksort, whose order of ties is its own.
+    // Positions are sorted, not the items (cheaper to move); the result is the same permutation.
+    order.resize(vec.size());
+    for (uint32_t i = 0; i < order.size(); i++) order[i] = i;
+    auto by_pos = [&](uint32_t a, uint32_t b) { return cmp(vec[a], vec[b]); };
     if (sortby && (start != 0 || end != vectorlen - 1) && end >= start) {
-      PartialQuickSort(vec, static_cast<size_t>(start), static_cast<size_t>(end), cmp);
+      PartialQuickSort(order, static_cast<size_t>(start), static_cast<size_t>(end), by_pos);
     } else {
-      std::stable_sort(vec.begin(), vec.end(), [&](const SortItem& a, const SortItem& b) { return cmp(a, b) < 0; });
+      std::stable_sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) { return by_pos(a, b) < 0; });
     }
   }
 
@@ -275,7 +282,7 @@ void SortGeneric(CommandContext& ctx, bool readonly) {
   if (!storekey) {
     ctx.reply.Array(static_cast<size_t>(outputlen));
     for (int64_t j = start; j <= end; j++) {
-      const std::string& obj = vec[static_cast<size_t>(j)].obj;
+      const std::string& obj = vec[order.empty() ? static_cast<size_t>(j) : order[static_cast<size_t>(j)]].obj;
       if (gets.empty()) ctx.reply.Bulk(obj);
       for (std::string_view pat : gets) {
         std::optional<std::string> v = LookupByPattern(ctx, pat, obj);
@@ -286,7 +293,7 @@ void SortGeneric(CommandContext& ctx, bool readonly) {
   }
   auto list = std::make_unique<ListValue>();
   for (int64_t j = start; j <= end; j++) {
-    const std::string& obj = vec[static_cast<size_t>(j)].obj;
+    const std::string& obj = vec[order.empty() ? static_cast<size_t>(j) : order[static_cast<size_t>(j)]].obj;
     if (gets.empty()) {
       list->PushBack(obj);
       continue;
