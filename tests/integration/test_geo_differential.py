@@ -233,6 +233,16 @@ class GeoDifferentialTest(unittest.TestCase):
             ["GEOSEARCH", "e", "FROMLONLAT", "180", "0", "BYRADIUS", "30000", "km", "WITHDIST", "WITHCOORD", "ASC"],
             ["GEORADIUS", "e", "-180", "-85.05112878", "1", "m", "WITHCOORD", "WITHHASH"],
             ["GEORADIUS", "e", "0", "0", "0", "m"],
+            # Key positions (cluster slots, ACL) as redis-server's key specs give them.
+            ["COMMAND", "GETKEYS", "GEORADIUS", "a", "1", "1", "1", "km", "STORE", "b", "STOREDIST", "c"],
+            ["COMMAND", "GETKEYS", "GEORADIUS", "a", "1", "1", "1", "km", "STOREDIST", "b", "STORE", "c", "STORE", "e"],
+            ["COMMAND", "GETKEYS", "GEORADIUS", "a", "1", "1", "1", "STORE", "b"],
+            ["COMMAND", "GETKEYS", "GEORADIUSBYMEMBER", "a", "m", "1", "km", "STOREDIST", "b", "STORE"],
+            ["COMMAND", "GETKEYS", "GEOSEARCHSTORE", "d", "s", "FROMMEMBER", "m", "BYRADIUS", "1", "km"],
+            ["COMMAND", "GETKEYS", "SORT", "a", "STORE", "b", "GET", "x", "STORE", "c"],
+            ["COMMAND", "GETKEYS", "SORT_RO", "a", "BY", "x"],
+            ["COMMAND", "GETKEYS", "ZMPOP", "2", "a", "b", "MIN"],
+            ["COMMAND", "GETKEYS", "BZMPOP", "0", "3", "a", "b", "c", "MAX", "COUNT", "2"],
         ]
         for proto in (2, 3):
             for c in cases:

@@ -507,19 +507,22 @@ void GeoradiusbymemberRoCmd(CommandContext& ctx) { GeoSearchGeneric(ctx, 1, kRad
 void GeosearchCmd(CommandContext& ctx) { GeoSearchGeneric(ctx, 1, kGeoSearch); }
 void GeosearchstoreCmd(CommandContext& ctx) { GeoSearchGeneric(ctx, 2, kGeoSearch | kGeoSearchStore); }
 
-// GEORADIUS/GEORADIUSBYMEMBER keys: the source, and the last STORE/STOREDIST key from argv[5] on.
-bool GeoradiusKeys(ArgList argv, std::vector<int>* out) {
-  int stored = -1;
-  for (size_t i = 5; i < argv.size(); i++) {
-    if ((EqualsIgnoreCase(argv[i], "store") || EqualsIgnoreCase(argv[i], "storedist")) && i + 1 < argv.size()) {
-      stored = static_cast<int>(i + 1);
-      i++;
+// GEORADIUS/GEORADIUSBYMEMBER keys as redis-server 7.0's key specs give them (COMMAND GETKEYS, cluster
+// slots): the source, then the key after the first STORE and the key after the first STOREDIST, each
+// searched from argv[6] (argv[5] for BYMEMBER).
+bool GeoradiusKeysFrom(ArgList argv, size_t from, std::vector<int>* out) {
+  out->push_back(1);
+  for (const char* kw : {"store", "storedist"}) {
+    for (size_t i = from; i < argv.size(); i++) {
+      if (!EqualsIgnoreCase(argv[i], kw)) continue;
+      if (i + 1 < argv.size()) out->push_back(static_cast<int>(i + 1));
+      break;
     }
   }
-  out->push_back(1);
-  if (stored != -1) out->push_back(stored);
   return true;
 }
+bool GeoradiusKeys(ArgList argv, std::vector<int>* out) { return GeoradiusKeysFrom(argv, 6, out); }
+bool GeoradiusbymemberKeys(ArgList argv, std::vector<int>* out) { return GeoradiusKeysFrom(argv, 5, out); }
 
 }  // namespace
 
@@ -532,7 +535,7 @@ void RegisterGeoFamily(CommandRegistry& r) {
   r.Add(Spec("geopos", -2, ro, 1, 1, 1, GeoposCmd, nullptr, g, "Returns the longitude and latitude of members from a geospatial index."));
   r.Add(Spec("georadius", -6, w | oom | mov, 1, 1, 1, GeoradiusCmd, GeoradiusKeys, g, "Queries a geospatial index for members within a distance from a coordinate, optionally stores the result."));
   r.Add(Spec("georadius_ro", -6, ro, 1, 1, 1, GeoradiusRoCmd, nullptr, g, "Returns members from a geospatial index that are within a distance from a coordinate."));
-  r.Add(Spec("georadiusbymember", -5, w | oom | mov, 1, 1, 1, GeoradiusbymemberCmd, GeoradiusKeys, g, "Queries a geospatial index for members within a distance from a member, optionally stores the result."));
+  r.Add(Spec("georadiusbymember", -5, w | oom | mov, 1, 1, 1, GeoradiusbymemberCmd, GeoradiusbymemberKeys, g, "Queries a geospatial index for members within a distance from a member, optionally stores the result."));
   r.Add(Spec("georadiusbymember_ro", -5, ro, 1, 1, 1, GeoradiusbymemberRoCmd, nullptr, g, "Returns members from a geospatial index that are within a distance from a member."));
   r.Add(Spec("geosearch", -7, ro, 1, 1, 1, GeosearchCmd, nullptr, g, "Queries a geospatial index for members inside an area of a box or a circle."));
   r.Add(Spec("geosearchstore", -8, w | oom, 1, 2, 1, GeosearchstoreCmd, nullptr, g, "Queries a geospatial index for members inside an area of a box or a circle, optionally stores the result."));
