@@ -161,6 +161,28 @@ class SortDifferentialTest(unittest.TestCase):
                     ["LRANGE", "lnum", "0", "-1"], ["OBJECT", "ENCODING", "zsmall"]):
             self.both(*cmd)
 
+    def test_acl_refusals(self):
+        # BY patterns and GET need a user with access to every key ("~*" or allkeys).
+        for port in (OURS, REF):
+            with rcs.Resp(port) as c:
+                c.call_raw("ACL", "SETUSER", "part", "on", "nopass", "~k*", "+@all")
+                c.call_raw("ACL", "SETUSER", "full", "on", "nopass", "%R~*", "~k*", "+@all")
+        cmds = [["RPUSH", "kl", "2", "1"], ["SORT", "kl"], ["SORT", "kl", "BY", "nosort"], ["SORT", "kl", "BY", "w_*"],
+                ["SORT", "kl", "GET", "#"], ["SORT_RO", "kl", "GET", "w_*"], ["SORT", "kl", "BY", "w_*", "STORE", "kd"]]
+        for user in ("part", "full"):
+            a, b = rcs.Resp(OURS), rcs.Resp(REF)
+            a.call_raw("AUTH", user, "x")
+            b.call_raw("AUTH", user, "x")
+            for cmd in cmds:
+                ra, rb = a.call_raw(*cmd), b.call_raw(*cmd)
+                self.assertEqual(ra, rb, "%s: %r: ours %r, redis-server %r" % (user, cmd, ra, rb))
+            a.close()
+            b.close()
+        with rcs.Resp(OURS) as c:
+            c.call_raw("AUTH", "part", "x")
+            self.assertEqual(c.call_raw("SORT", "kl", "BY", "w_*"),
+                             b"-ERR BY option of SORT denied due to insufficient ACL permissions.\r\n")
+
     def test_cluster_mode_refusals(self):
         ours = rcs.Server(CLUSTER_OURS, args=["--cluster-enabled", "yes"]).start()
         ref = rcs.Server(CLUSTER_REF, binary=rcs.REDIS_SERVER, args=["--cluster-enabled", "yes"]).start()
