@@ -158,7 +158,11 @@ class SortDifferentialTest(unittest.TestCase):
                     ["SORT", "lnum", "FOO"], ["SORT", "str", "BY", "w_*"], ["SORT", "missing", "LIMIT", "0", "1"],
                     ["SORT", "lnum", "STORE", "d1", "STORE", "d2"], ["LRANGE", "d2", "0", "-1"], ["EXISTS", "d1"],
                     ["SORT", "lnum", "BY", "w_*", "GET", "#", "LIMIT", "0", "3", "STORE", "lnum"],
-                    ["LRANGE", "lnum", "0", "-1"], ["OBJECT", "ENCODING", "zsmall"]):
+                    ["LRANGE", "lnum", "0", "-1"], ["OBJECT", "ENCODING", "zsmall"],
+                    # From a script a set is sorted even BY nosort (its hash order would differ elsewhere).
+                    ["EVAL", "return redis.call('SORT', KEYS[1], 'BY', 'nosort')", "1", "sword"],
+                    ["EVAL", "return redis.call('SORT', KEYS[1], 'BY', 'nosort', 'DESC', 'LIMIT', 1, 5)", "1", "sint"],
+                    ["EVAL", "return redis.call('SORT_RO', KEYS[1], 'BY', 'nosort', 'GET', '#')", "1", "snum"]):
             self.both(*cmd)
 
     def test_acl_refusals(self):

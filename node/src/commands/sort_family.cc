@@ -3,8 +3,8 @@
 // - Options are parsed first (a syntax error or a refused BY/GET wins over a wrong type); LIMIT's
 //   arguments must be integers; the last STORE counts; SORT_RO knows no STORE.
 // - BY with a pattern without '*' (e.g. "nosort") means no sorting: a list or sorted set keeps its order
-//   (DESC walks it backwards, LIMIT picks a range of it); a set is sorted ALPHA anyway when STOREd, so that
-//   the stored list does not depend on the hash order.
+//   (DESC walks it backwards, LIMIT picks a range of it); a set is sorted ALPHA anyway when STOREd or called
+//   from a script, so that the result does not depend on the hash order.
 // - In cluster mode BY with a pattern and every GET are refused; BY patterns and GET (other than "#") need
 //   an ACL user with access to every key.
 // - Numeric sorting reads each value with strtod (leading spaces and an empty string are accepted, any
@@ -166,8 +166,10 @@ void SortGeneric(CommandContext& ctx, bool readonly) {
     return;
   }
   ObjType type = e ? e->type() : ObjType::kList;
-  // A set's order is its hash order: when the result is stored, sort it so the stored list is stable.
-  if (dontsort && type == ObjType::kSet && storekey) {
+  // A set's order is its hash order: when the result is stored or goes to a script, sort it so that it is
+  // the same everywhere. (The scripting subsystem runs its commands on its fake client named "lua".)
+  const bool from_script = ctx.client != nullptr && ctx.client->has(kClientFake) && ctx.client->name == "lua";
+  if (dontsort && type == ObjType::kSet && (storekey || from_script)) {
     dontsort = false;
     alpha = true;
     sortby.reset();
