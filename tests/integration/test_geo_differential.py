@@ -213,6 +213,7 @@ class GeoDifferentialTest(unittest.TestCase):
             if "dst" in cmd:
                 self.both("ZRANGE", "dst", 0, -1, "WITHSCORES", proto=proto)
                 self.both("EXISTS", "dst")
+                self.both("OBJECT", "ENCODING", "dst")
         # The queries must have found things, or they prove less than they claim.
         self.assertGreater(stats["nonempty"], QUERIES // 4)
 

@@ -150,6 +150,7 @@ class SortDifferentialTest(unittest.TestCase):
                 if store:
                     self.both("LRANGE", "dst", 0, -1)
                     self.both("TYPE", "dst")
+                    self.both("OBJECT", "ENCODING", "dst")
                 count += 1
         self.assertGreater(count, 5000)
         # Errors and edge forms.
