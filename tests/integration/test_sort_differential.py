@@ -81,8 +81,9 @@ class SortDifferentialTest(unittest.TestCase):
                        for _ in range(40)})
         nums += ["007", "1e3", " 5", "-0", "0x1f"]  # strtod reads them all
         words = sorted({"".join(rnd.choice("abcXYZ_-09") for _ in range(rnd.randint(1, 6))) for _ in range(40)})
-        words += ["", "a b", "\xe9t\xe9"]
+        words += ["", "a b", "\xe9t\xe9", "a", "b", "c"]  # a, b, c: zsmall's members have weights too
         words = list(dict.fromkeys(w for w in words if w not in nums))
+        self.assertTrue({"a", "b", "c"} <= set(words))
         elems = nums + words
         for i, e in enumerate(elems):
             # Unique weights (ties would leave the order to redis-server's hash table), a few not numbers.
