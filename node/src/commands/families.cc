@@ -13,6 +13,8 @@ void RegisterAllCommands(CommandRegistry& r) {
   RegisterListFamily(r);
   RegisterSetFamily(r);
   RegisterZSetFamily(r);
+  RegisterGeoFamily(r);
+  RegisterSortFamily(r);
   RegisterClusterFamily(r);
   RegisterReplicationFamily(r);
   RegisterPersistenceFamily(r);

@@ -688,6 +688,94 @@ void BpopGeneric(CommandContext& ctx, bool max) {
 void BzpopminCmd(CommandContext& ctx) { BpopGeneric(ctx, false); }
 void BzpopmaxCmd(CommandContext& ctx) { BpopGeneric(ctx, true); }
 
+// ZMPOP numkeys key... MIN|MAX [COUNT n]; BZMPOP timeout numkeys ... (numkeys_idx 1 or 2). The first
+// non-empty sorted set is popped ([key, [[member, score] ...]]), propagated as ZPOPMIN/ZPOPMAX key count
+// (the count asked for, as redis-server 7.0 rewrites it); no such set: null, or block.
+void ZmpopGeneric(CommandContext& ctx, size_t numkeys_idx, bool blocking) {
+  size_t argc = ctx.argc();
+  int64_t numkeys;
+  if (!ParseInt64(ctx.arg(numkeys_idx), &numkeys) || numkeys < 1) {
+    ctx.reply.Error(err::kNumkeysPositive);
+    return;
+  }
+  uint64_t where_idx = numkeys_idx + static_cast<uint64_t>(numkeys) + 1;
+  if (where_idx >= argc) {
+    ctx.reply.Error(err::kSyntax);
+    return;
+  }
+  bool max;
+  if (EqualsIgnoreCase(ctx.arg(where_idx), "min")) {
+    max = false;
+  } else if (EqualsIgnoreCase(ctx.arg(where_idx), "max")) {
+    max = true;
+  } else {
+    ctx.reply.Error(err::kSyntax);
+    return;
+  }
+  int64_t count = -1;
+  for (size_t j = where_idx + 1; j < argc; j++) {
+    if (count == -1 && EqualsIgnoreCase(ctx.arg(j), "count") && j + 1 < argc) {
+      if (!ParseInt64(ctx.arg(++j), &count) || count < 1) {
+        ctx.reply.Error(err::kCountPositive);
+        return;
+      }
+    } else {
+      ctx.reply.Error(err::kSyntax);
+      return;
+    }
+  }
+  if (count == -1) count = 1;
+  int64_t timeout_at = 0;
+  if (blocking && !ParseTimeout(ctx, ctx.arg(1), &timeout_at)) return;
+  for (size_t i = numkeys_idx + 1; i < where_idx; i++) {
+    Entry* e = ctx.db.FindWrite(ctx.arg(i));
+    if (!e || (ctx.retry && e->type() != ObjType::kZSet)) continue;
+    if (e->type() != ObjType::kZSet) {
+      ctx.reply.Error(err::kWrongType);
+      return;
+    }
+    ZSetValue* z = e->as<ZSetValue>();
+    if (z->size() == 0) continue;
+    std::string key(ctx.arg(i));
+    ctx.reply.Array(2);
+    ctx.reply.Bulk(key);
+    size_t n = std::min(static_cast<size_t>(count), z->size());
+    size_t first = max ? z->size() - 1 : 0;
+    ctx.reply.Array(n);
+    z->ForRange(first, n, max, [&](std::string_view m, double s) {
+      ctx.reply.Array(2);
+      ctx.reply.Bulk(m);
+      ctx.reply.Double(s);
+    });
+    z->DeleteRange(max ? z->size() - n : 0, n);
+    if (z->size() == 0) ctx.db.Delete(key);
+    ctx.dirty += static_cast<int64_t>(n);
+    ctx.PropagateAs({max ? "ZPOPMAX" : "ZPOPMIN", key, Int64ToString(count)});
+    return;
+  }
+  if (!blocking || !ctx.can_block) {
+    ctx.reply.NullArray();
+    return;
+  }
+  std::vector<std::string> keys;
+  for (size_t j = numkeys_idx + 1; j < where_idx; j++) keys.emplace_back(ctx.arg(j));
+  ctx.Block(std::move(keys), timeout_at);
+}
+void ZmpopCmd(CommandContext& ctx) { ZmpopGeneric(ctx, 1, false); }
+void BzmpopCmd(CommandContext& ctx) { ZmpopGeneric(ctx, 2, true); }
+
+bool ZmpopKeysAt(ArgList argv, size_t numkeys_idx, std::vector<int>* out) {
+  int64_t numkeys;
+  if (argv.size() <= numkeys_idx || !ParseInt64(argv[numkeys_idx], &numkeys) || numkeys < 1 ||
+      static_cast<uint64_t>(numkeys) > argv.size() - numkeys_idx - 1) {
+    return false;
+  }
+  for (int64_t i = 0; i < numkeys; i++) out->push_back(static_cast<int>(numkeys_idx + 1 + i));
+  return true;
+}
+bool ZmpopKeys(ArgList argv, std::vector<int>* out) { return ZmpopKeysAt(argv, 1, out); }
+bool BzmpopKeys(ArgList argv, std::vector<int>* out) { return ZmpopKeysAt(argv, 2, out); }
+
 // ---- ZUNION / ZINTER / ZDIFF (+STORE) ----
 
 enum class SetOp { kUnion, kInter, kDiff };
@@ -1074,6 +1162,8 @@ void RegisterZSetFamily(CommandRegistry& r) {
   r.Add(Spec("zpopmax", -2, w | fast, 1, 1, 1, ZpopmaxCmd, nullptr, g, "Returns the highest-scoring members from a sorted set after removing them. Deletes the sorted set if the last member was popped."));
   r.Add(Spec("bzpopmin", -3, w | fast | blk, 1, -2, 1, BzpopminCmd, nullptr, g, "Removes and returns the member with the lowest score from one or more sorted sets. Blocks until a member is available otherwise. Deletes the sorted set if the last element was popped."));
   r.Add(Spec("bzpopmax", -3, w | fast | blk, 1, -2, 1, BzpopmaxCmd, nullptr, g, "Removes and returns the member with the highest score from one or more sorted sets. Blocks until a member available otherwise.  Deletes the sorted set if the last element was popped."));
+  r.Add(Spec("zmpop", -4, w | mov, 0, 0, 0, ZmpopCmd, ZmpopKeys, g, "Returns the highest- or lowest-scoring members from one or more sorted sets after removing them. Deletes the sorted set if the last member was popped."));
+  r.Add(Spec("bzmpop", -5, w | kCmdBlocking | mov, 0, 0, 0, BzmpopCmd, BzmpopKeys, g, "Removes and returns a member by score from one or more sorted sets. Blocks until a member is available otherwise. Deletes the sorted set if the last element was popped."));
   r.Add(Spec("zunionstore", -4, w | oom | mov, 1, 1, 1, ZunionstoreCmd, StoreOpKeys, g, "Stores the union of multiple sorted sets in a key."));
   r.Add(Spec("zinterstore", -4, w | oom | mov, 1, 1, 1, ZinterstoreCmd, StoreOpKeys, g, "Stores the intersect of multiple sorted sets in a key."));
   r.Add(Spec("zdiffstore", -4, w | oom | mov, 1, 1, 1, ZdiffstoreCmd, StoreOpKeys, g, "Stores the difference of multiple sorted sets in a key."));

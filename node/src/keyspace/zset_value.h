@@ -107,6 +107,11 @@ class ZSetValue final : public Object {
   void ForRange(size_t start, size_t count, bool reverse, Fn&& fn) const;
   template <typename Fn>
   void ForEach(Fn&& fn) const { if (size()) ForRange(0, size(), false, fn); }
+  // Skips the leading elements for which skip(score, member) holds (a prefix of the order, as for
+  // CountWhile), then calls fn(member, score) on the following ones in ascending order until fn returns
+  // false: one search, then a walk (GEOSEARCH's score ranges).
+  template <typename Skip, typename Fn>
+  void ScanFrom(Skip skip, Fn&& fn) const;
 
   // The element at `rank` (0-based ascending).
   void At(size_t rank, std::string_view* member, double* score) const;
@@ -184,6 +189,23 @@ size_t ZSetValue::CountWhile(Pred pred) const {
     }
   }
   return rank;
+}
+
+template <typename Skip, typename Fn>
+void ZSetValue::ScanFrom(Skip skip, Fn&& fn) const {
+  if (!skiplist_) {
+    for (size_t i = CountWhile(skip); i < lp_.size(); i++) {
+      if (!fn(LpMember(lp_[i]), lp_[i].score)) return;
+    }
+    return;
+  }
+  const Node* p = header_;
+  for (int i = level_ - 1; i >= 0; i--) {
+    while (p->lv(i).forward && skip(p->lv(i).forward->score, p->lv(i).forward->member())) p = p->lv(i).forward;
+  }
+  for (const Node* n = p->lv(0).forward; n; n = n->lv(0).forward) {
+    if (!fn(n->member(), n->score)) return;
+  }
 }
 
 template <typename Fn>

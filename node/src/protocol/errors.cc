@@ -1,5 +1,7 @@
 #include "protocol/errors.h"
 
+#include <cstdio>
+
 #include "base/strutil.h"
 
 namespace rcs::err {
@@ -17,6 +19,20 @@ std::string Cat(std::string_view a, std::string_view b, std::string_view c = {})
 
 std::string ProtoExpectedDollar(char got) { return Cat("ERR Protocol error: expected '$', got '", {&got, 1}, "'"); }
 
+std::string GeoInvalidPair(double longitude, double latitude) {
+  char buf[1024];  // %f of the largest double is 316 characters
+  snprintf(buf, sizeof(buf), "ERR invalid longitude,latitude pair %f,%f", longitude, latitude);
+  return buf;
+}
+std::string GeoStoreNotCompatible(bool geosearchstore) {
+  return Cat(geosearchstore ? "ERR GEOSEARCHSTORE" : "ERR STORE option in GEORADIUS",
+             " is not compatible with WITHDIST, WITHHASH and WITHCOORD options");
+}
+std::string GeoExactlyOne(bool from, std::string_view command) {
+  return Cat(from ? "ERR exactly one of FROMMEMBER or FROMLONLAT can be specified for "
+                  : "ERR exactly one of BYRADIUS and BYBOX can be specified for ",
+             command);
+}
 std::string HelloBadOption(std::string_view option) { return Cat("ERR Syntax error in HELLO option '", option, "'"); }
 std::string BadClientAttr(std::string_view attr) {
   return Cat("ERR ", ToUpper(attr), " cannot contain spaces, newlines or special characters.");

@@ -81,6 +81,29 @@ inline constexpr std::string_view kLimitNeedsBy =
 inline constexpr std::string_view kWithscoresBylex = "ERR syntax error, WITHSCORES not supported in combination with BYLEX";
 inline constexpr std::string_view kWeightNotFloat = "ERR weight value is not a float";
 
+// ---- Geo (geo.c) and SORT (sort.c) ----
+inline constexpr std::string_view kGeoUnit = "ERR unsupported unit provided. please use M, KM, FT, MI";
+inline constexpr std::string_view kGeoNeedRadius = "ERR need numeric radius";
+inline constexpr std::string_view kGeoRadiusNegative = "ERR radius cannot be negative";
+inline constexpr std::string_view kGeoNeedWidth = "ERR need numeric width";
+inline constexpr std::string_view kGeoNeedHeight = "ERR need numeric height";
+inline constexpr std::string_view kGeoBoxNegative = "ERR height or width cannot be negative";
+inline constexpr std::string_view kGeoNoMember = "ERR could not decode requested zset member";
+inline constexpr std::string_view kGeoCountPositive = "ERR COUNT must be > 0";
+inline constexpr std::string_view kGeoAnyNeedsCount = "ERR the ANY argument requires COUNT argument";
+inline constexpr std::string_view kSortByCluster = "ERR BY option of SORT denied in Cluster mode.";
+inline constexpr std::string_view kSortByAcl = "ERR BY option of SORT denied due to insufficient ACL permissions.";
+inline constexpr std::string_view kSortGetCluster = "ERR GET option of SORT denied in Cluster mode.";
+inline constexpr std::string_view kSortGetAcl = "ERR GET option of SORT denied due to insufficient ACL permissions.";
+inline constexpr std::string_view kSortNotDouble = "ERR One or more scores can't be converted into double";
+// "invalid longitude,latitude pair %f,%f" (printf's %f of the parsed values).
+std::string GeoInvalidPair(double longitude, double latitude);
+// "<what> is not compatible with WITHDIST, WITHHASH and WITHCOORD options".
+std::string GeoStoreNotCompatible(bool geosearchstore);
+// "exactly one of FROMMEMBER or FROMLONLAT can be specified for <command as sent>" (from = true), or the
+// BYRADIUS/BYBOX one.
+std::string GeoExactlyOne(bool from, std::string_view command);
+
 // ---- Keys, expiry, OBJECT, COPY, DUMP/RESTORE ----
 inline constexpr std::string_view kExpireNxWithOthers = "ERR NX and XX, GT or LT options at the same time are not compatible";
 inline constexpr std::string_view kExpireGtAndLt = "ERR GT and LT options at the same time are not compatible";
@@ -535,7 +558,9 @@ inline constexpr std::string_view kAll[] = {
     kBitOffset, kBitValue, kBitposBit, kBitopNot, kBitfieldType, kBitfieldOverflow, kBitfieldRo, kHllWrongType,
     kHllInvalid, kHllNotSparse, kPfdebugNoKey, kHashValueNotInteger, kHashValueNotFloat,
     kRankZero, kMaxlenNegative, kZaddXxNx, kZaddGtLtNx, kZaddIncrPair, kScoreNaN, kLimitNeedsBy,
-    kWithscoresBylex, kWeightNotFloat, kExpireNxWithOthers, kExpireGtAndLt, kInvalidTtl, kInvalidIdletime,
+    kWithscoresBylex, kWeightNotFloat, kGeoUnit, kGeoNeedRadius, kGeoRadiusNegative, kGeoNeedWidth, kGeoNeedHeight,
+    kGeoBoxNegative, kGeoNoMember, kGeoCountPositive, kGeoAnyNeedsCount, kSortByCluster, kSortByAcl,
+    kSortGetCluster, kSortGetAcl, kSortNotDouble, kExpireNxWithOthers, kExpireGtAndLt, kInvalidTtl, kInvalidIdletime,
     kInvalidFreq, kSameObject, kCopyDbCluster, kNoLfu, kLfuNoIdle, kBusyKey, kBadDumpPayload, kBadDataFormat,
     kNoAuth, kWrongPass, kAuthNotConfigured, kHelloNoAuth, kProtoVersionNotInteger, kNoProto,
     kNoPermKey, kNoPermChannel, kScriptAclCommand, kScriptAclKey, kScriptAclChannel, kAclDefaultUserDelete,

@@ -9,7 +9,7 @@
 // member, DEL, EXPIRE with a time in the past, a STORE whose result was empty). Expired and evicted keys are
 // notified by the server's delete hook ("expired", "evicted").
 //
-// The pops from one of several keys (BLPOP/BRPOP/BZPOPMIN/BZPOPMAX/LMPOP/BLMPOP), served at once or after
+// The pops from one of several keys (BLPOP/BRPOP/BZPOPMIN/BZPOPMAX/LMPOP/BLMPOP/ZMPOP/BZMPOP), served at once or after
 // blocking (the served retry runs through Server::Call too), name the key they popped in the command they
 // propagate as (LPOP key, ZPOPMIN key, ...): that command's rule gives their events, as in Redis.
 //
@@ -18,7 +18,7 @@
 // "new" even when it existed, and RENAME's comes before "rename_from". 'm' ("keymiss"): NotifyKeyMiss,
 // called before a read-only command or a STORE command runs, for each key (a STORE's sources) that is
 // missing, which is what Redis's read lookups notify. Approximation: Redis's few read commands that look up
-// without notifying (OBJECT) are not told apart. ZMPOP/BZMPOP do not exist here yet.
+// without notifying (OBJECT) are not told apart.
 #include <cstring>
 #include <unordered_map>
 
@@ -90,6 +90,14 @@ const std::unordered_map<std::string, Rule>& Rules() {
       {"blmpop", {kList, nullptr, Keys::kEach, nullptr, false, false, false, true}},
       {"bzpopmin", {kZset, nullptr, Keys::kEach, nullptr, false, false, false, true}},
       {"bzpopmax", {kZset, nullptr, Keys::kEach, nullptr, false, false, false, true}},
+      {"zmpop", {kZset, nullptr, Keys::kEach, nullptr, false, false, false, true}},
+      {"bzmpop", {kZset, nullptr, Keys::kEach, nullptr, false, false, false, true}},
+      // GEOADD runs ZADD; the STORE forms name their destination (GEORADIUS's comes second).
+      {"geoadd", {kZset, "zadd"}},
+      {"georadius", {kZset, nullptr, Keys::kSrcDst, "georadiusstore", true}},
+      {"georadiusbymember", {kZset, nullptr, Keys::kSrcDst, "georadiusstore", true}},
+      {"geosearchstore", {kZset, "geosearchstore", Keys::kFirst, nullptr, true}},
+      {"sort", {kList, nullptr, Keys::kSrcDst, "sortstore", true}},
   };
   return rules;
 }
@@ -106,13 +114,15 @@ bool HasArg(ArgList argv, size_t from, std::initializer_list<const char*> words)
 }  // namespace
 
 void PubSub::NotifyKeyMiss(Keyspace& db, const CommandSpec& spec, ArgList argv, const std::vector<int>& keys) {
-  size_t from = 0;
+  size_t from = 0, to = keys.size();
   if (!spec.is(kCmdReadOnly)) {
     auto it = Rules().find(spec.name);
     if (it == Rules().end() || !it->second.store) return;
-    from = 1;  // a STORE reads its sources; its destination is looked up for writing (no keymiss)
+    // A STORE reads its sources; its destination is looked up for writing (no keymiss). The destination is
+    // the first key, or the second for SORT/GEORADIUS ... STORE.
+    if (it->second.keys == Keys::kSrcDst) to = 1; else from = 1;
   }
-  for (size_t k = from; k < keys.size(); k++) {
+  for (size_t k = from; k < to; k++) {
     std::string_view key = argv[keys[k]];
     if (db.Find(key) == nullptr) Notify(notify::kKeyMiss, "keymiss", key);
   }
