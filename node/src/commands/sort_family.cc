@@ -167,8 +167,8 @@ void SortGeneric(CommandContext& ctx, bool readonly) {
   }
   ObjType type = e ? e->type() : ObjType::kList;
   // A set's order is its hash order: when the result is stored or goes to a script, sort it so that it is
-  // the same everywhere. (The scripting subsystem runs its commands on its fake client named "lua".)
-  const bool from_script = ctx.client != nullptr && ctx.client->has(kClientFake) && ctx.client->name == "lua";
+  // the same everywhere.
+  const bool from_script = ctx.server.in_script();
   if (dontsort && type == ObjType::kSet && (storekey || from_script)) {
     dontsort = false;
     alpha = true;

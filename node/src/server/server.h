@@ -193,6 +193,8 @@ class Server {
   const std::map<uint64_t, std::unique_ptr<Client>>& clients() const { return clients_; }
   size_t connected_clients() const;
   size_t blocked_clients() const { return blocking_.count; }
+  // A script (EVAL, FCALL) is running: the command being called comes from redis.call/pcall.
+  bool in_script() const { return effects_.in_script; }
 
   // The dispatcher: runs one command for a client (argv[0] is the name), writing the reply to the
   // client's output buffer. Public so that tests and the AOF loader drive it directly. The stages of the
