@@ -90,6 +90,8 @@ const std::unordered_map<std::string, Rule>& Rules() {
       {"blmpop", {kList, nullptr, Keys::kEach, nullptr, false, false, false, true}},
       {"bzpopmin", {kZset, nullptr, Keys::kEach, nullptr, false, false, false, true}},
       {"bzpopmax", {kZset, nullptr, Keys::kEach, nullptr, false, false, false, true}},
+      {"xadd", {kStream, "xadd"}}, {"xtrim", {kStream, "xtrim"}}, {"xdel", {kStream, "xdel"}},
+      {"xsetid", {kStream, "xsetid"}},
   };
   return rules;
 }
