@@ -66,18 +66,35 @@ StreamId StreamId::FromBigEndian(const unsigned char in[16]) {
 
 namespace {
 
-// Redis's string2ull as used by streamGenericParseIDOrReply: decimal digits only, no sign, no spaces, no
-// leading '+', fits in 64 bits. (string2ull accepts leading zeros.)
+// Redis's string2ull (util.c), which streamGenericParseIDOrReply uses: a strict decimal int64 (string2ll)
+// that is not negative, or else whatever strtoull(s, 10) reads completely without ERANGE: leading
+// whitespace, a '+' or '-' sign (a '-' negates modulo 2^64, as strtoull does) and leading zeros.
 bool ParseU64(std::string_view s, uint64_t* out) {
-  if (s.empty() || s.size() > 20) return false;
+  if (s.empty()) return false;
+  size_t i = 0;
+  while (i < s.size() && (s[i] == ' ' || (s[i] >= '\t' && s[i] <= '\r'))) i++;
+  bool neg = false;
+  if (i < s.size() && (s[i] == '+' || s[i] == '-')) {
+    neg = s[i] == '-';
+    i++;
+  }
+  if (i == s.size()) return false;
   uint64_t v = 0;
-  for (char c : s) {
+  for (; i < s.size(); i++) {
+    char c = s[i];
     if (c < '0' || c > '9') return false;
     uint64_t d = static_cast<uint64_t>(c - '0');
-    if (v > (UINT64_MAX - d) / 10) return false;
+    if (v > (UINT64_MAX - d) / 10) return false;  // ERANGE
     v = v * 10 + d;
   }
-  *out = v;
+  // string2ll accepted it first when it is a canonical negative int64: string2ull then refuses it.
+  if (neg && v != 0) {
+    size_t j = 0;
+    bool canonical = s[0] == '-' && s.size() > 1 && s[1] >= '1' && s[1] <= '9';
+    for (j = 1; canonical && j < s.size(); j++) canonical = s[j] >= '0' && s[j] <= '9';
+    if (canonical && v <= static_cast<uint64_t>(INT64_MAX) + 1) return false;
+  }
+  *out = neg ? 0 - v : v;
   return true;
 }
 
@@ -85,11 +102,13 @@ bool ParseU64(std::string_view s, uint64_t* out) {
 
 bool ParseStreamId(std::string_view s, uint64_t missing_seq, bool strict, bool allow_seq_auto,
                    StreamIdParse* out) {
-  // Redis copies the argument into a 128-byte buffer first: longer ones are invalid.
+  // Redis copies the argument into a 128-byte buffer first: longer ones are invalid, and the C string ends
+  // at the first NUL byte.
   if (s.size() > 127) return false;
+  if (size_t nul = s.find('\0'); nul != std::string_view::npos) s = s.substr(0, nul);
   out->seq_given = true;
   out->seq_auto = false;
-  if (s.size() == 1 && (s[0] == '-' || s[0] == '+')) {
+  if (s.size() == 1 && (s[0] == '-' || s[0] == '+')) {  // (an empty argument is not one of them)
     if (strict) return false;
     out->id = s[0] == '-' ? StreamId::Min() : StreamId::Max();
     return true;
@@ -97,8 +116,7 @@ bool ParseStreamId(std::string_view s, uint64_t missing_seq, bool strict, bool a
   size_t dash = s.find('-');
   if (dash == std::string_view::npos) {
     if (!ParseU64(s, &out->id.ms)) return false;
-    out->id.seq = missing_seq;
-    out->seq_given = false;
+    out->id.seq = missing_seq;  // seq_given stays true, as in Redis ("5" in XADD is 5-0)
     return true;
   }
   if (!ParseU64(s.substr(0, dash), &out->id.ms)) return false;

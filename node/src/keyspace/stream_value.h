@@ -75,7 +75,7 @@ struct StreamId {
 // How an id argument is read (Redis's streamParseID / streamGenericParseIDOrReply variants).
 struct StreamIdParse {
   StreamId id;
-  bool seq_given = true;   // false for "<ms>" alone and for "<ms>-*"
+  bool seq_given = true;   // false only for "<ms>-*" ("<ms>" alone takes missing_seq, as given)
   bool seq_auto = false;   // "<ms>-*" (only when allow_seq_auto)
 };
 // Parses "<ms>-<seq>", "<ms>" (seq = missing_seq), and, unless strict, "-" (0-0) and "+" (max).
