@@ -160,7 +160,7 @@ class RdbLoadTest(rcs.ServersTestCase):
                 self.assertEqual(digest(port, key, typ).encode(), rest[0], key)
             elif typ == "stream":
                 self.assertEqual(b"len=" + cli(port, "XLEN", key).strip(), rest[0], key)
-                self.assertEqual(b"groups=" + stream_groups_line(port, key), b" ".join(rest[1:]) + b" ", key)
+                self.assertEqual(b"groups=" + stream_groups_line(port, key), b" ".join(rest[1:]), key)
             else:
                 self.assertEqual(b"len=" + cli(port, LEN_CMD[typ], key).strip(), rest[0], key)
                 self.assertEqual(b"md5=" + digest(port, key, typ).encode(), rest[1], key)
