@@ -15,6 +15,7 @@ void RegisterAllCommands(CommandRegistry& r) {
   RegisterZSetFamily(r);
   RegisterGeoFamily(r);
   RegisterSortFamily(r);
+  RegisterStreamFamily(r);
   RegisterClusterFamily(r);
   RegisterReplicationFamily(r);
   RegisterPersistenceFamily(r);

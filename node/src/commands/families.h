@@ -16,6 +16,7 @@ void RegisterSetFamily(CommandRegistry& r);
 void RegisterZSetFamily(CommandRegistry& r);
 void RegisterGeoFamily(CommandRegistry& r);
 void RegisterSortFamily(CommandRegistry& r);
+void RegisterStreamFamily(CommandRegistry& r);
 void RegisterTransactionFamily(CommandRegistry& r);
 void RegisterClusterFamily(CommandRegistry& r);
 void RegisterReplicationFamily(CommandRegistry& r);

@@ -98,6 +98,8 @@ const std::unordered_map<std::string, Rule>& Rules() {
       {"georadiusbymember", {kZset, nullptr, Keys::kSrcDst, "georadiusstore", true}},
       {"geosearchstore", {kZset, "geosearchstore", Keys::kFirst, nullptr, true}},
       {"sort", {kList, nullptr, Keys::kSrcDst, "sortstore", true}},
+      {"xadd", {kStream, "xadd"}}, {"xtrim", {kStream, "xtrim"}}, {"xdel", {kStream, "xdel"}},
+      {"xsetid", {kStream, "xsetid"}},
   };
   return rules;
 }
