@@ -281,7 +281,7 @@ void XgroupHelp(CommandContext& ctx) {
       "SETID <key> <groupname> <id|$> [ENTRIESREAD entries_read]",
       "    Set the current group ID and entries_read counter.",
       "HELP",
-      "    Print this help.",
+      "    Prints this help.",
   });
 }
 
