@@ -13,6 +13,7 @@ void RegisterAllCommands(CommandRegistry& r) {
   RegisterListFamily(r);
   RegisterSetFamily(r);
   RegisterZSetFamily(r);
+  RegisterStreamFamily(r);
   RegisterStreamGroupFamily(r);
   RegisterClusterFamily(r);
   RegisterReplicationFamily(r);
