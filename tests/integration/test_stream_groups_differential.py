@@ -438,6 +438,21 @@ class StreamGroupsDifferentialTest(unittest.TestCase):
                     self.assertEqual(x, y, "replicas, seed %d: %r:\n ours          %r\n redis-server  %r"
                                      % (SEED, cmd, x[:600], y[:600]))
 
+    def test_acl_key_permissions(self):
+        # redis-server 7.0.15's key specs: XREADGROUP reads its keys (RO access), XACK/XCLAIM/XGROUP write them.
+        self.both("XGROUP", "CREATE", "s", "g", "0", "MKSTREAM")
+        self.both("XADD", "s", "1-1", "f", "v")
+        for rules in (["%R~*"], ["%W~*"], ["~*"], ["%R~other"]):
+            self.both("ACL", "SETUSER", "u", "reset", "on", "nopass", "+@all", *rules)
+            a, b = self.open(OURS), self.open(REF)
+            for c in (a, b):
+                self.assertEqual(c.call_raw("AUTH", "u", "x"), b"+OK\r\n")
+            for cmd in (["XREADGROUP", "GROUP", "g", "c", "STREAMS", "s", "0"], ["XACK", "s", "g", "1-1"],
+                        ["XPENDING", "s", "g"], ["XCLAIM", "s", "g", "c", "0", "1-1"], ["XINFO", "GROUPS", "s"],
+                        ["XGROUP", "CREATECONSUMER", "s", "g", "d"], ["XAUTOCLAIM", "s", "g", "c", "0", "0"]):
+                ra, rb = a.call_raw(*cmd), b.call_raw(*cmd)
+                self.assertEqual(mask_reply(cmd, ra), mask_reply(cmd, rb), "%r %r" % (rules, cmd))
+
     # ---- blocking ----
 
     def blocked_clients(self, port):
