@@ -16,6 +16,7 @@ void RegisterAllCommands(CommandRegistry& r) {
   RegisterGeoFamily(r);
   RegisterSortFamily(r);
   RegisterStreamFamily(r);
+  RegisterStreamGroupFamily(r);
   RegisterClusterFamily(r);
   RegisterReplicationFamily(r);
   RegisterPersistenceFamily(r);

@@ -61,6 +61,30 @@ inline constexpr std::string_view kHllInvalid = "INVALIDOBJ Corrupted HLL object
 inline constexpr std::string_view kHllNotSparse = "ERR HLL encoding is not sparse";
 inline constexpr std::string_view kPfdebugNoKey = "ERR The specified key does not exist";
 
+// ---- Stream consumer groups (XGROUP, XREADGROUP, XACK, XPENDING, XCLAIM, XAUTOCLAIM, XINFO GROUPS/CONSUMERS) ----
+inline constexpr std::string_view kXgroupKeyMissing =
+    "ERR The XGROUP subcommand requires the key to exist. Note that for CREATE you may want to use the MKSTREAM "
+    "option to create an empty stream automatically.";
+inline constexpr std::string_view kBusyGroup = "BUSYGROUP Consumer Group name already exists";
+inline constexpr std::string_view kEntriesReadRange = "ERR value for ENTRIESREAD must be positive or -1";
+inline constexpr std::string_view kXreadgroupMissingGroup = "ERR Missing GROUP option for XREADGROUP";
+inline constexpr std::string_view kXreadgroupDollar =
+    "ERR The $ ID is meaningless in the context of XREADGROUP: you want to read the history of this consumer by "
+    "specifying a proper ID, or use the > ID to get new messages. The $ ID would just return an empty result set.";
+// A blocked XREADGROUP whose group was destroyed, or whose key was deleted (or overwritten by another type).
+inline constexpr std::string_view kBlockedGroupGone =
+    "NOGROUP the consumer group this client was blocked on no longer exists";
+inline constexpr std::string_view kBlockedStreamGone = "UNBLOCKED the stream key no longer exists";
+// Every blocked client when the node becomes a replica (disconnectAllBlockedClients), then closed.
+inline constexpr std::string_view kUnblockedStateChanged =
+    "UNBLOCKED force unblock from blocking operation, instance state changed (master -> replica?)";
+inline constexpr std::string_view kXclaimMinIdle = "ERR Invalid min-idle-time argument for XCLAIM";
+inline constexpr std::string_view kXclaimIdle = "ERR Invalid IDLE option argument for XCLAIM";
+inline constexpr std::string_view kXclaimTime = "ERR Invalid TIME option argument for XCLAIM";
+inline constexpr std::string_view kXclaimRetryCount = "ERR Invalid RETRYCOUNT option argument for XCLAIM";
+inline constexpr std::string_view kXautoclaimMinIdle = "ERR Invalid min-idle-time argument for XAUTOCLAIM";
+inline constexpr std::string_view kXautoclaimCount = "ERR COUNT must be > 0";
+
 // ---- Hashes ----
 inline constexpr std::string_view kHashValueNotInteger = "ERR hash value is not an integer";
 inline constexpr std::string_view kHashValueNotFloat = "ERR hash value is not a float";
@@ -423,6 +447,14 @@ std::string SubscribeContext(std::string_view command);
 std::string UnknownPfdebugSubcommand(std::string_view sub);
 // LATENCY GRAPH of an event without samples: "ERR No samples available for event 'foo'"
 std::string LatencyNoSamples(std::string_view event);
+// Consumer groups: "NOGROUP No such consumer group 'g' for key name 'k'" (XGROUP, XINFO CONSUMERS),
+// "NOGROUP No such key 'k' or consumer group 'g' in XREADGROUP with GROUP option",
+// "NOGROUP No such key 'k' or consumer group 'g'" (XPENDING, XCLAIM, XAUTOCLAIM),
+// "ERR Unrecognized XCLAIM option 'x'"
+std::string NoGroupForKey(std::string_view group, std::string_view key);
+std::string NoGroupXreadgroup(std::string_view key, std::string_view group);
+std::string NoKeyOrGroup(std::string_view key, std::string_view group);
+std::string XclaimUnknownOption(std::string_view option);
 
 // ---- Scripting and functions ----
 inline constexpr std::string_view kNoScript = "NOSCRIPT No matching script. Please use EVAL.";
@@ -596,6 +628,9 @@ inline constexpr std::string_view kAll[] = {
     kLcsNotStrings, kLcsLenAndIdx, kLcsTooLong, kLcsMemory,
     kBitOffset, kBitValue, kBitposBit, kBitopNot, kBitfieldType, kBitfieldOverflow, kBitfieldRo, kHllWrongType,
     kHllInvalid, kHllNotSparse, kPfdebugNoKey, kHashValueNotInteger, kHashValueNotFloat,
+    kXgroupKeyMissing, kBusyGroup, kEntriesReadRange, kXreadgroupMissingGroup, kXreadgroupDollar,
+    kBlockedGroupGone, kBlockedStreamGone, kUnblockedStateChanged, kXclaimMinIdle, kXclaimIdle, kXclaimTime, kXclaimRetryCount,
+    kXautoclaimMinIdle, kXautoclaimCount,
     kRankZero, kMaxlenNegative, kZaddXxNx, kZaddGtLtNx, kZaddIncrPair, kScoreNaN, kLimitNeedsBy,
     kWithscoresBylex, kWeightNotFloat, kGeoUnit, kGeoNeedRadius, kGeoRadiusNegative, kGeoNeedWidth, kGeoNeedHeight,
     kGeoBoxNegative, kGeoNoMember, kGeoCountPositive, kGeoAnyNeedsCount, kSortByCluster, kSortByAcl,
