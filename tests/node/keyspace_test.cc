@@ -117,6 +117,70 @@ TEST_CASE("keyspace: objects are owned, overwritten and freed") {
   CHECK(g_live_objects == before);  // the destructor frees what is left
 }
 
+TEST_CASE("keyspace: BulkAdd links every key a few keys late and stops at the first duplicate") {
+  ManualClock clock(1000000);
+  int before = g_live_objects;
+  {
+    Keyspace ks(&clock);
+    ks.SizeHint(1000, 10);
+    {
+      Keyspace::BulkAdd bulk(ks);
+      for (int i = 0; i < 1000; i++) {
+        std::string k = "k" + std::to_string(i);
+        bool ok = i % 3 == 0 ? bulk.AddObject(k, std::make_unique<TestObj>(k), -1, i)
+                             : bulk.AddString(k, "v" + std::to_string(i), i % 100 == 1 ? 5000000 : -1, i);
+        REQUIRE(ok);
+      }
+      CHECK(ks.size() < 1000);  // some are still held back
+      CHECK(bulk.Flush());
+    }
+    ks.SizeHint(0, 0);
+    REQUIRE(ks.size() == 1000);
+    CHECK(ks.expires_size() == 7);  // i % 100 == 1 and not i % 3 == 0
+    CHECK(ks.Find("k5")->str() == "v5");
+    CHECK(ks.Find("k101")->expire_at_ms() == 5000000);
+    CHECK(ks.Find("k999")->as<TestObj>()->value() == "k999");
+    CHECK(g_live_objects == before + 334);
+
+    // A duplicate: the keys before it stay, it and the ones after it are dropped, Add and Flush say so.
+    {
+      Keyspace::BulkAdd bulk(ks);
+      bool ok = true;
+      int i = 0;
+      for (; ok && i < 100; i++) {
+        std::string k = i == 20 ? "k7" : "n" + std::to_string(i);
+        ok = i % 2 ? bulk.AddObject(k, std::make_unique<TestObj>(k), -1, 1000 + i) : bulk.AddString(k, "x", -1, 1000 + i);
+      }
+      CHECK_FALSE(ok);
+      CHECK(i < 100);
+      CHECK_FALSE(bulk.Flush());
+      CHECK(bulk.duplicate() == "k7");
+      CHECK(bulk.duplicate_tag() == 1020);
+      CHECK_FALSE(bulk.AddString("z", "z", -1, 0));
+    }
+    CHECK(ks.size() == 1020);
+    CHECK(ks.Find("n19") != nullptr);
+    CHECK(ks.Find("n21") == nullptr);
+    CHECK(ks.Find("k7")->str() == "v7");
+    CHECK(g_live_objects == before + 334 + 10);
+
+    // Keys not flushed are dropped by the destructor; a key of the same name that expired is replaced.
+    ks.SetString("old", "1", 1000001);
+    clock.SetMs(2000000);
+    {
+      Keyspace::BulkAdd bulk(ks);
+      CHECK(bulk.AddString("old", "2", -1, 0));
+      CHECK(bulk.AddObject("gone", std::make_unique<TestObj>("gone"), -1, 1));
+      CHECK(bulk.Flush());
+      CHECK(bulk.AddObject("dropped", std::make_unique<TestObj>("dropped"), -1, 2));
+    }
+    CHECK(ks.Find("old")->str() == "2");
+    CHECK(ks.Find("dropped") == nullptr);
+    CHECK(g_live_objects == before + 334 + 10 + 1);
+  }
+  CHECK(g_live_objects == before);
+}
+
 TEST_CASE("keyspace: expiry is lazy, hidden, counted and reported") {
   ManualClock clock;
   Keyspace ks(&clock);

@@ -251,6 +251,97 @@ Entry* Keyspace::AddObject(std::string_view key, std::unique_ptr<Object> obj, in
   return impl_->Add(key, type, {}, obj.release(), expire_at_ms);
 }
 
+// ---- BulkAdd ----
+
+Keyspace::BulkAdd::~BulkAdd() { Drop(); }
+
+bool Keyspace::BulkAdd::AddString(std::string_view key, std::string_view value, int64_t expire_at_ms,
+                                  uint64_t tag) {
+  if (failed_) return false;
+  Impl& m = *db_.impl_;
+  return Push(Impl::NewEntry(key, static_cast<uint32_t>(ObjType::kString), LruClock(m.NowMs()), expire_at_ms,
+                             value, nullptr),
+              key, tag);
+}
+
+bool Keyspace::BulkAdd::AddObject(std::string_view key, std::unique_ptr<Object> obj, int64_t expire_at_ms,
+                                  uint64_t tag) {
+  if (failed_) return false;
+  Impl& m = *db_.impl_;
+  uint32_t type = static_cast<uint32_t>(obj->type());
+  return Push(Impl::NewEntry(key, type, LruClock(m.NowMs()), expire_at_ms, {}, obj.release()), key, tag);
+}
+
+bool Keyspace::BulkAdd::Push(Entry* e, std::string_view key, uint64_t tag) {
+  auto& dict = db_.impl_->dict;
+  // The queued keys move one step on: the oldest is linked, the ones kBucketAge and kChainAge keys old get
+  // their next prefetch.
+  if (count_ == kDepth) {
+    Pending p = q_[head_];
+    head_ = (head_ + 1) % (kDepth + 1);
+    count_--;
+    if (!Commit(p)) {
+      Impl::FreeEntry(e, true);
+      return false;
+    }
+  }
+  if (count_ >= kBucketAge) {
+    const Pending& p = q_[(head_ + count_ - kBucketAge) % (kDepth + 1)];
+    dict.PrefetchBucket(p.slot, p.h);
+  }
+  if (count_ >= kChainAge) {
+    const Pending& p = q_[(head_ + count_ - kChainAge) % (kDepth + 1)];
+    dict.PrefetchChain(p.slot, p.h);
+  }
+  Pending& n = q_[(head_ + count_) % (kDepth + 1)];
+  n.e = e;
+  n.slot = KeyHashSlot(key);
+  n.h = dict.Hash(key);
+  n.tag = tag;
+  count_++;
+  dict.PrefetchTable(n.slot);
+  return true;
+}
+
+// Impl::Add for a record built already.
+bool Keyspace::BulkAdd::Commit(const Pending& p) {
+  Impl& m = *db_.impl_;
+  Table* t = m.dict.PrepareSlot(p.slot);
+  Impl::Pos pos = m.dict.Locate(t, p.h, KeyOf(p.e));
+  if (pos.e != nullptr && !m.paused && (Meta(pos.e) & kHasExpire) && m.Expired(m.NowMs(), ExpireOf(pos.e))) {
+    m.DeleteExpired(pos, p.slot);
+    pos = Impl::Pos{};
+  }
+  if (pos.e != nullptr) {
+    failed_ = true;
+    dup_key_ = std::string(KeyOf(p.e));
+    dup_tag_ = p.tag;
+    Impl::FreeEntry(p.e, true);
+    Drop();
+    return false;
+  }
+  m.dict.Insert(p.slot, p.h, p.e);
+  if (Meta(p.e) & kHasExpire) m.VolAdd(p.e);
+  return true;
+}
+
+bool Keyspace::BulkAdd::Flush() {
+  while (!failed_ && count_ > 0) {
+    Pending p = q_[head_];
+    head_ = (head_ + 1) % (kDepth + 1);
+    count_--;
+    Commit(p);
+  }
+  return !failed_;
+}
+
+void Keyspace::BulkAdd::Drop() {
+  for (; count_ > 0; count_--) {
+    Impl::FreeEntry(q_[head_].e, true);
+    head_ = (head_ + 1) % (kDepth + 1);
+  }
+}
+
 Entry* Keyspace::GrowString(std::string_view key, size_t new_len) {
   Impl& m = *impl_;
   int slot;

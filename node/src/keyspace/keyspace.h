@@ -111,6 +111,8 @@ class Keyspace {
   // the tables of slots that get their first key from now on are sized for their share, so that loading
   // does not grow and rehash them key by key. SizeHint(0, 0) when done.
   void SizeHint(uint64_t keys, uint64_t expires);
+  // AddString/AddObject a few keys behind (below).
+  class BulkAdd;
   bool Delete(std::string_view key);
   // Moves the value and expiry of `from` to `to` (overwriting `to`). False if `from` does not exist.
   bool Rename(std::string_view from, std::string_view to);
@@ -158,6 +160,52 @@ class Keyspace {
  private:
   struct Impl;
   std::unique_ptr<Impl> impl_;
+};
+
+// Adds keys that must not exist yet (the RDB loader), as AddString/AddObject do, but a few keys behind the
+// caller: each key's record is built at once, then its slot table, its bucket and the first record of its
+// chain are prefetched one step each while the caller reads the next keys, and it is linked (with the
+// duplicate check) kDepth keys later. In a file written in redis-server's order every key lands in a random
+// slot table and bucket, and waiting for those cache misses one after the other was most of the insert.
+// A key that turns out to exist already stops the adding: Add/Flush return false, duplicate() and
+// duplicate_tag() say which key it was, and the keys queued after it are dropped, so the keyspace holds
+// exactly the keys added before it. The destructor drops what was not flushed. Nothing else may modify the
+// keyspace while keys are queued.
+class Keyspace::BulkAdd {
+ public:
+  explicit BulkAdd(Keyspace& db) : db_(db) {}
+  ~BulkAdd();
+  BulkAdd(const BulkAdd&) = delete;
+  BulkAdd& operator=(const BulkAdd&) = delete;
+
+  // tag: the caller's name for the key in duplicate_tag() (the RDB loader: the key's offset in the file).
+  bool AddString(std::string_view key, std::string_view value, int64_t expire_at_ms, uint64_t tag);
+  bool AddObject(std::string_view key, std::unique_ptr<Object> obj, int64_t expire_at_ms, uint64_t tag);
+  // Links every queued key.
+  bool Flush();
+  const std::string& duplicate() const { return dup_key_; }
+  uint64_t duplicate_tag() const { return dup_tag_; }
+
+ private:
+  // A key's bucket is prefetched kBucketAge keys after its table, its chain kChainAge keys after that, and
+  // it is linked at kDepth (one key's parse was not always long enough for a miss).
+  static constexpr int kBucketAge = 2, kChainAge = 4, kDepth = 6;
+  struct Pending {
+    Entry* e;
+    uint64_t h;
+    uint64_t tag;
+    int slot;
+  };
+  bool Push(Entry* e, std::string_view key, uint64_t tag);
+  bool Commit(const Pending& p);
+  void Drop();
+
+  Keyspace& db_;
+  Pending q_[kDepth + 1];  // oldest first from head_
+  int head_ = 0, count_ = 0;
+  bool failed_ = false;
+  std::string dup_key_;
+  uint64_t dup_tag_ = 0;
 };
 
 }  // namespace rcs

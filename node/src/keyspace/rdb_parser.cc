@@ -792,6 +792,7 @@ bool Parser::Key(uint8_t type, size_t at, RdbSummary* sum) {
   k.expire_at_ms = expire_;
   k.lru_idle_s = idle_;
   k.lfu_freq = freq_;
+  k.offset = at;
   expire_ = idle_ = -1;
   freq_ = -1;
   if (empty) {
@@ -799,7 +800,7 @@ bool Parser::Key(uint8_t type, size_t at, RdbSummary* sum) {
     return true;
   }
   Status st = sink_.OnKeyRef(k);
-  if (!st.ok()) return Fail(st.message(), at);
+  if (!st.ok()) return Fail(st.message(), k.offset);
   sum->keys++;
   return true;
 }

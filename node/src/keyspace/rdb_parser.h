@@ -74,6 +74,9 @@ struct RdbKeyRef {
   int64_t expire_at_ms = -1;
   int64_t lru_idle_s = -1;
   int lfu_freq = -1;
+  // Where the key's record starts in the image; the offset of an error OnKeyRef returns. A sink that keeps
+  // keys back and finds a problem with an earlier one sets it to that key's offset.
+  size_t offset = 0;
 };
 
 // Receives what the parser reads, in file order. A non-ok Status stops the parse; it is returned with

@@ -114,6 +114,31 @@ class SlotDict {
     *slot_out = slot;
     return Locate(Tab(slot), Hash(key), key);
   }
+  // Prefetches, one dependent step each (Keyspace::BulkAdd): the slot's table header and its Fenwick leaf,
+  // the key's bucket (the table header must be in the cache by then), the first record of its chain.
+  // (An asm statement: GCC 12 dropped __builtin_prefetch of an address loaded from memory here.)
+  static void Prefetch(const void* p) {
+#if defined(__x86_64__)
+    asm volatile("prefetcht0 %0" : : "m"(*static_cast<const char*>(p)));
+#else
+    __builtin_prefetch(p);
+#endif
+  }
+  void PrefetchTable(int slot) const {
+    Prefetch(&tables_[slot]);
+    Prefetch(&fenwick_[slot + 1]);
+  }
+  void PrefetchBucket(int slot, uint64_t h) const {
+    const Table& t = tables_[slot];
+    if (t.b[0] != nullptr) Prefetch(&t.b[0][h & t.mask(0)]);
+    if (t.b[1] != nullptr) Prefetch(&t.b[1][h & t.mask(1)]);
+  }
+  void PrefetchChain(int slot, uint64_t h) const {
+    const Table& t = tables_[slot];
+    if (t.b[0] == nullptr) return;
+    Link l = t.b[0][h & t.mask(0)];
+    if (l != 0) Prefetch(LinkEntry(l));
+  }
   // Links a record whose key (hash h) is known to be absent.
   void Insert(int slot, uint64_t h, Entry* e) {
     Table* t = &tables_[slot];
@@ -249,7 +274,9 @@ class SlotDict {
   // from now on start with their share of them (as many buckets as a table that grew to that share would
   // have), so they do not grow and rehash while the keys arrive, in whatever slot order. 0 ends the hint.
   void SetSizeHint(uint64_t keys) {
-    uint64_t want = keys / kClusterSlots / kMaxLoad;
+    // A quarter more than the average share: the key counts of the slots spread around it (a slot of a
+    // million keys in 16384 slots holds 61 +- 8), and a table that outgrows its size rehashes while loading.
+    uint64_t want = keys / 4 * 5 / kClusterSlots / kMaxLoad;
     uint8_t bits = kInitialBits;
     while (bits < 24 && (uint64_t{1} << bits) < want) ++bits;
     initial_bits_ = bits;

@@ -11,6 +11,7 @@
 #include "base/log.h"
 #include "keyspace/dump.h"
 #include "base/file_util.h"  // MappedFile
+#include "base/heap_pages.h"
 #include "server/command_loader.h"
 #include "server/rdb_options.h"
 #include "server/server.h"
@@ -98,6 +99,7 @@ class ServerRdbSink : public RdbSink {
       expired_++;
       return Status::Ok();
     }
+    heap_pages_.Step();
     Keyspace& db = server_.db();
     const bool is_string = k.type == ObjType::kString;
     if (replace_existing_) {
@@ -109,16 +111,27 @@ class ServerRdbSink : public RdbSink {
       }
       return Status::Ok();
     }
-    // One lookup for the duplicate check and the insert.
-    Entry* e = is_string ? db.AddString(k.key, k.str, k.expire_at_ms)
-                         : db.AddObject(k.key, std::move(k.obj), k.expire_at_ms);
-    if (e == nullptr) return Status::Error("duplicate key '" + std::string(k.key.substr(0, 128)) + "'");
-    return Status::Ok();
+    // Linked a few keys later, with the duplicate check (Keyspace::BulkAdd).
+    bool ok = is_string ? bulk_.AddString(k.key, k.str, k.expire_at_ms, k.offset)
+                        : bulk_.AddObject(k.key, std::move(k.obj), k.expire_at_ms, k.offset);
+    if (ok) return Status::Ok();
+    k.offset = static_cast<size_t>(bulk_.duplicate_tag());
+    return Status::Error(DuplicateMessage());
+  }
+
+  // Links the keys still held back; the error names the duplicate key and its offset, as a parse error does.
+  Status Flush() {
+    if (bulk_.Flush()) return Status::Ok();
+    return Status::Error(DuplicateMessage() + " at offset " + std::to_string(bulk_.duplicate_tag()));
   }
 
   uint64_t expired() const { return expired_; }
 
  private:
+  std::string DuplicateMessage() const {
+    return "duplicate key '" + bulk_.duplicate().substr(0, 128) + "'";
+  }
+
   Server& server_;
   const MappedFile* mapped_;
   CommandStreamLoader& loader_;
@@ -126,6 +139,8 @@ class ServerRdbSink : public RdbSink {
   bool replace_existing_;
   int64_t now_ms_;
   uint64_t expired_ = 0;
+  HeapHugePages heap_pages_;  // while the keys go in
+  Keyspace::BulkAdd bulk_{server_.db()};
 };
 
 }  // namespace
@@ -135,9 +150,15 @@ StatusOr<RdbLoadResult> LoadRdbImage(Server& server, CommandStreamLoader& loader
                                      bool keep_on_failure, const MappedFile* mapped) {
   ServerRdbSink sink(server, loader, skip_expired, replace_existing, mapped);
   StatusOr<RdbSummary> sum = ParseRdb(data, RdbOptionsFromConfig(server.config()), sink);
+  if (sum.ok()) {
+    Status flushed = sink.Flush();
+    if (!flushed.ok()) sum = flushed;
+  }
   server.db().SizeHint(0, 0);
   if (!sum.ok()) {
-    // Nothing of a file that did not load completely stays (the caller stops the node).
+    // Nothing of a file that did not load completely stays (the caller stops the node); or, when asked,
+    // every key read before the error (those still held back by the sink too).
+    if (keep_on_failure) (void)sink.Flush();
     if (!keep_on_failure) server.db().Clear();
     return Status::Error("Can't load the RDB file " + path + ": " + sum.status().message());
   }
