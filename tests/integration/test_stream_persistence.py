@@ -108,6 +108,14 @@ def traffic(c):
 class StreamPersistenceTest(rcs.ServersTestCase):
     DIR_PREFIX = "rcs-stream-persistence-"
 
+    @classmethod
+    def setUpClass(cls):
+        probe = rcs.Server(MASTER, binary=rcs_streams.BINARY).start()
+        try:
+            rcs_streams.require_streams(probe)  # exits 77 here (a SystemExit inside a test would be an error)
+        finally:
+            probe.stop()
+
     def node(self, port, subdir, args=()):
         return self.server(port, subdir, args=rcs_streams.DEBUG_ARGS + list(args), binary=rcs_streams.BINARY)
 
@@ -132,7 +140,6 @@ class StreamPersistenceTest(rcs.ServersTestCase):
 
     def test_aof_restart(self):
         m = self.node(MASTER, "aof", ["--appendonly", "yes"]).start()
-        rcs_streams.require_streams(m)
         c = m.client()
         build(m, c)
         before = snapshot(m)
@@ -152,7 +159,6 @@ class StreamPersistenceTest(rcs.ServersTestCase):
 
     def test_replica_full_sync_and_propagation(self):
         m = self.node(MASTER, "master").start()
-        rcs_streams.require_streams(m)
         mc = m.client()
         build(m, mc)
         r = self.node(REPLICA, "replica", ["--replicaof", "127.0.0.1", str(MASTER)]).start()

@@ -27,7 +27,8 @@ TIME_FIELDS = (b"seen-time", b"active-time")
 
 
 def require_streams(node):
-    """Exits 77 (skipped) when `node` answers a stream command with 'unknown command': our node before issue 20."""
+    """Exits 77 (skipped) when `node` answers a stream command with 'unknown command': our node before issue 20.
+    Call it from setUpClass (or module level): unittest turns a SystemExit inside a test method into an error."""
     import redis
     c = redis.Redis(host=node.host, port=node.port, password=node.password, socket_timeout=10)
     try:
