@@ -6,6 +6,7 @@
 #include "keyspace/hash_value.h"
 #include "keyspace/list_value.h"
 #include "keyspace/set_value.h"
+#include "keyspace/stream_value.h"
 #include "keyspace/zset_value.h"
 
 namespace rcs {
@@ -38,7 +39,9 @@ std::string_view BigEndian32(uint32_t v, char* buf) {
 
 void AddValueDigest(const Entry& e, Sha1Digest* digest) {
   char buf[128];
-  MixDigest(digest, BigEndian32(static_cast<uint32_t>(e.type()), buf));
+  // Redis's OBJ_* numbers: ours for string..hash, OBJ_STREAM is 6 (5 is OBJ_MODULE there).
+  uint32_t redis_type = e.type() == ObjType::kStream ? 6 : static_cast<uint32_t>(e.type());
+  MixDigest(digest, BigEndian32(redis_type, buf));
   switch (e.type()) {
     case ObjType::kString:
       MixDigest(digest, e.str());
@@ -67,6 +70,19 @@ void AddValueDigest(const Entry& e, Sha1Digest* digest) {
         MixDigest(&element, value);
         XorDigest(digest, View(element));
       });
+      break;
+    case ObjType::kStream:
+      // As Redis's xorObjectDigest: "<ms>.<seq>", then each field and value, entry by entry (groups are
+      // not part of the digest).
+      e.as<StreamValue>()->Range(StreamId::Min(), StreamId::Max(), false, 0,
+                                 [&](StreamId id, const StreamValue::FieldValues& fv) {
+                                   int n = snprintf(buf, sizeof(buf), "%llu.%llu",
+                                                    static_cast<unsigned long long>(id.ms),
+                                                    static_cast<unsigned long long>(id.seq));
+                                   MixDigest(digest, std::string_view(buf, static_cast<size_t>(n)));
+                                   for (std::string_view s : fv) MixDigest(digest, s);
+                                   return true;
+                                 });
       break;
   }
   if (e.has_expire()) XorDigest(digest, "!!expire!!");

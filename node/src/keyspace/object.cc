@@ -3,6 +3,7 @@
 #include "keyspace/hash_value.h"
 #include "keyspace/list_value.h"
 #include "keyspace/set_value.h"
+#include "keyspace/stream_value.h"
 #include "keyspace/zset_value.h"
 #include "protocol/errors.h"
 
@@ -14,6 +15,7 @@ StatusOr<std::unique_ptr<Object>> DeserializeObject(ObjType type, std::string_vi
     case ObjType::kSet: return SetValue::Deserialize(body);
     case ObjType::kZSet: return ZSetValue::Deserialize(body);
     case ObjType::kHash: return HashValue::Deserialize(body);
+    case ObjType::kStream: return StreamValue::Deserialize(body);
     case ObjType::kString: break;  // strings live inline in the keyspace's entries, not as Objects
   }
   return Status::Error(err::kBadDataFormat);
@@ -26,6 +28,7 @@ const char* ObjTypeName(ObjType t) {
     case ObjType::kSet: return "set";
     case ObjType::kZSet: return "zset";
     case ObjType::kHash: return "hash";
+    case ObjType::kStream: return "stream";
   }
   return "none";
 }

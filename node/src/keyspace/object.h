@@ -16,9 +16,9 @@
 namespace rcs {
 
 // The numbering is part of the DUMP payload format (see keyspace/dump.h): never renumber.
-enum class ObjType : uint8_t { kString = 0, kList = 1, kSet = 2, kZSet = 3, kHash = 4 };
+enum class ObjType : uint8_t { kString = 0, kList = 1, kSet = 2, kZSet = 3, kHash = 4, kStream = 5 };
 
-// "string", "list", "set", "zset", "hash" (TYPE's reply).
+// "string", "list", "set", "zset", "hash", "stream" (TYPE's reply).
 const char* ObjTypeName(ObjType t);
 
 // Receives one command (argv) that rebuilds part of a value; used by AOF rewrite and replica full sync.
