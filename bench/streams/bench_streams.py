@@ -207,7 +207,8 @@ def main():
                          "%d Python clients x %d loops" % (args.loop_clients, args.loops), res))
             print_row(rows[-1], ours, ref)
         print()
-        print("| test | command | ours rps | redis-server rps | ratio ours/ref | ours CPU µs/req | ref CPU µs/req | CPU ours/ref |")
+        print("| test | command | ours rps | redis-server rps | ratio ours/ref | ours CPU µs/req | ref CPU µs/req "
+              "| CPU ours/ref |")
         print("|---|---|---:|---:|---:|---:|---:|---:|")
         for row in rows:
             print(table_row(row, ours, ref))

@@ -41,7 +41,8 @@ def build(node, c):
     rcs_streams.pipe(node, [["XADD", KEY, eid(i), "n", i, "kind", "click" if i % 3 else "view"]
                             for i in range(total)])
     c.xtrim(KEY, minid=eid(500), approximate=False)
-    deleted = [eid(500 + 1000 * k) for k in range(1, ENTRIES // 1000)]  # not the first entry: a group below starts there
+    # Every 1000th entry but the first (a group below starts there).
+    deleted = [eid(500 + 1000 * k) for k in range(1, ENTRIES // 1000)]
     assert c.xdel(KEY, *deleted) == len(deleted)
     assert c.xlen(KEY) == ENTRIES
     ids = [eid(total - 1)]
@@ -134,7 +135,8 @@ class StreamPersistenceTest(rcs.ServersTestCase):
     def assertSnapshotsEqual(self, a, b, what):
         for part in a:
             if a[part] != b[part]:
-                at = next((i for i, (x, y) in enumerate(zip(a[part], b[part])) if x != y), min(len(a[part]), len(b[part])))
+                at = next((i for i, (x, y) in enumerate(zip(a[part], b[part])) if x != y),
+                          min(len(a[part]), len(b[part])))
                 self.fail("%s: %s differs at byte %s: %r / %r" % (what, part, at, a[part][max(0, at - 200):at + 200],
                                                                   b[part][max(0, at - 200):at + 200]))
 

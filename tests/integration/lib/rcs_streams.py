@@ -80,7 +80,8 @@ def xinfo_full(client, key):
 
 def xinfo_full_raw(node, key):
     """The exact bytes of XINFO STREAM key FULL COUNT 0 (RESP2) with the consumers' seen-time/active-time values
-    and the radix tree's key and node counts replaced by 0: fast enough to compare streams of 100,000 entries byte for byte."""
+    and the radix tree's key and node counts replaced by 0: fast enough to compare streams of 100,000 entries byte
+    for byte."""
     with rcs_resp.Resp(node.port, host=node.host, timeout=60, password=node.password) as c:
         raw = c.call_raw("XINFO", "STREAM", key, "FULL", "COUNT", "0")
     return _MASK_RE.sub(rb"\1:0\r\n", raw)
