@@ -13,6 +13,7 @@ void RegisterAllCommands(CommandRegistry& r) {
   RegisterListFamily(r);
   RegisterSetFamily(r);
   RegisterZSetFamily(r);
+  RegisterStreamGroupFamily(r);
   RegisterClusterFamily(r);
   RegisterReplicationFamily(r);
   RegisterPersistenceFamily(r);

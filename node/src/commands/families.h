@@ -22,6 +22,11 @@ void RegisterPubSubFamily(CommandRegistry& r);
 void RegisterScriptingFamily(CommandRegistry& r);
 void RegisterDebugFamily(CommandRegistry& r);
 void RegisterAclFamily(CommandRegistry& r);
+// Stream consumer groups (stream_group_family.cc): XGROUP, XREADGROUP, XACK, XPENDING, XCLAIM, XAUTOCLAIM; and
+// the handlers of XINFO GROUPS and XINFO CONSUMERS for the XINFO container.
+void RegisterStreamGroupFamily(CommandRegistry& r);
+void XinfoGroupsCmd(CommandContext& ctx);
+void XinfoConsumersCmd(CommandContext& ctx);
 // Every family above, in the order COMMAND lists them.
 void RegisterAllCommands(CommandRegistry& r);
 // What the server needs from the command families at run time (the CLIENT LIST line of a client for

@@ -145,6 +145,26 @@ std::string InvalidExpireTime(std::string_view command) {
   return Cat("ERR invalid expire time in '", ToLower(command), "' command");
 }
 
+// C strings in redis-server's formats: a name stops at its first NUL byte there.
+static std::string_view CStr(std::string_view s) { return s.substr(0, s.find('\0')); }
+
+std::string NoGroupForKey(std::string_view group, std::string_view key) {
+  return Cat("NOGROUP No such consumer group '", CStr(group), Cat("' for key name '", CStr(key), "'"));
+}
+
+std::string NoGroupXreadgroup(std::string_view key, std::string_view group) {
+  return Cat("NOGROUP No such key '", CStr(key),
+             Cat("' or consumer group '", CStr(group), "' in XREADGROUP with GROUP option"));
+}
+
+std::string NoKeyOrGroup(std::string_view key, std::string_view group) {
+  return Cat("NOGROUP No such key '", CStr(key), Cat("' or consumer group '", CStr(group), "'"));
+}
+
+std::string XclaimUnknownOption(std::string_view option) {
+  return Cat("ERR Unrecognized XCLAIM option '", CStr(option), "'");
+}
+
 std::string UnknownPfdebugSubcommand(std::string_view sub) {
   return Cat("ERR Unknown PFDEBUG subcommand '", sub, "'");
 }

@@ -61,6 +61,32 @@ inline constexpr std::string_view kHllInvalid = "INVALIDOBJ Corrupted HLL object
 inline constexpr std::string_view kHllNotSparse = "ERR HLL encoding is not sparse";
 inline constexpr std::string_view kPfdebugNoKey = "ERR The specified key does not exist";
 
+// ---- Stream consumer groups (XGROUP, XREADGROUP, XACK, XPENDING, XCLAIM, XAUTOCLAIM, XINFO GROUPS/CONSUMERS) ----
+inline constexpr std::string_view kXgroupKeyMissing =
+    "ERR The XGROUP subcommand requires the key to exist. Note that for CREATE you may want to use the MKSTREAM "
+    "option to create an empty stream automatically.";
+inline constexpr std::string_view kBusyGroup = "BUSYGROUP Consumer Group name already exists";
+inline constexpr std::string_view kEntriesReadRange = "ERR value for ENTRIESREAD must be positive or -1";
+inline constexpr std::string_view kXreadgroupMissingGroup = "ERR Missing GROUP option for XREADGROUP";
+inline constexpr std::string_view kXreadgroupDollar =
+    "ERR The $ ID is meaningless in the context of XREADGROUP: you want to read the history of this consumer by "
+    "specifying a proper ID, or use the > ID to get new messages. The $ ID would just return an empty result set.";
+inline constexpr std::string_view kXreadgroupUnbalanced =
+    "ERR Unbalanced XREAD list of streams: for each stream key an ID or '$' must be specified.";
+// A blocked XREADGROUP whose group was destroyed, or whose key was deleted (or overwritten by another type).
+inline constexpr std::string_view kBlockedGroupGone =
+    "NOGROUP the consumer group this client was blocked on no longer exists";
+inline constexpr std::string_view kBlockedStreamGone = "UNBLOCKED the stream key no longer exists";
+inline constexpr std::string_view kGroupInvalidStartId = "ERR invalid start ID for the interval";
+inline constexpr std::string_view kGroupInvalidEndId = "ERR invalid end ID for the interval";
+inline constexpr std::string_view kGroupInvalidStreamId = "ERR Invalid stream ID specified as stream command argument";
+inline constexpr std::string_view kXclaimMinIdle = "ERR Invalid min-idle-time argument for XCLAIM";
+inline constexpr std::string_view kXclaimIdle = "ERR Invalid IDLE option argument for XCLAIM";
+inline constexpr std::string_view kXclaimTime = "ERR Invalid TIME option argument for XCLAIM";
+inline constexpr std::string_view kXclaimRetryCount = "ERR Invalid RETRYCOUNT option argument for XCLAIM";
+inline constexpr std::string_view kXautoclaimMinIdle = "ERR Invalid min-idle-time argument for XAUTOCLAIM";
+inline constexpr std::string_view kXautoclaimCount = "ERR COUNT must be > 0";
+
 // ---- Hashes ----
 inline constexpr std::string_view kHashValueNotInteger = "ERR hash value is not an integer";
 inline constexpr std::string_view kHashValueNotFloat = "ERR hash value is not a float";
@@ -398,6 +424,14 @@ std::string SubcommandSyntax(std::string_view sub, std::string_view command);
 std::string SubscribeContext(std::string_view command);
 // "ERR Unknown PFDEBUG subcommand 'foo'"
 std::string UnknownPfdebugSubcommand(std::string_view sub);
+// Consumer groups: "NOGROUP No such consumer group 'g' for key name 'k'" (XGROUP, XINFO CONSUMERS),
+// "NOGROUP No such key 'k' or consumer group 'g' in XREADGROUP with GROUP option",
+// "NOGROUP No such key 'k' or consumer group 'g'" (XPENDING, XCLAIM, XAUTOCLAIM),
+// "ERR Unrecognized XCLAIM option 'x'"
+std::string NoGroupForKey(std::string_view group, std::string_view key);
+std::string NoGroupXreadgroup(std::string_view key, std::string_view group);
+std::string NoKeyOrGroup(std::string_view key, std::string_view group);
+std::string XclaimUnknownOption(std::string_view option);
 
 // ---- Scripting and functions ----
 inline constexpr std::string_view kNoScript = "NOSCRIPT No matching script. Please use EVAL.";
@@ -532,6 +566,10 @@ inline constexpr std::string_view kAll[] = {
     kLcsNotStrings, kLcsLenAndIdx, kLcsTooLong, kLcsMemory,
     kBitOffset, kBitValue, kBitposBit, kBitopNot, kBitfieldType, kBitfieldOverflow, kBitfieldRo, kHllWrongType,
     kHllInvalid, kHllNotSparse, kPfdebugNoKey, kHashValueNotInteger, kHashValueNotFloat,
+    kXgroupKeyMissing, kBusyGroup, kEntriesReadRange, kXreadgroupMissingGroup, kXreadgroupDollar,
+    kXreadgroupUnbalanced, kBlockedGroupGone, kBlockedStreamGone, kGroupInvalidStartId, kGroupInvalidEndId,
+    kGroupInvalidStreamId, kXclaimMinIdle, kXclaimIdle, kXclaimTime, kXclaimRetryCount, kXautoclaimMinIdle,
+    kXautoclaimCount,
     kRankZero, kMaxlenNegative, kZaddXxNx, kZaddGtLtNx, kZaddIncrPair, kScoreNaN, kLimitNeedsBy,
     kWithscoresBylex, kWeightNotFloat, kExpireNxWithOthers, kExpireGtAndLt, kInvalidTtl, kInvalidIdletime,
     kInvalidFreq, kSameObject, kCopyDbCluster, kNoLfu, kLfuNoIdle, kBusyKey, kBadDumpPayload, kBadDataFormat,
