@@ -5,17 +5,18 @@
 Blocked readers (raw RESP clients), with the reply texts of Redis 7.0.15 (src/cluster.c
 clusterRedirectBlockedClientIfNeeded, src/blocked.c disconnectAllBlockedClients and
 unblockDeletedStreamReadgroupClients):
-  - slot migration: XREAD BLOCK 0 on a missing key and on a stream, XREADGROUP BLOCK 0 on the stream, all of one
-    slot, while the slot moves to another master (SETSLOT IMPORTING/MIGRATING, MIGRATE, SETSLOT NODE): the
-    XREADGROUP client is unblocked when MIGRATE deletes the key ("-UNBLOCKED the stream key no longer exists"),
-    the XREAD clients once the slot is gone ("-MOVED <slot> 127.0.0.1:<port>");
-  - manual failover (CLUSTER FAILOVER on the replica): blocked XREAD/XREADGROUP clients of the old master get
+  - slot migration: XREAD BLOCK 0 on a missing key and on a stream, XREADGROUP BLOCK 0 on the stream and BLPOP on
+    a missing list, all of one slot, while the slot moves to another master (SETSLOT IMPORTING/MIGRATING, MIGRATE,
+    SETSLOT NODE): the XREADGROUP client is unblocked when MIGRATE deletes the key ("-UNBLOCKED the stream key no longer exists"),
+    the XREAD and BLPOP clients once the slot is gone ("-MOVED <slot> 127.0.0.1:<port>");
+  - manual failover (CLUSTER FAILOVER on the replica): blocked XREAD/XREADGROUP/BLPOP clients of the old master get
     "-UNBLOCKED force unblock from blocking operation, instance state changed (master -> replica?)" and are
     disconnected; XREADGROUP BLOCK sent to a replica (READONLY or not) is answered -MOVED to its master.
 A worker pool through a kill -9: three redis-py RedisCluster workers loop XREADGROUP COUNT 10 BLOCK 1000 + XACK
 on one stream while a producer adds entries on the stream's master, each confirmed with `WAIT 1 1000`. The
-master is killed (SIGKILL); its replica is promoted; the same worker objects resume (they follow MOVED / reconnect
-by themselves) and acknowledge entries added after the promotion. Then every entry confirmed before the kill is on
+master is killed (SIGKILL); its replica is promoted; the workers resume (their client objects follow MOVED and
+reconnect by themselves, except where redis-py 4.3.4 cannot: see the worker) and acknowledge entries added after
+the promotion. Then every entry confirmed before the kill is on
 the new master and either was acknowledged by a worker or is still pending there; a last XAUTOCLAIM pass takes
 those over, after which nothing is pending.
 
@@ -85,9 +86,10 @@ class StreamFailoverTest(unittest.TestCase):
             self.assertEqual(c.call("XGROUP", "CREATE", key, GROUP, "$", "MKSTREAM"), ("+", "OK"))
         readers = [self.block(src, "XREAD", "BLOCK", "0", "STREAMS", missing, "$"),
                    self.block(src, "XREAD", "BLOCK", "0", "STREAMS", key, "$"),
-                   self.block(src, "XREADGROUP", "GROUP", GROUP, "c1", "BLOCK", "0", "STREAMS", key, ">")]
+                   self.block(src, "XREADGROUP", "GROUP", GROUP, "c1", "BLOCK", "0", "STREAMS", key, ">"),
+                   self.block(src, "BLPOP", "list" + key, "0")]  # the same rule for every blocking command
         try:
-            rcs.wait_until(lambda: blocked_clients(src) == 3, timeout=10, what="three readers blocked on %d" % src.port)
+            rcs.wait_until(lambda: blocked_clients(src) == 4, timeout=10, what="four readers blocked on %d" % src.port)
             src_id, dst_id = node_id(self.cluster, src), node_id(self.cluster, dst)
             with rcs.Resp(src.port) as s, rcs.Resp(dst.port) as d:
                 self.assertEqual(d.call("CLUSTER", "SETSLOT", slot, "IMPORTING", src_id), ("+", "OK"))
@@ -100,6 +102,7 @@ class StreamFailoverTest(unittest.TestCase):
             moved = ("-", "MOVED %d 127.0.0.1:%d" % (slot, dst.port))
             self.assertEqual(readers[0].read(), moved)
             self.assertEqual(readers[1].read(), moved)
+            self.assertEqual(readers[3].read(), moved)
             rcs.wait_until(lambda: blocked_clients(src) == 0, timeout=10, what="no reader blocked on %d" % src.port)
             with rcs.Resp(dst.port) as d:
                 self.assertEqual(d.call("XINFO", "GROUPS", key)[1][0][:2], ["name", GROUP])
@@ -126,9 +129,10 @@ class StreamFailoverTest(unittest.TestCase):
             self.assertEqual(r.call("XREADGROUP", "GROUP", GROUP, "c", "BLOCK", "100", "STREAMS", key, ">"), moved)
             rcs.wait_until(lambda: r.call("XLEN", key) == (":", 0), timeout=10, what="the replica to have the stream")
         readers = [self.block(master, "XREAD", "BLOCK", "0", "STREAMS", key, "$"),
-                   self.block(master, "XREADGROUP", "GROUP", GROUP, "c1", "BLOCK", "0", "STREAMS", key, ">")]
+                   self.block(master, "XREADGROUP", "GROUP", GROUP, "c1", "BLOCK", "0", "STREAMS", key, ">"),
+                   self.block(master, "BLPOP", "list" + key, "0")]  # the same rule for every blocking command
         try:
-            rcs.wait_until(lambda: blocked_clients(master) == 2, timeout=10, what="two readers blocked")
+            rcs.wait_until(lambda: blocked_clients(master) == 3, timeout=10, what="three readers blocked")
             with rcs.Resp(replica.port) as r:
                 self.assertEqual(r.call("CLUSTER", "FAILOVER"), ("+", "OK"))
             rcs.wait_until(lambda: rcs.role(master) == "slave", timeout=20, what="the old master to be a replica")
