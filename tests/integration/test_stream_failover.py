@@ -7,8 +7,8 @@ clusterRedirectBlockedClientIfNeeded, src/blocked.c disconnectAllBlockedClients 
 unblockDeletedStreamReadgroupClients):
   - slot migration: XREAD BLOCK 0 on a missing key and on a stream, XREADGROUP BLOCK 0 on the stream and BLPOP on
     a missing list, all of one slot, while the slot moves to another master (SETSLOT IMPORTING/MIGRATING, MIGRATE,
-    SETSLOT NODE): the XREADGROUP client is unblocked when MIGRATE deletes the key ("-UNBLOCKED the stream key no longer exists"),
-    the XREAD and BLPOP clients once the slot is gone ("-MOVED <slot> 127.0.0.1:<port>");
+    SETSLOT NODE): the XREADGROUP client is unblocked when MIGRATE deletes the key ("-UNBLOCKED the stream key no
+    longer exists"), the XREAD and BLPOP clients once the slot is gone ("-MOVED <slot> 127.0.0.1:<port>");
   - manual failover (CLUSTER FAILOVER on the replica): blocked XREAD/XREADGROUP/BLPOP clients of the old master get
     "-UNBLOCKED force unblock from blocking operation, instance state changed (master -> replica?)" and are
     disconnected; XREADGROUP BLOCK sent to a replica (READONLY or not) is answered -MOVED to its master.
