@@ -14,6 +14,7 @@ void RegisterAllCommands(CommandRegistry& r) {
   RegisterSetFamily(r);
   RegisterZSetFamily(r);
   RegisterStreamGroupFamily(r);
+  RegisterStreamFamily(r);
   RegisterClusterFamily(r);
   RegisterReplicationFamily(r);
   RegisterPersistenceFamily(r);

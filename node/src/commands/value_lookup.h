@@ -9,6 +9,7 @@
 #include "keyspace/hash_value.h"
 #include "keyspace/list_value.h"
 #include "keyspace/set_value.h"
+#include "keyspace/stream_value.h"
 #include "keyspace/zset_value.h"
 #include "protocol/errors.h"
 #include "server/command.h"
@@ -20,6 +21,7 @@ template <> struct ValueType<HashValue> { static constexpr ObjType kType = ObjTy
 template <> struct ValueType<ListValue> { static constexpr ObjType kType = ObjType::kList; };
 template <> struct ValueType<SetValue> { static constexpr ObjType kType = ObjType::kSet; };
 template <> struct ValueType<ZSetValue> { static constexpr ObjType kType = ObjType::kZSet; };
+template <> struct ValueType<StreamValue> { static constexpr ObjType kType = ObjType::kStream; };
 
 // The value of type T at `e`, or nullptr after replying WRONGTYPE. e must not be null.
 template <typename T>

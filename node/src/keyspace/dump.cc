@@ -75,9 +75,11 @@ StatusOr<DumpedValue> ParseDumpPayload(std::string_view payload, const RdbParseO
     case ObjType::kList:
     case ObjType::kSet:
     case ObjType::kZSet:
-    case ObjType::kHash: {
+    case ObjType::kHash:
+    case ObjType::kStream: {
       auto obj = DeserializeObject(static_cast<ObjType>(type), body);
-      if (!obj.ok() || *obj == nullptr || (*obj)->type() != static_cast<ObjType>(type) || (*obj)->size() == 0) {
+      if (!obj.ok() || *obj == nullptr || (*obj)->type() != static_cast<ObjType>(type) ||
+          ((*obj)->size() == 0 && (*obj)->type() != ObjType::kStream)) {
         return Status::Error(err::kBadDataFormat);
       }
       v.type = static_cast<ObjType>(type);

@@ -13,6 +13,7 @@
 #include "keyspace/rdb_format.h"
 #include "keyspace/rdb_string.h"
 #include "keyspace/set_value.h"
+#include "keyspace/stream_value.h"
 
 namespace rcs {
 
@@ -158,6 +159,7 @@ class Parser {
   bool SetValueBody(uint8_t type, ValueOut* v, bool* empty);
   bool ZsetValueBody(uint8_t type, ValueOut* v, bool* empty);
   bool HashValueBody(uint8_t type, ValueOut* v, bool* empty);
+  bool StreamValueBody(uint8_t type, ValueOut* v, bool* empty);
   // A member's score in a type 3 (text) or type 5 (binary double) sorted set.
   bool ZsetScore(uint8_t type, size_t member_at, double* score);
   // Adds elements to the value being built.
@@ -320,8 +322,7 @@ bool Parser::Value(uint8_t type, std::string_view key, size_t key_at, ValueOut* 
     case kTypeStreamListpacks:
     case kTypeStreamListpacks2:
     case kTypeStreamListpacks3:
-      return refuse_key("is a stream (RDB type " + std::to_string(type) +
-                        "): streams are not supported yet");
+      return StreamValueBody(type, v, empty);
     case kTypeHashMetadataPreGa:
     case kTypeHashListpackExPreGa:
     case kTypeHashMetadata:
@@ -507,6 +508,156 @@ bool Parser::HashValueBody(uint8_t type, ValueOut* v, bool* empty) {
     if (!ok || pairs.odd()) return Fail(std::string("bad ") + what + " in hash", at);
   }
   return Built(std::move(h), ObjType::kHash, v, empty);
+}
+
+// Streams, types 15 (Redis 5-6), 19 (7.0) and 21 (7.2+: consumers' active time). Node by node: the master
+// id (a 16-byte big-endian string) and the listpack [count][deleted][numfields][fields...][0] then entries
+// [flags][ms-delta][seq-delta]([values...] when flags has SAMEFIELDS (2), else [numfields][f v ...])
+// [lp-count]; entries flagged DELETED (1) are skipped. Then the metadata and groups (rdb_writer.cc).
+bool Parser::StreamValueBody(uint8_t type, ValueOut* v, bool* empty) {
+  size_t at = pos_;
+  auto s = std::make_unique<StreamValue>();
+  uint64_t nodes;
+  if (!PlainLen(&nodes)) return false;
+  std::vector<std::string> el;
+  std::vector<std::string_view> master_fields, fv;
+  for (uint64_t n = 0; n < nodes; n++) {
+    size_t node_at = pos_;
+    std::string_view k;
+    if (!StrView(&k, &elem_buf_)) return false;
+    if (k.size() != 16) return Fail("stream node key entry is not the size of a stream ID", node_at);
+    StreamId master = StreamId::FromBigEndian(reinterpret_cast<const unsigned char*>(k.data()));
+    std::string_view blob;
+    if (!Blob(&blob, "listpack")) return false;
+    el.clear();
+    if (!DecodeListpack(blob, [&](std::string_view e) {
+          el.emplace_back(e);
+          return true;
+        })) {
+      return Fail("bad listpack in stream", node_at);
+    }
+    auto num = [&](size_t i, int64_t* out) { return i < el.size() && ParseInt64(el[i], out); };
+    int64_t count, deleted, mf;
+    if (el.empty()) return Fail("empty listpack inside stream", node_at);
+    if (!num(0, &count) || !num(1, &deleted) || !num(2, &mf) || count < 0 || deleted < 0 || mf < 0 ||
+        el.size() < 4 + static_cast<size_t>(mf) || el[3 + static_cast<size_t>(mf)] != "0") {
+      return Fail("bad stream node master entry", node_at);
+    }
+    master_fields.clear();
+    for (int64_t i = 0; i < mf; i++) master_fields.push_back(el[3 + static_cast<size_t>(i)]);
+    s->LoadBeginBlock(master, master_fields);
+    size_t p = 4 + static_cast<size_t>(mf);
+    int64_t seen = 0, live = 0;
+    while (p < el.size()) {
+      int64_t flags, msd, seqd;
+      if (!num(p, &flags) || !num(p + 1, &msd) || !num(p + 2, &seqd)) return Fail("bad stream entry", node_at);
+      p += 3;
+      fv.clear();
+      if (flags & 2) {
+        if (el.size() - p < static_cast<size_t>(mf)) return Fail("bad stream entry", node_at);
+        for (int64_t i = 0; i < mf; i++) {
+          fv.push_back(master_fields[static_cast<size_t>(i)]);
+          fv.push_back(el[p++]);
+        }
+      } else {
+        int64_t nf;
+        if (!num(p, &nf) || nf <= 0 || (el.size() - p - 1) / 2 < static_cast<size_t>(nf)) {
+          return Fail("bad stream entry", node_at);
+        }
+        p++;
+        for (int64_t i = 0; i < 2 * nf; i++) fv.push_back(el[p++]);
+      }
+      if (p >= el.size()) return Fail("bad stream entry", node_at);
+      p++;  // lp-count
+      seen++;
+      if (flags & 1) continue;
+      if (fv.empty()) return Fail("bad stream entry", node_at);
+      StreamId id{master.ms + static_cast<uint64_t>(msd), master.seq + static_cast<uint64_t>(seqd)};
+      if (!s->LoadAppend(id, fv.data(), fv.size())) return Fail("stream entry ids not increasing", node_at);
+      live++;
+    }
+    if (live != count || seen != count + deleted) return Fail("stream node counts disagree with its entries", node_at);
+    if (live == 0) return Fail("empty listpack inside stream", node_at);
+    if (!s->LoadEndBlock(static_cast<uint32_t>(std::min<int64_t>(seen, UINT32_MAX)), blob.size())) {
+      return Fail("bad stream node", node_at);
+    }
+  }
+  uint64_t length, lms, lseq;
+  if (!PlainLen(&length) || !PlainLen(&lms) || !PlainLen(&lseq)) return false;
+  if (length != s->length()) return Fail("stream length disagrees with its entries", at);
+  StreamId last{lms, lseq};
+  StreamId top;
+  if (s->Last(&top, nullptr) && last < top) return Fail("stream last id below its last entry", at);
+  s->set_last_id(last);
+  s->set_entries_added(length);
+  if (type >= kTypeStreamListpacks2) {
+    uint64_t fms, fseq, dms, dseq, added;
+    if (!PlainLen(&fms) || !PlainLen(&fseq) || !PlainLen(&dms) || !PlainLen(&dseq) || !PlainLen(&added)) return false;
+    s->set_max_deleted_entry_id(StreamId{dms, dseq});
+    s->set_entries_added(added);
+  }
+  uint64_t ngroups;
+  if (!PlainLen(&ngroups)) return false;
+  for (uint64_t gi = 0; gi < ngroups; gi++) {
+    size_t g_at = pos_;
+    std::string name;
+    uint64_t gms, gseq;
+    if (!String(&name) || !PlainLen(&gms) || !PlainLen(&gseq)) return false;
+    StreamId gid{gms, gseq};
+    int64_t entries_read;
+    if (type >= kTypeStreamListpacks2) {
+      uint64_t er;
+      if (!PlainLen(&er)) return false;
+      entries_read = static_cast<int64_t>(er);
+    } else {
+      entries_read = s->EstimateDistanceFromFirstEverEntry(gid);
+    }
+    StreamGroup* g = s->CreateGroup(name, gid, entries_read);
+    if (g == nullptr) return Fail("duplicated consumer group name '" + Printable(name) + "'", g_at);
+    uint64_t npel;
+    if (!PlainLen(&npel)) return false;
+    for (uint64_t i = 0; i < npel; i++) {
+      std::string_view raw;
+      uint64_t t, cnt;
+      if (!Bytes(16, &raw) || !LittleEndian(8, &t) || !PlainLen(&cnt)) return false;
+      StreamId id = StreamId::FromBigEndian(reinterpret_cast<const unsigned char*>(raw.data()));
+      if (g->FindNack(id) != nullptr) return Fail("duplicated global PEL entry", g_at);
+      // Owned by the consumer that names it below (a placeholder consumer until then).
+      auto [holder, created] = g->CreateConsumer(std::string_view("\0pel-loading", 12));
+      g->AddNack(id, holder, static_cast<int64_t>(t), cnt);
+    }
+    uint64_t ncons;
+    if (!PlainLen(&ncons)) return false;
+    for (uint64_t ci = 0; ci < ncons; ci++) {
+      std::string cname;
+      uint64_t seen_t, active_t = 0, cpel;
+      if (!String(&cname) || !LittleEndian(8, &seen_t)) return false;
+      if (type >= kTypeStreamListpacks3 && !LittleEndian(8, &active_t)) return false;
+      auto [c, created] = g->CreateConsumer(cname);
+      if (!created) return Fail("duplicated consumer name '" + Printable(cname) + "'", g_at);
+      c->seen_time_ms = static_cast<int64_t>(seen_t);
+      c->active_time_ms = type >= kTypeStreamListpacks3 ? static_cast<int64_t>(active_t) : -1;
+      if (!PlainLen(&cpel)) return false;
+      for (uint64_t i = 0; i < cpel; i++) {
+        std::string_view raw;
+        if (!Bytes(16, &raw)) return false;
+        StreamId id = StreamId::FromBigEndian(reinterpret_cast<const unsigned char*>(raw.data()));
+        StreamNack* nack = g->FindNack(id);
+        if (nack == nullptr) return Fail("consumer entry not found in group global PEL", g_at);
+        if (nack->consumer == c) return Fail("duplicated consumer PEL entry", g_at);
+        g->TransferNack(nack, c);
+      }
+    }
+    StreamConsumer* holder = g->FindConsumer(std::string_view("\0pel-loading", 12));
+    if (holder != nullptr) {
+      if (!holder->pel.empty()) return Fail("global PEL entry without a consumer", g_at);
+      g->DeleteConsumer(holder->name);
+    }
+  }
+  *empty = false;  // an empty stream is a valid value (XADD MAXLEN 0, XGROUP CREATE MKSTREAM)
+  v->type = ObjType::kStream;
+  v->obj = std::move(s);
+  return true;
 }
 
 Status Parser::Header(int* version) {

@@ -12,6 +12,7 @@
 #include "keyspace/rdb_format.h"
 #include "keyspace/rdb_string.h"
 #include "keyspace/set_value.h"
+#include "keyspace/stream_value.h"
 #include "keyspace/zset_value.h"
 
 namespace rcs {
@@ -337,6 +338,64 @@ void AppendHash(std::string* out, const HashValue& h, const RdbWriteOptions& opt
   });
 }
 
+// Stream, type 19 (STREAM_LISTPACKS_2, what redis-server 7.0 writes for RDB 10): the node count, then per
+// node its master id (16 bytes big endian, an RDB string) and its listpack; length, last id, first id,
+// max deleted id, entries added (lengths); the groups: count, then per group name, last id, entries read,
+// the PEL (count, then 16-byte id, delivery time as 8 bytes little endian, delivery count), the consumers
+// (count, then name, seen time 8 bytes LE, their PEL as count + 16-byte ids).
+void AppendMillis(std::string* out, int64_t ms) {
+  uint64_t v = static_cast<uint64_t>(ms);
+  for (int i = 0; i < 8; i++) out->push_back(static_cast<char>((v >> (8 * i)) & 0xff));
+}
+
+void AppendRawId(std::string* out, StreamId id) {
+  unsigned char be[16];
+  id.ToBigEndian(be);
+  out->append(reinterpret_cast<const char*>(be), 16);
+}
+
+void AppendStream(std::string* out, const StreamValue& s, const RdbWriteOptions& options,
+                  const std::string_view* key) {
+  TypeAndKey(out, rdb::kTypeStreamListpacks2, key, options);
+  AppendRdbLength(out, s.block_count());
+  ListpackBuilder lp;
+  s.ForEachRedisNode([&](StreamId master, const std::vector<std::string>& elements) {
+    unsigned char be[16];
+    master.ToBigEndian(be);
+    AppendRdbString(out, std::string_view(reinterpret_cast<const char*>(be), 16), options.compress);
+    for (const std::string& e : elements) lp.Append(e);
+    AppendRdbString(out, lp.Finish(), options.compress);
+  });
+  AppendRdbLength(out, s.length());
+  AppendRdbLength(out, s.last_id().ms);
+  AppendRdbLength(out, s.last_id().seq);
+  AppendRdbLength(out, s.first_id().ms);
+  AppendRdbLength(out, s.first_id().seq);
+  AppendRdbLength(out, s.max_deleted_entry_id().ms);
+  AppendRdbLength(out, s.max_deleted_entry_id().seq);
+  AppendRdbLength(out, s.entries_added());
+  AppendRdbLength(out, s.groups().size());
+  for (const auto& [name, g] : s.groups()) {
+    AppendRdbString(out, name, options.compress);
+    AppendRdbLength(out, g->last_delivered_id.ms);
+    AppendRdbLength(out, g->last_delivered_id.seq);
+    AppendRdbLength(out, static_cast<uint64_t>(g->entries_read));  // -1 is written as 2^64-1, as Redis
+    AppendRdbLength(out, g->pel().size());
+    for (const auto& [id, nack] : g->pel()) {
+      AppendRawId(out, id);
+      AppendMillis(out, nack.delivery_time_ms);
+      AppendRdbLength(out, nack.delivery_count);
+    }
+    AppendRdbLength(out, g->consumers().size());
+    for (const auto& [cname, c] : g->consumers()) {
+      AppendRdbString(out, cname, options.compress);
+      AppendMillis(out, c->seen_time_ms);
+      AppendRdbLength(out, c->pel.size());
+      for (const auto& [id, nack] : c->pel) AppendRawId(out, id);
+    }
+  }
+}
+
 }  // namespace
 
 void AppendRdbFunction(std::string* out, std::string_view code, bool compress) {
@@ -360,6 +419,8 @@ void AppendRdbObject(std::string* out, const Object& obj, const RdbWriteOptions&
       return AppendZset(out, static_cast<const ZSetValue&>(obj), options, key);
     case ObjType::kHash:
       return AppendHash(out, static_cast<const HashValue&>(obj), options, key);
+    case ObjType::kStream:
+      return AppendStream(out, static_cast<const StreamValue&>(obj), options, key);
     case ObjType::kString:
       break;  // strings are not Objects (AppendRdbStringObject)
   }

@@ -66,18 +66,35 @@ StreamId StreamId::FromBigEndian(const unsigned char in[16]) {
 
 namespace {
 
-// Redis's string2ull as used by streamGenericParseIDOrReply: decimal digits only, no sign, no spaces, no
-// leading '+', fits in 64 bits. (string2ull accepts leading zeros.)
+// Redis's string2ull (util.c), which streamGenericParseIDOrReply uses: a strict decimal int64 (string2ll)
+// that is not negative, or else whatever strtoull(s, 10) reads completely without ERANGE: leading
+// whitespace, a '+' or '-' sign (a '-' negates modulo 2^64, as strtoull does) and leading zeros.
 bool ParseU64(std::string_view s, uint64_t* out) {
-  if (s.empty() || s.size() > 20) return false;
+  if (s.empty()) return false;
+  size_t i = 0;
+  while (i < s.size() && (s[i] == ' ' || (s[i] >= '\t' && s[i] <= '\r'))) i++;
+  bool neg = false;
+  if (i < s.size() && (s[i] == '+' || s[i] == '-')) {
+    neg = s[i] == '-';
+    i++;
+  }
+  if (i == s.size()) return false;
   uint64_t v = 0;
-  for (char c : s) {
+  for (; i < s.size(); i++) {
+    char c = s[i];
     if (c < '0' || c > '9') return false;
     uint64_t d = static_cast<uint64_t>(c - '0');
-    if (v > (UINT64_MAX - d) / 10) return false;
+    if (v > (UINT64_MAX - d) / 10) return false;  // ERANGE
     v = v * 10 + d;
   }
-  *out = v;
+  // string2ll accepted it first when it is a canonical negative int64: string2ull then refuses it.
+  if (neg && v != 0) {
+    size_t j = 0;
+    bool canonical = s[0] == '-' && s.size() > 1 && s[1] >= '1' && s[1] <= '9';
+    for (j = 1; canonical && j < s.size(); j++) canonical = s[j] >= '0' && s[j] <= '9';
+    if (canonical && v <= static_cast<uint64_t>(INT64_MAX) + 1) return false;
+  }
+  *out = neg ? 0 - v : v;
   return true;
 }
 
@@ -85,11 +102,13 @@ bool ParseU64(std::string_view s, uint64_t* out) {
 
 bool ParseStreamId(std::string_view s, uint64_t missing_seq, bool strict, bool allow_seq_auto,
                    StreamIdParse* out) {
-  // Redis copies the argument into a 128-byte buffer first: longer ones are invalid.
+  // Redis copies the argument into a 128-byte buffer first: longer ones are invalid, and the C string ends
+  // at the first NUL byte.
   if (s.size() > 127) return false;
+  if (size_t nul = s.find('\0'); nul != std::string_view::npos) s = s.substr(0, nul);
   out->seq_given = true;
   out->seq_auto = false;
-  if (s.size() == 1 && (s[0] == '-' || s[0] == '+')) {
+  if (s.size() == 1 && (s[0] == '-' || s[0] == '+')) {  // (an empty argument is not one of them)
     if (strict) return false;
     out->id = s[0] == '-' ? StreamId::Min() : StreamId::Max();
     return true;
@@ -97,8 +116,7 @@ bool ParseStreamId(std::string_view s, uint64_t missing_seq, bool strict, bool a
   size_t dash = s.find('-');
   if (dash == std::string_view::npos) {
     if (!ParseU64(s, &out->id.ms)) return false;
-    out->id.seq = missing_seq;
-    out->seq_given = false;
+    out->id.seq = missing_seq;  // seq_given stays true, as in Redis ("5" in XADD is 5-0)
     return true;
   }
   if (!ParseU64(s.substr(0, dash), &out->id.ms)) return false;
@@ -357,6 +375,50 @@ bool StreamValue::NextSeqId(uint64_t ms, StreamId* out) const {
   return ms > last_id_.ms;
 }
 
+StreamValue::Block* StreamValue::NewBlock(StreamId master, const std::string_view* fields, size_t nfields,
+                                           size_t field_stride) {
+  auto nb = std::make_unique<Block>();
+  Block* b = nb.get();
+  b->master = b->first = master;
+  PutVarint(&b->data, nfields);
+  // Redis's master entry: header 6 + end 1, count/deleted counted apart, numfields, fields, 0.
+  size_t lp = 7 + LpIntSize(static_cast<int64_t>(nfields)) + LpIntSize(0);
+  for (size_t i = 0; i < nfields; i++) {
+    PutBytes(&b->data, fields[i * field_stride]);
+    lp += LpStrSize(fields[i * field_stride]);
+  }
+  b->entries_off = static_cast<uint32_t>(b->data.size());
+  b->lp_bytes = static_cast<uint32_t>(lp);
+  blocks_.push_back(std::move(nb));
+  return b;
+}
+
+void StreamValue::AppendToBlock(Block* b, StreamId id, const std::string_view* fv, size_t n) {
+  std::vector<std::string_view> master;
+  b->MasterFields(&master);
+  bool same = SameAsMaster(master, fv, n);
+  EncodeEntry(&b->data, b->count == 0, b->last, id, same, fv, n);
+  if (b->count == 0) b->first = id;
+  // Redis's entry: flags, ms-delta, seq-delta, [numfields, fields,] values, lp-count.
+  int64_t numfields = static_cast<int64_t>(n / 2);
+  size_t lp = LpIntSize(same ? 2 : 0) + LpIntSize(static_cast<int64_t>(id.ms - b->master.ms)) +
+              LpIntSize(static_cast<int64_t>(id.seq - b->master.seq));
+  if (same) {
+    for (size_t i = 1; i < n; i += 2) lp += LpStrSize(fv[i]);
+    lp += LpIntSize(numfields + 3);
+  } else {
+    lp += LpIntSize(numfields);
+    for (size_t i = 0; i < n; i++) lp += LpStrSize(fv[i]);
+    lp += LpIntSize(2 * numfields + 4);
+  }
+  b->lp_bytes += static_cast<uint32_t>(std::min<size_t>(lp, UINT32_MAX - b->lp_bytes));
+  b->last = b->tail = id;
+  b->count++;
+  b->slots++;
+  length_++;
+  last_id_ = id;
+}
+
 void StreamValue::Append(StreamId id, const std::string_view* fv, size_t n) {
   size_t totelelen = 0;
   for (size_t i = 0; i < n; i++) totelelen += fv[i].size();
@@ -365,43 +427,72 @@ void StreamValue::Append(StreamId id, const std::string_view* fv, size_t n) {
     b->data.shrink_to_fit();
     b = nullptr;
   }
-  std::vector<std::string_view> master;
-  bool first_in_block = b == nullptr;
-  if (first_in_block) {
-    auto nb = std::make_unique<Block>();
-    b = nb.get();
-    b->master = b->first = id;
-    PutVarint(&b->data, n / 2);
-    for (size_t i = 0; i < n; i += 2) PutBytes(&b->data, fv[i]);
-    b->entries_off = static_cast<uint32_t>(b->data.size());
-    // Redis's master entry: header 6 + end 1, count/deleted counted apart, numfields, fields, 0.
-    size_t lp = 7 + LpIntSize(static_cast<int64_t>(n / 2)) + LpIntSize(0);
-    for (size_t i = 0; i < n; i += 2) lp += LpStrSize(fv[i]);
-    b->lp_bytes = static_cast<uint32_t>(lp);
-    blocks_.push_back(std::move(nb));
-  }
-  b->MasterFields(&master);
-  bool same = SameAsMaster(master, fv, n);
-  EncodeEntry(&b->data, b->count == 0, b->last, id, same, fv, n);
-  if (b->count == 0) b->first = id;
-  // Redis's entry: flags, ms-delta, seq-delta, [numfields, fields,] values, lp-count.
-  size_t lp = LpIntSize(same ? 2 : 0) + LpIntSize(static_cast<int64_t>(id.ms - b->master.ms)) +
-              LpIntSize(static_cast<int64_t>(id.seq - b->master.seq));
-  if (same) {
-    for (size_t i = 1; i < n; i += 2) lp += LpStrSize(fv[i]);
-    lp += LpIntSize(static_cast<int64_t>(n / 2));
-  } else {
-    lp += LpIntSize(static_cast<int64_t>(n / 2));
-    for (size_t i = 0; i < n; i++) lp += LpStrSize(fv[i]);
-    lp += LpIntSize(static_cast<int64_t>(n + 1));
-  }
-  b->lp_bytes += static_cast<uint32_t>(std::min<size_t>(lp, UINT32_MAX - b->lp_bytes));
-  b->last = b->tail = id;
-  b->count++;
-  b->slots++;
-  length_++;
-  last_id_ = id;
+  if (b == nullptr) b = NewBlock(id, fv, n / 2, 2);
+  AppendToBlock(b, id, fv, n);
   entries_added_++;
+}
+
+void StreamValue::LoadBeginBlock(StreamId master, const std::vector<std::string_view>& master_fields) {
+  if (!blocks_.empty()) blocks_.back()->data.shrink_to_fit();
+  NewBlock(master, master_fields.data(), master_fields.size(), 1);
+}
+
+bool StreamValue::LoadAppend(StreamId id, const std::string_view* fv, size_t n) {
+  if (blocks_.empty() || n < 2 || n % 2 != 0) return false;
+  if (length_ > 0 && id <= last_id_) return false;
+  AppendToBlock(blocks_.back().get(), id, fv, n);
+  return true;
+}
+
+bool StreamValue::LoadEndBlock(uint32_t slots, size_t redis_lp_bytes) {
+  if (blocks_.empty()) return false;
+  Block& b = *blocks_.back();
+  if (b.count == 0) {
+    blocks_.pop_back();  // a node whose entries were all deleted: nothing to keep
+    return true;
+  }
+  if (slots < b.count) return false;
+  b.slots = slots;
+  size_t counts = LpIntSize(b.count) + LpIntSize(static_cast<int64_t>(slots - b.count));
+  if (redis_lp_bytes > counts) b.lp_bytes = static_cast<uint32_t>(std::min<size_t>(redis_lp_bytes - counts, UINT32_MAX));
+  b.data.shrink_to_fit();
+  return true;
+}
+
+void StreamValue::ForEachRedisNode(
+    const std::function<void(StreamId master, const std::vector<std::string>& elements)>& f) const {
+  std::vector<std::string> el;
+  std::vector<std::string_view> master;
+  FieldValues fv;
+  for (const auto& bp : blocks_) {
+    const Block& b = *bp;
+    b.MasterFields(&master);
+    el.clear();
+    el.push_back(std::to_string(b.count));
+    el.push_back("0");
+    el.push_back(std::to_string(master.size()));
+    for (std::string_view m : master) el.emplace_back(m);
+    el.push_back("0");
+    StreamBlockIter it(b);
+    StreamId id;
+    while (!it.done()) {
+      it.Next(&id, &fv);
+      bool same = SameAsMaster(master, fv.data(), fv.size());
+      int64_t numfields = static_cast<int64_t>(fv.size() / 2);
+      el.push_back(same ? "2" : "0");
+      el.push_back(std::to_string(static_cast<int64_t>(id.ms - b.master.ms)));
+      el.push_back(std::to_string(static_cast<int64_t>(id.seq - b.master.seq)));
+      if (same) {
+        for (size_t i = 1; i < fv.size(); i += 2) el.emplace_back(fv[i]);
+        el.push_back(std::to_string(numfields + 3));
+      } else {
+        el.push_back(std::to_string(numfields));
+        for (std::string_view x : fv) el.emplace_back(x);
+        el.push_back(std::to_string(2 * numfields + 4));
+      }
+    }
+    f(b.master, el);
+  }
 }
 
 size_t StreamValue::BlockFor(StreamId id) const {
@@ -915,13 +1006,18 @@ void StreamValue::EmitRebuildCommands(std::string_view key, const CommandSink& s
   for (const auto& [name, g] : groups_) {
     std::string gid = g->last_delivered_id.ToString(), er = std::to_string(g->entries_read);
     sink({"XGROUP", "CREATE", key, name, gid, "ENTRIESREAD", er});
-    for (const auto& [id, n] : g->pel()) {
-      std::string nid = id.ToString(), t = std::to_string(n.delivery_time_ms),
-                  c = std::to_string(n.delivery_count);
-      sink({"XCLAIM", key, name, n.consumer->name, "0", nid, "TIME", t, "RETRYCOUNT", c, "JUSTID", "FORCE"});
-    }
+    // Consumer by consumer (name order), as rewriteStreamObject: its pending entries as XCLAIM ... FORCE,
+    // or XGROUP CREATECONSUMER when it has none.
     for (const auto& [cname, c] : g->consumers()) {
-      if (c->pel.empty()) sink({"XGROUP", "CREATECONSUMER", key, name, cname});
+      if (c->pel.empty()) {
+        sink({"XGROUP", "CREATECONSUMER", key, name, cname});
+        continue;
+      }
+      for (const auto& [id, n] : c->pel) {
+        std::string nid = id.ToString(), t = std::to_string(n->delivery_time_ms),
+                    cnt = std::to_string(n->delivery_count);
+        sink({"XCLAIM", key, name, cname, "0", nid, "TIME", t, "RETRYCOUNT", cnt, "JUSTID", "FORCE"});
+      }
     }
   }
 }

@@ -75,7 +75,7 @@ struct StreamId {
 // How an id argument is read (Redis's streamParseID / streamGenericParseIDOrReply variants).
 struct StreamIdParse {
   StreamId id;
-  bool seq_given = true;   // false for "<ms>" alone and for "<ms>-*"
+  bool seq_given = true;   // false only for "<ms>-*" ("<ms>" alone takes missing_seq, as given)
   bool seq_auto = false;   // "<ms>-*" (only when allow_seq_auto)
 };
 // Parses "<ms>-<seq>", "<ms>" (seq = missing_seq), and, unless strict, "-" (0-0) and "+" (max).
@@ -178,7 +178,7 @@ class StreamValue final : public Object {
   // What redis-server's rewriteStreamObject emits: XADD per entry (or XADD ... MAXLEN 0 + XSETID for an
   // empty stream), XSETID key last ENTRIESADDED n MAXDELETEDID id, then per group XGROUP CREATE key g id
   // ENTRIESREAD n, XCLAIM key g consumer 0 id TIME t RETRYCOUNT c JUSTID FORCE per pending entry (in pel
-  // order) and XGROUP CREATECONSUMER for consumers without pending entries.
+  // consumer by consumer) and XGROUP CREATECONSUMER for consumers without pending entries.
   void EmitRebuildCommands(std::string_view key, const CommandSink& sink) const override;
   std::unique_ptr<Object> Clone() const override;
   static StatusOr<std::unique_ptr<Object>> Deserialize(std::string_view body);
@@ -236,6 +236,18 @@ class StreamValue final : public Object {
   // The number of entries added up to `id` (the group's entries_read), or -1 when it cannot be known.
   int64_t EstimateDistanceFromFirstEverEntry(StreamId id) const;
 
+  // Loading a stream node by node (RDB, RESTORE): each Redis listpack node becomes one block with the
+  // node's master id and master fields; LoadAppend adds its live entries (false when the id does not
+  // increase); LoadEndBlock records the node's entries ever added (live + deleted) and its listpack size,
+  // so later appends split blocks where redis-server would. Set last_id/entries_added/... afterwards.
+  void LoadBeginBlock(StreamId master, const std::vector<std::string_view>& master_fields);
+  bool LoadAppend(StreamId id, const std::string_view* fv, size_t n);
+  bool LoadEndBlock(uint32_t slots, size_t redis_lp_bytes);
+  // Each block as the elements of the Redis listpack node redis-server would hold for it (count, deleted
+  // = 0, master fields, entries with flags and deltas against the master id; integers as decimal text),
+  // for the RDB writer.
+  void ForEachRedisNode(const std::function<void(StreamId master, const std::vector<std::string>& elements)>& f) const;
+
   // Consumer groups, by name in byte order (Redis's rax order).
   const std::map<std::string, std::unique_ptr<StreamGroup>, std::less<>>& groups() const { return groups_; }
   StreamGroup* FindGroup(std::string_view name) const;
@@ -248,6 +260,8 @@ class StreamValue final : public Object {
   // Index of the block that holds (or would hold) id: the last block whose first id <= id; 0 when none.
   size_t BlockFor(StreamId id) const;
   void EraseBlock(size_t i);
+  Block* NewBlock(StreamId master, const std::string_view* fields, size_t nfields, size_t field_stride);
+  void AppendToBlock(Block* b, StreamId id, const std::string_view* fv, size_t n);
 
   std::vector<std::unique_ptr<Block>> blocks_;
   uint64_t length_ = 0;

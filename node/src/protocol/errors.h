@@ -557,8 +557,47 @@ inline constexpr std::string_view kFunctionInLibrary = "Function already exists 
 inline constexpr std::string_view kNoSuchGlobal = "Script attempted to access nonexistent global variable '%s'";
 }  // namespace lua_reason
 
+// ---- Streams (Redis 7.0.15's t_stream.c) ----
+inline constexpr std::string_view kStreamInvalidId = "ERR Invalid stream ID specified as stream command argument";
+inline constexpr std::string_view kXaddIdZero = "ERR The ID specified in XADD must be greater than 0-0";
+inline constexpr std::string_view kStreamExhausted =
+    "ERR The stream has exhausted the last possible ID, unable to add more items";
+inline constexpr std::string_view kXaddIdTooSmall =
+    "ERR The ID specified in XADD is equal or smaller than the target stream top item";
+inline constexpr std::string_view kStreamElementsTooLarge = "ERR Elements are too large to be stored";
+inline constexpr std::string_view kStreamMaxlenAndMinid =
+    "ERR syntax error, MAXLEN and MINID options at the same time are not compatible";
+inline constexpr std::string_view kStreamMaxlenNegative = "ERR The MAXLEN argument must be >= 0.";
+inline constexpr std::string_view kStreamLimitNegative = "ERR The LIMIT argument must be >= 0.";
+inline constexpr std::string_view kStreamLimitNoStrategy =
+    "ERR syntax error, LIMIT cannot be used without specifying a trimming strategy";
+inline constexpr std::string_view kXtrimNoStrategy = "ERR syntax error, XTRIM must be called with a trimming strategy";
+inline constexpr std::string_view kStreamLimitNoApprox =
+    "ERR syntax error, LIMIT cannot be used without the special ~ option";
+inline constexpr std::string_view kStreamInvalidStart = "ERR invalid start ID for the interval";
+inline constexpr std::string_view kStreamInvalidEnd = "ERR invalid end ID for the interval";
+inline constexpr std::string_view kXreadUnbalanced =
+    "ERR Unbalanced XREAD list of streams: for each stream key an ID or '$' must be specified.";
+inline constexpr std::string_view kXreadGroupOption =
+    "ERR The GROUP option is only supported by XREADGROUP. You called XREAD instead.";
+inline constexpr std::string_view kXreadNoackOption =
+    "ERR The NOACK option is only supported by XREADGROUP. You called XREAD instead.";
+inline constexpr std::string_view kXreadGtOnlyInGroup =
+    "ERR The > ID can be specified only when calling XREADGROUP using the GROUP <group> <consumer> option.";
+inline constexpr std::string_view kXsetidEntriesAddedNegative = "ERR entries_added must be positive";
+inline constexpr std::string_view kXsetidBelowMaxDeleted =
+    "ERR The ID specified in XSETID is smaller than the provided max_deleted_entry_id";
+inline constexpr std::string_view kXsetidBelowTop = "ERR The ID specified in XSETID is smaller than the target stream top item";
+inline constexpr std::string_view kXsetidEntriesAddedBelowLength =
+    "ERR The entries_added specified in XSETID is smaller than the target stream length";
+
 // Every constant above, for the test that checks their shape.
 inline constexpr std::string_view kAll[] = {
+    kStreamInvalidId, kXaddIdZero, kStreamExhausted, kXaddIdTooSmall, kStreamElementsTooLarge,
+    kStreamMaxlenAndMinid, kStreamMaxlenNegative, kStreamLimitNegative, kStreamLimitNoStrategy, kXtrimNoStrategy,
+    kStreamLimitNoApprox, kStreamInvalidStart, kStreamInvalidEnd, kXreadUnbalanced, kXreadGroupOption,
+    kXreadNoackOption, kXreadGtOnlyInGroup, kXsetidEntriesAddedNegative, kXsetidBelowMaxDeleted, kXsetidBelowTop,
+    kXsetidEntriesAddedBelowLength,
     kSyntax, kWrongType, kNotInteger, kNotFloat, kOverflow, kDecrOverflow, kIncrFloatNaN, kValueNaNOrInf,
     kValueOutOfRange, kCountOutOfRange, kNoSuchKey, kIndexOutOfRange, kOffsetOutOfRange, kOutOfRangePositive, kZeroOrOne,
     kMinMaxNotFloat, kMinMaxNotLex, kTimeoutNotFloat, kTimeoutNotInteger, kTimeoutNegative, kNumkeysPositive,

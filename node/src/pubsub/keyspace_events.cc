@@ -96,6 +96,8 @@ const std::unordered_map<std::string, Rule>& Rules() {
       {"xgroup|destroy", {kStream, "xgroup-destroy"}},
       {"xgroup|createconsumer", {kStream, "xgroup-createconsumer"}},
       {"xgroup|delconsumer", {kStream, "xgroup-delconsumer"}},
+      {"xadd", {kStream, "xadd"}}, {"xtrim", {kStream, "xtrim"}}, {"xdel", {kStream, "xdel"}},
+      {"xsetid", {kStream, "xsetid"}},
   };
   return rules;
 }

@@ -93,13 +93,17 @@ struct CommandContext {
     std::vector<std::string> keys;
     int64_t timeout_at_ms = 0;  // absolute Unix ms; 0 = forever
     bool active = false;
+    // When not empty, the command run again instead of argv (XREAD turns "$" into the id it meant when it
+    // blocked, as Redis keeps the ids of the blocked call).
+    std::vector<std::string> argv;
   } block{};
 
   // Propagate these commands instead of argv (call several times for several commands).
   void PropagateAs(std::vector<std::string> cmd) { propagate_as.push_back(std::move(cmd)); }
   // Asks the dispatcher to block the client until one of `keys` is written or the timeout passes; then the
   // same command runs again (and may block again). No reply must be written when blocking.
-  void Block(std::vector<std::string> keys, int64_t timeout_at_ms) {
+  void Block(std::vector<std::string> keys, int64_t timeout_at_ms, std::vector<std::string> retry_argv = {}) {
+    block.argv = std::move(retry_argv);
     block.keys = std::move(keys);
     block.timeout_at_ms = timeout_at_ms;
     block.active = true;

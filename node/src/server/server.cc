@@ -141,7 +141,11 @@ void Server::ProcessEventsWhileBusy() {
 void Server::BlockClient(Client* c, ArgList argv, CommandContext::BlockRequest& req) {
   c->flags |= kClientBlocked;
   c->blocked.keys = std::move(req.keys);
-  c->blocked.argv.assign(argv.begin(), argv.end());
+  if (!req.argv.empty()) {
+    c->blocked.argv = std::move(req.argv);
+  } else {
+    c->blocked.argv.assign(argv.begin(), argv.end());
+  }
   c->blocked.timeout_at_ms = req.timeout_at_ms;
   for (auto& k : c->blocked.keys) blocking_.clients_by_key[k].push_back(c);
   if (req.timeout_at_ms > 0) blocking_.timeouts.emplace(req.timeout_at_ms, c->id);
