@@ -283,10 +283,8 @@ class Generator:
         x = r.random()
         if x < 0.45:
             return ["XINFO", "GROUPS", self.stream()]
-        if x < 0.9:
+        if x < 0.95:  # (XINFO STREAM is the streams family's, compared in test_stream_core_differential)
             return ["XINFO", "CONSUMERS", self.stream(), self.group()]
-        if x < 0.95:
-            return ["XINFO", "STREAM", self.stream()]
         return r.choice([["XINFO", "HELP"], ["XINFO", "GROUPS"], ["XINFO", "FOO", "s0"]])
 
     def xdel(self):
@@ -415,7 +413,7 @@ class StreamGroupsDifferentialTest(unittest.TestCase):
         for kind in ("XADD", "XGROUP CREATE", "XGROUP SETID", "XGROUP DESTROY", "XGROUP CREATECONSUMER",
                      "XGROUP DELCONSUMER", "XREADGROUP", "XACK", "XPENDING", "XCLAIM", "XAUTOCLAIM",
                      "XINFO GROUPS", "XINFO CONSUMERS", "XDEL", "XTRIM"):
-            self.assertGreater(kinds.get(kind, [0, 0])[0], 10, "%s: %r" % (kind, kinds.get(kind)))
+            self.assertGreater(kinds.get(kind, [0, 0])[0], 5, "%s: %r" % (kind, kinds.get(kind)))
         for kind in ("XADD", "XGROUP CREATE", "XREADGROUP", "XPENDING", "XCLAIM", "XAUTOCLAIM"):
             self.assertGreater(kinds.get(kind, [0, 0])[1], 3, "%s errors: %r" % (kind, kinds.get(kind)))
         # Final state, in both protocols.
@@ -439,6 +437,21 @@ class StreamGroupsDifferentialTest(unittest.TestCase):
                     x, y = mask_reply(cmd, ra.call_raw(*cmd)), mask_reply(cmd, rb.call_raw(*cmd))
                     self.assertEqual(x, y, "replicas, seed %d: %r:\n ours          %r\n redis-server  %r"
                                      % (SEED, cmd, x[:600], y[:600]))
+
+    def test_acl_key_permissions(self):
+        # redis-server 7.0.15's key specs: XREADGROUP reads its keys (RO access), XACK/XCLAIM/XGROUP write them.
+        self.both("XGROUP", "CREATE", "s", "g", "0", "MKSTREAM")
+        self.both("XADD", "s", "1-1", "f", "v")
+        for rules in (["%R~*"], ["%W~*"], ["~*"], ["%R~other"]):
+            self.both("ACL", "SETUSER", "u", "reset", "on", "nopass", "+@all", *rules)
+            a, b = self.open(OURS), self.open(REF)
+            for c in (a, b):
+                self.assertEqual(c.call_raw("AUTH", "u", "x"), b"+OK\r\n")
+            for cmd in (["XREADGROUP", "GROUP", "g", "c", "STREAMS", "s", "0"], ["XACK", "s", "g", "1-1"],
+                        ["XPENDING", "s", "g"], ["XCLAIM", "s", "g", "c", "0", "1-1"], ["XINFO", "GROUPS", "s"],
+                        ["XGROUP", "CREATECONSUMER", "s", "g", "d"], ["XAUTOCLAIM", "s", "g", "c", "0", "0"]):
+                ra, rb = a.call_raw(*cmd), b.call_raw(*cmd)
+                self.assertEqual(mask_reply(cmd, ra), mask_reply(cmd, rb), "%r %r" % (rules, cmd))
 
     # ---- blocking ----
 

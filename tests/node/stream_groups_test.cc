@@ -63,7 +63,7 @@ TEST_CASE("XGROUP CREATE SETID DESTROY CREATECONSUMER DELCONSUMER and their erro
   CHECK(n.Do("XGROUP DESTROY s h") == "(integer) 1");
   CHECK(n.Do("XGROUP FOO s g") == "(error) ERR unknown subcommand 'FOO'. Try XGROUP HELP.");
   CHECK(n.Do("XGROUP DESTROY s") == "(error) ERR wrong number of arguments for 'xgroup|destroy' command");
-  CHECK(rcs::test::Strings(n.Do("XGROUP HELP")).size() == 17);
+  CHECK(n.Raw({"XGROUP", "HELP"}).rfind("*17\r\n+XGROUP <subcommand> [<arg> [value] [opt] ...]. Subcommands are:\r\n", 0) == 0);
 }
 
 TEST_CASE("XREADGROUP: new entries, history, NOACK, COUNT, several streams, errors") {
@@ -97,7 +97,7 @@ TEST_CASE("XREADGROUP: new entries, history, NOACK, COUNT, several streams, erro
         "(error) ERR Invalid stream ID specified as stream command argument");
   CHECK(n.Do("XREADGROUP GROUP g c1 STREAMS s t >") ==
         "(error) ERR Unbalanced XREAD list of streams: for each stream key an ID or '$' must be specified.");
-  CHECK(n.Do("XREADGROUP COUNT 1 STREAMS s >") == "(error) ERR Missing GROUP option for XREADGROUP");
+  CHECK(n.Do("XREADGROUP COUNT 1 NOACK STREAMS s >") == "(error) ERR Missing GROUP option for XREADGROUP");
   CHECK(n.Do("XREADGROUP GROUP g c1 COUNT x STREAMS s >") == "(error) ERR value is not an integer or out of range");
   CHECK(n.Do("XREADGROUP GROUP g c1 BLOCK -1 STREAMS s >") == "(error) ERR timeout is negative");
   CHECK(n.Do("XREADGROUP GROUP g c1 FOO STREAMS s >") == "(error) ERR syntax error");
@@ -118,12 +118,12 @@ TEST_CASE("XREADGROUP propagates an XCLAIM per delivered entry, XGROUP SETID for
   std::string t = std::to_string(now);
   n.Do("XREADGROUP GROUP g c COUNT 2 STREAMS s >");
   CHECK(log.Take() ==
-        "MULTI | XCLAIM s g c 0 1-1 TIME " + t + " RETRYCOUNT 1 FORCE JUSTID LASTID 1-1 | XCLAIM s g c 0 2-1 TIME " +
-            t + " RETRYCOUNT 1 FORCE JUSTID LASTID 2-1 | EXEC");
+        "XCLAIM s g c 0 1-1 TIME " + t + " RETRYCOUNT 1 FORCE JUSTID LASTID 1-1 | XCLAIM s g c 0 2-1 TIME " + t +
+            " RETRYCOUNT 1 FORCE JUSTID LASTID 2-1");
   n.Do("XREADGROUP GROUP g c STREAMS s 0");
   CHECK(log.Take().empty());
   n.Do("XREADGROUP GROUP g c2 NOACK STREAMS s >");
-  CHECK(log.Take() == "MULTI | XGROUP CREATECONSUMER s g c2 | XGROUP SETID s g 3-1 ENTRIESREAD 3 | EXEC");
+  CHECK(log.Take() == "XGROUP CREATECONSUMER s g c2 | XGROUP SETID s g 3-1 ENTRIESREAD 3");
   n.Do("XREADGROUP GROUP g c STREAMS s >");  // nothing new
   CHECK(log.Take().empty());
   n.Do("XACK s g 1-1 5-5");
@@ -232,9 +232,9 @@ TEST_CASE("XAUTOCLAIM: cursor, COUNT, JUSTID, min idle, deleted ids") {
   std::string t = std::to_string(n.clock().NowMs());
   CHECK(n.Do("XAUTOCLAIM s g b 0 - COUNT 2") ==
         "[\"3-1\", [[\"1-1\", [\"f\", \"v1\"]]], [\"2-1\"]]");
-  CHECK(log.Take() == "MULTI | XCLAIM s g b 0 1-1 TIME " + t + " RETRYCOUNT 2 FORCE JUSTID LASTID 6-1 | "
+  CHECK(log.Take() == "XCLAIM s g b 0 1-1 TIME " + t + " RETRYCOUNT 2 FORCE JUSTID LASTID 6-1 | "
                       "XCLAIM s g a 0 2-1 TIME " + std::to_string(n.clock().NowMs() - 100) +
-                      " RETRYCOUNT 1 FORCE JUSTID LASTID 6-1 | EXEC");
+                      " RETRYCOUNT 1 FORCE JUSTID LASTID 6-1");
   CHECK(n.Do("XAUTOCLAIM s g b 0 (1-1 JUSTID") == "[\"0-0\", [\"4-1\", \"5-1\", \"6-1\"], [\"3-1\"]]");
   CHECK(n.Do("XAUTOCLAIM s g c 1000 0") == "[\"0-0\", [], []]");
   n.Advance(1000);
@@ -281,7 +281,7 @@ TEST_CASE("XINFO GROUPS lag and entries-read; XINFO CONSUMERS idle") {
   CHECK(n.Do("XINFO GROUPS str") == rcs::test::kWrongTypeReply);
   CHECK(n.Do("HELLO 3").size() > 0);
   CHECK(n.Do("XINFO CONSUMERS s g") ==
-        "[{\"name\": \"a\", \"pending\": (integer) 3, \"idle\": (integer) 50}, "
+        "[{\"name\": \"a\", \"pending\": (integer) 3, \"idle\": (integer) 300}, "
         "{\"name\": \"b\", \"pending\": (integer) 0, \"idle\": (integer) 50}]");
 }
 

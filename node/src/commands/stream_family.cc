@@ -738,6 +738,11 @@ void RegisterStreamFamily(CommandRegistry& r) {
   r.Add(Spec("xread", -4, ro | kCmdBlocking | kCmdMovableKeys, 0, 0, 0, XreadCmd, XreadKeys, g, "Returns messages from multiple streams with IDs greater than the ones requested. Blocks until a message is available otherwise."));
   r.Add(ContainerSpec("xinfo", g, "A container for stream introspection commands.",
                       {GroupSpec("xinfo|stream", -3, ro, XinfoStreamCmd, g, "Returns information about a stream.", 2, 2, 1),
+                       // The consumer-group views (stream_group_family.cc).
+                       GroupSpec("xinfo|consumers", 4, ro, XinfoConsumersCmd, g,
+                                 "Returns a list of the consumers in a consumer group.", 2, 2, 1),
+                       GroupSpec("xinfo|groups", 3, ro, XinfoGroupsCmd, g,
+                                 "Returns a list of the consumer groups of a stream.", 2, 2, 1),
                        HelpSpec("xinfo|help", XinfoHelpCmd, g)}));
 }
 

@@ -59,7 +59,7 @@ StreamValue* LookupStream(CommandContext& ctx, std::string_view key, bool write,
 bool ParseIdOrReply(CommandContext& ctx, std::string_view s, uint64_t missing_seq, bool strict, StreamId* out) {
   StreamIdParse p;
   if (!ParseStreamId(s, missing_seq, strict, /*allow_seq_auto=*/false, &p)) {
-    ctx.reply.Error(err::kGroupInvalidStreamId);
+    ctx.reply.Error(err::kStreamInvalidId);
     return false;
   }
   *out = p.id;
@@ -281,7 +281,7 @@ void XgroupHelp(CommandContext& ctx) {
       "SETID <key> <groupname> <id|$> [ENTRIESREAD entries_read]",
       "    Set the current group ID and entries_read counter.",
       "HELP",
-      "    Print this help.",
+      "    Prints this help.",
   });
 }
 
@@ -377,7 +377,7 @@ void XreadgroupCmd(CommandContext& ctx) {
       streams_arg = i + 1;
       streams_count = ctx.argc() - streams_arg;
       if (streams_count % 2 != 0) {
-        ctx.reply.Error(err::kXreadgroupUnbalanced);
+        ctx.reply.Error(err::kXreadUnbalanced);
         return;
       }
       streams_count /= 2;
@@ -545,12 +545,12 @@ void XpendingCmd(CommandContext& ctx) {
     bool ex;
     if (!ParseIntervalIdOrReply(ctx, ctx.arg(si), 0, &start, &ex)) return;
     if (ex && !start.Incr()) {
-      ctx.reply.Error(err::kGroupInvalidStartId);
+      ctx.reply.Error(err::kStreamInvalidStart);
       return;
     }
     if (!ParseIntervalIdOrReply(ctx, ctx.arg(si + 1), UINT64_MAX, &end, &ex)) return;
     if (ex && !end.Decr()) {
-      ctx.reply.Error(err::kGroupInvalidEndId);
+      ctx.reply.Error(err::kStreamInvalidEnd);
       return;
     }
     if (si + 3 < argc) {
@@ -739,7 +739,7 @@ void XautoclaimCmd(CommandContext& ctx) {
   bool ex;
   if (!ParseIntervalIdOrReply(ctx, ctx.arg(5), 0, &start, &ex)) return;
   if (ex && !start.Incr()) {
-    ctx.reply.Error(err::kGroupInvalidStartId);
+    ctx.reply.Error(err::kStreamInvalidStart);
     return;
   }
   int64_t count = 100;

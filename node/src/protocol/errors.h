@@ -71,15 +71,10 @@ inline constexpr std::string_view kXreadgroupMissingGroup = "ERR Missing GROUP o
 inline constexpr std::string_view kXreadgroupDollar =
     "ERR The $ ID is meaningless in the context of XREADGROUP: you want to read the history of this consumer by "
     "specifying a proper ID, or use the > ID to get new messages. The $ ID would just return an empty result set.";
-inline constexpr std::string_view kXreadgroupUnbalanced =
-    "ERR Unbalanced XREAD list of streams: for each stream key an ID or '$' must be specified.";
 // A blocked XREADGROUP whose group was destroyed, or whose key was deleted (or overwritten by another type).
 inline constexpr std::string_view kBlockedGroupGone =
     "NOGROUP the consumer group this client was blocked on no longer exists";
 inline constexpr std::string_view kBlockedStreamGone = "UNBLOCKED the stream key no longer exists";
-inline constexpr std::string_view kGroupInvalidStartId = "ERR invalid start ID for the interval";
-inline constexpr std::string_view kGroupInvalidEndId = "ERR invalid end ID for the interval";
-inline constexpr std::string_view kGroupInvalidStreamId = "ERR Invalid stream ID specified as stream command argument";
 inline constexpr std::string_view kXclaimMinIdle = "ERR Invalid min-idle-time argument for XCLAIM";
 inline constexpr std::string_view kXclaimIdle = "ERR Invalid IDLE option argument for XCLAIM";
 inline constexpr std::string_view kXclaimTime = "ERR Invalid TIME option argument for XCLAIM";
@@ -606,9 +601,8 @@ inline constexpr std::string_view kAll[] = {
     kBitOffset, kBitValue, kBitposBit, kBitopNot, kBitfieldType, kBitfieldOverflow, kBitfieldRo, kHllWrongType,
     kHllInvalid, kHllNotSparse, kPfdebugNoKey, kHashValueNotInteger, kHashValueNotFloat,
     kXgroupKeyMissing, kBusyGroup, kEntriesReadRange, kXreadgroupMissingGroup, kXreadgroupDollar,
-    kXreadgroupUnbalanced, kBlockedGroupGone, kBlockedStreamGone, kGroupInvalidStartId, kGroupInvalidEndId,
-    kGroupInvalidStreamId, kXclaimMinIdle, kXclaimIdle, kXclaimTime, kXclaimRetryCount, kXautoclaimMinIdle,
-    kXautoclaimCount,
+    kBlockedGroupGone, kBlockedStreamGone, kXclaimMinIdle, kXclaimIdle, kXclaimTime, kXclaimRetryCount,
+    kXautoclaimMinIdle, kXautoclaimCount,
     kRankZero, kMaxlenNegative, kZaddXxNx, kZaddGtLtNx, kZaddIncrPair, kScoreNaN, kLimitNeedsBy,
     kWithscoresBylex, kWeightNotFloat, kExpireNxWithOthers, kExpireGtAndLt, kInvalidTtl, kInvalidIdletime,
     kInvalidFreq, kSameObject, kCopyDbCluster, kNoLfu, kLfuNoIdle, kBusyKey, kBadDumpPayload, kBadDataFormat,

@@ -90,14 +90,14 @@ const std::unordered_map<std::string, Rule>& Rules() {
       {"blmpop", {kList, nullptr, Keys::kEach, nullptr, false, false, false, true}},
       {"bzpopmin", {kZset, nullptr, Keys::kEach, nullptr, false, false, false, true}},
       {"bzpopmax", {kZset, nullptr, Keys::kEach, nullptr, false, false, false, true}},
+      {"xadd", {kStream, "xadd"}}, {"xtrim", {kStream, "xtrim"}}, {"xdel", {kStream, "xdel"}},
+      {"xsetid", {kStream, "xsetid"}},
       // Consumer groups: each runs only when it changed something (a new group, consumer or id, one destroyed
       // or deleted). XREADGROUP/XCLAIM/XAUTOCLAIM notify the consumers they create themselves.
       {"xgroup|create", {kStream, "xgroup-create"}}, {"xgroup|setid", {kStream, "xgroup-setid"}},
       {"xgroup|destroy", {kStream, "xgroup-destroy"}},
       {"xgroup|createconsumer", {kStream, "xgroup-createconsumer"}},
       {"xgroup|delconsumer", {kStream, "xgroup-delconsumer"}},
-      {"xadd", {kStream, "xadd"}}, {"xtrim", {kStream, "xtrim"}}, {"xdel", {kStream, "xdel"}},
-      {"xsetid", {kStream, "xsetid"}},
   };
   return rules;
 }
