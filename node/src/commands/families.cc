@@ -13,13 +13,8 @@ void RegisterAllCommands(CommandRegistry& r) {
   RegisterListFamily(r);
   RegisterSetFamily(r);
   RegisterZSetFamily(r);
-<<<<<<< HEAD
-  RegisterStreamGroupFamily(r);
-  RegisterStreamFamily(r);
-=======
   RegisterStreamFamily(r);
   RegisterStreamGroupFamily(r);
->>>>>>> streamgroups
   RegisterClusterFamily(r);
   RegisterReplicationFamily(r);
   RegisterPersistenceFamily(r);
