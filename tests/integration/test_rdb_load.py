@@ -1,8 +1,8 @@
-"""Loading redis-server's RDB files at start (ports 20170-20186): the RDB base of an AOF directory written by
+"""Loading redis-server's RDB files at start (ports 20170-20188): the RDB base of an AOF directory written by
 redis-server 7.0.15, Redis 8.0-dev and Valkey 8.0.1 with their default aof-use-rdb-preamble yes
 (appendonly yes), and their dump.rdb (appendonly no). Every key is compared with the fixture's expected.txt,
-computed the same way (tests/fixtures/rdb/README.md). Files with a type we do not have yet (a stream, a hash
-with field TTLs), a truncated file, a damaged checksum and a newer version are refused: the node exits
+computed the same way (tests/fixtures/rdb/README.md), streams with their consumer groups included. Files with a
+type we do not have yet (a hash with field TTLs), a truncated file, a damaged checksum and a newer version are refused: the node exits
 non-zero without ever accepting connections, and its log names the file, the offset (and the key)."""
 import hashlib
 import os
@@ -19,11 +19,11 @@ FIXTURES = os.path.join(rcs.REPO, "tests", "fixtures", "rdb")
 BASIC = ["redis-7.0.15-basic", "redis-8.0-dev-basic", "valkey-8.0.1-basic"]
 # The full data sets, and the first key in each file that this node refuses (and why).
 FULL = {
-    "redis-7.0.15": ("stream:s", "is a stream"),
     "redis-8.0-dev": ("hash:fieldttl", "is a hash with per-field TTLs (RDB type 25): hash with per-field TTLs is not "
                       "supported yet"),
-    "valkey-8.0.1": ("stream:s", "is a stream"),
 }
+# The full data sets this node loads completely (their stream has two consumer groups and pending entries).
+FULL_LOADED = ["redis-7.0.15", "valkey-8.0.1"]
 BASE_RDB = os.path.join("appendonlydir", "appendonly.aof.2.base.rdb")
 PORT = 20170
 
@@ -57,7 +57,43 @@ def digest(port, key, typ):
     raise AssertionError("no digest for type %s" % typ)
 
 
-LEN_CMD = {"list": "LLEN", "hash": "HLEN", "set": "SCARD", "zset": "ZCARD"}
+LEN_CMD = {"list": "LLEN", "hash": "HLEN", "set": "SCARD", "zset": "ZCARD", "stream": "XLEN"}
+
+
+def resp_value(data, pos=0):
+    """A RESP2 reply as Python values (arrays as lists, bulks as bytes, null as None)."""
+    t, end = data[pos:pos + 1], data.index(b"\r\n", pos)
+    head = data[pos + 1:end]
+    pos = end + 2
+    if t in (b"+", b"-"):
+        return head, pos
+    if t == b":":
+        return int(head), pos
+    if t == b"$":
+        n = int(head)
+        return (None, pos) if n < 0 else (data[pos:pos + n], pos + n + 2)
+    n = int(head)
+    items = []
+    for _ in range(max(n, 0)):
+        v, pos = resp_value(data, pos)
+        items.append(v)
+    return items, pos
+
+
+def stream_groups_line(port, key):
+    """The groups of `key` as expected.txt has them (redis-cli's XINFO GROUPS lines joined by spaces), built
+    from XINFO STREAM FULL: name, consumers, pending, last-delivered-id, entries-read, lag (nil: empty)."""
+    with rcs.Resp(port, timeout=20) as c:
+        info, _ = resp_value(c.call_raw("XINFO", "STREAM", key, "FULL"))
+    info = dict(zip(info[::2], info[1::2]))
+    out = b""
+    for g in info[b"groups"]:
+        g = dict(zip(g[::2], g[1::2]))
+        for k, v in ((b"name", g[b"name"]), (b"consumers", len(g[b"consumers"])), (b"pending", g[b"pel-count"]),
+                     (b"last-delivered-id", g[b"last-delivered-id"]), (b"entries-read", g[b"entries-read"]),
+                     (b"lag", g[b"lag"])):
+            out += k + b" " + (b"" if v is None else v if isinstance(v, bytes) else str(v).encode()) + b" "
+    return out
 
 
 def expected_lines(folder):
@@ -122,6 +158,9 @@ class RdbLoadTest(rcs.ServersTestCase):
                 continue
             if typ == "string":
                 self.assertEqual(digest(port, key, typ).encode(), rest[0], key)
+            elif typ == "stream":
+                self.assertEqual(b"len=" + cli(port, "XLEN", key).strip(), rest[0], key)
+                self.assertEqual(b"groups=" + stream_groups_line(port, key), b" ".join(rest[1:]), key)
             else:
                 self.assertEqual(b"len=" + cli(port, LEN_CMD[typ], key).strip(), rest[0], key)
                 self.assertEqual(b"md5=" + digest(port, key, typ).encode(), rest[1], key)
@@ -161,6 +200,19 @@ class RdbLoadTest(rcs.ServersTestCase):
                 self.assertIn("keys loaded: 18, keys expired: 0", log)
                 s.stop()
 
+    def test_full_data_sets_with_a_stream_load_every_key(self):
+        for i, folder in enumerate(FULL_LOADED):
+            with self.subTest(folder=folder, what="appendonlydir"):
+                d = self.workdir(folder, "appendonlydir")
+                s = self.node(PORT + 6 + i, d, appendonly=True).start()
+                self.check_keys(s.port, folder, from_dump=False)
+                s.stop()
+            with self.subTest(folder=folder, what="dump.rdb"):
+                d = self.workdir(folder, "dump.rdb")
+                s = self.node(PORT + 9 + i, d, appendonly=False).start()
+                self.check_keys(s.port, folder, from_dump=True)
+                s.stop()
+
     def refused(self, port, workdir, appendonly, *needles):
         """Starts a node that must refuse: non-zero exit, never ready, every needle in its log."""
         s = self.node(port, workdir, appendonly)
@@ -178,11 +230,11 @@ class RdbLoadTest(rcs.ServersTestCase):
         for i, (folder, (key, why)) in enumerate(sorted(FULL.items())):
             with self.subTest(folder=folder, what="appendonlydir"):
                 d = self.workdir(folder, "appendonlydir")
-                self.refused(PORT + 6 + i, d, True, "Can't load the RDB file " + BASE_RDB + ": key '" + key + "' " + why,
+                self.refused(PORT + 17 + i, d, True, "Can't load the RDB file " + BASE_RDB + ": key '" + key + "' " + why,
                              " at offset ")
             with self.subTest(folder=folder, what="dump.rdb"):
                 d = self.workdir(folder, "dump.rdb")
-                self.refused(PORT + 9 + i, d, False, "Can't load the RDB file dump.rdb: key '" + key + "' " + why,
+                self.refused(PORT + 18 + i, d, False, "Can't load the RDB file dump.rdb: key '" + key + "' " + why,
                              " at offset ")
 
     def damaged(self, change):

@@ -13,6 +13,7 @@
 
 #include "base/crc64.h"
 #include "keyspace/hash_value.h"
+#include "keyspace/stream_value.h"
 #include "keyspace/list_value.h"
 #include "keyspace/rdb_encodings.h"
 #include "keyspace/rdb_parser.h"
@@ -364,8 +365,8 @@ TEST_CASE("parser: refusals and corruption name what and where") {
   CHECK(err(flipped).find("at offset 15") != std::string::npos);
   CHECK(err(MakeRdb(Bytes({25}) + RdbStr("h") + RdbStr("x"))) ==
         "key 'h' is a hash with per-field TTLs (RDB type 25): hash with per-field TTLs is not supported yet at offset 9");
-  CHECK(err(MakeRdb(key + Bytes({21}) + RdbStr("st") + RdbStr("x"))) ==
-        "key 'st' is a stream (RDB type 21): streams are not supported yet at offset 14");
+  CHECK(err(MakeRdb(key + Bytes({21}) + RdbStr("st") + Bytes({1}) + RdbStr("x"))) ==
+        "stream node key entry is not the size of a stream ID at offset 19");
   // Module ids carry a 9-character name (6 bits a character) and a 10-bit version.
   const std::string cset = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
   uint64_t id = 0;
@@ -425,10 +426,26 @@ TEST_CASE("parser: the real files of redis-server 7.0.15, Redis 8.0-dev and Valk
       }
     }
   }
+  // The full data sets of redis-server 7.0.15 (stream type 19) and Valkey 8.0.1 (type 21) load, with the
+  // stream's groups, consumers and pending entries (the counts of expected.txt).
+  for (const char* dir : {"redis-7.0.15", "valkey-8.0.1"}) {
+    CAPTURE(dir);
+    Collect c;
+    auto r = rcs::ParseRdb(ReadFixture(std::string(dir) + "/dump.rdb"), rcs::RdbParseOptions{}, c);
+    REQUIRE_MESSAGE(r.ok(), r.status().message());
+    auto* st = static_cast<rcs::StreamValue*>(c.keys["stream:s"].value.obj.get());
+    REQUIRE(st != nullptr);
+    CHECK(st->length() == 4);
+    REQUIRE(st->groups().size() == 2);
+    const rcs::StreamGroup* g1 = st->FindGroup("g1");
+    REQUIRE(g1 != nullptr);
+    CHECK(g1->consumers().size() == 1);
+    CHECK(g1->pel().size() == 2);
+    CHECK(g1->last_delivered_id == rcs::StreamId{3, 0});
+    CHECK(st->FindGroup("g2")->last_delivered_id == rcs::StreamId{5, 0});
+  }
   // The full data sets stop at their first key of a type this node does not have yet.
-  for (auto [dir, msg] : {std::pair<const char*, const char*>{"redis-7.0.15", "key 'stream:s' is a stream"},
-                          {"valkey-8.0.1", "key 'stream:s' is a stream"},
-                          {"redis-8.0-dev", "key 'hash:fieldttl' is a hash with per-field TTLs"}}) {
+  for (auto [dir, msg] : {std::pair<const char*, const char*>{"redis-8.0-dev", "key 'hash:fieldttl' is a hash with per-field TTLs"}}) {
     CAPTURE(dir);
     Collect c;
     auto r = rcs::ParseRdb(ReadFixture(std::string(dir) + "/dump.rdb"), rcs::RdbParseOptions{}, c);

@@ -467,3 +467,31 @@ TEST_CASE("Stream keys: TYPE, SCAN TYPE, COPY, RENAME, DUMP/RESTORE, DEBUG DIGES
   CHECK(n.Do("MEMORY USAGE s").rfind("(integer) ", 0) == 0);
   CHECK(n.Do("OBJECT ENCODING s2") == "\"stream\"");
 }
+
+TEST_CASE("Stream keyspace events: xadd, xtrim (also from XADD's trim), xdel, xsetid, new, del") {
+  rcs::test::TestNode n;
+  CHECK(n.Do("CONFIG SET notify-keyspace-events Etgn") == "OK");
+  auto* s = n.NewClient();
+  n.Send(s, {"PSUBSCRIBE", "__keyevent@0__:*"});
+  n.Take(s);
+  n.Do("XADD k 1-1 f v");
+  CHECK(n.Take(s) == "[\"pmessage\", \"__keyevent@0__:*\", \"__keyevent@0__:new\", \"k\"] | "
+                     "[\"pmessage\", \"__keyevent@0__:*\", \"__keyevent@0__:xadd\", \"k\"]");
+  n.Do("XADD k MAXLEN 1 2-1 f v");
+  CHECK(n.Take(s) == "[\"pmessage\", \"__keyevent@0__:*\", \"__keyevent@0__:xadd\", \"k\"] | "
+                     "[\"pmessage\", \"__keyevent@0__:*\", \"__keyevent@0__:xtrim\", \"k\"]");
+  n.Do("XADD k MAXLEN 1 3-1 f v");
+  n.Take(s);
+  n.Do("XTRIM k MAXLEN 5");  // nothing removed: no event
+  n.Do("XDEL k 9-9");        // nothing deleted: no event
+  CHECK(n.Take(s).empty());
+  n.Do("XDEL k 3-1");
+  CHECK(n.Take(s) == "[\"pmessage\", \"__keyevent@0__:*\", \"__keyevent@0__:xdel\", \"k\"]");
+  n.Do("XSETID k 5-5");
+  CHECK(n.Take(s) == "[\"pmessage\", \"__keyevent@0__:*\", \"__keyevent@0__:xsetid\", \"k\"]");
+  n.Do("XADD k 6-6 f v");
+  n.Take(s);
+  n.Do("XTRIM k MAXLEN 0");
+  CHECK(n.Take(s) == "[\"pmessage\", \"__keyevent@0__:*\", \"__keyevent@0__:xtrim\", \"k\"]");
+  CHECK(n.Do("EXISTS k") == "(integer) 1");  // an empty stream stays
+}

@@ -16,6 +16,7 @@
 #include "commands/families.h"
 #include "commands/stream_reply.h"
 #include "commands/value_lookup.h"
+#include "keyspace/notify_classes.h"
 #include "keyspace/stream_value.h"
 #include "protocol/errors.h"
 #include "server/client.h"
@@ -281,7 +282,7 @@ void XaddCmd(CommandContext& ctx) {
   std::vector<std::string> prop;
   bool rewrite = false;
   if (a.strategy != Trim::kNone) {
-    DoTrim(s, a);
+    if (DoTrim(s, a) > 0) ctx.NotifyKeyEvent(notify::kStream, "xtrim", key);
     if (a.approx) {
       prop = ArgvCopy(ctx);
       RewriteApproxTrim(*s, a, &prop);

@@ -253,6 +253,7 @@ void Server::PrepareKeyEvents(Client* c, const CommandSpec& spec, ArgList argv, 
 void Server::NotifyKeyEvents(const CommandContext& ctx, const KeyEvents& events) {
   if (!events.notify_write || ctx.dirty <= 0) return;
   pubsub_->NotifyWrite(db_, ctx.spec, ctx.argv, events.keys, events.existed, ctx.propagate_as);
+  for (const auto& e : ctx.key_events) pubsub_->Notify(e.cls, e.event, e.key);
 }
 
 void Server::RecordCallStats(const CommandContext& ctx, int64_t duration_us, bool failed) {

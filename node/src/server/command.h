@@ -98,6 +98,18 @@ struct CommandContext {
     std::vector<std::string> argv;
   } block{};
 
+  // Keyspace events the handler reports itself, notified after its table's events (pubsub/keyspace_events.cc)
+  // when it changed something: (notify:: class, event, key). XADD's "xtrim" when its trim removed entries.
+  struct KeyEvent {
+    int cls;
+    const char* event;
+    std::string key;
+  };
+  std::vector<KeyEvent> key_events{};
+  void NotifyKeyEvent(int cls, const char* event, std::string_view key) {
+    key_events.push_back({cls, event, std::string(key)});
+  }
+
   // Propagate these commands instead of argv (call several times for several commands).
   void PropagateAs(std::vector<std::string> cmd) { propagate_as.push_back(std::move(cmd)); }
   // Asks the dispatcher to block the client until one of `keys` is written or the timeout passes; then the
