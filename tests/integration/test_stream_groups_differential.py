@@ -453,6 +453,38 @@ class StreamGroupsDifferentialTest(unittest.TestCase):
                 ra, rb = a.call_raw(*cmd), b.call_raw(*cmd)
                 self.assertEqual(mask_reply(cmd, ra), mask_reply(cmd, rb), "%r %r" % (rules, cmd))
 
+    def test_keyspace_notifications(self):
+        # The same events, in the same order, for a scripted sequence (xgroup-* and the "new" of MKSTREAM).
+        self.both("CONFIG", "SET", "notify-keyspace-events", "KEA")
+        subs = []
+        for port in (OURS, REF):
+            c = self.open(port)
+            c.call_raw("PSUBSCRIBE", "__key*__:*")
+            subs.append(c)
+        cmds = [["XGROUP", "CREATE", "n", "g", "$", "MKSTREAM"], ["XGROUP", "CREATE", "n", "g", "$"],
+                ["XADD", "n", "1-1", "f", "v"], ["XADD", "n", "2-1", "f", "v"],
+                ["XGROUP", "CREATECONSUMER", "n", "g", "c0"], ["XGROUP", "CREATECONSUMER", "n", "g", "c0"],
+                ["XREADGROUP", "GROUP", "g", "c1", "COUNT", "1", "STREAMS", "n", ">"],
+                ["XREADGROUP", "GROUP", "g", "c2", "NOACK", "STREAMS", "n", ">"],
+                ["XCLAIM", "n", "g", "c3", "0", "1-1"], ["XAUTOCLAIM", "n", "g", "c4", "0", "0"],
+                ["XACK", "n", "g", "1-1"], ["XGROUP", "SETID", "n", "g", "0"],
+                ["XGROUP", "DELCONSUMER", "n", "g", "c1"], ["XGROUP", "DELCONSUMER", "n", "g", "nobody"],
+                ["XGROUP", "DESTROY", "n", "g"], ["XGROUP", "DESTROY", "n", "g"], ["DEL", "n"], ["PING"]]
+        for cmd in cmds:
+            self.both(*cmd)
+        got = []
+        for c in subs:
+            events = []
+            while True:
+                msg = c.read()[1]
+                events.append((msg[2], msg[3]))
+                if msg[2] == "__keyevent@0__:del":
+                    break
+            got.append(events)
+        self.assertEqual(got[0], got[1])
+        self.assertIn(("__keyevent@0__:xgroup-createconsumer", "n"), got[1])
+        self.both("CONFIG", "SET", "notify-keyspace-events", "")
+
     # ---- blocking ----
 
     def blocked_clients(self, port):

@@ -118,16 +118,24 @@ TEST_CASE("XREADGROUP propagates an XCLAIM per delivered entry, XGROUP SETID for
   std::string t = std::to_string(now);
   n.Do("XREADGROUP GROUP g c COUNT 2 STREAMS s >");
   CHECK(log.Take() ==
-        "XCLAIM s g c 0 1-1 TIME " + t + " RETRYCOUNT 1 FORCE JUSTID LASTID 1-1 | XCLAIM s g c 0 2-1 TIME " + t +
-            " RETRYCOUNT 1 FORCE JUSTID LASTID 2-1");
+        "MULTI | XCLAIM s g c 0 1-1 TIME " + t + " RETRYCOUNT 1 FORCE JUSTID LASTID 1-1 | XCLAIM s g c 0 2-1 TIME " +
+            t + " RETRYCOUNT 1 FORCE JUSTID LASTID 2-1 | EXEC");
   n.Do("XREADGROUP GROUP g c STREAMS s 0");
   CHECK(log.Take().empty());
   n.Do("XREADGROUP GROUP g c2 NOACK STREAMS s >");
-  CHECK(log.Take() == "XGROUP CREATECONSUMER s g c2 | XGROUP SETID s g 3-1 ENTRIESREAD 3");
+  CHECK(log.Take() == "MULTI | XGROUP CREATECONSUMER s g c2 | XGROUP SETID s g 3-1 ENTRIESREAD 3 | EXEC");
   n.Do("XREADGROUP GROUP g c STREAMS s >");  // nothing new
   CHECK(log.Take().empty());
   n.Do("XACK s g 1-1 5-5");
   CHECK(log.Take() == "XACK s g 1-1 5-5");
+  // Inside MULTI the XCLAIMs join the transaction's MULTI/EXEC (no nested one).
+  n.Do("XADD s 4-1 f v4");
+  log.Take();
+  n.Do("MULTI");
+  n.Do("XREADGROUP GROUP g c STREAMS s >");
+  n.Do("XACK s g 4-1");
+  n.Do("EXEC");
+  CHECK(log.Take() == "MULTI | XCLAIM s g c 0 4-1 TIME " + t + " RETRYCOUNT 1 FORCE JUSTID LASTID 4-1 | XACK s g 4-1 | EXEC");
   n.Do("XACK s g 1-1");
   CHECK(log.Take().empty());
 }
@@ -232,9 +240,9 @@ TEST_CASE("XAUTOCLAIM: cursor, COUNT, JUSTID, min idle, deleted ids") {
   std::string t = std::to_string(n.clock().NowMs());
   CHECK(n.Do("XAUTOCLAIM s g b 0 - COUNT 2") ==
         "[\"3-1\", [[\"1-1\", [\"f\", \"v1\"]]], [\"2-1\"]]");
-  CHECK(log.Take() == "XCLAIM s g b 0 1-1 TIME " + t + " RETRYCOUNT 2 FORCE JUSTID LASTID 6-1 | "
+  CHECK(log.Take() == "MULTI | XCLAIM s g b 0 1-1 TIME " + t + " RETRYCOUNT 2 FORCE JUSTID LASTID 6-1 | "
                       "XCLAIM s g a 0 2-1 TIME " + std::to_string(n.clock().NowMs() - 100) +
-                      " RETRYCOUNT 1 FORCE JUSTID LASTID 6-1");
+                      " RETRYCOUNT 1 FORCE JUSTID LASTID 6-1 | EXEC");
   CHECK(n.Do("XAUTOCLAIM s g b 0 (1-1 JUSTID") == "[\"0-0\", [\"4-1\", \"5-1\", \"6-1\"], [\"3-1\"]]");
   CHECK(n.Do("XAUTOCLAIM s g c 1000 0") == "[\"0-0\", [], []]");
   n.Advance(1000);

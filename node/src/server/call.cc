@@ -370,7 +370,11 @@ void Server::PropagateToReplicasOnly(const CommandContext& ctx) {
 
 void Server::PropagateCommandWrites(const CommandContext& ctx) {
   WriteOrigin origin = OriginOf(ctx.client);
-  bool batch = BeginWriteGroup(origin, ctx.client, /*own_multi=*/false);
+  // Several commands propagated for one (XREADGROUP's XCLAIMs, SPOP's SREM batches) go out in MULTI/EXEC, as
+  // Redis 7.0's propagatePendingCommands wraps also_propagate when it holds more than one; inside EXEC they
+  // join the transaction's own.
+  bool own_multi = ctx.propagate_as.size() > 1;
+  bool batch = BeginWriteGroup(origin, ctx.client, own_multi);
   if (ctx.propagate_as.empty()) {
     std::vector<std::string_view> v(ctx.argv.begin(), ctx.argv.end());
     Emit({v, origin, batch, ctx.client});
@@ -380,7 +384,7 @@ void Server::PropagateCommandWrites(const CommandContext& ctx) {
       Emit({v, origin, batch, ctx.client});
     }
   }
-  EndWriteGroup(origin, ctx.client, /*own_multi=*/false);
+  EndWriteGroup(origin, ctx.client, own_multi);
 }
 
 void Server::CollectScriptEffects(CommandContext& ctx) {
