@@ -343,6 +343,25 @@ TEST_CASE("Blocked XREADGROUP: group destroyed, key deleted or overwritten") {
   CHECK(n.server().blocked_clients() == 0);
 }
 
+TEST_CASE("Becoming a replica unblocks every blocked client with -UNBLOCKED and closes it") {
+  TestNode n;
+  n.Do("XGROUP CREATE s g $ MKSTREAM");
+  auto* c1 = n.NewClient();
+  auto* c2 = n.NewClient();
+  n.Send(c1, {"XREADGROUP", "GROUP", "g", "a", "BLOCK", "0", "STREAMS", "s", ">"});
+  n.Send(c2, {"BLPOP", "l", "0"});
+  CHECK(n.server().blocked_clients() == 2);
+  n.server().set_replica(true);
+  CHECK(n.server().blocked_clients() == 0);
+  const char* unblocked =
+      "(error) UNBLOCKED force unblock from blocking operation, instance state changed (master -> replica?)";
+  CHECK(n.Take(c1) == unblocked);
+  CHECK(n.Take(c2) == unblocked);
+  CHECK(c1->has(rcs::kClientCloseAfterReply));
+  // On the replica XREADGROUP is a write: refused.
+  CHECK(n.Do("XREADGROUP GROUP g a BLOCK 0 STREAMS s >") == "(error) READONLY You can't write against a read only replica.");
+}
+
 TEST_CASE("Stream group lag and read counter follow Redis 7.0's rules") {
   rcs::StreamValue s;
   std::vector<std::string_view> fv = {"f", "v"};

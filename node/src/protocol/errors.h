@@ -75,6 +75,9 @@ inline constexpr std::string_view kXreadgroupDollar =
 inline constexpr std::string_view kBlockedGroupGone =
     "NOGROUP the consumer group this client was blocked on no longer exists";
 inline constexpr std::string_view kBlockedStreamGone = "UNBLOCKED the stream key no longer exists";
+// Every blocked client when the node becomes a replica (disconnectAllBlockedClients), then closed.
+inline constexpr std::string_view kUnblockedStateChanged =
+    "UNBLOCKED force unblock from blocking operation, instance state changed (master -> replica?)";
 inline constexpr std::string_view kXclaimMinIdle = "ERR Invalid min-idle-time argument for XCLAIM";
 inline constexpr std::string_view kXclaimIdle = "ERR Invalid IDLE option argument for XCLAIM";
 inline constexpr std::string_view kXclaimTime = "ERR Invalid TIME option argument for XCLAIM";
@@ -601,7 +604,7 @@ inline constexpr std::string_view kAll[] = {
     kBitOffset, kBitValue, kBitposBit, kBitopNot, kBitfieldType, kBitfieldOverflow, kBitfieldRo, kHllWrongType,
     kHllInvalid, kHllNotSparse, kPfdebugNoKey, kHashValueNotInteger, kHashValueNotFloat,
     kXgroupKeyMissing, kBusyGroup, kEntriesReadRange, kXreadgroupMissingGroup, kXreadgroupDollar,
-    kBlockedGroupGone, kBlockedStreamGone, kXclaimMinIdle, kXclaimIdle, kXclaimTime, kXclaimRetryCount,
+    kBlockedGroupGone, kBlockedStreamGone, kUnblockedStateChanged, kXclaimMinIdle, kXclaimIdle, kXclaimTime, kXclaimRetryCount,
     kXautoclaimMinIdle, kXautoclaimCount,
     kRankZero, kMaxlenNegative, kZaddXxNx, kZaddGtLtNx, kZaddIncrPair, kScoreNaN, kLimitNeedsBy,
     kWithscoresBylex, kWeightNotFloat, kExpireNxWithOthers, kExpireGtAndLt, kInvalidTtl, kInvalidIdletime,

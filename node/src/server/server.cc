@@ -207,6 +207,21 @@ void Server::ServeReadyKeys() {
   }
 }
 
+void Server::set_replica(bool replica) {
+  is_replica_ = replica;
+  if (!replica || blocking_.count == 0) return;
+  std::vector<Client*> blocked;
+  for (auto& [id, c] : clients_) {
+    if (c->has(kClientBlocked)) blocked.push_back(c.get());
+  }
+  for (Client* c : blocked) {
+    c->reply.Error(err::kUnblockedStateChanged);
+    UnblockClient(c, false);
+    c->flags |= kClientCloseAfterReply;
+    MarkPendingWrite(c);
+  }
+}
+
 void Server::HandleBlockedTimeouts() {
   int64_t now = clock_->NowMs();
   while (!blocking_.timeouts.empty() && blocking_.timeouts.begin()->first <= now) {

@@ -239,8 +239,10 @@ class Server {
     // Safe downcast: the entry for typeid(T) was added from a T*.
     return static_cast<T*>(FindSubsystem(std::type_index(typeid(T))));
   }
-  // Marks this node as a replica (writes refused unless from the master) or a master.
-  void set_replica(bool replica) { is_replica_ = replica; }
+  // Marks this node as a replica (writes refused unless from the master) or a master. Becoming a replica
+  // (every new master, as Redis's replicationSetMaster) answers every blocked client -UNBLOCKED ... instance
+  // state changed and closes it after the reply: what it waited for may never come on a replica.
+  void set_replica(bool replica);
   // The replication link reports its state here: while a replica's link is down and
   // replica-serve-stale-data is no, commands without the stale flag get -MASTERDOWN.
   void set_master_link_up(bool up) { master_link_up_ = up; }
