@@ -20,10 +20,10 @@ the promotion. Then every entry confirmed before the kill is on
 the new master and either was acknowledged by a worker or is still pending there; a last XAUTOCLAIM pass takes
 those over, after which nothing is pending.
 
-Known failure on our node (7 Dec 2026, streams + streamgroups merged): test_1 and test_2 fail because the node
-never redirects or unblocks a blocked client when it loses a slot or turns into a replica, for any blocking
-command (BLPOP too): the readers stay blocked ([None, None, None]). These two cases are the reproducer, left
-failing on purpose; test_3 passes.
+Known failure on our node (7 Dec 2026, streams + streamgroups f22dc15 merged): test_1 fails because the node never
+redirects a blocked client when it loses the slot (SETSLOT NODE), for any blocking command (BLPOP too): the XREAD
+and BLPOP readers stay blocked ([None, None, None]) where redis-server answers -MOVED. Left failing on purpose as
+the reproducer; test_2 (the -UNBLOCKED of f22dc15) and test_3 pass.
 
 RCS_STREAM_TARGET=redis-server runs it against a cluster of Debian's redis-server 7.0.15 (see lib/rcs_streams.py);
 the test exits 77 (skipped) while our node lacks the stream commands.
