@@ -384,3 +384,14 @@ TEST_CASE("Stream group lag and read counter follow Redis 7.0's rules") {
   CHECK(rcs::StreamGroupLag(s, *g) == 0);
   CHECK(rcs::StreamLastValidId(s) == rcs::StreamId{5, 0});
 }
+
+TEST_CASE("XREAD and XREADGROUP with BLOCK from a script: refused with the command as the script spelled it") {
+  rcs::test::TestNode n;
+  CHECK(n.Do("XGROUP CREATE s g $ MKSTREAM") == "OK");
+  std::string r = n.Do({"EVAL", "return redis.call('xread','BLOCK','0','STREAMS','s','$')", "0"});
+  CHECK(r.find("ERR xread command is not allowed with BLOCK option from scripts") != std::string::npos);
+  r = n.Do({"EVAL", "return redis.call('XreadGroup','GROUP','g','c','BLOCK','10','STREAMS','s','>')", "0"});
+  CHECK(r.find("ERR XreadGroup command is not allowed with BLOCK option from scripts") != std::string::npos);
+  // Without BLOCK a script reads as usual.
+  CHECK(n.Do({"EVAL", "return redis.call('xread','COUNT','1','STREAMS','s','0')", "0"}) == "(nil)");
+}

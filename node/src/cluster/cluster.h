@@ -81,6 +81,7 @@ class Cluster : public Subsystem, public ClusterHooks {
   void Shutdown() override;
   // ClusterHooks (command_check.cc)
   KeyRoute RouteKeys(std::span<const std::string_view> keys, bool write, bool readonly_client) override;
+  std::string BlockedRedirect(std::string_view key, bool write, bool readonly_client) override;
 
   ClusterState& state() { return state_; }
   Server& server() { return *server_; }

@@ -80,4 +80,22 @@ ClusterHooks::KeyRoute Cluster::RouteKeys(std::span<const std::string_view> keys
   }
 }
 
+// clusterRedirectBlockedClientIfNeeded's rules: the cluster down, then the slot's owner.
+std::string Cluster::BlockedRedirect(std::string_view key, bool write, bool readonly_client) {
+  RedirectDecision d;
+  if (!state_.state_ok) {
+    d.kind = RedirectDecision::kDownState;
+    return RedirectError(d, use_hostname());
+  }
+  int slot = KeyHashSlot(key);
+  const ClusterNode* owner = state_.owner(slot);
+  const ClusterNode* me = state_.myself();
+  if (readonly_client && !write && owner != nullptr && !me->is_master() && me->master_id == owner->id) return "";
+  if (owner == me || !state_.importing_id(slot).empty()) return "";
+  d.slot = slot;
+  d.node = owner;
+  d.kind = owner == nullptr ? RedirectDecision::kDownUnbound : RedirectDecision::kMoved;
+  return RedirectError(d, use_hostname());
+}
+
 }  // namespace rcs::cluster

@@ -362,7 +362,7 @@ void GeoSearchGeneric(CommandContext& ctx, size_t src_idx, unsigned flags) {
         return;
       }
       if (count <= 0) {
-        ctx.reply.Error(err::kGeoCountPositive);
+        ctx.reply.Error(err::kCountAtLeastOne);
         return;
       }
       i++;

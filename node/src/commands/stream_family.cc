@@ -445,6 +445,10 @@ void XreadCmd(CommandContext& ctx) {
     size_t more = argc - i - 1;
     std::string_view o = ctx.arg(i);
     if (EqualsIgnoreCase(o, "block") && more) {
+      if (ctx.server.in_script()) {
+        ctx.reply.Error(err::BlockFromScript(ctx.arg(0)));
+        return;
+      }
       i++;
       if (!ParseInt64(ctx.arg(i), &timeout)) {
         ctx.reply.Error(err::kTimeoutNotInteger);

@@ -363,6 +363,10 @@ void XreadgroupCmd(CommandContext& ctx) {
     size_t more = ctx.argc() - i - 1;
     std::string_view o = ctx.arg(i);
     if (EqualsIgnoreCase(o, "block") && more > 0) {
+      if (ctx.server.in_script()) {
+        ctx.reply.Error(err::BlockFromScript(ctx.arg(0)));
+        return;
+      }
       i++;
       if (!ParseLongLongOrReply(ctx, ctx.arg(i), err::kTimeoutNotInteger, &timeout_ms)) return;
       if (timeout_ms < 0) {
@@ -750,7 +754,7 @@ void XautoclaimCmd(CommandContext& ctx) {
     if (EqualsIgnoreCase(opt, "count") && more > 0) {
       constexpr int64_t kMaxCount = INT64_MAX / 16;  // LONG_MAX / max(sizeof(streamID), attempts factor)
       if (!ParseInt64(ctx.arg(j + 1), &count) || count < 1 || count > kMaxCount) {
-        ctx.reply.Error(err::kXautoclaimCount);
+        ctx.reply.Error(err::kCountAtLeastOne);
         return;
       }
       j++;

@@ -185,6 +185,10 @@ std::string UnknownPfdebugSubcommand(std::string_view sub) {
   return Cat("ERR Unknown PFDEBUG subcommand '", sub, "'");
 }
 
+std::string BlockFromScript(std::string_view command) {
+  return Cat("ERR ", command, " command is not allowed with BLOCK option from scripts");
+}
+
 std::string LatencyNoSamples(std::string_view event) {
   return Cat("ERR No samples available for event '", event, "'");
 }

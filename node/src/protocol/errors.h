@@ -83,7 +83,8 @@ inline constexpr std::string_view kXclaimIdle = "ERR Invalid IDLE option argumen
 inline constexpr std::string_view kXclaimTime = "ERR Invalid TIME option argument for XCLAIM";
 inline constexpr std::string_view kXclaimRetryCount = "ERR Invalid RETRYCOUNT option argument for XCLAIM";
 inline constexpr std::string_view kXautoclaimMinIdle = "ERR Invalid min-idle-time argument for XAUTOCLAIM";
-inline constexpr std::string_view kXautoclaimCount = "ERR COUNT must be > 0";
+// XAUTOCLAIM and GEOSEARCH/GEORADIUS COUNT below 1.
+inline constexpr std::string_view kCountAtLeastOne = "ERR COUNT must be > 0";
 
 // ---- Hashes ----
 inline constexpr std::string_view kHashValueNotInteger = "ERR hash value is not an integer";
@@ -113,7 +114,6 @@ inline constexpr std::string_view kGeoNeedWidth = "ERR need numeric width";
 inline constexpr std::string_view kGeoNeedHeight = "ERR need numeric height";
 inline constexpr std::string_view kGeoBoxNegative = "ERR height or width cannot be negative";
 inline constexpr std::string_view kGeoNoMember = "ERR could not decode requested zset member";
-inline constexpr std::string_view kGeoCountPositive = "ERR COUNT must be > 0";
 inline constexpr std::string_view kGeoAnyNeedsCount = "ERR the ANY argument requires COUNT argument";
 inline constexpr std::string_view kSortByCluster = "ERR BY option of SORT denied in Cluster mode.";
 inline constexpr std::string_view kSortByAcl = "ERR BY option of SORT denied due to insufficient ACL permissions.";
@@ -445,6 +445,9 @@ std::string SubcommandSyntax(std::string_view sub, std::string_view command);
 std::string SubscribeContext(std::string_view command);
 // "ERR Unknown PFDEBUG subcommand 'foo'"
 std::string UnknownPfdebugSubcommand(std::string_view sub);
+// XREAD/XREADGROUP BLOCK from a script: "ERR xread command is not allowed with BLOCK option from scripts"
+// (the command name as the script spelled it)
+std::string BlockFromScript(std::string_view command);
 // LATENCY GRAPH of an event without samples: "ERR No samples available for event 'foo'"
 std::string LatencyNoSamples(std::string_view event);
 // Consumer groups: "NOGROUP No such consumer group 'g' for key name 'k'" (XGROUP, XINFO CONSUMERS),
@@ -630,10 +633,10 @@ inline constexpr std::string_view kAll[] = {
     kHllInvalid, kHllNotSparse, kPfdebugNoKey, kHashValueNotInteger, kHashValueNotFloat,
     kXgroupKeyMissing, kBusyGroup, kEntriesReadRange, kXreadgroupMissingGroup, kXreadgroupDollar,
     kBlockedGroupGone, kBlockedStreamGone, kUnblockedStateChanged, kXclaimMinIdle, kXclaimIdle, kXclaimTime, kXclaimRetryCount,
-    kXautoclaimMinIdle, kXautoclaimCount,
+    kXautoclaimMinIdle, kCountAtLeastOne,
     kRankZero, kMaxlenNegative, kZaddXxNx, kZaddGtLtNx, kZaddIncrPair, kScoreNaN, kLimitNeedsBy,
     kWithscoresBylex, kWeightNotFloat, kGeoUnit, kGeoNeedRadius, kGeoRadiusNegative, kGeoNeedWidth, kGeoNeedHeight,
-    kGeoBoxNegative, kGeoNoMember, kGeoCountPositive, kGeoAnyNeedsCount, kSortByCluster, kSortByAcl,
+    kGeoBoxNegative, kGeoNoMember, kGeoAnyNeedsCount, kSortByCluster, kSortByAcl,
     kSortGetCluster, kSortGetAcl, kSortNotDouble, kExpireNxWithOthers, kExpireGtAndLt, kInvalidTtl, kInvalidIdletime,
     kInvalidFreq, kSameObject, kCopyDbCluster, kNoLfu, kLfuNoIdle, kBusyKey, kBadDumpPayload, kBadDataFormat,
     kNoAuth, kWrongPass, kAuthNotConfigured, kHelloNoAuth, kProtoVersionNotInteger, kNoProto,

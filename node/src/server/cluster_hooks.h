@@ -6,6 +6,7 @@
 // cluster-enabled); Server::cluster_hooks() is nullptr in a standalone server.
 #pragma once
 #include <span>
+#include <string>
 #include <string_view>
 
 namespace rcs {
@@ -24,6 +25,13 @@ class ClusterHooks {
     kDownReadOnly,  // the cluster is down and only reads are served (cluster-allow-reads-when-down)
   };
   virtual KeyRoute RouteKeys(std::span<const std::string_view> keys, bool write, bool readonly_client) = 0;
+
+  // For a client blocked on `key` (BLPOP, XREAD, ...; a blocked command's keys share one slot): the error that
+  // ends its wait because this node no longer serves the slot, as redis-server checks each second
+  // ("CLUSTERDOWN The cluster is down", "CLUSTERDOWN Hash slot not served", "MOVED <slot> <ip:port>"), or ""
+  // to keep it blocked (the slot is ours, or being imported; a READONLY client of a read command on a replica
+  // of the slot's master).
+  virtual std::string BlockedRedirect(std::string_view key, bool write, bool readonly_client) = 0;
 };
 
 }  // namespace rcs

@@ -207,6 +207,26 @@ void Server::ServeReadyKeys() {
   }
 }
 
+// Clients blocked on keys of a slot this node no longer serves (given away, cluster down) get the redirect
+// and stop waiting, as redis-server's clientsCron does: otherwise a blocked XREAD/BLPOP would wait forever on a
+// node that will never see a write to its key again.
+void Server::RedirectBlockedClients() {
+  if (cluster_hooks_ == nullptr || blocking_.count == 0) return;
+  std::vector<std::pair<Client*, std::string>> redirect;
+  for (auto& [id, c] : clients_) {
+    if (!c->has(kClientBlocked) || c->blocked.keys.empty()) continue;
+    const CommandSpec* spec = c->blocked.argv.empty() ? nullptr : registry_.Find(c->blocked.argv[0]);
+    bool write = spec != nullptr && spec->is(kCmdWrite);
+    std::string e = cluster_hooks_->BlockedRedirect(c->blocked.keys[0], write, c->has(kClientReadOnly));
+    if (!e.empty()) redirect.emplace_back(c.get(), std::move(e));
+  }
+  for (auto& [c, e] : redirect) {
+    UnblockClient(c, false);
+    c->reply.Error(e);
+    MarkPendingWrite(c);
+  }
+}
+
 void Server::set_replica(bool replica) {
   is_replica_ = replica;
   if (!replica || blocking_.count == 0) return;
@@ -275,6 +295,7 @@ void Server::FreeClient(Client* c) {
 
 void Server::Cron() {
   HandleBlockedTimeouts();
+  RedirectBlockedClients();
   int64_t now = clock_->NowMs();
   inst_ops_.Track(now, stats_.total_commands_processed);
   inst_in_.Track(now, stats_.net_input_bytes);

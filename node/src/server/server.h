@@ -399,6 +399,7 @@ class Server {
   void UnblockClient(Client* c, bool timed_out);
   void SignalKeysReady(const CommandSpec& spec, ArgList argv);
   void HandleBlockedTimeouts();
+  void RedirectBlockedClients();
   // Networking (networking.cc).
   Status Listen(const std::string& addr, int port, bool optional);
   void AcceptClients(int listen_fd);
