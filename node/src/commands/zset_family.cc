@@ -764,17 +764,6 @@ void ZmpopGeneric(CommandContext& ctx, size_t numkeys_idx, bool blocking) {
 void ZmpopCmd(CommandContext& ctx) { ZmpopGeneric(ctx, 1, false); }
 void BzmpopCmd(CommandContext& ctx) { ZmpopGeneric(ctx, 2, true); }
 
-bool ZmpopKeysAt(ArgList argv, size_t numkeys_idx, std::vector<int>* out) {
-  int64_t numkeys;
-  if (argv.size() <= numkeys_idx || !ParseInt64(argv[numkeys_idx], &numkeys) || numkeys < 1 ||
-      static_cast<uint64_t>(numkeys) > argv.size() - numkeys_idx - 1) {
-    return false;
-  }
-  for (int64_t i = 0; i < numkeys; i++) out->push_back(static_cast<int>(numkeys_idx + 1 + i));
-  return true;
-}
-bool ZmpopKeys(ArgList argv, std::vector<int>* out) { return ZmpopKeysAt(argv, 1, out); }
-bool BzmpopKeys(ArgList argv, std::vector<int>* out) { return ZmpopKeysAt(argv, 2, out); }
 
 // ---- ZUNION / ZINTER / ZDIFF (+STORE) ----
 
@@ -825,6 +814,8 @@ bool StoreOpKeys(ArgList argv, std::vector<int>* out) {
   return NumkeysKeys(argv, 2, out);
 }
 bool OpKeys(ArgList argv, std::vector<int>* out) { return NumkeysKeys(argv, 1, out); }
+bool ZmpopKeys(ArgList argv, std::vector<int>* out) { return NumkeysKeys(argv, 1, out); }
+bool BzmpopKeys(ArgList argv, std::vector<int>* out) { return NumkeysKeys(argv, 2, out); }
 
 using ScoredItems = std::vector<std::pair<std::string_view, double>>;
 
