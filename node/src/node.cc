@@ -2,6 +2,8 @@
 
 #include <memory>
 
+#include "base/heap_pages.h"
+
 #include "cluster/cluster.h"
 #include "commands/families.h"
 #include "persistence/aof.h"
@@ -12,7 +14,19 @@
 
 namespace rcs {
 
+namespace {
+// heap-huge-pages yes: the heap grown since the last iteration is advised into huge pages before the loop
+// sleeps, so most of it is touched only after the advice (base/heap_pages.h; a load does the same per key).
+class HeapPagesKeeper : public Subsystem {
+ public:
+  void BeforeSleep() override { pages_.Step(); }
+ private:
+  HeapHugePages pages_;
+};
+}  // namespace
+
 void WireNode(Server& server) {
+  if (server.config().heap_huge_pages) server.AddSubsystem(std::make_unique<HeapPagesKeeper>());
   RegisterAllCommands(server.commands());
   InstallCommandHooks(server);
   // Pub/sub: the server and cluster mode reach it through the server's PubSubHooks.

@@ -8,12 +8,18 @@
 // effect the page tables of the loaded data set are 512 times smaller, so a later fork (BGSAVE, AOF
 // rewrite) copies less of them.
 //
+// The node keeps one instance for its whole life (heap-huge-pages yes, the default: node.cc steps it before
+// the event loop sleeps), so a data set that arrives by commands is in huge pages too and a fork (BGSAVE,
+// AOF rewrite, full sync) takes a few ms instead of tens (bench/RESULTS.md). The price is THP's: a partly
+// used huge page stays resident, and before Linux 5.8 the first write to a page after a fork copied 2 MiB
+// (since then the kernel splits the huge page and copies 4 KiB). heap-huge-pages no turns both uses off.
+//
 // How: glibc's malloc grows its main heap with brk in steps of M_TOP_PAD beyond the request. While an
 // instance lives, the pad is raised to 32 MiB so each step covers whole 2 MiB pages, and Step() (cheap:
 // sbrk(0) reads a variable) marks the part of the heap grown since the last call MADV_HUGEPAGE, before
 // most of it is touched. With transparent_hugepage "never" (or a kernel without THP) the advice does
 // nothing and the load is as before; with "always" it is what the kernel does anyway. The destructor puts
-// the pad back; the untouched top of the heap costs no memory, at most the last huge page is resident
+// the pad back when the last instance goes; the untouched top of the heap costs no memory, at most the last huge page is resident
 // beyond what the data set uses. Allocations that glibc serves with mmap (128 KiB and more)
 // are not covered. Event-loop thread only.
 #pragma once
@@ -23,7 +29,8 @@ namespace rcs {
 
 class HeapHugePages {
  public:
-  HeapHugePages();
+  // enabled false: does nothing (heap-huge-pages no).
+  explicit HeapHugePages(bool enabled = true);
   ~HeapHugePages();
   HeapHugePages(const HeapHugePages&) = delete;
   HeapHugePages& operator=(const HeapHugePages&) = delete;

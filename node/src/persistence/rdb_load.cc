@@ -139,7 +139,7 @@ class ServerRdbSink : public RdbSink {
   bool replace_existing_;
   int64_t now_ms_;
   uint64_t expired_ = 0;
-  HeapHugePages heap_pages_;  // while the keys go in
+  HeapHugePages heap_pages_{server_.config().heap_huge_pages};  // while the keys go in
   Keyspace::BulkAdd bulk_{server_.db()};
 };
 

@@ -770,6 +770,7 @@ void AddProcessAndMemoryCompat(std::vector<Directive>& t) {
   t.push_back(Int("active-defrag-max-scan-fields", Kept{"1000"}, 1, INT64_MAX));
   t.push_back(Bool("jemalloc-bg-thread", Kept{"yes"}));
   t.push_back(Bool("disable-thp", Kept{"yes"}).Immutable());
+  t.push_back(Bool("heap-huge-pages", &Config::heap_huge_pages).Immutable());
   t.push_back(Enum("oom-score-adj", Kept{"no"}, {"no", "yes", "relative", "absolute"}).Native("no"));
   t.push_back(OomScoreAdjValues());
   t.push_back(MemoryOrPercent("maxmemory-clients"));

@@ -76,7 +76,10 @@ struct Config {
   std::string appendfsync = "everysec";
   std::string appendfilename = "appendonly.aof";
   std::string appenddirname = "appendonlydir";
-  bool aof_use_rdb_preamble = true;  // the AOF rewrite's base: RDB (yes) or commands (persistence/aof.h)
+  bool aof_use_rdb_preamble = true;
+  // Our own: the malloc heap in transparent huge pages (base/heap_pages.h), so fork copies 512 times fewer
+  // page-table entries (BGSAVE, AOF rewrite, full sync). Config file / command line only.
+  bool heap_huge_pages = true;  // the AOF rewrite's base: RDB (yes) or commands (persistence/aof.h)
   int auto_aof_rewrite_percentage = 100;
   int64_t auto_aof_rewrite_min_size = 64LL * 1024 * 1024;
   bool aof_load_truncated = true;
