@@ -30,6 +30,7 @@
 #include "base/strutil.h"
 #include "protocol/errors.h"
 #include "keyspace/notify_classes.h"
+#include "server/monitor.h"
 
 namespace rcs {
 
@@ -40,7 +41,18 @@ void Server::ExecuteCommand(Client* c, ArgList argv) {
   current_client_ = c;
   c->last_interaction_ms = clock_->NowMs();
   const CommandSpec* spec = LookupCommand(c, argv);
-  if (spec == nullptr || !AdmitCommand(c, *spec, argv)) return;
+  if (spec == nullptr) return;
+  if (!monitors_.empty() && spec->is(kCmdRunsQueue)) {
+    // A refused EXEC still shows on MONITOR (Redis's execCommandAbort): the transaction is over.
+    if (!AdmitCommand(c, *spec, argv)) {
+      FeedMonitors(c, argv);
+      return;
+    }
+  } else if (!AdmitCommand(c, *spec, argv)) {
+    return;
+  }
+  // CLIENT PAUSE: the last check before running, as in Redis's processCommand.
+  if (pause_.type != PauseType::kOff && PostponeIfPaused(c, *spec, argv)) return;
   if (QueueInTransaction(c, *spec, argv)) return;
   Call(c, *spec, argv);
 }
@@ -168,6 +180,10 @@ bool Server::AdmitByNodeState(Client* c, const CommandSpec& spec) {
   }
   // Our own loaders run as the master client; everyone else waits for the data set.
   if (loading_ && lacks(kCmdLoading)) return RejectCommand(c, &spec, err::kLoading);
+  // Redis makes a monitor a kind of replica, which may not touch the keyspace.
+  if (c->has(kClientMonitor) && (spec.is(kCmdWrite) || spec.is(kCmdReadOnly) || MayReplicate(spec))) {
+    return RejectCommand(c, &spec, err::kReplicaKeyspace);
+  }
   return true;
 }
 
@@ -220,6 +236,12 @@ void Server::Call(Client* c, const CommandSpec& spec, ArgList argv, bool retry) 
   uint64_t errors_before = c->reply.errors();
   KeyEvents key_events;
   PrepareKeyEvents(c, spec, argv, &key_events);
+  // MONITOR: a served blocked client ran (and showed) its command when it blocked.
+  bool monitor = !monitors_.empty() && !retry && !loading_;
+  if (monitor && MonitorBeforeRun(spec)) {
+    FeedMonitors(c, argv);  // EVAL/FCALL first, then what the script calls
+    monitor = false;
+  }
 
   spec.handler(ctx);
   // Client tracking remembers here the keys a read-only command read.
@@ -230,6 +252,8 @@ void Server::Call(Client* c, const CommandSpec& spec, ArgList argv, bool retry) 
   RecordLatency(ctx, duration_us);
   if (ctx.block.active) BlockClient(c, argv, ctx.block);
   RecordSlowlog(ctx, duration_us);
+  // Administrative commands are not shown (Redis: too dangerous).
+  if (monitor && !spec.is(kCmdAdmin) && !monitors_.empty()) FeedMonitors(c, argv);
   PropagateEffects(ctx);
   if (ctx.dirty > 0) TouchWrittenKeys(spec, argv);
 }
@@ -325,6 +349,29 @@ std::vector<bool> RedactedArgs(std::string_view cmd, ArgList argv) {
   }
   return r;
 }
+
+}  // namespace
+
+// One line to every monitor (replicationFeedMonitors), arguments redacted as in SLOWLOG. A command a script
+// called shows as "[0 lua]".
+void Server::FeedMonitors(Client* c, ArgList argv) {
+  if (loading_ || monitors_.empty() || argv.empty()) return;
+  const CommandSpec* spec = registry_.Resolve(argv);
+  std::vector<bool> redacted;  // only AUTH, HELLO and MIGRATE carry secrets among the commands shown
+  if (spec != nullptr && (spec->name == "auth" || spec->name == "hello" || spec->name == "migrate")) {
+    redacted = RedactedArgs(spec->name, argv);
+  }
+  bool lua = effects_.in_script && c->has(kClientFake);
+  std::string line = MonitorLine(clock_->NowUs(), lua ? std::string_view("lua") : std::string_view(c->addr), argv, redacted);
+  for (Client* m : monitors_) {
+    // CLIENT REPLY OFF/SKIP silences a monitor too (Redis's prepareClientToWrite).
+    if (m->fd < 0 || m->has(kClientCloseAsap | kClientReplyOff | kClientReplySkip)) continue;
+    m->out += line;
+    MarkPendingWrite(m);
+  }
+}
+
+namespace {
 
 // The arguments a slowlog entry keeps: as Redis, at most 32 of at most 128 bytes each, secrets redacted.
 std::vector<std::string> SlowlogArgs(std::string_view cmd, ArgList argv) {
