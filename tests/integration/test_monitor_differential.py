@@ -29,6 +29,9 @@ SEQUENCE = [
     ["MULTI"], ["MONITOR"], ["EXEC"],
     ["EXEC"],
     ["EVAL", SCRIPT, "1", "lk", "lv"], ["EVAL_RO", "return redis.call('get', KEYS[1])", "1", "lk"],
+    ["FUNCTION", "LOAD", "#!lua name=mlib\nredis.register_function('mf', function(keys, args) "
+                         "return redis.call('incr', keys[1]) end)"],
+    ["FCALL", "mf", "1", "fk"], ["FCALL_RO", "nosuchf", "0"], ["FUNCTION", "DELETE", "mlib"],
     ["EVALSHA", "0" * 40, "0"], ["EVAL", "return redis.pcall('nosuch')", "0"],
     ["AUTH", "secret"], ["AUTH", "default", "secret"], ["HELLO", "2", "AUTH", "default", "pw", "SETNAME", "nm"],
     ["HELLO", "2"], ["MIGRATE", "127.0.0.1", "1", "", "0", "100", "AUTH", "pw", "KEYS", "nokey"],
@@ -121,6 +124,7 @@ class MonitorDifferentialTest(rcs.ServersTestCase):
         ours, ref = seen[OURS], seen[REF]
         self.assertEqual(ours[0], ref[0])
         self.assertIn('[lua] "set" "lk" "lv"', ours[0])
+        self.assertIn('[lua] "incr" "fk"', ours[0])
         self.assertIn('[c0] "AUTH" "(redacted)"', ours[0])
         self.assertNotIn("CONFIG", "\n".join(ours[0]))
         for i, cmd in enumerate(SEQUENCE):

@@ -4,6 +4,7 @@
 //     LookupCommand             which command and subcommand; the argument count
 //     AdmitCommand              may it run now: authentication, a busy script, cluster redirects (subsystems),
 //                               the node's state (read-only replica, maxmemory, disk errors, loading, ...)
+//     PostponeIfPaused          CLIENT PAUSE: the command waits for the pause to end (monitor.cc)
 //     QueueInTransaction        inside MULTI: queued for EXEC, answered QUEUED
 //     Call                      runs it; also entered from EXEC, scripts and blocked clients being served
 //       PrepareKeyEvents        what keyspace notifications need from before the command ran
@@ -12,6 +13,7 @@
 //       RecordCallStats         commandstats, total_commands_processed, changes since the last save
 //       BlockClient             the command asked to wait for keys (server.cc)
 //       RecordSlowlog
+//       FeedMonitors            the MONITOR line (EVAL/FCALL's before the handler, so their script's follow)
 //       PropagateEffects        its writes to the AOF and the replicas, or into the running script's effects
 //       TouchWrittenKeys        WATCH and the clients blocked on the written keys
 //
