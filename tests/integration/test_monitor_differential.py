@@ -269,8 +269,12 @@ class MonitorDifferentialTest(rcs.ServersTestCase):
                             ["CLIENT", "REPLY", "ON"], ["MONITOR", "x"], ["CLIENT", "NOSUCH"]):
                     out.append(c.call_raw(*cmd))
                 _, vid = victim.call("CLIENT", "ID")
+                victim.send("BLPOP", "kl", "0")  # a blocked client is killed as well
+                self.wait_blocked(c, 1)
                 out.append(c.call_raw("CLIENT", "KILL", "ID", str(vid)))
                 out.append(c.call_raw("CLIENT", "KILL", "ID", str(vid)))
+                self.assertRaises((ConnectionError, OSError), victim.read_raw)
+                self.wait_blocked(c, 0)
                 # The old form may kill the caller itself.
                 _, info = c.call("CLIENT", "INFO")
                 addr = re.search(r"addr=(\S+)", info).group(1)

@@ -298,14 +298,23 @@ void ClientList(CommandContext& ctx) {
 
 void ClientInfo(CommandContext& ctx) { ctx.reply.Verbatim(ClientInfoLine(ctx.server, ctx.client) + "\n"); }
 
+// The caller closes after this command's reply; any other client at once, what it had pending dropped (as
+// Redis's freeClient: a killed monitor gets no more lines).
+void KillClient(CommandContext& ctx, Client* c) {
+  if (c == ctx.client) {
+    c->flags |= kClientCloseAfterReply;
+    ctx.server.MarkPendingWrite(c);
+  } else {
+    ctx.server.FreeClientLater(c);
+  }
+}
+
 void ClientKill(CommandContext& ctx) {
   // Old form: CLIENT KILL addr:port -> +OK or error.
   if (ctx.argc() == 3) {
     for (auto& [id, c] : ctx.server.clients()) {
       if (c->addr == ctx.arg(2)) {
-        c->flags |= kClientCloseAfterReply;
-        if (c.get() != ctx.client) c->flags |= kClientCloseAsap;
-        ctx.server.MarkPendingWrite(c.get());
+        KillClient(ctx, c.get());
         ctx.reply.Ok();
         return;
       }
@@ -368,9 +377,7 @@ void ClientKill(CommandContext& ctx) {
     if (!type.empty() && ClientType(c.get()) != type) continue;
     if (user != nullptr && c->user != user) continue;
     if (skipme && c.get() == ctx.client) continue;
-    c->flags |= kClientCloseAfterReply;
-    if (c.get() != ctx.client) c->flags |= kClientCloseAsap;
-    ctx.server.MarkPendingWrite(c.get());
+    KillClient(ctx, c.get());
     killed++;
   }
   ctx.reply.Integer(killed);
