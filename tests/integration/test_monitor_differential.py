@@ -168,6 +168,7 @@ class MonitorDifferentialTest(rcs.ServersTestCase):
                 # Reads pass a WRITE pause; the paused client's write did not happen.
                 out.append(r.call_raw("GET", "pk"))
                 out.append(r.call_raw("EVAL_RO", "return redis.call('get', KEYS[1])", "1", "pk"))
+                out.append(r.call_raw("EVAL", "#!lua flags=no-writes\nreturn redis.call('get', KEYS[1])", "1", "pk"))
                 r.send("PUBLISH", "ch", "m")  # may-replicate: held too
                 self.wait_blocked(p, 2)
                 _, listing = p.call("CLIENT", "LIST")

@@ -46,3 +46,22 @@ TEST_CASE("MONITOR/PAUSE command classes") {
   spec.name = "exec";
   CHECK_FALSE(rcs::MonitorBeforeRun(spec));
 }
+
+TEST_CASE("CLIENT PAUSE WRITE: which EVALs it holds") {
+  rcs::CommandSpec eval;
+  eval.name = "eval";
+  auto held = [&](std::string_view body) {
+    std::vector<std::string_view> argv = {"EVAL", body, "0"};
+    return rcs::HeldByWritePause(eval, argv);
+  };
+  CHECK(held("return 1"));                                   // may-replicate
+  CHECK(held("#!lua\nreturn 1"));                            // declared flags, no no-writes: a write
+  CHECK(held("#!lua flags=allow-oom\nreturn 1"));
+  CHECK_FALSE(held("#!lua flags=no-writes\nreturn 1"));
+  CHECK_FALSE(held("#!lua flags=allow-stale,no-writes\nreturn 1"));
+  rcs::CommandSpec get;
+  get.name = "get";
+  get.flags = rcs::kCmdReadOnly;
+  std::vector<std::string_view> argv = {"GET", "k"};
+  CHECK_FALSE(rcs::HeldByWritePause(get, argv));
+}

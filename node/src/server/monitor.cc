@@ -72,6 +72,31 @@ bool MayReplicate(const CommandSpec& spec) {
   return n == "publish" || n == "spublish" || n == "eval" || n == "evalsha" || n == "fcall" || n == "pfcount";
 }
 
+bool HeldByWritePause(const CommandSpec& spec, ArgList argv) {
+  if ((spec.name == "eval" || spec.name == "eval_ro") && argv.size() > 1 && argv[1].substr(0, 2) == "#!") {
+    std::string_view shebang = argv[1].substr(0, argv[1].find('\n'));
+    size_t pos = 0;
+    while (pos < shebang.size()) {
+      size_t end = shebang.find(' ', pos);
+      if (end == std::string_view::npos) end = shebang.size();
+      std::string_view word = shebang.substr(pos, end - pos);
+      if (word.substr(0, 6) == "flags=") {
+        std::string_view flags = word.substr(6);
+        size_t p = 0;
+        while (p <= flags.size()) {
+          size_t e = flags.find(',', p);
+          if (e == std::string_view::npos) e = flags.size();
+          if (flags.substr(p, e - p) == "no-writes") return false;
+          p = e + 1;
+        }
+      }
+      pos = end + 1;
+    }
+    return true;  // declared flags without no-writes: a write
+  }
+  return spec.is(kCmdWrite) || MayReplicate(spec);
+}
+
 void Server::AddMonitor(Client* c) {
   if (c->has(kClientMonitor) || c->has(kClientReplica)) return;  // already one: ignored, no reply
   c->flags |= kClientMonitor;
@@ -120,7 +145,7 @@ bool Server::PostponeIfPaused(Client* c, const CommandSpec& spec, ArgList argv) 
   PauseType type = pause_type();
   if (type == PauseType::kOff) return false;
   if (type == PauseType::kWrite) {
-    bool write = spec.is(kCmdWrite) || MayReplicate(spec) ||
+    bool write = HeldByWritePause(spec, argv) ||
                  (spec.is(kCmdRunsQueue) && c->has(kClientMulti) && (c->multi_has & kCmdWrite));
     if (!write) return false;
   }

@@ -24,4 +24,9 @@ bool MonitorBeforeRun(const CommandSpec& spec);
 // writes, CLIENT PAUSE WRITE holds them and a monitor client may not run them.
 bool MayReplicate(const CommandSpec& spec);
 
+// Whether CLIENT PAUSE WRITE holds this command: a write or a may-replicate command, except that an EVAL
+// whose script declares its flags in a shebang counts as a write only without no-writes (Redis's
+// scriptFlagsToCmdFlags). EVALSHA and FCALL count by the command's flags alone.
+bool HeldByWritePause(const CommandSpec& spec, ArgList argv);
+
 }  // namespace rcs
