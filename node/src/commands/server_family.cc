@@ -135,8 +135,10 @@ void QuitCmd(CommandContext& ctx) {
 void ResetCmd(CommandContext& ctx) {
   Client* c = ctx.client;
   ctx.server.DiscardTransaction(c);
+  ctx.server.RemoveMonitorAndPostponed(c);  // leaves monitor mode
   if (PubSub* ps = ctx.server.subsystem<PubSub>()) ps->RemoveClient(c);
-  c->flags &= ~(kClientReadOnly | kClientAsking);
+  // As Redis's clearClientConnectionState: REPLY SKIP still drops RESET's own reply.
+  c->flags &= ~(kClientReadOnly | kClientAsking | kClientReplyOff | kClientReplySkipNext);
   c->name.clear();
   c->resp = 2;
   c->reply.set_proto(2);
@@ -170,6 +172,7 @@ void SelectCmd(CommandContext& ctx) {
 std::string ClientFlagsText(const Client* c) {
   std::string f;
   if (c->has(kClientReplica)) f += 'S';
+  else if (c->has(kClientMonitor)) f += 'O';
   if (c->has(kClientMaster)) f += 'M';
   if (c->has(kClientMulti)) f += 'x';
   if (c->has(kClientBlocked)) f += 'b';
@@ -295,14 +298,23 @@ void ClientList(CommandContext& ctx) {
 
 void ClientInfo(CommandContext& ctx) { ctx.reply.Verbatim(ClientInfoLine(ctx.server, ctx.client) + "\n"); }
 
+// The caller closes after this command's reply; any other client at once, what it had pending dropped (as
+// Redis's freeClient: a killed monitor gets no more lines).
+void KillClient(CommandContext& ctx, Client* c) {
+  if (c == ctx.client) {
+    c->flags |= kClientCloseAfterReply;
+    ctx.server.MarkPendingWrite(c);
+  } else {
+    ctx.server.FreeClientLater(c);
+  }
+}
+
 void ClientKill(CommandContext& ctx) {
   // Old form: CLIENT KILL addr:port -> +OK or error.
   if (ctx.argc() == 3) {
     for (auto& [id, c] : ctx.server.clients()) {
       if (c->addr == ctx.arg(2)) {
-        c->flags |= kClientCloseAfterReply;
-        if (c.get() != ctx.client) c->flags |= kClientCloseAsap;
-        ctx.server.MarkPendingWrite(c.get());
+        KillClient(ctx, c.get());
         ctx.reply.Ok();
         return;
       }
@@ -365,9 +377,7 @@ void ClientKill(CommandContext& ctx) {
     if (!type.empty() && ClientType(c.get()) != type) continue;
     if (user != nullptr && c->user != user) continue;
     if (skipme && c.get() == ctx.client) continue;
-    c->flags |= kClientCloseAfterReply;
-    if (c.get() != ctx.client) c->flags |= kClientCloseAsap;
-    ctx.server.MarkPendingWrite(c.get());
+    KillClient(ctx, c.get());
     killed++;
   }
   ctx.reply.Integer(killed);
@@ -383,15 +393,142 @@ void ClientNoEvict(CommandContext& ctx) {
   ctx.reply.Ok();
 }
 
+// CLIENT PAUSE <timeout> [WRITE|ALL]: the mode is checked before the timeout, as redis-server does.
+void ClientPause(CommandContext& ctx) {
+  if (ctx.argc() > 4) {
+    ctx.reply.Error(err::SubcommandSyntax(ctx.arg(1), "client"));
+    return;
+  }
+  Server::PauseType type = Server::PauseType::kAll;
+  if (ctx.argc() == 4) {
+    if (EqualsIgnoreCase(ctx.arg(3), "write")) type = Server::PauseType::kWrite;
+    else if (!EqualsIgnoreCase(ctx.arg(3), "all")) {
+      ctx.reply.Error(err::kClientPauseMode);
+      return;
+    }
+  }
+  int64_t ms;
+  if (!ParseInt64(ctx.arg(2), &ms)) {
+    ctx.reply.Error(err::kTimeoutNotInteger);
+    return;
+  }
+  if (ms < 0) {
+    ctx.reply.Error(err::kTimeoutNegative);
+    return;
+  }
+  int64_t now = ctx.server.clock().NowMs();
+  // A timeout of 0 ends at once (Redis keeps 0 as the end time, which has always passed).
+  int64_t end = ms == 0 ? 0 : (ms > INT64_MAX - now ? INT64_MAX : now + ms);
+  ctx.server.PauseClients(end, type);
+  ctx.reply.Ok();
+}
+
+void ClientUnpause(CommandContext& ctx) {
+  ctx.server.UnpauseClients();
+  ctx.reply.Ok();
+}
+
+// CLIENT REPLY ON|OFF|SKIP: OFF and SKIP reply nothing (the network layer drops replies, server/networking.cc).
+void ClientReply(CommandContext& ctx) {
+  Client* c = ctx.client;
+  if (EqualsIgnoreCase(ctx.arg(2), "on")) {
+    c->flags &= ~(kClientReplySkip | kClientReplyOff);
+    ctx.reply.Ok();
+  } else if (EqualsIgnoreCase(ctx.arg(2), "off")) {
+    c->flags |= kClientReplyOff;
+  } else if (EqualsIgnoreCase(ctx.arg(2), "skip")) {
+    if (!c->has(kClientReplyOff)) c->flags |= kClientReplySkipNext;
+  } else {
+    ctx.reply.Error(err::kSyntax);
+  }
+}
+
+// CLIENT UNBLOCK <id> [TIMEOUT|ERROR]: 1 when the client was waiting (BLPOP, BZPOPMIN, XREAD, WAIT, ...).
+void ClientUnblock(CommandContext& ctx) {
+  if (ctx.argc() > 4) {
+    ctx.reply.Error(err::SubcommandSyntax(ctx.arg(1), "client"));
+    return;
+  }
+  bool error = false;
+  if (ctx.argc() == 4) {
+    if (EqualsIgnoreCase(ctx.arg(3), "error")) error = true;
+    else if (!EqualsIgnoreCase(ctx.arg(3), "timeout")) {
+      ctx.reply.Error(err::kClientUnblockReason);
+      return;
+    }
+  }
+  int64_t id;
+  if (!ParseInt64(ctx.arg(2), &id)) {
+    ctx.reply.Error(err::kNotInteger);
+    return;
+  }
+  Client* target = nullptr;
+  auto it = ctx.server.clients().find(static_cast<uint64_t>(id));
+  if (it != ctx.server.clients().end()) target = it->second.get();
+  ctx.reply.Integer(ctx.server.UnblockClientByCommand(target, error) ? 1 : 0);
+}
+
+void MonitorCmd(CommandContext& ctx) {
+  // Inside EXEC (or anywhere a reply per command is expected) a client cannot turn into a stream.
+  if (!ctx.can_block && !ctx.client->has(kClientMaster)) {
+    ctx.reply.Error(err::kMonitorDenyBlocking);
+    return;
+  }
+  if (ctx.client->has(kClientMonitor) || ctx.client->has(kClientReplica)) return;  // ignored, no reply
+  ctx.server.AddMonitor(ctx.client);
+  ctx.reply.Ok();
+}
+
+// redis-server 7.0.15's text, every line (TRACKING and friends are another change's).
 void ClientHelp(CommandContext& ctx) {
-  ReplyHelp(ctx, {"CLIENT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:", "GETNAME",
-                  "    Return the name of the current connection.", "ID", "    Return the ID of the current connection.",
-                  "INFO", "    Return information about the current client connection.",
-                  "KILL <ip:port> | <option> <value> [<option> <value> [...]]", "    Kill connections.",
-                  "LIST [options ...]", "    Return information about client connections.", "SETNAME <name>",
-                  "    Assign the name <name> to the current connection.", "SETINFO <option> <value>",
-                  "    Set client meta attr (LIB-NAME or LIB-VER).", "NO-EVICT (ON|OFF)",
-                  "    Protect current client connection from eviction.", "HELP", "    Prints this help."});
+  ReplyHelp(ctx, {"CLIENT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+                  "CACHING (YES|NO)",
+                  "    Enable/disable tracking of the keys for next command in OPTIN/OPTOUT modes.",
+                  "GETREDIR",
+                  "    Return the client ID we are redirecting to when tracking is enabled.",
+                  "GETNAME",
+                  "    Return the name of the current connection.",
+                  "ID",
+                  "    Return the ID of the current connection.",
+                  "INFO",
+                  "    Return information about the current client connection.",
+                  "KILL <ip:port>",
+                  "    Kill connection made from <ip:port>.",
+                  "KILL <option> <value> [<option> <value> [...]]",
+                  "    Kill connections. Options are:",
+                  "    * ADDR (<ip:port>|<unixsocket>:0)",
+                  "      Kill connections made from the specified address",
+                  "    * LADDR (<ip:port>|<unixsocket>:0)",
+                  "      Kill connections made to specified local address",
+                  "    * TYPE (NORMAL|MASTER|REPLICA|PUBSUB)",
+                  "      Kill connections by type.",
+                  "    * USER <username>",
+                  "      Kill connections authenticated by <username>.",
+                  "    * SKIPME (YES|NO)",
+                  "      Skip killing current connection (default: yes).",
+                  "LIST [options ...]",
+                  "    Return information about client connections. Options:",
+                  "    * TYPE (NORMAL|MASTER|REPLICA|PUBSUB)",
+                  "      Return clients of specified type.",
+                  "UNPAUSE",
+                  "    Stop the current client pause, resuming traffic.",
+                  "PAUSE <timeout> [WRITE|ALL]",
+                  "    Suspend all, or just write, clients for <timeout> milliseconds.",
+                  "REPLY (ON|OFF|SKIP)",
+                  "    Control the replies sent to the current connection.",
+                  "SETNAME <name>",
+                  "    Assign the name <name> to the current connection.",
+                  "UNBLOCK <clientid> [TIMEOUT|ERROR]",
+                  "    Unblock the specified blocked client.",
+                  "TRACKING (ON|OFF) [REDIRECT <id>] [BCAST] [PREFIX <prefix> [...]]",
+                  "         [OPTIN] [OPTOUT] [NOLOOP]",
+                  "    Control server assisted client side caching.",
+                  "TRACKINGINFO",
+                  "    Report tracking status for the current connection.",
+                  "NO-EVICT (ON|OFF)",
+                  "    Protect current client connection from eviction.",
+                  "HELP",
+                  "    Prints this help."});
 }
 
 // ---- INFO, DBSIZE, FLUSH*, TIME, LASTSAVE, SHUTDOWN ----
@@ -845,7 +982,13 @@ void RegisterServerFamily(CommandRegistry& r) {
                    GroupSpec("client|info", 2, kCmdNoScript | kCmdLoading | kCmdStale, ClientInfo, conn, "Returns information about the connection."),
                    GroupSpec("client|kill", -3, kCmdAdmin | kCmdNoScript | kCmdLoading | kCmdStale, ClientKill, conn, "Terminates open connections."),
                    GroupSpec("client|no-evict", 3, kCmdAdmin | kCmdNoScript | kCmdLoading | kCmdStale, ClientNoEvict, conn, "Sets the client eviction mode of the connection."),
+                   GroupSpec("client|pause", -3, kCmdAdmin | kCmdNoScript | kCmdLoading | kCmdStale, ClientPause, conn, "Stop processing commands from clients for some time"),
+                   GroupSpec("client|unpause", 2, kCmdAdmin | kCmdNoScript | kCmdLoading | kCmdStale, ClientUnpause, conn, "Resume processing of clients that were paused"),
+                   GroupSpec("client|reply", 3, kCmdNoScript | kCmdLoading | kCmdStale, ClientReply, conn, "Instruct the server whether to reply to commands"),
+                   GroupSpec("client|unblock", -3, kCmdAdmin | kCmdNoScript | kCmdLoading | kCmdStale, ClientUnblock, conn, "Unblock a client blocked in a blocking command from a different connection"),
                    HelpSpec("client|help", ClientHelp, conn)}));
+  r.Add(GroupSpec("monitor", 1, kCmdAdmin | kCmdNoScript | kCmdLoading | kCmdStale, MonitorCmd, srv,
+            "Listen for all requests received by the server in real time"));
   r.Add(GroupSpec("info", -1, kCmdLoading | kCmdStale, InfoCmd, srv, "Returns information and statistics about the server."));
   r.Add(GroupSpec("dbsize", 1, kCmdReadOnly | kCmdFast, DbsizeCmd, srv, "Returns the number of keys in the database."));
   r.Add(GroupSpec("flushall", -1, kCmdWrite, FlushCmd, srv, "Removes all keys from all databases."));

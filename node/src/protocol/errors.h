@@ -212,6 +212,11 @@ inline constexpr std::string_view kBadClientName =
 inline constexpr std::string_view kInvalidClientId = "ERR Invalid client ID";
 inline constexpr std::string_view kClientIdNotPositive = "ERR client-id should be greater than 0";
 inline constexpr std::string_view kNoSuchClient = "ERR No such client";
+// MONITOR, CLIENT PAUSE / UNBLOCK (server/monitor.cc), as redis-server 7.0 words them.
+inline constexpr std::string_view kMonitorDenyBlocking = "ERR MONITOR isn't allowed for DENY BLOCKING client";
+inline constexpr std::string_view kClientPauseMode = "ERR CLIENT PAUSE mode must be WRITE or ALL";
+inline constexpr std::string_view kClientUnblockReason = "ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR";
+inline constexpr std::string_view kUnblockedByCommand = "UNBLOCKED client unblocked via CLIENT UNBLOCK";
 inline constexpr std::string_view kNoShutdown = "ERR No shutdown in progress.";
 inline constexpr std::string_view kSlowlogCount = "ERR count should be greater than or equal to -1";
 inline constexpr std::string_view kNoConfigFile = "ERR The server is running without a config file";
@@ -632,7 +637,8 @@ inline constexpr std::string_view kAll[] = {
     kBitOffset, kBitValue, kBitposBit, kBitopNot, kBitfieldType, kBitfieldOverflow, kBitfieldRo, kHllWrongType,
     kHllInvalid, kHllNotSparse, kPfdebugNoKey, kHashValueNotInteger, kHashValueNotFloat,
     kXgroupKeyMissing, kBusyGroup, kEntriesReadRange, kXreadgroupMissingGroup, kXreadgroupDollar,
-    kBlockedGroupGone, kBlockedStreamGone, kUnblockedStateChanged, kXclaimMinIdle, kXclaimIdle, kXclaimTime, kXclaimRetryCount,
+    kBlockedGroupGone, kBlockedStreamGone, kUnblockedStateChanged, kMonitorDenyBlocking,
+    kClientPauseMode, kClientUnblockReason, kUnblockedByCommand, kXclaimMinIdle, kXclaimIdle, kXclaimTime, kXclaimRetryCount,
     kXautoclaimMinIdle, kCountAtLeastOne,
     kRankZero, kMaxlenNegative, kZaddXxNx, kZaddGtLtNx, kZaddIncrPair, kScoreNaN, kLimitNeedsBy,
     kWithscoresBylex, kWeightNotFloat, kGeoUnit, kGeoNeedRadius, kGeoRadiusNegative, kGeoNeedWidth, kGeoNeedHeight,

@@ -425,6 +425,18 @@ void Replication::Wait(Client* c, int64_t numreplicas, int64_t timeout_ms, Reply
   FeedBytes("*3\r\n$8\r\nREPLCONF\r\n$6\r\nGETACK\r\n$1\r\n*\r\n");
 }
 
+bool Replication::UnblockWaiter(Client* c, bool error) {
+  auto it = std::find_if(waiters_.begin(), waiters_.end(), [c](const Waiter& w) { return w.client == c; });
+  if (it == waiters_.end()) return false;
+  int64_t acked = 0;
+  for (Client* r : replicas_) acked += r->repl_ack_offset >= it->offset;
+  waiters_.erase(it);
+  if (error) c->reply.Error(err::kUnblockedByCommand);
+  else c->reply.Integer(acked);  // what WAIT answers at its timeout
+  server_->ResumeClient(c);
+  return true;
+}
+
 void Replication::ServeWaiters() {
   if (waiters_.empty()) return;
   int64_t now = server_->clock().NowMs();

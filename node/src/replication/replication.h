@@ -109,6 +109,7 @@ class Replication final : public Subsystem, public ReplicationHooks {
   int64_t master_last_io_ms() const override { return last_io_ms_; }
   int64_t link_down_since_ms() const override { return link_down_since_ms_; }
   int good_replicas(int64_t max_lag_s) const override;
+  bool UnblockWaiter(Client* c, bool error) override;  // CLIENT UNBLOCK of a WAIT
   size_t online_replicas() const;
 
   // Our data set is the history `replid` up to `offset` (the AOF recorded it): a replica's PSYNC asks for

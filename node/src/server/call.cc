@@ -4,6 +4,7 @@
 //     LookupCommand             which command and subcommand; the argument count
 //     AdmitCommand              may it run now: authentication, a busy script, cluster redirects (subsystems),
 //                               the node's state (read-only replica, maxmemory, disk errors, loading, ...)
+//     PostponeIfPaused          CLIENT PAUSE: the command waits for the pause to end (monitor.cc)
 //     QueueInTransaction        inside MULTI: queued for EXEC, answered QUEUED
 //     Call                      runs it; also entered from EXEC, scripts and blocked clients being served
 //       PrepareKeyEvents        what keyspace notifications need from before the command ran
@@ -12,6 +13,7 @@
 //       RecordCallStats         commandstats, total_commands_processed, changes since the last save
 //       BlockClient             the command asked to wait for keys (server.cc)
 //       RecordSlowlog
+//       FeedMonitors            the MONITOR line (EVAL/FCALL's before the handler, so their script's follow)
 //       PropagateEffects        its writes to the AOF and the replicas, or into the running script's effects
 //       TouchWrittenKeys        WATCH and the clients blocked on the written keys
 //
@@ -30,6 +32,7 @@
 #include "base/strutil.h"
 #include "protocol/errors.h"
 #include "keyspace/notify_classes.h"
+#include "server/monitor.h"
 
 namespace rcs {
 
@@ -40,7 +43,18 @@ void Server::ExecuteCommand(Client* c, ArgList argv) {
   current_client_ = c;
   c->last_interaction_ms = clock_->NowMs();
   const CommandSpec* spec = LookupCommand(c, argv);
-  if (spec == nullptr || !AdmitCommand(c, *spec, argv)) return;
+  if (spec == nullptr) return;
+  if (!monitors_.empty() && spec->is(kCmdRunsQueue)) {
+    // A refused EXEC still shows on MONITOR (Redis's execCommandAbort): the transaction is over.
+    if (!AdmitCommand(c, *spec, argv)) {
+      FeedMonitors(c, argv);
+      return;
+    }
+  } else if (!AdmitCommand(c, *spec, argv)) {
+    return;
+  }
+  // CLIENT PAUSE: the last check before running, as in Redis's processCommand.
+  if (pause_.type != PauseType::kOff && PostponeIfPaused(c, *spec, argv)) return;
   if (QueueInTransaction(c, *spec, argv)) return;
   Call(c, *spec, argv);
 }
@@ -168,6 +182,10 @@ bool Server::AdmitByNodeState(Client* c, const CommandSpec& spec) {
   }
   // Our own loaders run as the master client; everyone else waits for the data set.
   if (loading_ && lacks(kCmdLoading)) return RejectCommand(c, &spec, err::kLoading);
+  // Redis makes a monitor a kind of replica, which may not touch the keyspace.
+  if (c->has(kClientMonitor) && (spec.is(kCmdWrite) || spec.is(kCmdReadOnly) || MayReplicate(spec))) {
+    return RejectCommand(c, &spec, err::kReplicaKeyspace);
+  }
   return true;
 }
 
@@ -220,6 +238,12 @@ void Server::Call(Client* c, const CommandSpec& spec, ArgList argv, bool retry) 
   uint64_t errors_before = c->reply.errors();
   KeyEvents key_events;
   PrepareKeyEvents(c, spec, argv, &key_events);
+  // MONITOR: a served blocked client ran (and showed) its command when it blocked.
+  bool monitor = !monitors_.empty() && !retry && !loading_;
+  if (monitor && MonitorBeforeRun(spec)) {
+    FeedMonitors(c, argv);  // EVAL/FCALL first, then what the script calls
+    monitor = false;
+  }
 
   spec.handler(ctx);
   // Client tracking remembers here the keys a read-only command read.
@@ -230,6 +254,8 @@ void Server::Call(Client* c, const CommandSpec& spec, ArgList argv, bool retry) 
   RecordLatency(ctx, duration_us);
   if (ctx.block.active) BlockClient(c, argv, ctx.block);
   RecordSlowlog(ctx, duration_us);
+  // Administrative commands are not shown (Redis: too dangerous).
+  if (monitor && !spec.is(kCmdAdmin) && !monitors_.empty()) FeedMonitors(c, argv);
   PropagateEffects(ctx);
   if (ctx.dirty > 0) TouchWrittenKeys(spec, argv);
 }
@@ -325,6 +351,29 @@ std::vector<bool> RedactedArgs(std::string_view cmd, ArgList argv) {
   }
   return r;
 }
+
+}  // namespace
+
+// One line to every monitor (replicationFeedMonitors), arguments redacted as in SLOWLOG. A command a script
+// called shows as "[0 lua]".
+void Server::FeedMonitors(Client* c, ArgList argv) {
+  if (loading_ || monitors_.empty() || argv.empty()) return;
+  const CommandSpec* spec = registry_.Resolve(argv);
+  std::vector<bool> redacted;  // only AUTH, HELLO and MIGRATE carry secrets among the commands shown
+  if (spec != nullptr && (spec->name == "auth" || spec->name == "hello" || spec->name == "migrate")) {
+    redacted = RedactedArgs(spec->name, argv);
+  }
+  bool lua = effects_.in_script && c->has(kClientFake);
+  std::string line = MonitorLine(clock_->NowUs(), lua ? std::string_view("lua") : std::string_view(c->addr), argv, redacted);
+  for (Client* m : monitors_) {
+    // CLIENT REPLY OFF/SKIP silences a monitor too (Redis's prepareClientToWrite).
+    if (m->fd < 0 || m->has(kClientCloseAsap | kClientReplyOff | kClientReplySkip)) continue;
+    m->out += line;
+    MarkPendingWrite(m);
+  }
+}
+
+namespace {
 
 // The arguments a slowlog entry keeps: as Redis, at most 32 of at most 128 bytes each, secrets redacted.
 std::vector<std::string> SlowlogArgs(std::string_view cmd, ArgList argv) {

@@ -30,6 +30,11 @@ enum ClientFlag : uint32_t {
   kClientPubSub = 1u << 11,
   kClientNoEvict = 1u << 12,
   kClientHoldReplies = 1u << 13,  // its writes are not on disk yet (appendfsync always): replies wait
+  kClientMonitor = 1u << 14,      // MONITOR: sees every command the server runs (server/monitor.cc)
+  kClientReplyOff = 1u << 15,     // CLIENT REPLY OFF: replies are dropped (pub/sub pushes still go out)
+  kClientReplySkip = 1u << 16,    // CLIENT REPLY SKIP: the reply of the command now running is dropped
+  kClientReplySkipNext = 1u << 17,  // ... set by SKIP itself, for the command after it
+  kClientPostponed = 1u << 18,    // held by CLIENT PAUSE (with kClientBlocked): its command runs again later
 };
 
 class Client {

@@ -12,6 +12,7 @@
 #include "base/log.h"
 #include "net/event_loop.h"
 #include "net/socket.h"
+#include "base/strutil.h"
 #include "protocol/errors.h"
 #include "server/server.h"
 
@@ -21,6 +22,36 @@ namespace {
 constexpr size_t kReadChunk = 16 * 1024;
 
 std::string EndpointText(StatusOr<net::Endpoint> e) { return e.ok() ? e->ToString() : "?:0"; }
+
+// The subscription commands: their replies are pub/sub pushes, which CLIENT REPLY OFF does not silence.
+bool IsSubscription(std::string_view name) {
+  return EqualsIgnoreCase(name, "subscribe") || EqualsIgnoreCase(name, "unsubscribe") ||
+         EqualsIgnoreCase(name, "psubscribe") || EqualsIgnoreCase(name, "punsubscribe") ||
+         EqualsIgnoreCase(name, "ssubscribe") || EqualsIgnoreCase(name, "sunsubscribe");
+}
+
+// Runs one command of a connected client, with CLIENT REPLY OFF/SKIP: the reply is dropped, and SKIP
+// passes from the CLIENT REPLY SKIP command to the one after it (Redis's resetClient; a command that
+// blocked keeps it until it is answered).
+void RunClientCommand(Server& server, Client* c, ArgList argv) {
+  constexpr uint32_t kReplyModes = kClientReplyOff | kClientReplySkip | kClientReplySkipNext;
+  if (!c->has(kReplyModes)) {
+    server.ExecuteCommand(c, argv);
+    if (!c->has(kReplyModes)) return;  // the common case; CLIENT REPLY may have just set one
+  } else {
+    size_t before = c->out.size();
+    server.ExecuteCommand(c, argv);
+    if (c->has(kClientReplyOff | kClientReplySkip) && !IsSubscription(argv[0]) && c->out.size() > before) {
+      c->out.resize(before);
+    }
+  }
+  if (c->has(kClientBlocked)) return;
+  c->flags &= ~kClientReplySkip;
+  if (c->has(kClientReplySkipNext)) {
+    c->flags |= kClientReplySkip;
+    c->flags &= ~kClientReplySkipNext;
+  }
+}
 
 // 127.0.0.0/8, ::1 and IPv4-mapped loopback (what Redis's connIsLocal calls local).
 bool IsLoopbackAddress(const std::string& ip) {
@@ -143,7 +174,7 @@ void Server::ProcessInput(Client* c) {
         c->reply_to_master = false;
         if (master_stream_hook_) master_stream_hook_(raw);
       } else {
-        ExecuteCommand(c, c->argv);
+        RunClientCommand(*this, c, c->argv);
       }
       if (!blocking_.ready_keys.empty()) ServeReadyKeys();
     }
@@ -241,7 +272,19 @@ void Server::HandleClientsBeforeSleep() {
     auto resume = std::move(blocking_.to_resume);
     blocking_.to_resume.clear();
     for (Client* c : resume) {
-      if (c->fd >= 0 && !c->has(kClientBlocked) && c->qpos < c->qlen) ProcessInput(c);
+      if (c->fd < 0 || c->has(kClientBlocked)) continue;
+      if (c->has(kClientPostponed)) {
+        // Its command waited for CLIENT PAUSE to end: it runs from the start (and may wait again).
+        c->flags &= ~kClientPostponed;
+        std::vector<std::string> owned = std::move(c->blocked.argv);
+        c->blocked.argv.clear();
+        std::vector<std::string_view> argv(owned.begin(), owned.end());
+        RunClientCommand(*this, c, argv);
+        if (!blocking_.ready_keys.empty()) ServeReadyKeys();
+        MarkPendingWrite(c);
+        if (c->has(kClientBlocked)) continue;
+      }
+      if (c->qpos < c->qlen) ProcessInput(c);
     }
   }
   if (!clients_to_close_.empty()) {

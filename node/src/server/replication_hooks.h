@@ -10,6 +10,8 @@
 
 namespace rcs {
 
+class Client;
+
 class ReplicationHooks {
  public:
   virtual ~ReplicationHooks() = default;
@@ -32,6 +34,9 @@ class ReplicationHooks {
   virtual int64_t link_down_since_ms() const = 0;
   // Replicas online whose last REPLCONF ACK is at most `max_lag_s` seconds old (min-replicas-to-write).
   virtual int good_replicas(int64_t max_lag_s) const = 0;
+  // CLIENT UNBLOCK of a client waiting in WAIT: false if it waits for nothing here. With `error` it gets
+  // -UNBLOCKED, else WAIT's reply as at its timeout (the replicas that acknowledged so far).
+  virtual bool UnblockWaiter(Client* c, bool error) { return false; }
 };
 
 }  // namespace rcs

@@ -165,7 +165,10 @@ void Server::UnblockClient(Client* c, bool timed_out) {
   c->flags &= ~kClientBlocked;
   blocking_.count--;
   if (timed_out) {
+    size_t before = c->out.size();
     c->reply.NullArray();
+    if (c->has(kClientReplyOff | kClientReplySkip)) c->out.resize(before);  // CLIENT REPLY OFF/SKIP
+    c->flags &= ~kClientReplySkip;  // SKIP covered the command that blocked
     MarkPendingWrite(c);
   }
   c->blocked.keys.clear();
@@ -191,7 +194,9 @@ void Server::ServeReadyKeys() {
         std::vector<std::string_view> argv(argv_owned.begin(), argv_owned.end());
         const CommandSpec* spec = registry_.Resolve(argv);
         if (spec == nullptr) continue;
+        size_t out_before = c->out.size();
         Call(c, *spec, argv, /*retry=*/true);
+        if (c->has(kClientReplyOff | kClientReplySkip)) c->out.resize(out_before);  // CLIENT REPLY OFF/SKIP
         if (c->has(kClientBlocked)) {
           // Nothing for it after all (another client took it): it keeps waiting with the same deadline.
           if (c->blocked.timeout_at_ms != timeout && timeout > 0) {
@@ -200,6 +205,7 @@ void Server::ServeReadyKeys() {
             blocking_.timeouts.emplace(timeout, c->id);
           }
         } else {
+          c->flags &= ~kClientReplySkip;  // SKIP covered the command that blocked
           MarkPendingWrite(c);
         }
       }
@@ -232,7 +238,8 @@ void Server::set_replica(bool replica) {
   if (!replica || blocking_.count == 0) return;
   std::vector<Client*> blocked;
   for (auto& [id, c] : clients_) {
-    if (c->has(kClientBlocked)) blocked.push_back(c.get());
+    // Clients held by CLIENT PAUSE are not waiting for data: their command runs when the pause ends.
+    if (c->has(kClientBlocked) && !c->has(kClientPostponed)) blocked.push_back(c.get());
   }
   for (Client* c : blocked) {
     c->reply.Error(err::kUnblockedStateChanged);
@@ -259,6 +266,8 @@ bool Server::EvictIfNeeded() {
   int64_t used = UsedMemory();
   if (used <= config_.maxmemory) return true;
   if (config_.maxmemory_policy == "noeviction") return false;
+  // No eviction while clients are paused (the data set stays still); the command is not refused either.
+  if (pause_.type != PauseType::kOff) return true;
   // Evict until really under the limit: what eviction frees is measured per key, and small allocations
   // around it (its candidate pool, propagation) can leave used_memory just over. A little margin keeps
   // every write at the boundary from evicting one key at a time. Bounded rounds.
@@ -286,6 +295,7 @@ void Server::FreeClient(Client* c) {
   to_resume.erase(std::remove(to_resume.begin(), to_resume.end(), c), to_resume.end());
   clients_to_close_.erase(std::remove(clients_to_close_.begin(), clients_to_close_.end(), c), clients_to_close_.end());
   for (auto& [type, sub] : subsystems_) sub->OnClientFreed(c);
+  RemoveMonitorAndPostponed(c);
   UnblockClient(c, false);
   UnwatchAll(c);
   pending_writes_.erase(std::remove(pending_writes_.begin(), pending_writes_.end(), c), pending_writes_.end());
@@ -294,6 +304,7 @@ void Server::FreeClient(Client* c) {
 }
 
 void Server::Cron() {
+  if (pause_.type != PauseType::kOff) pause_type();  // a CLIENT PAUSE whose deadline passed ends
   HandleBlockedTimeouts();
   RedirectBlockedClients();
   int64_t now = clock_->NowMs();
@@ -302,7 +313,8 @@ void Server::Cron() {
   inst_out_.Track(now, stats_.net_output_bytes);
   // Active expiry: Redis spends up to 25% of each cron tick (100 ms at hz 10) on it at effort 1.
   int64_t budget_us = 1000000 / std::max(1, config_.hz) * (25 + 2 * (config_.active_expire_effort - 1)) / 100;
-  if (!is_replica_ && active_expire_enabled_) {
+  // While clients are paused the data set stays still (Redis's activeExpireCycle).
+  if (!is_replica_ && active_expire_enabled_ && pause_.type == PauseType::kOff) {
     int64_t start_ms = config_.latency_monitor_threshold > 0 ? clock_->NowMs() : 0;
     db_.ActiveExpireCycle(budget_us);
     if (start_ms != 0) LatencySample("expire-cycle", clock_->NowMs() - start_ms);

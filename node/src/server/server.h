@@ -207,6 +207,23 @@ class Server {
   // A client has output to write (the network layer writes it before the loop sleeps).
   void MarkPendingWrite(Client* c);
 
+  // MONITOR, CLIENT PAUSE/UNPAUSE, CLIENT UNBLOCK (server/monitor.cc).
+  // Makes a client a monitor: from now on it gets a line for each command run (redis-server's format).
+  void AddMonitor(Client* c);
+  // A client leaves monitor mode (RESET) and the pause's queue (it is being freed).
+  void RemoveMonitorAndPostponed(Client* c);
+  // CLIENT PAUSE: until end_ms (Unix ms), every command (kAll) or every write (kWrite: writes, EVAL,
+  // FCALL, PUBLISH, ... the commands Redis flags may-replicate) from normal clients waits; the data set
+  // stays still (no active expiry, no eviction). Pauses combine (the stricter type, the later end).
+  enum class PauseType : uint8_t { kOff, kWrite, kAll };
+  void PauseClients(int64_t end_ms, PauseType type);
+  // CLIENT UNPAUSE, or the deadline passed: postponed commands run again, in the order they arrived.
+  void UnpauseClients();
+  PauseType pause_type();  // kOff once the deadline passed
+  // CLIENT UNBLOCK: ends the wait of a client blocked on keys or in WAIT (`error`: -UNBLOCKED..., else the
+  // timeout reply). False when the client is not blocked in something that can be unblocked.
+  bool UnblockClientByCommand(Client* target, bool error);
+
   // Pauses reading commands from a client (WAIT) / resumes it, processing input that arrived meanwhile.
   void PauseClient(Client* c);
   void ResumeClient(Client* c);
@@ -395,6 +412,10 @@ class Server {
   void BeginTransactionWrites();
   void EndTransactionWrites(WriteOrigin origin, Client* c);
 
+  // MONITOR and CLIENT PAUSE (monitor.cc).
+  void FeedMonitors(Client* c, ArgList argv);
+  // The command must wait for the pause to end: the client is postponed with a copy of argv.
+  bool PostponeIfPaused(Client* c, const CommandSpec& spec, ArgList argv);
   void BlockClient(Client* c, ArgList argv, CommandContext::BlockRequest& req);
   void UnblockClient(Client* c, bool timed_out);
   void SignalKeysReady(const CommandSpec& spec, ArgList argv);
@@ -438,6 +459,12 @@ class Server {
     std::set<std::pair<int64_t, uint64_t>> timeouts;  // (deadline ms, client id)
     std::vector<Client*> to_resume;  // unblocked clients whose pipelined input waits
   } blocking_;
+  std::vector<Client*> monitors_;
+  struct PauseState {
+    PauseType type = PauseType::kOff;
+    int64_t end_ms = 0;
+    std::vector<Client*> postponed;  // in the order they were paused
+  } pause_;
   std::deque<SlowlogEntry> slowlog_;
   LatencyMonitor latency_monitor_;
   int64_t slowlog_next_id_ = 0;

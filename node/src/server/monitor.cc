@@ -1,0 +1,188 @@
+// MONITOR, CLIENT PAUSE / UNPAUSE and CLIENT UNBLOCK: the server side of the operator commands (the
+// commands themselves are in commands/server_family.cc), as redis-server 7.0.15 behaves:
+//
+// - A monitor gets one line per command run, after it ran (call()), in the format of MonitorLine; EVAL and
+//   FCALL show first, then what their script called ("[0 lua]"). Admin commands (CONFIG, CLIENT LIST,
+//   MONITOR, ...) and commands that never ran (unknown, wrong arity, refused before running, queued in
+//   MULTI until EXEC) are not shown; nothing while loading. Like Redis (which makes a monitor a kind of
+//   replica), a monitor may not run commands that touch the keyspace.
+// - CLIENT PAUSE holds the commands of normal clients (not replicas, monitors or our master's stream)
+//   in the order they came, blocked ('b' in CLIENT LIST, counted in blocked_clients), until the deadline
+//   or CLIENT UNPAUSE; then each runs from the start, as if it had just arrived. WRITE holds writes and
+//   may-replicate commands only. While paused the data set stays still: no active or lazy expiry
+//   deletes a key (an expired key reads as absent), no eviction.
+#include "server/monitor.h"
+
+#include <algorithm>
+#include <cstdio>
+
+#include "protocol/errors.h"
+#include "server/server.h"
+
+namespace rcs {
+
+std::string MonitorLine(int64_t now_us, std::string_view source, ArgList argv, const std::vector<bool>& redacted) {
+  std::string line;
+  size_t size = 32 + source.size();
+  for (auto a : argv) size += a.size() + 3;
+  line.reserve(size);
+  char head[48];
+  int n = snprintf(head, sizeof(head), "+%lld.%06lld [0 ", static_cast<long long>(now_us / 1000000),
+                   static_cast<long long>(now_us % 1000000));
+  line.append(head, static_cast<size_t>(n));
+  line += source;
+  line += "] ";
+  static const char kHex[] = "0123456789abcdef";
+  for (size_t i = 0; i < argv.size(); i++) {
+    if (i > 0) line += ' ';
+    std::string_view a = i < redacted.size() && redacted[i] ? std::string_view("(redacted)") : argv[i];
+    line += '"';
+    for (unsigned char ch : a) {
+      switch (ch) {
+        case '\\': line += "\\\\"; break;
+        case '"': line += "\\\""; break;
+        case '\n': line += "\\n"; break;
+        case '\r': line += "\\r"; break;
+        case '\t': line += "\\t"; break;
+        case '\a': line += "\\a"; break;
+        case '\b': line += "\\b"; break;
+        default:
+          if (ch < ' ' || ch >= 127) {
+            line += "\\x";
+            line += kHex[ch >> 4];
+            line += kHex[ch & 15];
+          } else {
+            line += static_cast<char>(ch);
+          }
+      }
+    }
+    line += '"';
+  }
+  line += "\r\n";
+  return line;
+}
+
+bool MonitorBeforeRun(const CommandSpec& spec) {
+  const std::string& n = spec.name;
+  return n == "eval" || n == "evalsha" || n == "eval_ro" || n == "evalsha_ro" || n == "fcall" || n == "fcall_ro";
+}
+
+bool MayReplicate(const CommandSpec& spec) {
+  const std::string& n = spec.name;
+  return n == "publish" || n == "spublish" || n == "eval" || n == "evalsha" || n == "fcall" || n == "pfcount";
+}
+
+bool HeldByWritePause(const CommandSpec& spec, ArgList argv) {
+  if ((spec.name == "eval" || spec.name == "eval_ro") && argv.size() > 1 && argv[1].substr(0, 2) == "#!") {
+    std::string_view shebang = argv[1].substr(0, argv[1].find('\n'));
+    size_t pos = 0;
+    while (pos < shebang.size()) {
+      size_t end = shebang.find(' ', pos);
+      if (end == std::string_view::npos) end = shebang.size();
+      std::string_view word = shebang.substr(pos, end - pos);
+      if (word.substr(0, 6) == "flags=") {
+        std::string_view flags = word.substr(6);
+        size_t p = 0;
+        while (p <= flags.size()) {
+          size_t e = flags.find(',', p);
+          if (e == std::string_view::npos) e = flags.size();
+          if (flags.substr(p, e - p) == "no-writes") return false;
+          p = e + 1;
+        }
+      }
+      pos = end + 1;
+    }
+    return true;  // declared flags without no-writes: a write
+  }
+  return spec.is(kCmdWrite) || MayReplicate(spec);
+}
+
+void Server::AddMonitor(Client* c) {
+  if (c->has(kClientMonitor) || c->has(kClientReplica)) return;  // already one: ignored, no reply
+  c->flags |= kClientMonitor;
+  monitors_.push_back(c);
+}
+
+Server::PauseType Server::pause_type() {
+  // Redis: a pause whose end is before now is over (so a pause of 0 ms never starts).
+  if (pause_.type != PauseType::kOff && pause_.end_ms < clock_->NowMs()) UnpauseClients();
+  return pause_.type;
+}
+
+void Server::PauseClients(int64_t end_ms, PauseType type) {
+  if (pause_.type == PauseType::kOff) {
+    pause_.type = type;
+    pause_.end_ms = end_ms;
+  } else {
+    // A second pause while one is in force: the stricter type and the later end (Redis's pauseClients).
+    pause_.type = std::max(pause_.type, type);
+    pause_.end_ms = std::max(pause_.end_ms, end_ms);
+  }
+  if (pause_type() != PauseType::kOff) db_.set_expiry_paused(true);
+}
+
+void Server::UnpauseClients() {
+  if (pause_.type == PauseType::kOff) return;
+  pause_.type = PauseType::kOff;
+  pause_.end_ms = 0;
+  db_.set_expiry_paused(false);
+  // Each postponed command runs again from the start before the loop sleeps, in arrival order
+  // (HandleClientsBeforeSleep), followed by what its client pipelined after it.
+  auto postponed = std::move(pause_.postponed);
+  pause_.postponed.clear();
+  for (Client* c : postponed) {
+    if (!c->has(kClientBlocked)) continue;
+    c->flags &= ~kClientBlocked;  // kClientPostponed stays: its command is still to run
+    blocking_.count--;
+    blocking_.to_resume.push_back(c);
+  }
+}
+
+bool Server::PostponeIfPaused(Client* c, const CommandSpec& spec, ArgList argv) {
+  // Replicas and monitors are never paused; neither are our master's stream (its offsets count what was
+  // applied) and the loaders.
+  if (c->fd < 0 || c->has(kClientMaster | kClientReplica | kClientMonitor)) return false;
+  PauseType type = pause_type();
+  if (type == PauseType::kOff) return false;
+  if (type == PauseType::kWrite) {
+    bool write = HeldByWritePause(spec, argv) ||
+                 (spec.is(kCmdRunsQueue) && c->has(kClientMulti) && (c->multi_has & kCmdWrite));
+    if (!write) return false;
+  }
+  c->flags |= kClientBlocked | kClientPostponed;
+  c->blocked.argv.assign(argv.begin(), argv.end());
+  blocking_.count++;
+  pause_.postponed.push_back(c);
+  return true;
+}
+
+void Server::RemoveMonitorAndPostponed(Client* c) {
+  if (c->has(kClientMonitor)) {
+    monitors_.erase(std::remove(monitors_.begin(), monitors_.end(), c), monitors_.end());
+    c->flags &= ~kClientMonitor;
+  }
+  if (c->has(kClientPostponed)) {
+    auto& p = pause_.postponed;
+    p.erase(std::remove(p.begin(), p.end(), c), p.end());
+    c->flags &= ~kClientPostponed;
+    c->blocked.argv.clear();
+  }
+}
+
+bool Server::UnblockClientByCommand(Client* target, bool error) {
+  if (target == nullptr || !target->has(kClientBlocked) || target->has(kClientPostponed)) return false;
+  if (target->blocked.keys.empty()) {
+    // Not waiting for keys: WAIT (replication), or nothing CLIENT UNBLOCK can end.
+    return replication_hooks_ != nullptr && replication_hooks_->UnblockWaiter(target, error);
+  }
+  if (error) {
+    target->reply.Error(err::kUnblockedByCommand);
+    UnblockClient(target, false);
+    MarkPendingWrite(target);
+  } else {
+    UnblockClient(target, true);  // the reply of its timeout
+  }
+  return true;
+}
+
+}  // namespace rcs
