@@ -13,6 +13,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib
 import rcs  # noqa: E402
 
 OURS, REF = 21992, 21993
+DEFAULT_OURS, DEFAULT_REF = 21994, 21995  # started with redis-server's defaults (MODULE LOAD refused)
 
 GETKEYS = [
     ["get", "a"], ["set", "a", "b"], ["set", "a", "b", "GET"], ["set", "a", "b", "EX", "10", "get"],
@@ -50,8 +51,8 @@ class OpcmdsDifferentialTest(rcs.ServersTestCase):
     def setUp(self):
         super().setUp()
         for port, binary in ((OURS, None), (REF, rcs.REDIS_SERVER)):
-            self.server(port, "p%d" % port, args=["--save", "", "--enable-debug-command", "yes"],
-                        binary=binary).start()
+            self.server(port, "p%d" % port, args=["--save", "", "--enable-debug-command", "yes",
+                                                   "--enable-module-command", "local"], binary=binary).start()
         self.conns = {}
         for proto in (2, 3):
             a, b = rcs.Resp(OURS, timeout=20), rcs.Resp(REF, timeout=20)
@@ -103,6 +104,139 @@ class OpcmdsDifferentialTest(rcs.ServersTestCase):
             self.both("COMMAND", "GETKEYS", *args)
             self.both("COMMAND", "GETKEYSANDFLAGS", *args)
         self.both("COMMAND", "HELP")
+
+    def test_module(self):
+        for args in (["LIST"], ["HELP"], ["LOAD", "/nonexistent/module.so"], ["LOAD", "/x.so", "a", "b"],
+                     ["LOADEX", "/x.so"], ["LOADEX", "/x.so", "CONFIG", "a"], ["LOADEX", "/x.so", "ARGS", "1"],
+                     ["UNLOAD", "x"], ["LIST", "x"], ["UNLOAD"], ["LOAD"], ["FOO"], ["help", "x"]):
+            self.both("MODULE", *args)
+        self.both("MODULE")
+        for port, binary in ((DEFAULT_OURS, None), (DEFAULT_REF, rcs.REDIS_SERVER)):
+            self.server(port, "d%d" % port, args=["--save", ""], binary=binary).start()
+        with rcs.Resp(DEFAULT_OURS) as a, rcs.Resp(DEFAULT_REF) as b:
+            for args in (["LOAD", "/x.so"], ["LOADEX", "/x.so"], ["UNLOAD", "x"], ["LIST"], ["HELP"]):
+                self.assertEqual(a.call_raw("MODULE", *args), b.call_raw("MODULE", *args), args)
+            self.assertEqual(a.call_raw("CONFIG", "GET", "enable-module-command"),
+                             b.call_raw("CONFIG", "GET", "enable-module-command"))
+
+    def memory_stats_shape(self, proto):
+        shapes = []
+        for c in self.conns[proto]:
+            _, items = typed(c.call_raw("MEMORY", "STATS"))
+            shapes.append(shape(items))
+        self.assertEqual(shapes[0], shapes[1], "RESP%d" % proto)
+        return shapes[0]
+
+    def test_memory(self):
+        self.both("MEMORY", "HELP")
+        self.both("MEMORY", "DOCTOR")  # an empty instance
+        for args in (["STATS", "x"], ["DOCTOR", "x"], ["PURGE", "x"], ["MALLOC-STATS", "x"], ["FOO"], ["USAGE"]):
+            self.both("MEMORY", *args)
+        self.both("MEMORY", "PURGE")
+        self.both("SET", "k", "v", protos=(2,))
+        for args in (["k", "SAMPLES", "x"], ["k", "SAMPLES", "-1"], ["k", "SAMPLES"], ["k", "FOO"],
+                     ["missing"], ["missing", "SAMPLES", "0", "SAMPLES", "5"]):
+            self.both("MEMORY", "USAGE", *args)
+        self.both("DEL", "k", protos=(2,))
+        for proto in (2, 3):
+            self.memory_stats_shape(proto)
+        self.both("RPUSH", "l", "a", protos=(2,))
+        for proto in (2, 3):
+            got = self.memory_stats_shape(proto)
+            self.assertIn("db.0", [k for k, _ in got])
+        a, _ = self.conns[3]
+        _, stats = typed(a.call_raw("MEMORY", "STATS"))
+        stats = dict(zip([v for _, v in stats[0::2]], stats[1::2]))
+        self.assertEqual(stats["keys.count"], (":", 1))
+        used = int(a.call("INFO", "memory")[1].split("used_memory:")[1].split("\r\n")[0])
+        self.assertGreater(stats["total.allocated"][1], 0)
+        self.assertLess(abs(stats["total.allocated"][1] - used), 1 << 20)
+        t, text = a.call("MEMORY", "MALLOC-STATS")
+        self.assertEqual(t, "=")
+        self.assertIn("<malloc", text)
+        # Over 5 MB: one of the reports (which depends on the process), never the empty-instance text.
+        self.both("DEBUG", "POPULATE", "60000", "key", "100", protos=(2,))
+        for c in self.conns[2]:
+            t, text = c.call("MEMORY", "DOCTOR")
+            self.assertTrue(text.startswith("Hi Sam, I can't find any memory issue") or
+                            (text.startswith("Sam, I detected a few issues") and
+                             text.endswith("I'm here to keep you safe, Sam. I want to help you.\n")), text)
+
+    def test_lolwut(self):
+        # What redis-server draws without randomness: the version line, Schotter's first two rows, and a
+        # one-row skyline (no skyscraper is tall enough to show).
+        for args in ([], ["VERSION", "7"], ["VERSION", "4"], ["VERSION", "-1"],
+                     ["VERSION", "x"], ["VERSION"], ["5"], ["VERSION", "5", "x"], ["VERSION", "5", "10", "y"],
+                     ["VERSION", "5", "10", "3", "z"], ["VERSION", "6", "x"], ["VERSION", "6", "3", "y"],
+                     ["VERSION", "5", "20", "3", "2"], ["VERSION", "5", "66", "8", "1"], ["VERSION", "5", "1", "1", "1"],
+                     ["VERSION", "5", "2", "1", "1"], ["VERSION", "5", "3", "2", "2"], ["VERSION", "5", "-5", "-1", "0"],
+                     ["VERSION", "5", "5000", "300", "2"], ["VERSION", "5", "33", "7", "2"], ["VERSION", "6", "10", "1"],
+                     ["VERSION", "6", "-3", "-3"], ["version", "6", "1", "1"]):
+            self.both("LOLWUT", *args)
+        # Random drawings: the same lines, of the same lengths, the same last lines. VERSION 4294967301 is 5
+        # (redis-server takes the version as an unsigned int).
+        for args in (["VERSION", "5"], ["VERSION", "6"], ["VERSION", "5", "40", "5", "9"], ["VERSION", "6", "30", "8"],
+                     ["VERSION", "4294967301", "20", "3", "4"]):
+            texts = [c.call("LOLWUT", *args)[1] for c in self.conns[2]]
+            a, b = [t.split("\n") for t in texts]
+            self.assertEqual(len(a), len(b), args)
+            self.assertEqual(a[-3:], b[-3:], args)
+            cells = (lambda line: line.count("\x1b[0m")) if args[1] == "6" else len  # pixels (6) or characters
+            self.assertEqual([cells(x) for x in a], [cells(x) for x in b], args)
+
+    def test_pfselftest_and_sparse_max_bytes(self):
+        self.both("PFSELFTEST", protos=(2,))
+        self.both("PFSELFTEST", "x", protos=(2,))
+        for limit in ("100", "0", "3000", "1kb"):
+            self.both("CONFIG", "SET", "hll-sparse-max-bytes", limit, protos=(2,))
+            self.both("CONFIG", "GET", "hll-sparse-max-bytes")
+            self.both("DEL", "h", "m", protos=(2,))
+            for i in range(0, 400, 20):
+                self.both("PFADD", "h", *["e%d" % j for j in range(i, i + 20)], protos=(2,))
+                self.both("PFDEBUG", "ENCODING", "h", protos=(2,))
+                self.both("GET", "h", protos=(2,))
+            self.both("PFADD", "s", "x", protos=(2,))
+            self.both("PFMERGE", "m", "s", "h", protos=(2,))
+            self.both("PFDEBUG", "ENCODING", "m", protos=(2,))
+            self.both("GET", "m", protos=(2,))
+            self.both("PFCOUNT", "h", "m")
+        self.both("CONFIG", "SET", "hll-sparse-max-bytes", "-1", protos=(2,))
+
+
+def typed(data, pos=0):
+    """The reply at data[pos:] as (type, value) with every element typed; a map's or attribute's value is
+    its flat list of typed keys and values."""
+    return _typed(data, pos)[0]
+
+
+def _typed(data, pos):
+    e = data.index(b"\r\n", pos)
+    t, rest = chr(data[pos]), data[pos + 1:e]
+    pos = e + 2
+    if t in "$=!":
+        n = int(rest)
+        if n < 0:
+            return (t, None), pos
+        return (t, data[pos:pos + n].decode()), pos + n + 2
+    if t in "*>~%|":
+        n = int(rest)
+        items = []
+        for _ in range(n * (2 if t in "%|" else 1)):
+            v, pos = _typed(data, pos)
+            items.append(v)
+        return (t, items), pos
+    if t == ":":
+        return (t, int(rest)), pos
+    return (t, rest.decode()), pos
+
+
+def shape(items):
+    """A map's (flat list of typed keys and values) field names in order, with their value types (a nested
+    map's shape in place of its type)."""
+    out = []
+    for (_, k), (t, v) in zip(items[0::2], items[1::2]):
+        out.append((k, shape(v) if t == "%" else t))
+    return out
 
 
 if __name__ == "__main__":

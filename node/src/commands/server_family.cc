@@ -585,35 +585,6 @@ void SlowlogHelp(CommandContext& ctx) {
                   "    Prints this help."});
 }
 
-// ---- MEMORY ----
-
-void MemoryUsage(CommandContext& ctx) {
-  if (ctx.argc() != 3 && !(ctx.argc() == 5 && EqualsIgnoreCase(ctx.arg(3), "SAMPLES"))) {
-    ctx.reply.Error(err::kSyntax);
-    return;
-  }
-  if (ctx.argc() == 5) {
-    int64_t samples;
-    if (!ParseInt64(ctx.arg(4), &samples) || samples < 0) {
-      ctx.reply.Error(err::kNotInteger);
-      return;
-    }
-  }
-  Entry* e = ctx.db.Find(ctx.arg(2));
-  if (e == nullptr) {
-    ctx.reply.Null();
-    return;
-  }
-  size_t bytes = AllocationSize(const_cast<Entry*>(e));
-  if (e->type() != ObjType::kString) bytes += e->obj()->MemoryUsage();
-  ctx.reply.Integer(static_cast<int64_t>(bytes));
-}
-
-void MemoryHelp(CommandContext& ctx) {
-  ReplyHelp(ctx, {"MEMORY <subcommand> [<arg> [value] [opt] ...]. Subcommands are:", "USAGE <key> [SAMPLES <count>]",
-                  "    Return memory in bytes used by <key> and its value.", "HELP", "    Prints this help."});
-}
-
 // ---- COMMAND ----
 
 std::vector<std::string> FlagNames(const CommandSpec& s) {
@@ -914,9 +885,6 @@ void RegisterServerFamily(CommandRegistry& r) {
                    GroupSpec("slowlog|len", 2, kCmdAdmin | kCmdLoading | kCmdStale, SlowlogLen, srv, "Returns the number of entries in the slow log."),
                    GroupSpec("slowlog|reset", 2, kCmdAdmin | kCmdLoading | kCmdStale, SlowlogReset, srv, "Clears all entries from the slow log."),
                    GroupSpec("slowlog|help", 2, kCmdLoading | kCmdStale, SlowlogHelp, srv, "Show helpful text about the different subcommands")}));
-  r.Add(ContainerSpec("memory", srv, "A container for memory diagnostics commands.",
-                  {GroupSpec("memory|usage", -3, kCmdReadOnly, MemoryUsage, srv, "Estimates the memory usage of a key.", 2, 2, 1),
-                   HelpSpec("memory|help", MemoryHelp, srv)}));
 }
 
 }  // namespace rcs

@@ -751,9 +751,11 @@ void AddProcessAndMemoryCompat(std::vector<Directive>& t) {
   t.push_back(Bool("crash-log-enabled", Kept{"yes"}));
   t.push_back(Bool("crash-memcheck-enabled", Kept{"yes"}));
   t.push_back(String("ignore-warnings", Kept{""}));
-  for (const char* n : {"enable-protected-configs", "enable-module-command"}) {
-    t.push_back(Enum(n, Kept{"no"}, {"no", "yes", "local"}).Immutable());
-  }
+  t.push_back(Enum("enable-protected-configs", Kept{"no"}, {"no", "yes", "local"}).Immutable());
+  // Read where MODULE LOAD/LOADEX/UNLOAD are admitted (call.cc), although no module can be loaded.
+  t.push_back(Enum("enable-module-command", Kept{"no"}, {"no", "yes", "local"})
+                  .Immutable()
+                  .NoEffectWhen([](const Config&, const Words&) { return false; }, nullptr));
   t.push_back(Enum("enable-debug-command", &Config::enable_debug_command, {"no", "yes", "local"}).Immutable());
   t.push_back(ShutdownFlags("shutdown-on-sigint"));
   t.push_back(ShutdownFlags("shutdown-on-sigterm"));
@@ -783,7 +785,9 @@ void AddProcessAndMemoryCompat(std::vector<Directive>& t) {
 void AddDataAndReplicationCompat(std::vector<Directive>& t) {
   // Encodings of types or layouts this node does not have.
   t.push_back(Int("list-compress-depth", Kept{"0"}, 0, kIntMax));
-  t.push_back(Memory("hll-sparse-max-bytes", Kept{"3000"}));
+  // Kept as text and read by the HLL commands (hll_family.cc), where a sparse value grows.
+  t.push_back(Memory("hll-sparse-max-bytes", Kept{"3000"}).NoEffectWhen([](const Config&, const Words&) { return false; },
+                                                                        nullptr));
   t.push_back(Memory("stream-node-max-bytes", Kept{"4096"}));
   t.push_back(Int("stream-node-max-entries", Kept{"100"}, 0, INT64_MAX));
   // RDB files (dump.rdb: persistence/rdb_save.h).
