@@ -202,6 +202,47 @@ class OpcmdsDifferentialTest(rcs.ServersTestCase):
             self.both("PFCOUNT", "h", "m")
         self.both("CONFIG", "SET", "hll-sparse-max-bytes", "-1", protos=(2,))
 
+    def test_debug_subcommands(self):
+        for proto in (2, 3):
+            a, b = self.conns[proto]
+            for t in ("string", "integer", "double", "bignum", "null", "array", "set", "map", "attrib", "push",
+                      "verbatim", "true", "false", "TRUE", "nosuch"):
+                ra, rb = a.call_raw("DEBUG", "PROTOCOL", t), b.call_raw("DEBUG", "PROTOCOL", t)
+                self.assertEqual(ra, rb, (proto, t))
+                if t in ("push", "attrib") and proto == 3:  # the push or attribute, then the reply after it
+                    self.assertEqual(a.read_raw(), b.read_raw(), (proto, t))
+                    self.assertEqual(a.call_raw("PING"), b"+PONG\r\n")
+        self.both("DEBUG", "PROTOCOL")
+        self.both("RPUSH", "l", "a", "b", protos=(2,))
+        self.both("HSET", "h", "f", "v", protos=(2,))
+        self.both("SET", "s", "v", protos=(2,))
+        for args in (["LISTPACK", "missing"], ["LISTPACK", "h"], ["LISTPACK", "l"], ["LISTPACK", "s"],
+                     ["QUICKLIST", "l"], ["QUICKLIST", "l", "1"], ["QUICKLIST", "h"], ["QUICKLIST", "missing"],
+                     ["QUICKLIST", "l", "1", "2"], ["LISTPACK"]):
+            self.both("DEBUG", *args)
+        for size in ("x", "-1", "5gb", "4294967296", "4gb", "1", "1kb", "0", "4293918720", "4293918721", "0"):
+            self.both("DEBUG", "QUICKLIST-PACKED-THRESHOLD", size)
+        for args in (["x"], ["-1"], ["5"], ["-1"], []):
+            self.both("DEBUG", "DROP-CLUSTER-PACKET-FILTER", *args)
+        # redis-server's own run takes 10-20 s on a busy machine: only ours runs it (redis-server's reply text).
+        self.assertEqual(self.conns[2][0].call_raw("DEBUG", "STRINGMATCH-TEST"),
+                         b"+Apparently Redis did not crash: test passed\r\n")
+        a, b = self.conns[2]
+        before = a.call("INFO", "replication")[1]
+        self.both("DEBUG", "CHANGE-REPL-ID", protos=(2,))
+        after = a.call("INFO", "replication")[1]
+        replid = lambda text: text.split("master_replid:")[1].split("\r\n")[0]
+        self.assertNotEqual(replid(before), replid(after))
+        self.both("DEBUG", "CHANGE-REPL-ID", "x", protos=(2,))
+        # DEBUG HELP lists the subcommands this node has, with redis-server's lines, in its order.
+        ours, ref = a.call("DEBUG", "HELP")[1], b.call("DEBUG", "HELP")[1]
+        self.assertEqual(ours[0], ref[0])
+        it = iter(ref)
+        self.assertTrue(all(line in it for line in ours), ours)
+        for sub in ("PROTOCOL", "CHANGE-REPL-ID", "QUICKLIST-PACKED-THRESHOLD", "LISTPACK <key>",
+                    "DROP-CLUSTER-PACKET-FILTER <packet-type>", "STRINGMATCH-TEST"):
+            self.assertTrue(any(line.startswith(sub) for line in ours), sub)
+
 
 def typed(data, pos=0):
     """The reply at data[pos:] as (type, value) with every element typed; a map's or attribute's value is
