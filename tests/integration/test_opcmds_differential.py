@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Small operator commands side by side with Debian's redis-server 7.0.15 (ports 21992-21993).
+"""Small operator commands side by side with Debian's redis-server 7.0.15 (ports 21992-21995).
 
 The same commands go to our node and to redis-server, in RESP2 and RESP3, and the replies are compared byte
 for byte: LPOS's RANK extremes, FUNCTION LOAD's options, COMMAND GETKEYS/GETKEYSANDFLAGS over commands with
