@@ -5,6 +5,7 @@ The same commands go to our node and to redis-server, in RESP2 and RESP3, and th
 for byte: LPOS's RANK extremes, FUNCTION LOAD's options, COMMAND GETKEYS/GETKEYSANDFLAGS over commands with
 every kind of key spec (and their errors), MODULE, MEMORY (STATS compared by field names, order and types),
 LOLWUT, PFSELFTEST, hll-sparse-max-bytes and the DEBUG subcommands."""
+import json
 import os
 import sys
 import unittest
@@ -104,6 +105,39 @@ class OpcmdsDifferentialTest(rcs.ServersTestCase):
             self.both("COMMAND", "GETKEYS", *args)
             self.both("COMMAND", "GETKEYSANDFLAGS", *args)
         self.both("COMMAND", "HELP")
+
+    def test_getkeys_sweep(self):
+        """Every command and subcommand of the reference (that this node has too) with its arity's number of
+        arguments and up to 3 more, as letters, as "1"s and mixed: GETKEYS and GETKEYSANDFLAGS answer alike."""
+        fixture = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "fixtures", "commands",
+                               "redis-7.0.15.json")
+        with open(fixture) as f:
+            commands = json.load(f)["commands"]
+
+        def walk(cs):
+            for c in cs:
+                yield c
+                yield from walk(c["subcommands"])
+
+        a, b = self.conns[2]
+        checked = 0
+        for c in walk(commands):
+            name = c["name"].split("|")
+            t, info = a.call("COMMAND", "INFO", c["name"])
+            if info == [None] or (len(name) == 2 and a.call("COMMAND", "GETKEYS", *name, "x")[1] ==
+                                  "ERR Invalid command specified"):
+                continue  # a command this node does not have
+            for extra in range(4):
+                m = abs(c["arity"]) + extra - len(name)
+                if m < 0:
+                    continue
+                for args in ([chr(97 + i % 26) for i in range(m)], ["1"] * m,
+                             ["1" if i % 2 == 0 else chr(97 + i % 26) for i in range(m)]):
+                    for sub in ("GETKEYS", "GETKEYSANDFLAGS"):
+                        cmd = ["COMMAND", sub] + name + args
+                        self.assertEqual(a.call_raw(*cmd), b.call_raw(*cmd), cmd)
+                        checked += 1
+        self.assertGreater(checked, 7000)
 
     def test_module(self):
         for args in (["LIST"], ["HELP"], ["LOAD", "/nonexistent/module.so"], ["LOAD", "/x.so", "a", "b"],

@@ -748,9 +748,20 @@ void CommandGetKeysImpl(CommandContext& ctx, bool with_flags) {
     ctx.reply.Error(err::kInvalidCommand);
     return;
   }
-  if (!s->subcommands.empty() && cmd.size() >= 2) {
-    const CommandSpec* sub = CommandRegistry::FindSubcommand(*s, cmd[1]);
-    if (sub) s = sub;
+  if (!s->subcommands.empty() && cmd.size() >= 2) {  // a container's unknown subcommand is no command
+    s = CommandRegistry::FindSubcommand(*s, cmd[1]);
+    if (s == nullptr) {
+      ctx.reply.Error(err::kInvalidCommand);
+      return;
+    }
+  }
+  if (s->name == "command") {  // a container in redis-server, dispatched by hand here (CommandDispatch)
+    bool known = false;
+    for (const char* sub : {"count", "docs", "getkeys", "getkeysandflags", "help", "info", "list"}) {
+      known = known || EqualsIgnoreCase(cmd[1], sub);
+    }
+    ctx.reply.Error(known ? err::kGetKeysNoKeys : err::kInvalidCommand);
+    return;
   }
   if (!CommandHasKeys(*s)) {
     ctx.reply.Error(err::kGetKeysNoKeys);
@@ -763,6 +774,14 @@ void CommandGetKeysImpl(CommandContext& ctx, bool with_flags) {
   }
   std::vector<int> idx;
   bool ok = s->KeyIndices(cmd, &idx);
+  // redis-server's key spec walk fails when a spec's first key would be past the arguments (PFMERGE dest
+  // alone: its source keys' spec begins at 2).
+  if (s->acl_row != nullptr) {
+    for (int i = 0; i < std::min<int>(s->acl_row->key_spec_count, 4); i++) {
+      const AclKeySpec& ks = s->acl_row->key_specs[i];
+      if (!(ks.flags & kKeySpec_not_key) && ks.index > 0 && ks.index >= argc) ok = false;
+    }
+  }
   // EVAL, EVALSHA, FCALL and their _RO forms may name no keys at all (CMD_NO_MANDATORY_KEYS).
   bool no_mandatory_keys = s->name.starts_with("eval") || s->name.starts_with("fcall");
   if (!ok || idx.empty()) {
