@@ -4,7 +4,9 @@
 
   - the ACL categories in the order ACL CAT lists them (also the order of COMMAND INFO's categories);
   - for every command and subcommand of the reference, its categories as a bit mask and its key specs'
-    access (read: the spec's `access` flag; write: `insert`, `delete` or `update`, as ACL checks keys).
+    access (read: the spec's `access` flag; write: `insert`, `delete` or `update`, as ACL checks keys) and
+    all its flags (RO/RW/OW/RM, access/update/insert/delete, not_key, incomplete, variable_flags: COMMAND
+    GETKEYSANDFLAGS).
 
 The server looks its registered commands up in this table (acl_categories.cc); a test compares the result
 with the fixture. Run it after recapturing:  python3 node/tools/gen_acl_tables.py
@@ -29,6 +31,18 @@ def key_access(spec):
     return " | ".join(bits) or "0"
 
 
+# KeySpecFlag's names (acl_categories.h), in the order COMMAND GETKEYSANDFLAGS prints the flags.
+KEY_FLAGS = ["RO", "RW", "OW", "RM", "access", "update", "insert", "delete", "not_key", "incomplete",
+             "variable_flags"]
+
+
+def key_flags(spec):
+    unknown = set(spec["flags"]) - set(KEY_FLAGS)
+    if unknown:
+        raise SystemExit("unknown key spec flags %s" % sorted(unknown))
+    return " | ".join("kKeySpec_%s" % f for f in KEY_FLAGS if f in spec["flags"]) or "0"
+
+
 def main():
     with open(FIXTURE) as fh:
         data = json.load(fh)
@@ -40,7 +54,7 @@ def main():
     lines += ['    "%s",' % c for c in cats]
     lines += ["};", "",
               "// name (\"container|sub\" for a subcommand; sorted), category mask, key spec count, key specs 0..3",
-              "// (access, begin_search index or 0, begin_search keyword or \"\").",
+              "// (access, begin_search index or 0, begin_search keyword or \"\", flags).",
               "inline constexpr AclCommandRow kAclCommandRows[] = {"]
 
     rows = []
@@ -52,8 +66,8 @@ def main():
             b = ks["begin_search"]
             index = b["spec"].get("index", 0) if b["type"] == "index" else 0
             keyword = b["spec"].get("keyword", "") if b["type"] == "keyword" else ""
-            specs.append('{%s, %d, "%s"}' % (key_access(ks), index, keyword.lower()))
-        specs += ['{0, 0, ""}'] * (4 - len(specs))
+            specs.append('{%s, %d, "%s", %s}' % (key_access(ks), index, keyword.lower(), key_flags(ks)))
+        specs += ['{0, 0, "", 0}'] * (4 - len(specs))
         rows.append('    {"%s", %s, %d, {%s}},' % (c["name"], mask, len(c["key_specs"]), ", ".join(specs)))
         for s in c["subcommands"]:
             row(s)

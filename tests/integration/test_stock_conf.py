@@ -20,7 +20,7 @@ STOCK_CONF = "/etc/redis/redis.conf"
 # client-output-buffer-limit, which pub/sub enforces, and acllog-max-len, which ACL LOG keeps: in IMPLEMENTED).
 ISSUE_LINES = ["proc-title-template", "rdb-del-sync-files", "repl-diskless-sync-max-replicas",
                "lazyfree-lazy-user-flush", "oom-score-adj-values", "disable-thp", "list-compress-depth",
-               "hll-sparse-max-bytes", "stream-node-max-bytes", "stream-node-max-entries", "activerehashing",
+               "stream-node-max-bytes", "stream-node-max-entries", "activerehashing",
                "rdb-save-incremental-fsync",
                # Only db 0 is served: the stock "databases 16" is logged until numbered databases exist.
                "databases"]
@@ -29,7 +29,7 @@ NATIVE_VALUES = {"proc-title-template", "lazyfree-lazy-user-flush"}
 # Directives this node implements: the log must not call them no-effect.
 IMPLEMENTED = ["acllog-max-len", "bind", "port", "timeout", "tcp-keepalive", "protected-mode", "maxmemory", "appendonly", "dir",
                "loglevel", "hz", "slowlog-max-len", "appendfsync", "min-replicas-to-write",
-               "min-replicas-max-lag"]
+               "min-replicas-max-lag", "hll-sparse-max-bytes"]
 # Partly implemented: only the lines that set what is ignored are named (client-output-buffer-limit: the
 # pubsub class is enforced, the stock file's replica class limit is not; its normal class line sets no limit).
 PARTIAL = {"client-output-buffer-limit": lambda words: words[1].lower() in ("replica", "slave")}

@@ -263,3 +263,36 @@ TEST_CASE("acl: requirepass is the default user's password") {
   CHECK(n.Do({"ACL", "LIST"}) == "[\"user default on nopass ~* &* +@all\"]");
   CHECK(n.Do({"AUTH", "x"}).find("(error) ERR AUTH <password> called without any password") == 0);
 }
+
+namespace {
+
+// COMMAND GETKEYSANDFLAGS's flag names for the key at argv[pos].
+std::string KeyFlags(std::vector<std::string_view> argv, int pos) {
+  const CommandSpec* spec = Registry().Resolve(argv);
+  REQUIRE(spec != nullptr);
+  int spec_no = 0;
+  uint16_t flags = KeySpecFlagsAt(*spec, argv, pos, &spec_no);
+  std::string out;
+  for (int b = 0; b < 11; b++) {
+    if (flags & (1u << b)) out += std::string(out.empty() ? "" : " ") + kKeySpecFlagNames[b];
+  }
+  return out + " #" + std::to_string(spec_no);
+}
+
+}  // namespace
+
+TEST_CASE("key spec flags as redis-server 7.0.15's COMMAND GETKEYSANDFLAGS gives them") {
+  CHECK(KeyFlags({"get", "k"}, 1) == "RO access #0");
+  CHECK(KeyFlags({"lmove", "a", "b", "left", "right"}, 1) == "RW access delete #0");
+  CHECK(KeyFlags({"lmove", "a", "b", "left", "right"}, 2) == "RW insert #1");
+  CHECK(KeyFlags({"zunionstore", "d", "2", "a", "b"}, 1) == "OW update #0");
+  CHECK(KeyFlags({"zunionstore", "d", "2", "a", "b"}, 4) == "RO access #1");
+  CHECK(KeyFlags({"georadius", "k", "1", "1", "1", "m", "store", "s"}, 7) == "OW update #1");
+  // The getkeys procedures' flags: SET (GET reads), BITFIELD (GET only reads), SORT's STORE, MIGRATE.
+  CHECK(KeyFlags({"set", "k", "v"}, 1) == "OW update #0");
+  CHECK(KeyFlags({"set", "k", "v", "get"}, 1) == "RW access update #0");
+  CHECK(KeyFlags({"bitfield", "k", "get", "u8", "0"}, 1) == "RO access #0");
+  CHECK(KeyFlags({"bitfield", "k", "incrby", "u8", "0", "1"}, 1) == "RW access update #0");
+  CHECK(KeyFlags({"sort", "k", "store", "d"}, 3) == "OW update #1");
+  CHECK(KeyFlags({"migrate", "h", "1", "", "0", "10", "keys", "a"}, 7) == "RW access delete #0");
+}

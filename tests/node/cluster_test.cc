@@ -1269,3 +1269,22 @@ TEST_CASE("config listeners: CONFIG SET cluster-replica-no-failover and cluster-
   REQUIRE(f.node.Do("CONFIG SET cluster-announce-port 0") == "OK");
   CHECK(me->port == 1);
 }
+
+TEST_CASE("DEBUG DROP-CLUSTER-PACKET-FILTER: messages of the filtered type are counted but not processed") {
+  ClusterNodeFixture f;
+  ClusterState& st = f.cl->state();
+  ClusterNode* b = f.AddMaster('b', 7001);
+  ClusterNode* d = f.AddMaster('d', 7003);
+  BusMessage fail;
+  fail.type = MsgType::kFail;
+  fail.sender = b->id;
+  fail.fail_id = d->id;
+  f.cl->drop_packet_filter = static_cast<int64_t>(MsgType::kFail);
+  uint64_t received = f.cl->received_by_type[static_cast<int>(MsgType::kFail)];
+  f.cl->HandleMessage(fail, 0, "10.0.0.2");
+  CHECK(f.cl->received_by_type[static_cast<int>(MsgType::kFail)] == received + 1);
+  CHECK_FALSE(d->is(kNodeFail));
+  f.cl->drop_packet_filter = -1;  // every type again
+  f.cl->HandleMessage(fail, 0, "10.0.0.2");
+  CHECK(st.Find(d->id)->is(kNodeFail));
+}

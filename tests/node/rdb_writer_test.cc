@@ -232,6 +232,30 @@ TEST_CASE("quicklist nodes are cut where redis-server cuts them on tail pushes")
   CHECK(static_cast<uint8_t>(out[2]) == 100);
 }
 
+TEST_CASE("DEBUG QUICKLIST-PACKED-THRESHOLD: elements from the threshold on are written as plain nodes") {
+  rcs::ListValue l;
+  l.PushBack("small");
+  l.PushBack(std::string(200, 'x'));
+  l.PushBack("tail");
+  rcs::RdbWriteOptions opt;
+  opt.compress = false;
+  std::string out;
+  rcs::AppendRdbObject(&out, l, opt);
+  CHECK(static_cast<uint8_t>(out[1]) == 1);  // one packed node (the default threshold is 1 GiB)
+  REQUIRE(rcs::SetQuicklistPackedThreshold(100));
+  out.clear();
+  rcs::AppendRdbObject(&out, l, opt);
+  CHECK(static_cast<uint8_t>(out[1]) == 3);  // packed, plain (the 200-byte element), packed
+  CHECK(static_cast<uint8_t>(out[2]) == 2);  // the first node is packed (2), the next one plain (1)
+  // redis-server's range: up to 4 GiB - 1 MiB; 0 restores the default.
+  CHECK_FALSE(rcs::SetQuicklistPackedThreshold((uint64_t{1} << 32) - (uint64_t{1} << 20) + 1));
+  CHECK(rcs::SetQuicklistPackedThreshold((uint64_t{1} << 32) - (uint64_t{1} << 20)));
+  REQUIRE(rcs::SetQuicklistPackedThreshold(0));
+  out.clear();
+  rcs::AppendRdbObject(&out, l, opt);
+  CHECK(static_cast<uint8_t>(out[1]) == 1);
+}
+
 namespace {
 
 // Parser sink that keeps the order of what it is given: "f:<code>" for a library, "k:<key>" for a key.

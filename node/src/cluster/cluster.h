@@ -123,6 +123,8 @@ class Cluster : public Subsystem, public ClusterHooks {
   uint64_t malformed_received = 0;
   // Links closed and frames dropped by the authenticated bus (CLUSTER INFO cluster_bus_auth_failures).
   uint64_t bus_auth_failures = 0;
+  // DEBUG DROP-CLUSTER-PACKET-FILTER: received messages of this type are dropped unread (-1: none).
+  int64_t drop_packet_filter = -1;
 
   // Bus message handling, public so that tests can feed decoded messages without sockets. `link_id` is
   // the link the message came on (0 in tests); replies go there.

@@ -196,6 +196,10 @@ void Cluster::ProcessGossip(const BusMessage& m, ClusterNode* sender) {
 void Cluster::HandleMessage(const BusMessage& m, uint64_t link_id, const std::string& peer_ip) {
   int64_t now = now_ms();
   received_by_type[static_cast<int>(m.type)]++;
+  if (static_cast<int64_t>(m.type) == drop_packet_filter) {
+    LogWarning("Dropping packet that matches debug drop filter");
+    return;
+  }
   Link* link = FindLink(link_id);
   ClusterNode* me = state_.myself();
   ClusterNode* sender = state_.Find(m.sender);

@@ -3,6 +3,12 @@
 //                          (keyspace/digest.h has the algorithm); how replicas are compared with their master
 //   RELOAD [MERGE|NOFLUSH|NOSAVE ...]   SAVE to dbfilename, empty the keyspace, load the file back
 //   OBJECT key             the facts about a value redis-server prints (which of them we print: DebugObject)
+//   PROTOCOL type          a sample reply of each RESP3 type, as redis-server's (client libraries test with it)
+//   CHANGE-REPL-ID         a new replication ID (replicas resync in full)
+//   LISTPACK/QUICKLIST key a summary of our structure on stdout (not redis-server's dump), its reply text
+//   QUICKLIST-PACKED-THRESHOLD size   list elements from this size on are written as plain RDB nodes
+//   DROP-CLUSTER-PACKET-FILTER type   drop received cluster bus messages of a type (-1: none)
+//   STRINGMATCH-TEST       a fuzz run of our glob matcher
 //   SLEEP, SET-ACTIVE-EXPIRE, POPULATE, LOG, ERROR, HELP
 // Every other subcommand of redis-server's (the ones that crash the node on purpose, allocator and hash
 // table internals, JMAP-like dumps) gets redis-server's unknown-subcommand error.
@@ -21,13 +27,16 @@
 
 #include "base/file_util.h"
 #include "base/log.h"
+#include "base/memory_units.h"
 #include "base/strutil.h"
 #include "commands/families.h"
 #include "commands/value_lookup.h"
+#include "cluster/cluster.h"
 #include "keyspace/digest.h"
 #include "keyspace/rdb_writer.h"
 #include "persistence/rdb_load.h"
 #include "persistence/rdb_save.h"
+#include "replication/replication.h"
 #include "protocol/errors.h"
 #include "scripting/scripting.h"
 #include "server/command.h"
@@ -41,6 +50,9 @@ void DebugHelp(CommandContext& ctx) {
   // redis-server 7.0.15's lines for the subcommands we have, in its order.
   ReplyHelp(ctx, {
       "DEBUG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+      "CHANGE-REPL-ID",
+      "    Change the replication IDs of the instance.",
+      "    Dangerous: should be used only for testing the replication subsystem.",
       "DIGEST",
       "    Output a hex signature representing the current DB content.",
       "DIGEST-VALUE <key> [<key> ...]",
@@ -52,11 +64,17 @@ void DebugHelp(CommandContext& ctx) {
       "    Write <message> to the server log.",
       "OBJECT <key>",
       "    Show low level info about `key` and associated value.",
+      "DROP-CLUSTER-PACKET-FILTER <packet-type>",
+      "    Drop all packets that match the filtered type. Set to -1 allow all packets.",
       "POPULATE <count> [<prefix>] [<size>]",
       "    Create <count> string keys named key:<num>. If <prefix> is specified then",
       "    it is used instead of the 'key' prefix. These are not propagated to",
       "    replicas. Cluster slots are not respected so keys not belonging to the",
       "    current node can be created in cluster mode.",
+      "PROTOCOL <type>",
+      "    Reply with a test value of the specified type. <type> can be: string,",
+      "    integer, double, bignum, null, array, set, map, attrib, push, verbatim,",
+      "    true, false.",
       "RELOAD [option ...]",
       "    Save the RDB on disk and reload it back to memory. Valid <option> values:",
       "    * MERGE: conflicting keys will be loaded from RDB.",
@@ -74,8 +92,18 @@ void DebugHelp(CommandContext& ctx) {
       "    Setting it to 0 disables expiring keys in background when they are not",
       "    accessed (otherwise the Redis behavior). Setting it to 1 reenables back the",
       "    default.",
+      "QUICKLIST-PACKED-THRESHOLD <size>",
+      "    Sets the threshold for elements to be inserted as plain vs packed nodes",
+      "    Default value is 1GB, allows values up to 4GB. Setting to 0 restores to default.",
       "SLEEP <seconds>",
       "    Stop the server for <seconds>. Decimals allowed.",
+      "STRINGMATCH-TEST",
+      "    Run a fuzz tester against the stringmatchlen() function.",
+      "LISTPACK <key>",
+      "    Show low level info about the listpack encoding of <key>.",
+      "QUICKLIST <key> [<0|1>]",
+      "    Show low level info about the quicklist encoding of <key>.",
+      "    The optional argument (0 by default) sets the level of detail",
       "HELP",
       "    Prints this help.",
   });
@@ -220,6 +248,93 @@ void DebugPopulate(CommandContext& ctx) {
   ctx.reply.Ok();
 }
 
+// DEBUG PROTOCOL type: redis-server's sample value of each type (RESP2 gets each as its RESP2 form; a push
+// is RESP3 only).
+void DebugProtocol(CommandContext& ctx) {
+  std::string_view name = ctx.arg(2);
+  auto& r = ctx.reply;
+  auto is = [&](std::string_view n) { return EqualsIgnoreCase(name, n); };
+  if (is("string")) {
+    r.Bulk("Hello World");
+  } else if (is("integer")) {
+    r.Integer(12345);
+  } else if (is("double")) {
+    r.Double(3.141);
+  } else if (is("bignum")) {
+    constexpr std::string_view kBig = "1234567999999999999999999999999999999";
+    if (r.proto() >= 3) r.Raw("(" + std::string(kBig) + "\r\n");
+    else r.Bulk(kBig);
+  } else if (is("null")) {
+    r.Null();
+  } else if (is("array") || is("set")) {
+    if (is("array")) r.Array(3);
+    else r.Set(3);
+    for (int j = 0; j < 3; j++) r.Integer(j);
+  } else if (is("map")) {
+    r.Map(3);
+    for (int j = 0; j < 3; j++) {
+      r.Integer(j);
+      r.Bool(j == 1);
+    }
+  } else if (is("attrib")) {
+    if (r.proto() >= 3) {  // an attribute, then the reply it annotates
+      r.Raw("|1\r\n");
+      r.Bulk("key-popularity");
+      r.Array(2);
+      r.Bulk("key:123");
+      r.Integer(90);
+    }
+    r.Bulk("Some real reply following the attribute");
+  } else if (is("push")) {
+    if (r.proto() < 3) return r.Error(err::kDebugProtocolResp2);
+    r.Push(2);
+    r.Bulk("server-cpu-usage");
+    r.Integer(42);
+    r.Bulk("Some real reply following the push reply");
+  } else if (is("true") || is("false")) {
+    r.Bool(is("true"));
+  } else if (is("verbatim")) {
+    r.Verbatim("This is a verbatim\nstring");
+  } else {
+    r.Error(err::kDebugProtocolType);
+  }
+}
+
+// DEBUG LISTPACK key / QUICKLIST key [0|1]: redis-server prints its structure on stdout and says so; we print
+// a summary of ours (type, encoding, elements, nodes) there and answer the same.
+void DebugStructure(CommandContext& ctx, bool quicklist) {
+  Entry* e = ctx.db.FindStored(ctx.arg(2));
+  if (e == nullptr) return ctx.reply.Error(err::kNoSuchKey);
+  const char* encoding = EncodingOf(*e);
+  if (std::string_view(encoding) != (quicklist ? "quicklist" : "listpack")) {
+    return ctx.reply.Error(quicklist ? err::kNotQuicklist : err::kNotListpack);
+  }
+  std::string key(ctx.arg(2));
+  if (quicklist) {
+    const auto* list = e->as<ListValue>();
+    printf("{quicklist key:%s count:%zu nodes:%zu}\n", key.c_str(), list->size(), list->node_count());
+  } else {
+    printf("{listpack key:%s entries:%zu}\n", key.c_str(), e->obj()->size());
+  }
+  fflush(stdout);
+  ctx.reply.Simple(quicklist ? "Quicklist structure printed on stdout" : "Listpack structure printed on stdout");
+}
+
+// DEBUG STRINGMATCH-TEST: a million random patterns against random strings (bytes 0-127, up to 31 long), as
+// redis-server's fuzz test of its matcher (which runs 10 million): it passes when nothing crashes.
+void DebugStringmatchTest(CommandContext& ctx) {
+  char str[32], pat[32];
+  uint64_t matches = 0;
+  for (int cycle = 0; cycle < 1000000; cycle++) {
+    int slen = rand() % 32, plen = rand() % 32;
+    for (int j = 0; j < slen; j++) str[j] = static_cast<char>(rand() % 128);
+    for (int j = 0; j < plen; j++) pat[j] = static_cast<char>(rand() % 128);
+    matches += GlobMatch(std::string_view(pat, plen), std::string_view(str, slen)) ? 1 : 0;
+  }
+  (void)matches;
+  ctx.reply.Simple("Apparently Redis did not crash: test passed");
+}
+
 void DebugCmd(CommandContext& ctx) {
   std::string_view sub = ctx.arg(1);
   size_t argc = ctx.argc();
@@ -237,6 +352,28 @@ void DebugCmd(CommandContext& ctx) {
     return ctx.reply.Ok();
   }
   if (is("error") && argc == 3) return ctx.reply.Error(ctx.arg(2));  // the text as given, newlines as spaces
+  if (is("protocol") && argc == 3) return DebugProtocol(ctx);
+  if (is("listpack") && argc == 3) return DebugStructure(ctx, false);
+  if (is("quicklist") && (argc == 3 || argc == 4)) return DebugStructure(ctx, true);
+  if (is("stringmatch-test") && argc == 2) return DebugStringmatchTest(ctx);
+  if (is("change-repl-id") && argc == 2) {
+    LogWarning("Changing replication IDs after receiving DEBUG change-repl-id");
+    if (auto* repl = ctx.server.subsystem<Replication>()) repl->ChangeReplicationId();
+    return ctx.reply.Ok();
+  }
+  if (is("quicklist-packed-threshold") && argc == 3) {
+    int64_t bytes;
+    if (!ParseMemory(ctx.arg(2), &bytes) || !SetQuicklistPackedThreshold(static_cast<uint64_t>(bytes))) {
+      return ctx.reply.Error(err::kDebugPackedThreshold);
+    }
+    return ctx.reply.Ok();
+  }
+  if (is("drop-cluster-packet-filter") && argc == 3) {
+    int64_t type;
+    if (!ParseInt64(ctx.arg(2), &type)) return ctx.reply.Error(err::kNotInteger);
+    if (auto* cluster = ctx.server.subsystem<cluster::Cluster>()) cluster->drop_packet_filter = type;
+    return ctx.reply.Ok();
+  }
   ctx.reply.Error(err::SubcommandSyntax(sub, "debug"));
 }
 

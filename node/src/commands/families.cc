@@ -25,6 +25,7 @@ void RegisterAllCommands(CommandRegistry& r) {
   RegisterDebugFamily(r);
   RegisterAclFamily(r);
   RegisterLatencyFamily(r);
+  RegisterOperatorFamily(r);
 }
 
 }  // namespace rcs

@@ -26,6 +26,7 @@ void RegisterScriptingFamily(CommandRegistry& r);
 void RegisterDebugFamily(CommandRegistry& r);
 void RegisterAclFamily(CommandRegistry& r);
 void RegisterLatencyFamily(CommandRegistry& r);
+void RegisterOperatorFamily(CommandRegistry& r);  // MEMORY, MODULE, LOLWUT
 // Stream consumer groups (stream_group_family.cc): XGROUP, XREADGROUP, XACK, XPENDING, XCLAIM, XAUTOCLAIM; and
 // the handlers of XINFO GROUPS and XINFO CONSUMERS for the XINFO container.
 void RegisterStreamGroupFamily(CommandRegistry& r);

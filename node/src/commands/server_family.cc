@@ -722,35 +722,6 @@ void SlowlogHelp(CommandContext& ctx) {
                   "    Prints this help."});
 }
 
-// ---- MEMORY ----
-
-void MemoryUsage(CommandContext& ctx) {
-  if (ctx.argc() != 3 && !(ctx.argc() == 5 && EqualsIgnoreCase(ctx.arg(3), "SAMPLES"))) {
-    ctx.reply.Error(err::kSyntax);
-    return;
-  }
-  if (ctx.argc() == 5) {
-    int64_t samples;
-    if (!ParseInt64(ctx.arg(4), &samples) || samples < 0) {
-      ctx.reply.Error(err::kNotInteger);
-      return;
-    }
-  }
-  Entry* e = ctx.db.Find(ctx.arg(2));
-  if (e == nullptr) {
-    ctx.reply.Null();
-    return;
-  }
-  size_t bytes = AllocationSize(const_cast<Entry*>(e));
-  if (e->type() != ObjType::kString) bytes += e->obj()->MemoryUsage();
-  ctx.reply.Integer(static_cast<int64_t>(bytes));
-}
-
-void MemoryHelp(CommandContext& ctx) {
-  ReplyHelp(ctx, {"MEMORY <subcommand> [<arg> [value] [opt] ...]. Subcommands are:", "USAGE <key> [SAMPLES <count>]",
-                  "    Return memory in bytes used by <key> and its value.", "HELP", "    Prints this help."});
-}
-
 // ---- COMMAND ----
 
 std::vector<std::string> FlagNames(const CommandSpec& s) {
@@ -894,16 +865,44 @@ void CommandDocs(CommandContext& ctx) {
   for (auto* s : specs) ReplyDocs(ctx, *s);
 }
 
-void CommandGetKeys(CommandContext& ctx) {
+// Whether redis-server 7.0.15 says the command has keys: a getkeys procedure (movable keys) or a key spec
+// that names real keys (SPUBLISH's channel is a not_key spec: "no key arguments").
+bool CommandHasKeys(const CommandSpec& s) {
+  if (s.is(kCmdMovableKeys)) return true;
+  if (s.acl_row == nullptr || s.acl_row->key_spec_count == 0) return s.first_key > 0;
+  for (int i = 0; i < std::min<int>(s.acl_row->key_spec_count, 4); i++) {
+    if (!(s.acl_row->key_specs[i].flags & kKeySpec_not_key)) return true;
+  }
+  return false;
+}
+
+// COMMAND GETKEYS and GETKEYSANDFLAGS: redis-server's getKeysSubcommandImpl (its checks in its order; the
+// keys in key spec order, each with its spec's flags when asked).
+void CommandGetKeysImpl(CommandContext& ctx, bool with_flags) {
   ArgList cmd = ctx.argv.subspan(2);
   const CommandSpec* s = ctx.server.commands().Find(cmd[0]);
   if (s == nullptr) {
     ctx.reply.Error(err::kInvalidCommand);
     return;
   }
-  if (!s->subcommands.empty() && cmd.size() >= 2) {
-    const CommandSpec* sub = CommandRegistry::FindSubcommand(*s, cmd[1]);
-    if (sub) s = sub;
+  if (!s->subcommands.empty() && cmd.size() >= 2) {  // a container's unknown subcommand is no command
+    s = CommandRegistry::FindSubcommand(*s, cmd[1]);
+    if (s == nullptr) {
+      ctx.reply.Error(err::kInvalidCommand);
+      return;
+    }
+  }
+  if (s->name == "command") {  // a container in redis-server, dispatched by hand here (CommandDispatch)
+    bool known = false;
+    for (const char* sub : {"count", "docs", "getkeys", "getkeysandflags", "help", "info", "list"}) {
+      known = known || EqualsIgnoreCase(cmd[1], sub);
+    }
+    ctx.reply.Error(known ? err::kGetKeysNoKeys : err::kInvalidCommand);
+    return;
+  }
+  if (!CommandHasKeys(*s)) {
+    ctx.reply.Error(err::kGetKeysNoKeys);
+    return;
   }
   int argc = static_cast<int>(cmd.size());
   if ((s->arity > 0 && argc != s->arity) || argc < -s->arity) {
@@ -911,16 +910,46 @@ void CommandGetKeys(CommandContext& ctx) {
     return;
   }
   std::vector<int> idx;
-  if (!s->KeyIndices(cmd, &idx)) {
-    ctx.reply.Error(err::kGetKeysBadArgs);
+  bool ok = s->KeyIndices(cmd, &idx);
+  // redis-server's key spec walk fails when a spec's first key would be past the arguments (PFMERGE dest
+  // alone: its source keys' spec begins at 2).
+  if (s->acl_row != nullptr) {
+    for (int i = 0; i < std::min<int>(s->acl_row->key_spec_count, 4); i++) {
+      const AclKeySpec& ks = s->acl_row->key_specs[i];
+      if (!(ks.flags & kKeySpec_not_key) && ks.index > 0 && ks.index >= argc) ok = false;
+    }
+  }
+  // EVAL, EVALSHA, FCALL and their _RO forms may name no keys at all (CMD_NO_MANDATORY_KEYS).
+  bool no_mandatory_keys = s->name.starts_with("eval") || s->name.starts_with("fcall");
+  if (!ok || idx.empty()) {
+    if (no_mandatory_keys) ctx.reply.Array(0);
+    else ctx.reply.Error(err::kGetKeysBadArgs);
     return;
   }
-  if (idx.empty()) {
-    ctx.reply.Error(err::kGetKeysNoKeys);
-    return;
+  struct Found {
+    int pos, spec_no;
+    uint16_t flags;
+  };
+  std::vector<Found> keys;
+  for (int i : idx) {
+    int spec_no = 0;
+    uint16_t flags = KeySpecFlagsAt(*s, cmd, i, &spec_no);
+    keys.push_back({i, spec_no, flags});
   }
-  ctx.reply.Array(idx.size());
-  for (int i : idx) ctx.reply.Bulk(cmd[i]);
+  std::stable_sort(keys.begin(), keys.end(), [](const Found& a, const Found& b) { return a.spec_no < b.spec_no; });
+  ctx.reply.Array(keys.size());
+  for (const Found& k : keys) {
+    if (!with_flags) {
+      ctx.reply.Bulk(cmd[k.pos]);
+      continue;
+    }
+    ctx.reply.Array(2);
+    ctx.reply.Bulk(cmd[k.pos]);
+    ctx.reply.Set(static_cast<size_t>(__builtin_popcount(k.flags)));
+    for (int b = 0; b < 11; b++) {
+      if (k.flags & (1u << b)) ctx.reply.Simple(kKeySpecFlagNames[b]);
+    }
+  }
 }
 
 void CommandHelp(CommandContext& ctx) {
@@ -928,9 +957,15 @@ void CommandHelp(CommandContext& ctx) {
                   "    Return details about all Redis commands.", "COUNT",
                   "    Return the total number of commands in this Redis server.", "LIST",
                   "    Return a list of all commands in this Redis server.", "INFO [<command-name> ...]",
-                  "    Return details about multiple Redis commands.", "DOCS [<command-name> ...]",
-                  "    Return documentation details about multiple Redis commands.", "GETKEYS <full-command>",
-                  "    Return the keys from a full Redis command.", "HELP", "    Prints this help."});
+                  "    Return details about multiple Redis commands.",
+                  "    If no command names are given, documentation details for all",
+                  "    commands are returned.", "DOCS [<command-name> ...]",
+                  "    Return documentation details about multiple Redis commands.",
+                  "    If no command names are given, documentation details for all",
+                  "    commands are returned.", "GETKEYS <full-command>",
+                  "    Return the keys from a full Redis command.", "GETKEYSANDFLAGS <full-command>",
+                  "    Return the keys and the access flags from a full Redis command.", "HELP",
+                  "    Prints this help."});
 }
 
 // COMMAND is both a command (no arguments) and a container; the container dispatch needs argv[1], so the
@@ -945,9 +980,11 @@ void CommandDispatch(CommandContext& ctx) {
   else if (EqualsIgnoreCase(sub, "LIST")) CommandList(ctx);
   else if (EqualsIgnoreCase(sub, "INFO")) CommandInfo(ctx);
   else if (EqualsIgnoreCase(sub, "DOCS")) CommandDocs(ctx);
-  else if (EqualsIgnoreCase(sub, "GETKEYS") && ctx.argc() >= 4) CommandGetKeys(ctx);  // arity -4 as Redis
+  else if (EqualsIgnoreCase(sub, "GETKEYS") && ctx.argc() >= 4) CommandGetKeysImpl(ctx, false);  // arity -4 as Redis
+  else if (EqualsIgnoreCase(sub, "GETKEYSANDFLAGS") && ctx.argc() >= 4) CommandGetKeysImpl(ctx, true);
   else if (EqualsIgnoreCase(sub, "HELP") && ctx.argc() == 2) CommandHelp(ctx);
-  else if (EqualsIgnoreCase(sub, "COUNT") || EqualsIgnoreCase(sub, "GETKEYS") || EqualsIgnoreCase(sub, "HELP"))
+  else if (EqualsIgnoreCase(sub, "COUNT") || EqualsIgnoreCase(sub, "GETKEYS") ||
+           EqualsIgnoreCase(sub, "GETKEYSANDFLAGS") || EqualsIgnoreCase(sub, "HELP"))
     ctx.reply.Error(err::WrongArgs("command|" + ToLower(sub)));
   else ctx.reply.Error(err::UnknownSubcommand(sub, "COMMAND"));
 }
@@ -1010,9 +1047,6 @@ void RegisterServerFamily(CommandRegistry& r) {
                    GroupSpec("slowlog|len", 2, kCmdAdmin | kCmdLoading | kCmdStale, SlowlogLen, srv, "Returns the number of entries in the slow log."),
                    GroupSpec("slowlog|reset", 2, kCmdAdmin | kCmdLoading | kCmdStale, SlowlogReset, srv, "Clears all entries from the slow log."),
                    GroupSpec("slowlog|help", 2, kCmdLoading | kCmdStale, SlowlogHelp, srv, "Show helpful text about the different subcommands")}));
-  r.Add(ContainerSpec("memory", srv, "A container for memory diagnostics commands.",
-                  {GroupSpec("memory|usage", -3, kCmdReadOnly, MemoryUsage, srv, "Estimates the memory usage of a key.", 2, 2, 1),
-                   HelpSpec("memory|help", MemoryHelp, srv)}));
 }
 
 }  // namespace rcs

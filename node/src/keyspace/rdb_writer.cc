@@ -4,6 +4,7 @@
 #include <charconv>
 #include <cmath>
 #include <cstdio>
+#include <atomic>
 #include <cstring>
 #include <vector>
 
@@ -21,7 +22,9 @@ namespace {
 
 using rdb::kTypeString, rdb::kTypeSet, rdb::kTypeHash, rdb::kTypeZset2, rdb::kTypeSetIntset, rdb::kTypeHashListpack,
     rdb::kTypeZsetListpack, rdb::kTypeListQuicklist2, rdb::kQuicklistPlain, rdb::kQuicklistPacked;
-constexpr size_t kPlainElementBytes = size_t{1} << 30;  // redis-server's packed threshold (1 GiB)
+constexpr uint64_t kDefaultPlainElementBytes = uint64_t{1} << 30;  // redis-server's packed threshold (1 GiB)
+// Read by the threads and forked children that write RDB data.
+std::atomic<uint64_t> plain_element_bytes{kDefaultPlainElementBytes};
 constexpr size_t kQuicklistSafetyBytes = 8192;
 constexpr size_t kQuicklistEntryOverhead = 8;  // redis-server's estimate of an entry's header + backlen
 
@@ -262,7 +265,7 @@ void AppendList(std::string* out, const ListValue& list, const RdbWriteOptions& 
   };
   for (auto it = list.Begin(); it.valid(); it.Next()) {
     std::string_view e = it.value();
-    if (e.size() >= kPlainElementBytes) {
+    if (e.size() >= plain_element_bytes.load(std::memory_order_relaxed)) {
       flush();
       AppendRdbLength(&nodes, kQuicklistPlain);
       AppendRdbString(&nodes, e, options.compress);
@@ -424,6 +427,12 @@ void AppendRdbObject(std::string* out, const Object& obj, const RdbWriteOptions&
     case ObjType::kString:
       break;  // strings are not Objects (AppendRdbStringObject)
   }
+}
+
+bool SetQuicklistPackedThreshold(uint64_t bytes) {
+  if (bytes > (uint64_t{1} << 32) - (uint64_t{1} << 20)) return false;
+  plain_element_bytes.store(bytes == 0 ? kDefaultPlainElementBytes : bytes, std::memory_order_relaxed);
+  return true;
 }
 
 }  // namespace rcs

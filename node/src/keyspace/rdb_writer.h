@@ -55,6 +55,11 @@ void AppendRdbStringObject(std::string* out, std::string_view value, const RdbWr
 void AppendRdbObject(std::string* out, const Object& obj, const RdbWriteOptions& options,
                      const std::string_view* key = nullptr);
 
+// DEBUG QUICKLIST-PACKED-THRESHOLD: list elements of at least `bytes` are written as plain quicklist nodes
+// (redis-server's packed threshold, 1 GiB by default; here decided when the list is written). As
+// redis-server: false (unchanged) above 4 GiB - 1 MiB, 0 restores the default.
+bool SetQuicklistPackedThreshold(uint64_t bytes);
+
 // Appends an RDB string (integer, LZF or raw, as above).
 void AppendRdbString(std::string* out, std::string_view s, bool compress);
 

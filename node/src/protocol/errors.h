@@ -350,6 +350,24 @@ inline constexpr std::string_view kDebugNotAllowed =
 inline constexpr std::string_view kDebugReloadOptions =
     "ERR DEBUG RELOAD only supports the MERGE, NOFLUSH and NOSAVE options.";
 inline constexpr std::string_view kDebugReloadFailed = "ERR Error trying to load the RDB dump";
+// DEBUG PROTOCOL's texts, DEBUG QUICKLIST-PACKED-THRESHOLD's range, DEBUG LISTPACK/QUICKLIST on another encoding.
+inline constexpr std::string_view kDebugProtocolType =
+    "ERR Wrong protocol type name. Please use one of the following: "
+    "string|integer|double|bignum|null|array|set|map|attrib|push|verbatim|true|false";
+inline constexpr std::string_view kDebugProtocolResp2 = "ERR RESP2 is not supported by this command";
+inline constexpr std::string_view kDebugPackedThreshold =
+    "ERR argument must be a memory value bigger than 1 and smaller than 4gb";
+inline constexpr std::string_view kNotListpack = "ERR Not a listpack encoded object.";
+inline constexpr std::string_view kNotQuicklist = "ERR Not a quicklist encoded object.";
+
+// ---- MODULE (no modules can be loaded here) ----
+// MODULE LOAD/LOADEX/UNLOAD when enable-module-command does not allow them (as DEBUG's, before AUTH).
+inline constexpr std::string_view kModuleNotAllowed =
+    "ERR MODULE command not allowed. If the enable-module-command option is set to \"local\", you can run it from "
+    "a local connection, otherwise you need to set this option in the configuration file, and then restart the "
+    "server.";
+inline constexpr std::string_view kModuleLoadFailed = "ERR Error loading the extension. Please check the server logs.";
+inline constexpr std::string_view kModuleUnloadNoSuch = "ERR Error unloading module: no such module with that name";
 
 // ---- Cluster: redirects (MOVED/ASK are built by Redirect) ----
 inline constexpr std::string_view kCrossSlot = "CROSSSLOT Keys in request don't hash to the same slot";
@@ -655,7 +673,9 @@ inline constexpr std::string_view kAll[] = {
     kNoConfigFile, kConfigRewriteFailed, kInvalidCommand, kGetKeysArity, kGetKeysBadArgs, kGetKeysNoKeys,
     kReplicaOfClusterMode, kInvalidMasterPort, kReplicaKeyspace, kNoMasterLink,
     kWaitOnReplica, kMisconfAof, kAofRewriteInProgress, kAofRewriteFailed, kBgsaveInProgress,
-    kBgsaveDuringAofRewrite, kDebugNotAllowed, kDebugReloadOptions, kDebugReloadFailed, kMisconfRdb, kNoReplicas,
+    kBgsaveDuringAofRewrite, kDebugNotAllowed, kDebugReloadOptions, kDebugReloadFailed, kDebugProtocolType,
+    kDebugProtocolResp2, kDebugPackedThreshold, kNotListpack, kNotQuicklist, kModuleNotAllowed, kModuleLoadFailed,
+    kModuleUnloadNoSuch, kMisconfRdb, kNoReplicas,
     kProtectedMode, kShutdownSaveFailed, kCrossSlot, kClusterDownUnbound,
     kClusterDown, kClusterDownReadOnly, kTryAgain,
     kClusterDisabled, kFailoverToMaster, kFailoverMasterUnknown, kFailoverMasterDown, kInvalidSlot,

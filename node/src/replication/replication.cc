@@ -101,6 +101,12 @@ Status Replication::Start() {
 
 void Replication::NewReplid() { replid_ = RandomHex(40); }
 
+void Replication::ChangeReplicationId() {
+  replid_ = RandomHex(40);
+  replid2_ = std::string(40, '0');
+  second_offset_ = -1;
+}
+
 void Replication::RestorePosition(const std::string& replid, int64_t offset) {
   master_offset_ = offset;
   backlog_.set_end_offset(offset);

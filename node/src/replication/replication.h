@@ -119,6 +119,10 @@ class Replication final : public Subsystem, public ReplicationHooks {
   // Called by the networking layer for every command applied from the master's stream.
   void OnMasterStreamApplied(std::string_view raw_command_bytes);
 
+  // DEBUG CHANGE-REPL-ID: a new replication ID and none before it (redis-server's changeReplicationId and
+  // clearReplicationId2): replicas must resync in full.
+  void ChangeReplicationId();
+
   void InfoSection(std::string* out);
   void RoleReply(ReplyBuilder& reply);
 

@@ -463,18 +463,16 @@ void Scripting::DropAllLibraries() {
 }
 
 void Scripting::FunctionLoad(CommandContext& ctx) {
+  // Every argument before the last is an option (REPLACE, any number of times), as redis-server 7.0.15's
+  // functionLoadCommand reads them: the first other one is refused, the last argument is the code.
   bool replace = false;
-  size_t code_at = 2;
-  if (ctx.argc() == 4) {
-    if (!EqualsIgnoreCase(ctx.arg(2), "replace")) {
-      ctx.reply.Error(err::UnknownOptionGiven(ctx.arg(2)));
+  size_t code_at = ctx.argc() - 1;
+  for (size_t i = 2; i < code_at; i++) {
+    if (!EqualsIgnoreCase(ctx.arg(i), "replace")) {
+      ctx.reply.Error(err::UnknownOptionGiven(ctx.arg(i)));
       return;
     }
     replace = true;
-    code_at = 3;
-  } else if (ctx.argc() != 3) {
-    ctx.reply.Error(err::WrongArgs("function|load"));
-    return;
   }
   std::string name, error;
   if (!LoadLibrary(ctx.arg(code_at), replace, &name, &error)) {

@@ -603,19 +603,12 @@ void AclUsers::Replace(std::map<std::string, std::unique_ptr<AclUser>, std::less
   generation_++;
 }
 
-uint8_t AclKeyAccessAt(const CommandSpec& spec, ArgList argv, int pos) {
+const AclKeySpec* KeySpecAt(const CommandSpec& spec, ArgList argv, int pos, int* spec_no) {
   const AclCommandRow* row = spec.acl_row;
-  if (row == nullptr || row->key_spec_count == 0) return spec.key_access;
-  // SET's key spec has variable flags: without GET it only writes (Redis's setGetKeys).
-  if (spec.name == "set") {
-    for (size_t i = 3; i < argv.size(); i++) {
-      if (EqualsIgnoreCase(argv[i], "get")) return kAclKeyRead | kAclKeyWrite;
-    }
-    return kAclKeyWrite;
-  }
-  // The key spec whose keys begin closest before `pos`: at its begin_search index, or after its keyword.
+  *spec_no = 0;
+  if (row == nullptr) return nullptr;
   int best_begin = -1;
-  uint8_t access = 0;
+  const AclKeySpec* best = nullptr;
   int n = std::min<int>(row->key_spec_count, 4);
   for (int i = 0; i < n; i++) {
     const AclKeySpec& ks = row->key_specs[i];
@@ -634,10 +627,61 @@ uint8_t AclKeyAccessAt(const CommandSpec& spec, ArgList argv, int pos) {
     }
     if (begin >= 0 && begin <= pos && begin > best_begin) {
       best_begin = begin;
-      access = ks.access;
+      best = &ks;
+      *spec_no = i;
     }
   }
-  return best_begin >= 0 ? access : spec.key_access;
+  return best;
+}
+
+uint8_t AclKeyAccessAt(const CommandSpec& spec, ArgList argv, int pos) {
+  const AclCommandRow* row = spec.acl_row;
+  if (row == nullptr || row->key_spec_count == 0) return spec.key_access;
+  // SET's key spec has variable flags: without GET it only writes (Redis's setGetKeys).
+  if (spec.name == "set") {
+    for (size_t i = 3; i < argv.size(); i++) {
+      if (EqualsIgnoreCase(argv[i], "get")) return kAclKeyRead | kAclKeyWrite;
+    }
+    return kAclKeyWrite;
+  }
+  int spec_no = 0;
+  const AclKeySpec* ks = KeySpecAt(spec, argv, pos, &spec_no);
+  return ks != nullptr ? ks->access : spec.key_access;
+}
+
+uint16_t KeySpecFlagsAt(const CommandSpec& spec, ArgList argv, int pos, int* spec_no) {
+  *spec_no = 0;
+  // redis-server uses these commands' getkeys procedures (their specs have variable flags or are incomplete)
+  // and takes the flags those set.
+  if (spec.name == "set") {
+    for (size_t i = 3; i < argv.size(); i++) {
+      if (EqualsIgnoreCase(argv[i], "get")) return kKeySpec_RW | kKeySpec_access | kKeySpec_update;
+    }
+    return kKeySpec_OW | kKeySpec_update;
+  }
+  if (spec.name == "bitfield") {  // read-only when every operation is a GET (OVERFLOW allowed)
+    bool readonly = true;
+    for (size_t i = 2; i < argv.size(); i++) {
+      size_t rem = argv.size() - i - 1;
+      if (EqualsIgnoreCase(argv[i], "get") && rem >= 2) {
+        i += 2;
+      } else if (EqualsIgnoreCase(argv[i], "overflow") && rem >= 1) {
+        i += 1;
+      } else {
+        readonly = false;  // SET, INCRBY, or a syntax error
+        break;
+      }
+    }
+    return readonly ? kKeySpec_RO | kKeySpec_access : kKeySpec_RW | kKeySpec_access | kKeySpec_update;
+  }
+  if (spec.name == "sort_ro") return kKeySpec_RO | kKeySpec_access;
+  if (spec.name == "sort") {
+    *spec_no = pos == 1 ? 0 : 1;
+    return pos == 1 ? kKeySpec_RO | kKeySpec_access : kKeySpec_OW | kKeySpec_update;
+  }
+  if (spec.name == "migrate") return kKeySpec_RW | kKeySpec_access | kKeySpec_delete;
+  const AclKeySpec* ks = KeySpecAt(spec, argv, pos, spec_no);
+  return ks != nullptr ? ks->flags : 0;
 }
 
 }  // namespace rcs

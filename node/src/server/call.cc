@@ -106,8 +106,17 @@ const CommandSpec* Server::LookupCommand(Client* c, ArgList argv) {
 
 bool Server::AdmitCommand(Client* c, const CommandSpec& spec, ArgList argv) {
   // As Redis, before authentication: a protected command is refused to everyone unless its directive allows it.
-  if (spec.is(kCmdProtected) && !AllowProtected(c, config_.enable_debug_command)) {
-    return RejectCommand(c, &spec, err::kDebugNotAllowed);
+  if (spec.is(kCmdProtected)) {
+    // MODULE LOAD/LOADEX/UNLOAD answer to enable-module-command (no effect here beyond this), DEBUG to
+    // enable-debug-command.
+    if (spec.parent != nullptr && spec.parent->name == "module") {
+      auto it = config_.no_effect_values.find("enable-module-command");
+      if (!AllowProtected(c, it == config_.no_effect_values.end() ? "no" : it->second)) {
+        return RejectCommand(c, &spec, err::kModuleNotAllowed);
+      }
+    } else if (!AllowProtected(c, config_.enable_debug_command)) {
+      return RejectCommand(c, &spec, err::kDebugNotAllowed);
+    }
   }
   if (!CheckAuth(c, spec)) return RejectCommand(c, &spec, err::kNoAuth);
   // ACL: the user's commands, keys and channels. A user with every permission (the default user unless

@@ -17,6 +17,7 @@
 #include <iostream>
 #include <sstream>
 
+#include "base/memory_units.h"
 #include "base/strutil.h"
 #include "keyspace/notify_classes.h"
 #include "protocol/errors.h"
@@ -37,29 +38,6 @@ bool ParseBool(std::string_view s, bool* out) {
   if (EqualsIgnoreCase(s, "yes")) *out = true;
   else if (EqualsIgnoreCase(s, "no")) *out = false;
   else return false;
-  return true;
-}
-
-// Redis's memtoll: "1gb" = 1024^3, "1g" = 10^9, "1k" = 1000, "1kb" = 1024; plain bytes otherwise.
-bool ParseMemory(std::string_view s, int64_t* out) {
-  std::string v = ToLower(s);
-  static const std::pair<const char*, int64_t> kUnits[] = {
-      {"kb", 1024}, {"mb", 1024LL * 1024}, {"gb", 1024LL * 1024 * 1024}, {"k", 1000},
-      {"m", 1000LL * 1000}, {"g", 1000LL * 1000 * 1000}, {"b", 1}};
-  int64_t mul = 1;
-  size_t cut = 0;
-  for (auto [suffix, factor] : kUnits) {
-    size_t n = strlen(suffix);
-    if (v.size() > n && v.compare(v.size() - n, n, suffix) == 0) {
-      mul = factor;
-      cut = n;
-      break;
-    }
-  }
-  int64_t n;
-  if (!ParseInt64(std::string_view(v).substr(0, v.size() - cut), &n)) return false;
-  if (n < 0 || (n > 0 && mul > INT64_MAX / n)) return false;
-  *out = n * mul;
   return true;
 }
 
@@ -751,9 +729,11 @@ void AddProcessAndMemoryCompat(std::vector<Directive>& t) {
   t.push_back(Bool("crash-log-enabled", Kept{"yes"}));
   t.push_back(Bool("crash-memcheck-enabled", Kept{"yes"}));
   t.push_back(String("ignore-warnings", Kept{""}));
-  for (const char* n : {"enable-protected-configs", "enable-module-command"}) {
-    t.push_back(Enum(n, Kept{"no"}, {"no", "yes", "local"}).Immutable());
-  }
+  t.push_back(Enum("enable-protected-configs", Kept{"no"}, {"no", "yes", "local"}).Immutable());
+  // Read where MODULE LOAD/LOADEX/UNLOAD are admitted (call.cc), although no module can be loaded.
+  t.push_back(Enum("enable-module-command", Kept{"no"}, {"no", "yes", "local"})
+                  .Immutable()
+                  .NoEffectWhen([](const Config&, const Words&) { return false; }, nullptr));
   t.push_back(Enum("enable-debug-command", &Config::enable_debug_command, {"no", "yes", "local"}).Immutable());
   t.push_back(ShutdownFlags("shutdown-on-sigint"));
   t.push_back(ShutdownFlags("shutdown-on-sigterm"));
@@ -784,7 +764,9 @@ void AddProcessAndMemoryCompat(std::vector<Directive>& t) {
 void AddDataAndReplicationCompat(std::vector<Directive>& t) {
   // Encodings of types or layouts this node does not have.
   t.push_back(Int("list-compress-depth", Kept{"0"}, 0, kIntMax));
-  t.push_back(Memory("hll-sparse-max-bytes", Kept{"3000"}));
+  // Kept as text and read by the HLL commands (hll_family.cc), where a sparse value grows.
+  t.push_back(Memory("hll-sparse-max-bytes", Kept{"3000"}).NoEffectWhen([](const Config&, const Words&) { return false; },
+                                                                        nullptr));
   t.push_back(Memory("stream-node-max-bytes", Kept{"4096"}));
   t.push_back(Int("stream-node-max-entries", Kept{"100"}, 0, INT64_MAX));
   // RDB files (dump.rdb: persistence/rdb_save.h).
