@@ -66,18 +66,21 @@ void ParseFlags(std::string_view flags, ClusterNode& n) {
   }
 }
 
-// Counts the slots in one slot token; migrating/importing markers ("[...]") own nothing.
-int SlotCount(std::string_view tok) {
-  if (tok.empty() || tok.front() == '[') return 0;
+// The slot range of one slot token, or false; migrating/importing markers ("[...]") own nothing.
+bool SlotRange(std::string_view tok, int* first, int* last) {
+  if (tok.empty() || tok.front() == '[') return false;
   size_t dash = tok.find('-');
   long long a = 0, b = 0;
   if (dash == std::string_view::npos) {
-    if (!ToInt(tok, a) || a < 0 || a >= kClusterSlots) return 0;
-    return 1;
+    if (!ToInt(tok, a) || a < 0 || a >= kClusterSlots) return false;
+    b = a;
+  } else {
+    if (!ToInt(tok.substr(0, dash), a) || !ToInt(tok.substr(dash + 1), b)) return false;
+    if (a < 0 || b >= kClusterSlots || b < a) return false;
   }
-  if (!ToInt(tok.substr(0, dash), a) || !ToInt(tok.substr(dash + 1), b)) return 0;
-  if (a < 0 || b >= kClusterSlots || b < a) return 0;
-  return static_cast<int>(b - a + 1);
+  *first = static_cast<int>(a);
+  *last = static_cast<int>(b);
+  return true;
 }
 
 }  // namespace
@@ -121,7 +124,12 @@ ClusterNodesParse ParseClusterNodes(std::string_view text) {
       continue;
     }
     n.link_connected = f[7] == "connected";
-    for (size_t i = 8; i < f.size(); ++i) n.slots += SlotCount(f[i]);
+    for (size_t i = 8; i < f.size(); ++i) {
+      int a, b;
+      if (!SlotRange(f[i], &a, &b)) continue;
+      n.slots += b - a + 1;
+      n.slot_ranges.emplace_back(a, b);
+    }
     out.nodes.push_back(std::move(n));
   }
   return out;

@@ -9,6 +9,7 @@
 #pragma once
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace rcs::exporter {
@@ -35,6 +36,7 @@ struct ClusterNode {
   long long config_epoch = 0;
   bool link_connected = false;
   int slots = 0;  // slots owned (ranges and single slots; migrating/importing markers excluded)
+  std::vector<std::pair<int, int>> slot_ranges;  // the same as [first, last] ranges, in the reply's order
 
   std::string Addr() const;           // "ip:port" as announced
   std::string_view Role() const;      // "master", "replica" or "unknown"

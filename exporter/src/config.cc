@@ -261,7 +261,7 @@ FlagParse ParseFlags(const std::vector<std::string>& args, const GetEnv& getenv,
     return r;
   }
   if (c.telemetry_path == "/scrape" || c.telemetry_path == "/health" || c.telemetry_path == "/" ||
-      c.telemetry_path == "/discover-cluster-nodes") {
+      c.telemetry_path == "/discover-cluster-nodes" || c.telemetry_path == "/cluster.json") {
     r.error = "--web.telemetry-path: \"" + c.telemetry_path + "\" is taken by another endpoint";
     return r;
   }

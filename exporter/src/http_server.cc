@@ -8,6 +8,7 @@
 
 #include "build_info.h"
 #include "log.h"
+#include "status_page.h"
 
 namespace rcs::exporter {
 namespace {
@@ -22,19 +23,6 @@ void SetBody(httplib::Response& res, std::string text) {
   });
 }
 
-std::string HtmlEscape(const std::string& s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '&': out += "&amp;"; break;
-      case '"': out += "&quot;"; break;
-      default: out.push_back(c);
-    }
-  }
-  return out;
-}
 }  // namespace
 
 HttpServer::HttpServer(const Config& config, ClusterScraper& scraper, RedisSource& target_source)
@@ -76,18 +64,14 @@ HttpServer::HttpServer(const Config& config, ClusterScraper& scraper, RedisSourc
     res.set_content(*json, "application/json");
   });
   s.Get("/health", [](const httplib::Request&, httplib::Response& res) { res.set_content("ok\n", "text/plain"); });
+  // The status page and its JSON: from the last scrape when it is at most 5 s old, else a scrape of their own.
   s.Get("/", [this](const httplib::Request&, httplib::Response& res) {
-    std::string seeds;
-    for (const auto& e : config_.seeds) seeds += (seeds.empty() ? "" : ", ") + e.Uri();
-    std::string path = HtmlEscape(config_.telemetry_path);
-    res.set_content("<!DOCTYPE html><html><head><title>Redis Cluster Exporter</title></head><body>"
-                    "<h1>Redis Cluster Exporter " + std::string(kVersion) + "</h1>"
-                    "<p>Seeds: " + HtmlEscape(seeds) + "</p><ul>"
-                    "<li><a href=\"" + path + "\">" + path + "</a>: every node of the cluster</li>"
-                    "<li><a href=\"/discover-cluster-nodes\">/discover-cluster-nodes</a>: http_sd targets</li>"
-                    "<li>/scrape?target=redis://host:port: one node</li>"
-                    "<li><a href=\"/health\">/health</a></li></ul></body></html>",
-                    "text/html; charset=utf-8");
+    ClusterStatus st = scraper_.Status(std::chrono::seconds(5));
+    res.set_content(RenderStatusHtml(st, kVersion, 10, config_.telemetry_path), "text/html; charset=utf-8");
+  });
+  s.Get("/cluster.json", [this](const httplib::Request&, httplib::Response& res) {
+    ClusterStatus st = scraper_.Status(std::chrono::seconds(5));
+    res.set_content(StatusJson(st).dump(), "application/json");
   });
   s.set_exception_handler([](const httplib::Request& req, httplib::Response& res, std::exception_ptr ep) {
     std::string what = "unknown";

@@ -1,4 +1,5 @@
-// HTTP endpoints (cpp-httplib): <telemetry-path>, /scrape?target=, /discover-cluster-nodes, /health, /.
+// HTTP endpoints (cpp-httplib): <telemetry-path>, /scrape?target=, /discover-cluster-nodes, /health, / (the
+// cluster status page, status_page.h) and /cluster.json (the same as JSON).
 #pragma once
 #include <atomic>
 #include <memory>

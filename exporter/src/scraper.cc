@@ -457,7 +457,21 @@ std::string ClusterScraper::Scrape() {
   own_metrics_.Record(report, data.nodes);
   own_series_.Clear();
   own_metrics_.Write(report, own_series_);
+  status_ = BuildStatus(data, std::chrono::duration_cast<std::chrono::seconds>(
+                                  std::chrono::system_clock::now().time_since_epoch()).count());
+  failovers_.Observe(status_, &status_.failovers);
+  status_time_ = Clock::now();
   return series_.Serialize() + own_series_.Serialize();
+}
+
+ClusterStatus ClusterScraper::Status(std::chrono::milliseconds max_age) {
+  {
+    std::lock_guard lock(mu_);
+    if (status_time_ && Clock::now() - *status_time_ <= max_age) return status_;
+  }
+  Scrape();
+  std::lock_guard lock(mu_);
+  return status_;
 }
 
 std::optional<std::string> ClusterScraper::Discover() {

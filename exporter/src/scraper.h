@@ -18,6 +18,7 @@
 #include "config.h"
 #include "exporter_metrics.h"
 #include "redis_source.h"
+#include "status_page.h"
 
 namespace rcs::exporter {
 
@@ -30,6 +31,9 @@ class ClusterScraper {
   std::string Scrape();
   // Prometheus http_sd JSON listing every node; nullopt (HTTP 503) when no seed answers.
   std::optional<std::string> Discover();
+  // The status page's view of the last scrape (status_page.h), scraping first when that is older than
+  // max_age or there was none, so the page works without a Prometheus scraping.
+  ClusterStatus Status(std::chrono::milliseconds max_age);
 
  private:
   struct Known {
@@ -83,6 +87,10 @@ class ClusterScraper {
   MetricSet series_;
   MetricSet own_series_;
   ExporterMetrics own_metrics_;
+  // The status page's view, rebuilt by every scrape.
+  ClusterStatus status_;
+  std::optional<Clock::time_point> status_time_;
+  FailoverLog failovers_;
 };
 
 // Metrics of one node for /scrape?target= (the multi-target pattern): INFO, CLUSTER INFO and SLOWLOG series

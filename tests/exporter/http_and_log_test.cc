@@ -76,6 +76,11 @@ TEST_CASE("HTTP endpoints") {
   auto home = c.Get("/");
   REQUIRE(home);
   CHECK(home->body.find("/custom-metrics") != std::string::npos);
+  CHECK(home->body.find("data-nodes=\"6\"") != std::string::npos);  // the status page
+  auto status = c.Get("/cluster.json");
+  REQUIRE(status);
+  CHECK(status->status == 200);
+  CHECK(nlohmann::json::parse(status->body)["nodes"] == 6);
 
   for (auto& n : f.cluster.nodes) n.down = true;
   CHECK(c.Get("/discover-cluster-nodes")->status == 503);
