@@ -113,6 +113,15 @@ TEST_CASE("keyspace: LFU access tracking") {
   // A new key under LFU starts at 5.
   ks.SetString("n", "v");
   CHECK(ks.LfuFreq(*ks.Find("n")) == 5);
+  // While a forked child shares the pages, reads leave the bits alone (and an overwrite keeps them).
+  ks.set_lfu_params(0, 0);
+  ks.PauseRehash();
+  ks.FindRead("n");
+  ks.SetString("n", "w");
+  CHECK(ks.LfuFreq(*ks.Find("n")) == 5);
+  ks.ResumeRehash();
+  ks.FindRead("n");
+  CHECK(ks.LfuFreq(*ks.Find("n")) == 6);
 }
 
 TEST_CASE("eviction: allkeys-lfu and volatile-lfu evict the least frequently used") {

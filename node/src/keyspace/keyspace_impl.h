@@ -36,7 +36,8 @@ struct Keyspace::Impl {
   DeleteHook hook;
   bool paused = false;
   bool expiry_disabled = false;  // loading: nothing is expired (the stream replays what happened then)
-  int rehash_paused = 0;         // forked children sharing our pages: no background rehash while > 0
+  int rehash_paused = 0;         // forked children sharing our pages: no background rehash (and no access-bit
+                                 // updates on reads) while > 0
   keyspace_internal::SlotDict dict;
   std::vector<Entry*> vol;  // entries with an expiry
   size_t expire_cursor = 0;
