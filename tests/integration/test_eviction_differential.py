@@ -153,6 +153,35 @@ class EvictionDifferentialTest(rcs.ServersTestCase):
                 t, v = c.call("OBJECT", command, key)
                 self.assertTrue(t == ":" and lo <= v <= hi, (command, t, v))
 
+    def test_every_access_counts_once(self):
+        # lfu-log-factor 0 and no decay: the counter counts accesses exactly, so OBJECT FREQ of every key after
+        # each command shows which commands touch which keys, and how often (INCR, APPEND and SETRANGE once,
+        # GETSET and SET ... GET twice, EXISTS / TYPE / TTL never, ...).
+        self.start_both("--maxmemory-policy", "allkeys-lfu", "--lfu-log-factor", "0", "--lfu-decay-time", "0")
+        cmds = [["INCR", "n"], ["INCR", "n"], ["GET", "n"], ["EXISTS", "n"], ["TYPE", "n"], ["TTL", "n"],
+                ["APPEND", "s", "x"], ["APPEND", "s", "y"], ["STRLEN", "s"], ["SETRANGE", "s", "0", "z"],
+                ["GETRANGE", "s", "0", "1"], ["LPUSH", "l", "a"], ["LPUSH", "l", "b"], ["LRANGE", "l", "0", "-1"],
+                ["RPOP", "l"], ["HSET", "h", "f", "v"], ["HGET", "h", "f"], ["HINCRBY", "h", "c", "1"],
+                ["SADD", "st", "a"], ["SISMEMBER", "st", "a"], ["ZADD", "z", "1", "a"], ["ZSCORE", "z", "a"],
+                ["EXPIRE", "s", "100"], ["PERSIST", "s"], ["TOUCH", "s"], ["RENAME", "s", "s2"], ["COPY", "s2", "s3"],
+                ["DUMP", "s2"], ["SET", "s2", "new"], ["GETSET", "s2", "x"], ["SETNX", "s2", "y"],
+                ["MGET", "s2", "n"], ["INCRBYFLOAT", "f", "1.5"], ["SET", "g", "v", "GET"], ["SET", "g", "v", "GET"],
+                ["GETEX", "g", "PX", "100000"], ["SORT", "l"], ["OBJECT", "ENCODING", "l"],
+                ["SUNIONSTORE", "st2", "st"], ["XADD", "x", "1-1", "a", "b"], ["XLEN", "x"], ["PFADD", "p", "a"],
+                ["PFCOUNT", "p"], ["SETBIT", "b", "1", "1"], ["GETBIT", "b", "1"], ["BITCOUNT", "b"]]
+        keys = ["n", "s", "s2", "s3", "l", "h", "st", "st2", "z", "f", "g", "x", "p", "b"]
+
+        def run(c):
+            out = []
+            for cmd in cmds:
+                out.append((cmd, c.call_raw(*cmd), [c.call("OBJECT", "FREQ", k)[1] for k in keys]))
+            return out
+
+        ours, ref = self.both(run)
+        for o, r in zip(ours, ref):
+            self.assertEqual(o, r)
+        self.assertEqual(ours[-1][2][0], 8)  # n: 5 (made by the first INCR), INCR, GET, MGET
+
     def test_volatile_policies_never_evict_persistent_keys(self):
         self.start_both("--maxmemory", str(MAXMEMORY), "--appendonly", "yes", "--appendfsync", "always",
                         "--lazyfree-lazy-eviction", "yes")
