@@ -59,7 +59,7 @@ TEST_CASE("bad config stops with file, line and reason") {
   CHECK(LoadError("no-such-directive 1\n").find("Bad directive or wrong number of arguments") != std::string::npos);
   CHECK(LoadError("appendonly maybe\n").find("argument must be 'yes' or 'no'") != std::string::npos);
   CHECK(LoadError("port 70000\n").find("argument must be between 0 and 65535 inclusive") != std::string::npos);
-  CHECK(LoadError("maxmemory-policy allkeys-lfu\n").find("must be one of the following") != std::string::npos);
+  CHECK(LoadError("maxmemory-policy allkeys-ttl\n").find("must be one of the following") != std::string::npos);
   CHECK(LoadError("save 900\n").find("Invalid save parameters") != std::string::npos);
   CHECK(LoadError("requirepass \"unterminated\n").find("Unbalanced quotes") != std::string::npos);
 }

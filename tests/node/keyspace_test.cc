@@ -484,9 +484,9 @@ TEST_CASE("keyspace: eviction allkeys-lru and volatile-ttl") {
   for (int i = 0; i < 500; i++) ks.SetString("old" + std::to_string(i), std::string(100, 'o'));
   clock.AdvanceMs(100000);
   for (int i = 0; i < 500; i++) ks.SetString("new" + std::to_string(i), std::string(100, 'n'));
-  CHECK(ks.Evict("noeviction", 1 << 20, 5) == 0);
-  CHECK(ks.Evict("allkeys-random", 1 << 20, 5) == 0);
-  size_t n = ks.Evict("allkeys-lru", 200 * 100, 10);
+  CHECK(ks.Evict(1 << 20, 5) == 0);  // noeviction (the default)
+  ks.set_eviction_policy(EvictionPolicy::kAllKeysLru);
+  size_t n = ks.Evict(200 * 100, 10);
   CHECK(n > 0);
   CHECK(n <= 200);
   CHECK(ks.size() == 1000 - n);
@@ -507,7 +507,8 @@ TEST_CASE("keyspace: eviction allkeys-lru and volatile-ttl") {
   for (int i = 0; i < 100; i++) v.SetString("soon" + std::to_string(i), std::string(50, 's'), now + 1000 + i);
   for (int i = 0; i < 100; i++) v.SetString("late" + std::to_string(i), std::string(50, 'l'), now + 1000000 + i);
   for (int i = 0; i < 100; i++) v.SetString("never" + std::to_string(i), std::string(50, 'x'));
-  size_t m = v.Evict("volatile-ttl", 20 * 50, 10);
+  v.set_eviction_policy(EvictionPolicy::kVolatileTtl);
+  size_t m = v.Evict(20 * 50, 10);
   CHECK(m > 0);
   size_t soon = 0;
   for (auto& c : vlog.calls) {
@@ -516,11 +517,12 @@ TEST_CASE("keyspace: eviction allkeys-lru and volatile-ttl") {
   }
   CHECK(soon * 10 >= m * 9);
   // Evicting everything volatile leaves the persistent keys.
-  v.Evict("volatile-ttl", int64_t{1} << 40, 5);
+  v.Evict(int64_t{1} << 40, 5);
   CHECK(v.expires_size() == 0);
   CHECK(v.size() == 100);
   // allkeys-lru empties the keyspace when asked for more than it holds.
-  v.Evict("allkeys-lru", int64_t{1} << 40, 5);
+  v.set_eviction_policy(EvictionPolicy::kAllKeysLru);
+  v.Evict(int64_t{1} << 40, 5);
   CHECK(v.size() == 0);
 }
 

@@ -45,7 +45,10 @@ Entry* FindNoTouch(CommandContext& ctx, std::string_view key) {
   return e;
 }
 
-bool LfuPolicy(const Config& c) { return c.maxmemory_policy.find("lfu") != std::string::npos; }
+bool LfuPolicy(const Config& c) {
+  EvictionPolicy p;
+  return ParseEvictionPolicy(c.maxmemory_policy, &p) && IsLfuPolicy(p);
+}
 
 // ---- keys ----
 
@@ -230,7 +233,7 @@ void ObjectFreqCmd(CommandContext& ctx) {
   Entry* e = FindNoTouch(ctx, ctx.arg(2));
   if (e == nullptr) return ctx.reply.Null();
   if (!LfuPolicy(ctx.server.config())) return ctx.reply.Error(err::kNoLfu);
-  ctx.reply.Integer(0);  // access frequency is not tracked
+  ctx.reply.Integer(ctx.db.LfuFreq(*e));
 }
 
 void ObjectIdletimeCmd(CommandContext& ctx) {
@@ -341,8 +344,9 @@ void RestoreCmd(CommandContext& ctx) {
       return ctx.reply.Ok();
     }
   }
-  // IDLETIME/FREQ are accepted and validated; the keyspace does not let us set an entry's LRU clock.
-  StoreDumpedValue(ctx.db, key, std::move(*parsed), at);
+  // FREQ lands in the LFU counter under an LFU policy, IDLETIME in the LRU clock under the others.
+  Entry* stored = StoreDumpedValue(ctx.db, key, std::move(*parsed), at);
+  if (stored != nullptr) ctx.db.SetAccessInfo(stored, freq, idle);
   ctx.dirty = 1;
   if (at >= 0 && !absttl) {
     // Replicas get the absolute deadline.

@@ -137,8 +137,11 @@ Entry* ReadString(CommandContext& ctx, std::string_view key, bool* failed) {
   return e;
 }
 
+// Looked up without counting an access: the SetString that follows is it (redis-server's INCR, APPEND and
+// SETRANGE look the key up for writing once and then change the value in place or overwrite it keeping the
+// access data), so an LFU counter grows by one per command here too.
 Entry* WriteString(CommandContext& ctx, std::string_view key, bool* failed) {
-  Entry* e = ctx.db.FindWrite(key);
+  Entry* e = ctx.db.Find(key);
   *failed = false;
   if (e != nullptr && e->type() != ObjType::kString) {
     ctx.reply.Error(err::kWrongType);

@@ -7,6 +7,7 @@
 
 #include "base/strutil.h"
 #include "keyspace/hash_value.h"
+#include "keyspace/lfu.h"
 #include "keyspace/list_value.h"
 #include "keyspace/set_value.h"
 #include "keyspace/stream_value.h"
@@ -102,11 +103,6 @@ inline const char* EncodingOf(const Entry& e) {
 
 // Seconds since the key was last accessed (OBJECT IDLETIME). The LRU clock counts seconds modulo 2^24, as
 // Redis's.
-inline int64_t IdleSeconds(const Entry& e, int64_t now_ms) {
-  constexpr int64_t kLruMax = (1 << 24) - 1;
-  int64_t now = (now_ms / 1000) & kLruMax;
-  int64_t lru = static_cast<int64_t>(e.lru()) & kLruMax;
-  return now >= lru ? now - lru : (kLruMax - lru) + now;
-}
+inline int64_t IdleSeconds(const Entry& e, int64_t now_ms) { return LruIdleSeconds(e.lru(), now_ms); }
 
 }  // namespace rcs

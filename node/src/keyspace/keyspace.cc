@@ -53,7 +53,9 @@ Entry* Keyspace::Impl::Lookup(std::string_view key, int mode) {
       }
       if (mode != 0) {
         if (now < 0) now = NowMs();
-        SetMeta(pos.e, WithLru(m, LruClock(now)));
+        // Not while a forked child shares our pages (redis-server's hasActiveChildProcess check): writing the
+        // access bits of every key read would copy its page.
+        if (rehash_paused == 0) SetMeta(pos.e, WithLru(m, Touched(m >> kLruShift, now)));
         if (mode == 1) stats.keyspace_hits++;
       }
       return pos.e;
@@ -121,7 +123,7 @@ Entry* Keyspace::Impl::Add(std::string_view key, uint32_t type, std::string_view
     delete obj;
     return nullptr;
   }
-  Entry* e = NewEntry(key, type, LruClock(NowMs()), expire_at, sval, obj);
+  Entry* e = NewEntry(key, type, FreshAccess(NowMs()), expire_at, sval, obj);
   dict.Insert(slot, h, e);
   if (expire_at >= 0) VolAdd(e);
   return e;
@@ -131,7 +133,8 @@ Entry* Keyspace::Impl::Set(std::string_view key, uint32_t type, std::string_view
                           int64_t expire_at, bool keep_ttl) {
   int slot;
   Pos pos = FindLive(key, &slot);
-  uint32_t lru = LruClock(NowMs());
+  const int64_t now = NowMs();
+  uint32_t lru = FreshAccess(now);
   const bool is_string = type == static_cast<uint32_t>(ObjType::kString);
   if (pos.e == nullptr) {
     uint64_t h = dict.Hash(key);
@@ -142,6 +145,9 @@ Entry* Keyspace::Impl::Set(std::string_view key, uint32_t type, std::string_view
   }
   Entry* old = pos.e;
   const uint32_t om = Meta(old);
+  // Redis's setKey looks the key up for writing (an access) and, under LFU, the new value keeps the old
+  // one's counter (dbOverwrite); otherwise it gets the current clock.
+  if (lfu()) lru = rehash_paused == 0 ? Touched(om >> kLruShift, now) : om >> kLruShift;
   const bool old_has = (om & kHasExpire) != 0;
   int64_t exp = expire_at >= 0 ? expire_at : (keep_ttl && old_has ? ExpireOf(old) : -1);
   const bool new_has = exp >= 0;
@@ -256,20 +262,23 @@ Entry* Keyspace::AddObject(std::string_view key, std::unique_ptr<Object> obj, in
 Keyspace::BulkAdd::~BulkAdd() { Drop(); }
 
 bool Keyspace::BulkAdd::AddString(std::string_view key, std::string_view value, int64_t expire_at_ms,
-                                  uint64_t tag) {
+                                  uint64_t tag, int64_t lfu_freq, int64_t lru_idle_s) {
   if (failed_) return false;
   Impl& m = *db_.impl_;
-  return Push(Impl::NewEntry(key, static_cast<uint32_t>(ObjType::kString), LruClock(m.NowMs()), expire_at_ms,
-                             value, nullptr),
-              key, tag);
+  Entry* e = Impl::NewEntry(key, static_cast<uint32_t>(ObjType::kString), m.FreshAccess(m.NowMs()),
+                            expire_at_ms, value, nullptr);
+  if (lfu_freq >= 0 || lru_idle_s >= 0) db_.SetAccessInfo(e, lfu_freq, lru_idle_s);
+  return Push(e, key, tag);
 }
 
 bool Keyspace::BulkAdd::AddObject(std::string_view key, std::unique_ptr<Object> obj, int64_t expire_at_ms,
-                                  uint64_t tag) {
+                                  uint64_t tag, int64_t lfu_freq, int64_t lru_idle_s) {
   if (failed_) return false;
   Impl& m = *db_.impl_;
   uint32_t type = static_cast<uint32_t>(obj->type());
-  return Push(Impl::NewEntry(key, type, LruClock(m.NowMs()), expire_at_ms, {}, obj.release()), key, tag);
+  Entry* e = Impl::NewEntry(key, type, m.FreshAccess(m.NowMs()), expire_at_ms, {}, obj.release());
+  if (lfu_freq >= 0 || lru_idle_s >= 0) db_.SetAccessInfo(e, lfu_freq, lru_idle_s);
+  return Push(e, key, tag);
 }
 
 bool Keyspace::BulkAdd::Push(Entry* e, std::string_view key, uint64_t tag) {

@@ -42,12 +42,31 @@ class Entry {
   T* as() const { return static_cast<T*>(obj()); }
   bool has_expire() const;
   int64_t expire_at_ms() const;  // -1 when there is none
-  uint32_t lru() const;          // LRU clock (seconds, 24 bits) of the last access
+  // The key's 24 access bits, as Redis's robj.lru: the LRU clock (seconds) of the last access under any
+  // policy but an LFU one, and under those 16 bits of minutes (the last decrement time) above an 8-bit
+  // logarithmic access counter (keyspace/lfu.h).
+  uint32_t lru() const;
 
   Entry() = delete;
   Entry(const Entry&) = delete;
   Entry& operator=(const Entry&) = delete;
 };
+
+// maxmemory-policy: Redis 7.0's eight.
+enum class EvictionPolicy : uint8_t {
+  kNoEviction,
+  kAllKeysLru,
+  kVolatileLru,
+  kAllKeysLfu,
+  kVolatileLfu,
+  kAllKeysRandom,
+  kVolatileRandom,
+  kVolatileTtl,
+};
+// The policy named `name` (as CONFIG stores it, lower case); false for any other name.
+bool ParseEvictionPolicy(std::string_view name, EvictionPolicy* out);
+inline bool IsLfuPolicy(EvictionPolicy p) { return p == EvictionPolicy::kAllKeysLfu || p == EvictionPolicy::kVolatileLfu; }
+inline bool IsLruPolicy(EvictionPolicy p) { return p == EvictionPolicy::kAllKeysLru || p == EvictionPolicy::kVolatileLru; }
 
 struct KeyspaceStats {
   uint64_t keyspace_hits = 0;
@@ -144,13 +163,31 @@ class Keyspace {
   std::vector<std::string> GetKeysInSlot(int slot, size_t count) const;
   void DeleteKeysInSlot(int slot);  // used when a slot is taken away (replies with the count deleted)
 
+  // Access tracking and eviction follow maxmemory-policy (and lfu-log-factor / lfu-decay-time): under an LFU
+  // policy every access decays and logarithmically increments the key's counter, new keys start at
+  // LFU_INIT_VAL (5); under the others an access stores the LRU clock. Switching policy changes nothing
+  // stored: the same bits are read the other way until the keys are accessed again (as Redis does).
+  void set_eviction_policy(EvictionPolicy policy);
+  EvictionPolicy eviction_policy() const;
+  void set_lfu_params(int log_factor, int decay_time);
+  // The key's access counter after the decay due by now (OBJECT FREQ, the RDB's FREQ); meaningful under an
+  // LFU policy.
+  int LfuFreq(const Entry& e) const;
+  // Seconds since the last access by the LRU clock (OBJECT IDLETIME, the RDB's IDLE).
+  int64_t IdleSeconds(const Entry& e) const;
+  // Redis's objectSetLRUOrLFU (RESTORE's FREQ / IDLETIME, an RDB's FREQ / IDLE records): under an LFU policy
+  // a freq >= 0 becomes the counter (decay time now); under the others an idle >= 0 (seconds) becomes the
+  // clock. -1 = not given.
+  void SetAccessInfo(Entry* e, int64_t lfu_freq, int64_t lru_idle_s);
+
   // Active expiry: delete expired keys for at most `budget_us` microseconds; returns keys deleted.
   // Called from the server's cron (10 times a second) and, lightly, before sleeping.
   size_t ActiveExpireCycle(int64_t budget_us);
-  // Eviction: frees keys until `need_bytes_to_free` bytes were freed (estimated via UsedMemory deltas) or
-  // nothing evictable is left. policy: "allkeys-lru" or "volatile-ttl" (others answer 0).
-  // Returns keys evicted.
-  size_t Evict(std::string_view policy, int64_t need_bytes_to_free, int samples);
+  // Eviction by the policy set: frees keys until `need_bytes_to_free` bytes were freed (estimated via
+  // UsedMemory deltas), `max_keys` keys were evicted, or nothing evictable is left (noeviction: nothing is).
+  // LRU, LFU and volatile-ttl choose with Redis's candidate pool (`samples` keys per round), the random
+  // policies pick a random key (volatile-*: only keys with an expiry). Returns keys evicted.
+  size_t Evict(int64_t need_bytes_to_free, int samples, size_t max_keys = SIZE_MAX);
 
   const KeyspaceStats& stats() const;
   void ResetStats();
@@ -179,8 +216,11 @@ class Keyspace::BulkAdd {
   BulkAdd& operator=(const BulkAdd&) = delete;
 
   // tag: the caller's name for the key in duplicate_tag() (the RDB loader: the key's offset in the file).
-  bool AddString(std::string_view key, std::string_view value, int64_t expire_at_ms, uint64_t tag);
-  bool AddObject(std::string_view key, std::unique_ptr<Object> obj, int64_t expire_at_ms, uint64_t tag);
+  // lfu_freq / lru_idle_s: the file's FREQ / IDLE for the key (SetAccessInfo), -1 when absent.
+  bool AddString(std::string_view key, std::string_view value, int64_t expire_at_ms, uint64_t tag,
+                 int64_t lfu_freq = -1, int64_t lru_idle_s = -1);
+  bool AddObject(std::string_view key, std::unique_ptr<Object> obj, int64_t expire_at_ms, uint64_t tag,
+                 int64_t lfu_freq = -1, int64_t lru_idle_s = -1);
   // Links every queued key.
   bool Flush();
   const std::string& duplicate() const { return dup_key_; }

@@ -2,7 +2,7 @@
 //   keyspace.cc       lookups, writes, expiry fields, SCAN/ForEach, the per-slot index API
 //   slot_dict.*       the per-slot hash tables with incremental rehash and the Fenwick tree
 //   active_expiry.cc  the active expiry cycle
-//   eviction.cc       LRU / volatile-ttl eviction with Redis's candidate pool
+//   eviction.cc       the maxmemory policies: LRU, LFU and volatile-ttl with Redis's candidate pool, random
 //
 // Keys with an expiry are also in a dense array (the volatile array; each entry knows its index), which
 // gives O(1) add/remove, uniform sampling for volatile-ttl and a cursor for the active expiry cycle.
@@ -16,6 +16,7 @@
 #include "base/random.h"
 #include "keyspace/entry_record.h"
 #include "keyspace/keyspace.h"
+#include "keyspace/lfu.h"
 #include "keyspace/slot_dict.h"
 
 namespace rcs {
@@ -35,7 +36,8 @@ struct Keyspace::Impl {
   DeleteHook hook;
   bool paused = false;
   bool expiry_disabled = false;  // loading: nothing is expired (the stream replays what happened then)
-  int rehash_paused = 0;         // forked children sharing our pages: no background rehash while > 0
+  int rehash_paused = 0;         // forked children sharing our pages: no background rehash (and no access-bit
+                                 // updates on reads) while > 0
   keyspace_internal::SlotDict dict;
   std::vector<Entry*> vol;  // entries with an expiry
   size_t expire_cursor = 0;
@@ -43,7 +45,22 @@ struct Keyspace::Impl {
   double stale_perc = 0;
   int64_t avg_ttl = 0;
   std::vector<PoolItem> pool;  // eviction candidates, ascending score; the best is at the back
-  bool pool_lru = true;
+  EvictionPolicy pool_policy = EvictionPolicy::kNoEviction;  // the policy whose scores the pool holds
+  EvictionPolicy policy = EvictionPolicy::kNoEviction;
+  int lfu_log_factor = 10;
+  int lfu_decay_time = 1;
+
+  bool lfu() const { return IsLfuPolicy(policy); }
+  // The access bits of a key created now.
+  uint32_t FreshAccess(int64_t now_ms) const {
+    return lfu() ? lfu::Init(lfu::Minutes(now_ms)) : keyspace_internal::LruClock(now_ms);
+  }
+  // The access bits after an access now.
+  uint32_t Touched(uint32_t bits, int64_t now_ms) const {
+    if (!lfu()) return keyspace_internal::LruClock(now_ms);
+    double r = static_cast<double>(Rand() >> 11) * (1.0 / 9007199254740992.0);  // [0, 1)
+    return lfu::Touch(bits, lfu::Minutes(now_ms), lfu_log_factor, lfu_decay_time, r);
+  }
 
   static uint64_t Rand() { return ThreadRandom().Next(); }
   int64_t NowMs() const { return clock->NowMs(); }
@@ -99,7 +116,7 @@ struct Keyspace::Impl {
 
   // eviction.cc
   void PoolInsert(uint64_t score, std::string_view key);
-  void PoolPopulate(bool lru, int samples);
+  void PoolPopulate(int samples);
 };
 
 }  // namespace rcs

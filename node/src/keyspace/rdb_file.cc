@@ -16,7 +16,7 @@ namespace rcs {
 namespace {
 
 // RDB opcodes (keyspace/rdb_format.h).
-using rdb::kOpAux, rdb::kOpExpireTimeMs, rdb::kOpSelectDb, rdb::kOpResizeDb, rdb::kOpEof;
+using rdb::kOpAux, rdb::kOpExpireTimeMs, rdb::kOpIdle, rdb::kOpFreq, rdb::kOpSelectDb, rdb::kOpResizeDb, rdb::kOpEof;
 constexpr size_t kChunkBytes = 1 << 20;
 
 
@@ -51,6 +51,9 @@ bool WriteRdb(int fd, Keyspace& db, int64_t now_ms, const RdbFileInfo& info, con
     ok = WriteAll(fd, buf);
     buf.clear();
   };
+  // The keys' access data, as redis-server saves it: IDLE (seconds) under an LRU policy, FREQ (the decayed
+  // counter) under an LFU one, nothing under the others.
+  const bool save_lru = IsLruPolicy(db.eviction_policy()), save_lfu = IsLfuPolicy(db.eviction_policy());
   db.ForEach([&](const Entry& e) {
     if (!ok) return;
     if (e.has_expire()) {
@@ -58,6 +61,13 @@ bool WriteRdb(int fd, Keyspace& db, int64_t now_ms, const RdbFileInfo& info, con
       buf.push_back(static_cast<char>(kOpExpireTimeMs));
       uint64_t at = static_cast<uint64_t>(e.expire_at_ms());
       for (int i = 0; i < 8; i++) buf.push_back(static_cast<char>((at >> (8 * i)) & 0xff));
+    }
+    if (save_lru) {
+      buf.push_back(static_cast<char>(kOpIdle));
+      AppendRdbLength(&buf, static_cast<uint64_t>(db.IdleSeconds(e)));
+    } else if (save_lfu) {
+      buf.push_back(static_cast<char>(kOpFreq));
+      buf.push_back(static_cast<char>(db.LfuFreq(e)));
     }
     std::string_view key = e.key();
     if (e.type() == ObjType::kString) {

@@ -71,15 +71,17 @@ class ServerRdbSink : public RdbSink {
       return Status::Ok();
     }
     Keyspace& db = server_.db();
+    // The file's FREQ / IDLE records land in the key's access bits as the policy in use reads them.
     if (replace_existing_) {
       db.Delete(k.key);
-      StoreDumpedValue(db, k.key, std::move(k.value), k.expire_at_ms);
+      Entry* e = StoreDumpedValue(db, k.key, std::move(k.value), k.expire_at_ms);
+      if (e != nullptr) db.SetAccessInfo(e, k.lfu_freq, k.lru_idle_s);
       return Status::Ok();
     }
     // One lookup for the duplicate check and the insert.
-    if (AddDumpedValue(db, k.key, std::move(k.value), k.expire_at_ms) == nullptr) {
-      return Status::Error("duplicate key '" + k.key.substr(0, 128) + "'");
-    }
+    Entry* e = AddDumpedValue(db, k.key, std::move(k.value), k.expire_at_ms);
+    if (e == nullptr) return Status::Error("duplicate key '" + k.key.substr(0, 128) + "'");
+    db.SetAccessInfo(e, k.lfu_freq, k.lru_idle_s);
     return Status::Ok();
   }
 
@@ -104,16 +106,14 @@ class ServerRdbSink : public RdbSink {
     const bool is_string = k.type == ObjType::kString;
     if (replace_existing_) {
       db.Delete(k.key);
-      if (is_string) {
-        db.SetString(k.key, k.str, k.expire_at_ms, false);
-      } else {
-        db.SetObject(k.key, std::move(k.obj), k.expire_at_ms, false);
-      }
+      Entry* e = is_string ? db.SetString(k.key, k.str, k.expire_at_ms, false)
+                           : db.SetObject(k.key, std::move(k.obj), k.expire_at_ms, false);
+      db.SetAccessInfo(e, k.lfu_freq, k.lru_idle_s);
       return Status::Ok();
     }
     // Linked a few keys later, with the duplicate check (Keyspace::BulkAdd).
-    bool ok = is_string ? bulk_.AddString(k.key, k.str, k.expire_at_ms, k.offset)
-                        : bulk_.AddObject(k.key, std::move(k.obj), k.expire_at_ms, k.offset);
+    bool ok = is_string ? bulk_.AddString(k.key, k.str, k.expire_at_ms, k.offset, k.lfu_freq, k.lru_idle_s)
+                        : bulk_.AddObject(k.key, std::move(k.obj), k.expire_at_ms, k.offset, k.lfu_freq, k.lru_idle_s);
     if (ok) return Status::Ok();
     k.offset = static_cast<size_t>(bulk_.duplicate_tag());
     return Status::Error(DuplicateMessage());

@@ -783,7 +783,10 @@ bool Replication::LoadRdbSnapshot(std::string_view rdb, size_t* loaded) {
   server_->db().Clear();
   server_->TouchAllKeys();
   Keyspace& db = server_->db();
-  for (RdbKey& k : sink.keys) StoreDumpedValue(db, k.key, std::move(k.value), k.expire_at_ms);
+  for (RdbKey& k : sink.keys) {
+    Entry* e = StoreDumpedValue(db, k.key, std::move(k.value), k.expire_at_ms);
+    if (e != nullptr) db.SetAccessInfo(e, k.lfu_freq, k.lru_idle_s);  // the snapshot's FREQ / IDLE
+  }
   {
     CommandStreamLoader loader(*server_);
     std::string reply;

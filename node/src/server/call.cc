@@ -166,7 +166,9 @@ bool Server::AdmitByNodeState(Client* c, const CommandSpec& spec) {
   if (is_replica_ && config_.replica_read_only && spec.is(kCmdWrite)) {
     return RejectCommand(c, &spec, err::kReadOnlyReplica);
   }
-  if (config_.maxmemory > 0 && spec.is(kCmdDenyOom) && !EvictIfNeeded()) return RejectCommand(c, &spec, err::kOom);
+  // Every command evicts when over maxmemory (Redis's processCommand); only deny-oom ones are refused when
+  // nothing is left to evict.
+  if (config_.maxmemory > 0 && !EvictIfNeeded() && spec.is(kCmdDenyOom)) return RejectCommand(c, &spec, err::kOom);
   // The AOF cannot be written: refuse writes (and PING on a master, as Redis does, so that monitoring sees
   // it) until the disk works again. Reads keep working.
   // A failed RDB save refuses them the same way, on a master only (Redis checks it first).

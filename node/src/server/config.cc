@@ -611,9 +611,14 @@ void AddNetworkAndGeneral(std::vector<Directive>& t) {
   t.push_back(SecretFile("requirepass-file", &Config::requirepass_file, &Config::requirepass));
   t.push_back(SecretFile("masterauth-file", &Config::masterauth_file, &Config::masterauth));
   t.push_back(Memory("maxmemory", &Config::maxmemory, 0, INT64_MAX));
-  t.push_back(Enum("maxmemory-policy", &Config::maxmemory_policy, {"noeviction", "allkeys-lru", "volatile-ttl"},
-                   " (the other Redis policies are not implemented by this server)"));
+  t.push_back(Enum("maxmemory-policy", &Config::maxmemory_policy,
+                   {"volatile-lru", "volatile-lfu", "volatile-random", "volatile-ttl", "allkeys-lru", "allkeys-lfu",
+                    "allkeys-random", "noeviction"}));
   t.push_back(Int("maxmemory-samples", &Config::maxmemory_samples, 1, 64));
+  t.push_back(Int("maxmemory-eviction-tenacity", &Config::maxmemory_eviction_tenacity, 0, 100));
+  t.push_back(Int("lfu-log-factor", &Config::lfu_log_factor, 0, kIntMax));
+  t.push_back(Int("lfu-decay-time", &Config::lfu_decay_time, 0, kIntMax));
+  t.push_back(Bool("lazyfree-lazy-eviction", &Config::lazyfree_lazy_eviction));
 }
 
 void AddPersistenceAndReplication(std::vector<Directive>& t) {
@@ -711,7 +716,7 @@ void AddScriptsSlowlogEncodings(std::vector<Directive>& t) {
 // behaviour here. Validation, defaults and run-time mutability as Redis 7.0.
 void AddProcessAndMemoryCompat(std::vector<Directive>& t) {
   // Lazy freeing: frees are synchronous here, so "no" is this node's behaviour.
-  for (const char* n : {"lazyfree-lazy-eviction", "lazyfree-lazy-expire", "lazyfree-lazy-server-del",
+  for (const char* n : {"lazyfree-lazy-expire", "lazyfree-lazy-server-del",
                         "lazyfree-lazy-user-flush", "replica-lazy-flush"}) {
     t.push_back(Bool(n, Kept{"no"}).Native("no"));
   }
@@ -754,9 +759,6 @@ void AddProcessAndMemoryCompat(std::vector<Directive>& t) {
   t.push_back(Enum("oom-score-adj", Kept{"no"}, {"no", "yes", "relative", "absolute"}).Native("no"));
   t.push_back(OomScoreAdjValues());
   t.push_back(MemoryOrPercent("maxmemory-clients"));
-  t.push_back(Int("maxmemory-eviction-tenacity", Kept{"10"}, 0, 100));
-  t.push_back(Int("lfu-log-factor", Kept{"10"}, 0, kIntMax));
-  t.push_back(Int("lfu-decay-time", Kept{"1"}, 0, kIntMax));
   t.push_back(Bool("replica-ignore-maxmemory", Kept{"yes"}));
   t.push_back(Int("tracking-table-max-keys", Kept{"1000000"}, 0, INT64_MAX));
 }

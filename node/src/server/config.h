@@ -71,6 +71,10 @@ struct Config {
   int64_t maxmemory = 0;
   std::string maxmemory_policy = "noeviction";
   int maxmemory_samples = 5;
+  int maxmemory_eviction_tenacity = 10;  // 0..100: how long one eviction pass may run (Server::EvictIfNeeded)
+  int lfu_log_factor = 10;               // LFU counter growth (keyspace/lfu.h)
+  int lfu_decay_time = 1;                // minutes per LFU counter decrement, 0 = no decay
+  bool lazyfree_lazy_eviction = false;   // evictions propagate as UNLINK (frees stay synchronous here)
   // Persistence
   bool appendonly = false;
   std::string appendfsync = "everysec";

@@ -3,6 +3,7 @@
 #include "server/server.h"
 
 #include <algorithm>
+#include <cmath>
 
 #include "base/alloc.h"
 #include "base/log.h"
@@ -22,7 +23,9 @@ Server::Server(Config config, const Clock* clock)
   db_.set_delete_hook([this](std::string_view key, Keyspace::DeleteReason why) {
     // The keyspace removed a key on its own (expired/evicted): replicas and the AOF get a DEL, and
     // WATCHers see the key as modified.
-    std::vector<std::string_view> del = {"DEL", key};
+    // An eviction with lazyfree-lazy-eviction yes propagates as UNLINK (Redis's propagateDeletion).
+    bool unlink = why == Keyspace::DeleteReason::kEvicted && config_.lazyfree_lazy_eviction;
+    std::vector<std::string_view> del = {unlink ? "UNLINK" : "DEL", key};
     Propagate(del, why == Keyspace::DeleteReason::kEvicted ? WriteOrigin::kEviction : WriteOrigin::kExpiry);
     TouchKey(key);
     if (pubsub_ == nullptr) return;
@@ -35,6 +38,19 @@ Server::Server(Config config, const Clock* clock)
   config_listeners_.Add({"requirepass"}, [this] { ApplyRequirePass(); });
   config_listeners_.Add({"acl-pubsub-default"},
                         [this] { acl_.set_allchannels_default(config_.acl_pubsub_default == "allchannels"); });
+  // maxmemory-policy and the LFU parameters drive the keyspace's access tracking and eviction; a lower
+  // maxmemory evicts at once (as Redis's CONFIG SET maxmemory does).
+  auto apply_eviction = [this] {
+    EvictionPolicy p = EvictionPolicy::kNoEviction;
+    ParseEvictionPolicy(config_.maxmemory_policy, &p);
+    db_.set_eviction_policy(p);
+    db_.set_lfu_params(config_.lfu_log_factor, config_.lfu_decay_time);
+  };
+  apply_eviction();
+  config_listeners_.Add({"maxmemory-policy", "lfu-log-factor", "lfu-decay-time"}, apply_eviction);
+  config_listeners_.Add({"maxmemory"}, [this] {
+    if (config_.maxmemory > 0 && !is_replica_ && !loading_) EvictIfNeeded();
+  });
   config_listeners_.Add({"loglevel"}, [this] {
     LogLevel level;
     if (ParseLogLevel(config_.loglevel, &level)) SetLogLevel(level);
@@ -262,21 +278,53 @@ void Server::HandleBlockedTimeouts() {
   }
 }
 
-bool Server::EvictIfNeeded() {
-  int64_t used = UsedMemory();
-  if (used <= config_.maxmemory) return true;
-  if (config_.maxmemory_policy == "noeviction") return false;
-  // No eviction while clients are paused (the data set stays still); the command is not refused either.
-  if (pause_.type != PauseType::kOff) return true;
-  // Evict until really under the limit: what eviction frees is measured per key, and small allocations
-  // around it (its candidate pool, propagation) can leave used_memory just over. A little margin keeps
-  // every write at the boundary from evicting one key at a time. Bounded rounds.
-  for (int round = 0; round < 64; round++) {
+namespace {
+// maxmemory-eviction-tenacity as the time one eviction pass may take (Redis's evictionTimeLimitUs): 0..10 is
+// 0..500 us linearly, then 15% more per step (about 2 minutes at 99); 100 is no limit.
+int64_t EvictionTimeLimitUs(int tenacity) {
+  if (tenacity <= 10) return 50 * static_cast<int64_t>(tenacity);
+  if (tenacity < 100) return static_cast<int64_t>(500.0 * std::pow(1.15, tenacity - 10.0));
+  return INT64_MAX;
+}
+}  // namespace
+
+// One pass of Redis's performEvictions: evicts until used memory is under maxmemory, looking at the time every
+// 16 keys. Evict until really under the limit: what eviction frees is measured per key, and small allocations
+// around it (the candidate pool, propagation) can leave used_memory just over; a little margin keeps every
+// write at the boundary from evicting one key at a time.
+Server::EvictPass Server::EvictionPass() {
+  if (UsedMemory() <= config_.maxmemory) return EvictPass::kOk;
+  if (db_.eviction_policy() == EvictionPolicy::kNoEviction) return EvictPass::kFail;
+  const int64_t limit_us = EvictionTimeLimitUs(config_.maxmemory_eviction_tenacity);
+  const int64_t start_us = clock_->MonotonicUs();
+  while (true) {
     int64_t over = UsedMemory() - config_.maxmemory;
-    if (over <= 0) return true;
-    if (db_.Evict(config_.maxmemory_policy, over + 1024, config_.maxmemory_samples) == 0) break;
+    if (over <= 0) return EvictPass::kOk;
+    if (db_.Evict(over + 1024, config_.maxmemory_samples, 16) == 0) return EvictPass::kFail;
+    if (UsedMemory() > config_.maxmemory && clock_->MonotonicUs() - start_us > limit_us) return EvictPass::kOutOfTime;
   }
-  return UsedMemory() <= config_.maxmemory;
+}
+
+// Before a command when maxmemory is set. A pass out of time leaves the rest to a timer that keeps evicting
+// between client events until under the limit (Redis's evictionTimeProc), and the command goes ahead. False
+// only when over the limit with nothing evictable left (or noeviction): deny-oom commands are refused then.
+// A replica does not evict (replica-ignore-maxmemory yes): its master's DELs keep it a copy.
+bool Server::EvictIfNeeded() {
+  if (is_replica_ || loading_) return true;
+  // No eviction while clients are paused (the data set stays still); the command is not refused either.
+  if (pause_.type != PauseType::kOff && db_.eviction_policy() != EvictionPolicy::kNoEviction) return true;
+  EvictPass r = EvictionPass();
+  if (r == EvictPass::kOutOfTime && !eviction_timer_running_) {
+    eviction_timer_running_ = true;
+    loop_->AddTimer(0, [this]() -> int64_t {
+      // 1 ms, not 0: a timer due again at once would run again in the same loop iteration, starving clients.
+      if (pause_.type != PauseType::kOff) return 10;  // CLIENT PAUSE: the data set stays still until it ends
+      if (config_.maxmemory > 0 && !is_replica_ && EvictionPass() == EvictPass::kOutOfTime) return 1;
+      eviction_timer_running_ = false;
+      return -1;
+    });
+  }
+  return r != EvictPass::kFail;
 }
 
 void Server::AddSubsystemOfType(std::type_index type, std::unique_ptr<Subsystem> s) {

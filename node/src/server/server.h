@@ -433,6 +433,9 @@ class Server {
   void Cron();
   void BeforeSleep();
   bool EvictIfNeeded();
+  enum class EvictPass { kOk, kOutOfTime, kFail };
+  EvictPass EvictionPass();
+  bool eviction_timer_running_ = false;  // a pass ran out of time: a timer keeps evicting (Redis's evictionTimeProc)
 
   Config config_;
   ConfigListeners config_listeners_;
