@@ -244,6 +244,12 @@ void LposCmd(CommandContext& ctx) {
     bool more = j + 1 < argc;
     if (EqualsIgnoreCase(opt, "rank") && more) {
       if (!ParseIndex(ctx, ctx.arg(++j), &rank)) return;
+      // Redis 7.2 and later (the redis:8.4 we replace) refuse the one rank that cannot be negated; 7.0.15
+      // negated it in a C long and counted every match.
+      if (rank == INT64_MIN) {
+        ctx.reply.Error(err::kLposRankRange);
+        return;
+      }
       if (rank == 0) {
         ctx.reply.Error(err::kRankZero);
         return;
@@ -263,11 +269,9 @@ void LposCmd(CommandContext& ctx) {
   });
   if (l == nullptr) return;
 
-  // A negative rank searches from the tail. Redis negates it in a C long: RANK -9223372036854775808 stays
-  // negative, so every match counts and COUNT never stops the search; the same is reproduced here.
+  // A negative rank searches from the tail.
   bool from_tail = rank < 0;
-  bool min_rank = rank == INT64_MIN;
-  uint64_t want_rank = min_rank ? 1 : static_cast<uint64_t>(from_tail ? -rank : rank);
+  uint64_t want_rank = static_cast<uint64_t>(from_tail ? -rank : rank);
   uint64_t llen = l->size();
   uint64_t limit = maxlen == 0 ? llen : std::min<uint64_t>(llen, static_cast<uint64_t>(maxlen));
   size_t handle = 0;
@@ -286,7 +290,7 @@ void LposCmd(CommandContext& ctx) {
         }
         ctx.reply.Integer(pos);
         emitted++;
-        if (count != 0 && !min_rank && matches - want_rank + 1 >= static_cast<uint64_t>(count)) break;
+        if (count != 0 && matches - want_rank + 1 >= static_cast<uint64_t>(count)) break;
       }
     }
     if (from_tail) it.Prev();

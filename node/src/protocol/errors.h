@@ -91,6 +91,9 @@ inline constexpr std::string_view kHashValueNotInteger = "ERR hash value is not 
 inline constexpr std::string_view kHashValueNotFloat = "ERR hash value is not a float";
 
 // ---- Lists ----
+// LPOS RANK -9223372036854775808 (Redis 7.2+: getRangeLongFromObjectOrReply(-LONG_MAX, LONG_MAX)).
+inline constexpr std::string_view kLposRankRange =
+    "ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807";
 inline constexpr std::string_view kRankZero =
     "ERR RANK can't be zero: use 1 to start from the first match, 2 from the second ... or use negative to "
     "start from the end of the list";
@@ -658,7 +661,7 @@ inline constexpr std::string_view kAll[] = {
     kBlockedGroupGone, kBlockedStreamGone, kUnblockedStateChanged, kMonitorDenyBlocking,
     kClientPauseMode, kClientUnblockReason, kUnblockedByCommand, kXclaimMinIdle, kXclaimIdle, kXclaimTime, kXclaimRetryCount,
     kXautoclaimMinIdle, kCountAtLeastOne,
-    kRankZero, kMaxlenNegative, kZaddXxNx, kZaddGtLtNx, kZaddIncrPair, kScoreNaN, kLimitNeedsBy,
+    kLposRankRange, kRankZero, kMaxlenNegative, kZaddXxNx, kZaddGtLtNx, kZaddIncrPair, kScoreNaN, kLimitNeedsBy,
     kWithscoresBylex, kWeightNotFloat, kGeoUnit, kGeoNeedRadius, kGeoRadiusNegative, kGeoNeedWidth, kGeoNeedHeight,
     kGeoBoxNegative, kGeoNoMember, kGeoAnyNeedsCount, kSortByCluster, kSortByAcl,
     kSortGetCluster, kSortGetAcl, kSortNotDouble, kExpireNxWithOthers, kExpireGtAndLt, kInvalidTtl, kInvalidIdletime,
