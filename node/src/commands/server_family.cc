@@ -13,6 +13,7 @@
 #include "pubsub/pubsub.h"
 #include "server/acl_categories.h"
 #include "server/client.h"
+#include "server/tracking.h"
 #include "server/command.h"
 #include "server/server.h"
 
@@ -136,6 +137,7 @@ void ResetCmd(CommandContext& ctx) {
   Client* c = ctx.client;
   ctx.server.DiscardTransaction(c);
   if (PubSub* ps = ctx.server.subsystem<PubSub>()) ps->RemoveClient(c);
+  ctx.server.tracking().Disable(c);
   c->flags &= ~(kClientReadOnly | kClientAsking);
   c->name.clear();
   c->resp = 2;
@@ -173,6 +175,11 @@ std::string ClientFlagsText(const Client* c) {
   if (c->has(kClientMaster)) f += 'M';
   if (c->has(kClientMulti)) f += 'x';
   if (c->has(kClientBlocked)) f += 'b';
+  if (c->tracking != nullptr) {
+    f += 't';
+    if (c->tracking->has(kTrackingBrokenRedir)) f += 'R';
+    if (c->tracking->has(kTrackingBcast)) f += 'B';
+  }
   if (c->has(kClientDirtyCas)) f += 'd';
   if (c->has(kClientCloseAfterReply)) f += 'c';
   if (c->has(kClientCloseAsap)) f += 'A';
@@ -211,7 +218,7 @@ std::string ClientInfoLine(const Server& server, const Client* c) {
   s += c->last_cmd;
   s += " user=";
   s += c->user != nullptr ? std::string_view(c->user->name()) : std::string_view("default");
-  s += " redir=-1";
+  s += " redir=" + std::to_string(Tracking::Redirect(c));
   s += " resp=" + std::to_string(c->resp);
   s += " lib-name=" + c->lib_name + " lib-ver=" + c->lib_ver;
   return s;
@@ -383,14 +390,25 @@ void ClientNoEvict(CommandContext& ctx) {
   ctx.reply.Ok();
 }
 
+// Client-side caching (server/tracking.h).
+void ClientTrackingCmd(CommandContext& ctx) { ctx.server.tracking().TrackingCommand(ctx.client, ctx.argv, ctx.reply); }
+void ClientCaching(CommandContext& ctx) { ctx.server.tracking().CachingCommand(ctx.client, ctx.arg(2), ctx.reply); }
+void ClientGetRedir(CommandContext& ctx) { ctx.reply.Integer(Tracking::Redirect(ctx.client)); }
+void ClientTrackingInfo(CommandContext& ctx) { ctx.server.tracking().TrackingInfo(ctx.client, ctx.reply); }
+
 void ClientHelp(CommandContext& ctx) {
-  ReplyHelp(ctx, {"CLIENT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:", "GETNAME",
+  ReplyHelp(ctx, {"CLIENT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:", "CACHING (YES|NO)",
+                  "    Enable/disable tracking of the keys for next command in OPTIN/OPTOUT modes.", "GETREDIR",
+                  "    Return the client ID we are redirecting to when tracking is enabled.", "GETNAME",
                   "    Return the name of the current connection.", "ID", "    Return the ID of the current connection.",
                   "INFO", "    Return information about the current client connection.",
                   "KILL <ip:port> | <option> <value> [<option> <value> [...]]", "    Kill connections.",
                   "LIST [options ...]", "    Return information about client connections.", "SETNAME <name>",
                   "    Assign the name <name> to the current connection.", "SETINFO <option> <value>",
-                  "    Set client meta attr (LIB-NAME or LIB-VER).", "NO-EVICT (ON|OFF)",
+                  "    Set client meta attr (LIB-NAME or LIB-VER).",
+                  "TRACKING (ON|OFF) [REDIRECT <id>] [BCAST] [PREFIX <prefix> [...]]",
+                  "         [OPTIN] [OPTOUT] [NOLOOP]", "    Control server assisted client side caching.",
+                  "TRACKINGINFO", "    Report tracking status for the current connection.", "NO-EVICT (ON|OFF)",
                   "    Protect current client connection from eviction.", "HELP", "    Prints this help."});
 }
 
@@ -845,6 +863,10 @@ void RegisterServerFamily(CommandRegistry& r) {
                    GroupSpec("client|info", 2, kCmdNoScript | kCmdLoading | kCmdStale, ClientInfo, conn, "Returns information about the connection."),
                    GroupSpec("client|kill", -3, kCmdAdmin | kCmdNoScript | kCmdLoading | kCmdStale, ClientKill, conn, "Terminates open connections."),
                    GroupSpec("client|no-evict", 3, kCmdAdmin | kCmdNoScript | kCmdLoading | kCmdStale, ClientNoEvict, conn, "Sets the client eviction mode of the connection."),
+                   GroupSpec("client|tracking", -3, kCmdNoScript | kCmdLoading | kCmdStale, ClientTrackingCmd, conn, "Controls server-assisted client-side caching for the connection."),
+                   GroupSpec("client|caching", 3, kCmdNoScript | kCmdLoading | kCmdStale, ClientCaching, conn, "Instructs the server whether to track the keys in the next request."),
+                   GroupSpec("client|getredir", 2, kCmdNoScript | kCmdLoading | kCmdStale, ClientGetRedir, conn, "Returns the client ID to which the connection's tracking notifications are redirected."),
+                   GroupSpec("client|trackinginfo", 2, kCmdNoScript | kCmdLoading | kCmdStale, ClientTrackingInfo, conn, "Returns information about server-assisted client-side caching for the connection."),
                    HelpSpec("client|help", ClientHelp, conn)}));
   r.Add(GroupSpec("info", -1, kCmdLoading | kCmdStale, InfoCmd, srv, "Returns information and statistics about the server."));
   r.Add(GroupSpec("dbsize", 1, kCmdReadOnly | kCmdFast, DbsizeCmd, srv, "Returns the number of keys in the database."));

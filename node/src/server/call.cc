@@ -16,8 +16,10 @@
 //       TouchWrittenKeys        WATCH and the clients blocked on the written keys
 //
 // ACL permission checks are in AdmitCommand, right after authentication (and again at EXEC, and for each
-// command a script calls). Where the next features fit (each place says so): latency tracking in Call, next to RecordCallStats, which has the duration; client tracking
-// in Call after the handler (the keys a read-only command read) and in TouchWrittenKeys (invalidations).
+// command a script calls). Client tracking (server/tracking.h) remembers the keys a read-only command read in
+// Call after the handler, and sends invalidations from TouchWrittenKeys (and TouchKey, TouchAllKeys); Call
+// brackets itself with Tracking::EnterCall/ExitCall so that the running client's own invalidations follow
+// its reply.
 //
 // Writes reach the sinks (AOF, replication) through Emit. BeginWriteGroup / EndWriteGroup / EndTransactionWrites
 // are the one place that wraps them in MULTI/EXEC: a transaction's writes, a script's effects.
@@ -30,6 +32,7 @@
 #include "base/strutil.h"
 #include "protocol/errors.h"
 #include "keyspace/notify_classes.h"
+#include "server/tracking.h"
 
 namespace rcs {
 
@@ -40,9 +43,11 @@ void Server::ExecuteCommand(Client* c, ArgList argv) {
   current_client_ = c;
   c->last_interaction_ms = clock_->NowMs();
   const CommandSpec* spec = LookupCommand(c, argv);
-  if (spec == nullptr || !AdmitCommand(c, *spec, argv)) return;
-  if (QueueInTransaction(c, *spec, argv)) return;
-  Call(c, *spec, argv);
+  if (spec != nullptr && AdmitCommand(c, *spec, argv) && !QueueInTransaction(c, *spec, argv)) {
+    if (tracking_->clients() > 0) tracking_->LimitTableSize();  // tracking-table-max-keys, as processCommand
+    Call(c, *spec, argv);
+  }
+  if (tracking_->clients() > 0) tracking_->AfterCommand(c, spec);
 }
 
 void Server::CountRejected(Client* c, const CommandSpec* spec) {
@@ -221,8 +226,10 @@ void Server::Call(Client* c, const CommandSpec& spec, ArgList argv, bool retry) 
   KeyEvents key_events;
   PrepareKeyEvents(c, spec, argv, &key_events);
 
+  Tracking& tracking = *tracking_;
+  tracking.EnterCall(c, spec, argv, effects_.in_script);
   spec.handler(ctx);
-  // Client tracking remembers here the keys a read-only command read.
+  if (tracking.clients() > 0 && spec.is(kCmdReadOnly)) tracking.AfterRead(c, spec, argv, effects_.in_script);
 
   NotifyKeyEvents(ctx, key_events);
   int64_t duration_us = std::max<int64_t>(0, clock_->NowUs() - start_us);
@@ -231,7 +238,8 @@ void Server::Call(Client* c, const CommandSpec& spec, ArgList argv, bool retry) 
   if (ctx.block.active) BlockClient(c, argv, ctx.block);
   RecordSlowlog(ctx, duration_us);
   PropagateEffects(ctx);
-  if (ctx.dirty > 0) TouchWrittenKeys(spec, argv);
+  if (ctx.dirty > 0) TouchWrittenKeys(c, spec, argv);
+  tracking.ExitCall();
 }
 
 void Server::PrepareKeyEvents(Client* c, const CommandSpec& spec, ArgList argv, KeyEvents* events) {
@@ -411,12 +419,13 @@ void Server::CollectScriptEffects(CommandContext& ctx) {
   for (auto& cmd : ctx.propagate_as) effects_.script.push_back({std::move(cmd), targets});
 }
 
-void Server::TouchWrittenKeys(const CommandSpec& spec, ArgList argv) {
+void Server::TouchWrittenKeys(Client* c, const CommandSpec& spec, ArgList argv) {
   std::vector<int> keys;
   if (!spec.KeyIndices(argv, &keys)) return;
-  // Client tracking's invalidation messages for these keys belong in this loop.
+  bool tracking = tracking_->active();
   for (int i : keys) {
-    TouchKey(argv[i]);
+    TouchWatchedKey(argv[i]);
+    if (tracking && Tracking::WritesKeyAt(spec, argv, i)) tracking_->InvalidateKey(c, argv[i]);
     if (!blocking_.clients_by_key.empty() && blocking_.clients_by_key.count(std::string(argv[i]))) {
       blocking_.ready_keys.emplace_back(argv[i]);
     }

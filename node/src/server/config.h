@@ -71,6 +71,9 @@ struct Config {
   int64_t maxmemory = 0;
   std::string maxmemory_policy = "noeviction";
   int maxmemory_samples = 5;
+  // Client-side caching: at most this many keys in the tracking table (0 = no limit); over it, random keys
+  // are dropped from it with an invalidation, as redis-server does.
+  int64_t tracking_table_max_keys = 1000000;
   // Persistence
   bool appendonly = false;
   std::string appendfsync = "everysec";
