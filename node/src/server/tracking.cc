@@ -272,9 +272,9 @@ void Tracking::AfterRead(Client* c, const CommandSpec& spec, ArgList argv, bool 
   bool caching = t->has(kTrackingCaching);
   if ((t->has(kTrackingOptin) && !caching) || (t->has(kTrackingOptout) && caching)) return;
   if (cmd.is(kCmdPubSub)) return;  // shard channels are keys for routing, not data to cache
-  std::vector<int> keys;
-  if (!cmd.KeyIndices(argv, &keys)) return;
-  for (int i : keys) table_.Remember(argv[i], c->id);
+  key_buf_.clear();
+  if (!cmd.KeyIndices(argv, &key_buf_)) return;
+  for (int i : key_buf_) table_.Remember(argv[i], c->id);
 }
 
 // ---- Writes ----

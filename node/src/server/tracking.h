@@ -168,6 +168,7 @@ class Tracking : public Subsystem {
   // Invalidations for current_ held until its command replied: keys, or nullopt for a flush.
   std::vector<std::optional<std::string>> pending_;
   int limit_effort_ = 0;  // redis-server's timeout_counter of trackingLimitUsedSlots
+  std::vector<int> key_buf_;  // AfterRead's key positions, kept to spare an allocation per tracked read
 };
 
 }  // namespace rcs
