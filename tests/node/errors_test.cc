@@ -136,6 +136,10 @@ TEST_CASE("ErrorTexts: the built texts, byte for byte as redis-server 7.0.15 sen
   CHECK(err::UnknownSubcommand("foo", "cluster") == "ERR unknown subcommand 'foo'. Try CLUSTER HELP.");
   CHECK(err::WrongArgs("command|getkeys") == "ERR wrong number of arguments for 'command|getkeys' command");
   CHECK(err::HelloBadOption("foo") == "ERR Syntax error in HELLO option 'foo'");
+  CHECK(err::TrackingPrefixOverlap("a", "ab", true) ==
+        "ERR Prefix 'a' overlaps with an existing prefix 'ab'. Prefixes for a single client must not overlap.");
+  CHECK(err::TrackingPrefixOverlap(std::string_view("b\0x", 3), "bc", false) ==
+        "ERR Prefix 'b' overlaps with another provided prefix 'bc'. Prefixes for a single client must not overlap.");
   CHECK(err::UnknownClientType("foo") == "ERR Unknown client type 'foo'");
   CHECK(err::NoSuchUser("nouser") == "ERR No such user 'nouser'");
   CHECK(err::UnknownConfigOption("foo") == "ERR Unknown option or number of arguments for CONFIG SET - 'foo'");

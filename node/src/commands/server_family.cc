@@ -13,6 +13,7 @@
 #include "pubsub/pubsub.h"
 #include "server/acl_categories.h"
 #include "server/client.h"
+#include "server/tracking.h"
 #include "server/command.h"
 #include "server/server.h"
 
@@ -137,6 +138,7 @@ void ResetCmd(CommandContext& ctx) {
   ctx.server.DiscardTransaction(c);
   ctx.server.RemoveMonitorAndPostponed(c);  // leaves monitor mode
   if (PubSub* ps = ctx.server.subsystem<PubSub>()) ps->RemoveClient(c);
+  ctx.server.tracking().Disable(c);
   // As Redis's clearClientConnectionState: REPLY SKIP still drops RESET's own reply.
   c->flags &= ~(kClientReadOnly | kClientAsking | kClientReplyOff | kClientReplySkipNext);
   c->name.clear();
@@ -176,6 +178,11 @@ std::string ClientFlagsText(const Client* c) {
   if (c->has(kClientMaster)) f += 'M';
   if (c->has(kClientMulti)) f += 'x';
   if (c->has(kClientBlocked)) f += 'b';
+  if (c->tracking != nullptr) {
+    f += 't';
+    if (c->tracking->has(kTrackingBrokenRedir)) f += 'R';
+    if (c->tracking->has(kTrackingBcast)) f += 'B';
+  }
   if (c->has(kClientDirtyCas)) f += 'd';
   if (c->has(kClientCloseAfterReply)) f += 'c';
   if (c->has(kClientCloseAsap)) f += 'A';
@@ -214,7 +221,7 @@ std::string ClientInfoLine(const Server& server, const Client* c) {
   s += c->last_cmd;
   s += " user=";
   s += c->user != nullptr ? std::string_view(c->user->name()) : std::string_view("default");
-  s += " redir=-1";
+  s += " redir=" + std::to_string(Tracking::Redirect(c));
   s += " resp=" + std::to_string(c->resp);
   s += " lib-name=" + c->lib_name + " lib-ver=" + c->lib_ver;
   return s;
@@ -392,6 +399,12 @@ void ClientNoEvict(CommandContext& ctx) {
   }
   ctx.reply.Ok();
 }
+
+// Client-side caching (server/tracking.h).
+void ClientTrackingCmd(CommandContext& ctx) { ctx.server.tracking().TrackingCommand(ctx.client, ctx.argv, ctx.reply); }
+void ClientCaching(CommandContext& ctx) { ctx.server.tracking().CachingCommand(ctx.client, ctx.arg(2), ctx.reply); }
+void ClientGetRedir(CommandContext& ctx) { ctx.reply.Integer(Tracking::Redirect(ctx.client)); }
+void ClientTrackingInfo(CommandContext& ctx) { ctx.server.tracking().TrackingInfo(ctx.client, ctx.reply); }
 
 // CLIENT PAUSE <timeout> [WRITE|ALL]: the mode is checked before the timeout, as redis-server does.
 void ClientPause(CommandContext& ctx) {
@@ -1023,6 +1036,10 @@ void RegisterServerFamily(CommandRegistry& r) {
                    GroupSpec("client|unpause", 2, kCmdAdmin | kCmdNoScript | kCmdLoading | kCmdStale, ClientUnpause, conn, "Resume processing of clients that were paused"),
                    GroupSpec("client|reply", 3, kCmdNoScript | kCmdLoading | kCmdStale, ClientReply, conn, "Instruct the server whether to reply to commands"),
                    GroupSpec("client|unblock", -3, kCmdAdmin | kCmdNoScript | kCmdLoading | kCmdStale, ClientUnblock, conn, "Unblock a client blocked in a blocking command from a different connection"),
+                   GroupSpec("client|tracking", -3, kCmdNoScript | kCmdLoading | kCmdStale, ClientTrackingCmd, conn, "Controls server-assisted client-side caching for the connection."),
+                   GroupSpec("client|caching", 3, kCmdNoScript | kCmdLoading | kCmdStale, ClientCaching, conn, "Instructs the server whether to track the keys in the next request."),
+                   GroupSpec("client|getredir", 2, kCmdNoScript | kCmdLoading | kCmdStale, ClientGetRedir, conn, "Returns the client ID to which the connection's tracking notifications are redirected."),
+                   GroupSpec("client|trackinginfo", 2, kCmdNoScript | kCmdLoading | kCmdStale, ClientTrackingInfo, conn, "Returns information about server-assisted client-side caching for the connection."),
                    HelpSpec("client|help", ClientHelp, conn)}));
   r.Add(GroupSpec("monitor", 1, kCmdAdmin | kCmdNoScript | kCmdLoading | kCmdStale, MonitorCmd, srv,
             "Listen for all requests received by the server in real time"));

@@ -34,6 +34,12 @@ std::string GeoExactlyOne(bool from, std::string_view command) {
              command);
 }
 std::string HelloBadOption(std::string_view option) { return Cat("ERR Syntax error in HELLO option '", option, "'"); }
+std::string TrackingPrefixOverlap(std::string_view prefix, std::string_view other, bool existing) {
+  auto c_text = [](std::string_view s) { return s.substr(0, s.find('\0')); };
+  return Cat("ERR Prefix '", c_text(prefix),
+             existing ? "' overlaps with an existing prefix '" : "' overlaps with another provided prefix '") +
+         Cat(c_text(other), "'. Prefixes for a single client must not overlap.");
+}
 std::string BadClientAttr(std::string_view attr) {
   return Cat("ERR ", ToUpper(attr), " cannot contain spaces, newlines or special characters.");
 }

@@ -220,6 +220,24 @@ inline constexpr std::string_view kMonitorDenyBlocking = "ERR MONITOR isn't allo
 inline constexpr std::string_view kClientPauseMode = "ERR CLIENT PAUSE mode must be WRITE or ALL";
 inline constexpr std::string_view kClientUnblockReason = "ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR";
 inline constexpr std::string_view kUnblockedByCommand = "UNBLOCKED client unblocked via CLIENT UNBLOCK";
+// CLIENT TRACKING / CACHING (client-side caching, server/tracking.h).
+inline constexpr std::string_view kTrackingOneRedirect = "ERR A client can only redirect to a single other client";
+inline constexpr std::string_view kTrackingNoRedirectClient = "ERR The client ID you want redirect to does not exist";
+inline constexpr std::string_view kTrackingPrefixNeedsBcast = "ERR PREFIX option requires BCAST mode to be enabled";
+inline constexpr std::string_view kTrackingBcastSwitch =
+    "ERR You can't switch BCAST mode on/off before disabling tracking for this client, and then re-enabling it "
+    "with a different mode.";
+inline constexpr std::string_view kTrackingOptBcast = "ERR OPTIN and OPTOUT are not compatible with BCAST";
+inline constexpr std::string_view kTrackingOptinOptout = "ERR You can't specify both OPTIN mode and OPTOUT mode";
+inline constexpr std::string_view kTrackingOptSwitch =
+    "ERR You can't switch OPTIN/OPTOUT mode before disabling tracking for this client, and then re-enabling it "
+    "with a different mode.";
+inline constexpr std::string_view kCachingNotTracking =
+    "ERR CLIENT CACHING can be called only when the client is in tracking mode with OPTIN or OPTOUT mode enabled";
+inline constexpr std::string_view kCachingYesNeedsOptin =
+    "ERR CLIENT CACHING YES is only valid when tracking is enabled in OPTIN mode.";
+inline constexpr std::string_view kCachingNoNeedsOptout =
+    "ERR CLIENT CACHING NO is only valid when tracking is enabled in OPTOUT mode.";
 inline constexpr std::string_view kNoShutdown = "ERR No shutdown in progress.";
 inline constexpr std::string_view kSlowlogCount = "ERR count should be greater than or equal to -1";
 inline constexpr std::string_view kNoConfigFile = "ERR The server is running without a config file";
@@ -231,6 +249,9 @@ inline constexpr std::string_view kGetKeysBadArgs = "ERR Invalid arguments speci
 inline constexpr std::string_view kGetKeysNoKeys = "ERR The command has no key arguments";
 // "ERR Syntax error in HELLO option 'x'"
 std::string HelloBadOption(std::string_view option);
+// CLIENT TRACKING ... BCAST PREFIX: a new prefix that overlaps with one the client has (`existing`) or with
+// another new one; the prefixes are cut at a NUL byte, as redis-server prints them with %s.
+std::string TrackingPrefixOverlap(std::string_view prefix, std::string_view other, bool existing);
 // "ERR LIB-NAME cannot contain spaces, newlines or special characters." (CLIENT SETINFO)
 std::string BadClientAttr(std::string_view attr);
 // "ERR Unrecognized option 'x'"
@@ -672,7 +693,9 @@ inline constexpr std::string_view kAll[] = {
     kReadOnlyReplica, kOom, kLoading, kMasterDown, kMaxClients, kOnlyDb0, kSelectClusterMode,
     kProtoBigMbulkCount, kProtoBadMbulkLen, kProtoBigBulkCount, kProtoBadBulkLen, kProtoBigInline,
     kProtoUnbalancedQuotes, kExecAbort, kMultiNested, kExecWithoutMulti, kDiscardWithoutMulti, kWatchInMulti,
-    kBadClientName, kInvalidClientId, kClientIdNotPositive, kNoSuchClient, kNoShutdown, kSlowlogCount,
+    kBadClientName, kInvalidClientId, kClientIdNotPositive, kNoSuchClient, kTrackingOneRedirect,
+    kTrackingNoRedirectClient, kTrackingPrefixNeedsBcast, kTrackingBcastSwitch, kTrackingOptBcast, kTrackingOptinOptout,
+    kTrackingOptSwitch, kCachingNotTracking, kCachingYesNeedsOptin, kCachingNoNeedsOptout, kNoShutdown, kSlowlogCount,
     kNoConfigFile, kConfigRewriteFailed, kInvalidCommand, kGetKeysArity, kGetKeysBadArgs, kGetKeysNoKeys,
     kReplicaOfClusterMode, kInvalidMasterPort, kReplicaKeyspace, kNoMasterLink,
     kWaitOnReplica, kMisconfAof, kAofRewriteInProgress, kAofRewriteFailed, kBgsaveInProgress,

@@ -18,8 +18,10 @@
 //       TouchWrittenKeys        WATCH and the clients blocked on the written keys
 //
 // ACL permission checks are in AdmitCommand, right after authentication (and again at EXEC, and for each
-// command a script calls). Where the next features fit (each place says so): latency tracking in Call, next to RecordCallStats, which has the duration; client tracking
-// in Call after the handler (the keys a read-only command read) and in TouchWrittenKeys (invalidations).
+// command a script calls). Client tracking (server/tracking.h) remembers the keys a read-only command read in
+// Call after the handler, and sends invalidations from TouchWrittenKeys (and TouchKey, TouchAllKeys); Call
+// brackets itself with Tracking::EnterCall/ExitCall so that the running client's own invalidations follow
+// its reply.
 //
 // Writes reach the sinks (AOF, replication) through Emit. BeginWriteGroup / EndWriteGroup / EndTransactionWrites
 // are the one place that wraps them in MULTI/EXEC: a transaction's writes, a script's effects.
@@ -33,6 +35,7 @@
 #include "protocol/errors.h"
 #include "keyspace/notify_classes.h"
 #include "server/monitor.h"
+#include "server/tracking.h"
 
 namespace rcs {
 
@@ -43,20 +46,29 @@ void Server::ExecuteCommand(Client* c, ArgList argv) {
   current_client_ = c;
   c->last_interaction_ms = clock_->NowMs();
   const CommandSpec* spec = LookupCommand(c, argv);
-  if (spec == nullptr) return;
-  if (!monitors_.empty() && spec->is(kCmdRunsQueue)) {
-    // A refused EXEC still shows on MONITOR (Redis's execCommandAbort): the transaction is over.
-    if (!AdmitCommand(c, *spec, argv)) {
-      FeedMonitors(c, argv);
+  bool postponed = false;
+  [&] {
+    if (spec == nullptr) return;
+    if (!monitors_.empty() && spec->is(kCmdRunsQueue)) {
+      // A refused EXEC still shows on MONITOR (Redis's execCommandAbort): the transaction is over.
+      if (!AdmitCommand(c, *spec, argv)) {
+        FeedMonitors(c, argv);
+        return;
+      }
+    } else if (!AdmitCommand(c, *spec, argv)) {
       return;
     }
-  } else if (!AdmitCommand(c, *spec, argv)) {
-    return;
-  }
-  // CLIENT PAUSE: the last check before running, as in Redis's processCommand.
-  if (pause_.type != PauseType::kOff && PostponeIfPaused(c, *spec, argv)) return;
-  if (QueueInTransaction(c, *spec, argv)) return;
-  Call(c, *spec, argv);
+    // CLIENT PAUSE: the last check before running, as in Redis's processCommand.
+    if (pause_.type != PauseType::kOff && PostponeIfPaused(c, *spec, argv)) {
+      postponed = true;
+      return;
+    }
+    if (QueueInTransaction(c, *spec, argv)) return;
+    if (tracking_->clients() > 0) tracking_->LimitTableSize();  // tracking-table-max-keys, as processCommand
+    Call(c, *spec, argv);
+  }();
+  // A postponed command has not finished (Redis resets the client only when it has).
+  if (!postponed && tracking_->clients() > 0) tracking_->AfterCommand(c, spec);
 }
 
 void Server::CountRejected(Client* c, const CommandSpec* spec) {
@@ -256,8 +268,10 @@ void Server::Call(Client* c, const CommandSpec& spec, ArgList argv, bool retry) 
     monitor = false;
   }
 
+  Tracking& tracking = *tracking_;
+  tracking.EnterCall(c, spec, argv, effects_.in_script);
   spec.handler(ctx);
-  // Client tracking remembers here the keys a read-only command read.
+  if (tracking.clients() > 0 && spec.is(kCmdReadOnly)) tracking.AfterRead(c, spec, argv, effects_.in_script);
 
   NotifyKeyEvents(ctx, key_events);
   int64_t duration_us = std::max<int64_t>(0, clock_->NowUs() - start_us);
@@ -268,7 +282,8 @@ void Server::Call(Client* c, const CommandSpec& spec, ArgList argv, bool retry) 
   // Administrative commands are not shown (Redis: too dangerous).
   if (monitor && !spec.is(kCmdAdmin) && !monitors_.empty()) FeedMonitors(c, argv);
   PropagateEffects(ctx);
-  if (ctx.dirty > 0) TouchWrittenKeys(spec, argv);
+  if (ctx.dirty > 0) TouchWrittenKeys(c, spec, argv);
+  tracking.ExitCall();
 }
 
 void Server::PrepareKeyEvents(Client* c, const CommandSpec& spec, ArgList argv, KeyEvents* events) {
@@ -471,12 +486,13 @@ void Server::CollectScriptEffects(CommandContext& ctx) {
   for (auto& cmd : ctx.propagate_as) effects_.script.push_back({std::move(cmd), targets});
 }
 
-void Server::TouchWrittenKeys(const CommandSpec& spec, ArgList argv) {
+void Server::TouchWrittenKeys(Client* c, const CommandSpec& spec, ArgList argv) {
   std::vector<int> keys;
   if (!spec.KeyIndices(argv, &keys)) return;
-  // Client tracking's invalidation messages for these keys belong in this loop.
+  bool tracking = tracking_->active();
   for (int i : keys) {
-    TouchKey(argv[i]);
+    TouchWatchedKey(argv[i]);
+    if (tracking && Tracking::WritesKeyAt(spec, argv, i)) tracking_->InvalidateKey(c, argv[i]);
     if (!blocking_.clients_by_key.empty() && blocking_.clients_by_key.count(std::string(argv[i]))) {
       blocking_.ready_keys.emplace_back(argv[i]);
     }

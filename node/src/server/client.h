@@ -14,6 +14,7 @@ namespace rcs {
 
 struct CommandSpec;
 class AclUser;
+struct ClientTracking;
 
 enum ClientFlag : uint32_t {
   kClientMulti = 1u << 0,         // inside MULTI
@@ -82,6 +83,10 @@ class Client {
     std::vector<std::string> argv;  // the command to run again when a key is ready
     int64_t timeout_at_ms = 0;      // 0 = forever
   } blocked;
+
+  // CLIENT TRACKING on: the client's tracking state, owned by the server's Tracking (server/tracking.h);
+  // nullptr while tracking is off.
+  ClientTracking* tracking = nullptr;
 
   // The master link: replies to the master's commands are dropped, except when a command (REPLCONF
   // GETACK) sets this for its own reply.

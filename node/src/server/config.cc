@@ -760,7 +760,7 @@ void AddProcessAndMemoryCompat(std::vector<Directive>& t) {
   t.push_back(OomScoreAdjValues());
   t.push_back(MemoryOrPercent("maxmemory-clients"));
   t.push_back(Bool("replica-ignore-maxmemory", Kept{"yes"}));
-  t.push_back(Int("tracking-table-max-keys", Kept{"1000000"}, 0, INT64_MAX));
+  t.push_back(Int("tracking-table-max-keys", &Config::tracking_table_max_keys, 0, INT64_MAX));
 }
 
 void AddDataAndReplicationCompat(std::vector<Directive>& t) {

@@ -75,6 +75,9 @@ struct Config {
   int lfu_log_factor = 10;               // LFU counter growth (keyspace/lfu.h)
   int lfu_decay_time = 1;                // minutes per LFU counter decrement, 0 = no decay
   bool lazyfree_lazy_eviction = false;   // evictions propagate as UNLINK (frees stay synchronous here)
+  // Client-side caching: at most this many keys in the tracking table (0 = no limit); over it, random keys
+  // are dropped from it with an invalidation, as redis-server does.
+  int64_t tracking_table_max_keys = 1000000;
   // Persistence
   bool appendonly = false;
   std::string appendfsync = "everysec";

@@ -12,6 +12,7 @@
 #include "base/redis_compat.h"
 #include "base/strutil.h"
 #include "server/server.h"
+#include "server/tracking.h"
 
 namespace rcs {
 namespace {
@@ -205,7 +206,7 @@ void InfoWriter::ClientsSection() {
   InfoField(out, "client_recent_max_input_buffer", s_.stats_.recent_max_input_buffer);
   InfoField(out, "client_recent_max_output_buffer", s_.stats_.recent_max_output_buffer);
   InfoField(out, "blocked_clients", static_cast<int64_t>(s_.blocking_.count));
-  InfoField(out, "tracking_clients", 0);
+  InfoField(out, "tracking_clients", static_cast<int64_t>(s_.tracking_->clients()));
   InfoField(out, "clients_in_timeout_table", static_cast<int64_t>(s_.blocking_.timeouts.size()));
 }
 
@@ -324,8 +325,10 @@ void InfoWriter::StatsSection() {
   Fields(out, {{"migrate_cached_sockets", "0"},
                {"slave_expires_tracked_keys", "0"}, {"active_defrag_hits", "0"}, {"active_defrag_misses", "0"},
                {"active_defrag_key_hits", "0"}, {"active_defrag_key_misses", "0"}, {"total_active_defrag_time", "0"},
-               {"current_active_defrag_time", "0"}, {"tracking_total_keys", "0"}, {"tracking_total_items", "0"},
-               {"tracking_total_prefixes", "0"}});
+               {"current_active_defrag_time", "0"}});
+  InfoField(out, "tracking_total_keys", static_cast<int64_t>(s_.tracking_->table().keys()));
+  InfoField(out, "tracking_total_items", static_cast<int64_t>(s_.tracking_->table().items()));
+  InfoField(out, "tracking_total_prefixes", static_cast<int64_t>(s_.tracking_->prefixes()));
   InfoField(out, "unexpected_error_replies", static_cast<int64_t>(st.unexpected_error_replies));
   InfoField(out, "total_error_replies", static_cast<int64_t>(st.total_error_replies));
   InfoField(out, "dump_payload_sanitizations", 0);

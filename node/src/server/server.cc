@@ -12,11 +12,13 @@
 #include "keyspace/notify_classes.h"
 #include "net/event_loop.h"
 #include "protocol/errors.h"
+#include "server/tracking.h"
 
 namespace rcs {
 
 Server::Server(Config config, const Clock* clock)
     : config_(std::move(config)), clock_(clock), loop_(std::make_unique<EventLoop>()), db_(clock) {
+  tracking_ = AddSubsystem(std::make_unique<Tracking>(this));
   start_time_ms_ = clock_->NowMs();
   last_save_time_s_ = start_time_ms_ / 1000;
   run_id_ = RandomHex(40);
@@ -125,6 +127,11 @@ void Server::UnwatchAll(Client* c) {
 }
 
 void Server::TouchKey(std::string_view key) {
+  TouchWatchedKey(key);
+  tracking_->InvalidateKey(nullptr, key);
+}
+
+void Server::TouchWatchedKey(std::string_view key) {
   if (watched_keys_.empty()) return;
   auto it = watched_keys_.find(std::string(key));
   if (it == watched_keys_.end()) return;
@@ -132,6 +139,7 @@ void Server::TouchKey(std::string_view key) {
 }
 
 void Server::TouchAllKeys() {
+  tracking_->InvalidateAll();
   for (auto& [key, clients] : watched_keys_) {
     for (Client* c : clients) c->flags |= kClientDirtyCas;
   }

@@ -30,6 +30,7 @@
 namespace rcs {
 
 class EventLoop;
+class Tracking;
 
 // Where a propagated write comes from.
 enum class WriteOrigin : uint8_t {
@@ -244,6 +245,8 @@ class Server {
   // forwards its master's stream byte for byte elsewhere and so skips kMaster.
   using PropagateSink = std::function<void(const PropagatedWrite& w)>;
   void AddPropagateSink(PropagateSink sink) { propagate_sinks_.push_back(std::move(sink)); }
+  // Client-side caching (CLIENT TRACKING, server/tracking.h): always installed, by the constructor.
+  Tracking& tracking() { return *tracking_; }
   // Subsystems (cluster mode, replication, later the AOF), installed by the program's wiring (node.cc) or
   // a test. Owned by the server, called in the order added, found by their type:
   // server.subsystem<Replication>() (nullptr when not installed). The server knows only the interface.
@@ -293,7 +296,8 @@ class Server {
   void DatasetReplaced() {
     for (auto& [name, sub] : subsystems_) sub->OnDatasetReplaced();
   }
-  // Keys changed by someone other than a command (expiry, eviction, FLUSHALL): invalidate WATCH.
+  // Keys changed by someone other than a command (expiry, eviction, FLUSHALL): invalidate WATCH and the
+  // client-side caches of tracking clients (server/tracking.h).
   void TouchKey(std::string_view key);
   void TouchAllKeys();  // FLUSHALL/FLUSHDB
   // Propagates a write the node makes itself (expiry, eviction, a cluster slot's cleanup) to the AOF and the
@@ -400,8 +404,10 @@ class Server {
   void PropagateCommandWrites(const CommandContext& ctx);
   // Inside a script: the writes wait for EndScriptEffects, with the redis.set_repl targets in force.
   void CollectScriptEffects(CommandContext& ctx);
-  // WATCH sees the written keys modified; clients blocked on them are served before the loop sleeps.
-  void TouchWrittenKeys(const CommandSpec& spec, ArgList argv);
+  // WATCH sees the written keys modified, tracking clients get their invalidations (`c` wrote them);
+  // clients blocked on them are served before the loop sleeps.
+  void TouchWrittenKeys(Client* c, const CommandSpec& spec, ArgList argv);
+  void TouchWatchedKey(std::string_view key);
   // Propagation to the sinks. BeginWriteGroup/EndWriteGroup/EndTransactionWrites are the one place that
   // wraps writes in MULTI/EXEC; BeginWriteGroup returns whether the group's writes are in a batch.
   WriteOrigin OriginOf(const Client* c) const;
@@ -448,6 +454,7 @@ class Server {
   PubSubHooks* pubsub_ = nullptr;  // these three are owned by their subsystems
   ReplicationHooks* replication_hooks_ = nullptr;
   ClusterHooks* cluster_hooks_ = nullptr;
+  Tracking* tracking_ = nullptr;  // a subsystem (owned in subsystems_), added by the constructor
   ServerStats stats_;
   AclUsers acl_;
   std::deque<AclLogEntry> acl_log_;
