@@ -24,6 +24,9 @@ constexpr FlagSpec kFlags[] = {
      "mapping redis://host:port to a password. Overrides --redis.password."},
     {"web.listen-address", "REDIS_EXPORTER_WEB_LISTEN_ADDRESS", ":9121", "Address to serve HTTP on, host:port."},
     {"web.telemetry-path", "REDIS_EXPORTER_WEB_TELEMETRY_PATH", "/metrics", "Path of the whole-cluster metrics."},
+    {"web.config.file", "REDIS_EXPORTER_WEB_CONFIG_FILE", "",
+     "exporter-toolkit web config (YAML): tls_server_config (cert_file, key_file, client_auth_type, client_ca_file, "
+     "min_version) and basic_auth_users (bcrypt hashes) for every endpoint."},
     {"namespace", "REDIS_EXPORTER_NAMESPACE", "redis", "Prefix of every metric name."},
     {"connection-timeout", "REDIS_EXPORTER_CONNECTION_TIMEOUT", "2s", "Timeout for connecting to a node."},
     {"scrape-timeout", "REDIS_EXPORTER_SCRAPE_TIMEOUT", "5s",
@@ -254,6 +257,19 @@ FlagParse ParseFlags(const std::vector<std::string>& args, const GetEnv& getenv,
   if (ec != std::errc() || p != port.data() + port.size() || c.listen_port < 0 || c.listen_port > 65535) {
     r.error = "--web.listen-address: bad port in \"" + listen + "\"";
     return r;
+  }
+  if (const std::string& file = values["web.config.file"]; !file.empty()) {
+    auto content = read_file(file);
+    if (!content) {
+      r.error = "--web.config.file: cannot read \"" + file + "\"";
+      return r;
+    }
+    std::string err;
+    c.web = ParseWebConfig(*content, &err);
+    if (!c.web) {
+      r.error = "--web.config.file " + file + ": " + err;
+      return r;
+    }
   }
   c.telemetry_path = values["web.telemetry-path"];
   if (c.telemetry_path.empty() || c.telemetry_path.front() != '/') {

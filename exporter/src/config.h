@@ -12,6 +12,7 @@
 
 #include "log.h"
 #include "redis_uri.h"
+#include "web_config.h"
 
 namespace rcs::exporter {
 
@@ -26,6 +27,7 @@ struct Config {
   std::string ns = "redis";
   std::chrono::milliseconds connection_timeout{2000};
   std::chrono::milliseconds scrape_timeout{5000};
+  std::optional<WebConfig> web;  // --web.config.file: TLS and basic auth (web_config.h)
   bool log_json = false;
   LogLevel log_level = LogLevel::kInfo;
 

@@ -8,6 +8,7 @@
 
 #include "config.h"
 #include "scraper.h"
+#include "web_config.h"
 
 namespace httplib {
 class Server;
@@ -33,7 +34,8 @@ class HttpServer {
   std::mutex target_mu_;
   std::atomic<bool> stop_requested_{false};
   std::atomic<bool> serving_{false};  // Serve() was entered
-  std::unique_ptr<httplib::Server> server_;
+  std::unique_ptr<httplib::Server> server_;  // an SSLServer with tls_server_config
+  std::unique_ptr<BasicAuth> auth_;          // with basic_auth_users
 };
 
 }  // namespace rcs::exporter
