@@ -108,7 +108,7 @@ scrape $A "/scrape?target=redis://127.0.0.1:$((CL_PORT_BASE + 3))" >"$WORK/targe
 check "/scrape?target= serves that one node, up" [ "$(up_count "$WORK/target.txt")" = 1 ] 
 check "/scrape?target= output passes promtool" promtool_clean "$WORK/target.txt"
 check "/scrape without target is a 400" [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$A/scrape")" = 400 ]
-check "landing page" grep -q "Redis Cluster Exporter" <(scrape $A /)
+check "status page: six nodes, three shards" grep -q 'data-nodes="6" data-shards="3"' <(scrape $A /)
 check "json log lines" $PY -c 'import json, sys
 [json.loads(l) for l in open(sys.argv[1]) if l.strip()]' "$WORK/exporter-$A.log"
 # Connections are kept: two more scrapes open no new connection on any node.
