@@ -13,22 +13,17 @@ import argparse
 import os
 import socket
 import statistics
-import subprocess
 import sys
 import threading
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "tests", "integration", "lib"))
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
 import rcs  # noqa: E402
+from rcs_bench import redis_benchmark  # noqa: E402
 
 OURS, REF = 21936, 21937
-CLK = os.sysconf("SC_CLK_TCK")
 
-
-def cpu_seconds(pid):
-    with open("/proc/%d/stat" % pid) as f:
-        fields = f.read().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / CLK  # utime, stime (fields 14 and 15)
 
 
 class Monitor:
@@ -64,21 +59,15 @@ class Monitor:
 
 def bench(server, requests):
     mon = Monitor(server.port)
-    try:
-        before = cpu_seconds(server.proc.pid)
-        out = subprocess.run([rcs.REDIS_BENCHMARK, "-p", str(server.port), "-n", str(requests), "-c", "50",
-                              "-r", "100000", "--csv", "-q", "SET", "key:__rand_int__", "v"],
-                             capture_output=True, text=True, timeout=900).stdout
+
+    def all_lines():
         deadline = time.monotonic() + 60
         while mon.lines < requests and time.monotonic() < deadline:
             time.sleep(0.05)
-        cpu = cpu_seconds(server.proc.pid) - before
-        rps = None
-        for line in out.splitlines():
-            parts = [p.strip('"') for p in line.split(",")]
-            if len(parts) >= 2 and parts[0] != "test":
-                rps = float(parts[1])
-        return rps, cpu * 1e6 / requests, mon.lines >= requests
+
+    try:
+        rps, cpu = redis_benchmark(server, ["SET", "key:__rand_int__", "v"], requests, after=all_lines)
+        return rps, cpu, mon.lines >= requests
     finally:
         mon.close()
 

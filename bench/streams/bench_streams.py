@@ -32,9 +32,10 @@ import sys
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "tests", "integration", "lib"))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 import rcs  # noqa: E402
+from rcs_bench import cpu_seconds  # noqa: E402
 
-TICK = os.sysconf("SC_CLK_TCK")
 BENCH_COMMANDS = [
     ("XADD auto id", ["XADD", "s", "*", "f", "v"]),
     ("XADD MAXLEN ~ 1000", ["XADD", "t", "MAXLEN", "~", "1000", "*", "f", "v"]),
@@ -42,11 +43,6 @@ BENCH_COMMANDS = [
     ("XLEN", ["XLEN", "s"]),
 ]
 
-
-def cpu_seconds(pid):
-    with open("/proc/%d/stat" % pid) as f:
-        fields = f.read().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / TICK  # utime, stime (fields 14 and 15 of stat(5))
 
 
 def used_memory(server):

@@ -20,10 +20,11 @@ import subprocess
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "tests", "integration", "lib"))
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
 import rcs  # noqa: E402
+from rcs_bench import redis_benchmark  # noqa: E402
 
 OURS, REF = 21977, 21978
-CLK = os.sysconf("SC_CLK_TCK")
 WORKLOADS = {
     "GET tracked": ["-3", "--enable-tracking", "GET", "key:__rand_int__"],
     "GET": ["-3", "GET", "key:__rand_int__"],
@@ -31,24 +32,9 @@ WORKLOADS = {
 }
 
 
-def cpu_seconds(pid):
-    with open("/proc/%d/stat" % pid) as f:
-        fields = f.read().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / CLK  # utime, stime (fields 14 and 15)
-
 
 def bench(server, argv, requests):
-    cmd = [rcs.REDIS_BENCHMARK, "-p", str(server.port), "-n", str(requests), "-c", "50", "-r", "100000",
-           "--csv", "-q"] + argv
-    before = cpu_seconds(server.proc.pid)
-    out = subprocess.run(cmd, capture_output=True, text=True, timeout=900).stdout
-    cpu = cpu_seconds(server.proc.pid) - before
-    rps = None
-    for line in out.splitlines():
-        parts = [p.strip('"') for p in line.split(",")]
-        if len(parts) >= 2 and parts[0] != "test":
-            rps = float(parts[1])
-    return rps, cpu * 1e6 / requests
+    return redis_benchmark(server, argv, requests)
 
 
 def main():
