@@ -247,7 +247,7 @@ void LposCmd(CommandContext& ctx) {
       // Redis 7.2 and later (the redis:8.4 we replace) refuse the one rank that cannot be negated; 7.0.15
       // negated it in a C long and counted every match.
       if (rank == INT64_MIN) {
-        ctx.reply.Error(err::kLposRankRange);
+        ctx.reply.Error(err::kCountOutOfRange);
         return;
       }
       if (rank == 0) {

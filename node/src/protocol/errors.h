@@ -19,6 +19,7 @@ inline constexpr std::string_view kDecrOverflow = "ERR decrement would overflow"
 inline constexpr std::string_view kIncrFloatNaN = "ERR increment would produce NaN or Infinity";
 inline constexpr std::string_view kValueNaNOrInf = "ERR value is NaN or Infinity";
 inline constexpr std::string_view kValueOutOfRange = "ERR value is out of range";
+// Also LPOS RANK -9223372036854775808 (Redis 7.2+: getRangeLongFromObjectOrReply(-LONG_MAX, LONG_MAX)).
 inline constexpr std::string_view kCountOutOfRange =
     "ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807";
 inline constexpr std::string_view kNoSuchKey = "ERR no such key";
@@ -91,9 +92,6 @@ inline constexpr std::string_view kHashValueNotInteger = "ERR hash value is not 
 inline constexpr std::string_view kHashValueNotFloat = "ERR hash value is not a float";
 
 // ---- Lists ----
-// LPOS RANK -9223372036854775808 (Redis 7.2+: getRangeLongFromObjectOrReply(-LONG_MAX, LONG_MAX)).
-inline constexpr std::string_view kLposRankRange =
-    "ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807";
 inline constexpr std::string_view kRankZero =
     "ERR RANK can't be zero: use 1 to start from the first match, 2 from the second ... or use negative to "
     "start from the end of the list";
@@ -682,7 +680,7 @@ inline constexpr std::string_view kAll[] = {
     kBlockedGroupGone, kBlockedStreamGone, kUnblockedStateChanged, kMonitorDenyBlocking,
     kClientPauseMode, kClientUnblockReason, kUnblockedByCommand, kXclaimMinIdle, kXclaimIdle, kXclaimTime, kXclaimRetryCount,
     kXautoclaimMinIdle, kCountAtLeastOne,
-    kLposRankRange, kRankZero, kMaxlenNegative, kZaddXxNx, kZaddGtLtNx, kZaddIncrPair, kScoreNaN, kLimitNeedsBy,
+    kRankZero, kMaxlenNegative, kZaddXxNx, kZaddGtLtNx, kZaddIncrPair, kScoreNaN, kLimitNeedsBy,
     kWithscoresBylex, kWeightNotFloat, kGeoUnit, kGeoNeedRadius, kGeoRadiusNegative, kGeoNeedWidth, kGeoNeedHeight,
     kGeoBoxNegative, kGeoNoMember, kGeoAnyNeedsCount, kSortByCluster, kSortByAcl,
     kSortGetCluster, kSortGetAcl, kSortNotDouble, kExpireNxWithOthers, kExpireGtAndLt, kInvalidTtl, kInvalidIdletime,

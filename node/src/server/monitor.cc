@@ -16,6 +16,7 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "base/strutil.h"
 #include "protocol/errors.h"
 #include "server/server.h"
 
@@ -32,31 +33,10 @@ std::string MonitorLine(int64_t now_us, std::string_view source, ArgList argv, c
   line.append(head, static_cast<size_t>(n));
   line += source;
   line += "] ";
-  static const char kHex[] = "0123456789abcdef";
   for (size_t i = 0; i < argv.size(); i++) {
     if (i > 0) line += ' ';
-    std::string_view a = i < redacted.size() && redacted[i] ? std::string_view("(redacted)") : argv[i];
-    line += '"';
-    for (unsigned char ch : a) {
-      switch (ch) {
-        case '\\': line += "\\\\"; break;
-        case '"': line += "\\\""; break;
-        case '\n': line += "\\n"; break;
-        case '\r': line += "\\r"; break;
-        case '\t': line += "\\t"; break;
-        case '\a': line += "\\a"; break;
-        case '\b': line += "\\b"; break;
-        default:
-          if (ch < ' ' || ch >= 127) {
-            line += "\\x";
-            line += kHex[ch >> 4];
-            line += kHex[ch & 15];
-          } else {
-            line += static_cast<char>(ch);
-          }
-      }
-    }
-    line += '"';
+    // Quoted as redis-server's sdscatrepr.
+    line += QuoteRepr(i < redacted.size() && redacted[i] ? std::string_view("(redacted)") : argv[i]);
   }
   line += "\r\n";
   return line;
