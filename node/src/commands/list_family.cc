@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "base/strutil.h"
+#include "commands/mpop_args.h"
 #include "commands/value_lookup.h"
 #include "keyspace/list_value.h"
 #include "protocol/errors.h"
@@ -501,35 +502,11 @@ void BrpoplpushCmd(CommandContext& ctx) {
 
 // LMPOP numkeys key... LEFT|RIGHT [COUNT n]; BLMPOP timeout numkeys ... (numkeys_idx 1 or 2).
 void MpopGeneric(CommandContext& ctx, size_t numkeys_idx, bool blocking) {
-  size_t argc = ctx.argc();
-  int64_t numkeys;
-  if (!ParseInt64(ctx.arg(numkeys_idx), &numkeys) || numkeys < 1) {
-    ctx.reply.Error(err::kNumkeysPositive);
-    return;
-  }
-  uint64_t where_idx = numkeys_idx + static_cast<uint64_t>(numkeys) + 1;
-  if (where_idx >= argc) {
-    ctx.reply.Error(err::kSyntax);
-    return;
-  }
   End end;
-  if (!ParseEnd(ctx.arg(where_idx), &end)) {
-    ctx.reply.Error(err::kSyntax);
-    return;
-  }
-  int64_t count = -1;
-  for (size_t j = where_idx + 1; j < argc; j++) {
-    if (count == -1 && EqualsIgnoreCase(ctx.arg(j), "count") && j + 1 < argc) {
-      if (!ParseInt64(ctx.arg(++j), &count) || count < 1) {
-        ctx.reply.Error(err::kCountPositive);
-        return;
-      }
-    } else {
-      ctx.reply.Error(err::kSyntax);
-      return;
-    }
-  }
-  if (count == -1) count = 1;
+  MpopArgs args;
+  if (!ParseMpopArgs(ctx, numkeys_idx, [&end](std::string_view w) { return ParseEnd(w, &end); }, &args)) return;
+  size_t where_idx = args.where_idx;
+  int64_t count = args.count;
   int64_t timeout_at = 0;
   if (blocking && !ParseTimeout(ctx, ctx.arg(1), &timeout_at)) return;
 
@@ -558,17 +535,8 @@ void MpopGeneric(CommandContext& ctx, size_t numkeys_idx, bool blocking) {
 void LmpopCmd(CommandContext& ctx) { MpopGeneric(ctx, 1, false); }
 void BlmpopCmd(CommandContext& ctx) { MpopGeneric(ctx, 2, true); }
 
-bool MpopKeys(ArgList argv, size_t numkeys_idx, std::vector<int>* out) {
-  int64_t numkeys;
-  if (argv.size() <= numkeys_idx || !ParseInt64(argv[numkeys_idx], &numkeys) || numkeys < 1 ||
-      static_cast<uint64_t>(numkeys) > argv.size() - numkeys_idx - 1) {
-    return false;
-  }
-  for (int64_t i = 0; i < numkeys; i++) out->push_back(static_cast<int>(numkeys_idx + 1 + i));
-  return true;
-}
-bool LmpopKeys(ArgList argv, std::vector<int>* out) { return MpopKeys(argv, 1, out); }
-bool BlmpopKeys(ArgList argv, std::vector<int>* out) { return MpopKeys(argv, 2, out); }
+bool LmpopKeys(ArgList argv, std::vector<int>* out) { return NumkeysKeys(argv, 1, out); }
+bool BlmpopKeys(ArgList argv, std::vector<int>* out) { return NumkeysKeys(argv, 2, out); }
 
 }  // namespace
 

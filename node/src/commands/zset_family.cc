@@ -15,6 +15,7 @@
 #include "base/random.h"
 #include "base/strutil.h"
 #include "commands/scan_args.h"
+#include "commands/mpop_args.h"
 #include "commands/value_lookup.h"
 #include "keyspace/set_value.h"
 #include "keyspace/zset_value.h"
@@ -692,39 +693,17 @@ void BzpopmaxCmd(CommandContext& ctx) { BpopGeneric(ctx, true); }
 // non-empty sorted set is popped ([key, [[member, score] ...]]), propagated as ZPOPMIN/ZPOPMAX key count
 // (the count asked for, as redis-server 7.0 rewrites it); no such set: null, or block.
 void ZmpopGeneric(CommandContext& ctx, size_t numkeys_idx, bool blocking) {
-  size_t argc = ctx.argc();
-  int64_t numkeys;
-  if (!ParseInt64(ctx.arg(numkeys_idx), &numkeys) || numkeys < 1) {
-    ctx.reply.Error(err::kNumkeysPositive);
-    return;
-  }
-  uint64_t where_idx = numkeys_idx + static_cast<uint64_t>(numkeys) + 1;
-  if (where_idx >= argc) {
-    ctx.reply.Error(err::kSyntax);
-    return;
-  }
-  bool max;
-  if (EqualsIgnoreCase(ctx.arg(where_idx), "min")) {
-    max = false;
-  } else if (EqualsIgnoreCase(ctx.arg(where_idx), "max")) {
-    max = true;
-  } else {
-    ctx.reply.Error(err::kSyntax);
-    return;
-  }
-  int64_t count = -1;
-  for (size_t j = where_idx + 1; j < argc; j++) {
-    if (count == -1 && EqualsIgnoreCase(ctx.arg(j), "count") && j + 1 < argc) {
-      if (!ParseInt64(ctx.arg(++j), &count) || count < 1) {
-        ctx.reply.Error(err::kCountPositive);
-        return;
-      }
-    } else {
-      ctx.reply.Error(err::kSyntax);
-      return;
-    }
-  }
-  if (count == -1) count = 1;
+  bool max = false;
+  MpopArgs args;
+  auto where = [&max](std::string_view w) {
+    if (EqualsIgnoreCase(w, "min")) max = false;
+    else if (EqualsIgnoreCase(w, "max")) max = true;
+    else return false;
+    return true;
+  };
+  if (!ParseMpopArgs(ctx, numkeys_idx, where, &args)) return;
+  size_t where_idx = args.where_idx;
+  int64_t count = args.count;
   int64_t timeout_at = 0;
   if (blocking && !ParseTimeout(ctx, ctx.arg(1), &timeout_at)) return;
   for (size_t i = numkeys_idx + 1; i < where_idx; i++) {
@@ -800,15 +779,6 @@ inline void AggregateInto(double* target, double v, Aggregate a) {
   }
 }
 
-bool NumkeysKeys(ArgList argv, size_t numkeys_idx, std::vector<int>* out) {
-  int64_t n;
-  if (argv.size() <= numkeys_idx || !ParseInt64(argv[numkeys_idx], &n) || n < 1 ||
-      static_cast<uint64_t>(n) > argv.size() - numkeys_idx - 1) {
-    return false;
-  }
-  for (int64_t i = 0; i < n; i++) out->push_back(static_cast<int>(numkeys_idx + 1 + i));
-  return true;
-}
 bool StoreOpKeys(ArgList argv, std::vector<int>* out) {
   out->push_back(1);
   return NumkeysKeys(argv, 2, out);
