@@ -16,12 +16,11 @@ sys.path.insert(0, os.path.join(os.path.dirname(__file__), "lib"))
 import rcs  # noqa: E402
 
 STOCK_CONF = "/etc/redis/redis.conf"
-# The 16 lines issue 13 found rejected: accepted now, and each has no effect here (but
+# The lines issue 13 found rejected (16, less rdb-save-incremental-fsync, which the RDB writer honours now): accepted now, and each has no effect here (but
 # client-output-buffer-limit, which pub/sub enforces, and acllog-max-len, which ACL LOG keeps: in IMPLEMENTED).
 ISSUE_LINES = ["proc-title-template", "rdb-del-sync-files", "repl-diskless-sync-max-replicas",
                "lazyfree-lazy-user-flush", "oom-score-adj-values", "disable-thp", "list-compress-depth",
                "stream-node-max-bytes", "stream-node-max-entries", "activerehashing",
-               "rdb-save-incremental-fsync",
                # Only db 0 is served: the stock "databases 16" is logged until numbered databases exist.
                "databases"]
 # Of those, the ones whose stock value is what this node does anyway, so nothing is logged for them.
@@ -29,7 +28,8 @@ NATIVE_VALUES = {"proc-title-template", "lazyfree-lazy-user-flush"}
 # Directives this node implements: the log must not call them no-effect.
 IMPLEMENTED = ["acllog-max-len", "bind", "port", "timeout", "tcp-keepalive", "protected-mode", "maxmemory", "appendonly", "dir",
                "loglevel", "hz", "slowlog-max-len", "appendfsync", "min-replicas-to-write",
-               "min-replicas-max-lag", "hll-sparse-max-bytes"]
+               "min-replicas-max-lag", "hll-sparse-max-bytes", "rdb-save-incremental-fsync",
+               "aof-rewrite-incremental-fsync"]
 # Partly implemented: only the lines that set what is ignored are named (client-output-buffer-limit: the
 # pubsub class is enforced, the stock file's replica class limit is not; its normal class line sets no limit).
 PARTIAL = {"client-output-buffer-limit": lambda words: words[1].lower() in ("replica", "slave")}

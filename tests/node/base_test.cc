@@ -1,6 +1,8 @@
 #include <doctest/doctest.h>
+#include <fcntl.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdio>
 
 #include <random>
@@ -162,6 +164,39 @@ TEST_CASE("WriteFileAtomic replaces the file whole; a failed write leaves no tem
   CHECK(DirName("/a/b/c") == "/a/b");
   CHECK(DirName("/c") == "/");
   CHECK(DirName("c") == ".");
+}
+
+TEST_CASE("IncrementalSync starts the writeback of each whole chunk and leaves the file's bytes as written") {
+  std::string path = "/tmp/rcs-incsync-test-" + std::to_string(getpid());
+  int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  REQUIRE(fd >= 0);
+  IncrementalSync sync(fd, 4096);
+  std::string expect;
+  for (int i = 0; i < 300; i++) {  // 300 writes of 1..200 bytes: chunk boundaries fall inside writes
+    std::string piece(static_cast<size_t>(1 + (i * 37) % 200), static_cast<char>('a' + i % 26));
+    REQUIRE(WriteAll(fd, piece));
+    REQUIRE(sync.Wrote(piece.size()));
+    expect += piece;
+  }
+  REQUIRE(close(fd) == 0);
+  FILE* f = fopen(path.c_str(), "r");
+  REQUIRE(f != nullptr);
+  std::string got(expect.size() + 1, '\0');
+  got.resize(fread(got.data(), 1, got.size(), f));
+  fclose(f);
+  unlink(path.c_str());
+  CHECK(got == expect);
+  // Not a file: once a chunk is complete the error is reported (ESPIPE), as a write error would be.
+  int p[2];
+  REQUIRE(pipe(p) == 0);
+  IncrementalSync on_pipe(p[1], 16);
+  CHECK(on_pipe.Wrote(15));
+  CHECK_FALSE(on_pipe.Wrote(1));
+  CHECK(errno == ESPIPE);
+  IncrementalSync off(p[1], 0);  // chunk 0: never syncs
+  CHECK(off.Wrote(1 << 20));
+  close(p[0]);
+  close(p[1]);
 }
 
 TEST_CASE("Random: picks stay in range, distinct picks are distinct, secure bytes differ between calls") {

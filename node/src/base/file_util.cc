@@ -38,6 +38,25 @@ bool WriteAll(int fd, std::string_view data) {
   return true;
 }
 
+bool IncrementalSync::Wrote(size_t n) {
+  written_ += n;
+  if (chunk_ == 0) return true;
+  while (written_ - started_ >= chunk_) {
+    if (sync_file_range(fd_, static_cast<off64_t>(started_), static_cast<off64_t>(chunk_),
+                        SYNC_FILE_RANGE_WRITE) != 0) {
+      return false;
+    }
+    // Wait for the chunk before this one: at most two chunks are dirty or in flight at any time.
+    if (started_ >= chunk_ &&
+        sync_file_range(fd_, static_cast<off64_t>(started_ - chunk_), static_cast<off64_t>(chunk_),
+                        SYNC_FILE_RANGE_WAIT_BEFORE | SYNC_FILE_RANGE_WRITE | SYNC_FILE_RANGE_WAIT_AFTER) != 0) {
+      return false;
+    }
+    started_ += chunk_;
+  }
+  return true;
+}
+
 Status WriteFileAtomic(const std::string& path, std::string_view text, const std::string& tmp_path) {
   int fd = open(tmp_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) return Status::Error("Can't open " + tmp_path + ": " + strerror(errno));

@@ -45,10 +45,11 @@ bool WriteRdb(int fd, Keyspace& db, int64_t now_ms, const RdbFileInfo& info, con
   AppendRdbLength(&buf, db.expires_size());
   uint64_t crc = 0;
   bool ok = true;
+  IncrementalSync sync(fd, options.incremental_sync_bytes);
   auto flush = [&] {
     if (!ok) return;
     crc = Crc64(crc, buf.data(), buf.size());
-    ok = WriteAll(fd, buf);
+    ok = WriteAll(fd, buf) && sync.Wrote(buf.size());
     buf.clear();
   };
   // The keys' access data, as redis-server saves it: IDLE (seconds) under an LRU policy, FREQ (the decayed

@@ -45,6 +45,8 @@ inline constexpr uint16_t kRdbWriteVersion = 10;
 struct RdbWriteOptions {
   bool compress = true;                // rdbcompression
   int64_t list_max_listpack_size = -2;  // list-max-listpack-size (the quicklist fill)
+  // A file (WriteRdb): start its writeback every this many bytes (base/file_util.h IncrementalSync); 0 never.
+  uint64_t incremental_sync_bytes = 0;
 };
 
 // Appends [type byte][body] of a string value; with a key, [type byte][key as an RDB string][body], the

@@ -116,11 +116,13 @@ bool WriteBaseFile(int fd, Server& server, bool rdb, int64_t now_ms, const std::
     info.used_mem = UsedMemory();
     info.aof_base = true;
     info.function_libraries = server.FunctionLibraries();  // FUNCTION2 records, as in dump.rdb
-    if (!WriteRdb(fd, server.db(), now_ms, info, RdbWriteOptionsFromConfig(server.config()))) return false;
+    RdbWriteOptions options = RdbWriteOptionsFromConfig(server.config(), RdbTarget::kAofBase);
+    if (!WriteRdb(fd, server.db(), now_ms, info, options)) return false;
   } else {
     KeyspaceSerializer ser(server.db(), now_ms, 1 << 20);
     ser.set_preamble(server.SnapshotPreambleText());
-    ser.Run([fd](std::string_view chunk) { return WriteAll(fd, chunk); });
+    IncrementalSync sync(fd, server.config().aof_rewrite_incremental_fsync ? IncrementalSync::kDefaultChunk : 0);
+    ser.Run([fd, &sync](std::string_view chunk) { return WriteAll(fd, chunk) && sync.Wrote(chunk.size()); });
     if (ser.failed()) return false;
   }
   // The replication position this snapshot is at, for a partial resync after a restart.

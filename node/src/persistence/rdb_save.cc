@@ -20,6 +20,7 @@
 #include "keyspace/rdb_string.h"
 #include "net/event_loop.h"
 #include "persistence/aof.h"
+#include "server/rdb_options.h"
 #include "protocol/errors.h"
 
 namespace rcs {
@@ -87,10 +88,7 @@ RdbFileInfo RdbSaver::Info() const {
 }
 
 RdbWriteOptions RdbSaver::Options() const {
-  RdbWriteOptions o;
-  o.list_max_listpack_size = server_->config().list_max_listpack_size;
-  o.compress = server_->config().rdbcompression;
-  return o;
+  return RdbWriteOptionsFromConfig(server_->config(), RdbTarget::kDumpFile);
 }
 
 Status RdbSaver::Save(bool alongside_child) {

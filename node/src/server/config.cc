@@ -623,6 +623,7 @@ void AddNetworkAndGeneral(std::vector<Directive>& t) {
 
 void AddPersistenceAndReplication(std::vector<Directive>& t) {
   t.push_back(Bool("appendonly", &Config::appendonly));
+  t.push_back(Bool("aof-rewrite-incremental-fsync", &Config::aof_rewrite_incremental_fsync));
   t.push_back(Enum("appendfsync", &Config::appendfsync, {"always", "everysec", "no"}));
   t.push_back(String("appendfilename", &Config::appendfilename).Immutable());
   t.push_back(String("appenddirname", &Config::appenddirname).Immutable());
@@ -776,11 +777,10 @@ void AddDataAndReplicationCompat(std::vector<Directive>& t) {
   t.push_back(Bool("rdbcompression", &Config::rdbcompression));  // LZF in dump.rdb and DUMP payloads (rdb_writer.h)
   t.push_back(Bool("rdbchecksum", Kept{"yes"}).Immutable());
   t.push_back(Bool("rdb-del-sync-files", Kept{"no"}));
-  t.push_back(Bool("rdb-save-incremental-fsync", Kept{"yes"}));
+  t.push_back(Bool("rdb-save-incremental-fsync", &Config::rdb_save_incremental_fsync));
   t.push_back(Enum("sanitize-dump-payload", Kept{"no"}, {"no", "yes", "clients"}));
   // AOF details our AOF does not have.
   t.push_back(Bool("no-appendfsync-on-rewrite", Kept{"no"}));
-  t.push_back(Bool("aof-rewrite-incremental-fsync", Kept{"yes"}));
   t.push_back(Bool("aof-timestamp-enabled", Kept{"no"}).Native("no"));
   t.push_back(Bool("aof-disable-auto-gc", Kept{"no"}));
   // Replication transfer details (this node's full sync has its own format).

@@ -98,6 +98,10 @@ struct Config {
   bool save_seen_ = false;     // loader state: Redis's first `save` line of a load replaces, later ones add
   std::string dbfilename = "dump.rdb";
   bool rdbcompression = true;
+  // Start the writeback of a dump.rdb / AOF rewrite every 32 MiB as the child writes it (base/file_util.h
+  // IncrementalSync), as redis-server does, instead of one burst of the whole file at the final fsync.
+  bool rdb_save_incremental_fsync = true;
+  bool aof_rewrite_incremental_fsync = true;
   // Replication
   bool replica_read_only = true;
   bool replica_serve_stale_data = true;

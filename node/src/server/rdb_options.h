@@ -3,6 +3,7 @@
 #pragma once
 #include <cstddef>
 
+#include "base/file_util.h"
 #include "keyspace/rdb_parser.h"
 #include "keyspace/rdb_writer.h"
 #include "server/config.h"
@@ -19,10 +20,16 @@ inline RdbParseOptions RdbOptionsFromConfig(const Config& c) {
 }
 
 // The encodings an RDB file is written with (BGSAVE, the AOF rewrite's RDB base, a full sync to redis-server).
-inline RdbWriteOptions RdbWriteOptionsFromConfig(const Config& c) {
+// target: the file is dump.rdb (rdb-save-incremental-fsync) or an AOF base
+// (aof-rewrite-incremental-fsync); false for a stream (a full sync).
+enum class RdbTarget { kStream, kDumpFile, kAofBase };
+inline RdbWriteOptions RdbWriteOptionsFromConfig(const Config& c, RdbTarget target = RdbTarget::kStream) {
   RdbWriteOptions o;
   o.list_max_listpack_size = c.list_max_listpack_size;
   o.compress = c.rdbcompression;
+  bool sync = (target == RdbTarget::kDumpFile && c.rdb_save_incremental_fsync) ||
+              (target == RdbTarget::kAofBase && c.aof_rewrite_incremental_fsync);
+  o.incremental_sync_bytes = sync ? IncrementalSync::kDefaultChunk : 0;
   return o;
 }
 
