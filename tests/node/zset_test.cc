@@ -676,11 +676,16 @@ TEST_CASE("zset: blocking BZPOPMIN/BZPOPMAX") {
   CHECK(log.Take() == "ZADD k2 5 a 6 b | ZPOPMIN k2");
 
   // A write of another type or an empty result keeps the client blocked; the deadline stays the first one.
-  n.Send(c, {"BZPOPMAX", "k9", "-0.0001"});  // truncated to 0 ms: forever, as Redis
+  n.Send(c, {"BZPOPMAX", "k9", "-0.0001"});  // rounded up to 0 ms: forever, as Redis
   n.Advance(100000);
   CHECK(n.Take(c).empty());
   CHECK(n.Do("ZADD k9 1 x") == "(integer) 1");
   CHECK(n.Take(c) == "[\"k9\", \"x\", \"1\"]");
+  // 0.0001 s is 1 ms rounded up (redis-server's ceill), not 0 = forever.
+  n.Send(c, {"BZPOPMIN", "k3", "0.0001"});
+  CHECK(n.Take(c).empty());
+  n.Advance(1);
+  CHECK(n.Take(c) == "(nil)");
   n.Send(c, {"BZPOPMAX", "k3", "1.5"});
   CHECK(n.Take(c).empty());
   n.Advance(1000);

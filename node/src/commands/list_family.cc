@@ -57,41 +57,6 @@ bool ParseIndex(CommandContext& ctx, std::string_view s, int64_t* out) {
   return true;
 }
 
-// Blocking timeout in seconds as Redis 7.0 reads it: a long double as string2ld accepts it (no spaces,
-// overflow and underflow rejected, hex and "inf" accepted), milliseconds rounded up, values that do not fit
-// a 64-bit integer count as negative (what the x86 conversion gives Redis). 0 blocks forever.
-bool ParseTimeout(CommandContext& ctx, std::string_view s, int64_t* at_ms) {
-  constexpr size_t kMaxLongDoubleChars = 5 * 1024;
-  if (s.empty() || s.size() >= kMaxLongDoubleChars || isspace(static_cast<unsigned char>(s[0]))) {
-    ctx.reply.Error(err::kTimeoutNotFloat);
-    return false;
-  }
-  char buf[kMaxLongDoubleChars];
-  memcpy(buf, s.data(), s.size());
-  buf[s.size()] = '\0';
-  char* end = nullptr;
-  errno = 0;
-  long double v = strtold(buf, &end);
-  if (end != buf + s.size() || std::isnan(v) ||
-      (errno == ERANGE && (std::isinf(v) || v == 0.0L))) {
-    ctx.reply.Error(err::kTimeoutNotFloat);
-    return false;
-  }
-  long double ms = ceill(v * 1000.0L);
-  int64_t tval;
-  if (!(ms >= -9223372036854775808.0L && ms < 9223372036854775808.0L)) tval = INT64_MIN;
-  else tval = static_cast<int64_t>(ms);
-  if (tval < 0) {
-    ctx.reply.Error(err::kTimeoutNegative);
-    return false;
-  }
-  if (tval > 0) {
-    // Past the end of time: block forever (Redis would wrap around; no client can tell the difference).
-    tval = tval > INT64_MAX - ctx.now_ms ? 0 : tval + ctx.now_ms;
-  }
-  *at_ms = tval;
-  return true;
-}
 
 inline ListValue* CreateList(CommandContext& ctx, std::string_view key) {
   return ctx.db.SetObject(key, std::make_unique<ListValue>())->as<ListValue>();

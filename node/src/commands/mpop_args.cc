@@ -1,5 +1,12 @@
 #include "commands/mpop_args.h"
 
+#include <cctype>
+#include <cerrno>
+#include <cmath>
+#include <cstdint>
+#include <cstdlib>
+#include <cstring>
+
 #include "base/strutil.h"
 #include "protocol/errors.h"
 
@@ -43,6 +50,39 @@ bool NumkeysKeys(ArgList argv, size_t numkeys_idx, std::vector<int>* out) {
     return false;
   }
   for (int64_t i = 0; i < n; i++) out->push_back(static_cast<int>(numkeys_idx + 1 + i));
+  return true;
+}
+
+bool ParseTimeout(CommandContext& ctx, std::string_view s, int64_t* at_ms) {
+  constexpr size_t kMaxLongDoubleChars = 5 * 1024;
+  if (s.empty() || s.size() >= kMaxLongDoubleChars || isspace(static_cast<unsigned char>(s[0]))) {
+    ctx.reply.Error(err::kTimeoutNotFloat);
+    return false;
+  }
+  char buf[kMaxLongDoubleChars];
+  memcpy(buf, s.data(), s.size());
+  buf[s.size()] = '\0';
+  char* end = nullptr;
+  errno = 0;
+  long double v = strtold(buf, &end);
+  if (end != buf + s.size() || std::isnan(v) ||
+      (errno == ERANGE && (std::isinf(v) || v == 0.0L))) {
+    ctx.reply.Error(err::kTimeoutNotFloat);
+    return false;
+  }
+  long double ms = ceill(v * 1000.0L);
+  int64_t tval;
+  if (!(ms >= -9223372036854775808.0L && ms < 9223372036854775808.0L)) tval = INT64_MIN;
+  else tval = static_cast<int64_t>(ms);
+  if (tval < 0) {
+    ctx.reply.Error(err::kTimeoutNegative);
+    return false;
+  }
+  if (tval > 0) {
+    // Past the end of time: block forever (Redis would wrap around; no client can tell the difference).
+    tval = tval > INT64_MAX - ctx.now_ms ? 0 : tval + ctx.now_ms;
+  }
+  *at_ms = tval;
   return true;
 }
 

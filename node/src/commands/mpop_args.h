@@ -1,4 +1,5 @@
-// The argument shape LMPOP/BLMPOP and ZMPOP/BZMPOP share: [timeout] numkeys key... <where> [COUNT n].
+// The argument shapes the list and sorted-set pops share: [timeout] numkeys key... <where> [COUNT n] of
+// LMPOP/BLMPOP and ZMPOP/BZMPOP, and the seconds timeout of every blocking pop (BLPOP ... BZMPOP).
 #pragma once
 #include <cstdint>
 #include <functional>
@@ -24,5 +25,11 @@ bool ParseMpopArgs(CommandContext& ctx, size_t numkeys_idx, const std::function<
 // The key positions of "numkeys key..." at numkeys_idx (COMMAND GETKEYS, cluster slot checks); false when
 // numkeys is not a positive integer or there are fewer keys than it says.
 bool NumkeysKeys(ArgList argv, size_t numkeys_idx, std::vector<int>* out);
+
+// Blocking timeout in seconds as Redis 7.0 reads it: a long double as string2ld accepts it (no spaces,
+// overflow and underflow rejected, hex and "inf" accepted), milliseconds rounded up, values that do not fit
+// a 64-bit integer count as negative (what the x86 conversion gives Redis). 0 blocks forever.
+// *at_ms: the deadline (now + the timeout), 0 for none; false after replying the error.
+bool ParseTimeout(CommandContext& ctx, std::string_view s, int64_t* at_ms);
 
 }  // namespace rcs

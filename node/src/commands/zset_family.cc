@@ -625,28 +625,6 @@ void PopGeneric(CommandContext& ctx, bool max) {
 void ZpopminCmd(CommandContext& ctx) { PopGeneric(ctx, false); }
 void ZpopmaxCmd(CommandContext& ctx) { PopGeneric(ctx, true); }
 
-// getTimeoutFromObjectOrReply (seconds as a float): absolute deadline in ms, 0 for "forever". As Redis the
-// milliseconds are truncated toward zero (-0.0001 means forever), and a value whose milliseconds do not fit
-// in 64 bits ("inf", "1e16") is refused as negative, which is what redis-server on x86-64 answers.
-bool ParseTimeout(CommandContext& ctx, std::string_view s, int64_t* at_ms) {
-  long double t;
-  if (!ParseLongDouble(s, &t) || std::isnan(t)) {
-    ctx.reply.Error(err::kTimeoutNotFloat);
-    return false;
-  }
-  long double ms = t * 1000.0L;
-  if (std::isinf(ms) || ms >= 9223372036854775808.0L || ms <= -9223372036854775808.0L) {
-    ctx.reply.Error(err::kTimeoutNegative);
-    return false;
-  }
-  int64_t v = static_cast<int64_t>(ms);
-  if (v < 0) {
-    ctx.reply.Error(err::kTimeoutNegative);
-    return false;
-  }
-  *at_ms = v == 0 ? 0 : (v > INT64_MAX - ctx.now_ms ? INT64_MAX : ctx.now_ms + v);
-  return true;
-}
 
 void BpopGeneric(CommandContext& ctx, bool max) {
   int64_t timeout_at;
