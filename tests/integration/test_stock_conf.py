@@ -139,7 +139,6 @@ class NoSilentDirectiveTest(unittest.TestCase):
     and each is named in exactly one warning-level line ('#'), with its lines; implemented ones never are."""
 
     IGNORED = {  # directive -> (its lines in the file below, the note the warning ends with)
-        "databases": ([1, 9], "(only database 0 exists)"),
         "supervised": ([2], "(no readiness notification is sent; run it as Type=simple)"),
         "cluster-announce-tls-port": ([3], "(there is no TLS port)"),
         "cluster-preferred-endpoint-type": ([4], "(unknown-endpoint is not implemented: redirections name the IP)"),
@@ -157,7 +156,7 @@ class NoSilentDirectiveTest(unittest.TestCase):
             "maxmemory-policy noeviction\nclient-output-buffer-limit pubsub 32mb 8mb 60\n"
             "client-output-buffer-limit normal 0 0 0\ncluster-preferred-endpoint-type ip\nsupervised no\n"
             "set-proc-title yes\nslowlog-max-len 64\n")
-    IMPLEMENTED = ["min-replicas-to-write", "min-replicas-max-lag", "protected-mode", "timeout", "hz",
+    IMPLEMENTED = ["databases", "min-replicas-to-write", "min-replicas-max-lag", "protected-mode", "timeout", "hz",
                    "maxmemory-policy", "slowlog-max-len", "set-proc-title"]
 
     def test_each_ignored_directive_warns_once(self):
