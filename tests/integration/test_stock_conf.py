@@ -21,13 +21,11 @@ STOCK_CONF = "/etc/redis/redis.conf"
 ISSUE_LINES = ["proc-title-template", "rdb-del-sync-files", "repl-diskless-sync-max-replicas",
                "lazyfree-lazy-user-flush", "oom-score-adj-values", "disable-thp", "list-compress-depth",
                "stream-node-max-bytes", "stream-node-max-entries", "activerehashing",
-               "rdb-save-incremental-fsync",
-               # Only db 0 is served: the stock "databases 16" is logged until numbered databases exist.
-               "databases"]
+               "rdb-save-incremental-fsync"]
 # Of those, the ones whose stock value is what this node does anyway, so nothing is logged for them.
 NATIVE_VALUES = {"proc-title-template", "lazyfree-lazy-user-flush"}
 # Directives this node implements: the log must not call them no-effect.
-IMPLEMENTED = ["acllog-max-len", "bind", "port", "timeout", "tcp-keepalive", "protected-mode", "maxmemory", "appendonly", "dir",
+IMPLEMENTED = ["acllog-max-len", "databases", "bind", "port", "timeout", "tcp-keepalive", "protected-mode", "maxmemory", "appendonly", "dir",
                "loglevel", "hz", "slowlog-max-len", "appendfsync", "min-replicas-to-write",
                "min-replicas-max-lag", "hll-sparse-max-bytes"]
 # Partly implemented: only the lines that set what is ignored are named (client-output-buffer-limit: the
