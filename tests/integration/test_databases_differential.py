@@ -204,7 +204,8 @@ class DatabasesDifferentialTest(unittest.TestCase):
         for m in mons:
             m.call_raw("MONITOR")
         for args in (("SELECT", "4"), ("SET", "n", "1"), ("MOVE", "n", "6"), ("SELECT", "6"),
-                     ("COPY", "n", "n2", "DB", "1"), ("EXPIRE", "n", "100"), ("DEL", "n")):
+                     ("COPY", "n", "n2", "DB", "1"), ("EXPIRE", "n", "100"), ("DEL", "n"),
+                     ("EVAL", "redis.call('SELECT', 2); return redis.call('SET', 's', '1')", "0")):
             self.both(*args)
         self.both("PING")
         for s in subs:
@@ -217,7 +218,7 @@ class DatabasesDifferentialTest(unittest.TestCase):
                     got.append(s.read())
                 except (socket.timeout, OSError):
                     break
-                if len(got) >= 12:
+                if len(got) >= 14:
                     break
             msgs.append(got)
         self.assertEqual(msgs[0], msgs[1])
@@ -225,11 +226,13 @@ class DatabasesDifferentialTest(unittest.TestCase):
         lines = []
         for m in mons:
             got = []
-            for _ in range(8):
+            for _ in range(11):
                 got.append(re.sub(r"^[0-9.]+ \[(\d+) [^\]]*\]", r"[\1]", m.read()[1]))
             lines.append(got)
         self.assertEqual(lines[0], lines[1])
         self.assertIn('[4] "SET" "n" "1"', lines[0])
+        self.assertIn('[2] "SET" "s" "1"', lines[0])  # the script's SELECT: [2 lua]
+        self.assertIn("__keyspace@2__:s", repr(msgs[0]))
         self.both("CONFIG", "SET", "notify-keyspace-events", "")
 
 
@@ -367,6 +370,19 @@ class DatabasesPersistenceTest(rcs.ServersTestCase):
             self.assertIn(db, want)
         for r in (replica, ref_replica):
             rcs.wait_until(lambda: data_of(r) == want, timeout=10, what="replica %d to have every database" % r.port)
+        # A partial resync continues in the database the stream had SELECTed (the master sends no new SELECT).
+        c = master.client(db=3)
+        c.set("before-drop", "1")
+        rcs.wait_until(lambda: replica.client(db=3).get("before-drop") == b"1", timeout=10, what="before-drop")
+        partial = int(rcs.info(master, "stats").get("sync_partial_ok", "0"))
+        replica.cli("CLIENT", "KILL", "TYPE", "master")
+        rcs.wait_until(lambda: int(rcs.info(master, "stats").get("sync_partial_ok", "0")) > partial and
+                       rcs.info(replica, "replication").get("master_link_status") == "up", timeout=20,
+                       what="the replica's partial resync")
+        c.set("after-drop", "2")
+        c.close()
+        want = data_of(master)
+        rcs.wait_until(lambda: data_of(replica) == want, timeout=10, what="the replica after its partial resync")
 
 if __name__ == "__main__":
     unittest.main()
