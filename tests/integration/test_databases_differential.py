@@ -164,6 +164,18 @@ class DatabasesDifferentialTest(unittest.TestCase):
         self.assertIn(" db=7 ", ref)
         self.assertEqual(self.keyspace(self.a), self.keyspace(self.b))
 
+    def test_memory_stats_lists_each_database(self):
+        for args in (("SET", "a", "1"), ("SELECT", "3"), ("SET", "b", "2"), ("SELECT", "9"), ("SET", "c", "3"),
+                     ("DEL", "c")):
+            self.both(*args)
+        names = []
+        for conn in (self.a, self.b):
+            r = conn.call("MEMORY", "STATS")[1]
+            names.append([r[i] for i in range(0, len(r), 2)])
+            self.assertEqual(r[r.index("keys.count") + 1], 2)
+        self.assertEqual(names[0], names[1])
+        self.assertIn("db.3", names[0])
+
     def test_watch_and_blocking_per_db(self):
         other = self.pair()
         self.both("SELECT", "1")
