@@ -1,4 +1,4 @@
-"""Numbered databases on a standalone node against Debian's redis-server 7.0.15, side by side (ports 10000-10003).
+"""Numbered databases on a standalone node against Debian's redis-server 7.0.15, side by side (ports 10000-10006).
 
 The same command sequences go to our node and to redis-server, and the replies are compared byte for byte:
 SELECT/MOVE/SWAPDB/COPY ... DB errors, a seeded random sequence mixing SELECT, MOVE, SWAPDB, COPY ... DB,
@@ -6,8 +6,11 @@ FLUSHDB, SET, PEXPIREAT, DBSIZE, KEYS, SCAN (key sets compared sorted: the table
 (checked against the keys), INFO keyspace (avg_ttl is an estimate on both: left out), MULTI with SELECT
 inside, a script's SELECT that stays its own, RESET going back to db 0 (HELLO keeping the db), CLIENT INFO's
 db= field, WATCH and blocking pops per database (SWAPDB serving a blocked pop), keyspace notification channels
-and MONITOR's [db addr] lines. Cluster mode refuses SELECT 1, MOVE, SWAPDB and COPY ... DB 1 with
-redis-server's texts.
+and MONITOR's [db addr] lines, MEMORY STATS' db.N entries. Cluster mode refuses SELECT 1, MOVE, SWAPDB and
+COPY ... DB 1 with redis-server's texts. Persistence and replication keep every database: redis-server's dump.rdb
+loads here (DEBUG RELOAD keeps it) and ours loads in redis-server, a file with more databases than configured is
+refused, the AOF survives a restart (RDB and command bases, after a rewrite) and moves both ways between the two
+servers, and a replica of ours (ours and redis-server) ends with every database, also after a partial resync.
 """
 import os
 import random
@@ -354,6 +357,26 @@ class DatabasesPersistenceTest(rcs.ServersTestCase):
             with open(ours.log_path, errors="replace") as f:
                 self.assertNotIn("Bad file format", f.read())
             ours.stop()
+
+    def test_aof_written_by_redis_server_loads(self):
+        ref = self.server(P_A, "ref", ["--appendonly", "yes"], binary=rcs.REDIS_SERVER).start()
+        fill(ref)
+        want = data_of(ref)
+        ref.stop()
+        ours = self.server(P_B, "ours", ["--appendonly", "yes"])
+        shutil.copytree(os.path.join(ref.dir, "appendonlydir"), os.path.join(ours.dir, "appendonlydir"))
+        ours.start()
+        self.assertEqual(data_of(ours), want)
+        # And back: our AOF (its SELECTs) loads in redis-server.
+        c = ours.client(db=6)
+        c.set("ours-db6", "6")
+        c.close()
+        want = data_of(ours)
+        ours.stop()
+        ref2 = self.server(P_C, "ref2", ["--appendonly", "yes"], binary=rcs.REDIS_SERVER)
+        shutil.copytree(os.path.join(ours.dir, "appendonlydir"), os.path.join(ref2.dir, "appendonlydir"))
+        ref2.start()
+        self.assertEqual(data_of(ref2), want)
 
     def test_replicas_get_every_database(self):
         master = self.server(P_A, "master").start()
