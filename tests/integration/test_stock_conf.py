@@ -16,17 +16,15 @@ sys.path.insert(0, os.path.join(os.path.dirname(__file__), "lib"))
 import rcs  # noqa: E402
 
 STOCK_CONF = "/etc/redis/redis.conf"
-# The lines issue 13 found rejected (16, less rdb-save-incremental-fsync, which the RDB writer honours now): accepted now, and each has no effect here (but
+# The lines issue 13 found rejected (16, less databases and rdb-save-incremental-fsync, implemented since): accepted now, and each has no effect here (but
 # client-output-buffer-limit, which pub/sub enforces, and acllog-max-len, which ACL LOG keeps: in IMPLEMENTED).
 ISSUE_LINES = ["proc-title-template", "rdb-del-sync-files", "repl-diskless-sync-max-replicas",
                "lazyfree-lazy-user-flush", "oom-score-adj-values", "disable-thp", "list-compress-depth",
-               "stream-node-max-bytes", "stream-node-max-entries", "activerehashing",
-               # Only db 0 is served: the stock "databases 16" is logged until numbered databases exist.
-               "databases"]
+               "stream-node-max-bytes", "stream-node-max-entries", "activerehashing"]
 # Of those, the ones whose stock value is what this node does anyway, so nothing is logged for them.
 NATIVE_VALUES = {"proc-title-template", "lazyfree-lazy-user-flush"}
 # Directives this node implements: the log must not call them no-effect.
-IMPLEMENTED = ["acllog-max-len", "bind", "port", "timeout", "tcp-keepalive", "protected-mode", "maxmemory", "appendonly", "dir",
+IMPLEMENTED = ["acllog-max-len", "databases", "bind", "port", "timeout", "tcp-keepalive", "protected-mode", "maxmemory", "appendonly", "dir",
                "loglevel", "hz", "slowlog-max-len", "appendfsync", "min-replicas-to-write",
                "min-replicas-max-lag", "hll-sparse-max-bytes", "rdb-save-incremental-fsync",
                "aof-rewrite-incremental-fsync"]
@@ -139,7 +137,6 @@ class NoSilentDirectiveTest(unittest.TestCase):
     and each is named in exactly one warning-level line ('#'), with its lines; implemented ones never are."""
 
     IGNORED = {  # directive -> (its lines in the file below, the note the warning ends with)
-        "databases": ([1, 9], "(only database 0 exists)"),
         "supervised": ([2], "(no readiness notification is sent; run it as Type=simple)"),
         "cluster-announce-tls-port": ([3], "(there is no TLS port)"),
         "cluster-preferred-endpoint-type": ([4], "(unknown-endpoint is not implemented: redirections name the IP)"),
@@ -157,7 +154,7 @@ class NoSilentDirectiveTest(unittest.TestCase):
             "maxmemory-policy noeviction\nclient-output-buffer-limit pubsub 32mb 8mb 60\n"
             "client-output-buffer-limit normal 0 0 0\ncluster-preferred-endpoint-type ip\nsupervised no\n"
             "set-proc-title yes\nslowlog-max-len 64\n")
-    IMPLEMENTED = ["min-replicas-to-write", "min-replicas-max-lag", "protected-mode", "timeout", "hz",
+    IMPLEMENTED = ["databases", "min-replicas-to-write", "min-replicas-max-lag", "protected-mode", "timeout", "hz",
                    "maxmemory-policy", "slowlog-max-len", "set-proc-title"]
 
     def test_each_ignored_directive_warns_once(self):

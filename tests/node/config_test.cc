@@ -279,25 +279,23 @@ TEST_CASE("every accepted directive that is not implemented is named once; imple
       "'b.conf'", &c);
   REQUIRE(st.ok());
   auto lines = NoEffectLogLines(c);
-  REQUIRE(lines.size() == 6);
-  CHECK(lines[0] == "Config directive 'databases' ('b.conf' lines 1, 7): accepted, has no effect here "
-                    "(only database 0 exists)");
-  CHECK(lines[1] == "Config directive 'supervised' ('b.conf' line 2): accepted, has no effect here "
+  REQUIRE(lines.size() == 5);  // databases (lines 1 and 7) is implemented: never named
+  CHECK(lines[0] == "Config directive 'supervised' ('b.conf' line 2): accepted, has no effect here "
                     "(no readiness notification is sent; run it as Type=simple)");
-  CHECK(lines[2] == "Config directive 'cluster-announce-tls-port' ('b.conf' line 3): accepted, has no effect here "
+  CHECK(lines[1] == "Config directive 'cluster-announce-tls-port' ('b.conf' line 3): accepted, has no effect here "
                     "(there is no TLS port)");
-  CHECK(lines[3] == "Config directive 'cluster-preferred-endpoint-type' ('b.conf' line 4): accepted, has no effect "
+  CHECK(lines[2] == "Config directive 'cluster-preferred-endpoint-type' ('b.conf' line 4): accepted, has no effect "
                     "here (unknown-endpoint is not implemented: redirections name the IP)");
-  CHECK(lines[4] == "Config directive 'client-output-buffer-limit' ('b.conf' line 5): accepted, has no effect here "
+  CHECK(lines[3] == "Config directive 'client-output-buffer-limit' ('b.conf' line 5): accepted, has no effect here "
                     "(only the pubsub class is enforced; normal and replica clients have no output limit)");
-  CHECK(lines[5] == "Config directive 'activerehashing' ('b.conf' line 6): accepted, has no effect here");
+  CHECK(lines[4] == "Config directive 'activerehashing' ('b.conf' line 6): accepted, has no effect here");
 }
 
 TEST_CASE("the partly implemented directives are each named for the values they ignore") {
   // Each directive below is accepted but changes nothing on this node for the values named; the rest of the
   // table is implemented or is a compatibility directive (Kept) that is named whenever set. This list is the
   // README's; a directive added to the table without an effect must be added here and marked NoEffect.
-  for (const char* line : {"databases 2", "supervised auto", "cluster-announce-tls-port 1",
+  for (const char* line : {"supervised auto", "cluster-announce-tls-port 1",
                            "cluster-preferred-endpoint-type unknown-endpoint",
                            "client-output-buffer-limit replica 1mb 1mb 1", "io-threads 4",
                            "lazyfree-lazy-user-del yes"}) {

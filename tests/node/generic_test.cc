@@ -294,7 +294,11 @@ TEST_CASE("COPY") {
   CHECK(n.Do("COPY nokey c") == "(integer) 0");
   CHECK(n.Do("COPY a a") == "(error) ERR source and destination objects are the same");
   CHECK(n.Do("COPY a c DB 0") == "(integer) 1");
-  CHECK(n.Do("COPY a d DB 1") == "(error) ERR DB index is out of range");
+  CHECK(n.Do("COPY a d DB 1") == "(integer) 1");
+  CHECK(n.Do("EXISTS d") == "(integer) 0");
+  CHECK(n.Do("COPY a d DB 16") == "(error) ERR DB index is out of range");
+  CHECK(n.Do("COPY a d DB 99999999999") ==
+        "(error) ERR value is out of range, value must between -2147483648 and 2147483647");
   CHECK(n.Do("COPY a d DB x") == "(error) ERR value is not an integer or out of range");
   CHECK(n.Do("COPY a d FOO") == "(error) ERR syntax error");
   CHECK(n.Do("RPUSH l x y") == "(integer) 2");

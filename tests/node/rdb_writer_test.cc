@@ -332,3 +332,74 @@ TEST_CASE("RDB file: the function libraries as FUNCTION2 records after the aux f
   REQUIRE(at != std::string::npos);
   CHECK(static_cast<unsigned char>(plain[at + aof_base.size()]) == 0xfe);
 }
+
+namespace {
+
+// Parser sink for numbered databases: "<db>:<key>" for each key, the RESIZEDB hints as "resize <keys>".
+struct DbSink : rcs::RdbSink {
+  std::vector<std::string> items;
+  uint64_t db = 0;
+  bool takes_databases() const override { return true; }
+  rcs::Status OnSelectDb(uint64_t d) override {
+    if (d >= 16) return rcs::Status::Error("too many databases");
+    db = d;
+    return rcs::Status::Ok();
+  }
+  rcs::Status OnResizeDb(uint64_t keys, uint64_t) override {
+    items.push_back("resize " + std::to_string(keys));
+    return rcs::Status::Ok();
+  }
+  rcs::Status OnFunction(std::string) override { return rcs::Status::Ok(); }
+  rcs::Status OnKey(rcs::RdbKey&& k) override {
+    items.push_back(std::to_string(db) + ":" + k.key);
+    return rcs::Status::Ok();
+  }
+};
+
+std::string WriteDbsToString(const std::vector<rcs::Keyspace*>& dbs) {
+  FILE* f = tmpfile();
+  REQUIRE(f != nullptr);
+  REQUIRE(rcs::WriteRdb(fileno(f), dbs, 0, rcs::RdbFileInfo{}, rcs::RdbWriteOptions{}));
+  std::string out;
+  rewind(f);
+  char buf[4096];
+  size_t n;
+  while ((n = fread(buf, 1, sizeof(buf), f)) > 0) out.append(buf, n);
+  fclose(f);
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("RDB file: numbered databases as SELECTDB + RESIZEDB before each one that holds keys") {
+  rcs::ManualClock clock;
+  rcs::Keyspace db0(&clock), db2(&clock), empty(&clock), db20(&clock);
+  db0.SetString("a", "1");
+  db2.SetString("b", "2");
+  db2.SetString("c", "3");
+  db20.SetString("far", "x");
+  std::string file = WriteDbsToString({&db0, nullptr, &db2, &empty});
+  DbSink sink;
+  REQUIRE(rcs::ParseRdb(file, rcs::RdbParseOptions{}, sink).ok());
+  REQUIRE(sink.items.size() == 5);
+  CHECK(sink.items[0] == "resize 1");
+  CHECK(sink.items[1] == "0:a");
+  CHECK(sink.items[2] == "resize 2");
+  CHECK((sink.items[3] == "2:b" || sink.items[3] == "2:c"));
+  // No database with keys: no SELECTDB at all (redis-server's empty file).
+  std::string none = WriteDbsToString({&empty, nullptr});
+  CHECK(none.substr(0, none.size() - 9).find('\xfe') == std::string::npos);  // before EOF and the CRC
+  // A database the sink refuses fails the parse with its reason; a sink that takes no databases refuses keys
+  // outside database 0 as before.
+  std::vector<rcs::Keyspace*> many(21, nullptr);
+  many[20] = &db20;
+  std::string far = WriteDbsToString(many);
+  DbSink refusing;
+  auto r = rcs::ParseRdb(far, rcs::RdbParseOptions{}, refusing);
+  REQUIRE(!r.ok());
+  CHECK(r.status().message().find("too many databases") == 0);
+  OrderSink db0_only;
+  auto r0 = rcs::ParseRdb(file, rcs::RdbParseOptions{}, db0_only);
+  REQUIRE(!r0.ok());
+  CHECK(r0.status().message().find("is in database 2") != std::string::npos);
+}

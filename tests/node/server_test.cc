@@ -52,10 +52,24 @@ TEST_CASE("HELLO switches protocol and reports the server") {
   CHECK(n.Do("CONFIG GET port") == "[\"port\", \"0\"]");
 }
 
-TEST_CASE("SELECT only 0") {
+TEST_CASE("SELECT: databases 0..15 on a standalone node, only 0 in cluster mode") {
   TestNode n;
   CHECK(n.Do("SELECT 0") == "OK");
-  CHECK(n.Do("SELECT 1") == "(error) ERR DB index is out of range");
+  CHECK(n.Do("SET k zero") == "OK");
+  CHECK(n.Do("SELECT 15") == "OK");
+  CHECK(n.Do("GET k") == "(nil)");
+  CHECK(n.Do("SET k fifteen") == "OK");
+  CHECK(n.Do("MOVE k 0") == "(integer) 0");  // exists there
+  CHECK(n.Do("SWAPDB 0 15") == "OK");
+  CHECK(n.Do("GET k") == "\"zero\"");
+  CHECK(n.Do("DBSIZE") == "(integer) 1");
+  CHECK(n.Do("SELECT 16") == "(error) ERR DB index is out of range");
+  CHECK(n.Do("SELECT -1") == "(error) ERR DB index is out of range");
+  CHECK(n.Do("SWAPDB 0 x") == "(error) ERR invalid second DB index");
+  CHECK(n.Do("FLUSHDB") == "OK");
+  CHECK(n.Do("SELECT 0") == "OK");
+  CHECK(n.Do("GET k") == "\"fifteen\"");
+  CHECK(n.Do("INFO keyspace").find("db0:keys=1,expires=0") != std::string::npos);
   CHECK(n.Do("SELECT x") == "(error) ERR value is not an integer or out of range");
   TestNode c({{"cluster-enabled", "yes"}});
   CHECK(c.Do("SELECT 1") == "(error) ERR SELECT is not allowed in cluster mode");

@@ -42,6 +42,7 @@
 #include "server/command.h"
 #include "server/command_loader.h"
 #include "server/server.h"
+#include "server/server_dbs.h"
 
 namespace rcs {
 namespace {
@@ -109,7 +110,7 @@ void DebugHelp(CommandContext& ctx) {
   });
 }
 
-void DebugDigest(CommandContext& ctx) { ctx.reply.Simple(DigestText(DatasetDigest(ctx.db))); }
+void DebugDigest(CommandContext& ctx) { ctx.reply.Simple(DigestText(DatasetDigest(ServerDbs(ctx.server)))); }
 
 void DebugDigestValue(CommandContext& ctx) {
   ctx.reply.Array(ctx.argc() - 2);
@@ -142,8 +143,8 @@ void DebugReload(CommandContext& ctx) {
     if (!st.ok()) return ctx.reply.Error(st.message());
   }
   if (flush) {
-    // The data set as Redis's emptyData() empties it: the keys and the function libraries.
-    ctx.db.Clear();
+    // The data set as Redis's emptyData() empties it: the keys of every database and the function libraries.
+    ClearAllDbs(server);
     server.TouchAllKeys();
     scripting::Scripting::Of(server).DropAllLibraries();
   }
@@ -237,12 +238,13 @@ void DebugPopulate(CommandContext& ctx) {
     return ctx.reply.Error(err::kOutOfRangePositive);
   }
   std::string prefix(ctx.argc() >= 4 ? ctx.arg(3) : "key");
+  Keyspace& db = ctx.server.db_at(ctx.server.db_index());  // DEBUG is no write: ctx.db may be a never-used one
   for (int64_t j = 0; j < count; j++) {
     std::string key = prefix + ":" + std::to_string(j);
-    if (ctx.db.FindWrite(key) != nullptr) continue;
+    if (db.FindWrite(key) != nullptr) continue;
     std::string value = "value:" + std::to_string(j);
     if (size > 0) value.resize(static_cast<size_t>(size), '\0');
-    ctx.db.SetString(key, value);
+    db.SetString(key, value);
     ctx.server.TouchKey(key);
   }
   ctx.reply.Ok();

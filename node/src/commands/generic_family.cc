@@ -12,6 +12,9 @@
 #include <vector>
 
 #include "base/strutil.h"
+#include "commands/db_args.h"
+#include "keyspace/notify_classes.h"
+#include "server/pubsub_hooks.h"
 #include "commands/scan_args.h"
 #include "commands/value_lookup.h"
 #include "keyspace/dump.h"
@@ -358,41 +361,82 @@ void RestoreCmd(CommandContext& ctx) {
   ctx.reply.Ok();
 }
 
+// Notifies `event` for `key` in database `db` (MOVE's and COPY's destination in another database).
+void NotifyInDb(CommandContext& ctx, int db, int cls, const char* event, std::string_view key) {
+  PubSubHooks* ps = ctx.server.pubsub_hooks();
+  if (ps == nullptr || !ps->notifications_on()) return;
+  int saved = ctx.server.db_index();
+  ctx.server.set_current_db(db);
+  ps->Notify(cls, event, key);
+  ctx.server.set_current_db(saved);
+}
+
+// Puts a copy of `e`'s value (and its expiry) at `key` in `dst`.
+void StoreCopy(Keyspace& dst, std::string_view key, const Entry* e) {
+  int64_t at = e->expire_at_ms();
+  if (e->type() == ObjType::kString) dst.SetString(key, std::string(e->str()), at);
+  else dst.SetObject(key, e->obj()->Clone(), at);
+}
+
 // COPY source destination [DB destination-db] [REPLACE]
 void CopyCmd(CommandContext& ctx) {
   std::string_view src = ctx.arg(1), dst = ctx.arg(2);
   bool replace = false;
-  int64_t db = 0;
+  const int srcid = ctx.server.db_index();
+  int dbid = srcid;
   for (size_t j = 3; j < ctx.argc(); j++) {
     std::string_view opt = ctx.arg(j);
     if (EqualsIgnoreCase(opt, "replace")) {
       replace = true;
     } else if (EqualsIgnoreCase(opt, "db") && j + 1 < ctx.argc()) {
-      if (!ParseInt64(ctx.arg(j + 1), &db) || db < INT_MIN || db > INT_MAX) return ctx.reply.Error(err::kNotInteger);
+      if (!ParseDbIndexArg(ctx, ctx.arg(j + 1), &dbid)) return;
+      if (dbid < 0 || dbid >= ctx.server.db_count()) return ctx.reply.Error(err::kDbIndexOutOfRange);
       j++;
     } else {
       return ctx.reply.Error(err::kSyntax);
     }
   }
-  if (db != 0) {
-    // Only database 0 exists here.
-    if (ctx.server.config().cluster_enabled) return ctx.reply.Error(err::kCopyDbCluster);
-    return ctx.reply.Error(err::kOnlyDb0);
-  }
-  if (src == dst) return ctx.reply.Error(err::kSameObject);
+  if (ctx.server.config().cluster_enabled && (srcid != 0 || dbid != 0)) return ctx.reply.Error(err::kCopyDbCluster);
+  if (dbid == srcid && src == dst) return ctx.reply.Error(err::kSameObject);
   Entry* e = ctx.db.FindRead(src);
   if (e == nullptr) return ctx.reply.Integer(0);
-  int64_t at = e->expire_at_ms();
-  std::string str;
-  std::unique_ptr<Object> obj;
-  if (e->type() == ObjType::kString) str.assign(e->str());
-  else obj = e->obj()->Clone();
-  if (ctx.db.FindWrite(dst) != nullptr) {
+  Keyspace& to = ctx.server.db_at(dbid);
+  if (to.FindWrite(dst) != nullptr) {
     if (!replace) return ctx.reply.Integer(0);
-    ctx.db.Delete(dst);
+    to.Delete(dst);
   }
-  if (obj) ctx.db.SetObject(dst, std::move(obj), at);
-  else ctx.db.SetString(dst, str, at);
+  e = ctx.db.Find(src);  // the destination's lookup may have expired keys (not this one: it was live)
+  StoreCopy(to, dst, e);
+  if (dbid != srcid) {
+    // The table's events (pubsub/keyspace_events.cc) are the current database's: these are the other's.
+    ctx.server.SignalKeyInDb(dbid, dst);
+    NotifyInDb(ctx, dbid, notify::kNew, "new", dst);
+    NotifyInDb(ctx, dbid, notify::kGeneric, "copy_to", dst);
+  }
+  ctx.dirty = 1;
+  ctx.reply.Integer(1);
+}
+
+// MOVE key db
+void MoveCmd(CommandContext& ctx) {
+  if (ctx.server.config().cluster_enabled) return ctx.reply.Error(err::kMoveClusterMode);
+  std::string_view key = ctx.arg(1);
+  int dbid;
+  if (!ParseDbIndexArg(ctx, ctx.arg(2), &dbid)) return;
+  if (dbid < 0 || dbid >= ctx.server.db_count()) return ctx.reply.Error(err::kDbIndexOutOfRange);
+  const int srcid = ctx.server.db_index();
+  if (dbid == srcid) return ctx.reply.Error(err::kSameObject);
+  Entry* e = ctx.db.FindWrite(key);
+  if (e == nullptr) return ctx.reply.Integer(0);
+  Keyspace& to = ctx.server.db_at(dbid);
+  if (to.FindWrite(key) != nullptr) return ctx.reply.Integer(0);
+  e = ctx.db.Find(key);
+  StoreCopy(to, key, e);
+  ctx.db.Delete(key);
+  ctx.server.SignalKeyInDb(dbid, key);  // the source's WATCH and tracking: TouchWrittenKeys
+  NotifyInDb(ctx, dbid, notify::kNew, "new", key);  // redis-server's dbAdd notifies first
+  NotifyInDb(ctx, srcid, notify::kGeneric, "move_from", key);
+  NotifyInDb(ctx, dbid, notify::kGeneric, "move_to", key);
   ctx.dirty = 1;
   ctx.reply.Integer(1);
 }
@@ -429,6 +473,7 @@ void RegisterGenericFamily(CommandRegistry& r) {
   r.Add(Spec("restore-asking", -4, w | oom | kCmdAsking, 1, 1, 1, RestoreCmd, nullptr, g,
          "An internal command for migrating keys in a cluster."));
   r.Add(Spec("copy", -3, w | oom, 1, 2, 1, CopyCmd, nullptr, g, "Copies the value of a key to a new key."));
+  r.Add(Spec("move", 3, w | fast, 1, 1, 1, MoveCmd, nullptr, g, "Moves a key to another database."));
 
   CommandSpec object = Spec("object", -2, 0, 0, 0, 0, ObjectCmd, nullptr, g, "A container for object introspection commands.");
   object.subcommands.push_back(Spec("object|encoding", 3, ro, 2, 2, 1, ObjectEncodingCmd, nullptr, g,

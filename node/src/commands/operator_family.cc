@@ -22,6 +22,7 @@
 #include "protocol/errors.h"
 #include "server/command.h"
 #include "server/server.h"
+#include "server/server_dbs.h"
 
 namespace rcs {
 
@@ -117,7 +118,7 @@ MemoryOverhead ComputeMemoryOverhead(CommandContext& ctx) {
   m.aof_buffer = i64("mem_aof_buffer");
   m.lua_caches = i64("used_memory_scripts_eval");
   m.functions_caches = i64("used_memory_functions");
-  m.total_keys = static_cast<int64_t>(ctx.db.size());
+  m.total_keys = static_cast<int64_t>(TotalKeys(ctx.server));  // every database, as redis-server
   m.overhead_total = m.startup_allocated + m.repl_backlog + m.clients_slaves + m.clients_normal + m.cluster_links +
                      m.aof_buffer + m.lua_caches + m.functions_caches + m.db_overhead;
   m.dataset = std::max<int64_t>(0, m.total_allocated - m.overhead_total);
@@ -147,8 +148,13 @@ MemoryOverhead ComputeMemoryOverhead(CommandContext& ctx) {
 void MemoryStats(CommandContext& ctx) {
   MemoryOverhead m = ComputeMemoryOverhead(ctx);
   auto& r = ctx.reply;
-  bool has_db = m.total_keys > 0;  // redis-server lists the databases that hold keys; this node has db 0 only
-  r.Map(27 + (has_db ? 1 : 0));
+  // redis-server lists the databases that hold keys, each with its tables' overhead (counted in the dataset
+  // here: 0).
+  std::vector<int> dbs;
+  for (int i = 0; i < ctx.server.db_count(); i++) {
+    if (Keyspace* db = ctx.server.db_if_exists(i); db != nullptr && db->size() > 0) dbs.push_back(i);
+  }
+  r.Map(27 + dbs.size());
   auto field = [&r](const char* name, int64_t v) {
     r.Bulk(name);
     r.Integer(v);
@@ -167,8 +173,8 @@ void MemoryStats(CommandContext& ctx) {
   field("aof.buffer", m.aof_buffer);
   field("lua.caches", m.lua_caches);
   field("functions.caches", m.functions_caches);
-  if (has_db) {
-    r.Bulk("db.0");
+  for (int i : dbs) {
+    r.Bulk("db." + std::to_string(i));
     r.Map(3);
     field("overhead.hashtable.main", m.db_overhead);
     field("overhead.hashtable.expires", 0);

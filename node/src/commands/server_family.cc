@@ -8,6 +8,7 @@
 #include "base/log.h"
 #include "base/redis_compat.h"
 #include "base/strutil.h"
+#include "commands/db_args.h"
 #include "persistence/rdb_save.h"
 #include "protocol/errors.h"
 #include "pubsub/pubsub.h"
@@ -148,24 +149,28 @@ void ResetCmd(CommandContext& ctx) {
   c->user = ctx.server.acl().default_user();
   c->authenticated = false;
   c->authenticated = !ctx.server.AuthRequired(c);
+  ctx.server.SelectDb(c, 0);
   ctx.reply.Simple("RESET");
 }
 
 void SelectCmd(CommandContext& ctx) {
-  int64_t db;
-  if (!ParseInt64(ctx.arg(1), &db)) {
-    ctx.reply.Error(err::kNotInteger);
-    return;
-  }
-  if (ctx.server.config().cluster_enabled && db != 0) {
-    ctx.reply.Error(err::kSelectClusterMode);
-    return;
-  }
-  if (db != 0) {
-    // Only database 0 exists (as in cluster mode); other indices are refused rather than silently shared.
-    ctx.reply.Error(err::kOnlyDb0);
-    return;
-  }
+  int db;
+  if (!ParseDbIndexArg(ctx, ctx.arg(1), &db)) return;
+  if (ctx.server.config().cluster_enabled && db != 0) return ctx.reply.Error(err::kSelectClusterMode);
+  if (db < 0 || db >= ctx.server.db_count()) return ctx.reply.Error(err::kDbIndexOutOfRange);
+  ctx.server.SelectDb(ctx.client, db);
+  ctx.reply.Ok();
+}
+
+void SwapdbCmd(CommandContext& ctx) {
+  if (ctx.server.config().cluster_enabled) return ctx.reply.Error(err::kSwapdbClusterMode);
+  int a, b;
+  if (!ParseDbIndexArg(ctx, ctx.arg(1), &a, err::kSwapdbFirstIndex)) return;
+  if (!ParseDbIndexArg(ctx, ctx.arg(2), &b, err::kSwapdbSecondIndex)) return;
+  int n = ctx.server.db_count();
+  if (a < 0 || a >= n || b < 0 || b >= n) return ctx.reply.Error(err::kDbIndexOutOfRange);
+  if (a != b) ctx.server.SwapDbs(a, b);
+  ctx.dirty = 1;
   ctx.reply.Ok();
 }
 
@@ -205,7 +210,7 @@ std::string ClientInfoLine(const Server& server, const Client* c) {
   s += " idle=" + std::to_string((now - c->last_interaction_ms) / 1000);
   s += " flags=" + ClientFlagsText(c);
   const PubSub* ps = server.subsystem<PubSub>();  // none installed: nothing subscribed
-  s += " db=0 sub=" + std::to_string(ps ? ps->ClientChannels(c) : 0) +
+  s += " db=" + std::to_string(c->db) + " sub=" + std::to_string(ps ? ps->ClientChannels(c) : 0) +
        " psub=" + std::to_string(ps ? ps->ClientPatterns(c) : 0) +
        " ssub=" + std::to_string(ps ? ps->ClientShardChannels(c) : 0);
   s += " multi=" + std::to_string(c->has(kClientMulti) ? static_cast<int64_t>(c->multi_queue.size()) : -1);
@@ -559,8 +564,18 @@ void FlushCmd(CommandContext& ctx) {
     ctx.reply.Error(err::kSyntax);
     return;
   }
-  size_t n = ctx.db.size();
-  ctx.db.Clear();
+  size_t n = 0;
+  if (ctx.spec.name == "flushall") {
+    for (int i = 0; i < ctx.server.db_count(); i++) {
+      Keyspace* db = ctx.server.db_if_exists(i);
+      if (db == nullptr) continue;
+      n += db->size();
+      db->Clear();
+    }
+  } else {
+    n = ctx.db.size();
+    ctx.db.Clear();
+  }
   ctx.server.TouchAllKeys();
   ctx.dirty += static_cast<int64_t>(n) + 1;
   ctx.reply.Ok();
@@ -656,7 +671,9 @@ void ConfigSetCmd(CommandContext& ctx) {
 void ConfigResetStatCmd(CommandContext& ctx) {
   ctx.server.stats() = ServerStats{};
   ctx.server.commands().ResetStats();
-  ctx.db.ResetStats();
+  for (int i = 0; i < ctx.server.db_count(); i++) {
+    if (Keyspace* db = ctx.server.db_if_exists(i)) db->ResetStats();
+  }
   ResetPeakUsedMemory();
   ctx.reply.Ok();
 }
@@ -1047,6 +1064,7 @@ void RegisterServerFamily(CommandRegistry& r) {
   r.Add(GroupSpec("dbsize", 1, kCmdReadOnly | kCmdFast, DbsizeCmd, srv, "Returns the number of keys in the database."));
   r.Add(GroupSpec("flushall", -1, kCmdWrite, FlushCmd, srv, "Removes all keys from all databases."));
   r.Add(GroupSpec("flushdb", -1, kCmdWrite, FlushCmd, srv, "Remove all keys from the current database."));
+  r.Add(GroupSpec("swapdb", 3, kCmdWrite | kCmdFast, SwapdbCmd, srv, "Swaps two Redis databases"));
   r.Add(GroupSpec("time", 1, kCmdLoading | kCmdStale | kCmdFast | kCmdRandom, TimeCmd, srv, "Returns the server time."));
   r.Add(GroupSpec("lastsave", 1, kCmdLoading | kCmdStale | kCmdFast | kCmdRandom, LastsaveCmd, srv,
             "Returns the Unix timestamp of the last successful save to disk."));

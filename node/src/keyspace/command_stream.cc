@@ -73,4 +73,22 @@ size_t SerializeKeyspace(Keyspace& db, int64_t now_ms, std::string* out) {
   return s.keys();
 }
 
+bool SerializeDatabases(const std::vector<Keyspace*>& dbs, int64_t now_ms, size_t chunk_bytes,
+                        std::string_view preamble, const KeyspaceSerializer::Sink& sink) {
+  for (size_t i = 0; i < dbs.size(); i++) {
+    if (i > 0 && (dbs[i] == nullptr || dbs[i]->size() == 0)) continue;
+    if (i > 0) {
+      std::string select;
+      std::string n = std::to_string(i);
+      AppendRespCommand(&select, {"SELECT", n});
+      if (!sink(select)) return false;
+    }
+    KeyspaceSerializer ser(*dbs[i], now_ms, chunk_bytes);
+    if (i == 0) ser.set_preamble(preamble);
+    ser.Run(sink);
+    if (ser.failed()) return false;
+  }
+  return true;
+}
+
 }  // namespace rcs

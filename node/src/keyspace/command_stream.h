@@ -65,4 +65,10 @@ class KeyspaceSerializer {
 // Serializes the whole keyspace into one string. Returns the number of keys written.
 size_t SerializeKeyspace(Keyspace& db, int64_t now_ms, std::string* out);
 
+// Numbered databases as one stream (the AOF's command base, a replica's full sync): database 0 (with the
+// preamble first, even when empty), then for each other database that holds keys `SELECT n` and its keys.
+// dbs[i] is database i, nullptr when never used. False when the sink failed.
+bool SerializeDatabases(const std::vector<Keyspace*>& dbs, int64_t now_ms, size_t chunk_bytes,
+                        std::string_view preamble, const KeyspaceSerializer::Sink& sink);
+
 }  // namespace rcs

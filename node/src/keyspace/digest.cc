@@ -94,17 +94,21 @@ Sha1Digest ValueDigest(const Entry* e) {
   return d;
 }
 
-Sha1Digest DatasetDigest(Keyspace& db) {
+Sha1Digest DatasetDigest(Keyspace& db) { return DatasetDigest(std::vector<Keyspace*>{&db}); }
+
+Sha1Digest DatasetDigest(const std::vector<Keyspace*>& dbs) {
   Sha1Digest final_digest{};
-  if (db.size() == 0) return final_digest;
-  char buf[4];
-  MixDigest(&final_digest, BigEndian32(0, buf));  // the db number: only db 0 is served
-  db.ForEachStored([&](const Entry& e) {
-    Sha1Digest d{};
-    MixDigest(&d, e.key());
-    AddValueDigest(e, &d);
-    XorDigest(&final_digest, View(d));
-  });
+  for (size_t i = 0; i < dbs.size(); i++) {
+    if (dbs[i] == nullptr || dbs[i]->size() == 0) continue;
+    char buf[4];
+    MixDigest(&final_digest, BigEndian32(static_cast<uint32_t>(i), buf));  // the same data in another db differs
+    dbs[i]->ForEachStored([&](const Entry& e) {
+      Sha1Digest d{};
+      MixDigest(&d, e.key());
+      AddValueDigest(e, &d);
+      XorDigest(&final_digest, View(d));
+    });
+  }
   return final_digest;
 }
 

@@ -18,6 +18,7 @@
 // mix(zero, key) instead of zero. Keys whose expiry passed but that are still stored count, as in Redis.
 #pragma once
 #include <string>
+#include <vector>
 
 #include "base/sha.h"
 #include "keyspace/keyspace.h"
@@ -30,6 +31,9 @@ void AddValueDigest(const Entry& e, Sha1Digest* digest);
 Sha1Digest ValueDigest(const Entry* e);
 // DEBUG DIGEST: every stored key of database 0.
 Sha1Digest DatasetDigest(Keyspace& db);
+// ... of numbered databases (dbs[i] is database i, nullptr when never used), each non-empty one's number
+// mixed in before its keys, as redis-server's computeDatasetDigest.
+Sha1Digest DatasetDigest(const std::vector<Keyspace*>& dbs);
 // The 40 lowercase hex digits DEBUG prints.
 std::string DigestText(const Sha1Digest& d);
 

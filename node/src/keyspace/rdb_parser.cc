@@ -702,8 +702,13 @@ bool Parser::Eof(int version, RdbSummary* sum) {
 bool Parser::Opcode(uint8_t type, size_t at, RdbSummary* sum, bool* was_opcode) {
   *was_opcode = true;
   switch (type) {
-    case kOpSelectDb:
-      return PlainLen(&db_);
+    case kOpSelectDb: {
+      if (!PlainLen(&db_)) return false;
+      if (!sink_.takes_databases()) return true;
+      Status st = sink_.OnSelectDb(db_);
+      if (!st.ok()) return Fail(st.message(), at);
+      return true;
+    }
     case kOpResizeDb: {
       uint64_t keys, expires;
       if (!PlainLen(&keys) || !PlainLen(&expires)) return false;
@@ -776,7 +781,7 @@ bool Parser::Key(uint8_t type, size_t at, RdbSummary* sum) {
   }
   std::string_view key;
   if (!StrView(&key, &key_buf_)) return false;
-  if (db_ != 0) {
+  if (db_ != 0 && !sink_.takes_databases()) {
     return Fail("key '" + Printable(key) + "' is in database " + std::to_string(db_) +
                     ": this node has only database 0 (as a cluster node)",
                 at);

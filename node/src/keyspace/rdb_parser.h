@@ -89,6 +89,10 @@ class RdbSink {
   // The parse is past `offset` for good (called every few MB, between keys): the bytes before it are
   // checksummed already and no view into them is handed out any more.
   virtual void OnConsumed(size_t offset) {}
+  // SELECTDB: the keys that follow are database `db`'s. A sink that does not take it (returns false from
+  // takes_databases) gets keys of database 0 only: a key of another one fails the parse.
+  virtual bool takes_databases() const { return false; }
+  virtual Status OnSelectDb(uint64_t db) { return Status::Ok(); }
   // RESIZEDB: how many keys (and keys with an expiry) the database that follows holds, a size hint.
   virtual Status OnResizeDb(uint64_t keys, uint64_t expires) { return Status::Ok(); }
   virtual Status OnKey(RdbKey&& key) = 0;

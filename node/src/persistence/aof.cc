@@ -21,6 +21,7 @@
 #include "protocol/errors.h"
 #include "server/command_loader.h"
 #include "server/rdb_options.h"
+#include "server/server_dbs.h"
 
 namespace rcs {
 
@@ -117,13 +118,13 @@ bool WriteBaseFile(int fd, Server& server, bool rdb, int64_t now_ms, const std::
     info.aof_base = true;
     info.function_libraries = server.FunctionLibraries();  // FUNCTION2 records, as in dump.rdb
     RdbWriteOptions options = RdbWriteOptionsFromConfig(server.config(), RdbTarget::kAofBase);
-    if (!WriteRdb(fd, server.db(), now_ms, info, options)) return false;
+    if (!WriteRdb(fd, ServerDbs(server), now_ms, info, options)) return false;
   } else {
-    KeyspaceSerializer ser(server.db(), now_ms, 1 << 20);
-    ser.set_preamble(server.SnapshotPreambleText());
     IncrementalSync sync(fd, server.config().aof_rewrite_incremental_fsync ? IncrementalSync::kDefaultChunk : 0);
-    ser.Run([fd, &sync](std::string_view chunk) { return WriteAll(fd, chunk) && sync.Wrote(chunk.size()); });
-    if (ser.failed()) return false;
+    if (!SerializeDatabases(ServerDbs(server), now_ms, 1 << 20, server.SnapshotPreambleText(),
+                            [fd, &sync](std::string_view chunk) { return WriteAll(fd, chunk) && sync.Wrote(chunk.size()); })) {
+      return false;
+    }
   }
   // The replication position this snapshot is at, for a partial resync after a restart.
   if (!mark.empty()) tail += mark + "\r\n";
@@ -155,6 +156,12 @@ std::string Aof::PathOf(const std::string& name) const { return DirPath() + "/" 
 
 void Aof::Feed(const PropagatedWrite& w) {
   if (state_ == State::kOff || w.origin == WriteOrigin::kLoading || w.replicas_only) return;
+  if (w.db != selected_db_) {
+    // Every file starts with the SELECT of its first write, as redis-server's aof_selected_db.
+    std::string n = std::to_string(w.db);
+    AppendRespCommand(&buffer_, {"SELECT", n});
+    selected_db_ = w.db;
+  }
   AppendRespCommand(&buffer_, w.argv);
   if (w.client != nullptr && w.client->fd >= 0 && server_->config().appendfsync == "always") {
     if (batch_clients_.empty() || batch_clients_.back() != w.client) batch_clients_.push_back(w.client);
@@ -224,6 +231,7 @@ Status Aof::OpenForAppend(const std::string& name, bool truncate) {
   if (fd_ >= 0) bio_->Close(fd_);  // after any fsync of it still queued
   fd_ = fd;
   cur_incr_ = name;
+  selected_db_ = -1;
   return Status::Ok();
 }
 
@@ -492,7 +500,7 @@ Status Aof::BeginLoad() {
   load_index_ = 0;
   load_done_bytes_ = 0;
   load_start_ms_ = load_last_log_ms_ = MonotonicMs();
-  server_->db().Clear();
+  ClearAllDbs(*server_);
   loader_ = std::make_unique<CommandStreamLoader>(*server_);
   LogNotice("Loading the AOF (" + std::to_string(load_files_.size()) + " files, " +
             std::to_string(load_total_bytes_) + " bytes) from " + DirPath() + "/" + AofManifestName(filename_));
@@ -584,7 +592,7 @@ StatusOr<bool> Aof::LoadStep(int64_t budget_ms) {
       load_last_log_ms_ = now;
       double secs = static_cast<double>(now - load_start_ms_) / 1000.0;
       char line[200];
-      snprintf(line, sizeof(line), "Loading AOF: %zu keys, %.1f MB of %.1f MB, %.1f MB/s", server_->db().size(),
+      snprintf(line, sizeof(line), "Loading AOF: %zu keys, %.1f MB of %.1f MB, %.1f MB/s", TotalKeys(*server_),
                static_cast<double>(load_done_bytes_) / 1e6, static_cast<double>(load_total_bytes_) / 1e6,
                secs > 0 ? static_cast<double>(load_done_bytes_) / 1e6 / secs : 0.0);
       LogNotice(line);
@@ -612,7 +620,7 @@ void Aof::FinishLoad() {
   loader_.reset();  // loading off
   int64_t ms = MonotonicMs() - load_start_ms_;
   LogNotice("DB loaded from append only file: " + Seconds(ms) + " seconds (" + std::to_string(commands) +
-            " commands, " + std::to_string(server_->db().size()) + " keys)");
+            " commands, " + std::to_string(TotalKeys(*server_)) + " keys)");
   current_size_ = 0;
   for (auto& f : manifest_.LoadOrder()) current_size_ += std::max<int64_t>(0, FileSize(PathOf(f.name)));
   base_size_ = current_size_;
@@ -733,7 +741,7 @@ Status Aof::StartRewrite(bool wait_rewrite) {
   child_rdb_ = rdb;
   child_temp_ = "temp-rewriteaof-bg-" + std::to_string(pid) + ".aof";
   rewrite_start_ms_ = MonotonicMs();
-  server_->db().PauseRehash();
+  PauseRehashAll(*server_);
   LogNotice("Background append only file rewriting started by pid " + std::to_string(pid) + " (fork took " +
             std::to_string(server_->stats().latest_fork_usec / 1000) + " ms)");
   return Status::Ok();
@@ -755,7 +763,7 @@ void Aof::CheckChild() {
 
 void Aof::RewriteDone(bool ok) {
   child_pid_ = -1;
-  server_->db().ResumeRehash();
+  ResumeRehashAll(*server_);
   rewrite_end_ms_ = MonotonicMs();
   last_rewrite_time_s_ = (rewrite_end_ms_ - rewrite_start_ms_) / 1000;
   std::string temp = PathOf(child_temp_);
@@ -847,7 +855,7 @@ void Aof::KillChild() {
   cow_.Close();
   unlink(PathOf(child_temp_).c_str());
   child_pid_ = -1;
-  server_->db().ResumeRehash();
+  ResumeRehashAll(*server_);
   LogNotice("Killing running AOF rewrite child");
 }
 

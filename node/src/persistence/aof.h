@@ -170,6 +170,7 @@ class Aof : public Subsystem {
   AofManifest manifest_;
   int fd_ = -1;
   std::string cur_incr_;    // name of the file appended to
+  int selected_db_ = -1;    // the database the file appended to last SELECTed (-1: none yet)
   bool cur_is_temp_ = false;
   std::string buffer_;
   std::vector<Client*> batch_clients_;  // appendfsync always: clients with writes in buffer_

@@ -15,6 +15,7 @@
 #include "server/command_loader.h"
 #include "server/rdb_options.h"
 #include "server/server.h"
+#include "server/server_dbs.h"
 
 namespace rcs {
 
@@ -30,6 +31,23 @@ class ServerRdbSink : public RdbSink {
         skip_expired_(skip_expired),
         replace_existing_(replace_existing),
         now_ms_(server.clock().NowMs()) {}
+
+  // Numbered databases: SELECTDB n puts the keys that follow into database n (0 in cluster mode, as before:
+  // a key of another database there fails the load).
+  bool takes_databases() const override { return !server_.config().cluster_enabled; }
+  Status OnSelectDb(uint64_t dbid) override {
+    if (dbid >= static_cast<uint64_t>(server_.db_count())) {
+      return Status::Error("FATAL: Data file was created with a Redis server configured to handle more than " +
+                           std::to_string(server_.db_count()) + " databases");
+    }
+    if (static_cast<int>(dbid) == dbid_) return Status::Ok();
+    Status flushed = Flush();  // the keys held back belong to the database before
+    if (!flushed.ok()) return flushed;
+    dbid_ = static_cast<int>(dbid);
+    db_ = &server_.db_at(dbid_);
+    bulk_ = std::make_unique<Keyspace::BulkAdd>(*db_);
+    return Status::Ok();
+  }
 
   Status OnAux(std::string_view key, std::string_view value) override {
     std::string v(value.substr(0, 200));
@@ -70,7 +88,7 @@ class ServerRdbSink : public RdbSink {
       expired_++;
       return Status::Ok();
     }
-    Keyspace& db = server_.db();
+    Keyspace& db = *db_;
     // The file's FREQ / IDLE records land in the key's access bits as the policy in use reads them.
     if (replace_existing_) {
       db.Delete(k.key);
@@ -90,7 +108,7 @@ class ServerRdbSink : public RdbSink {
   }
 
   Status OnResizeDb(uint64_t keys, uint64_t expires) override {
-    server_.db().SizeHint(keys, expires);
+    db_->SizeHint(keys, expires);
     return Status::Ok();
   }
 
@@ -102,7 +120,7 @@ class ServerRdbSink : public RdbSink {
       return Status::Ok();
     }
     heap_pages_.Step();
-    Keyspace& db = server_.db();
+    Keyspace& db = *db_;
     const bool is_string = k.type == ObjType::kString;
     if (replace_existing_) {
       db.Delete(k.key);
@@ -112,24 +130,24 @@ class ServerRdbSink : public RdbSink {
       return Status::Ok();
     }
     // Linked a few keys later, with the duplicate check (Keyspace::BulkAdd).
-    bool ok = is_string ? bulk_.AddString(k.key, k.str, k.expire_at_ms, k.offset, k.lfu_freq, k.lru_idle_s)
-                        : bulk_.AddObject(k.key, std::move(k.obj), k.expire_at_ms, k.offset, k.lfu_freq, k.lru_idle_s);
+    bool ok = is_string ? bulk_->AddString(k.key, k.str, k.expire_at_ms, k.offset, k.lfu_freq, k.lru_idle_s)
+                        : bulk_->AddObject(k.key, std::move(k.obj), k.expire_at_ms, k.offset, k.lfu_freq, k.lru_idle_s);
     if (ok) return Status::Ok();
-    k.offset = static_cast<size_t>(bulk_.duplicate_tag());
+    k.offset = static_cast<size_t>(bulk_->duplicate_tag());
     return Status::Error(DuplicateMessage());
   }
 
   // Links the keys still held back; the error names the duplicate key and its offset, as a parse error does.
   Status Flush() {
-    if (bulk_.Flush()) return Status::Ok();
-    return Status::Error(DuplicateMessage() + " at offset " + std::to_string(bulk_.duplicate_tag()));
+    if (bulk_->Flush()) return Status::Ok();
+    return Status::Error(DuplicateMessage() + " at offset " + std::to_string(bulk_->duplicate_tag()));
   }
 
   uint64_t expired() const { return expired_; }
 
  private:
   std::string DuplicateMessage() const {
-    return "duplicate key '" + bulk_.duplicate().substr(0, 128) + "'";
+    return "duplicate key '" + bulk_->duplicate().substr(0, 128) + "'";
   }
 
   Server& server_;
@@ -140,7 +158,9 @@ class ServerRdbSink : public RdbSink {
   int64_t now_ms_;
   uint64_t expired_ = 0;
   HeapHugePages heap_pages_{server_.config().heap_huge_pages};  // while the keys go in
-  Keyspace::BulkAdd bulk_{server_.db()};
+  int dbid_ = 0;
+  Keyspace* db_ = &server_.db_at(0);
+  std::unique_ptr<Keyspace::BulkAdd> bulk_ = std::make_unique<Keyspace::BulkAdd>(*db_);
 };
 
 }  // namespace
@@ -154,12 +174,14 @@ StatusOr<RdbLoadResult> LoadRdbImage(Server& server, CommandStreamLoader& loader
     Status flushed = sink.Flush();
     if (!flushed.ok()) sum = flushed;
   }
-  server.db().SizeHint(0, 0);
+  for (Keyspace* db : ServerDbs(server)) {
+    if (db != nullptr) db->SizeHint(0, 0);
+  }
   if (!sum.ok()) {
     // Nothing of a file that did not load completely stays (the caller stops the node); or, when asked,
     // every key read before the error (those still held back by the sink too).
     if (keep_on_failure) (void)sink.Flush();
-    if (!keep_on_failure) server.db().Clear();
+    if (!keep_on_failure) ClearAllDbs(server);
     return Status::Error("Can't load the RDB file " + path + ": " + sum.status().message());
   }
   RdbLoadResult r;
@@ -188,13 +210,13 @@ Status LoadDumpRdbAtStart(Server& server) {
   loader.reset();
   if (!r.ok()) return r.status();
   if (r->summary.end_offset != data->size()) {
-    server.db().Clear();
+    ClearAllDbs(server);
     return Status::Error("Can't load the RDB file " + path + ": unexpected bytes after the checksum at offset " +
                          std::to_string(r->summary.end_offset));
   }
   char buf[64];
   snprintf(buf, sizeof(buf), "%.3f", static_cast<double>(MonotonicMs() - start) / 1000.0);
-  LogNotice(std::string("DB loaded from disk: ") + buf + " seconds (" + std::to_string(server.db().size()) + " keys)");
+  LogNotice(std::string("DB loaded from disk: ") + buf + " seconds (" + std::to_string(TotalKeys(server)) + " keys)");
   return Status::Ok();
 }
 

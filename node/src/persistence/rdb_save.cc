@@ -1,5 +1,6 @@
 // SAVE / BGSAVE: see rdb_save.h.
 #include "persistence/rdb_save.h"
+#include "server/server_dbs.h"
 
 #include <fcntl.h>
 #include <signal.h>
@@ -25,13 +26,13 @@
 
 namespace rcs {
 
-Status SaveRdbFile(const std::string& path, Keyspace& db, int64_t now_ms, const RdbFileInfo& info,
-                   const RdbWriteOptions& options) {
+Status SaveRdbFile(const std::string& path, const std::vector<Keyspace*>& dbs, int64_t now_ms,
+                   const RdbFileInfo& info, const RdbWriteOptions& options) {
   std::string dir = DirName(path);
   std::string temp = (dir == "." ? std::string() : dir + "/") + "temp-" + std::to_string(getpid()) + ".rdb";
   int fd = open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) return Status::Error("Failed opening the temp RDB file " + temp + ": " + strerror(errno));
-  bool ok = WriteRdb(fd, db, now_ms, info, options) && fsync(fd) == 0;
+  bool ok = WriteRdb(fd, dbs, now_ms, info, options) && fsync(fd) == 0;
   int err = errno;
   ok = close(fd) == 0 && ok;
   if (ok && rename(temp.c_str(), path.c_str()) != 0) {
@@ -95,7 +96,7 @@ Status RdbSaver::Save(bool alongside_child) {
   if (child_pid_ > 0 && !alongside_child) return Status::Error(err::kBgsaveInProgress);
   int64_t dirty = server_->dirty();
   saves_++;
-  Status st = SaveRdbFile(server_->config().dbfilename, server_->db(), server_->clock().NowMs(), Info(), Options());
+  Status st = SaveRdbFile(server_->config().dbfilename, ServerDbs(*server_), server_->clock().NowMs(), Info(), Options());
   if (!st.ok()) {
     // As redis-server 7.0: a failed SAVE leaves rdb_last_bgsave_status (and -MISCONF) as they were.
     LogWarning(st.message());
@@ -135,7 +136,7 @@ Status RdbSaver::BackgroundSave(bool schedule, bool* scheduled) {
   }
   if (pid == 0) {
     cow_.EnterChild(parent);  // no inherited sockets, dies with its parent (as the AOF rewrite's child)
-    Status st = SaveRdbFile(path, server_->db(), now_ms, info, options);
+    Status st = SaveRdbFile(path, ServerDbs(*server_), now_ms, info, options);
     if (st.ok()) cow_.SendFromChild();
     _exit(st.ok() ? 0 : 1);
   }
@@ -148,7 +149,7 @@ Status RdbSaver::BackgroundSave(bool schedule, bool* scheduled) {
   saves_++;
   scheduled_ = false;
   dirty_at_start_ = server_->dirty();
-  server_->db().PauseRehash();
+  PauseRehashAll(*server_);
   LogNotice("Background saving started by pid " + std::to_string(pid));
   return Status::Ok();
 }
@@ -195,7 +196,7 @@ void RdbSaver::CheckChild() {
 void RdbSaver::Done(bool ok) {
   pid_t pid = child_pid_;
   child_pid_ = -1;
-  server_->db().ResumeRehash();
+  ResumeRehashAll(*server_);
   last_bgsave_time_s_ = (MonotonicMs() - start_ms_) / 1000;
   last_bgsave_ok_ = ok;
   UpdateWriteRefusal();
@@ -220,7 +221,7 @@ void RdbSaver::KillChild() {
   waitpid(pid, &status, 0);
   cow_.Close();
   child_pid_ = -1;
-  server_->db().ResumeRehash();
+  ResumeRehashAll(*server_);
   unlink(("temp-" + std::to_string(pid) + ".rdb").c_str());
 }
 

@@ -17,6 +17,8 @@
 #include <cstdint>
 #include <string>
 
+#include <vector>
+
 #include "base/child_cow.h"
 #include "base/status.h"
 #include "keyspace/keyspace.h"
@@ -27,8 +29,9 @@
 namespace rcs {
 
 // Writes `path` atomically and durably (temp file in its directory, fsync, rename, fsync of the directory).
-Status SaveRdbFile(const std::string& path, Keyspace& db, int64_t now_ms, const RdbFileInfo& info,
-                   const RdbWriteOptions& options);
+// dbs[i] is database i (nullptr when never used): keyspace/rdb_file.h.
+Status SaveRdbFile(const std::string& path, const std::vector<Keyspace*>& dbs, int64_t now_ms,
+                   const RdbFileInfo& info, const RdbWriteOptions& options);
 
 // The saver also keeps the rdb_* fields of INFO persistence and refuses writes with -MISCONF after a failed
 // BGSAVE (stop-writes-on-bgsave-error yes, save points configured) until a save succeeds, as redis-server.

@@ -187,8 +187,15 @@ inline constexpr std::string_view kLoading = "LOADING Redis is loading the datas
 inline constexpr std::string_view kMasterDown =
     "MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'.";
 inline constexpr std::string_view kMaxClients = "ERR max number of clients reached";
-inline constexpr std::string_view kOnlyDb0 = "ERR DB index is out of range";
+inline constexpr std::string_view kDbIndexOutOfRange = "ERR DB index is out of range";
 inline constexpr std::string_view kSelectClusterMode = "ERR SELECT is not allowed in cluster mode";
+inline constexpr std::string_view kMoveClusterMode = "ERR MOVE is not allowed in cluster mode";
+inline constexpr std::string_view kSwapdbClusterMode = "ERR SWAPDB is not allowed in cluster mode";
+inline constexpr std::string_view kSwapdbFirstIndex = "ERR invalid first DB index";
+inline constexpr std::string_view kSwapdbSecondIndex = "ERR invalid second DB index";
+// A database index beyond int (redis-server's getIntFromObjectOrReply).
+inline constexpr std::string_view kIntOutOfRange =
+    "ERR value is out of range, value must between -2147483648 and 2147483647";
 
 // ---- RESP protocol (the connection is closed after these) ----
 inline constexpr std::string_view kProtoBigMbulkCount = "ERR Protocol error: too big mbulk count string";
@@ -688,7 +695,8 @@ inline constexpr std::string_view kAll[] = {
     kNoAuth, kWrongPass, kAuthNotConfigured, kHelloNoAuth, kProtoVersionNotInteger, kNoProto,
     kNoPermKey, kNoPermChannel, kScriptAclCommand, kScriptAclKey, kScriptAclChannel, kAclDefaultUserDelete,
     kAclUsernameSpaces, kAclGenpassRange, kAclSaveFailed, kAclNoFile,
-    kReadOnlyReplica, kOom, kLoading, kMasterDown, kMaxClients, kOnlyDb0, kSelectClusterMode,
+    kReadOnlyReplica, kOom, kLoading, kMasterDown, kMaxClients, kDbIndexOutOfRange, kSelectClusterMode,
+    kMoveClusterMode, kSwapdbClusterMode, kSwapdbFirstIndex, kSwapdbSecondIndex, kIntOutOfRange,
     kProtoBigMbulkCount, kProtoBadMbulkLen, kProtoBigBulkCount, kProtoBadBulkLen, kProtoBigInline,
     kProtoUnbalancedQuotes, kExecAbort, kMultiNested, kExecWithoutMulti, kDiscardWithoutMulti, kWatchInMulti,
     kBadClientName, kInvalidClientId, kClientIdNotPositive, kNoSuchClient, kTrackingOneRedirect,

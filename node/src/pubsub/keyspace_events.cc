@@ -165,6 +165,13 @@ void PubSub::NotifyWrite(Keyspace& db, const CommandSpec& spec, ArgList argv, co
   }
   const Rule& r = it->second;
   const std::string& name = spec.name;
+  if (name == "copy") {
+    // COPY ... DB n into another database notifies there itself (commands/generic_family.cc).
+    for (size_t j = 3; j + 1 < argv.size(); j++) {
+      int64_t d;
+      if (EqualsIgnoreCase(argv[j], "db") && ParseInt64(argv[j + 1], &d) && d != server_->db_index()) return;
+    }
+  }
   // Destinations replaced by delete + add: "new" even when they existed (Redis's dbDelete + dbAdd).
   bool replaces_dst = name == "rename" || name == "renamenx" || name == "copy";
   bool replaces_key = name == "restore";

@@ -309,12 +309,12 @@ void PubSub::Notify(int type, std::string_view event, std::string_view key) {
   int flags = server_->config().notify_keyspace_events;
   if ((flags & type) == 0) return;
   if (flags & notify::kKeyspace) {
-    std::string ch = "__keyspace@0__:";
+    std::string ch = "__keyspace@" + std::to_string(server_->db_index()) + "__:";
     ch.append(key);
     Deliver(ch, event, false);
   }
   if (flags & notify::kKeyevent) {
-    std::string ch = "__keyevent@0__:";
+    std::string ch = "__keyevent@" + std::to_string(server_->db_index()) + "__:";
     ch.append(event);
     Deliver(ch, key, false);
   }

@@ -15,6 +15,7 @@
 #include "protocol/errors.h"
 #include "server/command_loader.h"
 #include "server/rdb_options.h"
+#include "server/server_dbs.h"
 
 namespace rcs {
 
@@ -79,6 +80,15 @@ Replication::Replication(Server* server)
   server_->AddPropagateSink([this](const PropagatedWrite& w) {
     // A replica forwards its master's stream byte for byte (OnMasterStreamApplied); a replay is no write.
     if (w.origin == WriteOrigin::kMaster || w.origin == WriteOrigin::kLoading || w.aof_only) return;
+    if (is_replica() || !backlog_active_) {
+      stream_db_ = -1;  // what we apply carries our master's SELECTs; our own stream starts afresh
+      return;
+    }
+    if (w.db != stream_db_) {
+      std::string n = std::to_string(w.db);
+      Feed({"SELECT", n});
+      stream_db_ = w.db;
+    }
     Feed(w.argv);
   });
   server_->SetMasterStreamHook([this](std::string_view raw) { OnMasterStreamApplied(raw); });
@@ -274,6 +284,7 @@ void Replication::Psync(Client* c, ArgList argv) {
   if (!backlog_active_) {
     backlog_active_ = true;
     backlog_.set_end_offset(master_offset_);
+    stream_db_ = -1;
   }
   // Partial resync: the replica follows our history (our replid, or the one we took over from) and the
   // bytes it lacks are still in the backlog.
@@ -298,11 +309,12 @@ void Replication::Psync(Client* c, ArgList argv) {
   // any other (redis-server) an RDB image.
   auto t = std::make_unique<SnapshotTransfer>();
   t->replica = c;
+  stream_db_ = -1;  // the snapshot leaves the replica in some database: the next write SELECTs its own
   t->stream = std::make_unique<SnapshotStream>();
   bool ours = std::find(rcs_capa_replicas_.begin(), rcs_capa_replicas_.end(), c) != rcs_capa_replicas_.end();
   Status st;
   if (ours) {
-    st = t->stream->Start(server_->db(), server_->clock().NowMs(), server_->SnapshotPreambleText());
+    st = t->stream->Start(ServerDbs(*server_), server_->clock().NowMs(), server_->SnapshotPreambleText());
   } else {
     RdbFileInfo info;
     info.ctime_s = server_->clock().NowMs() / 1000;
@@ -311,7 +323,7 @@ void Replication::Psync(Client* c, ArgList argv) {
     RdbWriteOptions o;
     o.list_max_listpack_size = server_->config().list_max_listpack_size;
     o.compress = server_->config().rdbcompression;
-    st = t->stream->StartRdb(server_->db(), server_->clock().NowMs(), info, o);
+    st = t->stream->StartRdb(ServerDbs(*server_), server_->clock().NowMs(), info, o);
   }
   if (!st.ok()) {
     LogWarning("Can't start the full sync of replica " + c->addr + ": " + st.message());
@@ -331,7 +343,7 @@ void Replication::Psync(Client* c, ArgList argv) {
   c->repl_state = "send_bulk";
   c->repl_ack_time_ms = server_->clock().NowMs();
   LogNotice("Replica " + c->addr + " asks for synchronization: full resync, " + (ours ? "snapshot" : "RDB") +
-            " streamed by a child (" + std::to_string(server_->db().size()) + " keys)");
+            " streamed by a child (" + std::to_string(TotalKeys(*server_)) + " keys)");
   server_->MarkPendingWrite(c);
   transfers_.push_back(std::move(t));
   PumpTransfer(transfers_.back().get());
@@ -742,22 +754,39 @@ namespace {
 // matched: only then do they replace our data.
 class CollectingRdbSink : public RdbSink {
  public:
+  explicit CollectingRdbSink(int databases) : databases_(databases) {}
+  // A standalone replica takes every database of its master's image (cluster mode: database 0 only).
+  bool takes_databases() const override { return databases_ > 1; }
+  Status OnSelectDb(uint64_t dbid) override {
+    if (dbid >= static_cast<uint64_t>(databases_)) {
+      return Status::Error("FATAL: Data file was created with a Redis server configured to handle more than " +
+                           std::to_string(databases_) + " databases");
+    }
+    db_ = static_cast<int>(dbid);
+    return Status::Ok();
+  }
   Status OnFunction(std::string code) override {
     functions.push_back(std::move(code));
     return Status::Ok();
   }
   Status OnKey(RdbKey&& key) override {
     keys.push_back(std::move(key));
+    key_dbs.push_back(db_);
     return Status::Ok();
   }
   std::vector<std::string> functions;
   std::vector<RdbKey> keys;
+  std::vector<int> key_dbs;  // the database of each key
+
+ private:
+  int databases_;
+  int db_ = 0;
 };
 
 }  // namespace
 
 bool Replication::LoadRdbSnapshot(std::string_view rdb, size_t* loaded) {
-  CollectingRdbSink sink;
+  CollectingRdbSink sink(server_->config().cluster_enabled ? 1 : server_->db_count());
   StatusOr<RdbSummary> sum = ParseRdb(rdb, RdbOptionsFromConfig(server_->config()), sink);
   std::string error;
   if (!sum.ok()) {
@@ -766,12 +795,12 @@ bool Replication::LoadRdbSnapshot(std::string_view rdb, size_t* loaded) {
     error = "unexpected bytes after the checksum at offset " + std::to_string(sum->end_offset);
   } else {
     {
-      std::vector<std::string_view> names;
+      std::vector<std::pair<int, std::string_view>> names;
       names.reserve(sink.keys.size());
-      for (const RdbKey& k : sink.keys) names.push_back(k.key);
+      for (size_t i = 0; i < sink.keys.size(); i++) names.emplace_back(sink.key_dbs[i], sink.keys[i].key);
       std::sort(names.begin(), names.end());
       auto it = std::adjacent_find(names.begin(), names.end());
-      if (it != names.end()) error = "duplicate key '" + std::string(it->substr(0, 128)) + "'";
+      if (it != names.end()) error = "duplicate key '" + std::string(it->second.substr(0, 128)) + "'";
     }
   }
   if (!error.empty()) {
@@ -780,10 +809,11 @@ bool Replication::LoadRdbSnapshot(std::string_view rdb, size_t* loaded) {
   }
   // Complete and valid: it replaces our data. A replica keeps keys whose time passed (its master's DELs
   // remove them), as redis-server's replicas do.
-  server_->db().Clear();
+  ClearAllDbs(*server_);
   server_->TouchAllKeys();
-  Keyspace& db = server_->db();
-  for (RdbKey& k : sink.keys) {
+  for (size_t i = 0; i < sink.keys.size(); i++) {
+    RdbKey& k = sink.keys[i];
+    Keyspace& db = server_->db_at(sink.key_dbs[i]);
     Entry* e = StoreDumpedValue(db, k.key, std::move(k.value), k.expire_at_ms);
     if (e != nullptr) db.SetAccessInfo(e, k.lfu_freq, k.lru_idle_s);  // the snapshot's FREQ / IDLE
   }
@@ -818,7 +848,7 @@ void Replication::FinishTransfer(std::string_view snapshot, std::string_view res
     LogNotice("MASTER <-> REPLICA sync: Finished with success (RDB, " + std::to_string(keys) + " keys loaded)");
   } else if (full) {
     // Replace our data with the master's snapshot: flush, then replay it as the AOF is replayed.
-    server_->db().Clear();
+    ClearAllDbs(*server_);
     server_->TouchAllKeys();
     size_t applied = 0;
     {
@@ -846,8 +876,21 @@ void Replication::FinishTransfer(std::string_view snapshot, std::string_view res
   SetState(LinkState::kConnected);
   last_io_ms_ = server_->clock().NowMs();
   link_down_since_ms_ = 0;
-  // `rest` may point into the link's input buffer: reset the link only after the client copied it.
-  master_client_ = server_->AdoptConnection(sock.Release(), kClientMaster, rest);
+  // The stream continues in the database it had SELECTed (a full sync's snapshot is followed by a SELECT).
+  if (full) master_db_ = 0;
+  if (master_db_ >= server_->db_count()) master_db_ = 0;
+  // `rest` may point into the link's input buffer: reset the link only after the client copied it. It is
+  // applied once the client is in its database (AdoptConnection would run it at once).
+  master_client_ = server_->AdoptConnection(sock.Release(), kClientMaster, "");
+  master_client_->db = master_db_;
+  if (!rest.empty()) {
+    Client* c = master_client_;
+    server_->PauseClient(c);
+    c->qbuf.assign(rest.data(), rest.size());
+    c->qpos = 0;
+    c->qlen = c->qbuf.size();
+    server_->ResumeClient(c);
+  }
   link_ = net::Connection();
 }
 
@@ -890,6 +933,7 @@ void Replication::DropLink(const std::string& why) {
   if (master_client_ != nullptr) {
     Client* c = master_client_;
     master_client_ = nullptr;
+    master_db_ = c->db;
     c->flags |= kClientCloseAsap;
     server_->FreeClientLater(c);
   }
@@ -910,6 +954,7 @@ void Replication::OnClientFreed(Client* c) {
   }
   if (c == master_client_) {
     master_client_ = nullptr;
+    master_db_ = c->db;
     if (state_ == LinkState::kConnected) {
       LogWarning("Connection with master lost.");
       dialed_ip_.clear();

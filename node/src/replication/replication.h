@@ -151,6 +151,11 @@ class Replication final : public Subsystem, public ReplicationHooks {
   int64_t second_offset_ = -1;
   ReplicationBacklog backlog_;
   bool backlog_active_ = false;  // becomes true with the first replica, or when we follow a master
+  // The database our stream last SELECTed (-1: none yet, or a full sync started): a write to another one is
+  // preceded by SELECT, as redis-server's slaveseldb.
+  int stream_db_ = -1;
+  // The database our master's stream had SELECTed when its link dropped: a partial resync continues there.
+  int master_db_ = 0;
 
   // Replica side.
   std::string master_host_;

@@ -178,6 +178,7 @@ void Scripting::RunWith(CommandContext& ctx, uint32_t flags, bool read_only, boo
   run_.oom = cfg.maxmemory > 0 && UsedMemory() > cfg.maxmemory;
   if (cfg.cluster_enabled && !keys.empty()) run_.slot = KeyHashSlot(keys[0]);
   server_->BeginScriptEffects();
+  script_client_->db = ctx.client->db;  // the script starts in its caller's database; its SELECT stays its own
   run();
   server_->EndScriptEffects(ctx.client);
   if (run_.busy) {

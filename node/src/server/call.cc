@@ -34,6 +34,7 @@
 #include "base/strutil.h"
 #include "protocol/errors.h"
 #include "keyspace/notify_classes.h"
+#include "server/db_key.h"
 #include "server/monitor.h"
 #include "server/tracking.h"
 
@@ -254,7 +255,15 @@ void Server::Call(Client* c, const CommandSpec& spec, ArgList argv, bool retry) 
   // One clock read gives the command's time and the start of its duration (as Redis's call() uses
   // ustime() for both); one more at the end.
   int64_t start_us = clock_->NowUs();
-  CommandContext ctx{*this, c, db_, c->reply, argv, spec, start_us / 1000};
+  // The command runs in its client's database; the one in force before comes back after it (EXEC and
+  // scripts run commands of their own inside this).
+  const int saved_db = cur_db_index_;
+  // A database is allocated by its first write; a read of one never written sees an empty one.
+  if (spec.is(kCmdWrite)) db_at(c->db);
+  if (c->db != cur_db_index_ || (spec.is(kCmdWrite) && cur_db_ != dbs_[static_cast<size_t>(c->db)].get())) {
+    set_current_db(c->db);
+  }
+  CommandContext ctx{*this, c, *cur_db_, c->reply, argv, spec, start_us / 1000};
   ctx.retry = retry;
   // Not inside EXEC or a script, not while loading, not for our master's stream (loaders run as the master client).
   ctx.can_block = !effects_.in_exec && !effects_.in_script && !c->has(kClientMaster) && !loading_;
@@ -284,6 +293,7 @@ void Server::Call(Client* c, const CommandSpec& spec, ArgList argv, bool retry) 
   PropagateEffects(ctx);
   if (ctx.dirty > 0) TouchWrittenKeys(c, spec, argv);
   tracking.ExitCall();
+  if (cur_db_index_ != saved_db) set_current_db(saved_db);
 }
 
 void Server::PrepareKeyEvents(Client* c, const CommandSpec& spec, ArgList argv, KeyEvents* events) {
@@ -291,20 +301,20 @@ void Server::PrepareKeyEvents(Client* c, const CommandSpec& spec, ArgList argv, 
   if (spec.is(kCmdWrite)) {
     events->notify_write = spec.KeyIndices(argv, &events->keys);
     if (events->notify_write) {
-      for (int i : events->keys) events->existed.push_back(db_.Find(argv[i]) != nullptr);
+      for (int i : events->keys) events->existed.push_back(cur_db_->Find(argv[i]) != nullptr);
     }
   }
   // 'm': Redis notifies a miss during the command's read lookup, so before anything the command notifies.
   if ((config_.notify_keyspace_events & notify::kKeyMiss) && !c->has(kClientMaster)) {
     if (events->notify_write || (spec.is(kCmdReadOnly) && spec.KeyIndices(argv, &events->keys))) {
-      pubsub_->NotifyKeyMiss(db_, spec, argv, events->keys);
+      pubsub_->NotifyKeyMiss(*cur_db_, spec, argv, events->keys);
     }
   }
 }
 
 void Server::NotifyKeyEvents(const CommandContext& ctx, const KeyEvents& events) {
   if (!events.notify_write || ctx.dirty <= 0) return;
-  pubsub_->NotifyWrite(db_, ctx.spec, ctx.argv, events.keys, events.existed, ctx.propagate_as);
+  pubsub_->NotifyWrite(*cur_db_, ctx.spec, ctx.argv, events.keys, events.existed, ctx.propagate_as);
   for (const auto& e : ctx.key_events) pubsub_->Notify(e.cls, e.event, e.key);
 }
 
@@ -390,7 +400,7 @@ void Server::FeedMonitors(Client* c, ArgList argv) {
     redacted = RedactedArgs(spec->name, argv);
   }
   bool lua = effects_.in_script && c->has(kClientFake);
-  std::string line = MonitorLine(clock_->NowUs(), lua ? std::string_view("lua") : std::string_view(c->addr), argv, redacted);
+  std::string line = MonitorLine(clock_->NowUs(), lua ? std::string_view("lua") : std::string_view(c->addr), argv, redacted, c->db);
   for (Client* m : monitors_) {
     // CLIENT REPLY OFF/SKIP silences a monitor too (Redis's prepareClientToWrite).
     if (m->fd < 0 || m->has(kClientCloseAsap | kClientReplyOff | kClientReplySkip)) continue;
@@ -481,9 +491,9 @@ void Server::CollectScriptEffects(CommandContext& ctx) {
   int targets = effects_.script_repl;
   if (targets == 0) return;  // redis.set_repl(NONE)
   if (ctx.propagate_as.empty()) {
-    effects_.script.push_back({std::vector<std::string>(ctx.argv.begin(), ctx.argv.end()), targets});
+    effects_.script.push_back({std::vector<std::string>(ctx.argv.begin(), ctx.argv.end()), targets, cur_db_index_});
   }
-  for (auto& cmd : ctx.propagate_as) effects_.script.push_back({std::move(cmd), targets});
+  for (auto& cmd : ctx.propagate_as) effects_.script.push_back({std::move(cmd), targets, cur_db_index_});
 }
 
 void Server::TouchWrittenKeys(Client* c, const CommandSpec& spec, ArgList argv) {
@@ -493,8 +503,9 @@ void Server::TouchWrittenKeys(Client* c, const CommandSpec& spec, ArgList argv) 
   for (int i : keys) {
     TouchWatchedKey(argv[i]);
     if (tracking && Tracking::WritesKeyAt(spec, argv, i)) tracking_->InvalidateKey(c, argv[i]);
-    if (!blocking_.clients_by_key.empty() && blocking_.clients_by_key.count(std::string(argv[i]))) {
-      blocking_.ready_keys.emplace_back(argv[i]);
+    if (!blocking_.clients_by_key.empty()) {
+      std::string k = DbKey(cur_db_index_, argv[i]);
+      if (blocking_.clients_by_key.count(k)) blocking_.ready_keys.push_back(std::move(k));
     }
   }
 }
@@ -514,7 +525,9 @@ void Server::Propagate(const std::vector<std::string_view>& argv, WriteOrigin or
 }
 
 void Server::Emit(const PropagatedWrite& w) {
-  for (auto& sink : propagate_sinks_) sink(w);
+  PropagatedWrite in_db = w;
+  in_db.db = cur_db_index_;
+  for (auto& sink : propagate_sinks_) sink(in_db);
 }
 
 void Server::EmitBatchMarker(std::string_view word, WriteOrigin origin, Client* c) {
@@ -620,11 +633,14 @@ void Server::EndScriptEffects(Client* caller) {
   WriteOrigin origin = OriginOf(caller);
   bool own_multi = effects.size() > 1;
   bool batch = BeginWriteGroup(origin, caller, own_multi);
+  const int saved_db = cur_db_index_;
   for (auto& e : effects) {
     std::vector<std::string_view> v(e.argv.begin(), e.argv.end());
+    if (e.db != cur_db_index_) set_current_db(e.db);  // the script's SELECT
     // redis.set_repl(REPL_AOF) / (REPL_REPLICA): that write goes to one of the two sinks only.
     Emit({v, origin, batch, caller, /*replicas_only=*/e.targets == 2, /*aof_only=*/e.targets == 1});
   }
+  if (cur_db_index_ != saved_db) set_current_db(saved_db);
   EndWriteGroup(origin, caller, own_multi);
 }
 

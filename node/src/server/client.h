@@ -56,6 +56,7 @@ class Client {
   int64_t created_ms = 0;
   int64_t last_interaction_ms = 0;
   std::string_view last_cmd = "NULL";  // a view of the spec's name (specs live as long as the server)
+  int db = 0;                    // the SELECTed database (always 0 in cluster mode)
 
   // Input: bytes [qpos, qlen) of qbuf are unparsed; the parser keeps its place within them. qbuf's size is
   // its capacity (grown, never zero-filled per read); qlen is how much of it holds data.

@@ -12,11 +12,16 @@ CommandStreamLoader::CommandStreamLoader(Server& server) : server_(server) {
   client_->flags |= kClientMaster;
   client_->name = "loader";
   server_.set_loading(true);
-  server_.db().set_expiry_disabled(true);
+  // Nothing expires while the stream replays (a database first used meanwhile: Server::InitDb).
+  for (int i = 0; i < server_.db_count(); i++) {
+    if (Keyspace* db = server_.db_if_exists(i)) db->set_expiry_disabled(true);
+  }
 }
 
 CommandStreamLoader::~CommandStreamLoader() {
-  server_.db().set_expiry_disabled(false);
+  for (int i = 0; i < server_.db_count(); i++) {
+    if (Keyspace* db = server_.db_if_exists(i)) db->set_expiry_disabled(false);
+  }
   server_.set_loading(false);
   server_.FreeClient(client_);
 }

@@ -597,8 +597,8 @@ void AddNetworkAndGeneral(std::vector<Directive>& t) {
   t.push_back(Enum("loglevel", &Config::loglevel, {"debug", "verbose", "notice", "warning"}));
   t.push_back(Bool("daemonize", &Config::daemonize).Immutable());
   t.push_back(String("pidfile", &Config::pidfile).Immutable());
-  // Only db 0 is served (numbered databases do not exist here): a line setting another count is logged.
-  t.push_back(Int("databases", &Config::databases, 1, INT32_MAX).Immutable().NoEffect("1").Note("only database 0 exists"));
+  // Numbered databases: SELECT 0..databases-1 on standalone nodes (cluster mode serves db 0 only).
+  t.push_back(Int("databases", &Config::databases, 1, INT32_MAX).Immutable());
   t.push_back(Int("hz", &Config::hz, 1, 500));
   // No readiness notification to upstart or systemd: "no" is what this node does.
   t.push_back(Enum("supervised", &Config::supervised, {"no", "upstart", "systemd", "auto"})

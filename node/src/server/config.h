@@ -54,7 +54,7 @@ struct Config {
   std::string loglevel = "notice";
   bool daemonize = false;
   std::string pidfile;
-  int databases = 16;          // accepted (logged at start when set): only db 0 is served
+  int databases = 16;          // numbered databases (SELECT); cluster mode uses only db 0
   int hz = 10;
   std::string supervised = "no";
   // Security

@@ -10,6 +10,7 @@
 
 #include "base/alloc.h"
 #include "base/redis_compat.h"
+#include <algorithm>
 #include "base/strutil.h"
 #include "server/server.h"
 #include "server/tracking.h"
@@ -292,7 +293,18 @@ void InfoWriter::PersistenceSection() {
 void InfoWriter::StatsSection() {
   std::string* out = out_;
   const ServerStats& st = s_.stats_;
-  const KeyspaceStats& ks = s_.db_.stats();
+  KeyspaceStats ks;  // every database's counters together
+  for (int i = 0; i < s_.db_count(); i++) {
+    const Keyspace* db = s_.db_if_exists(i);
+    if (db == nullptr) continue;
+    const KeyspaceStats& d = db->stats();
+    ks.keyspace_hits += d.keyspace_hits;
+    ks.keyspace_misses += d.keyspace_misses;
+    ks.expired_keys += d.expired_keys;
+    ks.evicted_keys += d.evicted_keys;
+    ks.expired_stale_perc_x100 = std::max(ks.expired_stale_perc_x100, d.expired_stale_perc_x100);
+    ks.expire_cycle_cpu_us += d.expire_cycle_cpu_us;
+  }
   InfoField(out, "total_connections_received", static_cast<int64_t>(st.total_connections_received));
   InfoField(out, "total_commands_processed", static_cast<int64_t>(st.total_commands_processed));
   InfoField(out, "instantaneous_ops_per_sec", static_cast<int64_t>(s_.inst_ops_.Rate()));
@@ -425,9 +437,13 @@ void InfoWriter::ClusterSection() {
 }
 
 void InfoWriter::KeyspaceSection() {
-  if (s_.db_.size() == 0) return;
-  *out_ += "db0:keys=" + std::to_string(s_.db_.size()) + ",expires=" + std::to_string(s_.db_.expires_size()) +
-           ",avg_ttl=" + std::to_string(s_.db_.avg_ttl_ms()) + "\r\n";
+  // One line per database that holds keys, as redis-server.
+  for (int i = 0; i < s_.db_count(); i++) {
+    Keyspace* db = s_.db_if_exists(i);
+    if (db == nullptr || db->size() == 0) continue;
+    *out_ += "db" + std::to_string(i) + ":keys=" + std::to_string(db->size()) + ",expires=" +
+             std::to_string(db->expires_size()) + ",avg_ttl=" + std::to_string(db->avg_ttl_ms()) + "\r\n";
+  }
 }
 
 }  // namespace rcs

@@ -22,14 +22,15 @@
 
 namespace rcs {
 
-std::string MonitorLine(int64_t now_us, std::string_view source, ArgList argv, const std::vector<bool>& redacted) {
+std::string MonitorLine(int64_t now_us, std::string_view source, ArgList argv, const std::vector<bool>& redacted,
+                        int db) {
   std::string line;
   size_t size = 32 + source.size();
   for (auto a : argv) size += a.size() + 3;
   line.reserve(size);
-  char head[48];
-  int n = snprintf(head, sizeof(head), "+%lld.%06lld [0 ", static_cast<long long>(now_us / 1000000),
-                   static_cast<long long>(now_us % 1000000));
+  char head[64];
+  int n = snprintf(head, sizeof(head), "+%lld.%06lld [%d ", static_cast<long long>(now_us / 1000000),
+                   static_cast<long long>(now_us % 1000000), db);
   line.append(head, static_cast<size_t>(n));
   line += source;
   line += "] ";
@@ -98,14 +99,20 @@ void Server::PauseClients(int64_t end_ms, PauseType type) {
     pause_.type = std::max(pause_.type, type);
     pause_.end_ms = std::max(pause_.end_ms, end_ms);
   }
-  if (pause_type() != PauseType::kOff) db_.set_expiry_paused(true);
+  if (pause_type() != PauseType::kOff) {
+    for (int i = 0; i < db_count(); i++) {
+      if (Keyspace* db = db_if_exists(i)) db->set_expiry_paused(true);
+    }
+  }
 }
 
 void Server::UnpauseClients() {
   if (pause_.type == PauseType::kOff) return;
   pause_.type = PauseType::kOff;
   pause_.end_ms = 0;
-  db_.set_expiry_paused(false);
+  for (int i = 0; i < db_count(); i++) {
+    if (Keyspace* db = db_if_exists(i)) db->set_expiry_paused(false);
+  }
   // Each postponed command runs again from the start before the loop sleeps, in arrival order
   // (HandleClientsBeforeSleep), followed by what its client pipelined after it.
   auto postponed = std::move(pause_.postponed);

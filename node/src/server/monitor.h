@@ -11,10 +11,13 @@
 
 namespace rcs {
 
-// One MONITOR line: `+<sec>.<usec> [0 <source>] "arg" "arg"...\r\n`, each argument quoted and escaped as
+// One MONITOR line: `+<sec>.<usec> [<db> <source>] "arg" "arg"...\r\n`, each argument quoted and escaped as
 // sdscatrepr does, "(redacted)" where `redacted[i]` (AUTH, HELLO AUTH and MIGRATE passwords). `source`
 // is the client's "ip:port", or "lua" for a command a script called.
-std::string MonitorLine(int64_t now_us, std::string_view source, ArgList argv, const std::vector<bool>& redacted);
+// `db` is the client's database after the command ran (redis-server feeds monitors after the call: a SELECT
+// shows its new database).
+std::string MonitorLine(int64_t now_us, std::string_view source, ArgList argv, const std::vector<bool>& redacted,
+                        int db = 0);
 
 // EVAL, EVALSHA, their _RO forms, FCALL, FCALL_RO: Redis flags them skip-monitor and shows them itself
 // before the script runs, so that the script's commands follow them.

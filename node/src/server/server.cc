@@ -12,28 +12,20 @@
 #include "keyspace/notify_classes.h"
 #include "net/event_loop.h"
 #include "protocol/errors.h"
+#include "server/db_key.h"
 #include "server/tracking.h"
 
 namespace rcs {
 
 Server::Server(Config config, const Clock* clock)
-    : config_(std::move(config)), clock_(clock), loop_(std::make_unique<EventLoop>()), db_(clock) {
+    : config_(std::move(config)), clock_(clock), loop_(std::make_unique<EventLoop>()) {
+  dbs_.resize(static_cast<size_t>(std::max(1, config_.databases)));  // cluster mode: SELECT keeps clients on 0
+  InitDb(0);
+  cur_db_ = dbs_[0].get();
   tracking_ = AddSubsystem(std::make_unique<Tracking>(this));
   start_time_ms_ = clock_->NowMs();
   last_save_time_s_ = start_time_ms_ / 1000;
   run_id_ = RandomHex(40);
-  db_.set_delete_hook([this](std::string_view key, Keyspace::DeleteReason why) {
-    // The keyspace removed a key on its own (expired/evicted): replicas and the AOF get a DEL, and
-    // WATCHers see the key as modified.
-    // An eviction with lazyfree-lazy-eviction yes propagates as UNLINK (Redis's propagateDeletion).
-    bool unlink = why == Keyspace::DeleteReason::kEvicted && config_.lazyfree_lazy_eviction;
-    std::vector<std::string_view> del = {unlink ? "UNLINK" : "DEL", key};
-    Propagate(del, why == Keyspace::DeleteReason::kEvicted ? WriteOrigin::kEviction : WriteOrigin::kExpiry);
-    TouchKey(key);
-    if (pubsub_ == nullptr) return;
-    if (why == Keyspace::DeleteReason::kEvicted) pubsub_->Notify(notify::kEvicted, "evicted", key);
-    else pubsub_->Notify(notify::kExpired, "expired", key);
-  });
   // The default user mirrors requirepass (resetpass >pw, or nopass), at start and on CONFIG SET.
   acl_.set_allchannels_default(config_.acl_pubsub_default == "allchannels");
   ApplyRequirePass();
@@ -45,8 +37,11 @@ Server::Server(Config config, const Clock* clock)
   auto apply_eviction = [this] {
     EvictionPolicy p = EvictionPolicy::kNoEviction;
     ParseEvictionPolicy(config_.maxmemory_policy, &p);
-    db_.set_eviction_policy(p);
-    db_.set_lfu_params(config_.lfu_log_factor, config_.lfu_decay_time);
+    for (auto& db : dbs_) {
+      if (db == nullptr) continue;
+      db->set_eviction_policy(p);
+      db->set_lfu_params(config_.lfu_log_factor, config_.lfu_decay_time);
+    }
   };
   apply_eviction();
   config_listeners_.Add({"maxmemory-policy", "lfu-log-factor", "lfu-decay-time"}, apply_eviction);
@@ -60,6 +55,95 @@ Server::Server(Config config, const Clock* clock)
 }
 
 Server::~Server() = default;
+
+// ---- Numbered databases ----
+
+void Server::InitDb(int index) {
+  auto db = std::make_unique<Keyspace>(clock_);
+  Keyspace* raw = db.get();
+  raw->set_delete_hook([this, raw](std::string_view key, Keyspace::DeleteReason why) {
+    // The keyspace removed a key on its own (expired/evicted): replicas and the AOF get a DEL, and
+    // WATCHers see the key as modified. All of it happens in that key's database (SWAPDB moves the
+    // Keyspace, so its index is looked up now).
+    int saved = cur_db_index_;
+    for (size_t i = 0; i < dbs_.size(); i++) {
+      if (dbs_[i].get() == raw) set_current_db(static_cast<int>(i));
+    }
+    // An eviction with lazyfree-lazy-eviction yes propagates as UNLINK (Redis's propagateDeletion).
+    bool unlink = why == Keyspace::DeleteReason::kEvicted && config_.lazyfree_lazy_eviction;
+    std::vector<std::string_view> del = {unlink ? "UNLINK" : "DEL", key};
+    Propagate(del, why == Keyspace::DeleteReason::kEvicted ? WriteOrigin::kEviction : WriteOrigin::kExpiry);
+    TouchKey(key);
+    if (pubsub_ != nullptr) {
+      if (why == Keyspace::DeleteReason::kEvicted) pubsub_->Notify(notify::kEvicted, "evicted", key);
+      else pubsub_->Notify(notify::kExpired, "expired", key);
+    }
+    set_current_db(saved);
+  });
+  if (loading_) raw->set_expiry_disabled(true);  // a loader replays into it (server/command_loader.cc)
+  if (index != 0) {
+    // The settings db 0 got from the configuration listeners.
+    raw->set_eviction_policy(dbs_[0]->eviction_policy());
+    raw->set_lfu_params(config_.lfu_log_factor, config_.lfu_decay_time);
+  }
+  dbs_[static_cast<size_t>(index)] = std::move(db);
+}
+
+Keyspace& Server::db_at(int index) {
+  if (dbs_[static_cast<size_t>(index)] == nullptr) InitDb(index);
+  return *dbs_[static_cast<size_t>(index)];
+}
+
+namespace {
+// What a command that only reads sees in a database never written: nothing. One for every server (it is never
+// written, so it holds no key and no clock reading matters), so that SELECT and reads allocate nothing.
+Keyspace* NeverUsedDb() {
+  static Keyspace* empty = new Keyspace(SystemClock::Instance());
+  return empty;
+}
+}  // namespace
+
+void Server::set_current_db(int index) {
+  Keyspace* db = dbs_[static_cast<size_t>(index)].get();
+  cur_db_ = db != nullptr ? db : NeverUsedDb();
+  cur_db_index_ = index;
+}
+
+void Server::SelectDb(Client* c, int index) {
+  c->db = index;
+  set_current_db(index);  // SELECT and RESET run in their client's Call, which restores the db after it
+}
+
+
+void Server::SignalKeyInDb(int db, std::string_view key) {
+  std::string k = DbKey(db, key);
+  if (auto it = watched_keys_.find(k); it != watched_keys_.end()) {
+    for (Client* c : it->second) c->flags |= kClientDirtyCas;
+  }
+  if (blocking_.clients_by_key.count(k)) blocking_.ready_keys.push_back(std::move(k));
+}
+
+void Server::SwapDbs(int a, int b) {
+  std::swap(dbs_[static_cast<size_t>(a)], dbs_[static_cast<size_t>(b)]);  // one may be never used (nullptr)
+  set_current_db(cur_db_index_);
+  auto find = [this](int d, std::string_view key) {
+    return dbs_[static_cast<size_t>(d)] != nullptr && dbs_[static_cast<size_t>(d)]->Find(key) != nullptr;
+  };
+  // Redis's touchAllWatchedKeysInDb: a watched key that exists in either database changed.
+  for (auto& [k, clients] : watched_keys_) {
+    int d = DbOfKey(k);
+    if (d != a && d != b) continue;
+    std::string_view key = std::string_view(k).substr(4);
+    if (!find(a, key) && !find(b, key)) continue;
+    for (Client* c : clients) c->flags |= kClientDirtyCas;
+  }
+  // Redis's scanDatabaseForReadyKeys: clients blocked on keys that exist now are served.
+  for (auto& [k, clients] : blocking_.clients_by_key) {
+    int d = DbOfKey(k);
+    if (d != a && d != b) continue;
+    if (find(d, std::string_view(k).substr(4))) blocking_.ready_keys.push_back(k);
+  }
+}
 
 Client* Server::CreateFakeClient() {
   uint64_t id = next_client_id_++;
@@ -107,11 +191,12 @@ void Server::MarkPendingWrite(Client* c) {
 // ---- WATCH / MULTI ----
 
 void Server::Watch(Client* c, std::string_view key) {
-  for (auto& k : c->watched_keys) {
-    if (k == key) return;
+  std::string k = DbKey(c->db, key);
+  for (auto& w : c->watched_keys) {
+    if (w == k) return;
   }
-  c->watched_keys.emplace_back(key);
-  watched_keys_[std::string(key)].push_back(c);
+  c->watched_keys.push_back(k);
+  watched_keys_[std::move(k)].push_back(c);
 }
 
 void Server::UnwatchAll(Client* c) {
@@ -133,7 +218,7 @@ void Server::TouchKey(std::string_view key) {
 
 void Server::TouchWatchedKey(std::string_view key) {
   if (watched_keys_.empty()) return;
-  auto it = watched_keys_.find(std::string(key));
+  auto it = watched_keys_.find(DbKey(cur_db_index_, key));
   if (it == watched_keys_.end()) return;
   for (Client* c : it->second) c->flags |= kClientDirtyCas;
 }
@@ -171,7 +256,7 @@ void Server::BlockClient(Client* c, ArgList argv, CommandContext::BlockRequest& 
     c->blocked.argv.assign(argv.begin(), argv.end());
   }
   c->blocked.timeout_at_ms = req.timeout_at_ms;
-  for (auto& k : c->blocked.keys) blocking_.clients_by_key[k].push_back(c);
+  for (auto& k : c->blocked.keys) blocking_.clients_by_key[DbKey(c->db, k)].push_back(c);
   if (req.timeout_at_ms > 0) blocking_.timeouts.emplace(req.timeout_at_ms, c->id);
   blocking_.count++;
 }
@@ -179,7 +264,7 @@ void Server::BlockClient(Client* c, ArgList argv, CommandContext::BlockRequest& 
 void Server::UnblockClient(Client* c, bool timed_out) {
   if (!c->has(kClientBlocked)) return;
   for (auto& k : c->blocked.keys) {
-    auto it = blocking_.clients_by_key.find(k);
+    auto it = blocking_.clients_by_key.find(DbKey(c->db, k));
     if (it == blocking_.clients_by_key.end()) continue;
     auto& v = it->second;
     v.erase(std::remove(v.begin(), v.end(), c), v.end());
@@ -302,13 +387,19 @@ int64_t EvictionTimeLimitUs(int tenacity) {
 // write at the boundary from evicting one key at a time.
 Server::EvictPass Server::EvictionPass() {
   if (UsedMemory() <= config_.maxmemory) return EvictPass::kOk;
-  if (db_.eviction_policy() == EvictionPolicy::kNoEviction) return EvictPass::kFail;
+  if (dbs_[0]->eviction_policy() == EvictionPolicy::kNoEviction) return EvictPass::kFail;
   const int64_t limit_us = EvictionTimeLimitUs(config_.maxmemory_eviction_tenacity);
   const int64_t start_us = clock_->MonotonicUs();
   while (true) {
     int64_t over = UsedMemory() - config_.maxmemory;
     if (over <= 0) return EvictPass::kOk;
-    if (db_.Evict(over + 1024, config_.maxmemory_samples, 16) == 0) return EvictPass::kFail;
+    // Every database gives keys in turn (Redis samples them all into one pool; each of ours keeps its own).
+    size_t evicted = 0;
+    for (size_t i = 0; i < dbs_.size() && UsedMemory() > config_.maxmemory; i++) {
+      if (dbs_[i] == nullptr || dbs_[i]->size() == 0) continue;
+      evicted += dbs_[i]->Evict(UsedMemory() - config_.maxmemory + 1024, config_.maxmemory_samples, 16);
+    }
+    if (evicted == 0) return EvictPass::kFail;
     if (UsedMemory() > config_.maxmemory && clock_->MonotonicUs() - start_us > limit_us) return EvictPass::kOutOfTime;
   }
 }
@@ -320,7 +411,7 @@ Server::EvictPass Server::EvictionPass() {
 bool Server::EvictIfNeeded() {
   if (is_replica_ || loading_) return true;
   // No eviction while clients are paused (the data set stays still); the command is not refused either.
-  if (pause_.type != PauseType::kOff && db_.eviction_policy() != EvictionPolicy::kNoEviction) return true;
+  if (pause_.type != PauseType::kOff && dbs_[0]->eviction_policy() != EvictionPolicy::kNoEviction) return true;
   EvictPass r = EvictionPass();
   if (r == EvictPass::kOutOfTime && !eviction_timer_running_) {
     eviction_timer_running_ = true;
@@ -372,10 +463,17 @@ void Server::Cron() {
   // While clients are paused the data set stays still (Redis's activeExpireCycle).
   if (!is_replica_ && active_expire_enabled_ && pause_.type == PauseType::kOff) {
     int64_t start_ms = config_.latency_monitor_threshold > 0 ? clock_->NowMs() : 0;
-    db_.ActiveExpireCycle(budget_us);
+    int64_t end_us = clock_->MonotonicUs() + budget_us;
+    for (auto& db : dbs_) {
+      int64_t left = end_us - clock_->MonotonicUs();
+      if (left <= 0) break;
+      if (db != nullptr && db->expires_size() > 0) db->ActiveExpireCycle(left);
+    }
     if (start_ms != 0) LatencySample("expire-cycle", clock_->NowMs() - start_ms);
   }
-  db_.Cron();
+  for (auto& db : dbs_) {
+    if (db != nullptr) db->Cron();
+  }
   for (auto& [type, sub] : subsystems_) sub->Cron();
 }
 

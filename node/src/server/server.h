@@ -50,6 +50,7 @@ struct PropagatedWrite {
   Client* client = nullptr;  // the client whose command caused it (nullptr for expiry/eviction)
   bool replicas_only = false;  // replicas get it, the AOF does not (PUBLISH; a script's REPL_REPLICA write)
   bool aof_only = false;       // the AOF gets it, replicas do not (a script's REPL_AOF write)
+  int db = 0;                  // the database it applies to: a sink writes SELECT when this changes
 };
 
 // Subsystems that plug into the server (cluster mode, replication, AOF). The server calls them at fixed
@@ -138,7 +139,24 @@ class Server {
   // Subsystems register here for the directives they act on; CONFIG SET notifies them (config.h).
   ConfigListeners& config_listeners() { return config_listeners_; }
   const Clock& clock() const { return *clock_; }
-  Keyspace& db() { return db_; }
+  // Numbered databases (`databases`; SELECT, MOVE, SWAPDB on standalone nodes, db 0 only in cluster mode).
+  // db() is the database of the command running (its client's SELECTed one, as Redis's c->db), db 0 outside
+  // commands; set_current_db changes it (loaders, expiry of another db). Databases other than 0 are
+  // allocated on first use: an empty Keyspace is not free.
+  Keyspace& db() { return *cur_db_; }
+  int db_index() const { return cur_db_index_; }
+  void set_current_db(int index);
+  int db_count() const { return static_cast<int>(dbs_.size()); }
+  Keyspace& db_at(int index);
+  Keyspace* db_if_exists(int index) const { return dbs_[index].get(); }
+  // SELECT: the client's database (and the running command's, when the client runs it).
+  void SelectDb(Client* c, int index);
+  // SWAPDB: the two databases trade contents; WATCHers of their keys see them modified, clients blocked
+  // on keys that now exist are served.
+  void SwapDbs(int a, int b);
+  // A key written in database `db` by a command running in another one (MOVE, COPY ... DB): WATCH and
+  // the clients blocked on it.
+  void SignalKeyInDb(int db, std::string_view key);
   // Pub/sub, through the hooks the server defines (server/pubsub_hooks.h): nullptr until pub/sub is
   // installed (by the wiring, or by the first pub/sub command); pubsub() only once it is.
   PubSubHooks* pubsub_hooks() const { return pubsub_; }
@@ -450,7 +468,10 @@ class Server {
   std::vector<int> listen_fds_;
   std::vector<Client*> clients_to_close_;
   CommandRegistry registry_;
-  Keyspace db_;
+  std::vector<std::unique_ptr<Keyspace>> dbs_;  // `databases` slots; nullptr until first used (0 always exists)
+  Keyspace* cur_db_ = nullptr;
+  int cur_db_index_ = 0;
+  void InitDb(int index);
   PubSubHooks* pubsub_ = nullptr;  // these three are owned by their subsystems
   ReplicationHooks* replication_hooks_ = nullptr;
   ClusterHooks* cluster_hooks_ = nullptr;
@@ -500,6 +521,7 @@ class Server {
   struct ScriptEffect {
     std::vector<std::string> argv;
     int targets;  // set_repl's flags when the write happened
+    int db = 0;   // the script's SELECTed database then
   };
   struct WriteEffects {
     bool in_exec = false;          // EXEC runs its queue: writes join the transaction's MULTI/EXEC

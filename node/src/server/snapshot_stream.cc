@@ -25,15 +25,19 @@ void SnapshotStream::Reap(bool kill_child) {
   int st;
   waitpid(pid_, &st, 0);
   pid_ = -1;
-  if (db_ != nullptr) db_->ResumeRehash();
-  db_ = nullptr;
+  ResumeRehash();
 }
 
-Status SnapshotStream::Start(Keyspace& db, int64_t now_ms, std::string preamble) {
-  return Fork(db, [&db, now_ms, &preamble] {
-    KeyspaceSerializer ser(db, now_ms, 256 * 1024);
-    ser.set_preamble(preamble);
-    ser.Run([](std::string_view chunk) {
+void SnapshotStream::ResumeRehash() {
+  for (Keyspace* db : dbs_) {
+    if (db != nullptr) db->ResumeRehash();
+  }
+  dbs_.clear();
+}
+
+Status SnapshotStream::Start(const std::vector<Keyspace*>& dbs, int64_t now_ms, std::string preamble) {
+  return Fork(dbs, [&dbs, now_ms, &preamble] {
+    return SerializeDatabases(dbs, now_ms, 256 * 1024, preamble, [](std::string_view chunk) {
       size_t off = 0;
       while (off < chunk.size()) {
         ssize_t n = write(3, chunk.data() + off, chunk.size() - off);
@@ -43,15 +47,15 @@ Status SnapshotStream::Start(Keyspace& db, int64_t now_ms, std::string preamble)
       }
       return true;
     });
-    return !ser.failed();
   });
 }
 
-Status SnapshotStream::StartRdb(Keyspace& db, int64_t now_ms, const RdbFileInfo& info, const RdbWriteOptions& options) {
-  return Fork(db, [&db, now_ms, &info, &options] { return WriteRdb(3, db, now_ms, info, options); });
+Status SnapshotStream::StartRdb(const std::vector<Keyspace*>& dbs, int64_t now_ms, const RdbFileInfo& info,
+                                const RdbWriteOptions& options) {
+  return Fork(dbs, [&dbs, now_ms, &info, &options] { return WriteRdb(3, dbs, now_ms, info, options); });
 }
 
-Status SnapshotStream::Fork(Keyspace& db, const std::function<bool()>& child_body) {
+Status SnapshotStream::Fork(const std::vector<Keyspace*>& dbs, const std::function<bool()>& child_body) {
   int fds[2];
   if (pipe2(fds, O_CLOEXEC) != 0) return Status::Error(std::string("pipe: ") + strerror(errno));
   pid_t parent = getpid();
@@ -71,8 +75,10 @@ Status SnapshotStream::Fork(Keyspace& db, const std::function<bool()>& child_bod
   }
   close(fds[1]);
   fcntl(fds[0], F_SETFL, fcntl(fds[0], F_GETFL) | O_NONBLOCK);
-  db_ = &db;
-  db.PauseRehash();
+  dbs_ = dbs;
+  for (Keyspace* db : dbs_) {
+    if (db != nullptr) db->PauseRehash();
+  }
   pid_ = pid;
   fd_ = fds[0];
   return Status::Ok();
@@ -102,8 +108,7 @@ SnapshotStream::ReadResult SnapshotStream::Read(std::string* out, size_t max_byt
     Reap(false);
   } else {
     pid_ = -1;
-    if (db_ != nullptr) db_->ResumeRehash();
-    db_ = nullptr;
+    ResumeRehash();
   }
   return ok ? ReadResult::kDone : ReadResult::kFailed;
 }

@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <vector>
 
 #include "base/status.h"
 #include "keyspace/keyspace.h"
@@ -27,9 +28,11 @@ class SnapshotStream {
   SnapshotStream& operator=(const SnapshotStream&) = delete;
 
   // `preamble` (commands) comes before the keys: Server::SnapshotPreambleText.
-  Status Start(Keyspace& db, int64_t now_ms, std::string preamble = "");
+  // dbs[i] is database i (nullptr when never used): keyspace/command_stream.h SerializeDatabases.
+  Status Start(const std::vector<Keyspace*>& dbs, int64_t now_ms, std::string preamble = "");
   // The same cut as an RDB image (keyspace/rdb_file.h): the full sync of a replica that is redis-server.
-  Status StartRdb(Keyspace& db, int64_t now_ms, const RdbFileInfo& info, const RdbWriteOptions& options);
+  Status StartRdb(const std::vector<Keyspace*>& dbs, int64_t now_ms, const RdbFileInfo& info,
+                  const RdbWriteOptions& options);
   // The read end of the pipe (non-blocking), for the event loop.
   int fd() const { return fd_; }
   enum class ReadResult { kData, kAgain, kDone, kFailed };
@@ -39,9 +42,10 @@ class SnapshotStream {
 
  private:
   // Forks a child that runs `child_body` (writing to fd 3, the pipe) and exits 0 when it returned true.
-  Status Fork(Keyspace& db, const std::function<bool()>& child_body);
+  Status Fork(const std::vector<Keyspace*>& dbs, const std::function<bool()>& child_body);
+  void ResumeRehash();
   void Reap(bool kill_child);
-  Keyspace* db_ = nullptr;  // background rehash paused while the child lives
+  std::vector<Keyspace*> dbs_;  // background rehash paused while the child lives
   pid_t pid_ = -1;
   int fd_ = -1;
   uint64_t bytes_ = 0;
