@@ -16,6 +16,7 @@
 #include "server/tracking.h"
 #include "server/command.h"
 #include "server/server.h"
+#include "server/slot_stats.h"
 
 namespace rcs {
 namespace {
@@ -657,6 +658,7 @@ void ConfigResetStatCmd(CommandContext& ctx) {
   ctx.server.stats() = ServerStats{};
   ctx.server.commands().ResetStats();
   ctx.db.ResetStats();
+  ctx.server.slot_stats().Reset();  // CLUSTER SLOT-STATS' counters, as Valkey's resetClusterStats
   ResetPeakUsedMemory();
   ctx.reply.Ok();
 }

@@ -11,6 +11,7 @@
 #include "base/alloc.h"
 #include "base/redis_compat.h"
 #include "base/strutil.h"
+#include "keyspace/key_sizes.h"
 #include "server/server.h"
 #include "server/tracking.h"
 
@@ -82,6 +83,7 @@ class InfoWriter {
   void LatencystatsSection();
   void ClusterSection();
   void KeyspaceSection();
+  void KeysizesSection();
 
  private:
   // A subsystem's part of a section (Server::SetInfoProvider); false when none is installed.
@@ -119,6 +121,7 @@ constexpr InfoSectionSpec kInfoSections[] = {
     {"latencystats", "Latencystats", false, &InfoWriter::LatencystatsSection},
     {"cluster", "Cluster", true, &InfoWriter::ClusterSection},
     {"keyspace", "Keyspace", true, &InfoWriter::KeyspaceSection},
+    {"keysizes", "Keysizes", true, &InfoWriter::KeysizesSection},  // Redis 8.2's
 };
 
 // Which sections a request names: "all" (all but modules), "everything", "default" (also no argument), or
@@ -428,6 +431,13 @@ void InfoWriter::KeyspaceSection() {
   if (s_.db_.size() == 0) return;
   *out_ += "db0:keys=" + std::to_string(s_.db_.size()) + ",expires=" + std::to_string(s_.db_.expires_size()) +
            ",avg_ttl=" + std::to_string(s_.db_.avg_ttl_ms()) + "\r\n";
+}
+
+// Redis 8.2's key size histograms (keyspace/key_sizes.h), one database for now: db<N> lines follow the
+// databases' numbers when there are more.
+void InfoWriter::KeysizesSection() {
+  s_.db_.SettleKeySizes();
+  s_.db_.key_sizes().AppendInfo(0, out_);
 }
 
 }  // namespace rcs

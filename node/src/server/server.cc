@@ -12,12 +12,14 @@
 #include "keyspace/notify_classes.h"
 #include "net/event_loop.h"
 #include "protocol/errors.h"
+#include "server/slot_stats.h"
 #include "server/tracking.h"
 
 namespace rcs {
 
 Server::Server(Config config, const Clock* clock)
-    : config_(std::move(config)), clock_(clock), loop_(std::make_unique<EventLoop>()), db_(clock) {
+    : config_(std::move(config)), clock_(clock), loop_(std::make_unique<EventLoop>()), db_(clock),
+      slot_stats_(std::make_unique<SlotStats>()) {
   tracking_ = AddSubsystem(std::make_unique<Tracking>(this));
   start_time_ms_ = clock_->NowMs();
   last_save_time_s_ = start_time_ms_ / 1000;
@@ -376,6 +378,7 @@ void Server::Cron() {
     if (start_ms != 0) LatencySample("expire-cycle", clock_->NowMs() - start_ms);
   }
   db_.Cron();
+  db_.SettleKeySizes();  // writes outside a command's Call (none known): INFO keysizes stays exact
   for (auto& [type, sub] : subsystems_) sub->Cron();
 }
 
