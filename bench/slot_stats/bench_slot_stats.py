@@ -8,7 +8,7 @@ Prints per round and workload requests/s and the server's CPU time per request (
 /proc/<pid>/stat over the run), then the medians and the ratios on/off (and off/baseline).
 
     bench/slot_stats/bench_slot_stats.py [--node build/node/redis-cluster-node] [--baseline OTHER_BINARY]
-                                         [--requests 200000] [--rounds 3]
+                                         [--requests 200000] [--rounds 3] [--workloads 'SET -P 16,GET -P 16']
 Ports 10250 (the node) and 10251 (the baseline), bus ports 20250-20251.
 """
 import argparse
@@ -46,14 +46,18 @@ def main():
     ap.add_argument("--baseline", default=None)
     ap.add_argument("--requests", type=int, default=200000)
     ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--workloads", default=",".join(w for w, _ in WORKLOADS),
+                    help="comma-separated names from: " + ", ".join(w for w, _ in WORKLOADS))
     a = ap.parse_args()
+    wanted = [w.strip() for w in a.workloads.split(",")]
+    workloads = [(w, argv) for w, argv in WORKLOADS if w in wanted]
     node = start_cluster_node(NODE, a.node)
     base = start_cluster_node(BASE, a.baseline) if a.baseline else None
     variants = [("off", node, "no"), ("on", node, "yes")] + ([("baseline", base, None)] if base else [])
-    res = {(w, v): {"rps": [], "cpu": []} for w, _ in WORKLOADS for v, _, _ in variants}
+    res = {(w, v): {"rps": [], "cpu": []} for w, _ in workloads for v, _, _ in variants}
     try:
         for r in range(a.rounds):
-            for w, argv in WORKLOADS:
+            for w, argv in workloads:
                 for v, server, setting in variants:
                     if setting is not None:
                         server.cli("CONFIG", "SET", "cluster-slot-stats-enabled", setting)
@@ -70,7 +74,7 @@ def main():
             head += " baseline rps | off/baseline rps | baseline CPU us/req | off/baseline CPU |"
             sep += "---|---|---|---|"
         print("\n" + head + "\n" + sep)
-        for w, _ in WORKLOADS:
+        for w, _ in workloads:
             (orps, ocpu), (nrps, ncpu) = med[(w, "off")], med[(w, "on")]
             line = "| %s | %.0f | %.0f | %.3f | %.3f | %.3f | %.3f |" % (w, orps, nrps, nrps / orps, ocpu, ncpu,
                                                                        ncpu / ocpu)
