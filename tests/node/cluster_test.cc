@@ -16,9 +16,11 @@
 #include "cluster/redirect.h"
 #include "harness.h"
 #include "net/resolver.h"
+#include "server/slot_stats.h"
 
 using namespace rcs;
 using namespace rcs::cluster;
+using rcs::test::Strings;
 using rcs::test::TestNode;
 
 namespace {
@@ -1287,4 +1289,115 @@ TEST_CASE("DEBUG DROP-CLUSTER-PACKET-FILTER: messages of the filtered type are c
   f.cl->drop_packet_filter = -1;  // every type again
   f.cl->HandleMessage(fail, 0, "10.0.0.2");
   CHECK(st.Find(d->id)->is(kNodeFail));
+}
+
+TEST_CASE("CLUSTER SLOT-STATS: replies, ordering, counters and errors (Valkey 8.0's)") {
+  ClusterNodeFixture f;
+  TestNode& n = f.node;
+  CHECK(n.Do("CONFIG SET cluster-require-full-coverage no") == "OK");  // only slots 0-99 are served
+  CHECK(n.Do("CLUSTER ADDSLOTSRANGE 0 99") == "OK");
+  n.server().RunPendingTimers();
+  f.cl->BeforeSleep();
+  // Slots 0..99 are ours. {fHh} hashes to slot 0, {Qi} to 1, {aVD} to 2 (checked with CLUSTER KEYSLOT).
+  REQUIRE(n.Do("CLUSTER KEYSLOT {fHh}") == "(integer) 0");
+  REQUIRE(n.Do("CLUSTER KEYSLOT {Qi}") == "(integer) 1");
+  REQUIRE(n.Do("CLUSTER KEYSLOT {aVD}") == "(integer) 2");
+  CHECK(n.Do("SET {fHh}a 1") == "OK");
+  CHECK(n.Do("SET {fHh}b 1") == "OK");
+  CHECK(n.Do("RPUSH {aVD}l a b c") == "(integer) 3");
+
+  // Off: key-count only.
+  CHECK(n.Do("CLUSTER SLOT-STATS SLOTSRANGE 0 2") ==
+        "[[(integer) 0, [\"key-count\", (integer) 2]], [(integer) 1, [\"key-count\", (integer) 0]], "
+        "[(integer) 2, [\"key-count\", (integer) 1]]]");
+  CHECK(n.Do("CLUSTER SLOT-STATS SLOTSRANGE 99 200") == "[[(integer) 99, [\"key-count\", (integer) 0]]]");
+  CHECK(n.Do("CLUSTER SLOT-STATS SLOTSRANGE 100 16383") == "[]");
+  CHECK(n.Do("CLUSTER SLOT-STATS ORDERBY key-count LIMIT 3") ==
+        "[[(integer) 0, [\"key-count\", (integer) 2]], [(integer) 2, [\"key-count\", (integer) 1]], "
+        "[(integer) 1, [\"key-count\", (integer) 0]]]");
+  // ASC: ties by ascending slot.
+  CHECK(n.Do("CLUSTER SLOT-STATS ORDERBY KEY-COUNT ASC LIMIT 2") ==
+        "[[(integer) 1, [\"key-count\", (integer) 0]], [(integer) 3, [\"key-count\", (integer) 0]]]");
+  CHECK(Strings(n.Do("CLUSTER SLOT-STATS ORDERBY key-count")).size() == 100);
+  CHECK(n.Do("CLUSTER SLOT-STATS ORDERBY cpu-usec") == "(error) ERR Unrecognized sort metric for ORDERBY.");
+
+  // Errors, as Valkey's texts.
+  CHECK(n.Do("CLUSTER SLOT-STATS SLOTSRANGE 5 1") == "(error) ERR Start slot number 5 is greater than end slot number 1");
+  CHECK(n.Do("CLUSTER SLOT-STATS SLOTSRANGE 0 16384") == "(error) ERR Invalid or out of range slot");
+  CHECK(n.Do("CLUSTER SLOT-STATS SLOTSRANGE -1 5") == "(error) ERR Invalid or out of range slot");
+  CHECK(n.Do("CLUSTER SLOT-STATS SLOTSRANGE 0") ==
+        "(error) ERR unknown subcommand or wrong number of arguments for 'SLOT-STATS'. Try CLUSTER HELP.");
+  CHECK(n.Do("CLUSTER SLOT-STATS") == "(error) ERR wrong number of arguments for 'cluster|slot-stats' command");
+  CHECK(n.Do("CLUSTER SLOT-STATS foo bar") ==
+        "(error) ERR unknown subcommand or wrong number of arguments for 'SLOT-STATS'. Try CLUSTER HELP.");
+  CHECK(n.Do("CLUSTER SLOT-STATS ORDERBY nope") == "(error) ERR Unrecognized sort metric for ORDERBY.");
+  CHECK(n.Do("CLUSTER SLOT-STATS ORDERBY key-count LIMIT 0") ==
+        "(error) ERR Limit has to lie in between 1 and 16384 (maximum number of slots).");
+  CHECK(n.Do("CLUSTER SLOT-STATS ORDERBY key-count LIMIT 16385") ==
+        "(error) ERR Limit has to lie in between 1 and 16384 (maximum number of slots).");
+  CHECK(n.Do("CLUSTER SLOT-STATS ORDERBY key-count LIMIT x") ==
+        "(error) ERR Limit has to lie in between 1 and 16384 (maximum number of slots).");
+  CHECK(n.Do("CLUSTER SLOT-STATS ORDERBY key-count LIMIT") == "(error) ERR syntax error");
+  CHECK(n.Do("CLUSTER SLOT-STATS ORDERBY key-count ASC DESC") ==
+        "(error) ERR Multiple filters of the same type are disallowed.");
+  CHECK(n.Do("CLUSTER SLOT-STATS ORDERBY key-count LIMIT 1 LIMIT 2") ==
+        "(error) ERR Multiple filters of the same type are disallowed.");
+  CHECK(n.Do("CLUSTER SLOT-STATS ORDERBY key-count foo") == "(error) ERR syntax error");
+
+  // On: four metrics; CPU and reply bytes count for the slot of the command's keys.
+  CHECK(n.Do("CONFIG SET cluster-slot-stats-enabled yes") == "OK");
+  CHECK(n.Do("CONFIG GET cluster-slot-stats-enabled") == "[\"cluster-slot-stats-enabled\", \"yes\"]");
+  CHECK(n.Do("CLUSTER SLOT-STATS SLOTSRANGE 1 1") ==
+        "[[(integer) 1, [\"key-count\", (integer) 0, \"cpu-usec\", (integer) 0, \"network-bytes-in\", (integer) 0, "
+        "\"network-bytes-out\", (integer) 0]]]");
+  CHECK(n.Do("GET {Qi}x") == "(nil)");               // $-1\r\n: 5 bytes out
+  CHECK(n.Do("SET {Qi}x hello") == "OK");            // +OK\r\n: 5 bytes
+  CHECK(n.Do("GET {Qi}x") == "\"hello\"");          // $5\r\nhello\r\n: 11 bytes
+  CHECK(n.Do("PING") == "PONG");                     // no keys: counted nowhere
+  std::string one = n.Do("CLUSTER SLOT-STATS SLOTSRANGE 1 1");
+  CHECK(one.find("\"key-count\", (integer) 1, \"cpu-usec\", (integer) ") != std::string::npos);
+  CHECK(one.find("\"network-bytes-out\", (integer) 21]") != std::string::npos);
+  const SlotStats& ss = n.server().slot_stats();
+  CHECK(ss.at(1).network_bytes_out == 21);
+  CHECK(ss.at(0).network_bytes_out == 0);
+  // MULTI/EXEC counts once, for its queued commands' slot: EXEC's reply (*1\r\n:1\r\n = 8 bytes).
+  CHECK(n.Do("MULTI") == "OK");
+  CHECK(n.Do("INCR {fHh}n") == "QUEUED");
+  CHECK(n.Do("EXEC") == "[(integer) 1]");
+  CHECK(ss.at(0).network_bytes_out == 8);
+  // ORDERBY a counter: slot 1 (21 bytes) before slot 0 (8), then the rest by slot.
+  CHECK(Strings(n.Do("CLUSTER SLOT-STATS ORDERBY network-bytes-out LIMIT 3")).size() == 12);
+  std::string top = n.Do("CLUSTER SLOT-STATS ORDERBY network-bytes-out LIMIT 3");
+  CHECK(top.rfind("[[(integer) 1, ", 0) == 0);
+  CHECK(top.find("]], [(integer) 0, ") != std::string::npos);
+  CHECK(top.find("]], [(integer) 2, ") != std::string::npos);
+  // RESP3: the stats are a map.
+  CHECK(n.Do("HELLO 3") != "");
+  CHECK(n.Do("CLUSTER SLOT-STATS SLOTSRANGE 3 3") ==
+        "[[(integer) 3, {\"key-count\": (integer) 0, \"cpu-usec\": (integer) 0, \"network-bytes-in\": (integer) 0, "
+        "\"network-bytes-out\": (integer) 0}]]");
+  CHECK(n.Do("HELLO 2") != "");
+  // CONFIG RESETSTAT clears the counters (not key-count); a slot that changes owner starts again too.
+  CHECK(n.Do("CONFIG RESETSTAT") == "OK");
+  CHECK(ss.at(1).network_bytes_out == 0);
+  CHECK(n.Do("GET {Qi}x") == "\"hello\"");
+  CHECK(ss.at(1).network_bytes_out == 11);
+  f.cl->state().UnassignSlot(1);
+  CHECK(ss.at(1).network_bytes_out == 0);
+  // Off again: one metric, and the counters stop.
+  CHECK(n.Do("CONFIG SET cluster-slot-stats-enabled no") == "OK");
+  CHECK(n.Do("GET {fHh}a") == "\"1\"");
+  CHECK(ss.at(0).network_bytes_out == 0);
+  CHECK(n.Do("CLUSTER SLOT-STATS SLOTSRANGE 0 0") == "[[(integer) 0, [\"key-count\", (integer) 3]]]");
+}
+
+TEST_CASE("CLUSTER SLOT-STATS: only the slots of this node's shard") {
+  MasterWithReplicaFixture f;  // myself: slots 0-9
+  CHECK(f.node.Do("CLUSTER SLOT-STATS SLOTSRANGE 9 10") == "[[(integer) 9, [\"key-count\", (integer) 0]]]");
+  CHECK(Strings(f.node.Do("CLUSTER SLOT-STATS ORDERBY key-count")).size() == 10);
+}
+
+TEST_CASE("CLUSTER SLOT-STATS: standalone refuses it") {
+  TestNode n;
+  CHECK(n.Do("CLUSTER SLOT-STATS SLOTSRANGE 0 1") == "(error) ERR This instance has cluster support disabled");
 }

@@ -14,11 +14,13 @@
 #include "cluster/cluster_internal.h"
 #include "net/event_loop.h"
 #include "protocol/errors.h"
+#include "server/slot_stats.h"
 
 namespace rcs::cluster {
 
 Cluster::Cluster(Server* server) : server_(server), repl_(MakeReplicationLink(*server)) {
   server_->set_cluster_hooks(this);
+  state_.on_slot_owner_change = [this](int slot) { server_->slot_stats().ResetSlot(slot); };
   // What we announce follows CONFIG SET on the next ping.
   server_->config_listeners().Add(
       {"cluster-announce-ip", "cluster-announce-port", "cluster-announce-bus-port", "cluster-announce-hostname"},

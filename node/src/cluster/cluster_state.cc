@@ -103,6 +103,7 @@ void ClusterState::AssignSlot(int slot, ClusterNode* n) {
   owner_[slot] = n;
   n->slots.set(slot);
   n->num_slots++;
+  if (on_slot_owner_change) on_slot_owner_change(slot);
 }
 
 void ClusterState::UnassignSlot(int slot) {
@@ -111,6 +112,7 @@ void ClusterState::UnassignSlot(int slot) {
   n->slots.reset(slot);
   n->num_slots--;
   owner_[slot] = nullptr;
+  if (on_slot_owner_change) on_slot_owner_change(slot);
 }
 
 size_t ClusterState::Size() const {

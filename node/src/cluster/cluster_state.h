@@ -12,6 +12,7 @@
 #pragma once
 #include <array>
 #include <bitset>
+#include <functional>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -112,6 +113,8 @@ class ClusterState {
   ClusterNode* owner(int slot) const { return owner_[slot]; }
   void AssignSlot(int slot, ClusterNode* n);
   void UnassignSlot(int slot);
+  // Called after a slot gets another owner or none (CLUSTER SLOT-STATS resets its counters then).
+  std::function<void(int slot)> on_slot_owner_change;
   // Open slots (few at a time, so kept sparse: "" when the slot is not migrating/importing).
   ClusterNode* migrating_to(int slot) const { return Find(migrating_id(slot)); }
   ClusterNode* importing_from(int slot) const { return Find(importing_id(slot)); }

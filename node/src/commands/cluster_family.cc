@@ -14,6 +14,7 @@
 #include "server/client.h"
 #include "server/command.h"
 #include "server/server.h"
+#include "server/slot_stats.h"
 
 namespace rcs {
 namespace {
@@ -416,6 +417,109 @@ void ClusterReset(CommandContext& ctx) {
   ctx.reply.Ok();
 }
 
+// CLUSTER SLOT-STATS SLOTSRANGE start end | ORDERBY metric [LIMIT n] [ASC|DESC] (Valkey 8.0, Redis 8.2):
+// the slots of this node's shard (a replica answers for its master's), each as [slot, {key-count, and while
+// cluster-slot-stats-enabled also cpu-usec, network-bytes-in, network-bytes-out}] (server/slot_stats.h).
+// SLOTSRANGE lists by slot; ORDERBY sorts by the metric (DESC unless ASC, ties by slot) and keeps LIMIT
+// (default 16384). Only key-count may be sorted by while the counters are off.
+void ClusterSlotStats(CommandContext& ctx) {
+  Cluster* cl = GetCluster(ctx);
+  if (cl == nullptr) return;
+  const ClusterState& st = cl->state();
+  const ClusterNode* master = st.myself() == nullptr ? nullptr : st.MasterOf(st.myself());
+  auto mine = [&](int slot) { return master != nullptr && master->slots.test(slot); };
+  const bool counters = ctx.server.config().cluster_slot_stats_enabled;
+  const SlotStats& stats = ctx.server.slot_stats();
+  enum Metric { kKeyCount, kCpu, kBytesIn, kBytesOut };
+  auto value = [&](int slot, Metric m) -> uint64_t {
+    switch (m) {
+      case kKeyCount: return ctx.db.CountKeysInSlot(slot);
+      case kCpu: return stats.at(slot).cpu_usec;
+      case kBytesIn: return stats.at(slot).network_bytes_in;
+      case kBytesOut: return stats.at(slot).network_bytes_out;
+    }
+    return 0;
+  };
+  auto reply_slot = [&](int slot) {
+    ctx.reply.Array(2);
+    ctx.reply.Integer(slot);
+    ctx.reply.Map(counters ? 4 : 1);
+    ctx.reply.Bulk("key-count");
+    ctx.reply.Integer(static_cast<int64_t>(ctx.db.CountKeysInSlot(slot)));
+    if (!counters) return;
+    const SlotStats::Counters& n = stats.at(slot);
+    ctx.reply.Bulk("cpu-usec");
+    ctx.reply.Integer(static_cast<int64_t>(n.cpu_usec));
+    ctx.reply.Bulk("network-bytes-in");
+    ctx.reply.Integer(static_cast<int64_t>(n.network_bytes_in));
+    ctx.reply.Bulk("network-bytes-out");
+    ctx.reply.Integer(static_cast<int64_t>(n.network_bytes_out));
+  };
+  const size_t argc = ctx.argc();
+  if (argc == 5 && EqualsIgnoreCase(ctx.arg(2), "slotsrange")) {
+    int start, end;
+    if (!SlotArg(ctx, ctx.arg(3), &start) || !SlotArg(ctx, ctx.arg(4), &end)) return;
+    if (start > end) return ctx.reply.Error(err::SlotStatsRangeReversed(start, end));
+    size_t n = 0;
+    for (int s = start; s <= end; s++) n += mine(s);
+    ctx.reply.Array(n);
+    for (int s = start; s <= end; s++) {
+      if (mine(s)) reply_slot(s);
+    }
+    return;
+  }
+  if (argc >= 4 && EqualsIgnoreCase(ctx.arg(2), "orderby")) {
+    std::string_view name = ctx.arg(3);
+    Metric metric;
+    if (EqualsIgnoreCase(name, "key-count")) {
+      metric = kKeyCount;
+    } else if (counters && EqualsIgnoreCase(name, "cpu-usec")) {
+      metric = kCpu;
+    } else if (counters && EqualsIgnoreCase(name, "network-bytes-in")) {
+      metric = kBytesIn;
+    } else if (counters && EqualsIgnoreCase(name, "network-bytes-out")) {
+      metric = kBytesOut;
+    } else {
+      return ctx.reply.Error(err::kSlotStatsMetric);
+    }
+    bool desc = true;
+    int64_t limit = kClusterSlots;
+    int limits = 0, orders = 0;
+    for (size_t i = 4; i < argc; i++) {
+      if (EqualsIgnoreCase(ctx.arg(i), "limit") && i + 1 < argc) {
+        if (!ParseInt64(ctx.arg(i + 1), &limit) || limit < 1 || limit > kClusterSlots) {
+          return ctx.reply.Error(err::kSlotStatsLimit);
+        }
+        i++;
+        limits++;
+      } else if (EqualsIgnoreCase(ctx.arg(i), "asc")) {
+        desc = false;
+        orders++;
+      } else if (EqualsIgnoreCase(ctx.arg(i), "desc")) {
+        desc = true;
+        orders++;
+      } else {
+        return ctx.reply.Error(err::kSyntax);
+      }
+      if (limits > 1 || orders > 1) return ctx.reply.Error(err::kSlotStatsRepeatedFilter);
+    }
+    std::vector<std::pair<uint64_t, int>> order;  // (value, slot)
+    for (int s = 0; s < kClusterSlots; s++) {
+      if (mine(s)) order.emplace_back(value(s, metric), s);
+    }
+    // Ties by ascending slot either way.
+    std::sort(order.begin(), order.end(), [desc](const auto& a, const auto& b) {
+      if (a.first != b.first) return desc ? a.first > b.first : a.first < b.first;
+      return a.second < b.second;
+    });
+    size_t n = std::min(order.size(), static_cast<size_t>(limit));
+    ctx.reply.Array(n);
+    for (size_t i = 0; i < n; i++) reply_slot(order[i].second);
+    return;
+  }
+  ctx.reply.Error(err::SubcommandSyntax(ctx.arg(1), "cluster"));
+}
+
 void ClusterCountKeysInSlot(CommandContext& ctx) {
   if (GetCluster(ctx) == nullptr) return;
   int64_t slot;
@@ -675,6 +779,8 @@ void RegisterClusterFamily(CommandRegistry& r) {
       ClusterSpec("cluster|setslot", -4, adm, ClusterSetSlot, "Binds a hash slot to a node."),
       ClusterSpec("cluster|shards", 2, st, ClusterShards, "Returns the mapping of cluster slots to shards."),
       ClusterSpec("cluster|slots", 2, st, ClusterSlots, "Returns the mapping of cluster slots to nodes."),
+      ClusterSpec("cluster|slot-stats", -4, st | kCmdLoading, ClusterSlotStats,
+          "Return an array of slot usage statistics for slots assigned to the current node."),
   };
   r.Add(std::move(c));
   r.Add(ClusterSpec("readonly", 1, fast | kCmdLoading | st, ReadOnlyCmd,

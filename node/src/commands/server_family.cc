@@ -17,6 +17,7 @@
 #include "server/tracking.h"
 #include "server/command.h"
 #include "server/server.h"
+#include "server/slot_stats.h"
 
 namespace rcs {
 namespace {
@@ -674,6 +675,7 @@ void ConfigResetStatCmd(CommandContext& ctx) {
   for (int i = 0; i < ctx.server.db_count(); i++) {
     if (Keyspace* db = ctx.server.db_if_exists(i)) db->ResetStats();
   }
+  ctx.server.slot_stats().Reset();  // CLUSTER SLOT-STATS' counters, as Valkey's resetClusterStats
   ResetPeakUsedMemory();
   ctx.reply.Ok();
 }

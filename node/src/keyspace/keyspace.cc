@@ -57,6 +57,7 @@ Entry* Keyspace::Impl::Lookup(std::string_view key, int mode) {
         // access bits of every key read would copy its page.
         if (rehash_paused == 0) SetMeta(pos.e, WithLru(m, Touched(m >> kLruShift, now)));
         if (mode == 1) stats.keyspace_hits++;
+        else if (mode == 2) SizeTouch(pos.e, m);
       }
       return pos.e;
     }
@@ -126,6 +127,7 @@ Entry* Keyspace::Impl::Add(std::string_view key, uint32_t type, std::string_view
   Entry* e = NewEntry(key, type, FreshAccess(NowMs()), expire_at, sval, obj);
   dict.Insert(slot, h, e);
   if (expire_at >= 0) VolAdd(e);
+  SizeAdd(e);
   return e;
 }
 
@@ -141,9 +143,11 @@ Entry* Keyspace::Impl::Set(std::string_view key, uint32_t type, std::string_view
     Entry* e = NewEntry(key, type, lru, expire_at, sval, obj);
     dict.Insert(slot, h, e);
     if (expire_at >= 0) VolAdd(e);
+    SizeAdd(e);
     return e;
   }
   Entry* old = pos.e;
+  SizeRemove(old);
   const uint32_t om = Meta(old);
   // Redis's setKey looks the key up for writing (an access) and, under LFU, the new value keeps the old
   // one's counter (dbOverwrite); otherwise it gets the current clock.
@@ -165,6 +169,7 @@ Entry* Keyspace::Impl::Set(std::string_view key, uint32_t type, std::string_view
         if (!sval.empty()) memmove(q, sval.data(), sval.size());  // sval may alias the old value
         SetMeta(old, WithLru(om, lru));
         if (new_has) SetExpireOf(old, exp);
+        SizeAdd(old);
         return old;
       }
     }
@@ -181,6 +186,7 @@ Entry* Keyspace::Impl::Set(std::string_view key, uint32_t type, std::string_view
     VolAdd(ne);
   }
   Replace(pos, ne);
+  SizeAdd(ne);
   return ne;
 }
 
@@ -209,6 +215,8 @@ void Keyspace::Impl::ClearAll() {
   dict.Clear([](Entry* e) { FreeEntry(e, true); });
   std::vector<Entry*>().swap(vol);
   std::vector<PoolItem>().swap(pool);
+  sizes.Clear();
+  std::vector<TouchedObject>().swap(touched);
   expire_cursor = 0;
   avg_ttl = 0;
 }
@@ -240,7 +248,9 @@ Entry* Keyspace::SetString(std::string_view key, std::string_view value, int64_t
 Entry* Keyspace::SetObject(std::string_view key, std::unique_ptr<Object> obj, int64_t expire_at_ms,
                            bool keep_ttl) {
   uint32_t type = static_cast<uint32_t>(obj->type());
-  return impl_->Set(key, type, {}, obj.release(), expire_at_ms, keep_ttl);
+  Entry* e = impl_->Set(key, type, {}, obj.release(), expire_at_ms, keep_ttl);
+  impl_->SizeTouch(e, Meta(e));  // commands often fill a value after storing it
+  return e;
 }
 
 void Keyspace::SizeHint(uint64_t keys, uint64_t expires) {
@@ -254,7 +264,9 @@ Entry* Keyspace::AddString(std::string_view key, std::string_view value, int64_t
 
 Entry* Keyspace::AddObject(std::string_view key, std::unique_ptr<Object> obj, int64_t expire_at_ms) {
   uint32_t type = static_cast<uint32_t>(obj->type());
-  return impl_->Add(key, type, {}, obj.release(), expire_at_ms);
+  Entry* e = impl_->Add(key, type, {}, obj.release(), expire_at_ms);
+  if (e != nullptr) impl_->SizeTouch(e, Meta(e));
+  return e;
 }
 
 // ---- BulkAdd ----
@@ -331,6 +343,7 @@ bool Keyspace::BulkAdd::Commit(const Pending& p) {
   }
   m.dict.Insert(p.slot, p.h, p.e);
   if (Meta(p.e) & kHasExpire) m.VolAdd(p.e);
+  m.SizeAdd(p.e);
   return true;
 }
 
@@ -362,6 +375,8 @@ Entry* Keyspace::GrowString(std::string_view key, size_t new_len) {
   const size_t old_varlen = static_cast<size_t>(GetVar(vf, &old_len) - vf);
   if (new_len <= old_len) return pos.e;
   const size_t new_varlen = VarintLen(new_len);
+  m.sizes.Remove(0, KeySizes::Bin(old_len));
+  m.sizes.Add(0, KeySizes::Bin(new_len));
   // The value is the record's last field: growing it is a realloc, plus a shift when its length varint
   // gets longer. The allocation grows greedily as Redis's sds does (twice the need up to 1 MB, then 1 MB
   // more), so a bitmap grown a byte at a time is reallocated O(log n) times, not copied on every SETBIT.
@@ -409,6 +424,7 @@ bool Keyspace::Rename(std::string_view from, std::string_view to) {
   m.Remove(fp, fslot, false);
   m.dict.Insert(tslot, m.dict.Hash(KeyOf(ne)), ne);
   if (Meta(ne) & kHasExpire) m.VolAdd(ne);
+  m.SizeAdd(ne);
   return true;
 }
 
@@ -554,12 +570,19 @@ void Keyspace::DeleteKeysInSlot(int slot) {
   Impl& m = *impl_;
   if (slot < 0 || slot >= kClusterSlots || m.dict.Tab(slot) == nullptr) return;
   m.dict.ClearSlot(slot, [&](Entry* e) {
+    m.SizeRemove(e);
     if (Meta(e) & kHasExpire) m.VolRemove(e);
     Impl::FreeEntry(e, true);
   });
 }
 
 const KeyspaceStats& Keyspace::stats() const { return impl_->stats; }
+
+const KeySizes& Keyspace::key_sizes() const { return impl_->sizes; }
+
+void Keyspace::SettleKeySizes() {
+  if (!impl_->touched.empty()) impl_->Settle();
+}
 void Keyspace::ResetStats() {
   impl_->stats = KeyspaceStats{};
   impl_->stale_perc = 0;

@@ -77,6 +77,8 @@ struct KeyspaceStats {
   uint64_t expire_cycle_cpu_us = 0;
 };
 
+class KeySizes;  // keyspace/key_sizes.h
+
 class Keyspace {
  public:
   // Why a key is deleted by the keyspace itself (not by a command).
@@ -190,6 +192,13 @@ class Keyspace {
   size_t Evict(int64_t need_bytes_to_free, int samples, size_t max_keys = SIZE_MAX);
 
   const KeyspaceStats& stats() const;
+  // INFO keysizes (keyspace/key_sizes.h): per type, how many keys have a length (string bytes, collection
+  // elements) in each power-of-two bin. Kept as keys are written, never by scanning: the keyspace's own
+  // writes move a key between bins at once; a collection changed in place through an Entry from FindWrite,
+  // SetObject or AddObject is re-binned by SettleKeySizes, which the call path runs after every command (and
+  // the cron, for writes outside it). Until then the key counts in the bin it had before.
+  const KeySizes& key_sizes() const;
+  void SettleKeySizes();
   void ResetStats();
   // Called from the cron with the current time; keeps incremental rehashing going when idle.
   void Cron();

@@ -15,6 +15,7 @@
 #include "base/clock.h"
 #include "base/random.h"
 #include "keyspace/entry_record.h"
+#include "keyspace/key_sizes.h"
 #include "keyspace/keyspace.h"
 #include "keyspace/lfu.h"
 #include "keyspace/slot_dict.h"
@@ -49,6 +50,76 @@ struct Keyspace::Impl {
   EvictionPolicy policy = EvictionPolicy::kNoEviction;
   int lfu_log_factor = 10;
   int lfu_decay_time = 1;
+
+  // INFO keysizes (key_sizes.h). Invariant: every key counts in the bin of its length, except a collection
+  // handed out for writing since the last SettleKeySizes (in `touched`), which counts in the bin it had then.
+  KeySizes sizes;
+  struct TouchedObject {
+    Object* obj;
+    int8_t type;  // KeySizes::TypeIndex
+    int8_t bin;   // the bin it counts in
+  };
+  std::vector<TouchedObject> touched;
+  static constexpr size_t kMaxTouched = 64;
+  // Re-bins the touched objects at their current length.
+  void Settle() {
+    for (const TouchedObject& t : touched) {
+      int bin = KeySizes::Bin(t.obj->size());
+      if (bin == t.bin) continue;
+      sizes.Remove(t.type, t.bin);
+      sizes.Add(t.type, bin);
+    }
+    touched.clear();
+  }
+
+  static uint64_t LengthOf(const Entry* e, uint32_t meta) {
+    using namespace keyspace_internal;
+    if ((meta & kTypeMask) == static_cast<uint32_t>(ObjType::kString)) {
+      uint64_t n;
+      GetVar(ValueField(e, meta), &n);
+      return n;
+    }
+    return ObjOf(e)->size();
+  }
+  static int SizeType(uint32_t meta) {
+    return KeySizes::TypeIndex(static_cast<ObjType>(meta & keyspace_internal::kTypeMask));
+  }
+  // A key now in the keyspace counts in its length's bin.
+  void SizeAdd(const Entry* e) {
+    uint32_t m = keyspace_internal::Meta(e);
+    int t = SizeType(m);
+    if (t >= 0) sizes.Add(t, KeySizes::Bin(LengthOf(e, m)));
+  }
+  // A key leaving the keyspace (or about to be overwritten) stops counting, in the bin it counts in.
+  void SizeRemove(const Entry* e) {
+    uint32_t m = keyspace_internal::Meta(e);
+    int t = SizeType(m);
+    if (t < 0) return;
+    if (t > 0 && !touched.empty()) {
+      Object* o = keyspace_internal::ObjOf(e);
+      for (size_t i = 0; i < touched.size(); i++) {
+        if (touched[i].obj != o) continue;
+        sizes.Remove(t, touched[i].bin);
+        touched[i] = touched.back();
+        touched.pop_back();
+        return;
+      }
+    }
+    sizes.Remove(t, KeySizes::Bin(LengthOf(e, m)));
+  }
+  // A collection handed out for writing: its length may change in place until SettleKeySizes.
+  void SizeTouch(const Entry* e, uint32_t m) {
+    int t = SizeType(m);
+    if (t <= 0) return;  // strings change length only through the keyspace; streams are not counted
+    Object* o = keyspace_internal::ObjOf(e);
+    for (const TouchedObject& x : touched) {
+      if (x.obj == o) return;
+    }
+    // Writers outside the call path (the RDB loader, tests) never settle: keep the list short. A command
+    // touches a few keys, each settled after it, so this is not reached from one.
+    if (touched.size() >= kMaxTouched) Settle();
+    touched.push_back({o, static_cast<int8_t>(t), static_cast<int8_t>(KeySizes::Bin(o->size()))});
+  }
 
   bool lfu() const { return IsLfuPolicy(policy); }
   // The access bits of a key created now.
@@ -88,6 +159,7 @@ struct Keyspace::Impl {
   // Unlinks and frees the entry at pos (its object too when free_obj).
   void Remove(const Pos& pos, int slot, bool free_obj) {
     Entry* e = pos.e;
+    SizeRemove(e);
     dict.Unlink(pos, slot);
     if (keyspace_internal::Meta(e) & keyspace_internal::kHasExpire) VolRemove(e);
     FreeEntry(e, free_obj);

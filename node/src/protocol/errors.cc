@@ -87,6 +87,9 @@ std::string SlotRangeReversed(int64_t start, int64_t end) {
   return "ERR start slot number " + std::to_string(start) + " is greater than end slot number " + std::to_string(end);
 }
 std::string SlotBusy(int slot) { return "ERR Slot " + std::to_string(slot) + " is already busy"; }
+std::string SlotStatsRangeReversed(int start, int end) {
+  return "ERR Start slot number " + std::to_string(start) + " is greater than end slot number " + std::to_string(end);
+}
 std::string SlotUnassigned(int slot) { return "ERR Slot " + std::to_string(slot) + " is already unassigned"; }
 std::string SlotRepeated(int slot) { return "ERR Slot " + std::to_string(slot) + " specified multiple times"; }
 std::string NotSlotOwner(int slot) { return "ERR I'm not the owner of hash slot " + std::to_string(slot); }

@@ -418,6 +418,11 @@ inline constexpr std::string_view kFailoverMasterDown =
 inline constexpr std::string_view kInvalidSlot = "ERR Invalid or out of range slot";
 inline constexpr std::string_view kInvalidSlotShort = "ERR Invalid slot";
 inline constexpr std::string_view kInvalidSlotOrKeys = "ERR Invalid slot or number of keys";
+// CLUSTER SLOT-STATS (Valkey 8.0 / Redis 8.2)
+inline constexpr std::string_view kSlotStatsMetric = "ERR Unrecognized sort metric for ORDERBY.";
+inline constexpr std::string_view kSlotStatsLimit =
+    "ERR Limit has to lie in between 1 and 16384 (maximum number of slots).";
+inline constexpr std::string_view kSlotStatsRepeatedFilter = "ERR Multiple filters of the same type are disallowed.";
 inline constexpr std::string_view kSetSlotSyntax =
     "ERR Invalid CLUSTER SETSLOT action or number of arguments. Try CLUSTER HELP";
 inline constexpr std::string_view kSetSlotReplica = "ERR Please use SETSLOT only with masters.";
@@ -450,6 +455,7 @@ std::string InvalidNodeAddress(std::string_view ip, std::string_view port);
 // ADDSLOTS/DELSLOTS(RANGE)
 std::string SlotRangeReversed(int64_t start, int64_t end);
 std::string SlotBusy(int slot);
+std::string SlotStatsRangeReversed(int start, int end);  // CLUSTER SLOT-STATS SLOTSRANGE (capital S, as Valkey)
 std::string SlotUnassigned(int slot);
 std::string SlotRepeated(int slot);
 // SETSLOT
@@ -711,7 +717,8 @@ inline constexpr std::string_view kAll[] = {
     kProtectedMode, kShutdownSaveFailed, kCrossSlot, kClusterDownUnbound,
     kClusterDown, kClusterDownReadOnly, kTryAgain,
     kClusterDisabled, kFailoverToMaster, kFailoverMasterUnknown, kFailoverMasterDown, kInvalidSlot,
-    kInvalidSlotShort, kInvalidSlotOrKeys, kSetSlotSyntax, kSetSlotReplica,
+    kInvalidSlotShort, kInvalidSlotOrKeys, kSlotStatsMetric, kSlotStatsLimit, kSlotStatsRepeatedFilter,
+    kSetSlotSyntax, kSetSlotReplica,
     kReplicateMyself, kReplicateReplica, kReplicateNotEmpty, kForgetMyself, kForgetMaster, kResetWithKeys,
     kNotMaster, kTargetNotMaster, kEpochOthers, kEpochNonZero, kFlushSlotsNotEmpty, kMigrateKeysArg,
     kIoConnect, kIoWrite, kIoRead,

@@ -9,6 +9,7 @@
 #include "server/client.h"
 #include "server/command.h"
 #include "server/server.h"
+#include "server/slot_stats.h"
 
 namespace rcs {
 
@@ -254,10 +255,16 @@ int64_t PubSub::Deliver(std::string_view channel, std::string_view message, bool
   // sleeps), so the lists are walked in place.
   if (auto it = map.find(std::string(channel)); it != map.end()) {
     Frames frames({shard ? "smessage" : "message", channel, message});
+    // CLUSTER SLOT-STATS: a shard channel's messages to this node's subscribers count as its slot's bytes out.
+    bool count = shard && server_->config().cluster_slot_stats_enabled && server_->cluster_hooks() != nullptr;
+    uint64_t bytes = 0;
     for (Client* c : it->second) {
+      size_t before = c->out.size();
       DeliverTo(c, frames);
+      if (count && c->out.size() > before) bytes += c->out.size() - before;
       receivers++;
     }
+    if (bytes > 0) server_->slot_stats().at(KeyHashSlot(channel)).network_bytes_out += bytes;
   }
   if (!shard && !patterns_.empty()) {
     for (auto& [pattern, list] : patterns_) {

@@ -36,9 +36,47 @@
 #include "keyspace/notify_classes.h"
 #include "server/db_key.h"
 #include "server/monitor.h"
+#include "server/slot_stats.h"
 #include "server/tracking.h"
 
 namespace rcs {
+
+namespace {
+
+// The slot CLUSTER SLOT-STATS counts a top-level command for: the one slot all its keys hash to (for EXEC,
+// the keys of its queued commands), -1 when it has none (or, outside cluster checks, several).
+int SlotOfCommand(const CommandRegistry& registry, const Client* c, const CommandSpec& spec, ArgList argv) {
+  static thread_local std::vector<int> idx;
+  int slot = -1;
+  auto add = [&](const CommandSpec& s, ArgList av) {
+    idx.clear();
+    if (!s.KeyIndices(av, &idx)) return true;
+    for (int i : idx) {
+      int k = KeyHashSlot(av[i]);
+      if (slot >= 0 && k != slot) return false;
+      slot = k;
+    }
+    return true;
+  };
+  if (spec.is(kCmdRunsQueue)) {
+    if (!c->has(kClientMulti)) return -1;
+    std::vector<std::string_view> av;
+    for (const auto& cmd : c->multi_queue) {
+      av.assign(cmd.begin(), cmd.end());
+      ArgList list(av.data(), av.size());
+      const CommandSpec* s = registry.Resolve(list);
+      if (s != nullptr && !add(*s, list)) return -1;
+    }
+    return slot;
+  }
+  if (spec.first_key == 0 && !spec.is(kCmdMovableKeys)) return -1;
+  return add(spec, argv) ? slot : -1;
+}
+
+// MULTI's request, counted with its EXEC (MULTI itself has no keys): *1\r\n$5\r\nmulti\r\n.
+constexpr uint64_t kMultiRequestBytes = 15;
+
+}  // namespace
 
 // ---- Before the command runs: lookup, admission, MULTI queueing ----
 
@@ -237,10 +275,48 @@ bool Server::QueueInTransaction(Client* c, const CommandSpec& spec, ArgList argv
   c->multi_lacks |= ~spec.flags;
   c->multi_has |= spec.flags;
   c->reply.Simple("QUEUED");
+  // CLUSTER SLOT-STATS: a queued command's request counts for its slot now (Valkey's commandProcessed); its
+  // run and reply count with EXEC.
+  if (config_.cluster_slot_stats_enabled) [[unlikely]] {
+    uint64_t bytes_in = slot_stats_->take_request_bytes();
+    bool counted = cluster_hooks_ != nullptr && !c->has(kClientMaster) && !loading_;
+    int slot = counted ? SlotOfCommand(registry_, c, spec, argv) : -1;
+    if (slot >= 0) slot_stats_->at(slot).network_bytes_in += bytes_in;
+  }
   return true;
 }
 
 // ---- Call: running the command and what follows from it ----
+
+
+// cluster-slot-stats-enabled: whether this call counts for a slot, and which (-1: it does not). Top-level
+// commands of clients only: the commands inside EXEC and scripts are part of their caller's time and bytes,
+// our master's stream and the loaders are not a client's traffic.
+int Server::SlotStatsBegin(Client* c, const CommandSpec& spec, ArgList argv, bool retry) {
+  uint64_t bytes_in = slot_stats_->take_request_bytes();
+  if (cluster_hooks_ == nullptr || effects_.in_exec || effects_.in_script || loading_ || c->has(kClientMaster)) {
+    return -1;
+  }
+  int slot = SlotOfCommand(registry_, c, spec, argv);
+  if (slot < 0) return -1;
+  // A served blocked command's request was counted when it first ran.
+  if (!retry) slot_stats_->at(slot).network_bytes_in += bytes_in + (spec.is(kCmdRunsQueue) ? kMultiRequestBytes : 0);
+  slot_stats_->set_current_slot(slot);
+  slot_stats_->repl_offset_before = replication_hooks_ != nullptr && !is_replica_ ? replication_hooks_->offset() : -1;
+  return slot;
+}
+
+void Server::SlotStatsEnd(Client* c, int slot, int64_t duration_us, size_t out_before) {
+  SlotStats::Counters& n = slot_stats_->at(slot);
+  n.cpu_usec += static_cast<uint64_t>(duration_us);
+  if (c->out.size() > out_before) n.network_bytes_out += c->out.size() - out_before;
+  // Its writes' propagation, once per online replica (Valkey counts the replication stream the same way).
+  if (slot_stats_->repl_offset_before >= 0 && replication_hooks_ != nullptr) {
+    int64_t fed = replication_hooks_->offset() - slot_stats_->repl_offset_before;
+    if (fed > 0) n.network_bytes_out += static_cast<uint64_t>(fed) * replication_hooks_->good_replicas(INT64_MAX / 2);
+  }
+  slot_stats_->set_current_slot(-1);
+}
 
 // What keyspace notifications (server/notify.h, pubsub/) need to know from before the command ran. A
 // local of each Call (Call runs again inside EXEC and scripts); nothing is allocated while notifications
@@ -268,6 +344,13 @@ void Server::Call(Client* c, const CommandSpec& spec, ArgList argv, bool retry) 
   // Not inside EXEC or a script, not while loading, not for our master's stream (loaders run as the master client).
   ctx.can_block = !effects_.in_exec && !effects_.in_script && !c->has(kClientMaster) && !loading_;
   uint64_t errors_before = c->reply.errors();
+  // CLUSTER SLOT-STATS: one predictable test while cluster-slot-stats-enabled is off.
+  int stats_slot = -1;
+  size_t out_before = 0;
+  if (config_.cluster_slot_stats_enabled) [[unlikely]] {
+    stats_slot = SlotStatsBegin(c, spec, argv, retry);
+    out_before = c->out.size();
+  }
   KeyEvents key_events;
   PrepareKeyEvents(c, spec, argv, &key_events);
   // MONITOR: a served blocked client ran (and showed) its command when it blocked.
@@ -279,7 +362,12 @@ void Server::Call(Client* c, const CommandSpec& spec, ArgList argv, bool retry) 
 
   Tracking& tracking = *tracking_;
   tracking.EnterCall(c, spec, argv, effects_.in_script);
+  Keyspace* start_db = &db();
   spec.handler(ctx);
+  // INFO keysizes: the collections the command changed in place (in the database it ran in, and the one a
+  // script's SELECT left it in; other databases a script wrote settle in the cron or when INFO prints them).
+  start_db->SettleKeySizes();
+  if (&db() != start_db) db().SettleKeySizes();
   if (tracking.clients() > 0 && spec.is(kCmdReadOnly)) tracking.AfterRead(c, spec, argv, effects_.in_script);
 
   NotifyKeyEvents(ctx, key_events);
@@ -291,6 +379,7 @@ void Server::Call(Client* c, const CommandSpec& spec, ArgList argv, bool retry) 
   // Administrative commands are not shown (Redis: too dangerous).
   if (monitor && !spec.is(kCmdAdmin) && !monitors_.empty()) FeedMonitors(c, argv);
   PropagateEffects(ctx);
+  if (stats_slot >= 0) [[unlikely]] SlotStatsEnd(c, stats_slot, duration_us, out_before);
   if (ctx.dirty > 0) TouchWrittenKeys(c, spec, argv);
   tracking.ExitCall();
   if (cur_db_index_ != saved_db) set_current_db(saved_db);

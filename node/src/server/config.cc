@@ -670,6 +670,7 @@ void AddCluster(std::vector<Directive>& t) {
   t.push_back(Int("cluster-replica-validity-factor", &Config::cluster_replica_validity_factor, 0, INT32_MAX));
   t.push_back(Bool("cluster-replica-no-failover", &Config::cluster_replica_no_failover));
   t.push_back(Bool("cluster-allow-pubsubshard-when-down", &Config::cluster_allow_pubsubshard_when_down));
+  t.push_back(Bool("cluster-slot-stats-enabled", &Config::cluster_slot_stats_enabled));
   t.push_back(BusSecretFile());
   // optional/required need the secret: in a config file, the cluster-bus-secret-file line comes first (CONFIG
   // REWRITE writes them in this order); CONFIG SET takes both in one call in that order.

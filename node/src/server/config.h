@@ -129,6 +129,8 @@ struct Config {
   int cluster_replica_validity_factor = 10;
   bool cluster_replica_no_failover = false;
   bool cluster_allow_pubsubshard_when_down = true;
+  // CLUSTER SLOT-STATS' cpu-usec and network-bytes-in/out (server/slot_stats.h); key-count is always there.
+  bool cluster_slot_stats_enabled = false;
   // The authenticated cluster bus (cluster/bus_auth.h). cluster_bus_secret is the first line of
   // cluster-bus-secret-file: no directive of its own, so never in CONFIG GET, CONFIG REWRITE or a log.
   // cluster-bus-auth: "no" (Redis's bus, byte for byte), "optional" (dial authenticated, accept both),

@@ -12,6 +12,7 @@
 #include "base/redis_compat.h"
 #include <algorithm>
 #include "base/strutil.h"
+#include "keyspace/key_sizes.h"
 #include "server/server.h"
 #include "server/tracking.h"
 
@@ -83,6 +84,7 @@ class InfoWriter {
   void LatencystatsSection();
   void ClusterSection();
   void KeyspaceSection();
+  void KeysizesSection();
 
  private:
   // A subsystem's part of a section (Server::SetInfoProvider); false when none is installed.
@@ -120,6 +122,7 @@ constexpr InfoSectionSpec kInfoSections[] = {
     {"latencystats", "Latencystats", false, &InfoWriter::LatencystatsSection},
     {"cluster", "Cluster", true, &InfoWriter::ClusterSection},
     {"keyspace", "Keyspace", true, &InfoWriter::KeyspaceSection},
+    {"keysizes", "Keysizes", true, &InfoWriter::KeysizesSection},  // Redis 8.2's
 };
 
 // Which sections a request names: "all" (all but modules), "everything", "default" (also no argument), or
@@ -443,6 +446,17 @@ void InfoWriter::KeyspaceSection() {
     if (db == nullptr || db->size() == 0) continue;
     *out_ += "db" + std::to_string(i) + ":keys=" + std::to_string(db->size()) + ",expires=" +
              std::to_string(db->expires_size()) + ",avg_ttl=" + std::to_string(db->avg_ttl_ms()) + "\r\n";
+  }
+}
+
+// Redis 8.2's key size histograms (keyspace/key_sizes.h): the db<N>_ lines of each database that holds
+// keys, in the databases' order.
+void InfoWriter::KeysizesSection() {
+  for (int i = 0; i < s_.db_count(); i++) {
+    Keyspace* db = s_.db_if_exists(i);
+    if (db == nullptr || db->size() == 0) continue;
+    db->SettleKeySizes();
+    db->key_sizes().AppendInfo(i, out_);
   }
 }
 

@@ -15,6 +15,7 @@
 #include "base/strutil.h"
 #include "protocol/errors.h"
 #include "server/server.h"
+#include "server/slot_stats.h"
 
 namespace rcs {
 
@@ -165,6 +166,7 @@ void Server::ProcessInput(Client* c) {
     }
     std::string_view raw(c->qbuf.data() + c->qpos, consumed);
     c->qpos += consumed;
+    if (config_.cluster_slot_stats_enabled) [[unlikely]] slot_stats_->set_request_bytes(consumed);
     if (!c->argv.empty()) {
       if (c->has(kClientMaster)) {
         // Our master's stream: apply, drop the reply, count the bytes for the replication offset.

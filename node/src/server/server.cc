@@ -13,12 +13,14 @@
 #include "net/event_loop.h"
 #include "protocol/errors.h"
 #include "server/db_key.h"
+#include "server/slot_stats.h"
 #include "server/tracking.h"
 
 namespace rcs {
 
 Server::Server(Config config, const Clock* clock)
-    : config_(std::move(config)), clock_(clock), loop_(std::make_unique<EventLoop>()) {
+    : config_(std::move(config)), clock_(clock), loop_(std::make_unique<EventLoop>()),
+      slot_stats_(std::make_unique<SlotStats>()) {
   dbs_.resize(static_cast<size_t>(std::max(1, config_.databases)));  // cluster mode: SELECT keeps clients on 0
   InitDb(0);
   cur_db_ = dbs_[0].get();
@@ -472,7 +474,9 @@ void Server::Cron() {
     if (start_ms != 0) LatencySample("expire-cycle", clock_->NowMs() - start_ms);
   }
   for (auto& db : dbs_) {
-    if (db != nullptr) db->Cron();
+    if (db == nullptr) continue;
+    db->Cron();
+    db->SettleKeySizes();  // writes outside a command's Call (none known): INFO keysizes stays exact
   }
   for (auto& [type, sub] : subsystems_) sub->Cron();
 }

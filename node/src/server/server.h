@@ -122,6 +122,8 @@ struct ServerStats {
   int64_t recent_max_input_buffer = 0, recent_max_output_buffer = 0;
 };
 
+class SlotStats;  // server/slot_stats.h
+
 class Server {
  public:
   Server(Config config, const Clock* clock = SystemClock::Instance());
@@ -170,6 +172,8 @@ class Server {
   void set_cluster_hooks(ClusterHooks* h) { cluster_hooks_ = h; }
   CommandRegistry& commands() { return registry_; }
   ServerStats& stats() { return stats_; }
+  // CLUSTER SLOT-STATS' per-slot counters (server/slot_stats.h).
+  SlotStats& slot_stats() { return *slot_stats_; }
 
   // ACL users (server/acl.h). The default user mirrors requirepass (resetpass >pw, or nopass when empty).
   AclUsers& acl() { return acl_; }
@@ -414,6 +418,9 @@ class Server {
   void PrepareKeyEvents(Client* c, const CommandSpec& spec, ArgList argv, KeyEvents* events);
   void NotifyKeyEvents(const CommandContext& ctx, const KeyEvents& events);
   void RecordCallStats(const CommandContext& ctx, int64_t duration_us, bool failed);
+  // CLUSTER SLOT-STATS' accounting around a call (call.cc), only while cluster-slot-stats-enabled.
+  int SlotStatsBegin(Client* c, const CommandSpec& spec, ArgList argv, bool retry);
+  void SlotStatsEnd(Client* c, int slot, int64_t duration_us, size_t out_before);
   void RecordSlowlog(const CommandContext& ctx, int64_t duration_us);
   void RecordLatency(const CommandContext& ctx, int64_t duration_us);
   void PropagateEffects(CommandContext& ctx);
@@ -477,6 +484,7 @@ class Server {
   ClusterHooks* cluster_hooks_ = nullptr;
   Tracking* tracking_ = nullptr;  // a subsystem (owned in subsystems_), added by the constructor
   ServerStats stats_;
+  std::unique_ptr<SlotStats> slot_stats_;
   AclUsers acl_;
   std::deque<AclLogEntry> acl_log_;
   std::map<uint64_t, std::unique_ptr<Client>> clients_;
