@@ -195,16 +195,16 @@ void HincrbyfloatCmd(CommandContext& ctx) {
 void HscanCmd(CommandContext& ctx) {
   uint64_t cursor;
   ScanOptions opts;
-  HashValue* h = BeginValueScan<HashValue>(ctx, &cursor, &opts);
+  HashValue* h = BeginValueScan<HashValue>(ctx, &cursor, &opts, /*allow_novalues=*/true);
   if (h == nullptr) return;
   std::vector<std::pair<std::string_view, std::string_view>> found;
   uint64_t next =
       ScanMatching(*h, cursor, opts, [&](std::string_view f, std::string_view v) { found.emplace_back(f, v); });
   ReplyScanCursor(ctx, next);
-  ctx.reply.Array(found.size() * 2);
+  ctx.reply.Array(found.size() * (opts.no_values ? 1 : 2));
   for (auto& [f, v] : found) {
     ctx.reply.Bulk(f);
-    ctx.reply.Bulk(v);
+    if (!opts.no_values) ctx.reply.Bulk(v);
   }
 }
 

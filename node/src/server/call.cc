@@ -270,7 +270,13 @@ void Server::Call(Client* c, const CommandSpec& spec, ArgList argv, bool retry) 
 
   Tracking& tracking = *tracking_;
   tracking.EnterCall(c, spec, argv, effects_.in_script);
+  // CLIENT NO-TOUCH (7.2): the client that sent the command (a script's or EXEC's commands run for it; a
+  // served blocked client is `c` itself) leaves the keys' LRU/LFU alone, except with TOUCH.
+  const Client* sender = c->has(kClientFake) && current_client_ != nullptr ? current_client_ : c;
+  bool no_touch = sender->has(kClientNoTouch) && spec.name != "touch";
+  if (no_touch) db_.set_no_touch(true);
   spec.handler(ctx);
+  if (no_touch) db_.set_no_touch(false);
   if (tracking.clients() > 0 && spec.is(kCmdReadOnly)) tracking.AfterRead(c, spec, argv, effects_.in_script);
 
   NotifyKeyEvents(ctx, key_events);

@@ -1,0 +1,115 @@
+// What Redis 7.2 to 8.4 added on top of 7.0 (issue 23's smaller parts), through the in-process harness:
+// ZRANK/ZREVRANK WITHSCORE, CLIENT NO-TOUCH, CLIENT KILL MAXAGE, HSCAN NOVALUES and the newer config names.
+// Expectations are written from the Redis documentation and the 7.2/7.4 sources' behaviour; the 7.0 forms
+// are checked against redis-server 7.0.15 in tests/integration/test_redis72plus.py.
+#include <doctest/doctest.h>
+
+#include <string>
+
+#include "harness.h"
+
+using rcs::test::TestNode;
+
+TEST_CASE("ZRANK and ZREVRANK WITHSCORE (7.2)") {
+  TestNode n;
+  CHECK(n.Do("ZADD z 1 one 2 two 3 three") == "(integer) 3");
+  CHECK(n.Do("ZRANK z three") == "(integer) 2");
+  CHECK(n.Do("ZRANK z three WITHSCORE") == "[(integer) 2, \"3\"]");
+  CHECK(n.Do("ZRANK z three withscore") == "[(integer) 2, \"3\"]");
+  CHECK(n.Do("ZREVRANK z one WITHSCORE") == "[(integer) 2, \"1\"]");
+  CHECK(n.Do("ZREVRANK z three") == "(integer) 0");
+  CHECK(n.Do("ZRANK z four") == "(nil)");
+  CHECK(n.Do("ZRANK z four WITHSCORE") == "(nil)");  // a null array
+  CHECK(n.Raw({"ZRANK", "z", "four", "WITHSCORE"}) == "*-1\r\n");
+  CHECK(n.Raw({"ZRANK", "z", "four"}) == "$-1\r\n");
+  CHECK(n.Raw({"ZRANK", "missing", "a", "WITHSCORE"}) == "*-1\r\n");
+  CHECK(n.Do("ZRANK z one WITHSCORES") == "(error) ERR syntax error");
+  CHECK(n.Do("ZRANK z one WITHSCORE x") == "(error) ERR wrong number of arguments for 'zrank' command");
+  CHECK(n.Do("ZREVRANK z one a b") == "(error) ERR wrong number of arguments for 'zrevrank' command");
+  // The arguments are checked before the key's type.
+  CHECK(n.Do("SET s v") == "OK");
+  CHECK(n.Do("ZRANK s a BAD") == "(error) ERR syntax error");
+  CHECK(n.Do("ZRANK s a WITHSCORE") == rcs::test::kWrongTypeReply);
+  CHECK(n.Do("ZADD f 1.5 a") == "(integer) 1");
+  CHECK(n.Do("ZRANK f a WITHSCORE") == "[(integer) 0, \"1.5\"]");
+  CHECK(n.Do("HELLO 3").find("proto") != std::string::npos);
+  CHECK(n.Do("ZRANK f a WITHSCORE") == "[(integer) 0, (double) 1.5]");
+  CHECK(n.Raw({"ZRANK", "f", "b", "WITHSCORE"}) == "_\r\n");
+}
+
+TEST_CASE("CLIENT NO-TOUCH keeps OBJECT IDLETIME and FREQ; TOUCH still touches (7.2)") {
+  TestNode n;
+  CHECK(n.Do("SET k v") == "OK");
+  n.Advance(10000);
+  CHECK(n.Do("CLIENT NO-TOUCH on") == "OK");
+  CHECK(n.Do("CLIENT INFO").find(" flags=T ") != std::string::npos);
+  CHECK(n.Do("GET k") == "\"v\"");
+  CHECK(n.Do("OBJECT IDLETIME k") == "(integer) 10");
+  CHECK(n.Do("STRLEN k") == "(integer) 1");
+  CHECK(n.Do("OBJECT IDLETIME k") == "(integer) 10");
+  // Inside a transaction and a script too.
+  CHECK(n.Do("MULTI") == "OK");
+  CHECK(n.Do("GET k") == "QUEUED");
+  CHECK(n.Do("EXEC") == "[\"v\"]");
+  CHECK(n.Do("EVAL \"return redis.call('get', KEYS[1])\" 1 k") == "\"v\"");
+  CHECK(n.Do("OBJECT IDLETIME k") == "(integer) 10");
+  CHECK(n.Do("TOUCH k") == "(integer) 1");
+  CHECK(n.Do("OBJECT IDLETIME k") == "(integer) 0");
+  n.Advance(5000);
+  CHECK(n.Do("CLIENT NO-TOUCH OFF") == "OK");
+  CHECK(n.Do("CLIENT INFO").find(" flags=N ") != std::string::npos);
+  CHECK(n.Do("GET k") == "\"v\"");
+  CHECK(n.Do("OBJECT IDLETIME k") == "(integer) 0");
+  CHECK(n.Do("CLIENT NO-TOUCH maybe") == "(error) ERR syntax error");
+  CHECK(n.Do("CLIENT NO-TOUCH") == "(error) ERR wrong number of arguments for 'client|no-touch' command");
+  // RESET turns it off.
+  CHECK(n.Do("CLIENT NO-TOUCH on") == "OK");
+  CHECK(n.Do("RESET") == "RESET");
+  CHECK(n.Do("CLIENT INFO").find(" flags=N ") != std::string::npos);
+}
+
+TEST_CASE("CLIENT NO-TOUCH under LFU: OBJECT FREQ does not grow") {
+  TestNode n({{"maxmemory-policy", "allkeys-lfu"}, {"lfu-log-factor", "0"}});
+  CHECK(n.Do("SET k v") == "OK");
+  std::string before = n.Do("OBJECT FREQ k");
+  CHECK(n.Do("CLIENT NO-TOUCH on") == "OK");
+  for (int i = 0; i < 20; i++) CHECK(n.Do("GET k") == "\"v\"");
+  CHECK(n.Do("OBJECT FREQ k") == before);
+  CHECK(n.Do("CLIENT NO-TOUCH off") == "OK");
+  for (int i = 0; i < 20; i++) CHECK(n.Do("GET k") == "\"v\"");
+  CHECK(n.Do("OBJECT FREQ k") != before);
+}
+
+TEST_CASE("CLIENT KILL MAXAGE (7.4): its argument (the kill itself: test_redis72plus.py)") {
+  TestNode n;
+  CHECK(n.Do("CLIENT KILL MAXAGE x") == "(error) ERR maxage is not an integer or out of range");
+  CHECK(n.Do("CLIENT KILL MAXAGE 0") == "(error) ERR maxage should be greater than 0");
+  CHECK(n.Do("CLIENT KILL MAXAGE -1") == "(error) ERR maxage should be greater than 0");
+  CHECK(n.Do("CLIENT KILL MAXAGE 100") == "(integer) 0");
+}
+
+TEST_CASE("HSCAN NOVALUES (7.4); other scans keep 7.0's syntax error") {
+  TestNode n;
+  CHECK(n.Do("HSET h f1 v1 f2 v2") == "(integer) 2");
+  CHECK(n.Do("HSCAN h 0 NOVALUES") == "[\"0\", [\"f1\", \"f2\"]]");
+  CHECK(n.Do("HSCAN h 0 novalues COUNT 10 MATCH f1") == "[\"0\", [\"f1\"]]");
+  CHECK(n.Do("HSCAN h 0 MATCH f2 NOVALUES") == "[\"0\", [\"f2\"]]");
+  CHECK(n.Do("HSCAN h 0") == "[\"0\", [\"f1\", \"v1\", \"f2\", \"v2\"]]");
+  CHECK(n.Do("HSCAN h 0 COUNT NOVALUES") == "(error) ERR value is not an integer or out of range");
+  CHECK(n.Do("HSCAN missing 0 NOVALUES") == "[\"0\", []]");
+  CHECK(n.Do("SADD s a") == "(integer) 1");
+  CHECK(n.Do("SSCAN s 0 NOVALUES") == "(error) ERR syntax error");
+  CHECK(n.Do("SCAN 0 NOVALUES") == "(error) ERR syntax error");
+}
+
+TEST_CASE("Redis 7.2+ config names: accepted, CONFIG SET/GET, hyphenated CPU lists") {
+  TestNode n({{"locale-collate", ""}, {"set-max-listpack-entries", "128"}, {"server-cpulist", "0-1"}});
+  CHECK(n.Do("CONFIG GET set-max-listpack-entries") == "[\"set-max-listpack-entries\", \"128\"]");
+  CHECK(n.Do("CONFIG SET set-max-listpack-value 100") == "OK");
+  CHECK(n.Do("CONFIG GET set-max-listpack-value") == "[\"set-max-listpack-value\", \"100\"]");
+  CHECK(n.Do("CONFIG GET locale-collate") == "[\"locale-collate\", \"\"]");
+  CHECK(n.Do("CONFIG GET server-cpulist") == "[\"server-cpulist\", \"0-1\"]");
+  CHECK(n.Do("CONFIG GET server_cpulist") == "[\"server_cpulist\", \"0-1\"]");
+  CHECK(n.Do("CONFIG GET max-new-connections-per-cycle") == "[\"max-new-connections-per-cycle\", \"10\"]");
+  CHECK(n.Do("CONFIG SET hide-user-data-from-log maybe").starts_with("(error) ERR CONFIG SET failed"));
+}
