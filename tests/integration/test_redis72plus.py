@@ -16,7 +16,7 @@ import unittest
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "lib"))
 import rcs  # noqa: E402
 
-OURS, REF, CONF_NODE = 10400, 10401, 10402
+OURS, REF, CONF_NODE = 10400, 10401, 10402  # and a replica on 10403
 FIXTURE = os.path.join(rcs.REPO, "tests", "fixtures", "redis-8.x.conf")
 
 
@@ -104,6 +104,23 @@ class Redis72PlusTest(rcs.ServersTestCase):
                     self.assertEqual(young.call("PING"), ("+", "PONG"))
                 self.assertEqual(c.call("CLIENT", "KILL", "MAXAGE", "0"), ("-", "ERR maxage should be greater than 0"))
             self.assertEqual(c.call("PING"), ("+", "PONG"))
+
+    def test_compare_and_set(self):
+        """8.4's SET IFEQ/IFDEQ, DELEX, DIGEST, MSETEX with the documentation's examples, seen by a replica."""
+        self.server(OURS, "ours").start()
+        replica = self.server(REF + 2, "replica", args=["--replicaof", "127.0.0.1", str(OURS)]).start()
+        with rcs.Resp(OURS) as c:
+            c.call("SET", "key1", "Hello world")
+            self.assertEqual(c.call("DIGEST", "key1"), ("$", "b6acb9d84a38ff74"))
+            self.assertEqual(c.call("SET", "key1", "x", "IFDEQ", "b6acb9d84a38ff74"), ("+", "OK"))
+            self.assertEqual(c.call("SET", "key1", "y", "IFEQ", "nope"), ("$", None))
+            self.assertEqual(c.call("MSETEX", "2", "m1", "a", "m2", "b", "PX", "100000"), (":", 1))
+            self.assertEqual(c.call("DELEX", "m1", "IFEQ", "a"), (":", 1))
+            c.call("SET", "done", "1")
+        rcs.wait_until(lambda: replica.cli("GET", "done").strip() == "1", timeout=10, what="replica to catch up")
+        self.assertEqual(replica.cli("GET", "key1").strip(), "x")
+        self.assertEqual(replica.cli("EXISTS", "m1").strip(), "0")
+        self.assertGreater(int(replica.cli("PTTL", "m2")), 0)
 
     def test_redis_8x_conf_starts_the_node(self):
         d = os.path.join(self.dir, "conf")

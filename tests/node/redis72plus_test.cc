@@ -113,3 +113,91 @@ TEST_CASE("Redis 7.2+ config names: accepted, CONFIG SET/GET, hyphenated CPU lis
   CHECK(n.Do("CONFIG GET max-new-connections-per-cycle") == "[\"max-new-connections-per-cycle\", \"10\"]");
   CHECK(n.Do("CONFIG SET hide-user-data-from-log maybe").starts_with("(error) ERR CONFIG SET failed"));
 }
+
+TEST_CASE("DIGEST (8.4): XXH3 64-bit of the value, as 16 hex digits") {
+  TestNode n;
+  CHECK(n.Do("SET key1 \"Hello world\"") == "OK");
+  CHECK(n.Do("DIGEST key1") == "\"b6acb9d84a38ff74\"");  // the DIGEST page's example
+  CHECK(n.Do("DIGEST missing") == "(nil)");
+  CHECK(n.Do("SET n 12345") == "OK");
+  CHECK(n.Do("DIGEST n").size() == 18);
+  CHECK(n.Do("RPUSH l a") == "(integer) 1");
+  CHECK(n.Do("DIGEST l") == rcs::test::kWrongTypeReply);
+  CHECK(n.Do("DIGEST") == "(error) ERR wrong number of arguments for 'digest' command");
+}
+
+TEST_CASE("SET IFEQ / IFNE / IFDEQ / IFDNE (8.4) propagate as plain SET") {
+  TestNode n;
+  rcs::test::PropagationLog log(n);
+  CHECK(n.Do("SET k v1") == "OK");
+  log.Take();
+  CHECK(n.Do("SET k v2 IFEQ v1") == "OK");
+  CHECK(log.Take() == "SET k v2");
+  CHECK(n.Do("SET k v3 IFEQ v1") == "(nil)");
+  CHECK(n.Do("GET k") == "\"v2\"");
+  CHECK(n.Do("SET nokey v IFEQ v") == "(nil)");    // IFEQ does not create
+  CHECK(n.Do("EXISTS nokey") == "(integer) 0");
+  CHECK(n.Do("SET k v3 IFNE v2") == "(nil)");
+  CHECK(n.Do("SET k v3 IFNE other") == "OK");
+  CHECK(n.Do("SET new v IFNE x") == "OK");          // IFNE creates
+  CHECK(n.Do("SET key1 \"Hello world\"") == "OK");
+  CHECK(n.Do("SET key1 x IFDEQ B6ACB9D84A38FF74 GET") == "\"Hello world\"");  // digests compare without case
+  CHECK(n.Do("GET key1") == "\"x\"");
+  CHECK(n.Do("SET key1 y IFDEQ b6acb9d84a38ff74 GET") == "\"x\"");  // not set; GET answers the old value
+  CHECK(n.Do("GET key1") == "\"x\"");
+  CHECK(n.Do("SET key1 y IFDNE b6acb9d84a38ff74") == "OK");
+  CHECK(n.Do("SET nokey2 y IFDEQ b6acb9d84a38ff74") == "(nil)");
+  CHECK(n.Do("SET nokey2 y IFDNE b6acb9d84a38ff74 PX 100000") == "OK");
+  CHECK(log.last() == "SET nokey2 y PXAT 1700000100000");
+  CHECK(n.Do("SET k v IFEQ a NX") == "(error) ERR syntax error");
+  CHECK(n.Do("SET k v XX IFEQ a") == "(error) ERR syntax error");
+  CHECK(n.Do("SET k v IFEQ a IFNE b") == "(error) ERR syntax error");
+  CHECK(n.Do("SET k v IFEQ") == "(error) ERR syntax error");
+  CHECK(n.Do("RPUSH l a") == "(integer) 1");
+  CHECK(n.Do("SET l v IFNE x") == rcs::test::kWrongTypeReply);
+  CHECK(n.Do("LLEN l") == "(integer) 1");
+}
+
+TEST_CASE("DELEX (8.4) deletes on a condition, propagates DEL") {
+  TestNode n;
+  rcs::test::PropagationLog log(n);
+  CHECK(n.Do("SET k v") == "OK");
+  CHECK(n.Do("DELEX k IFEQ w") == "(integer) 0");
+  CHECK(n.Do("DELEX k IFNE v") == "(integer) 0");
+  CHECK(n.Do("DELEX k IFDNE " + std::string("b6acb9d84a38ff74")) == "(integer) 1");
+  CHECK(log.last() == "DEL k");
+  CHECK(n.Do("SET key1 \"Hello world\"") == "OK");
+  CHECK(n.Do("DELEX key1 IFDEQ b6acb9d84a38ff74") == "(integer) 1");
+  CHECK(n.Do("DELEX missing IFNE x") == "(integer) 0");
+  CHECK(n.Do("RPUSH l a") == "(integer) 1");
+  CHECK(n.Do("DELEX l IFEQ a") == rcs::test::kWrongTypeReply);
+  CHECK(n.Do("DELEX l") == "(integer) 1");  // no condition: any type, as DEL
+  CHECK(n.Do("DELEX l") == "(integer) 0");
+  CHECK(n.Do("DELEX k IFEQ") == "(error) ERR syntax error");
+  CHECK(n.Do("DELEX k FOO v") == "(error) ERR syntax error");
+  CHECK(n.Do("DELEX k IFEQ a b") == "(error) ERR syntax error");
+}
+
+TEST_CASE("MSETEX (8.4): all or none, one expiry, propagated as SET ... PXAT") {
+  TestNode n;
+  rcs::test::PropagationLog log(n);
+  CHECK(n.Do("MSETEX 2 a 1 b 2 EX 100") == "(integer) 1");
+  CHECK(n.Do("MGET a b") == "[\"1\", \"2\"]");
+  CHECK(n.Do("PTTL a") == "(integer) 100000");
+  CHECK(log.Take() == "MULTI | SET a 1 PXAT 1700000100000 | SET b 2 PXAT 1700000100000 | EXEC");
+  CHECK(n.Do("MSETEX 2 a 3 c 4 NX") == "(integer) 0");
+  CHECK(n.Do("EXISTS c") == "(integer) 0");
+  CHECK(n.Do("MSETEX 2 a 3 c 4 XX") == "(integer) 0");
+  CHECK(n.Do("MSETEX 2 a 3 b 4 XX KEEPTTL") == "(integer) 1");
+  CHECK(n.Do("PTTL b") == "(integer) 100000");
+  CHECK(n.Do("MSETEX 1 a 5") == "(integer) 1");
+  CHECK(n.Do("PTTL a") == "(integer) -1");
+  CHECK(n.Do("MSETEX 0 a 1") == "(error) ERR invalid numkeys value");
+  CHECK(n.Do("MSETEX 2 a 1 b") == "(error) ERR invalid numkeys value");
+  CHECK(n.Do("MSETEX x a 1") == "(error) ERR invalid numkeys value");
+  CHECK(n.Do("MSETEX 1 a 1 GET") == "(error) ERR syntax error");
+  CHECK(n.Do("MSETEX 1 a 1 IFEQ x") == "(error) ERR syntax error");
+  CHECK(n.Do("MSETEX 1 a 1 NX XX") == "(error) ERR syntax error");
+  CHECK(n.Do("MSETEX 1 a 1 EX 0") == "(error) ERR invalid expire time in 'msetex' command");
+  CHECK(n.Do("COMMAND GETKEYS MSETEX 2 a 1 b 2 PX 5") == "[\"a\", \"b\"]");
+}

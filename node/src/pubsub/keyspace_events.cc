@@ -53,7 +53,7 @@ const std::unordered_map<std::string, Rule>& Rules() {
   static const std::unordered_map<std::string, Rule> rules = {
       {"set", {kString, "set"}}, {"setnx", {kString, "set"}}, {"setex", {kString, "set"}},
       {"psetex", {kString, "set"}}, {"getset", {kString, "set"}}, {"mset", {kString, "set"}},
-      {"msetnx", {kString, "set"}}, {"append", {kString, "append"}}, {"incr", {kString, "incrby"}},
+      {"msetnx", {kString, "set"}}, {"msetex", {kString, "set"}}, {"delex", {kGeneric, nullptr}}, {"append", {kString, "append"}}, {"incr", {kString, "incrby"}},
       {"incrby", {kString, "incrby"}}, {"decr", {kString, "decrby"}}, {"decrby", {kString, "decrby"}},
       {"incrbyfloat", {kString, "incrbyfloat"}}, {"setrange", {kString, "setrange"}},
       {"getdel", {kGeneric, nullptr}}, {"getex", {kGeneric, nullptr}},
