@@ -201,3 +201,30 @@ TEST_CASE("MSETEX (8.4): all or none, one expiry, propagated as SET ... PXAT") {
   CHECK(n.Do("MSETEX 1 a 1 EX 0") == "(error) ERR invalid expire time in 'msetex' command");
   CHECK(n.Do("COMMAND GETKEYS MSETEX 2 a 1 b 2 PX 5") == "[\"a\", \"b\"]");
 }
+
+TEST_CASE("BITOP DIFF, DIFF1, ANDOR, ONE (8.2): the bitmaps page's examples") {
+  TestNode n;
+  // A = 11110000... pattern from the documentation: A, B, C as bit strings.
+  CHECK(n.Do("SETBIT A 0 1") == "(integer) 0");
+  CHECK(n.Do("SETBIT A 1 1") == "(integer) 0");
+  CHECK(n.Do("SETBIT A 3 1") == "(integer) 0");  // A = 1101 0000
+  CHECK(n.Do("SETBIT B 1 1") == "(integer) 0");
+  CHECK(n.Do("SETBIT B 2 1") == "(integer) 0");  // B = 0110 0000
+  CHECK(n.Do("SETBIT C 2 1") == "(integer) 0");
+  CHECK(n.Do("SETBIT C 3 1") == "(integer) 0");  // C = 0011 0000
+  CHECK(n.Do("BITOP DIFF R A B C") == "(integer) 1");
+  CHECK(n.Do("GET R") == "\"\x80\"");  // in A only: bit 0
+  CHECK(n.Do("BITOP DIFF1 R A B C") == "(integer) 1");
+  CHECK(n.Do("GET R") == "\"\x20\"");  // in B or C, not A: bit 2
+  CHECK(n.Do("BITOP ANDOR R A B C") == "(integer) 1");
+  CHECK(n.Do("GET R") == "\"P\"");     // in A and B or C: bits 1, 3 = 0101 0000
+  CHECK(n.Do("BITOP ONE R A B C") == "(integer) 1");
+  CHECK(n.Do("GET R") == "\"\x80\"");  // in exactly one: bit 0 (1: A,B; 2: B,C; 3: A,C)
+  CHECK(n.Do("BITOP one R A") == "(integer) 1");
+  CHECK(n.Do("GET R") == "\"\xd0\"");
+  CHECK(n.Do("BITOP DIFF R A") == "(error) ERR BITOP DIFF, DIFF1 and ANDOR must be called with at least two source keys.");
+  CHECK(n.Do("BITOP ANDOR R A") == "(error) ERR BITOP DIFF, DIFF1 and ANDOR must be called with at least two source keys.");
+  CHECK(n.Do("BITOP DIFF R nokey1 nokey2") == "(integer) 0");
+  CHECK(n.Do("EXISTS R") == "(integer) 0");
+  CHECK(n.Do("BITOP NAND R A B") == "(error) ERR syntax error");
+}
