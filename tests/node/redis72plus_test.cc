@@ -228,3 +228,22 @@ TEST_CASE("BITOP DIFF, DIFF1, ANDOR, ONE (8.2): the bitmaps page's examples") {
   CHECK(n.Do("EXISTS R") == "(integer) 0");
   CHECK(n.Do("BITOP NAND R A B") == "(error) ERR syntax error");
 }
+
+TEST_CASE("HGETDEL (8.0): values, deletes, propagates HDEL") {
+  TestNode n;
+  rcs::test::PropagationLog log(n);
+  CHECK(n.Do("HSET h f1 v1 f2 v2 f3 v3") == "(integer) 3");
+  CHECK(n.Do("HGETDEL h FIELDS 2 f1 nofield") == "[\"v1\", (nil)]");
+  CHECK(log.last() == "HDEL h f1");
+  CHECK(n.Do("HLEN h") == "(integer) 2");
+  CHECK(n.Do("HGETDEL h FIELDS 1 nofield") == "[(nil)]");
+  CHECK(n.Do("HGETDEL h fields 3 f2 f3 f2") == "[\"v2\", \"v3\", (nil)]");
+  CHECK(n.Do("EXISTS h") == "(integer) 0");
+  CHECK(n.Do("HGETDEL missing FIELDS 1 a") == "[(nil)]");
+  CHECK(n.Do("HGETDEL h FIELD 1 a") == "(error) ERR Mandatory argument FIELDS is missing or not at the right position");
+  CHECK(n.Do("HGETDEL h FIELDS 0 a") == "(error) ERR Number of fields must be a positive integer");
+  CHECK(n.Do("HGETDEL h FIELDS x a") == "(error) ERR Number of fields must be a positive integer");
+  CHECK(n.Do("HGETDEL h FIELDS 2 a") == "(error) ERR The `numfields` parameter must match the number of arguments");
+  CHECK(n.Do("SET s v") == "OK");
+  CHECK(n.Do("HGETDEL s FIELDS 1 a") == rcs::test::kWrongTypeReply);
+}

@@ -64,7 +64,7 @@ const std::unordered_map<std::string, Rule>& Rules() {
       {"renamenx", {kGeneric, "rename_from", Keys::kSrcDst, "rename_to", false, true}},
       {"copy", {kGeneric, nullptr, Keys::kSrcDst, "copy_to"}}, {"restore", {kGeneric, "restore"}},
       {"hset", {kHash, "hset"}}, {"hmset", {kHash, "hset"}}, {"hsetnx", {kHash, "hset"}},
-      {"hdel", {kHash, "hdel"}}, {"hincrby", {kHash, "hincrby"}}, {"hincrbyfloat", {kHash, "hincrbyfloat"}},
+      {"hdel", {kHash, "hdel"}}, {"hgetdel", {kHash, "hdel"}}, {"hincrby", {kHash, "hincrby"}}, {"hincrbyfloat", {kHash, "hincrbyfloat"}},
       {"lpush", {kList, "lpush"}}, {"lpushx", {kList, "lpush"}}, {"rpush", {kList, "rpush"}},
       {"rpushx", {kList, "rpush"}}, {"lpop", {kList, "lpop"}}, {"rpop", {kList, "rpop"}},
       {"linsert", {kList, "linsert"}}, {"lset", {kList, "lset"}}, {"lrem", {kList, "lrem"}},
