@@ -276,15 +276,22 @@ void BitposCmd(CommandContext& ctx) {
 
 // ---- BITOP ----
 
+// Redis 8.2 adds DIFF (X and none of Y1..Yn), DIFF1 (any of Y1..Yn but not X), ANDOR (X and any of Y1..Yn;
+// these three need X and at least one Y) and ONE (the bits set in exactly one source).
 void BitopCmd(CommandContext& ctx) {
-  enum { kAnd, kOr, kXor, kNot } op;
+  enum { kAnd, kOr, kXor, kNot, kDiff, kDiff1, kAndOr, kOne } op;
   std::string_view name = ctx.arg(1);
   if (EqualsIgnoreCase(name, "and")) op = kAnd;
   else if (EqualsIgnoreCase(name, "or")) op = kOr;
   else if (EqualsIgnoreCase(name, "xor")) op = kXor;
   else if (EqualsIgnoreCase(name, "not")) op = kNot;
+  else if (EqualsIgnoreCase(name, "diff")) op = kDiff;
+  else if (EqualsIgnoreCase(name, "diff1")) op = kDiff1;
+  else if (EqualsIgnoreCase(name, "andor")) op = kAndOr;
+  else if (EqualsIgnoreCase(name, "one")) op = kOne;
   else return ctx.reply.Error(err::kSyntax);
   if (op == kNot && ctx.argc() != 4) return ctx.reply.Error(err::kBitopNot);
+  if ((op == kDiff || op == kDiff1 || op == kAndOr) && ctx.argc() < 5) return ctx.reply.Error(err::kBitopTwoSources);
 
   // Copies of the sources: the destination may be one of them.
   const size_t nkeys = ctx.argc() - 3;
@@ -307,10 +314,25 @@ void BitopCmd(CommandContext& ctx) {
     auto byte = [&](size_t j) -> uint8_t { return i < src[j].size() ? static_cast<uint8_t>(src[j][i]) : 0; };
     uint8_t out = byte(0);
     if (op == kNot) out = static_cast<uint8_t>(~out);
-    for (size_t j = 1; j < nkeys; j++) {
-      if (op == kAnd) out &= byte(j);
-      else if (op == kOr) out |= byte(j);
-      else out ^= byte(j);
+    if (op == kAnd || op == kOr || op == kXor) {
+      for (size_t j = 1; j < nkeys; j++) {
+        if (op == kAnd) out &= byte(j);
+        else if (op == kOr) out |= byte(j);
+        else out ^= byte(j);
+      }
+    } else if (op == kOne) {
+      uint8_t seen = out, twice = 0;
+      for (size_t j = 1; j < nkeys; j++) {
+        twice |= seen & byte(j);
+        seen |= byte(j);
+      }
+      out = static_cast<uint8_t>(seen & ~twice);
+    } else if (op != kNot) {
+      uint8_t others = 0;  // Y1 | ... | Yn
+      for (size_t j = 1; j < nkeys; j++) others |= byte(j);
+      if (op == kDiff) out = static_cast<uint8_t>(out & ~others);
+      else if (op == kDiff1) out = static_cast<uint8_t>(~out & others);
+      else out = static_cast<uint8_t>(out & others);
     }
     res[i] = static_cast<char>(out);
   }

@@ -96,6 +96,36 @@ void HdelCmd(CommandContext& ctx) {
   RemoveMembers<HashValue>(ctx, [](HashValue& h, std::string_view f) { return h.Delete(f); });
 }
 
+// HGETDEL key FIELDS numfields field [field ...] (Redis 8.0): the fields' values (nil for a missing one),
+// and the fields deleted (the key with its last one). The FIELDS/numfields checks and their texts are
+// redis-server 7.4's for the HTTL family, which HGETDEL shares. Propagated as HDEL of the deleted fields.
+void HgetdelCmd(CommandContext& ctx) {
+  if (!EqualsIgnoreCase(ctx.arg(2), "FIELDS")) return ctx.reply.Error(err::kFieldsArgMissing);
+  int64_t n;
+  if (!ParseInt64(ctx.arg(3), &n) || n < 1) return ctx.reply.Error(err::kNumFieldsPositive);
+  if (n != static_cast<int64_t>(ctx.argc()) - 4) return ctx.reply.Error(err::kNumFieldsMismatch);
+  HashValue* h;
+  if (!Lookup(ctx, ctx.arg(1), true, &h)) return;
+  ctx.reply.Array(static_cast<size_t>(n));
+  std::vector<std::string> hdel = {"HDEL", std::string(ctx.arg(1))};
+  for (size_t i = 4; i < ctx.argc(); i++) {
+    std::string_view v;
+    if (h == nullptr || !h->Get(ctx.arg(i), &v)) {
+      ctx.reply.Null();
+      continue;
+    }
+    ctx.reply.Bulk(v);
+    h->Delete(ctx.arg(i));
+    hdel.emplace_back(ctx.arg(i));
+    if (h->size() == 0) {
+      ctx.db.Delete(ctx.arg(1));
+      h = nullptr;
+    }
+  }
+  ctx.dirty = static_cast<int64_t>(hdel.size()) - 2;
+  if (ctx.dirty > 0) ctx.PropagateAs(std::move(hdel));
+}
+
 void HlenCmd(CommandContext& ctx) {
   HashValue* h;
   if (!Lookup(ctx, ctx.arg(1), false, &h)) return;
@@ -195,16 +225,16 @@ void HincrbyfloatCmd(CommandContext& ctx) {
 void HscanCmd(CommandContext& ctx) {
   uint64_t cursor;
   ScanOptions opts;
-  HashValue* h = BeginValueScan<HashValue>(ctx, &cursor, &opts);
+  HashValue* h = BeginValueScan<HashValue>(ctx, &cursor, &opts, /*allow_novalues=*/true);
   if (h == nullptr) return;
   std::vector<std::pair<std::string_view, std::string_view>> found;
   uint64_t next =
       ScanMatching(*h, cursor, opts, [&](std::string_view f, std::string_view v) { found.emplace_back(f, v); });
   ReplyScanCursor(ctx, next);
-  ctx.reply.Array(found.size() * 2);
+  ctx.reply.Array(found.size() * (opts.no_values ? 1 : 2));
   for (auto& [f, v] : found) {
     ctx.reply.Bulk(f);
-    ctx.reply.Bulk(v);
+    if (!opts.no_values) ctx.reply.Bulk(v);
   }
 }
 
@@ -298,6 +328,8 @@ void RegisterHashFamily(CommandRegistry& r) {
   r.Add(Spec("hvals", 2, ro, 1, 1, 1, HvalsCmd, nullptr, g, "Returns all values in a hash."));
   r.Add(Spec("hincrby", 4, w | oom | fast, 1, 1, 1, HincrbyCmd, nullptr, g, "Increments the integer value of a field in a hash by a number. Uses 0 as initial value if the field doesn't exist."));
   r.Add(Spec("hincrbyfloat", 4, w | oom | fast, 1, 1, 1, HincrbyfloatCmd, nullptr, g, "Increments the floating point value of a field by a number. Uses 0 as initial value if the field doesn't exist."));
+  r.Add(Spec("hgetdel", -5, kCmdWrite | kCmdFast, 1, 1, 1, HgetdelCmd, nullptr, g,
+             "Returns the value of a field and deletes it from the hash."));
   r.Add(Spec("hscan", -3, ro | rnd, 1, 1, 1, HscanCmd, nullptr, g, "Iterates over fields and values of a hash."));
   r.Add(Spec("hrandfield", -2, ro | rnd, 1, 1, 1, HrandfieldCmd, nullptr, g, "Returns one or more random fields from a hash."));
 }

@@ -28,9 +28,14 @@ bool ParseScanCursorOrReply(CommandContext& ctx, std::string_view s, uint64_t* o
   return false;
 }
 
-bool ParseScanOptions(CommandContext& ctx, size_t first, ScanOptions* out, bool allow_type) {
+bool ParseScanOptions(CommandContext& ctx, size_t first, ScanOptions* out, bool allow_type, bool allow_novalues) {
   for (size_t i = first; i < ctx.argc(); i += 2) {
     bool more = i + 1 < ctx.argc();
+    if (allow_novalues && EqualsIgnoreCase(ctx.arg(i), "novalues")) {
+      out->no_values = true;
+      i--;  // a single word
+      continue;
+    }
     if (more && EqualsIgnoreCase(ctx.arg(i), "count")) {
       if (!ParseInt64(ctx.arg(i + 1), &out->count)) {
         ctx.reply.Error(err::kNotInteger);

@@ -22,12 +22,15 @@ struct ScanOptions {
   bool use_pattern = false;  // false for no MATCH or MATCH "*"
   std::string_view type;     // SCAN's TYPE
   bool use_type = false;
+  bool no_values = false;    // HSCAN's NOVALUES (7.4): fields only
 };
 
 // Parses "[MATCH pattern] [COUNT n]" (and "[TYPE t]" when allow_type, for SCAN) from argv[first..]. On a
 // bad option writes Redis's error reply (syntax error, not an integer, COUNT < 1 is a syntax error) and
-// returns false.
-bool ParseScanOptions(CommandContext& ctx, size_t first, ScanOptions* out, bool allow_type = false);
+// returns false. allow_novalues: HSCAN also takes "NOVALUES" (Redis 7.4); elsewhere it stays a syntax error, as
+// in 7.0.
+bool ParseScanOptions(CommandContext& ctx, size_t first, ScanOptions* out, bool allow_type = false,
+                      bool allow_novalues = false);
 
 // The reply: a two-element array of the next cursor and the elements (the caller writes the second).
 void ReplyScanCursor(CommandContext& ctx, uint64_t next);
@@ -38,14 +41,14 @@ void ReplyEmptyScan(CommandContext& ctx);
 // (argv[3..]), in Redis's order. Returns null when the reply is written: an error, or the empty scan of a
 // missing key.
 template <typename T>
-T* BeginValueScan(CommandContext& ctx, uint64_t* cursor, ScanOptions* opts) {
+T* BeginValueScan(CommandContext& ctx, uint64_t* cursor, ScanOptions* opts, bool allow_novalues = false) {
   T* v;
   if (!ParseScanCursorOrReply(ctx, ctx.arg(2), cursor) || !Lookup(ctx, ctx.arg(1), false, &v)) return nullptr;
   if (v == nullptr) {
     ReplyEmptyScan(ctx);
     return nullptr;
   }
-  return ParseScanOptions(ctx, 3, opts) ? v : nullptr;
+  return ParseScanOptions(ctx, 3, opts, false, allow_novalues) ? v : nullptr;
 }
 
 // HSCAN/SSCAN/ZSCAN's walk: v.Scan from `cursor` for opts.count steps, calling emit(member, rest...) (the

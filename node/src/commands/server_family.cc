@@ -142,7 +142,8 @@ void ResetCmd(CommandContext& ctx) {
   if (PubSub* ps = ctx.server.subsystem<PubSub>()) ps->RemoveClient(c);
   ctx.server.tracking().Disable(c);
   // As Redis's clearClientConnectionState: REPLY SKIP still drops RESET's own reply.
-  c->flags &= ~(kClientReadOnly | kClientAsking | kClientReplyOff | kClientReplySkipNext);
+  // NO-TOUCH too (7.2); NO-EVICT stays, as in 7.0.
+  c->flags &= ~(kClientReadOnly | kClientAsking | kClientReplyOff | kClientReplySkipNext | kClientNoTouch);
   c->name.clear();
   c->resp = 2;
   c->reply.set_proto(2);
@@ -194,6 +195,7 @@ std::string ClientFlagsText(const Client* c) {
   if (c->has(kClientCloseAsap)) f += 'A';
   if (c->has(kClientReadOnly)) f += 'r';
   if (c->has(kClientNoEvict)) f += 'e';
+  if (c->has(kClientNoTouch)) f += 'T';
   if (f.empty()) f = "N";
   return f;
 }
@@ -339,6 +341,7 @@ void ClientKill(CommandContext& ctx) {
   std::string addr, laddr, type;
   const AclUser* user = nullptr;
   bool skipme = true;
+  int64_t max_age_s = 0;  // MAXAGE (7.4): only clients connected at least that many seconds
   for (size_t i = 2; i < ctx.argc(); i += 2) {
     if (i + 1 >= ctx.argc()) {
       ctx.reply.Error(err::kSyntax);
@@ -352,6 +355,15 @@ void ClientKill(CommandContext& ctx) {
         return;
       }
       want_id = static_cast<uint64_t>(id);
+    } else if (EqualsIgnoreCase(opt, "MAXAGE")) {
+      if (!ParseInt64(val, &max_age_s)) {
+        ctx.reply.Error(err::kMaxAgeNotInteger);
+        return;
+      }
+      if (max_age_s <= 0) {
+        ctx.reply.Error(err::kMaxAgeNotPositive);
+        return;
+      }
     } else if (EqualsIgnoreCase(opt, "ADDR")) {
       addr = std::string(val);
     } else if (EqualsIgnoreCase(opt, "LADDR")) {
@@ -390,10 +402,22 @@ void ClientKill(CommandContext& ctx) {
     if (!type.empty() && ClientType(c.get()) != type) continue;
     if (user != nullptr && c->user != user) continue;
     if (skipme && c.get() == ctx.client) continue;
+    if (max_age_s > 0 && ctx.now_ms / 1000 - c->created_ms / 1000 < max_age_s) continue;
     KillClient(ctx, c.get());
     killed++;
   }
   ctx.reply.Integer(killed);
+}
+
+// CLIENT NO-TOUCH ON|OFF (7.2): the client's commands, TOUCH excepted, leave the keys' LRU/LFU alone.
+void ClientNoTouch(CommandContext& ctx) {
+  if (EqualsIgnoreCase(ctx.arg(2), "ON")) ctx.client->flags |= kClientNoTouch;
+  else if (EqualsIgnoreCase(ctx.arg(2), "OFF")) ctx.client->flags &= ~kClientNoTouch;
+  else {
+    ctx.reply.Error(err::kSyntax);
+    return;
+  }
+  ctx.reply.Ok();
 }
 
 void ClientNoEvict(CommandContext& ctx) {
@@ -1050,6 +1074,7 @@ void RegisterServerFamily(CommandRegistry& r) {
                    GroupSpec("client|list", -2, kCmdAdmin | kCmdNoScript | kCmdLoading | kCmdStale, ClientList, conn, "Lists open connections."),
                    GroupSpec("client|info", 2, kCmdNoScript | kCmdLoading | kCmdStale, ClientInfo, conn, "Returns information about the connection."),
                    GroupSpec("client|kill", -3, kCmdAdmin | kCmdNoScript | kCmdLoading | kCmdStale, ClientKill, conn, "Terminates open connections."),
+                   GroupSpec("client|no-touch", 3, kCmdNoScript | kCmdLoading | kCmdStale, ClientNoTouch, conn, "Controls whether commands sent by the client affect the LRU/LFU of accessed keys."),
                    GroupSpec("client|no-evict", 3, kCmdAdmin | kCmdNoScript | kCmdLoading | kCmdStale, ClientNoEvict, conn, "Sets the client eviction mode of the connection."),
                    GroupSpec("client|pause", -3, kCmdAdmin | kCmdNoScript | kCmdLoading | kCmdStale, ClientPause, conn, "Stop processing commands from clients for some time"),
                    GroupSpec("client|unpause", 2, kCmdAdmin | kCmdNoScript | kCmdLoading | kCmdStale, ClientUnpause, conn, "Resume processing of clients that were paused"),

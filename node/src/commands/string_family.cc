@@ -1,5 +1,7 @@
 // String commands: GET SET SETNX SETEX PSETEX GETSET GETDEL GETEX MGET MSET MSETNX INCR DECR INCRBY DECRBY
-// INCRBYFLOAT APPEND STRLEN GETRANGE SUBSTR SETRANGE LCS.
+// INCRBYFLOAT APPEND STRLEN GETRANGE SUBSTR SETRANGE LCS, and Redis 8.4's compare-and-set (SET ... IFEQ |
+// IFNE | IFDEQ | IFDNE), DELEX, DIGEST and MSETEX. A condition decided here is not replayed: SET propagates
+// as a plain SET (absolute expiry), DELEX as DEL, MSETEX as one SET per key (in MULTI/EXEC when several).
 //
 // Strings live inline in the keyspace's entries (Keyspace::SetString). Every expiry decision uses the
 // command's time (ctx.now_ms). Relative expiries are propagated as absolute ones (SET ... PXAT,
@@ -14,6 +16,7 @@
 #include <vector>
 
 #include "base/strutil.h"
+#include "base/value_digest.h"
 #include "protocol/errors.h"
 #include "server/client.h"
 #include "server/command.h"
@@ -35,8 +38,35 @@ enum SetFlag : uint32_t {
   kSetPx = 1u << 6,
   kSetExAt = 1u << 7,
   kSetPxAt = 1u << 8,
+  // Redis 8.4's conditions on the current value (SET only), exclusive with NX/XX and with each other.
+  kSetIfEq = 1u << 9,
+  kSetIfNe = 1u << 10,
+  kSetIfDeq = 1u << 11,
+  kSetIfDne = 1u << 12,
 };
 constexpr uint32_t kSetAnyExpire = kSetEx | kSetPx | kSetExAt | kSetPxAt;
+constexpr uint32_t kSetAnyCond = kSetIfEq | kSetIfNe | kSetIfDeq | kSetIfDne;
+
+// The condition word of SET / DELEX ("IFEQ" ...) as its flag, or 0.
+uint32_t ConditionFlag(std::string_view w) {
+  if (EqualsIgnoreCase(w, "ifeq")) return kSetIfEq;
+  if (EqualsIgnoreCase(w, "ifne")) return kSetIfNe;
+  if (EqualsIgnoreCase(w, "ifdeq")) return kSetIfDeq;
+  if (EqualsIgnoreCase(w, "ifdne")) return kSetIfDne;
+  return 0;
+}
+
+// Whether a condition holds for the current value (`current` null: no key). IFEQ/IFDEQ need the key;
+// IFNE/IFDNE hold for a missing one.
+bool ConditionHolds(uint32_t cond, const std::string_view* current, std::string_view arg) {
+  switch (cond) {
+    case kSetIfEq: return current != nullptr && *current == arg;
+    case kSetIfNe: return current == nullptr || *current != arg;
+    case kSetIfDeq: return current != nullptr && DigestMatches(*current, arg);
+    case kSetIfDne: return current == nullptr || !DigestMatches(*current, arg);
+    default: return true;
+  }
+}
 
 inline bool Is2(std::string_view s, char a, char b) {
   return s.size() == 2 && (s[0] | 0x20) == a && (s[1] | 0x20) == b;
@@ -45,15 +75,20 @@ inline bool Is2(std::string_view s, char a, char b) {
 // Parses SET's (is_set) or GETEX's options from argv[start] on, with Redis 7.0's rules of which options
 // exclude which (a repeated EX is allowed, the last one wins). Replies "syntax error" and returns false
 // on anything else.
-bool ParseSetOptions(CommandContext& ctx, size_t start, bool is_set, uint32_t* flags, std::string_view* expire) {
+bool ParseSetOptions(CommandContext& ctx, size_t start, bool is_set, uint32_t* flags, std::string_view* expire,
+                     std::string_view* cond_arg = nullptr) {
   for (size_t j = start; j < ctx.argc(); j++) {
     std::string_view opt = ctx.arg(j);
     bool has_next = j + 1 < ctx.argc();
     uint32_t f = *flags;
-    if (is_set && Is2(opt, 'n', 'x') && !(f & kSetXx)) {
+    uint32_t cond = is_set && cond_arg != nullptr ? ConditionFlag(opt) : 0;
+    if (is_set && Is2(opt, 'n', 'x') && !(f & (kSetXx | kSetAnyCond))) {
       *flags |= kSetNx;
-    } else if (is_set && Is2(opt, 'x', 'x') && !(f & kSetNx)) {
+    } else if (is_set && Is2(opt, 'x', 'x') && !(f & (kSetNx | kSetAnyCond))) {
       *flags |= kSetXx;
+    } else if (cond != 0 && !(f & (kSetNx | kSetXx | kSetAnyCond)) && has_next) {
+      *flags |= cond;
+      *cond_arg = ctx.arg(++j);
     } else if (is_set && EqualsIgnoreCase(opt, "get")) {
       *flags |= kSetGet;
     } else if (is_set && EqualsIgnoreCase(opt, "keepttl") && !(f & (kSetPersist | kSetAnyExpire))) {
@@ -167,23 +202,26 @@ void SetCmd(CommandContext& ctx) {
     return ctx.reply.Ok();
   }
   uint32_t flags = 0;
-  std::string_view expire_arg;
-  if (!ParseSetOptions(ctx, 3, true, &flags, &expire_arg)) return;
+  std::string_view expire_arg, cond_arg;
+  if (!ParseSetOptions(ctx, 3, true, &flags, &expire_arg, &cond_arg)) return;
   int64_t expire_at = -1;
   if ((flags & kSetAnyExpire) && !ExpireArgToMs(ctx, expire_arg, flags, &expire_at)) return;
 
   bool found;
   std::string old;
   bool had_old = false;
-  if (flags & kSetGet) {
+  bool cond_holds = true;
+  if (flags & (kSetGet | kSetAnyCond)) {
     bool failed;
-    Entry* e = ReadString(ctx, key, &failed);
+    Entry* e = (flags & kSetGet) ? ReadString(ctx, key, &failed) : WriteString(ctx, key, &failed);
     if (failed) return;
     found = e != nullptr;
     if (found) {
       old.assign(e->str());
       had_old = true;
     }
+    std::string_view current = old;
+    cond_holds = ConditionHolds(flags & kSetAnyCond, found ? &current : nullptr, cond_arg);
   } else if (flags & (kSetNx | kSetXx)) {
     found = ctx.db.FindWrite(key) != nullptr;
   } else {
@@ -193,7 +231,7 @@ void SetCmd(CommandContext& ctx) {
     if (had_old) ctx.reply.Bulk(old);
     else ctx.reply.Null();
   };
-  if (((flags & kSetNx) && found) || ((flags & kSetXx) && !found)) {
+  if (((flags & kSetNx) && found) || ((flags & kSetXx) && !found) || !cond_holds) {
     // Not set: GET still answers the old value.
     if (flags & kSetGet) return reply_old();
     return ctx.reply.Null();
@@ -206,8 +244,8 @@ void SetCmd(CommandContext& ctx) {
     ctx.PropagateAs({"DEL", Str(key)});
   } else {
     ctx.db.SetString(key, value, expire_at, (flags & kSetKeepTtl) != 0);
-    if ((expire_at >= 0 && !(flags & kSetPxAt)) || (flags & (kSetGet | kSetNx | kSetXx))) {
-      // Replay exactly what happened: the absolute deadline, without GET/NX/XX (already decided here).
+    if ((expire_at >= 0 && !(flags & kSetPxAt)) || (flags & (kSetGet | kSetNx | kSetXx | kSetAnyCond))) {
+      // Replay exactly what happened: the absolute deadline, without GET/NX/XX/IF* (already decided here).
       std::vector<std::string> cmd = {"SET", Str(key), Str(value)};
       if (expire_at >= 0) {
         cmd.emplace_back("PXAT");
@@ -314,6 +352,90 @@ void MsetnxCmd(CommandContext& ctx) {
   for (size_t i = 1; i < ctx.argc(); i += 2) ctx.db.SetString(ctx.arg(i), ctx.arg(i + 1));
   ctx.dirty = static_cast<int64_t>((ctx.argc() - 1) / 2);
   ctx.reply.Integer(1);
+}
+
+// MSETEX numkeys key value [key value ...] [NX | XX] [EX s | PX ms | EXAT s | PXAT ms | KEEPTTL] (8.4): the
+// keys get one expiry (or keep theirs), all or none (NX: none exists, XX: all exist); 1 when set, else 0.
+bool MsetexNumkeys(ArgList argv, int64_t* n) {
+  return argv.size() >= 4 && ParseInt64(argv[1], n) && *n >= 1 &&
+         *n <= static_cast<int64_t>((argv.size() - 2) / 2);
+}
+
+bool MsetexKeys(ArgList argv, std::vector<int>* out) {
+  int64_t n;
+  if (!MsetexNumkeys(argv, &n)) return false;
+  for (int64_t i = 0; i < n; i++) out->push_back(static_cast<int>(2 + 2 * i));
+  return true;
+}
+
+void MsetexCmd(CommandContext& ctx) {
+  int64_t n;
+  if (!MsetexNumkeys(ctx.argv, &n)) return ctx.reply.Error(err::kInvalidNumkeys);
+  uint32_t flags = 0;
+  std::string_view expire_arg;
+  size_t opts = 2 + 2 * static_cast<size_t>(n);
+  if (!ParseSetOptions(ctx, opts, true, &flags, &expire_arg)) return;
+  if (flags & kSetGet) return ctx.reply.Error(err::kSyntax);
+  int64_t expire_at = -1;
+  if ((flags & kSetAnyExpire) && !ExpireArgToMs(ctx, expire_arg, flags, &expire_at)) return;
+  if (flags & (kSetNx | kSetXx)) {
+    for (size_t i = 2; i < opts; i += 2) {
+      bool exists = ctx.db.FindWrite(ctx.arg(i)) != nullptr;
+      if (exists != ((flags & kSetXx) != 0)) return ctx.reply.Integer(0);
+    }
+  }
+  bool gone = expire_at >= 0 && AlreadyExpired(ctx, expire_at);
+  for (size_t i = 2; i < opts; i += 2) {
+    std::string_view key = ctx.arg(i), value = ctx.arg(i + 1);
+    if (gone) {
+      ctx.db.Delete(key);
+      ctx.PropagateAs({"DEL", Str(key)});
+      continue;
+    }
+    ctx.db.SetString(key, value, expire_at, (flags & kSetKeepTtl) != 0);
+    std::vector<std::string> cmd = {"SET", Str(key), Str(value)};
+    if (expire_at >= 0) {
+      cmd.emplace_back("PXAT");
+      cmd.push_back(Int64ToString(expire_at));
+    } else if (flags & kSetKeepTtl) {
+      cmd.emplace_back("KEEPTTL");
+    }
+    ctx.PropagateAs(std::move(cmd));
+  }
+  ctx.dirty = n;
+  ctx.reply.Integer(1);
+}
+
+// DELEX key [IFEQ v | IFNE v | IFDEQ digest | IFDNE digest] (8.4): deletes the key (any type without a
+// condition; a string whose value meets it otherwise). 1 when deleted, else 0.
+void DelexCmd(CommandContext& ctx) {
+  std::string_view key = ctx.arg(1);
+  uint32_t cond = 0;
+  if (ctx.argc() != 2) {
+    cond = ConditionFlag(ctx.arg(2));
+    if (ctx.argc() != 4 || cond == 0) return ctx.reply.Error(err::kSyntax);
+  }
+  if (cond != 0) {
+    bool failed;
+    Entry* e = WriteString(ctx, key, &failed);
+    if (failed) return;
+    if (e == nullptr) return ctx.reply.Integer(0);
+    std::string_view current = e->str();
+    if (!ConditionHolds(cond, &current, ctx.arg(3))) return ctx.reply.Integer(0);
+  }
+  if (!ctx.db.Delete(key)) return ctx.reply.Integer(0);
+  ctx.dirty = 1;
+  ctx.PropagateAs({"DEL", Str(key)});
+  ctx.reply.Integer(1);
+}
+
+// DIGEST key (8.4): the XXH3 digest of a string value, as hex (base/value_digest.h); null for no key.
+void DigestCmd(CommandContext& ctx) {
+  bool failed;
+  Entry* e = ReadString(ctx, ctx.arg(1), &failed);
+  if (failed) return;
+  if (e == nullptr) return ctx.reply.Null();
+  ctx.reply.Bulk(ValueDigestHex(e->str()));
 }
 
 // ---- counters ----
@@ -571,6 +693,12 @@ void RegisterStringFamily(CommandRegistry& r) {
   r.Add(Spec("mget", -2, ro | fast, 1, -1, 1, MgetCmd, nullptr, g, "Atomically returns the string values of one or more keys."));
   r.Add(Spec("mset", -3, w | oom, 1, -1, 2, MsetCmd, nullptr, g,
          "Atomically creates or modifies the string values of one or more keys."));
+  r.Add(Spec("msetex", -4, w | oom | kCmdMovableKeys, 0, 0, 0, MsetexCmd, MsetexKeys, g,
+             "Atomically sets multiple string keys with a shared expiration in a single operation."));
+  r.Add(Spec("delex", -2, w | kCmdFast, 1, 1, 1, DelexCmd, nullptr, g,
+             "Conditionally removes the specified key based on value or hash digest comparison."));
+  r.Add(Spec("digest", 2, kCmdReadOnly | kCmdFast, 1, 1, 1, DigestCmd, nullptr, g,
+             "Returns the hash digest of a string value as a hexadecimal string."));
   r.Add(Spec("msetnx", -3, w | oom, 1, -1, 2, MsetnxCmd, nullptr, g,
          "Atomically modifies the string values of one or more keys only when all keys don't exist."));
   r.Add(Spec("incr", 2, w | oom | fast, 1, 1, 1, IncrCmd, nullptr, g,

@@ -393,16 +393,34 @@ void ZlexcountCmd(CommandContext& ctx) {
   ctx.reply.Integer(static_cast<int64_t>(count));
 }
 
+// ZRANK/ZREVRANK key member [WITHSCORE] (WITHSCORE since Redis 7.2: [rank, score], or a null array).
+// The arguments are checked before the key, as redis-server 7.2 does.
 void RankGeneric(CommandContext& ctx, bool reverse) {
+  if (ctx.argc() > 4) {
+    ctx.reply.Error(err::WrongArgs(ctx.spec.name));
+    return;
+  }
+  bool withscore = false;
+  if (ctx.argc() == 4) {
+    if (!EqualsIgnoreCase(ctx.arg(3), "WITHSCORE")) {
+      ctx.reply.Error(err::kSyntax);
+      return;
+    }
+    withscore = true;
+  }
   bool wrongtype;
   ZSetValue* z = LookupZSet(ctx, ctx.arg(1), false, &wrongtype);
   if (wrongtype) return;
   int64_t rank = z ? z->Rank(ctx.arg(2)) : -1;
-  if (rank < 0) {
-    ctx.reply.Null();
+  double score = 0;
+  if (rank < 0 || (withscore && !z->GetScore(ctx.arg(2), &score))) {
+    if (withscore) ctx.reply.NullArray();
+    else ctx.reply.Null();
     return;
   }
+  if (withscore) ctx.reply.Array(2);
   ctx.reply.Integer(reverse ? static_cast<int64_t>(z->size()) - 1 - rank : rank);
+  if (withscore) ctx.reply.Double(score);
 }
 void ZrankCmd(CommandContext& ctx) { RankGeneric(ctx, false); }
 void ZrevrankCmd(CommandContext& ctx) { RankGeneric(ctx, true); }
@@ -1085,8 +1103,8 @@ void RegisterZSetFamily(CommandRegistry& r) {
   r.Add(Spec("zcard", 2, ro | fast, 1, 1, 1, ZcardCmd, nullptr, g, "Returns the number of members in a sorted set."));
   r.Add(Spec("zcount", 4, ro | fast, 1, 1, 1, ZcountCmd, nullptr, g, "Returns the count of members in a sorted set that have scores within a range."));
   r.Add(Spec("zlexcount", 4, ro | fast, 1, 1, 1, ZlexcountCmd, nullptr, g, "Returns the number of members in a sorted set within a lexicographical range."));
-  r.Add(Spec("zrank", 3, ro | fast, 1, 1, 1, ZrankCmd, nullptr, g, "Returns the index of a member in a sorted set ordered by ascending scores."));
-  r.Add(Spec("zrevrank", 3, ro | fast, 1, 1, 1, ZrevrankCmd, nullptr, g, "Returns the index of a member in a sorted set ordered by descending scores."));
+  r.Add(Spec("zrank", -3, ro | fast, 1, 1, 1, ZrankCmd, nullptr, g, "Returns the index of a member in a sorted set ordered by ascending scores."));
+  r.Add(Spec("zrevrank", -3, ro | fast, 1, 1, 1, ZrevrankCmd, nullptr, g, "Returns the index of a member in a sorted set ordered by descending scores."));
   r.Add(Spec("zrange", -4, ro, 1, 1, 1, ZrangeCmd, nullptr, g, "Returns members in a sorted set within a range of indexes."));
   r.Add(Spec("zrangestore", -5, w | oom, 1, 2, 1, ZrangestoreCmd, nullptr, g, "Stores a range of members from sorted set in a key."));
   r.Add(Spec("zrevrange", -4, ro, 1, 1, 1, ZrevrangeCmd, nullptr, g, "Returns members in a sorted set within a range of indexes in reverse order."));

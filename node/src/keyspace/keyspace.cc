@@ -55,7 +55,7 @@ Entry* Keyspace::Impl::Lookup(std::string_view key, int mode) {
         if (now < 0) now = NowMs();
         // Not while a forked child shares our pages (redis-server's hasActiveChildProcess check): writing the
         // access bits of every key read would copy its page.
-        if (rehash_paused == 0) SetMeta(pos.e, WithLru(m, Touched(m >> kLruShift, now)));
+        if (rehash_paused == 0 && !no_touch) SetMeta(pos.e, WithLru(m, Touched(m >> kLruShift, now)));
         if (mode == 1) stats.keyspace_hits++;
         else if (mode == 2) SizeTouch(pos.e, m);
       }
@@ -151,7 +151,7 @@ Entry* Keyspace::Impl::Set(std::string_view key, uint32_t type, std::string_view
   const uint32_t om = Meta(old);
   // Redis's setKey looks the key up for writing (an access) and, under LFU, the new value keeps the old
   // one's counter (dbOverwrite); otherwise it gets the current clock.
-  if (lfu()) lru = rehash_paused == 0 ? Touched(om >> kLruShift, now) : om >> kLruShift;
+  if (lfu()) lru = rehash_paused == 0 && !no_touch ? Touched(om >> kLruShift, now) : om >> kLruShift;
   const bool old_has = (om & kHasExpire) != 0;
   int64_t exp = expire_at >= 0 ? expire_at : (keep_ttl && old_has ? ExpireOf(old) : -1);
   const bool new_has = exp >= 0;
@@ -229,6 +229,7 @@ void Keyspace::set_delete_hook(DeleteHook hook) { impl_->hook = std::move(hook);
 void Keyspace::set_expiry_paused(bool paused) { impl_->paused = paused; }
 void Keyspace::set_expiry_disabled(bool disabled) { impl_->expiry_disabled = disabled; }
 void Keyspace::PauseRehash() { impl_->rehash_paused++; }
+void Keyspace::set_no_touch(bool no_touch) { impl_->no_touch = no_touch; }
 void Keyspace::ResumeRehash() {
   if (impl_->rehash_paused > 0) impl_->rehash_paused--;
 }

@@ -103,6 +103,9 @@ class Keyspace {
   // each child pauses it for its lifetime (counted: an AOF rewrite and full syncs may overlap).
   void PauseRehash();
   void ResumeRehash();
+  // While set, lookups and overwrites leave the keys' access bits (LRU clock / LFU counter) as they are:
+  // the command running comes from a CLIENT NO-TOUCH client (Redis 7.2's LOOKUP_NOTOUCH).
+  void set_no_touch(bool no_touch);
 
   // Lookups: nullptr when the key is absent or expired.
   Entry* Find(std::string_view key);      // no stats, no LRU update (internal use, EXISTS-like checks)

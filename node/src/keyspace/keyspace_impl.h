@@ -47,6 +47,7 @@ struct Keyspace::Impl {
   int64_t avg_ttl = 0;
   std::vector<PoolItem> pool;  // eviction candidates, ascending score; the best is at the back
   EvictionPolicy pool_policy = EvictionPolicy::kNoEviction;  // the policy whose scores the pool holds
+  bool no_touch = false;  // set_no_touch: lookups keep the access bits
   EvictionPolicy policy = EvictionPolicy::kNoEviction;
   int lfu_log_factor = 10;
   int lfu_decay_time = 1;

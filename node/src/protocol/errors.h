@@ -675,6 +675,20 @@ inline constexpr std::string_view kXsetidBelowTop = "ERR The ID specified in XSE
 inline constexpr std::string_view kXsetidEntriesAddedBelowLength =
     "ERR The entries_added specified in XSETID is smaller than the target stream length";
 
+// Redis 7.2 to 8.4 (redis-server 7.0.15 has none of these). The 7.2/7.4 texts are redis-server's own
+// (src/networking.c, src/t_hash.c of 7.4.0); the 8.x texts are written from the documentation, since no 8.x
+// server is here to compare with.
+inline constexpr std::string_view kMaxAgeNotInteger = "ERR maxage is not an integer or out of range";
+inline constexpr std::string_view kMaxAgeNotPositive = "ERR maxage should be greater than 0";
+inline constexpr std::string_view kFieldsArgMissing =
+    "ERR Mandatory argument FIELDS is missing or not at the right position";
+inline constexpr std::string_view kNumFieldsPositive = "ERR Number of fields must be a positive integer";
+inline constexpr std::string_view kNumFieldsMismatch =
+    "ERR The `numfields` parameter must match the number of arguments";
+inline constexpr std::string_view kBitopTwoSources =
+    "ERR BITOP DIFF, DIFF1 and ANDOR must be called with at least two source keys.";
+inline constexpr std::string_view kInvalidNumkeys = "ERR invalid numkeys value";
+
 // Every constant above, for the test that checks their shape.
 inline constexpr std::string_view kAll[] = {
     kStreamInvalidId, kXaddIdZero, kStreamExhausted, kXaddIdTooSmall, kStreamElementsTooLarge,
@@ -682,6 +696,8 @@ inline constexpr std::string_view kAll[] = {
     kStreamLimitNoApprox, kStreamInvalidStart, kStreamInvalidEnd, kXreadUnbalanced, kXreadGroupOption,
     kXreadNoackOption, kXreadGtOnlyInGroup, kXsetidEntriesAddedNegative, kXsetidBelowMaxDeleted, kXsetidBelowTop,
     kXsetidEntriesAddedBelowLength,
+    kMaxAgeNotInteger, kMaxAgeNotPositive, kFieldsArgMissing, kNumFieldsPositive, kNumFieldsMismatch,
+    kBitopTwoSources, kInvalidNumkeys,
     kSyntax, kWrongType, kNotInteger, kNotFloat, kOverflow, kDecrOverflow, kIncrFloatNaN, kValueNaNOrInf,
     kValueOutOfRange, kCountOutOfRange, kNoSuchKey, kIndexOutOfRange, kOffsetOutOfRange, kOutOfRangePositive, kZeroOrOne,
     kMinMaxNotFloat, kMinMaxNotLex, kTimeoutNotFloat, kTimeoutNotInteger, kTimeoutNegative, kNumkeysPositive,

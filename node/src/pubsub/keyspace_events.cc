@@ -53,7 +53,7 @@ const std::unordered_map<std::string, Rule>& Rules() {
   static const std::unordered_map<std::string, Rule> rules = {
       {"set", {kString, "set"}}, {"setnx", {kString, "set"}}, {"setex", {kString, "set"}},
       {"psetex", {kString, "set"}}, {"getset", {kString, "set"}}, {"mset", {kString, "set"}},
-      {"msetnx", {kString, "set"}}, {"append", {kString, "append"}}, {"incr", {kString, "incrby"}},
+      {"msetnx", {kString, "set"}}, {"msetex", {kString, "set"}}, {"delex", {kGeneric, nullptr}}, {"append", {kString, "append"}}, {"incr", {kString, "incrby"}},
       {"incrby", {kString, "incrby"}}, {"decr", {kString, "decrby"}}, {"decrby", {kString, "decrby"}},
       {"incrbyfloat", {kString, "incrbyfloat"}}, {"setrange", {kString, "setrange"}},
       {"getdel", {kGeneric, nullptr}}, {"getex", {kGeneric, nullptr}},
@@ -64,7 +64,7 @@ const std::unordered_map<std::string, Rule>& Rules() {
       {"renamenx", {kGeneric, "rename_from", Keys::kSrcDst, "rename_to", false, true}},
       {"copy", {kGeneric, nullptr, Keys::kSrcDst, "copy_to"}}, {"restore", {kGeneric, "restore"}},
       {"hset", {kHash, "hset"}}, {"hmset", {kHash, "hset"}}, {"hsetnx", {kHash, "hset"}},
-      {"hdel", {kHash, "hdel"}}, {"hincrby", {kHash, "hincrby"}}, {"hincrbyfloat", {kHash, "hincrbyfloat"}},
+      {"hdel", {kHash, "hdel"}}, {"hgetdel", {kHash, "hdel"}}, {"hincrby", {kHash, "hincrby"}}, {"hincrbyfloat", {kHash, "hincrbyfloat"}},
       {"lpush", {kList, "lpush"}}, {"lpushx", {kList, "lpush"}}, {"rpush", {kList, "rpush"}},
       {"rpushx", {kList, "rpush"}}, {"lpop", {kList, "lpop"}}, {"rpop", {kList, "rpop"}},
       {"linsert", {kList, "linsert"}}, {"lset", {kList, "lset"}}, {"lrem", {kList, "lrem"}},

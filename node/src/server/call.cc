@@ -362,8 +362,20 @@ void Server::Call(Client* c, const CommandSpec& spec, ArgList argv, bool retry) 
 
   Tracking& tracking = *tracking_;
   tracking.EnterCall(c, spec, argv, effects_.in_script);
+  // CLIENT NO-TOUCH (7.2): the client that sent the command (a script's or EXEC's commands run for it; a
+  // served blocked client is `c` itself) leaves the keys' LRU/LFU alone, except with TOUCH. Every database:
+  // a script's SELECT may read in another one.
+  const Client* sender = c->has(kClientFake) && current_client_ != nullptr ? current_client_ : c;
+  bool no_touch = sender->has(kClientNoTouch) && spec.name != "touch";
+  auto set_no_touch = [this](bool on) {
+    for (int i = 0; i < db_count(); i++) {
+      if (Keyspace* db = db_if_exists(i)) db->set_no_touch(on);
+    }
+  };
+  if (no_touch) set_no_touch(true);
   Keyspace* start_db = &db();
   spec.handler(ctx);
+  if (no_touch) set_no_touch(false);
   // INFO keysizes: the collections the command changed in place (in the database it ran in, and the one a
   // script's SELECT left it in; other databases a script wrote settle in the cron or when INFO prints them).
   start_db->SettleKeySizes();

@@ -36,6 +36,7 @@ enum ClientFlag : uint32_t {
   kClientReplySkip = 1u << 16,    // CLIENT REPLY SKIP: the reply of the command now running is dropped
   kClientReplySkipNext = 1u << 17,  // ... set by SKIP itself, for the command after it
   kClientPostponed = 1u << 18,    // held by CLIENT PAUSE (with kClientBlocked): its command runs again later
+  kClientNoTouch = 1u << 19,      // CLIENT NO-TOUCH ON (7.2): its commands leave the keys' LRU/LFU as they are
 };
 
 class Client {

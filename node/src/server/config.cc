@@ -806,6 +806,23 @@ void AddDataAndReplicationCompat(std::vector<Directive>& t) {
   t.push_back(Int("socket-mark-id", Kept{"0"}, 0, UINT32_MAX).Immutable());
 }
 
+// Directives Redis 7.2 to 8.x added (names and defaults from redis-server 7.2/7.4/8.0's config tables and
+// redis.conf, and the 8.x documentation): accepted in files and by CONFIG SET/GET, so a newer redis.conf
+// starts the node; none changes anything here, so each line setting one is logged once at startup.
+void AddNewerRedisCompat(std::vector<Directive>& t) {
+  t.push_back(String("locale-collate", Kept{""}));  // SORT/ZRANGE compare bytes, as in the C locale
+  // Small sets stay intset or hashtable, as in 7.0 (no listpack sets yet).
+  t.push_back(Int("set-max-listpack-entries", Kept{"128"}, 0, INT64_MAX));
+  t.push_back(Memory("set-max-listpack-value", Kept{"64"}));
+  t.push_back(String("cluster-announce-human-nodename", Kept{""}));
+  t.push_back(Bool("hide-user-data-from-log", Kept{"no"}));
+  t.push_back(Int("max-new-connections-per-cycle", Kept{"10"}, 1, 1000));
+  t.push_back(Int("max-new-tls-connections-per-cycle", Kept{"1"}, 1, 1000));
+  // 8.0's replication over a second (RDB) channel.
+  t.push_back(Bool("repl-rdb-channel", Kept{"no"}));
+  t.push_back(Memory("replica-full-sync-buffer-limit", Kept{"0"}));
+}
+
 void AddMonitoringAclTlsCompat(std::vector<Directive>& t) {
   t.push_back(Int("latency-monitor-threshold", &Config::latency_monitor_threshold, 0, INT64_MAX));
   t.push_back(Bool("latency-tracking", &Config::latency_tracking));
@@ -862,6 +879,7 @@ const std::vector<Directive>& DirectiveTable() {
     AddProcessAndMemoryCompat(t);
     AddDataAndReplicationCompat(t);
     AddMonitoringAclTlsCompat(t);
+    AddNewerRedisCompat(t);
     return t;
   }();
   return table;
@@ -889,6 +907,11 @@ const std::vector<std::pair<const char*, const char*>>& DirectiveAliases() {
       {"zset-max-ziplist-value", "zset-max-listpack-value"},
       {"list-max-ziplist-size", "list-max-listpack-size"},
       {"lua-time-limit", "busy-reply-threshold"},
+      // Redis 7.2 spells the CPU lists with hyphens; the 7.0 names stay the ones CONFIG GET * lists.
+      {"server-cpulist", "server_cpulist"},
+      {"bio-cpulist", "bio_cpulist"},
+      {"aof-rewrite-cpulist", "aof_rewrite_cpulist"},
+      {"bgsave-cpulist", "bgsave_cpulist"},
   };
   return aliases;
 }
