@@ -163,6 +163,46 @@ class FailoverStandaloneTest(unittest.TestCase):
         synced(MIX_REF, MIX_OURS)
         self.assertEqual(call(MIX_REF, "LLEN", "l"), b":22\r\n")
 
+    def test_3_pause_write_scripts(self):
+        # CLIENT PAUSE WRITE holds scripts and functions by their declared flags (Redis's scriptFlagsToCmdFlags).
+        masters = (OURS, REF)
+        lib = "#!lua name=fo\nredis.register_function{function_name='ro', callback=function() return 1 end, " \
+              "flags={'no-writes'}}\nredis.register_function('rw', function() return 2 end)"
+        self.same(masters, "FUNCTION", "LOAD", "REPLACE", lib)
+        ro = self.same(masters, "SCRIPT", "LOAD", "#!lua flags=no-writes\nreturn 3").split(b"\r\n")[1].decode()
+        rw = self.same(masters, "SCRIPT", "LOAD", "#!lua\nreturn 4").split(b"\r\n")[1].decode()
+        compat = self.same(masters, "SCRIPT", "LOAD", "return 5").split(b"\r\n")[1].decode()
+        cases = [("EVALSHA", ro, "0"), ("EVALSHA_RO", ro, "0"), ("EVALSHA", rw, "0"), ("EVALSHA", compat, "0"),
+                 ("EVALSHA_RO", compat, "0"), ("FCALL", "ro", "0"), ("FCALL_RO", "ro", "0"), ("FCALL", "rw", "0"),
+                 ("FCALL_RO", "rw", "0"), ("FCALL", "nosuch", "0"), ("FCALL_RO", "nosuch", "0"),
+                 ("EVAL", "#!lua flags=no-writes\nreturn 6", "0"), ("EVAL_RO", "#!lua\nreturn 7", "0"),
+                 ("EVAL_RO", "return 8", "0")]
+        self.same(masters, "CLIENT", "PAUSE", "20000", "WRITE")
+        conns = {}
+        for port in masters:
+            seen = []
+            for args in cases:
+                c = rcs.Resp(port)
+                c.send(*args)
+                c.s.settimeout(0.2)
+                try:
+                    seen.append(c.read_raw())
+                    c.close()
+                except OSError:
+                    seen.append("held")
+                    conns.setdefault(port, []).append(c)
+                    c.s.settimeout(10)
+            conns[port, "seen"] = seen
+        self.assertEqual(conns[OURS, "seen"], conns[REF, "seen"])
+        self.assertIn("held", conns[OURS, "seen"])
+        self.assertNotEqual(conns[OURS, "seen"][0], "held")  # EVALSHA of a no-writes script runs
+        self.same(masters, "CLIENT", "UNPAUSE")
+        for port in masters:
+            conns[port, "after"] = [c.read_raw() for c in conns.get(port, [])]
+            for c in conns.get(port, []):
+                c.close()
+        self.assertEqual(conns[OURS, "after"], conns[REF, "after"])
+
 
 if __name__ == "__main__":
     rcs.run_tests()
