@@ -8,7 +8,8 @@ a wrong replid), then FAILOVER (any replica) and FAILOVER TO ... TIMEOUT back: b
 on the new primary and writes going on after. A replica held by CLIENT PAUSE WRITE (its master's stream waits)
 keeps a FAILOVER TIMEOUT in waiting-for-sync: FAILOVER again, REPLICAOF and writes are refused/held as in
 redis-server, ABORT ends it; without FORCE the TIMEOUT aborts it. Then our primary fails over to a redis-server
-replica (10104 ours, 10105 redis-server) and back (redis-server sends our node PSYNC FAILOVER)."""
+replica (10104 ours, 10105 redis-server) and back (redis-server sends our node PSYNC FAILOVER). Also CLIENT PAUSE
+WRITE against scripts/functions by their flags, and SCRIPT DEBUG (YES/SYNC refused: no Lua debugger)."""
 import os
 import sys
 import time
@@ -202,6 +203,22 @@ class FailoverStandaloneTest(unittest.TestCase):
             for c in conns.get(port, []):
                 c.close()
         self.assertEqual(conns[OURS, "after"], conns[REF, "after"])
+
+    def test_4_script_debug(self):
+        # SCRIPT DEBUG answers as redis-server 7.0.15, except that YES/SYNC are refused: there is no Lua debugger.
+        masters = (OURS, REF)
+        for args in (("SCRIPT", "DEBUG", "NO"), ("SCRIPT", "DEBUG", "maybe"), ("SCRIPT", "DEBUG"),
+                     ("SCRIPT", "HELP")):
+            self.same(masters, *args)
+        for port in masters:
+            with rcs.Resp(port) as c:
+                c.send_raw(b"PING\r\nSCRIPT DEBUG NO\r\n")
+                self.assertEqual(c.read_raw() + c.read_raw(),
+                                 b"+PONG\r\n-ERR SCRIPT DEBUG must be called outside a pipeline\r\n")
+        for mode in ("YES", "sync"):
+            self.assertEqual(call(OURS, "SCRIPT", "DEBUG", mode),
+                             b"-ERR SCRIPT DEBUG YES/SYNC is not supported by this node: it has no Lua debugger "
+                             b"(use SCRIPT DEBUG NO)\r\n")
 
 
 if __name__ == "__main__":
