@@ -34,9 +34,26 @@ void ScriptLoadCmd(CommandContext& ctx) { ScriptingOf(ctx).ScriptLoad(ctx); }
 void ScriptExistsCmd(CommandContext& ctx) { ScriptingOf(ctx).ScriptExists(ctx); }
 void ScriptFlushCmd(CommandContext& ctx) { ScriptingOf(ctx).ScriptFlush(ctx); }
 void ScriptKillCmd(CommandContext& ctx) { ScriptingOf(ctx).Kill(ctx, true); }
+// SCRIPT DEBUG: redis-server's checks and replies, but there is no Lua debugger (LDB) here: YES and SYNC are
+// refused with a clear error; NO (the mode every client is in) is accepted.
+void ScriptDebugCmd(CommandContext& ctx) {
+  if (ctx.client->out.size() > ctx.client->out_pos) {
+    ctx.reply.Error(err::kScriptDebugPipeline);
+    return;
+  }
+  if (EqualsIgnoreCase(ctx.arg(2), "no")) {
+    ctx.reply.Ok();
+  } else if (EqualsIgnoreCase(ctx.arg(2), "yes") || EqualsIgnoreCase(ctx.arg(2), "sync")) {
+    ctx.reply.Error(err::kScriptDebugUnsupported);
+  } else {
+    ctx.reply.Error(err::kScriptDebugMode);
+  }
+}
 void ScriptHelpCmd(CommandContext& ctx) {
   ReplyHelp(ctx, {
       "SCRIPT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+      "DEBUG (YES|SYNC|NO)",
+      "    Set the debug mode for subsequent scripts executed.",
       "EXISTS <sha1> [<sha1> ...]",
       "    Return information about the existence of the scripts in the script cache.",
       "FLUSH [ASYNC|SYNC]",
@@ -129,6 +146,8 @@ void RegisterScriptingFamily(CommandRegistry& r) {
 
   const uint32_t ns = kCmdNoScript;
   CommandSpec script = Spec("script", -2, 0, 0, 0, 0, ScriptCmd, nullptr, g, "A container for Lua scripts management commands.");
+  script.subcommands.push_back(Spec("script|debug", 3, ns, 0, 0, 0, ScriptDebugCmd, nullptr, g,
+                                    "Sets the debug mode of server-side Lua scripts."));
   script.subcommands.push_back(Spec("script|exists", -3, ns, 0, 0, 0, ScriptExistsCmd, nullptr, g,
                                     "Determines whether server-side Lua scripts exist in the script cache."));
   script.subcommands.push_back(Spec("script|flush", -2, ns, 0, 0, 0, ScriptFlushCmd, nullptr, g,

@@ -324,6 +324,27 @@ inline constexpr std::string_view kWaitOnReplica =
     "propagated.";
 // "ERR Unrecognized REPLCONF option: x"
 std::string UnrecognizedReplconf(std::string_view option);
+// FAILOVER (standalone), PSYNC ... FAILOVER and what a failover in progress refuses (redis-server 7.0.15's texts).
+inline constexpr std::string_view kFailoverClusterMode =
+    "ERR FAILOVER not allowed in cluster mode. Use CLUSTER FAILOVER command instead.";
+inline constexpr std::string_view kNoFailoverInProgress = "ERR No failover in progress.";
+inline constexpr std::string_view kFailoverTimeoutPositive = "ERR FAILOVER timeout must be greater than 0";
+inline constexpr std::string_view kFailoverInProgress = "ERR FAILOVER already in progress.";
+inline constexpr std::string_view kFailoverOnReplica = "ERR FAILOVER is not valid when server is a replica.";
+inline constexpr std::string_view kFailoverNoReplicas = "ERR FAILOVER requires connected replicas.";
+inline constexpr std::string_view kFailoverForceArgs =
+    "ERR FAILOVER with force option requires both a timeout and target HOST and IP.";
+inline constexpr std::string_view kFailoverTargetNotReplica = "ERR FAILOVER target HOST and PORT is not a replica.";
+inline constexpr std::string_view kFailoverTargetNotOnline = "ERR FAILOVER target replica is not online.";
+inline constexpr std::string_view kPsyncFailoverToMaster = "ERR PSYNC FAILOVER can't be sent to a master.";
+inline constexpr std::string_view kPsyncFailoverReplid = "ERR PSYNC FAILOVER replid must match my replid.";
+inline constexpr std::string_view kSyncWhileFailingOver = "NOMASTERLINK Can't SYNC while failing over";
+inline constexpr std::string_view kReplicaOfWhileFailingOver = "ERR REPLICAOF not allowed while failing over.";
+// SCRIPT DEBUG: redis-server's texts, and our refusal of the Lua debugger (not implemented).
+inline constexpr std::string_view kScriptDebugPipeline = "ERR SCRIPT DEBUG must be called outside a pipeline";
+inline constexpr std::string_view kScriptDebugMode = "ERR Use SCRIPT DEBUG YES/SYNC/NO";
+inline constexpr std::string_view kScriptDebugUnsupported =
+    "ERR SCRIPT DEBUG YES/SYNC is not supported by this node: it has no Lua debugger (use SCRIPT DEBUG NO)";
 
 // ---- Persistence (AOF) ----
 // Followed by strerror() of the failed write or fsync, as Redis's writeCommandsGetDiskErrorMessage.
@@ -726,6 +747,10 @@ inline constexpr std::string_view kAll[] = {
     kTrackingOptSwitch, kCachingNotTracking, kCachingYesNeedsOptin, kCachingNoNeedsOptout, kNoShutdown, kSlowlogCount,
     kNoConfigFile, kConfigRewriteFailed, kInvalidCommand, kGetKeysArity, kGetKeysBadArgs, kGetKeysNoKeys,
     kReplicaOfClusterMode, kInvalidMasterPort, kReplicaKeyspace, kNoMasterLink,
+    kFailoverClusterMode, kNoFailoverInProgress, kFailoverTimeoutPositive, kFailoverInProgress, kFailoverOnReplica,
+    kFailoverNoReplicas, kFailoverForceArgs, kFailoverTargetNotReplica, kFailoverTargetNotOnline,
+    kPsyncFailoverToMaster, kPsyncFailoverReplid, kSyncWhileFailingOver, kReplicaOfWhileFailingOver,
+    kScriptDebugPipeline, kScriptDebugMode, kScriptDebugUnsupported,
     kWaitOnReplica, kMisconfAof, kAofRewriteInProgress, kAofRewriteFailed, kBgsaveInProgress,
     kBgsaveDuringAofRewrite, kDebugNotAllowed, kDebugReloadOptions, kDebugReloadFailed, kDebugProtocolType,
     kDebugProtocolResp2, kDebugPackedThreshold, kNotListpack, kNotQuicklist, kModuleNotAllowed, kModuleLoadFailed,

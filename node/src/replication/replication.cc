@@ -272,6 +272,26 @@ void Replication::EndTransfer(SnapshotTransfer* t, bool ok) {
 
 void Replication::Psync(Client* c, ArgList argv) {
   if (c->has(kClientReplica)) return;  // already a replica: ignore repeats
+  if (argv.size() > 3 && EqualsIgnoreCase(argv[0], "psync") && EqualsIgnoreCase(argv[3], "failover")) {
+    // Our master's FAILOVER picked us: if it is still the history we follow, we become the master and the
+    // PSYNC goes on as any other (it continues from our backlog: the old replid is our replid2 now).
+    LogWarning("Failover request received for replid " + std::string(argv[1]) + ".");
+    if (!is_replica()) {
+      c->reply.Error(err::kPsyncFailoverToMaster);
+      return;
+    }
+    if (!EqualsIgnoreCase(argv[1], replid_)) {
+      c->reply.Error(err::kPsyncFailoverReplid);
+      return;
+    }
+    BecomeMaster();
+    server_->config().replicaof.clear();
+    LogNotice("MASTER MODE enabled (failover request from '" + c->addr + "')");
+  }
+  if (failover_in_progress()) {
+    c->reply.Error(err::kSyncWhileFailingOver);
+    return;
+  }
   if (is_replica() && state_ != LinkState::kConnected) {
     c->reply.Error(err::kNoMasterLink);
     return;
@@ -415,7 +435,13 @@ void Replication::Replconf(Client* c, ArgList argv, ReplyBuilder& reply) {
       rdb_only_replicas_.erase(std::remove(rdb_only_replicas_.begin(), rdb_only_replicas_.end(), c),
                                rdb_only_replicas_.end());
       if (v == 1) rdb_only_replicas_.push_back(c);
-    } else if (EqualsIgnoreCase(opt, "ip-address") || EqualsIgnoreCase(opt, "rdb-filter-only")) {
+    } else if (EqualsIgnoreCase(opt, "ip-address")) {
+      // The address the replica announces (replica-announce-ip): INFO and FAILOVER TO name it by this.
+      auto it = std::find_if(announced_ips_.begin(), announced_ips_.end(),
+                             [c](const std::pair<Client*, std::string>& a) { return a.first == c; });
+      if (it == announced_ips_.end()) announced_ips_.emplace_back(c, std::string(val));
+      else it->second.assign(val);
+    } else if (EqualsIgnoreCase(opt, "rdb-filter-only")) {
       // Accepted.
     } else {
       reply.Error(err::UnrecognizedReplconf(opt));
@@ -439,8 +465,9 @@ void Replication::Wait(Client* c, int64_t numreplicas, int64_t timeout_ms, Reply
   int64_t deadline = timeout_ms > 0 ? server_->clock().NowMs() + timeout_ms : 0;
   waiters_.push_back({c, master_offset_, numreplicas, deadline});
   server_->PauseClient(c);
-  // Ask the replicas for an ack now rather than waiting for their next one.
-  FeedBytes("*3\r\n$8\r\nREPLCONF\r\n$6\r\nGETACK\r\n$1\r\n*\r\n");
+  // Ask the replicas for an ack now rather than waiting for their next one: before the loop sleeps, and
+  // not while clients are paused (it would grow the stream a FAILOVER waits for replicas to match).
+  getack_pending_ = true;
 }
 
 bool Replication::UnblockWaiter(Client* c, bool error) {
@@ -500,7 +527,9 @@ void Replication::ReplicateFrom(const std::string& host, int port, const std::st
   master_host_ = host;
   master_port_ = port;
   backlog_active_ = true;  // we keep the stream we apply, to serve partial resyncs once promoted
-  server_->set_replica(true);
+  server_->set_replica(true);  // answers the clients blocked in WAIT too
+  waiters_.clear();
+  getack_pending_ = false;
   SetLogRole('S');
   // Our own replicas must resync with us once our data changes under them.
   for (Client* c : replicas_) {
@@ -536,6 +565,114 @@ void Replication::BecomeMaster() {
   SetLogRole('M');
   LogNotice("MASTER MODE enabled (replid " + replid_ + ", continuing " + replid2_ + " up to offset " +
             std::to_string(master_offset_) + ")");
+}
+
+// ---- FAILOVER (standalone masters) ----
+//
+// As redis-server 7.0's failoverCommand / updateFailoverStatus: FAILOVER pauses writes (a pause of its own
+// purpose: CLIENT UNPAUSE does not end it) and waits in state waiting-for-sync until the target replica (or,
+// without TO, any replica) has acked our whole stream (REPLCONF ACK == master_repl_offset). Then, in state
+// failover-in-progress, we follow that replica; our handshake's PSYNC carries FAILOVER, and the replica,
+// seeing its master's replid, becomes a master that continues our history and answers +CONTINUE. Its answer
+// ends the failover (the pause too: held writes then meet a replica and get -READONLY); a refusal, or
+// FAILOVER ABORT, makes us a master again. At the TIMEOUT, FORCE goes ahead anyway, else the failover is
+// aborted. In failover-in-progress only FAILOVER ABORT ends a failover whose target does not answer.
+
+std::string Replication::ReplicaIp(const Client* c) const {
+  for (const auto& a : announced_ips_) {
+    if (a.first == c) return a.second;
+  }
+  return c->addr.substr(0, c->addr.rfind(':'));
+}
+
+Client* Replication::FindReplica(const std::string& host, int port) const {
+  for (Client* c : replicas_) {
+    if (EqualsIgnoreCase(ReplicaIp(c), host) && c->repl_listening_port == port) return c;
+  }
+  return nullptr;
+}
+
+std::string Replication::StartFailover(bool to, const std::string& host, int64_t port, int64_t timeout_ms,
+                                       bool force) {
+  if (failover_in_progress()) return std::string(err::kFailoverInProgress);
+  if (is_replica()) return std::string(err::kFailoverOnReplica);
+  if (replicas_.empty()) return std::string(err::kFailoverNoReplicas);
+  if (force && (timeout_ms == 0 || !to)) return std::string(err::kFailoverForceArgs);
+  if (to) {
+    Client* target = port < 0 || port > 65535 ? nullptr : FindReplica(host, static_cast<int>(port));
+    if (target == nullptr) return std::string(err::kFailoverTargetNotReplica);
+    if (target->repl_state != "online") return std::string(err::kFailoverTargetNotOnline);
+    failover_host_ = host;
+    failover_port_ = static_cast<int>(port);
+    LogNotice("FAILOVER requested to " + host + ":" + std::to_string(port) + ".");
+  } else {
+    LogNotice("FAILOVER requested to any replica.");
+  }
+  int64_t now = server_->clock().NowMs();
+  failover_end_ms_ = timeout_ms > 0 ? (timeout_ms > INT64_MAX - now ? INT64_MAX : now + timeout_ms) : 0;
+  failover_force_ = force;
+  failover_state_ = FailoverState::kWaitForSync;
+  server_->PauseClients(INT64_MAX, Server::PauseType::kWrite, Server::PausePurpose::kFailover);
+  return "";
+}
+
+void Replication::ClearFailoverState() {
+  failover_end_ms_ = 0;
+  failover_force_ = false;
+  failover_host_.clear();
+  failover_port_ = 0;
+  failover_state_ = FailoverState::kNone;
+  server_->UnpauseClients(Server::PausePurpose::kFailover);
+}
+
+bool Replication::AbortFailover(const std::string& why) {
+  if (failover_state_ == FailoverState::kNone) return false;
+  if (!failover_host_.empty()) {
+    LogNotice("FAILOVER to " + failover_host_ + ":" + std::to_string(failover_port_) + " aborted: " + why);
+  } else {
+    LogNotice("FAILOVER to any replica aborted: " + why);
+  }
+  if (failover_state_ == FailoverState::kInProgress) {
+    BecomeMaster();
+    server_->config().replicaof.clear();
+  }
+  ClearFailoverState();
+  return true;
+}
+
+void Replication::UpdateFailoverStatus() {
+  if (failover_state_ != FailoverState::kWaitForSync) return;
+  int64_t now = server_->clock().NowMs();
+  if (failover_end_ms_ != 0 && failover_end_ms_ <= now) {
+    if (failover_force_) {
+      LogNotice("FAILOVER to " + failover_host_ + ":" + std::to_string(failover_port_) +
+                " time out exceeded, failing over.");
+      failover_state_ = FailoverState::kInProgress;
+      ReplicateFrom(failover_host_, failover_port_);
+      server_->config().replicaof = failover_host_ + " " + std::to_string(failover_port_);
+    } else {
+      AbortFailover("Replica never caught up before timeout");
+    }
+    return;
+  }
+  Client* target = nullptr;
+  if (!failover_host_.empty()) {
+    target = FindReplica(failover_host_, failover_port_);
+  } else {
+    for (Client* c : replicas_) {
+      if (c->repl_ack_offset == master_offset_) {
+        target = c;
+        failover_host_ = ReplicaIp(c);
+        failover_port_ = c->repl_listening_port;
+        break;
+      }
+    }
+  }
+  if (target == nullptr || target->repl_ack_offset != master_offset_) return;
+  failover_state_ = FailoverState::kInProgress;
+  LogNotice("Failover target " + failover_host_ + ":" + std::to_string(failover_port_) + " is synced, failing over.");
+  ReplicateFrom(failover_host_, failover_port_);
+  server_->config().replicaof = failover_host_ + " " + std::to_string(failover_port_);
 }
 
 // ---- Replica side: the link to our master ----
@@ -669,13 +806,30 @@ void Replication::OnHandshakeData() {
     // are still in its output buffer ("-ERR SYNC and PSYNC are invalid with pending output"), which a
     // pipelined handshake hit whenever the commands arrived in one read.
     psync_sent_ = true;
-    if (master_replid_.empty()) SendToMaster({"PSYNC", "?", "-1"});
-    else SendToMaster({"PSYNC", master_replid_, std::to_string(master_offset_ + 1)});
+    std::string off = std::to_string(master_offset_ + 1);
+    std::vector<std::string_view> psync = {"PSYNC", "?", "-1"};
+    if (!master_replid_.empty()) psync = {"PSYNC", master_replid_, off};
+    // A FAILOVER of ours: the target becomes the master and we its replica.
+    if (failover_state_ == FailoverState::kInProgress) psync.push_back("FAILOVER");
+    SendToMaster(psync);
+    if (!link_.valid() && failover_state_ == FailoverState::kInProgress) {
+      AbortFailover("Write error to failover target");
+    }
     return;
   }
   if (state_ == LinkState::kHandshake) {
     SkipKeepaliveNewlines();
     if (!link_.TakeLine(&line)) return;
+    if (failover_state_ == FailoverState::kInProgress) {
+      // The target accepted (a partial resync is expected; a full one is possible) or refused the failover.
+      if (line.rfind("+FULLRESYNC ", 0) == 0 || line.rfind("+CONTINUE", 0) == 0) {
+        ClearFailoverState();
+      } else {
+        LogWarning("Failover target answered PSYNC FAILOVER: " + line);
+        AbortFailover("Failover target rejected psync request");
+        return;
+      }
+    }
     if (line.rfind("+FULLRESYNC ", 0) == 0) {
       size_t sp = line.find(' ', 12);
       master_replid_ = line.substr(12, sp - 12);
@@ -692,7 +846,7 @@ void Replication::OnHandshakeData() {
           // The master took over another history (failover): ours continues under its id.
           replid2_ = master_replid_;
           second_offset_ = master_offset_ + 1;
-          master_replid_ = newid;
+          master_replid_ = replid_ = newid;
         }
       }
       LogNotice("Successful partial resynchronization with master.");
@@ -969,6 +1123,9 @@ void Replication::OnClientFreed(Client* c) {
                            eof_capa_replicas_.end());
   rdb_only_replicas_.erase(std::remove(rdb_only_replicas_.begin(), rdb_only_replicas_.end(), c),
                            rdb_only_replicas_.end());
+  announced_ips_.erase(std::remove_if(announced_ips_.begin(), announced_ips_.end(),
+                                     [c](const std::pair<Client*, std::string>& a) { return a.first == c; }),
+                      announced_ips_.end());
   held_.erase(std::remove_if(held_.begin(), held_.end(),
                              [c](const std::pair<Client*, std::string>& h) { return h.first == c; }),
               held_.end());
@@ -985,6 +1142,7 @@ void Replication::Cron() {
   // for the replica ping; we postpone the ping by one period after a stall.
   if (last_cron_ms_ != 0 && now - last_cron_ms_ > 2000) last_ping_ms_ = now;
   last_cron_ms_ = now;
+  UpdateFailoverStatus();
   if (is_replica()) {
     if (state_ == LinkState::kConnect) StartConnect();
     if ((state_ == LinkState::kConnecting || state_ == LinkState::kHandshake || state_ == LinkState::kTransfer) &&
@@ -1002,13 +1160,24 @@ void Replication::Cron() {
     }
   } else if (!replicas_.empty() && now - last_ping_ms_ >= static_cast<int64_t>(cfg.repl_ping_replica_period) * 1000) {
     last_ping_ms_ = now;
-    std::vector<std::string_view> ping = {"PING"};
-    Feed(ping);
+    // Not during a FAILOVER with a TIMEOUT while writes are paused: the PING would move the offset the
+    // replicas must match (redis-server skips it then too).
+    bool failover_pause = failover_end_ms_ != 0 && server_->pause_type() != Server::PauseType::kOff;
+    if (!failover_pause) {
+      std::vector<std::string_view> ping = {"PING"};
+      Feed(ping);
+    }
   }
   ServeWaiters();
 }
 
 void Replication::BeforeSleep() {
+  if (getack_pending_ && server_->pause_type() == Server::PauseType::kOff) {
+    getack_pending_ = false;
+    if (!is_replica() && backlog_active_) FeedBytes("*3\r\n$8\r\nREPLCONF\r\n$6\r\nGETACK\r\n$1\r\n*\r\n");
+  }
+  // Acks that arrived may complete a FAILOVER's wait (Redis checks in beforeSleep too).
+  UpdateFailoverStatus();
   // Snapshot transfers paused while their replica's output was full resume once it drained.
   for (size_t i = 0; i < transfers_.size();) {
     SnapshotTransfer* t = transfers_[i].get();
@@ -1047,13 +1216,15 @@ void Replication::InfoSection(std::string* out) {
   }
   int i = 0;
   for (Client* c : replicas_) {
-    std::string ip = c->addr.substr(0, c->addr.rfind(':'));
+    std::string ip = ReplicaIp(c);
     int64_t lag = c->repl_ack_time_ms ? (now - c->repl_ack_time_ms) / 1000 : 0;
     std::string line = "ip=" + ip + ",port=" + std::to_string(c->repl_listening_port) + ",state=" + c->repl_state +
                        ",offset=" + std::to_string(c->repl_ack_offset) + ",lag=" + std::to_string(lag);
     InfoField(out, ("slave" + std::to_string(i++)).c_str(), line);
   }
-  InfoField(out, "master_failover_state", "no-failover");
+  InfoField(out, "master_failover_state", failover_state_ == FailoverState::kNone          ? "no-failover"
+                                          : failover_state_ == FailoverState::kWaitForSync ? "waiting-for-sync"
+                                                                                           : "failover-in-progress");
   InfoField(out, "master_replid", replid_);
   InfoField(out, "master_replid2", replid2_);
   InfoField(out, "master_repl_offset", master_offset_);
@@ -1091,7 +1262,7 @@ void Replication::RoleReply(ReplyBuilder& reply) {
   for (Client* c : replicas_) {
     if (c->repl_state != "online") continue;
     reply.Array(3);
-    reply.Bulk(c->addr.substr(0, c->addr.rfind(':')));
+    reply.Bulk(ReplicaIp(c));
     reply.Bulk(std::to_string(c->repl_listening_port));
     reply.Bulk(std::to_string(c->repl_ack_offset));
   }

@@ -116,6 +116,17 @@ class Replication final : public Subsystem, public ReplicationHooks {
   // what follows, so a restarted replica continues with a partial resync while the master still has it.
   void RestorePosition(const std::string& replid, int64_t offset) override;
 
+  // FAILOVER [TO host port [FORCE]] [TIMEOUT ms] for a standalone master (Redis 7.0's coordinated
+  // failover): writes are paused (PausePurpose::kFailover) until a replica (the target, or any) has acked
+  // our whole stream; then we follow it and send it PSYNC <replid> <offset> FAILOVER, which makes it a
+  // master that continues our history. "" or the error to reply. `timeout_ms` 0 waits forever; with
+  // `force` the failover goes ahead at the timeout even if the target has not caught up.
+  // `to`: a target was named (host, port).
+  std::string StartFailover(bool to, const std::string& host, int64_t port, int64_t timeout_ms, bool force);
+  // FAILOVER ABORT: false when none is in progress.
+  bool AbortFailover(const std::string& why);
+  bool failover_in_progress() const { return failover_state_ != FailoverState::kNone; }
+
   // Called by the networking layer for every command applied from the master's stream.
   void OnMasterStreamApplied(std::string_view raw_command_bytes);
 
@@ -128,6 +139,19 @@ class Replication final : public Subsystem, public ReplicationHooks {
 
  private:
   enum class LinkState { kNone, kConnect, kConnecting, kHandshake, kTransfer, kConnected };
+  // A FAILOVER: waiting for a replica to catch up, then following it until it accepted PSYNC FAILOVER.
+  enum class FailoverState { kNone, kWaitForSync, kInProgress };
+  FailoverState failover_state_ = FailoverState::kNone;
+  int64_t failover_end_ms_ = 0;  // 0 = no TIMEOUT
+  bool failover_force_ = false;
+  std::string failover_host_;    // "" = any replica (until one caught up)
+  int failover_port_ = 0;
+  void UpdateFailoverStatus();
+  void ClearFailoverState();
+  Client* FindReplica(const std::string& host, int port) const;
+  std::string ReplicaIp(const Client* c) const;  // REPLCONF ip-address, else the peer's
+  std::vector<std::pair<Client*, std::string>> announced_ips_;
+  bool getack_pending_ = false;  // WAIT's REPLCONF GETACK, held while clients are paused (as Redis)
   void Feed(const std::vector<std::string_view>& argv);  // propagate sink
   void FeedBytes(std::string_view bytes);
   void StartConnect();

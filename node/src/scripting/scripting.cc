@@ -101,9 +101,39 @@ Scripting::Scripting(Server* server) : server_(server), engine_(std::make_unique
     si.libraries = static_cast<int64_t>(libraries_.size());
     return si;
   });
+  server_->SetScriptWritesLookup([this](const CommandSpec& spec, ArgList argv) { return DeclaredWrites(spec, argv); });
 }
 
-Scripting::~Scripting() = default;
+Server::ScriptWrites Scripting::DeclaredWrites(const CommandSpec& spec, ArgList argv) const {
+  // Redis's evalGetCommandFlags / fcallGetCommandFlags: the flags of the cached script (or the body's shebang)
+  // or of the function; none declared (no shebang, an unknown sha or function) leaves the command's own.
+  const std::string& n = spec.name;
+  uint32_t flags = kScriptCompat;
+  if (argv.size() < 2) return Server::ScriptWrites::kUndeclared;
+  if (n == "eval" || n == "eval_ro") {
+    std::string error;
+    if (!ParseEvalShebang(argv[1], &flags, &error)) return Server::ScriptWrites::kUndeclared;
+  } else if (n == "evalsha" || n == "evalsha_ro") {
+    if (argv[1].size() != 40) return Server::ScriptWrites::kUndeclared;
+    std::string sha(argv[1]);
+    for (char& ch : sha) ch = (ch >= 'A' && ch <= 'Z') ? static_cast<char>(ch - 'A' + 'a') : ch;
+    auto it = scripts_.find(sha);
+    if (it == scripts_.end()) return Server::ScriptWrites::kUndeclared;
+    flags = it->second.flags;
+  } else if (n == "fcall" || n == "fcall_ro") {
+    auto it = functions_.find(std::string(argv[1]));
+    if (it == functions_.end()) return Server::ScriptWrites::kUndeclared;
+    flags = it->second.second;
+  } else {
+    return Server::ScriptWrites::kUndeclared;
+  }
+  if (flags & kScriptCompat) return Server::ScriptWrites::kUndeclared;
+  return (flags & kScriptNoWrites) ? Server::ScriptWrites::kNoWrites : Server::ScriptWrites::kWrites;
+}
+
+Scripting::~Scripting() {
+  if (server_ != nullptr) server_->SetScriptWritesLookup(nullptr);
+}
 
 Scripting& Scripting::Of(Server& server) {
   Scripting* s = server.subsystem<Scripting>();

@@ -65,6 +65,9 @@ class Scripting : public Subsystem, public ScriptHost {
   // Removes every library with its functions (FUNCTION FLUSH; DEBUG RELOAD empties the data set with them).
   void DropAllLibraries();
 
+  // What the script or function an EVAL*/FCALL* would run declares about writes (CLIENT PAUSE WRITE).
+  Server::ScriptWrites DeclaredWrites(const CommandSpec& spec, ArgList argv) const;
+
   size_t script_count() const { return scripts_.size(); }
   size_t memory_bytes() const { return engine_->memory_bytes(); }
 

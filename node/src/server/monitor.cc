@@ -86,35 +86,36 @@ void Server::AddMonitor(Client* c) {
 
 Server::PauseType Server::pause_type() {
   // Redis: a pause whose end is before now is over (so a pause of 0 ms never starts).
-  if (pause_.type != PauseType::kOff && pause_.end_ms < clock_->NowMs()) UnpauseClients();
+  if (pause_.type != PauseType::kOff && pause_.end_ms < clock_->NowMs()) UpdatePauseState();
   return pause_.type;
 }
 
-void Server::PauseClients(int64_t end_ms, PauseType type) {
-  if (pause_.type == PauseType::kOff) {
-    pause_.type = type;
-    pause_.end_ms = end_ms;
-  } else {
-    // A second pause while one is in force: the stricter type and the later end (Redis's pauseClients).
-    pause_.type = std::max(pause_.type, type);
-    pause_.end_ms = std::max(pause_.end_ms, end_ms);
-  }
-  if (pause_type() != PauseType::kOff) {
-    for (int i = 0; i < db_count(); i++) {
-      if (Keyspace* db = db_if_exists(i)) db->set_expiry_paused(true);
+void Server::UpdatePauseState() {
+  // Redis's updateClientPauseTypeAndEndTime: purposes whose end passed are over; the strictest type left
+  // applies, until the latest end among the purposes of that type.
+  int64_t now = clock_->NowMs();
+  PauseType old = pause_.type;
+  PauseType type = PauseType::kOff;
+  for (int i = 0; i < 2; i++) {
+    if (pause_.purpose_type[i] != PauseType::kOff && pause_.purpose_end_ms[i] < now) {
+      pause_.purpose_type[i] = PauseType::kOff;
+      pause_.purpose_end_ms[i] = 0;
     }
+    type = std::max(type, pause_.purpose_type[i]);
   }
-}
-
-void Server::UnpauseClients() {
-  if (pause_.type == PauseType::kOff) return;
-  pause_.type = PauseType::kOff;
-  pause_.end_ms = 0;
+  int64_t end = 0;
+  for (int i = 0; i < 2; i++) {
+    if (type != PauseType::kOff && pause_.purpose_type[i] == type) end = std::max(end, pause_.purpose_end_ms[i]);
+  }
+  pause_.type = type;
+  pause_.end_ms = end;
   for (int i = 0; i < db_count(); i++) {
-    if (Keyspace* db = db_if_exists(i)) db->set_expiry_paused(false);
+    if (Keyspace* db = db_if_exists(i)) db->set_expiry_paused(type != PauseType::kOff);
   }
-  // Each postponed command runs again from the start before the loop sleeps, in arrival order
-  // (HandleClientsBeforeSleep), followed by what its client pipelined after it.
+  if (type >= old) return;
+  // Less strict than before: each postponed command runs again from the start before the loop sleeps, in
+  // arrival order (HandleClientsBeforeSleep), followed by what its client pipelined after it; it may be
+  // postponed again (a write under a remaining WRITE pause).
   auto postponed = std::move(pause_.postponed);
   pause_.postponed.clear();
   for (Client* c : postponed) {
@@ -125,19 +126,43 @@ void Server::UnpauseClients() {
   }
 }
 
+void Server::PauseClients(int64_t end_ms, PauseType type, PausePurpose purpose) {
+  // A second pause of the same purpose while one is in force: the stricter type and the later end (Redis's
+  // pauseClients).
+  int i = static_cast<int>(purpose);
+  pause_.purpose_type[i] = std::max(pause_.purpose_type[i], type);
+  pause_.purpose_end_ms[i] = std::max(pause_.purpose_end_ms[i], end_ms);
+  UpdatePauseState();
+}
+
+void Server::UnpauseClients(PausePurpose purpose) {
+  int i = static_cast<int>(purpose);
+  pause_.purpose_type[i] = PauseType::kOff;
+  pause_.purpose_end_ms[i] = 0;
+  UpdatePauseState();
+}
+
 bool Server::PostponeIfPaused(Client* c, const CommandSpec& spec, ArgList argv) {
-  // Replicas and monitors are never paused; neither are our master's stream (its offsets count what was
-  // applied) and the loaders.
-  if (c->fd < 0 || c->has(kClientMaster | kClientReplica | kClientMonitor)) return false;
+  // Replicas and monitors are never paused, nor the loaders. Our master's stream is (as redis-server 7.0
+  // holds its master client's writes): networking.cc keeps the held command's bytes in the input buffer,
+  // so its replication offset counts only what was applied.
+  if (c->fd < 0 || c->has(kClientReplica | kClientMonitor)) return false;
   PauseType type = pause_type();
   if (type == PauseType::kOff) return false;
   if (type == PauseType::kWrite) {
-    bool write = HeldByWritePause(spec, argv) ||
-                 (spec.is(kCmdRunsQueue) && c->has(kClientMulti) && (c->multi_has & kCmdWrite));
+    bool write;
+    switch (ScriptWritesOf(spec, argv)) {
+      case ScriptWrites::kNoWrites: write = false; break;
+      case ScriptWrites::kWrites: write = true; break;
+      default:
+        // Without the scripting subsystem's answer, EVAL's shebang is read here.
+        write = script_writes_ ? spec.is(kCmdWrite) || MayReplicate(spec) : HeldByWritePause(spec, argv);
+    }
+    write = write || (spec.is(kCmdRunsQueue) && c->has(kClientMulti) && (c->multi_has & kCmdWrite));
     if (!write) return false;
   }
   c->flags |= kClientBlocked | kClientPostponed;
-  c->blocked.argv.assign(argv.begin(), argv.end());
+  if (!c->has(kClientMaster)) c->blocked.argv.assign(argv.begin(), argv.end());
   blocking_.count++;
   pause_.postponed.push_back(c);
   return true;

@@ -139,7 +139,8 @@ void Server::ReadFromClient(Client* c) {
   c->net_input_bytes += static_cast<uint64_t>(n);
   stats_.net_input_bytes += static_cast<uint64_t>(n);
   stats_.total_reads_processed++;
-  if (static_cast<int64_t>(c->qlen - c->qpos) > config_.client_query_buffer_limit) {
+  // Our master's stream is exempt, as in redis-server (it grows while CLIENT PAUSE holds it).
+  if (static_cast<int64_t>(c->qlen - c->qpos) > config_.client_query_buffer_limit && !c->has(kClientMaster)) {
     LogWarning("Closing client that reached max query buffer length: id=" + std::to_string(c->id) + " addr=" +
                c->addr);
     stats_.client_qbuf_limit_disconnections++;
@@ -174,6 +175,12 @@ void Server::ProcessInput(Client* c) {
         ExecuteCommand(c, c->argv);
         if (!c->reply_to_master) c->out.resize(out_before);
         c->reply_to_master = false;
+        if (c->has(kClientPostponed)) {
+          // Held by CLIENT PAUSE: its bytes stay in the input buffer, parsed again when the pause ends, and
+          // the replication offset does not count them yet.
+          c->qpos -= consumed;
+          break;
+        }
         if (master_stream_hook_) master_stream_hook_(raw);
       } else {
         RunClientCommand(*this, c, c->argv);
@@ -275,7 +282,9 @@ void Server::HandleClientsBeforeSleep() {
     blocking_.to_resume.clear();
     for (Client* c : resume) {
       if (c->fd < 0 || c->has(kClientBlocked)) continue;
-      if (c->has(kClientPostponed)) {
+      if (c->has(kClientPostponed) && c->has(kClientMaster)) {
+        c->flags &= ~kClientPostponed;  // our master's stream: the held command is still in its input
+      } else if (c->has(kClientPostponed)) {
         // Its command waited for CLIENT PAUSE to end: it runs from the start (and may wait again).
         c->flags &= ~kClientPostponed;
         std::vector<std::string> owned = std::move(c->blocked.argv);

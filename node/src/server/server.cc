@@ -83,6 +83,7 @@ void Server::InitDb(int index) {
     set_current_db(saved);
   });
   if (loading_) raw->set_expiry_disabled(true);  // a loader replays into it (server/command_loader.cc)
+  if (pause_.type != PauseType::kOff) raw->set_expiry_paused(true);  // CLIENT PAUSE / FAILOVER: data stays still
   if (index != 0) {
     // The settings db 0 got from the configuration listeners.
     raw->set_eviction_policy(dbs_[0]->eviction_policy());

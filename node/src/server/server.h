@@ -238,11 +238,23 @@ class Server {
   // CLIENT PAUSE: until end_ms (Unix ms), every command (kAll) or every write (kWrite: writes, EVAL,
   // FCALL, PUBLISH, ... the commands Redis flags may-replicate) from normal clients waits; the data set
   // stays still (no active expiry, no eviction). Pauses combine (the stricter type, the later end).
+  // Each purpose (CLIENT PAUSE, a FAILOVER waiting for its replica) has its own type and end, as Redis's
+  // pause purposes: the strictest in force applies, and ending one leaves the other.
   enum class PauseType : uint8_t { kOff, kWrite, kAll };
-  void PauseClients(int64_t end_ms, PauseType type);
+  enum class PausePurpose : uint8_t { kClientCommand, kFailover };
+  void PauseClients(int64_t end_ms, PauseType type, PausePurpose purpose = PausePurpose::kClientCommand);
   // CLIENT UNPAUSE, or the deadline passed: postponed commands run again, in the order they arrived.
-  void UnpauseClients();
+  void UnpauseClients(PausePurpose purpose = PausePurpose::kClientCommand);
   PauseType pause_type();  // kOff once the deadline passed
+  // What a script or function declares about writes (its shebang's or flags={...}'s no-writes), for a
+  // command that would run it (EVAL*, FCALL*): kUndeclared when it declares no flags (Redis 6 rules, the
+  // command's own flags apply) or is not known. Set by the scripting subsystem; CLIENT PAUSE WRITE asks it.
+  enum class ScriptWrites : uint8_t { kUndeclared, kWrites, kNoWrites };
+  using ScriptWritesLookup = std::function<ScriptWrites(const CommandSpec& spec, ArgList argv)>;
+  void SetScriptWritesLookup(ScriptWritesLookup f) { script_writes_ = std::move(f); }
+  ScriptWrites ScriptWritesOf(const CommandSpec& spec, ArgList argv) const {
+    return script_writes_ ? script_writes_(spec, argv) : ScriptWrites::kUndeclared;
+  }
   // CLIENT UNBLOCK: ends the wait of a client blocked on keys or in WAIT (`error`: -UNBLOCKED..., else the
   // timeout reply). False when the client is not blocked in something that can be unblocked.
   bool UnblockClientByCommand(Client* target, bool error);
@@ -500,10 +512,14 @@ class Server {
   } blocking_;
   std::vector<Client*> monitors_;
   struct PauseState {
-    PauseType type = PauseType::kOff;
+    PauseType type = PauseType::kOff;  // the strictest of the purposes in force, and its latest end
     int64_t end_ms = 0;
+    PauseType purpose_type[2] = {PauseType::kOff, PauseType::kOff};  // by PausePurpose
+    int64_t purpose_end_ms[2] = {0, 0};
     std::vector<Client*> postponed;  // in the order they were paused
   } pause_;
+  void UpdatePauseState();
+  ScriptWritesLookup script_writes_;
   std::deque<SlowlogEntry> slowlog_;
   LatencyMonitor latency_monitor_;
   int64_t slowlog_next_id_ = 0;
