@@ -74,6 +74,12 @@ class Node:
             "redis_rdb_last_bgsave_status": 1,
         }
         self.cluster_info = {}        # per-node CLUSTER INFO overrides (a node's own, possibly odd, view)
+        # INFO latencystats / commandstats: per command its p50 and p99 (seconds, cumulative since start, as
+        # the server prints them) and whether clients are calling it (its call counter grows every sample).
+        self.latency = {"get": {"0.5": 0.00005, "0.99": 0.0002}, "set": {"0.5": 0.00006, "0.99": 0.0003}}
+        self.calling = {"get": True, "set": True}
+        self.calls = {"get": 1000, "set": 1000}
+        self.spikes = {}              # LATENCY LATEST: event -> (unix time of the latest spike, seconds)
 
     def labels(self):
         return {"addr": self.addr, "node_id": self.node_id, "role": self.role}
@@ -94,6 +100,7 @@ class Cluster:
         self.exporter_up = True
         self.scrape_error = 0
         self.collector_ok = {c: 1 for c in COLLECTORS}
+        self.now = 0                  # seconds since the start of the scenario (promtool's time() origin)
 
     def __getitem__(self, name):
         return self.by_name[name]
@@ -109,6 +116,10 @@ class Cluster:
         return sum(1 for n in self.nodes if n.role == "replica" and n.master is master and "fail" not in n.flags)
 
     def tick(self):
+        for n in self.nodes:
+            for cmd, on in n.calling.items():
+                if on and n.alive:
+                    n.calls[cmd] += 150
         for m in self.masters():
             if m.alive:
                 m.offset += self.write_rate
@@ -151,6 +162,13 @@ class Cluster:
             for k, v in n.info.items():
                 put(k, lb, v)
             put("redis_master_repl_offset", lb, n.offset)
+            for cmd, qs in n.latency.items():
+                put("redis_commands_total", dict(lb, cmd=cmd), n.calls[cmd])
+                for q, v in qs.items():
+                    put("redis_latency_percentiles_seconds", dict(lb, cmd=cmd, quantile=q), v)
+            for event, (last, seconds) in n.spikes.items():
+                put("redis_latency_spike_last", dict(lb, event_name=event), last)
+                put("redis_latency_spike_duration_seconds", dict(lb, event_name=event), seconds)
             if n.role == "replica":
                 put("redis_master_link_up", lb, 1 if n.link_up else 0)
                 put("redis_master_sync_in_progress", lb, 1 if n.sync_in_progress else 0)
@@ -256,6 +274,26 @@ def set_cluster_info(name, **kv):
                 c[name].cluster_info.pop(k, None)
             else:
                 c[name].cluster_info[k] = v
+    return f
+
+
+def set_latency(name, cmd, p99=None, calling=None):
+    def f(c):
+        n = c[name]
+        n.latency.setdefault(cmd, {"0.5": 0.0001, "0.99": 0.0002})
+        n.calls.setdefault(cmd, 10)
+        n.calling.setdefault(cmd, False)
+        if p99 is not None:
+            n.latency[cmd]["0.99"] = p99
+        if calling is not None:
+            n.calling[cmd] = calling
+    return f
+
+
+def latency_spike(name, event, seconds):
+    """LATENCY LATEST gets a new latest spike of `event` now (the node's clock is the test's clock)."""
+    def f(c):
+        c[name].spikes[event] = (c.now, seconds)
     return f
 
 
@@ -514,6 +552,32 @@ SCENARIOS = [
         "5m15s": {},
      }),
 
+    ("a command's p99 above 10 ms for 5m; an old slow command nobody calls any more; a short slow phase", "16m", {
+        "0s": set_latency("m2", "keys", p99=0.05, calling=False),   # slow once, not called since: silent
+        "2m": set_latency("m1", "get", p99=0.02),
+        "9m": set_latency("m1", "get", p99=0.0002),
+        "10m": set_latency("r1", "set", p99=0.02),                  # 3 minutes only: silent
+        "13m": set_latency("r1", "set", p99=0.0003),
+     }, {
+        "6m45s": {},
+        "7m15s": {"RedisCommandLatencyHigh": [(node("m1", cmd="get"), 0.02)]},
+        "8m45s": {"RedisCommandLatencyHigh": [(node("m1", cmd="get"), 0.02)]},
+        "9m15s": {},
+        "12m45s": {},
+        "16m": {},
+     }),
+
+    ("latency spikes: a 250 ms command spike fires for 5 minutes, a 50 ms fork spike does not", "10m", {
+        "2m": latency_spike("m3", "command", 0.25),
+        "3m": latency_spike("r2", "fork", 0.05),
+     }, {
+        "1m45s": {},
+        "2m": {"RedisLatencySpike": [(node("m3", event_name="command"), 0.25)]},
+        "6m45s": {"RedisLatencySpike": [(node("m3", event_name="command"), 0.25)]},
+        "7m15s": {},
+        "10m": {},
+     }),
+
     ("manual failover (both nodes change role at once); then the exporter restarts (counters reset)", "15m", {
         "2m": manual_failover("r3"),
         "9m": cluster_attr(exporter_up=False),
@@ -577,6 +641,7 @@ def run_scenario(duration, events):
     events = {T(k): v for k, v in events.items()}
     samples = []
     for i in range(n):
+        c.now = i * STEP
         if i * STEP in events:
             events[i * STEP](c)
         c.tick()
@@ -632,8 +697,9 @@ def render(template, labels, value):
             return humanize1024(value)
         if expr == "$value | humanizePercentage":
             return "%.4g%%" % (value * 100)
-        if expr == 'printf "%.0f" $value':
-            return "%.0f" % value
+        m2 = re.fullmatch(r'printf "(%\.\d+f)" \$value', expr)
+        if m2:
+            return m2.group(1) % value
         raise ValueError(f"unsupported template action {expr!r}")
     return re.sub(r"\{\{(.*?)\}\}", one, template)
 
