@@ -282,6 +282,26 @@ def overview():
              EVENT + "INFO errorstats: MOVED, ASK, CLUSTERDOWN, NOAUTH, OOM, ... replies per second.",
              unit="ops"), 8, 7)
 
+    L.row("Slots (CLUSTER SLOT-STATS)")
+    L.add(table("Hot slots (share of their shard's CPU, 5m)",
+                [(f"topk(10, max by (addr, slot) (rate(redis_slot_cpu_seconds_total{{{C}, role=\"master\"}}[5m])) "
+                  f"/ on (addr) group_left max by (addr) "
+                  f"(rate(redis_slot_stats_cpu_seconds_total{{{C}, role=\"master\"}}[5m])))",)],
+                "The busiest slots of the cluster: each master's top slots by CPU (exporter --slot-stats.top) as a "
+                "share of the CPU that master spends on its slots over 5 minutes. Alert RedisHotSlot above 50% "
+                "for 10m. Needs cluster-slot-stats-enabled yes (Valkey 8+, Redis 8.2+).",
+                rename={"Value #A": "share of shard CPU"}, units={"share of shard CPU": "percentunit"}), 8, 8)
+    L.add(ts("Shard CPU on slots",
+             [(f"redis_shard:slot_cpu_seconds:rate5m{{{C}}}", "{{addr}}"),
+              (f"2 * avg(redis_shard:slot_cpu_seconds:rate5m{{{C}}})", "2x average")],
+             "CPU seconds per second each master spends on its slots (recording rule). Dashed: twice the "
+             "average, RedisShardImbalance's threshold (15m).", unit="percentunit",
+             overrides=[dashed("2x average")]), 8, 8)
+    L.add(ts("Hottest slot's share of its shard (since start)",
+             [(f"max by (addr, metric) (redis_slot_stats_hottest_slot_ratio{{{C}}})", "{{addr}} {{metric}}")],
+             "Per master and metric (keys, cpu, net_input, net_output): the largest single slot's share of the "
+             "shard's total since the server started.", unit="percentunit", minv=0, maxv=1), 8, 8)
+
     L.row("Memory and clients")
     L.add(ts("Memory used vs maxmemory",
              [(f"sum by (addr) (redis_memory_used_bytes{{{C}}})", "{{addr}} used"),

@@ -80,6 +80,12 @@ class Node:
         self.calling = {"get": True, "set": True}
         self.calls = {"get": 1000, "set": 1000}
         self.spikes = {}              # LATENCY LATEST: event -> (unix time of the latest spike, seconds)
+        # CLUSTER SLOT-STATS (masters): CPU seconds per second on the shard's slots, the top slots' shares
+        # of it, and the counters the exporter serves (the shard total and each top slot's).
+        self.slot_cpu_rate = 0.2
+        self.slot_shares = {"100": 0.1, "200": 0.1, "300": 0.1}
+        self.slot_cpu_total = 50.0
+        self.slot_cpu = {k: 5.0 for k in self.slot_shares}
 
     def labels(self):
         return {"addr": self.addr, "node_id": self.node_id, "role": self.role}
@@ -123,6 +129,9 @@ class Cluster:
         for m in self.masters():
             if m.alive:
                 m.offset += self.write_rate
+                m.slot_cpu_total += m.slot_cpu_rate * STEP
+                for slot, share in m.slot_shares.items():
+                    m.slot_cpu[slot] = m.slot_cpu.get(slot, 0.0) + share * m.slot_cpu_rate * STEP
         for r in self.nodes:
             if r.role == "replica" and r.alive and r.link_up and not r.sync_in_progress:
                 r.offset = r.master.offset - r.lag_bytes
@@ -166,6 +175,10 @@ class Cluster:
                 put("redis_commands_total", dict(lb, cmd=cmd), n.calls[cmd])
                 for q, v in qs.items():
                     put("redis_latency_percentiles_seconds", dict(lb, cmd=cmd, quantile=q), v)
+            if n.role == "master":
+                put("redis_slot_stats_cpu_seconds_total", lb, round(n.slot_cpu_total, 6))
+                for slot in n.slot_shares:
+                    put("redis_slot_cpu_seconds_total", dict(lb, slot=slot), round(n.slot_cpu[slot], 6))
             for event, (last, seconds) in n.spikes.items():
                 put("redis_latency_spike_last", dict(lb, event_name=event), last)
                 put("redis_latency_spike_duration_seconds", dict(lb, event_name=event), seconds)
@@ -287,6 +300,17 @@ def set_latency(name, cmd, p99=None, calling=None):
             n.latency[cmd]["0.99"] = p99
         if calling is not None:
             n.calling[cmd] = calling
+    return f
+
+
+def slot_load(name, rate=None, **shares):
+    """A master's CPU rate on its slots and the share of named slots (slot_<n>=share)."""
+    def f(c):
+        n = c[name]
+        if rate is not None:
+            n.slot_cpu_rate = rate
+        for k, v in shares.items():
+            n.slot_shares[k.removeprefix("slot_")] = v
     return f
 
 
@@ -576,6 +600,29 @@ SCENARIOS = [
         "6m45s": {"RedisLatencySpike": [(node("m3", event_name="command"), 0.25)]},
         "7m15s": {},
         "10m": {},
+     }),
+
+    ("a hot slot: slot 100 takes 80% of m1's CPU; an idle shard's only busy slot does not count", "20m", {
+        "0s": seq(slot_load("m3", rate=0.01, slot_100=0.9)),     # idle shard: 1% of a core
+        "2m": slot_load("m1", slot_100=0.8),
+        "17m": slot_load("m1", slot_100=0.1),
+     }, {
+        "12m": {},
+        "15m": {"RedisHotSlot": [(node("m1", slot="100"), 0.8)]},
+        "16m45s": {"RedisHotSlot": [(node("m1", slot="100"), 0.8)]},
+        "20m": {},
+     }),
+
+    ("shard imbalance: m2 does 5x the others' CPU for 20 minutes; a 10-minute burst does not fire", "40m", {
+        "2m": slot_load("m2", rate=1.0),
+        "25m": slot_load("m2", rate=0.2),
+        "27m": slot_load("m3", rate=1.0),
+        "37m": slot_load("m3", rate=0.2),
+     }, {
+        "17m": {},
+        "23m": {"RedisShardImbalance": [(node("m2"), 1.0 / (1.4 / 3))]},
+        "31m": {},
+        "40m": {},
      }),
 
     ("manual failover (both nodes change role at once); then the exporter restarts (counters reset)", "15m", {

@@ -378,6 +378,15 @@ def main():
         cluster.start(timeout=30)
         log("cluster formed")
         find_unavailable(cluster.cli(REDIS_PORTS[0], "info", "everything"))
+        # CLUSTER SLOT-STATS (Valkey 8+, Redis 8.2+): with it, turn on the CPU/network counters; without it
+        # (redis-server 7.0.15) the slot series and what is built on them cannot exist.
+        if "unknown subcommand" in cluster.cli(REDIS_PORTS[0], "cluster", "slot-stats", "slotsrange", "0", "0").lower():
+            for n in ("redis_slot_cpu_seconds_total", "redis_slot_stats_cpu_seconds_total",
+                      "redis_slot_stats_hottest_slot_ratio", "redis_shard:slot_cpu_seconds:rate5m"):
+                UNAVAILABLE[n] = "the server has no CLUSTER SLOT-STATS"
+        else:
+            for p in REDIS_PORTS:
+                cluster.cli(p, "config", "set", "cluster-slot-stats-enabled", "yes")
         subprocess.run([args.redis_benchmark, "-h", HOST, "-p", str(REDIS_PORTS[0]), "-a", PASSWORD, "--cluster",
                         "-n", "4000", "-c", "4", "-r", "2000", "-t", "set,get", "-q"],
                        capture_output=True, timeout=60, check=True)
