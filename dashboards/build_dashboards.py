@@ -259,20 +259,48 @@ def overview():
                f"sum by (cmd) (rate(redis_commands_total{{{C}}}[$__rate_interval])))", "{{cmd}}")],
              "Server-side time per call (usec / calls), whole cluster.", unit="s"), 8, 8)
     L.add(ts("p99 latency by command (worst node, top 10)",
-             [(f"topk(10, max by (cmd) (redis_latency_percentiles_seconds{{{C}, quantile=\"0.99\"}}))", "{{cmd}}")],
-             "INFO latencystats p99 since the server started (or CONFIG RESETSTAT), highest over the nodes.",
-             unit="s"), 8, 8)
+             [(f"topk(10, max by (cmd) (redis_latency_percentiles_seconds{{{C}, quantile=\"0.99\"}}))", "{{cmd}}"),
+              ("vector(0.01)", "alert threshold")],
+             "INFO latencystats p99 since the server started (or CONFIG RESETSTAT), highest over the nodes. "
+             "Dashed: RedisCommandLatencyHigh's threshold (10 ms for 5m while the command is called).",
+             unit="s", overrides=[dashed("alert threshold")]), 8, 8)
+    L.add(ts("Latency spikes (LATENCY LATEST, last 5m)",
+             [(f"max by (addr, event_name) (redis_latency_spike_duration_seconds{{{C}}} "
+               f"and (time() - redis_latency_spike_last{{{C}}}) < 300)", "{{addr}} {{event_name}}")],
+             EVENT + "Duration of each node's latest latency spike per event while it is less than 5 minutes "
+             "old (needs latency-monitor-threshold on the nodes). Alert RedisLatencySpike from 100 ms.",
+             unit="s", draw="bars"), 8, 7)
     L.add(ts("Failed and rejected calls per second",
              [(f"sum by (cmd) (rate(redis_commands_failed_calls_total{{{C}}}[$__rate_interval])) > 0",
                "failed {{cmd}}"),
               (f"sum by (cmd) (rate(redis_commands_rejected_calls_total{{{C}}}[$__rate_interval])) > 0",
                "rejected {{cmd}}")],
              EVENT + "Calls that failed during execution or were rejected before it (wrong arity, OOM, "
-             "CLUSTERDOWN...).", unit="ops"), 12, 7)
+             "CLUSTERDOWN...).", unit="ops"), 8, 7)
     L.add(ts("Error replies per second by type",
              [(f"sum by (err) (rate(redis_errors_total{{{C}}}[$__rate_interval])) > 0", "{{err}}")],
              EVENT + "INFO errorstats: MOVED, ASK, CLUSTERDOWN, NOAUTH, OOM, ... replies per second.",
-             unit="ops"), 12, 7)
+             unit="ops"), 8, 7)
+
+    L.row("Slots (CLUSTER SLOT-STATS)")
+    L.add(table("Hot slots (share of their shard's CPU, 5m)",
+                [(f"topk(10, max by (addr, slot) (rate(redis_slot_cpu_seconds_total{{{C}, role=\"master\"}}[5m])) "
+                  f"/ on (addr) group_left max by (addr) "
+                  f"(rate(redis_slot_stats_cpu_seconds_total{{{C}, role=\"master\"}}[5m])))",)],
+                "The busiest slots of the cluster: each master's top slots by CPU (exporter --slot-stats.top) as a "
+                "share of the CPU that master spends on its slots over 5 minutes. Alert RedisHotSlot above 50% "
+                "for 10m. Needs cluster-slot-stats-enabled yes (Valkey 8+, Redis 8.2+).",
+                rename={"Value #A": "share of shard CPU"}, units={"share of shard CPU": "percentunit"}), 8, 8)
+    L.add(ts("Shard CPU on slots",
+             [(f"redis_shard:slot_cpu_seconds:rate5m{{{C}}}", "{{addr}}"),
+              (f"2 * avg(redis_shard:slot_cpu_seconds:rate5m{{{C}}})", "2x average")],
+             "CPU seconds per second each master spends on its slots (recording rule). Dashed: twice the "
+             "average, RedisShardImbalance's threshold (15m).", unit="percentunit",
+             overrides=[dashed("2x average")]), 8, 8)
+    L.add(ts("Hottest slot's share of its shard (since start)",
+             [(f"max by (addr, metric) (redis_slot_stats_hottest_slot_ratio{{{C}}})", "{{addr}} {{metric}}")],
+             "Per master and metric (keys, cpu, net_input, net_output): the largest single slot's share of the "
+             "shard's total since the server started.", unit="percentunit", minv=0, maxv=1), 8, 8)
 
     L.row("Memory and clients")
     L.add(ts("Memory used vs maxmemory",
@@ -445,9 +473,15 @@ def node():
                "failed {{cmd}}"),
               (f"sum by (cmd) (rate(redis_commands_rejected_calls_total{{{N}}}[$__rate_interval])) > 0",
                "rejected {{cmd}}")],
-             EVENT + "Error replies by prefix, failed and rejected calls.", unit="ops"), 12, 7)
+             EVENT + "Error replies by prefix, failed and rejected calls.", unit="ops"), 8, 7)
     L.add(ts("Slowlog length", [(f"max(redis_slowlog_length{{{N}}})", "entries")],
-             "Entries in SLOWLOG."), 12, 7)
+             "Entries in SLOWLOG."), 8, 7)
+    L.add(ts("Latency spikes (LATENCY LATEST, last 5m)",
+             [(f"max by (event_name) (redis_latency_spike_duration_seconds{{{N}}} "
+               f"and (time() - redis_latency_spike_last{{{N}}}) < 300)", "{{event_name}}")],
+             EVENT + "Duration of this node's latest latency spike per event while less than 5 minutes old "
+             "(needs latency-monitor-threshold). Alert RedisLatencySpike from 100 ms.", unit="s",
+             draw="bars"), 8, 7)
 
     L.row("Memory and clients")
     L.add(ts("Memory", [(f"max(redis_memory_used_bytes{{{N}}})", "used"),

@@ -31,6 +31,9 @@ constexpr FlagSpec kFlags[] = {
     {"connection-timeout", "REDIS_EXPORTER_CONNECTION_TIMEOUT", "2s", "Timeout for connecting to a node."},
     {"scrape-timeout", "REDIS_EXPORTER_SCRAPE_TIMEOUT", "5s",
      "Upper bound of one scrape; nodes that have not answered by then are reported redis_up 0."},
+    {"slot-stats.top", "REDIS_EXPORTER_SLOT_STATS_TOP", "10",
+     "Per node, how many of its hottest slots (by key count, CPU, network bytes in and out; CLUSTER SLOT-STATS) "
+     "get series with a slot label: 0 to 1000. The per-node sums are served regardless."},
     {"log-format", "REDIS_EXPORTER_LOG_FORMAT", "text", "Log format: text or json."},
     {"log-level", "REDIS_EXPORTER_LOG_LEVEL", "info", "Log level: debug, info, warn or error."},
 };
@@ -293,6 +296,16 @@ FlagParse ParseFlags(const std::vector<std::string>& args, const GetEnv& getenv,
       return r;
     }
     (std::string_view(name) == "connection-timeout" ? c.connection_timeout : c.scrape_timeout) = *d;
+  }
+  {
+    const std::string& top = values["slot-stats.top"];
+    unsigned long n = 0;
+    auto [tp, tec] = std::from_chars(top.data(), top.data() + top.size(), n);
+    if (tec != std::errc() || tp != top.data() + top.size() || top.empty() || n > 1000) {
+      r.error = "--slot-stats.top: expected a number from 0 to 1000, got \"" + top + "\"";
+      return r;
+    }
+    c.slot_stats_top = n;
   }
   const std::string& fmt = values["log-format"];
   if (fmt == "json") {

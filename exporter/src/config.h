@@ -27,6 +27,7 @@ struct Config {
   std::string ns = "redis";
   std::chrono::milliseconds connection_timeout{2000};
   std::chrono::milliseconds scrape_timeout{5000};
+  size_t slot_stats_top = 10;  // --slot-stats.top: per node, the top N slots by each SLOT-STATS metric
   std::optional<WebConfig> web;  // --web.config.file: TLS and basic auth (web_config.h)
   bool log_json = false;
   LogLevel log_level = LogLevel::kInfo;

@@ -62,6 +62,20 @@ int MillisUntil(Clock::time_point t, Clock::time_point now) {
 
 }  // namespace
 
+std::optional<Reply> ParseResp(std::string_view bytes) {
+  redisReader* reader = redisReaderCreate();
+  if (reader == nullptr) return std::nullopt;
+  std::optional<Reply> out;
+  void* raw = nullptr;
+  if (redisReaderFeed(reader, bytes.data(), bytes.size()) == REDIS_OK &&
+      redisReaderGetReply(reader, &raw) == REDIS_OK && raw != nullptr) {
+    out = Convert(static_cast<redisReply*>(raw));
+    freeReplyObject(raw);
+  }
+  redisReaderFree(reader);
+  return out;
+}
+
 struct HiredisSource::Job {
   const NodeRequest* req = nullptr;
   NodeResponse* resp = nullptr;

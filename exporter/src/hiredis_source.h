@@ -11,7 +11,9 @@
 #pragma once
 #include <chrono>
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 
 #include "redis_source.h"
@@ -19,6 +21,10 @@
 struct redisContext;
 
 namespace rcs::exporter {
+
+// One RESP2 reply from its wire bytes (hiredis' reader); nullopt when incomplete or malformed. For replies
+// captured from real servers as test fixtures.
+std::optional<Reply> ParseResp(std::string_view bytes);
 
 class HiredisSource : public RedisSource {
  public:

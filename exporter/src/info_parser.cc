@@ -127,4 +127,41 @@ std::vector<LatencyPercentile> ParseLatencyPercentiles(std::string_view value) {
   return out;
 }
 
+std::optional<KeySizesLine> ParseKeySizes(std::string_view key, std::string_view value) {
+  size_t u = key.find("_distrib_");
+  if (u == std::string_view::npos || u < 3 || !key.starts_with("db")) return std::nullopt;
+  KeySizesLine out;
+  out.db = key.substr(0, u);
+  for (char c : out.db.substr(2)) {
+    if (c < '0' || c > '9') return std::nullopt;
+  }
+  std::string_view rest = key.substr(u + 9);  // "<type>_<sizes|items>"
+  size_t last = rest.rfind('_');
+  if (last == std::string_view::npos || last == 0) return std::nullopt;
+  std::string_view what = rest.substr(last + 1);
+  if (what != "sizes" && what != "items") return std::nullopt;
+  out.type = rest.substr(0, last);
+  bool ok = true;
+  ForEachKeyValue(value, [&](std::string_view bin, std::string_view count) {
+    double scale = 1;
+    if (!bin.empty()) {
+      static constexpr std::string_view kUnits = "KMGTPE";
+      size_t unit = kUnits.find(bin.back());
+      if (unit != std::string_view::npos) {
+        for (size_t i = 0; i <= unit; ++i) scale *= 1024;
+        bin.remove_suffix(1);
+      }
+    }
+    auto b = ParseNumber(bin);
+    auto n = ParseNumber(count);
+    if (!b || !n || *b < 0 || *n < 0) {
+      ok = false;
+      return;
+    }
+    out.bins.emplace_back(*b * scale, *n);
+  });
+  if (!ok) return std::nullopt;
+  return out;
+}
+
 }  // namespace rcs::exporter

@@ -50,4 +50,15 @@ struct LatencyPercentile {  // latency_percentiles_usec_<cmd>:p50=..,p99=..,p99.
 };
 std::vector<LatencyPercentile> ParseLatencyPercentiles(std::string_view value);
 
+// INFO keysizes (Redis 8.2, our node): db<N>_distrib_<type>_<sizes|items>:<bin>=<count>,... where a bin is the
+// lower bound of a power-of-two range, "0", "1", "2", "4", ... "512", "1K" (1024), ... with K M G T P E as powers
+// of 1024; a string length or element count L >= 1 is in the bin 2^floor(log2 L), 0 in the bin "0".
+struct KeySizesLine {
+  std::string_view db;    // "db0"
+  std::string_view type;  // "strings", "lists", "sets", "zsets", "hashes"
+  std::vector<std::pair<double, double>> bins;  // (lower bound, keys), as listed
+};
+// nullopt when the key is not a keysizes line or a bin does not parse.
+std::optional<KeySizesLine> ParseKeySizes(std::string_view key, std::string_view value);
+
 }  // namespace rcs::exporter

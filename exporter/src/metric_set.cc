@@ -81,15 +81,18 @@ void MetricSet::Summary(std::string_view suffix, std::string_view help, const La
 }
 
 void MetricSet::Histogram(std::string_view suffix, std::string_view help, const LabelSet& labels,
-                          const std::vector<double>& bounds, const std::vector<uint64_t>& cumulative, double sum) {
+                          const std::vector<double>& bounds, const std::vector<uint64_t>& cumulative,
+                          std::optional<double> sum) {
   Family& f = Find(suffix, help, prometheus::MetricType::Histogram);
   const size_t before = f.body.size();
   Head(f.body, f, "_count", labels, {});
   AppendValue(f.body, static_cast<double>(cumulative.empty() ? 0 : cumulative.back()));
   f.body.push_back('\n');
-  Head(f.body, f, "_sum", labels, {});
-  AppendValue(f.body, sum);
-  f.body.push_back('\n');
+  if (sum) {
+    Head(f.body, f, "_sum", labels, {});
+    AppendValue(f.body, *sum);
+    f.body.push_back('\n');
+  }
   std::string le;
   for (size_t i = 0; i < bounds.size() && i < cumulative.size(); ++i) {
     le.clear();

@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <initializer_list>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -57,9 +58,10 @@ class MetricSet {
   void Summary(std::string_view suffix, std::string_view help, const LabelSet& labels, LabelPairs extra,
                uint64_t count, double sum, const std::vector<std::pair<double, double>>& quantiles);
   // A histogram: `bounds` are the buckets' upper bounds, the last one +Inf; `cumulative[i]` counts the
-  // observations <= bounds[i], so the last one is the count of all.
+  // observations <= bounds[i], so the last one is the count of all. No `_sum` line when the sum is unknown.
   void Histogram(std::string_view suffix, std::string_view help, const LabelSet& labels,
-                 const std::vector<double>& bounds, const std::vector<uint64_t>& cumulative, double sum);
+                 const std::vector<double>& bounds, const std::vector<uint64_t>& cumulative,
+                 std::optional<double> sum);
   bool Has(std::string_view suffix) const { return index_.count(suffix) != 0; }
   size_t samples() const { return samples_; }
   const std::string& ns() const { return ns_; }

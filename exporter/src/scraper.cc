@@ -46,7 +46,8 @@ std::string_view InfoValue(std::string_view info, std::string_view key) {
 
 const std::vector<Command>& NodeCommands() {
   static const std::vector<Command> cmds = {
-      {"INFO", "ALL"}, {"CLUSTER", "INFO"}, {"SLOWLOG", "LEN"}, {"SLOWLOG", "GET", "1"}, {"LATENCY", "LATEST"}};
+      {"INFO", "ALL"},         {"CLUSTER", "INFO"},     {"SLOWLOG", "LEN"},
+      {"SLOWLOG", "GET", "1"}, {"LATENCY", "LATEST"},   {"CLUSTER", "SLOT-STATS", "SLOTSRANGE", "0", "16383"}};
   return cmds;
 }
 
@@ -70,11 +71,15 @@ void FillNodeScrape(NodeScrape& node, NodeResponse& r) {
   node.error_message.clear();
   node.info = std::move(r.replies[0].str);
   node.command_errors.clear();
-  static const char* const kAclNames[] = {"info", "cluster|info", "slowlog|len", "slowlog|get", "latency|latest"};
+  static const char* const kAclNames[] = {"info",        "cluster|info",   "slowlog|len",
+                                          "slowlog|get", "latency|latest", "cluster|slot-stats"};
   for (size_t i = 1; i < r.replies.size() && i < NodeCommands().size(); ++i) {
     const Reply& rep = r.replies[i];
-    // A standalone server has no CLUSTER INFO: that is not an error.
-    if (rep.IsError() && !(i == 1 && IsClusterDisabled(rep.str))) node.command_errors.emplace_back(kAclNames[i], rep.str);
+    // A standalone server has no CLUSTER INFO, a server before Valkey 8 / Redis 8.2 no CLUSTER SLOT-STATS
+    // ("unknown subcommand"): neither is an error, their series are just absent.
+    bool absent = (i == 1 || i == 5) &&
+                  (IsClusterDisabled(rep.str) || rep.str.find("unknown subcommand") != std::string::npos);
+    if (rep.IsError() && !absent) node.command_errors.emplace_back(kAclNames[i], rep.str);
   }
   std::string_view role = InfoValue(node.info, "role");
   if (!role.empty()) node.role = NormalizeRole(role);
@@ -104,10 +109,16 @@ void FillNodeScrape(NodeScrape& node, NodeResponse& r) {
                                      static_cast<double>(e.elements[2].integer) / 1e3});
     }
   }
+  node.slot_stats.reset();
+  node.slot_stats_malformed = false;
+  if (r.replies.size() > 5 && r.replies[5].type == Reply::Type::kArray) {
+    node.slot_stats = ParseSlotStats(r.replies[5]);
+    node.slot_stats_malformed = !node.slot_stats;
+  }
 }
 
 ClusterScraper::ClusterScraper(Config config, RedisSource& source)
-    : ClusterScraper(std::move(config), source, DefaultCollectors()) {}
+    : ClusterScraper(config, source, DefaultCollectors(config.slot_stats_top)) {}
 
 ClusterScraper::ClusterScraper(Config config, RedisSource& source, std::vector<std::unique_ptr<Collector>> collectors)
     : config_(std::move(config)),
@@ -535,6 +546,7 @@ std::string ScrapeSingleTarget(const Config& config, RedisSource& source, const 
   MetricSet out(config.ns);
   InfoCollector::CollectNode(node, out);
   ClusterInfoCollector::CollectNode(node, out);
+  SlotStatsCollector::CollectNode(node, config.slot_stats_top, out);
   WriteLastScrape(ScrapeScope::kTarget, !node.up, std::chrono::duration<double>(Clock::now() - start).count(), out);
   return out.Serialize();
 }

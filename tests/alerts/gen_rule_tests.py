@@ -74,6 +74,18 @@ class Node:
             "redis_rdb_last_bgsave_status": 1,
         }
         self.cluster_info = {}        # per-node CLUSTER INFO overrides (a node's own, possibly odd, view)
+        # INFO latencystats / commandstats: per command its p50 and p99 (seconds, cumulative since start, as
+        # the server prints them) and whether clients are calling it (its call counter grows every sample).
+        self.latency = {"get": {"0.5": 0.00005, "0.99": 0.0002}, "set": {"0.5": 0.00006, "0.99": 0.0003}}
+        self.calling = {"get": True, "set": True}
+        self.calls = {"get": 1000, "set": 1000}
+        self.spikes = {}              # LATENCY LATEST: event -> (unix time of the latest spike, seconds)
+        # CLUSTER SLOT-STATS (masters): CPU seconds per second on the shard's slots, the top slots' shares
+        # of it, and the counters the exporter serves (the shard total and each top slot's).
+        self.slot_cpu_rate = 0.2
+        self.slot_shares = {"100": 0.1, "200": 0.1, "300": 0.1}
+        self.slot_cpu_total = 50.0
+        self.slot_cpu = {k: 5.0 for k in self.slot_shares}
 
     def labels(self):
         return {"addr": self.addr, "node_id": self.node_id, "role": self.role}
@@ -94,6 +106,7 @@ class Cluster:
         self.exporter_up = True
         self.scrape_error = 0
         self.collector_ok = {c: 1 for c in COLLECTORS}
+        self.now = 0                  # seconds since the start of the scenario (promtool's time() origin)
 
     def __getitem__(self, name):
         return self.by_name[name]
@@ -109,9 +122,16 @@ class Cluster:
         return sum(1 for n in self.nodes if n.role == "replica" and n.master is master and "fail" not in n.flags)
 
     def tick(self):
+        for n in self.nodes:
+            for cmd, on in n.calling.items():
+                if on and n.alive:
+                    n.calls[cmd] += 150
         for m in self.masters():
             if m.alive:
                 m.offset += self.write_rate
+                m.slot_cpu_total += m.slot_cpu_rate * STEP
+                for slot, share in m.slot_shares.items():
+                    m.slot_cpu[slot] = m.slot_cpu.get(slot, 0.0) + share * m.slot_cpu_rate * STEP
         for r in self.nodes:
             if r.role == "replica" and r.alive and r.link_up and not r.sync_in_progress:
                 r.offset = r.master.offset - r.lag_bytes
@@ -151,6 +171,17 @@ class Cluster:
             for k, v in n.info.items():
                 put(k, lb, v)
             put("redis_master_repl_offset", lb, n.offset)
+            for cmd, qs in n.latency.items():
+                put("redis_commands_total", dict(lb, cmd=cmd), n.calls[cmd])
+                for q, v in qs.items():
+                    put("redis_latency_percentiles_seconds", dict(lb, cmd=cmd, quantile=q), v)
+            if n.role == "master":
+                put("redis_slot_stats_cpu_seconds_total", lb, round(n.slot_cpu_total, 6))
+                for slot in n.slot_shares:
+                    put("redis_slot_cpu_seconds_total", dict(lb, slot=slot), round(n.slot_cpu[slot], 6))
+            for event, (last, seconds) in n.spikes.items():
+                put("redis_latency_spike_last", dict(lb, event_name=event), last)
+                put("redis_latency_spike_duration_seconds", dict(lb, event_name=event), seconds)
             if n.role == "replica":
                 put("redis_master_link_up", lb, 1 if n.link_up else 0)
                 put("redis_master_sync_in_progress", lb, 1 if n.sync_in_progress else 0)
@@ -256,6 +287,37 @@ def set_cluster_info(name, **kv):
                 c[name].cluster_info.pop(k, None)
             else:
                 c[name].cluster_info[k] = v
+    return f
+
+
+def set_latency(name, cmd, p99=None, calling=None):
+    def f(c):
+        n = c[name]
+        n.latency.setdefault(cmd, {"0.5": 0.0001, "0.99": 0.0002})
+        n.calls.setdefault(cmd, 10)
+        n.calling.setdefault(cmd, False)
+        if p99 is not None:
+            n.latency[cmd]["0.99"] = p99
+        if calling is not None:
+            n.calling[cmd] = calling
+    return f
+
+
+def slot_load(name, rate=None, **shares):
+    """A master's CPU rate on its slots and the share of named slots (slot_<n>=share)."""
+    def f(c):
+        n = c[name]
+        if rate is not None:
+            n.slot_cpu_rate = rate
+        for k, v in shares.items():
+            n.slot_shares[k.removeprefix("slot_")] = v
+    return f
+
+
+def latency_spike(name, event, seconds):
+    """LATENCY LATEST gets a new latest spike of `event` now (the node's clock is the test's clock)."""
+    def f(c):
+        c[name].spikes[event] = (c.now, seconds)
     return f
 
 
@@ -514,6 +576,55 @@ SCENARIOS = [
         "5m15s": {},
      }),
 
+    ("a command's p99 above 10 ms for 5m; an old slow command nobody calls any more; a short slow phase", "16m", {
+        "0s": set_latency("m2", "keys", p99=0.05, calling=False),   # slow once, not called since: silent
+        "2m": set_latency("m1", "get", p99=0.02),
+        "9m": set_latency("m1", "get", p99=0.0002),
+        "10m": set_latency("r1", "set", p99=0.02),                  # 3 minutes only: silent
+        "13m": set_latency("r1", "set", p99=0.0003),
+     }, {
+        "6m45s": {},
+        "7m15s": {"RedisCommandLatencyHigh": [(node("m1", cmd="get"), 0.02)]},
+        "8m45s": {"RedisCommandLatencyHigh": [(node("m1", cmd="get"), 0.02)]},
+        "9m15s": {},
+        "12m45s": {},
+        "16m": {},
+     }),
+
+    ("latency spikes: a 250 ms command spike fires for 5 minutes, a 50 ms fork spike does not", "10m", {
+        "2m": latency_spike("m3", "command", 0.25),
+        "3m": latency_spike("r2", "fork", 0.05),
+     }, {
+        "1m45s": {},
+        "2m": {"RedisLatencySpike": [(node("m3", event_name="command"), 0.25)]},
+        "6m45s": {"RedisLatencySpike": [(node("m3", event_name="command"), 0.25)]},
+        "7m15s": {},
+        "10m": {},
+     }),
+
+    ("a hot slot: slot 100 takes 80% of m1's CPU; an idle shard's only busy slot does not count", "20m", {
+        "0s": seq(slot_load("m3", rate=0.01, slot_100=0.9)),     # idle shard: 1% of a core
+        "2m": slot_load("m1", slot_100=0.8),
+        "17m": slot_load("m1", slot_100=0.1),
+     }, {
+        "12m": {},
+        "15m": {"RedisHotSlot": [(node("m1", slot="100"), 0.8)]},
+        "16m45s": {"RedisHotSlot": [(node("m1", slot="100"), 0.8)]},
+        "20m": {},
+     }),
+
+    ("shard imbalance: m2 does 5x the others' CPU for 20 minutes; a 10-minute burst does not fire", "40m", {
+        "2m": slot_load("m2", rate=1.0),
+        "25m": slot_load("m2", rate=0.2),
+        "27m": slot_load("m3", rate=1.0),
+        "37m": slot_load("m3", rate=0.2),
+     }, {
+        "17m": {},
+        "23m": {"RedisShardImbalance": [(node("m2"), 1.0 / (1.4 / 3))]},
+        "31m": {},
+        "40m": {},
+     }),
+
     ("manual failover (both nodes change role at once); then the exporter restarts (counters reset)", "15m", {
         "2m": manual_failover("r3"),
         "9m": cluster_attr(exporter_up=False),
@@ -577,6 +688,7 @@ def run_scenario(duration, events):
     events = {T(k): v for k, v in events.items()}
     samples = []
     for i in range(n):
+        c.now = i * STEP
         if i * STEP in events:
             events[i * STEP](c)
         c.tick()
@@ -632,8 +744,9 @@ def render(template, labels, value):
             return humanize1024(value)
         if expr == "$value | humanizePercentage":
             return "%.4g%%" % (value * 100)
-        if expr == 'printf "%.0f" $value':
-            return "%.0f" % value
+        m2 = re.fullmatch(r'printf "(%\.\d+f)" \$value', expr)
+        if m2:
+            return m2.group(1) % value
         raise ValueError(f"unsupported template action {expr!r}")
     return re.sub(r"\{\{(.*?)\}\}", one, template)
 

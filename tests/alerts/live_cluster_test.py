@@ -22,6 +22,10 @@ Then:
   5. kill -9 a whole shard (master + replica): RedisClusterStateFail goes pending, then fires; restart both;
   6. dashboards again (the labels changed with the failover);
   7. kill -9 the exporter: RedisExporterDown goes pending, then fires, nothing else starts firing; restart it;
+  7b. latency: on one master, latency-monitor-threshold 100 and DEBUG SLEEP 0.15 (a 150 ms spike), then ten
+     DEBUG SLEEP 0.02 spread over 3 s: RedisLatencySpike fires (no for:) and RedisCommandLatencyHigh
+     {cmd="debug"} goes pending (its 5m for: is not waited out: the promtool tests check the firing); the
+     latency-spike panels return data; LATENCY RESET and CONFIG RESETSTAT clear both;
   8. every alert resolves and nothing is left pending, except RedisClusterFailover of the two nodes whose
      role changed: it looks back 5 minutes by design; --full (or RCS_ALERTS_FULL=1) waits that out too
      (the promtool unit tests check its resolution).
@@ -48,10 +52,13 @@ import rcs  # noqa: E402
 import rcs_server  # noqa: E402
 
 HOST = "127.0.0.1"
-REDIS_PORTS = list(range(20001, 20007))
+# RCS_LIVE_PORTS="<first redis port>,<prometheus port>,<exporter port>" moves the test (e.g. to a helper's own
+# port range; then set REDIS_BUS_OFFSET too so the bus ports stay in that range).
+_ports = [int(x) for x in os.environ.get("RCS_LIVE_PORTS", "20001,20100,20150").split(",")]
+REDIS_PORTS = list(range(_ports[0], _ports[0] + 6))
 BUS_OFFSET = 50       # cluster bus on port + 50 (--cluster-port), inside this test's port range
-PROM_PORT = 20100
-EXPORTER_PORT = 20150
+PROM_PORT = _ports[1]
+EXPORTER_PORT = _ports[2]
 PASSWORD = "live-test-secret"
 JOB = "redis-cluster"
 INSTANCE = f"{HOST}:{EXPORTER_PORT}"
@@ -123,7 +130,8 @@ class Cluster(rcs.Cluster):
         # --bus-offset 0: a server without `cluster-port` uses its default bus port, port + 10000.
         def node_args(port):
             return (["--cluster-port", str(port + args.bus_offset)] if args.bus_offset else []) + [
-                "--appendonly", "yes", "--maxmemory", "256mb", "--maxmemory-policy", "noeviction"]
+                "--appendonly", "yes", "--maxmemory", "256mb", "--maxmemory-policy", "noeviction",
+                "--enable-debug-command", "local"]
         super().__init__(REDIS_PORTS, args=node_args, password=PASSWORD, node_timeout=NODE_TIMEOUT_MS,
                          binary=args.redis_server, root=workdir)
         for n in self.nodes:
@@ -248,9 +256,10 @@ def find_unavailable(info_text):
         UNAVAILABLE["redis_latency_percentiles_seconds"] = "the server has no INFO latencystats section"
 
 
-def check_dashboards(masters, replicas, label):
+def check_dashboards(masters, replicas, label, must_have=()):
     """Every query parses; every target of a non-event panel returns data (unless it reads only series the
-    server cannot provide, see UNAVAILABLE)."""
+    server cannot provide, see UNAVAILABLE). Event panels whose title is in `must_have` (the test provoked
+    their event) must return data too."""
     values = {"datasource": "prometheus", "job": JOB, "instance": INSTANCE,
               "__rate_interval": "15s", "__interval": "5s", "__range": "5m", "__range_s": "300"}
     problems, skipped, n = [], [], 0
@@ -280,7 +289,9 @@ def check_dashboards(masters, replicas, label):
                     continue
                 if r["data"]["result"]:
                     got_data = True
-            if not got_data and not event:
+            if not got_data and event and any(f'"{t}"' in where for t in must_have):
+                problems.append(f"{where}: no data although the test provoked the event\n    {expr}")
+            elif not got_data and not event:
                 missing = P.metric_names(expr) & set(UNAVAILABLE)
                 if missing:
                     skipped.append(f"{where} ({', '.join(sorted(missing))})")
@@ -313,7 +324,9 @@ def check_metric_names():
     for _, r in P.rules():
         used |= P.metric_names(r["expr"])
     recorded = P.recorded_names()
-    conditional = {"redis_errors_total"} | set(UNAVAILABLE)
+    # The latency spike series appear with the first LATENCY LATEST event (the latency drill makes one).
+    conditional = {"redis_errors_total", "redis_latency_spike_duration_seconds", "redis_latency_spike_last"} | \
+        set(UNAVAILABLE)
     for name, why in sorted(UNAVAILABLE.items()):
         log(f"not required in the scrape: {name}: {why}")
     missing = sorted(n for n in used if n not in recorded and n not in P.PROMETHEUS_SERIES
@@ -365,6 +378,15 @@ def main():
         cluster.start(timeout=30)
         log("cluster formed")
         find_unavailable(cluster.cli(REDIS_PORTS[0], "info", "everything"))
+        # CLUSTER SLOT-STATS (Valkey 8+, Redis 8.2+): with it, turn on the CPU/network counters; without it
+        # (redis-server 7.0.15) the slot series and what is built on them cannot exist.
+        if "unknown subcommand" in cluster.cli(REDIS_PORTS[0], "cluster", "slot-stats", "slotsrange", "0", "0").lower():
+            for n in ("redis_slot_cpu_seconds_total", "redis_slot_stats_cpu_seconds_total",
+                      "redis_slot_stats_hottest_slot_ratio", "redis_shard:slot_cpu_seconds:rate5m"):
+                UNAVAILABLE[n] = "the server has no CLUSTER SLOT-STATS"
+        else:
+            for p in REDIS_PORTS:
+                cluster.cli(p, "config", "set", "cluster-slot-stats-enabled", "yes")
         subprocess.run([args.redis_benchmark, "-h", HOST, "-p", str(REDIS_PORTS[0]), "-a", PASSWORD, "--cluster",
                         "-n", "4000", "-c", "4", "-r", "2000", "-t", "set,get", "-q"],
                        capture_output=True, timeout=60, check=True)
@@ -537,6 +559,42 @@ def main():
         watch.wait("RedisExporterDown resolved", lambda c: not any(a == "RedisExporterDown" for a, _, _ in c),
                    SCRAPE + MARGIN)
         log("exporter back, RedisExporterDown resolved")
+
+        # ---- drill 4: latency. A 150 ms spike fires RedisLatencySpike at once; 20 ms calls of DEBUG put its
+        # p99 above 10 ms while it is being called: RedisCommandLatencyHigh goes pending (for: 5m).
+        topo = cluster.nodes_of(REDIS_PORTS[0])
+        slow = next(n for n in topo if n["role"] == "master")
+        log(f"latency drill on {slow['addr']}: a 150 ms spike, then DEBUG SLEEP 0.02 x10")
+        watch.reset()
+        t_lat = time.monotonic()
+        check(cluster.cli(slow["port"], "config", "set", "latency-monitor-threshold", "100").strip() == "OK",
+              "config set latency-monitor-threshold")
+        check(cluster.cli(slow["port"], "debug", "sleep", "0.15").strip() == "OK", "DEBUG SLEEP refused")
+        for _ in range(10):
+            cluster.cli(slow["port"], "debug", "sleep", "0.02")
+            time.sleep(0.3)
+
+        def active(cur, name, addr, state):
+            return any(a == name and b == addr and s == state for a, b, s in cur)
+        cur = watch.wait("RedisLatencySpike firing and RedisCommandLatencyHigh pending",
+                         lambda c: active(c, "RedisLatencySpike", slow["addr"], "firing")
+                         and active(c, "RedisCommandLatencyHigh", slow["addr"], "pending"), SCRAPE + MARGIN)
+        labels = [a["labels"] for a in prom("/api/v1/alerts")["data"]["alerts"]
+                  if a["labels"]["alertname"] in ("RedisLatencySpike", "RedisCommandLatencyHigh")]
+        check(any(lb.get("event_name") == "command" for lb in labels)
+              and any(lb.get("cmd") == "debug" for lb in labels), f"latency alerts' labels: {labels}")
+        log(f"RedisLatencySpike firing, RedisCommandLatencyHigh{{cmd=\"debug\"}} pending "
+            f"+{time.monotonic() - t_lat:.1f}s after the first sleep")
+        topo = cluster.nodes_of(REDIS_PORTS[0])
+        check_dashboards([slow["addr"]], [n["addr"] for n in topo if n["role"] == "replica"][:1], "latency drill",
+                         must_have=("Latency spikes (LATENCY LATEST, last 5m)",))
+        for cmd in (("latency", "reset"), ("config", "resetstat"),
+                    ("config", "set", "latency-monitor-threshold", "0")):
+            cluster.cli(slow["port"], *cmd)
+        watch.wait("latency alerts resolved",
+                   lambda c: not any(a in ("RedisLatencySpike", "RedisCommandLatencyHigh") for a, _, _ in c),
+                   SCRAPE + MARGIN)
+        log("LATENCY RESET + CONFIG RESETSTAT: both latency alerts resolved")
 
         # Everything but RedisClusterFailover resolves now; that one looks back 5 minutes by design and may
         # only remain for the two nodes whose role changed (the promoted replica and the old master).

@@ -471,3 +471,25 @@ TEST_CASE("an old failed id at the same address as a live node: INFO series only
   CHECK(SampleValue(text, "redis_cluster_nodes") == "7");  // the topology series still list both
   CHECK(SampleValue(text, "redis_cluster_nodes_failed") == "1");
 }
+
+TEST_CASE("INFO keysizes as histograms redis_keysizes{db,type,le}: le = 2b-1 for the bin b, no _sum") {
+  NodeScrape n;
+  n.addr = "10.0.0.1:6379";
+  n.role = "master";
+  n.up = true;
+  n.info =
+      "# Server\r\nredis_version:8.2.0\r\n# Keyspace\r\ndb0:keys=9,expires=0,avg_ttl=0\r\n# Keysizes\r\n"
+      "db0_distrib_strings_sizes:0=1,2=1,4=1,1K=2\r\ndb0_distrib_lists_items:1=3\r\n";
+  MetricSet out("redis");
+  CHECK(InfoCollector::CollectNode(n, out));
+  std::string text = out.Serialize();
+  const std::string s = "redis_keysizes_bucket{addr=\"10.0.0.1:6379\",node_id=\"\",role=\"master\",db=\"db0\",type=\"string\",le=\"";
+  CHECK(SampleValue(text, s + "0\"}") == "1");
+  CHECK(SampleValue(text, s + "3\"}") == "2");
+  CHECK(SampleValue(text, s + "7\"}") == "3");
+  CHECK(SampleValue(text, s + "2047\"}") == "5");
+  CHECK(SampleValue(text, s + "+Inf\"}") == "5");
+  CHECK(SampleValue(text, "redis_keysizes_count{addr=\"10.0.0.1:6379\",node_id=\"\",role=\"master\",db=\"db0\",type=\"list\"}") == "3");
+  CHECK(text.find("redis_keysizes_sum") == std::string::npos);
+  CHECK(SampleValue(text, "redis_db_keys{addr=\"10.0.0.1:6379\",node_id=\"\",role=\"master\",db=\"db0\"}") == "9");
+}

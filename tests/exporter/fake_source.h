@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "hiredis_source.h"
 #include "redis_source.h"
 #include "test_util.h"
 
@@ -32,6 +33,9 @@ class FakeCluster : public RedisSource {
   std::map<std::string, int> requests_by_node;
   // Commands ("SLOWLOG GET 1") every node refuses as an ACL user without them would be refused.
   std::vector<std::string> denied;
+  // A RESP fixture every master answers CLUSTER SLOT-STATS with (its replicas too); "" answers as Redis 7.0
+  // does (unknown subcommand).
+  std::string slot_stats_fixture;
 
   static std::string Id(char c) { return std::string(40, c); }
 
@@ -135,6 +139,11 @@ class FakeCluster : public RedisSource {
       all.type = Reply::Type::kArray;
       all.elements = {event};
       return all;
+    }
+    if (c == "CLUSTER SLOT-STATS SLOTSRANGE 0 16383") {
+      if (!cluster_enabled) return Reply::Error("ERR This instance has cluster support disabled");
+      if (slot_stats_fixture.empty()) return Reply::Error("ERR unknown subcommand 'SLOT-STATS'. Try CLUSTER HELP.");
+      return *ParseResp(ReadFixture(slot_stats_fixture));
     }
     return Reply::Error("ERR unknown command '" + c + "'");
   }

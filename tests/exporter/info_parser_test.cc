@@ -158,3 +158,24 @@ TEST_CASE("Splitter and LineSplitter: the one way reply text is cut") {
   while (ls.Next(line)) lines.push_back(line);
   CHECK(lines == std::vector<std::string_view>{"one", "two", "", "three"});
 }
+
+TEST_CASE("INFO keysizes lines (Redis 8.2 format): db, type, power-of-two bins with K/M units") {
+  auto l = ParseKeySizes("db0_distrib_strings_sizes", "0=1,2=3,4K=2,1M=1");
+  REQUIRE(l.has_value());
+  CHECK(l->db == "db0");
+  CHECK(l->type == "strings");
+  REQUIRE(l->bins.size() == 4);
+  CHECK(l->bins[0] == std::pair<double, double>(0, 1));
+  CHECK(l->bins[1] == std::pair<double, double>(2, 3));
+  CHECK(l->bins[2] == std::pair<double, double>(4096, 2));
+  CHECK(l->bins[3] == std::pair<double, double>(1048576, 1));
+  auto h = ParseKeySizes("db12_distrib_hashes_items", "1=5");
+  REQUIRE(h.has_value());
+  CHECK(h->db == "db12");
+  CHECK(h->type == "hashes");
+  CHECK_FALSE(ParseKeySizes("db0", "keys=1,expires=0").has_value());
+  CHECK_FALSE(ParseKeySizes("dbx_distrib_strings_sizes", "1=1").has_value());
+  CHECK_FALSE(ParseKeySizes("db0_distrib_strings_bytes", "1=1").has_value());
+  CHECK_FALSE(ParseKeySizes("db0_distrib_strings_sizes", "1Q=1").has_value());
+  CHECK_FALSE(ParseKeySizes("db0_distrib_strings_sizes", "2=-1").has_value());
+}

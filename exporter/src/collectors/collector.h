@@ -10,6 +10,7 @@
 #include "cluster_nodes_parser.h"
 #include "metric_set.h"
 #include "redis_source.h"
+#include "slot_stats.h"
 
 namespace rcs::exporter {
 
@@ -34,6 +35,9 @@ struct NodeScrape {
     double duration_seconds = 0;
   };
   std::vector<LatencySpike> latency_spikes;
+  // CLUSTER SLOT-STATS SLOTSRANGE 0 16383; nullopt when the server has no such command (or is standalone).
+  std::optional<std::vector<SlotStat>> slot_stats;
+  bool slot_stats_malformed = false;  // it answered, but not in the documented shape
   double seconds = 0;  // how long fetching this node took
   // Commands after INFO that answered with an error this scrape (e.g. -NOPERM when the ACL user lacks one):
   // (name as ACL spells it, "cluster|info", error text). Their series are missing; this says why.

@@ -28,6 +28,24 @@ class ClusterInfoCollector : public Collector {
   static bool CollectNode(const NodeScrape& node, MetricSet& out);
 };
 
+// Each node's CLUSTER SLOT-STATS (Valkey 8+, Redis 8.2+; absent for a server without it): per node the sums
+// over its shard's slots, the top `top` slots by key count, CPU and network bytes (a `slot` label, so at most
+// 4 x top series per node), and on masters the hottest slot's share of the shard.
+class SlotStatsCollector : public Collector {
+ public:
+  explicit SlotStatsCollector(size_t top) : top_(top) {}
+  const char* Name() const override { return "slot_stats"; }
+  bool Collect(const ScrapeData& data, MetricSet& out) override {
+    bool ok = true;
+    for (const auto& n : data.nodes) ok = CollectNode(n, top_, out) && ok;
+    return ok;
+  }
+  static bool CollectNode(const NodeScrape& node, size_t top, MetricSet& out);
+
+ private:
+  size_t top_;
+};
+
 // The seed's CLUSTER NODES: per-node topology series, derived counts, and role changes observed between
 // scrapes (the only state a collector keeps; it forgets nodes that left the cluster).
 class ClusterNodesCollector : public Collector {
@@ -49,6 +67,6 @@ class ClusterNodesCollector : public Collector {
 };
 
 // The collectors the exporter runs, in the order they run (and their families first appear).
-std::vector<std::unique_ptr<Collector>> DefaultCollectors();
+std::vector<std::unique_ptr<Collector>> DefaultCollectors(size_t slot_stats_top = 10);
 
 }  // namespace rcs::exporter

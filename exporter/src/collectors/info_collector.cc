@@ -1,5 +1,7 @@
 #include "collectors/collectors.h"
 
+#include <algorithm>
+#include <limits>
 #include <optional>
 #include <string_view>
 #include <utility>
@@ -85,6 +87,37 @@ void EmitKeyspace(std::string_view db, std::string_view value, const LabelSet& l
             ks->avg_ttl_ms / 1000.0);
 }
 
+// db<N>_distrib_<type>_<sizes|items>: one histogram per db and type. A bin with lower bound b >= 1 holds the
+// integers b .. 2b-1, so its `le` is 2b-1 (exact for lengths and counts); the bin 0 holds 0. INFO gives no sum.
+bool EmitKeySizes(std::string_view k, std::string_view value, const LabelSet& labels, MetricSet& out) {
+  auto line = ParseKeySizes(k, value);
+  if (!line) return false;
+  static constexpr std::pair<std::string_view, std::string_view> kTypes[] = {
+      {"strings", "string"}, {"lists", "list"}, {"sets", "set"}, {"zsets", "zset"}, {"hashes", "hash"}};
+  std::string_view type = line->type;
+  for (const auto& [plural, name] : kTypes) {
+    if (type == plural) type = name;
+  }
+  std::sort(line->bins.begin(), line->bins.end());
+  std::vector<double> bounds;
+  std::vector<uint64_t> cumulative;
+  uint64_t total = 0;
+  for (const auto& [lower, n] : line->bins) {
+    total += static_cast<uint64_t>(n);
+    bounds.push_back(lower == 0 ? 0 : 2 * lower - 1);
+    cumulative.push_back(total);
+  }
+  bounds.push_back(std::numeric_limits<double>::infinity());
+  cumulative.push_back(total);
+  LabelSet l = labels;
+  l.Add("db", line->db);
+  l.Add("type", type);
+  out.Histogram("keysizes",
+                "Keys by size (INFO keysizes): string length in bytes, or elements of a list, set, zset or hash",
+                l, bounds, cumulative, std::nullopt);
+  return true;
+}
+
 // slaveN:ip=..,port=..,state=..,offset=..,lag=..
 void EmitConnectedReplica(std::string_view value, const LabelSet& labels, MetricSet& out) {
   auto r = ParseConnectedReplica(value);
@@ -109,6 +142,7 @@ bool EmitLabelledField(std::string_view k, std::string_view value, const LabelSe
     EmitErrorStat(k.substr(10), value, labels, out);
   } else if (k.starts_with("latency_percentiles_usec_")) {
     EmitLatencyPercentiles(k.substr(25), value, labels, facts, out);
+  } else if (k.find("_distrib_") != std::string_view::npos && EmitKeySizes(k, value, labels, out)) {
   } else if (IsNumbered(k, "db")) {
     EmitKeyspace(k, value, labels, facts, out);
   } else if (IsNumbered(k, "slave")) {
