@@ -22,7 +22,7 @@ umask 077
 {
   echo "# Written by acl-users.sh from $dir at start; edit the secret files, not this file."
   echo "user app on #$(hash "$dir/app_password") ~* &* +@all -@dangerous +info"
-  echo "user exporter on #$(hash "$dir/exporter_password") resetkeys resetchannels -@all +info +cluster|info +cluster|nodes +slowlog|len +slowlog|get +latency|latest"
+  echo "user exporter on #$(hash "$dir/exporter_password") resetkeys resetchannels -@all +info +cluster|info +cluster|nodes +slowlog|len +slowlog|get +latency|latest +cluster|slot-stats"
   echo "user healthcheck on #$(hash "$dir/healthcheck_password") resetkeys resetchannels -@all +ping"
   echo "user replication on #$(hash "$dir/replication_password") resetkeys resetchannels -@all +ping +replconf +psync"
 } >"$tmp"
