@@ -194,6 +194,20 @@ void GetCmd(CommandContext& ctx) {
   ctx.reply.Bulk(e->str());
 }
 
+// The SET replicas and the AOF get for a write decided here: the absolute deadline (PXAT) or KEEPTTL, no
+// condition (NX/XX/IF*, GET) left to evaluate again.
+void PropagateSet(CommandContext& ctx, std::string_view key, std::string_view value, int64_t expire_at,
+                  bool keep_ttl) {
+  std::vector<std::string> cmd = {"SET", Str(key), Str(value)};
+  if (expire_at >= 0) {
+    cmd.emplace_back("PXAT");
+    cmd.push_back(Int64ToString(expire_at));
+  } else if (keep_ttl) {
+    cmd.emplace_back("KEEPTTL");
+  }
+  ctx.PropagateAs(std::move(cmd));
+}
+
 void SetCmd(CommandContext& ctx) {
   std::string_view key = ctx.arg(1), value = ctx.arg(2);
   if (ctx.argc() == 3) {  // the hot path: no options, no lookup
@@ -246,14 +260,7 @@ void SetCmd(CommandContext& ctx) {
     ctx.db.SetString(key, value, expire_at, (flags & kSetKeepTtl) != 0);
     if ((expire_at >= 0 && !(flags & kSetPxAt)) || (flags & (kSetGet | kSetNx | kSetXx | kSetAnyCond))) {
       // Replay exactly what happened: the absolute deadline, without GET/NX/XX/IF* (already decided here).
-      std::vector<std::string> cmd = {"SET", Str(key), Str(value)};
-      if (expire_at >= 0) {
-        cmd.emplace_back("PXAT");
-        cmd.push_back(Int64ToString(expire_at));
-      } else if (flags & kSetKeepTtl) {
-        cmd.emplace_back("KEEPTTL");
-      }
-      ctx.PropagateAs(std::move(cmd));
+      PropagateSet(ctx, key, value, expire_at, (flags & kSetKeepTtl) != 0);
     }
   }
   if (flags & kSetGet) return reply_old();
@@ -393,14 +400,7 @@ void MsetexCmd(CommandContext& ctx) {
       continue;
     }
     ctx.db.SetString(key, value, expire_at, (flags & kSetKeepTtl) != 0);
-    std::vector<std::string> cmd = {"SET", Str(key), Str(value)};
-    if (expire_at >= 0) {
-      cmd.emplace_back("PXAT");
-      cmd.push_back(Int64ToString(expire_at));
-    } else if (flags & kSetKeepTtl) {
-      cmd.emplace_back("KEEPTTL");
-    }
-    ctx.PropagateAs(std::move(cmd));
+    PropagateSet(ctx, key, value, expire_at, (flags & kSetKeepTtl) != 0);
   }
   ctx.dirty = n;
   ctx.reply.Integer(1);
