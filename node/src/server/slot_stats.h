@@ -15,8 +15,8 @@
 // Not counted: our master's stream on a replica, the AOF loader, clients' commands refused before running.
 // Reset by CONFIG RESETSTAT; a slot's counters also when the slot is assigned or removed.
 #pragma once
-#include <array>
 #include <cstdint>
+#include <memory>
 
 #include "base/crc16.h"
 
@@ -30,10 +30,20 @@ class SlotStats {
     uint64_t network_bytes_out = 0;
   };
 
-  const Counters& at(int slot) const { return slots_[slot]; }
-  Counters& at(int slot) { return slots_[slot]; }
-  void Reset() { slots_.fill(Counters{}); }
-  void ResetSlot(int slot) { slots_[slot] = Counters{}; }
+  // The counters exist from the first count on (384 KiB): a node that never counts (standalone, or
+  // cluster-slot-stats-enabled no) does not pay for them, and reads zeros.
+  const Counters& at(int slot) const {
+    static const Counters kZero{};
+    return slots_ ? slots_[slot] : kZero;
+  }
+  Counters& at(int slot) {
+    if (!slots_) slots_ = std::make_unique<Counters[]>(kClusterSlots);
+    return slots_[slot];
+  }
+  void Reset() { slots_.reset(); }
+  void ResetSlot(int slot) {
+    if (slots_) slots_[slot] = Counters{};
+  }
 
   // The request now being run arrived as `n` bytes (set by the reader before it runs the command; the
   // command's Call takes it, so that a request is counted once).
@@ -53,7 +63,7 @@ class SlotStats {
   int64_t repl_offset_before = -1;
 
  private:
-  std::array<Counters, kClusterSlots> slots_{};
+  std::unique_ptr<Counters[]> slots_;
   uint64_t request_bytes_ = 0;
   int current_slot_ = -1;
 };
