@@ -15,7 +15,8 @@ ACL CAT <category> lists. A description also names commands we do not have (XLEN
 categories it starts with are chosen by counting commands, so with fewer commands the same permissions may be
 described with other categories: where the texts differ, the reference's description (without the commands we
 lack) is applied to a scratch user on our node, which must then describe it exactly as ours did (the same
-permissions on our command table).
+permissions on our command table). Rules for the commands only we have (Redis 7.2+: DIGEST, HGETDEL, MSETEX ...)
+are left out of that comparison: the reference has nothing to say about them.
 """
 import json
 import os
@@ -179,6 +180,31 @@ class AclDifferentialTest(rcs.ServersTestCase):
         name = t[1:].lower()
         return name in self.our_commands() or name.split("|")[0] in self.our_commands()
 
+    def ref_commands(self):
+        if not hasattr(self, "_refs"):
+            names = set()
+            for e in self.b.call("COMMAND")[1]:
+                names.add(e[0])
+                names.update(sub[0] for sub in e[9])
+            self._refs = names
+        return self._refs
+
+    def without_ours_only(self, text):
+        """A description without its single-command rules for commands redis-server 7.0.15 lacks (DIGEST,
+        HGETDEL, MSETEX ... from Redis 7.2+): their permission follows from the user's categories on our node,
+        and the reference cannot say anything about them."""
+        kept = []
+        for t in text.split(" "):
+            bare = t.strip("()")
+            if bare[:1] in "+-" and not bare.startswith(("+@", "-@")):
+                name = bare[1:].lower()
+                if name not in self.ref_commands() and name.split("|")[0] not in self.ref_commands():
+                    kept.append("(" if t.startswith("(") else "")
+                    kept.append(")" if t.endswith(")") and not t.startswith("(") else "")
+                    continue
+            kept.append(t)
+        return " ".join(k for k in kept if k).replace("( ", "(").replace(" )", ")")
+
     def same_permissions(self, ours, ref):
         """Whether the reference's description `ref`, applied on our node, describes as `ours`."""
         prefix = ""
@@ -205,7 +231,7 @@ class AclDifferentialTest(rcs.ServersTestCase):
         else:
             got = self.a.call("ACL", "GETUSER", scratch)[1][5]
         self.a.call("ACL", "DELUSER", scratch)
-        return normalize_rules(got) == normalize_rules(ours)
+        return normalize_rules(self.without_ours_only(got)) == normalize_rules(self.without_ours_only(ours))
 
     def equivalent(self, x, y):
         if isinstance(x, (list, tuple)) and isinstance(y, (list, tuple)):
