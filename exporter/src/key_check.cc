@@ -131,12 +131,13 @@ std::vector<CheckedKey> CheckKeys(const KeyCheckOptions& opts, bool cluster, con
     size_t target;
     int db;
     std::string key;
+    bool single = false;
   };
   std::vector<Found> found;
   std::set<std::pair<int, std::string>> seen;
-  auto add = [&](size_t t, int db, std::string key) {
+  auto add = [&](size_t t, int db, std::string key, bool single = false) {
     if (found.size() >= opts.limit || !seen.emplace(db, key).second) return;
-    found.push_back({t, db, std::move(key)});
+    found.push_back({t, db, std::move(key), single});
   };
 
   // Single keys first: they were named, so they count before pattern matches against the limit.
@@ -145,7 +146,7 @@ std::vector<CheckedKey> CheckKeys(const KeyCheckOptions& opts, bool cluster, con
     const int slot = KeyHashSlot(k.pattern);
     for (size_t t = 0; t < targets.size(); ++t) {
       if (!cluster || targets[t].Owns(slot)) {
-        add(t, k.db, k.pattern);
+        add(t, k.db, k.pattern, true);
         break;  // standalone: the first seed; cluster: the owner
       }
     }
@@ -189,13 +190,17 @@ std::vector<CheckedKey> CheckKeys(const KeyCheckOptions& opts, bool cluster, con
   std::vector<Item> items;
   for (const auto& f : found) items.push_back({f.target, f.db, {"TYPE", f.key}});
   auto types = RunItems(items, targets, source, make, deadline);
-  std::vector<CheckedKey> out;
+  std::vector<CheckedKey> out, sized;
   std::vector<size_t> size_item;  // for each of `out`, its index in items (the value follows it for strings)
   items.clear();
   for (size_t i = 0; i < found.size(); ++i) {
     if (!types[i] || (types[i]->type != Reply::Type::kStatus && types[i]->type != Reply::Type::kString)) continue;
     std::string_view cmd = SizeCommand(types[i]->str);
-    if (cmd.empty()) continue;  // "none": gone, or a module type
+    if (types[i]->str == "none" && found[i].single) {
+      sized.push_back({found[i].db, found[i].key, "none", 0, std::nullopt});  // redis_exporter: size 0
+      continue;
+    }
+    if (cmd.empty()) continue;  // a pattern's key gone since SCAN, or a module type
     out.push_back({found[i].db, found[i].key, types[i]->str, 0, std::nullopt});
     size_item.push_back(items.size());
     items.push_back({found[i].target, found[i].db, {std::string(cmd), found[i].key}});
@@ -204,7 +209,6 @@ std::vector<CheckedKey> CheckKeys(const KeyCheckOptions& opts, bool cluster, con
     }
   }
   auto sizes = RunItems(items, targets, source, make, deadline);
-  std::vector<CheckedKey> sized;
   for (size_t i = 0; i < out.size(); ++i) {
     const auto& s = sizes[size_item[i]];
     if (!s || s->type != Reply::Type::kInteger) continue;

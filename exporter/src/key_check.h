@@ -5,6 +5,7 @@
 // and within the scrape deadline. Single keys go to the master owning their slot (CRC16 of the key's hash
 // tag, as CLUSTER KEYSLOT). For each key found: TYPE, then its size by type (STRLEN, LLEN, SCARD, ZCARD, HLEN,
 // XLEN) and, for strings of at most 4096 bytes, their value (GETRANGE 0 4095, so a big string is never read).
+// A single key that does not exist gets size 0, as in redis_exporter.
 // Series as redis_exporter 1.45 prints them: redis_key_size{db,key}; a string value that parses as a number
 // redis_key_value{db,key}, any other redis_key_value_as_string{db,key,val} 1. "db" is "db0", ...; a pattern or
 // key may be written "db3=pattern" (only db0 exists in a cluster; other dbs are skipped there).
