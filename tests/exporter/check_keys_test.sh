@@ -6,7 +6,7 @@
 #
 #   bash tests/exporter/check_keys_test.sh path/to/redis-cluster-exporter
 #
-# Ports: cluster 10300-10305 (bus 20300-20305), redis-server 10310, our exporters 10320-10322, redis_exporter
+# Ports: cluster 10300-10305 (bus 20300-20305), redis-server 10310, our exporters 10320-10323, redis_exporter
 # 10330-10333. Every wait is bounded; everything started is stopped on exit, also on failure.
 set -u
 EXPORTER=${1:?usage: check_keys_test.sh path/to/redis-cluster-exporter}
@@ -80,6 +80,16 @@ key_lines 10320 >"$WORK/sa-ours"
 key_lines 10330 >"$WORK/sa-ref"
 check "standalone: 47 series (43 of db0 patterns, 3 of db1, the missing single key)" test "$(wc -l <"$WORK/sa-ours")" -eq 47
 check "standalone: same redis_key_* series as redis_exporter 1.45" diff "$WORK/sa-ref" "$WORK/sa-ours"
+
+# The README's ACL for --check-keys: the exporter line plus the key commands and %R~ per pattern gives the same.
+"${SA[@]}" ACL SETUSER ckuser on '>ckpw' -@all +info '+cluster|info' '+cluster|nodes' '+slowlog|len' \
+  '+slowlog|get' '+latency|latest' +scan +type +strlen +llen +scard +zcard +hlen +xlen +getrange +select \
+  '%R~str:*' '%R~list:*' '%R~set:*' '%R~zset:*' '%R~hash:*' '%R~stream:*' '%R~bulk:*' '%R~odd:*' '%R~other:*' \
+  '%R~missing' >/dev/null
+ours 10323 --redis.addr redis://127.0.0.1:10310 --redis.user ckuser --redis.password ckpw \
+  --check-keys "$PATTERNS,db1=other:*" --check-single-keys 'hash:a,missing,db1=other:l'
+key_lines 10323 >"$WORK/sa-acl"
+check "standalone: the README's ACL for --check-keys gives the same series" diff "$WORK/sa-ours" "$WORK/sa-acl"
 
 # A cluster of RCS_SERVER_BIN; redis_exporter is asked of each master and its series merged.
 check "cluster formed" cluster_start
