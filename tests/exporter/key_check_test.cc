@@ -162,3 +162,26 @@ TEST_CASE("CheckKeys stops at --check-keys-limit") {
 }
 
 }  // namespace rcs::exporter
+
+namespace rcs::exporter {
+TEST_CASE("CheckKeys starts no SCAN after the scrape deadline, and a failed node ends its scans") {
+  KeySource src;
+  src.data[1][0] = {{"a1", {"list", 1, ""}}, {"a2", {"list", 2, ""}}, {"a3", {"list", 3, ""}}};
+  KeyCheckOptions o;
+  o.patterns = {{0, "a*"}};
+  CHECK(CheckKeys(o, false, {{Ep(1), {}}}, src, Make, Clock::now() - std::chrono::seconds(1)).empty());
+  for (const auto& l : src.log) CHECK(l.find("SCAN") == std::string::npos);
+
+  struct Down : RedisSource {
+    int calls = 0;
+    std::vector<NodeResponse> Fetch(const std::vector<NodeRequest>& reqs, Clock::time_point) override {
+      ++calls;
+      std::vector<NodeResponse> out(reqs.size());
+      for (auto& r : out) r.error = FetchError::kConnect;
+      return out;
+    }
+  } down;
+  CHECK(CheckKeys(o, false, {{Ep(1), {}}}, down, Make, Later()).empty());
+  CHECK(down.calls == 1);  // one SCAN round, nothing to TYPE
+}
+}  // namespace rcs::exporter
