@@ -347,6 +347,18 @@ def overview():
               (f"sum by (addr) (rate(redis_evicted_keys_total{{{C}}}[$__rate_interval]))", "evicted {{addr}}")],
              "Evictions mean maxmemory is reached (expected only for a cache with an eviction policy).",
              unit="ops"), 8, 8)
+    L.add(ts("Big keys",
+             [(f"topk(10, max by (db, key) (redis_key_size{{{C}}}))", "{{key}} ({{db}})"),
+              ("1e6", "RedisBigKey threshold")],
+             "The 10 largest keys the exporter checks (--check-keys / --check-single-keys, off by default): "
+             "elements of a list, set, zset, hash or stream, bytes of a string (redis_key_size has no type). "
+             "Dashed: alert RedisBigKey's threshold (1,000,000 for 5m). Empty without --check-keys.",
+             overrides=[dashed("RedisBigKey threshold")]), 12, 8)
+    L.add(ts("Key size distribution (masters)",
+             [(f"sum by (type, le) (redis_keysizes_bucket{{{C}, role=\"master\"}})", "{{type}} <= {{le}}")],
+             "INFO keysizes (our node, Redis 8.2+): keys of each type whose size (string bytes, elements) is at "
+             "most le, summed over the masters (cumulative: the line for le=+Inf is all keys of the type). A "
+             "line that rises at a high le is a big key in the making. Empty for Redis 7."), 12, 8)
 
     L.row("Replication")
     L.add(ts("Replication lag per replica (bytes)",

@@ -34,6 +34,16 @@ constexpr FlagSpec kFlags[] = {
     {"slot-stats.top", "REDIS_EXPORTER_SLOT_STATS_TOP", "10",
      "Per node, how many of its hottest slots (by key count, CPU, network bytes in and out; CLUSTER SLOT-STATS) "
      "get series with a slot label: 0 to 1000. The per-node sums are served regardless."},
+    {"check-keys", "REDIS_EXPORTER_CHECK_KEYS", "",
+     "Comma separated key patterns (SCAN MATCH globs, optionally dbN=pattern) whose keys get redis_key_size and, "
+     "for small strings, redis_key_value / redis_key_value_as_string; searched with SCAN on every master."},
+    {"check-single-keys", "REDIS_EXPORTER_CHECK_SINGLE_KEYS", "",
+     "Comma separated keys (optionally dbN=key) to export the same for; asked of the master owning the key's slot."},
+    {"check-keys-batch-size", "REDIS_EXPORTER_CHECK_KEYS_BATCH_SIZE", "1000",
+     "COUNT of each SCAN for --check-keys (1 to 1000000): larger is fewer round trips but a longer SCAN on the node."},
+    {"check-keys-limit", "REDIS_EXPORTER_CHECK_KEYS_LIMIT", "1000",
+     "At most this many keys per scrape (single keys first, then pattern matches, over all masters; 1 to 100000). "
+     "Scanning also stops at --scrape-timeout."},
     {"log-format", "REDIS_EXPORTER_LOG_FORMAT", "text", "Log format: text or json."},
     {"log-level", "REDIS_EXPORTER_LOG_LEVEL", "info", "Log level: debug, info, warn or error."},
 };
@@ -306,6 +316,27 @@ FlagParse ParseFlags(const std::vector<std::string>& args, const GetEnv& getenv,
       return r;
     }
     c.slot_stats_top = n;
+  }
+  for (const char* name : {"check-keys", "check-single-keys"}) {
+    std::string err;
+    auto list = ParseKeyPatterns(values[name], &err);
+    if (!list) {
+      r.error = std::string("--") + name + ": " + err;
+      return r;
+    }
+    (std::string_view(name) == "check-keys" ? c.key_check.patterns : c.key_check.single_keys) = std::move(*list);
+  }
+  for (const char* name : {"check-keys-batch-size", "check-keys-limit"}) {
+    const std::string& v = values[name];
+    const bool batch = std::string_view(name) == "check-keys-batch-size";
+    const unsigned long max = batch ? 1000000 : 100000;
+    unsigned long n = 0;
+    auto [np, nec] = std::from_chars(v.data(), v.data() + v.size(), n);
+    if (nec != std::errc() || np != v.data() + v.size() || v.empty() || n < 1 || n > max) {
+      r.error = std::string("--") + name + ": expected a number from 1 to " + std::to_string(max) + ", got \"" + v + "\"";
+      return r;
+    }
+    (batch ? c.key_check.batch_size : c.key_check.limit) = n;
   }
   const std::string& fmt = values["log-format"];
   if (fmt == "json") {

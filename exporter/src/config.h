@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "key_check.h"
 #include "log.h"
 #include "redis_uri.h"
 #include "web_config.h"
@@ -28,6 +29,7 @@ struct Config {
   std::chrono::milliseconds connection_timeout{2000};
   std::chrono::milliseconds scrape_timeout{5000};
   size_t slot_stats_top = 10;  // --slot-stats.top: per node, the top N slots by each SLOT-STATS metric
+  KeyCheckOptions key_check;  // --check-keys, --check-single-keys, --check-keys-batch-size, --check-keys-limit
   std::optional<WebConfig> web;  // --web.config.file: TLS and basic auth (web_config.h)
   bool log_json = false;
   LogLevel log_level = LogLevel::kInfo;

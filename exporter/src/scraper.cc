@@ -461,6 +461,7 @@ std::string ClusterScraper::Scrape() {
   series_.Clear();
   ScrapeReport report;
   report.collectors = RunCollectors(data, series_);
+  if (config_.key_check.enabled()) CheckKeysOf(data, start + config_.scrape_timeout);
   report.error = !data.seed_answered || (data.cluster_mode && !data.cluster_view_ok);
   for (const auto& n : data.nodes) report.error = report.error || !n.up;
   report.nodes = data.nodes.size();
@@ -473,6 +474,21 @@ std::string ClusterScraper::Scrape() {
   failovers_.Observe(status_, &status_.failovers);
   status_time_ = Clock::now();
   return series_.Serialize() + own_series_.Serialize();
+}
+
+// --check-keys: the masters that own slots (standalone: the seeds), scanned within the scrape's deadline.
+void ClusterScraper::CheckKeysOf(const ScrapeData& data, Clock::time_point deadline) {
+  std::vector<KeyTarget> targets;
+  if (data.cluster_mode) {
+    for (const auto& n : data.topology.nodes) {
+      if (!n.master || n.fail || n.slot_ranges.empty() || !n.Scrapable()) continue;
+      if (auto ep = EndpointFromNodeAddr(n.ip, n.port)) targets.push_back({*ep, n.slot_ranges});
+    }
+  } else {
+    for (const auto& s : config_.seeds) targets.push_back({s, {}});
+  }
+  auto make = [this](const Endpoint& ep, std::vector<Command> cmds) { return Request(ep, std::move(cmds)); };
+  WriteKeyMetrics(CheckKeys(config_.key_check, data.cluster_mode, targets, source_, make, deadline), series_);
 }
 
 ClusterStatus ClusterScraper::Status(std::chrono::milliseconds max_age) {

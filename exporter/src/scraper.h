@@ -73,6 +73,7 @@ class ClusterScraper {
   Endpoint SeedEndpoint(const std::string& host_port) const;  // the seed (or learned node) with this key
   std::vector<CollectorRun> RunCollectors(const ScrapeData& data, MetricSet& out);
   void LogNodeErrors(const ScrapeData& data);
+  void CheckKeysOf(const ScrapeData& data, Clock::time_point deadline);
 
   Config config_;
   RedisSource& source_;

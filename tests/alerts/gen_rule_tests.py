@@ -106,6 +106,7 @@ class Cluster:
         self.exporter_up = True
         self.scrape_error = 0
         self.collector_ok = {c: 1 for c in COLLECTORS}
+        self.key_sizes = {}           # (db, key) -> redis_key_size, the exporter's --check-keys series
         self.now = 0                  # seconds since the start of the scenario (promtool's time() origin)
 
     def __getitem__(self, name):
@@ -150,6 +151,8 @@ class Cluster:
         put("redis_exporter_last_scrape_error", {}, self.scrape_error)
         for c, ok in self.collector_ok.items():
             put("redis_exporter_collector_success", {"collector": c}, ok)
+        for (db, key), size in self.key_sizes.items():
+            put("redis_key_size", {"db": db, "key": key}, size)
 
         slots_fail = sum(m.slots for m in self.masters() if "fail" in m.flags)
         slots_pfail = sum(m.slots for m in self.masters() if "pfail" in m.flags)
@@ -311,6 +314,16 @@ def slot_load(name, rate=None, **shares):
             n.slot_cpu_rate = rate
         for k, v in shares.items():
             n.slot_shares[k.removeprefix("slot_")] = v
+    return f
+
+
+def key_size(key, size, db="db0"):
+    """A checked key's redis_key_size (None: the key is no longer served)."""
+    def f(c):
+        if size is None:
+            c.key_sizes.pop((db, key), None)
+        else:
+            c.key_sizes[(db, key)] = size
     return f
 
 
@@ -600,6 +613,19 @@ SCENARIOS = [
         "6m45s": {"RedisLatencySpike": [(node("m3", event_name="command"), 0.25)]},
         "7m15s": {},
         "10m": {},
+     }),
+
+    ("a big key: queue:jobs grows to 3,000,000 elements for 8 minutes; a 900,000-element key does not fire", "15m", {
+        "0s": seq(key_size("queue:jobs", 1000), key_size("set:members", 900000)),
+        "2m": key_size("queue:jobs", 3000000),
+        "10m": key_size("queue:jobs", 500),
+        "12m": key_size("set:members", None),
+     }, {
+        "6m45s": {},
+        "7m15s": {"RedisBigKey": [(dict(C, db="db0", key="queue:jobs"), 3000000)]},
+        "9m45s": {"RedisBigKey": [(dict(C, db="db0", key="queue:jobs"), 3000000)]},
+        "10m30s": {},
+        "15m": {},
      }),
 
     ("a hot slot: slot 100 takes 80% of m1's CPU; an idle shard's only busy slot does not count", "20m", {

@@ -254,6 +254,11 @@ def find_unavailable(info_text):
                 fields.get("aof_enabled", "?").strip()
     if not any(k.startswith("latency_percentiles_usec_") for k in fields):
         UNAVAILABLE["redis_latency_percentiles_seconds"] = "the server has no INFO latencystats section"
+    if not any("_distrib_" in k for k in fields):
+        for n in ("redis_keysizes", "redis_keysizes_bucket"):
+            UNAVAILABLE[n] = "the server has no INFO keysizes section (Redis 8.2+, our node)"
+    # The exporter here runs without --check-keys (as compose's does), so the "Big keys" panel is empty.
+    UNAVAILABLE["redis_key_size"] = "the exporter runs without --check-keys"
 
 
 def check_dashboards(masters, replicas, label, must_have=()):

@@ -193,3 +193,34 @@ TEST_CASE("durations") {
   CHECK_FALSE(ParseDuration("1m30"));
   CHECK_FALSE(ParseDuration("-1s"));
 }
+
+TEST_CASE("check-keys flags and environment variables (redis_exporter's names)") {
+  Env env;
+  auto d = env.Parse({});
+  REQUIRE(d.config);
+  CHECK_FALSE(d.config->key_check.enabled());
+  CHECK(d.config->key_check.batch_size == 1000);
+  CHECK(d.config->key_check.limit == 1000);
+  env.vars = {{"REDIS_EXPORTER_CHECK_KEYS", "a*,db2=b*"},
+              {"REDIS_EXPORTER_CHECK_SINGLE_KEYS", "k1"},
+              {"REDIS_EXPORTER_CHECK_KEYS_BATCH_SIZE", "50"},
+              {"REDIS_EXPORTER_CHECK_KEYS_LIMIT", "7"}};
+  auto r = env.Parse({});
+  REQUIRE(r.config);
+  CHECK(r.config->key_check.patterns == std::vector<KeyPattern>{{0, "a*"}, {2, "b*"}});
+  CHECK(r.config->key_check.single_keys == std::vector<KeyPattern>{{0, "k1"}});
+  CHECK(r.config->key_check.batch_size == 50);
+  CHECK(r.config->key_check.limit == 7);
+  auto f = env.Parse({"-check-single-keys=db1=x,y", "--check-keys-batch-size", "3"});
+  REQUIRE(f.config);
+  CHECK(f.config->key_check.single_keys == std::vector<KeyPattern>{{1, "x"}, {0, "y"}});
+  CHECK(f.config->key_check.batch_size == 3);
+  for (auto args : std::vector<std::vector<std::string>>{{"--check-keys", "dbz=q"},
+                                                          {"--check-keys-batch-size", "0"},
+                                                          {"--check-keys-limit", "100001"},
+                                                          {"--check-keys-limit", "x"}}) {
+    auto e = Env{}.Parse(args);
+    CHECK_FALSE(e.config);
+    CHECK(e.error.find("--" + args[0].substr(2)) != std::string::npos);
+  }
+}
