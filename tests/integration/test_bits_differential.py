@@ -153,16 +153,8 @@ class Generator:
 CORRUPT_HLL = b"HYLL\x01\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x80\x7f\xfe"  # opcodes cover 16383 registers
 
 
-class BitsDifferentialTest(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.ours = rcs.Server(OURS).start()
-        cls.ref = rcs.Server(REF, binary=rcs.REDIS_SERVER).start()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.ours.stop()
-        cls.ref.stop()
+class BitsDifferentialTest(rcs.PairTestCase):
+    OURS_PORT, REF_PORT = OURS, REF
 
     def setUp(self):
         self.a, self.b = Raw(OURS), Raw(REF)

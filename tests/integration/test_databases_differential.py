@@ -30,16 +30,8 @@ P_A, P_B, P_C = 10004, 10005, 10006
 FUTURE_MS = 4102444800000  # 2100-01-01: expiries that do not fire during the test
 
 
-class DatabasesDifferentialTest(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.ours = rcs.Server(OURS).start()
-        cls.ref = rcs.Server(REF, binary=rcs.REDIS_SERVER).start()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.ours.stop()
-        cls.ref.stop()
+class DatabasesDifferentialTest(rcs.PairTestCase):
+    OURS_PORT, REF_PORT = OURS, REF
 
     def setUp(self):
         self.pairs = []

@@ -142,17 +142,13 @@ class Queries:
         return args + [x for p in parts for x in p] + opts
 
 
-class GeoDifferentialTest(unittest.TestCase):
+class GeoDifferentialTest(rcs.PairTestCase):
+    OURS_PORT, REF_PORT = OURS, REF
+
     @classmethod
     def setUpClass(cls):
         os.environ["LC_ALL"] = "C"
-        cls.ours = rcs.Server(OURS).start()
-        cls.ref = rcs.Server(REF, binary=rcs.REDIS_SERVER).start()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.ours.stop()
-        cls.ref.stop()
+        super().setUpClass()
 
     def setUp(self):
         self.conns = []

@@ -37,17 +37,13 @@ def groups(reply, getn):
     return sorted([tuple(repr(x) for x in reply[i:i + n]) for i in range(0, len(reply), n)])
 
 
-class SortDifferentialTest(unittest.TestCase):
+class SortDifferentialTest(rcs.PairTestCase):
+    OURS_PORT, REF_PORT = OURS, REF
+
     @classmethod
     def setUpClass(cls):
         os.environ["LC_ALL"] = "C"
-        cls.ours = rcs.Server(OURS).start()
-        cls.ref = rcs.Server(REF, binary=rcs.REDIS_SERVER).start()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.ours.stop()
-        cls.ref.stop()
+        super().setUpClass()
 
     def setUp(self):
         self.conns = []

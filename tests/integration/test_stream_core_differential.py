@@ -185,16 +185,8 @@ class Generator:
             self.last[cmd[1]] = (0, 0)
 
 
-class StreamCoreDifferentialTest(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.ours = rcs.Server(OURS).start()
-        cls.ref = rcs.Server(REF, binary=rcs.REDIS_SERVER).start()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.ours.stop()
-        cls.ref.stop()
+class StreamCoreDifferentialTest(rcs.PairTestCase):
+    OURS_PORT, REF_PORT = OURS, REF
 
     def setUp(self):
         self.conns = [rcs.Resp(OURS, timeout=20), rcs.Resp(REF, timeout=20)]

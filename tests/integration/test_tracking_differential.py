@@ -103,18 +103,10 @@ def field(text, name):
     return None
 
 
-class TrackingDifferentialTest(unittest.TestCase):
+class TrackingDifferentialTest(rcs.PairTestCase):
     ours_port, ref_port = OURS, REF
 
-    @classmethod
-    def setUpClass(cls):
-        cls.ours = rcs.Server(OURS, args=ARGS).start()
-        cls.ref = rcs.Server(REF, args=ARGS, binary=rcs.REDIS_SERVER).start()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.ours.stop()
-        cls.ref.stop()
+    OURS_PORT, REF_PORT, SERVER_ARGS = OURS, REF, ARGS
 
     def setUp(self):
         self.pairs = []

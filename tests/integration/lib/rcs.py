@@ -15,7 +15,7 @@ import sys
 from rcs_wait import (LOG_LINES, WaitTimeout, live as _live, log_tails, report, run_tests, track,  # noqa: F401
                       untrack, wait_until)
 from rcs_server import (NODE_BIN, REDIS_BENCHMARK, REDIS_CHECK_RDB, REDIS_CLI, REDIS_SERVER, REPO, Server,  # noqa: F401
-                        ServersTestCase, check_rdb, fields, info, port_free, stop_process)
+                        PairTestCase, ServersTestCase, check_rdb, fields, info, port_free, stop_process)
 from rcs_cluster import (SLOTS, Cluster, all_ok, cluster_cli, cluster_create, cluster_nodes, cluster_ok,  # noqa: F401
                          key_slot, role, slot_owner, wait_cluster_ok, write_bus_secret)
 from rcs_resp import Resp, encode, raw_exchange  # noqa: F401

@@ -175,6 +175,29 @@ def check_rdb(path, keys=None):
     return out.stdout
 
 
+class PairTestCase(unittest.TestCase):
+    """A differential test's two servers for the whole class: our node on OURS_PORT and Debian's redis-server on
+    REF_PORT, both started with SERVER_ARGS. If the second does not start, the first is stopped before the error
+    goes up (unittest runs no tearDownClass after a failed setUpClass)."""
+    OURS_PORT = None
+    REF_PORT = None
+    SERVER_ARGS = ()
+
+    @classmethod
+    def setUpClass(cls):
+        cls.ours = Server(cls.OURS_PORT, args=cls.SERVER_ARGS).start()
+        try:
+            cls.ref = Server(cls.REF_PORT, args=cls.SERVER_ARGS, binary=REDIS_SERVER).start()
+        except BaseException:
+            cls.ours.stop()
+            raise
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.ours.stop()
+        cls.ref.stop()
+
+
 class ServersTestCase(unittest.TestCase):
     """A unittest case with a temp directory of its own (prefix DIR_PREFIX) per test and the servers it made:
     after each test, also a failed one, every server is stopped and the directory removed.
